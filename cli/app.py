@@ -1,0 +1,86 @@
+"""The root ``commons`` group: global options, the api handle, and the one place errors print.
+
+A ``CommonsError`` becomes its message on stderr and exit code 1; click's usage errors keep exit
+code 2. A user's mistake never shows a traceback.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import click
+
+import commons
+from commons.api import Commons, connect
+from commons.errors import CommonsError
+
+__all__ = ["App", "CommonsGroup", "json_option", "pass_app"]
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class App:
+    """What every command receives: the global options and a lazily opened handle."""
+
+    def __init__(self, db: str, json: bool, read_only: bool) -> None:
+        self.db = db
+        self.json = json
+        self.read_only = read_only
+        self._handle: Commons | None = None
+
+    @property
+    def api(self) -> Commons:
+        if self._handle is None:
+            self._handle = connect(self.db, read_only=self.read_only)
+        return self._handle
+
+    def close(self) -> None:
+        if self._handle is not None:
+            self._handle.close()
+
+
+pass_app = click.make_pass_decorator(App)
+
+
+class CommonsGroup(click.Group):
+    """A group that turns ``CommonsError`` into a clear message and exit code 1."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except CommonsError as e:
+            click.echo(f"commons: error: {e}", err=True)
+            ctx.exit(1)
+
+
+def _set_json(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
+    if value:
+        ctx.find_object(App).json = True  # type: ignore[union-attr]
+
+
+def json_option(f: F) -> F:
+    """``--json`` accepted after a command too (``commons split ... --json``)."""
+    return click.option("--json", "json_output", is_flag=True, expose_value=False,
+                        callback=_set_json, help="Print machine-readable JSON on stdout.")(f)
+
+
+@click.group(cls=CommonsGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--db", default="commons.db", envvar="COMMONS_DB", show_default=True,
+              show_envvar=True, help="The SQLite database file.")
+@click.option("--json", "json_output", is_flag=True,
+              help="Print machine-readable JSON on stdout (amounts as strings in yuan).")
+@click.option("--read-only", is_flag=True,
+              help="Open the database read-only: nothing can be written, even by mistake.")
+@click.version_option(commons.__version__, prog_name="commons")
+@click.pass_context
+def main(ctx: click.Context, db: str, json_output: bool, read_only: bool) -> None:
+    """Books for shared property (共享物业) in old residential neighbourhoods.
+
+    Bundled contracts, a double-entry shared-revenue ledger, billing, tidal parking, cost splits,
+    owners' resolutions, bank reconciliation and audit export. Amounts are yuan with at most two
+    decimals and are kept as whole fen.
+    """
+    app = App(db, json_output, read_only)
+    ctx.obj = app
+    ctx.call_on_close(app.close)

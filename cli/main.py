@@ -1,0 +1,11 @@
+"""Entry point: the root group with every command registered."""
+
+from __future__ import annotations
+
+from .app import main
+from .commands import demo, init, split
+
+__all__ = ["main"]
+
+for command in (init, demo, split):
+    main.add_command(command)

@@ -1,0 +1,1 @@
+"""Billing: property fees, invoices, tidal parking, cost-sharing plans, collections."""

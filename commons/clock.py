@@ -1,0 +1,60 @@
+"""Clocks: the only way the library learns what time it is.
+
+Domain functions take ``now`` as an argument; the api layer holds a ``Clock`` and asks it. Tests
+pass a ``FixedClock`` so that every date in a test is one the test chose.
+"""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+import attrs
+import pendulum
+
+__all__ = ["DEFAULT_ZONE", "Clock", "FixedClock", "SystemClock"]
+
+DEFAULT_ZONE = "Asia/Shanghai"
+
+
+class Clock(Protocol):
+    """Something that tells the current instant, in the zone accounting dates are kept in."""
+
+    @property
+    def zone(self) -> str: ...
+
+    def now(self) -> pendulum.DateTime: ...
+
+    def today(self) -> pendulum.Date: ...
+
+
+@attrs.frozen
+class SystemClock:
+    """The real clock, read in ``zone`` (Asia/Shanghai unless configured)."""
+
+    zone: str = DEFAULT_ZONE
+
+    def now(self) -> pendulum.DateTime:
+        return pendulum.now(self.zone)
+
+    def today(self) -> pendulum.Date:
+        return self.now().date()
+
+
+@attrs.frozen
+class FixedClock:
+    """A clock that always says the same instant; for tests and reproducible demos."""
+
+    at: pendulum.DateTime
+    zone: str = DEFAULT_ZONE
+
+    @classmethod
+    def parse(cls, text: str, zone: str = DEFAULT_ZONE) -> FixedClock:
+        parsed = pendulum.parse(text, tz=zone)
+        assert isinstance(parsed, pendulum.DateTime), "a fixed clock needs a date and time"
+        return cls(parsed, zone)
+
+    def now(self) -> pendulum.DateTime:
+        return self.at.in_timezone(self.zone)
+
+    def today(self) -> pendulum.Date:
+        return self.now().date()

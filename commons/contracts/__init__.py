@@ -1,0 +1,1 @@
+"""Bundled service contracts: catalogs, bundles, regimes, evaluations, settlement, simulation."""

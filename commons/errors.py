@@ -1,0 +1,132 @@
+"""One error root for everything commons refuses, in hledger's manner.
+
+Every message says what failed, on which object, why, and how to fix it. Input errors also carry
+where the bad value came from (file, line, field) so a user can go straight to it. The CLI prints
+``str(error)`` and exits 1; nothing here ever needs a traceback to be understood.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+__all__ = [
+    "CommonsError",
+    "ConflictError",
+    "CurrencyMismatch",
+    "InvalidInput",
+    "NotFound",
+    "Problems",
+    "RefusedByRule",
+    "Where",
+]
+
+
+class Where:
+    """The place a bad value came from: file, 1-based line and field, each optional."""
+
+    __slots__ = ("field", "file", "line")
+
+    def __init__(self, file: str | None = None, line: int | None = None, field: str | None = None):
+        self.file = file
+        self.line = line
+        self.field = field
+
+    def __str__(self) -> str:
+        place = ":".join(str(p) for p in (self.file, self.line) if p is not None)
+        if self.field is not None:
+            place = f"{place}: field '{self.field}'" if place else f"field '{self.field}'"
+        return place
+
+    def __repr__(self) -> str:
+        return f"Where(file={self.file!r}, line={self.line!r}, field={self.field!r})"
+
+
+class CommonsError(Exception):
+    """Root of every error commons raises on purpose.
+
+    ``what`` names the failure and the object, ``fix`` tells the user what to do. ``file``,
+    ``line`` and ``field`` say where a bad input value was found, when known.
+    """
+
+    def __init__(
+        self,
+        what: str,
+        *,
+        fix: str | None = None,
+        file: str | None = None,
+        line: int | None = None,
+        field: str | None = None,
+    ) -> None:
+        self.what = what
+        self.fix = fix
+        self.where = Where(file, line, field)
+        super().__init__(str(self))
+
+    @property
+    def file(self) -> str | None:
+        return self.where.file
+
+    @property
+    def line(self) -> int | None:
+        return self.where.line
+
+    @property
+    def field(self) -> str | None:
+        return self.where.field
+
+    def located(
+        self, *, file: str | None = None, line: int | None = None, field: str | None = None
+    ) -> CommonsError:
+        """Fill in the place this error came from, keeping what is already known.
+
+        Parsers deep down know the field; the reader above knows the file and line. Each adds
+        what it knows as the error passes up.
+        """
+        self.where = Where(
+            self.where.file or file,
+            self.where.line if self.where.line is not None else line,
+            self.where.field or field,
+        )
+        self.args = (str(self),)
+        return self
+
+    def __str__(self) -> str:
+        place = str(self.where)
+        head = f"{place}: {self.what}" if place else self.what
+        return f"{head}\n  fix: {self.fix}" if self.fix else head
+
+
+class InvalidInput(CommonsError):
+    """A value given to commons is malformed: a bad amount, date, header, weight or file."""
+
+
+class CurrencyMismatch(InvalidInput):
+    """Two amounts in different currencies were combined."""
+
+
+class NotFound(CommonsError):
+    """A named object (account, compound, entry, file) does not exist."""
+
+
+class ConflictError(CommonsError):
+    """An external id was seen before with different content, or a record already exists."""
+
+
+class RefusedByRule(CommonsError):
+    """A well-formed request that the rules forbid: a closed period, unauthorised spending."""
+
+
+class Problems(CommonsError):
+    """Several problems found in one pass (a whole file or ledger check), reported together."""
+
+    def __init__(self, what: str, problems: Sequence[CommonsError], *, fix: str | None = None):
+        assert problems, "Problems needs at least one problem"
+        self.problems = tuple(problems)
+        super().__init__(what, fix=fix)
+
+    def __str__(self) -> str:
+        lines = [self.what]
+        lines.extend(f"  {p}".replace("\n", "\n  ") for p in self.problems)
+        if self.fix:
+            lines.append(f"  fix: {self.fix}")
+        return "\n".join(lines)

@@ -1,0 +1,1 @@
+"""The estate: compounds, buildings, households and revenue-earning resources."""

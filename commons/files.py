@@ -1,0 +1,164 @@
+"""Reading users' files: CSV and JSON Lines, streamed, with every error located.
+
+Each row comes back with its file name and line number, so whatever refuses a value can say
+exactly where it was (``households.csv:7: field 'area_m2': ...``). Text is UTF-8 (a byte-order
+mark is fine); a file in another encoding is refused with the encoding it looks like, never
+silently mangled.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
+from typing import IO, Any, TypeVar
+
+import attrs
+
+from commons.errors import CommonsError, InvalidInput, NotFound
+
+__all__ = ["Row", "csv_rows", "jsonl_records", "open_text"]
+
+T = TypeVar("T")
+
+
+@attrs.frozen
+class Row:
+    """One CSV record: its values by header, and where it came from."""
+
+    file: str
+    line: int
+    values: dict[str, str]
+
+    def text(self, field: str, *, required: bool = True) -> str:
+        value = (self.values.get(field) or "").strip()
+        if required and not value:
+            raise self.error(field, f"'{field}' is empty", f"fill in '{field}' on this line")
+        return value
+
+    def parse(self, field: str, parser: Callable[[str], T], *, required: bool = True) -> T:
+        """Apply ``parser`` to the field's text; its errors are stamped with this row's place."""
+        text = self.text(field, required=required)
+        try:
+            return parser(text)
+        except CommonsError as e:
+            raise e.located(file=self.file, line=self.line, field=field) from None
+
+    def error(self, field: str | None, what: str, fix: str | None = None) -> InvalidInput:
+        return InvalidInput(what, fix=fix, file=self.file, line=self.line, field=field)
+
+
+def _encoding_hint(path: Path, encoding: str) -> InvalidInput:
+    raw = path.read_bytes()
+    looks = ""
+    try:
+        raw.decode("gb18030")
+        looks = " (it looks like GBK/GB18030, as Chinese spreadsheets save)"
+    except UnicodeDecodeError:
+        pass
+    return InvalidInput(
+        f"{path.name} is not valid {encoding} text{looks}",
+        fix="save the file as UTF-8 (CSV UTF-8 in Excel) or pass --encoding gb18030",
+        file=str(path),
+    )
+
+
+def open_text(path: Path | str, encoding: str | None = None) -> IO[str]:
+    """Open a user's text file for reading; a missing file is a clear NotFound."""
+    p = Path(path)
+    if not p.is_file():
+        raise NotFound(f"file {p} does not exist or is not a file", fix="check the path",
+                       file=str(p))
+    # newline="" lets the csv module see quoted line breaks; utf-8-sig drops Excel's BOM.
+    return p.open(encoding=encoding or "utf-8-sig", newline="", errors="strict")
+
+
+def _decoded_lines(handle: IO[str], path: Path, encoding: str) -> Iterator[str]:
+    lines = iter(handle)
+    while True:
+        try:
+            yield next(lines)
+        except StopIteration:
+            return
+        except UnicodeDecodeError:
+            raise _encoding_hint(path, encoding) from None
+
+
+def csv_rows(
+    path: Path | str,
+    required: Sequence[str],
+    optional: Sequence[str] = (),
+    *,
+    encoding: str | None = None,
+) -> Iterator[Row]:
+    """Stream the records of a CSV file whose header names at least ``required`` columns.
+
+    Blank lines are skipped. An empty file, a missing or repeated column, or a record with the
+    wrong number of fields is an ``InvalidInput`` naming the file and line.
+    """
+    p = Path(path)
+    enc = encoding or "utf-8"
+    with open_text(p, encoding) as handle:
+        reader = csv.reader(_decoded_lines(handle, p, enc))
+        header = _read_header(reader, p, required, optional)
+        last_line = reader.line_num
+        for record in reader:
+            line = last_line + 1
+            last_line = reader.line_num
+            if not any(cell.strip() for cell in record):
+                continue
+            if len(record) != len(header):
+                raise InvalidInput(
+                    f"this record has {len(record)} fields but the header has {len(header)}",
+                    fix="check for a missing or extra comma, or quote text that contains commas",
+                    file=str(p), line=line,
+                )
+            yield Row(str(p), line, dict(zip(header, record, strict=True)))
+
+
+def _read_header(
+    reader: Iterator[list[str]], path: Path, required: Sequence[str], optional: Sequence[str]
+) -> list[str]:
+    expected = ",".join(list(required) + list(optional))
+    for record in reader:
+        if any(cell.strip() for cell in record):
+            header = [cell.strip() for cell in record]
+            break
+    else:
+        raise InvalidInput(f"{path.name} is empty", file=str(path), line=1,
+                           fix=f"start the file with the header {expected}")
+    repeated = sorted({h for h in header if header.count(h) > 1})
+    if repeated:
+        raise InvalidInput(f"column '{repeated[0]}' appears twice in the header",
+                           fix="give each column once", file=str(path), line=1)
+    missing = [c for c in required if c not in header]
+    if missing:
+        raise InvalidInput(
+            f"the header lacks column '{missing[0]}' (found: {','.join(header)})",
+            fix=f"the header must name the columns {expected}", file=str(path), line=1,
+            field=missing[0],
+        )
+    return header
+
+
+def jsonl_records(path: Path | str, *, encoding: str | None = None) -> Iterator[tuple[int, Any]]:
+    """Stream ``(line, value)`` for each non-blank line of a JSON Lines file."""
+    p = Path(path)
+    with open_text(p, encoding) as handle:
+        for number, text in enumerate(_decoded_lines(handle, p, encoding or "utf-8"), start=1):
+            if not text.strip():
+                continue
+            try:
+                yield number, json.loads(text, parse_float=_refuse_float)
+            except json.JSONDecodeError as e:
+                raise InvalidInput(f"this line is not valid JSON: {e.msg} at column {e.colno}",
+                                   fix="write one JSON object per line", file=str(p),
+                                   line=number) from None
+            except CommonsError as e:
+                raise e.located(file=str(p), line=number) from None
+
+
+def _refuse_float(text: str) -> Any:
+    raise InvalidInput(f"the number {text} is written without quotes",
+                       fix=f'write amounts as strings, e.g. "{text}", so they stay exact')

@@ -1,0 +1,1 @@
+"""Governance: owners, ballots and resolutions under Civil Code art. 278."""

@@ -1,0 +1,1 @@
+"""The shared-revenue ledger: accounts, journal, the five duties, reconciliation, audit."""
