@@ -6,6 +6,7 @@ code 2. A user's mistake never shows a traceback.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -23,8 +24,9 @@ F = TypeVar("F", bound=Callable[..., Any])
 class App:
     """What every command receives: the global options and a lazily opened handle."""
 
-    def __init__(self, db: str, json: bool, read_only: bool) -> None:
+    def __init__(self, db: str, json: bool, read_only: bool, actor: str) -> None:
         self.db = db
+        self.actor = actor
         self.json = json
         self.read_only = read_only
         self._handle: Commons | None = None
@@ -32,7 +34,7 @@ class App:
     @property
     def api(self) -> Commons:
         if self._handle is None:
-            self._handle = connect(self.db, read_only=self.read_only)
+            self._handle = connect(self.db, read_only=self.read_only, actor=self.actor)
         return self._handle
 
     def close(self) -> None:
@@ -72,15 +74,17 @@ def json_option(f: F) -> F:
               help="Print machine-readable JSON on stdout (amounts as strings in yuan).")
 @click.option("--read-only", is_flag=True,
               help="Open the database read-only: nothing can be written, even by mistake.")
+@click.option("--actor", envvar="COMMONS_ACTOR", default=lambda: os.environ.get("USER", "cli"),
+              show_envvar=True, help="Who is acting; recorded on every entry written.")
 @click.version_option(commons.__version__, prog_name="commons")
 @click.pass_context
-def main(ctx: click.Context, db: str, json_output: bool, read_only: bool) -> None:
+def main(ctx: click.Context, db: str, json_output: bool, read_only: bool, actor: str) -> None:
     """Books for shared property (共享物业) in old residential neighbourhoods.
 
     Bundled contracts, a double-entry shared-revenue ledger, billing, tidal parking, cost splits,
     owners' resolutions, bank reconciliation and audit export. Amounts are yuan with at most two
     decimals and are kept as whole fen.
     """
-    app = App(db, json_output, read_only)
+    app = App(db, json_output, read_only, actor)
     ctx.obj = app
     ctx.call_on_close(app.close)

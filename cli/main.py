@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from .app import main
 from .commands import demo, init, split
+from .ledger import audit, ledger
 
 __all__ = ["main"]
 
-for command in (init, demo, split):
+for command in (init, demo, split, ledger, audit):
     main.add_command(command)

@@ -18,7 +18,7 @@ import attrs
 
 from commons.errors import CommonsError, InvalidInput, NotFound
 
-__all__ = ["Row", "csv_rows", "jsonl_records", "open_text"]
+__all__ = ["Row", "csv_rows", "jsonl_records", "open_text", "parse_json_line", "text_lines"]
 
 T = TypeVar("T")
 
@@ -142,21 +142,31 @@ def _read_header(
     return header
 
 
-def jsonl_records(path: Path | str, *, encoding: str | None = None) -> Iterator[tuple[int, Any]]:
-    """Stream ``(line, value)`` for each non-blank line of a JSON Lines file."""
+def text_lines(path: Path | str, *, encoding: str | None = None) -> Iterator[tuple[int, str]]:
+    """Stream ``(line number, text)`` for each non-blank line of a text file."""
     p = Path(path)
     with open_text(p, encoding) as handle:
         for number, text in enumerate(_decoded_lines(handle, p, encoding or "utf-8"), start=1):
-            if not text.strip():
-                continue
-            try:
-                yield number, json.loads(text, parse_float=_refuse_float)
-            except json.JSONDecodeError as e:
-                raise InvalidInput(f"this line is not valid JSON: {e.msg} at column {e.colno}",
-                                   fix="write one JSON object per line", file=str(p),
-                                   line=number) from None
-            except CommonsError as e:
-                raise e.located(file=str(p), line=number) from None
+            if text.strip():
+                yield number, text
+
+
+def parse_json_line(text: str) -> Any:
+    """One JSON Lines record; numbers with a fraction are refused (amounts are strings)."""
+    try:
+        return json.loads(text, parse_float=_refuse_float)
+    except json.JSONDecodeError as e:
+        raise InvalidInput(f"this line is not valid JSON: {e.msg} at column {e.colno}",
+                           fix="write one JSON object per line") from None
+
+
+def jsonl_records(path: Path | str, *, encoding: str | None = None) -> Iterator[tuple[int, Any]]:
+    """Stream ``(line, value)`` for each non-blank line of a JSON Lines file."""
+    for number, text in text_lines(path, encoding=encoding):
+        try:
+            yield number, parse_json_line(text)
+        except CommonsError as e:
+            raise e.located(file=str(path), line=number) from None
 
 
 def _refuse_float(text: str) -> Any:

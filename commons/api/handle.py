@@ -12,6 +12,7 @@ from pathlib import Path
 import attrs
 
 from commons.api.demo import DemoUseCases
+from commons.api.ledger import LedgerUseCases
 from commons.api.splits import SplitUseCases
 from commons.clock import Clock, SystemClock
 from commons.store import SCHEMA_VERSION, SqliteStore
@@ -27,13 +28,14 @@ class InitReport:
     schema_version: int
 
 
-class Commons(SplitUseCases, DemoUseCases):
+class Commons(SplitUseCases, LedgerUseCases, DemoUseCases):
     """A handle on one commons database. Create it with ``commons.connect(path)``."""
 
     def __init__(self, path: str | Path, *, clock: Clock | None = None,
-                 read_only: bool = False) -> None:
+                 read_only: bool = False, actor: str = "library") -> None:
         self.path = str(path)
         self.clock: Clock = clock or SystemClock()
+        self.actor = actor
         self.read_only = read_only
         self._store: SqliteStore | None = None
 
@@ -60,11 +62,12 @@ class Commons(SplitUseCases, DemoUseCases):
 
 
 def connect(path: str | Path = "commons.db", *, clock: Clock | None = None,
-            read_only: bool = False) -> Commons:
+            read_only: bool = False, actor: str = "library") -> Commons:
     """Open (and on first use create) the commons database at ``path``.
 
     ``":memory:"`` gives a private in-memory database. ``clock`` defaults to the system clock in
-    Asia/Shanghai; ``read_only`` opens an existing file so that nothing can be written.
+    Asia/Shanghai; ``read_only`` opens an existing file so that nothing can be written; ``actor``
+    is recorded on every entry this handle writes.
     """
     assert SCHEMA_VERSION >= 1
-    return Commons(path, clock=clock, read_only=read_only)
+    return Commons(path, clock=clock, read_only=read_only, actor=actor)

@@ -16,4 +16,61 @@ MIGRATIONS: list[tuple[str, ...]] = [
         ) STRICT""",
         "INSERT INTO meta (key, value) VALUES ('created_by', 'commons')",
     ),
+    (
+        # The ledger. accounts.id is a small integer so postings and their index stay compact.
+        """CREATE TABLE accounts (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL UNIQUE,
+            type TEXT NOT NULL,
+            compound TEXT,
+            opened_on TEXT,
+            closed_on TEXT,
+            description TEXT NOT NULL DEFAULT ''
+        ) STRICT""",
+        """CREATE TABLE entries (
+            id INTEGER PRIMARY KEY,
+            date TEXT NOT NULL,
+            memo TEXT NOT NULL,
+            external_id TEXT NOT NULL UNIQUE,
+            actor TEXT NOT NULL,
+            resource TEXT,
+            period TEXT,
+            compound TEXT,
+            reverses INTEGER REFERENCES entries(id),
+            recorded_at TEXT NOT NULL,
+            content_hash TEXT NOT NULL,
+            prev_hash TEXT NOT NULL,
+            hash TEXT NOT NULL
+        ) STRICT""",
+        """CREATE TABLE postings (
+            entry_id INTEGER NOT NULL REFERENCES entries(id),
+            seq INTEGER NOT NULL,
+            account_id INTEGER NOT NULL REFERENCES accounts(id),
+            date TEXT NOT NULL,
+            amount_fen INTEGER NOT NULL,
+            currency TEXT NOT NULL,
+            PRIMARY KEY (entry_id, seq)
+        ) STRICT, WITHOUT ROWID""",
+        # Covering index: a balance as of a date or an account's trail reads only this.
+        "CREATE INDEX postings_by_account ON postings (account_id, date, entry_id, amount_fen)",
+        "CREATE INDEX entries_reverses ON entries (reverses) WHERE reverses IS NOT NULL",
+        """CREATE TABLE balances (
+            account_id INTEGER NOT NULL REFERENCES accounts(id),
+            currency TEXT NOT NULL,
+            amount_fen INTEGER NOT NULL,
+            PRIMARY KEY (account_id, currency)
+        ) STRICT, WITHOUT ROWID""",
+        """CREATE TABLE closed_periods (
+            period TEXT PRIMARY KEY,
+            closed_at TEXT NOT NULL,
+            actor TEXT NOT NULL
+        ) STRICT""",
+        *[
+            f"""CREATE TRIGGER {table}_append_only_{verb.lower()} BEFORE {verb} ON {table}
+            BEGIN SELECT RAISE(ABORT, 'commons: the journal is append-only; {table} cannot be '
+            || '{"changed" if verb == "UPDATE" else "deleted"}: post a reversal instead'); END"""
+            for table in ("entries", "postings", "closed_periods")
+            for verb in ("UPDATE", "DELETE")
+        ],
+    ),
 ]

@@ -8,16 +8,30 @@ read-only through SQLite's own ``mode=ro``, so even a mistake cannot write.
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import sqlite_utils
 
-from commons.errors import InvalidInput, NotFound
+from commons.errors import CommonsError, InvalidInput, NotFound, RefusedByRule
+from commons.store.ledger import LedgerTables
 from commons.store.schema import MIGRATIONS
 
-__all__ = ["SCHEMA_VERSION", "SqliteStore"]
+__all__ = ["SCHEMA_VERSION", "SqliteStore", "StoreBusy", "Tables"]
 
 SCHEMA_VERSION = len(MIGRATIONS)
+
+
+class StoreBusy(CommonsError):
+    """Another process held the database longer than commons waits."""
+
+
+class Tables:
+    """The tables of one transaction, grouped by area."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.ledger = LedgerTables(conn)
 
 
 class SqliteStore:
@@ -39,7 +53,7 @@ class SqliteStore:
             conn = sqlite3.connect(f"file:{Path(name).resolve()}?mode=ro", uri=True,
                                    isolation_level=None)
         else:
-            conn = sqlite3.connect(name, isolation_level=None, timeout=30)
+            conn = sqlite3.connect(name, isolation_level=None, timeout=600)
         store = cls(conn, name, read_only=read_only)
         store._configure()
         store._migrate()
@@ -47,7 +61,7 @@ class SqliteStore:
 
     def _configure(self) -> None:
         self.conn.execute("PRAGMA foreign_keys = ON")
-        self.conn.execute("PRAGMA busy_timeout = 30000")
+        self.conn.execute("PRAGMA busy_timeout = 600000")
         if not self.read_only and self.path != ":memory:":
             self.conn.execute("PRAGMA journal_mode = WAL")
             self.conn.execute("PRAGMA synchronous = NORMAL")
@@ -82,6 +96,37 @@ class SqliteStore:
             except BaseException:
                 self.conn.execute("ROLLBACK")
                 raise
+
+    @contextmanager
+    def write(self) -> Iterator[Tables]:
+        """One write transaction (BEGIN IMMEDIATE): committed whole, or rolled back whole."""
+        if self.read_only:
+            raise RefusedByRule(f"{self.path} is open read-only, so nothing can be written",
+                                fix="run the command without --read-only")
+        self._begin("BEGIN IMMEDIATE")
+        try:
+            yield Tables(self.conn)
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        self.conn.execute("COMMIT")
+
+    @contextmanager
+    def read(self) -> Iterator[Tables]:
+        """One consistent snapshot for reading."""
+        self._begin("BEGIN")
+        try:
+            yield Tables(self.conn)
+        finally:
+            self.conn.execute("ROLLBACK")
+
+    def _begin(self, statement: str) -> None:
+        try:
+            self.conn.execute(statement)
+        except sqlite3.OperationalError as e:
+            raise StoreBusy(f"{self.path} is busy: {e}",
+                            fix="another commons process is writing; try again when it is done"
+                            ) from None
 
     def close(self) -> None:
         self.conn.close()

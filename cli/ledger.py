@@ -1,0 +1,203 @@
+"""``commons ledger ...`` and ``commons audit verify``: the journal from the command line."""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import Any
+
+import click
+
+from commons.api.ledger import BalanceReport, PostSummary
+from commons.errors import CommonsError
+from commons.ledger.periods import parse_date
+
+from .app import App, CommonsGroup, json_option, pass_app
+from .render import echo_json, table, yuan
+
+__all__ = ["audit", "ledger"]
+
+
+def _date_option(ctx: click.Context, param: click.Parameter, value: str | None) -> Any:
+    if value is None:
+        return None
+    try:
+        return parse_date(value)
+    except CommonsError as e:
+        raise e.located(field=f"--{param.name.replace('_', '-') if param.name else ''}") from None
+
+
+@click.group(cls=CommonsGroup)
+def ledger() -> None:
+    """The shared-revenue journal: accounts, postings, balances, reversals, closed months."""
+
+
+@ledger.command("open")
+@click.argument("account")
+@click.option("--type", "account_type",
+              type=click.Choice(["assets", "liabilities", "equity", "income", "expenses"]),
+              help="Must agree with the name's first segment when given.")
+@click.option("--compound", help="The compound the account belongs to.")
+@click.option("--date", "opened_on", callback=_date_option,
+              help="Opening date YYYY-MM-DD; postings before it are refused.")
+@json_option
+@pass_app
+def open_account(app: App, account: str, account_type: str | None, compound: str | None,
+                 opened_on: Any) -> None:
+    """Open ACCOUNT (e.g. assets:bank:co-managed:wjxc) so entries may post to it."""
+    opened = app.api.ledger_open(account, type=account_type, compound=compound,
+                                 opened_on=opened_on)
+    if app.json:
+        echo_json({"account": opened.name, "type": opened.type.value,
+                   "compound": opened.compound, "opened_on": opened.opened_on})
+    else:
+        click.echo(f"open: {opened.name} ({opened.type.value})")
+
+
+@ledger.command("chart")
+@click.argument("compound")
+@click.option("--date", "opened_on", callback=_date_option, help="Opening date YYYY-MM-DD.")
+@json_option
+@pass_app
+def open_chart(app: App, compound: str, opened_on: Any) -> None:
+    """Open the standard public-revenue accounts of COMPOUND (bank, income, expenses, funds)."""
+    chart = app.api.ledger_open_chart(compound, opened_on=opened_on)
+    if app.json:
+        echo_json({"compound": compound, "accounts": [a.name for a in chart]})
+    else:
+        click.echo(table(("account", "what it holds"), [(a.name, a.description) for a in chart]))
+
+
+@ledger.command("post")
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option("--encoding", help="Text encoding of FILE (default UTF-8).")
+@json_option
+@pass_app
+def post(app: App, file: str, encoding: str | None) -> None:
+    """Post the journal entries of FILE (JSON Lines), all in one transaction.
+
+    \b
+    One entry per line:
+      {"date": "2026-10-01", "memo": "parking, Sept", "external_id": "pk-2026-09",
+       "postings": [{"account": "assets:bank:co-managed:wjxc", "amount": "120.00"},
+                    {"account": "income:parking:wjxc", "amount": "-120.00"}]}
+    Entries already recorded (same external_id, same content) are skipped. If any line is
+    refused, nothing is posted and every refused line is named.
+    """
+    if sys.stderr.isatty() and not app.json:
+        with click.progressbar(length=os.path.getsize(file), label="posting",
+                               file=sys.stderr) as bar:
+            summary = app.api.ledger_post(file, encoding=encoding, on_progress=bar.update)
+    else:
+        summary = app.api.ledger_post(file, encoding=encoding)
+    _render_post(app, summary)
+
+
+def _render_post(app: App, summary: PostSummary) -> None:
+    if app.json:
+        echo_json({"posted": summary.posted, "already_recorded": summary.already_recorded,
+                   "refused": summary.refused, "head": summary.head_hash})
+    else:
+        click.echo(f"posted {summary.posted}, already recorded {summary.already_recorded}, "
+                   f"refused {summary.refused}; chain head {summary.head_hash[:16]}")
+
+
+@ledger.command("balance")
+@click.option("--account", help="An account or a prefix (sums its sub-accounts).")
+@click.option("--compound", help="Only accounts of this compound.")
+@click.option("--as-of", callback=_date_option, help="Balances at the end of this date.")
+@json_option
+@pass_app
+def balance(app: App, account: str | None, compound: str | None, as_of: Any) -> None:
+    """Balances per account, and their total."""
+    report = app.api.ledger_balance(account, compound=compound, as_of=as_of)
+    if app.json:
+        echo_json(balance_json(report))
+    else:
+        rows = [(b.account, b.balance.format_grouped()) for b in report.balances]
+        rows += [("total" + (f" {t.currency}" if len(report.totals) > 1 else ""),
+                  t.format_grouped()) for t in report.totals or ()]
+        click.echo(table(("account", "balance"), rows, right=(1,)))
+
+
+def balance_json(report: BalanceReport) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "balances": [{"account": b.account, "balance": yuan(b.balance),
+                      "currency": b.balance.currency} for b in report.balances],
+        "totals": [{"currency": t.currency, "balance": yuan(t)} for t in report.totals],
+        "as_of": report.as_of.isoformat() if report.as_of else None,
+    }
+    if len(report.totals) <= 1:
+        data["total"] = yuan(report.totals[0]) if report.totals else "0.00"
+    return data
+
+
+@ledger.command("trail")
+@click.argument("account")
+@click.option("--limit", type=click.IntRange(1), default=100, show_default=True)
+@click.option("--offset", type=click.IntRange(0), default=0, show_default=True)
+@json_option
+@pass_app
+def trail(app: App, account: str, limit: int, offset: int) -> None:
+    """Every posting of ACCOUNT in date order with its running balance (paged)."""
+    lines = app.api.ledger_trail(account, limit=limit, offset=offset)
+    if app.json:
+        echo_json({"account": account, "trail": [
+            {"id": t.entry_id, "date": t.date, "memo": t.memo, "amount": yuan(t.amount),
+             "balance": yuan(t.balance), "external_id": t.external_id, "actor": t.actor,
+             "reverses": t.reverses, "hash": t.hash} for t in lines]})
+    else:
+        click.echo(table(("id", "date", "memo", "amount", "balance"),
+                         [(str(t.entry_id), t.date, t.memo, t.amount.format_grouped(),
+                           t.balance.format_grouped()) for t in lines], right=(0, 3, 4)))
+
+
+@ledger.command("reverse")
+@click.argument("entry", type=int)
+@click.option("--reason", required=True, help="Why the entry is reversed (kept in the memo).")
+@click.option("--date", "on", callback=_date_option, help="Date of the reversal (default today).")
+@json_option
+@pass_app
+def reverse(app: App, entry: int, reason: str, on: Any) -> None:
+    """Post an entry that undoes ENTRY; nothing is ever edited or deleted."""
+    stored = app.api.ledger_reverse(entry, reason=reason, on=on)
+    if app.json:
+        echo_json({"id": stored.id, "reverses": entry, "hash": stored.hash})
+    else:
+        click.echo(f"entry {stored.id} reverses entry {entry}")
+
+
+@ledger.command("close")
+@click.argument("period")
+@json_option
+@pass_app
+def close(app: App, period: str) -> None:
+    """Close the month PERIOD (YYYY-MM): entries dated in it are refused from now on."""
+    month, new = app.api.ledger_close(period)
+    if app.json:
+        echo_json({"period": str(month), "closed": True, "already_closed": not new})
+    else:
+        click.echo(f"closed {month}" if new else f"{month} was already closed")
+
+
+@click.group(cls=CommonsGroup)
+def audit() -> None:
+    """Auditors' tools: verify the hash chain."""
+
+
+@audit.command("verify")
+@json_option
+@pass_app
+def verify(app: App) -> None:
+    """Recompute the hash chain and balances; exit 1 naming the first broken entry."""
+    report = app.api.audit_verify()
+    if app.json:
+        echo_json({"ok": report.ok, "entries": report.entries, "head": report.head_hash,
+                   "problems": list(report.problems)})
+    elif report.ok:
+        click.echo(f"verified {report.entries} entries; chain head {report.head_hash}")
+    if not report.ok:
+        if not app.json:
+            click.echo("commons: error: the journal fails verification:\n  "
+                       + "\n  ".join(report.problems), err=True)
+        click.get_current_context().exit(1)

@@ -1,0 +1,244 @@
+"""Use cases of the shared-revenue ledger: open accounts, post, query, reverse, close, verify.
+
+``ledger_post`` streams a file (or any iterable of entries) through one transaction: either
+every entry is posted or already recorded, or nothing changes and a ``Problems`` error names every
+refused line. Memory stays flat however long the file is.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import attrs
+
+from commons.errors import CommonsError, InvalidInput, NotFound, Problems, RefusedByRule
+from commons.files import parse_json_line, text_lines
+from commons.ledger.accounts import Account, chart_for_compound
+from commons.ledger.journal import Entry, StoredEntry
+from commons.ledger.periods import Period
+from commons.ledger.rules import Outcome, check_chain, plan_entry
+from commons.money import Money
+
+if TYPE_CHECKING:
+    from commons.clock import Clock
+    from commons.store import SqliteStore
+
+__all__ = [
+    "AccountBalance",
+    "BalanceReport",
+    "LedgerUseCases",
+    "PostSummary",
+    "TrailLine",
+    "VerifyReport",
+]
+
+CHUNK = 1000  # entries checked against the journal per query
+MAX_REPORTED = 50  # refused lines described in full; the rest are counted
+Progress = Callable[[int], None]
+
+
+@attrs.frozen
+class PostSummary:
+    """What a post did: how many entries were posted and how many were already recorded."""
+
+    posted: int
+    already_recorded: int
+    refused: int
+    head_hash: str
+
+
+@attrs.frozen
+class AccountBalance:
+    account: str
+    balance: Money
+
+
+@attrs.frozen
+class BalanceReport:
+    balances: tuple[AccountBalance, ...]
+    totals: tuple[Money, ...]
+    as_of: dt.date | None = None
+
+
+@attrs.frozen
+class TrailLine:
+    entry_id: int
+    date: str
+    memo: str
+    amount: Money
+    balance: Money
+    external_id: str
+    actor: str
+    reverses: int | None
+    hash: str
+
+
+@attrs.frozen
+class VerifyReport:
+    ok: bool
+    entries: int
+    head_hash: str
+    problems: tuple[str, ...]
+
+
+def _numbered(source: str | Path | Iterable[Entry], encoding: str | None,
+              actor: str) -> Iterator[tuple[int | None, Entry | CommonsError, int]]:
+    """``(line, entry or its error, characters read)`` for each entry of a file or iterable."""
+    if isinstance(source, str | Path):
+        for number, text in text_lines(source, encoding=encoding):
+            try:
+                yield number, Entry.from_record(parse_json_line(text), actor=actor), len(text)
+            except CommonsError as e:
+                yield number, e.located(file=str(source), line=number), len(text)
+    else:
+        for index, entry in enumerate(source, start=1):
+            yield index, entry, 0
+
+
+def _chunks(items: Iterator[tuple[int | None, Entry | CommonsError, int]],
+            size: int) -> Iterator[list[tuple[int | None, Entry | CommonsError, int]]]:
+    chunk = []
+    for item in items:
+        chunk.append(item)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+class LedgerUseCases:
+    """The ledger's use cases; each runs in one transaction."""
+
+    clock: Clock
+    actor: str
+
+    if TYPE_CHECKING:
+        @property
+        def store(self) -> SqliteStore: ...
+
+    def ledger_open(self, account: str, *, type: str | None = None, compound: str | None = None,
+                    opened_on: dt.date | None = None, description: str = "") -> Account:
+        """Open an account before anything posts to it; opening it again is a no-op."""
+        opened = Account.create(account, type=type, compound=compound, opened_on=opened_on,
+                                description=description)
+        with self.store.write() as t:
+            t.ledger.open_account(opened)
+        return opened
+
+    def ledger_open_chart(self, compound: str, *, opened_on: dt.date | None = None
+                          ) -> list[Account]:
+        """Open the standard public-revenue accounts of one compound (a no-op where open)."""
+        chart = chart_for_compound(compound, opened_on)
+        with self.store.write() as t:
+            for account in chart:
+                t.ledger.open_account(account)
+        return chart
+
+    def ledger_post(self, source: str | Path | Iterable[Entry], *, encoding: str | None = None,
+                    on_progress: Progress | None = None) -> PostSummary:
+        """Post a JSON Lines file (or entries) in one transaction: all of it, or nothing.
+
+        Entries whose external id is already recorded with the same content are skipped.
+        """
+        recorded_at = self.clock.now().in_timezone("UTC").isoformat()
+        counts = {"posted": 0, "already recorded": 0, "refused": 0}
+        problems: list[CommonsError] = []
+        with self.store.write() as t:
+            accounts = {name: account for name, (_, account) in t.ledger.accounts().items()}
+            ids = {name: aid for name, (aid, _) in t.ledger.accounts().items()}
+            closed = t.ledger.closed_periods()
+            head = t.ledger.head()
+            for chunk in _chunks(_numbered(source, encoding, self.actor), CHUNK):
+                known = t.ledger.known([e.external_id for _, e, _ in chunk
+                                        if isinstance(e, Entry)])
+                accepted: list[StoredEntry] = []
+                for line, item, size in chunk:
+                    if isinstance(item, CommonsError):
+                        outcome = Outcome("refused", None, item)
+                    else:
+                        outcome, stored = plan_entry(item, head, known, accounts, closed,
+                                                     recorded_at)
+                        if stored is not None:
+                            accepted.append(stored)
+                            head = attrs.evolve(head, id=stored.id, hash=stored.hash)
+                            known[item.external_id] = (stored.id, stored.content_hash)
+                    counts[outcome.status] += 1
+                    if outcome.error is not None and len(problems) < MAX_REPORTED:
+                        problems.append(outcome.error.located(
+                            file=str(source) if isinstance(source, str | Path) else None,
+                            line=line))
+                    if on_progress is not None and size:
+                        on_progress(size)
+                if not problems:
+                    t.ledger.append(accepted, ids)
+            if counts["refused"]:
+                raise Problems(
+                    f"{counts['refused']} of {sum(counts.values())} entries refused; nothing "
+                    "was posted", problems,
+                    fix="correct the lines named above and post the file again")
+        return PostSummary(counts["posted"], counts["already recorded"], 0, head.hash)
+
+    def ledger_balance(self, account: str | None = None, *, compound: str | None = None,
+                       as_of: dt.date | None = None) -> BalanceReport:
+        """Balances of the accounts under ``account`` (a prefix), of ``compound``, at a date."""
+        with self.store.read() as t:
+            rows = t.ledger.balances(account, compound, as_of)
+        totals: dict[str, Money] = {}
+        for _, m in rows:
+            totals[m.currency] = totals.get(m.currency, Money.zero(m.currency)) + m
+        return BalanceReport(tuple(AccountBalance(n, m) for n, m in rows),
+                             tuple(totals.values()), as_of)
+
+    def ledger_trail(self, account: str, *, limit: int = 100, offset: int = 0
+                     ) -> tuple[TrailLine, ...]:
+        """Every posting of ``account`` in date order with its running balance, one page."""
+        with self.store.read() as t:
+            if account not in t.ledger.accounts():
+                raise NotFound(f"account {account} is not open",
+                               fix="list accounts with `commons ledger balance`")
+            rows = t.ledger.trail(account, limit=limit, offset=offset)
+        return tuple(
+            TrailLine(eid, day, memo, Money(fen, cur), Money(running, cur), ext, actor, rev, link)
+            for eid, day, memo, fen, cur, running, ext, actor, rev, link in rows)
+
+    def ledger_reverse(self, entry_id: int, *, reason: str, on: dt.date | None = None
+                       ) -> StoredEntry:
+        """Post the reversal of entry ``entry_id``, dated ``on`` (today by default)."""
+        if not reason.strip():
+            raise InvalidInput("a reversal needs a reason", field="reason",
+                               fix="say why, e.g. --reason 'posted to the wrong compound'")
+        with self.store.read() as t:
+            original = t.ledger.entry(entry_id)
+            already = t.ledger.reversed_by(entry_id)
+        if original is None:
+            raise NotFound(f"entry {entry_id} does not exist",
+                           fix="find entry ids with `commons ledger trail ACCOUNT`")
+        if already is not None:
+            raise RefusedByRule(f"entry {entry_id} was already reversed by entry {already}",
+                                fix="nothing to do; post a new entry to change it again")
+        reversal = original.entry.reversal(date=on or self.clock.today(), entry_id=entry_id,
+                                           reason=reason, actor=self.actor)
+        self.ledger_post([reversal])
+        with self.store.read() as t:
+            done = t.ledger.reversed_by(entry_id)
+            stored = t.ledger.entry(done) if done is not None else None
+        assert stored is not None and stored.entry.reverses == entry_id
+        return stored
+
+    def ledger_close(self, period: str | Period) -> tuple[Period, bool]:
+        """Close a month against new postings; closing it again is a no-op (``False``)."""
+        month = period if isinstance(period, Period) else Period.parse(period)
+        with self.store.write() as t:
+            new = t.ledger.close_period(str(month), self.clock.now().isoformat(), self.actor)
+        return month, new
+
+    def audit_verify(self) -> VerifyReport:
+        """Recompute the hash chain and balances; report the first broken entries, if any."""
+        with self.store.read() as t:
+            problems, head = check_chain(t.ledger.stored_rows())
+            problems += t.ledger.balance_mismatches()
+        return VerifyReport(not problems, head.id, head.hash, tuple(problems))

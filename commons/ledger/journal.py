@@ -1,0 +1,200 @@
+"""Journal entries: balanced postings with an external id, hashed into a chain.
+
+An ``Entry`` whose postings do not sum to zero per currency cannot be constructed. Its canonical
+serialisation gives a content hash (the same external id with the same content is a no-op; with
+other content, a conflict) and, with the previous entry's hash, the chain hash that lets
+``audit verify`` detect any change made behind the library's back.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import attrs
+
+from commons.errors import CommonsError, InvalidInput
+from commons.ledger.accounts import parse_account_name
+from commons.ledger.periods import Period, parse_date
+from commons.money import CURRENCY, Money, parse_fen
+
+__all__ = [
+    "GENESIS_HASH",
+    "Entry",
+    "Posting",
+    "StoredEntry",
+    "chain_hash",
+    "content_digest",
+    "sums_by_currency",
+]
+
+GENESIS_HASH = "0" * 64
+_RECORD_KEYS = frozenset({"date", "memo", "external_id", "postings", "actor", "resource",
+                          "period", "compound", "reverses"})
+_POSTING_KEYS = frozenset({"account", "amount", "currency"})
+
+
+def content_digest(
+    date: str, memo: str, external_id: str, resource: str | None, period: str | None,
+    compound: str | None, reverses: int | None, postings: Sequence[tuple[str, int, str]],
+) -> str:
+    """sha256 of an entry's canonical serialisation; written and verified by this one function."""
+    data = json.dumps(
+        [date, memo, external_id, resource, period, compound, reverses,
+         [list(p) for p in postings]],
+        ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(data.encode()).hexdigest()
+
+
+@attrs.frozen
+class Posting:
+    """One leg of an entry: an amount to an account (positive debits, negative credits)."""
+
+    account: str
+    amount: Money
+
+
+def sums_by_currency(postings: Sequence[Posting]) -> dict[str, int]:
+    sums: dict[str, int] = {}
+    for p in postings:
+        sums[p.amount.currency] = sums.get(p.amount.currency, 0) + p.amount.fen
+    return sums
+
+
+def _as_postings(value: Sequence[Posting]) -> tuple[Posting, ...]:
+    return tuple(value)
+
+
+@attrs.frozen
+class Entry:
+    """A balanced journal entry, before the store gives it an id and a place in the chain."""
+
+    date: dt.date
+    memo: str
+    postings: tuple[Posting, ...] = attrs.field(converter=_as_postings)
+    external_id: str
+    actor: str = ""
+    resource: str | None = None
+    period: str | None = None
+    compound: str | None = None
+    reverses: int | None = None
+
+    def __attrs_post_init__(self) -> None:
+        if not self.external_id:
+            raise InvalidInput("the entry has no external id", field="external_id",
+                               fix="give every entry a unique external_id so re-imports are safe")
+        if len(self.postings) < 2:
+            raise InvalidInput(f"entry {self.external_id} has fewer than two postings",
+                               field="postings", fix="a double entry moves money between accounts")
+        for p in self.postings:
+            if p.amount.fen == 0:
+                raise InvalidInput(f"entry {self.external_id} posts 0.00 to {p.account}",
+                                   field="postings", fix="drop postings that move nothing")
+        unbalanced = {c: s for c, s in sums_by_currency(self.postings).items() if s}
+        if unbalanced:
+            currency, off = next(iter(unbalanced.items()))
+            raise InvalidInput(
+                f"entry {self.external_id} does not balance: its {currency} postings sum to "
+                f"{Money(off, currency)}", field="postings",
+                fix="make the postings of each currency sum to zero")
+
+    def content_hash(self) -> str:
+        """Digest of everything the entry says (not who recorded it, nor when)."""
+        return content_digest(
+            self.date.isoformat(), self.memo, self.external_id, self.resource, self.period,
+            self.compound, self.reverses,
+            [(p.account, p.amount.fen, p.amount.currency) for p in self.postings])
+
+    @property
+    def accounting_period(self) -> Period:
+        return Period.of(self.date)
+
+    def reversal(self, *, date: dt.date, entry_id: int, reason: str, actor: str) -> Entry:
+        """The entry that undoes this one: every posting negated, linked back to it."""
+        return attrs.evolve(
+            self, date=date, memo=f"reversal of entry {entry_id}: {reason}",
+            postings=tuple(Posting(p.account, -p.amount) for p in self.postings),
+            external_id=f"reversal:{entry_id}", actor=actor, reverses=entry_id,
+        )
+
+    @classmethod
+    def from_record(cls, record: object, *, actor: str = "") -> Entry:
+        """Build from one JSON Lines record (DESIGN.md format); errors name the field."""
+        if not isinstance(record, Mapping):
+            raise InvalidInput("the line is not a JSON object", fix="write one entry per line")
+        unknown = sorted(set(record) - _RECORD_KEYS)
+        if unknown:
+            raise InvalidInput(f"unknown key '{unknown[0]}'", field=unknown[0],
+                               fix=f"use only {', '.join(sorted(_RECORD_KEYS))}")
+        postings = record.get("postings")
+        if not isinstance(postings, list):
+            raise InvalidInput("postings must be a list", field="postings",
+                               fix='write "postings": [{"account": ..., "amount": "1.00"}, ...]')
+        return cls(
+            date=_field(record, "date", parse_date),
+            memo=_text(record, "memo", required=False) or "",
+            postings=tuple(_posting(i, p) for i, p in enumerate(postings)),
+            external_id=_text(record, "external_id", required=True) or "",
+            actor=_text(record, "actor", required=False) or actor,
+            resource=_text(record, "resource", required=False),
+            period=_text(record, "period", required=False),
+            compound=_text(record, "compound", required=False),
+            reverses=None,
+        )
+
+
+def _field(record: Mapping[str, Any], key: str, parse: Any) -> Any:
+    try:
+        return parse(record.get(key))
+    except CommonsError as e:
+        raise e.located(field=key) from None
+
+
+def _text(record: Mapping[str, Any], key: str, *, required: bool) -> str | None:
+    value = record.get(key)
+    if value is None or value == "":
+        if required:
+            raise InvalidInput(f"'{key}' is missing", field=key, fix=f"give every entry a {key}")
+        return None
+    if not isinstance(value, str):
+        raise InvalidInput(f"'{key}' must be text, not {value!r}", field=key)
+    return value
+
+
+def _posting(index: int, raw: object) -> Posting:
+    where = f"postings[{index}]"
+    if not isinstance(raw, Mapping) or set(raw) - _POSTING_KEYS:
+        raise InvalidInput(f"{where} must be an object with account and amount", field=where,
+                           fix='write {"account": "assets:bank:wjxc", "amount": "120.00"}')
+    try:
+        account = parse_account_name(str(raw.get("account", "")))
+    except CommonsError as e:
+        raise e.located(field=f"{where}.account") from None
+    try:
+        amount = Money(parse_fen(raw.get("amount")), raw.get("currency") or CURRENCY)
+    except CommonsError as e:
+        raise e.located(field=f"{where}.amount") from None
+    return Posting(account, amount)
+
+
+@attrs.frozen
+class StoredEntry:
+    """An entry as the journal holds it: its id, when and by whom recorded, and its hashes."""
+
+    id: int
+    entry: Entry
+    recorded_at: str
+    content_hash: str
+    prev_hash: str
+    hash: str
+
+
+def chain_hash(prev_hash: str, entry_id: int, content_hash: str, actor: str,
+               recorded_at: str) -> str:
+    """The link of entry ``entry_id`` in the chain: it covers the previous link and the content."""
+    data = json.dumps([prev_hash, entry_id, content_hash, actor, recorded_at],
+                      ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(data.encode()).hexdigest()

@@ -1,0 +1,69 @@
+"""Accounting periods: a month ``YYYY-MM`` (and quarters ``YYYY-Qn`` for disclosure)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import attrs
+
+from commons.errors import InvalidInput
+
+__all__ = ["Period", "parse_date"]
+
+_MONTH = re.compile(r"(\d{4})-(\d{2})")
+
+
+def parse_date(text: object) -> dt.date:
+    """An accounting date written ``YYYY-MM-DD`` (a local date, no time)."""
+    if not isinstance(text, str):
+        raise InvalidInput(f"date {text!r} is not text", fix="write dates as \"2026-10-01\"")
+    try:
+        if len(text) != 10:
+            raise ValueError
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise InvalidInput(f"{text!r} is not a date in the form YYYY-MM-DD",
+                           fix="write dates as 2026-10-01") from None
+
+
+@attrs.frozen(order=True)
+class Period:
+    """One calendar month."""
+
+    year: int
+    month: int
+
+    def __attrs_post_init__(self) -> None:
+        if not (1 <= self.month <= 12 and 1900 <= self.year <= 9999):
+            raise InvalidInput(f"period {self.year}-{self.month:02d} is not a month",
+                               fix="write a period as YYYY-MM, e.g. 2026-10")
+
+    @classmethod
+    def parse(cls, text: str) -> Period:
+        m = _MONTH.fullmatch(text.strip())
+        if not m:
+            raise InvalidInput(f"{text!r} is not a period in the form YYYY-MM",
+                               fix="write a period as YYYY-MM, e.g. 2026-10")
+        return cls(int(m.group(1)), int(m.group(2)))
+
+    @classmethod
+    def of(cls, day: dt.date) -> Period:
+        return cls(day.year, day.month)
+
+    @property
+    def first_day(self) -> dt.date:
+        return dt.date(self.year, self.month, 1)
+
+    @property
+    def last_day(self) -> dt.date:
+        return self.next().first_day - dt.timedelta(days=1)
+
+    def next(self) -> Period:
+        return Period(self.year + self.month // 12, self.month % 12 + 1)
+
+    def contains(self, day: dt.date) -> bool:
+        return day.year == self.year and day.month == self.month
+
+    def __str__(self) -> str:
+        return f"{self.year:04d}-{self.month:02d}"

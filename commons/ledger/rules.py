@@ -1,0 +1,162 @@
+"""The ledger's rules as pure functions: may an entry post, where does it go in the chain, and
+does a stored journal still hold what was written.
+
+The store reads the state inside its transaction and hands it here; nothing in this module
+touches a database or a clock.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+import attrs
+
+from commons.errors import CommonsError, ConflictError, NotFound, RefusedByRule
+from commons.ledger.accounts import Account
+from commons.ledger.journal import GENESIS_HASH, Entry, StoredEntry, chain_hash, content_digest
+
+__all__ = [
+    "ChainHead",
+    "Outcome",
+    "StoredRow",
+    "check_chain",
+    "plan_entry",
+    "refusal",
+]
+
+
+@attrs.frozen
+class ChainHead:
+    """The last entry of the journal: its id and hash (id 0 and the genesis hash when empty)."""
+
+    id: int = 0
+    hash: str = GENESIS_HASH
+
+
+@attrs.frozen
+class Outcome:
+    """What became of one entry: ``posted``, ``already recorded`` or ``refused`` (with why)."""
+
+    status: str
+    entry_id: int | None = None
+    error: CommonsError | None = None
+
+
+def refusal(entry: Entry, accounts: Mapping[str, Account], closed: frozenset[str]) -> \
+        CommonsError | None:
+    """Why ``entry`` may not post, or None: unopened or closed accounts, a closed period."""
+    period = f"{entry.date.year:04d}-{entry.date.month:02d}"
+    if period in closed:
+        return RefusedByRule(
+            f"entry {entry.external_id} is dated {entry.date}, in closed period {period}",
+            field="date", fix="date it in an open period, or post a correcting entry now")
+    for i, p in enumerate(entry.postings):
+        account = accounts.get(p.account)
+        if account is None:
+            return NotFound(f"account {p.account} is not open",
+                            field=f"postings[{i}].account",
+                            fix=f"open it first: commons ledger open {p.account}")
+        why = account.refuses(entry.date)
+        if why:
+            return RefusedByRule(f"entry {entry.external_id}: {why}",
+                                 field=f"postings[{i}].account",
+                                 fix="post within the account's open dates")
+    return None
+
+
+def plan_entry(
+    entry: Entry,
+    head: ChainHead,
+    known: Mapping[str, tuple[int, str]],
+    accounts: Mapping[str, Account],
+    closed: frozenset[str],
+    recorded_at: str,
+) -> tuple[Outcome, StoredEntry | None]:
+    """Decide one entry: a no-op, a conflict, a refusal, or the next link of the chain.
+
+    ``known`` maps external ids already in the journal to their entry id and content hash.
+    """
+    content_hash = entry.content_hash()
+    seen = known.get(entry.external_id)
+    if seen is not None:
+        entry_id, seen_hash = seen
+        if seen_hash == content_hash:
+            return Outcome("already recorded", entry_id), None
+        return Outcome("refused", entry_id, ConflictError(
+            f"external id {entry.external_id} was recorded as entry {entry_id} with other "
+            "content", field="external_id",
+            fix="give a new entry a new external_id; correct a recorded one with a reversal")), None
+    why = refusal(entry, accounts, closed)
+    if why is not None:
+        return Outcome("refused", None, why), None
+    entry_id = head.id + 1
+    link = chain_hash(head.hash, entry_id, content_hash, entry.actor, recorded_at)
+    stored = StoredEntry(entry_id, entry, recorded_at, content_hash, head.hash, link)
+    return Outcome("posted", entry_id), stored
+
+
+@attrs.frozen
+class StoredRow:
+    """An entry exactly as read back from storage, before any trust is placed in it."""
+
+    id: int
+    date: str
+    memo: str
+    external_id: str
+    actor: str
+    resource: str | None
+    period: str | None
+    compound: str | None
+    reverses: int | None
+    recorded_at: str
+    content_hash: str
+    prev_hash: str
+    hash: str
+    postings: Sequence[tuple[str, int, str]]
+
+    @classmethod
+    def from_row(cls, row: Sequence[Any], postings: Sequence[tuple[str, int, str]]) -> StoredRow:
+        """From the entries table's columns in order, and the entry's postings."""
+        (entry_id, date, memo, external_id, actor, resource, period, compound, reverses,
+         recorded_at, content_hash, prev_hash, link) = row
+        return cls(entry_id, date, memo, external_id, actor, resource, period, compound,
+                   reverses, recorded_at, content_hash, prev_hash, link, postings)
+
+
+def _content_hash(row: StoredRow) -> str:
+    return content_digest(row.date, row.memo, row.external_id, row.resource, row.period,
+                          row.compound, row.reverses, row.postings)
+
+
+def _row_problem(row: StoredRow, prev: ChainHead) -> str | None:
+    if row.id != prev.id + 1:
+        return (f"entry {row.id} follows entry {prev.id}: entries {prev.id + 1}..{row.id - 1} "
+                "are missing or the chain was reordered")
+    if row.prev_hash != prev.hash:
+        return f"entry {row.id} does not link to entry {prev.id} (previous hash differs)"
+    sums: dict[str, int] = {}
+    for _account, fen, currency in row.postings:
+        sums[currency] = sums.get(currency, 0) + fen
+    if len(row.postings) < 2 or any(sums.values()):
+        return f"entry {row.id} does not balance: its postings sum to {sums}"
+    if _content_hash(row) != row.content_hash:
+        return f"entry {row.id} was changed: its content no longer matches its recorded hash"
+    if chain_hash(row.prev_hash, row.id, row.content_hash, row.actor, row.recorded_at) != row.hash:
+        return f"entry {row.id} was changed: its chain hash does not match"
+    return None
+
+
+def check_chain(rows: Iterable[StoredRow], *, limit: int = 20) -> tuple[list[str], ChainHead]:
+    """Walk the journal in id order; return the problems found (at most ``limit``) and the head.
+
+    After a broken link the walk goes on from the stored row, so one change reports once.
+    """
+    problems: list[str] = []
+    head = ChainHead()
+    for row in rows:
+        problem = _row_problem(row, head)
+        if problem is not None and len(problems) < limit:
+            problems.append(problem)
+        head = ChainHead(row.id, row.hash)
+    return problems, head

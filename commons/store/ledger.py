@@ -1,0 +1,215 @@
+"""Ledger tables: accounts, the hash-chained journal, kept balances and closed periods.
+
+Every method runs inside the caller's transaction (``SqliteStore.write()`` or ``read()``). Money
+crosses as INTEGER fen plus a currency column. Entries are appended with ``executemany`` on the
+raw connection because posting millions of them is the hot path; everything else uses plain
+SQL through sqlite-utils' connection.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+from collections.abc import Iterator, Mapping, Sequence
+
+from commons.errors import ConflictError, NotFound
+from commons.ledger.accounts import Account, matches_prefix
+from commons.ledger.journal import Entry, Posting, StoredEntry
+from commons.ledger.rules import ChainHead, StoredRow
+from commons.money import Money
+
+__all__ = ["LedgerTables"]
+
+_ENTRY_COLUMNS = ("id, date, memo, external_id, actor, resource, period, compound, reverses, "
+                  "recorded_at, content_hash, prev_hash, hash")
+TrailRow = tuple[int, str, str, int, str, int, str, str, int | None, str]
+_CHUNK = 500  # SQLite's limit on bound parameters is far above this; it keeps IN lists short
+
+
+def _date(text: str | None) -> dt.date | None:
+    return dt.date.fromisoformat(text) if text else None
+
+
+def _prefix_filter(prefix: str | None) -> tuple[str, list[str]]:
+    if not prefix:
+        return "", []
+    return " AND (a.name = ? OR a.name LIKE ? ESCAPE '\\')", [
+        prefix, prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + ":%"]
+
+
+class LedgerTables:
+    """The ledger's rows in one SQLite connection."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+
+    def accounts(self) -> dict[str, tuple[int, Account]]:
+        rows = self.conn.execute(
+            "SELECT id, name, compound, opened_on, closed_on, description FROM accounts")
+        return {name: (aid, Account(name, compound, _date(opened), _date(closed), text))
+                for aid, name, compound, opened, closed, text in rows}
+
+    def open_account(self, account: Account) -> tuple[int, bool]:
+        """Insert ``account``; opening it again as it is is a no-op, otherwise a conflict."""
+        row = self.conn.execute(
+            "SELECT id, compound, opened_on, closed_on FROM accounts WHERE name = ?",
+            (account.name,)).fetchone()
+        opened = account.opened_on.isoformat() if account.opened_on else None
+        if row is not None:
+            aid, compound, opened_on, closed_on = row
+            if (compound, opened_on) != (account.compound, opened) or closed_on:
+                raise ConflictError(
+                    f"account {account.name} is already open"
+                    f"{' (closed on ' + closed_on + ')' if closed_on else ''} with compound "
+                    f"{compound or '-'} from {opened_on or 'the start'}",
+                    fix="open a new account under another name")
+            return aid, False
+        cursor = self.conn.execute(
+            "INSERT INTO accounts (name, type, compound, opened_on, description) "
+            "VALUES (?, ?, ?, ?, ?)",
+            (account.name, account.type.value, account.compound, opened, account.description))
+        assert cursor.lastrowid is not None
+        return cursor.lastrowid, True
+
+    def close_account(self, name: str, on: dt.date) -> None:
+        cursor = self.conn.execute(
+            "UPDATE accounts SET closed_on = ? WHERE name = ? AND closed_on IS NULL",
+            (on.isoformat(), name))
+        if cursor.rowcount != 1:
+            raise NotFound(f"account {name} is not open", fix="check the name with "
+                           "`commons ledger balance`")
+
+    def closed_periods(self) -> frozenset[str]:
+        return frozenset(r[0] for r in self.conn.execute("SELECT period FROM closed_periods"))
+
+    def close_period(self, period: str, closed_at: str, actor: str) -> bool:
+        cursor = self.conn.execute(
+            "INSERT OR IGNORE INTO closed_periods (period, closed_at, actor) VALUES (?, ?, ?)",
+            (period, closed_at, actor))
+        return cursor.rowcount == 1
+
+    def head(self) -> ChainHead:
+        row = self.conn.execute("SELECT id, hash FROM entries ORDER BY id DESC LIMIT 1").fetchone()
+        return ChainHead(row[0], row[1]) if row else ChainHead()
+
+    def known(self, external_ids: Sequence[str]) -> dict[str, tuple[int, str]]:
+        """External ids already in the journal, with their entry id and content hash."""
+        found: dict[str, tuple[int, str]] = {}
+        unique = list(dict.fromkeys(external_ids))
+        for start in range(0, len(unique), _CHUNK):
+            chunk = unique[start:start + _CHUNK]
+            marks = ",".join("?" * len(chunk))
+            for eid, ext, content in self.conn.execute(
+                    f"SELECT id, external_id, content_hash FROM entries "
+                    f"WHERE external_id IN ({marks})", chunk):
+                found[ext] = (eid, content)
+        return found
+
+    def append(self, stored: Sequence[StoredEntry], account_ids: Mapping[str, int]) -> None:
+        """Write entries and their postings, and add them to the kept balances."""
+        entry_rows = []
+        posting_rows = []
+        deltas: dict[tuple[int, str], int] = {}
+        for s in stored:
+            e = s.entry
+            day = e.date.isoformat()
+            entry_rows.append((s.id, day, e.memo, e.external_id, e.actor, e.resource, e.period,
+                               e.compound, e.reverses, s.recorded_at, s.content_hash,
+                               s.prev_hash, s.hash))
+            for seq, p in enumerate(e.postings):
+                aid = account_ids[p.account]
+                posting_rows.append((s.id, seq, aid, day, p.amount.fen, p.amount.currency))
+                key = (aid, p.amount.currency)
+                deltas[key] = deltas.get(key, 0) + p.amount.fen
+        self.conn.executemany(f"INSERT INTO entries ({_ENTRY_COLUMNS}) VALUES "
+                              "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", entry_rows)
+        self.conn.executemany("INSERT INTO postings (entry_id, seq, account_id, date, amount_fen, "
+                              "currency) VALUES (?, ?, ?, ?, ?, ?)", posting_rows)
+        self.conn.executemany(
+            "INSERT INTO balances (account_id, currency, amount_fen) VALUES (?, ?, ?) "
+            "ON CONFLICT (account_id, currency) DO UPDATE SET amount_fen = amount_fen + "
+            "excluded.amount_fen", [(a, c, f) for (a, c), f in deltas.items()])
+
+    def balances(self, prefix: str | None = None, compound: str | None = None,
+                 as_of: dt.date | None = None) -> list[tuple[str, Money]]:
+        """Balance of every matching account (kept totals, or summed up to ``as_of``)."""
+        where, args = _prefix_filter(prefix)
+        if compound is not None:
+            where += " AND a.compound = ?"
+            args.append(compound)
+        if as_of is None:
+            sql = ("SELECT a.name, b.currency, b.amount_fen FROM balances b JOIN accounts a "
+                   f"ON a.id = b.account_id WHERE 1 = 1{where} ORDER BY a.name, b.currency")
+        else:
+            sql = ("SELECT a.name, p.currency, SUM(p.amount_fen) FROM accounts a JOIN postings p "
+                   f"ON p.account_id = a.id AND p.date <= ? WHERE 1 = 1{where} "
+                   "GROUP BY a.name, p.currency ORDER BY a.name, p.currency")
+            args.insert(0, as_of.isoformat())
+        rows = self.conn.execute(sql, args).fetchall()
+        assert all(prefix is None or matches_prefix(r[0], prefix) for r in rows)
+        return [(name, Money(fen, currency)) for name, currency, fen in rows]
+
+    def trail(self, account: str, *, limit: int, offset: int) -> list[TrailRow]:
+        """An account's postings in date order with the running balance, one page."""
+        return self.conn.execute(
+            """SELECT p.entry_id, p.date, e.memo, p.amount_fen, p.currency,
+                      SUM(p.amount_fen) OVER (PARTITION BY p.currency
+                          ORDER BY p.date, p.entry_id, p.seq ROWS UNBOUNDED PRECEDING),
+                      e.external_id, e.actor, e.reverses, e.hash
+               FROM postings p JOIN accounts a ON a.id = p.account_id
+               JOIN entries e ON e.id = p.entry_id
+               WHERE a.name = ? ORDER BY p.date, p.entry_id, p.seq LIMIT ? OFFSET ?""",
+            (account, limit, offset)).fetchall()
+
+    def entry(self, entry_id: int) -> StoredEntry | None:
+        row = self.conn.execute(f"SELECT {_ENTRY_COLUMNS} FROM entries WHERE id = ?",
+                                (entry_id,)).fetchone()
+        if row is None:
+            return None
+        postings = self.conn.execute(
+            "SELECT a.name, p.amount_fen, p.currency FROM postings p JOIN accounts a "
+            "ON a.id = p.account_id WHERE p.entry_id = ? ORDER BY p.seq", (entry_id,))
+        entry = Entry(_date(row[1]) or dt.date.min, row[2],
+                      tuple(Posting(name, Money(fen, cur)) for name, fen, cur in postings),
+                      row[3], row[4], row[5], row[6], row[7], row[8])
+        return StoredEntry(row[0], entry, row[9], row[10], row[11], row[12])
+
+    def reversed_by(self, entry_id: int) -> int | None:
+        row = self.conn.execute("SELECT id FROM entries WHERE reverses = ?",
+                                (entry_id,)).fetchone()
+        return row[0] if row else None
+
+    def stored_rows(self) -> Iterator[StoredRow]:
+        """Every entry with its postings, in id order, exactly as stored (for verification)."""
+        names = dict(self.conn.execute("SELECT id, name FROM accounts").fetchall())
+        postings = self.conn.execute("SELECT entry_id, account_id, amount_fen, currency "
+                                     "FROM postings ORDER BY entry_id, seq")
+        pending = next(postings, None)
+        for row in self.conn.execute(f"SELECT {_ENTRY_COLUMNS} FROM entries ORDER BY id"):
+            legs: list[tuple[str, int, str]] = []
+            while pending is not None and pending[0] <= row[0]:
+                if pending[0] == row[0]:
+                    legs.append((names.get(pending[1], f"#{pending[1]}"), pending[2], pending[3]))
+                pending = next(postings, None)
+            yield StoredRow.from_row(row, legs)
+
+    def balance_mismatches(self) -> list[str]:
+        """Kept balances that disagree with the sum of the postings."""
+        rows = self.conn.execute(
+            """SELECT a.name, s.currency, s.total, COALESCE(b.amount_fen, 0)
+               FROM (SELECT account_id, currency, SUM(amount_fen) AS total FROM postings
+                     GROUP BY account_id, currency) s
+               JOIN accounts a ON a.id = s.account_id
+               LEFT JOIN balances b ON b.account_id = s.account_id AND b.currency = s.currency
+               WHERE s.total != COALESCE(b.amount_fen, 0)
+               UNION ALL
+               SELECT a.name, b.currency, 0, b.amount_fen FROM balances b
+               JOIN accounts a ON a.id = b.account_id
+               WHERE b.amount_fen != 0 AND NOT EXISTS (SELECT 1 FROM postings p
+                   WHERE p.account_id = b.account_id AND p.currency = b.currency)""")
+        return [f"kept balance of {name} is {Money(kept, cur)} but its postings sum to "
+                f"{Money(total, cur)}" for name, cur, total, kept in rows]
+
+    def entry_count(self) -> int:
+        return int(self.conn.execute("SELECT COUNT(*) FROM entries").fetchone()[0])
+
