@@ -8,6 +8,7 @@ silently mangled.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import json
 from collections.abc import Callable, Iterator, Sequence
@@ -49,6 +50,17 @@ class Row:
         return InvalidInput(what, fix=fix, file=self.file, line=self.line, field=field)
 
 
+def _first_bad_line(raw: bytes, encoding: str) -> int | None:
+    """The 1-based line holding the first byte that ``encoding`` cannot decode."""
+    try:
+        raw.decode(encoding)
+    except UnicodeDecodeError as e:
+        good = raw[: e.start].decode(encoding, errors="replace")
+        # Count lines as the csv reader does: \r\n, \n and a lone \r each end one.
+        return good.replace("\r\n", "\n").replace("\r", "\n").count("\n") + 1
+    return None
+
+
 def _encoding_hint(path: Path, encoding: str) -> InvalidInput:
     raw = path.read_bytes()
     looks = ""
@@ -61,6 +73,7 @@ def _encoding_hint(path: Path, encoding: str) -> InvalidInput:
         f"{path.name} is not valid {encoding} text{looks}",
         fix="save the file as UTF-8 (CSV UTF-8 in Excel) or pass --encoding gb18030",
         file=str(path),
+        line=_first_bad_line(raw, encoding),
     )
 
 
@@ -70,6 +83,12 @@ def open_text(path: Path | str, encoding: str | None = None) -> IO[str]:
     if not p.is_file():
         raise NotFound(f"file {p} does not exist or is not a file", fix="check the path",
                        file=str(p))
+    if encoding is not None:
+        try:
+            codecs.lookup(encoding)
+        except LookupError:
+            raise InvalidInput(f"unknown text encoding {encoding!r}", file=str(p),
+                               fix="name an encoding such as utf-8 or gb18030") from None
     # newline="" lets the csv module see quoted line breaks; utf-8-sig drops Excel's BOM.
     return p.open(encoding=encoding or "utf-8-sig", newline="", errors="strict")
 
@@ -154,7 +173,7 @@ def text_lines(path: Path | str, *, encoding: str | None = None) -> Iterator[tup
 def parse_json_line(text: str) -> Any:
     """One JSON Lines record; numbers with a fraction are refused (amounts are strings)."""
     try:
-        return json.loads(text, parse_float=_refuse_float)
+        return _DECODER.decode(text)
     except json.JSONDecodeError as e:
         raise InvalidInput(f"this line is not valid JSON: {e.msg} at column {e.colno}",
                            fix="write one JSON object per line") from None
@@ -172,3 +191,7 @@ def jsonl_records(path: Path | str, *, encoding: str | None = None) -> Iterator[
 def _refuse_float(text: str) -> Any:
     raise InvalidInput(f"the number {text} is written without quotes",
                        fix=f'write amounts as strings, e.g. "{text}", so they stay exact')
+
+
+# One decoder for every line: json.loads with a hook would build a new decoder per call.
+_DECODER = json.JSONDecoder(parse_float=_refuse_float)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import functools
 import re
 from typing import Any
 
@@ -40,6 +41,7 @@ class AccountType(enum.StrEnum):
     EXPENSES = "expenses"
 
 
+@functools.lru_cache(maxsize=65536)
 def parse_account_name(text: str) -> str:
     """Check an account name's shape: a known type, then non-empty segments, split by ``:``."""
     name = text.strip()

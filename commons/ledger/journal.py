@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import json
+import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -32,6 +32,7 @@ __all__ = [
 ]
 
 GENESIS_HASH = "0" * 64
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _RECORD_KEYS = frozenset({"date", "memo", "external_id", "postings", "actor", "resource",
                           "period", "compound", "reverses"})
 _POSTING_KEYS = frozenset({"account", "amount", "currency"})
@@ -41,11 +42,14 @@ def content_digest(
     date: str, memo: str, external_id: str, resource: str | None, period: str | None,
     compound: str | None, reverses: int | None, postings: Sequence[tuple[str, int, str]],
 ) -> str:
-    """sha256 of an entry's canonical serialisation; written and verified by this one function."""
-    data = json.dumps(
-        [date, memo, external_id, resource, period, compound, reverses,
-         [list(p) for p in postings]],
-        ensure_ascii=False, separators=(",", ":"))
+    """sha256 of an entry's canonical serialisation; written and verified by this one function.
+
+    Fields are joined by ASCII unit and record separators, which entries never contain (the
+    constructor refuses control characters), so the form is unambiguous and cheap to build.
+    """
+    legs = "\x1e".join(f"{a}\x1f{fen}\x1f{c}" for a, fen, c in postings)
+    data = (f"{date}\x1f{memo}\x1f{external_id}\x1f{resource or ''}\x1f{period or ''}\x1f"
+            f"{compound or ''}\x1f{reverses or ''}\x1d{legs}")
     return hashlib.sha256(data.encode()).hexdigest()
 
 
@@ -83,6 +87,11 @@ class Entry:
     reverses: int | None = None
 
     def __attrs_post_init__(self) -> None:
+        texts = (self.memo, self.external_id, self.actor, self.resource or "", self.period or "",
+                 self.compound or "")
+        if _CONTROL.search("".join(texts)):
+            raise InvalidInput(f"entry {self.external_id!r} has a control character in its text",
+                               fix="remove tabs, line breaks and other control characters")
         if not self.external_id:
             raise InvalidInput("the entry has no external id", field="external_id",
                                fix="give every entry a unique external_id so re-imports are safe")
@@ -123,10 +132,10 @@ class Entry:
     @classmethod
     def from_record(cls, record: object, *, actor: str = "") -> Entry:
         """Build from one JSON Lines record (DESIGN.md format); errors name the field."""
-        if not isinstance(record, Mapping):
+        if not isinstance(record, dict):
             raise InvalidInput("the line is not a JSON object", fix="write one entry per line")
-        unknown = sorted(set(record) - _RECORD_KEYS)
-        if unknown:
+        if not record.keys() <= _RECORD_KEYS:
+            unknown = sorted(set(record) - _RECORD_KEYS)
             raise InvalidInput(f"unknown key '{unknown[0]}'", field=unknown[0],
                                fix=f"use only {', '.join(sorted(_RECORD_KEYS))}")
         postings = record.get("postings")
@@ -165,18 +174,18 @@ def _text(record: Mapping[str, Any], key: str, *, required: bool) -> str | None:
 
 
 def _posting(index: int, raw: object) -> Posting:
-    where = f"postings[{index}]"
-    if not isinstance(raw, Mapping) or set(raw) - _POSTING_KEYS:
+    if not isinstance(raw, dict) or not raw.keys() <= _POSTING_KEYS:
+        where = f"postings[{index}]"
         raise InvalidInput(f"{where} must be an object with account and amount", field=where,
                            fix='write {"account": "assets:bank:wjxc", "amount": "120.00"}')
     try:
         account = parse_account_name(str(raw.get("account", "")))
     except CommonsError as e:
-        raise e.located(field=f"{where}.account") from None
+        raise e.located(field=f"postings[{index}].account") from None
     try:
         amount = Money(parse_fen(raw.get("amount")), raw.get("currency") or CURRENCY)
     except CommonsError as e:
-        raise e.located(field=f"{where}.amount") from None
+        raise e.located(field=f"postings[{index}].amount") from None
     return Posting(account, amount)
 
 
@@ -195,6 +204,5 @@ class StoredEntry:
 def chain_hash(prev_hash: str, entry_id: int, content_hash: str, actor: str,
                recorded_at: str) -> str:
     """The link of entry ``entry_id`` in the chain: it covers the previous link and the content."""
-    data = json.dumps([prev_hash, entry_id, content_hash, actor, recorded_at],
-                      ensure_ascii=False, separators=(",", ":"))
+    data = f"{prev_hash}\x1f{entry_id}\x1f{content_hash}\x1f{actor}\x1f{recorded_at}"
     return hashlib.sha256(data.encode()).hexdigest()

@@ -66,9 +66,9 @@ MIGRATIONS: list[tuple[str, ...]] = [
             actor TEXT NOT NULL
         ) STRICT""",
         *[
-            f"""CREATE TRIGGER {table}_append_only_{verb.lower()} BEFORE {verb} ON {table}
-            BEGIN SELECT RAISE(ABORT, 'commons: the journal is append-only; {table} cannot be '
-            || '{"changed" if verb == "UPDATE" else "deleted"}: post a reversal instead'); END"""
+            f"CREATE TRIGGER {table}_append_only_{verb.lower()} BEFORE {verb} ON {table} "
+            f"BEGIN SELECT RAISE(ABORT, 'commons: the journal is append-only; {table} cannot be "
+            f"{'changed' if verb == 'UPDATE' else 'deleted'}: post a reversal instead'); END"
             for table in ("entries", "postings", "closed_periods")
             for verb in ("UPDATE", "DELETE")
         ],
