@@ -271,6 +271,7 @@ class LedgerUseCases:
     def audit_verify(self) -> VerifyReport:
         """Recompute the hash chain and balances; report the first broken entries, if any."""
         with self.store.read() as t:
-            problems, head = check_chain(t.ledger.stored_rows())
+            problems, head = check_chain(t.ledger.stored_rows(), t.ledger.currency_sums)
+            problems += t.ledger.orphan_postings()
             problems += t.ledger.balance_mismatches()
         return VerifyReport(not problems, head.id, head.hash, tuple(problems))

@@ -28,10 +28,13 @@ __all__ = [
     "StoredEntry",
     "chain_hash",
     "content_digest",
+    "legs_digest",
     "sums_by_currency",
 ]
 
 GENESIS_HASH = "0" * 64
+FIELD_SEPARATOR = "\x1f"  # ASCII unit separator, between the fields of a posting
+LEG_SEPARATOR = "\x1e"  # ASCII record separator, between postings
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _RECORD_KEYS = frozenset({"date", "memo", "external_id", "postings", "actor", "resource",
                           "period", "compound", "reverses"})
@@ -47,7 +50,16 @@ def content_digest(
     Fields are joined by ASCII unit and record separators, which entries never contain (the
     constructor refuses control characters), so the form is unambiguous and cheap to build.
     """
-    legs = "\x1e".join(f"{a}\x1f{fen}\x1f{c}" for a, fen, c in postings)
+    legs = LEG_SEPARATOR.join(f"{a}{FIELD_SEPARATOR}{fen}{FIELD_SEPARATOR}{c}"
+                              for a, fen, c in postings)
+    return legs_digest(date, memo, external_id, resource, period, compound, reverses, legs)
+
+
+def legs_digest(
+    date: str, memo: str, external_id: str, resource: str | None, period: str | None,
+    compound: str | None, reverses: int | None, legs: str,
+) -> str:
+    """``content_digest`` with the postings already joined (the store joins them in SQL)."""
     data = (f"{date}\x1f{memo}\x1f{external_id}\x1f{resource or ''}\x1f{period or ''}\x1f"
             f"{compound or ''}\x1f{reverses or ''}\x1d{legs}")
     return hashlib.sha256(data.encode()).hexdigest()

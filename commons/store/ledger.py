@@ -180,18 +180,32 @@ class LedgerTables:
         return row[0] if row else None
 
     def stored_rows(self) -> Iterator[StoredRow]:
-        """Every entry with its postings, in id order, exactly as stored (for verification)."""
-        names = dict(self.conn.execute("SELECT id, name FROM accounts").fetchall())
-        postings = self.conn.execute("SELECT entry_id, account_id, amount_fen, currency "
-                                     "FROM postings ORDER BY entry_id, seq")
-        pending = next(postings, None)
-        for row in self.conn.execute(f"SELECT {_ENTRY_COLUMNS} FROM entries ORDER BY id"):
-            legs: list[tuple[str, int, str]] = []
-            while pending is not None and pending[0] <= row[0]:
-                if pending[0] == row[0]:
-                    legs.append((names.get(pending[1], f"#{pending[1]}"), pending[2], pending[3]))
-                pending = next(postings, None)
-            yield StoredRow.from_row(row, legs)
+        """Every entry in id order exactly as stored: its columns, its postings joined in their
+        canonical form, their sum, count and number of currencies. SQLite does the joining, which
+        keeps verifying a million entries a matter of seconds."""
+        sql = f"""SELECT {", ".join("e." + c for c in _ENTRY_COLUMNS.split(", "))},
+                group_concat(a.name || char(31) || p.amount_fen || char(31) || p.currency,
+                             char(30)),
+                SUM(p.amount_fen), COUNT(p.entry_id), COUNT(DISTINCT p.currency)
+            FROM entries e LEFT JOIN postings p ON p.entry_id = e.id
+            LEFT JOIN accounts a ON a.id = p.account_id
+            GROUP BY e.id ORDER BY e.id"""
+        return iter(self.conn.execute(sql))
+
+    def currency_sums(self, entry_id: int) -> dict[str, int]:
+        return dict(self.conn.execute(
+            "SELECT currency, SUM(amount_fen) FROM postings WHERE entry_id = ? GROUP BY currency",
+            (entry_id,)).fetchall())
+
+    def orphan_postings(self) -> list[str]:
+        """Postings past the last entry (a deleted head entry that left its postings behind)."""
+        row = self.conn.execute(
+            "SELECT (SELECT MAX(entry_id) FROM postings), (SELECT MAX(id) FROM entries)"
+        ).fetchone()
+        last_posting, last_entry = row
+        if last_posting is not None and last_posting > (last_entry or 0):
+            return [f"postings of entry {last_posting} remain but the entry is gone"]
+        return []
 
     def balance_mismatches(self) -> list[str]:
         """Kept balances that disagree with the sum of the postings."""

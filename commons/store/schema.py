@@ -52,7 +52,8 @@ MIGRATIONS: list[tuple[str, ...]] = [
             PRIMARY KEY (entry_id, seq)
         ) STRICT, WITHOUT ROWID""",
         # Covering index: a balance as of a date or an account's trail reads only this.
-        "CREATE INDEX postings_by_account ON postings (account_id, date, entry_id, amount_fen)",
+        "CREATE INDEX postings_by_account ON postings (account_id, currency, date, entry_id, "
+        "amount_fen)",
         "CREATE INDEX entries_reverses ON entries (reverses) WHERE reverses IS NOT NULL",
         """CREATE TABLE balances (
             account_id INTEGER NOT NULL REFERENCES accounts(id),
