@@ -6,10 +6,13 @@ values it produced, so the CLI only prints and tests can check the figures.
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Iterator
 from decimal import Decimal
 
 import attrs
 
+from commons.api.ledger import LedgerUseCases
 from commons.billing.split import (
     FloorCoefficients,
     SharePlan,
@@ -19,6 +22,7 @@ from commons.billing.split import (
     weights_for,
 )
 from commons.estate.household import Household
+from commons.ledger.journal import Entry, Posting
 from commons.money import Money
 
 __all__ = ["DemoReport", "DemoStep", "DemoUseCases", "elevator_building"]
@@ -74,10 +78,75 @@ def _elevator_step() -> tuple[DemoStep, Split]:
     return DemoStep("split", "Elevator retrofit cost split (seed 004)", tuple(lines)), split
 
 
+WJXC = "wjxc"  # 卫技新村, Weiji Xincun: seed 001's self-managed compound with tidal parking
+
+
+def _entry(day: int, memo: str, external_id: str, debit: str, credit: str, yuan: str) -> Entry:
+    amount = Money.parse(yuan)
+    return Entry(dt.date(2026, 10, day), memo,
+                 (Posting(f"{debit}:{WJXC}", amount), Posting(f"{credit}:{WJXC}", -amount)),
+                 external_id, actor="demo", compound=WJXC, period="2026-10")
+
+
+def wjxc_october() -> Iterator[Entry]:
+    """A month of Weiji Xincun's public revenue: hospital visitors park by day, a lift ad pays,
+    the self-management committee pays cleaning and greening, the bank charges a fee."""
+    bank = "assets:bank:co-managed"
+    yield _entry(1, "opening balance verified by the committee", "wjxc-open-2026-10",
+                 bank, "equity:opening-balance", "18650.00")
+    for day in range(1, 32):
+        weekday = dt.date(2026, 10, day).weekday() < 5
+        takings = "1380.00" if weekday else "420.00"
+        yield _entry(day, "tidal parking, hospital visitors 07:30-18:30", f"wjxc-tidal-{day:02d}",
+                     bank, "income:parking", takings)
+    yield _entry(8, "lift advertising, Q4", "wjxc-ad-2026-q4", bank, "income:advertising",
+                 "4500.00")
+    yield _entry(15, "cleaning, October", "wjxc-clean-2026-10", "expenses:cleaning", bank,
+                 "6800.00")
+    yield _entry(20, "greening: flower beds", "wjxc-green-2026-10", "expenses:greening", bank,
+                 "1250.00")
+    yield _entry(20, "greening: flower beds (posted twice by mistake)", "wjxc-green-dup",
+                 "expenses:greening", bank, "1250.00")
+    yield _entry(31, "bank charges", "wjxc-fee-2026-10", "expenses:bank-charges", bank, "12.50")
+
+
+def _ledger_step(books: LedgerUseCases) -> DemoStep:
+    books.ledger_open_chart(WJXC)
+    summary = books.ledger_post(wjxc_october())
+    again = books.ledger_post(wjxc_october())
+    duplicate = next(t for t in books.ledger_trail(f"expenses:greening:{WJXC}")
+                     if t.external_id == "wjxc-green-dup")
+    if duplicate.entry_id not in {t.reverses for t in books.ledger_trail(
+            f"expenses:greening:{WJXC}")}:
+        books.ledger_reverse(duplicate.entry_id, reason="greening posted twice",
+                             on=dt.date(2026, 10, 31))
+    books.ledger_close("2026-09")
+    report = books.ledger_balance(compound=WJXC)
+    verified = books.audit_verify()
+    lines = [
+        "Seed 001: Weiji Xincun rents residents' idle daytime spaces to the hospital next",
+        "door. Its co-managed account takes every yuan; the journal is append-only.",
+        "",
+        f"  posted {summary.posted} entries for October; posting the same file again: "
+        f"{again.already_recorded} already recorded, {again.posted} posted",
+        f"  the duplicated greening bill (entry {duplicate.entry_id}) is reversed, not deleted;"
+        " September is closed",
+        "",
+    ]
+    lines += [f"  {b.account:<34} {b.balance.format_symbol():>13}" for b in report.balances]
+    trial = sum((b.balance for b in report.balances), Money.zero())
+    lines.append(f"  {'trial balance':<34} {trial.format_symbol():>13}")
+    lines.append(f"  audit verify: {'ok' if verified.ok else 'FAILED'}, {verified.entries} "
+                 f"entries, chain head {verified.head_hash[:16]}")
+    return DemoStep("ledger", "Weiji Xincun's public revenue, October 2026 (seed 001)",
+                    tuple(lines))
+
+
 class DemoUseCases:
     """The sample district."""
 
     def demo(self) -> DemoReport:
         """Build the sample district and walk it through every capability commons has."""
         elevator, split = _elevator_step()
-        return DemoReport((elevator,), split)
+        assert isinstance(self, LedgerUseCases)
+        return DemoReport((elevator, _ledger_step(self)), split)
