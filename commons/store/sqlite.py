@@ -11,12 +11,14 @@ import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-
-import sqlite_utils
+from typing import TYPE_CHECKING
 
 from commons.errors import CommonsError, InvalidInput, NotFound, RefusedByRule
 from commons.store.ledger import LedgerTables
 from commons.store.schema import MIGRATIONS
+
+if TYPE_CHECKING:
+    import sqlite_utils
 
 __all__ = ["SCHEMA_VERSION", "SqliteStore", "StoreBusy", "Tables"]
 
@@ -39,7 +41,6 @@ class SqliteStore:
 
     def __init__(self, conn: sqlite3.Connection, path: str, *, read_only: bool) -> None:
         self.conn = conn
-        self.db = sqlite_utils.Database(conn)
         self.path = path
         self.read_only = read_only
 
@@ -67,6 +68,13 @@ class SqliteStore:
         if not self.read_only and self.path != ":memory:":
             self.conn.execute("PRAGMA journal_mode = WAL")
             self.conn.execute("PRAGMA synchronous = NORMAL")
+
+    @property
+    def db(self) -> sqlite_utils.Database:
+        """sqlite-utils' view of the same connection, for schema work and ad-hoc queries."""
+        import sqlite_utils  # noqa: PLC0415 - on first use: the CLI's hot paths never need it
+
+        return sqlite_utils.Database(self.conn)
 
     @property
     def schema_version(self) -> int:
