@@ -226,6 +226,14 @@ def _db_size_mb(db: Path) -> float:
     return round(total / 1e6, 1)
 
 
+def _load() -> str:
+    """The 1-minute load average: a figure measured while other work ran is not this code's."""
+    try:
+        return f"{os.getloadavg()[0]:.2f}"
+    except OSError:
+        return "?"
+
+
 def _tail(text: object, limit: int = 400) -> str:
     return str(text).strip()[-limit:]
 
@@ -471,7 +479,7 @@ def _verdicts(results: dict[str, Any]) -> list[tuple[str, object, str, bool | No
             float(lib.get("seconds") or 0) <= TARGETS["balance_library_s"]),
         row("audit verify s", verify.get("seconds"), f"<= {TARGETS['verify_s']}",
             bool(verify.get("ok")), float(verify.get("seconds") or 0) <= TARGETS["verify_s"]),
-        row(f"ratio vs fastest ({fastest})", cli_ratio.get(fastest) if fastest else None,
+        row(f"ratio vs fastest ({fastest or 'tool'})", cli_ratio.get(fastest) if fastest else None,
             f">= {TARGETS['ratio_vs_fastest']:.0f}x", fastest is not None,
             float(cli_ratio.get(fastest) or 0) >= TARGETS["ratio_vs_fastest"]),
     ]
@@ -484,7 +492,8 @@ def run(n: int, *, compare: bool = True, skip: Sequence[str] = (), repost: bool 
 
     OUT.mkdir(parents=True, exist_ok=True)
     print(f"bench_ledger: {n:,} transactions ({2 * n:,} postings); cores {os.cpu_count()}, "
-          f"Python {platform.python_version()}, SQLite {sqlite3.sqlite_version}")
+          f"Python {platform.python_version()}, SQLite {sqlite3.sqlite_version}, "
+          f"load average {_load()} (anything above ~0.5 means other work shares the cores)")
     data = OUT / f"ledger-{n}"
     formats = ledger_data.FORMATS if compare else ("commons",)
     info = ledger_data.ensure(data, n, formats=formats)
@@ -492,7 +501,8 @@ def run(n: int, *, compare: bool = True, skip: Sequence[str] = (), repost: bool 
     expected = {str(k): int(v) for k, v in balances.items()} if isinstance(balances, dict) else {}
     results: dict[str, Any] = {"n": n, "postings": 2 * n, "cores": os.cpu_count(),
                                "python": platform.python_version(),
-                               "sqlite": sqlite3.sqlite_version, "targets": TARGETS}
+                               "sqlite": sqlite3.sqlite_version, "targets": TARGETS,
+                               "load_average_start": _load()}
     _run_commons(n, data, expected, repost=repost, results=results)
     _run_prototype(n, data, results)
     if compare:
@@ -501,6 +511,7 @@ def run(n: int, *, compare: bool = True, skip: Sequence[str] = (), repost: bool 
         results["compare"] = compare_tools(data, n, skip=skip, install=install)
     _ratios(results)
     results["verdicts"] = _verdicts(results)
+    results["load_average_end"] = _load()
     print(f"\n{'target':34} {'measured':>12}  {'wanted':>12}")
     for what, value, target, met in results["verdicts"]:
         shown = "-" if value is None else (f"{value:,}" if isinstance(value, int) else value)
@@ -508,6 +519,7 @@ def run(n: int, *, compare: bool = True, skip: Sequence[str] = (), repost: bool 
         print(f"{what:34} {shown!s:>12}  {target:>12}  {verdict}")
     if n < 1_000_000:
         print("(targets are set for 1,000,000 transactions; smaller runs are indicative only)")
+    print(f"load average at the end: {_load()}")
     path = OUT / f"ledger-results-{n}.json"
     path.write_text(json.dumps(results, indent=1, default=str) + "\n", encoding="utf-8")
     print(f"figures written to {path}")

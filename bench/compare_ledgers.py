@@ -181,7 +181,9 @@ def compare(data_dir: str | Path | None = None, n: int | None = None, *,
             continue
         if not quiet:
             print(f"compare: {tool} on {transactions:,} transactions ...", flush=True)
+        load = os.getloadavg()[0]
         figures = measure(cmd, stdout=OUT / f"{tool}-{transactions}.out")
+        figures["load_average_before"] = round(load, 2)
         figures["ok"] = figures["returncode"] == 0
         figures["version"] = version
         figures["transactions"] = transactions
@@ -194,14 +196,14 @@ def compare(data_dir: str | Path | None = None, n: int | None = None, *,
 
 
 def print_table(results: dict[str, dict[str, object]]) -> None:
-    print(f"{'tool':12} {'seconds':>9} {'peak RSS MB':>12}  version")
+    print(f"{'tool':12} {'seconds':>9} {'peak RSS MB':>12} {'load':>5}  version")
     for tool, figures in results.items():
         if "skipped" in figures:
             print(f"{tool:12} {'skipped: ' + str(figures['skipped']):>22}")
             continue
         mark = "" if figures.get("ok") else f"  (exit {figures['returncode']})"
-        print(f"{tool:12} {figures['seconds']:>9.2f} {figures['max_rss_mb']:>12.1f}  "
-              f"{figures.get('version', '?')}{mark}")
+        print(f"{tool:12} {figures['seconds']:>9.2f} {figures['max_rss_mb']:>12.1f} "
+              f"{figures.get('load_average_before', '?'):>5}  {figures.get('version', '?')}{mark}")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -213,7 +215,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--no-install", action="store_true",
                         help="use only tools already installed")
     args = parser.parse_args(argv)
-    print(f"cores: {os.cpu_count()}")
+    print(f"cores: {os.cpu_count()}, load average {os.getloadavg()[0]:.2f} "
+          "(anything above ~0.5 means other work shares the cores)")
     results = compare(args.data, args.n, skip=args.skip, install=not args.no_install)
     return 0 if all(r.get("ok", True) for r in results.values()) else 1
 
