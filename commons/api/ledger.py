@@ -196,7 +196,7 @@ class LedgerUseCases:
                 known = t.ledger.known([e.external_id for _, e, _ in chunk
                                         if isinstance(e, Entry)])
                 accepted: list[StoredEntry] = []
-                for line, item, size in chunk:
+                for line, item, _ in chunk:
                     if isinstance(item, CommonsError):
                         tally.add(Outcome("refused", None, item), line)
                         continue
@@ -207,10 +207,10 @@ class LedgerUseCases:
                         accepted.append(stored)
                         head = ChainHead(stored.id, stored.hash)
                         known[item.external_id] = (stored.id, stored.content_hash)
-                    if on_progress is not None and size:
-                        on_progress(size)
                 if not tally.problems:
                     t.ledger.append(accepted, ids)
+                if on_progress is not None:
+                    on_progress(sum(size for _, _, size in chunk))
             tally.raise_if_refused()
         return PostSummary(tally.posted, tally.already_recorded, 0, head.hash)
 
