@@ -59,7 +59,9 @@ PLAN.toml, stages applied in order, the last takes the rest:
 """
 
 
-@click.command(epilog=PLAN_HELP)
+# ignore_unknown_options lets a refund be written as it is, `commons split -100 FILE`, instead
+# of click taking "-100" for an option; misspelt options still end in a usage error.
+@click.command(epilog=PLAN_HELP, context_settings={"ignore_unknown_options": True})
 @click.argument("total")
 @click.option("--by", "method", type=click.Choice(SPLIT_METHODS), default="area",
               show_default=True, help="What each part is weighted by.")

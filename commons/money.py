@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections import Counter
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
+from itertools import compress
 from math import lcm
 from typing import Any, TypeVar
 
@@ -28,6 +30,7 @@ SYMBOLS = {"CNY": "¥"}
 Weight = int | Decimal | Fraction
 K = TypeVar("K")
 
+_CANONICAL_AMOUNT = re.compile(r"-?\d+\.\d\d")
 _PLAIN = re.compile(r"\d+(?:\.\d{1,2})?")
 _GROUPED = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d{1,2})?")
 _AMOUNT_HINT = "write the amount in yuan with at most two decimals, e.g. 1234.50 or -3.00"
@@ -44,6 +47,8 @@ def _exact_int(_instance: object, attribute: attrs.Attribute[Any], value: object
 
 
 def _currency_code(_instance: object, _attribute: attrs.Attribute[Any], value: object) -> None:
+    if value is CURRENCY:
+        return  # the common case, checked once at import
     if not (isinstance(value, str) and len(value) == 3 and value.isascii() and value.isupper()):
         raise InvalidInput(
             f"currency {value!r} is not a three-letter ISO 4217 code",
@@ -180,6 +185,10 @@ class Money:
 
 def parse_fen(text: object) -> int:
     """Parse yuan text into a whole number of fen; see ``Money.parse`` for what is accepted."""
+    if type(text) is str and _CANONICAL_AMOUNT.fullmatch(text):
+        # The form commons itself writes ("-120.00"): the hot path of every import.
+        fen = int(text[-2:]) + int(text[:-3].lstrip("-")) * SCALE
+        return -fen if text[0] == "-" else fen
     if not isinstance(text, str):
         raise InvalidInput(
             f"amount {text!r} is a {type(text).__name__}, not text",
@@ -219,7 +228,6 @@ def _why_not_amount(s: str) -> str:
 
 _DIGITS = "零壹贰叁肆伍陆柒捌玖"
 _PLACES = ("", "拾", "佰", "仟")
-_GROUPS = ("", "万", "亿", "万亿")
 
 
 def _chinese_group(value: int) -> str:
@@ -239,26 +247,35 @@ def _chinese_group(value: int) -> str:
     return "".join(out)
 
 
+_WAN = 10**4
+_YI = 10**8
+
+
+def _chinese_below_yi(value: int) -> str:
+    """0 < value < 1亿: the 万 group, then the units group after one 零 if it lacks its 仟."""
+    high, low = divmod(value, _WAN)
+    out = _chinese_group(high) + "万" if high else ""
+    if low:
+        if high and low < 1000:
+            out += "零"
+        out += _chinese_group(low)
+    return out
+
+
 def _chinese_integer(value: int) -> str:
-    groups: list[int] = []
-    while value:
-        value, g = divmod(value, 10000)
-        groups.append(g)
-    if len(groups) > len(_GROUPS):
+    """0 < value < 1亿亿. Above 亿 the count of 亿 is itself written with 万 (壹万贰仟亿)."""
+    if value >= _YI * _YI:
         raise InvalidInput("amount is too large to write in Chinese capitals",
-                           fix="amounts up to 9999万亿 yuan can be written")
-    out: list[str] = []
-    pending_zero = False
-    for index in range(len(groups) - 1, -1, -1):
-        g = groups[index]
-        if g == 0:
-            pending_zero = bool(out)
-            continue
-        if out and (pending_zero or g < 1000):
-            out.append("零")
-        out.append(_chinese_group(g) + _GROUPS[index])
-        pending_zero = False
-    return "".join(out)
+                           fix="amounts below 1亿亿 (10^16) yuan can be written")
+    if value < _YI:
+        return _chinese_below_yi(value)
+    high, low = divmod(value, _YI)
+    out = _chinese_below_yi(high) + "亿"
+    if low:
+        if low < _YI // 10:
+            out += "零"
+        out += _chinese_below_yi(low)
+    return out
 
 
 def chinese_capital(fen: int) -> str:
@@ -316,51 +333,52 @@ def parse_weight(text: str) -> Decimal:
     return value
 
 
-def _integer_weights(values: list[object]) -> list[int]:
-    """Scale exact weights to integers over one common denominator (so they keep their ratios).
+_EXACT_WEIGHT_TYPES = frozenset({int, Decimal, Fraction})
+_WEIGHT_FIX = "give each weight as a number such as 56.37"
 
-    Integer arithmetic keeps a million-weight split fast; Fractions per weight would not.
-    """
-    if all(type(v) is int for v in values):
-        return values  # type: ignore[return-value]
-    places = 0
-    denominator = 1
+
+def _check_weight_types(values: Iterable[Weight]) -> set[type]:
+    """Refuse floats, bools and anything else that is not an exact number; the types found."""
+    types = set(map(type, values))
+    if types <= _EXACT_WEIGHT_TYPES:
+        return types
     for v in values:
-        if isinstance(v, Decimal):
-            if not v.is_finite():
-                raise InvalidInput(f"weight {v} is not a finite number",
-                                   fix="give each weight as a number such as 56.37")
-            exponent = v.as_tuple().exponent
-            assert isinstance(exponent, int)
-            places = max(places, -exponent)
-        elif isinstance(v, Fraction):
-            denominator = lcm(denominator, v.denominator)
-        elif type(v) is not int:
+        t = type(v)
+        if t not in _EXACT_WEIGHT_TYPES and not issubclass(t, Decimal | Fraction):
             as_fraction(v)  # raises the right error for floats, bools and others
-    scale = denominator * 10**places
-    out: list[int] = []
-    for v in values:
-        if type(v) is int:
-            out.append(v * scale)
-        elif isinstance(v, Decimal):
-            out.append(int(v.scaleb(places)) * denominator)
-        else:
-            assert isinstance(v, Fraction)
-            out.append(v.numerator * (scale // v.denominator))
-    return out
+    return types
 
 
-def _extra_fen_keys(keys: list[K], remainders: list[int], leftover: int) -> set[int]:
-    """Indexes of the ``leftover`` largest remainders; ties at the cut go to the smallest keys."""
-    if leftover == 0:
-        return set()
-    cut = sorted(remainders, reverse=True)[leftover - 1]
-    above = [i for i, r in enumerate(remainders) if r > cut]
-    tied = [i for i, r in enumerate(remainders) if r == cut]
-    need = leftover - len(above)
-    if need < len(tied):
-        tied.sort(key=lambda i: keys[i])  # type: ignore[arg-type, return-value]
-    return set(above) | set(tied[:need])
+def _exact_ratio(weight: Weight) -> tuple[int, int]:
+    """``weight`` as an exact numerator and positive denominator."""
+    try:
+        return weight.as_integer_ratio()
+    except (ValueError, OverflowError):  # NaN and infinite Decimals
+        raise InvalidInput(f"weight {weight} is not a finite number", fix=_WEIGHT_FIX) from None
+
+
+def _group_codes(values: Collection[Weight], types: set[type]) -> tuple[list[int], list[Weight]]:
+    """A small int code for each weight, and one weight per code, so that equal codes mean
+    equal weights (equal weights may still get different codes).
+
+    Floor areas repeat a great deal, so the arithmetic is done once per code. Decimals are
+    grouped by their text, which is exact and, for a Decimal fresh from a file, several times
+    cheaper than its hash; other weights by value.
+    """
+    if types == {Decimal}:
+        by_text: dict[str, int] = {}
+        code = by_text.setdefault
+        codes = [code(text, len(by_text)) for text in map(str, values)]
+        return codes, [Decimal(text) for text in by_text]
+    by_value: dict[Weight, int] = {}
+    code_of = by_value.setdefault
+    try:
+        codes = [code_of(v, len(by_value)) for v in values]
+    except TypeError:  # a signalling NaN cannot even be hashed
+        for v in values:
+            _exact_ratio(v)
+        raise
+    return codes, list(by_value)
 
 
 def allocate(
@@ -372,38 +390,85 @@ def allocate(
     remainders, ties broken by smallest key, so the result never depends on input order. The
     parts always sum to the total, each is within one fen of its exact share, equal weights differ
     by at most one fen, and zero weights get zero. A negative total (a refund) is split as the
-    negation of the positive one. Keys must be unique and mutually comparable.
+    negation of the positive one. Keys must be unique, and comparable when remainders tie.
+
+    The arithmetic is done once per distinct weight (floor areas repeat a great deal) on integers
+    over one common denominator, and parts with equal amounts share one ``Money``, so a million
+    households split in about a second.
     """
     money = total if isinstance(total, Money) else Money(total)
-    pairs = list(weights.items()) if isinstance(weights, Mapping) else list(weights)
-    if not pairs:
+    mapping: Mapping[K, Weight]
+    if isinstance(weights, Mapping):
+        mapping = weights
+    else:
+        pairs = list(weights)
+        mapping = dict(pairs)
+        if len(mapping) != len(pairs):
+            raise InvalidInput("the same key appears twice among the weights",
+                               fix="give each part a unique id")
+    if not mapping:
         raise InvalidInput("cannot split an amount over no weights",
                            fix="give at least one part with a positive weight")
-    keys = [k for k, _ in pairs]
-    if len(set(keys)) != len(keys):
-        raise InvalidInput("the same key appears twice among the weights",
-                           fix="give each part a unique id")
-    scaled = _integer_weights([w for _, w in pairs])
-    whole = sum(scaled)
-    negative = [k for k, w in zip(keys, scaled, strict=True) if w < 0]
-    if negative:
-        raise InvalidInput(f"weight of {negative[0]!r} is negative",
+    keys, values = mapping.keys(), mapping.values()
+    codes, distinct = _group_codes(values, _check_weight_types(values))
+    counts = [0] * len(distinct)
+    for code, count in Counter(codes).items():
+        counts[code] = count
+    ratios = [_exact_ratio(v) for v in distinct]
+    scale = lcm(*{d for _, d in ratios})
+    scaled = [n * (scale // d) for n, d in ratios]
+    if any(s < 0 for s in scaled):
+        first = next(k for k, code in zip(keys, codes, strict=True) if scaled[code] < 0)
+        raise InvalidInput(f"weight of {first!r} is negative",
                            fix="weights are shares of a cost and must be zero or more")
+    whole = sum(s * c for s, c in zip(scaled, counts, strict=True))
     if whole == 0:
         raise InvalidInput("all weights are zero, so there is nothing to split by",
                            fix="give at least one part a positive weight")
     amount = abs(money.fen)
-    shares: list[int] = []
-    remainders: list[int] = []
-    for w in scaled:
-        q, r = divmod(amount * w, whole)
-        shares.append(q)
-        remainders.append(r)
-    leftover = amount - sum(shares)
-    assert 0 <= leftover < len(shares), "largest remainder leaves fewer fen than parts"
-    for i in _extra_fen_keys(keys, remainders, leftover):
-        shares[i] += 1
+    floors = [divmod(amount * s, whole) for s in scaled]
+    leftover = amount - sum(q * c for (q, _), c in zip(floors, counts, strict=True))
+    assert 0 <= leftover < len(codes), "largest remainder leaves fewer fen than parts"
+    plus, cut, need = _extra_fen(floors, counts, leftover)
     sign = -1 if money.fen < 0 else 1
-    parts = {k: Money(sign * s, money.currency) for k, s in zip(keys, shares, strict=True)}
-    assert sum(s for s in shares) == amount, "allocation must sum exactly to the total"
+    part_of = [Money(sign * (q + (code in plus)), money.currency)
+               for code, (q, _) in enumerate(floors)]
+    # Parts with equal amounts share one (immutable) Money. A plain dict is copied, which sizes
+    # the result once, and its values replaced in place, all in C loops.
+    parts: dict[K, Any] = dict(mapping) if type(mapping) is dict else {}
+    parts.update(zip(keys, map(part_of.__getitem__, codes), strict=True))
+    if need:
+        tied = sorted(compress(zip(keys, codes, strict=True), map(cut.__contains__, codes)))
+        for k, code in tied[:need]:
+            parts[k] = Money(sign * (floors[code][0] + 1), money.currency)
+    assert amount == sum(q * c for (q, _), c in zip(floors, counts, strict=True)) + sum(
+        counts[code] for code in plus) + need, "allocation must sum exactly to the total"
     return parts
+
+
+def _extra_fen(
+    floors: Sequence[tuple[int, int]], counts: Sequence[int], leftover: int
+) -> tuple[set[int], set[int], int]:
+    """Share out ``leftover`` fen, one a part, from the largest remainder down.
+
+    Returns the codes whose every part gets one more fen, the codes tied at the cut (all with the
+    same remainder), and how many of the parts tied at the cut get one (the parts with the
+    smallest keys, chosen by the caller).
+    """
+    plus: set[int] = set()
+    if leftover == 0:
+        return plus, set(), 0
+    by_remainder: dict[int, list[int]] = {}
+    for code, (_, r) in enumerate(floors):
+        by_remainder.setdefault(r, []).append(code)
+    remaining = leftover
+    for r in sorted(by_remainder, reverse=True):
+        group = by_remainder[r]
+        size = sum(counts[code] for code in group)
+        if size > remaining:
+            return plus, set(group), remaining
+        plus.update(group)
+        remaining -= size
+        if remaining == 0:
+            break
+    return plus, set(), 0

@@ -66,6 +66,7 @@ def read_split_source(
     """Weights by ``method`` from a households CSV or an ``id,weight`` CSV, located on error."""
     households: list[Household] = []
     pairs: dict[str, Decimal] = {}
+    seen: set[str] = set()
     for row in csv_rows(path, required=("id",), encoding=encoding):
         if "weight" in row.values:
             key, weight = _weight_row(row)
@@ -79,6 +80,10 @@ def read_split_source(
                                file=str(path), line=1, field=missing[0])
         try:
             household = Household.from_csv_row(row)
+            if household.id in seen:
+                raise row.error("id", f"household {household.id!r} appears twice",
+                                "give each household once")
+            seen.add(household.id)
             households.append(household)
             if method == "floor":
                 coefficients.weight(household)

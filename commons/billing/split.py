@@ -40,8 +40,14 @@ def _round_half_up(value: Fraction) -> int:
     return int((value + Fraction(1, 2)) // 1)
 
 
-def _percent_ok(_instance: object, _attribute: attrs.Attribute[Any], value: Decimal | None) -> None:
-    if value is not None and not Decimal(0) <= value <= Decimal(100):
+def _percent_ok(_instance: object, _attribute: attrs.Attribute[Any], value: object) -> None:
+    if value is None:
+        return
+    # A float (or a bool, or a NaN) would make a party's share inexact or undefined.
+    if not (type(value) is int or (isinstance(value, Decimal) and value.is_finite())):
+        raise InvalidInput(f"percentage {value!r} must be an int or a finite Decimal",
+                           fix='write it as Decimal("30") or, in a plan file, percent = "30"')
+    if not Decimal(0) <= value <= Decimal(100):
         raise InvalidInput(f"percentage {value} is outside 0..100", fix=_PLAN_HINT)
 
 
@@ -67,6 +73,9 @@ class Stage:
                 f"stage '{self.party}' must have exactly one of percent, fixed or rest",
                 fix=_PLAN_HINT,
             )
+        if self.rest and self.cap is not None:
+            raise InvalidInput(f"stage '{self.party}' takes the rest, so it cannot be capped",
+                               fix="cap the earlier stages instead; the rest is what they leave")
         for label, m in (("fixed", self.fixed), ("cap", self.cap)):
             if m is not None and m.is_negative():
                 raise InvalidInput(f"stage '{self.party}': {label} amount is negative",
@@ -157,6 +166,14 @@ def _money_field(table: Mapping[str, Any], key: str, where: str) -> Money | None
         raise e.located(field=where) from None
 
 
+def _bool_field(table: Mapping[str, Any], key: str, default: bool, where: str) -> bool:
+    value = table.get(key, default)
+    if not isinstance(value, bool):
+        raise InvalidInput(f"{key} must be true or false, not {value!r}", field=where,
+                           fix=f"write {key} = true or {key} = false, without quotes")
+    return value
+
+
 def _stage_from(index: int, table: object) -> Stage:
     where = f"stage[{index}]"
     if not isinstance(table, Mapping) or not isinstance(table.get("party"), str):
@@ -174,7 +191,7 @@ def _stage_from(index: int, table: object) -> Stage:
             percent=_decimal_field(table, "percent", where),
             fixed=_money_field(table, "fixed", where),
             cap=_money_field(table, "cap", where),
-            rest=bool(table.get("rest", False)),
+            rest=_bool_field(table, "rest", False, where),
             of=of,
         )
     except InvalidInput as e:
@@ -203,7 +220,7 @@ class FloorCoefficients:
     def from_mapping(cls, data: Mapping[str, Any]) -> FloorCoefficients:
         """From a plan file's ``[floors]`` table (``3 = "1.0"`` ...) and its ``by_area``."""
         floors = data.get("floors")
-        by_area = bool(data.get("by_area", True))
+        by_area = _bool_field(data, "by_area", True, "by_area")
         if floors is None:
             return cls.standard(by_area=by_area)
         if not isinstance(floors, Mapping):
@@ -211,9 +228,15 @@ class FloorCoefficients:
         table: list[tuple[int, Decimal]] = []
         for key, value in floors.items():
             try:
-                table.append((int(key), parse_weight(str(value))))
+                if isinstance(value, bool) or not isinstance(value, int | str):
+                    raise ValueError("a coefficient is an integer or a quoted number")
+                coefficient = parse_weight(str(value))
+                if coefficient < 0:
+                    raise ValueError("a coefficient is zero or more")
+                table.append((int(key), coefficient))
             except (ValueError, InvalidInput):
-                raise InvalidInput(f"floors.{key} = {value!r} is not floor = coefficient",
+                raise InvalidInput(f"floors.{key} = {value!r} is not floor = coefficient "
+                                   "(zero or more, written as an integer or a quoted number)",
                                    field=f"floors.{key}", fix='write e.g. 3 = "1.2"') from None
         return cls(tuple(table), by_area)
 

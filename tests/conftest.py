@@ -1,0 +1,96 @@
+"""Shared fixtures and the hypothesis profiles.
+
+Profiles: ``ci`` (fewer examples, no deadline, failing examples printed as blobs so a CI failure
+can be replayed with ``@reproduce_failure``) and ``dev`` (hypothesis' defaults without a deadline).
+``HYPOTHESIS_PROFILE`` picks one; otherwise ``ci`` when the ``CI`` variable is set, else ``dev``.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+from commons_cli.main import main
+from hypothesis import HealthCheck, settings
+
+settings.register_profile(
+    "ci",
+    max_examples=50,
+    deadline=None,
+    print_blob=True,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+settings.register_profile("dev", deadline=None)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci" if os.environ.get("CI") else "dev"))
+
+HOUSEHOLDS_CSV = """\
+id,building,floor,area_m2,owner
+LS-3-101,LS-3,1,56.37,王建国
+LS-3-102,LS-3,1,71.20,李秀英
+LS-3-301,LS-3,3,56.37,张伟
+LS-3-302,LS-3,3,71.20,赵敏
+LS-3-601,LS-3,6,56.37,刘洋
+LS-3-602,LS-3,6,71.20,陈静
+"""
+
+WEIGHTS_CSV = """\
+id,weight
+a,1
+b,2
+c,3
+"""
+
+Invoke = Callable[..., Result]
+WriteFile = Callable[[str, str | bytes], Path]
+
+
+@pytest.fixture
+def write_file(tmp_path: Path) -> WriteFile:
+    """Write text (UTF-8) or raw bytes to a file in the test's directory; returns its path."""
+
+    def write(name: str, content: str | bytes) -> Path:
+        path = tmp_path / name
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(content, encoding="utf-8")
+        return path
+
+    return write
+
+
+@pytest.fixture
+def households_csv(write_file: WriteFile) -> Path:
+    return write_file("households.csv", HOUSEHOLDS_CSV)
+
+
+@pytest.fixture
+def weights_csv(write_file: WriteFile) -> Path:
+    return write_file("weights.csv", WEIGHTS_CSV)
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    return tmp_path / "commons.db"
+
+
+@pytest.fixture
+def cli(db_path: Path, monkeypatch: pytest.MonkeyPatch) -> Invoke:
+    """Run ``commons ARGS...`` in-process with ``--db`` in the test's directory.
+
+    Exceptions other than click's exit are re-raised (``catch_exceptions=False``), so a traceback
+    a user would see fails the test instead of passing as exit code 1.
+    """
+    monkeypatch.delenv("COMMONS_DB", raising=False)
+    runner = CliRunner()
+
+    def invoke(*args: str | os.PathLike[str], db: bool = True, input: str | None = None) -> Result:
+        argv: Sequence[str] = [str(a) for a in args]
+        if db:
+            argv = ["--db", str(db_path), *argv]
+        return runner.invoke(main, argv, input=input, catch_exceptions=False, prog_name="commons")
+
+    return invoke

@@ -1,0 +1,120 @@
+"""Hypothesis strategies shared by the test modules: fen, Money, yuan text, weights, share plans."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from fractions import Fraction
+from typing import Any
+
+from hypothesis import strategies as st
+
+from commons import Money, SharePlan, Stage
+
+# Up to a hundred billion yuan either way: well past any compound's budget.
+MAX_FEN = 10**13
+
+fen = st.integers(min_value=-MAX_FEN, max_value=MAX_FEN)
+non_negative_fen = st.integers(min_value=0, max_value=MAX_FEN)
+currencies = st.sampled_from(["CNY", "USD", "HKD"])
+
+
+@st.composite
+def money(draw: st.DrawFn, *, currency: str | None = "CNY", min_fen: int = -MAX_FEN,
+          max_fen: int = MAX_FEN) -> Money:
+    amount = draw(st.integers(min_value=min_fen, max_value=max_fen))
+    return Money(amount, currency if currency is not None else draw(currencies))
+
+
+_FULL_WIDTH = str.maketrans("0123456789.,-+", "０１２３４５６７８９．，－＋")
+
+
+@st.composite
+def yuan_text(draw: st.DrawFn) -> tuple[str, int]:
+    """Text an accountant might type or paste for an amount, with the fen it means.
+
+    Covers "1234.5", "1234", "1,234.50", "¥1,234.50", "￥…", "-3.00", "-¥3.00", "¥-3.00",
+    "+3", "CNY12.00", full-width digits and surrounding blanks.
+    """
+    value = draw(fen)
+    whole, cents = divmod(abs(value), 100)
+    decimals = draw(st.sampled_from(["two", "short", "none"]) if cents % 10 == 0 or cents == 0
+                    else st.just("two"))
+    if decimals == "none" and cents != 0:
+        decimals = "short"
+    grouped = draw(st.booleans())
+    body = f"{whole:,}" if grouped else str(whole)
+    if decimals == "two":
+        body += f".{cents:02d}"
+    elif decimals == "short":
+        body += f".{cents // 10}"
+    symbol = draw(st.sampled_from(["", "", "¥", "￥", "CNY"]))
+    if value < 0:
+        sign_first = draw(st.booleans()) or not symbol
+        text = f"-{symbol}{body}" if sign_first else f"{symbol}-{body}"
+    else:
+        text = draw(st.sampled_from(["", "+"])) + symbol + body
+    if draw(st.booleans()):
+        text = text.translate(_FULL_WIDTH)
+    text = draw(st.sampled_from(["", " ", "\t"])) + text + draw(st.sampled_from(["", " ", "\n"]))
+    return text, value
+
+
+# Weights: each kind of exact number commons accepts.
+int_weights = st.integers(min_value=0, max_value=10**6)
+# Two decimals, like floor areas on a deed (56.37 m2), including trailing zeros (71.20).
+decimal_weights = st.integers(min_value=0, max_value=10**7).map(lambda n: Decimal(n).scaleb(-2))
+fraction_weights = st.builds(
+    Fraction, st.integers(min_value=0, max_value=1000), st.integers(min_value=1, max_value=60)
+)
+any_weight = st.one_of(int_weights, decimal_weights, fraction_weights)
+# A small range makes equal weights (and so ties between remainders) common.
+tied_weights = st.one_of(
+    st.integers(min_value=0, max_value=4),
+    st.sampled_from([Decimal("56.37"), Decimal("71.20"), Decimal("71.2"), Fraction(1, 3)]),
+)
+# One value written several ways (71.2, 71.20, 7.12E+1; 0, -0, 0.00): only the value may matter.
+decimal_forms = st.sampled_from([
+    Decimal("71.2"), Decimal("71.20"), Decimal("7.12E+1"), Decimal("56.37"), Decimal("1E+2"),
+    Decimal("100"), Decimal("0"), Decimal("-0"), Decimal("0.00"),
+])
+str_keys = st.text(alphabet="abcdefghij0123456789-", min_size=1, max_size=6)
+int_keys = st.integers(min_value=-1000, max_value=1000)
+
+
+@st.composite
+def weight_maps(
+    draw: st.DrawFn, *, keys: st.SearchStrategy[Any] | None = None,
+    values: st.SearchStrategy[Any] | None = None, min_size: int = 1, max_size: int = 25,
+) -> dict[Any, Any]:
+    """A mapping of unique keys (all str or all int) to weights, at least one of them positive."""
+    key_strategy = keys if keys is not None else draw(st.sampled_from([str_keys, int_keys]))
+    value_strategy = values if values is not None else draw(
+        st.sampled_from([int_weights, decimal_weights, fraction_weights, any_weight, tied_weights,
+                         decimal_forms]))
+    mapping = draw(st.dictionaries(key_strategy, value_strategy, min_size=min_size,
+                                   max_size=max_size))
+    if all(w == 0 for w in mapping.values()):
+        key = draw(st.sampled_from(sorted(mapping)))
+        mapping[key] = draw(st.integers(min_value=1, max_value=10**6))
+    return mapping
+
+
+percents = st.integers(min_value=0, max_value=10000).map(lambda n: Decimal(n).scaleb(-2))
+plan_amounts = st.integers(min_value=0, max_value=10**9).map(Money)
+
+
+@st.composite
+def share_plans(draw: st.DrawFn) -> SharePlan:
+    """Zero to four stages of percent (of the total or of what remains) or fixed, some capped,
+    then the rest."""
+    stages = []
+    for index in range(draw(st.integers(min_value=0, max_value=4))):
+        cap = draw(st.none() | plan_amounts)
+        if draw(st.booleans()):
+            stage = Stage(f"party{index}", percent=draw(percents), cap=cap,
+                          of=draw(st.sampled_from(["total", "remaining"])))
+        else:
+            stage = Stage(f"party{index}", fixed=draw(plan_amounts), cap=cap)
+        stages.append(stage)
+    stages.append(Stage("residents", rest=True))
+    return SharePlan(tuple(stages))

@@ -1,0 +1,70 @@
+"""`commons demo`: the sample district, here the elevator split of seed 004."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import re
+from pathlib import Path
+
+from conftest import Invoke
+
+import commons
+from commons import Money
+
+AMOUNT = re.compile(r"(-?¥[\d,]+\.\d\d)\s*$")
+
+
+def amounts_in(lines: list[str]) -> list[Money]:
+    found = [AMOUNT.search(line) for line in lines]
+    return [Money.parse(m.group(1)) for m in found if m]
+
+
+def test_demo_runs_and_its_elevator_split_adds_up(cli: Invoke) -> None:
+    result = cli("demo")
+    assert result.exit_code == 0, result.output
+    assert result.stderr == ""
+    text = result.stdout
+    assert "Elevator retrofit cost split (seed 004)" in text
+    lines = text.splitlines()
+    shares = {m.group(1): Money.parse(m.group(2)) for line in lines
+              if (m := re.match(r"\s+(government|elevator-firm|residents)\s+(¥[\d,]+\.\d\d)$",
+                                line))}
+    assert shares == {"government": Money.parse("200000.00"),
+                      "elevator-firm": Money.parse("29000.00"),
+                      "residents": Money.parse("351000.00")}
+    parts = [line for line in lines if re.match(r"\s+LS-3-\d{3}\s", line)]
+    assert len(parts) == 12
+    assert sum(amounts_in(parts)) == shares["residents"]
+    for line in parts:  # floors 1 and 2 pay nothing
+        if re.match(r"\s+LS-3-[12]0", line):
+            assert amounts_in([line]) == [Money(0)]
+        else:
+            assert amounts_in([line])[0] > Money(0)
+    assert "check: 12 parts sum to ¥351,000.00" in text
+
+
+def test_demo_json(cli: Invoke) -> None:
+    result = cli("--json", "demo")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    steps = {step["topic"]: step for step in data["steps"]}
+    assert "split" in steps
+    assert all(set(step) >= {"topic", "title", "lines"} for step in data["steps"])
+    assert all(isinstance(line, str) for line in steps["split"]["lines"])
+    # The three shares (580,000.00) and the twelve parts (the residents' 351,000.00); the last
+    # line is the check sum.
+    assert len(amounts_in(steps["split"]["lines"][:-1])) == 3 + 12
+    assert sum(amounts_in(steps["split"]["lines"][:-1])) == Money.parse("931000.00")
+
+
+def test_demo_through_the_library(tmp_path: Path) -> None:
+    with commons.connect(tmp_path / "demo.db") as books:
+        report = books.demo()
+    split = report.elevator_split
+    assert split.total == Money.parse("580000.00")
+    assert sum(s.amount for s in split.shares) == split.total
+    assert sum(p.amount for p in split.parts) == split.shares[-1].amount
+    floor = {p.id: int(p.id[5]) for p in split.parts}
+    paying = sorted((p for p in split.parts if floor[p.id] >= 3), key=lambda p: p.weight)
+    assert all(a.amount <= b.amount for a, b in itertools.pairwise(paying))
