@@ -24,7 +24,7 @@ def _date_option(ctx: click.Context, param: click.Parameter, value: str | None) 
     try:
         return parse_date(value)
     except CommonsError as e:
-        raise e.located(field=f"--{param.name.replace('_', '-') if param.name else ''}") from None
+        raise e.located(field=max(param.opts, key=len)) from None
 
 
 @click.group(cls=CommonsGroup)

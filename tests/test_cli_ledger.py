@@ -90,9 +90,6 @@ def test_ledger_open_with_type_agreeing_and_disagreeing(cli: Invoke) -> None:
     assert balances == []  # opening moves no money
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: a bad --date is reported as field '--opened-on' "
-                   "(ledger open) or '--on' (ledger reverse): cli/ledger.py _date_option builds "
-                   "the name from param.name instead of the option the user typed")
 @pytest.mark.parametrize("args", [("ledger", "open", "income:x"),
                                   ("ledger", "reverse", "1", "--reason", "r")])
 def test_a_bad_date_option_is_named_as_typed(cli: Invoke, args: tuple[str, ...]) -> None:

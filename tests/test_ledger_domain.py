@@ -195,8 +195,6 @@ def test_from_record_errors_name_the_field(record: object, field: str) -> None:
     assert f"field '{field}'" in str(info.value)
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: a bad currency is reported as field "
-                   "'postings[0].amount' (commons/ledger/journal.py _posting)")
 def test_from_record_names_the_currency_field_for_a_bad_currency() -> None:
     record = good_record(postings=[{"account": BANK, "amount": "1.00", "currency": "usd"},
                                    {"account": PARKING, "amount": "-1.00", "currency": "usd"}])
@@ -205,8 +203,6 @@ def test_from_record_names_the_currency_field_for_a_bad_currency() -> None:
     assert info.value.field == "postings[0].currency"
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: 'reverses' is an accepted key of a journal line but "
-                   "from_record drops it (commons/ledger/journal.py from_record: reverses=None)")
 def test_from_record_does_not_silently_drop_reverses() -> None:
     try:
         e = Entry.from_record(good_record(reverses=3))
@@ -264,9 +260,6 @@ def test_parse_date_takes_only_yyyy_mm_dd(bad: object) -> None:
         parse_date(bad)
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: parse_date accepts ISO week dates such as "
-                   "'2026-W40-1' (10 characters, and date.fromisoformat reads them on 3.11+); "
-                   "commons/ledger/periods.py parse_date")
 def test_parse_date_refuses_week_dates() -> None:
     with pytest.raises(InvalidInput):
         parse_date("2026-W40-1")

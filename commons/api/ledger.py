@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 import attrs
 
 from commons.errors import CommonsError, InvalidInput, NotFound, Problems, RefusedByRule
-from commons.files import parse_json_line, text_lines
+from commons.files import open_text, parse_json_line, text_lines
 from commons.ledger.accounts import Account, chart_for_compound
 from commons.ledger.journal import Entry, StoredEntry
 from commons.ledger.periods import Period
@@ -97,7 +97,7 @@ def _numbered(source: str | Path | Iterable[Entry], encoding: str | None,
                 yield number, e.located(file=str(source), line=number), len(text)
     else:
         for index, entry in enumerate(source, start=1):
-            yield index, entry, 0
+            yield index, entry if entry.actor else attrs.evolve(entry, actor=actor), 0
 
 
 def _chunks(items: Iterator[tuple[int | None, Entry | CommonsError, int]],
@@ -185,6 +185,8 @@ class LedgerUseCases:
 
         Entries whose external id is already recorded with the same content are skipped.
         """
+        if isinstance(source, str | Path):
+            open_text(source, encoding).close()  # a mistyped path must not create a database
         tally = _Tally(str(source) if isinstance(source, str | Path) else None)
         recorded_at = self.clock.now().in_timezone("UTC").isoformat()
         with _fewer_collections(), self.store.write() as t:
@@ -192,23 +194,34 @@ class LedgerUseCases:
             ids = {name: aid for name, (aid, _) in t.ledger.accounts().items()}
             closed = t.ledger.closed_periods()
             head = t.ledger.head()
+            # Once a line is refused nothing more is written, so the ids that would have been
+            # are remembered here to report every later conflict with them.
+            unwritten: dict[str, tuple[int, str]] = {}
             for chunk in _chunks(_numbered(source, encoding, self.actor), CHUNK):
-                known = t.ledger.known([e.external_id for _, e, _ in chunk
-                                        if isinstance(e, Entry)])
+                entries = [e for _, e, _ in chunk if isinstance(e, Entry)]
+                known = t.ledger.known([e.external_id for e in entries])
+                known.update((e.external_id, unwritten[e.external_id]) for e in entries
+                             if e.external_id in unwritten)
+                reversible = t.ledger.reversible({e.reverses for e in entries if e.reverses})
                 accepted: list[StoredEntry] = []
                 for line, item, _ in chunk:
                     if isinstance(item, CommonsError):
                         tally.add(Outcome("refused", None, item), line)
                         continue
                     outcome, stored = plan_entry(item, head, known, accounts, closed,
-                                                 recorded_at)
+                                                 recorded_at, reversible=reversible)
                     tally.add(outcome, line)
                     if stored is not None:
                         accepted.append(stored)
                         head = ChainHead(stored.id, stored.hash)
                         known[item.external_id] = (stored.id, stored.content_hash)
+                        if item.reverses is not None:
+                            reversible[item.reverses] = stored.id
                 if not tally.problems:
                     t.ledger.append(accepted, ids)
+                else:
+                    unwritten.update((s.entry.external_id, (s.id, s.content_hash))
+                                     for s in accepted)
                 if on_progress is not None:
                     on_progress(sum(size for _, _, size in chunk))
             tally.raise_if_refused()

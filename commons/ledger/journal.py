@@ -36,7 +36,7 @@ GENESIS_HASH = "0" * 64
 FIELD_SEPARATOR = "\x1f"  # ASCII unit separator, between the fields of a posting
 LEG_SEPARATOR = "\x1e"  # ASCII record separator, between postings
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
-_RECORD_KEYS = frozenset({"date", "memo", "external_id", "postings", "actor", "resource",
+_RECORD_KEYS = frozenset({"date", "memo", "external_id", "postings", "resource",
                           "period", "compound", "reverses"})
 _POSTING_KEYS = frozenset({"account", "amount", "currency"})
 
@@ -143,7 +143,10 @@ class Entry:
 
     @classmethod
     def from_record(cls, record: object, *, actor: str = "") -> Entry:
-        """Build from one JSON Lines record (DESIGN.md format); errors name the field."""
+        """Build from one JSON Lines record (DESIGN.md format); errors name the field.
+
+        ``actor`` is who is posting it; a file cannot claim to be posted by someone else.
+        """
         if not isinstance(record, dict):
             raise InvalidInput("the line is not a JSON object", fix="write one entry per line")
         if not record.keys() <= _RECORD_KEYS:
@@ -159,11 +162,11 @@ class Entry:
             memo=_text(record, "memo", required=False) or "",
             postings=tuple(_posting(i, p) for i, p in enumerate(postings)),
             external_id=_text(record, "external_id", required=True) or "",
-            actor=_text(record, "actor", required=False) or actor,
+            actor=actor,
             resource=_text(record, "resource", required=False),
             period=_text(record, "period", required=False),
             compound=_text(record, "compound", required=False),
-            reverses=None,
+            reverses=_field(record, "reverses", _entry_id),
         )
 
 
@@ -195,10 +198,24 @@ def _posting(index: int, raw: object) -> Posting:
     except CommonsError as e:
         raise e.located(field=f"postings[{index}].account") from None
     try:
-        amount = Money(parse_fen(raw.get("amount")), raw.get("currency") or CURRENCY)
+        fen = parse_fen(raw.get("amount"))
     except CommonsError as e:
         raise e.located(field=f"postings[{index}].amount") from None
+    try:
+        amount = Money(fen, raw.get("currency") or CURRENCY)
+    except CommonsError as e:
+        raise e.located(field=f"postings[{index}].currency") from None
     return Posting(account, amount)
+
+
+def _entry_id(value: object) -> int | None:
+    """The id of the entry a journal line reverses (as ``ledger reverse`` and exports write)."""
+    if value is None:
+        return None
+    if type(value) is not int or value < 1:
+        raise InvalidInput(f"reverses = {value!r} is not an entry id",
+                           fix="name the entry reversed by its id, a whole number from 1")
+    return value
 
 
 @attrs.frozen

@@ -11,7 +11,8 @@ from commons.errors import InvalidInput
 
 __all__ = ["Period", "parse_date"]
 
-_MONTH = re.compile(r"(\d{4})-(\d{2})")
+_MONTH = re.compile(r"([0-9]{4})-([0-9]{2})")
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
 def parse_date(text: object) -> dt.date:
@@ -19,7 +20,7 @@ def parse_date(text: object) -> dt.date:
     if not isinstance(text, str):
         raise InvalidInput(f"date {text!r} is not text", fix="write dates as \"2026-10-01\"")
     try:
-        if len(text) != 10:
+        if not _DATE.fullmatch(text):
             raise ValueError
         return dt.date.fromisoformat(text)
     except ValueError:

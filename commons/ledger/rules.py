@@ -42,9 +42,17 @@ class Outcome:
     error: CommonsError | None = None
 
 
-def refusal(entry: Entry, accounts: Mapping[str, Account], closed: frozenset[str]) -> \
-        CommonsError | None:
-    """Why ``entry`` may not post, or None: unopened or closed accounts, a closed period."""
+def refusal(entry: Entry, accounts: Mapping[str, Account], closed: frozenset[str], *,
+            reversible: Mapping[int, int | None] | None = None) -> CommonsError | None:
+    """Why ``entry`` may not post, or None: unopened or closed accounts, a closed period, or a
+    reversal of an entry that does not exist or was reversed already.
+
+    ``reversible`` maps the ids of entries that exist to the entry that reversed them, if any.
+    """
+    if entry.reverses is not None:
+        refused = _reversal_refusal(entry, reversible or {})
+        if refused is not None:
+            return refused
     period = f"{entry.date.year:04d}-{entry.date.month:02d}"
     if period in closed:
         return RefusedByRule(
@@ -64,6 +72,19 @@ def refusal(entry: Entry, accounts: Mapping[str, Account], closed: frozenset[str
     return None
 
 
+def _reversal_refusal(entry: Entry, reversible: Mapping[int, int | None]) -> CommonsError | None:
+    assert entry.reverses is not None
+    if entry.reverses not in reversible:
+        return NotFound(f"entry {entry.external_id} reverses entry {entry.reverses}, which does "
+                        "not exist", field="reverses",
+                        fix="reverse entries with `commons ledger reverse ENTRY`")
+    done = reversible[entry.reverses]
+    if done is not None:
+        return RefusedByRule(f"entry {entry.reverses} was already reversed by entry {done}",
+                             field="reverses", fix="drop this line; it would reverse it twice")
+    return None
+
+
 def plan_entry(
     entry: Entry,
     head: ChainHead,
@@ -71,6 +92,8 @@ def plan_entry(
     accounts: Mapping[str, Account],
     closed: frozenset[str],
     recorded_at: str,
+    *,
+    reversible: Mapping[int, int | None] | None = None,
 ) -> tuple[Outcome, StoredEntry | None]:
     """Decide one entry: a no-op, a conflict, a refusal, or the next link of the chain.
 
@@ -86,7 +109,7 @@ def plan_entry(
             f"external id {entry.external_id} was recorded as entry {entry_id} with other "
             "content", field="external_id",
             fix="give a new entry a new external_id; correct a recorded one with a reversal")), None
-    why = refusal(entry, accounts, closed)
+    why = refusal(entry, accounts, closed, reversible=reversible)
     if why is not None:
         return Outcome("refused", None, why), None
     entry_id = head.id + 1
@@ -98,21 +121,25 @@ def plan_entry(
 # An entry exactly as read back from storage, before any trust is placed in it: the entries
 # table's columns in order (id, date, memo, external_id, actor, resource, period, compound,
 # reverses, recorded_at, content_hash, prev_hash, hash), then its postings' canonical legs,
-# their sum, how many there are and in how many currencies.
+# their sum, how many there are, in how many currencies, and how many carry another date than
+# the entry's.
 StoredRow = tuple[int, str, str, str, str, str | None, str | None, str | None, int | None, str,
-                  str, str, str, str | None, int | None, int, int]
+                  str, str, str, str | None, int | None, int, int, int | None]
 
 
 def _row_problem(row: StoredRow, prev: ChainHead) -> str | None:
     (entry_id, date, memo, external_id, actor, resource, period, compound, reverses,
-     recorded_at, content_hash, prev_hash, link, legs, total, count, currencies) = row
+     recorded_at, content_hash, prev_hash, link, legs, total, count, currencies,
+     misdated) = row
     if entry_id != prev.id + 1:
         return (f"entry {entry_id} follows entry {prev.id}: entries {prev.id + 1}..{entry_id - 1} "
                 "are missing or the chain was reordered")
     if prev_hash != prev.hash:
         return f"entry {entry_id} does not link to entry {prev.id} (previous hash differs)"
-    if count < 2 or (currencies == 1 and total != 0):
-        return f"entry {entry_id} does not balance: its {count} postings sum to {total}"
+    if count < 2 or (currencies == 1 and total != 0) or misdated:
+        return (f"entry {entry_id} was changed: {misdated} of its postings carry another date"
+                if misdated else
+                f"entry {entry_id} does not balance: its {count} postings sum to {total}")
     digest = legs_digest(date, memo, external_id, resource, period, compound, reverses,
                          legs or "")
     if digest != content_hash:

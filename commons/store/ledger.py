@@ -24,6 +24,9 @@ _ENTRY_COLUMNS = ("id, date, memo, external_id, actor, resource, period, compoun
                   "recorded_at, content_hash, prev_hash, hash")
 TrailRow = tuple[int, str, str, int, str, int, str, str, int | None, str]
 _CHUNK = 500  # SQLite's limit on bound parameters is far above this; it keeps IN lists short
+# group_concat keeps the order rows arrive in, which this query plan gives by the postings'
+# primary key (entry_id, seq); SQLite 3.44 and later can be told so outright.
+_IN_SEQ = " ORDER BY p.seq" if sqlite3.sqlite_version_info >= (3, 44, 0) else ""
 
 
 def _date(text: str | None) -> dt.date | None:
@@ -174,6 +177,18 @@ class LedgerTables:
                       row[3], row[4], row[5], row[6], row[7], row[8])
         return StoredEntry(row[0], entry, row[9], row[10], row[11], row[12])
 
+    def reversible(self, entry_ids: set[int]) -> dict[int, int | None]:
+        """For those of ``entry_ids`` that exist: the entry that reversed each, or None."""
+        found: dict[int, int | None] = {}
+        ids = sorted(entry_ids)
+        for start in range(0, len(ids), _CHUNK):
+            chunk = ids[start:start + _CHUNK]
+            marks = ",".join("?" * len(chunk))
+            found.update(self.conn.execute(
+                f"SELECT e.id, r.id FROM entries e LEFT JOIN entries r ON r.reverses = e.id "
+                f"WHERE e.id IN ({marks})", chunk).fetchall())
+        return found
+
     def reversed_by(self, entry_id: int) -> int | None:
         row = self.conn.execute("SELECT id FROM entries WHERE reverses = ?",
                                 (entry_id,)).fetchone()
@@ -185,8 +200,9 @@ class LedgerTables:
         keeps verifying a million entries a matter of seconds."""
         sql = f"""SELECT {", ".join("e." + c for c in _ENTRY_COLUMNS.split(", "))},
                 group_concat(a.name || char(31) || p.amount_fen || char(31) || p.currency,
-                             char(30)),
-                SUM(p.amount_fen), COUNT(p.entry_id), COUNT(DISTINCT p.currency)
+                             char(30){_IN_SEQ}),
+                SUM(p.amount_fen), COUNT(p.entry_id), COUNT(DISTINCT p.currency),
+                SUM(p.date IS NOT e.date)
             FROM entries e LEFT JOIN postings p ON p.entry_id = e.id
             LEFT JOIN accounts a ON a.id = p.account_id
             GROUP BY e.id ORDER BY e.id"""
