@@ -30,9 +30,9 @@ SYMBOLS = {"CNY": "¥"}
 Weight = int | Decimal | Fraction
 K = TypeVar("K")
 
-_CANONICAL_AMOUNT = re.compile(r"-?\d+\.\d\d")
-_PLAIN = re.compile(r"\d+(?:\.\d{1,2})?")
-_GROUPED = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d{1,2})?")
+_CANONICAL_AMOUNT = re.compile(r"-?[0-9]+\.[0-9][0-9]")
+_PLAIN = re.compile(r"[0-9]+(?:\.[0-9]{1,2})?")
+_GROUPED = re.compile(r"[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]{1,2})?")
 _AMOUNT_HINT = "write the amount in yuan with at most two decimals, e.g. 1234.50 or -3.00"
 
 
@@ -195,11 +195,11 @@ def parse_fen(text: object) -> int:
             fix="pass amounts as strings such as \"12.50\" (a float cannot hold fen exactly)",
         )
     # NFKC folds full-width digits, commas, points, signs and the full-width yen sign to ASCII.
-    s = unicodedata.normalize("NFKC", text).strip().replace(" ", "")
+    s = unicodedata.normalize("NFKC", text).strip()
     negative = s[:1] == "-"
     if s[:1] in ("-", "+"):
         s = s[1:]
-    stripped = s.removeprefix("¥").removeprefix("CNY")
+    stripped = s.removeprefix("¥").removeprefix("CNY").lstrip()
     if stripped != s and not negative and stripped[:1] == "-":
         negative, stripped = True, stripped[1:]
     s = stripped
@@ -438,7 +438,12 @@ def allocate(
     parts: dict[K, Any] = dict(mapping) if type(mapping) is dict else {}
     parts.update(zip(keys, map(part_of.__getitem__, codes), strict=True))
     if need:
-        tied = sorted(compress(zip(keys, codes, strict=True), map(cut.__contains__, codes)))
+        try:
+            tied = sorted(compress(zip(keys, codes, strict=True), map(cut.__contains__, codes)))
+        except TypeError:
+            raise InvalidInput("the keys cannot be ordered, so a tie for the last fen cannot be "
+                               "broken", fix="give every part a key of one type, e.g. all text"
+                               ) from None
         for k, code in tied[:need]:
             parts[k] = Money(sign * (floors[code][0] + 1), money.currency)
     assert amount == sum(q * c for (q, _), c in zip(floors, counts, strict=True)) + sum(

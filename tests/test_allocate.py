@@ -521,3 +521,8 @@ def test_two_fixed_stages_never_exceed_the_total(a: Money, b: Money) -> None:
     shares = plan.apply(total)
     assert shares[0].amount == min(a, total)
     assert shares[1].amount == min(b, total - shares[0].amount)
+
+
+def test_keys_that_cannot_be_ordered_are_refused_when_a_tie_needs_them() -> None:
+    with pytest.raises(InvalidInput, match="cannot be ordered"):
+        allocate(Money(1), {"a": 1, 2: 1})

@@ -208,6 +208,10 @@ def test_parse_accepts_the_forms_people_write(text: str, expected: int) -> None:
     ("-¥-3", "characters other than digits"),
     ("12元", "characters other than digits"),
     ("0x10", "characters other than digits"),
+    ("1 234.50", "characters other than digits"),
+    ("1 2 3", "characters other than digits"),
+    ("١٢٣.٤٥", "characters other than digits"),
+    ("١٢٣", "characters other than digits"),
 ])
 def test_parse_refuses_what_is_not_an_exact_amount(text: str, why: str) -> None:
     with pytest.raises(InvalidInput) as caught:
