@@ -26,6 +26,9 @@ class Where:
 
     __slots__ = ("field", "file", "line")
 
+    def __reduce__(self) -> tuple[object, ...]:
+        return (Where, (self.file, self.line, self.field))
+
     def __init__(self, file: str | None = None, line: int | None = None, field: str | None = None):
         self.file = file
         self.line = line
@@ -94,6 +97,17 @@ class CommonsError(Exception):
         place = str(self.where)
         head = f"{place}: {self.what}" if place else self.what
         return f"{head}\n  fix: {self.fix}" if self.fix else head
+
+    def __reduce__(self) -> tuple[object, ...]:
+        # Errors cross process boundaries (a parsing worker reports refused lines), whole.
+        return (_restore, (type(self), self.__dict__))
+
+
+def _restore(cls: type[CommonsError], state: dict[str, object]) -> CommonsError:
+    error = cls.__new__(cls)
+    error.__dict__.update(state)
+    error.args = (str(error),)
+    return error
 
 
 class InvalidInput(CommonsError):

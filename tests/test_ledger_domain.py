@@ -430,3 +430,17 @@ def test_reversal_negates_every_posting_and_links_back() -> None:
     assert r.date == dt.date(2026, 11, 3) and "wrong compound" in r.memo
     assert [p.amount.fen for p in r.postings] == [-12000, 12000]
     assert [p.account for p in r.postings] == [BANK, PARKING]
+
+
+def test_errors_survive_pickling_whole() -> None:
+    import pickle
+
+    from commons.errors import ConflictError
+
+    error = ConflictError("external id x was recorded", fix="use a new id", file="a.jsonl",
+                          line=3, field="external_id")
+    again = pickle.loads(pickle.dumps(error))
+    assert type(again) is ConflictError
+    assert (again.what, again.fix, again.file, again.line, again.field) == (
+        error.what, error.fix, "a.jsonl", 3, "external_id")
+    assert str(again) == str(error)

@@ -16,12 +16,13 @@ from typing import TYPE_CHECKING
 
 import attrs
 
+from commons.api.posting import chunks
 from commons.errors import CommonsError, InvalidInput, NotFound, Problems, RefusedByRule
-from commons.files import open_text, parse_json_line, text_lines
+from commons.files import open_text
 from commons.ledger.accounts import Account, chart_for_compound
-from commons.ledger.journal import Entry, StoredEntry
+from commons.ledger.journal import Entry, Prepared, StoredEntry
 from commons.ledger.periods import Period
-from commons.ledger.rules import ChainHead, Outcome, check_chain, plan_entry
+from commons.ledger.rules import ChainHead, Link, Outcome, check_chain, plan_prepared
 from commons.money import Money
 
 if TYPE_CHECKING:
@@ -37,7 +38,6 @@ __all__ = [
     "VerifyReport",
 ]
 
-CHUNK = 1000  # entries checked against the journal per query
 MAX_REPORTED = 50  # refused lines described in full; the rest are counted
 Progress = Callable[[int], None]
 
@@ -84,32 +84,6 @@ class VerifyReport:
     entries: int
     head_hash: str
     problems: tuple[str, ...]
-
-
-def _numbered(source: str | Path | Iterable[Entry], encoding: str | None,
-              actor: str) -> Iterator[tuple[int | None, Entry | CommonsError, int]]:
-    """``(line, entry or its error, characters read)`` for each entry of a file or iterable."""
-    if isinstance(source, str | Path):
-        for number, text in text_lines(source, encoding=encoding):
-            try:
-                yield number, Entry.from_record(parse_json_line(text), actor=actor), len(text)
-            except CommonsError as e:
-                yield number, e.located(file=str(source), line=number), len(text)
-    else:
-        for index, entry in enumerate(source, start=1):
-            yield index, entry if entry.actor else attrs.evolve(entry, actor=actor), 0
-
-
-def _chunks(items: Iterator[tuple[int | None, Entry | CommonsError, int]],
-            size: int) -> Iterator[list[tuple[int | None, Entry | CommonsError, int]]]:
-    chunk = []
-    for item in items:
-        chunk.append(item)
-        if len(chunk) == size:
-            yield chunk
-            chunk = []
-    if chunk:
-        yield chunk
 
 
 class _Tally:
@@ -197,31 +171,29 @@ class LedgerUseCases:
             # Once a line is refused nothing more is written, so the ids that would have been
             # are remembered here to report every later conflict with them.
             unwritten: dict[str, tuple[int, str]] = {}
-            for chunk in _chunks(_numbered(source, encoding, self.actor), CHUNK):
-                entries = [e for _, e, _ in chunk if isinstance(e, Entry)]
-                known = t.ledger.known([e.external_id for e in entries])
-                known.update((e.external_id, unwritten[e.external_id]) for e in entries
-                             if e.external_id in unwritten)
-                reversible = t.ledger.reversible({e.reverses for e in entries if e.reverses})
-                accepted: list[StoredEntry] = []
+            for chunk in chunks(source, encoding, self.actor):
+                entries = [e for _, e, _ in chunk if not isinstance(e, CommonsError)]
+                known = t.ledger.known([e[0] for e in entries])
+                known.update((e[0], unwritten[e[0]]) for e in entries if e[0] in unwritten)
+                reversible = t.ledger.reversible({e[7] for e in entries if e[7] is not None})
+                accepted: list[tuple[Prepared, Link]] = []
                 for line, item, _ in chunk:
                     if isinstance(item, CommonsError):
                         tally.add(Outcome("refused", None, item), line)
                         continue
-                    outcome, stored = plan_entry(item, head, known, accounts, closed,
-                                                 recorded_at, reversible=reversible)
+                    outcome, link = plan_prepared(item, head, known, accounts, closed,
+                                                  recorded_at, reversible)
                     tally.add(outcome, line)
-                    if stored is not None:
-                        accepted.append(stored)
-                        head = ChainHead(stored.id, stored.hash)
-                        known[item.external_id] = (stored.id, stored.content_hash)
-                        if item.reverses is not None:
-                            reversible[item.reverses] = stored.id
+                    if link is not None:
+                        accepted.append((item, link))
+                        head = ChainHead(link.id, link.hash)
+                        known[item[0]] = (link.id, item[-1])
+                        if item[7] is not None:
+                            reversible[item[7]] = link.id
                 if not tally.problems:
-                    t.ledger.append(accepted, ids)
+                    t.ledger.append(accepted, recorded_at, ids)
                 else:
-                    unwritten.update((s.entry.external_id, (s.id, s.content_hash))
-                                     for s in accepted)
+                    unwritten.update((p[0], (link.id, p[-1])) for p, link in accepted)
                 if on_progress is not None:
                     on_progress(sum(size for _, _, size in chunk))
             tally.raise_if_refused()

@@ -25,10 +25,12 @@ __all__ = [
     "GENESIS_HASH",
     "Entry",
     "Posting",
+    "Prepared",
     "StoredEntry",
     "chain_hash",
     "content_digest",
     "legs_digest",
+    "prepare",
     "sums_by_currency",
 ]
 
@@ -216,6 +218,23 @@ def _entry_id(value: object) -> int | None:
         raise InvalidInput(f"reverses = {value!r} is not an entry id",
                            fix="name the entry reversed by its id, a whole number from 1")
     return value
+
+
+# An entry reduced to plain values, as the posting pipeline carries it: (external_id, date
+# YYYY-MM-DD, memo, actor, resource, period, compound, reverses, postings as (account, fen,
+# currency), content hash). Plain values cross from a parsing process ten times cheaper than
+# the attrs objects, and every one of them came out of a validated ``Entry``.
+Prepared = tuple[str, str, str, str, str | None, str | None, str | None, int | None,
+                 tuple[tuple[str, int, str], ...], str]
+
+
+def prepare(entry: Entry) -> Prepared:
+    legs = tuple((p.account, p.amount.fen, p.amount.currency) for p in entry.postings)
+    day = entry.date.isoformat()
+    digest = content_digest(day, entry.memo, entry.external_id, entry.resource, entry.period,
+                            entry.compound, entry.reverses, legs)
+    return (entry.external_id, day, entry.memo, entry.actor, entry.resource, entry.period,
+            entry.compound, entry.reverses, legs, digest)
 
 
 @attrs.frozen

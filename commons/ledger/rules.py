@@ -7,20 +7,32 @@ touches a database or a clock.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+import datetime as dt
+from collections.abc import Callable, Iterable, Mapping, Sequence
 
 import attrs
 
 from commons.errors import CommonsError, ConflictError, NotFound, RefusedByRule
 from commons.ledger.accounts import Account
-from commons.ledger.journal import GENESIS_HASH, Entry, StoredEntry, chain_hash, legs_digest
+from commons.ledger.journal import (
+    GENESIS_HASH,
+    Entry,
+    Prepared,
+    StoredEntry,
+    chain_hash,
+    legs_digest,
+    prepare,
+)
 
 __all__ = [
+    "POSTED",
     "ChainHead",
+    "Link",
     "Outcome",
     "StoredRow",
     "check_chain",
     "plan_entry",
+    "plan_prepared",
     "refusal",
 ]
 
@@ -49,40 +61,88 @@ def refusal(entry: Entry, accounts: Mapping[str, Account], closed: frozenset[str
 
     ``reversible`` maps the ids of entries that exist to the entry that reversed them, if any.
     """
-    if entry.reverses is not None:
-        refused = _reversal_refusal(entry, reversible or {})
+    return _refusal(entry.external_id, entry.date, [p.account for p in entry.postings],
+                    entry.reverses, accounts, closed, reversible or {})
+
+
+def _refusal(external_id: str, day: dt.date, names: Sequence[str], reverses: int | None,
+             accounts: Mapping[str, Account], closed: frozenset[str],
+             reversible: Mapping[int, int | None]) -> CommonsError | None:
+    if reverses is not None:
+        refused = _reversal_refusal(external_id, reverses, reversible)
         if refused is not None:
             return refused
-    period = f"{entry.date.year:04d}-{entry.date.month:02d}"
+    period = f"{day.year:04d}-{day.month:02d}"
     if period in closed:
         return RefusedByRule(
-            f"entry {entry.external_id} is dated {entry.date}, in closed period {period}",
+            f"entry {external_id} is dated {day}, in closed period {period}",
             field="date", fix="date it in an open period, or post a correcting entry now")
-    for i, p in enumerate(entry.postings):
-        account = accounts.get(p.account)
+    for i, name in enumerate(names):
+        account = accounts.get(name)
         if account is None:
-            return NotFound(f"account {p.account} is not open",
-                            field=f"postings[{i}].account",
-                            fix=f"open it first: commons ledger open {p.account}")
-        why = account.refuses(entry.date)
+            return NotFound(f"account {name} is not open", field=f"postings[{i}].account",
+                            fix=f"open it first: commons ledger open {name}")
+        why = account.refuses(day)
         if why:
-            return RefusedByRule(f"entry {entry.external_id}: {why}",
-                                 field=f"postings[{i}].account",
+            return RefusedByRule(f"entry {external_id}: {why}", field=f"postings[{i}].account",
                                  fix="post within the account's open dates")
     return None
 
 
-def _reversal_refusal(entry: Entry, reversible: Mapping[int, int | None]) -> CommonsError | None:
-    assert entry.reverses is not None
-    if entry.reverses not in reversible:
-        return NotFound(f"entry {entry.external_id} reverses entry {entry.reverses}, which does "
-                        "not exist", field="reverses",
-                        fix="reverse entries with `commons ledger reverse ENTRY`")
-    done = reversible[entry.reverses]
+def _reversal_refusal(external_id: str, reverses: int,
+                      reversible: Mapping[int, int | None]) -> CommonsError | None:
+    if reverses not in reversible:
+        return NotFound(f"entry {external_id} reverses entry {reverses}, which does not exist",
+                        field="reverses", fix="reverse entries with `commons ledger reverse ENTRY`")
+    done = reversible[reverses]
     if done is not None:
-        return RefusedByRule(f"entry {entry.reverses} was already reversed by entry {done}",
+        return RefusedByRule(f"entry {reverses} was already reversed by entry {done}",
                              field="reverses", fix="drop this line; it would reverse it twice")
     return None
+
+
+@attrs.frozen
+class Link:
+    """An entry's place in the chain: its id, the previous entry's hash and its own."""
+
+    id: int
+    prev_hash: str
+    hash: str
+
+
+def plan_prepared(
+    entry: Prepared,
+    head: ChainHead,
+    known: Mapping[str, tuple[int, str]],
+    accounts: Mapping[str, Account],
+    closed: frozenset[str],
+    recorded_at: str,
+    reversible: Mapping[int, int | None],
+) -> tuple[Outcome, Link | None]:
+    """Decide one entry: a no-op, a conflict, a refusal, or the next link of the chain.
+
+    ``known`` maps external ids already in the journal to their entry id and content hash.
+    """
+    external_id, day, _, actor, _, _, _, reverses, legs, content_hash = entry
+    seen = known.get(external_id)
+    if seen is not None:
+        entry_id, seen_hash = seen
+        if seen_hash == content_hash:
+            return Outcome("already recorded", entry_id), None
+        return Outcome("refused", entry_id, ConflictError(
+            f"external id {external_id} was recorded as entry {entry_id} with other content",
+            field="external_id",
+            fix="give a new entry a new external_id; correct a recorded one with a reversal")), None
+    why = _refusal(external_id, dt.date.fromisoformat(day), [leg[0] for leg in legs], reverses,
+                   accounts, closed, reversible)
+    if why is not None:
+        return Outcome("refused", None, why), None
+    entry_id = head.id + 1
+    return POSTED, Link(entry_id, head.hash,
+                        chain_hash(head.hash, entry_id, content_hash, actor, recorded_at))
+
+
+POSTED = Outcome("posted")
 
 
 def plan_entry(
@@ -95,27 +155,14 @@ def plan_entry(
     *,
     reversible: Mapping[int, int | None] | None = None,
 ) -> tuple[Outcome, StoredEntry | None]:
-    """Decide one entry: a no-op, a conflict, a refusal, or the next link of the chain.
-
-    ``known`` maps external ids already in the journal to their entry id and content hash.
-    """
-    content_hash = entry.content_hash()
-    seen = known.get(entry.external_id)
-    if seen is not None:
-        entry_id, seen_hash = seen
-        if seen_hash == content_hash:
-            return Outcome("already recorded", entry_id), None
-        return Outcome("refused", entry_id, ConflictError(
-            f"external id {entry.external_id} was recorded as entry {entry_id} with other "
-            "content", field="external_id",
-            fix="give a new entry a new external_id; correct a recorded one with a reversal")), None
-    why = refusal(entry, accounts, closed, reversible=reversible)
-    if why is not None:
-        return Outcome("refused", None, why), None
-    entry_id = head.id + 1
-    link = chain_hash(head.hash, entry_id, content_hash, entry.actor, recorded_at)
-    stored = StoredEntry(entry_id, entry, recorded_at, content_hash, head.hash, link)
-    return Outcome("posted", entry_id), stored
+    """``plan_prepared`` for one ``Entry``, giving the entry as the journal would hold it."""
+    prepared = prepare(entry)
+    outcome, link = plan_prepared(prepared, head, known, accounts, closed, recorded_at,
+                                  reversible or {})
+    if link is None:
+        return outcome, None
+    stored = StoredEntry(link.id, entry, recorded_at, prepared[-1], link.prev_hash, link.hash)
+    return attrs.evolve(outcome, entry_id=link.id), stored
 
 
 # An entry exactly as read back from storage, before any trust is placed in it: the entries

@@ -14,8 +14,8 @@ from collections.abc import Iterator, Mapping, Sequence
 
 from commons.errors import ConflictError, NotFound
 from commons.ledger.accounts import Account, matches_prefix
-from commons.ledger.journal import Entry, Posting, StoredEntry
-from commons.ledger.rules import ChainHead, StoredRow
+from commons.ledger.journal import Entry, Posting, Prepared, StoredEntry
+from commons.ledger.rules import ChainHead, Link, StoredRow
 from commons.money import Money
 
 __all__ = ["LedgerTables"]
@@ -108,22 +108,21 @@ class LedgerTables:
                 found[ext] = (eid, content)
         return found
 
-    def append(self, stored: Sequence[StoredEntry], account_ids: Mapping[str, int]) -> None:
+    def append(self, linked: Sequence[tuple[Prepared, Link]], recorded_at: str,
+               account_ids: Mapping[str, int]) -> None:
         """Write entries and their postings, and add them to the kept balances."""
         entry_rows = []
         posting_rows = []
         deltas: dict[tuple[int, str], int] = {}
-        for s in stored:
-            e = s.entry
-            day = e.date.isoformat()
-            entry_rows.append((s.id, day, e.memo, e.external_id, e.actor, e.resource, e.period,
-                               e.compound, e.reverses, s.recorded_at, s.content_hash,
-                               s.prev_hash, s.hash))
-            for seq, p in enumerate(e.postings):
-                aid = account_ids[p.account]
-                posting_rows.append((s.id, seq, aid, day, p.amount.fen, p.amount.currency))
-                key = (aid, p.amount.currency)
-                deltas[key] = deltas.get(key, 0) + p.amount.fen
+        for (ext, day, memo, actor, resource, period, compound, reverses, legs, digest), link \
+                in linked:
+            entry_rows.append((link.id, day, memo, ext, actor, resource, period, compound,
+                               reverses, recorded_at, digest, link.prev_hash, link.hash))
+            for seq, (account, fen, currency) in enumerate(legs):
+                aid = account_ids[account]
+                posting_rows.append((link.id, seq, aid, day, fen, currency))
+                key = (aid, currency)
+                deltas[key] = deltas.get(key, 0) + fen
         self.conn.executemany(f"INSERT INTO entries ({_ENTRY_COLUMNS}) VALUES "
                               "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", entry_rows)
         self.conn.executemany("INSERT INTO postings (entry_id, seq, account_id, date, amount_fen, "

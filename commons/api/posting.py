@@ -1,0 +1,68 @@
+"""Where a post's entries come from: a JSON Lines file or the host's iterable, in chunks.
+
+Each line becomes a validated ``Entry``, reduced to plain values (``Prepared``) with its content
+hash, or the ``CommonsError`` that refused it, located at its line. One chunk at a time is held,
+so memory does not grow with the file.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+import attrs
+
+from commons.errors import CommonsError
+from commons.files import parse_json_line, text_lines
+from commons.ledger.journal import Entry, Prepared, prepare
+
+__all__ = ["CHUNK", "Item", "chunks"]
+
+CHUNK = 2000  # entries checked against the journal per query and written per executemany
+
+Item = tuple[int | None, Prepared | CommonsError, int]  # line, entry or refusal, characters
+
+
+def _prepare_lines(file: str, lines: list[tuple[int, str]], actor: str) -> list[Item]:
+    out: list[Item] = []
+    for number, text in lines:
+        try:
+            out.append((number, prepare(Entry.from_record(parse_json_line(text), actor=actor)),
+                        len(text)))
+        except CommonsError as e:
+            out.append((number, e.located(file=file, line=number), len(text)))
+    return out
+
+
+def _line_chunks(path: str, encoding: str | None) -> Iterator[list[tuple[int, str]]]:
+    chunk: list[tuple[int, str]] = []
+    for item in text_lines(path, encoding=encoding):
+        chunk.append(item)
+        if len(chunk) == CHUNK:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def _entries(source: Iterable[Entry], actor: str) -> Iterator[list[Item]]:
+    chunk: list[Item] = []
+    for index, entry in enumerate(source, start=1):
+        stamped = entry if entry.actor else attrs.evolve(entry, actor=actor)
+        chunk.append((index, prepare(stamped), 0))
+        if len(chunk) == CHUNK:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def chunks(source: str | Path | Iterable[Entry], encoding: str | None,
+           actor: str) -> Iterator[list[Item]]:
+    """The source's entries, prepared, in chunks of ``CHUNK``."""
+    if not isinstance(source, str | Path):
+        yield from _entries(source, actor)
+        return
+    path = str(source)
+    for lines in _line_chunks(path, encoding):
+        yield _prepare_lines(path, lines, actor)
