@@ -190,7 +190,7 @@ def audit() -> None:
 @pass_app
 def verify(app: App) -> None:
     """Recompute the hash chain and balances; exit 1 naming the first broken entry."""
-    report = app.api.audit_verify()
+    report = app.api.audit_verify(workers=os.cpu_count() or 1)
     if app.json:
         echo_json({"ok": report.ok, "entries": report.entries, "head": report.head_hash,
                    "problems": list(report.problems)})

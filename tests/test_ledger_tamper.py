@@ -279,3 +279,26 @@ def test_moving_a_posting_to_another_date_is_detected(db: Path, cli: Invoke) -> 
     with commons.connect(db, read_only=True) as api:
         assert api.ledger_balance(as_of=dt.date(2026, 3, 31)) != march  # the tamper matters
     assert_detected(db, cli, f"entry {TAMPERED}")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("change", [
+    None,
+    f"UPDATE postings SET amount_fen = amount_fen + 1 WHERE entry_id = {TAMPERED} AND seq = 0",
+    f"DELETE FROM entries WHERE id = {TAMPERED}",
+    "DELETE FROM entries WHERE id = 3",  # the last entry before the second walker's range
+])
+def test_walking_the_chain_in_processes_finds_what_one_walk_finds(
+        db: Path, monkeypatch: pytest.MonkeyPatch, change: str | None) -> None:
+    """Ranges walked by separate processes report exactly what one walk reports."""
+    from commons.api import verifying
+
+    if change is not None:
+        tamper(db, change)
+    one_walk = verify(db)
+    monkeypatch.setattr(verifying, "PARALLEL_FROM_ENTRIES", 1)
+    assert verifying.verify_ranges(7, 2) == [(1, 4), (5, 7)]
+    with commons.connect(db, read_only=True) as api:
+        in_processes = api.audit_verify(workers=2)
+    assert in_processes == one_walk
+    assert in_processes.ok is (change is None)

@@ -8,7 +8,7 @@ touches a database or a clock.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 import attrs
 
@@ -167,28 +167,25 @@ def plan_entry(
 
 # An entry exactly as read back from storage, before any trust is placed in it: the entries
 # table's columns in order (id, date, memo, external_id, actor, resource, period, compound,
-# reverses, recorded_at, content_hash, prev_hash, hash), then its postings' canonical legs,
-# their sum, how many there are, in how many currencies, and how many carry another date than
-# the entry's.
+# reverses, recorded_at, content_hash, prev_hash, hash), then its postings joined in canonical
+# form, their sums per currency, how many there are, and how many carry another date.
 StoredRow = tuple[int, str, str, str, str, str | None, str | None, str | None, int | None, str,
-                  str, str, str, str | None, int | None, int, int, int | None]
+                  str, str, str, str, dict[str, int], int, int]
 
 
-def _row_problem(row: StoredRow, prev: ChainHead) -> str | None:
+def _row_problem(row: StoredRow, prev_id: int, prev_link: str) -> str | None:
     (entry_id, date, memo, external_id, actor, resource, period, compound, reverses,
-     recorded_at, content_hash, prev_hash, link, legs, total, count, currencies,
-     misdated) = row
-    if entry_id != prev.id + 1:
-        return (f"entry {entry_id} follows entry {prev.id}: entries {prev.id + 1}..{entry_id - 1} "
-                "are missing or the chain was reordered")
-    if prev_hash != prev.hash:
-        return f"entry {entry_id} does not link to entry {prev.id} (previous hash differs)"
-    if count < 2 or (currencies == 1 and total != 0) or misdated:
-        return (f"entry {entry_id} was changed: {misdated} of its postings carry another date"
-                if misdated else
-                f"entry {entry_id} does not balance: its {count} postings sum to {total}")
-    digest = legs_digest(date, memo, external_id, resource, period, compound, reverses,
-                         legs or "")
+     recorded_at, content_hash, prev_hash, link, legs, sums, count, misdated) = row
+    if entry_id != prev_id + 1 or prev_hash != prev_link:
+        return (f"entry {entry_id} follows entry {prev_id}: entries {prev_id + 1}..{entry_id - 1} "
+                "are missing or the chain was reordered" if entry_id != prev_id + 1 else
+                f"entry {entry_id} does not link to entry {prev_id} (previous hash differs)")
+    if misdated:
+        return f"entry {entry_id} was changed: {misdated} of its postings carry another date"
+    if count < 2 or any(sums.values()):
+        off = {c: s for c, s in sums.items() if s}
+        return f"entry {entry_id} does not balance: its {count} postings sum to {off}"
+    digest = legs_digest(date, memo, external_id, resource, period, compound, reverses, legs)
     if digest != content_hash:
         return f"entry {entry_id} was changed: its content no longer matches its recorded hash"
     if chain_hash(prev_hash, entry_id, content_hash, actor, recorded_at) != link:
@@ -196,24 +193,18 @@ def _row_problem(row: StoredRow, prev: ChainHead) -> str | None:
     return None
 
 
-def check_chain(
-    rows: Iterable[StoredRow], currency_sums: Callable[[int], Mapping[str, int]], *,
-    limit: int = 20,
-) -> tuple[list[str], ChainHead]:
-    """Walk the journal in id order; return the problems found (at most ``limit``) and the head.
+def check_chain(rows: Iterable[StoredRow], *, after: tuple[int, str] = (0, GENESIS_HASH),
+                limit: int = 20) -> tuple[list[str], ChainHead]:
+    """Walk stored entries in id order, from the entry ``after`` names (id and hash); return the
+    problems found (at most ``limit``) and the last entry walked.
 
-    ``currency_sums`` gives an entry's sums per currency, asked only for the rare entry in more
-    than one currency. After a broken link the walk goes on from the stored row, so one change
-    reports once.
+    After a broken link the walk goes on from the stored row, so one change reports once.
     """
     problems: list[str] = []
-    head = ChainHead()
+    prev_id, prev_link = after
     for row in rows:
-        problem = _row_problem(row, head)
-        if problem is None and row[16] > 1:
-            off = {c: s for c, s in currency_sums(row[0]).items() if s}
-            problem = f"entry {row[0]} does not balance: {off}" if off else None
+        problem = _row_problem(row, prev_id, prev_link)
         if problem is not None and len(problems) < limit:
             problems.append(problem)
-        head = ChainHead(row[0], row[12])
-    return problems, head
+        prev_id, prev_link = row[0], row[12]
+    return problems, ChainHead(prev_id, prev_link)
