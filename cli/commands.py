@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from commons.billing.split import SPLIT_METHODS, Split
+from commons.api import SPLIT_METHODS, Split
 
 from .app import App, json_option, pass_app
 from .render import echo_json, table, yuan
@@ -75,8 +75,10 @@ def split(app: App, total: str, method: str, file: str, plan: str | None,
           encoding: str | None) -> None:
     """Split TOTAL yuan exactly over the rows of FILE.
 
-    FILE is a households CSV (id,building,floor,area_m2,owner) or an id,weight CSV. The parts sum
-    to the total to the fen; the fen left over go to the largest remainders.
+    FILE is a households CSV (id,building,floor,area_m2,owner) or an id,weight CSV. With an
+    id,weight CSV, --by area splits by the weight column and households or equal give every id
+    one share (floor needs households). The parts sum to the total to the fen; the fen left over
+    go to the largest remainders, ties to the smallest id.
     """
     result = app.api.split(total, file, by=method, plan=plan, encoding=encoding)
     if app.json:
@@ -104,6 +106,6 @@ def split_text(result: Split) -> str:
                      [(p.id, str(p.weight), p.amount.format_grouped()) for p in result.parts],
                      right=(1, 2)))
     out.append(f"check: {len(result.parts)} parts sum to {result.parts_total.format_grouped()}"
-               + (f" = {result.shares[-1].party}' share" if len(result.shares) > 1 else "")
+               + (f" = the {result.shares[-1].party}' share" if len(result.shares) > 1 else "")
                + f"; total {result.total.format_grouped()}")
     return "\n".join(out)

@@ -4,7 +4,15 @@ Host systems start with ``commons.connect(path)``; the values it returns are att
 listed here. Money is whole fen (``Money``), splits are exact (``allocate``).
 """
 
-from commons.api import Commons, connect
+from commons.api import (
+    BalanceReport,
+    Commons,
+    PeriodClosed,
+    PostSummary,
+    TrailLine,
+    VerifyReport,
+    connect,
+)
 from commons.billing.split import FloorCoefficients, Part, Share, SharePlan, Split, Stage
 from commons.clock import Clock, FixedClock, SystemClock
 from commons.errors import (
@@ -17,16 +25,22 @@ from commons.errors import (
     RefusedByRule,
 )
 from commons.estate.household import Household
+from commons.ledger.accounts import Account
+from commons.ledger.journal import Entry, Posting, StoredEntry
+from commons.ledger.periods import Period
 from commons.money import Money, allocate
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "Account",
+    "BalanceReport",
     "Clock",
     "Commons",
     "CommonsError",
     "ConflictError",
     "CurrencyMismatch",
+    "Entry",
     "FixedClock",
     "FloorCoefficients",
     "Household",
@@ -34,13 +48,20 @@ __all__ = [
     "Money",
     "NotFound",
     "Part",
+    "Period",
+    "PeriodClosed",
+    "PostSummary",
+    "Posting",
     "Problems",
     "RefusedByRule",
     "Share",
     "SharePlan",
     "Split",
     "Stage",
+    "StoredEntry",
     "SystemClock",
+    "TrailLine",
+    "VerifyReport",
     "__version__",
     "allocate",
     "connect",

@@ -10,6 +10,8 @@ from typing import TYPE_CHECKING, Protocol
 
 import attrs
 
+from commons.errors import InvalidInput
+
 if TYPE_CHECKING:
     import pendulum
 
@@ -55,8 +57,13 @@ class FixedClock:
     def parse(cls, text: str, zone: str = DEFAULT_ZONE) -> FixedClock:
         import pendulum  # noqa: PLC0415 - see SystemClock.now
 
-        parsed = pendulum.parse(text, tz=zone)
-        assert isinstance(parsed, pendulum.DateTime), "a fixed clock needs a date and time"
+        try:
+            parsed = pendulum.parse(text, tz=zone)
+        except ValueError:  # pendulum's ParserError is a ValueError
+            parsed = None
+        if not isinstance(parsed, pendulum.DateTime):
+            raise InvalidInput(f"{text!r} is not a date and time",
+                               fix="write an instant such as 2026-10-31T18:00:00")
         return cls(parsed, zone)
 
     def now(self) -> pendulum.DateTime:

@@ -89,8 +89,12 @@ def open_text(path: Path | str, encoding: str | None = None) -> IO[str]:
         except LookupError:
             raise InvalidInput(f"unknown text encoding {encoding!r}", file=str(p),
                                fix="name an encoding such as utf-8 or gb18030") from None
-    # newline="" lets the csv module see quoted line breaks; utf-8-sig drops Excel's BOM.
-    return p.open(encoding=encoding or "utf-8-sig", newline="", errors="strict")
+    try:
+        # newline="" lets the csv module see quoted line breaks; utf-8-sig drops Excel's BOM.
+        return p.open(encoding=encoding or "utf-8-sig", newline="", errors="strict")
+    except OSError as e:
+        raise InvalidInput(f"cannot read {p}: {e.strerror}", file=str(p),
+                           fix="check the file's permissions") from None
 
 
 def _decoded_lines(handle: IO[str], path: Path, encoding: str) -> Iterator[str]:
@@ -120,20 +124,31 @@ def csv_rows(
     enc = encoding or "utf-8"
     with open_text(p, encoding) as handle:
         reader = csv.reader(_decoded_lines(handle, p, enc))
-        header = _read_header(reader, p, required, optional)
+        try:
+            yield from _records(reader, p, required, optional)
+        except csv.Error as e:
+            raise InvalidInput(f"this line is not valid CSV: {e}", file=str(p),
+                               line=reader.line_num,
+                               fix="check the quoting; a field may not exceed 131,072 characters"
+                               ) from None
+
+
+def _records(reader: Any, p: Path, required: Sequence[str],
+             optional: Sequence[str]) -> Iterator[Row]:
+    header = _read_header(reader, p, required, optional)
+    last_line = reader.line_num
+    for record in reader:
+        line = last_line + 1
         last_line = reader.line_num
-        for record in reader:
-            line = last_line + 1
-            last_line = reader.line_num
-            if not any(cell.strip() for cell in record):
-                continue
-            if len(record) != len(header):
-                raise InvalidInput(
-                    f"this record has {len(record)} fields but the header has {len(header)}",
-                    fix="check for a missing or extra comma, or quote text that contains commas",
-                    file=str(p), line=line,
-                )
-            yield Row(str(p), line, dict(zip(header, record, strict=True)))
+        if not any(cell.strip() for cell in record):
+            continue
+        if len(record) != len(header):
+            raise InvalidInput(
+                f"this record has {len(record)} fields but the header has {len(header)}",
+                fix="check for a missing or extra comma, or quote text that contains commas",
+                file=str(p), line=line,
+            )
+        yield Row(str(p), line, dict(zip(header, record, strict=True)))
 
 
 def _read_header(
@@ -177,6 +192,9 @@ def parse_json_line(text: str) -> Any:
     except json.JSONDecodeError as e:
         raise InvalidInput(f"this line is not valid JSON: {e.msg} at column {e.colno}",
                            fix="write one JSON object per line") from None
+    except RecursionError:
+        raise InvalidInput("this line nests JSON too deeply to be an entry",
+                           fix="write one flat JSON object per line") from None
 
 
 def jsonl_records(path: Path | str, *, encoding: str | None = None) -> Iterator[tuple[int, Any]]:

@@ -24,6 +24,7 @@ from commons.errors import CurrencyMismatch, InvalidInput
 __all__ = ["CURRENCY", "Money", "Weight", "allocate", "as_fraction"]
 
 CURRENCY = "CNY"
+MAX_FEN = 2**63 - 1  # SQLite's INTEGER; a larger amount could not be stored or summed
 SCALE = 100  # fen per yuan; every currency commons books has two decimal places
 SYMBOLS = {"CNY": "¥"}
 
@@ -44,6 +45,9 @@ def _exact_int(_instance: object, attribute: attrs.Attribute[Any], value: object
             f"{value!r}",
             fix="parse text with Money.parse('12.34') or pass an int count of fen",
         )
+    if not -MAX_FEN <= value <= MAX_FEN:
+        raise InvalidInput(f"{value} fen is beyond what commons can store",
+                           fix=f"amounts are at most {MAX_FEN} fen either way")
 
 
 def _currency_code(_instance: object, _attribute: attrs.Attribute[Any], value: object) -> None:
@@ -188,7 +192,8 @@ def parse_fen(text: object) -> int:
     if type(text) is str and _CANONICAL_AMOUNT.fullmatch(text):
         # The form commons itself writes ("-120.00"): the hot path of every import.
         fen = int(text[-2:]) + int(text[:-3].lstrip("-")) * SCALE
-        return -fen if text[0] == "-" else fen
+        if fen <= MAX_FEN:
+            return -fen if text[0] == "-" else fen
     if not isinstance(text, str):
         raise InvalidInput(
             f"amount {text!r} is a {type(text).__name__}, not text",
@@ -208,6 +213,9 @@ def parse_fen(text: object) -> int:
                            fix=_AMOUNT_HINT)
     whole, _, frac = s.replace(",", "").partition(".")
     fen = int(whole) * SCALE + int(frac.ljust(2, "0") or "0")
+    if fen > MAX_FEN:
+        raise InvalidInput(f"{text!r} is beyond what commons can store",
+                           fix=f"amounts are at most {MAX_FEN} fen either way")
     return -fen if negative else fen
 
 

@@ -47,7 +47,7 @@ def post_at_once(db: Path, *files: Path) -> list[dict[str, object]]:
 def db(tmp_path: Path) -> Path:
     path = tmp_path / "shared.db"
     with commons.connect(path) as api:
-        api.ledger_open_chart("wjxc")
+        api.ledger_chart("wjxc")
     return path
 
 

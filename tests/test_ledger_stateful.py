@@ -56,7 +56,7 @@ def legs(*pairs: tuple[str, int]) -> tuple[Posting, ...]:
 @pytest.fixture
 def api(db_path: Path) -> Iterator[Commons]:
     handle = commons.connect(db_path, clock=CLOCK, actor="alice")
-    handle.ledger_open_chart("wjxc")
+    handle.ledger_chart("wjxc")
     yield handle
     handle.close()
 
@@ -185,8 +185,8 @@ def test_reversal_into_a_closed_month_is_refused(api: Commons) -> None:
 
 
 def test_close_twice_is_a_no_op(api: Commons) -> None:
-    assert api.ledger_close("2026-01")[1] is True
-    assert api.ledger_close("2026-01")[1] is False
+    assert api.ledger_close("2026-01").newly_closed is True
+    assert api.ledger_close("2026-01").newly_closed is False
     with pytest.raises(InvalidInput):
         api.ledger_close("2026-13")
 
@@ -289,6 +289,7 @@ class LedgerMachine(RuleBasedStateMachine):
         super().__init__()
         self.dir = Path(tempfile.mkdtemp(prefix="ledger-machine-"))
         self.api = commons.connect(self.dir / "machine.db", clock=CLOCK, actor="machine")
+        self.api.init()  # reading a database that does not exist yet is NotFound
         self.opened: set[str] = set()
         self.closed: set[str] = set()
         self.journal: list[Posted] = []
@@ -367,7 +368,7 @@ class LedgerMachine(RuleBasedStateMachine):
     @precondition(lambda self: len(self.closed) < 4)  # keep months open to post into
     @rule(month=st.sampled_from(MONTHS))
     def close_month(self, month: str) -> None:
-        _, new = self.api.ledger_close(month)
+        new = self.api.ledger_close(month).newly_closed
         assert new == (month not in self.closed)
         self.closed.add(month)
 

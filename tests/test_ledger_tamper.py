@@ -36,7 +36,7 @@ def db(db_path: Path) -> Path:
     """Six entries and the reversal of entry 2; entry 4 has three postings and every link."""
     with commons.connect(db_path, clock=FixedClock.parse("2026-07-01T09:00:00"),
                          actor="accountant") as api:
-        api.ledger_open_chart("wjxc")
+        api.ledger_chart("wjxc")
         day = dt.date(2026, 3, 1)
         api.ledger_post([
             Entry(day, "停车费 1", legs((BANK, 12000), (PARKING, -12000)), "pk-1"),

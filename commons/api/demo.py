@@ -21,6 +21,7 @@ from commons.billing.split import (
     split_total,
     weights_for,
 )
+from commons.errors import RefusedByRule
 from commons.estate.household import Household
 from commons.ledger.journal import Entry, Posting
 from commons.money import Money
@@ -71,8 +72,9 @@ def _elevator_step() -> tuple[DemoStep, Split]:
     ]
     lines += [f"  {s.party:<14} {s.amount.format_symbol():>14}" for s in split.shares]
     lines.append("")
-    lines += [f"  {p.id:<10} floor {p.id[5]}  weight {p.weight:>8}  {p.amount.format_symbol():>13}"
-              for p in split.parts]
+    floor_of = {h.id: h.floor for h in households}
+    lines += [f"  {p.id:<10} floor {floor_of[p.id]}  weight {p.weight:>8}  "
+              f"{p.amount.format_symbol():>13}" for p in split.parts]
     lines.append(f"  check: {len(split.parts)} parts sum to {split.parts_total.format_symbol()}"
                  f" = the residents' share; shares sum to {split.total.format_symbol()}")
     return DemoStep("split", "Elevator retrofit cost split (seed 004)", tuple(lines)), split
@@ -111,7 +113,7 @@ def wjxc_october() -> Iterator[Entry]:
 
 
 def _ledger_step(books: LedgerUseCases) -> DemoStep:
-    books.ledger_open_chart(WJXC)
+    books.ledger_chart(WJXC)
     summary = books.ledger_post(wjxc_october())
     again = books.ledger_post(wjxc_october())
     duplicate = next(t for t in books.ledger_trail(f"expenses:greening:{WJXC}")
@@ -146,7 +148,19 @@ class DemoUseCases:
     """The sample district."""
 
     def demo(self) -> DemoReport:
-        """Build the sample district and walk it through every capability commons has."""
-        elevator, split = _elevator_step()
+        """Build the sample district and walk it through every capability commons has.
+
+        Only into a new database (or one an earlier demo made): the journal is append-only, so
+        sample entries mixed into real books could never be taken out.
+        """
         assert isinstance(self, LedgerUseCases)
+        with self.store.write() as t:
+            if t.meta("demo") != "yes":
+                if not t.is_empty():
+                    raise RefusedByRule(
+                        f"{self.path} already holds books, and the demo would add sample "
+                        "entries to them for good", fix="run it on a new file: "
+                        "commons --db demo.db demo")
+                t.set_meta("demo", "yes")
+        elevator, split = _elevator_step()
         return DemoReport((elevator, _ledger_step(self)), split)

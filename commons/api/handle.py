@@ -15,7 +15,7 @@ from commons.api.demo import DemoUseCases
 from commons.api.ledger import LedgerUseCases
 from commons.api.splits import SplitUseCases
 from commons.clock import Clock, SystemClock
-from commons.store import SCHEMA_VERSION, SqliteStore
+from commons.store import SqliteStore
 
 __all__ = ["Commons", "InitReport", "connect"]
 
@@ -41,8 +41,16 @@ class Commons(SplitUseCases, LedgerUseCases, DemoUseCases):
 
     @property
     def store(self) -> SqliteStore:
+        """The store for use cases that write: the file is created on first use."""
         if self._store is None:
             self._store = SqliteStore.open(self.path, read_only=self.read_only)
+        return self._store
+
+    @property
+    def reader(self) -> SqliteStore:
+        """The store for use cases that only read: a missing file is NotFound, never created."""
+        if self._store is None:
+            self._store = SqliteStore.open(self.path, read_only=self.read_only, create=False)
         return self._store
 
     def init(self) -> InitReport:
@@ -69,5 +77,4 @@ def connect(path: str | Path = "commons.db", *, clock: Clock | None = None,
     Asia/Shanghai; ``read_only`` opens an existing file so that nothing can be written; ``actor``
     is recorded on every entry this handle writes.
     """
-    assert SCHEMA_VERSION >= 1
     return Commons(path, clock=clock, read_only=read_only, actor=actor)

@@ -8,9 +8,7 @@ refused line. Memory stays flat however long the file is.
 from __future__ import annotations
 
 import datetime as dt
-import gc
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -34,6 +32,7 @@ __all__ = [
     "AccountBalance",
     "BalanceReport",
     "LedgerUseCases",
+    "PeriodClosed",
     "PostSummary",
     "TrailLine",
     "VerifyReport",
@@ -80,6 +79,14 @@ class TrailLine:
 
 
 @attrs.frozen
+class PeriodClosed:
+    """A month closed by ``ledger_close``; ``newly_closed`` is False if it already was."""
+
+    period: Period
+    newly_closed: bool
+
+
+@attrs.frozen
 class VerifyReport:
     ok: bool
     entries: int
@@ -114,18 +121,6 @@ class _Tally:
                            fix="correct the lines named above and post the file again")
 
 
-@contextmanager
-def _fewer_collections() -> Iterator[None]:
-    """Collect garbage less often while posting: entries make many short-lived objects and no
-    cycles, and the default thresholds spend a third of a large post in the collector."""
-    thresholds = gc.get_threshold()
-    gc.set_threshold(100_000, 50, 100)
-    try:
-        yield
-    finally:
-        gc.set_threshold(*thresholds)
-
-
 class LedgerUseCases:
     """The ledger's use cases; each runs in one transaction."""
 
@@ -137,6 +132,9 @@ class LedgerUseCases:
         @property
         def store(self) -> SqliteStore: ...
 
+        @property
+        def reader(self) -> SqliteStore: ...
+
     def ledger_open(self, account: str, *, type: str | None = None, compound: str | None = None,
                     opened_on: dt.date | None = None, description: str = "") -> Account:
         """Open an account before anything posts to it; opening it again is a no-op."""
@@ -146,7 +144,7 @@ class LedgerUseCases:
             t.ledger.open_account(opened)
         return opened
 
-    def ledger_open_chart(self, compound: str, *, opened_on: dt.date | None = None
+    def ledger_chart(self, compound: str, *, opened_on: dt.date | None = None
                           ) -> list[Account]:
         """Open the standard public-revenue accounts of one compound (a no-op where open)."""
         chart = chart_for_compound(compound, opened_on)
@@ -165,9 +163,10 @@ class LedgerUseCases:
             open_text(source, encoding).close()  # a mistyped path must not create a database
         tally = _Tally(str(source) if isinstance(source, str | Path) else None)
         recorded_at = self.clock.now().in_timezone("UTC").isoformat()
-        with _fewer_collections(), self.store.write() as t:
-            accounts = {name: account for name, (_, account) in t.ledger.accounts().items()}
-            ids = {name: aid for name, (aid, _) in t.ledger.accounts().items()}
+        with self.store.write() as t:
+            opened = t.ledger.accounts()
+            accounts = {name: account for name, (_, account) in opened.items()}
+            ids = {name: aid for name, (aid, _) in opened.items()}
             closed = t.ledger.closed_periods()
             head = t.ledger.head()
             # Once a line is refused nothing more is written, so the ids that would have been
@@ -204,7 +203,7 @@ class LedgerUseCases:
     def ledger_balance(self, account: str | None = None, *, compound: str | None = None,
                        as_of: dt.date | None = None) -> BalanceReport:
         """Balances of the accounts under ``account`` (a prefix), of ``compound``, at a date."""
-        with self.store.read() as t:
+        with self.reader.read() as t:
             rows = t.ledger.balances(account, compound, as_of)
         totals: dict[str, Money] = {}
         for _, m in rows:
@@ -215,7 +214,7 @@ class LedgerUseCases:
     def ledger_trail(self, account: str, *, limit: int = 100, offset: int = 0
                      ) -> tuple[TrailLine, ...]:
         """Every posting of ``account`` in date order with its running balance, one page."""
-        with self.store.read() as t:
+        with self.reader.read() as t:
             if account not in t.ledger.accounts():
                 raise NotFound(f"account {account} is not open",
                                fix="list accounts with `commons ledger balance`")
@@ -248,12 +247,25 @@ class LedgerUseCases:
         assert stored is not None and stored.entry.reverses == entry_id
         return stored
 
-    def ledger_close(self, period: str | Period) -> tuple[Period, bool]:
-        """Close a month against new postings; closing it again is a no-op (``False``)."""
+    def ledger_close(self, period: str | Period) -> PeriodClosed:
+        """Close a month against new postings; closing it again is a no-op."""
         month = period if isinstance(period, Period) else Period.parse(period)
+        closed_at = self.clock.now().in_timezone("UTC").isoformat()
         with self.store.write() as t:
-            new = t.ledger.close_period(str(month), self.clock.now().isoformat(), self.actor)
-        return month, new
+            new = t.ledger.close_period(str(month), closed_at, self.actor)
+        return PeriodClosed(month, new)
+
+    def ledger_close_account(self, account: str, *, on: dt.date | None = None) -> Account:
+        """Close an account from ``on`` (today by default): postings dated then or later are
+        refused. The account and its history stay."""
+        day = on or self.clock.today()
+        with self.store.write() as t:
+            found = t.ledger.accounts().get(account)
+            if found is None:
+                raise NotFound(f"account {account} is not open",
+                               fix="list accounts with `commons ledger balance`")
+            t.ledger.close_account(account, day)
+        return attrs.evolve(found[1], closed_on=day)
 
     def audit_verify(self, *, workers: int = 1) -> VerifyReport:
         """Recompute the hash chain and balances; report the first broken entries, if any.
@@ -261,7 +273,7 @@ class LedgerUseCases:
         With ``workers`` above 1, a large journal's chain is walked in that many processes at
         once, each from the entry stored before its range (the CLI uses every core).
         """
-        with self.store.read() as t:
+        with self.reader.read() as t:
             last = t.ledger.head().id
             ranges = verify_ranges(last, workers) if self.path != ":memory:" else [(1, last)]
             if len(ranges) > 1:
@@ -270,4 +282,5 @@ class LedgerUseCases:
                 problems, head = check_chain(t.ledger.stored_rows())
             problems += t.ledger.orphan_postings()
             problems += t.ledger.balance_mismatches()
+            problems += t.ledger.unbalanced_totals()
         return VerifyReport(not problems, head.id, head.hash, tuple(problems))

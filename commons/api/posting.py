@@ -20,7 +20,7 @@ __all__ = ["CHUNK", "Item", "chunks"]
 
 CHUNK = 2000  # entries checked against the journal per query and written per executemany
 
-Item = tuple[int | None, Prepared | CommonsError, int]  # line, entry or refusal, characters
+Item = tuple[int | None, Prepared | CommonsError, int]  # line, entry or refusal, bytes read
 
 
 def _prepare_lines(file: str, lines: list[tuple[int, str]], actor: str) -> list[Item]:
@@ -28,9 +28,9 @@ def _prepare_lines(file: str, lines: list[tuple[int, str]], actor: str) -> list[
     for number, text in lines:
         try:
             out.append((number, prepare(Entry.from_record(parse_json_line(text), actor=actor)),
-                        len(text)))
+                        len(text.encode())))
         except CommonsError as e:
-            out.append((number, e.located(file=file, line=number), len(text)))
+            out.append((number, e.located(file=file, line=number), len(text.encode())))
     return out
 
 

@@ -103,9 +103,25 @@ class Entry:
     def __attrs_post_init__(self) -> None:
         texts = (self.memo, self.external_id, self.actor, self.resource or "", self.period or "",
                  self.compound or "")
-        if _CONTROL.search("".join(texts)):
+        joined = "".join(texts)
+        if _CONTROL.search(joined):
             raise InvalidInput(f"entry {self.external_id!r} has a control character in its text",
+                               field="memo",
                                fix="remove tabs, line breaks and other control characters")
+        if not joined.isascii():
+            try:
+                joined.encode()
+            except UnicodeEncodeError:
+                raise InvalidInput(f"entry {self.external_id!r} has text that is not valid "
+                                   "Unicode (a lone surrogate)", field="memo",
+                                   fix="save the file as UTF-8 from its source") from None
+        if type(self.date) is not dt.date and not (isinstance(self.date, dt.date) and
+                                                   not isinstance(self.date, dt.datetime)):
+            raise InvalidInput(f"entry {self.external_id!r}: date {self.date!r} is not a date",
+                               field="date", fix="give the accounting date, without a time")
+        if self.reverses is not None and type(self.reverses) is not int:
+            raise InvalidInput(f"entry {self.external_id!r}: reverses {self.reverses!r} is not "
+                               "an entry id", field="reverses", fix="name the entry by its id")
         if not self.external_id:
             raise InvalidInput("the entry has no external id", field="external_id",
                                fix="give every entry a unique external_id so re-imports are safe")
@@ -214,7 +230,7 @@ def _entry_id(value: object) -> int | None:
     """The id of the entry a journal line reverses (as ``ledger reverse`` and exports write)."""
     if value is None:
         return None
-    if type(value) is not int or value < 1:
+    if type(value) is not int or not 1 <= value < 2**63:
         raise InvalidInput(f"reverses = {value!r} is not an entry id",
                            fix="name the entry reversed by its id, a whole number from 1")
     return value

@@ -237,14 +237,19 @@ class LedgerTables:
         return (row[0], row[1]) if row else (0, GENESIS_HASH)
 
     def orphan_postings(self) -> list[str]:
-        """Postings past the last entry (a deleted head entry that left its postings behind)."""
-        row = self.conn.execute(
-            "SELECT (SELECT MAX(entry_id) FROM postings), (SELECT MAX(id) FROM entries)"
-        ).fetchone()
-        last_posting, last_entry = row
-        if last_posting is not None and last_posting > (last_entry or 0):
-            return [f"postings of entry {last_posting} remain but the entry is gone"]
-        return []
+        """Postings whose entry does not exist (left behind, or slipped in from outside)."""
+        rows = self.conn.execute(
+            "SELECT p.entry_id, COUNT(*) FROM postings p LEFT JOIN entries e ON e.id = p.entry_id "
+            "WHERE e.id IS NULL GROUP BY p.entry_id LIMIT 20").fetchall()
+        return [f"{count} postings name entry {eid}, which does not exist"
+                for eid, count in rows]
+
+    def unbalanced_totals(self) -> list[str]:
+        """Currencies whose kept balances do not sum to zero (the trial balance)."""
+        rows = self.conn.execute("SELECT currency, SUM(amount_fen) FROM balances "
+                                 "GROUP BY currency HAVING SUM(amount_fen) != 0").fetchall()
+        return [f"the trial balance in {cur} is {Money(total, cur)}, not zero"
+                for cur, total in rows]
 
     def balance_mismatches(self) -> list[str]:
         """Kept balances that disagree with the sum of the postings."""
@@ -263,6 +268,4 @@ class LedgerTables:
         return [f"kept balance of {name} is {Money(kept, cur)} but its postings sum to "
                 f"{Money(total, cur)}" for name, cur, total, kept in rows]
 
-    def entry_count(self) -> int:
-        return int(self.conn.execute("SELECT COUNT(*) FROM entries").fetchone()[0])
 

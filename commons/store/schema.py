@@ -76,5 +76,12 @@ MIGRATIONS: list[tuple[str, ...]] = [
             for table in ("entries", "postings", "closed_periods")
             for verb in ("UPDATE", "DELETE")
         ],
+        # An account is never deleted, and only ever changes by being closed, once.
+        "CREATE TRIGGER accounts_never_deleted BEFORE DELETE ON accounts BEGIN SELECT "
+        "RAISE(ABORT, 'commons: accounts cannot be deleted; close them instead'); END",
+        "CREATE TRIGGER accounts_only_close BEFORE UPDATE ON accounts WHEN NEW.id IS NOT OLD.id "
+        "OR NEW.name IS NOT OLD.name OR NEW.type IS NOT OLD.type OR NEW.compound IS NOT "
+        "OLD.compound OR NEW.opened_on IS NOT OLD.opened_on OR OLD.closed_on IS NOT NULL "
+        "BEGIN SELECT RAISE(ABORT, 'commons: an account can only be closed, once'); END",
     ),
 ]

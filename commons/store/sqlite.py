@@ -11,16 +11,12 @@ import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from commons.errors import CommonsError, InvalidInput, NotFound, RefusedByRule
 from commons.store.ledger import LedgerTables
 from commons.store.schema import MIGRATIONS
 
-if TYPE_CHECKING:
-    import sqlite_utils
-
-__all__ = ["SCHEMA_VERSION", "SqliteStore", "StoreBusy", "Tables"]
+__all__ = ["SCHEMA_VERSION", "SqliteStore", "StorageError", "StoreBusy", "Tables"]
 
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -29,11 +25,38 @@ class StoreBusy(CommonsError):
     """Another process held the database longer than commons waits."""
 
 
+class StorageError(CommonsError):
+    """SQLite could not do what was asked: an unreadable file, a full disk, a locked directory."""
+
+
+def _storage_error(path: str, error: sqlite3.Error) -> CommonsError:
+    if "locked" in str(error) or "busy" in str(error):
+        return StoreBusy(f"{path} is busy: {error}",
+                         fix="another commons process is writing; try again when it is done")
+    return StorageError(f"database {path}: {error}",
+                        fix="check that --db names a commons database file in a writable folder")
+
+
 class Tables:
     """The tables of one transaction, grouped by area."""
 
     def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
         self.ledger = LedgerTables(conn)
+
+    def meta(self, key: str) -> str | None:
+        row = self.conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return None if row is None else str(row[0])
+
+    def set_meta(self, key: str, value: str) -> None:
+        self.conn.execute("INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) "
+                          "DO UPDATE SET value = excluded.value", (key, value))
+
+    def is_empty(self) -> bool:
+        """No account opened and no entry posted yet."""
+        row = self.conn.execute("SELECT NOT EXISTS (SELECT 1 FROM accounts) AND NOT EXISTS "
+                                "(SELECT 1 FROM entries)").fetchone()
+        return bool(row[0])
 
 
 class SqliteStore:
@@ -45,19 +68,29 @@ class SqliteStore:
         self.read_only = read_only
 
     @classmethod
-    def open(cls, path: str | Path, *, read_only: bool = False) -> SqliteStore:
+    def open(cls, path: str | Path, *, read_only: bool = False,
+             create: bool = True) -> SqliteStore:
+        """Open the database at ``path``; only ``create`` may make a new file, only a writer
+        migrates, and ``read_only`` opens through SQLite's ``mode=ro`` so nothing can write."""
         name = str(path)
-        if read_only:
-            if name == ":memory:" or not Path(name).is_file():
-                raise NotFound(f"database {name} does not exist",
-                               fix="run `commons init` first, or check --db")
-            conn = sqlite3.connect(f"file:{Path(name).resolve()}?mode=ro", uri=True,
-                                   isolation_level=None)
-        else:
-            conn = sqlite3.connect(name, isolation_level=None, timeout=600)
-        store = cls(conn, name, read_only=read_only)
-        store._configure()
-        store._migrate()
+        if name != ":memory:" and not Path(name).is_file() and (read_only or not create):
+            raise NotFound(f"database {name} does not exist",
+                           fix="create it with `commons --db FILE init`, or check --db")
+        try:
+            if name == ":memory:":
+                conn = sqlite3.connect(name, isolation_level=None)
+            else:
+                mode = "ro" if read_only else "rwc"
+                conn = sqlite3.connect(f"{Path(name).resolve().as_uri()}?mode={mode}", uri=True,
+                                       isolation_level=None, timeout=600)
+            store = cls(conn, name, read_only=read_only)
+            store._configure()
+            store._migrate()
+        except sqlite3.DatabaseError as e:
+            if "not a database" in str(e) or "malformed" in str(e):
+                raise InvalidInput(f"{name} is not a commons database (not SQLite)",
+                                   fix="point --db at a file made by `commons init`") from None
+            raise _storage_error(name, e) from None
         return store
 
     def _configure(self) -> None:
@@ -67,31 +100,24 @@ class SqliteStore:
         self.conn.execute("PRAGMA cache_size = -65536")
         if not self.read_only and self.path != ":memory:":
             self.conn.execute("PRAGMA journal_mode = WAL")
-            self.conn.execute("PRAGMA synchronous = NORMAL")
-
-    @property
-    def db(self) -> sqlite_utils.Database:
-        """sqlite-utils' view of the same connection, for schema work and ad-hoc queries."""
-        import sqlite_utils  # noqa: PLC0415 - on first use: the CLI's hot paths never need it
-
-        return sqlite_utils.Database(self.conn)
+            # FULL: a committed post survives a power cut too; it costs one fsync a post.
+            self.conn.execute("PRAGMA synchronous = FULL")
 
     @property
     def schema_version(self) -> int:
         return int(self.conn.execute("PRAGMA user_version").fetchone()[0])
 
     def _migrate(self) -> None:
-        try:
-            version = self.schema_version
-        except sqlite3.DatabaseError:
-            raise InvalidInput(f"{self.path} is not a commons database (not SQLite)",
-                               fix="point --db at a file made by `commons init`") from None
+        version = self.schema_version
         if version > SCHEMA_VERSION:
             raise InvalidInput(
                 f"{self.path} has schema version {version}, newer than this commons "
                 f"({SCHEMA_VERSION})", fix="upgrade commons to read this database")
         if version == SCHEMA_VERSION:
             return
+        if version == 0 and self._foreign_tables():
+            raise InvalidInput(f"{self.path} is another program's SQLite database",
+                               fix="point --db at a new file or one made by `commons init`")
         if self.read_only:
             raise InvalidInput(f"{self.path} needs an upgrade, which a read-only session cannot do",
                                fix="run `commons init` once without --read-only")
@@ -107,6 +133,12 @@ class SqliteStore:
                 self.conn.execute("ROLLBACK")
                 raise
 
+    def _foreign_tables(self) -> list[str]:
+        """Tables in a file commons has not marked as its own (sqlite-utils lists them)."""
+        import sqlite_utils  # noqa: PLC0415 - a cold path; the CLI's hot paths never need it
+
+        return list(sqlite_utils.Database(self.conn).table_names())
+
     @contextmanager
     def write(self) -> Iterator[Tables]:
         """One write transaction (BEGIN IMMEDIATE): committed whole, or rolled back whole."""
@@ -116,10 +148,13 @@ class SqliteStore:
         self._begin("BEGIN IMMEDIATE")
         try:
             yield Tables(self.conn)
+            self.conn.execute("COMMIT")
+        except sqlite3.Error as e:
+            self._rollback()
+            raise _storage_error(self.path, e) from None
         except BaseException:
-            self.conn.execute("ROLLBACK")
+            self._rollback()
             raise
-        self.conn.execute("COMMIT")
 
     @contextmanager
     def read(self) -> Iterator[Tables]:
@@ -127,16 +162,20 @@ class SqliteStore:
         self._begin("BEGIN")
         try:
             yield Tables(self.conn)
+        except sqlite3.Error as e:
+            raise _storage_error(self.path, e) from None
         finally:
-            self.conn.execute("ROLLBACK")
+            self._rollback()
 
     def _begin(self, statement: str) -> None:
         try:
             self.conn.execute(statement)
-        except sqlite3.OperationalError as e:
-            raise StoreBusy(f"{self.path} is busy: {e}",
-                            fix="another commons process is writing; try again when it is done"
-                            ) from None
+        except sqlite3.Error as e:
+            raise _storage_error(self.path, e) from None
+
+    def _rollback(self) -> None:
+        if self.conn.in_transaction:
+            self.conn.execute("ROLLBACK")
 
     def close(self) -> None:
         self.conn.close()
