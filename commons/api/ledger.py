@@ -26,7 +26,7 @@ from commons.money import Money
 
 if TYPE_CHECKING:
     from commons.clock import Clock
-    from commons.store import SqliteStore
+    from commons.store import SqliteStore, Tables
 
 __all__ = [
     "AccountBalance",
@@ -161,43 +161,48 @@ class LedgerUseCases:
         """
         if isinstance(source, str | Path):
             open_text(source, encoding).close()  # a mistyped path must not create a database
+        with self.store.write() as t:
+            return self._post_in(t, source, encoding, on_progress)
+
+    def _post_in(self, t: Tables, source: str | Path | Iterable[Entry], encoding: str | None,
+                 on_progress: Progress | None) -> PostSummary:
+        """The post itself, inside the caller's write transaction ``t``."""
         tally = _Tally(str(source) if isinstance(source, str | Path) else None)
         recorded_at = self.clock.now().in_timezone("UTC").isoformat()
-        with self.store.write() as t:
-            opened = t.ledger.accounts()
-            accounts = {name: account for name, (_, account) in opened.items()}
-            ids = {name: aid for name, (aid, _) in opened.items()}
-            closed = t.ledger.closed_periods()
-            head = t.ledger.head()
-            # Once a line is refused nothing more is written, so the ids that would have been
-            # are remembered here to report every later conflict with them.
-            unwritten: dict[str, tuple[int, str]] = {}
-            for chunk in chunks(source, encoding, self.actor):
-                entries = [e for _, e, _ in chunk if not isinstance(e, CommonsError)]
-                known = t.ledger.known([e[0] for e in entries])
-                known.update((e[0], unwritten[e[0]]) for e in entries if e[0] in unwritten)
-                reversible = t.ledger.reversible({e[7] for e in entries if e[7] is not None})
-                accepted: list[tuple[Prepared, Link]] = []
-                for line, item, _ in chunk:
-                    if isinstance(item, CommonsError):
-                        tally.add(Outcome("refused", None, item), line)
-                        continue
-                    outcome, link = plan_prepared(item, head, known, accounts, closed,
-                                                  recorded_at, reversible)
-                    tally.add(outcome, line)
-                    if link is not None:
-                        accepted.append((item, link))
-                        head = ChainHead(link.id, link.hash)
-                        known[item[0]] = (link.id, item[-1])
-                        if item[7] is not None:
-                            reversible[item[7]] = link.id
-                if not tally.problems:
-                    t.ledger.append(accepted, recorded_at, ids)
-                else:
-                    unwritten.update((p[0], (link.id, p[-1])) for p, link in accepted)
-                if on_progress is not None:
-                    on_progress(sum(size for _, _, size in chunk))
-            tally.raise_if_refused()
+        opened = t.ledger.accounts()
+        accounts = {name: account for name, (_, account) in opened.items()}
+        ids = {name: aid for name, (aid, _) in opened.items()}
+        closed = t.ledger.closed_periods()
+        head = t.ledger.head()
+        # Once a line is refused nothing more is written, so the ids that would have been
+        # are remembered here to report every later conflict with them.
+        unwritten: dict[str, tuple[int, str]] = {}
+        for chunk in chunks(source, encoding, self.actor):
+            entries = [e for _, e, _ in chunk if not isinstance(e, CommonsError)]
+            known = t.ledger.known([e[0] for e in entries])
+            known.update((e[0], unwritten[e[0]]) for e in entries if e[0] in unwritten)
+            reversible = t.ledger.reversible({e[7] for e in entries if e[7] is not None})
+            accepted: list[tuple[Prepared, Link]] = []
+            for line, item, _ in chunk:
+                if isinstance(item, CommonsError):
+                    tally.add(Outcome("refused", None, item), line)
+                    continue
+                outcome, link = plan_prepared(item, head, known, accounts, closed,
+                                              recorded_at, reversible)
+                tally.add(outcome, line)
+                if link is not None:
+                    accepted.append((item, link))
+                    head = ChainHead(link.id, link.hash)
+                    known[item[0]] = (link.id, item[-1])
+                    if item[7] is not None:
+                        reversible[item[7]] = link.id
+            if not tally.problems:
+                t.ledger.append(accepted, recorded_at, ids)
+            else:
+                unwritten.update((p[0], (link.id, p[-1])) for p, link in accepted)
+            if on_progress is not None:
+                on_progress(sum(size for _, _, size in chunk))
+        tally.raise_if_refused()
         return PostSummary(tally.posted, tally.already_recorded, 0, head.hash)
 
     def ledger_balance(self, account: str | None = None, *, compound: str | None = None,
@@ -225,23 +230,23 @@ class LedgerUseCases:
 
     def ledger_reverse(self, entry_id: int, *, reason: str, on: dt.date | None = None
                        ) -> StoredEntry:
-        """Post the reversal of entry ``entry_id``, dated ``on`` (today by default)."""
+        """Post the reversal of entry ``entry_id``, dated ``on`` (today by default), in one
+        transaction with the checks that it exists and was not reversed already."""
         if not reason.strip():
             raise InvalidInput("a reversal needs a reason", field="reason",
                                fix="say why, e.g. --reason 'posted to the wrong compound'")
-        with self.store.read() as t:
+        with self.store.write() as t:
             original = t.ledger.entry(entry_id)
+            if original is None:
+                raise NotFound(f"entry {entry_id} does not exist",
+                               fix="find entry ids with `commons ledger trail ACCOUNT`")
             already = t.ledger.reversed_by(entry_id)
-        if original is None:
-            raise NotFound(f"entry {entry_id} does not exist",
-                           fix="find entry ids with `commons ledger trail ACCOUNT`")
-        if already is not None:
-            raise RefusedByRule(f"entry {entry_id} was already reversed by entry {already}",
-                                fix="nothing to do; post a new entry to change it again")
-        reversal = original.entry.reversal(date=on or self.clock.today(), entry_id=entry_id,
-                                           reason=reason, actor=self.actor)
-        self.ledger_post([reversal])
-        with self.store.read() as t:
+            if already is not None:
+                raise RefusedByRule(f"entry {entry_id} was already reversed by entry {already}",
+                                    fix="nothing to do; post a new entry to change it again")
+            reversal = original.entry.reversal(date=on or self.clock.today(), entry_id=entry_id,
+                                               reason=reason, actor=self.actor)
+            self._post_in(t, [reversal], None, None)
             done = t.ledger.reversed_by(entry_id)
             stored = t.ledger.entry(done) if done is not None else None
         assert stored is not None and stored.entry.reverses == entry_id
