@@ -415,7 +415,7 @@ def test_plan_from_a_parsed_file() -> None:
     ({"stage": [{"party": "a", "fixed": "1.234"}, {"party": "r", "rest": True}]},
      "more than two decimal places"),
     ({"stage": [{"party": "a", "percent": "1", "of": "half"}, {"party": "r", "rest": True}]},
-     "use 'total' or 'remaining'"),
+     r'of = "total" \(the default\) or of = "remaining"'),
     ({"stage": [{"party": "r", "rest": "false"}]}, "rest must be true or false"),
     ({"stage": [{"party": "r", "rest": 1}]}, "rest must be true or false"),
 ])
@@ -466,7 +466,7 @@ def test_coefficients_from_a_parsed_file() -> None:
 
 
 @pytest.mark.parametrize(("data", "why"), [
-    ({"floors": ["1", "2"]}, "must be a table"),
+    ({"floors": ["1", "2"]}, "is not a table"),
     ({"floors": {"three": "1.0"}}, "floors.three"),
     ({"floors": {"3": "abc"}}, "floors.3"),
     ({"floors": {"3": 1.2}}, "floors.3"),

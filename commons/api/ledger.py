@@ -44,7 +44,10 @@ Progress = Callable[[int], None]
 
 @attrs.frozen
 class PostSummary:
-    """What a post did: how many entries were posted and how many were already recorded."""
+    """What a post did: how many entries were posted and how many were already recorded.
+
+    ``refused`` is always 0 here: a post with a refused line changes nothing and raises.
+    """
 
     posted: int
     already_recorded: int
@@ -88,6 +91,9 @@ class PeriodClosed:
 
 @attrs.frozen
 class VerifyReport:
+    """What ``audit verify`` found: ``entries`` is the id of the last entry walked (the chain's
+    length when nothing is missing), ``head_hash`` its hash, which an auditor keeps."""
+
     ok: bool
     entries: int
     head_hash: str

@@ -184,7 +184,8 @@ def _stage_from(index: int, table: object) -> Stage:
                            fix=_PLAN_HINT)
     of = table.get("of", "total")
     if of not in ("total", "remaining"):
-        raise InvalidInput(f"{where}: of = {of!r}; use 'total' or 'remaining'", field=where)
+        raise InvalidInput(f"{where}: of = {of!r} is not a base for a percentage", field=where,
+                           fix='write of = "total" (the default) or of = "remaining"')
     try:
         return Stage(
             party=table["party"],
@@ -224,7 +225,8 @@ class FloorCoefficients:
         if floors is None:
             return cls.standard(by_area=by_area)
         if not isinstance(floors, Mapping):
-            raise InvalidInput("[floors] must be a table of floor = coefficient", field="floors")
+            raise InvalidInput("[floors] is not a table of floor = coefficient", field="floors",
+                               fix='write a [floors] table with lines such as 3 = "1.2"')
         table: list[tuple[int, Decimal]] = []
         for key, value in floors.items():
             try:

@@ -45,7 +45,8 @@ def parse_floor(text: str) -> int:
 
 def _positive_area(_instance: object, _attribute: attrs.Attribute[Any], value: Decimal) -> None:
     if not isinstance(value, Decimal) or value <= 0:
-        raise InvalidInput(f"area {value!r} must be a positive Decimal number of m²")
+        raise InvalidInput(f"area {value!r} is not a positive Decimal number of m²",
+                           fix="parse areas with parse_area_m2('56.37')")
 
 
 @attrs.frozen

@@ -202,7 +202,8 @@ def _text(record: Mapping[str, Any], key: str, *, required: bool) -> str | None:
             raise InvalidInput(f"'{key}' is missing", field=key, fix=f"give every entry a {key}")
         return None
     if not isinstance(value, str):
-        raise InvalidInput(f"'{key}' must be text, not {value!r}", field=key)
+        raise InvalidInput(f"'{key}' must be text, not {value!r}", field=key,
+                           fix=f'write it in quotes, e.g. "{key}": "..."')
     return value
 
 
