@@ -21,9 +21,9 @@ from commons.ledger.accounts import (
     matches_prefix,
     parse_account_name,
 )
-from commons.ledger.journal import GENESIS_HASH, Entry, Posting, chain_hash
+from commons.ledger.journal import GENESIS_HASH, Entry, Posting, chain_hash, prepare
 from commons.ledger.periods import Period, parse_date
-from commons.ledger.rules import ChainHead, plan_entry, refusal
+from commons.ledger.rules import ChainHead, Link, Outcome, plan_prepared, refusal
 
 BANK = "assets:bank:co-managed:wjxc"
 PARKING = "income:parking:wjxc"
@@ -329,6 +329,11 @@ def test_chart_template_opens_every_account_of_a_compound() -> None:
 OPEN = {BANK: Account(BANK), PARKING: Account(PARKING, opened_on=dt.date(2026, 10, 2))}
 
 
+def plan(entry: Entry, head: ChainHead, known: dict[str, tuple[int, str]],
+         closed: frozenset[str], recorded_at: str) -> tuple[Outcome, Link | None]:
+    return plan_prepared(prepare(entry), head, known, OPEN, closed, recorded_at, {})
+
+
 def test_refusal_of_a_closed_period() -> None:
     e = entry((BANK, 100), (BANK, -100))
     why = refusal(e, OPEN, frozenset({"2026-10"}))
@@ -353,22 +358,21 @@ def test_refusal_before_an_account_opens() -> None:
 def test_plan_entry_decides_posted_already_recorded_conflict_refused() -> None:
     e = entry((BANK, 100), (BANK, -100))
     head = ChainHead(41, "ab" * 32)
-    outcome, stored = plan_entry(e, head, {}, OPEN, frozenset(), "2026-10-01T00:00:00+00:00")
-    assert outcome.status == "posted" and outcome.entry_id == 42 and stored is not None
-    assert stored.prev_hash == head.hash and stored.id == 42
-    assert stored.hash == chain_hash(head.hash, 42, e.content_hash(), e.actor,
-                                     "2026-10-01T00:00:00+00:00")
+    outcome, link = plan(e, head, {}, frozenset(), "2026-10-01T00:00:00+00:00")
+    assert outcome.status == "posted" and link is not None
+    assert link.prev_hash == head.hash and link.id == 42
+    assert link.hash == chain_hash(head.hash, 42, e.content_hash(), e.actor,
+                                   "2026-10-01T00:00:00+00:00")
 
-    same, none = plan_entry(e, head, {"pk-1": (7, e.content_hash())}, OPEN, frozenset(), "t")
+    same, none = plan(e, head, {"pk-1": (7, e.content_hash())}, frozenset(), "t")
     assert (same.status, same.entry_id, none) == ("already recorded", 7, None)
 
     other = attrs.evolve(e, memo="another memo")
-    clash, none = plan_entry(other, head, {"pk-1": (7, e.content_hash())}, OPEN, frozenset(),
-                             "t")
+    clash, none = plan(other, head, {"pk-1": (7, e.content_hash())}, frozenset(), "t")
     assert clash.status == "refused" and none is None
     assert isinstance(clash.error, ConflictError) and clash.error.field == "external_id"
 
-    closed, none = plan_entry(e, head, {}, OPEN, frozenset({"2026-10"}), "t")
+    closed, none = plan(e, head, {}, frozenset({"2026-10"}), "t")
     assert closed.status == "refused" and isinstance(closed.error, RefusedByRule)
 
 

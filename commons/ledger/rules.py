@@ -18,10 +18,8 @@ from commons.ledger.journal import (
     GENESIS_HASH,
     Entry,
     Prepared,
-    StoredEntry,
     chain_hash,
     legs_digest,
-    prepare,
 )
 
 __all__ = [
@@ -31,7 +29,6 @@ __all__ = [
     "Outcome",
     "StoredRow",
     "check_chain",
-    "plan_entry",
     "plan_prepared",
     "refusal",
 ]
@@ -143,26 +140,6 @@ def plan_prepared(
 
 
 POSTED = Outcome("posted")
-
-
-def plan_entry(
-    entry: Entry,
-    head: ChainHead,
-    known: Mapping[str, tuple[int, str]],
-    accounts: Mapping[str, Account],
-    closed: frozenset[str],
-    recorded_at: str,
-    *,
-    reversible: Mapping[int, int | None] | None = None,
-) -> tuple[Outcome, StoredEntry | None]:
-    """``plan_prepared`` for one ``Entry``, giving the entry as the journal would hold it."""
-    prepared = prepare(entry)
-    outcome, link = plan_prepared(prepared, head, known, accounts, closed, recorded_at,
-                                  reversible or {})
-    if link is None:
-        return outcome, None
-    stored = StoredEntry(link.id, entry, recorded_at, prepared[-1], link.prev_hash, link.hash)
-    return attrs.evolve(outcome, entry_id=link.id), stored
 
 
 # An entry exactly as read back from storage, before any trust is placed in it: the entries
