@@ -321,6 +321,32 @@ def _measure_commons(exe: list[str], db: Path, args: Sequence[str],
     return figures
 
 
+def _run_balance(exe: list[str], db: Path, n: int, expected: dict[str, int], library: bool,
+                 commons: dict[str, Any]) -> None:
+    """(b): the balance of every account through the CLI (best of 3) and the library (of 5)."""
+    runs = [_measure_commons(exe, db, ["ledger", "balance"], "balance", n) for _ in range(3)]
+    best = min(runs, key=lambda r: float(r["seconds"]))
+    best["all_s"] = [r["seconds"] for r in runs]
+    best["check"] = _check_balances(_load_json(OUT / f"commons-balance-{n}.out"), expected)
+    commons["balance_cli"] = best
+    print(f"(b) commons ledger balance (CLI, best of 3): {best['seconds']:.3f} s "
+          f"{best['all_s']}, peak RSS {best['max_rss_mb']} MB; {best['check']}"
+          + ("" if best["ok"] else f"\n    FAILED: {_tail(best['stderr'])}"))
+    if library:
+        try:
+            lib = _library_balance(db, expected)
+        except Exception as exc:  # report and carry on with the other steps
+            lib = {"error": f"{type(exc).__name__}: {exc}"}
+            print(f"    library balance FAILED: {lib['error']}")
+        else:
+            print(f"    ledger_balance() in-process, best of 5: {lib['seconds']:.4f} s "
+                  f"(first call with connect {lib['first_with_connect_s']:.3f} s); "
+                  f"{lib['check']}")
+        commons["balance_library"] = lib
+    else:
+        print("    library ledger_balance not available; skipping the in-process figure")
+
+
 def _run_commons(n: int, data: Path, expected: dict[str, int], *, repost: bool,
                  results: dict[str, Any]) -> None:
     import ledger_data
@@ -359,27 +385,7 @@ def _run_commons(n: int, data: Path, expected: dict[str, int], *, repost: bool,
              f"{_tail(post['stderr'])}"))
 
     # (b) balance, CLI (best of 3) and library (best of 5)
-    runs = [_measure_commons(exe, db, ["ledger", "balance"], "balance", n) for _ in range(3)]
-    best = min(runs, key=lambda r: float(r["seconds"]))
-    best["all_s"] = [r["seconds"] for r in runs]
-    best["check"] = _check_balances(_load_json(OUT / f"commons-balance-{n}.out"), expected)
-    commons["balance_cli"] = best
-    print(f"(b) commons ledger balance (CLI, best of 3): {best['seconds']:.3f} s "
-          f"{best['all_s']}, peak RSS {best['max_rss_mb']} MB; {best['check']}"
-          + ("" if best["ok"] else f"\n    FAILED: {_tail(best['stderr'])}"))
-    if library:
-        try:
-            lib = _library_balance(db, expected)
-        except Exception as exc:  # report and carry on with the other steps
-            lib = {"error": f"{type(exc).__name__}: {exc}"}
-            print(f"    library balance FAILED: {lib['error']}")
-        else:
-            print(f"    ledger_balance() in-process, best of 5: {lib['seconds']:.4f} s "
-                  f"(first call with connect {lib['first_with_connect_s']:.3f} s); "
-                  f"{lib['check']}")
-        commons["balance_library"] = lib
-    else:
-        print("    library ledger_balance not available; skipping the in-process figure")
+    _run_balance(exe, db, n, expected, library, commons)
 
     # (c) audit verify
     verify = _measure_commons(exe, db, ["audit", "verify"], "verify", n)

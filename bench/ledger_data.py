@@ -31,7 +31,7 @@ import sys
 import time
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import NamedTuple
+from typing import IO, NamedTuple
 
 __all__ = [
     "ACCOUNTS",
@@ -187,6 +187,19 @@ def _parse_formats(text: str | Sequence[str]) -> tuple[str, ...]:
     return chosen
 
 
+def _write_headers(journal: IO[str] | None, bean: IO[str] | None, n: int, seed: int) -> None:
+    """The ledger journal's comment; Beancount's options and an open directive per account."""
+    if journal is not None:
+        journal.write(f"; commons benchmark data: {n} transactions, seed {seed}\n\n")
+    if bean is not None:
+        bean.write(f"; commons benchmark data: {n} transactions, seed {seed}\n")
+        bean.write('option "title" "commons benchmark"\n')
+        bean.write('option "operating_currency" "CNY"\n\n')
+        for name in ACCOUNTS:
+            bean.write(f"{FIRST_DAY.isoformat()} open {beancount_account(name)} CNY\n")
+        bean.write("\n")
+
+
 def write(out: str | Path, n: int = DEFAULT_N, seed: int = DEFAULT_SEED,
           formats: str | Sequence[str] = FORMATS) -> dict[str, object]:
     """Write the chosen formats (plus accounts.txt and manifest.json) into ``out`` in one pass.
@@ -206,15 +219,7 @@ def write(out: str | Path, n: int = DEFAULT_N, seed: int = DEFAULT_SEED,
         jsonl = handles.get("commons")
         journal = handles.get("ledger")
         bean = handles.get("beancount")
-        if journal is not None:
-            journal.write(f"; commons benchmark data: {n} transactions, seed {seed}\n\n")
-        if bean is not None:
-            bean.write(f"; commons benchmark data: {n} transactions, seed {seed}\n")
-            bean.write('option "title" "commons benchmark"\n')
-            bean.write('option "operating_currency" "CNY"\n\n')
-            for name in ACCOUNTS:
-                bean.write(f"{FIRST_DAY.isoformat()} open {beancount_account(name)} CNY\n")
-            bean.write("\n")
+        _write_headers(journal, bean, n, seed)
         ledger_names = {name: ledger_account(name) for name in ACCOUNTS}
         bean_names = {name: beancount_account(name) for name in ACCOUNTS}
         balances = dict.fromkeys(ACCOUNTS, 0)
