@@ -19,7 +19,7 @@ from commons.api.verifying import verify_in_processes, verify_ranges
 from commons.errors import CommonsError, InvalidInput, NotFound, Problems, RefusedByRule
 from commons.files import open_text
 from commons.ledger.accounts import Account, chart_for_compound
-from commons.ledger.journal import Entry, Prepared, StoredEntry
+from commons.ledger.journal import DIGEST, EXTERNAL_ID, REVERSES, Entry, Prepared, StoredEntry
 from commons.ledger.periods import Period
 from commons.ledger.rules import ChainHead, Link, Outcome, check_chain, plan_prepared
 from commons.money import Money
@@ -185,9 +185,11 @@ class LedgerUseCases:
         unwritten: dict[str, tuple[int, str]] = {}
         for chunk in chunks(source, encoding, self.actor):
             entries = [e for _, e, _ in chunk if not isinstance(e, CommonsError)]
-            known = t.ledger.known([e[0] for e in entries])
-            known.update((e[0], unwritten[e[0]]) for e in entries if e[0] in unwritten)
-            reversible = t.ledger.reversible({e[7] for e in entries if e[7] is not None})
+            known = t.ledger.known([e[EXTERNAL_ID] for e in entries])
+            known.update((e[EXTERNAL_ID], unwritten[e[EXTERNAL_ID]]) for e in entries
+                         if e[EXTERNAL_ID] in unwritten)
+            reversible = t.ledger.reversible({e[REVERSES] for e in entries
+                                              if e[REVERSES] is not None})
             accepted: list[tuple[Prepared, Link]] = []
             for line, item, _ in chunk:
                 if isinstance(item, CommonsError):
@@ -199,13 +201,13 @@ class LedgerUseCases:
                 if link is not None:
                     accepted.append((item, link))
                     head = ChainHead(link.id, link.hash)
-                    known[item[0]] = (link.id, item[-1])
-                    if item[7] is not None:
-                        reversible[item[7]] = link.id
+                    known[item[EXTERNAL_ID]] = (link.id, item[DIGEST])
+                    if item[REVERSES] is not None:
+                        reversible[item[REVERSES]] = link.id
             if not tally.problems:
                 t.ledger.append(accepted, recorded_at, ids)
             else:
-                unwritten.update((p[0], (link.id, p[-1])) for p, link in accepted)
+                unwritten.update((p[EXTERNAL_ID], (link.id, p[DIGEST])) for p, link in accepted)
             if on_progress is not None:
                 on_progress(sum(size for _, _, size in chunk))
         tally.raise_if_refused()

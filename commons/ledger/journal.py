@@ -12,7 +12,7 @@ import datetime as dt
 import hashlib
 import re
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, Final
 
 import attrs
 
@@ -22,7 +22,10 @@ from commons.ledger.periods import Period, parse_date
 from commons.money import CURRENCY, Money, parse_fen
 
 __all__ = [
+    "DIGEST",
+    "EXTERNAL_ID",
     "GENESIS_HASH",
+    "REVERSES",
     "Entry",
     "Posting",
     "Prepared",
@@ -243,6 +246,10 @@ def _entry_id(value: object) -> int | None:
 # the attrs objects, and every one of them came out of a validated ``Entry``.
 Prepared = tuple[str, str, str, str, str | None, str | None, str | None, int | None,
                  tuple[tuple[str, int, str], ...], str]
+# Positions in a Prepared entry that the posting loop reads.
+EXTERNAL_ID: Final = 0
+REVERSES: Final = 7
+DIGEST: Final = 9
 
 
 def prepare(entry: Entry) -> Prepared:
