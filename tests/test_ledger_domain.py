@@ -448,3 +448,16 @@ def test_errors_survive_pickling_whole() -> None:
     assert (again.what, again.fix, again.file, again.line, again.field) == (
         error.what, error.fix, "a.jsonl", 3, "external_id")
     assert str(again) == str(error)
+
+
+@pytest.mark.parametrize(("account", "amount", "field"), [
+    ("assets bank", Money(1), "account"),
+    (" assets:bank:wjxc", Money(1), "account"),
+    ("bank:wjxc", Money(1), "account"),
+    ("assets:bank:wjxc", 1, "amount"),
+])
+def test_a_posting_checks_its_account_and_amount(account: str, amount: object,
+                                                 field: str) -> None:
+    with pytest.raises(InvalidInput) as info:
+        Posting(account, amount)  # type: ignore[arg-type]
+    assert info.value.field == field

@@ -70,12 +70,28 @@ def legs_digest(
     return hashlib.sha256(data.encode()).hexdigest()
 
 
+def _account_name(_instance: object, _attribute: attrs.Attribute[Any], value: object) -> None:
+    try:
+        valid = type(value) is str and parse_account_name(value) == value
+    except CommonsError as e:
+        raise e.located(field="account") from None
+    if not valid:
+        raise InvalidInput(f"posting account {value!r} is not an account name", field="account",
+                           fix="write it like assets:bank:co-managed:wjxc")
+
+
+def _money(_instance: object, _attribute: attrs.Attribute[Any], value: object) -> None:
+    if type(value) is not Money:
+        raise InvalidInput(f"posting amount {value!r} is not Money", field="amount",
+                           fix="give amounts as Money, e.g. Money.parse('120.00')")
+
+
 @attrs.frozen
 class Posting:
     """One leg of an entry: an amount to an account (positive debits, negative credits)."""
 
-    account: str
-    amount: Money
+    account: str = attrs.field(validator=_account_name)
+    amount: Money = attrs.field(validator=_money)
 
 
 def sums_by_currency(postings: Sequence[Posting]) -> dict[str, int]:
