@@ -133,7 +133,7 @@ def balance(app: App, account: str | None, compound: str | None, as_of: Any) -> 
     else:
         rows = [(b.account, b.balance.format_grouped()) for b in report.balances]
         rows += [("total" + (f" {t.currency}" if len(report.totals) > 1 else ""),
-                  t.format_grouped()) for t in report.totals or ()]
+                  t.format_grouped()) for t in report.totals] or [("total", "0.00")]
         click.echo(table(("account", "balance"), rows, right=(1,)))
 
 
