@@ -19,7 +19,7 @@ import attrs
 
 from commons.errors import CommonsError, InvalidInput, NotFound
 
-__all__ = ["Row", "csv_rows", "jsonl_records", "open_text", "parse_json_line", "text_lines"]
+__all__ = ["Row", "csv_rows", "open_text", "parse_json_line", "text_lines"]
 
 T = TypeVar("T")
 
@@ -195,15 +195,6 @@ def parse_json_line(text: str) -> Any:
     except RecursionError:
         raise InvalidInput("this line nests JSON too deeply to be an entry",
                            fix="write one flat JSON object per line") from None
-
-
-def jsonl_records(path: Path | str, *, encoding: str | None = None) -> Iterator[tuple[int, Any]]:
-    """Stream ``(line, value)`` for each non-blank line of a JSON Lines file."""
-    for number, text in text_lines(path, encoding=encoding):
-        try:
-            yield number, parse_json_line(text)
-        except CommonsError as e:
-            raise e.located(file=str(path), line=number) from None
 
 
 def _refuse_float(text: str) -> Any:

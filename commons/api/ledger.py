@@ -151,7 +151,7 @@ class LedgerUseCases:
         return opened
 
     def ledger_chart(self, compound: str, *, opened_on: dt.date | None = None
-                          ) -> list[Account]:
+                     ) -> list[Account]:
         """Open the standard public-revenue accounts of one compound (a no-op where open)."""
         chart = chart_for_compound(compound, opened_on)
         with self.store.write() as t:

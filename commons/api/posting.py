@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import TypeVar
 
 import attrs
 
@@ -20,6 +21,7 @@ __all__ = ["CHUNK", "Item", "chunks"]
 
 CHUNK = 2000  # entries checked against the journal per query and written per executemany
 
+T = TypeVar("T")
 Item = tuple[int | None, Prepared | CommonsError, int]  # line, entry or refusal, bytes read
 
 
@@ -34,35 +36,26 @@ def _prepare_lines(file: str, lines: list[tuple[int, str]], actor: str) -> list[
     return out
 
 
-def _line_chunks(path: str, encoding: str | None) -> Iterator[list[tuple[int, str]]]:
-    chunk: list[tuple[int, str]] = []
-    for item in text_lines(path, encoding=encoding):
-        chunk.append(item)
-        if len(chunk) == CHUNK:
-            yield chunk
-            chunk = []
-    if chunk:
-        yield chunk
-
-
-def _entries(source: Iterable[Entry], actor: str) -> Iterator[list[Item]]:
-    chunk: list[Item] = []
-    for index, entry in enumerate(source, start=1):
-        stamped = entry if entry.actor else attrs.evolve(entry, actor=actor)
-        chunk.append((index, prepare(stamped), 0))
-        if len(chunk) == CHUNK:
-            yield chunk
-            chunk = []
-    if chunk:
-        yield chunk
+def _batched(items: Iterable[T]) -> Iterator[list[T]]:
+    batch: list[T] = []
+    for item in items:
+        batch.append(item)
+        if len(batch) == CHUNK:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
 
 
 def chunks(source: str | Path | Iterable[Entry], encoding: str | None,
            actor: str) -> Iterator[list[Item]]:
-    """The source's entries, prepared, in chunks of ``CHUNK``."""
-    if not isinstance(source, str | Path):
-        yield from _entries(source, actor)
+    """The source's entries, prepared, in chunks of ``CHUNK``; entries without an actor get
+    ``actor``."""
+    if isinstance(source, str | Path):
+        path = str(source)
+        for lines in _batched(text_lines(path, encoding=encoding)):
+            yield _prepare_lines(path, lines, actor)
         return
-    path = str(source)
-    for lines in _line_chunks(path, encoding):
-        yield _prepare_lines(path, lines, actor)
+    for batch in _batched(enumerate(source, start=1)):
+        yield [(index, prepare(entry if entry.actor else attrs.evolve(entry, actor=actor)), 0)
+               for index, entry in batch]

@@ -2,8 +2,7 @@
 
 Every method runs inside the caller's transaction (``SqliteStore.write()`` or ``read()``). Money
 crosses as INTEGER fen plus a currency column. Entries are appended with ``executemany`` on the
-raw connection because posting millions of them is the hot path; everything else uses plain
-SQL through sqlite-utils' connection.
+raw connection because posting millions of them is the hot path.
 """
 
 from __future__ import annotations
@@ -11,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import sqlite3
 from collections.abc import Iterator, Mapping, Sequence
+from typing import Any
 
 from commons.errors import ConflictError, NotFound
 from commons.ledger.accounts import Account, matches_prefix
@@ -100,18 +100,18 @@ class LedgerTables:
         row = self.conn.execute("SELECT id, hash FROM entries ORDER BY id DESC LIMIT 1").fetchone()
         return ChainHead(row[0], row[1]) if row else ChainHead()
 
-    def known(self, external_ids: Sequence[str]) -> dict[str, tuple[int, str]]:
-        """External ids already in the journal, with their entry id and content hash."""
-        found: dict[str, tuple[int, str]] = {}
-        unique = list(dict.fromkeys(external_ids))
+    def _where_in(self, sql: str, values: Sequence[object]) -> Iterator[Any]:
+        """Rows of ``sql`` (whose ``{}`` becomes an IN list) for ``values``, a chunk at a time."""
+        unique = list(dict.fromkeys(values))
         for start in range(0, len(unique), _CHUNK):
             chunk = unique[start:start + _CHUNK]
-            marks = ",".join("?" * len(chunk))
-            for eid, ext, content in self.conn.execute(
-                    f"SELECT id, external_id, content_hash FROM entries "
-                    f"WHERE external_id IN ({marks})", chunk):
-                found[ext] = (eid, content)
-        return found
+            yield from self.conn.execute(sql.format(",".join("?" * len(chunk))), chunk)
+
+    def known(self, external_ids: Sequence[str]) -> dict[str, tuple[int, str]]:
+        """External ids already in the journal, with their entry id and content hash."""
+        rows = self._where_in("SELECT external_id, id, content_hash FROM entries "
+                              "WHERE external_id IN ({})", external_ids)
+        return {ext: (eid, content) for ext, eid, content in rows}
 
     def append(self, linked: Sequence[tuple[Prepared, Link]], recorded_at: str,
                account_ids: Mapping[str, int]) -> None:
@@ -183,15 +183,9 @@ class LedgerTables:
 
     def reversible(self, entry_ids: set[int]) -> dict[int, int | None]:
         """For those of ``entry_ids`` that exist: the entry that reversed each, or None."""
-        found: dict[int, int | None] = {}
-        ids = sorted(entry_ids)
-        for start in range(0, len(ids), _CHUNK):
-            chunk = ids[start:start + _CHUNK]
-            marks = ",".join("?" * len(chunk))
-            found.update(self.conn.execute(
-                f"SELECT e.id, r.id FROM entries e LEFT JOIN entries r ON r.reverses = e.id "
-                f"WHERE e.id IN ({marks})", chunk).fetchall())
-        return found
+        rows = self._where_in("SELECT e.id, r.id FROM entries e LEFT JOIN entries r "
+                              "ON r.reverses = e.id WHERE e.id IN ({})", sorted(entry_ids))
+        return dict(rows)
 
     def reversed_by(self, entry_id: int) -> int | None:
         row = self.conn.execute("SELECT id FROM entries WHERE reverses = ?",
