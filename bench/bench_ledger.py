@@ -380,7 +380,8 @@ def _run_commons(n: int, data: Path, expected: dict[str, int], *, repost: bool,
     post["db_mb"] = _db_size_mb(db)
     commons["post"] = post
     print(f"    {post['seconds']:.2f} s, {post['postings_per_s']:,} postings/s, peak RSS "
-          f"{post['max_rss_mb']} MB, db {post['db_mb']} MB, summary {post['summary']}"
+          f"{post['max_rss_mb']} MB (all processes together {post['tree_peak_rss_mb']} MB), "
+          f"db {post['db_mb']} MB, summary {post['summary']}"
           + ("" if post["ok"] else f"\n    FAILED (exit {post['returncode']}): "
              f"{_tail(post['stderr'])}"))
 
@@ -472,11 +473,11 @@ def _verdicts(results: dict[str, Any]) -> list[tuple[str, object, str, bool | No
         return (what, value, target, None if not ok else good)
 
     rate = post.get("postings_per_s")
-    rss = post.get("max_rss_mb")
+    rss = post.get("tree_peak_rss_mb") or post.get("max_rss_mb")
     return [
         row("post postings/s", rate, f">= {TARGETS['post_postings_per_s']:,}",
             bool(post.get("ok") and rate), (rate or 0) >= TARGETS["post_postings_per_s"]),
-        row("post peak RSS MB", rss, f"<= {TARGETS['post_max_rss_mb']}",
+        row("post peak RSS MB (all processes)", rss, f"<= {TARGETS['post_max_rss_mb']}",
             bool(post.get("ok") and rss), (rss or 0) <= TARGETS["post_max_rss_mb"]),
         row("balance CLI s", cli.get("seconds"), f"<= {TARGETS['balance_cli_s']}",
             bool(cli.get("ok")), float(cli.get("seconds") or 0) <= TARGETS["balance_cli_s"]),

@@ -31,6 +31,7 @@ import os
 import shutil
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Sequence
 from pathlib import Path
@@ -51,6 +52,44 @@ APT_PACKAGE = {"ledger": "ledger", "hledger": "hledger"}
 BEANCOUNT_VENV = OUT / "beancount-venv"
 
 
+def _tree_rss_kb(root: int) -> int:
+    """Resident memory of ``root`` and all its descendants now, from /proc (0 off Linux)."""
+    parents: dict[int, int] = {}
+    rss: dict[int, int] = {}
+    for entry in os.scandir("/proc") if os.path.isdir("/proc") else ():
+        if not entry.name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry.name}/status", encoding="ascii", errors="replace") as f:
+                fields = dict(line.split(":", 1) for line in f if ":" in line)
+        except OSError:
+            continue
+        pid = int(entry.name)
+        parents[pid] = int(fields.get("PPid", "0").strip() or 0)
+        rss[pid] = int((fields.get("VmRSS", "0 kB").split() or ["0"])[0])
+    tree, grew = {root}, True
+    while grew:
+        more = {pid for pid, parent in parents.items() if parent in tree} - tree
+        tree |= more
+        grew = bool(more)
+    return sum(rss.get(pid, 0) for pid in tree)
+
+
+class _TreeSampler(threading.Thread):
+    """Samples the summed RSS of a process tree every 50 ms: a post that parses in a worker
+    process uses the memory of both, which ``ru_maxrss`` (the larger one) would hide."""
+
+    def __init__(self, pid: int) -> None:
+        super().__init__(daemon=True)
+        self.pid = pid
+        self.peak_kb = 0
+        self.done = threading.Event()
+
+    def run(self) -> None:
+        while not self.done.wait(0.05):
+            self.peak_kb = max(self.peak_kb, _tree_rss_kb(self.pid))
+
+
 def measure(cmd: Sequence[str], *, stdout: Path | None = None, cwd: str | Path | None = None,
             env: dict[str, str] | None = None) -> dict[str, object]:
     """Run ``cmd`` to completion: wall seconds, peak RSS of the child (MB) and its exit code.
@@ -58,7 +97,8 @@ def measure(cmd: Sequence[str], *, stdout: Path | None = None, cwd: str | Path |
     stdout goes to ``stdout`` (a file) or is discarded; stderr is kept (last 2,000 characters).
     The peak RSS is the child's own ``ru_maxrss`` from ``os.wait4`` (it includes any processes
     the child itself waited for), so measurements in one run do not bleed into each other the way
-    ``getrusage(RUSAGE_CHILDREN)`` would.
+    ``getrusage(RUSAGE_CHILDREN)`` would. ``tree_peak_rss_mb`` is the peak of the summed RSS of
+    the child and its descendants at once, sampled every 50 ms.
     """
     err_path = (stdout.with_suffix(stdout.suffix + ".err") if stdout
                 else OUT / f".measure-{os.getpid()}.err")
@@ -69,8 +109,12 @@ def measure(cmd: Sequence[str], *, stdout: Path | None = None, cwd: str | Path |
         started = time.perf_counter()
         child = subprocess.Popen(list(cmd), stdout=out_handle, stderr=err_handle, cwd=cwd,
                                  env=env)
+        sampler = _TreeSampler(child.pid)
+        sampler.start()
         _, status, usage = os.wait4(child.pid, 0)
         seconds = time.perf_counter() - started
+        sampler.done.set()
+        sampler.join()
         child.returncode = os.waitstatus_to_exitcode(status)  # so Popen does not reap again
     stderr = err_path.read_text(encoding="utf-8", errors="replace")
     if not stdout:
@@ -79,6 +123,7 @@ def measure(cmd: Sequence[str], *, stdout: Path | None = None, cwd: str | Path |
         "cmd": " ".join(str(part) for part in cmd),
         "seconds": round(seconds, 3),
         "max_rss_mb": round(usage.ru_maxrss / 1024, 1),  # Linux reports kilobytes
+        "tree_peak_rss_mb": round(max(sampler.peak_kb, usage.ru_maxrss) / 1024, 1),
         "returncode": child.returncode,
         "stderr": stderr[-2000:],
     }

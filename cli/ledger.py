@@ -87,13 +87,15 @@ def post(app: App, file: str, encoding: str | None) -> None:
     Entries already recorded (same external_id, same content) are skipped. If any line is
     refused, nothing is posted and every refused line is named.
     """
+    workers = os.cpu_count() or 1  # a large file is parsed in a second process meanwhile
     with fewer_collections():
         if sys.stderr.isatty() and not app.json and os.path.isfile(file):
             with click.progressbar(length=os.path.getsize(file), label="posting",
                                    file=sys.stderr) as bar:
-                summary = app.api.ledger_post(file, encoding=encoding, on_progress=bar.update)
+                summary = app.api.ledger_post(file, encoding=encoding, on_progress=bar.update,
+                                              workers=workers)
         else:
-            summary = app.api.ledger_post(file, encoding=encoding)
+            summary = app.api.ledger_post(file, encoding=encoding, workers=workers)
     _render_post(app, summary)
 
 

@@ -160,18 +160,20 @@ class LedgerUseCases:
         return chart
 
     def ledger_post(self, source: str | Path | Iterable[Entry], *, encoding: str | None = None,
-                    on_progress: Progress | None = None) -> PostSummary:
+                    on_progress: Progress | None = None, workers: int = 1) -> PostSummary:
         """Post a JSON Lines file (or entries) in one transaction: all of it, or nothing.
 
-        Entries whose external id is already recorded with the same content are skipped.
+        Entries whose external id is already recorded with the same content are skipped. With
+        ``workers`` above 1, a large file is parsed in a second process while this one writes
+        (the CLI does this; a host opts in, since it starts a process).
         """
         if isinstance(source, str | Path):
             open_text(source, encoding).close()  # a mistyped path must not create a database
         with self.store.write() as t:
-            return self._post_in(t, source, encoding, on_progress)
+            return self._post_in(t, source, encoding, on_progress, workers)
 
     def _post_in(self, t: Tables, source: str | Path | Iterable[Entry], encoding: str | None,
-                 on_progress: Progress | None) -> PostSummary:
+                 on_progress: Progress | None, workers: int = 1) -> PostSummary:
         """The post itself, inside the caller's write transaction ``t``."""
         tally = _Tally(str(source) if isinstance(source, str | Path) else None)
         recorded_at = self.clock.now().in_timezone("UTC").isoformat()
@@ -183,7 +185,7 @@ class LedgerUseCases:
         # Once a line is refused nothing more is written, so the ids that would have been
         # are remembered here to report every later conflict with them.
         unwritten: dict[str, tuple[int, str]] = {}
-        for chunk in chunks(source, encoding, self.actor):
+        for chunk in chunks(source, encoding, self.actor, workers=workers):
             entries = [e for _, e, _ in chunk if not isinstance(e, CommonsError)]
             known = t.ledger.known([e[EXTERNAL_ID] for e in entries])
             known.update((e[EXTERNAL_ID], unwritten[e[EXTERNAL_ID]]) for e in entries

@@ -1,15 +1,24 @@
 """Where a post's entries come from: a JSON Lines file or the host's iterable, in chunks.
 
 Each line becomes a validated ``Entry``, reduced to plain values (``Prepared``) with its content
-hash, or the ``CommonsError`` that refused it, located at its line. One chunk at a time is held,
-so memory does not grow with the file.
+hash, or the ``CommonsError`` that refused it, located at its line. One chunk at a time is held
+(a few when a worker reads ahead), so memory does not grow with the file.
+
+A large file is parsed in a second process while this one checks and writes what it has
+already received: parsing and writing each cost about half of a post, and the two cores of a
+small server then share the work. Plain tuples cross between the processes cheaply; the
+worker's refusals cross as the errors themselves.
 """
 
 from __future__ import annotations
 
+import multiprocessing
+import os
+import queue
+import signal
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import attrs
 
@@ -17,9 +26,13 @@ from commons.errors import CommonsError
 from commons.files import parse_json_line, text_lines
 from commons.ledger.journal import Entry, Prepared, prepare
 
-__all__ = ["CHUNK", "Item", "chunks"]
+__all__ = ["CHUNK", "PARALLEL_FROM_BYTES", "Item", "chunks"]
 
 CHUNK = 2000  # entries checked against the journal per query and written per executemany
+PARALLEL_FROM_BYTES = 4 << 20  # below ~20,000 entries, starting a worker costs more than it saves
+READ_AHEAD = 8  # chunks the worker may parse ahead of the writer: bounded memory, no stalls
+_DONE = "done"
+_WAIT_S = 1.0  # how often each side checks that the other is still there
 
 T = TypeVar("T")
 Item = tuple[int | None, Prepared | CommonsError, int]  # line, entry or refusal, bytes read
@@ -47,15 +60,100 @@ def _batched(items: Iterable[T]) -> Iterator[list[T]]:
         yield batch
 
 
-def chunks(source: str | Path | Iterable[Entry], encoding: str | None,
-           actor: str) -> Iterator[list[Item]]:
+def _file_chunks(path: str, encoding: str | None, actor: str) -> Iterator[list[Item]]:
+    for lines in _batched(text_lines(path, encoding=encoding)):
+        yield _prepare_lines(path, lines, actor)
+
+
+def chunks(source: str | Path | Iterable[Entry], encoding: str | None, actor: str, *,
+           workers: int = 1) -> Iterator[list[Item]]:
     """The source's entries, prepared, in chunks of ``CHUNK``; entries without an actor get
-    ``actor``."""
+    ``actor``. With ``workers`` above 1, a file of at least ``PARALLEL_FROM_BYTES`` is parsed
+    in a worker process."""
     if isinstance(source, str | Path):
         path = str(source)
-        for lines in _batched(text_lines(path, encoding=encoding)):
-            yield _prepare_lines(path, lines, actor)
+        if workers > 1 and os.path.getsize(path) >= PARALLEL_FROM_BYTES:
+            yield from _worker_chunks(path, encoding, actor)
+        else:
+            yield from _file_chunks(path, encoding, actor)
         return
     for batch in _batched(enumerate(source, start=1)):
         yield [(index, prepare(entry if entry.actor else attrs.evolve(entry, actor=actor)), 0)
                for index, entry in batch]
+
+
+def _writer_gone() -> bool:
+    parent = multiprocessing.parent_process()
+    return parent is not None and not parent.is_alive()
+
+
+def _put(out: Any, message: object) -> bool:
+    """Hand ``message`` to the writer; False once the writer has gone (killed, or finished
+    early because it raised), so an orphaned worker never blocks for ever."""
+    while True:
+        try:
+            out.put(message, timeout=_WAIT_S)
+            return True
+        except queue.Full:
+            if _writer_gone():
+                return False
+
+
+def _parse_into(out: Any, received: Any, path: str, encoding: str | None, actor: str) -> None:
+    """The worker: parse the file a chunk at a time into ``out``, then say it is done. An
+    error that stops the whole file (a bad encoding) is sent in place of the rest."""
+    # Ctrl-C reaches the whole process group; the writer handles it and ends this worker.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        for chunk in _file_chunks(path, encoding, actor):
+            if not _put(out, chunk):
+                break
+        else:
+            _put(out, _DONE)
+    except CommonsError as e:
+        _put(out, e)
+    # Exiting flushes the queue into its pipe first; if the writer died, nobody reads the pipe
+    # and that flush would wait for ever. So wait until the writer has everything, or is gone.
+    while not received.wait(_WAIT_S):
+        if _writer_gone():
+            out.cancel_join_thread()
+            return
+
+
+def _worker_chunks(path: str, encoding: str | None, actor: str) -> Iterator[list[Item]]:
+    # spawn, not fork: a forked child would inherit this process's open database connection.
+    context = multiprocessing.get_context("spawn")
+    inbox = context.Queue(maxsize=READ_AHEAD)
+    received = context.Event()
+    worker = context.Process(target=_parse_into,
+                             args=(inbox, received, path, encoding, actor),
+                             name="commons-post-parser", daemon=True)
+    worker.start()
+    try:
+        while True:
+            message = _receive(inbox, worker)
+            if message == _DONE:
+                received.set()
+                return
+            if isinstance(message, CommonsError):
+                received.set()
+                raise message
+            yield message
+    finally:
+        if worker.is_alive() and not received.is_set():
+            worker.terminate()
+        worker.join()
+        inbox.close()
+
+
+def _receive(inbox: Any, worker: Any) -> Any:
+    while True:
+        try:
+            return inbox.get(timeout=_WAIT_S)
+        except queue.Empty:
+            if not worker.is_alive():
+                raise CommonsError(
+                    f"the process parsing the file stopped unexpectedly (exit code "
+                    f"{worker.exitcode}); nothing was posted",
+                    fix="post the file again; if it happens again, report it with the file"
+                ) from None
