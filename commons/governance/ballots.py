@@ -32,6 +32,10 @@ class Choice(enum.StrEnum):
                                field="choice", fix="vote yes, no or abstain") from None
 
 
+def _choice(value: Choice | str) -> Choice:
+    return value if isinstance(value, Choice) else Choice.parse(value)
+
+
 def _owner_name(_instance: object, _attribute: attrs.Attribute[Any], value: object) -> None:
     if not isinstance(value, str) or not value.strip():
         raise InvalidInput(f"ballot owner {value!r} is empty", field="owner",
@@ -43,7 +47,7 @@ class Ballot:
     """One owner's vote on one proposal."""
 
     owner: str = attrs.field(validator=_owner_name)
-    choice: Choice = attrs.field(converter=Choice)
+    choice: Choice = attrs.field(converter=_choice)
 
 
 def admit(proposal_id: str, roll: Roll, ballots: Iterable[Ballot]) -> dict[str, Choice]:

@@ -54,7 +54,7 @@ class State(enum.StrEnum):
         except ValueError:
             names = ", ".join(s.value for s in cls)
             raise InvalidInput(f"state {text!r} is not a step of the deliberation",
-                               fix=f"use one of {names}") from None
+                               field="state", fix=f"use one of {names}") from None
 
 
 _LABELS = {
@@ -65,6 +65,14 @@ _LABELS = {
     State.VOTED: "居民表决",
     State.RESOLVED: "形成决议",
 }
+
+
+def _state(value: State | str) -> State:
+    return value if isinstance(value, State) else State.parse(value)
+
+
+def _matter(value: Matter | str) -> Matter:
+    return value if isinstance(value, Matter) else Matter.parse(value)
 
 
 def _unit_ids(units: Iterable[str]) -> tuple[str, ...]:
@@ -97,11 +105,11 @@ class Proposal:
     """
 
     id: str = attrs.field(validator=_proposal_id)
-    matter: Matter = attrs.field(converter=Matter)
+    matter: Matter = attrs.field(converter=_matter)
     scope: Scope
     title: str = ""
     affected: tuple[str, ...] = attrs.field(default=(), converter=_unit_ids)
-    state: State = attrs.field(default=State.PROPOSED, converter=State)
+    state: State = attrs.field(default=State.PROPOSED, converter=_state)
     ballots: tuple[Ballot, ...] = attrs.field(default=(), converter=_ballots)
     tally: Tally | None = None
 
@@ -147,7 +155,7 @@ def advance(proposal: Proposal, to: State | str) -> Proposal:
 
     Resolving needs the roll, so the last step is ``resolve``'s, not this function's.
     """
-    target = to if isinstance(to, State) else State.parse(to)
+    target = _state(to)
     if target is not proposal.state.next or target is State.RESOLVED:
         raise _refuse_skip(proposal, target)
     return attrs.evolve(proposal, state=target)

@@ -100,7 +100,7 @@ class Matter(enum.StrEnum):
         except ValueError:
             codes = ", ".join(m.value for m in cls)
             raise InvalidInput(f"matter {text!r} is not one of the owners' matters",
-                               fix=f"use one of {codes}") from None
+                               field="matter", fix=f"use one of {codes}") from None
 
 
 def _special(label: str, item: int, *, building_only: bool = False) -> Rule:

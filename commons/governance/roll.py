@@ -31,6 +31,16 @@ class ScopeKind(enum.StrEnum):
     BUILDING = "building"
 
 
+def _scope_kind(value: ScopeKind | str) -> ScopeKind:
+    if isinstance(value, ScopeKind):
+        return value
+    try:
+        return ScopeKind(value)
+    except ValueError:
+        raise InvalidInput(f"scope kind {value!r} is neither compound nor building",
+                           field="scope", fix="decide in a compound or a building") from None
+
+
 def _non_empty(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
     if not isinstance(value, str) or not value.strip() or value != value.strip():
         raise InvalidInput(f"{attribute.name} {value!r} is empty or has surrounding spaces",
@@ -41,7 +51,7 @@ def _non_empty(_instance: object, attribute: attrs.Attribute[Any], value: object
 class Scope:
     """Where a resolution is decided: a whole compound, or one building of it."""
 
-    kind: ScopeKind = attrs.field(converter=ScopeKind)
+    kind: ScopeKind = attrs.field(converter=_scope_kind)
     id: str = attrs.field(validator=_non_empty)
 
     @classmethod

@@ -173,10 +173,10 @@ def tally(proposal: Proposal, roll: Roll, ballots: Iterable[Ballot]) -> Tally:
     yes = Measures(Ratio(yes_area, voting_area), Ratio(len(yes_voters), len(voters)))
     affected = affected_owners(proposal, roll)
     withheld = tuple(o for o in affected if choices.get(o) is not Choice.YES)
-    short = _shortfalls(participation, _TAKE_PART, "take part")
+    short = _shortfalls(participation, _TAKE_PART, of_participants=False)
     participates = not short
     if voters:
-        short += _shortfalls(yes, proposal.matter.rule, "vote yes")
+        short += _shortfalls(yes, proposal.matter.rule, of_participants=True)
     short += [_withheld_text(proposal, roll, owner, choices.get(owner)) for owner in withheld]
     passes = not short
     reason = (_pass_text(participation, yes, proposal.matter.rule, affected) if passes
@@ -193,7 +193,7 @@ def _least(rule: Rule, whole: int) -> int:
     return math.ceil(exact) if rule.at_least else math.floor(exact) + 1
 
 
-def _shortfalls(measures: Measures, rule: Rule, verb: str) -> list[str]:
+def _shortfalls(measures: Measures, rule: Rule, *, of_participants: bool) -> list[str]:
     """What each measure lacks to meet ``rule``, in words; empty when both meet it."""
     found = []
     for name, ratio, scale in (("area", measures.area, 100), ("owners", measures.owners, 1)):
@@ -202,16 +202,18 @@ def _shortfalls(measures: Measures, rule: Rule, verb: str) -> list[str]:
         lacking = _least(rule, whole) - counted
         if lacking <= 0:
             continue
-        more = (f"{Decimal(lacking).scaleb(-2)} m² more" if scale == 100
-                else f"{lacking} more owner{'s' if lacking > 1 else ''}")
-        if verb == "take part":
+        if not of_participants:
+            more = (f"{Decimal(lacking).scaleb(-2)} m² more" if scale == 100
+                    else f"{lacking} more owner{'s' if lacking > 1 else ''}")
             head = f"participation by {name} is {_shown(ratio, name)}, below {rule.threshold}"
             found.append(f"{head}: {more} must take part")
         else:
+            more = (f"{Decimal(lacking).scaleb(-2)} m² more of the participating area"
+                    if scale == 100 else f"{lacking} more of the participating owners")
             below = "below" if rule.at_least else "not more than"
             head = f"yes by {name} is {_shown(ratio, name)} of the participants, {below} " \
                    f"{rule.threshold}"
-            found.append(f"{head}: {more} of the participants must vote yes")
+            found.append(f"{head}: {more} must vote yes")
     return found
 
 
