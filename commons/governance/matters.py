@@ -47,9 +47,6 @@ class Rule:
     def threshold_text(self) -> str:
         return f"{'at least' if self.at_least else 'more than'} {self.threshold}"
 
-    def meets(self, share: Fraction) -> bool:
-        return share >= self.threshold if self.at_least else share > self.threshold
-
 
 class Matter(enum.StrEnum):
     """A matter for the owners, by its code name; ``rule`` says what it needs to pass."""
