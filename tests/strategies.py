@@ -1,4 +1,5 @@
-"""Hypothesis strategies shared by the test modules: fen, Money, yuan text, weights, share plans."""
+"""Hypothesis strategies shared by the test modules: fen, Money, yuan text, weights, share plans,
+rolls of households with the owners' votes, and election results."""
 
 from __future__ import annotations
 
@@ -8,7 +9,8 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from commons import Money, SharePlan, Stage
+from commons import Household, Money, SharePlan, Stage
+from commons.governance import Ballot, Choice, Roll, Scope
 
 # Up to a hundred billion yuan either way: well past any compound's budget.
 MAX_FEN = 10**13
@@ -118,3 +120,41 @@ def share_plans(draw: st.DrawFn) -> SharePlan:
         stages.append(stage)
     stages.append(Stage("residents", rest=True))
     return SharePlan(tuple(stages))
+
+
+# --- governance: rolls of exclusive units and the owners' votes on them ----------------------
+
+# A small pool of owners, so that one owner of several units (counted once) is common.
+owner_names = st.sampled_from(["王建国", "李秀英", "张伟", "赵敏", "刘洋", "陈静", "杨帆", "周杰"])
+# 0.01 to 200.00 m², always written with two decimals, as on a deed.
+unit_areas = st.integers(min_value=1, max_value=20000).map(lambda n: Decimal(n).scaleb(-2))
+# None stands for an owner who did not vote.
+choices_or_absent = st.sampled_from([Choice.YES, Choice.NO, Choice.ABSTAIN, None])
+
+
+@st.composite
+def rolls(draw: st.DrawFn, *, building: str = "B1", min_units: int = 1,
+          max_units: int = 12) -> Roll:
+    """A building's roll: up to ``max_units`` flats, two a floor, areas all equal (so that
+    thresholds are hit exactly) or drawn freely, owners from a small pool."""
+    count = draw(st.integers(min_value=min_units, max_value=max_units))
+    areas = st.just(draw(unit_areas)) if draw(st.booleans()) else unit_areas
+    units = [Household(f"{building}-{n:02d}", building, n // 2 + 1, draw(areas), draw(owner_names))
+             for n in range(count)]
+    return Roll(Scope.building(building), units)
+
+
+@st.composite
+def votes_on(draw: st.DrawFn, roll: Roll) -> dict[str, Choice | None]:
+    """Every owner on ``roll`` with their choice, or None for not voting."""
+    return {owner: draw(choices_or_absent) for owner in roll.owners}
+
+
+def ballots_of(votes: dict[str, Choice | None]) -> list[Ballot]:
+    return [Ballot(owner, choice) for owner, choice in votes.items() if choice is not None]
+
+
+# Candidate names as on a ballot paper, and vote counts small enough to tie often.
+candidate_votes = st.dictionaries(
+    st.text(alphabet="甲乙丙丁戊己庚辛壬癸", min_size=1, max_size=2),
+    st.integers(min_value=0, max_value=6), min_size=1, max_size=10)

@@ -1,1 +1,41 @@
-"""Governance: owners, ballots and resolutions under Civil Code art. 278."""
+"""Governance: owners, ballots and resolutions under Civil Code art. 278.
+
+Pure values and functions, nothing stored: a ``Roll`` of exclusive units in a ``Scope`` (a
+compound or one building), ``Ballot``s per owner, ``tally`` counting them for a ``Proposal`` of
+some ``Matter``, the six-step deliberation (``advance``, ``cast``, ``resolve``) and committee
+elections with alternates (``elect``).
+"""
+
+from commons.governance.ballots import Ballot, Choice, admit
+from commons.governance.deliberation import Proposal, State, advance, cast, resolve
+from commons.governance.election import Election, Standing, Tie, elect
+from commons.governance.matters import PARTICIPATION, SPECIAL, Matter, Rule
+from commons.governance.roll import Roll, Scope, ScopeKind
+from commons.governance.tally import Measures, Ratio, Tally, format_percent, tally
+
+__all__ = [
+    "PARTICIPATION",
+    "SPECIAL",
+    "Ballot",
+    "Choice",
+    "Election",
+    "Matter",
+    "Measures",
+    "Proposal",
+    "Ratio",
+    "Roll",
+    "Rule",
+    "Scope",
+    "ScopeKind",
+    "Standing",
+    "State",
+    "Tally",
+    "Tie",
+    "admit",
+    "advance",
+    "cast",
+    "elect",
+    "format_percent",
+    "resolve",
+    "tally",
+]
