@@ -48,7 +48,7 @@ def parse_resource_kind(text: str) -> ResourceKind:
 
 def _tidal_only_parking(instance: Resource, _attribute: object, value: bool) -> None:
     if value and instance.kind is not ResourceKind.PARKING:
-        raise InvalidInput(f"a {instance.kind.value} cannot be tidal",
+        raise InvalidInput(f"{instance.kind.value} resources cannot be tidal",
                            fix="only parking spaces are tidal; write false")
 
 
@@ -70,7 +70,7 @@ class Resource:
         kind = row.parse("kind", parse_resource_kind)
         tidal = row.parse("tidal", parse_yes_no)
         if tidal and kind is not ResourceKind.PARKING:
-            raise row.error("tidal", f"a {kind.value} cannot be tidal",
+            raise row.error("tidal", f"{kind.value} resources cannot be tidal",
                             "only parking spaces are tidal; write false")
         return cls(id=row.parse("id", parse_id), compound=row.text("compound"), kind=kind,
                    tidal=tidal, name=row.text("name", required=False))
