@@ -28,6 +28,7 @@ __all__ = [
     "FileOutcome",
     "ImportPlan",
     "Record",
+    "check_kind",
     "columns",
     "needed_ids",
     "plan_import",
