@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from .app import main
 from .commands import demo, init, split
+from .estate import estate
 from .ledger import audit, ledger
 
 __all__ = ["main"]
 
 for command in (init, demo, split, ledger, audit):
     main.add_command(command)
+main.add_command(estate)

@@ -1,5 +1,6 @@
 """Hypothesis strategies shared by the test modules: fen, Money, yuan text, weights, share plans,
-rolls of households with the owners' votes, and election results."""
+rolls of households with the owners' votes, election results, and valid estates (compounds,
+buildings, households, resources, management areas)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,16 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from commons import Household, Money, SharePlan, Stage
+from commons import Money, SharePlan, Stage
+from commons.api import (
+    Building,
+    Compound,
+    Governance,
+    Household,
+    ManagementArea,
+    Resource,
+    ResourceKind,
+)
 from commons.governance import Ballot, Choice, Roll, Scope
 
 # Up to a hundred billion yuan either way: well past any compound's budget.
@@ -158,3 +168,49 @@ def ballots_of(votes: dict[str, Choice | None]) -> list[Ballot]:
 candidate_votes = st.dictionaries(
     st.text(alphabet="甲乙丙丁戊己庚辛壬癸", min_size=1, max_size=2),
     st.integers(min_value=0, max_value=6), min_size=1, max_size=10)
+
+
+# --- the estate ----------------------------------------------------------------------------------
+# An estate is a mapping of CSV kind -> domain records that refer only to each other: what a
+# valid batch of `commons estate import` files holds.
+
+estate_ids = st.text(alphabet="abcxyz0129-_卫技梓园", min_size=1, max_size=6)
+# Names as typed in spreadsheets: Chinese, commas and quotes (the CSV must quote them), no
+# blanks at either end (the reader strips those).
+estate_names = st.text(alphabet='卫技新村梓园小区 ,"abc1', min_size=1, max_size=8).filter(
+    lambda s: s == s.strip())
+areas_m2 = st.integers(min_value=1, max_value=30000).map(lambda n: Decimal(n).scaleb(-2))
+owner_ids = st.sampled_from(["王建国", "李秀英", "张伟", "o-1", "o-2", "o-3"])
+
+
+@st.composite
+def estates(draw: st.DrawFn, *, this_year: int = 2026) -> dict[str, list[Any]]:
+    """Compounds with buildings, households (owners repeat across units), resources and
+    management areas, all valid and referring only to each other."""
+    estate: dict[str, list[Any]] = {k: [] for k in ("compounds", "buildings", "households",
+                                                    "resources", "management-areas")}
+    compound_ids = draw(st.lists(estate_ids, min_size=1, max_size=3, unique=True))
+    for cid in compound_ids:
+        estate["compounds"].append(Compound(
+            cid, draw(estate_names), draw(estate_names), draw(st.sampled_from(list(Governance))),
+            draw(st.integers(min_value=1800, max_value=this_year)),
+            draw(st.sampled_from(["", "雨花", "市南"]))))
+        for b in range(draw(st.integers(min_value=0, max_value=3))):
+            building = Building(f"{cid}/b{b}", cid, draw(st.integers(min_value=1, max_value=30)),
+                                draw(st.booleans()))
+            estate["buildings"].append(building)
+            for h in range(draw(st.integers(min_value=0, max_value=5))):
+                floor = draw(st.integers(min_value=1, max_value=building.floors)
+                             | st.integers(min_value=-2, max_value=-1))
+                estate["households"].append(Household(
+                    f"{building.id}/{h}", building.id, floor, draw(areas_m2), draw(owner_ids)))
+        for r in range(draw(st.integers(min_value=0, max_value=4))):
+            kind = draw(st.sampled_from(list(ResourceKind)))
+            tidal = kind is ResourceKind.PARKING and draw(st.booleans())
+            estate["resources"].append(Resource(f"{cid}/r{r}", cid, kind, tidal,
+                                                draw(st.sampled_from(["", "东门车位"]))))
+    for a in range(draw(st.integers(min_value=0, max_value=2))):
+        joined = draw(st.lists(st.sampled_from(compound_ids), min_size=1, unique=True))
+        estate["management-areas"].append(ManagementArea(f"area-{a}", draw(estate_names),
+                                                         tuple(joined)))
+    return estate

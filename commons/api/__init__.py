@@ -5,6 +5,7 @@ prints. The command line calls exactly these methods, under the same names, and 
 types it renders from here.
 """
 
+from commons.api.estate import ImportSummary
 from commons.api.handle import Commons, InitReport, connect
 from commons.api.ledger import (
     AccountBalance,
@@ -15,16 +16,36 @@ from commons.api.ledger import (
     VerifyReport,
 )
 from commons.billing.split import SPLIT_METHODS, Split
+from commons.estate.compound import Building, Compound, Governance, ManagementArea
+from commons.estate.household import Household, Owner
+from commons.estate.importing import KINDS as ESTATE_KINDS
+from commons.estate.importing import ConflictingImport
+from commons.estate.resource import Resource, ResourceKind
+from commons.estate.summary import BuildingLine, CompoundSummary, ResourceCount
 from commons.ledger.periods import parse_date
 
 __all__ = [
+    "ESTATE_KINDS",
     "SPLIT_METHODS",
     "AccountBalance",
     "BalanceReport",
+    "Building",
+    "BuildingLine",
     "Commons",
+    "Compound",
+    "CompoundSummary",
+    "ConflictingImport",
+    "Governance",
+    "Household",
+    "ImportSummary",
     "InitReport",
+    "ManagementArea",
+    "Owner",
     "PeriodClosed",
     "PostSummary",
+    "Resource",
+    "ResourceCount",
+    "ResourceKind",
     "Split",
     "TrailLine",
     "VerifyReport",

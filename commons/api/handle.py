@@ -12,6 +12,7 @@ from pathlib import Path
 import attrs
 
 from commons.api.demo import DemoUseCases
+from commons.api.estate import EstateUseCases
 from commons.api.ledger import LedgerUseCases
 from commons.api.splits import SplitUseCases
 from commons.clock import Clock, SystemClock
@@ -28,7 +29,7 @@ class InitReport:
     schema_version: int
 
 
-class Commons(SplitUseCases, LedgerUseCases, DemoUseCases):
+class Commons(SplitUseCases, LedgerUseCases, DemoUseCases, EstateUseCases):
     """A handle on one commons database. Create it with ``commons.connect(path)``."""
 
     def __init__(self, path: str | Path, *, clock: Clock | None = None,

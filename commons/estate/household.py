@@ -1,7 +1,12 @@
-"""Households: a flat on a floor of a building, with its floor area (建筑面积) and owner."""
+"""Households: a flat on a floor of a building, with its floor area (建筑面积) and owner.
+
+An owner is whoever the households name: one owner may hold several units, and ``owners_of``
+gathers them (art. 278 counts such an owner once by headcount and by all of their area).
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
@@ -11,23 +16,34 @@ from commons.errors import InvalidInput
 from commons.files import Row
 from commons.money import parse_weight
 
-__all__ = ["Household", "parse_area_m2", "parse_floor"]
+__all__ = ["MAX_FLOOR", "Household", "Owner", "owners_of", "parse_area_m2", "parse_floor"]
 
 MAX_FLOOR = 200  # no residential building in China is taller; a bigger number is a typo
+_AREA_FIX = "write the area in m² as on the deed, e.g. 56.37"
+
+
+def _decimal_places(value: Decimal) -> int:
+    exponent = value.as_tuple().exponent
+    assert isinstance(exponent, int)
+    return max(0, -exponent)
 
 
 def parse_area_m2(text: str) -> Decimal:
     """A floor area in m², positive, with at most two decimals (as deeds record it)."""
     area = parse_weight(text)
-    exponent = area.as_tuple().exponent
-    assert isinstance(exponent, int)
-    if exponent < -2:
-        raise InvalidInput(f"area {text!r} has more than two decimal places",
-                           fix="write the area in m² as on the deed, e.g. 56.37")
+    if _decimal_places(area) > 2:
+        raise InvalidInput(f"area {text!r} has more than two decimal places", fix=_AREA_FIX)
     if area <= 0:
         raise InvalidInput(f"area {text!r} is not positive",
                            fix="a household's floor area is more than 0 m²")
     return area
+
+
+def _check_floor(floor: int) -> int:
+    if floor == 0 or abs(floor) > MAX_FLOOR:
+        raise InvalidInput(f"floor {floor} is impossible",
+                           fix=f"floors run from 1 up (basements -1 down), at most {MAX_FLOOR}")
+    return floor
 
 
 def parse_floor(text: str) -> int:
@@ -37,16 +53,22 @@ def parse_floor(text: str) -> int:
     except ValueError:
         raise InvalidInput(f"floor {text!r} is not a whole number",
                            fix="write the floor as a number such as 3") from None
-    if floor == 0 or abs(floor) > MAX_FLOOR:
-        raise InvalidInput(f"floor {floor} is impossible",
-                           fix=f"floors run from 1 up (basements -1 down), at most {MAX_FLOOR}")
-    return floor
+    return _check_floor(floor)
+
+
+def _valid_floor(_instance: object, _attribute: attrs.Attribute[Any], value: int) -> None:
+    if type(value) is not int:
+        raise InvalidInput(f"floor {value!r} is not a whole number",
+                           fix="parse floors with parse_floor('3')")
+    _check_floor(value)
 
 
 def _positive_area(_instance: object, _attribute: attrs.Attribute[Any], value: Decimal) -> None:
-    if not isinstance(value, Decimal) or value <= 0:
+    if not isinstance(value, Decimal) or not value.is_finite() or value <= 0:
         raise InvalidInput(f"area {value!r} is not a positive Decimal number of m²",
                            fix="parse areas with parse_area_m2('56.37')")
+    if _decimal_places(value) > 2:
+        raise InvalidInput(f"area {value} m² has more than two decimal places", fix=_AREA_FIX)
 
 
 @attrs.frozen
@@ -55,7 +77,7 @@ class Household:
 
     id: str
     building: str
-    floor: int
+    floor: int = attrs.field(validator=_valid_floor)
     area_m2: Decimal = attrs.field(validator=_positive_area)
     owner: str
 
@@ -70,3 +92,22 @@ class Household:
             area_m2=row.parse("area_m2", parse_area_m2),
             owner=row.text("owner"),
         )
+
+
+@attrs.frozen
+class Owner:
+    """An owner (业主) and the exclusive units they hold, by id, with their total area."""
+
+    id: str
+    units: tuple[str, ...]
+    area_m2: Decimal
+
+
+def owners_of(households: Iterable[Household]) -> tuple[Owner, ...]:
+    """Every owner of ``households`` once, ordered by id, each with their units ordered by id."""
+    units: dict[str, list[Household]] = {}
+    for household in households:
+        units.setdefault(household.owner, []).append(household)
+    return tuple(
+        Owner(owner, tuple(sorted(h.id for h in held)), sum((h.area_m2 for h in held), Decimal(0)))
+        for owner, held in sorted(units.items()))

@@ -103,10 +103,6 @@ class Roll:
         if not unit.owner.strip():
             raise InvalidInput(f"unit {unit.id} has no owner", field="owner",
                                fix="name the unit's owner; every unit counts for one owner")
-        exponent = unit.area_m2.as_tuple().exponent
-        if not isinstance(exponent, int) or exponent < -2:
-            raise InvalidInput(f"unit {unit.id}: area {unit.area_m2} has more than two decimals",
-                               field="area_m2", fix="give areas in m² as on the deed, e.g. 56.37")
         if self.scope.kind is ScopeKind.BUILDING and unit.building != self.scope.id:
             raise InvalidInput(f"unit {unit.id} is in building {unit.building}, not in "
                                f"{self.scope}", fix="give only the building's own units")

@@ -84,4 +84,49 @@ MIGRATIONS: list[tuple[str, ...]] = [
         "OLD.compound OR NEW.opened_on IS NOT OLD.opened_on OR OLD.closed_on IS NOT NULL "
         "BEGIN SELECT RAISE(ABORT, 'commons: an account can only be closed, once'); END",
     ),
+    (
+        # The estate. Areas are INTEGER hundredths of a m² (56.37 m² is 5637), never a Decimal or
+        # REAL; flags are 0/1. Rows are only ever inserted: an import never changes a stored one.
+        """CREATE TABLE compounds (
+            id TEXT PRIMARY KEY,
+            name TEXT NOT NULL,
+            community TEXT NOT NULL,
+            subdistrict TEXT NOT NULL DEFAULT '',
+            governance TEXT NOT NULL CHECK (governance IN ('firm', 'entrusted', 'self-managed')),
+            built_year INTEGER NOT NULL
+        ) STRICT""",
+        """CREATE TABLE buildings (
+            id TEXT PRIMARY KEY,
+            compound TEXT NOT NULL REFERENCES compounds(id),
+            floors INTEGER NOT NULL CHECK (floors >= 1),
+            elevator INTEGER NOT NULL CHECK (elevator IN (0, 1))
+        ) STRICT""",
+        "CREATE INDEX buildings_by_compound ON buildings (compound, id)",
+        """CREATE TABLE households (
+            id TEXT PRIMARY KEY,
+            building TEXT NOT NULL REFERENCES buildings(id),
+            floor INTEGER NOT NULL CHECK (floor != 0),
+            area_hundredths_m2 INTEGER NOT NULL CHECK (area_hundredths_m2 > 0),
+            owner TEXT NOT NULL
+        ) STRICT""",
+        "CREATE INDEX households_by_building ON households (building, id)",
+        """CREATE TABLE resources (
+            id TEXT PRIMARY KEY,
+            compound TEXT NOT NULL REFERENCES compounds(id),
+            kind TEXT NOT NULL,
+            tidal INTEGER NOT NULL CHECK (tidal IN (0, 1)),
+            name TEXT NOT NULL DEFAULT ''
+        ) STRICT""",
+        "CREATE INDEX resources_by_compound ON resources (compound, id)",
+        """CREATE TABLE management_areas (
+            id TEXT PRIMARY KEY,
+            name TEXT NOT NULL
+        ) STRICT""",
+        """CREATE TABLE management_area_compounds (
+            area TEXT NOT NULL REFERENCES management_areas(id),
+            compound TEXT NOT NULL REFERENCES compounds(id),
+            PRIMARY KEY (area, compound)
+        ) STRICT, WITHOUT ROWID""",
+        "CREATE INDEX management_areas_by_compound ON management_area_compounds (compound)",
+    ),
 ]
