@@ -14,19 +14,28 @@ from commons.api.ledger import (
     TrailLine,
     VerifyReport,
 )
+from commons.api.reconcile import ImportedStatement, MatchRun, StatementImport, Unmatched
 from commons.billing.split import SPLIT_METHODS, Split
 from commons.ledger.periods import parse_date
+from commons.ledger.reconciliation import MatchRecord, OutstandingItem, ReconciliationStatement
 
 __all__ = [
     "SPLIT_METHODS",
     "AccountBalance",
     "BalanceReport",
     "Commons",
+    "ImportedStatement",
     "InitReport",
+    "MatchRecord",
+    "MatchRun",
+    "OutstandingItem",
     "PeriodClosed",
     "PostSummary",
+    "ReconciliationStatement",
     "Split",
+    "StatementImport",
     "TrailLine",
+    "Unmatched",
     "VerifyReport",
     "connect",
     "parse_date",

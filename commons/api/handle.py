@@ -13,6 +13,7 @@ import attrs
 
 from commons.api.demo import DemoUseCases
 from commons.api.ledger import LedgerUseCases
+from commons.api.reconcile import ReconcileUseCases
 from commons.api.splits import SplitUseCases
 from commons.clock import Clock, SystemClock
 from commons.store import SqliteStore
@@ -28,7 +29,7 @@ class InitReport:
     schema_version: int
 
 
-class Commons(SplitUseCases, LedgerUseCases, DemoUseCases):
+class Commons(SplitUseCases, LedgerUseCases, DemoUseCases, ReconcileUseCases):
     """A handle on one commons database. Create it with ``commons.connect(path)``."""
 
     def __init__(self, path: str | Path, *, clock: Clock | None = None,

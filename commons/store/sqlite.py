@@ -14,6 +14,7 @@ from pathlib import Path
 
 from commons.errors import CommonsError, InvalidInput, NotFound, RefusedByRule
 from commons.store.ledger import LedgerTables
+from commons.store.reconcile import ReconcileTables
 from commons.store.schema import MIGRATIONS
 
 __all__ = ["SCHEMA_VERSION", "SqliteStore", "StorageError", "StoreBusy", "Tables"]
@@ -43,6 +44,7 @@ class Tables:
     def __init__(self, conn: sqlite3.Connection) -> None:
         self.conn = conn
         self.ledger = LedgerTables(conn)
+        self.reconcile = ReconcileTables(conn)
 
     def meta(self, key: str) -> str | None:
         row = self.conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
