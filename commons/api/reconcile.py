@@ -183,7 +183,8 @@ class ReconcileUseCases:
     def reconcile_run(self, *, account: str, period: str | Period,
                       window_days: int = 3) -> MatchRun:
         """Match the account's unmatched statement lines to its unmatched book postings, up
-        to the period's last day plus ``window_days``, and store the matches."""
+        to the period's last day plus ``window_days`` (postings from ``window_days`` before the
+        first statement), and store the matches."""
         month = period if isinstance(period, Period) else Period.parse(period)
         if type(window_days) is not int or not 0 <= window_days <= MAX_WINDOW_DAYS:
             raise InvalidInput(f"a date window of {window_days!r} days is out of range",
@@ -195,8 +196,9 @@ class ReconcileUseCases:
             account_id = _account_id(t, account)
             first = self._first_statement(t, account_id, account)
             lines = t.reconcile.unmatched_lines(account_id, last)
-            postings = t.reconcile.unmatched_postings(account_id, first[1].currency, first[0],
-                                                      last)
+            # A posting a few days before the first statement may clear in it.
+            since = first[0] - dt.timedelta(days=window_days)
+            postings = t.reconcile.unmatched_postings(account_id, first[1].currency, since, last)
             found = match_items(lines, postings, window_days=window_days)
             ids = t.reconcile.add_matches(account_id, found, made_at, self.actor)
         matched_lines = sum(len(m.line_ids) for m in found)
@@ -232,7 +234,8 @@ class ReconcileUseCases:
             return reconcile(
                 account, month, book_balance=t.reconcile.book_balance(account_id, currency, end),
                 bank_balance=bank_balance,
-                postings=t.reconcile.book_rows(account_id, currency, first_day, end),
+                postings=t.reconcile.book_rows(
+                    account_id, currency, first_day - dt.timedelta(days=MAX_WINDOW_DAYS), end),
                 lines=lines, matches=t.reconcile.matches(account_id),
                 statements_from=first_day,
                 bank_through=t.reconcile.bank_through(account_id, end))

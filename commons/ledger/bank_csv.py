@@ -18,7 +18,7 @@ from typing import Any
 
 import attrs
 
-from commons.errors import CommonsError, InvalidInput
+from commons.errors import CommonsError, InvalidInput, Where
 from commons.ledger.statements import Statement, StatementLine, parse_bank_date
 from commons.money import CURRENCY, Money, parse_fen
 
@@ -190,6 +190,10 @@ def _line(row: list[str], index: dict[str, int], profile: CsvProfile, source: st
                                line=number, field=profile.credit,
                                fix="a line is either money in or money out; split it in two")
         fen = credit - debit
+    if fen == 0:
+        raise InvalidInput("the line moves 0.00", file=source, line=number,
+                           field=profile.amount or profile.credit,
+                           fix="drop lines that move nothing, or fill in the amount")
     balance = None
     if "balance" in index:
         balance = Money(_parse_cell(row, index, profile, "balance", parse_fen, where),
@@ -245,11 +249,13 @@ def read_csv_statement(text: str, source: str, profiles: Sequence[CsvProfile]) -
     opening = (first.balance - first.amount if known and first.balance is not None
                else Money.zero(profile.currency))
     closing = lines[-1].balance if known and lines[-1].balance is not None else opening + total
-    return Statement(source, _statement_id(source, lines), opening, closing, lines,
-                     min(line.booked_on for line in lines),
-                     max(line.booked_on for line in lines), balances_known=known)
-
-
-def _statement_id(source: str, lines: Sequence[StatementLine]) -> str:
-    name = source.replace("\\", "/").rsplit("/", 1)[-1]
-    return f"{name} {lines[0].booked_on}..{lines[-1].booked_on}"
+    try:
+        return Statement(source, source.replace("\\", "/").rsplit("/", 1)[-1], opening, closing,
+                         lines,
+                         min(line.booked_on for line in lines),
+                         max(line.booked_on for line in lines), balances_known=known)
+    except CommonsError as e:
+        if e.field == "balance":  # name the column as the file's header does
+            e.where = Where(e.file, e.line, profile.balance)
+            e.args = (str(e),)
+        raise

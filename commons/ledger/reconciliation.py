@@ -9,8 +9,9 @@ only when they agree to the fen, otherwise it shows the unexplained difference.
 A match counts at the period's end only when every line and posting in it is dated by then, so
 a deposit banked on the 2nd of next month is still in transit at this month's end. An entry and
 its reversal, both unmatched, cancel in the books and are not listed. Book postings dated before
-the first imported statement are taken as already in its opening balance: if they are not, the
-difference says by how much.
+the first imported statement's first day are taken as already in its opening balance, unless
+they were matched to a line of it (a cheque written before, cleared after): if the rest do not
+add up to that opening balance, the difference says by how much.
 """
 
 from __future__ import annotations
@@ -163,10 +164,11 @@ def reconcile(account: str, period: Period, *, book_balance: Money, bank_balance
               postings: Sequence[BookRow], lines: Sequence[LineRow],
               matches: Iterable[MatchRecord], statements_from: dt.date,
               bank_through: dt.date | None) -> ReconciliationStatement:
-    """Build the statement from the postings dated from ``statements_from`` to the period's
-    end, the statement lines booked by then, and the matches touching either."""
+    """Build the statement from the account's postings up to the period's end (those before
+    ``statements_from`` are needed only if matched), the statement lines booked by then, and
+    the matches touching either."""
     end = period.last_day
-    in_books = [p for p in postings if statements_from <= p.date <= end]
+    in_books = [p for p in postings if p.date <= end]
     in_bank = [x for x in lines if x.booked_on <= end]
     line_held, key_held, line_later, key_later = _holding(
         matches, {x.line_id for x in in_bank}, {p.key for p in in_books})
@@ -174,7 +176,8 @@ def reconcile(account: str, period: Period, *, book_balance: Money, bank_balance
     book_items = [OutstandingItem(f"{p.entry_id}:{p.seq}", p.date, p.amount, p.memo,
                                   p.external_id, key_later.get(p.key))
                   for p in sorted(in_books, key=lambda p: (p.date, p.key))
-                  if p.key not in key_held and p.key not in cancelled]
+                  if p.date >= statements_from and p.key not in key_held
+                  and p.key not in cancelled]
     bank_items = tuple(OutstandingItem(f"line:{x.line_id}", x.booked_on, x.amount,
                                        x.description, x.reference, line_later.get(x.line_id))
                        for x in sorted(in_bank, key=lambda x: (x.booked_on, x.line_id))
