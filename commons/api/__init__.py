@@ -15,6 +15,7 @@ from commons.api.ledger import (
     TrailLine,
     VerifyReport,
 )
+from commons.api.reconcile import ImportedStatement, MatchRun, StatementImport, Unmatched
 from commons.api.resolutions import BallotsImported
 from commons.billing.split import SPLIT_METHODS, Split
 from commons.estate.compound import Building, Compound, Governance, ManagementArea
@@ -42,6 +43,7 @@ from commons.governance import (
     Transition,
 )
 from commons.ledger.periods import parse_date
+from commons.ledger.reconciliation import MatchRecord, OutstandingItem, ReconciliationStatement
 
 __all__ = [
     "ESTATE_KINDS",
@@ -62,16 +64,21 @@ __all__ = [
     "Governance",
     "Household",
     "ImportSummary",
+    "ImportedStatement",
     "InitReport",
     "ManagementArea",
+    "MatchRecord",
+    "MatchRun",
     "Matter",
     "Measures",
+    "OutstandingItem",
     "Owner",
     "PeriodClosed",
     "PostSummary",
     "Proposal",
     "ProposalRecord",
     "Ratio",
+    "ReconciliationStatement",
     "Resource",
     "ResourceCount",
     "ResourceKind",
@@ -80,10 +87,12 @@ __all__ = [
     "Split",
     "Standing",
     "State",
+    "StatementImport",
     "Tally",
     "Tie",
     "TrailLine",
     "Transition",
+    "Unmatched",
     "VerifyReport",
     "connect",
     "parse_date",

@@ -16,6 +16,7 @@ from commons.errors import CommonsError, InvalidInput, NotFound, RefusedByRule
 from commons.store.estate import EstateTables
 from commons.store.governance import GovernanceTables
 from commons.store.ledger import LedgerTables
+from commons.store.reconcile import ReconcileTables
 from commons.store.schema import MIGRATIONS
 
 __all__ = ["SCHEMA_VERSION", "SqliteStore", "StorageError", "StoreBusy", "Tables"]
@@ -47,6 +48,7 @@ class Tables:
         self.ledger = LedgerTables(conn)
         self.estate = EstateTables(conn)
         self.governance = GovernanceTables(conn)
+        self.reconcile = ReconcileTables(conn)
 
     def meta(self, key: str) -> str | None:
         row = self.conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
