@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from .app import main
 from .commands import demo, init, split
+from .contracts import bundle, contract
 from .estate import estate
 from .ledger import audit, ledger
 
@@ -12,3 +13,5 @@ __all__ = ["main"]
 for command in (init, demo, split, ledger, audit):
     main.add_command(command)
 main.add_command(estate)
+main.add_command(contract)
+main.add_command(bundle)

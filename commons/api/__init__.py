@@ -5,6 +5,7 @@ prints. The command line calls exactly these methods, under the same names, and 
 types it renders from here.
 """
 
+from commons.api.contracts import PartyScoreOutcome, ScoredEvaluation, SettleReport
 from commons.api.estate import ImportSummary
 from commons.api.handle import Commons, InitReport, connect
 from commons.api.ledger import (
@@ -16,6 +17,11 @@ from commons.api.ledger import (
     VerifyReport,
 )
 from commons.billing.split import SPLIT_METHODS, Split
+from commons.contracts.catalog import CostDriver, ServiceCatalog, ServiceItem, ServiceLevel
+from commons.contracts.contract import Bundle, BundleContract, Firm, Regime
+from commons.contracts.evaluation import Bid, BlacklistEntry, Evaluation, PartyScore, Tender
+from commons.contracts.settlement import Settlement
+from commons.contracts.simulation import CompoundResult, SimulationReport
 from commons.estate.compound import Building, Compound, Governance, ManagementArea
 from commons.estate.household import Household, Owner
 from commons.estate.importing import KINDS as ESTATE_KINDS
@@ -29,24 +35,43 @@ __all__ = [
     "SPLIT_METHODS",
     "AccountBalance",
     "BalanceReport",
+    "Bid",
+    "BlacklistEntry",
     "Building",
     "BuildingLine",
+    "Bundle",
+    "BundleContract",
     "Commons",
     "Compound",
+    "CompoundResult",
     "CompoundSummary",
     "ConflictingImport",
+    "CostDriver",
+    "Evaluation",
+    "Firm",
     "Governance",
     "Household",
     "ImportSummary",
     "InitReport",
     "ManagementArea",
     "Owner",
+    "PartyScore",
+    "PartyScoreOutcome",
     "PeriodClosed",
     "PostSummary",
+    "Regime",
     "Resource",
     "ResourceCount",
     "ResourceKind",
+    "ScoredEvaluation",
+    "ServiceCatalog",
+    "ServiceItem",
+    "ServiceLevel",
+    "SettleReport",
+    "Settlement",
+    "SimulationReport",
     "Split",
+    "Tender",
     "TrailLine",
     "VerifyReport",
     "connect",
