@@ -17,6 +17,7 @@ from commons.api import (
     Firm,
     SettleReport,
     SimulationReport,
+    decimal_text,
     parse_date,
 )
 from commons.errors import CommonsError
@@ -36,17 +37,12 @@ def _date(_ctx: click.Context, param: click.Parameter, value: str | None) -> Any
         raise e.located(field=max(param.opts, key=len)) from None
 
 
-def decimals(value: Fraction, places: int) -> str:
-    """An exact fraction as text with ``places`` decimals, rounded half up."""
-    scaled = (value * 10**places + Fraction(1, 2)).__floor__()
-    sign, whole = ("-" if scaled < 0 else ""), abs(scaled)
-    units, rest = divmod(whole, 10**places)
-    return f"{sign}{units}.{rest:0{places}d}"
+decimals = decimal_text
 
 
 def price(value: Fraction) -> str:
     """A unit price: yuan per m² per month with four decimals (hundredths of a fen)."""
-    return decimals(value, 4)
+    return decimal_text(value, 4)
 
 
 @click.group(cls=CommonsGroup)

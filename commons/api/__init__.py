@@ -21,7 +21,7 @@ from commons.contracts.catalog import CostDriver, ServiceCatalog, ServiceItem, S
 from commons.contracts.contract import Bundle, BundleContract, Firm, Regime
 from commons.contracts.evaluation import Bid, BlacklistEntry, Evaluation, PartyScore, Tender
 from commons.contracts.settlement import Settlement
-from commons.contracts.simulation import CompoundResult, SimulationReport
+from commons.contracts.simulation import CompoundResult, SimulationReport, decimal_text
 from commons.estate.compound import Building, Compound, Governance, ManagementArea
 from commons.estate.household import Household, Owner
 from commons.estate.importing import KINDS as ESTATE_KINDS
@@ -75,5 +75,6 @@ __all__ = [
     "TrailLine",
     "VerifyReport",
     "connect",
+    "decimal_text",
     "parse_date",
 ]

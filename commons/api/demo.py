@@ -162,4 +162,7 @@ class DemoUseCases:
                         "commons --db demo.db demo")
                 t.set_meta("demo", "yes")
         elevator, split = _elevator_step()
-        return DemoReport((elevator, _ledger_step(self)), split)
+        # demo_contracts builds on DemoStep from this module, so it is imported here
+        from commons.api.demo_contracts import bundle_step  # noqa: PLC0415
+
+        return DemoReport((elevator, _ledger_step(self), bundle_step()), split)
