@@ -46,7 +46,7 @@ class Evaluator(StrEnum):
 
 
 def parse_score(text: str, what: str, *, out_of: int) -> Decimal:
-    """A score from 0 to ``out_of`` with at most two decimals."""
+    """A score from 0 to ``out_of`` with at most two decimals, given two places."""
     try:
         value = Decimal(text.strip())
     except ArithmeticError:
@@ -54,7 +54,7 @@ def parse_score(text: str, what: str, *, out_of: int) -> Decimal:
     if not value.is_finite() or value != value.quantize(_HUNDREDTH) or not 0 <= value <= out_of:
         raise InvalidInput(f"{what} {text!r} is not a score from 0 to {out_of}",
                            fix=f"write a number from 0 to {out_of}, at most two decimals")
-    return value
+    return value.quantize(_HUNDREDTH)  # always two places, as stored
 
 
 def _score_100(_instance: object, attribute: attrs.Attribute[Decimal], value: Decimal) -> None:
