@@ -275,3 +275,16 @@ def test_simulate_reads_the_file_through_the_api(tmp_path: Path) -> None:
     report = commons.connect(tmp_path / "unused.db").bundle_simulate(path, runs=10)
     assert report.runs == 10
     assert not (tmp_path / "unused.db").exists()  # a simulation needs no database
+
+
+def test_the_demo_prices_ziyuans_27_buildings() -> None:
+    from commons.api.demo_contracts import ZIYUAN_SCENARIO, bundle_step, ziyuan_report
+
+    scenario = Scenario.from_toml(ZIYUAN_SCENARIO, "ziyuan.toml")
+    assert sum(c.buildings for c in scenario.compounds) == 27
+    report = ziyuan_report()
+    assert report.runs == 2000 and report.bundle_saving > Money(0)
+    assert report.compounds[0].contribution > Money(0) > report.compounds[-1].contribution
+    step = bundle_step()
+    assert step.topic == "bundle"
+    assert any("以大带小" in line and "zy-commerce" in line for line in step.lines)

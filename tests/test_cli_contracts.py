@@ -81,7 +81,9 @@ def test_simulate_json_has_design_md_keys(cli: Invoke, scenario: Path, db_path: 
 
 
 def test_simulate_text_shows_prices_compounds_and_risk(cli: Invoke, scenario: Path) -> None:
-    text = ok(cli("bundle", "simulate", scenario, "--runs", "200")).stdout
+    result = ok(cli("bundle", "simulate", scenario, "--runs", "200"))
+    assert result.stderr == ""  # no progress bar when stderr is not a terminal
+    text = result.stdout
     assert re.search(r"break-even price\s+\d+\.\d{4}", text)
     assert re.search(r"target price\s+\d+\.\d{4}", text)
     assert re.search(r"^big\s+300\s+18000\.00", text, re.MULTILINE)

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from enum import StrEnum
 from fractions import Fraction
 
 import attrs
@@ -26,7 +25,6 @@ __all__ = [
     "Bid",
     "BlacklistEntry",
     "Evaluation",
-    "Evaluator",
     "PartyScore",
     "Tender",
     "blacklisting",
@@ -37,12 +35,6 @@ __all__ = [
 
 BLACKLIST_BELOW = Decimal(6)  # a party organisation's annual score below this blacklists
 _HUNDREDTH = Decimal("0.01")
-
-
-class Evaluator(StrEnum):
-    STREET_OFFICE = "street_office"  # 街道
-    COMMUNITY = "community"  # 社区
-    COMMITTEE = "committee"  # 业委会 or 自管会
 
 
 def parse_score(text: str, what: str, *, out_of: int) -> Decimal:
@@ -63,7 +55,8 @@ def _score_100(_instance: object, attribute: attrs.Attribute[Decimal], value: De
 
 @attrs.frozen
 class Evaluation:
-    """One month's three scores for one contract, each 0-100."""
+    """One month's three scores for one contract, each 0-100: the street office's (街道), the
+    community's (社区) and the owners' or self-management committee's (业委会 / 自管会)."""
 
     contract: str
     period: Period

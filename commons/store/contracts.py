@@ -127,10 +127,6 @@ class ContractTables:
             "SELECT item FROM contract_items WHERE contract = ? ORDER BY seq", (id,)))
         return _contract(row, items)
 
-    def contracts(self) -> list[BundleContract]:
-        ids = [i for (i,) in self.conn.execute("SELECT id FROM bundle_contracts ORDER BY id")]
-        return [c for c in map(self.contract, ids) if c is not None]
-
     def insert_contract(self, c: BundleContract) -> bool:
         stored = self.contract(c.id)
         if stored is not None:
@@ -176,10 +172,6 @@ class ContractTables:
         row = self.conn.execute(f"{_EVALUATION} WHERE contract = ? AND period = ?",
                                 (contract, str(period))).fetchone()
         return None if row is None else _evaluation(row)
-
-    def evaluations(self, contract: str) -> list[Evaluation]:
-        rows = self.conn.execute(f"{_EVALUATION} WHERE contract = ? ORDER BY period", (contract,))
-        return [_evaluation(r) for r in rows]
 
     def insert_evaluation(self, e: Evaluation) -> bool:
         return self._record("evaluations", {"contract": e.contract, "period": str(e.period)},
