@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from .app import main
 from .commands import demo, init, split
+from .contracts import bundle, contract
 from .estate import estate
 from .ledger import audit, ledger
 from .reconcile import reconcile
@@ -20,5 +21,7 @@ for command in (
     ledger,
     reconcile,
     audit,
+    contract,
+    bundle,
 ):
     main.add_command(command)

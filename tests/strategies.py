@@ -1,6 +1,6 @@
 """Hypothesis strategies shared by the test modules: fen, Money, yuan text, weights, share plans,
 rolls of households with the owners' votes, election results, and valid estates (compounds,
-buildings, households, resources, management areas)."""
+buildings, households, resources, management areas), and bundle pricing scenarios."""
 
 from __future__ import annotations
 
@@ -23,6 +23,8 @@ from commons.api import (
     Resource,
     ResourceKind,
 )
+from commons.contracts.catalog import CostDriver
+from commons.contracts.scenario import Collection, CostItem, Scenario, ScenarioCompound
 from commons.governance import Ballot, Choice, Matter, Proposal, Roll, Scope, State, resolve
 
 # Up to a hundred billion yuan either way: well past any compound's budget.
@@ -312,3 +314,47 @@ def bank_view_of_books(draw: st.DrawFn, *, window: int = 3) -> dict[str, Any]:
                             else set()))
     lines = draw(st.permutations(lines))
     return {"postings": postings, "lines": lines, "window": window}
+
+
+# --- bundle pricing scenarios --------------------------------------------------------------------
+
+
+@st.composite
+def scenario_compounds(draw: st.DrawFn, id: str) -> ScenarioCompound:
+    households = draw(st.integers(0, 600))
+    area_hundredths = draw(st.integers(1, 5_000_000))
+    return ScenarioCompound(
+        id, households, Decimal(area_hundredths).scaleb(-2), draw(st.integers(0, 20)),
+        draw(st.integers(0, 4)), draw(st.integers(0, 6)), draw(st.integers(0, 60)),
+        Money(draw(st.integers(0, 500_000))), Money(draw(st.integers(0, 100_000))),
+        Money(draw(st.integers(0, 300_000))))
+
+
+@st.composite
+def cost_items(draw: st.DrawFn, id: str, *, driver: CostDriver | None = None,
+               min_fen: int = 0) -> CostItem:
+    return CostItem(id, driver or draw(st.sampled_from(list(CostDriver))),
+                    Money(draw(st.integers(min_fen, 1_000_000))),
+                    draw(st.none() | st.integers(1, 300)),
+                    Fraction(draw(st.integers(0, 300)), 10_000))
+
+
+@st.composite
+def scenarios(draw: st.DrawFn, *, min_compounds: int = 1, max_compounds: int = 6,
+              shared: bool = False) -> Scenario:
+    """A valid scenario; ``shared`` adds a fixed item (a manager) of at least 100.00 a month."""
+    n = draw(st.integers(min_compounds, max_compounds))
+    compounds = tuple(draw(scenario_compounds(f"c{i}")) for i in range(n))
+    items = [draw(cost_items(f"i{i}")) for i in range(draw(st.integers(0, 5)))]
+    if shared:
+        items.append(draw(cost_items("manager", driver=CostDriver.FIXED, min_fen=10_000)))
+    low = Fraction(draw(st.integers(1, 100)), 100)
+    high = max(low, Fraction(draw(st.integers(1, 100)), 100))
+    collection = Collection(draw(st.sampled_from(["triangular", "uniform", "fixed"])), low,
+                            (low + high) / 2, high, draw(st.sampled_from(["month", "term"])))
+    tax = Fraction(draw(st.integers(0, 1300)), 10_000)
+    return Scenario("b", "", draw(st.integers(1, 24)), draw(st.integers(1, 300)),
+                    draw(st.integers(0, 2**32)), Fraction(draw(st.integers(0, 2000)), 10_000),
+                    tax, Fraction(draw(st.integers(0, 1500)), 10_000),
+                    Money(draw(st.integers(0, 200_000))), Money(draw(st.integers(0, 500_000))),
+                    None, collection, tuple(items), compounds)

@@ -5,6 +5,7 @@ prints. The command line calls exactly these methods, under the same names, and 
 types it renders from here.
 """
 
+from commons.api.contracts import PartyScoreOutcome, ScoredEvaluation, SettleReport
 from commons.api.estate import ImportSummary
 from commons.api.handle import Commons, InitReport, connect
 from commons.api.ledger import (
@@ -18,6 +19,11 @@ from commons.api.ledger import (
 from commons.api.reconcile import ImportedStatement, MatchRun, StatementImport, Unmatched
 from commons.api.resolutions import BallotsImported
 from commons.billing.split import SPLIT_METHODS, Split
+from commons.contracts.catalog import CostDriver, ServiceCatalog, ServiceItem, ServiceLevel
+from commons.contracts.contract import Bundle, BundleContract, Firm, Regime
+from commons.contracts.evaluation import Bid, BlacklistEntry, Evaluation, PartyScore, Tender
+from commons.contracts.settlement import Settlement
+from commons.contracts.simulation import CompoundResult, SimulationReport, decimal_text
 from commons.estate.compound import Building, Compound, Governance, ManagementArea
 from commons.estate.household import Household, Owner
 from commons.estate.importing import KINDS as ESTATE_KINDS
@@ -53,14 +59,22 @@ __all__ = [
     "BalanceReport",
     "Ballot",
     "BallotsImported",
+    "Bid",
+    "BlacklistEntry",
     "Building",
     "BuildingLine",
+    "Bundle",
+    "BundleContract",
     "Choice",
     "Commons",
     "Compound",
+    "CompoundResult",
     "CompoundSummary",
     "ConflictingImport",
+    "CostDriver",
     "Election",
+    "Evaluation",
+    "Firm",
     "Governance",
     "Household",
     "ImportSummary",
@@ -73,27 +87,39 @@ __all__ = [
     "Measures",
     "OutstandingItem",
     "Owner",
+    "PartyScore",
+    "PartyScoreOutcome",
     "PeriodClosed",
     "PostSummary",
     "Proposal",
     "ProposalRecord",
     "Ratio",
     "ReconciliationStatement",
+    "Regime",
     "Resource",
     "ResourceCount",
     "ResourceKind",
     "Scope",
     "ScopeKind",
+    "ScoredEvaluation",
+    "ServiceCatalog",
+    "ServiceItem",
+    "ServiceLevel",
+    "SettleReport",
+    "Settlement",
+    "SimulationReport",
     "Split",
     "Standing",
     "State",
     "StatementImport",
     "Tally",
+    "Tender",
     "Tie",
     "TrailLine",
     "Transition",
     "Unmatched",
     "VerifyReport",
     "connect",
+    "decimal_text",
     "parse_date",
 ]

@@ -166,4 +166,7 @@ class DemoUseCases:
         elevator, split = _elevator_step()
         ledger = _ledger_step(self)
         assert isinstance(self, ReconcileUseCases)
-        return DemoReport((elevator, ledger, reconcile_step(self)), split)
+        # demo_contracts builds on DemoStep from this module, so it is imported here
+        from commons.api.demo_contracts import bundle_step  # noqa: PLC0415
+
+        return DemoReport((elevator, ledger, reconcile_step(self), bundle_step()), split)

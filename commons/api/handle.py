@@ -11,6 +11,7 @@ from pathlib import Path
 
 import attrs
 
+from commons.api.contracts import ContractUseCases
 from commons.api.demo import DemoUseCases
 from commons.api.estate import EstateUseCases
 from commons.api.ledger import LedgerUseCases
@@ -32,7 +33,7 @@ class InitReport:
 
 
 class Commons(SplitUseCases, LedgerUseCases, DemoUseCases, EstateUseCases, ResolutionUseCases,
-              ReconcileUseCases):
+              ReconcileUseCases, ContractUseCases):
     """A handle on one commons database. Create it with ``commons.connect(path)``."""
 
     def __init__(self, path: str | Path, *, clock: Clock | None = None,

@@ -251,4 +251,73 @@ MIGRATIONS: list[tuple[str, ...]] = [
         "CREATE INDEX reconcile_match_lines_by_match ON reconcile_match_lines (match_id)",
         "CREATE INDEX reconcile_match_postings_by_match ON reconcile_match_postings (match_id)",
     ),
+    (
+        # Bundled contracts. Percentages and scores are INTEGER hundredths (7.5% is 750), money
+        # INTEGER fen with its currency, dates TEXT YYYY-MM-DD. Rows are only ever inserted.
+        """CREATE TABLE firms (
+            id TEXT PRIMARY KEY,
+            name TEXT NOT NULL
+        ) STRICT""",
+        """CREATE TABLE bundles (
+            id TEXT PRIMARY KEY,
+            name TEXT NOT NULL
+        ) STRICT""",
+        """CREATE TABLE bundle_compounds (
+            bundle TEXT NOT NULL REFERENCES bundles(id),
+            seq INTEGER NOT NULL,
+            compound TEXT NOT NULL REFERENCES compounds(id),
+            PRIMARY KEY (bundle, compound)
+        ) STRICT, WITHOUT ROWID""",
+        """CREATE TABLE bundle_contracts (
+            id TEXT PRIMARY KEY,
+            bundle TEXT NOT NULL REFERENCES bundles(id),
+            firm TEXT NOT NULL REFERENCES firms(id),
+            starts_on TEXT NOT NULL,
+            ends_on TEXT NOT NULL,
+            regime TEXT NOT NULL CHECK (regime IN ('lump_sum', 'commission')),
+            unit_price_fen INTEGER NOT NULL CHECK (unit_price_fen > 0),
+            currency TEXT NOT NULL,
+            base_percent_hundredths INTEGER NOT NULL,
+            commission_percent_hundredths INTEGER,
+            weight_street_office INTEGER NOT NULL,
+            weight_community INTEGER NOT NULL,
+            weight_committee INTEGER NOT NULL
+        ) STRICT""",
+        """CREATE TABLE contract_items (
+            contract TEXT NOT NULL REFERENCES bundle_contracts(id),
+            seq INTEGER NOT NULL,
+            item TEXT NOT NULL,
+            PRIMARY KEY (contract, item)
+        ) STRICT, WITHOUT ROWID""",
+        """CREATE TABLE tenders (
+            id TEXT PRIMARY KEY,
+            bundle TEXT NOT NULL REFERENCES bundles(id),
+            opens_on TEXT NOT NULL,
+            closes_on TEXT NOT NULL
+        ) STRICT""",
+        """CREATE TABLE bids (
+            tender TEXT NOT NULL REFERENCES tenders(id),
+            firm TEXT NOT NULL REFERENCES firms(id),
+            unit_price_fen INTEGER NOT NULL,
+            currency TEXT NOT NULL,
+            bid_on TEXT NOT NULL,
+            PRIMARY KEY (tender, firm)
+        ) STRICT, WITHOUT ROWID""",
+        """CREATE TABLE evaluations (
+            contract TEXT NOT NULL REFERENCES bundle_contracts(id),
+            period TEXT NOT NULL,
+            street_office_hundredths INTEGER NOT NULL,
+            community_hundredths INTEGER NOT NULL,
+            committee_hundredths INTEGER NOT NULL,
+            PRIMARY KEY (contract, period)
+        ) STRICT, WITHOUT ROWID""",
+        """CREATE TABLE party_scores (
+            firm TEXT NOT NULL REFERENCES firms(id),
+            year INTEGER NOT NULL,
+            score_hundredths INTEGER NOT NULL CHECK (score_hundredths BETWEEN 0 AND 1000),
+            scored_on TEXT NOT NULL,
+            reason TEXT NOT NULL,
+            PRIMARY KEY (firm, year)
+        ) STRICT, WITHOUT ROWID""",
+    ),
 ]

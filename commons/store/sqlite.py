@@ -13,6 +13,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from commons.errors import CommonsError, InvalidInput, NotFound, RefusedByRule
+from commons.store.contracts import ContractTables
 from commons.store.estate import EstateTables
 from commons.store.governance import GovernanceTables
 from commons.store.ledger import LedgerTables
@@ -49,6 +50,7 @@ class Tables:
         self.estate = EstateTables(conn)
         self.governance = GovernanceTables(conn)
         self.reconcile = ReconcileTables(conn)
+        self.contracts = ContractTables(conn)
 
     def meta(self, key: str) -> str | None:
         row = self.conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
