@@ -15,6 +15,7 @@ from commons.api.ledger import (
     TrailLine,
     VerifyReport,
 )
+from commons.api.resolutions import BallotsImported
 from commons.billing.split import SPLIT_METHODS, Split
 from commons.estate.compound import Building, Compound, Governance, ManagementArea
 from commons.estate.household import Household, Owner
@@ -22,32 +23,67 @@ from commons.estate.importing import KINDS as ESTATE_KINDS
 from commons.estate.importing import ConflictingImport
 from commons.estate.resource import Resource, ResourceKind
 from commons.estate.summary import BuildingLine, CompoundSummary, ResourceCount
+from commons.governance import (
+    PARTICIPATION,
+    Ballot,
+    Choice,
+    Election,
+    Matter,
+    Measures,
+    Proposal,
+    ProposalRecord,
+    Ratio,
+    Scope,
+    ScopeKind,
+    Standing,
+    State,
+    Tally,
+    Tie,
+    Transition,
+)
 from commons.ledger.periods import parse_date
 
 __all__ = [
     "ESTATE_KINDS",
+    "PARTICIPATION",
     "SPLIT_METHODS",
     "AccountBalance",
     "BalanceReport",
+    "Ballot",
+    "BallotsImported",
     "Building",
     "BuildingLine",
+    "Choice",
     "Commons",
     "Compound",
     "CompoundSummary",
     "ConflictingImport",
+    "Election",
     "Governance",
     "Household",
     "ImportSummary",
     "InitReport",
     "ManagementArea",
+    "Matter",
+    "Measures",
     "Owner",
     "PeriodClosed",
     "PostSummary",
+    "Proposal",
+    "ProposalRecord",
+    "Ratio",
     "Resource",
     "ResourceCount",
     "ResourceKind",
+    "Scope",
+    "ScopeKind",
     "Split",
+    "Standing",
+    "State",
+    "Tally",
+    "Tie",
     "TrailLine",
+    "Transition",
     "VerifyReport",
     "connect",
     "parse_date",

@@ -137,6 +137,71 @@ MIGRATIONS: list[tuple[str, ...]] = [
         "CREATE INDEX management_areas_by_compound ON management_area_compounds (compound)",
     ),
     (
+        # Owners' resolutions. Instants are ISO 8601 text in UTC. A proposal's row changes only
+        # in its state (and when it last changed); its ballots, stored tally and state history
+        # are only ever appended, like the journal, so a closed vote cannot be rewritten.
+        """CREATE TABLE proposals (
+            id TEXT PRIMARY KEY,
+            matter TEXT NOT NULL,
+            scope_kind TEXT NOT NULL CHECK (scope_kind IN ('compound', 'building')),
+            scope_id TEXT NOT NULL,
+            compound TEXT NOT NULL REFERENCES compounds(id),
+            title TEXT NOT NULL DEFAULT '',
+            state TEXT NOT NULL CHECK (state IN ('proposed', 'discussed', 'consulted', 'drafted',
+                                                 'voted', 'resolved')),
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            actor TEXT NOT NULL
+        ) STRICT""",
+        "CREATE INDEX proposals_by_compound ON proposals (compound, id)",
+        """CREATE TABLE proposal_affected (
+            proposal TEXT NOT NULL REFERENCES proposals(id),
+            unit TEXT NOT NULL,
+            PRIMARY KEY (proposal, unit)
+        ) STRICT, WITHOUT ROWID""",
+        # seq keeps the order ballots were cast in; one ballot per owner, enforced here too.
+        """CREATE TABLE ballots (
+            seq INTEGER PRIMARY KEY,
+            proposal TEXT NOT NULL REFERENCES proposals(id),
+            owner TEXT NOT NULL,
+            choice TEXT NOT NULL CHECK (choice IN ('yes', 'no', 'abstain')),
+            cast_at TEXT NOT NULL,
+            actor TEXT NOT NULL,
+            UNIQUE (proposal, owner)
+        ) STRICT""",
+        """CREATE TABLE tallies (
+            proposal TEXT PRIMARY KEY REFERENCES proposals(id),
+            passes INTEGER NOT NULL CHECK (passes IN (0, 1)),
+            tally_json TEXT NOT NULL,
+            resolved_at TEXT NOT NULL
+        ) STRICT""",
+        """CREATE TABLE proposal_history (
+            seq INTEGER PRIMARY KEY,
+            proposal TEXT NOT NULL REFERENCES proposals(id),
+            from_state TEXT,
+            to_state TEXT NOT NULL,
+            at TEXT NOT NULL,
+            actor TEXT NOT NULL
+        ) STRICT""",
+        "CREATE INDEX proposal_history_by_proposal ON proposal_history (proposal, seq)",
+        *[
+            f"CREATE TRIGGER {table}_append_only_{verb.lower()} BEFORE {verb} ON {table} "
+            f"BEGIN SELECT RAISE(ABORT, 'commons: {table} are append-only and cannot be "
+            f"{'changed' if verb == 'UPDATE' else 'deleted'}: a resolution is decided again by "
+            "a new proposal'); END"
+            for table in ("proposal_affected", "ballots", "tallies", "proposal_history")
+            for verb in ("UPDATE", "DELETE")
+        ],
+        "CREATE TRIGGER proposals_never_deleted BEFORE DELETE ON proposals BEGIN SELECT "
+        "RAISE(ABORT, 'commons: proposals cannot be deleted'); END",
+        "CREATE TRIGGER proposals_only_advance BEFORE UPDATE ON proposals WHEN NEW.id IS NOT "
+        "OLD.id OR NEW.matter IS NOT OLD.matter OR NEW.scope_kind IS NOT OLD.scope_kind OR "
+        "NEW.scope_id IS NOT OLD.scope_id OR NEW.compound IS NOT OLD.compound OR NEW.title IS "
+        "NOT OLD.title OR NEW.created_at IS NOT OLD.created_at OR NEW.actor IS NOT OLD.actor OR "
+        "OLD.state = 'resolved' BEGIN SELECT RAISE(ABORT, 'commons: a proposal only changes "
+        "its state, until it is resolved'); END",
+    ),
+    (
         # Public revenue's five duties. Everything money does is a journal entry; these tables
         # link those entries to rules, resources, resolutions and signers. Percentages are
         # INTEGER hundredths of a percent (12.5% is 1250). Rows are history: never changed.

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from commons.errors import CommonsError, InvalidInput, NotFound, RefusedByRule
 from commons.store.estate import EstateTables
+from commons.store.governance import GovernanceTables
 from commons.store.ledger import LedgerTables
 from commons.store.revenue import RevenueTables
 from commons.store.schema import MIGRATIONS
@@ -46,6 +47,7 @@ class Tables:
         self.conn = conn
         self.ledger = LedgerTables(conn)
         self.estate = EstateTables(conn)
+        self.governance = GovernanceTables(conn)
         self.revenue = RevenueTables(conn)
 
     def meta(self, key: str) -> str | None:
