@@ -15,6 +15,7 @@ from commons.api.demo import DemoUseCases
 from commons.api.estate import EstateUseCases
 from commons.api.ledger import LedgerUseCases
 from commons.api.resolutions import ResolutionUseCases
+from commons.api.revenue import RevenueUseCases
 from commons.api.splits import SplitUseCases
 from commons.clock import Clock, SystemClock
 from commons.store import SqliteStore
@@ -30,7 +31,8 @@ class InitReport:
     schema_version: int
 
 
-class Commons(SplitUseCases, LedgerUseCases, DemoUseCases, EstateUseCases, ResolutionUseCases):
+class Commons(SplitUseCases, LedgerUseCases, DemoUseCases, EstateUseCases, ResolutionUseCases,
+              RevenueUseCases):
     """A handle on one commons database. Create it with ``commons.connect(path)``."""
 
     def __init__(self, path: str | Path, *, clock: Clock | None = None,

@@ -77,6 +77,7 @@ INCOME_BY_KIND: Mapping[ResourceKind, str] = {
 
 _QUARTER = re.compile(r"([0-9]{4})-[Qq]([1-4])")
 _HUNDRED = Decimal(100)
+_CENT = Decimal("0.01")
 
 
 def account_of(prefix: str, compound: str) -> str:
@@ -90,20 +91,23 @@ def income_account(kind: ResourceKind, compound: str) -> str:
 
 def parse_percent(text: str | Decimal | int) -> Decimal:
     """A percentage from 0 to 100 with at most two decimals: ``10``, ``12.5``, ``12.5%``."""
-    raw = text if isinstance(text, str) else str(text)
-    s = unicodedata.normalize("NFKC", raw).strip().removesuffix("%").strip()
-    try:
-        value = Decimal(s)
-    except InvalidOperation:
-        raise InvalidInput(f"{raw!r} is not a percentage",
-                           fix="write a number from 0 to 100, e.g. 10 or 12.5") from None
-    exponent = value.as_tuple().exponent
-    if not value.is_finite() or not isinstance(exponent, int) or exponent < -2 or "e" in s.lower():
-        raise InvalidInput(f"{raw!r} is not a percentage with at most two decimals",
-                           fix="write a number from 0 to 100, e.g. 10 or 12.5")
+    fix = "write a number from 0 to 100 with at most two decimals, e.g. 10 or 12.5"
+    if isinstance(text, Decimal) or type(text) is int:
+        value = Decimal(text)
+    elif isinstance(text, str):
+        s = unicodedata.normalize("NFKC", text).strip().removesuffix("%").strip()
+        if "e" in s.lower():
+            raise InvalidInput(f"{text!r} is not a plain percentage", fix=fix)
+        try:
+            value = Decimal(s)
+        except InvalidOperation:
+            raise InvalidInput(f"{text!r} is not a percentage", fix=fix) from None
+    else:
+        raise InvalidInput(f"percentage {text!r} is a {type(text).__name__}, not text", fix=fix)
+    if not value.is_finite() or value != value.quantize(_CENT):
+        raise InvalidInput(f"{text!r} is not a percentage with at most two decimals", fix=fix)
     if not 0 <= value <= _HUNDRED:
-        raise InvalidInput(f"{raw}% is not between 0 and 100",
-                           fix="write a number from 0 to 100, e.g. 10 or 12.5")
+        raise InvalidInput(f"{text}% is not between 0 and 100", fix=fix)
     return value
 
 

@@ -40,8 +40,10 @@ __all__ = [
     "SpendingProposal",
     "authority",
     "check_approval",
+    "check_approved",
     "check_available",
     "check_resolution",
+    "check_within_limit",
     "disbursement_entry",
     "parse_purpose",
     "parse_role",
@@ -274,6 +276,17 @@ def _limit_text(limit: SpendingLimit | None) -> str:
     return f"the committee's limit is {limit.amount} (resolution {limit.resolution})"
 
 
+def check_within_limit(spending: SpendingProposal, limit: SpendingLimit | None) -> None:
+    """Refuse a spending that names no resolution and is above the committee's limit."""
+    ceiling = limit.amount if limit is not None else Money.zero(spending.amount.currency)
+    if spending.resolution is None and spending.amount > ceiling:
+        raise RefusedByRule(
+            f"spending {spending.id} of {spending.amount} is above what the committee may decide "
+            f"alone: {_limit_text(limit)}", field="resolution",
+            fix="put it to the owners as a use-public-revenue resolution and propose it again "
+                "naming it with --resolution")
+
+
 def authority(spending: SpendingProposal, limit: SpendingLimit | None,
               use: ResolutionUse | None, approvals: Sequence[Approval]) -> Authority:
     """The authority for ``spending``, or a refusal saying which is missing. Within the limit
@@ -281,13 +294,7 @@ def authority(spending: SpendingProposal, limit: SpendingLimit | None,
     if spending.resolution is not None:
         check_resolution(spending.id, spending.compound, use, must_have_passed=True)
         return Authority("resolution", spending.resolution)
-    ceiling = limit.amount if limit is not None else Money.zero(spending.amount.currency)
-    if spending.amount > ceiling:
-        raise RefusedByRule(
-            f"spending {spending.id} of {spending.amount} is above what the committee may decide "
-            f"alone: {_limit_text(limit)}", field="resolution",
-            fix="put it to the owners as a use-public-revenue resolution and propose it again "
-                "naming it with --resolution")
+    check_within_limit(spending, limit)
     owners = next((a for a in approvals if a.role.owners_side), None)
     if owners is None:
         raise RefusedByRule(f"spending {spending.id} is within the committee's limit, but no "

@@ -49,7 +49,7 @@ def _bp(percent: Decimal) -> int:
 
 
 def _percent(bp: int) -> Decimal:
-    return Decimal(bp).scaleb(-2).normalize() if bp else Decimal(0)
+    return Decimal(bp) / 100
 
 
 def _proposal(row: Sequence[Any]) -> SpendingProposal:
