@@ -7,6 +7,7 @@ from .commands import demo, init, split
 from .estate import estate
 from .ledger import audit, ledger
 from .resolution import resolution
+from .revenue import revenue
 
 __all__ = ["main"]
 
@@ -14,3 +15,4 @@ for command in (init, demo, split, ledger, audit):
     main.add_command(command)
 main.add_command(estate)
 main.add_command(resolution)
+main.add_command(revenue)

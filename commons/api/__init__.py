@@ -16,6 +16,8 @@ from commons.api.ledger import (
     VerifyReport,
 )
 from commons.api.resolutions import BallotsImported
+from commons.api.revenue import CollectSummary, SetAside
+from commons.api.spending import Disbursement, SpendingStatus
 from commons.billing.split import SPLIT_METHODS, Split
 from commons.estate.compound import Building, Compound, Governance, ManagementArea
 from commons.estate.household import Household, Owner
@@ -42,26 +44,54 @@ from commons.governance import (
     Transition,
 )
 from commons.ledger.periods import parse_date
+from commons.ledger.revenue import (
+    ClearReport,
+    Quarter,
+    QuarterDue,
+    ResourceEarning,
+    SharingRule,
+    UnattributedIncome,
+)
+from commons.ledger.spending import (
+    SPENDING_PURPOSES,
+    AccountHolder,
+    Approval,
+    Authority,
+    RevenueBalance,
+    Signer,
+    SignerRole,
+    SpendingLimit,
+    SpendingProposal,
+)
+from commons.ledger.statement import IncomeLine, RevenueStatement, SpendingLine
 
 __all__ = [
     "ESTATE_KINDS",
     "PARTICIPATION",
+    "SPENDING_PURPOSES",
     "SPLIT_METHODS",
     "AccountBalance",
+    "AccountHolder",
+    "Approval",
+    "Authority",
     "BalanceReport",
     "Ballot",
     "BallotsImported",
     "Building",
     "BuildingLine",
     "Choice",
+    "ClearReport",
+    "CollectSummary",
     "Commons",
     "Compound",
     "CompoundSummary",
     "ConflictingImport",
+    "Disbursement",
     "Election",
     "Governance",
     "Household",
     "ImportSummary",
+    "IncomeLine",
     "InitReport",
     "ManagementArea",
     "Matter",
@@ -71,12 +101,25 @@ __all__ = [
     "PostSummary",
     "Proposal",
     "ProposalRecord",
+    "Quarter",
+    "QuarterDue",
     "Ratio",
     "Resource",
     "ResourceCount",
+    "ResourceEarning",
     "ResourceKind",
+    "RevenueBalance",
+    "RevenueStatement",
     "Scope",
     "ScopeKind",
+    "SetAside",
+    "SharingRule",
+    "Signer",
+    "SignerRole",
+    "SpendingLimit",
+    "SpendingLine",
+    "SpendingProposal",
+    "SpendingStatus",
     "Split",
     "Standing",
     "State",
@@ -84,6 +127,7 @@ __all__ = [
     "Tie",
     "TrailLine",
     "Transition",
+    "UnattributedIncome",
     "VerifyReport",
     "connect",
     "parse_date",
