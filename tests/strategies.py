@@ -4,6 +4,7 @@ buildings, households, resources, management areas)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 from fractions import Fraction
 from typing import Any
@@ -20,6 +21,7 @@ from commons.api import (
     ManagementArea,
     Resource,
     ResourceKind,
+    SharingRule,
 )
 from commons.governance import Ballot, Choice, Matter, Proposal, Roll, Scope, State, resolve
 
@@ -240,3 +242,16 @@ def estates(draw: st.DrawFn, *, this_year: int = 2026) -> dict[str, list[Any]]:
         estate["management-areas"].append(ManagementArea(f"area-{a}", draw(estate_names),
                                                          tuple(joined)))
     return estate
+
+
+# --- public revenue ------------------------------------------------------------------------------
+
+income_fen = st.integers(min_value=1, max_value=MAX_FEN)
+
+
+@st.composite
+def sharing_rules(draw: st.DrawFn, *, compound: str = "wjxc") -> SharingRule:
+    """Any valid sharing rule: a commission within its cap, any maintenance share."""
+    cap = draw(percents)
+    commission = draw(percents.filter(lambda p: p <= cap))
+    return SharingRule(compound, dt.date(2026, 1, 1), commission, cap, draw(percents))

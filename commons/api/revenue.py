@@ -309,7 +309,7 @@ def _commission(entry: Entry, c: Collection) -> Money:
 def _raise_if(problems: list[CommonsError], total: int) -> None:
     if problems:
         raise Problems(f"{len(problems)} of {total} collections refused; nothing was posted",
-                       problems[:_MAX_REPORTED],
+                       sorted(problems, key=lambda p: p.line or 0)[:_MAX_REPORTED],
                        fix="correct the lines named above and collect the file again")
 
 
