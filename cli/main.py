@@ -6,13 +6,21 @@ from .app import main
 from .commands import demo, init, split
 from .estate import estate
 from .ledger import audit, ledger
+from .reconcile import reconcile
 from .resolution import resolution
 from .revenue import revenue
 
 __all__ = ["main"]
 
-for command in (init, demo, split, ledger, audit):
+for command in (
+    init,
+    demo,
+    split,
+    estate,
+    resolution,
+    ledger,
+    reconcile,
+    audit,
+):
     main.add_command(command)
-main.add_command(estate)
-main.add_command(resolution)
 main.add_command(revenue)

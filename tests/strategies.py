@@ -7,9 +7,11 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 from fractions import Fraction
+from itertools import combinations
 from typing import Any
 
 import attrs
+from hypothesis import assume
 from hypothesis import strategies as st
 
 from commons import Money, SharePlan, Stage
@@ -242,6 +244,76 @@ def estates(draw: st.DrawFn, *, this_year: int = 2026) -> dict[str, list[Any]]:
         estate["management-areas"].append(ManagementArea(f"area-{a}", draw(estate_names),
                                                          tuple(joined)))
     return estate
+# --- bank reconciliation (issue 5) ---------------------------------------------------------------
+
+MONTH_DAYS = 28  # a month's postings fall on days 1..28, so shifted bank dates stay near it
+
+
+def _sums_to(items: list[tuple[int, int]], target: tuple[int, int], own: set[int]) -> bool:
+    """Whether items (group, fen) other than exactly the ``own`` group's sum to the target's
+    fen in a subset of 2..4, or in one day's worth (all of a group's or several groups')."""
+    fen = target[1]
+    same_sign = [(g, f) for g, f in items if f * fen > 0]
+    for size in range(2, 5):
+        for combo in combinations(same_sign, size):
+            if sum(f for _, f in combo) == fen and {g for g, _ in combo} != own:
+                return True
+    return False
+
+
+@st.composite
+def bank_view_of_books(draw: st.DrawFn, *, window: int = 3) -> dict[str, Any]:
+    """Book postings of one bank account over a month, and the lines a bank would print for
+    them: each single posting as one line shifted by up to ``window`` days, a few same-day
+    postings of one sign batched into one line, a few postings paid in two or three lines,
+    and the lines shuffled.
+
+    Returns ``{"postings": [(day, fen)], "lines": [(day, fen)], "window": window}``; days are
+    day numbers (1 = the month's first), ``fen`` signed as the books see the account. Draws in
+    which a batch or split could be explained by other items than its own (equal amounts
+    across groups, or another subset with the same sum) are rejected: for those no engine
+    could know which explanation is the true one.
+    """
+    postings: list[tuple[int, int]] = []
+    lines: list[tuple[int, int]] = []
+    shift = st.integers(min_value=-window, max_value=window)
+    fen = st.integers(min_value=1, max_value=10**7)
+    signed = st.tuples(fen, st.sampled_from([1, -1])).map(lambda t: t[0] * t[1])
+    singles = draw(st.lists(st.tuples(st.integers(1, MONTH_DAYS),
+                                      st.one_of(signed, st.sampled_from([12000, -5000]))),
+                            max_size=25))
+    for day, amount in singles:
+        postings.append((day, amount))
+        lines.append((day + draw(shift), amount))
+    # (group, fen) of the postings and of the lines that only pass 3 can match.
+    grouped_postings: list[tuple[int, int]] = []
+    grouped_lines: list[tuple[int, int]] = []
+    for group in range(draw(st.integers(0, 2))):  # batched deposits or payments
+        day, sign = draw(st.integers(1, MONTH_DAYS)), draw(st.sampled_from([1, -1]))
+        members = [sign * m for m in draw(st.lists(fen, min_size=2, max_size=4))]
+        postings += [(day, m) for m in members]
+        grouped_postings += [(group, m) for m in members]
+        lines.append((day + draw(st.integers(0, window)), sum(members)))
+        grouped_lines.append((group, sum(members)))
+    for group in range(10, 10 + draw(st.integers(0, 2))):  # one posting, several lines
+        day, sign = draw(st.integers(1, MONTH_DAYS)), draw(st.sampled_from([1, -1]))
+        parts = [sign * p for p in draw(st.lists(fen, min_size=2, max_size=3))]
+        postings.append((day, sum(parts)))
+        grouped_postings.append((group, sum(parts)))
+        lines += [(day + draw(st.integers(0, window)), p) for p in parts]
+        grouped_lines += [(group, p) for p in parts]
+    single_amounts = {amount for _, amount in singles}
+    assume(not ({f for _, f in grouped_postings} | {f for _, f in grouped_lines})
+           & single_amounts)
+    assume(len({f for _, f in grouped_postings + grouped_lines})
+           == len(grouped_postings) + len(grouped_lines))
+    for line in grouped_lines:
+        assume(not _sums_to(grouped_postings, line, {line[0]} if line[0] < 10 else set()))
+    for posting in grouped_postings:
+        assume(not _sums_to(grouped_lines, posting, {posting[0]} if posting[0] >= 10
+                            else set()))
+    lines = draw(st.permutations(lines))
+    return {"postings": postings, "lines": lines, "window": window}
 
 
 # --- public revenue ------------------------------------------------------------------------------

@@ -15,6 +15,7 @@ from commons.api.ledger import (
     TrailLine,
     VerifyReport,
 )
+from commons.api.reconcile import ImportedStatement, MatchRun, StatementImport, Unmatched
 from commons.api.resolutions import BallotsImported
 from commons.api.revenue import CollectSummary, SetAside
 from commons.api.spending import Disbursement, SpendingStatus
@@ -44,6 +45,7 @@ from commons.governance import (
     Transition,
 )
 from commons.ledger.periods import parse_date
+from commons.ledger.reconciliation import MatchRecord, OutstandingItem, ReconciliationStatement
 from commons.ledger.revenue import (
     ClearReport,
     Quarter,
@@ -91,11 +93,15 @@ __all__ = [
     "Governance",
     "Household",
     "ImportSummary",
+    "ImportedStatement",
     "IncomeLine",
     "InitReport",
     "ManagementArea",
+    "MatchRecord",
+    "MatchRun",
     "Matter",
     "Measures",
+    "OutstandingItem",
     "Owner",
     "PeriodClosed",
     "PostSummary",
@@ -104,6 +110,7 @@ __all__ = [
     "Quarter",
     "QuarterDue",
     "Ratio",
+    "ReconciliationStatement",
     "Resource",
     "ResourceCount",
     "ResourceEarning",
@@ -123,11 +130,13 @@ __all__ = [
     "Split",
     "Standing",
     "State",
+    "StatementImport",
     "Tally",
     "Tie",
     "TrailLine",
     "Transition",
     "UnattributedIncome",
+    "Unmatched",
     "VerifyReport",
     "connect",
     "parse_date",

@@ -12,7 +12,9 @@ from decimal import Decimal
 
 import attrs
 
+from commons.api.demo_reconcile import reconcile_step
 from commons.api.ledger import LedgerUseCases
+from commons.api.reconcile import ReconcileUseCases
 from commons.billing.split import (
     FloorCoefficients,
     SharePlan,
@@ -162,4 +164,6 @@ class DemoUseCases:
                         "commons --db demo.db demo")
                 t.set_meta("demo", "yes")
         elevator, split = _elevator_step()
-        return DemoReport((elevator, _ledger_step(self)), split)
+        ledger = _ledger_step(self)
+        assert isinstance(self, ReconcileUseCases)
+        return DemoReport((elevator, ledger, reconcile_step(self)), split)

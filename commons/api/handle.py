@@ -14,6 +14,7 @@ import attrs
 from commons.api.demo import DemoUseCases
 from commons.api.estate import EstateUseCases
 from commons.api.ledger import LedgerUseCases
+from commons.api.reconcile import ReconcileUseCases
 from commons.api.resolutions import ResolutionUseCases
 from commons.api.revenue import RevenueUseCases
 from commons.api.splits import SplitUseCases
@@ -32,7 +33,7 @@ class InitReport:
 
 
 class Commons(SplitUseCases, LedgerUseCases, DemoUseCases, EstateUseCases, ResolutionUseCases,
-              RevenueUseCases):
+              ReconcileUseCases, RevenueUseCases):
     """A handle on one commons database. Create it with ``commons.connect(path)``."""
 
     def __init__(self, path: str | Path, *, clock: Clock | None = None,

@@ -202,6 +202,63 @@ MIGRATIONS: list[tuple[str, ...]] = [
         "its state, until it is resolved'); END",
     ),
     (
+        # Bank reconciliation (issue 5). Statement lines are keyed per account so re-importing
+        # adds nothing; balance_fen is the bank's balance after the line. A line and a book
+        # posting (entry_id, seq) are each in at most one match: the primary keys say so.
+        # Undoing a match deletes it; the journal itself is never touched.
+        """CREATE TABLE bank_statements (
+            id INTEGER PRIMARY KEY,
+            account_id INTEGER NOT NULL REFERENCES accounts(id),
+            statement_id TEXT NOT NULL,
+            source TEXT NOT NULL,
+            bank_account TEXT NOT NULL,
+            currency TEXT NOT NULL,
+            opening_fen INTEGER NOT NULL,
+            closing_fen INTEGER NOT NULL,
+            first_day TEXT NOT NULL,
+            last_day TEXT NOT NULL,
+            imported_at TEXT NOT NULL,
+            actor TEXT NOT NULL
+        ) STRICT""",
+        """CREATE TABLE bank_lines (
+            id INTEGER PRIMARY KEY,
+            statement INTEGER NOT NULL REFERENCES bank_statements(id),
+            account_id INTEGER NOT NULL,
+            line_key TEXT NOT NULL,
+            booked_on TEXT NOT NULL,
+            value_on TEXT,
+            amount_fen INTEGER NOT NULL,
+            currency TEXT NOT NULL,
+            balance_fen INTEGER NOT NULL,
+            reference TEXT NOT NULL,
+            payment_reference TEXT NOT NULL,
+            counterparty TEXT NOT NULL,
+            memo TEXT NOT NULL,
+            source_line INTEGER,
+            UNIQUE (account_id, line_key)
+        ) STRICT""",
+        "CREATE INDEX bank_lines_by_date ON bank_lines (account_id, booked_on)",
+        """CREATE TABLE reconcile_matches (
+            id INTEGER PRIMARY KEY,
+            account_id INTEGER NOT NULL REFERENCES accounts(id),
+            kind TEXT NOT NULL,
+            made_at TEXT NOT NULL,
+            actor TEXT NOT NULL
+        ) STRICT""",
+        """CREATE TABLE reconcile_match_lines (
+            line_id INTEGER PRIMARY KEY REFERENCES bank_lines(id),
+            match_id INTEGER NOT NULL REFERENCES reconcile_matches(id) ON DELETE CASCADE
+        ) STRICT""",
+        """CREATE TABLE reconcile_match_postings (
+            entry_id INTEGER NOT NULL,
+            seq INTEGER NOT NULL,
+            match_id INTEGER NOT NULL REFERENCES reconcile_matches(id) ON DELETE CASCADE,
+            PRIMARY KEY (entry_id, seq)
+        ) STRICT, WITHOUT ROWID""",
+        "CREATE INDEX reconcile_match_lines_by_match ON reconcile_match_lines (match_id)",
+        "CREATE INDEX reconcile_match_postings_by_match ON reconcile_match_postings (match_id)",
+    ),
+    (
         # Public revenue's five duties. Everything money does is a journal entry; these tables
         # link those entries to rules, resources, resolutions and signers. Percentages are
         # INTEGER hundredths of a percent (12.5% is 1250). Rows are history: never changed.

@@ -16,6 +16,7 @@ from commons.errors import CommonsError, InvalidInput, NotFound, RefusedByRule
 from commons.store.estate import EstateTables
 from commons.store.governance import GovernanceTables
 from commons.store.ledger import LedgerTables
+from commons.store.reconcile import ReconcileTables
 from commons.store.revenue import RevenueTables
 from commons.store.schema import MIGRATIONS
 
@@ -48,6 +49,7 @@ class Tables:
         self.ledger = LedgerTables(conn)
         self.estate = EstateTables(conn)
         self.governance = GovernanceTables(conn)
+        self.reconcile = ReconcileTables(conn)
         self.revenue = RevenueTables(conn)
 
     def meta(self, key: str) -> str | None:
