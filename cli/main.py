@@ -9,6 +9,7 @@ from .estate import estate
 from .ledger import audit, ledger
 from .reconcile import reconcile
 from .resolution import resolution
+from .revenue import revenue
 
 __all__ = ["main"]
 
@@ -18,6 +19,7 @@ for command in (
     split,
     estate,
     resolution,
+    revenue,
     ledger,
     reconcile,
     audit,

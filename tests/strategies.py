@@ -4,6 +4,7 @@ buildings, households, resources, management areas), and bundle pricing scenario
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 from fractions import Fraction
 from itertools import combinations
@@ -22,6 +23,7 @@ from commons.api import (
     ManagementArea,
     Resource,
     ResourceKind,
+    SharingRule,
 )
 from commons.contracts.catalog import CostDriver
 from commons.contracts.scenario import Collection, CostItem, Scenario, ScenarioCompound
@@ -358,3 +360,14 @@ def scenarios(draw: st.DrawFn, *, min_compounds: int = 1, max_compounds: int = 6
                     tax, Fraction(draw(st.integers(0, 1500)), 10_000),
                     Money(draw(st.integers(0, 200_000))), Money(draw(st.integers(0, 500_000))),
                     None, collection, tuple(items), compounds)
+# --- public revenue ------------------------------------------------------------------------------
+
+income_fen = st.integers(min_value=1, max_value=MAX_FEN)
+
+
+@st.composite
+def sharing_rules(draw: st.DrawFn, *, compound: str = "wjxc") -> SharingRule:
+    """Any valid sharing rule: a commission within its cap, any maintenance share."""
+    cap = draw(percents)
+    commission = draw(percents.filter(lambda p: p <= cap))
+    return SharingRule(compound, dt.date(2026, 1, 1), commission, cap, draw(percents))

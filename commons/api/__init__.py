@@ -18,6 +18,8 @@ from commons.api.ledger import (
 )
 from commons.api.reconcile import ImportedStatement, MatchRun, StatementImport, Unmatched
 from commons.api.resolutions import BallotsImported
+from commons.api.revenue import CollectSummary, SetAside
+from commons.api.spending import Disbursement, SpendingStatus
 from commons.billing.split import SPLIT_METHODS, Split
 from commons.contracts.catalog import CostDriver, ServiceCatalog, ServiceItem, ServiceLevel
 from commons.contracts.contract import Bundle, BundleContract, Firm, Regime
@@ -50,12 +52,36 @@ from commons.governance import (
 )
 from commons.ledger.periods import parse_date
 from commons.ledger.reconciliation import MatchRecord, OutstandingItem, ReconciliationStatement
+from commons.ledger.revenue import (
+    ClearReport,
+    Quarter,
+    QuarterDue,
+    ResourceEarning,
+    SharingRule,
+    UnattributedIncome,
+)
+from commons.ledger.spending import (
+    SPENDING_PURPOSES,
+    AccountHolder,
+    Approval,
+    Authority,
+    RevenueBalance,
+    Signer,
+    SignerRole,
+    SpendingLimit,
+    SpendingProposal,
+)
+from commons.ledger.statement import IncomeLine, RevenueStatement, SpendingLine
 
 __all__ = [
     "ESTATE_KINDS",
     "PARTICIPATION",
+    "SPENDING_PURPOSES",
     "SPLIT_METHODS",
     "AccountBalance",
+    "AccountHolder",
+    "Approval",
+    "Authority",
     "BalanceReport",
     "Ballot",
     "BallotsImported",
@@ -66,12 +92,15 @@ __all__ = [
     "Bundle",
     "BundleContract",
     "Choice",
+    "ClearReport",
+    "CollectSummary",
     "Commons",
     "Compound",
     "CompoundResult",
     "CompoundSummary",
     "ConflictingImport",
     "CostDriver",
+    "Disbursement",
     "Election",
     "Evaluation",
     "Firm",
@@ -79,6 +108,7 @@ __all__ = [
     "Household",
     "ImportSummary",
     "ImportedStatement",
+    "IncomeLine",
     "InitReport",
     "ManagementArea",
     "MatchRecord",
@@ -93,21 +123,34 @@ __all__ = [
     "PostSummary",
     "Proposal",
     "ProposalRecord",
+    "Quarter",
+    "QuarterDue",
     "Ratio",
     "ReconciliationStatement",
     "Regime",
     "Resource",
     "ResourceCount",
+    "ResourceEarning",
     "ResourceKind",
+    "RevenueBalance",
+    "RevenueStatement",
     "Scope",
     "ScopeKind",
     "ScoredEvaluation",
     "ServiceCatalog",
     "ServiceItem",
     "ServiceLevel",
+    "SetAside",
     "SettleReport",
     "Settlement",
+    "SharingRule",
+    "Signer",
+    "SignerRole",
     "SimulationReport",
+    "SpendingLimit",
+    "SpendingLine",
+    "SpendingProposal",
+    "SpendingStatus",
     "Split",
     "Standing",
     "State",
@@ -117,6 +160,7 @@ __all__ = [
     "Tie",
     "TrailLine",
     "Transition",
+    "UnattributedIncome",
     "Unmatched",
     "VerifyReport",
     "connect",

@@ -17,6 +17,7 @@ from commons.api.estate import EstateUseCases
 from commons.api.ledger import LedgerUseCases
 from commons.api.reconcile import ReconcileUseCases
 from commons.api.resolutions import ResolutionUseCases
+from commons.api.revenue import RevenueUseCases
 from commons.api.splits import SplitUseCases
 from commons.clock import Clock, SystemClock
 from commons.store import SqliteStore
@@ -33,7 +34,7 @@ class InitReport:
 
 
 class Commons(SplitUseCases, LedgerUseCases, DemoUseCases, EstateUseCases, ResolutionUseCases,
-              ReconcileUseCases, ContractUseCases):
+              ReconcileUseCases, ContractUseCases, RevenueUseCases):
     """A handle on one commons database. Create it with ``commons.connect(path)``."""
 
     def __init__(self, path: str | Path, *, clock: Clock | None = None,

@@ -18,6 +18,7 @@ from commons.store.estate import EstateTables
 from commons.store.governance import GovernanceTables
 from commons.store.ledger import LedgerTables
 from commons.store.reconcile import ReconcileTables
+from commons.store.revenue import RevenueTables
 from commons.store.schema import MIGRATIONS
 
 __all__ = ["SCHEMA_VERSION", "SqliteStore", "StorageError", "StoreBusy", "Tables"]
@@ -51,6 +52,7 @@ class Tables:
         self.governance = GovernanceTables(conn)
         self.reconcile = ReconcileTables(conn)
         self.contracts = ContractTables(conn)
+        self.revenue = RevenueTables(conn)
 
     def meta(self, key: str) -> str | None:
         row = self.conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
