@@ -13,6 +13,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from commons.errors import CommonsError, InvalidInput, NotFound, RefusedByRule
+from commons.store.billing import BillingTables
 from commons.store.estate import EstateTables
 from commons.store.ledger import LedgerTables
 from commons.store.schema import MIGRATIONS
@@ -45,6 +46,7 @@ class Tables:
         self.conn = conn
         self.ledger = LedgerTables(conn)
         self.estate = EstateTables(conn)
+        self.billing = BillingTables(conn)
 
     def meta(self, key: str) -> str | None:
         row = self.conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
