@@ -165,7 +165,7 @@ class BillingUseCases:
         month = period if isinstance(period, Period) else Period.parse(period)
         with self.store.write() as t:
             targets, skipped = _targets(t, month, compound)
-            batch = InvoiceBatch(month)
+            batch = InvoiceBatch(month, self.actor)
             for schedule, c in targets:
                 _open_accounts(t, schedule, c)
                 batch.invoice_compound(t, schedule, c)
@@ -208,7 +208,7 @@ class BillingUseCases:
                 for account in cash_accounts(compound):
                     t.ledger.open_account(account)
                 t.billing.insert_payment(applied)
-                entries.append(payment_entry(applied, compound))
+                entries.append(payment_entry(applied, compound, self.actor))
             self._post_in(t, entries, None, None)
         accepted = [a for a, _ in batch.accepted]
         return PaymentImport(file, len(accepted), batch.already_recorded,

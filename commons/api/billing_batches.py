@@ -23,7 +23,7 @@ from commons.billing.payments import (
     credit_for,
     prepay_refusal,
 )
-from commons.billing.postings import credit_entry, invoice_entry
+from commons.billing.postings import invoice_legs, issue_entry
 from commons.errors import (
     CommonsError,
     ConflictError,
@@ -46,10 +46,12 @@ MAX_REPORTED = 50
 
 
 class InvoiceBatch:
-    """A month's invoices for some compounds: the new ones, their entries, credit applied."""
+    """A month's invoices for some compounds: the new ones, the credit applied to them, and one
+    ledger entry per compound summing them (see ``commons.billing.postings``)."""
 
-    def __init__(self, period: Period) -> None:
+    def __init__(self, period: Period, actor: str) -> None:
         self.period = period
+        self.actor = actor
         self.new: list[Invoice] = []
         self.entries: list[Entry] = []
         self.credit_applications: list[tuple[str, str, tuple[Allocation, ...]]] = []
@@ -57,13 +59,21 @@ class InvoiceBatch:
         self.conflicts: list[CommonsError] = []
         self.conflicted = 0
         self.credit_applied = 0
+        self._pricers: dict[str, MonthPricer] = {}
+        # Invoices of one schedule, compound and gross fee post alike.
+        self._legs: dict[tuple[str, str, int], tuple[tuple[str, int], ...]] = {}
 
     def invoice_compound(self, t: Tables, schedule: FeeSchedule, compound: str) -> None:
-        pricer = MonthPricer(schedule, self.period)
+        pricer = self._pricers.get(schedule.id)
+        if pricer is None:
+            pricer = self._pricers[schedule.id] = MonthPricer(schedule, self.period)
         households = t.estate.households(compound=compound)
         ids = [h.id for h in households]
         stored = t.billing.invoices_for(self.period, ids)
         credits = t.billing.credits(ids)
+        sums: dict[str, int] = {}
+        issued: list[str] = []
+        credit_fen = 0
         for household in households:
             invoice = pricer.invoice(household, compound)
             old = stored.get(household.id)
@@ -71,12 +81,20 @@ class InvoiceBatch:
                 self._again(old, invoice)
                 continue
             self.new.append(invoice)
-            entry = invoice_entry(invoice)
-            if entry is not None:
-                self.entries.append(entry)
+            issued.append(invoice.id)
+            key = (schedule.id, compound, invoice.gross.fen)
+            legs = self._legs.get(key)
+            if legs is None:
+                legs = self._legs[key] = invoice_legs(invoice)
+            for account, fen in legs:
+                sums[account] = sums.get(account, 0) + fen
             credit = credits.get(household.id)
             if credit and invoice.due:
-                self._apply_credit(invoice, credit)
+                credit_fen += self._apply_credit(invoice, credit)
+        entry = (issue_entry(compound, self.period, issued, sums, credit_fen, self.actor)
+                 if issued else None)
+        if entry is not None:
+            self.entries.append(entry)
 
     def _again(self, old: Invoice, invoice: Invoice) -> None:
         if old == invoice:
@@ -90,13 +108,14 @@ class InvoiceBatch:
                 field="period", fix="an issued month keeps its terms; correct it with a "
                 "reversal and a credit note, or date a new price after it"))
 
-    def _apply_credit(self, invoice: Invoice, credit: Money) -> None:
+    def _apply_credit(self, invoice: Invoice, credit: Money) -> int:
+        """Apply held credit to a new invoice; the fen applied."""
         allocations = credit_for(credit, [OpenInvoice(invoice.id, self.period, invoice.due)])
         source = f"credit:{invoice.household}:{self.period}"
         self.credit_applications.append((source, invoice.household, allocations))
-        self.entries.append(credit_entry(invoice.household, invoice.compound, self.period,
-                                         allocations, self.period.first_day))
-        self.credit_applied += sum(a.amount.fen for a in allocations)
+        applied = sum(a.amount.fen for a in allocations)
+        self.credit_applied += applied
+        return applied
 
     def raise_if_conflicts(self) -> None:
         if self.conflicts:

@@ -71,19 +71,20 @@ class Invoice:
     regime: Regime
     gross: Money
     lines: tuple[InvoiceLine, ...] = attrs.field(converter=_as_lines)
+    id: str = attrs.field(init=False, eq=False)
 
     def __attrs_post_init__(self) -> None:
-        kinds = [line.kind for line in self.lines]
-        if not kinds or kinds[-1] is not LineKind.RESIDENT or LineKind.RESIDENT in kinds[:-1]:
+        object.__setattr__(self, "id", invoice_id(self.household, self.period))
+        lines = self.lines
+        if (not lines or lines[-1].kind is not LineKind.RESIDENT
+                or any(line.kind is LineKind.RESIDENT for line in lines[:-1])):
             raise InvalidInput(f"invoice {self.id} must end with its one resident line",
                                fix="build invoices with MonthPricer.invoice")
-        if sum(line.amount for line in self.lines) != self.gross:
+        # Whole fen, one currency: a sum of Money objects would cost a value per line.
+        if (sum(line.amount.fen for line in lines) != self.gross.fen
+                or any(line.amount.currency != self.gross.currency for line in lines)):
             raise InvalidInput(f"invoice {self.id}: its lines do not sum to the gross {self.gross}",
                                fix="build invoices with MonthPricer.invoice")
-
-    @property
-    def id(self) -> str:
-        return invoice_id(self.household, self.period)
 
     @property
     def issued_on(self) -> dt.date:
@@ -96,8 +97,8 @@ class Invoice:
 
 
 class MonthPricer:
-    """Prices one month under one schedule. Households with equal areas get equal lines, so the
-    share plan is worked out once per distinct area (a compound has few)."""
+    """Prices one month under one schedule. Households with equal fees get equal lines, so the
+    share plan is worked out once per distinct gross fee (a compound has few)."""
 
     def __init__(self, schedule: FeeSchedule, period: Period) -> None:
         terms = schedule.terms(period)
@@ -108,21 +109,21 @@ class MonthPricer:
         self.period = period
         self.terms: Terms = terms
         self._kinds = line_kinds(schedule)
-        self._by_area: dict[Decimal, tuple[Money, tuple[InvoiceLine, ...]]] = {}
+        self._by_gross: dict[int, tuple[Money, tuple[InvoiceLine, ...]]] = {}
 
     def lines(self, area_m2: Decimal) -> tuple[Money, tuple[InvoiceLine, ...]]:
         """The gross fee for ``area_m2`` and its lines."""
-        known = self._by_area.get(area_m2)
-        if known is not None:
-            return known
         terms = self.terms
         hundredths = area_m2.scaleb(2)
         assert hundredths == hundredths.to_integral_value(), area_m2
-        gross = Money(fee_fen(terms.price, int(hundredths), terms.rounding), terms.price.currency)
-        lines = tuple(InvoiceLine(kind, share.party, share.amount) for (kind, _), share
-                      in zip(self._kinds, terms.plan.apply(gross), strict=True))
-        self._by_area[area_m2] = (gross, lines)
-        return gross, lines
+        fen = fee_fen(terms.price, int(hundredths), terms.rounding)
+        known = self._by_gross.get(fen)
+        if known is None:
+            gross = Money(fen, terms.price.currency)
+            lines = tuple(InvoiceLine(kind, share.party, share.amount) for (kind, _), share
+                          in zip(self._kinds, terms.plan.apply(gross), strict=True))
+            known = self._by_gross[fen] = (gross, lines)
+        return known
 
     def invoice(self, household: Household, compound: str) -> Invoice:
         gross, lines = self.lines(household.area_m2)

@@ -17,26 +17,35 @@ Fees never touch the public-revenue accounts (``income:parking:C``, ``equity:own
 under a lump sum they are the firm's income, under commission a liability to the owners until
 their account with the firm is settled.
 
-Entries and their external ids: an invoice ``invoice:HH:YYYY-MM`` (dated the month's first day:
-the receivables and concession against the income or the owners' liability); a payment
-``payment:ID`` (the bank against the receivables it paid and the credit it left); credit
-applied to a new invoice ``credit:HH:YYYY-MM``.
+Entries and their external ids:
+
+- a month's new invoices of one compound: one entry ``invoices:C:YYYY-MM:DIGEST``, dated the
+  month's first day, summing their lines (receivables, subsidies, concession against the income
+  or the owners' liability) and the households' credit applied to them. DIGEST is taken over the
+  invoice ids, so the same invoices always make the same entry. The invoices themselves, each
+  household's lines to the fen, are the subsidiary ledger (明细账) behind these control
+  accounts: the receivable of a compound always equals what its households owe. One entry per
+  invoice would write 100,000 entries and 400,000 postings for a large bundle's month, far more
+  than the 5 s a month's billing may take.
+- a payment ``payment:ID``: the bank against the receivables it paid and the credit it left.
+
+Each entry names its ``actor`` (who ran the use case), as the ledger records on every entry.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-from collections.abc import Iterable, Sequence
+import hashlib
+from collections.abc import Iterable, Mapping, Sequence
 
 from commons.billing.fees import Regime
 from commons.billing.invoices import Invoice, LineKind
-from commons.billing.payments import Allocation, Applied
+from commons.billing.payments import Applied
 from commons.ledger.accounts import Account
 from commons.ledger.journal import Entry, Posting
 from commons.ledger.periods import Period
-from commons.money import Money
+from commons.money import CURRENCY, Money
 
-__all__ = ["cash_accounts", "credit_entry", "fee_accounts", "invoice_entry", "payment_entry"]
+__all__ = ["cash_accounts", "fee_accounts", "invoice_legs", "issue_entry", "payment_entry"]
 
 
 def receivable(compound: str) -> str:
@@ -106,20 +115,38 @@ def cash_accounts(compound: str) -> list[Account]:
             for n in (receivable(compound), bank(compound), prepaid(compound))]
 
 
-def invoice_entry(invoice: Invoice) -> Entry | None:
-    """The invoice's entry, or None for an invoice of 0.00 (nothing to record)."""
-    if not invoice.gross:
-        return None
+def invoice_legs(invoice: Invoice) -> tuple[tuple[str, int], ...]:
+    """What an invoice adds to its compound's accounts, in fen: each line's receivable (or
+    concession) and the gross against the income or the owners' liability."""
     c = invoice.compound
-    postings = [Posting(_line_account(line.kind, line.party, invoice.regime, c), line.amount)
-                for line in invoice.lines if line.amount]
-    postings.append(Posting(_gross_account(invoice.regime, c), -invoice.gross))
-    return Entry(invoice.issued_on, f"property fee {invoice.period} {invoice.household}",
-                 tuple(postings), f"invoice:{invoice.id}", compound=c,
-                 period=str(invoice.period))
+    legs = [(_line_account(line.kind, line.party, invoice.regime, c), line.amount.fen)
+            for line in invoice.lines if line.amount]
+    legs.append((_gross_account(invoice.regime, c), -invoice.gross.fen))
+    return tuple(legs)
 
 
-def payment_entry(applied: Applied, compound: str) -> Entry:
+def issue_entry(compound: str, period: Period, invoice_ids: Sequence[str],
+                legs: Mapping[str, int], credit_fen: int, actor: str,
+                currency: str = CURRENCY) -> Entry | None:
+    """The entry of a month's new invoices of one compound: their summed ``legs`` (account ->
+    fen) and ``credit_fen`` of held credit applied to them; None if it moves nothing."""
+    sums = dict(legs)
+    if credit_fen:
+        sums[prepaid(compound)] = sums.get(prepaid(compound), 0) + credit_fen
+        sums[receivable(compound)] = sums.get(receivable(compound), 0) - credit_fen
+    postings = tuple(Posting(a, Money(fen, currency)) for a, fen in sums.items() if fen)
+    if not postings:
+        return None
+    ordered = sorted(invoice_ids)
+    digest = hashlib.sha256("\n".join(ordered).encode()).hexdigest()[:16]
+    return Entry(period.first_day,
+                 f"property fees {period}: {len(ordered)} invoices of {compound} "
+                 f"({ordered[0]} .. {ordered[-1]})", postings,
+                 f"invoices:{compound}:{period}:{digest}", actor, compound=compound,
+                 period=str(period))
+
+
+def payment_entry(applied: Applied, compound: str, actor: str) -> Entry:
     """A payment: into the bank, out of the receivables it paid, the rest into credit."""
     p = applied.payment
     postings = [Posting(bank(compound), p.amount)]
@@ -128,13 +155,4 @@ def payment_entry(applied: Applied, compound: str) -> Entry:
     if applied.credit:
         postings.append(Posting(prepaid(compound), -applied.credit))
     return Entry(p.date, f"fee payment {p.household}", tuple(postings), f"payment:{p.id}",
-                 compound=compound, period=str(Period.of(p.date)))
-
-
-def credit_entry(household: str, compound: str, period: Period,
-                 allocations: Sequence[Allocation], day: dt.date) -> Entry:
-    """Held credit applied to the household's invoices when ``period`` is issued."""
-    total = sum((a.amount for a in allocations), Money.zero())
-    return Entry(day, f"fee credit applied {period} {household}",
-                 (Posting(prepaid(compound), total), Posting(receivable(compound), -total)),
-                 f"credit:{household}:{period}", compound=compound, period=str(period))
+                 actor, compound=compound, period=str(Period.of(p.date)))

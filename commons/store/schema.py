@@ -178,17 +178,20 @@ MIGRATIONS: list[tuple[str, ...]] = [
             gross_fen INTEGER NOT NULL,
             due_fen INTEGER NOT NULL,
             currency TEXT NOT NULL,
+            line_set INTEGER NOT NULL,
             UNIQUE (household, period)
         ) STRICT""",
         "CREATE INDEX fee_invoices_by_period ON fee_invoices (period, compound)",
+        # Invoices with equal fees under one schedule have equal lines: they share one set of
+        # lines (a 100,000-household month has about 10,000 distinct fees).
         """CREATE TABLE fee_invoice_lines (
-            invoice TEXT NOT NULL REFERENCES fee_invoices(id),
+            line_set INTEGER NOT NULL,
             seq INTEGER NOT NULL,
             kind TEXT NOT NULL CHECK (kind IN ('subsidy', 'concession', 'resident')),
             party TEXT NOT NULL,
             amount_fen INTEGER NOT NULL,
             currency TEXT NOT NULL,
-            PRIMARY KEY (invoice, seq)
+            PRIMARY KEY (line_set, seq)
         ) STRICT, WITHOUT ROWID""",
         """CREATE TABLE fee_payments (
             id TEXT PRIMARY KEY,
