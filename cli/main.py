@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from .app import main
+from .billing import billing
 from .commands import demo, init, split
 from .estate import estate
 from .ledger import audit, ledger
@@ -12,3 +13,4 @@ __all__ = ["main"]
 for command in (init, demo, split, ledger, audit):
     main.add_command(command)
 main.add_command(estate)
+main.add_command(billing)
