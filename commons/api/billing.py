@@ -21,6 +21,7 @@ from commons.api.billing_files import read_payments, read_schedules
 from commons.billing.arrears import AgingReport, Arrear, CollectionRate, age
 from commons.billing.fees import FeeSchedule
 from commons.billing.invoices import Invoice, line_kinds
+from commons.billing.payments import Payment
 from commons.billing.postings import cash_accounts, fee_accounts, payment_entry
 from commons.billing.receipts import Receipt
 from commons.errors import CommonsError, ConflictError, NotFound, Problems, RefusedByRule
@@ -125,16 +126,20 @@ class BillingUseCases:
                      encoding: str | None, on_progress: Progress | None,
                      workers: int = 1) -> PostSummary: ...
 
-    def billing_schedule(self, path: str | Path, *, encoding: str | None = None
-                         ) -> ScheduleImport:
-        """Import fee schedules from a TOML (``[[schedule]]`` tables) or CSV file, all or none.
+    def billing_schedule(self, source: str | Path | Iterable[FeeSchedule], *,
+                         encoding: str | None = None) -> ScheduleImport:
+        """Import fee schedules from a TOML (``[[schedule]]`` tables) or CSV file, or the host's
+        own ``FeeSchedule`` values: all of them, or none.
 
         A schedule stored with the same content is already recorded; a changed one replaces
         it, unless the change would bill a month already invoiced differently (a conflict).
         """
-        file = str(path)
-        open_text(path, encoding).close()  # a mistyped path must not create a database
-        schedules = read_schedules(path, encoding)
+        if isinstance(source, str | Path):
+            file = str(source)
+            open_text(source, encoding).close()  # a mistyped path must not create a database
+            schedules = read_schedules(source, encoding)
+        else:
+            file, schedules = "", list(source)
         with self.store.write() as t:
             stored = {s.id: s for s in t.billing.schedules()}
             problems = _schedule_problems(t, schedules, stored, file)
@@ -189,15 +194,20 @@ class BillingUseCases:
                            "`commons billing invoice --period YYYY-MM`")
         return invoice
 
-    def billing_pay(self, path: str | Path, *, encoding: str | None = None) -> PaymentImport:
-        """Import a payments CSV: every row checked first, then all stored and posted, or none.
+    def billing_pay(self, source: str | Path | Iterable[Payment], *,
+                    encoding: str | None = None) -> PaymentImport:
+        """Import a payments CSV (or the host's ``Payment`` values): every row checked first,
+        then all stored and posted, or none.
 
         Rows are applied in date order (file order within a day). A row whose external id is
         recorded with the same content is skipped; with other content it is a conflict.
         """
-        file = str(path)
-        open_text(path, encoding).close()
-        payments = read_payments(path, encoding)
+        if isinstance(source, str | Path):
+            file = str(source)
+            open_text(source, encoding).close()  # a mistyped path must not create a database
+            payments = read_payments(source, encoding)
+        else:
+            file, payments = "", list(enumerate(source, start=1))
         with self.store.write() as t:
             batch = PaymentBatch(t, file, [p for _, p in payments])
             for line, payment in sorted(payments, key=lambda lp: (lp[1].date, lp[0])):

@@ -12,6 +12,7 @@ from decimal import Decimal
 
 import attrs
 
+from commons.api.demo_billing import billing_step
 from commons.api.ledger import LedgerUseCases
 from commons.billing.split import (
     FloorCoefficients,
@@ -162,4 +163,4 @@ class DemoUseCases:
                         "commons --db demo.db demo")
                 t.set_meta("demo", "yes")
         elevator, split = _elevator_step()
-        return DemoReport((elevator, _ledger_step(self)), split)
+        return DemoReport((elevator, _ledger_step(self), billing_step(self)), split)
