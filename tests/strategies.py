@@ -1,6 +1,6 @@
 """Hypothesis strategies shared by the test modules: fen, Money, yuan text, weights, share plans,
-rolls of households with the owners' votes, election results, and valid estates (compounds,
-buildings, households, resources, management areas)."""
+rolls of households with the owners' votes, election results, valid estates (compounds,
+buildings, households, resources, management areas), and fee prices, areas and rounding rules."""
 
 from __future__ import annotations
 
@@ -20,6 +20,7 @@ from commons.api import (
     Resource,
     ResourceKind,
 )
+from commons.billing.fees import Rounding
 from commons.governance import Ballot, Choice, Roll, Scope
 
 # Up to a hundred billion yuan either way: well past any compound's budget.
@@ -214,3 +215,10 @@ def estates(draw: st.DrawFn, *, this_year: int = 2026) -> dict[str, list[Any]]:
         estate["management-areas"].append(ManagementArea(f"area-{a}", draw(estate_names),
                                                          tuple(joined)))
     return estate
+
+
+# --- property fees -------------------------------------------------------------------------------
+# Prices per m2 per month: 0.00 to 20.00 yuan (fen per m2); building areas 0.01 to 500.00 m2.
+fee_prices = st.integers(min_value=0, max_value=2000).map(Money)
+fee_areas = st.integers(min_value=1, max_value=50000).map(lambda n: Decimal(n).scaleb(-2))
+fee_roundings = st.sampled_from(list(Rounding))

@@ -114,11 +114,18 @@ def parse_rounding(text: object) -> Rounding:
     return result
 
 
-def _segment(value: str, what: str) -> str:
+def _segment(value: str, what: str, field: str) -> str:
     if not _SEGMENT.fullmatch(value):
-        raise InvalidInput(f"{what} {value!r} cannot name a ledger account",
+        raise InvalidInput(f"{what} {value!r} cannot name a ledger account", field=field,
                            fix="use letters, digits, - or _ (e.g. street-office)")
     return value
+
+
+def _within(error: CommonsError, where: str, default: str) -> CommonsError:
+    """``error`` with its field placed inside ``where`` (``stage[1]`` -> ``schedule[2].stage
+    [1]``)."""
+    return type(error)(error.what, fix=error.fix, file=error.file, line=error.line,
+                       field=f"{where}.{error.field or default}")
 
 
 @attrs.frozen(order=True)
@@ -163,7 +170,7 @@ class FeeSchedule:
     prepay_months: int = DEFAULT_PREPAY_MONTHS
 
     def __attrs_post_init__(self) -> None:
-        _segment(self.id, "schedule id")
+        _segment(self.id, "schedule id", "id")
         if not self.compounds:
             raise InvalidInput(f"schedule {self.id} covers no compound", field="compounds",
                                fix='name its compounds, e.g. compounds = ["wjxc", "zy-1"]')
@@ -171,7 +178,7 @@ class FeeSchedule:
             raise InvalidInput(f"schedule {self.id} names a compound twice", field="compounds",
                                fix="list each compound once")
         for compound in self.compounds:
-            _segment(compound, "compound id")
+            _segment(compound, "compound id", "compounds")
         if not self.rates:
             raise InvalidInput(f"schedule {self.id} has no rate", field="rate",
                                fix="give at least one rate: a date it is in force from and a price")
@@ -180,7 +187,7 @@ class FeeSchedule:
             raise InvalidInput(f"schedule {self.id} has two rates from the same day",
                                field="rate", fix="give each rate its own date")
         for stage in self.plan.stages:
-            _segment(stage.party, "party")
+            _segment(stage.party, "party", "stage")
         if type(self.prepay_months) is not int or not 0 <= self.prepay_months <= 120:
             raise InvalidInput(f"schedule {self.id}: prepay_months {self.prepay_months!r} is "
                                "not 0..120", field="prepay_months",
@@ -227,13 +234,13 @@ class FeeSchedule:
             plan = (SharePlan.from_mapping({"stage": data["stage"]}) if "stage" in data
                     else SharePlan.everyone_pays("residents"))
         except CommonsError as e:
-            raise e.located(field=f"{where}.stage") from None
+            raise _within(e, where, "stage") from None
         concession_party = _text(data, "concession_party", where, "firm")
         try:
             return cls(sid, compounds, regime, rates, rounding, plan, concession_party,
                        data.get("prepay_months", DEFAULT_PREPAY_MONTHS))
         except CommonsError as e:
-            raise InvalidInput(e.what, fix=e.fix, field=f"{where}.{e.field or 'id'}") from None
+            raise _within(e, where, "id") from None
 
 
 def _located(parse: Any, value: object, field: str) -> Any:
