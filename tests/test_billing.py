@@ -578,3 +578,15 @@ def test_the_host_may_pass_schedules_and_payments_as_values(api: commons.Commons
     api.billing_invoice("2026-08")
     result = api.billing_pay([Payment("H-1", dt.date(2026, 8, 9), "wjxc-1-201", Money(500))])
     assert (result.recorded, result.applied) == (1, Money(500))
+
+
+def test_the_demo_bills_weiji_xincun_and_runs_again_unchanged(tmp_path: Path) -> None:
+    with commons.connect(tmp_path / "demo.db", clock=CLOCK) as books:
+        first = books.demo().steps[-1]
+        assert first.topic == "billing"
+        assert any("大写       人民币伍拾贰元伍角叁分" in line for line in first.lines)
+        again = books.demo().steps[-1]
+        assert "12 invoices issued (12 of them already were)" in "\n".join(again.lines)
+        fees = books.ledger_balance(compound="wjxc").balances
+        assert sum((b.balance for b in fees), Money(0)) == Money(0)
+        assert books.billing_account("wjxc-1-101").credit == Money.yuan("35.02")
