@@ -39,8 +39,6 @@ if TYPE_CHECKING:
 __all__ = ["BillingUseCases", "HouseholdAccount", "InvoiceRun", "InvoiceStanding",
            "PaymentImport", "ScheduleImport"]
 
-MAX_REPORTED = 50
-
 
 @attrs.frozen
 class ScheduleImport:
