@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from .app import main
+from .billing import billing
 from .commands import demo, init, split
 from .contracts import bundle, contract
 from .estate import estate
@@ -19,6 +20,7 @@ for command in (
     split,
     estate,
     resolution,
+    billing,
     revenue,
     ledger,
     reconcile,

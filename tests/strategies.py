@@ -1,6 +1,7 @@
 """Hypothesis strategies shared by the test modules: fen, Money, yuan text, weights, share plans,
-rolls of households with the owners' votes, election results, and valid estates (compounds,
-buildings, households, resources, management areas), and bundle pricing scenarios."""
+rolls of households with the owners' votes, election results, valid estates (compounds,
+buildings, households, resources, management areas), bundle pricing scenarios, and fee prices,
+areas and rounding rules."""
 
 from __future__ import annotations
 
@@ -25,6 +26,7 @@ from commons.api import (
     ResourceKind,
     SharingRule,
 )
+from commons.billing.fees import Rounding
 from commons.contracts.catalog import CostDriver
 from commons.contracts.scenario import Collection, CostItem, Scenario, ScenarioCompound
 from commons.governance import Ballot, Choice, Matter, Proposal, Roll, Scope, State, resolve
@@ -371,3 +373,10 @@ def sharing_rules(draw: st.DrawFn, *, compound: str = "wjxc") -> SharingRule:
     cap = draw(percents)
     commission = draw(percents.filter(lambda p: p <= cap))
     return SharingRule(compound, dt.date(2026, 1, 1), commission, cap, draw(percents))
+
+
+# --- property fees -------------------------------------------------------------------------------
+# Prices per m2 per month: 0.00 to 20.00 yuan (fen per m2); building areas 0.01 to 500.00 m2.
+fee_prices = st.integers(min_value=0, max_value=2000).map(Money)
+fee_areas = st.integers(min_value=1, max_value=50000).map(lambda n: Decimal(n).scaleb(-2))
+fee_roundings = st.sampled_from(list(Rounding))

@@ -5,6 +5,13 @@ prints. The command line calls exactly these methods, under the same names, and 
 types it renders from here.
 """
 
+from commons.api.billing import (
+    HouseholdAccount,
+    InvoiceRun,
+    InvoiceStanding,
+    PaymentImport,
+    ScheduleImport,
+)
 from commons.api.contracts import PartyScoreOutcome, ScoredEvaluation, SettleReport
 from commons.api.estate import ImportSummary
 from commons.api.handle import Commons, InitReport, connect
@@ -20,6 +27,11 @@ from commons.api.reconcile import ImportedStatement, MatchRun, StatementImport, 
 from commons.api.resolutions import BallotsImported
 from commons.api.revenue import CollectSummary, SetAside
 from commons.api.spending import Disbursement, SpendingStatus
+from commons.billing.arrears import BUCKETS as AGING_BUCKETS
+from commons.billing.arrears import AgingReport, CollectionRate
+from commons.billing.fees import FeeSchedule
+from commons.billing.invoices import Invoice
+from commons.billing.receipts import Receipt
 from commons.billing.split import SPLIT_METHODS, Split
 from commons.contracts.catalog import CostDriver, ServiceCatalog, ServiceItem, ServiceLevel
 from commons.contracts.contract import Bundle, BundleContract, Firm, Regime
@@ -74,12 +86,14 @@ from commons.ledger.spending import (
 from commons.ledger.statement import IncomeLine, RevenueStatement, SpendingLine
 
 __all__ = [
+    "AGING_BUCKETS",
     "ESTATE_KINDS",
     "PARTICIPATION",
     "SPENDING_PURPOSES",
     "SPLIT_METHODS",
     "AccountBalance",
     "AccountHolder",
+    "AgingReport",
     "Approval",
     "Authority",
     "BalanceReport",
@@ -94,6 +108,7 @@ __all__ = [
     "Choice",
     "ClearReport",
     "CollectSummary",
+    "CollectionRate",
     "Commons",
     "Compound",
     "CompoundResult",
@@ -103,13 +118,18 @@ __all__ = [
     "Disbursement",
     "Election",
     "Evaluation",
+    "FeeSchedule",
     "Firm",
     "Governance",
     "Household",
+    "HouseholdAccount",
     "ImportSummary",
     "ImportedStatement",
     "IncomeLine",
     "InitReport",
+    "Invoice",
+    "InvoiceRun",
+    "InvoiceStanding",
     "ManagementArea",
     "MatchRecord",
     "MatchRun",
@@ -119,6 +139,7 @@ __all__ = [
     "Owner",
     "PartyScore",
     "PartyScoreOutcome",
+    "PaymentImport",
     "PeriodClosed",
     "PostSummary",
     "Proposal",
@@ -126,6 +147,7 @@ __all__ = [
     "Quarter",
     "QuarterDue",
     "Ratio",
+    "Receipt",
     "ReconciliationStatement",
     "Regime",
     "Resource",
@@ -134,6 +156,7 @@ __all__ = [
     "ResourceKind",
     "RevenueBalance",
     "RevenueStatement",
+    "ScheduleImport",
     "Scope",
     "ScopeKind",
     "ScoredEvaluation",

@@ -12,6 +12,7 @@ from decimal import Decimal
 
 import attrs
 
+from commons.api.demo_billing import billing_step
 from commons.api.demo_reconcile import reconcile_step
 from commons.api.ledger import LedgerUseCases
 from commons.api.reconcile import ReconcileUseCases
@@ -169,4 +170,5 @@ class DemoUseCases:
         # demo_contracts builds on DemoStep from this module, so it is imported here
         from commons.api.demo_contracts import bundle_step  # noqa: PLC0415
 
-        return DemoReport((elevator, ledger, reconcile_step(self), bundle_step()), split)
+        return DemoReport((elevator, ledger, reconcile_step(self), billing_step(self),
+                           bundle_step()), split)

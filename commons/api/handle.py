@@ -11,6 +11,7 @@ from pathlib import Path
 
 import attrs
 
+from commons.api.billing import BillingUseCases
 from commons.api.contracts import ContractUseCases
 from commons.api.demo import DemoUseCases
 from commons.api.estate import EstateUseCases
@@ -34,7 +35,7 @@ class InitReport:
 
 
 class Commons(SplitUseCases, LedgerUseCases, DemoUseCases, EstateUseCases, ResolutionUseCases,
-              ReconcileUseCases, ContractUseCases, RevenueUseCases):
+              ReconcileUseCases, ContractUseCases, RevenueUseCases, BillingUseCases):
     """A handle on one commons database. Create it with ``commons.connect(path)``."""
 
     def __init__(self, path: str | Path, *, clock: Clock | None = None,

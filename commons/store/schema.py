@@ -452,4 +452,92 @@ MIGRATIONS: list[tuple[str, ...]] = [
             for verb in ("UPDATE", "DELETE")
         ],
     ),
+    (
+        # Property fees. Money is INTEGER fen + TEXT currency, areas INTEGER hundredths of a m²,
+        # a share-plan percentage TEXT (its exact decimal). Schedules are configuration, replaced
+        # whole when they change; invoices, payments and applications are only inserted. A
+        # household's credit is what it paid less what was applied, so it is not stored.
+        """CREATE TABLE fee_schedules (
+            id TEXT PRIMARY KEY,
+            regime TEXT NOT NULL CHECK (regime IN ('lump_sum', 'commission')),
+            rounding TEXT NOT NULL CHECK (rounding IN ('half-up', 'half-even', 'down')),
+            concession_party TEXT NOT NULL,
+            prepay_months INTEGER NOT NULL CHECK (prepay_months >= 0)
+        ) STRICT""",
+        """CREATE TABLE fee_schedule_compounds (
+            compound TEXT PRIMARY KEY REFERENCES compounds(id),
+            schedule TEXT NOT NULL REFERENCES fee_schedules(id)
+        ) STRICT""",
+        """CREATE TABLE fee_rates (
+            schedule TEXT NOT NULL REFERENCES fee_schedules(id),
+            effective_from TEXT NOT NULL,
+            price_fen INTEGER NOT NULL CHECK (price_fen >= 0),
+            currency TEXT NOT NULL,
+            PRIMARY KEY (schedule, effective_from)
+        ) STRICT, WITHOUT ROWID""",
+        """CREATE TABLE fee_stages (
+            schedule TEXT NOT NULL REFERENCES fee_schedules(id),
+            seq INTEGER NOT NULL,
+            party TEXT NOT NULL,
+            percent TEXT,
+            fixed_fen INTEGER,
+            cap_fen INTEGER,
+            currency TEXT NOT NULL,
+            rest INTEGER NOT NULL CHECK (rest IN (0, 1)),
+            base TEXT NOT NULL CHECK (base IN ('total', 'remaining')),
+            PRIMARY KEY (schedule, seq)
+        ) STRICT, WITHOUT ROWID""",
+        """CREATE TABLE fee_invoices (
+            id TEXT PRIMARY KEY,
+            household TEXT NOT NULL REFERENCES households(id),
+            compound TEXT NOT NULL,
+            schedule TEXT NOT NULL,
+            period TEXT NOT NULL,
+            issued_on TEXT NOT NULL,
+            area_hundredths_m2 INTEGER NOT NULL CHECK (area_hundredths_m2 > 0),
+            price_fen INTEGER NOT NULL,
+            rounding TEXT NOT NULL,
+            regime TEXT NOT NULL,
+            gross_fen INTEGER NOT NULL,
+            due_fen INTEGER NOT NULL,
+            currency TEXT NOT NULL,
+            line_set INTEGER NOT NULL,
+            UNIQUE (household, period)
+        ) STRICT""",
+        "CREATE INDEX fee_invoices_by_period ON fee_invoices (period, compound)",
+        # Invoices with equal fees under one schedule have equal lines: they share one set of
+        # lines (a 100,000-household month has about 10,000 distinct fees).
+        """CREATE TABLE fee_invoice_lines (
+            line_set INTEGER NOT NULL,
+            seq INTEGER NOT NULL,
+            kind TEXT NOT NULL CHECK (kind IN ('subsidy', 'concession', 'resident')),
+            party TEXT NOT NULL,
+            amount_fen INTEGER NOT NULL,
+            currency TEXT NOT NULL,
+            PRIMARY KEY (line_set, seq)
+        ) STRICT, WITHOUT ROWID""",
+        """CREATE TABLE fee_payments (
+            id TEXT PRIMARY KEY,
+            date TEXT NOT NULL,
+            household TEXT NOT NULL REFERENCES households(id),
+            amount_fen INTEGER NOT NULL CHECK (amount_fen > 0),
+            currency TEXT NOT NULL,
+            invoice TEXT,
+            payer TEXT NOT NULL,
+            memo TEXT NOT NULL
+        ) STRICT""",
+        "CREATE INDEX fee_payments_by_household ON fee_payments (household)",
+        # source: 'payment:ID' or 'credit:HH:YYYY-MM' (held credit applied to a new invoice)
+        """CREATE TABLE fee_applications (
+            source TEXT NOT NULL,
+            invoice TEXT NOT NULL REFERENCES fee_invoices(id),
+            household TEXT NOT NULL,
+            date TEXT NOT NULL,
+            amount_fen INTEGER NOT NULL CHECK (amount_fen > 0),
+            currency TEXT NOT NULL,
+            PRIMARY KEY (source, invoice)
+        ) STRICT""",
+        "CREATE INDEX fee_applications_by_invoice ON fee_applications (invoice, date, amount_fen)",
+        "CREATE INDEX fee_applications_by_household ON fee_applications (household)",
+    ),
 ]

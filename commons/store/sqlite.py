@@ -13,6 +13,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from commons.errors import CommonsError, InvalidInput, NotFound, RefusedByRule
+from commons.store.billing import BillingTables
 from commons.store.contracts import ContractTables
 from commons.store.estate import EstateTables
 from commons.store.governance import GovernanceTables
@@ -53,6 +54,7 @@ class Tables:
         self.reconcile = ReconcileTables(conn)
         self.contracts = ContractTables(conn)
         self.revenue = RevenueTables(conn)
+        self.billing = BillingTables(conn)
 
     def meta(self, key: str) -> str | None:
         row = self.conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
