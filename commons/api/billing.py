@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 import attrs
 
+from commons.api.base import UseCases
 from commons.api.billing_batches import InvoiceBatch, PaymentBatch
 from commons.api.billing_files import read_payments, read_schedules
 from commons.billing.arrears import AgingReport, Arrear, CollectionRate, age
@@ -27,14 +28,11 @@ from commons.billing.receipts import Receipt
 from commons.errors import CommonsError, ConflictError, NotFound, Problems, RefusedByRule
 from commons.estate.household import Household
 from commons.files import open_text
-from commons.ledger.journal import Entry
 from commons.ledger.periods import Period
 from commons.money import Money
 
 if TYPE_CHECKING:
-    from commons.api.ledger import PostSummary, Progress
-    from commons.clock import Clock
-    from commons.store import SqliteStore, Tables
+    from commons.store import Tables
 
 __all__ = ["BillingUseCases", "HouseholdAccount", "InvoiceRun", "InvoiceStanding",
            "PaymentImport", "ScheduleImport"]
@@ -107,22 +105,8 @@ def _open_accounts(t: Tables, schedule: FeeSchedule, compound: str) -> None:
         t.ledger.open_account(account)
 
 
-class BillingUseCases:
+class BillingUseCases(UseCases):
     """Property fees; each use case runs in one transaction."""
-
-    clock: Clock
-    actor: str
-
-    if TYPE_CHECKING:
-        @property
-        def store(self) -> SqliteStore: ...
-
-        @property
-        def reader(self) -> SqliteStore: ...
-
-        def _post_in(self, t: Tables, source: str | Path | Iterable[Entry],
-                     encoding: str | None, on_progress: Progress | None,
-                     workers: int = 1) -> PostSummary: ...
 
     def billing_schedule(self, source: str | Path | Iterable[FeeSchedule], *,
                          encoding: str | None = None) -> ScheduleImport:

@@ -10,7 +10,7 @@ so settling a month again is already recorded and the books never count it twice
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 
 import attrs
 
+from commons.api.base import UseCases
 from commons.contracts.catalog import DEFAULT_CATALOG, ServiceCatalog
 from commons.contracts.contract import (
     Bundle,
@@ -47,10 +48,8 @@ from commons.ledger.periods import Period
 from commons.money import Money
 
 if TYPE_CHECKING:
-    from commons.api.ledger import PostSummary
-    from commons.clock import Clock
     from commons.ledger.journal import Entry
-    from commons.store import SqliteStore, Tables
+    from commons.store import Tables
 
 __all__ = ["ContractUseCases", "PartyScoreOutcome", "ScoredEvaluation", "SettleReport"]
 
@@ -116,22 +115,8 @@ def _weights(value: tuple[int, int, int] | str) -> tuple[int, int, int]:
     return int(parts[0]), int(parts[1]), int(parts[2])
 
 
-class ContractUseCases:
+class ContractUseCases(UseCases):
     """The contracts' use cases; each runs in one transaction."""
-
-    clock: Clock
-    actor: str
-
-    if TYPE_CHECKING:
-        @property
-        def store(self) -> SqliteStore: ...
-
-        @property
-        def reader(self) -> SqliteStore: ...
-
-        def _post_in(self, t: Tables, source: Iterable[Entry], encoding: str | None,
-                     on_progress: Callable[[int], None] | None, workers: int = 1
-                     ) -> PostSummary: ...
 
     def contract_catalog(self) -> ServiceCatalog:
         """The shipped service list: 7 categories, 23 items (seed 000)."""

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 import attrs
 
+from commons.api.base import UseCases
 from commons.errors import NotFound
 from commons.estate.compound import Compound
 from commons.estate.household import Household, Owner, owners_of
@@ -23,8 +24,7 @@ from commons.estate.summary import CompoundSummary, summarise
 from commons.files import csv_rows, open_text
 
 if TYPE_CHECKING:
-    from commons.clock import Clock
-    from commons.store import SqliteStore, Tables
+    from commons.store import Tables
 
 __all__ = ["EstateUseCases", "ImportSummary"]
 
@@ -45,17 +45,8 @@ def _compound_fix(compound: str) -> str:
             "spelling")
 
 
-class EstateUseCases:
+class EstateUseCases(UseCases):
     """The estate's use cases; each runs in one transaction."""
-
-    clock: Clock
-
-    if TYPE_CHECKING:
-        @property
-        def store(self) -> SqliteStore: ...
-
-        @property
-        def reader(self) -> SqliteStore: ...
 
     def estate_import(self, kind: str, path: str | Path, *,
                       encoding: str | None = None) -> ImportSummary:

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 import attrs
 
+from commons.api.base import UseCases
 from commons.api.posting import chunks
 from commons.api.verifying import verify_in_processes, verify_ranges
 from commons.errors import CommonsError, InvalidInput, NotFound, Problems, RefusedByRule
@@ -25,8 +26,7 @@ from commons.ledger.rules import ChainHead, Link, Outcome, check_chain, plan_pre
 from commons.money import Money
 
 if TYPE_CHECKING:
-    from commons.clock import Clock
-    from commons.store import SqliteStore, Tables
+    from commons.store import Tables
 
 __all__ = [
     "AccountBalance",
@@ -127,19 +127,8 @@ class _Tally:
                            fix="correct the lines named above and post the file again")
 
 
-class LedgerUseCases:
+class LedgerUseCases(UseCases):
     """The ledger's use cases; each runs in one transaction."""
-
-    clock: Clock
-    actor: str
-    path: str
-
-    if TYPE_CHECKING:
-        @property
-        def store(self) -> SqliteStore: ...
-
-        @property
-        def reader(self) -> SqliteStore: ...
 
     def ledger_open(self, account: str, *, type: str | None = None, compound: str | None = None,
                     opened_on: dt.date | None = None, description: str = "") -> Account:

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 import attrs
 
+from commons.api.base import UseCases
 from commons.errors import InvalidInput, NotFound, RefusedByRule
 from commons.ledger.bank_csv import BUILTIN_PROFILES, CsvProfile
 from commons.ledger.bank_formats import is_xml, read_statements, resolve_profiles
@@ -26,8 +27,7 @@ from commons.ledger.statements import Statement, line_keys, plan_continuation
 from commons.money import Money
 
 if TYPE_CHECKING:
-    from commons.clock import Clock
-    from commons.store import SqliteStore, Tables
+    from commons.store import Tables
 
 __all__ = ["ImportedStatement", "MatchRun", "ReconcileUseCases", "StatementImport",
            "Unmatched"]
@@ -139,18 +139,8 @@ def _read_bytes(path: str | Path) -> bytes:
                            fix="check the file's permissions") from None
 
 
-class ReconcileUseCases:
+class ReconcileUseCases(UseCases):
     """Bank reconciliation's use cases; each runs in one transaction."""
-
-    clock: Clock
-    actor: str
-
-    if TYPE_CHECKING:
-        @property
-        def store(self) -> SqliteStore: ...
-
-        @property
-        def reader(self) -> SqliteStore: ...
 
     def reconcile_import(self, path: str | Path, *, account: str, profile: str | None = None,
                          encoding: str | None = None) -> StatementImport:

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 import attrs
 
+from commons.api.base import UseCases
 from commons.errors import CommonsError, ConflictError, InvalidInput, NotFound, Problems
 from commons.estate.household import Household
 from commons.files import Row, csv_rows
@@ -37,8 +38,7 @@ from commons.governance import (
 )
 
 if TYPE_CHECKING:
-    from commons.clock import Clock
-    from commons.store import SqliteStore, Tables
+    from commons.store import Tables
 
 __all__ = ["BallotsImported", "ResolutionUseCases"]
 
@@ -89,18 +89,8 @@ def _roll(t: Tables, scope: Scope) -> Roll:
     return Roll.of(scope, _households(t, scope))
 
 
-class ResolutionUseCases:
+class ResolutionUseCases(UseCases):
     """Owners' resolutions; each use case runs in one transaction."""
-
-    clock: Clock
-    actor: str
-
-    if TYPE_CHECKING:
-        @property
-        def store(self) -> SqliteStore: ...
-
-        @property
-        def reader(self) -> SqliteStore: ...
 
     def resolution_propose(self, id: str, *, matter: Matter | str, scope: Scope | str,
                            title: str = "", affected: Iterable[str] = ()) -> Proposal:

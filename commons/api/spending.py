@@ -10,11 +10,11 @@ ledger's own path, linked here to its resolution or committee signer and its two
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 import attrs
 
+from commons.api.base import UseCases
 from commons.api.revenue_books import (
     balance_of,
     compound_of,
@@ -24,7 +24,6 @@ from commons.api.revenue_books import (
 )
 from commons.errors import ConflictError, InvalidInput, NotFound, RefusedByRule
 from commons.governance import Choice, Proposal, State, Tally
-from commons.ledger.journal import Entry
 from commons.ledger.spending import (
     AccountHolder,
     Approval,
@@ -45,8 +44,7 @@ from commons.ledger.spending import (
 from commons.money import Money
 
 if TYPE_CHECKING:
-    from commons.clock import Clock
-    from commons.store import SqliteStore, Tables
+    from commons.store import Tables
 
 __all__ = ["Disbursement", "SpendingStatus", "SpendingUseCases"]
 
@@ -97,22 +95,10 @@ def _disbursement(t: Tables, spending: SpendingProposal) -> Disbursement | None:
                         tuple(t.revenue.approvals(spending.id)))
 
 
-class SpendingUseCases:
+class SpendingUseCases(UseCases):
     """Signers, limits and the way of a payment; each use case runs in one transaction."""
 
-    clock: Clock
-    actor: str
-
     if TYPE_CHECKING:
-        @property
-        def store(self) -> SqliteStore: ...
-
-        @property
-        def reader(self) -> SqliteStore: ...
-
-        def _post_in(self, t: Tables, source: Iterable[Entry], encoding: None,
-                     on_progress: None) -> object: ...
-
         def resolution_vote(self, id: str, *, owner: str, choice: Choice | str) -> Proposal: ...
 
         def resolution_tally(self, id: str) -> Tally: ...
