@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from .app import main
+from .audit import audit
 from .commands import demo, init, split
 from .estate import estate
-from .ledger import audit, ledger
+from .ledger import ledger
 
 __all__ = ["main"]
 

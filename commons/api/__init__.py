@@ -5,7 +5,9 @@ prints. The command line calls exactly these methods, under the same names, and 
 types it renders from here.
 """
 
+from commons.api.audit import ExportCheck
 from commons.api.estate import ImportSummary
+from commons.api.exporting import CurrencyTotal, ExportedFile, ExportManifest
 from commons.api.handle import Commons, InitReport, connect
 from commons.api.ledger import (
     AccountBalance,
@@ -22,12 +24,24 @@ from commons.estate.importing import KINDS as ESTATE_KINDS
 from commons.estate.importing import ConflictingImport
 from commons.estate.resource import Resource, ResourceKind
 from commons.estate.summary import BuildingLine, CompoundSummary, ResourceCount
+from commons.ledger.disclosure import (
+    Authority,
+    Disclosure,
+    DisclosurePeriod,
+    IncomeLine,
+    SpendingLine,
+)
+from commons.ledger.disclosure_render import LANGUAGES, disclosure_json, render_html, render_text
+from commons.ledger.export import FORMATS as EXPORT_FORMATS
 from commons.ledger.periods import parse_date
 
 __all__ = [
     "ESTATE_KINDS",
+    "EXPORT_FORMATS",
+    "LANGUAGES",
     "SPLIT_METHODS",
     "AccountBalance",
+    "Authority",
     "BalanceReport",
     "Building",
     "BuildingLine",
@@ -35,9 +49,16 @@ __all__ = [
     "Compound",
     "CompoundSummary",
     "ConflictingImport",
+    "CurrencyTotal",
+    "Disclosure",
+    "DisclosurePeriod",
+    "ExportCheck",
+    "ExportManifest",
+    "ExportedFile",
     "Governance",
     "Household",
     "ImportSummary",
+    "IncomeLine",
     "InitReport",
     "ManagementArea",
     "Owner",
@@ -46,9 +67,13 @@ __all__ = [
     "Resource",
     "ResourceCount",
     "ResourceKind",
+    "SpendingLine",
     "Split",
     "TrailLine",
     "VerifyReport",
     "connect",
+    "disclosure_json",
     "parse_date",
+    "render_html",
+    "render_text",
 ]

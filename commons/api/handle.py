@@ -11,6 +11,7 @@ from pathlib import Path
 
 import attrs
 
+from commons.api.audit import AuditUseCases
 from commons.api.demo import DemoUseCases
 from commons.api.estate import EstateUseCases
 from commons.api.ledger import LedgerUseCases
@@ -29,7 +30,7 @@ class InitReport:
     schema_version: int
 
 
-class Commons(SplitUseCases, LedgerUseCases, DemoUseCases, EstateUseCases):
+class Commons(SplitUseCases, LedgerUseCases, DemoUseCases, EstateUseCases, AuditUseCases):
     """A handle on one commons database. Create it with ``commons.connect(path)``."""
 
     def __init__(self, path: str | Path, *, clock: Clock | None = None,

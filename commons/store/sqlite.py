@@ -14,6 +14,7 @@ from pathlib import Path
 
 from commons.errors import CommonsError, InvalidInput, NotFound, RefusedByRule
 from commons.store.estate import EstateTables
+from commons.store.export import ExportTables
 from commons.store.ledger import LedgerTables
 from commons.store.schema import MIGRATIONS
 
@@ -45,6 +46,7 @@ class Tables:
         self.conn = conn
         self.ledger = LedgerTables(conn)
         self.estate = EstateTables(conn)
+        self.export = ExportTables(conn)
 
     def meta(self, key: str) -> str | None:
         row = self.conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
