@@ -26,10 +26,10 @@ from commons.estate.resource import Resource, ResourceKind
 from commons.estate.summary import BuildingLine, CompoundSummary, ResourceCount
 from commons.ledger.disclosure import (
     Authority,
+    DisclosedIncome,
+    DisclosedSpending,
     Disclosure,
     DisclosurePeriod,
-    IncomeLine,
-    SpendingLine,
 )
 from commons.ledger.disclosure_render import LANGUAGES, disclosure_json, render_html, render_text
 from commons.ledger.export import FORMATS as EXPORT_FORMATS
@@ -50,6 +50,8 @@ __all__ = [
     "CompoundSummary",
     "ConflictingImport",
     "CurrencyTotal",
+    "DisclosedIncome",
+    "DisclosedSpending",
     "Disclosure",
     "DisclosurePeriod",
     "ExportCheck",
@@ -58,7 +60,6 @@ __all__ = [
     "Governance",
     "Household",
     "ImportSummary",
-    "IncomeLine",
     "InitReport",
     "ManagementArea",
     "Owner",
@@ -67,7 +68,6 @@ __all__ = [
     "Resource",
     "ResourceCount",
     "ResourceKind",
-    "SpendingLine",
     "Split",
     "TrailLine",
     "VerifyReport",

@@ -21,11 +21,11 @@ from commons.money import Money
 __all__ = [
     "Authority",
     "AuthorityLookup",
+    "DisclosedIncome",
+    "DisclosedSpending",
     "Disclosure",
     "DisclosurePeriod",
-    "IncomeLine",
     "PeriodPosting",
-    "SpendingLine",
     "build_disclosure",
     "no_authority",
     "purpose_label",
@@ -62,9 +62,11 @@ class DisclosurePeriod:
 
 @attrs.frozen
 class Authority:
-    """What authorised a spending: the resolution (or committee decision) and who signed."""
+    """What authorised a spending: an owners' ``resolution`` (its id), or a ``committee``
+    decision within the limit the assembly set; and who signed the payment."""
 
-    resolution: str
+    kind: str
+    resolution: str | None = None
     approvers: tuple[str, ...] = ()
 
 
@@ -78,7 +80,7 @@ def no_authority(_entry_id: int) -> Authority | None:
 
 
 @attrs.frozen
-class IncomeLine:
+class DisclosedIncome:
     """Income of one source (``parking``, ``advertising``...) in the period."""
 
     source: str
@@ -86,7 +88,7 @@ class IncomeLine:
 
 
 @attrs.frozen
-class SpendingLine:
+class DisclosedSpending:
     """One spending: the entry, its date, purpose and memo, the amount and its authority."""
 
     entry_id: int
@@ -108,8 +110,8 @@ class Disclosure:
     account: str
     opening: Money
     closing: Money
-    income: tuple[IncomeLine, ...]
-    spending: tuple[SpendingLine, ...]
+    income: tuple[DisclosedIncome, ...]
+    spending: tuple[DisclosedSpending, ...]
 
     @property
     def income_total(self) -> Money:
@@ -157,10 +159,10 @@ def build_disclosure(compound: str, period: DisclosurePeriod, *, account: str,
             source = _word(name, compound)
             income[source] = income.get(source, Money.zero(currency)) - Money(fen, currency)
         elif name.startswith("expenses:"):
-            spending.append(SpendingLine(entry_id, day, _word(name, compound), memo,
+            spending.append(DisclosedSpending(entry_id, day, _word(name, compound), memo,
                                          Money(fen, currency), authority(entry_id)))
     return Disclosure(compound, period, account, opening, closing,
-                      tuple(IncomeLine(s, m) for s, m in sorted(income.items())),
+                      tuple(DisclosedIncome(s, m) for s, m in sorted(income.items())),
                       tuple(sorted(spending, key=lambda s: (s.date, s.entry_id))))
 
 

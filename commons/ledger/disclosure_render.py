@@ -11,7 +11,7 @@ import unicodedata
 from collections.abc import Sequence
 from typing import Any
 
-from commons.ledger.disclosure import Disclosure, SpendingLine, purpose_label
+from commons.ledger.disclosure import DisclosedSpending, Disclosure, purpose_label
 
 __all__ = ["LANGUAGES", "disclosure_json", "render_html", "render_text"]
 
@@ -23,7 +23,8 @@ _WORDS = {
            "spending": "支出（按用途）", "date": "日期", "purpose": "用途", "memo": "摘要",
            "authority": "授权依据", "entry": "凭证号", "spending_total": "支出合计",
            "by_purpose": "支出按用途汇总", "other": "其他变动", "none": "（无）",
-           "unrecorded": "未记录", "check": "期初余额 + 收入 − 支出 + 其他变动 = 期末余额"},
+           "unrecorded": "未记录", "committee": "业委会决定",
+           "check": "期初余额 + 收入 − 支出 + 其他变动 = 期末余额"},
     "en": {"title": "Public revenue disclosure", "period": "Period", "account":
            "Co-managed account", "to": "to", "opening": "Opening balance", "closing":
            "Closing balance", "income": "Income by source", "source": "Source", "amount":
@@ -31,7 +32,7 @@ _WORDS = {
            "date": "Date", "purpose": "Purpose", "memo": "Memo", "authority": "Authorised by",
            "entry": "Entry", "spending_total": "Total spending", "by_purpose":
            "Spending by purpose, totals", "other": "Other movements", "none": "(none)",
-           "unrecorded": "not recorded",
+           "unrecorded": "not recorded", "committee": "committee decision",
            "check": "opening + income - spending + other movements = closing"},
 }
 
@@ -40,11 +41,12 @@ def _words(lang: str) -> dict[str, str]:
     return _WORDS["en" if lang == "en" else "zh"]
 
 
-def _authority(line: SpendingLine, words: dict[str, str]) -> str:
+def _authority(line: DisclosedSpending, words: dict[str, str]) -> str:
     if line.authority is None:
         return words["unrecorded"]
-    signed = f" ({', '.join(line.authority.approvers)})" if line.authority.approvers else ""
-    return line.authority.resolution + signed
+    a = line.authority
+    signed = f" ({', '.join(a.approvers)})" if a.approvers else ""
+    return (a.resolution if a.resolution else words["committee"]) + signed
 
 
 def _width(text: str) -> int:
@@ -150,7 +152,7 @@ def disclosure_json(d: Disclosure) -> dict[str, Any]:
         "spending": [{"entry_id": s.entry_id, "date": s.date.isoformat(), "purpose": s.purpose,
                       "memo": s.memo, "amount": s.amount.format(),
                       "authority": None if s.authority is None else {
-                          "resolution": s.authority.resolution,
+                          "kind": s.authority.kind, "resolution": s.authority.resolution,
                           "approvers": list(s.authority.approvers)}} for s in d.spending],
         "spending_total": d.spending_total.format(),
         "spending_by_purpose": [{"purpose": p, "amount": m.format()}
