@@ -7,9 +7,13 @@ from .audit import audit
 from .commands import demo, init, split
 from .estate import estate
 from .ledger import ledger
+from .resolution import resolution
+from .revenue import revenue
 
 __all__ = ["main"]
 
 for command in (init, demo, split, ledger, audit):
     main.add_command(command)
 main.add_command(estate)
+main.add_command(resolution)
+main.add_command(revenue)

@@ -27,8 +27,8 @@ from commons.ledger.disclosure import (
     AuthorityLookup,
     Disclosure,
     DisclosurePeriod,
+    SpendingAuthority,
     build_disclosure,
-    no_authority,
 )
 from commons.ledger.export import FORMATS, ExportScope
 from commons.ledger.rules import ChainHead
@@ -167,12 +167,19 @@ class AuditUseCases:
             postings = t.export.period_postings(compound, span.first_day, span.last_day)
             return build_disclosure(compound, span, account=account,
                                     opening=_cny(before, account), closing=_cny(after, account),
-                                    postings=postings, authority=self._spending_authority(t))
+                                    postings=postings,
+                                    authority=_spending_authority(t, compound, span))
 
-    def _spending_authority(self, _t: Tables) -> AuthorityLookup:
-        """Who authorised each spending entry. The public-revenue work links disbursements to
-        resolutions; until its tables are here, no authority is known."""
-        return no_authority
+
+def _spending_authority(t: Tables, compound: str, span: DisclosurePeriod) -> AuthorityLookup:
+    """Who authorised each spending entry of the period: the disbursements the public-revenue
+    duties recorded (a resolution, or a committee decision within its limit, and the two
+    signers). A spending posted outside those duties has no authority recorded."""
+    known = {
+        line.entry_id: SpendingAuthority(line.authority, line.resolution,
+                                          tuple(a for a in line.approvers if a))
+        for line in t.revenue.spending_lines(compound, span.first_day, span.last_day)}
+    return known.get
 
 
 def _cny(rows: list[tuple[str, Money]], account: str) -> Money:

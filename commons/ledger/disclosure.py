@@ -19,13 +19,13 @@ from commons.errors import InvalidInput
 from commons.money import Money
 
 __all__ = [
-    "Authority",
     "AuthorityLookup",
     "DisclosedIncome",
     "DisclosedSpending",
     "Disclosure",
     "DisclosurePeriod",
     "PeriodPosting",
+    "SpendingAuthority",
     "build_disclosure",
     "no_authority",
     "purpose_label",
@@ -61,7 +61,7 @@ class DisclosurePeriod:
 
 
 @attrs.frozen
-class Authority:
+class SpendingAuthority:
     """What authorised a spending: an owners' ``resolution`` (its id), or a ``committee``
     decision within the limit the assembly set; and who signed the payment."""
 
@@ -70,11 +70,11 @@ class Authority:
     approvers: tuple[str, ...] = ()
 
 
-AuthorityLookup = Callable[[int], Authority | None]
+AuthorityLookup = Callable[[int], SpendingAuthority | None]
 """The authority of the spending posted as entry ``id``, or None when none is recorded."""
 
 
-def no_authority(_entry_id: int) -> Authority | None:
+def no_authority(_entry_id: int) -> SpendingAuthority | None:
     """The lookup used until resolutions are linked to disbursements: none is known."""
     return None
 
@@ -96,7 +96,7 @@ class DisclosedSpending:
     purpose: str
     memo: str
     amount: Money
-    authority: Authority | None = None
+    authority: SpendingAuthority | None = None
 
 
 @attrs.frozen
