@@ -14,7 +14,13 @@ from typing import TYPE_CHECKING
 
 import attrs
 
-from commons.api.checking import compare_files, file_problems, recount, recount_problems
+from commons.api.checking import (
+    compare_files,
+    file_digest,
+    file_problems,
+    recount,
+    recount_problems,
+)
 from commons.api.exporting import (
     CurrencyTotal,
     ExportJob,
@@ -147,11 +153,7 @@ class AuditUseCases:
                 again = self._export_in(t, derived, manifest.format, manifest.scope, head,
                                         dict(manifest.accounts)
                                         if manifest.format == "beancount" else {})
-                if again.files[0].sha256 == manifest.files[0].sha256:
-                    return []
-                return compare_files(manifest, derived) or [
-                    f"{manifest.export_path.name} differs from the rows the ledger holds at "
-                    f"chain head {head.id}"]
+                return _differences(manifest, again, derived)
 
     def audit_disclose(self, compound: str, period: str | DisclosurePeriod) -> Disclosure:
         """The disclosure statement (公示) of ``compound`` for a month or quarter."""
@@ -180,6 +182,22 @@ def _spending_authority(t: Tables, compound: str, span: DisclosurePeriod) -> Aut
                                           tuple(a for a in line.approvers if a))
         for line in t.revenue.spending_lines(compound, span.first_day, span.last_day)}
     return known.get
+
+
+def _differences(manifest: ExportManifest, again: ExportManifest, derived: Path) -> list[str]:
+    """How the export (and its manifest) differ from ``again``, the same export derived anew
+    into ``derived``. XLSX files hold the time they were written, so only their cells compare."""
+    if manifest.format != "xlsx":
+        if again.files[0].sha256 != manifest.files[0].sha256:
+            problems = [f"the ledger at chain head {manifest.head.id} gives {derived.name} with "
+                        f"sha256 {again.files[0].sha256}; the manifest says "
+                        f"{manifest.files[0].sha256}"]
+        else:
+            problems = []
+        if file_digest(manifest.export_path) == again.files[0].sha256:
+            return problems
+        return problems + compare_files(manifest, derived)
+    return compare_files(manifest, derived)
 
 
 def _cny(rows: list[tuple[str, Money]], account: str) -> Money:
