@@ -119,3 +119,12 @@ def test_disclose_prints_text_html_and_json(cli: Invoke, books: Path) -> None:
     assert data["income_total"] == "620.00" and data["closing"] == "620.00"
     assert as_json(cli("--json", "audit", "disclose", "--compound", "wjxc", "--period",
                        "2026-10")) == data
+
+
+def test_the_demo_exports_checks_and_discloses(cli: Invoke, db_path: Path) -> None:
+    data = as_json(cli("--json", "demo"))
+    audit = next(step for step in data["steps"] if step["topic"] == "audit")
+    assert sum("checks out" in line for line in audit["lines"]) == 2
+    assert any("公共收益公示 2026-10" in line for line in audit["lines"])
+    folder = db_path.with_name(f"{db_path.stem}-audit")
+    assert ok(cli("audit", "check-export", folder / "wjxc-trail.csv")).stdout.startswith("ok:")

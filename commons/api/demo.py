@@ -12,6 +12,7 @@ from decimal import Decimal
 
 import attrs
 
+from commons.api.audit import AuditUseCases
 from commons.api.ledger import LedgerUseCases
 from commons.billing.split import (
     FloorCoefficients,
@@ -162,4 +163,7 @@ class DemoUseCases:
                         "commons --db demo.db demo")
                 t.set_meta("demo", "yes")
         elevator, split = _elevator_step()
-        return DemoReport((elevator, _ledger_step(self)), split)
+        from commons.api.demo_audit import audit_step  # noqa: PLC0415 - it builds on DemoStep
+
+        assert isinstance(self, AuditUseCases)
+        return DemoReport((elevator, _ledger_step(self), audit_step(self, self.path)), split)
