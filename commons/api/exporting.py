@@ -12,6 +12,8 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import os
+import queue
+import threading
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from decimal import Decimal
@@ -155,18 +157,41 @@ def manifest_path_of(path: str | Path) -> Path:
 
 
 class _Sink:
-    """A binary file that hashes and counts what is written to it."""
+    """A binary file that hashes and counts what is written to it.
+
+    Hashing and writing happen in a second thread, a few pieces behind: both release the GIL,
+    so they overlap with the formatting of the next rows (a bounded queue keeps memory flat).
+    """
 
     def __init__(self, handle: Any) -> None:
         self.handle = handle
         self.digest = hashlib.sha256()
         self.size = 0
+        self._pieces: queue.Queue[bytes | None] = queue.Queue(maxsize=4)
+        self._failed: BaseException | None = None
+        self._thread = threading.Thread(target=self._drain, daemon=True)
+        self._thread.start()
+
+    def _drain(self) -> None:
+        while (piece := self._pieces.get()) is not None:
+            if self._failed is None:
+                try:
+                    self.digest.update(piece)
+                    self.handle.write(piece)
+                except BaseException as e:  # re-raised in the writing thread by close()
+                    self._failed = e
 
     def write(self, text: str) -> None:
         data = text.encode()
-        self.digest.update(data)
         self.size += len(data)
-        self.handle.write(data)
+        self._pieces.put(data)
+
+    def close(self) -> None:
+        """Wait for every piece to be written; raise what the writing failed with."""
+        self._pieces.put(None)
+        self._thread.join()
+        if self._failed is not None:
+            raise self._failed
 
 
 def _file_digest(path: Path) -> tuple[str, int]:
@@ -216,7 +241,10 @@ def write_export(job: ExportJob, entries: Entries) -> tuple[Tally, ExportedFile,
         else:
             with part.open("wb") as handle:
                 sink = _Sink(handle)
-                names = _TEXT_WRITERS[job.format](sink, job, entries(), tally)
+                try:
+                    names = _TEXT_WRITERS[job.format](sink, job, entries(), tally)
+                finally:
+                    sink.close()
             digest, size = sink.digest.hexdigest(), sink.size
     return tally, ExportedFile(job.path.name, digest, size), names
 

@@ -195,8 +195,14 @@ def csv_text(entries: Iterable[ScopedEntry], tally: Tally, *, batch: int = 2000
             sums = debits if fen > 0 else credits
             sums[currency] = sums.get(currency, 0) + fen
             rows += 1
-            lines.append(f"{entry_id},{seq},{day},{account},{others}{middle}{yuan_text(fen)},"
-                         f"{currency},{yuan_text(balance)}{tail}")
+            # yuan_text inlined for the common case of at least one yuan either way
+            amount, held = str(fen), str(balance)
+            amount = (f"{amount[:-2]}.{amount[-2:]}" if fen >= 100 or fen <= -100
+                      else yuan_text(fen))
+            held = (f"{held[:-2]}.{held[-2:]}" if balance >= 100 or balance <= -100
+                    else yuan_text(balance))
+            lines.append(f"{entry_id},{seq},{day},{account},{others}{middle}{amount},"
+                         f"{currency},{held}{tail}")
         if count % batch == 0:
             yield "".join(lines)
             lines.clear()
