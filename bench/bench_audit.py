@@ -59,8 +59,9 @@ def _postings(db: Path) -> int:
 
 def _build(db: Path, data: Path, n: int) -> None:
     """Post the benchmark data into ``db`` through the library (once; reused afterwards)."""
-    import commons
     import ledger_data
+
+    import commons
 
     for suffix in ("", "-wal", "-shm"):
         Path(f"{db}{suffix}").unlink(missing_ok=True)
