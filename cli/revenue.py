@@ -224,8 +224,8 @@ def _echo_status(app: App, id: str) -> None:
 
 @revenue.command("vote")
 @click.argument("id")
-@click.option("--owner", required=True, help="The owner casting the ballot.")
-@click.option("--choice", required=True, type=click.Choice(["yes", "no", "abstain"]))
+@click.argument("owner")
+@click.argument("choice", type=click.Choice(["yes", "no", "abstain"]))
 @json_option
 @pass_app
 def vote(app: App, id: str, owner: str, choice: str) -> None:

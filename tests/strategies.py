@@ -1,15 +1,18 @@
 """Hypothesis strategies shared by the test modules: fen, Money, yuan text, weights, share plans,
-rolls of households with the owners' votes, election results, and valid estates (compounds,
-buildings, households, resources, management areas)."""
+rolls of households with the owners' votes, election results, valid estates (compounds,
+buildings, households, resources, management areas), bundle pricing scenarios, and fee prices,
+areas and rounding rules."""
 
 from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
 from fractions import Fraction
+from itertools import combinations
 from typing import Any
 
 import attrs
+from hypothesis import assume
 from hypothesis import strategies as st
 
 from commons import Money, SharePlan, Stage
@@ -23,6 +26,9 @@ from commons.api import (
     ResourceKind,
     SharingRule,
 )
+from commons.billing.fees import Rounding
+from commons.contracts.catalog import CostDriver
+from commons.contracts.scenario import Collection, CostItem, Scenario, ScenarioCompound
 from commons.governance import Ballot, Choice, Matter, Proposal, Roll, Scope, State, resolve
 
 # Up to a hundred billion yuan either way: well past any compound's budget.
@@ -242,8 +248,120 @@ def estates(draw: st.DrawFn, *, this_year: int = 2026) -> dict[str, list[Any]]:
         estate["management-areas"].append(ManagementArea(f"area-{a}", draw(estate_names),
                                                          tuple(joined)))
     return estate
+# --- bank reconciliation (issue 5) ---------------------------------------------------------------
+
+MONTH_DAYS = 28  # a month's postings fall on days 1..28, so shifted bank dates stay near it
 
 
+def _sums_to(items: list[tuple[int, int]], target: tuple[int, int], own: set[int]) -> bool:
+    """Whether items (group, fen) other than exactly the ``own`` group's sum to the target's
+    fen in a subset of 2..4, or in one day's worth (all of a group's or several groups')."""
+    fen = target[1]
+    same_sign = [(g, f) for g, f in items if f * fen > 0]
+    for size in range(2, 5):
+        for combo in combinations(same_sign, size):
+            if sum(f for _, f in combo) == fen and {g for g, _ in combo} != own:
+                return True
+    return False
+
+
+@st.composite
+def bank_view_of_books(draw: st.DrawFn, *, window: int = 3) -> dict[str, Any]:
+    """Book postings of one bank account over a month, and the lines a bank would print for
+    them: each single posting as one line shifted by up to ``window`` days, a few same-day
+    postings of one sign batched into one line, a few postings paid in two or three lines,
+    and the lines shuffled.
+
+    Returns ``{"postings": [(day, fen)], "lines": [(day, fen)], "window": window}``; days are
+    day numbers (1 = the month's first), ``fen`` signed as the books see the account. Draws in
+    which a batch or split could be explained by other items than its own (equal amounts
+    across groups, or another subset with the same sum) are rejected: for those no engine
+    could know which explanation is the true one.
+    """
+    postings: list[tuple[int, int]] = []
+    lines: list[tuple[int, int]] = []
+    shift = st.integers(min_value=-window, max_value=window)
+    fen = st.integers(min_value=1, max_value=10**7)
+    signed = st.tuples(fen, st.sampled_from([1, -1])).map(lambda t: t[0] * t[1])
+    singles = draw(st.lists(st.tuples(st.integers(1, MONTH_DAYS),
+                                      st.one_of(signed, st.sampled_from([12000, -5000]))),
+                            max_size=25))
+    for day, amount in singles:
+        postings.append((day, amount))
+        lines.append((day + draw(shift), amount))
+    # (group, fen) of the postings and of the lines that only pass 3 can match.
+    grouped_postings: list[tuple[int, int]] = []
+    grouped_lines: list[tuple[int, int]] = []
+    for group in range(draw(st.integers(0, 2))):  # batched deposits or payments
+        day, sign = draw(st.integers(1, MONTH_DAYS)), draw(st.sampled_from([1, -1]))
+        members = [sign * m for m in draw(st.lists(fen, min_size=2, max_size=4))]
+        postings += [(day, m) for m in members]
+        grouped_postings += [(group, m) for m in members]
+        lines.append((day + draw(st.integers(0, window)), sum(members)))
+        grouped_lines.append((group, sum(members)))
+    for group in range(10, 10 + draw(st.integers(0, 2))):  # one posting, several lines
+        day, sign = draw(st.integers(1, MONTH_DAYS)), draw(st.sampled_from([1, -1]))
+        parts = [sign * p for p in draw(st.lists(fen, min_size=2, max_size=3))]
+        postings.append((day, sum(parts)))
+        grouped_postings.append((group, sum(parts)))
+        lines += [(day + draw(st.integers(0, window)), p) for p in parts]
+        grouped_lines += [(group, p) for p in parts]
+    single_amounts = {amount for _, amount in singles}
+    assume(not ({f for _, f in grouped_postings} | {f for _, f in grouped_lines})
+           & single_amounts)
+    assume(len({f for _, f in grouped_postings + grouped_lines})
+           == len(grouped_postings) + len(grouped_lines))
+    for line in grouped_lines:
+        assume(not _sums_to(grouped_postings, line, {line[0]} if line[0] < 10 else set()))
+    for posting in grouped_postings:
+        assume(not _sums_to(grouped_lines, posting, {posting[0]} if posting[0] >= 10
+                            else set()))
+    lines = draw(st.permutations(lines))
+    return {"postings": postings, "lines": lines, "window": window}
+
+
+# --- bundle pricing scenarios --------------------------------------------------------------------
+
+
+@st.composite
+def scenario_compounds(draw: st.DrawFn, id: str) -> ScenarioCompound:
+    households = draw(st.integers(0, 600))
+    area_hundredths = draw(st.integers(1, 5_000_000))
+    return ScenarioCompound(
+        id, households, Decimal(area_hundredths).scaleb(-2), draw(st.integers(0, 20)),
+        draw(st.integers(0, 4)), draw(st.integers(0, 6)), draw(st.integers(0, 60)),
+        Money(draw(st.integers(0, 500_000))), Money(draw(st.integers(0, 100_000))),
+        Money(draw(st.integers(0, 300_000))))
+
+
+@st.composite
+def cost_items(draw: st.DrawFn, id: str, *, driver: CostDriver | None = None,
+               min_fen: int = 0) -> CostItem:
+    return CostItem(id, driver or draw(st.sampled_from(list(CostDriver))),
+                    Money(draw(st.integers(min_fen, 1_000_000))),
+                    draw(st.none() | st.integers(1, 300)),
+                    Fraction(draw(st.integers(0, 300)), 10_000))
+
+
+@st.composite
+def scenarios(draw: st.DrawFn, *, min_compounds: int = 1, max_compounds: int = 6,
+              shared: bool = False) -> Scenario:
+    """A valid scenario; ``shared`` adds a fixed item (a manager) of at least 100.00 a month."""
+    n = draw(st.integers(min_compounds, max_compounds))
+    compounds = tuple(draw(scenario_compounds(f"c{i}")) for i in range(n))
+    items = [draw(cost_items(f"i{i}")) for i in range(draw(st.integers(0, 5)))]
+    if shared:
+        items.append(draw(cost_items("manager", driver=CostDriver.FIXED, min_fen=10_000)))
+    low = Fraction(draw(st.integers(1, 100)), 100)
+    high = max(low, Fraction(draw(st.integers(1, 100)), 100))
+    collection = Collection(draw(st.sampled_from(["triangular", "uniform", "fixed"])), low,
+                            (low + high) / 2, high, draw(st.sampled_from(["month", "term"])))
+    tax = Fraction(draw(st.integers(0, 1300)), 10_000)
+    return Scenario("b", "", draw(st.integers(1, 24)), draw(st.integers(1, 300)),
+                    draw(st.integers(0, 2**32)), Fraction(draw(st.integers(0, 2000)), 10_000),
+                    tax, Fraction(draw(st.integers(0, 1500)), 10_000),
+                    Money(draw(st.integers(0, 200_000))), Money(draw(st.integers(0, 500_000))),
+                    None, collection, tuple(items), compounds)
 # --- public revenue ------------------------------------------------------------------------------
 
 income_fen = st.integers(min_value=1, max_value=MAX_FEN)
@@ -255,3 +373,10 @@ def sharing_rules(draw: st.DrawFn, *, compound: str = "wjxc") -> SharingRule:
     cap = draw(percents)
     commission = draw(percents.filter(lambda p: p <= cap))
     return SharingRule(compound, dt.date(2026, 1, 1), commission, cap, draw(percents))
+
+
+# --- property fees -------------------------------------------------------------------------------
+# Prices per m2 per month: 0.00 to 20.00 yuan (fen per m2); building areas 0.01 to 500.00 m2.
+fee_prices = st.integers(min_value=0, max_value=2000).map(Money)
+fee_areas = st.integers(min_value=1, max_value=50000).map(lambda n: Decimal(n).scaleb(-2))
+fee_roundings = st.sampled_from(list(Rounding))

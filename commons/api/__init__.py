@@ -6,6 +6,14 @@ types it renders from here.
 """
 
 from commons.api.audit import ExportCheck
+from commons.api.billing import (
+    HouseholdAccount,
+    InvoiceRun,
+    InvoiceStanding,
+    PaymentImport,
+    ScheduleImport,
+)
+from commons.api.contracts import PartyScoreOutcome, ScoredEvaluation, SettleReport
 from commons.api.estate import ImportSummary
 from commons.api.exporting import CurrencyTotal, ExportedFile, ExportManifest
 from commons.api.handle import Commons, InitReport, connect
@@ -17,10 +25,21 @@ from commons.api.ledger import (
     TrailLine,
     VerifyReport,
 )
+from commons.api.reconcile import ImportedStatement, MatchRun, StatementImport, Unmatched
 from commons.api.resolutions import BallotsImported
 from commons.api.revenue import CollectSummary, SetAside
 from commons.api.spending import Disbursement, SpendingStatus
+from commons.billing.arrears import BUCKETS as AGING_BUCKETS
+from commons.billing.arrears import AgingReport, CollectionRate
+from commons.billing.fees import FeeSchedule
+from commons.billing.invoices import Invoice
+from commons.billing.receipts import Receipt
 from commons.billing.split import SPLIT_METHODS, Split
+from commons.contracts.catalog import CostDriver, ServiceCatalog, ServiceItem, ServiceLevel
+from commons.contracts.contract import Bundle, BundleContract, Firm, Regime
+from commons.contracts.evaluation import Bid, BlacklistEntry, Evaluation, PartyScore, Tender
+from commons.contracts.settlement import Settlement
+from commons.contracts.simulation import CompoundResult, SimulationReport, decimal_text
 from commons.estate.compound import Building, Compound, Governance, ManagementArea
 from commons.estate.household import Household, Owner
 from commons.estate.importing import KINDS as ESTATE_KINDS
@@ -55,6 +74,7 @@ from commons.ledger.disclosure import (
 from commons.ledger.disclosure_render import LANGUAGES, disclosure_json, render_html, render_text
 from commons.ledger.export import FORMATS as EXPORT_FORMATS
 from commons.ledger.periods import parse_date
+from commons.ledger.reconciliation import MatchRecord, OutstandingItem, ReconciliationStatement
 from commons.ledger.revenue import (
     ClearReport,
     Quarter,
@@ -77,6 +97,7 @@ from commons.ledger.spending import (
 from commons.ledger.statement import IncomeLine, RevenueStatement, SpendingLine
 
 __all__ = [
+    "AGING_BUCKETS",
     "ESTATE_KINDS",
     "EXPORT_FORMATS",
     "LANGUAGES",
@@ -85,20 +106,28 @@ __all__ = [
     "SPLIT_METHODS",
     "AccountBalance",
     "AccountHolder",
+    "AgingReport",
     "Approval",
     "Authority",
     "BalanceReport",
     "Ballot",
     "BallotsImported",
+    "Bid",
+    "BlacklistEntry",
     "Building",
     "BuildingLine",
+    "Bundle",
+    "BundleContract",
     "Choice",
     "ClearReport",
     "CollectSummary",
+    "CollectionRate",
     "Commons",
     "Compound",
+    "CompoundResult",
     "CompoundSummary",
     "ConflictingImport",
+    "CostDriver",
     "CurrencyTotal",
     "Disbursement",
     "DisclosedIncome",
@@ -106,18 +135,32 @@ __all__ = [
     "Disclosure",
     "DisclosurePeriod",
     "Election",
+    "Evaluation",
     "ExportCheck",
     "ExportManifest",
     "ExportedFile",
+    "FeeSchedule",
+    "Firm",
     "Governance",
     "Household",
+    "HouseholdAccount",
     "ImportSummary",
+    "ImportedStatement",
     "IncomeLine",
     "InitReport",
+    "Invoice",
+    "InvoiceRun",
+    "InvoiceStanding",
     "ManagementArea",
+    "MatchRecord",
+    "MatchRun",
     "Matter",
     "Measures",
+    "OutstandingItem",
     "Owner",
+    "PartyScore",
+    "PartyScoreOutcome",
+    "PaymentImport",
     "PeriodClosed",
     "PostSummary",
     "Proposal",
@@ -125,18 +168,29 @@ __all__ = [
     "Quarter",
     "QuarterDue",
     "Ratio",
+    "Receipt",
+    "ReconciliationStatement",
+    "Regime",
     "Resource",
     "ResourceCount",
     "ResourceEarning",
     "ResourceKind",
     "RevenueBalance",
     "RevenueStatement",
+    "ScheduleImport",
     "Scope",
     "ScopeKind",
+    "ScoredEvaluation",
+    "ServiceCatalog",
+    "ServiceItem",
+    "ServiceLevel",
     "SetAside",
+    "SettleReport",
+    "Settlement",
     "SharingRule",
     "Signer",
     "SignerRole",
+    "SimulationReport",
     "SpendingAuthority",
     "SpendingLimit",
     "SpendingLine",
@@ -145,13 +199,17 @@ __all__ = [
     "Split",
     "Standing",
     "State",
+    "StatementImport",
     "Tally",
+    "Tender",
     "Tie",
     "TrailLine",
     "Transition",
     "UnattributedIncome",
+    "Unmatched",
     "VerifyReport",
     "connect",
+    "decimal_text",
     "disclosure_json",
     "parse_date",
     "render_html",

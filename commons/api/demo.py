@@ -13,7 +13,10 @@ from decimal import Decimal
 import attrs
 
 from commons.api.audit import AuditUseCases
+from commons.api.demo_billing import billing_step
+from commons.api.demo_reconcile import reconcile_step
 from commons.api.ledger import LedgerUseCases
+from commons.api.reconcile import ReconcileUseCases
 from commons.billing.split import (
     FloorCoefficients,
     SharePlan,
@@ -163,7 +166,12 @@ class DemoUseCases:
                         "commons --db demo.db demo")
                 t.set_meta("demo", "yes")
         elevator, split = _elevator_step()
+        ledger = _ledger_step(self)
+        assert isinstance(self, ReconcileUseCases)
+        # demo_contracts builds on DemoStep from this module, so it is imported here
         from commons.api.demo_audit import audit_step  # noqa: PLC0415 - it builds on DemoStep
+        from commons.api.demo_contracts import bundle_step  # noqa: PLC0415
 
         assert isinstance(self, AuditUseCases)
-        return DemoReport((elevator, _ledger_step(self), audit_step(self, self.path)), split)
+        return DemoReport((elevator, ledger, reconcile_step(self), billing_step(self),
+                           bundle_step(), audit_step(self, self.path)), split)

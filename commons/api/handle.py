@@ -12,9 +12,12 @@ from pathlib import Path
 import attrs
 
 from commons.api.audit import AuditUseCases
+from commons.api.billing import BillingUseCases
+from commons.api.contracts import ContractUseCases
 from commons.api.demo import DemoUseCases
 from commons.api.estate import EstateUseCases
 from commons.api.ledger import LedgerUseCases
+from commons.api.reconcile import ReconcileUseCases
 from commons.api.resolutions import ResolutionUseCases
 from commons.api.revenue import RevenueUseCases
 from commons.api.splits import SplitUseCases
@@ -33,7 +36,8 @@ class InitReport:
 
 
 class Commons(SplitUseCases, LedgerUseCases, DemoUseCases, EstateUseCases, ResolutionUseCases,
-              RevenueUseCases, AuditUseCases):
+              ReconcileUseCases, ContractUseCases, RevenueUseCases, BillingUseCases,
+              AuditUseCases):
     """A handle on one commons database. Create it with ``commons.connect(path)``."""
 
     def __init__(self, path: str | Path, *, clock: Clock | None = None,

@@ -1,1 +1,3 @@
-"""Bundled service contracts: catalogs, bundles, regimes, evaluations, settlement, simulation."""
+"""Bundled service contracts: the catalog, firms, bundles, regimes, tenders, evaluations,
+settlement, and the pricing simulation a firm runs before it bids. Pure domain: values in,
+values out."""

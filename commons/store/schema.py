@@ -202,6 +202,132 @@ MIGRATIONS: list[tuple[str, ...]] = [
         "its state, until it is resolved'); END",
     ),
     (
+        # Bank reconciliation (issue 5). Statement lines are keyed per account so re-importing
+        # adds nothing; balance_fen is the bank's balance after the line. A line and a book
+        # posting (entry_id, seq) are each in at most one match: the primary keys say so.
+        # Undoing a match deletes it; the journal itself is never touched.
+        """CREATE TABLE bank_statements (
+            id INTEGER PRIMARY KEY,
+            account_id INTEGER NOT NULL REFERENCES accounts(id),
+            statement_id TEXT NOT NULL,
+            source TEXT NOT NULL,
+            bank_account TEXT NOT NULL,
+            currency TEXT NOT NULL,
+            opening_fen INTEGER NOT NULL,
+            closing_fen INTEGER NOT NULL,
+            first_day TEXT NOT NULL,
+            last_day TEXT NOT NULL,
+            imported_at TEXT NOT NULL,
+            actor TEXT NOT NULL
+        ) STRICT""",
+        """CREATE TABLE bank_lines (
+            id INTEGER PRIMARY KEY,
+            statement INTEGER NOT NULL REFERENCES bank_statements(id),
+            account_id INTEGER NOT NULL,
+            line_key TEXT NOT NULL,
+            booked_on TEXT NOT NULL,
+            value_on TEXT,
+            amount_fen INTEGER NOT NULL,
+            currency TEXT NOT NULL,
+            balance_fen INTEGER NOT NULL,
+            reference TEXT NOT NULL,
+            payment_reference TEXT NOT NULL,
+            counterparty TEXT NOT NULL,
+            memo TEXT NOT NULL,
+            source_line INTEGER,
+            UNIQUE (account_id, line_key)
+        ) STRICT""",
+        "CREATE INDEX bank_lines_by_date ON bank_lines (account_id, booked_on)",
+        """CREATE TABLE reconcile_matches (
+            id INTEGER PRIMARY KEY,
+            account_id INTEGER NOT NULL REFERENCES accounts(id),
+            kind TEXT NOT NULL,
+            made_at TEXT NOT NULL,
+            actor TEXT NOT NULL
+        ) STRICT""",
+        """CREATE TABLE reconcile_match_lines (
+            line_id INTEGER PRIMARY KEY REFERENCES bank_lines(id),
+            match_id INTEGER NOT NULL REFERENCES reconcile_matches(id) ON DELETE CASCADE
+        ) STRICT""",
+        """CREATE TABLE reconcile_match_postings (
+            entry_id INTEGER NOT NULL,
+            seq INTEGER NOT NULL,
+            match_id INTEGER NOT NULL REFERENCES reconcile_matches(id) ON DELETE CASCADE,
+            PRIMARY KEY (entry_id, seq)
+        ) STRICT, WITHOUT ROWID""",
+        "CREATE INDEX reconcile_match_lines_by_match ON reconcile_match_lines (match_id)",
+        "CREATE INDEX reconcile_match_postings_by_match ON reconcile_match_postings (match_id)",
+    ),
+    (
+        # Bundled contracts. Percentages and scores are INTEGER hundredths (7.5% is 750), money
+        # INTEGER fen with its currency, dates TEXT YYYY-MM-DD. Rows are only ever inserted.
+        """CREATE TABLE firms (
+            id TEXT PRIMARY KEY,
+            name TEXT NOT NULL
+        ) STRICT""",
+        """CREATE TABLE bundles (
+            id TEXT PRIMARY KEY,
+            name TEXT NOT NULL
+        ) STRICT""",
+        """CREATE TABLE bundle_compounds (
+            bundle TEXT NOT NULL REFERENCES bundles(id),
+            seq INTEGER NOT NULL,
+            compound TEXT NOT NULL REFERENCES compounds(id),
+            PRIMARY KEY (bundle, compound)
+        ) STRICT, WITHOUT ROWID""",
+        """CREATE TABLE bundle_contracts (
+            id TEXT PRIMARY KEY,
+            bundle TEXT NOT NULL REFERENCES bundles(id),
+            firm TEXT NOT NULL REFERENCES firms(id),
+            starts_on TEXT NOT NULL,
+            ends_on TEXT NOT NULL,
+            regime TEXT NOT NULL CHECK (regime IN ('lump_sum', 'commission')),
+            unit_price_fen INTEGER NOT NULL CHECK (unit_price_fen > 0),
+            currency TEXT NOT NULL,
+            base_percent_hundredths INTEGER NOT NULL,
+            commission_percent_hundredths INTEGER,
+            weight_street_office INTEGER NOT NULL,
+            weight_community INTEGER NOT NULL,
+            weight_committee INTEGER NOT NULL
+        ) STRICT""",
+        """CREATE TABLE contract_items (
+            contract TEXT NOT NULL REFERENCES bundle_contracts(id),
+            seq INTEGER NOT NULL,
+            item TEXT NOT NULL,
+            PRIMARY KEY (contract, item)
+        ) STRICT, WITHOUT ROWID""",
+        """CREATE TABLE tenders (
+            id TEXT PRIMARY KEY,
+            bundle TEXT NOT NULL REFERENCES bundles(id),
+            opens_on TEXT NOT NULL,
+            closes_on TEXT NOT NULL
+        ) STRICT""",
+        """CREATE TABLE bids (
+            tender TEXT NOT NULL REFERENCES tenders(id),
+            firm TEXT NOT NULL REFERENCES firms(id),
+            unit_price_fen INTEGER NOT NULL,
+            currency TEXT NOT NULL,
+            bid_on TEXT NOT NULL,
+            PRIMARY KEY (tender, firm)
+        ) STRICT, WITHOUT ROWID""",
+        """CREATE TABLE evaluations (
+            contract TEXT NOT NULL REFERENCES bundle_contracts(id),
+            period TEXT NOT NULL,
+            street_office_hundredths INTEGER NOT NULL,
+            community_hundredths INTEGER NOT NULL,
+            committee_hundredths INTEGER NOT NULL,
+            PRIMARY KEY (contract, period)
+        ) STRICT, WITHOUT ROWID""",
+        """CREATE TABLE party_scores (
+            firm TEXT NOT NULL REFERENCES firms(id),
+            year INTEGER NOT NULL,
+            score_hundredths INTEGER NOT NULL CHECK (score_hundredths BETWEEN 0 AND 1000),
+            scored_on TEXT NOT NULL,
+            reason TEXT NOT NULL,
+            PRIMARY KEY (firm, year)
+        ) STRICT, WITHOUT ROWID""",
+    ),
+    (
         # Public revenue's five duties. Everything money does is a journal entry; these tables
         # link those entries to rules, resources, resolutions and signers. Percentages are
         # INTEGER hundredths of a percent (12.5% is 1250). Rows are history: never changed.
@@ -325,5 +451,93 @@ MIGRATIONS: list[tuple[str, ...]] = [
             for table in _REVENUE_TABLES
             for verb in ("UPDATE", "DELETE")
         ],
+    ),
+    (
+        # Property fees. Money is INTEGER fen + TEXT currency, areas INTEGER hundredths of a m²,
+        # a share-plan percentage TEXT (its exact decimal). Schedules are configuration, replaced
+        # whole when they change; invoices, payments and applications are only inserted. A
+        # household's credit is what it paid less what was applied, so it is not stored.
+        """CREATE TABLE fee_schedules (
+            id TEXT PRIMARY KEY,
+            regime TEXT NOT NULL CHECK (regime IN ('lump_sum', 'commission')),
+            rounding TEXT NOT NULL CHECK (rounding IN ('half-up', 'half-even', 'down')),
+            concession_party TEXT NOT NULL,
+            prepay_months INTEGER NOT NULL CHECK (prepay_months >= 0)
+        ) STRICT""",
+        """CREATE TABLE fee_schedule_compounds (
+            compound TEXT PRIMARY KEY REFERENCES compounds(id),
+            schedule TEXT NOT NULL REFERENCES fee_schedules(id)
+        ) STRICT""",
+        """CREATE TABLE fee_rates (
+            schedule TEXT NOT NULL REFERENCES fee_schedules(id),
+            effective_from TEXT NOT NULL,
+            price_fen INTEGER NOT NULL CHECK (price_fen >= 0),
+            currency TEXT NOT NULL,
+            PRIMARY KEY (schedule, effective_from)
+        ) STRICT, WITHOUT ROWID""",
+        """CREATE TABLE fee_stages (
+            schedule TEXT NOT NULL REFERENCES fee_schedules(id),
+            seq INTEGER NOT NULL,
+            party TEXT NOT NULL,
+            percent TEXT,
+            fixed_fen INTEGER,
+            cap_fen INTEGER,
+            currency TEXT NOT NULL,
+            rest INTEGER NOT NULL CHECK (rest IN (0, 1)),
+            base TEXT NOT NULL CHECK (base IN ('total', 'remaining')),
+            PRIMARY KEY (schedule, seq)
+        ) STRICT, WITHOUT ROWID""",
+        """CREATE TABLE fee_invoices (
+            id TEXT PRIMARY KEY,
+            household TEXT NOT NULL REFERENCES households(id),
+            compound TEXT NOT NULL,
+            schedule TEXT NOT NULL,
+            period TEXT NOT NULL,
+            issued_on TEXT NOT NULL,
+            area_hundredths_m2 INTEGER NOT NULL CHECK (area_hundredths_m2 > 0),
+            price_fen INTEGER NOT NULL,
+            rounding TEXT NOT NULL,
+            regime TEXT NOT NULL,
+            gross_fen INTEGER NOT NULL,
+            due_fen INTEGER NOT NULL,
+            currency TEXT NOT NULL,
+            line_set INTEGER NOT NULL,
+            UNIQUE (household, period)
+        ) STRICT""",
+        "CREATE INDEX fee_invoices_by_period ON fee_invoices (period, compound)",
+        # Invoices with equal fees under one schedule have equal lines: they share one set of
+        # lines (a 100,000-household month has about 10,000 distinct fees).
+        """CREATE TABLE fee_invoice_lines (
+            line_set INTEGER NOT NULL,
+            seq INTEGER NOT NULL,
+            kind TEXT NOT NULL CHECK (kind IN ('subsidy', 'concession', 'resident')),
+            party TEXT NOT NULL,
+            amount_fen INTEGER NOT NULL,
+            currency TEXT NOT NULL,
+            PRIMARY KEY (line_set, seq)
+        ) STRICT, WITHOUT ROWID""",
+        """CREATE TABLE fee_payments (
+            id TEXT PRIMARY KEY,
+            date TEXT NOT NULL,
+            household TEXT NOT NULL REFERENCES households(id),
+            amount_fen INTEGER NOT NULL CHECK (amount_fen > 0),
+            currency TEXT NOT NULL,
+            invoice TEXT,
+            payer TEXT NOT NULL,
+            memo TEXT NOT NULL
+        ) STRICT""",
+        "CREATE INDEX fee_payments_by_household ON fee_payments (household)",
+        # source: 'payment:ID' or 'credit:HH:YYYY-MM' (held credit applied to a new invoice)
+        """CREATE TABLE fee_applications (
+            source TEXT NOT NULL,
+            invoice TEXT NOT NULL REFERENCES fee_invoices(id),
+            household TEXT NOT NULL,
+            date TEXT NOT NULL,
+            amount_fen INTEGER NOT NULL CHECK (amount_fen > 0),
+            currency TEXT NOT NULL,
+            PRIMARY KEY (source, invoice)
+        ) STRICT""",
+        "CREATE INDEX fee_applications_by_invoice ON fee_applications (invoice, date, amount_fen)",
+        "CREATE INDEX fee_applications_by_household ON fee_applications (household)",
     ),
 ]

@@ -13,10 +13,13 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from commons.errors import CommonsError, InvalidInput, NotFound, RefusedByRule
+from commons.store.billing import BillingTables
+from commons.store.contracts import ContractTables
 from commons.store.estate import EstateTables
 from commons.store.export import ExportTables
 from commons.store.governance import GovernanceTables
 from commons.store.ledger import LedgerTables
+from commons.store.reconcile import ReconcileTables
 from commons.store.revenue import RevenueTables
 from commons.store.schema import MIGRATIONS
 
@@ -49,8 +52,11 @@ class Tables:
         self.ledger = LedgerTables(conn)
         self.estate = EstateTables(conn)
         self.governance = GovernanceTables(conn)
+        self.reconcile = ReconcileTables(conn)
+        self.contracts = ContractTables(conn)
         self.revenue = RevenueTables(conn)
         self.export = ExportTables(conn)
+        self.billing = BillingTables(conn)
 
     def meta(self, key: str) -> str | None:
         row = self.conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()

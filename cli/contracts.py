@@ -1,0 +1,431 @@
+"""``commons contract ...`` (catalog, firms, bundles, contracts, tenders and bids, evaluations,
+the blacklist, settlement) and ``commons bundle simulate``."""
+
+from __future__ import annotations
+
+import sys
+from contextlib import ExitStack
+from fractions import Fraction
+from typing import Any
+
+import click
+
+from commons.api import (
+    BlacklistEntry,
+    Bundle,
+    BundleContract,
+    Firm,
+    SettleReport,
+    SimulationReport,
+    decimal_text,
+    parse_date,
+)
+from commons.errors import CommonsError
+
+from .app import App, CommonsGroup, json_option, pass_app
+from .render import echo_json, table, yuan
+
+__all__ = ["bundle", "contract"]
+
+
+def _date(_ctx: click.Context, param: click.Parameter, value: str | None) -> Any:
+    if value is None:
+        return None
+    try:
+        return parse_date(value)
+    except CommonsError as e:
+        raise e.located(field=max(param.opts, key=len)) from None
+
+
+decimals = decimal_text
+
+
+def price(value: Fraction) -> str:
+    """A unit price: yuan per m² per month with four decimals (hundredths of a fen)."""
+    return decimal_text(value, 4)
+
+
+@click.group(cls=CommonsGroup)
+def contract() -> None:
+    """Bundled service contracts: catalog, firms, bundles, tenders, evaluations, settlement."""
+
+
+@contract.command("catalog")
+@json_option
+@pass_app
+def catalog(app: App) -> None:
+    """The service list (7 categories, 23 items) with each item's cost driver and level."""
+    shown = app.api.contract_catalog()
+    if app.json:
+        echo_json({"categories": [{"id": c.id, "name": c.name} for c in shown.categories],
+                   "items": [{"id": i.id, "category": i.category, "name": i.name,
+                              "driver": i.driver.value, "level": i.level.value}
+                             for i in shown.items]})
+        return
+    click.echo(table(("item", "category", "driver", "level", "name"),
+                     [(i.id, i.category, i.driver.value, i.level.value, i.name)
+                      for i in shown.items]))
+
+
+@contract.group("firm", cls=CommonsGroup)
+def firm() -> None:
+    """Property-service firms."""
+
+
+def _firms(app: App, firms: tuple[Firm, ...]) -> None:
+    if app.json:
+        echo_json({"firms": [{"id": f.id, "name": f.name} for f in firms]})
+    else:
+        click.echo(table(("id", "name"), [(f.id, f.name) for f in firms]))
+
+
+@firm.command("add")
+@click.argument("id")
+@click.option("--name", required=True, help="The firm's registered name.")
+@json_option
+@pass_app
+def firm_add(app: App, id: str, name: str) -> None:
+    """Record firm ID; again with the same name is a no-op."""
+    _firms(app, (app.api.contract_firm_add(id, name=name),))
+
+
+@firm.command("list")
+@json_option
+@pass_app
+def firm_list(app: App) -> None:
+    """Every recorded firm."""
+    _firms(app, app.api.contract_firms())
+
+
+@contract.group("bundle", cls=CommonsGroup)
+def bundle_group() -> None:
+    """Bundles of adjacent compounds contracted together (连片打包)."""
+
+
+def _bundles(app: App, bundles: tuple[Bundle, ...]) -> None:
+    if app.json:
+        echo_json({"bundles": [{"id": b.id, "name": b.name, "compounds": list(b.compounds)}
+                               for b in bundles]})
+    else:
+        click.echo(table(("id", "name", "compounds"),
+                         [(b.id, b.name, " ".join(b.compounds)) for b in bundles]))
+
+
+@bundle_group.command("add")
+@click.argument("id")
+@click.argument("compounds", nargs=-1, required=True)
+@click.option("--name", default="", help="A name for the bundle.")
+@json_option
+@pass_app
+def bundle_add(app: App, id: str, compounds: tuple[str, ...], name: str) -> None:
+    """Record bundle ID of the recorded COMPOUNDS."""
+    _bundles(app, (app.api.contract_bundle_add(id, compounds=compounds, name=name),))
+
+
+@bundle_group.command("list")
+@json_option
+@pass_app
+def bundle_list(app: App) -> None:
+    """Every recorded bundle."""
+    _bundles(app, app.api.contract_bundles())
+
+
+def _contract_json(c: BundleContract) -> dict[str, Any]:
+    return {"id": c.id, "bundle": c.bundle, "firm": c.firm, "starts_on": c.starts_on,
+            "ends_on": c.ends_on, "regime": c.regime.value, "unit_price": yuan(c.unit_price),
+            "base_percent": str(c.base_percent),
+            "commission_percent": None if c.commission_percent is None
+            else str(c.commission_percent),
+            "weights": {"street_office": c.weights[0], "community": c.weights[1],
+                        "committee": c.weights[2]}, "items": list(c.items)}
+
+
+def _show_contract(app: App, c: BundleContract) -> None:
+    if app.json:
+        echo_json(_contract_json(c))
+        return
+    rate = f", commission {c.commission_percent}%" if c.commission_percent is not None else ""
+    click.echo(f"contract {c.id}: firm {c.firm} serves bundle {c.bundle} from {c.starts_on} to "
+               f"{c.ends_on}\n  {c.regime.value}{rate}, {c.unit_price} CNY/m²/month, base "
+               f"{c.base_percent}% + performance; weights street office/community/committee "
+               f"{'/'.join(map(str, c.weights))}\n  items: {', '.join(c.items)}")
+
+
+@contract.command("sign")
+@click.argument("id")
+@click.option("--bundle", "bundle_id", required=True, help="The bundle served.")
+@click.option("--firm", "firm_id", required=True, help="The firm serving it.")
+@click.option("--from", "starts_on", required=True, callback=_date, help="First day YYYY-MM-DD.")
+@click.option("--to", "ends_on", required=True, callback=_date, help="Last day YYYY-MM-DD.")
+@click.option("--regime", required=True, type=click.Choice(["lump_sum", "commission"]),
+              help="lump_sum (包干制) or commission (酬金制).")
+@click.option("--price", required=True, help="Fee in yuan per m² per month, e.g. 0.80.")
+@click.option("--commission", help="Commission in percent of costs, 5-10 (commission only).")
+@click.option("--base", default="70", show_default=True,
+              help="Percent of the pay paid whatever the score; the rest follows it.")
+@click.option("--item", "items", multiple=True, help="A catalog item (repeat); default all.")
+@click.option("--weights", default="40,30,30", show_default=True,
+              help="Street office, community, committee weights in percent.")
+@json_option
+@pass_app
+def sign(app: App, id: str, bundle_id: str, firm_id: str, starts_on: Any, ends_on: Any,
+         regime: str, price: str, commission: str | None, base: str, items: tuple[str, ...],
+         weights: str) -> None:
+    """Record contract ID between a firm and a bundle."""
+    signed = app.api.contract_sign(id, bundle=bundle_id, firm=firm_id, starts_on=starts_on,
+                                   ends_on=ends_on, regime=regime, unit_price=price,
+                                   base_percent=base, commission_percent=commission,
+                                   items=items or None, weights=weights)
+    _show_contract(app, signed)
+
+
+@contract.command("show")
+@click.argument("id")
+@json_option
+@pass_app
+def show(app: App, id: str) -> None:
+    """Show contract ID."""
+    _show_contract(app, app.api.contract_show(id))
+
+
+@contract.group("tender", cls=CommonsGroup)
+def tender() -> None:
+    """Tenders of bundles, and the bids on them."""
+
+
+@tender.command("open")
+@click.argument("id")
+@click.option("--bundle", "bundle_id", required=True, help="The bundle put out to tender.")
+@click.option("--closes", required=True, callback=_date, help="Last day for bids YYYY-MM-DD.")
+@click.option("--opens", callback=_date, help="First day for bids (default today).")
+@json_option
+@pass_app
+def tender_open(app: App, id: str, bundle_id: str, closes: Any, opens: Any) -> None:
+    """Open tender ID for a bundle."""
+    opened = app.api.contract_tender(id, bundle=bundle_id, closes_on=closes, opens_on=opens)
+    if app.json:
+        echo_json({"id": opened.id, "bundle": opened.bundle, "opens_on": opened.opens_on,
+                   "closes_on": opened.closes_on})
+    else:
+        click.echo(f"tender {opened.id}: bundle {opened.bundle}, bids {opened.opens_on} to "
+                   f"{opened.closes_on}")
+
+
+@tender.command("bids")
+@click.argument("id")
+@json_option
+@pass_app
+def tender_bids(app: App, id: str) -> None:
+    """The bids on tender ID, lowest price first."""
+    bids = app.api.contract_bids(id)
+    if app.json:
+        echo_json({"tender": id, "bids": [{"firm": b.firm, "unit_price": yuan(b.unit_price),
+                                           "date": b.bid_on} for b in bids]})
+    else:
+        click.echo(table(("firm", "unit price", "date"),
+                         [(b.firm, str(b.unit_price), str(b.bid_on)) for b in bids], right=(1,)))
+
+
+@contract.command("bid")
+@click.argument("tender_id")
+@click.option("--firm", "firm_id", required=True, help="The firm bidding.")
+@click.option("--price", required=True, help="Its price in yuan per m² per month.")
+@click.option("--date", "on", callback=_date, help="Date of the bid (default today).")
+@json_option
+@pass_app
+def bid(app: App, tender_id: str, firm_id: str, price: str, on: Any) -> None:
+    """Bid on TENDER_ID; refused when the firm is blacklisted."""
+    made = app.api.contract_bid(tender_id, firm=firm_id, unit_price=price, on=on)
+    if app.json:
+        echo_json({"tender": made.tender, "firm": made.firm, "unit_price": yuan(made.unit_price),
+                   "date": made.bid_on})
+    else:
+        click.echo(f"bid: {made.firm} on {made.tender} at {made.unit_price} CNY/m²/month")
+
+
+@contract.command("evaluate")
+@click.argument("contract_id")
+@click.argument("period")
+@click.option("--street-office", required=True, help="The street office's score, 0-100.")
+@click.option("--community", required=True, help="The community's score, 0-100.")
+@click.option("--committee", required=True, help="The owners' or self-management committee's.")
+@json_option
+@pass_app
+def evaluate(app: App, contract_id: str, period: str, street_office: str, community: str,
+             committee: str) -> None:
+    """Record CONTRACT_ID's evaluation for PERIOD (YYYY-MM); print the weighted score."""
+    scored = app.api.contract_evaluate(contract_id, period, street_office=street_office,
+                                       community=community, committee=committee)
+    e = scored.evaluation
+    if app.json:
+        echo_json({"contract": e.contract, "period": str(e.period),
+                   "scores": {"street_office": str(e.street_office),
+                              "community": str(e.community), "committee": str(e.committee)},
+                   "weights": list(scored.weights), "score": decimals(scored.score, 2)})
+    else:
+        click.echo(f"{e.contract} {e.period}: weighted score {decimals(scored.score, 2)} of 100")
+
+
+@contract.command("party-score")
+@click.argument("firm_id")
+@click.argument("year", type=click.IntRange(1900, 9999))
+@click.argument("score")
+@click.option("--reason", default="", help="Why; recorded on the blacklist when below 6.")
+@click.option("--date", "on", callback=_date, help="Date of the score (default today).")
+@json_option
+@pass_app
+def party_score(app: App, firm_id: str, year: int, score: str, reason: str, on: Any) -> None:
+    """Record a party organisation's YEAR SCORE (0-10) of FIRM_ID; below 6 blacklists it."""
+    outcome = app.api.contract_party_score(firm_id, year=year, score=score, reason=reason, on=on)
+    listed = outcome.blacklisted
+    if app.json:
+        echo_json({"firm": firm_id, "year": year, "score": str(outcome.score.score),
+                   "blacklisted": listed is not None})
+    else:
+        click.echo(f"{firm_id} {year}: {outcome.score.score} of 10"
+                   + (f"; blacklisted from {listed.listed_on}" if listed else ""))
+
+
+def _blacklist_json(entries: tuple[BlacklistEntry, ...]) -> dict[str, Any]:
+    return {"blacklist": [{"firm": e.firm, "date": e.listed_on, "reason": e.reason,
+                           "year": e.year, "score": str(e.score)} for e in entries]}
+
+
+@contract.command("blacklist")
+@json_option
+@pass_app
+def blacklist(app: App) -> None:
+    """Firms on the blacklist, with the date and reason."""
+    entries = app.api.contract_blacklist()
+    if app.json:
+        echo_json(_blacklist_json(entries))
+    else:
+        click.echo(table(("firm", "date", "score", "reason"),
+                         [(e.firm, str(e.listed_on), str(e.score), e.reason) for e in entries]))
+
+
+@contract.command("settle")
+@click.argument("contract_id")
+@click.argument("period")
+@click.option("--costs", help="The month's costs in yuan (commission contracts).")
+@click.option("--fees", help="Fees collected that month, to report the surplus.")
+@json_option
+@pass_app
+def settle(app: App, contract_id: str, period: str, costs: str | None, fees: str | None) -> None:
+    """Settle CONTRACT_ID for PERIOD by its regime and post it to the ledger (once)."""
+    _render_settlement(app, app.api.contract_settle(contract_id, period, costs=costs,
+                                                    fees_collected=fees))
+
+
+def _render_settlement(app: App, report: SettleReport) -> None:
+    s = report.settlement
+    data = {"contract": s.contract, "period": str(s.period), "regime": s.regime.value,
+            "area_m2": str(s.area_m2), "score": decimals(s.score, 2), "costs": yuan(s.costs),
+            "commission": yuan(s.commission), "base": yuan(s.base),
+            "performance_due": yuan(s.performance_due),
+            "performance_paid": yuan(s.performance_paid), "paid": yuan(s.paid),
+            "surplus": None if s.surplus is None else yuan(s.surplus), "surplus_to": s.surplus_to,
+            "external_id": None if s.entry is None else s.entry.external_id,
+            "posted": report.posted, "already_recorded": report.already_recorded}
+    if app.json:
+        echo_json(data)
+        return
+    click.echo(table(("", "amount"), [(k, str(data[k])) for k in (
+        "costs", "commission", "base", "performance_due", "performance_paid", "paid", "surplus")
+        if data[k] is not None], right=(1,)))
+    click.echo(f"score {data['score']}; surplus is the {s.surplus_to}'; posted "
+               f"{report.posted}, already recorded {report.already_recorded}")
+
+
+@click.group(cls=CommonsGroup)
+def bundle() -> None:
+    """Price a bundle of compounds before bidding on it."""
+
+
+SCENARIO_HELP = """\b
+SCENARIO.toml (money in quotes in yuan, percentages as "6" for 6%):
+  [bundle]      id, name, months = 12, runs, seed, target_margin, tax_rate,
+                overhead_rate, overhead_fixed (a month per contract), subsidy, price
+  [collection]  distribution = "triangular" (low, mode, high) | "uniform"
+                (low, high) | "fixed" (rate); per = "month" | "term"
+  [[item]]      id, driver (per_m2 | per_building | per_household | per_gate |
+                per_elevator | fixed), unit_cost (a month), per = N (one unit
+                of staff per N, pooled over the bundle), age_uplift (% a year)
+  [[compound]]  id, households, area_m2, buildings, gates, elevators, age,
+                parking_income, other_income, subsidy (a month)
+\b
+Prices are CNY per m² per month with 4 decimals (hundredths of a fen);
+cost, contribution and bundle_saving are a month; the margin percentiles
+are over the whole term.
+"""
+
+
+@bundle.command("simulate", epilog=SCENARIO_HELP)
+@click.argument("scenario", type=click.Path(dir_okay=False))
+@click.option("--runs", type=click.IntRange(1, 1_000_000), help="Monte Carlo runs.")
+@click.option("--seed", type=click.IntRange(0, 2**63 - 1), help="Random seed.")
+@click.option("--plot", type=click.Path(dir_okay=False), help="Draw the results to this PNG.")
+@json_option
+@pass_app
+def simulate(app: App, scenario: str, runs: int | None, seed: int | None,
+             plot: str | None) -> None:
+    """Break-even and target prices of a bundle, who carries whom, and its risk of a loss."""
+    with ExitStack() as stack:
+        bars: list[Any] = []
+
+        def tick(done: int, total: int) -> None:
+            if not bars:
+                bars.append(stack.enter_context(click.progressbar(
+                    length=total, label="simulating", file=sys.stderr)))
+            bars[0].update(done)
+
+        show = sys.stderr.isatty() and not app.json
+        report = app.api.bundle_simulate(scenario, runs=runs, seed=seed, plot=plot,
+                                         on_progress=tick if show else None)
+    if app.json:
+        echo_json(simulation_json(report))
+    else:
+        click.echo(simulation_text(report))
+
+
+def simulation_json(r: SimulationReport) -> dict[str, Any]:
+    return {
+        "bundle": r.bundle, "break_even_price": price(r.break_even_price),
+        "target_price": price(r.target_price), "price": price(r.price),
+        "unit": "CNY/m2/month", "months": r.months,
+        "compounds": [{"id": c.id, "cost": yuan(c.cost), "contribution": yuan(c.contribution),
+                       "standalone_price": price(c.standalone_price),
+                       "standalone_cost": yuan(c.standalone_cost)} for c in r.compounds],
+        "cost": yuan(r.cost), "standalone_cost": yuan(r.standalone_cost),
+        "bundle_saving": yuan(r.bundle_saving), "expected_margin": yuan(r.expected_margin),
+        "loss_probability": decimals(r.loss_probability, 4), "losses": r.losses,
+        "margin": {"p5": yuan(r.margin_p5), "p50": yuan(r.margin_p50),
+                   "p95": yuan(r.margin_p95)},
+        "runs": r.runs, "seed": r.seed,
+    }
+
+
+def simulation_text(r: SimulationReport) -> str:
+    rows = [(c.id, str(c.households), decimals(c.area_m2, 2), c.cost.format_grouped(),
+             c.contribution.format_grouped(), c.standalone_cost.format_grouped(),
+             price(c.standalone_price)) for c in r.compounds]
+    lines = [
+        f"bundle {r.bundle}{' (' + r.name + ')' if r.name else ''}: {len(r.compounds)} "
+        f"compounds, prices in CNY per m² per month",
+        f"  break-even price  {price(r.break_even_price)}",
+        f"  target price      {price(r.target_price)}",
+        f"  simulated at      {price(r.price)}",
+        "",
+        table(("compound", "households", "area m²", "cost/month", "contribution",
+               "alone/month", "alone price"), rows, right=(1, 2, 3, 4, 5, 6)),
+        "",
+        f"a month: bundle cost {r.cost.format_grouped()}, one by one "
+        f"{r.standalone_cost.format_grouped()}, bundling saves "
+        f"{r.bundle_saving.format_grouped()}; expected margin "
+        f"{r.expected_margin.format_grouped()}",
+        f"{r.runs} runs (seed {r.seed}), margin over {r.months} months: p5 "
+        f"{r.margin_p5.format_grouped()}, p50 {r.margin_p50.format_grouped()}, p95 "
+        f"{r.margin_p95.format_grouped()}; loss probability "
+        f"{decimals(r.loss_probability * 100, 2)}%",
+    ]
+    return "\n".join(lines)

@@ -1,0 +1,241 @@
+"""``commons reconcile import|run|report|unmatch``: bank statements against the books."""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import Any
+
+import click
+
+from commons.api import (
+    MatchRun,
+    OutstandingItem,
+    ReconciliationStatement,
+    StatementImport,
+)
+from commons.money import Money
+
+from .app import App, CommonsGroup, json_option, pass_app
+from .render import display_width, echo_json, table, yuan
+
+__all__ = ["reconcile", "report_csv", "report_json", "report_text"]
+
+MAX_ID = 2**63 - 1
+SHOWN_MATCHES = 20  # matches a run lists in text; --json lists them all
+LABEL_WIDTH = 58
+AMOUNT_WIDTH = 14
+PROFILE_HELP = ("CSV column profile: cn-bank (交易日期,收入金额,支出金额,余额,对方户名,摘要), "
+                "generic (date,amount,...), generic-debit-credit, or a TOML profile file. "
+                "Default: the first built-in one the header fits.")
+
+
+@click.group(cls=CommonsGroup)
+def reconcile() -> None:
+    """Bank reconciliation: import statements, match them to the books, report, undo."""
+
+
+@reconcile.command("import")
+@click.argument("statement", type=click.Path(dir_okay=False))
+@click.option("--account", required=True, help="The books' bank account, e.g. "
+              "assets:bank:co-managed:wjxc.")
+@click.option("--profile", help=PROFILE_HELP)
+@click.option("--encoding", help="Text encoding of a CSV (default: UTF-8, else GBK/GB18030).")
+@json_option
+@pass_app
+def import_statement(app: App, statement: str, account: str, profile: str | None,
+                     encoding: str | None) -> None:
+    """Import STATEMENT, a bank statement as CSV or ISO 20022 camt.053 XML.
+
+    It must add up (opening balance plus lines = closing balance) and continue the statements
+    already imported. Lines already recorded are skipped; a bad file stores nothing.
+    """
+    done = app.api.reconcile_import(statement, account=account, profile=profile,
+                                    encoding=encoding)
+    if app.json:
+        echo_json(import_json(done))
+        return
+    for s in done.statements:
+        click.echo(f"{s.statement_id}: {s.first_day}..{s.last_day}, opening "
+                   f"{s.opening.format_grouped()}, closing {s.closing.format_grouped()}; "
+                   f"{s.added} lines added, {s.already_recorded} already recorded")
+
+
+def import_json(done: StatementImport) -> dict[str, Any]:
+    return {"account": done.account, "source": done.source, "format": done.format,
+            "added": done.added, "already_recorded": done.already_recorded,
+            "statements": [{"id": s.statement_id, "first_day": s.first_day.isoformat(),
+                            "last_day": s.last_day.isoformat(), "opening": yuan(s.opening),
+                            "closing": yuan(s.closing), "lines": s.lines, "added": s.added,
+                            "already_recorded": s.already_recorded} for s in done.statements]}
+
+
+@reconcile.command("run")
+@click.option("--account", required=True, help="The books' bank account.")
+@click.option("--period", required=True, help="The month, YYYY-MM.")
+@click.option("--window-days", type=click.IntRange(0, 366), default=3, show_default=True,
+              help="How many days a bank date may differ from the book date.")
+@json_option
+@pass_app
+def run(app: App, account: str, period: str, window_days: int) -> None:
+    """Match unmatched statement lines to unmatched book postings and store the matches.
+
+    Passes: exact reference or external id; same amount within the window, closest date
+    first; one line for several postings (a batched deposit) or several lines for one.
+    """
+    result = app.api.reconcile_run(account=account, period=period, window_days=window_days)
+    if app.json:
+        echo_json(run_json(result))
+        return
+    kinds = ", ".join(f"{kind} {n}" for kind, n in result.by_kind().items())
+    click.echo(f"matched {len(result.matches)} ({kinds}); unmatched: "
+               f"{result.unmatched_lines} bank lines, {result.unmatched_postings} book postings")
+    rows = [(str(m.id), m.kind, " ".join(map(str, m.line_ids)),
+             " ".join(f"{e}:{s}" for e, s in m.postings)) for m in result.matches[:SHOWN_MATCHES]]
+    if rows:
+        click.echo(table(("match", "kind", "bank lines", "book postings"), rows, right=(0,)))
+    if len(result.matches) > SHOWN_MATCHES:
+        click.echo(f"... and {len(result.matches) - SHOWN_MATCHES} more (--json lists all)")
+
+
+def run_json(result: MatchRun) -> dict[str, Any]:
+    return {"account": result.account, "period": str(result.period),
+            "window_days": result.window_days, "matched": len(result.matches),
+            "by_kind": result.by_kind(),
+            "matches": [{"id": m.id, "kind": m.kind, "lines": list(m.line_ids),
+                         "postings": [f"{e}:{s}" for e, s in m.postings]}
+                        for m in result.matches],
+            "unmatched_lines": result.unmatched_lines,
+            "unmatched_postings": result.unmatched_postings}
+
+
+@reconcile.command("report")
+@click.option("--account", required=True, help="The books' bank account.")
+@click.option("--period", required=True, help="The month, YYYY-MM.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "csv"]), default="text",
+              show_default=True, help="Output format (--json is the same as --format json).")
+@json_option
+@pass_app
+def report(app: App, account: str, period: str, fmt: str) -> None:
+    """The reconciliation statement (银行存款余额调节表) at the end of the period."""
+    statement = app.api.reconcile_report(account=account, period=period)
+    if app.json or fmt == "json":
+        echo_json(report_json(statement))
+    elif fmt == "csv":
+        click.echo(report_csv(statement), nl=False)
+    else:
+        click.echo(report_text(statement))
+
+
+@reconcile.command("unmatch")
+@click.argument("match_id", type=click.IntRange(1, MAX_ID))
+@json_option
+@pass_app
+def unmatch(app: App, match_id: int) -> None:
+    """Undo match MATCH_ID: its lines and postings may be matched again."""
+    undone = app.api.reconcile_unmatch(match_id)
+    m = undone.match
+    if app.json:
+        echo_json({"id": m.id, "account": undone.account, "kind": m.kind,
+                   "lines": list(m.line_ids), "postings": [f"{e}:{s}" for e, s in m.postings]})
+    else:
+        click.echo(f"undid match {m.id} ({m.kind}): {len(m.line_ids)} bank lines and "
+                   f"{len(m.postings)} book postings are unmatched again")
+
+
+def _item_json(item: OutstandingItem) -> dict[str, Any]:
+    return {"id": item.id, "date": item.date.isoformat(), "amount": yuan(item.amount),
+            "description": item.description, "reference": item.reference,
+            "match": item.match}
+
+
+def report_json(s: ReconciliationStatement) -> dict[str, Any]:
+    return {
+        "account": s.account, "period": str(s.period), "as_of": s.as_of.isoformat(),
+        "currency": s.book_balance.currency,
+        "book_balance": yuan(s.book_balance), "bank_balance": yuan(s.bank_balance),
+        "deposits_in_transit": [_item_json(i) for i in s.deposits_in_transit],
+        "outstanding_payments": [_item_json(i) for i in s.outstanding_payments],
+        "bank_not_in_books": [_item_json(i) for i in s.bank_not_in_books],
+        "adjusted_book_balance": yuan(s.adjusted_book_balance),
+        "adjusted_bank_balance": yuan(s.adjusted_bank_balance),
+        "difference": yuan(s.difference), "reconciled": s.reconciled,
+        "statements_from": s.statements_from.isoformat(),
+        "bank_through": s.bank_through.isoformat() if s.bank_through else None,
+        "cancelled_in_books": s.cancelled_in_books,
+    }
+
+
+def _fit(text: str, width: int) -> str:
+    """``text`` cut to ``width`` terminal columns (Chinese characters take two)."""
+    if display_width(text) <= width:
+        return text + " " * (width - display_width(text))
+    out = ""
+    for ch in text:
+        if display_width(out + ch) > width - 1:
+            break
+        out += ch
+    return out + "…" + " " * (width - 1 - display_width(out))
+
+
+def _row(label: str, amount: str) -> str:
+    return (_fit(label, LABEL_WIDTH) + amount.rjust(AMOUNT_WIDTH)).rstrip()
+
+
+def _section(title: str, items: tuple[OutstandingItem, ...]) -> list[str]:
+    lines = [f"  {title}"]
+    lines += [_row(f"    {i.date}  {i.id:<12} {i.description or i.reference}",
+                   i.amount.format_grouped()) for i in items]
+    return lines if items else [*lines, "    (none)"]
+
+
+def report_text(s: ReconciliationStatement) -> str:
+    through = f", bank lines through {s.bank_through}" if s.bank_through else ""
+    out = [
+        "银行存款余额调节表  bank reconciliation statement",
+        f"account {s.account}, period {s.period} (as of {s.as_of})",
+        f"statements from {s.statements_from}{through}",
+        "",
+        _row("book balance 企业账面余额", s.book_balance.format_grouped()),
+        *_section("add: bank credits not in the books 银行已收、企业未收", s.bank_credits),
+        *_section("less: bank charges not in the books 银行已付、企业未付", s.bank_charges),
+        _row("adjusted book balance 调节后企业账面余额",
+             s.adjusted_book_balance.format_grouped()),
+        "",
+        _row("bank balance 银行对账单余额", s.bank_balance.format_grouped()),
+        *_section("add: deposits in transit 企业已收、银行未收", s.deposits_in_transit),
+        *_section("less: outstanding payments 企业已付、银行未付", s.outstanding_payments),
+        _row("adjusted bank balance 调节后银行余额",
+             s.adjusted_bank_balance.format_grouped()),
+        "",
+        _row("difference 差额", s.difference.format_grouped()),
+        "reconciled: both adjusted balances agree to the fen" if s.reconciled else
+        f"NOT reconciled: {s.difference.format_grouped()} is unexplained",
+    ]
+    if s.cancelled_in_books:
+        out.append(f"({s.cancelled_in_books} book postings cancel by reversal and are not listed)")
+    return "\n".join(out)
+
+
+def report_csv(s: ReconciliationStatement) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(("section", "id", "date", "reference", "description", "amount"))
+    as_of = s.as_of.isoformat()
+
+    def total(section: str, amount: Money) -> None:
+        writer.writerow((section, "", as_of, "", "", yuan(amount)))
+
+    def items(section: str, rows: tuple[OutstandingItem, ...]) -> None:
+        writer.writerows((section, i.id, i.date.isoformat(), i.reference, i.description,
+                          yuan(i.amount)) for i in rows)
+
+    total("book_balance", s.book_balance)
+    items("bank_not_in_books", s.bank_not_in_books)
+    total("adjusted_book_balance", s.adjusted_book_balance)
+    total("bank_balance", s.bank_balance)
+    items("deposits_in_transit", s.deposits_in_transit)
+    items("outstanding_payments", s.outstanding_payments)
+    total("adjusted_bank_balance", s.adjusted_bank_balance)
+    total("difference", s.difference)
+    return buffer.getvalue()
