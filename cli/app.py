@@ -29,6 +29,7 @@ class App:
         self.actor = actor
         self.json = json
         self.read_only = read_only
+        self.db_given = True  # whether --db (or COMMONS_DB) named the database
         self._handle: Commons | None = None
 
     @property
@@ -86,5 +87,6 @@ def main(ctx: click.Context, db: str, json_output: bool, read_only: bool, actor:
     decimals and are kept as whole fen.
     """
     app = App(db, json_output, read_only, actor)
+    app.db_given = ctx.get_parameter_source("db") is not click.core.ParameterSource.DEFAULT
     ctx.obj = app
     ctx.call_on_close(app.close)

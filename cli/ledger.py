@@ -1,4 +1,4 @@
-"""``commons ledger ...`` and ``commons audit verify``: the journal from the command line."""
+"""``commons ledger ...``: the journal from the command line."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from commons.errors import CommonsError
 from .app import App, CommonsGroup, json_option, pass_app
 from .render import echo_json, table, yuan
 
-__all__ = ["audit", "ledger"]
+__all__ = ["ledger"]
 
 MAX_ID = 2**63 - 1  # SQLite's largest integer
 
@@ -216,26 +216,3 @@ def close_account(app: App, account: str, on: Any) -> None:
         echo_json({"account": closed.name, "closed_on": closed.closed_on})
     else:
         click.echo(f"closed {closed.name} from {closed.closed_on}")
-
-
-@click.group(cls=CommonsGroup)
-def audit() -> None:
-    """Auditors' tools: verify the hash chain."""
-
-
-@audit.command("verify")
-@json_option
-@pass_app
-def verify(app: App) -> None:
-    """Recompute the hash chain and balances; exit 1 naming the first broken entry."""
-    report = app.api.audit_verify(workers=os.cpu_count() or 1)
-    if app.json:
-        echo_json({"ok": report.ok, "entries": report.entries, "head": report.head_hash,
-                   "problems": list(report.problems)})
-    elif report.ok:
-        click.echo(f"verified {report.entries} entries; chain head {report.head_hash}")
-    if not report.ok:
-        if not app.json:
-            click.echo("commons: error: the journal fails verification:\n  "
-                       + "\n  ".join(report.problems), err=True)
-        click.get_current_context().exit(1)

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from .app import main
+from .audit import audit
 from .billing import billing
 from .commands import demo, init, split
 from .contracts import bundle, contract
 from .estate import estate
-from .ledger import audit, ledger
+from .ledger import ledger
 from .reconcile import reconcile
 from .resolution import resolution
 from .revenue import revenue

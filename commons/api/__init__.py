@@ -5,6 +5,7 @@ prints. The command line calls exactly these methods, under the same names, and 
 types it renders from here.
 """
 
+from commons.api.audit import ExportCheck
 from commons.api.billing import (
     HouseholdAccount,
     InvoiceRun,
@@ -14,6 +15,7 @@ from commons.api.billing import (
 )
 from commons.api.contracts import PartyScoreOutcome, ScoredEvaluation, SettleReport
 from commons.api.estate import ImportSummary
+from commons.api.exporting import CurrencyTotal, ExportedFile, ExportManifest
 from commons.api.handle import Commons, InitReport, connect
 from commons.api.ledger import (
     AccountBalance,
@@ -62,6 +64,15 @@ from commons.governance import (
     Tie,
     Transition,
 )
+from commons.ledger.disclosure import (
+    DisclosedIncome,
+    DisclosedSpending,
+    Disclosure,
+    DisclosurePeriod,
+    SpendingAuthority,
+)
+from commons.ledger.disclosure_render import LANGUAGES, disclosure_json, render_html, render_text
+from commons.ledger.export import FORMATS as EXPORT_FORMATS
 from commons.ledger.periods import parse_date
 from commons.ledger.reconciliation import MatchRecord, OutstandingItem, ReconciliationStatement
 from commons.ledger.revenue import (
@@ -88,6 +99,8 @@ from commons.ledger.statement import IncomeLine, RevenueStatement, SpendingLine
 __all__ = [
     "AGING_BUCKETS",
     "ESTATE_KINDS",
+    "EXPORT_FORMATS",
+    "LANGUAGES",
     "PARTICIPATION",
     "SPENDING_PURPOSES",
     "SPLIT_METHODS",
@@ -115,9 +128,17 @@ __all__ = [
     "CompoundSummary",
     "ConflictingImport",
     "CostDriver",
+    "CurrencyTotal",
     "Disbursement",
+    "DisclosedIncome",
+    "DisclosedSpending",
+    "Disclosure",
+    "DisclosurePeriod",
     "Election",
     "Evaluation",
+    "ExportCheck",
+    "ExportManifest",
+    "ExportedFile",
     "FeeSchedule",
     "Firm",
     "Governance",
@@ -170,6 +191,7 @@ __all__ = [
     "Signer",
     "SignerRole",
     "SimulationReport",
+    "SpendingAuthority",
     "SpendingLimit",
     "SpendingLine",
     "SpendingProposal",
@@ -188,5 +210,8 @@ __all__ = [
     "VerifyReport",
     "connect",
     "decimal_text",
+    "disclosure_json",
     "parse_date",
+    "render_html",
+    "render_text",
 ]

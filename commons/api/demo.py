@@ -12,6 +12,7 @@ from decimal import Decimal
 
 import attrs
 
+from commons.api.audit import AuditUseCases
 from commons.api.demo_billing import billing_step
 from commons.api.demo_reconcile import reconcile_step
 from commons.api.ledger import LedgerUseCases
@@ -168,7 +169,9 @@ class DemoUseCases:
         ledger = _ledger_step(self)
         assert isinstance(self, ReconcileUseCases)
         # demo_contracts builds on DemoStep from this module, so it is imported here
+        from commons.api.demo_audit import audit_step  # noqa: PLC0415 - it builds on DemoStep
         from commons.api.demo_contracts import bundle_step  # noqa: PLC0415
 
+        assert isinstance(self, AuditUseCases)
         return DemoReport((elevator, ledger, reconcile_step(self), billing_step(self),
-                           bundle_step()), split)
+                           bundle_step(), audit_step(self, self.path)), split)

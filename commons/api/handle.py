@@ -11,6 +11,7 @@ from pathlib import Path
 
 import attrs
 
+from commons.api.audit import AuditUseCases
 from commons.api.billing import BillingUseCases
 from commons.api.contracts import ContractUseCases
 from commons.api.demo import DemoUseCases
@@ -35,7 +36,8 @@ class InitReport:
 
 
 class Commons(SplitUseCases, LedgerUseCases, DemoUseCases, EstateUseCases, ResolutionUseCases,
-              ReconcileUseCases, ContractUseCases, RevenueUseCases, BillingUseCases):
+              ReconcileUseCases, ContractUseCases, RevenueUseCases, BillingUseCases,
+              AuditUseCases):
     """A handle on one commons database. Create it with ``commons.connect(path)``."""
 
     def __init__(self, path: str | Path, *, clock: Clock | None = None,

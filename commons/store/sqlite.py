@@ -16,6 +16,7 @@ from commons.errors import CommonsError, InvalidInput, NotFound, RefusedByRule
 from commons.store.billing import BillingTables
 from commons.store.contracts import ContractTables
 from commons.store.estate import EstateTables
+from commons.store.export import ExportTables
 from commons.store.governance import GovernanceTables
 from commons.store.ledger import LedgerTables
 from commons.store.reconcile import ReconcileTables
@@ -54,6 +55,7 @@ class Tables:
         self.reconcile = ReconcileTables(conn)
         self.contracts = ContractTables(conn)
         self.revenue = RevenueTables(conn)
+        self.export = ExportTables(conn)
         self.billing = BillingTables(conn)
 
     def meta(self, key: str) -> str | None:

@@ -1,0 +1,139 @@
+"""``commons audit ...``: verify the chain, export a trail, check an export, the disclosure."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import click
+
+from commons.api import (
+    EXPORT_FORMATS,
+    LANGUAGES,
+    ExportCheck,
+    ExportManifest,
+    disclosure_json,
+    parse_date,
+    render_html,
+    render_text,
+)
+from commons.errors import CommonsError
+
+from .app import App, CommonsGroup, json_option, pass_app
+from .render import echo_json
+
+__all__ = ["audit"]
+
+
+def _date(_ctx: click.Context, param: click.Parameter, value: str | None) -> Any:
+    try:
+        return None if value is None else parse_date(value)
+    except CommonsError as e:
+        raise e.located(field=max(param.opts, key=len)) from None
+
+
+@click.group(cls=CommonsGroup)
+def audit() -> None:
+    """Auditors' tools: verify the chain, export trails, check exports, disclose (公示)."""
+
+
+@audit.command("verify")
+@json_option
+@pass_app
+def verify(app: App) -> None:
+    """Recompute the hash chain and balances; exit 1 naming the first broken entry."""
+    report = app.api.audit_verify(workers=os.cpu_count() or 1)
+    if app.json:
+        echo_json({"ok": report.ok, "entries": report.entries, "head": report.head_hash,
+                   "problems": list(report.problems)})
+    elif report.ok:
+        click.echo(f"verified {report.entries} entries; chain head {report.head_hash}")
+    if not report.ok:
+        if not app.json:
+            click.echo("commons: error: the journal fails verification:\n  "
+                       + "\n  ".join(report.problems), err=True)
+        click.get_current_context().exit(1)
+
+
+def manifest_json(m: ExportManifest) -> dict[str, Any]:
+    return {**m.as_json(), "manifest": m.path, "out": str(m.export_path)}
+
+
+@audit.command("export")
+@click.option("--format", "export_format", type=click.Choice(EXPORT_FORMATS), required=True,
+              help="csv (UTF-8 with BOM, for Excel), jsonl, xlsx or beancount.")
+@click.option("--out", required=True, type=click.Path(dir_okay=False),
+              help="The file to write; its manifest goes beside it as OUT.manifest.json.")
+@click.option("--account", help="Only accounts under this prefix.")
+@click.option("--compound", help="Only the accounts of this compound.")
+@click.option("--from", "date_from", callback=_date, help="First date YYYY-MM-DD.")
+@click.option("--to", "date_to", callback=_date, help="Last date YYYY-MM-DD.")
+@json_option
+@pass_app
+def export(app: App, export_format: str, out: str, account: str | None, compound: str | None,
+           date_from: Any, date_to: Any) -> None:
+    """Export every posting in scope with its entry, counterparts, running balance and chain
+    hash; the database is only read."""
+    m = app.api.audit_export(out, format=export_format, account=account, compound=compound,
+                             date_from=date_from, date_to=date_to)
+    if app.json:
+        echo_json(manifest_json(m))
+    else:
+        click.echo(f"exported {m.rows} postings of {m.entries} entries to {m.export_path} at "
+                   f"chain head {m.head.id} {m.head.hash[:16]}; manifest {m.path}")
+
+
+def _check_text(check: ExportCheck) -> str:
+    m = check.manifest
+    where = (f"and the ledger still holds them at chain head {m.head.id}" if check.against_ledger
+             else "(not compared with a ledger: give --db to)")
+    return (f"ok: {m.export_path} is exactly what was exported: {m.rows} postings, "
+            f"{m.entries} entries, sha256 {m.files[0].sha256[:16]}, {where}")
+
+
+@audit.command("check-export")
+@click.argument("path", type=click.Path(dir_okay=False))
+@json_option
+@pass_app
+def check_export(app: App, path: str) -> None:
+    """Check the export at PATH (the file or its manifest): hashes, rows and totals, and, with
+    --db given, that the ledger still holds exactly those rows. Exit 1 naming what differs."""
+    check = app.api.audit_check_export(path, against_ledger=app.db_given)
+    if app.json:
+        echo_json({"ok": check.ok, "against_ledger": check.against_ledger,
+                   "manifest": check.manifest.path, "chain_head": check.manifest.head.hash,
+                   "rows": check.manifest.rows, "problems": list(check.problems)})
+    elif check.ok:
+        click.echo(_check_text(check))
+    if not check.ok:
+        if not app.json:
+            click.echo("commons: error: the export fails its check:\n  "
+                       + "\n  ".join(check.problems), err=True)
+        click.get_current_context().exit(1)
+
+
+@audit.command("disclose")
+@click.option("--compound", required=True, help="The compound whose statement to make.")
+@click.option("--period", required=True, help="A month YYYY-MM or a quarter YYYY-Qn.")
+@click.option("--format", "out_format", type=click.Choice(("text", "html", "json")),
+              default="text", show_default=True)
+@click.option("--lang", type=click.Choice(LANGUAGES), default="zh", show_default=True,
+              help="Labels in Chinese (zh) or English (en).")
+@click.option("--out", type=click.Path(dir_okay=False), help="Write to this file, not stdout.")
+@json_option
+@pass_app
+def disclose(app: App, compound: str, period: str, out_format: str, lang: str,
+             out: str | None) -> None:
+    """The disclosure statement (公示): income by source, spending by purpose with its
+    authority, opening and closing balance of the co-managed account."""
+    statement = app.api.audit_disclose(compound, period)
+    if app.json or out_format == "json":
+        echo_json(disclosure_json(statement))
+        return
+    text = render_html(statement, lang) if out_format == "html" else render_text(statement, lang)
+    if out is None:
+        click.echo(text, nl=False)
+    else:
+        Path(out).write_text(text, encoding="utf-8")
+        click.echo(f"wrote {out}")

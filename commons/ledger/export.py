@@ -1,0 +1,304 @@
+"""Audit exports as pure values: the scope, the rows, and how each format spells them.
+
+The store streams the entries in scope (``ScopedEntry``); ``export_rows`` turns them into one row
+per posting in scope, with the counterpart accounts and a running balance per account. The
+functions below spell a row as a CSV record, a JSON Lines object or Beancount text. Nothing here
+opens a file: the api layer writes, hashes and checks.
+
+CSV injection: a spreadsheet runs a cell that begins with ``=``, ``+``, ``-``, ``@``, a tab or a
+carriage return as a formula. The text columns that come from users (memo, external id, actor)
+get a leading apostrophe when they begin with one of those, or with an apostrophe itself (so that
+the rule can be undone exactly: strip one leading apostrophe). Every other column is produced by
+commons (ids, dates, account names, amounts like ``-3.00``) and is never altered, so amounts stay
+numbers an accountant can sum.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from collections.abc import Iterable, Iterator, Mapping
+from typing import Any
+
+import attrs
+
+from commons.errors import InvalidInput
+from commons.ledger.accounts import AccountType, matches_prefix, parse_account_name
+
+__all__ = [
+    "COLUMNS",
+    "FORMATS",
+    "FORMULA_STARTS",
+    "TEXT_COLUMNS",
+    "ExportRow",
+    "ExportScope",
+    "ScopedEntry",
+    "Tally",
+    "beancount_entry",
+    "beancount_names",
+    "beancount_string",
+    "csv_header",
+    "csv_text",
+    "export_rows",
+    "jsonl_line",
+    "neutralise",
+    "restore",
+    "yuan_text",
+]
+
+FORMATS = ("csv", "jsonl", "xlsx", "beancount")
+COLUMNS = ("entry_id", "seq", "date", "account", "counterparts", "memo", "amount", "currency",
+           "balance", "external_id", "actor", "reverses", "reversed_by", "entry_hash")
+# The columns whose text comes from users, and so may be neutralised (see the module docstring).
+TEXT_COLUMNS = ("memo", "external_id", "actor")
+FORMULA_STARTS = frozenset("=+-@\t\r'")
+COUNTERPART_SEPARATOR = ";"  # account names never hold one
+
+# One posting in scope, as exported: (entry_id, seq, date YYYY-MM-DD, account, counterpart
+# accounts, memo, amount fen, currency, running balance fen, external_id, actor, reverses,
+# reversed_by, the entry's chain hash). A tuple: an export makes millions of them.
+ExportRow = tuple[int, int, str, str, tuple[str, ...], str, int, str, int, str, str,
+                  int | None, int | None, str]
+# One entry touching the scope, as the store streams it: (entry_id, date, memo, external_id,
+# actor, reverses, reversed_by, chain hash, legs as (seq, account, fen, currency, in scope)).
+Leg = tuple[int, str, int, str, bool]
+ScopedEntry = tuple[int, str, str, str, str, int | None, int | None, str, tuple[Leg, ...]]
+
+
+def _optional_date(value: object) -> dt.date | None:
+    if value is None or isinstance(value, dt.date):
+        return value
+    if isinstance(value, str):
+        return dt.date.fromisoformat(value)
+    raise InvalidInput(f"{value!r} is not a date", fix="write dates as 2026-10-01")
+
+
+@attrs.frozen
+class ExportScope:
+    """Which postings an export holds: those of accounts under ``account`` (a prefix), of
+    ``compound``'s accounts, dated ``date_from``..``date_to`` (inclusive); None is no limit."""
+
+    account: str | None = None
+    compound: str | None = None
+    date_from: dt.date | None = attrs.field(default=None, converter=_optional_date)
+    date_to: dt.date | None = attrs.field(default=None, converter=_optional_date)
+
+    def __attrs_post_init__(self) -> None:
+        if self.account is not None:
+            parse_account_name(self.account)
+        if self.date_from and self.date_to and self.date_to < self.date_from:
+            raise InvalidInput(f"the export would end on {self.date_to}, before it starts on "
+                               f"{self.date_from}", field="--to",
+                               fix="give a --to date on or after --from")
+
+    @property
+    def filters_accounts(self) -> bool:
+        return self.account is not None or self.compound is not None
+
+    def covers(self, name: str, compound: str | None) -> bool:
+        """Whether postings to account ``name`` (of ``compound``) are in scope."""
+        return ((self.account is None or matches_prefix(name, self.account))
+                and (self.compound is None or compound == self.compound))
+
+    def as_json(self) -> dict[str, str | None]:
+        return {"account": self.account, "compound": self.compound,
+                "from": self.date_from.isoformat() if self.date_from else None,
+                "to": self.date_to.isoformat() if self.date_to else None}
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> ExportScope:
+        return cls(data.get("account"), data.get("compound"), data.get("from"), data.get("to"))
+
+
+class Tally:
+    """What the rows written so far add up to: the running balance of every account and
+    currency (from the balances before the scope's first date), the rows and entries counted,
+    and the debits (positive) and credits (negative) per currency, all in fen."""
+
+    def __init__(self, opening: Mapping[tuple[str, str], int] | None = None) -> None:
+        self.opening = dict(opening or {})
+        self.balances = dict(self.opening)
+        self.rows = 0
+        self.entries = 0
+        self.debits: dict[str, int] = {}
+        self.credits: dict[str, int] = {}
+
+    def add(self, account: str, fen: int, currency: str) -> int:
+        """Count one posting; its account's running balance after it."""
+        key = (account, currency)
+        balance = self.balances.get(key, 0) + fen
+        self.balances[key] = balance
+        self.rows += 1
+        sums = self.debits if fen > 0 else self.credits
+        sums[currency] = sums.get(currency, 0) + fen
+        return balance
+
+
+def _others(names: list[str], account: str) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(n for n in names if n != account))
+
+
+def export_rows(entries: Iterable[ScopedEntry], tally: Tally | None = None
+                ) -> Iterator[ExportRow]:
+    """One row per posting in scope, in the entries' order, each with the other accounts of its
+    entry and the running balance of its account and currency, counted in ``tally``."""
+    tally = tally if tally is not None else Tally()
+    for entry_id, day, memo, external_id, actor, reverses, reversed_by, link, legs in entries:
+        tally.entries += 1
+        names = [leg[1] for leg in legs]
+        for seq, account, fen, currency, in_scope in legs:
+            if in_scope:
+                yield (entry_id, seq, day, account, _others(names, account), memo, fen,
+                       currency, tally.add(account, fen, currency), external_id, actor,
+                       reverses, reversed_by, link)
+
+
+def _csv_cell(text: str) -> str:
+    """A cell quoted as RFC 4180 wants when it holds a comma or a quote (entries hold no line
+    breaks: the journal refuses control characters)."""
+    if "," in text or '"' in text:
+        return '"' + text.replace('"', '""') + '"'
+    return text
+
+
+def csv_header() -> str:
+    return ",".join(COLUMNS) + "\r\n"
+
+
+def csv_text(entries: Iterable[ScopedEntry], tally: Tally, *, batch: int = 2000
+             ) -> Iterator[str]:
+    """The CSV records of the rows ``export_rows`` gives, ``batch`` entries to a piece of text.
+
+    Cells are built once per entry where they are the entry's and with
+    ``Tally.add`` inlined, because this loop is what an export of millions of postings spends
+    its time on.
+    """
+    lines: list[str] = []
+    balances, debits, credits = tally.balances, tally.debits, tally.credits
+    rows = 0
+    for count, (entry_id, day, memo, external_id, actor, reverses, reversed_by, link, legs) \
+            in enumerate(entries, 1):
+        middle = f",{_csv_cell(neutralise(memo))},"
+        tail = (f",{_csv_cell(neutralise(external_id))},{_csv_cell(neutralise(actor))},"
+                f"{'' if reverses is None else reverses},"
+                f"{'' if reversed_by is None else reversed_by},{link}\r\n")
+        names = [leg[1] for leg in legs]
+        pair = len(names) == 2 and names[0] != names[1]
+        for index, (seq, account, fen, currency, in_scope) in enumerate(legs):
+            if not in_scope:
+                continue
+            others = names[1 - index] if pair else \
+                COUNTERPART_SEPARATOR.join(_others(names, account))
+            key = (account, currency)
+            balance = balances[key] = balances.get(key, 0) + fen
+            sums = debits if fen > 0 else credits
+            sums[currency] = sums.get(currency, 0) + fen
+            rows += 1
+            # yuan_text inlined for the common case of at least one yuan either way
+            amount, held = str(fen), str(balance)
+            amount = (f"{amount[:-2]}.{amount[-2:]}" if fen >= 100 or fen <= -100
+                      else yuan_text(fen))
+            held = (f"{held[:-2]}.{held[-2:]}" if balance >= 100 or balance <= -100
+                    else yuan_text(balance))
+            lines.append(f"{entry_id},{seq},{day},{account},{others}{middle}{amount},"
+                         f"{currency},{held}{tail}")
+        if count % batch == 0:
+            yield "".join(lines)
+            lines.clear()
+        tally.entries += 1
+    tally.rows += rows
+    yield "".join(lines)
+
+
+def yuan_text(fen: int) -> str:
+    """Fen as yuan with two decimals ("142.86", "-3.00"): the form every export writes."""
+    if fen >= 100 or fen <= -100:  # the digits of fen with a point before the last two
+        text = str(fen)
+        return f"{text[:-2]}.{text[-2:]}"
+    return f"{'-' if fen < 0 else ''}0.{abs(fen):02d}"
+
+
+def neutralise(text: str) -> str:
+    """A user's text as a CSV cell that no spreadsheet runs as a formula (module docstring)."""
+    return "'" + text if text[:1] in FORMULA_STARTS and text else text
+
+
+def restore(cell: str) -> str:
+    """The text ``neutralise`` was given: one leading apostrophe dropped, if there is one."""
+    return cell[1:] if cell[:1] == "'" else cell
+
+
+def jsonl_line(row: ExportRow) -> str:
+    """A row as one JSON object (DESIGN.md conventions: amounts as yuan strings)."""
+    (entry_id, seq, day, account, others, memo, fen, currency, balance, external_id, actor,
+     reverses, reversed_by, link) = row
+    return json.dumps({
+        "entry_id": entry_id, "seq": seq, "date": day, "account": account,
+        "counterparts": list(others), "memo": memo, "amount": yuan_text(fen),
+        "currency": currency, "balance": yuan_text(balance), "external_id": external_id,
+        "actor": actor, "reverses": reverses, "reversed_by": reversed_by, "entry_hash": link,
+    }, ensure_ascii=False)
+
+
+# --- Beancount ---------------------------------------------------------------------------------
+
+_BEAN_COMPONENT = re.compile(r"[A-Z0-9][A-Za-z0-9\-]*")
+
+
+def _bean_component(segment: str) -> str:
+    """One commons segment as a Beancount component: letters, digits and dashes, starting with a
+    capital or a digit. Anything else (Chinese, underscores) is written as its code point."""
+    out = "".join(ch if (ch.isascii() and (ch.isalnum() or ch == "-")) else f"U{ord(ch):04X}"
+                  for ch in segment)
+    if out[:1].islower():
+        out = out[0].upper() + out[1:]
+    elif not out[:1].isupper() and not out[:1].isdigit():
+        out = "X" + out
+    assert _BEAN_COMPONENT.fullmatch(out), out
+    return out
+
+
+def beancount_names(names: Iterable[str]) -> dict[str, str]:
+    """A Beancount account name for every commons account name, one to one.
+
+    Each segment is capitalised (``assets:bank:co-managed:wjxc`` -> ``Assets:Bank:Co-managed:
+    Wjxc``); characters Beancount refuses become ``U`` and their code point. Names that would
+    still coincide (``income:Rent`` and ``income:rent``) get ``-2``, ``-3``... in name order.
+    """
+    mapping: dict[str, str] = {}
+    taken: set[str] = set()
+    for name in sorted(set(names)):
+        head, *rest = name.split(":")
+        spelled = ":".join([AccountType(head).value.capitalize(),
+                            *(_bean_component(s) for s in rest)])
+        candidate, n = spelled, 1
+        while candidate in taken:
+            n += 1
+            candidate = f"{spelled}-{n}"
+        taken.add(candidate)
+        mapping[name] = candidate
+    return mapping
+
+
+def beancount_string(text: str) -> str:
+    """Text as a Beancount string literal."""
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def beancount_entry(entry: ScopedEntry, names: Mapping[str, str]) -> str:
+    """An entry as a Beancount transaction, its commons identity kept as metadata; every leg is
+    written (also those out of scope), because a Beancount transaction must balance."""
+    entry_id, day, memo, external_id, actor, reverses, reversed_by, link, legs = entry
+    lines = [f"{day} * {beancount_string(memo)}",
+             f"  commons-entry: {entry_id}",
+             f"  external-id: {beancount_string(external_id)}",
+             f"  actor: {beancount_string(actor)}",
+             f'  entry-hash: "{link}"']
+    if reverses is not None:
+        lines.append(f"  reverses: {reverses}")
+    if reversed_by is not None:
+        lines.append(f"  reversed-by: {reversed_by}")
+    lines += [f"  {names[account]}  {yuan_text(fen)} {currency}"
+              for _, account, fen, currency, _ in legs]
+    return "\n".join(lines) + "\n\n"

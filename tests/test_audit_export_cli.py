@@ -1,0 +1,130 @@
+"""``commons audit export / check-export / disclose / verify`` through click's CliRunner: help,
+text and --json output, exit codes, and --read-only for every command that only reads."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import Result
+from conftest import Invoke
+from ledger_helpers import ADVERTISING, BANK, PARKING, REPAIRS, record, write_jsonl
+
+
+def ok(result: Result) -> Result:
+    assert result.exit_code == 0, (result.stdout, result.stderr)
+    return result
+
+
+def refused(result: Result, *texts: str) -> Result:
+    assert result.exit_code == 1, (result.stdout, result.stderr)
+    assert "Traceback" not in result.output
+    assert result.stderr.startswith("commons: error:")
+    for text in texts:
+        assert text in result.stderr, result.stderr
+    return result
+
+
+def as_json(result: Result) -> Any:
+    return json.loads(ok(result).stdout)
+
+
+@pytest.fixture
+def books(cli: Invoke, tmp_path: Path) -> Path:
+    ok(cli("ledger", "chart", "wjxc"))
+    ok(cli("ledger", "post", write_jsonl(tmp_path / "j.jsonl", [
+        record("pk-1", "2026-10-05", [(BANK, 12000), (PARKING, -12000)], memo="=停车费"),
+        record("ad-1", "2026-10-20", [(BANK, 50000), (ADVERTISING, -50000)], memo="广告位"),
+        record("rp-1", "2026-11-02", [(REPAIRS, 8000), (BANK, -8000)], memo="repairs"),
+    ])))
+    return tmp_path
+
+
+@pytest.mark.parametrize("command", ["export", "check-export", "disclose", "verify"])
+def test_every_audit_command_has_help(cli: Invoke, command: str) -> None:
+    result = ok(cli("audit", command, "--help"))
+    assert "Usage: commons audit " + command in result.stdout
+
+
+def test_export_and_check_as_text_and_json(cli: Invoke, books: Path) -> None:
+    out = books / "trail.csv"
+    text = ok(cli("audit", "export", "--format", "csv", "--out", out)).stdout
+    assert text.startswith("exported 6 postings of 3 entries to ") and "chain head 3" in text
+    data = as_json(cli("--json", "audit", "export", "--format", "jsonl", "--out",
+                       books / "trail.jsonl", "--compound", "wjxc", "--from", "2026-10-01",
+                       "--to", "2026-10-31"))
+    assert data["rows"] == 4 and data["entries"] == 2 and data["format"] == "jsonl"
+    assert data["scope"] == {"account": None, "compound": "wjxc", "from": "2026-10-01",
+                             "to": "2026-10-31"}
+    assert data["totals"] == [{"currency": "CNY", "debits": "620.00", "credits": "-620.00"}]
+    assert set(data) >= {"chain_head", "files", "library_version", "manifest", "out"}
+    checked = ok(cli("audit", "check-export", out)).stdout
+    assert checked.startswith("ok:") and "the ledger still holds them at chain head 3" in checked
+    alone = as_json(cli("--json", "audit", "check-export", f"{out}.manifest.json", db=False))
+    assert alone == {"ok": True, "against_ledger": False, "manifest": f"{out}.manifest.json",
+                     "chain_head": data["chain_head"]["hash"], "rows": 6, "problems": []}
+
+
+def test_check_export_exits_1_naming_what_differs(cli: Invoke, books: Path) -> None:
+    out = books / "trail.csv"
+    ok(cli("audit", "export", "--format", "csv", "--out", out))
+    lines = out.read_bytes().splitlines(keepends=True)
+    out.write_bytes(b"".join(lines[:-1]))
+    refused(cli("audit", "check-export", out), "sha256", "holds 5 rows; the manifest says 6",
+            "line 7 is missing from the file")
+    data = json.loads(cli("--json", "audit", "check-export", out).stdout)
+    assert data["ok"] is False and data["problems"]
+
+
+def test_usage_and_input_errors(cli: Invoke, books: Path) -> None:
+    assert cli("audit", "export", "--format", "pdf", "--out", books / "x").exit_code == 2
+    assert cli("audit", "export", "--format", "csv").exit_code == 2
+    refused(cli("audit", "export", "--format", "csv", "--out", books / "x.csv", "--from",
+                "2026-13-01"), "--from")
+    refused(cli("audit", "check-export", books / "nothing.csv"), "does not exist")
+    refused(cli("audit", "disclose", "--compound", "nowhere", "--period", "2026-10"),
+            "no co-managed account")
+    refused(cli("audit", "disclose", "--compound", "wjxc", "--period", "2026-13"), "YYYY-Qn")
+
+
+def test_every_read_command_works_read_only_and_leaves_the_file_alone(
+        cli: Invoke, books: Path, db_path: Path) -> None:
+    before = (db_path.read_bytes(), db_path.stat().st_mtime_ns)
+    for args in (("ledger", "balance"), ("ledger", "trail", BANK), ("audit", "verify"),
+                 ("audit", "export", "--format", "beancount", "--out", books / "t.beancount"),
+                 ("audit", "check-export", books / "t.beancount"),
+                 ("audit", "disclose", "--compound", "wjxc", "--period", "2026-Q4"),
+                 ("estate", "show", "wjxc")):
+        result = cli("--read-only", *args)
+        assert result.exit_code in (0, 1), (args, result.output)
+        assert "read-only" not in result.stderr, (args, result.stderr)
+    refused(cli("--read-only", "ledger", "open", "assets:cash:x"), "read-only")
+    assert (db_path.read_bytes(), db_path.stat().st_mtime_ns) == before
+
+
+def test_disclose_prints_text_html_and_json(cli: Invoke, books: Path) -> None:
+    text = ok(cli("audit", "disclose", "--compound", "wjxc", "--period", "2026-10")).stdout
+    assert "公共收益公示" in text and "停车收益" in text and "¥120.00" in text
+    english = ok(cli("audit", "disclose", "--compound", "wjxc", "--period", "2026-Q4",
+                     "--lang", "en")).stdout
+    assert "Public revenue disclosure" in english and "¥80.00" in english
+    page = ok(cli("audit", "disclose", "--compound", "wjxc", "--period", "2026-10",
+                  "--format", "html", "--out", books / "d.html")).stdout
+    assert page.startswith("wrote ") and (books / "d.html").read_text("utf-8").startswith(
+        "<!DOCTYPE html>")
+    data = as_json(cli("audit", "disclose", "--compound", "wjxc", "--period", "2026-10",
+                       "--format", "json"))
+    assert data["income_total"] == "620.00" and data["closing"] == "620.00"
+    assert as_json(cli("--json", "audit", "disclose", "--compound", "wjxc", "--period",
+                       "2026-10")) == data
+
+
+def test_the_demo_exports_checks_and_discloses(cli: Invoke, db_path: Path) -> None:
+    data = as_json(cli("--json", "demo"))
+    audit = next(step for step in data["steps"] if step["topic"] == "audit")
+    assert sum("checks out" in line for line in audit["lines"]) == 2
+    assert any("公共收益公示 2026-10" in line for line in audit["lines"])
+    folder = db_path.with_name(f"{db_path.stem}-audit")
+    assert ok(cli("audit", "check-export", folder / "wjxc-trail.csv")).stdout.startswith("ok:")
