@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 import attrs
 
+from commons.api.base import UseCases
 from commons.api.checking import (
     compare_files,
     file_digest,
@@ -42,8 +43,7 @@ from commons.money import Money
 from commons.store.export import OutOfDateOrder
 
 if TYPE_CHECKING:
-    from commons.clock import Clock
-    from commons.store import SqliteStore, Tables
+    from commons.store import Tables
 
 __all__ = ["AuditUseCases", "ExportCheck"]
 
@@ -68,14 +68,8 @@ def _library_version() -> str:
     return commons.__version__
 
 
-class AuditUseCases:
+class AuditUseCases(UseCases):
     """Exports, their checks and the disclosure statement."""
-
-    clock: Clock
-
-    if TYPE_CHECKING:
-        @property
-        def reader(self) -> SqliteStore: ...
 
     def audit_export(self, out: str | Path, *, format: str, account: str | None = None,
                      compound: str | None = None, date_from: dt.date | None = None,
