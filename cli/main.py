@@ -6,9 +6,11 @@ from .app import main
 from .commands import demo, init, split
 from .estate import estate
 from .ledger import audit, ledger
+from .parking import parking
 
 __all__ = ["main"]
 
 for command in (init, demo, split, ledger, audit):
     main.add_command(command)
 main.add_command(estate)
+main.add_command(parking)

@@ -15,6 +15,15 @@ from commons.api.ledger import (
     TrailLine,
     VerifyReport,
 )
+from commons.api.parking import (
+    CollectedBill,
+    ParkingBill,
+    SessionImport,
+    TariffLoaded,
+)
+from commons.billing.parking_month import CompoundBill, SessionCharge
+from commons.billing.parking_tariff import TARIFF_HELP, TariffFile
+from commons.billing.parking_usage import Breach, HourOccupancy, ParkingReport, decimal_text
 from commons.billing.split import SPLIT_METHODS, Split
 from commons.estate.compound import Building, Compound, Governance, ManagementArea
 from commons.estate.household import Household, Owner
@@ -27,28 +36,40 @@ from commons.ledger.periods import parse_date
 __all__ = [
     "ESTATE_KINDS",
     "SPLIT_METHODS",
+    "TARIFF_HELP",
     "AccountBalance",
     "BalanceReport",
+    "Breach",
     "Building",
     "BuildingLine",
+    "CollectedBill",
     "Commons",
     "Compound",
+    "CompoundBill",
     "CompoundSummary",
     "ConflictingImport",
     "Governance",
+    "HourOccupancy",
     "Household",
     "ImportSummary",
     "InitReport",
     "ManagementArea",
     "Owner",
+    "ParkingBill",
+    "ParkingReport",
     "PeriodClosed",
     "PostSummary",
     "Resource",
     "ResourceCount",
     "ResourceKind",
+    "SessionCharge",
+    "SessionImport",
     "Split",
+    "TariffFile",
+    "TariffLoaded",
     "TrailLine",
     "VerifyReport",
     "connect",
+    "decimal_text",
     "parse_date",
 ]

@@ -14,6 +14,7 @@ import attrs
 from commons.api.demo import DemoUseCases
 from commons.api.estate import EstateUseCases
 from commons.api.ledger import LedgerUseCases
+from commons.api.parking import ParkingUseCases
 from commons.api.splits import SplitUseCases
 from commons.clock import Clock, SystemClock
 from commons.store import SqliteStore
@@ -29,7 +30,7 @@ class InitReport:
     schema_version: int
 
 
-class Commons(SplitUseCases, LedgerUseCases, DemoUseCases, EstateUseCases):
+class Commons(SplitUseCases, LedgerUseCases, DemoUseCases, EstateUseCases, ParkingUseCases):
     """A handle on one commons database. Create it with ``commons.connect(path)``."""
 
     def __init__(self, path: str | Path, *, clock: Clock | None = None,

@@ -15,6 +15,7 @@ from pathlib import Path
 from commons.errors import CommonsError, InvalidInput, NotFound, RefusedByRule
 from commons.store.estate import EstateTables
 from commons.store.ledger import LedgerTables
+from commons.store.parking import ParkingTables
 from commons.store.schema import MIGRATIONS
 
 __all__ = ["SCHEMA_VERSION", "SqliteStore", "StorageError", "StoreBusy", "Tables"]
@@ -45,6 +46,7 @@ class Tables:
         self.conn = conn
         self.ledger = LedgerTables(conn)
         self.estate = EstateTables(conn)
+        self.parking = ParkingTables(conn)
 
     def meta(self, key: str) -> str | None:
         row = self.conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
