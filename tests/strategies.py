@@ -4,10 +4,12 @@ buildings, households, resources, management areas)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
+import attrs
 from hypothesis import strategies as st
 
 from commons import Money, SharePlan, Stage
@@ -19,8 +21,9 @@ from commons.api import (
     ManagementArea,
     Resource,
     ResourceKind,
+    SharingRule,
 )
-from commons.governance import Ballot, Choice, Roll, Scope
+from commons.governance import Ballot, Choice, Matter, Proposal, Roll, Scope, State, resolve
 
 # Up to a hundred billion yuan either way: well past any compound's budget.
 MAX_FEN = 10**13
@@ -164,6 +167,31 @@ def ballots_of(votes: dict[str, Choice | None]) -> list[Ballot]:
     return [Ballot(owner, choice) for owner, choice in votes.items() if choice is not None]
 
 
+@st.composite
+def proposals(draw: st.DrawFn, *, compound: str = "C1", building: str = "B1") -> Proposal:
+    """A proposal in any of the six steps, decided by the owners of ``building`` or of the whole
+    ``compound`` (whose units are the building's), with affected units, ballots once the vote is
+    open and the tally once resolved: anything the store must give back unchanged."""
+    roll = draw(rolls(building=building))
+    matter = draw(st.sampled_from(list(Matter)))
+    scope = (Scope.building(building) if matter.building_only or draw(st.booleans())
+             else Scope.compound(compound))
+    roll = Roll(scope, roll.units)
+    state = draw(st.sampled_from(list(State)))
+    unit_ids = [u.id for u in roll.units]
+    proposal = Proposal(
+        draw(st.text(alphabet="PLS-3电梯ab", min_size=1, max_size=8).filter(
+            lambda s: s == s.strip())),
+        matter, scope, draw(st.sampled_from(["", "加装电梯", "Clean the yard, weekly"])),
+        draw(st.lists(st.sampled_from(unit_ids), unique=True, max_size=3)),
+        State.VOTED if state is State.RESOLVED else state)
+    if proposal.state is State.VOTED:
+        # Shuffled: the store must keep the order ballots were cast in, not sort them.
+        cast_order = draw(st.permutations(ballots_of(draw(votes_on(roll)))))
+        proposal = attrs.evolve(proposal, ballots=cast_order)
+    return resolve(proposal, roll) if state is State.RESOLVED else proposal
+
+
 # Candidate names as on a ballot paper, and vote counts small enough to tie often.
 candidate_votes = st.dictionaries(
     st.text(alphabet="甲乙丙丁戊己庚辛壬癸", min_size=1, max_size=2),
@@ -214,3 +242,16 @@ def estates(draw: st.DrawFn, *, this_year: int = 2026) -> dict[str, list[Any]]:
         estate["management-areas"].append(ManagementArea(f"area-{a}", draw(estate_names),
                                                          tuple(joined)))
     return estate
+
+
+# --- public revenue ------------------------------------------------------------------------------
+
+income_fen = st.integers(min_value=1, max_value=MAX_FEN)
+
+
+@st.composite
+def sharing_rules(draw: st.DrawFn, *, compound: str = "wjxc") -> SharingRule:
+    """Any valid sharing rule: a commission within its cap, any maintenance share."""
+    cap = draw(percents)
+    commission = draw(percents.filter(lambda p: p <= cap))
+    return SharingRule(compound, dt.date(2026, 1, 1), commission, cap, draw(percents))

@@ -15,6 +15,8 @@ from commons.api.demo import DemoUseCases
 from commons.api.estate import EstateUseCases
 from commons.api.ledger import LedgerUseCases
 from commons.api.parking import ParkingUseCases
+from commons.api.resolutions import ResolutionUseCases
+from commons.api.revenue import RevenueUseCases
 from commons.api.splits import SplitUseCases
 from commons.clock import Clock, SystemClock
 from commons.store import SqliteStore
@@ -30,7 +32,8 @@ class InitReport:
     schema_version: int
 
 
-class Commons(SplitUseCases, LedgerUseCases, DemoUseCases, EstateUseCases, ParkingUseCases):
+class Commons(SplitUseCases, LedgerUseCases, DemoUseCases, EstateUseCases, ResolutionUseCases,
+              RevenueUseCases, ParkingUseCases):
     """A handle on one commons database. Create it with ``commons.connect(path)``."""
 
     def __init__(self, path: str | Path, *, clock: Clock | None = None,

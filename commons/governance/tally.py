@@ -83,6 +83,14 @@ class Ratio:
     def to_json(self) -> dict[str, str]:
         return {"fraction": self.text, "percent": self.percent}
 
+    @classmethod
+    def from_json(cls, data: Any, *, area: bool) -> Ratio:
+        """The ratio ``to_json`` wrote: areas read back as Decimal m², owners as ints."""
+        counted, _, of = str(data["fraction"]).partition("/")
+        if area:
+            return cls(Decimal(counted), Decimal(of))
+        return cls(int(counted), int(of))
+
 
 @attrs.frozen
 class Measures:
@@ -93,6 +101,11 @@ class Measures:
 
     def to_json(self) -> dict[str, dict[str, str]]:
         return {"area": self.area.to_json(), "owners": self.owners.to_json()}
+
+    @classmethod
+    def from_json(cls, data: Any) -> Measures:
+        return cls(Ratio.from_json(data["area"], area=True),
+                   Ratio.from_json(data["owners"], area=False))
 
 
 @attrs.frozen
@@ -141,6 +154,18 @@ class Tally:
             "consent": {"affected": list(self.affected), "withheld": list(self.withheld)},
             "reason": self.reason,
         }
+
+    @classmethod
+    def from_json(cls, data: Any) -> Tally:
+        """The tally ``to_json`` wrote, rebuilt equal to the one counted (a stored tally is
+        read back this way, so a later change to the roll cannot rewrite a closed vote)."""
+        scope = data["scope"]
+        return cls(data["resolution"], Matter.parse(data["matter"]),
+                   Scope(scope["kind"], scope["id"]), Measures.from_json(data["participation"]),
+                   Measures.from_json(data["yes"]), int(data["ballots"]["no"]),
+                   int(data["ballots"]["abstain"]), tuple(data["consent"]["affected"]),
+                   tuple(data["consent"]["withheld"]), bool(data["participates"]),
+                   bool(data["passes"]), data["reason"])
 
 
 def check_roll(proposal: Proposal, roll: Roll) -> None:

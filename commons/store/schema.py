@@ -8,6 +8,13 @@ from __future__ import annotations
 
 __all__ = ["MIGRATIONS"]
 
+# The roles a co-managed account's signers hold (commons.ledger.spending.SignerRole).
+_ROLES = ("'owners-committee', 'self-management-committee', 'community', 'party-organisation', "
+          "'street-office', 'firm'")
+_REVENUE_TABLES = ("revenue_rules", "revenue_openings", "revenue_collections", "revenue_set_asides",
+                   "revenue_signers", "revenue_holders", "revenue_limits", "revenue_proposals",
+                   "revenue_approvals", "revenue_disbursements")
+
 MIGRATIONS: list[tuple[str, ...]] = [
     (
         """CREATE TABLE meta (
@@ -130,6 +137,194 @@ MIGRATIONS: list[tuple[str, ...]] = [
         "CREATE INDEX management_areas_by_compound ON management_area_compounds (compound)",
     ),
     (
+        # Owners' resolutions. Instants are ISO 8601 text in UTC. A proposal's row changes only
+        # in its state (and when it last changed); its ballots, stored tally and state history
+        # are only ever appended, like the journal, so a closed vote cannot be rewritten.
+        """CREATE TABLE proposals (
+            id TEXT PRIMARY KEY,
+            matter TEXT NOT NULL,
+            scope_kind TEXT NOT NULL CHECK (scope_kind IN ('compound', 'building')),
+            scope_id TEXT NOT NULL,
+            compound TEXT NOT NULL REFERENCES compounds(id),
+            title TEXT NOT NULL DEFAULT '',
+            state TEXT NOT NULL CHECK (state IN ('proposed', 'discussed', 'consulted', 'drafted',
+                                                 'voted', 'resolved')),
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            actor TEXT NOT NULL
+        ) STRICT""",
+        "CREATE INDEX proposals_by_compound ON proposals (compound, id)",
+        """CREATE TABLE proposal_affected (
+            proposal TEXT NOT NULL REFERENCES proposals(id),
+            unit TEXT NOT NULL,
+            PRIMARY KEY (proposal, unit)
+        ) STRICT, WITHOUT ROWID""",
+        # seq keeps the order ballots were cast in; one ballot per owner, enforced here too.
+        """CREATE TABLE ballots (
+            seq INTEGER PRIMARY KEY,
+            proposal TEXT NOT NULL REFERENCES proposals(id),
+            owner TEXT NOT NULL,
+            choice TEXT NOT NULL CHECK (choice IN ('yes', 'no', 'abstain')),
+            cast_at TEXT NOT NULL,
+            actor TEXT NOT NULL,
+            UNIQUE (proposal, owner)
+        ) STRICT""",
+        """CREATE TABLE tallies (
+            proposal TEXT PRIMARY KEY REFERENCES proposals(id),
+            passes INTEGER NOT NULL CHECK (passes IN (0, 1)),
+            tally_json TEXT NOT NULL,
+            resolved_at TEXT NOT NULL
+        ) STRICT""",
+        """CREATE TABLE proposal_history (
+            seq INTEGER PRIMARY KEY,
+            proposal TEXT NOT NULL REFERENCES proposals(id),
+            from_state TEXT,
+            to_state TEXT NOT NULL,
+            at TEXT NOT NULL,
+            actor TEXT NOT NULL
+        ) STRICT""",
+        "CREATE INDEX proposal_history_by_proposal ON proposal_history (proposal, seq)",
+        *[
+            f"CREATE TRIGGER {table}_append_only_{verb.lower()} BEFORE {verb} ON {table} "
+            f"BEGIN SELECT RAISE(ABORT, 'commons: {table} are append-only and cannot be "
+            f"{'changed' if verb == 'UPDATE' else 'deleted'}: a resolution is decided again by "
+            "a new proposal'); END"
+            for table in ("proposal_affected", "ballots", "tallies", "proposal_history")
+            for verb in ("UPDATE", "DELETE")
+        ],
+        "CREATE TRIGGER proposals_never_deleted BEFORE DELETE ON proposals BEGIN SELECT "
+        "RAISE(ABORT, 'commons: proposals cannot be deleted'); END",
+        "CREATE TRIGGER proposals_only_advance BEFORE UPDATE ON proposals WHEN NEW.id IS NOT "
+        "OLD.id OR NEW.matter IS NOT OLD.matter OR NEW.scope_kind IS NOT OLD.scope_kind OR "
+        "NEW.scope_id IS NOT OLD.scope_id OR NEW.compound IS NOT OLD.compound OR NEW.title IS "
+        "NOT OLD.title OR NEW.created_at IS NOT OLD.created_at OR NEW.actor IS NOT OLD.actor OR "
+        "OLD.state = 'resolved' BEGIN SELECT RAISE(ABORT, 'commons: a proposal only changes "
+        "its state, until it is resolved'); END",
+    ),
+    (
+        # Public revenue's five duties. Everything money does is a journal entry; these tables
+        # link those entries to rules, resources, resolutions and signers. Percentages are
+        # INTEGER hundredths of a percent (12.5% is 1250). Rows are history: never changed.
+        """CREATE TABLE revenue_rules (
+            compound TEXT NOT NULL REFERENCES compounds(id),
+            effective_from TEXT NOT NULL,
+            commission_bp INTEGER NOT NULL CHECK (commission_bp BETWEEN 0 AND 10000),
+            max_commission_bp INTEGER NOT NULL CHECK (max_commission_bp BETWEEN 0 AND 10000),
+            maintenance_bp INTEGER NOT NULL CHECK (maintenance_bp BETWEEN 0 AND 10000),
+            recorded_at TEXT NOT NULL,
+            actor TEXT NOT NULL,
+            PRIMARY KEY (compound, effective_from),
+            CHECK (commission_bp <= max_commission_bp)
+        ) STRICT""",
+        """CREATE TABLE revenue_openings (
+            compound TEXT PRIMARY KEY REFERENCES compounds(id),
+            date TEXT NOT NULL,
+            amount_fen INTEGER NOT NULL CHECK (amount_fen >= 0),
+            currency TEXT NOT NULL,
+            entry_id INTEGER REFERENCES entries(id),
+            recorded_at TEXT NOT NULL,
+            actor TEXT NOT NULL
+        ) STRICT""",
+        """CREATE TABLE revenue_collections (
+            external_id TEXT PRIMARY KEY,
+            entry_id INTEGER NOT NULL UNIQUE REFERENCES entries(id),
+            compound TEXT NOT NULL REFERENCES compounds(id),
+            resource TEXT NOT NULL REFERENCES resources(id),
+            period TEXT NOT NULL,
+            date TEXT NOT NULL,
+            amount_fen INTEGER NOT NULL CHECK (amount_fen > 0),
+            commission_fen INTEGER NOT NULL CHECK (commission_fen BETWEEN 0 AND amount_fen),
+            currency TEXT NOT NULL,
+            payer TEXT NOT NULL
+        ) STRICT""",
+        "CREATE INDEX revenue_collections_by_compound ON revenue_collections (compound, date)",
+        """CREATE TABLE revenue_set_asides (
+            compound TEXT NOT NULL REFERENCES compounds(id),
+            quarter TEXT NOT NULL,
+            seq INTEGER NOT NULL CHECK (seq >= 0),
+            entry_id INTEGER NOT NULL UNIQUE REFERENCES entries(id),
+            amount_fen INTEGER NOT NULL CHECK (amount_fen > 0),
+            currency TEXT NOT NULL,
+            net_fen INTEGER NOT NULL,
+            maintenance_bp INTEGER NOT NULL,
+            PRIMARY KEY (compound, quarter, seq)
+        ) STRICT""",
+        f"""CREATE TABLE revenue_signers (
+            compound TEXT NOT NULL REFERENCES compounds(id),
+            signer TEXT NOT NULL,
+            role TEXT NOT NULL CHECK (role IN ({_ROLES})),
+            name TEXT NOT NULL,
+            added_at TEXT NOT NULL,
+            actor TEXT NOT NULL,
+            PRIMARY KEY (compound, signer)
+        ) STRICT""",
+        # The holder and the limit change only by a new row; the latest is in force.
+        f"""CREATE TABLE revenue_holders (
+            compound TEXT NOT NULL REFERENCES compounds(id),
+            seq INTEGER NOT NULL,
+            holder TEXT NOT NULL,
+            role TEXT NOT NULL CHECK (role IN ({_ROLES}) AND role != 'firm'),
+            recorded_at TEXT NOT NULL,
+            actor TEXT NOT NULL,
+            PRIMARY KEY (compound, seq)
+        ) STRICT""",
+        """CREATE TABLE revenue_limits (
+            compound TEXT NOT NULL REFERENCES compounds(id),
+            seq INTEGER NOT NULL,
+            amount_fen INTEGER NOT NULL CHECK (amount_fen >= 0),
+            currency TEXT NOT NULL,
+            resolution TEXT NOT NULL,
+            recorded_at TEXT NOT NULL,
+            actor TEXT NOT NULL,
+            PRIMARY KEY (compound, seq)
+        ) STRICT""",
+        """CREATE TABLE revenue_proposals (
+            id TEXT PRIMARY KEY,
+            compound TEXT NOT NULL REFERENCES compounds(id),
+            purpose TEXT NOT NULL,
+            amount_fen INTEGER NOT NULL CHECK (amount_fen > 0),
+            currency TEXT NOT NULL,
+            payee TEXT NOT NULL,
+            memo TEXT NOT NULL,
+            resolution TEXT,
+            proposed_on TEXT NOT NULL,
+            recorded_at TEXT NOT NULL,
+            actor TEXT NOT NULL
+        ) STRICT""",
+        # One resolution authorises one spending, whatever the code above forgets.
+        "CREATE UNIQUE INDEX revenue_proposals_one_per_resolution ON revenue_proposals "
+        "(resolution) WHERE resolution IS NOT NULL",
+        "CREATE INDEX revenue_proposals_by_compound ON revenue_proposals (compound, id)",
+        f"""CREATE TABLE revenue_approvals (
+            proposal TEXT NOT NULL REFERENCES revenue_proposals(id),
+            seq INTEGER NOT NULL CHECK (seq IN (0, 1)),
+            signer TEXT NOT NULL,
+            role TEXT NOT NULL CHECK (role IN ({_ROLES})),
+            approved_at TEXT NOT NULL,
+            actor TEXT NOT NULL,
+            PRIMARY KEY (proposal, seq),
+            UNIQUE (proposal, signer)
+        ) STRICT""",
+        """CREATE TABLE revenue_disbursements (
+            proposal TEXT PRIMARY KEY REFERENCES revenue_proposals(id),
+            entry_id INTEGER NOT NULL UNIQUE REFERENCES entries(id),
+            date TEXT NOT NULL,
+            authority TEXT NOT NULL CHECK (authority IN ('committee', 'resolution')),
+            resolution TEXT,
+            committee_signer TEXT,
+            recorded_at TEXT NOT NULL,
+            actor TEXT NOT NULL,
+            CHECK ((authority = 'resolution') = (resolution IS NOT NULL))
+        ) STRICT""",
+        "CREATE UNIQUE INDEX revenue_disbursements_one_per_resolution ON revenue_disbursements "
+        "(resolution) WHERE resolution IS NOT NULL",
+        *[
+            f"CREATE TRIGGER {table}_history_{verb.lower()} BEFORE {verb} ON {table} "
+            f"BEGIN SELECT RAISE(ABORT, 'commons: {table} is history and cannot be "
+            f"{'changed' if verb == 'UPDATE' else 'deleted'}'); END"
+            for table in _REVENUE_TABLES
+            for verb in ("UPDATE", "DELETE")
+        ],
         # Tidal parking. A tariff is kept as the TOML it was loaded from. Instants are TEXT in
         # UTC (YYYY-MM-DDTHH:MM:SSZ, so text order is time order) with the offset they were
         # written in, in seconds, beside each. Spaces are checked against resources on import;

@@ -14,8 +14,10 @@ from pathlib import Path
 
 from commons.errors import CommonsError, InvalidInput, NotFound, RefusedByRule
 from commons.store.estate import EstateTables
+from commons.store.governance import GovernanceTables
 from commons.store.ledger import LedgerTables
 from commons.store.parking import ParkingTables
+from commons.store.revenue import RevenueTables
 from commons.store.schema import MIGRATIONS
 
 __all__ = ["SCHEMA_VERSION", "SqliteStore", "StorageError", "StoreBusy", "Tables"]
@@ -46,6 +48,8 @@ class Tables:
         self.conn = conn
         self.ledger = LedgerTables(conn)
         self.estate = EstateTables(conn)
+        self.governance = GovernanceTables(conn)
+        self.revenue = RevenueTables(conn)
         self.parking = ParkingTables(conn)
 
     def meta(self, key: str) -> str | None:
