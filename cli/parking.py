@@ -134,9 +134,10 @@ def import_json(s: SessionImport) -> dict[str, Any]:
 def bill(app: App, period: str, compound: str | None) -> None:
     """Price every session of the month to the fen and post the income.
 
-    Each compound's income goes to its co-managed account (Dr assets:bank:co-managed,
-    Cr income:parking); an operator's share is owed to the operator. Billing a month again
-    posts nothing new.
+    Each space's income is collected into the compound's co-managed account (Dr
+    assets:bank:co-managed, Cr income:parking), external id parking:COMPOUND:PERIOD:SPACE,
+    and the operator's share under the compound's sharing rule (`commons revenue rule`, or
+    the tariff's [sharing]) is owed to the operator. Billing a month again posts nothing new.
     """
     result = app.api.parking_bill(period, compound=compound)
     if app.json:
@@ -159,7 +160,9 @@ def _parties(result: ParkingBill) -> list[str]:
 def _compound_json(b: CompoundBill, status: str) -> dict[str, Any]:
     return {"compound": b.compound, "sessions": b.session_count, "total": yuan(b.total),
             "shares": [{"party": s.party, "amount": yuan(s.amount)} for s in b.shares],
-            "external_id": b.external_id, "status": status}
+            "collections": [{"external_id": c.external_id, "resource": c.resource,
+                             "amount": yuan(c.amount)} for c in b.collections()],
+            "commission_percent": str(b.rule.commission_percent), "status": status}
 
 
 def bill_json(result: ParkingBill) -> dict[str, Any]:

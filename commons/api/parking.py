@@ -4,8 +4,9 @@
 (its fields, its space, the tariff and kind, billed months, repeated ids, stored ids, overlaps
 on a space) and stores all of it or nothing; with ``skip_bad`` it stores the good rows and
 writes the bad ones, each with its reason, to a reject file. ``parking_bill`` prices every
-session of a month to the fen and posts each compound's income to its co-managed account in
-the same transaction, with the operator's share owed to the operator.
+session of a month to the fen and, in the same transaction, collects each space's income into
+the compound's co-managed account through the public-revenue collect duty, with the
+operator's share under the compound's sharing rule owed to the operator.
 """
 
 from __future__ import annotations
@@ -22,14 +23,14 @@ import attrs
 
 from commons.api.ledger import LedgerUseCases
 from commons.api.parking_plot import write_plot
+from commons.api.revenue_books import open_chart
 from commons.billing.parking_month import (
     OWNERS,
     CompoundBill,
     SessionCharge,
     TariffBook,
-    accounts_for,
-    bill_entry,
     bill_month,
+    sharing_rule,
 )
 from commons.billing.parking_pricing import SESSION_HEADER, SessionFields, session_fields
 from commons.billing.parking_tariff import TariffFile
@@ -50,7 +51,6 @@ from commons.errors import (
 )
 from commons.estate.resource import Resource, ResourceKind
 from commons.files import Row, csv_rows, open_text
-from commons.ledger.accounts import chart_for_compound
 from commons.ledger.periods import Period
 from commons.money import Money
 
@@ -274,26 +274,46 @@ class ParkingUseCases:
 
     def parking_bill(self, period: str | Period, *, compound: str | None = None,
                      detail: bool = True) -> ParkingBill:
-        """Price every session of ``period`` and post each compound's income; billing a month
-        again posts nothing new. ``detail`` False leaves out the line per session."""
+        """Price every session of ``period`` and collect each compound's income, one
+        public-revenue collection per space, under its sharing rule; billing a month again
+        collects nothing new. ``detail`` False leaves out the line per session."""
         month = period if isinstance(period, Period) else Period.parse(period)
-        assert isinstance(self, LedgerUseCases)
         billed_at = self.clock.now().in_timezone("UTC").isoformat()
         collected = []
         with self.store.write() as t:
             for c in _compounds(t, compound):
-                book = TariffBook(c, t.parking.tariff_files(c))
-                start, end = book.bounds(month)
-                bill = bill_month(book, month, t.parking.sessions(c, start, end), detail=detail)
-                entry = bill_entry(bill, actor=self.actor)
+                bill = _bill(t, c, month, detail=detail)
                 status = "nothing to bill"
-                if entry is not None:
-                    _open_accounts(t, c, operator=bill.operator is not None)
-                    posted = self._post_in(t, [entry], None, None)
-                    status = "posted" if posted.posted else "already recorded"
+                if bill.total:
+                    status = self._collect(t, bill)
                     t.parking.record_bill(bill, billed_at)
                 collected.append(CollectedBill(bill, status))
         return ParkingBill(month, tuple(collected))
+
+    def _collect(self, t: Tables, bill: CompoundBill) -> str:
+        """Post the bill's collections through the ledger's posting path and record them as
+        the revenue duty does: posted, or already recorded when every one of them was."""
+        assert isinstance(self, LedgerUseCases)
+        open_chart(t, bill.compound)
+        entries = [(c, c.entry(ResourceKind.PARKING, bill.rule, actor=self.actor))
+                   for c in bill.collections()]
+        known = t.ledger.known([e.external_id for _, e in entries])
+        for _, entry in entries:
+            seen = known.get(entry.external_id)
+            if seen is not None and seen[1] != entry.content_hash():
+                raise ConflictError(
+                    f"{bill.compound}'s parking income for {bill.period} was collected as "
+                    f"entry {seen[0]} ({entry.external_id}) with another amount",
+                    field="period", fix="a collected month is never changed; correct it with "
+                    "a reversal (`commons ledger reverse ENTRY`) and bill again")
+        new = [(c, e) for c, e in entries if e.external_id not in known]
+        if not new:
+            return "already recorded"
+        self._post_in(t, [e for _, e in new], None, None)
+        ids = t.ledger.known([e.external_id for _, e in new])
+        t.revenue.add_collections([(c, ids[e.external_id][0], bill.rule.split(c.amount)[0])
+                                   for c, e in new])
+        return "posted"
 
     def parking_report(self, period: str | Period, *, compound: str | None = None,
                        fee_bill: Money | str | None = None,
@@ -313,9 +333,9 @@ class ParkingUseCases:
                                    f"{', '.join(chosen)}", field="compound",
                                    fix="name the compound to report on with --compound")
             c = chosen[0]
+            bill = _bill(t, c, month, detail=False)
             book = TariffBook(c, t.parking.tariff_files(c))
             start, end = book.bounds(month)
-            bill = bill_month(book, month, t.parking.sessions(c, start, end), detail=False)
             occupancy = occupancy_by_hour(book, month, t.parking.sessions(c, start, end))
             breaches = _breaches(t, book, start, end)
             spaces = tuple(r.id for r in t.estate.resources(c)
@@ -340,13 +360,14 @@ def _compounds(t: Tables, compound: str | None) -> list[str]:
     return [compound]
 
 
-def _open_accounts(t: Tables, compound: str, *, operator: bool) -> None:
-    """Open the compound's parking accounts that are not open yet (from the start)."""
-    opened = t.ledger.accounts()
-    needed = set(accounts_for(compound, operator=operator))
-    for account in chart_for_compound(compound):
-        if account.name in needed and account.name not in opened:
-            t.ledger.open_account(account)
+def _bill(t: Tables, compound: str, month: Period, *, detail: bool) -> CompoundBill:
+    """Price ``compound``'s sessions of ``month`` under its sharing rule."""
+    book = TariffBook(compound, t.parking.tariff_files(compound))
+    start, end = book.bounds(month)
+    rule = sharing_rule(compound, t.revenue.rules(compound),
+                        book.file_on(month.last_day) or book.files[-1], month)
+    return bill_month(book, month, t.parking.sessions(compound, start, end), rule,
+                      detail=detail)
 
 
 def _breaches(t: Tables, book: TariffBook, low: int, high: int) -> tuple[Breach, ...]:

@@ -1,11 +1,17 @@
 """A compound's tidal parking over one month: what every session owes, the cards sold, the
-income per space, how it is shared, and the journal entry that collects it.
+income of each space, how it is shared, and the public-revenue collections that book it.
 
 Sessions arrive as plain stored values, one at a time, so a month of a million sessions is
 priced in one pass with flat memory. Each session is priced under the tariff in effect on the
 local day it began; only its days inside the month count towards the month's bill, so a night
 across the turn of the month is billed half in each. A card is charged its monthly price once
-for each plate that parked on it in the month. Pure: values in, values out.
+for each plate that parked on it in the month, and that price is earned by the spaces the plate
+used, split exactly by the time it spent on each.
+
+The income is collected (收, the second of the five duties) one collection per space, so every
+yuan names the resource that earned it, under the compound's sharing rule: the one set with
+``commons revenue rule``, or failing that the tariff's own [sharing] (an operator named there
+takes half unless it says otherwise). Pure: values in, values out.
 """
 
 from __future__ import annotations
@@ -17,11 +23,17 @@ from collections.abc import Iterable, Sequence
 import attrs
 
 from commons.billing.parking_pricing import DayCharge, Pricer
-from commons.billing.parking_tariff import Sharing, TariffFile
+from commons.billing.parking_tariff import TariffFile
 from commons.billing.split import Share
 from commons.errors import CommonsError, NotFound
-from commons.ledger.journal import Entry, Posting
 from commons.ledger.periods import Period
+from commons.ledger.revenue import (
+    DEFAULT_MAX_COMMISSION_PERCENT,
+    Collection,
+    SharingRule,
+    default_rule,
+    rule_on,
+)
 from commons.money import Money, allocate
 
 __all__ = [
@@ -30,26 +42,21 @@ __all__ = [
     "SessionCharge",
     "StoredSession",
     "TariffBook",
-    "accounts_for",
-    "bill_entry",
     "bill_month",
     "external_id",
-    "income_shares",
+    "sharing_rule",
 ]
 
 # A stored session as the store streams it: (session_id, space, plate, entered_s, exited_s,
 # kind), instants in seconds since the epoch.
 StoredSession = tuple[str, str, str, int, int, str]
 OWNERS = "owners"
-BANK = "assets:bank:co-managed"
-INCOME = "income:parking"
-COMMISSION = "expenses:operator-commission"
-PAYABLE = "liabilities:payable:operator"
+OPERATOR = "operator"  # the operator's party name when the tariff does not name one
 
 
-def external_id(compound: str, period: Period) -> str:
-    """The journal's external id of a compound's parking income for a month."""
-    return f"parking:{compound}:{period}"
+def external_id(compound: str, period: Period, space: str) -> str:
+    """The external id of a space's parking income for a month."""
+    return f"parking:{compound}:{period}:{space}"
 
 
 class TariffBook:
@@ -114,7 +121,8 @@ class CompoundBill:
     """One compound's parking income for a month, priced to the fen and shared.
 
     ``sessions`` lists each session (empty when the bill was made without detail);
-    ``session_count`` counts them either way. ``by_space`` lists every space that earned."""
+    ``session_count`` counts them either way. ``by_space`` lists every space that earned,
+    card fees included, and ``collections`` the income each of them collects."""
 
     compound: str
     period: Period
@@ -125,14 +133,14 @@ class CompoundBill:
     total: Money
     shares: tuple[Share, ...]
     operator: str | None
+    rule: SharingRule
 
-    @property
-    def external_id(self) -> str:
-        return external_id(self.compound, self.period)
-
-    @property
-    def session_total(self) -> Money:
-        return sum((m for _, m in self.by_space), Money.zero(self.total.currency))
+    def collections(self) -> tuple[Collection, ...]:
+        """One public-revenue collection per space that earned, dated the month's last day."""
+        memo = f"tidal parking {self.period}"
+        return tuple(Collection(external_id(self.compound, self.period, space),
+                                self.period.last_day, self.compound, space, self.period,
+                                amount, memo=memo) for space, amount in self.by_space if amount)
 
     @property
     def card_total(self) -> Money:
@@ -143,13 +151,34 @@ class CompoundBill:
                    Money.zero(self.total.currency))
 
 
-def income_shares(total: Money, sharing: Sharing) -> tuple[Share, ...]:
-    """The owners' and the operator's shares of ``total``, exact to the fen."""
+def sharing_rule(compound: str, rules: Sequence[SharingRule], file: TariffFile,
+                 period: Period) -> SharingRule:
+    """The compound's sharing rule at the end of ``period``; without one, the tariff's: the
+    owners keep everything unless it names an operator, who then takes its agreed share (the
+    tariff records that agreement, so the share is its own cap)."""
+    found = rule_on(rules, period.last_day)
+    if found is not None:
+        return found
+    sharing = file.sharing
     if sharing.operator is None:
-        return (Share(OWNERS, total),)
-    parts = allocate(total, {OWNERS: sharing.owners_percent,
-                             sharing.operator: sharing.operator_percent})
-    return (Share(OWNERS, parts[OWNERS]), Share(sharing.operator, parts[sharing.operator]))
+        return default_rule(compound)
+    percent = sharing.operator_percent
+    return SharingRule(compound, file.tariff.effective_from, percent,
+                       max(percent, DEFAULT_MAX_COMMISSION_PERCENT))
+
+
+def _shares(by_space: dict[str, int], rule: SharingRule, operator: str | None,
+            currency: str) -> tuple[Share, ...]:
+    """The owners' and the operator's shares: the sums of each space's exact split."""
+    owners = commission = 0
+    for fen in by_space.values():
+        cut, kept = rule.split(Money(fen, currency))
+        commission += cut.fen
+        owners += kept.fen
+    if not commission and not rule.commission_percent:
+        return (Share(OWNERS, Money(owners, currency)),)
+    return (Share(OWNERS, Money(owners, currency)),
+            Share(operator or OPERATOR, Money(commission, currency)))
 
 
 def _priced(book: TariffBook, session: StoredSession) -> tuple[list[tuple[int, int]], str]:
@@ -166,14 +195,15 @@ def _priced(book: TariffBook, session: StoredSession) -> tuple[list[tuple[int, i
     return pricer.charges_fen(entered, exited, terms), (terms.card or "")
 
 
-def bill_month(book: TariffBook, period: Period, sessions: Iterable[StoredSession], *,
-               detail: bool = True) -> CompoundBill:
-    """Price every session touching ``period`` and total the month; ``detail`` keeps a line
-    per session (a host billing a million sessions may want only the totals)."""
+def bill_month(book: TariffBook, period: Period, sessions: Iterable[StoredSession],
+               rule: SharingRule, *, detail: bool = True) -> CompoundBill:
+    """Price every session touching ``period`` and total the month under ``rule``; ``detail``
+    keeps a line per session (a host billing a million sessions may want only the totals)."""
     first, last = period.first_day.toordinal(), period.last_day.toordinal()
+    start_s, end_s = book.bounds(period)
     currency = book.latest.tariff.currency
     by_space: dict[str, int] = {}
-    plates: set[tuple[str, str]] = set()
+    card_use: dict[tuple[str, str], dict[str, int]] = {}  # (card, plate) -> space -> seconds
     lines: list[SessionCharge] = []
     count = 0
     for session in sessions:
@@ -183,23 +213,28 @@ def bill_month(book: TariffBook, period: Period, sessions: Iterable[StoredSessio
             continue
         count += 1
         fen = sum(f for _, f in inside)
-        space = session[1]
+        sid, space, plate, entered, exited, kind = session
         by_space[space] = by_space.get(space, 0) + fen
         if card:
-            plates.add((card, session[2]))
+            used = card_use.setdefault((card, plate), {})
+            used[space] = used.get(space, 0) + min(exited, end_s) - max(entered, start_s)
         if detail:
             lines.append(SessionCharge(
-                session[0], space, session[2], session[5], Money(fen, currency),
+                sid, space, plate, kind, Money(fen, currency),
                 tuple(DayCharge(dt.date.fromordinal(d), Money(f, currency)) for d, f in inside)))
     file = book.file_on(period.last_day) or book.files[-1]
-    cards = tuple(sorted((CardFee(card, plate, _card_price(file, card)) for card, plate in plates),
-                         key=lambda c: (c.card, c.plate)))
-    total = Money(sum(by_space.values()), currency) + sum((c.amount for c in cards),
-                                                          Money.zero(currency))
+    cards = []
+    for (card, plate), used in sorted(card_use.items()):
+        price = _card_price(file, card)
+        cards.append(CardFee(card, plate, price))
+        for space, part in allocate(price, used).items():
+            by_space[space] = by_space.get(space, 0) + part.fen
+    total = Money(sum(by_space.values()), currency)
     lines.sort(key=lambda s: s.session_id)
-    return CompoundBill(book.compound, period, count, tuple(lines), cards,
+    operator = file.sharing.operator
+    return CompoundBill(book.compound, period, count, tuple(lines), tuple(cards),
                         tuple((s, Money(f, currency)) for s, f in sorted(by_space.items())),
-                        total, income_shares(total, file.sharing), file.sharing.operator)
+                        total, _shares(by_space, rule, operator, currency), operator, rule)
 
 
 def _card_price(file: TariffFile, card: str) -> Money:
@@ -209,27 +244,3 @@ def _card_price(file: TariffFile, card: str) -> Money:
                        f"{file.tariff.effective_from}, so its price for the month is unknown",
                        fix="list the card in the tariff in effect at the end of the month")
     return found.price
-
-
-def bill_entry(bill: CompoundBill, *, actor: str = "") -> Entry | None:
-    """The journal entry collecting the month's income into the co-managed account, with the
-    operator's share owed to the operator; None when nothing was earned."""
-    if not bill.total:
-        return None
-    c = bill.compound
-    postings = [Posting(f"{BANK}:{c}", bill.total), Posting(f"{INCOME}:{c}", -bill.total)]
-    operator = bill.share_of(bill.operator) if bill.operator else Money.zero()
-    if operator:
-        postings += [Posting(f"{COMMISSION}:{c}", operator), Posting(f"{PAYABLE}:{c}", -operator)]
-    memo = (f"tidal parking {bill.period}: {bill.session_count} sessions, {len(bill.cards)} "
-            "cards" + (f"; {bill.operator}'s share {operator}" if operator else ""))
-    return Entry(bill.period.last_day, memo, tuple(postings), bill.external_id, actor=actor,
-                 resource="parking", period=str(bill.period), compound=c)
-
-
-def accounts_for(compound: str, *, operator: bool) -> tuple[str, ...]:
-    """The accounts a compound's parking entry posts to."""
-    names = [f"{BANK}:{compound}", f"{INCOME}:{compound}"]
-    if operator:
-        names += [f"{COMMISSION}:{compound}", f"{PAYABLE}:{compound}"]
-    return tuple(names)

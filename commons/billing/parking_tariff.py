@@ -60,8 +60,8 @@ FILE (TOML), one compound's tariff from a date on:
   free_minutes = 15            # sessions this short cost nothing (default 0)
   daily_cap = "40.00"          # no local day of a session costs more (optional)
   overstay_per_unit = "3.00"   # outsiders outside every window (default 0)
-  [sharing]                    # optional; without an operator the owners keep all
-  operator = "Yuhua Parking Co."
+  [sharing]                    # used while the compound has no `commons revenue rule`
+  operator = "Yuhua Parking Co."   # without one the owners keep all
   owners_percent = "50"        # default 50 when an operator runs it
   [[window]]                   # when outsiders may park
   name = "hospital-day"
@@ -304,9 +304,10 @@ class Sharing:
     owners_percent: Decimal = Decimal(100)
 
     def __attrs_post_init__(self) -> None:
-        if not Decimal(0) <= self.owners_percent <= Decimal(100):
-            raise _problem("sharing.owners_percent", "owners_percent is not within 0..100",
-                           'write owners_percent = "50"')
+        if (not Decimal(0) <= self.owners_percent <= Decimal(100)
+                or self.owners_percent != self.owners_percent.quantize(Decimal("0.01"))):
+            raise _problem("sharing.owners_percent", "owners_percent is not a percentage from "
+                           "0 to 100 with at most two decimals", 'write owners_percent = "50"')
         if self.operator == "owners":
             raise _problem("sharing.operator", "the operator cannot be called 'owners'",
                            "that is the owners' own share; name the operating firm")

@@ -131,9 +131,9 @@ class ParkingTables:
 
     def record_bill(self, bill: CompoundBill, billed_at: str) -> None:
         self.conn.execute(
-            "INSERT OR IGNORE INTO parking_bills (compound, period, external_id, sessions, "
+            "INSERT OR IGNORE INTO parking_bills (compound, period, collections, sessions, "
             "total_fen, currency, billed_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (bill.compound, str(bill.period), bill.external_id, bill.session_count,
+            (bill.compound, str(bill.period), len(bill.collections()), bill.session_count,
              bill.total.fen, bill.total.currency, billed_at))
 
     # -- sessions --------------------------------------------------------------------------

@@ -354,7 +354,7 @@ MIGRATIONS: list[tuple[str, ...]] = [
         """CREATE TABLE parking_bills (
             compound TEXT NOT NULL,
             period TEXT NOT NULL,
-            external_id TEXT NOT NULL,
+            collections INTEGER NOT NULL,
             sessions INTEGER NOT NULL,
             total_fen INTEGER NOT NULL,
             currency TEXT NOT NULL,
