@@ -162,4 +162,7 @@ class DemoUseCases:
                         "commons --db demo.db demo")
                 t.set_meta("demo", "yes")
         elevator, split = _elevator_step()
-        return DemoReport((elevator, _ledger_step(self)), split)
+        # Imported here: the parking step builds on DemoStep, defined above.
+        from commons.api.demo_parking import parking_step  # noqa: PLC0415
+
+        return DemoReport((elevator, _ledger_step(self), parking_step(self)), split)

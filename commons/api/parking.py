@@ -147,6 +147,8 @@ class _Checks:
         self.starts = {c: [p.plan(f.tariff.effective_from.toordinal())[0]
                            for f, p in zip(b.files, b.pricers, strict=True)]
                        for c, b in self.books.items()}
+        self.kinds = {c: [frozenset(f.tariff.kinds()) for f in b.files]
+                      for c, b in self.books.items()}
         self.billed = t.parking.billed()
         self.billed_compounds = {c for c, _ in self.billed}
 
@@ -172,8 +174,8 @@ class _Checks:
             raise row.error("entered_at", f"session {sid} enters before {space.compound}'s "
                             f"first tariff takes effect ({book.files[0].tariff.effective_from})",
                             "load the tariff in effect then, or check the date")
-        tariff = book.files[index].tariff
-        if kind not in tariff.kinds():
+        if kind not in self.kinds[space.compound][index]:
+            tariff = book.files[index].tariff
             raise row.error("kind", f"kind {kind!r} is neither outsider, resident nor a card "
                             f"of {space.compound}'s tariff", f"use one of "
                             f"{', '.join(tariff.kinds())}")

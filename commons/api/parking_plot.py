@@ -62,9 +62,9 @@ def _occupancy(ax: Any, report: ParkingReport, tariff: Tariff) -> None:
             ax.hlines(window.outside_spaces, window.start_minute / 60, window.end_minute / 60,
                       colors=_OUTSIDERS, linestyles="dotted", linewidth=2,
                       label=f"outsider allowance: {window.outside_spaces} spaces")
-    ax.bar(centres, residents, width=0.85, color=_RESIDENTS, label="residents")
-    ax.bar(centres, outsiders, width=0.85, bottom=residents, color=_OUTSIDERS,
-           label="outsiders (hospital visitors)")
+    # Outsiders at the bottom, so their bars meet the allowance line directly.
+    ax.bar(centres, outsiders, width=0.85, color=_OUTSIDERS, label="outsiders (hospital visitors)")
+    ax.bar(centres, residents, width=0.85, bottom=outsiders, color=_RESIDENTS, label="residents")
     spaces = len(report.spaces)
     if spaces:
         ax.axhline(spaces, color="black", linestyle="--", linewidth=1.2,
@@ -89,8 +89,8 @@ def _income(ax: Any, report: ParkingReport) -> None:
     if operator:
         ax.bar([0], [_yuan(operator)], bottom=[_yuan(owners)], color=_OPERATOR_COLOUR,
                width=0.6, label=f"{bill.operator}'s share")
-    ax.annotate(f"owners CNY {owners.format_grouped()}", (0, _yuan(owners) / 2), ha="center",
-                va="center", color="white", fontsize=10, fontweight="bold")
+    ax.annotate(f"owners\n{owners.format_grouped()}", (0, _yuan(owners) / 2),
+                ha="center", va="center", color="white", fontsize=10, fontweight="bold")
     if report.fee_bill is not None:
         labels.append("owners' fee bill")
         ax.bar([1], [_yuan(report.fee_bill)], color=_FEES_COLOUR, width=0.6,
@@ -100,7 +100,7 @@ def _income(ax: Any, report: ParkingReport) -> None:
     covered = report.covered
     title = "Income and what it pays for"
     if covered is not None:
-        title = f"Parking pays {decimal_text(covered * 100, 0)}% of the owners' fees"
+        title = f"Parking covers {decimal_text(covered * 100, 0)}% of fees"
     ax.set_title(title, fontsize=13)
     ax.set_xticks(range(len(labels)), labels, fontsize=11)
     ax.set_xlim(-0.6, len(labels) - 0.4)

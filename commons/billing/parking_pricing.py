@@ -14,6 +14,8 @@ once a day, not once a session. Pure: values in, values out.
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import re
 import unicodedata
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -41,6 +43,8 @@ __all__ = [
 
 SESSION_HEADER = ("session_id", "space", "plate", "entered_at", "exited_at", "kind")
 _EPOCH_ORDINAL = dt.date(1970, 1, 1).toordinal()
+_WALL_EPOCH = dt.datetime(1970, 1, 1)
+_PLAIN_ID = re.compile(r"[\w.:/#\-]+")  # ids that surely pass parse_id, checked in C
 _DAY_S = 86_400
 _HOUR_S = 3_600
 _KIND_ALIASES = {normalise(k): v for k, v in {
@@ -72,13 +76,29 @@ def parse_instant(text: str, zone: dt.tzinfo) -> tuple[int, int]:
     if moment.microsecond:
         raise InvalidInput(f"{text!r} has a fraction of a second",
                            fix="write whole seconds, e.g. 2026-10-08T07:45:00")
+    wall = ((moment.toordinal() - _EPOCH_ORDINAL) * _DAY_S + moment.hour * _HOUR_S
+            + moment.minute * 60 + moment.second)
     if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=zone)
+        offset_s = _local_offset(zone, wall // 60)
+    else:
+        offset = moment.utcoffset()
+        assert offset is not None
+        offset_s = offset.days * _DAY_S + offset.seconds
+    return wall - offset_s, offset_s
+
+
+@functools.lru_cache(maxsize=65536)
+def _local_offset(zone: dt.tzinfo, wall_minute: int) -> int:
+    """The offset in seconds of local wall time ``wall_minute`` (minutes since 1970-01-01
+    00:00 on the wall clock) in ``zone``. Offsets change only on a whole minute, so one
+    look-up per minute of wall time serves every session that starts or ends in it."""
+    moment = (_WALL_EPOCH + dt.timedelta(minutes=wall_minute)).replace(tzinfo=zone)
     offset = moment.utcoffset()
     assert offset is not None
-    return int(moment.timestamp()), offset.days * _DAY_S + offset.seconds
+    return offset.days * _DAY_S + offset.seconds
 
 
+@functools.lru_cache(maxsize=4096)
 def parse_kind(text: str) -> str:
     """outsider or resident (访客/临停, 居民/业主 ...), or a card's id as written."""
     value = normalise(text)
@@ -88,18 +108,28 @@ def parse_kind(text: str) -> str:
 def session_fields(row: Row, zone: dt.tzinfo) -> SessionFields:
     """One CSV row of sessions as plain values; an error names the row's file, line, field."""
     values = row.values
-    try:
-        session_id = parse_id(values["session_id"])
-    except InvalidInput as e:
-        raise e.located(file=row.file, line=row.line, field="session_id") from None
+    session_id = values["session_id"].strip()
+    if not _PLAIN_ID.fullmatch(session_id):
+        try:
+            session_id = parse_id(session_id)
+        except InvalidInput as e:
+            raise e.located(file=row.file, line=row.line, field="session_id") from None
     space = values["space"].strip()
-    plate = unicodedata.normalize("NFKC", values["plate"]).strip().upper()
+    plate = values["plate"].strip()
+    if not plate.isascii():
+        plate = unicodedata.normalize("NFKC", plate)
+    plate = plate.upper()
     kind = parse_kind(values["kind"])
     for field, value in (("space", space), ("plate", plate), ("kind", kind)):
         if not value:
             raise row.error(field, f"'{field}' is empty", f"fill in '{field}' on this line")
-    entered, entered_offset = row.parse("entered_at", lambda t: parse_instant(t, zone))
-    exited, exited_offset = row.parse("exited_at", lambda t: parse_instant(t, zone))
+    instants = []
+    for field in ("entered_at", "exited_at"):
+        try:
+            instants.append(parse_instant(values[field].strip(), zone))
+        except InvalidInput as e:
+            raise e.located(file=row.file, line=row.line, field=field) from None
+    (entered, entered_offset), (exited, exited_offset) = instants
     if exited <= entered:
         raise row.error("exited_at", f"session {session_id} exits at {values['exited_at']}, "
                         f"{'before' if exited < entered else 'as'} it enters",
