@@ -153,8 +153,8 @@ class _Checks:
         self.billed_compounds = {c for c, _ in self.billed}
 
     def compound_of(self, row: Row, fields: SessionFields) -> str:
-        """The row's compound, once its space, tariff, kind and months are found fit."""
-        sid, space_id, _, entered, _, exited, _, kind = fields
+        """The row's compound, once its space, tariff and kind are found fit."""
+        sid, space_id, _, entered, _, _, _, kind = fields
         space = self.spaces.get(space_id)
         if space is None:
             raise row.error("space", f"space {space_id!r} is not a recorded resource",
@@ -179,20 +179,24 @@ class _Checks:
             raise row.error("kind", f"kind {kind!r} is neither outsider, resident nor a card "
                             f"of {space.compound}'s tariff", f"use one of "
                             f"{', '.join(tariff.kinds())}")
-        if space.compound in self.billed_compounds:
-            self._not_billed(row, book, space.compound, entered, exited)
         return space.compound
 
-    def _not_billed(self, row: Row, book: TariffBook, compound: str, entered: int,
-                    exited: int) -> None:
-        first, last = book.latest.day_of(entered), book.latest.day_of(exited - 1)
+    def in_billed_month(self, row: Row, compound: str, fields: SessionFields
+                        ) -> RefusedByRule | None:
+        """Why the session may not be added, if it touches a month already billed (unless it
+        turns out to be recorded already, which changes nothing)."""
+        if compound not in self.billed_compounds:
+            return None
+        pricer = self.books[compound].latest
+        first, last = pricer.day_of(fields[3]), pricer.day_of(fields[5] - 1)
         months = {str(Period.of(dt.date.fromordinal(d))) for d in range(first, last + 1)}
         billed = sorted(p for p in months if (compound, p) in self.billed)
-        if billed:
-            raise RefusedByRule(
-                f"{compound}'s parking for {billed[0]} is billed already", file=row.file,
-                line=row.line, field="entered_at",
-                fix="a billed month is never changed; correct it in a later month's books")
+        if not billed:
+            return None
+        return RefusedByRule(
+            f"{compound}'s parking for {billed[0]} is billed already", file=row.file,
+            line=row.line, field="entered_at",
+            fix="a billed month is never changed; correct it in a later month's books")
 
 
 class ParkingUseCases:
@@ -219,6 +223,9 @@ class ParkingUseCases:
                 raise NotFound(f"compound {t0.compound!r} is not recorded", file=str(path),
                                field="compound", fix="import it with `commons estate import "
                                "compounds FILE`, or check the spelling")
+            if any(f.content_hash == tariff.content_hash
+                   for f in t.parking.tariff_files(t0.compound)):
+                return TariffLoaded(tariff, False)
             late = sorted(p for c, p in t.parking.billed(t0.compound)
                           if p >= str(Period.of(t0.effective_from)))
             if late:
@@ -246,18 +253,23 @@ class ParkingUseCases:
             checks = _Checks(t)
             t.parking.batch_start()
             refused: dict[int, CommonsError] = {}
+            late: dict[int, tuple[str, CommonsError]] = {}  # refused unless recorded already
             rows = 0
             for chunk in _batched(csv_rows(path, SESSION_HEADER, encoding=encoding), CHUNK):
                 batch = []
                 for row in chunk:
                     try:
                         fields = session_fields(row, zone)
-                        batch.append((row.line, checks.compound_of(row, fields), *fields))
+                        compound = checks.compound_of(row, fields)
+                        batch.append((row.line, compound, *fields))
+                        billed = checks.in_billed_month(row, compound, fields)
+                        if billed is not None:
+                            late[row.line] = (fields[0], billed)
                     except CommonsError as e:
                         refused[row.line] = e.located(file=row.file, line=row.line)
                 rows += len(chunk)
                 t.parking.batch_add(batch)
-            already = _set_checks(t, str(path), refused)
+            already = _set_checks(t, str(path), refused, late)
             if refused and not skip_bad:
                 shown = [refused[line] for line in sorted(refused)[:MAX_REPORTED]]
                 raise Problems(
@@ -382,9 +394,11 @@ def _breaches(t: Tables, book: TariffBook, low: int, high: int) -> tuple[Breach,
     return allowance_breaches(book, sessions, start, end)
 
 
-def _set_checks(t: Tables, file: str, refused: dict[int, CommonsError]) -> int:
-    """The checks over the whole batch; refusals go into ``refused`` by line. Returns how many
-    rows were already recorded (stored, or earlier in the file, with the same content)."""
+def _set_checks(t: Tables, file: str, refused: dict[int, CommonsError],
+                late: dict[int, tuple[str, CommonsError]]) -> int:
+    """The checks over the whole batch; refusals go into ``refused`` by line, and those of
+    ``late`` too unless the row is already recorded. Returns how many rows were already
+    recorded (stored, or earlier in the file, with the same content)."""
     repeats = 0
     for sid, lines, same in t.parking.batch_repeats():
         if same:
@@ -396,16 +410,18 @@ def _set_checks(t: Tables, file: str, refused: dict[int, CommonsError]) -> int:
                 f"session {sid} is on lines {', '.join(map(str, lines))} with different "
                 "content", file=file, line=line, field="session_id",
                 fix="give each session its own session_id")
-    recorded = []
+    recorded, recorded_ids = [], set()
     for line, sid, same in t.parking.batch_known():
         if same:
             recorded.append(line)
+            recorded_ids.add(sid)
         else:
             refused[line] = ConflictError(
                 f"session {sid} is already recorded with other content", file=file, line=line,
                 field="session_id", fix="a recorded session is never changed; give a "
                 "correcting session a new session_id")
     t.parking.batch_mark(recorded, "recorded")
+    refused.update((line, e) for line, (sid, e) in late.items() if sid not in recorded_ids)
     t.parking.batch_mark(refused, "refused")
     overlaps = t.parking.batch_overlaps()
     for line, sid, space, other in overlaps:
