@@ -17,7 +17,7 @@ from commons.api import (
     Firm,
     SettleReport,
     SimulationReport,
-    decimal_text,
+    fraction_text,
     parse_date,
 )
 from commons.errors import CommonsError
@@ -37,12 +37,12 @@ def _date(_ctx: click.Context, param: click.Parameter, value: str | None) -> Any
         raise e.located(field=max(param.opts, key=len)) from None
 
 
-decimals = decimal_text
+decimals = fraction_text
 
 
 def price(value: Fraction) -> str:
     """A unit price: yuan per m² per month with four decimals (hundredths of a fen)."""
-    return decimal_text(value, 4)
+    return fraction_text(value, 4)
 
 
 @click.group(cls=CommonsGroup)

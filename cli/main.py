@@ -9,6 +9,7 @@ from .commands import demo, init, split
 from .contracts import bundle, contract
 from .estate import estate
 from .ledger import ledger
+from .parking import parking
 from .reconcile import reconcile
 from .resolution import resolution
 from .revenue import revenue
@@ -22,6 +23,7 @@ for command in (
     estate,
     resolution,
     billing,
+    parking,
     revenue,
     ledger,
     reconcile,

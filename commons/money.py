@@ -21,7 +21,7 @@ import attrs
 
 from commons.errors import CurrencyMismatch, InvalidInput
 
-__all__ = ["CURRENCY", "Money", "Weight", "allocate", "as_fraction"]
+__all__ = ["CURRENCY", "Money", "Weight", "allocate", "as_fraction", "fraction_text"]
 
 CURRENCY = "CNY"
 MAX_FEN = 2**63 - 1  # SQLite's INTEGER; a larger amount could not be stored or summed
@@ -35,6 +35,17 @@ _CANONICAL_AMOUNT = re.compile(r"-?[0-9]+\.[0-9][0-9]")
 _PLAIN = re.compile(r"[0-9]+(?:\.[0-9]{1,2})?")
 _GROUPED = re.compile(r"[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]{1,2})?")
 _AMOUNT_HINT = "write the amount in yuan with at most two decimals, e.g. 1234.50 or -3.00"
+
+
+def fraction_text(value: Fraction, places: int = 2) -> str:
+    """An exact fraction as text with ``places`` decimals, halves rounded away from zero
+    (2/3 -> "0.67", -1/8 -> "-0.13"); integer arithmetic throughout, so nothing is rounded
+    twice. Shares, prices per m² and probabilities are shown with it; money has ``Money``."""
+    scaled = abs(value) * 10**places
+    units = int(scaled + Fraction(1, 2))
+    sign = "-" if value < 0 and units else ""
+    text = str(units).rjust(places + 1, "0")
+    return f"{sign}{text[:-places]}.{text[-places:]}" if places else f"{sign}{text}"
 
 
 def _exact_int(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:

@@ -380,3 +380,23 @@ def sharing_rules(draw: st.DrawFn, *, compound: str = "wjxc") -> SharingRule:
 fee_prices = st.integers(min_value=0, max_value=2000).map(Money)
 fee_areas = st.integers(min_value=1, max_value=50000).map(lambda n: Decimal(n).scaleb(-2))
 fee_roundings = st.sampled_from(list(Rounding))
+# Tidal parking: a session as (entry minute, duration minutes) within a few days of a month
+# that holds the National Day holidays and a make-up working day, and a kind.
+parking_kinds = st.sampled_from(["outsider", "outsider", "resident", "resident-night",
+                                 "staff-monthly", "nurse-night"])
+parking_entries = st.integers(min_value=0, max_value=12 * 24 * 60)  # minutes after Oct 1st
+parking_durations = st.integers(min_value=1, max_value=4 * 24 * 60)
+
+
+@st.composite
+def parking_space_sessions(draw: st.DrawFn, spaces: int = 3, max_size: int = 12
+                           ) -> list[tuple[str, int, int, str]]:
+    """Non-overlapping sessions (space, entry minute, exit minute, kind) on a few spaces."""
+    out: list[tuple[str, int, int, str]] = []
+    for s in range(spaces):
+        minute = draw(st.integers(min_value=0, max_value=600))
+        for _ in range(draw(st.integers(min_value=0, max_value=max_size // spaces))):
+            length = draw(st.integers(min_value=1, max_value=30 * 60))
+            out.append((f"P{s + 1}", minute, minute + length, draw(parking_kinds)))
+            minute += length + draw(st.integers(min_value=0, max_value=300))
+    return out

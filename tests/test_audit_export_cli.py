@@ -125,6 +125,6 @@ def test_the_demo_exports_checks_and_discloses(cli: Invoke, db_path: Path) -> No
     data = as_json(cli("--json", "demo"))
     audit = next(step for step in data["steps"] if step["topic"] == "audit")
     assert sum("checks out" in line for line in audit["lines"]) == 2
-    assert any("公共收益公示 2026-10" in line for line in audit["lines"])
-    folder = db_path.with_name(f"{db_path.stem}-audit")
+    assert any("公共收益公示 2026-Q4" in line for line in audit["lines"])
+    folder = db_path.with_name(f"{db_path.stem}-files")
     assert ok(cli("audit", "check-export", folder / "wjxc-trail.csv")).stdout.startswith("ok:")

@@ -18,7 +18,8 @@ from commons.contracts import simulation
 from commons.contracts.catalog import CostDriver
 from commons.contracts.pricing import contributions, cost_model, margin_at, solve_price
 from commons.contracts.scenario import CostItem, Scenario, key_line
-from commons.contracts.simulation import decimal_text, simulate
+from commons.contracts.simulation import simulate
+from commons.money import fraction_text
 
 SCENARIO = """\
 [bundle]
@@ -99,11 +100,11 @@ def test_the_big_compound_carries_the_small_one() -> None:
     assert small.standalone_price > big.standalone_price > report.break_even_price
 
 
-def test_decimal_text_rounds_half_up_exactly() -> None:
-    assert decimal_text(Fraction(12345, 10**5), 4) == "0.1235"
-    assert decimal_text(Fraction(-12345, 10**5), 4) == "-0.1234"
-    assert decimal_text(Fraction(2, 3), 4) == "0.6667"
-    assert decimal_text(Fraction(5), 2) == "5.00"
+def test_fraction_text_rounds_half_up_exactly() -> None:
+    assert fraction_text(Fraction(12345, 10**5), 4) == "0.1235"
+    assert fraction_text(Fraction(-12345, 10**5), 4) == "-0.1235"  # halves away from zero
+    assert fraction_text(Fraction(2, 3), 4) == "0.6667"
+    assert fraction_text(Fraction(5), 2) == "5.00"
 
 
 # --- laws ----------------------------------------------------------------------------------------
@@ -277,7 +278,7 @@ def test_simulate_reads_the_file_through_the_api(tmp_path: Path) -> None:
     assert not (tmp_path / "unused.db").exists()  # a simulation needs no database
 
 
-def test_the_demo_prices_ziyuans_27_buildings() -> None:
+def test_the_demo_prices_ziyuans_27_buildings(tmp_path: Path) -> None:
     from commons.api.demo_contracts import ZIYUAN_SCENARIO, bundle_step, ziyuan_report
 
     scenario = Scenario.from_toml(ZIYUAN_SCENARIO, "ziyuan.toml")
@@ -285,6 +286,8 @@ def test_the_demo_prices_ziyuans_27_buildings() -> None:
     report = ziyuan_report()
     assert report.runs == 2000 and report.bundle_saving > Money(0)
     assert report.compounds[0].contribution > Money(0) > report.compounds[-1].contribution
-    step = bundle_step()
+    step = bundle_step(tmp_path)
     assert step.topic == "bundle"
+    assert Scenario.from_toml((tmp_path / "ziyuan-bundle.toml").read_text(encoding="utf-8"),
+                              "ziyuan-bundle.toml") == scenario
     assert any("以大带小" in line and "zy-commerce" in line for line in step.lines)

@@ -323,15 +323,17 @@ def test_a_removed_or_altered_line_is_reported(tmp_path: Path, view: dict[str, A
         assert report.difference == Money(fen) and not report.reconciled
 
 
-def test_the_demo_reconciles_october_with_the_fee_listed(tmp_path: Path) -> None:
+def test_the_demo_reconciles_september_with_the_fee_listed(tmp_path: Path) -> None:
     with commons.connect(tmp_path / "demo.db") as books:
         step = next(s for s in books.demo().steps if s.topic == "reconcile")
-        report = books.reconcile_report(account=BANK, period="2026-10")
-    assert (tmp_path / "wjxc-2026-10-statement.csv").read_bytes().decode("gbk").startswith(
+        report = books.reconcile_report(account=BANK, period="2026-09")
+    statement = tmp_path / "demo-files" / "wjxc-2026-09-statement.csv"
+    assert statement.read_bytes().decode("gbk").startswith(
         "交易日期,收入金额,支出金额,余额,对方户名,摘要")
     assert report.reconciled
     assert [(i.amount, i.description) for i in report.bank_not_in_books] == [
         (Money.yuan("-20.00"), "账户管理费")]
     assert report.cancelled_in_books == 2
     assert any("1 many-to-one" in line for line in step.lines)
-    assert step.lines[-1].startswith("  reconciled: difference ¥0.00")
+    assert step.lines[-2].startswith("  reconciled: difference ¥0.00")
+    assert "2026-09 is closed" in step.lines[-1]

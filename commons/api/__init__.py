@@ -25,6 +25,12 @@ from commons.api.ledger import (
     TrailLine,
     VerifyReport,
 )
+from commons.api.parking import (
+    CollectedBill,
+    ParkingBill,
+    SessionImport,
+    TariffLoaded,
+)
 from commons.api.reconcile import ImportedStatement, MatchRun, StatementImport, Unmatched
 from commons.api.resolutions import BallotsImported
 from commons.api.revenue import CollectSummary, SetAside
@@ -33,13 +39,16 @@ from commons.billing.arrears import BUCKETS as AGING_BUCKETS
 from commons.billing.arrears import AgingReport, CollectionRate
 from commons.billing.fees import FeeSchedule
 from commons.billing.invoices import Invoice
+from commons.billing.parking_month import CompoundBill, SessionCharge
+from commons.billing.parking_tariff import TARIFF_HELP, TariffFile
+from commons.billing.parking_usage import Breach, HourOccupancy, ParkingReport
 from commons.billing.receipts import Receipt
 from commons.billing.split import SPLIT_METHODS, Split
 from commons.contracts.catalog import CostDriver, ServiceCatalog, ServiceItem, ServiceLevel
 from commons.contracts.contract import Bundle, BundleContract, Firm, Regime
 from commons.contracts.evaluation import Bid, BlacklistEntry, Evaluation, PartyScore, Tender
 from commons.contracts.settlement import Settlement
-from commons.contracts.simulation import CompoundResult, SimulationReport, decimal_text
+from commons.contracts.simulation import CompoundResult, SimulationReport
 from commons.estate.compound import Building, Compound, Governance, ManagementArea
 from commons.estate.household import Household, Owner
 from commons.estate.importing import KINDS as ESTATE_KINDS
@@ -95,6 +104,7 @@ from commons.ledger.spending import (
     SpendingProposal,
 )
 from commons.ledger.statement import IncomeLine, RevenueStatement, SpendingLine
+from commons.money import fraction_text
 
 __all__ = [
     "AGING_BUCKETS",
@@ -104,6 +114,7 @@ __all__ = [
     "PARTICIPATION",
     "SPENDING_PURPOSES",
     "SPLIT_METHODS",
+    "TARIFF_HELP",
     "AccountBalance",
     "AccountHolder",
     "AgingReport",
@@ -114,6 +125,7 @@ __all__ = [
     "BallotsImported",
     "Bid",
     "BlacklistEntry",
+    "Breach",
     "Building",
     "BuildingLine",
     "Bundle",
@@ -121,9 +133,11 @@ __all__ = [
     "Choice",
     "ClearReport",
     "CollectSummary",
+    "CollectedBill",
     "CollectionRate",
     "Commons",
     "Compound",
+    "CompoundBill",
     "CompoundResult",
     "CompoundSummary",
     "ConflictingImport",
@@ -142,6 +156,7 @@ __all__ = [
     "FeeSchedule",
     "Firm",
     "Governance",
+    "HourOccupancy",
     "Household",
     "HouseholdAccount",
     "ImportSummary",
@@ -158,6 +173,8 @@ __all__ = [
     "Measures",
     "OutstandingItem",
     "Owner",
+    "ParkingBill",
+    "ParkingReport",
     "PartyScore",
     "PartyScoreOutcome",
     "PaymentImport",
@@ -184,6 +201,8 @@ __all__ = [
     "ServiceCatalog",
     "ServiceItem",
     "ServiceLevel",
+    "SessionCharge",
+    "SessionImport",
     "SetAside",
     "SettleReport",
     "Settlement",
@@ -201,6 +220,8 @@ __all__ = [
     "State",
     "StatementImport",
     "Tally",
+    "TariffFile",
+    "TariffLoaded",
     "Tender",
     "Tie",
     "TrailLine",
@@ -209,8 +230,8 @@ __all__ = [
     "Unmatched",
     "VerifyReport",
     "connect",
-    "decimal_text",
     "disclosure_json",
+    "fraction_text",
     "parse_date",
     "render_html",
     "render_text",

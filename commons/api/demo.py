@@ -1,22 +1,39 @@
 """The demo: a sample district built from the seed stories, walked through every duty.
 
-It grows with every capability. Each step returns its narrative as lines of text together with the
-values it produced, so the CLI only prints and tests can check the figures.
+One district (``demo_base.DISTRICT``) carries the whole walk, in the order the books would live
+it: the estate is imported; the compounds' resources and opening balances are cleared (清);
+September's journal is posted and reconciled with the bank, and the month closed; a quarter of
+income is collected (收) and November's tidal parking billed into it; the maintenance fund is
+set aside and balances managed (管); the owners vote a cleaning subsidy that two signers pay,
+while the firm alone is refused (用); property fees are invoiced with a subsidy and a
+concession; the trail is exported and checked, and the quarter disclosed (审); a firm prices
+Ziyuan's bundle; and seed 004's elevator cost is split by floor. Each step returns its
+narrative as lines of text, so the CLI only prints and tests can check the figures. Every input
+is written into ``<db>-files/`` first, so each step can be replayed from the command line.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-from collections.abc import Iterator
 from decimal import Decimal
+from pathlib import Path
+from typing import TYPE_CHECKING, cast
 
-import attrs
-
-from commons.api.audit import AuditUseCases
+from commons.api.demo_audit import audit_step
+from commons.api.demo_base import (
+    DISTRICT,
+    WJXC,
+    ZIYUAN,
+    DemoReport,
+    DemoStep,
+    demo_folder,
+    write_file,
+)
 from commons.api.demo_billing import billing_step
+from commons.api.demo_contracts import bundle_step
+from commons.api.demo_ledger import ledger_step
+from commons.api.demo_parking import parking_step
 from commons.api.demo_reconcile import reconcile_step
-from commons.api.ledger import LedgerUseCases
-from commons.api.reconcile import ReconcileUseCases
+from commons.api.demo_revenue import clear_step, collect_step, set_aside_step, use_step
 from commons.billing.split import (
     FloorCoefficients,
     SharePlan,
@@ -27,25 +44,29 @@ from commons.billing.split import (
 )
 from commons.errors import RefusedByRule
 from commons.estate.household import Household
-from commons.ledger.journal import Entry, Posting
 from commons.money import Money
+
+if TYPE_CHECKING:
+    from commons.api.handle import Commons
 
 __all__ = ["DemoReport", "DemoStep", "DemoUseCases", "elevator_building"]
 
+ELEVATOR_HOUSEHOLDS, ELEVATOR_PLAN = "ls-3-households.csv", "ls-3-elevator-plan.toml"
+_PLAN_TOML = """\
+# Seed 004: government 40% capped at 200,000.00, the elevator firm gives up 5%, residents the rest
+[[stage]]
+party = "government"
+percent = "40"
+cap = "200000.00"
 
-@attrs.frozen
-class DemoStep:
-    """One step of the walk: which duty or capability, a title, and what it showed."""
+[[stage]]
+party = "elevator-firm"
+percent = "5"
 
-    topic: str
-    title: str
-    lines: tuple[str, ...]
-
-
-@attrs.frozen
-class DemoReport:
-    steps: tuple[DemoStep, ...]
-    elevator_split: Split
+[[stage]]
+party = "residents"
+rest = true
+"""
 
 
 def elevator_building() -> list[Household]:
@@ -59,8 +80,11 @@ def elevator_building() -> list[Household]:
     ]
 
 
-def _elevator_step() -> tuple[DemoStep, Split]:
+def _elevator_step(folder: Path) -> tuple[DemoStep, Split]:
     households = elevator_building()
+    write_file(folder, ELEVATOR_HOUSEHOLDS, "id,building,floor,area_m2,owner\n" + "".join(
+        f"{h.id},{h.building},{h.floor},{h.area_m2},{h.owner}\n" for h in households))
+    write_file(folder, ELEVATOR_PLAN, _PLAN_TOML)
     plan = SharePlan((
         Stage("government", percent=Decimal(40), cap=Money.parse("200000.00")),
         Stage("elevator-firm", percent=Decimal(5)),
@@ -84,67 +108,23 @@ def _elevator_step() -> tuple[DemoStep, Split]:
     return DemoStep("split", "Elevator retrofit cost split (seed 004)", tuple(lines)), split
 
 
-WJXC = "wjxc"  # 卫技新村, Weiji Xincun: seed 001's self-managed compound with tidal parking
-
-
-def _entry(day: int, memo: str, external_id: str, debit: str, credit: str, yuan: str) -> Entry:
-    amount = Money.parse(yuan)
-    return Entry(dt.date(2026, 10, day), memo,
-                 (Posting(f"{debit}:{WJXC}", amount), Posting(f"{credit}:{WJXC}", -amount)),
-                 external_id, actor="demo", compound=WJXC, period="2026-10")
-
-
-def wjxc_october() -> Iterator[Entry]:
-    """A month of Weiji Xincun's public revenue: hospital visitors park by day, a lift ad pays,
-    the self-management committee pays cleaning and greening, the bank charges a fee."""
-    bank = "assets:bank:co-managed"
-    yield _entry(1, "opening balance verified by the committee", "wjxc-open-2026-10",
-                 bank, "equity:opening-balance", "18650.00")
-    for day in range(1, 32):
-        weekday = dt.date(2026, 10, day).weekday() < 5
-        takings = "1380.00" if weekday else "420.00"
-        yield _entry(day, "tidal parking, hospital visitors 07:30-18:30", f"wjxc-tidal-{day:02d}",
-                     bank, "income:parking", takings)
-    yield _entry(8, "lift advertising, Q4", "wjxc-ad-2026-q4", bank, "income:advertising",
-                 "4500.00")
-    yield _entry(15, "cleaning, October", "wjxc-clean-2026-10", "expenses:cleaning", bank,
-                 "6800.00")
-    yield _entry(20, "greening: flower beds", "wjxc-green-2026-10", "expenses:greening", bank,
-                 "1250.00")
-    yield _entry(20, "greening: flower beds (posted twice by mistake)", "wjxc-green-dup",
-                 "expenses:greening", bank, "1250.00")
-    yield _entry(31, "bank charges", "wjxc-fee-2026-10", "expenses:bank-charges", bank, "12.50")
-
-
-def _ledger_step(books: LedgerUseCases) -> DemoStep:
-    books.ledger_chart(WJXC)
-    summary = books.ledger_post(wjxc_october())
-    again = books.ledger_post(wjxc_october())
-    greening = books.ledger_trail(f"expenses:greening:{WJXC}")
-    duplicate = next(t for t in greening if t.external_id == "wjxc-green-dup")
-    if duplicate.entry_id not in {t.reverses for t in greening}:  # the demo may run again
-        books.ledger_reverse(duplicate.entry_id, reason="greening posted twice",
-                             on=dt.date(2026, 10, 31))
-    books.ledger_close("2026-09")
-    report = books.ledger_balance(compound=WJXC)
-    verified = books.audit_verify()
-    lines = [
-        "Seed 001: Weiji Xincun rents residents' idle daytime spaces to the hospital next",
-        "door. Its co-managed account takes every yuan; the journal is append-only.",
-        "",
-        f"  posted {summary.posted} entries for October; posting the same file again: "
-        f"{again.already_recorded} already recorded, {again.posted} posted",
-        f"  the duplicated greening bill (entry {duplicate.entry_id}) is reversed, not deleted;"
-        " September is closed",
-        "",
-    ]
-    lines += [f"  {b.account:<34} {b.balance.format_symbol():>13}" for b in report.balances]
-    trial = sum((b.balance for b in report.balances), Money.zero())
-    lines.append(f"  {'trial balance':<34} {trial.format_symbol():>13}")
-    lines.append(f"  audit verify: {'ok' if verified.ok else 'FAILED'}, {verified.entries} "
-                 f"entries, chain head {verified.head_hash[:16]}")
-    return DemoStep("ledger", "Weiji Xincun's public revenue, October 2026 (seed 001)",
-                    tuple(lines))
+def _district_step(api: Commons, folder: Path) -> DemoStep:
+    files = [(kind, write_file(folder, f"district-{kind}.csv", text))
+             for kind, text in DISTRICT.items()]
+    imported = api.estate_import_batch(files)
+    lines = ["Seed 001 (Changsha Yuhua): Ziyuan community's old buildings have no gate and no",
+             "firm; the community bundles its micro-compounds to one firm (共享物业). Weiji",
+             "Xincun next door manages itself and rents its idle daytime spaces to the hospital.",
+             "", "  imported " + ", ".join(f"{s.kind} {s.new} new/{s.already_recorded} already"
+                                           for s in imported), ""]
+    for compound in (*ZIYUAN, WJXC):
+        summary = api.estate_show(compound)
+        kinds = ", ".join(f"{r.kind.value} {r.count}" for r in summary.resources)
+        lines.append(f"  {compound:<5} {summary.compound.name:<5} "
+                     f"{summary.compound.governance.value:<12} {summary.households:>2} households"
+                     f" {summary.area_m2:>8} m2; {kinds}"
+                     + (f" ({summary.tidal} tidal)" if summary.tidal else ""))
+    return DemoStep("estate", "The sample district (seed 001)", tuple(lines))
 
 
 class DemoUseCases:
@@ -154,24 +134,32 @@ class DemoUseCases:
         """Build the sample district and walk it through every capability commons has.
 
         Only into a new database (or one an earlier demo made): the journal is append-only, so
-        sample entries mixed into real books could never be taken out.
+        sample entries mixed into real books could never be taken out. Running it again on its
+        own database changes nothing.
         """
-        assert isinstance(self, LedgerUseCases)
-        with self.store.write() as t:
+        api = cast("Commons", self)  # the mixin is only ever part of the handle
+        with api.store.write() as t:
             if t.meta("demo") != "yes":
                 if not t.is_empty():
                     raise RefusedByRule(
-                        f"{self.path} already holds books, and the demo would add sample "
+                        f"{api.path} already holds books, and the demo would add sample "
                         "entries to them for good", fix="run it on a new file: "
                         "commons --db demo.db demo")
                 t.set_meta("demo", "yes")
-        elevator, split = _elevator_step()
-        ledger = _ledger_step(self)
-        assert isinstance(self, ReconcileUseCases)
-        # demo_contracts builds on DemoStep from this module, so it is imported here
-        from commons.api.demo_audit import audit_step  # noqa: PLC0415 - it builds on DemoStep
-        from commons.api.demo_contracts import bundle_step  # noqa: PLC0415
-
-        assert isinstance(self, AuditUseCases)
-        return DemoReport((elevator, ledger, reconcile_step(self), billing_step(self),
-                           bundle_step(), audit_step(self, self.path)), split)
+        with demo_folder(api.path) as (folder, kept):
+            elevator, split = _elevator_step(folder)
+            steps = (
+                _district_step(api, folder),
+                clear_step(api),
+                ledger_step(api, folder),
+                reconcile_step(api, folder),
+                collect_step(api, folder),
+                parking_step(api, folder),
+                set_aside_step(api),
+                use_step(api),
+                billing_step(api),
+                audit_step(api, folder),
+                bundle_step(folder),
+                elevator,
+            )
+        return DemoReport(steps, split, str(folder) if kept else None)

@@ -10,38 +10,18 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import TYPE_CHECKING
 
 from commons.api.billing import BillingUseCases
+from commons.api.demo_base import OWNERS, WJXC, DemoStep
 from commons.api.ledger import LedgerUseCases
 from commons.billing.fees import FeeRate, FeeSchedule, Regime
 from commons.billing.payments import Payment
 from commons.billing.split import SharePlan, Stage
-from commons.estate.compound import Building, Compound, Governance
-from commons.estate.household import Household
 from commons.money import Money
 
-if TYPE_CHECKING:
-    from commons.api.demo import DemoStep
+__all__ = ["billing_step", "wjxc_schedule"]
 
-__all__ = ["billing_step", "wjxc_estate", "wjxc_schedule"]
-
-WJXC = "wjxc"
 PERIOD = "2026-10"
-_FLATS = ("56.37", "71.20", "48.65", "63.10")
-_OWNERS = ("王建国", "李秀英", "张伟", "赵敏", "刘洋", "陈静", "杨帆", "黄磊", "周婷", "吴刚",
-           "徐丽", "孙强")
-
-
-def wjxc_estate() -> tuple[Compound, list[Building], list[Household]]:
-    """Weiji Xincun (卫技新村): two six-storey walk-ups, six of their flats on the fee roll."""
-    compound = Compound(WJXC, "卫技新村", "砂子塘", Governance.SELF_MANAGED, 1985, "雨花")
-    buildings = [Building(f"{WJXC}-{b}", WJXC, 6, False) for b in (1, 2)]
-    households = [Household(f"{WJXC}-{b}-{floor}0{flat}", f"{WJXC}-{b}", floor,
-                            Decimal(_FLATS[(floor + flat) % len(_FLATS)]),
-                            _OWNERS[(b - 1) * 6 + (floor - 1) * 2 + flat - 1])
-                  for b in (1, 2) for floor in (1, 2, 3) for flat in (1, 2)]
-    return compound, buildings, households
 
 
 def wjxc_schedule() -> FeeSchedule:
@@ -52,28 +32,17 @@ def wjxc_schedule() -> FeeSchedule:
                        (FeeRate(dt.date(2026, 1, 1), Money.yuan("0.60")),), plan=plan)
 
 
-def _estate(books: BillingUseCases) -> None:
-    compound, buildings, households = wjxc_estate()
-    with books.store.write() as t:
-        if t.estate.compound(WJXC) is None:
-            t.estate.insert({"compounds": [compound], "buildings": buildings,
-                             "households": households})
-
-
 def billing_step(books: object) -> DemoStep:
     """Schedule, invoice October, take a payment three months ahead, print its receipt.
 
     ``books`` is the ``Commons`` handle (typed loosely: the demo mixin cannot name it)."""
-    from commons.api.demo import DemoStep  # noqa: PLC0415 - demo.py imports this module
-
     assert isinstance(books, BillingUseCases) and isinstance(books, LedgerUseCases)
-    _estate(books)
     books.billing_schedule([wjxc_schedule()])
     run = books.billing_invoice(PERIOD, compound=WJXC)
     first = books.billing_invoice_show(f"{WJXC}-1-101:{PERIOD}")
     paid = first.due * 3
     books.billing_pay([Payment("wjxc-fee-0001", dt.date(2026, 10, 9), first.household, paid,
-                               payer=_OWNERS[0], memo="十月至十二月物业费")])
+                               payer=OWNERS[0], memo="十月至十二月物业费")])
     receipt = books.billing_receipt("wjxc-fee-0001")
     rate = books.billing_collection_rate(PERIOD, compound=WJXC)[0]
     arrears = books.billing_arrears(dt.date(2026, 10, 31), compound=WJXC)

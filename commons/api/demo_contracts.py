@@ -12,11 +12,16 @@ is drawn once for the term (per = "term"): who pays and who does not changes slo
 
 from __future__ import annotations
 
-from commons.api.demo import DemoStep
-from commons.contracts.scenario import Scenario
-from commons.contracts.simulation import SimulationReport, decimal_text, simulate
+from pathlib import Path
 
-__all__ = ["ZIYUAN_SCENARIO", "bundle_step", "ziyuan_report"]
+from commons.api.demo_base import DemoStep, write_file
+from commons.contracts.scenario import Scenario
+from commons.contracts.simulation import SimulationReport, simulate
+from commons.money import fraction_text
+
+__all__ = ["SCENARIO_NAME", "ZIYUAN_SCENARIO", "bundle_step", "ziyuan_report"]
+
+SCENARIO_NAME = "ziyuan-bundle.toml"
 
 ZIYUAN_SCENARIO = """\
 [bundle]
@@ -96,11 +101,13 @@ parking_income = "{parking}"
 
 
 def ziyuan_report() -> SimulationReport:
-    return simulate(Scenario.from_toml(ZIYUAN_SCENARIO, "ziyuan.toml"))
+    return simulate(Scenario.from_toml(ZIYUAN_SCENARIO, SCENARIO_NAME))
 
 
-def bundle_step() -> DemoStep:
-    """Price Ziyuan's bundle: break-even and target prices, who carries whom, the risk."""
+def bundle_step(folder: Path) -> DemoStep:
+    """Price Ziyuan's bundle: break-even and target prices, who carries whom, the risk. The
+    scenario is written to the demo folder, so ``commons bundle simulate`` can run it again."""
+    write_file(folder, SCENARIO_NAME, ZIYUAN_SCENARIO)
     r = ziyuan_report()
     carried = [c.id for c in r.compounds if c.contribution.is_negative()]
     lines = [
@@ -108,13 +115,13 @@ def bundle_step() -> DemoStep:
         "firm of its own, and gives them to one firm (共享物业). Before it bids, the firm",
         "prices the bundle; prices are CNY per m² per month.",
         "",
-        f"  break-even {decimal_text(r.break_even_price, 4)}, target (5% margin) "
-        f"{decimal_text(r.target_price, 4)}",
+        f"  break-even {fraction_text(r.break_even_price, 4)}, target (5% margin) "
+        f"{fraction_text(r.target_price, 4)}",
         "",
         f"  {'yard':<22} {'cost/month':>12} {'contribution':>13} {'alone price':>12}",
     ]
     lines += [f"  {c.id:<22} {c.cost.format_grouped():>12} "
-              f"{c.contribution.format_grouped():>13} {decimal_text(c.standalone_price, 4):>12}"
+              f"{c.contribution.format_grouped():>13} {fraction_text(c.standalone_price, 4):>12}"
               for c in r.compounds]
     lines += [
         "",
@@ -123,7 +130,7 @@ def bundle_step() -> DemoStep:
         f"  bundling saves {r.bundle_saving.format_symbol()} a month",
         f"  carried by the others (以大带小): {', '.join(carried) or 'none'}",
         f"  {r.runs} runs (seed {r.seed}) at the target price: loss probability "
-        f"{decimal_text(r.loss_probability * 100, 2)}%",
+        f"{fraction_text(r.loss_probability * 100, 2)}%",
         f"  margin over {r.months} months: p5 {r.margin_p5.format_symbol()}, p50 "
         f"{r.margin_p50.format_symbol()}, p95 {r.margin_p95.format_symbol()}",
     ]

@@ -1,10 +1,11 @@
-"""The demo's reconciliation step: Weiji Xincun's October against a statement the demo writes.
+"""The demo's reconciliation step: Weiji Xincun's September against a statement the demo writes.
 
 The statement is the bank's view of the month the ledger step posted, in the Chinese layout and
-GBK-encoded as Chinese banks export it. The bank saw the books' receipts and payments a day or
-so apart from the books' dates, banked the first weekend's two days of parking takings as one
-deposit, never saw the greening bill the books posted twice and reversed, and took an account
-fee the books have not booked yet: the 余额调节表 lists that fee and still agrees to the fen.
+GBK-encoded as Chinese banks export it. It opens with the balance the clear duty verified. The
+bank saw the books' receipts and payments a day or so apart from the books' dates, banked the
+first weekend's two days of parking takings as one deposit, never saw the greening bill the
+books posted twice and reversed, and took an account fee the books have not booked yet: the
+余额调节表 lists that fee and still agrees to the fen. The month is then closed.
 """
 
 from __future__ import annotations
@@ -12,23 +13,22 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import tempfile
 from pathlib import Path
-from typing import TYPE_CHECKING
 
+from commons.api.demo_base import WJXC, DemoStep, write_file
 from commons.api.ledger import LedgerUseCases, TrailLine
 from commons.api.reconcile import ReconcileUseCases
+from commons.api.revenue import RevenueUseCases
 from commons.money import Money
-
-if TYPE_CHECKING:
-    from commons.api.demo import DemoStep
 
 __all__ = ["reconcile_step", "wjxc_statement_csv"]
 
 BANK = "assets:bank:co-managed:wjxc"
-STATEMENT_NAME = "wjxc-2026-10-statement.csv"
+PERIOD = "2026-09"
+FIRST, LAST = dt.date(2026, 9, 1), dt.date(2026, 9, 30)
+STATEMENT_NAME = f"wjxc-{PERIOD}-statement.csv"
 HEADER = "交易日期,收入金额,支出金额,余额,对方户名,摘要,备注,交易流水号"
-BATCHED = ("wjxc-tidal-03", "wjxc-tidal-04")  # a weekend's takings, banked on Monday the 5th
+BATCHED = ("wjxc-tidal-2609-05", "wjxc-tidal-2609-06")  # a weekend, banked on Monday the 7th
 FEE = Money.parse("-20.00")  # the bank's account fee, not yet in the books
 # What the bank prints for each kind of entry: counterparty (对方户名) and memo (摘要).
 _BANK_TEXT = {"wjxc-open": ("卫技新村原物业账户", "开户转入"),
@@ -42,15 +42,22 @@ def _bank_day(line: TrailLine) -> dt.date:
     the firms' payments a day later, everything else the same day, never past the 31st."""
     day = dt.date.fromisoformat(line.date)
     late = line.external_id.startswith(("wjxc-ad", "wjxc-clean", "wjxc-green"))
-    return min(day + dt.timedelta(days=1 if late else 0), dt.date(2026, 10, 31))
+    return min(day + dt.timedelta(days=1 if late else 0), LAST)
 
 
 def wjxc_statement_csv(trail: tuple[TrailLine, ...]) -> str:
-    """The bank's October statement of the co-managed account, from the books' trail."""
+    """The bank's September statement of the co-managed account, from the books' trail: it
+    opens with what the books held before the month."""
     reversed_ids = {t.reverses for t in trail if t.reverses is not None}
     moves: list[tuple[dt.date, Money, str, str, str]] = []
-    batch = Money.zero()
+    batch = opening = Money.zero()
     for t in trail:
+        day = dt.date.fromisoformat(t.date)
+        if day < FIRST:
+            opening = opening + t.amount
+            continue
+        if day > LAST:
+            continue
         if t.reverses is not None or t.entry_id in reversed_ids:
             continue  # posted twice and reversed: the bank never saw either
         if t.external_id in BATCHED:
@@ -61,43 +68,38 @@ def wjxc_statement_csv(trail: tuple[TrailLine, ...]) -> str:
         # The advertiser writes the invoice's id on its transfer; others write nothing.
         remark = t.external_id if t.external_id.startswith("wjxc-ad") else ""
         moves.append((_bank_day(t), t.amount, party, memo, remark))
-    moves.append((dt.date(2026, 10, 5), batch, "潮汐停车 医院访客", "周末停车费合并存入", ""))
-    moves.append((dt.date(2026, 10, 31), FEE, "", "账户管理费", ""))
+    moves.append((dt.date(2026, 9, 7), batch, "潮汐停车 医院访客", "周末停车费合并存入", ""))
+    moves.append((LAST, FEE, "", "账户管理费", ""))
     moves.sort(key=lambda m: m[0])
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(HEADER.split(","))
-    balance = Money.zero()
+    balance = opening
     for number, (day, amount, party, memo, remark) in enumerate(moves, start=1):
         balance = balance + amount
         credit = amount.format() if amount.fen > 0 else ""
         debit = (-amount).format() if amount.fen < 0 else ""
         writer.writerow((f"{day:%Y/%m/%d}", credit, debit, balance.format(), party, memo, remark,
-                         f"WJXC2610{number:04d}"))
+                         f"WJXC2609{number:04d}"))
     return out.getvalue()
 
 
-def _statement_path(path: str, folder: str) -> Path:
-    return (Path(folder) if path == ":memory:" else Path(path).resolve().parent) / STATEMENT_NAME
-
-
-def reconcile_step(books: ReconcileUseCases) -> DemoStep:
-    """Write the statement, import it (twice: the second adds nothing), match, report."""
-    from commons.api.demo import DemoStep  # noqa: PLC0415 - demo.py imports this module
-
-    assert isinstance(books, LedgerUseCases)
+def reconcile_step(books: ReconcileUseCases, folder: Path) -> DemoStep:
+    """The month's end: write the statement, import it (twice: the second adds nothing),
+    match and report; set aside the quarter's maintenance share; close the month."""
+    assert isinstance(books, LedgerUseCases) and isinstance(books, RevenueUseCases)
     trail = books.ledger_trail(BANK, limit=1000)
-    with tempfile.TemporaryDirectory() as folder:
-        statement = _statement_path(books.path, folder)
-        statement.write_bytes(wjxc_statement_csv(trail).encode("gbk"))
-        first = books.reconcile_import(statement, account=BANK)
-        again = books.reconcile_import(statement, account=BANK)
-    run = books.reconcile_run(account=BANK, period="2026-10")
-    report = books.reconcile_report(account=BANK, period="2026-10")
+    statement = write_file(folder, STATEMENT_NAME, wjxc_statement_csv(trail).encode("gbk"))
+    first = books.reconcile_import(statement, account=BANK)
+    again = books.reconcile_import(statement, account=BANK)
+    run = books.reconcile_run(account=BANK, period=PERIOD)
+    report = books.reconcile_report(account=BANK, period=PERIOD)
+    set_aside = books.revenue_set_aside(WJXC, "2026-Q3")
+    closed = books.ledger_close(PERIOD)
     kinds = ", ".join(f"{n} {kind}" for kind, n in run.by_kind().items() if n)
     lines = [
         "Seed 002: the co-managed account's statement is checked against the books every",
-        "month. The bank's October statement (GBK, the Chinese layout) is written to",
+        "month. The bank's September statement (GBK, the Chinese layout) is written to",
         f"{STATEMENT_NAME} and imported: {first.added} lines; importing it again adds "
         f"{again.added}.",
         f"  matched {len(run.matches)} ({kinds}). The weekend's two takings, banked",
@@ -114,6 +116,9 @@ def reconcile_step(books: ReconcileUseCases) -> DemoStep:
         f"  {'adjusted bank balance':<34} {report.adjusted_bank_balance.format_symbol():>13}",
         f"  {'reconciled' if report.reconciled else 'NOT reconciled'}: difference "
         f"{report.difference.format_symbol()} (银行存款余额调节表: commons reconcile report)",
+        f"  the quarter's maintenance share, {set_aside.due.set_aside.format_symbol()}, is set "
+        f"aside; {PERIOD} is closed{'' if closed.newly_closed else ' (it already was)'}: "
+        "entries dated in it are refused from now on",
     ]
-    return DemoStep("reconcile", "Bank reconciliation of Weiji Xincun's October (seed 002)",
+    return DemoStep("reconcile", "Bank reconciliation of Weiji Xincun's September (seed 002)",
                     tuple(lines))

@@ -1,84 +1,70 @@
 """The five duties in the demo (seed 001, Changsha Yuhua): Ziyuan community's micro-compounds
-bundled to one firm and the self-managed Weiji Xincun clear their resources, collect a quarter
-of income, set aside the maintenance share, vote a cleaning subsidy from public revenue and pay
-it with two sign-offs, while the firm alone is refused. Runs again as a no-op.
-
-The lead wires ``revenue_demo_steps`` into ``commons demo``; it returns ``DemoStep``s like the
-other steps.
+bundled to one firm and the self-managed Weiji Xincun clear their resources and opening balances,
+collect a quarter of income, set aside the maintenance share, vote a cleaning subsidy from public
+revenue and pay it with two sign-offs, while the firm alone is refused. Runs again as a no-op.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from commons.api.demo import DemoStep
+from commons.api.demo_base import OWNERS, WJXC, ZIYUAN, DemoStep, write_file
 from commons.errors import NotFound, RefusedByRule
 
 if TYPE_CHECKING:
     from commons.api.handle import Commons
 
-__all__ = ["revenue_demo_steps"]
+__all__ = ["CLEANING", "INCOME_NAME", "clear_step", "collect_step", "set_aside_step", "use_step"]
 
-ZIYUAN = ("zy-1", "zy-2", "zy-3")
-WJXC = "wjxc"
 FIRM = "hj-property"  # the one firm the bundle is contracted to
-ESTATE = {
-    "compounds": "id,name,community,governance,built_year,subdistrict\n"
-                 "zy-1,梓园1栋,梓园,entrusted,1978,侯家塘\nzy-2,梓园2栋,梓园,entrusted,1983,侯家塘\n"
-                 "zy-3,梓园3栋,梓园,entrusted,1990,侯家塘\nwjxc,卫技新村,雨花,self-managed,1998,\n",
-    "buildings": "id,compound,floors,elevator\nzy-1-a,zy-1,5,no\nzy-2-a,zy-2,6,no\n"
-                 "zy-3-a,zy-3,6,no\nwjxc-1,wjxc,7,no\nwjxc-2,wjxc,7,no\n",
-    "households": "id,building,floor,area_m2,owner\nzy-1-a-101,zy-1-a,1,48.20,孙\n"
-                  "zy-1-a-201,zy-1-a,2,48.20,钱\nzy-1-a-301,zy-1-a,3,52.60,周\n"
-                  "zy-2-a-101,zy-2-a,1,61.00,吴\nzy-3-a-101,zy-3-a,1,58.30,郑\n"
-                  "wjxc-1-101,wjxc-1,1,72.10,王\nwjxc-1-201,wjxc-1,2,72.10,李\n"
-                  "wjxc-1-301,wjxc-1,3,65.40,张\nwjxc-2-101,wjxc-2,1,80.00,赵\n"
-                  "wjxc-2-201,wjxc-2,2,80.00,刘\n",
-    "resources": "id,compound,kind,tidal,name\nzy-1-p1,zy-1,parking,false,巷口车位\n"
-                 "zy-2-ad1,zy-2,advertising,false,楼道广告\nzy-3-p1,zy-3,parking,false,\n"
-                 "wjxc-tidal,wjxc,parking,true,潮汐车位(医院白天)\nwjxc-ad1,wjxc,advertising,false,"
-                 "电梯广告\nwjxc-room,wjxc,room,false,580睦邻空间\n",
-    "management-areas": "id,name,compounds\nziyuan,梓园共享物业,zy-1;zy-2;zy-3\n",
-}
+INCOME_NAME = "income-2026q4.csv"
 INCOME = ["external_id,date,compound,resource,period,amount,payer,memo"] + [
     f"{c}-p-{m}," f"2026-{m}-28,{c},{c}-p1,2026-{m},{yuan},,parking"
     for c, yuan in (("zy-1", "620.00"), ("zy-3", "455.50")) for m in ("10", "11", "12")] + [
     "zy-2-ad-q4,2026-10-10,zy-2,zy-2-ad1,2026-10,1800.00,楼宇广告公司,Q4",
-    *[f"wjxc-tidal-{m},2026-{m}-28,wjxc,wjxc-tidal,2026-{m},{yuan},中心医院,tidal parking"
-      for m, yuan in (("10", "8400.00"), ("11", "8100.00"), ("12", "7950.00"))],
-    "wjxc-ad-q4,2026-10-08,wjxc,wjxc-ad1,2026-10,4500.00,电梯广告,Q4"]
+    f"{WJXC}-ad-q4,2026-10-08,{WJXC},{WJXC}-ad1,2026-10,4500.00,电梯广告,Q4",
+    *[f"{WJXC}-room-{m},2026-{m}-05,{WJXC},{WJXC}-room,2026-{m},800.00,社区老年食堂,580 room"
+      for m in ("10", "11", "12")]]
 CLEANING = "wjxc-clean-subsidy-2026q4"
+BOOKS_START = dt.date(2026, 8, 31)
 
 
-def _write(folder: str, name: str, text: str) -> Path:
-    path = Path(folder) / name
-    path.write_text(text, encoding="utf-8")
-    return path
+def clear_step(api: Commons) -> DemoStep:
+    """清: sharing rules, every resource and each compound's verified opening balance."""
+    for c in ZIYUAN:
+        api.revenue_rule(c, commission_percent="10", max_commission_percent="15",
+                         effective_from=dt.date(2026, 7, 1))
+    lines = ["Seed 002 (清): before commons keeps the books, each compound's revenue points are",
+             "inventoried and its co-managed account's opening balance verified. Ziyuan's firm",
+             "runs the points for a 10% commission (capped at 15%).", ""]
+    for c in (*ZIYUAN, WJXC):
+        report = api.revenue_clear(c, as_of=BOOKS_START,
+                                   opening="18650.00" if c == WJXC else "0.00")
+        opening = report.opening.format_symbol() if report.opening else "-"
+        lines.append(f"  {c:<5} {len(report.resources):>2} resources, opening balance "
+                     f"{opening:>11} ({report.opening_status})")
+    return DemoStep("clear", "Clear: resources and opening balances (seed 002)", tuple(lines))
 
 
-def _clear_and_collect(api: Commons) -> DemoStep:
-    lines = ["Seed 001: Ziyuan's 27 old buildings have no gate, no firm, no spokesman; they",
-             "are bundled to one firm (共享物业). Weiji Xincun manages itself. Each compound's",
-             "public revenue is cleared (清) and collected (收) into its own co-managed account.",
+def collect_step(api: Commons, folder: Path) -> DemoStep:
+    """收: a quarter's income from a CSV file, split by each compound's sharing rule."""
+    summary = api.revenue_collect(write_file(folder, INCOME_NAME, "\n".join(INCOME) + "\n"))
+    lines = ["Seed 002 (收): every income goes into its compound's co-managed account against its",
+             f"resource and period ({INCOME_NAME}), split to the fen by the sharing rule.", "",
+             f"  collected Q4 2026: {summary.posted} incomes posted, "
+             f"{summary.already_recorded} already recorded; income "
+             f"{summary.income.format_symbol()}, the firm's 10% commission "
+             f"{summary.commission.format_symbol()}"]
+    return DemoStep("collect", "Collect a quarter of public revenue (seed 001)", tuple(lines))
+
+
+def set_aside_step(api: Commons) -> DemoStep:
+    """Quarter end: the maintenance fund's share, and the clear duty's year in review."""
+    lines = ["At the quarter's end at least half of the net public revenue is set aside into",
+             "the maintenance fund (维修资金); then Weiji Xincun's resources are cleared again.",
              ""]
-    with tempfile.TemporaryDirectory() as folder:
-        api.estate_import_batch([(kind, _write(folder, f"{kind}.csv", text))
-                                 for kind, text in ESTATE.items()])
-        for c in ZIYUAN:
-            api.revenue_rule(c, commission_percent="10", max_commission_percent="15",
-                             effective_from=dt.date(2026, 7, 1))
-        for c in (*ZIYUAN, WJXC):
-            api.revenue_clear(c, as_of=dt.date(2026, 9, 30),
-                              opening="18650.00" if c == WJXC else "0.00")
-        summary = api.revenue_collect(_write(folder, "income-2026q4.csv",
-                                             "\n".join(INCOME) + "\n"))
-    lines.append(f"  collected Q4 2026: {summary.posted} incomes posted, "
-                 f"{summary.already_recorded} already recorded; income "
-                 f"{summary.income.format_symbol()}, the firm's 10% commission "
-                 f"{summary.commission.format_symbol()}")
     for c in (*ZIYUAN, WJXC):
         done = api.revenue_set_aside(c, "2026-Q4")
         lines.append(f"  {c:<5} net {done.due.net.format_symbol():>12}, set aside "
@@ -88,7 +74,7 @@ def _clear_and_collect(api: Commons) -> DemoStep:
     lines.append(f"  Weiji Xincun earned {report.earned.format_symbol()} in the year; idle: "
                  f"{', '.join(r.resource for r in report.idle) or 'none'}; income naming no "
                  f"resource: {report.unattributed_total.format_symbol()}")
-    return DemoStep("revenue", "Clear and collect a quarter of public revenue (seed 001)",
+    return DemoStep("collect", "Quarter end: the maintenance fund, and clear again",
                     tuple(lines))
 
 
@@ -109,7 +95,8 @@ def _signers(api: Commons) -> list[str]:
     return lines
 
 
-def _resolution(api: Commons, rid: str, scope: str, title: str, owners: list[str]) -> None:
+def _resolution(api: Commons, rid: str, scope: str, title: str,
+                votes: list[tuple[str, str]]) -> None:
     try:
         api.resolution_show(rid)
         return  # voted in an earlier run
@@ -118,7 +105,7 @@ def _resolution(api: Commons, rid: str, scope: str, title: str, owners: list[str
     api.resolution_propose(rid, matter="use-public-revenue", scope=scope, title=title)
     for step in ("discussed", "consulted", "drafted"):
         api.resolution_advance(rid, step)
-    for owner, choice in zip(owners, ["yes", "yes", "yes", "no", "abstain"], strict=False):
+    for owner, choice in votes:
         api.resolution_vote(rid, owner=owner, choice=choice)
     api.resolution_resolve(rid)
 
@@ -145,12 +132,14 @@ def _approve_and_pay(api: Commons, sid: str, signers: list[str]) -> list[str]:
     return lines
 
 
-def _use(api: Commons) -> DemoStep:
+def use_step(api: Commons) -> DemoStep:
+    """管、用: signers and holders, a resolution, two sign-offs, a payment; the firm refused."""
     lines = ["The account is never held by the firm, and money moves only with an authority",
              "and two sign-offs of different roles, one of them the owners' side (管、用).", ""]
     lines += _signers(api)
     _resolution(api, "wjxc-r-cleaning", "compound:wjxc",
-                "subsidise cleaning from public revenue", ["王", "李", "张", "赵", "刘"])
+                "subsidise cleaning from public revenue",
+                [(o, "yes") for o in OWNERS[:7]] + [(OWNERS[7], "no"), (OWNERS[8], "abstain")])
     api.revenue_propose(CLEANING, compound=WJXC, purpose="cleaning", amount="6000.00",
                         payee="睦邻保洁合作社", memo="Q4 cleaning subsidy",
                         resolution="wjxc-r-cleaning")
@@ -158,7 +147,7 @@ def _use(api: Commons) -> DemoStep:
                  f"{api.revenue_tally(CLEANING).reason}")
     lines += _approve_and_pay(api, CLEANING, ["wjxc-smc", "yuhua-community"])
     _resolution(api, "zy-1-r-repairs", "compound:zy-1", "stairwell lights",
-                ["孙", "钱", "周"])
+                [("孙", "yes"), ("钱", "yes"), ("周", "yes")])
     api.revenue_propose("zy-1-stair-lights", compound="zy-1", purpose="repairs",
                         amount="600.00", payee=FIRM, resolution="zy-1-r-repairs")
     lines += ["", "In Ziyuan the firm approves its own repair bill and tries to pay it:"]
@@ -171,10 +160,5 @@ def _use(api: Commons) -> DemoStep:
               f"  Q4 statement (审): income {statement.income_total.format_symbol()}, spending "
               f"{statement.spending_total.format_symbol()}, closing "
               f"{statement.closing.format_symbol()}"]
-    return DemoStep("revenue", "Vote, sign and pay a cleaning subsidy; the firm alone cannot",
+    return DemoStep("use", "Manage and use: vote, sign and pay; the firm alone cannot",
                     tuple(lines))
-
-
-def revenue_demo_steps(api: Commons) -> list[DemoStep]:
-    """The five duties as demo steps, on a database the demo owns."""
-    return [_clear_and_collect(api), _use(api)]

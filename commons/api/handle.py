@@ -17,6 +17,7 @@ from commons.api.contracts import ContractUseCases
 from commons.api.demo import DemoUseCases
 from commons.api.estate import EstateUseCases
 from commons.api.ledger import LedgerUseCases
+from commons.api.parking import ParkingUseCases
 from commons.api.reconcile import ReconcileUseCases
 from commons.api.resolutions import ResolutionUseCases
 from commons.api.revenue import RevenueUseCases
@@ -37,7 +38,7 @@ class InitReport:
 
 class Commons(SplitUseCases, LedgerUseCases, DemoUseCases, EstateUseCases, ResolutionUseCases,
               ReconcileUseCases, ContractUseCases, RevenueUseCases, BillingUseCases,
-              AuditUseCases):
+              ParkingUseCases, AuditUseCases):
     """A handle on one commons database. Create it with ``commons.connect(path)``."""
 
     def __init__(self, path: str | Path, *, clock: Clock | None = None,

@@ -40,20 +40,12 @@ if TYPE_CHECKING:
     import numpy as np
     import numpy.typing as npt
 
-__all__ = ["CHUNK_RUNS", "CompoundResult", "SimulationReport", "decimal_text", "simulate"]
+__all__ = ["CHUNK_RUNS", "CompoundResult", "SimulationReport", "simulate"]
 
 CHUNK_RUNS = 1000  # runs drawn and summed at a time: bounded memory, a progress tick each
 PPM = 1_000_000  # a drawn rate is kept as whole millionths
 _SAFE_FEN = 2**62 // (2 * PPM)  # a month's fees due above this could overflow int64
 Progress = Callable[[int], None]
-
-
-def decimal_text(value: Fraction, places: int) -> str:
-    """An exact fraction as text with ``places`` decimals, rounded half up: prices per m² are
-    shown to 4 places of a yuan (hundredths of a fen), probabilities to 4."""
-    scaled = fen_half_up(value * 10**places)
-    units, rest = divmod(abs(scaled), 10**places)
-    return f"{'-' if scaled < 0 else ''}{units}.{rest:0{places}d}"
 
 
 @attrs.frozen

@@ -25,6 +25,7 @@ from commons.errors import InvalidInput
 from commons.governance.ballots import Choice, admit
 from commons.governance.matters import PARTICIPATION, Matter, Rule
 from commons.governance.roll import Roll, Scope
+from commons.money import fraction_text
 
 if TYPE_CHECKING:
     from commons.governance.ballots import Ballot
@@ -38,8 +39,7 @@ _TAKE_PART = Rule("参与表决", 0, PARTICIPATION, at_least=True)
 
 def format_percent(share: Fraction) -> str:
     """``share`` as a percent with two decimals, rounded half up: 2/3 -> ``"66.67"``."""
-    hundredths = math.floor(share * 10000 + Fraction(1, 2))
-    return f"{hundredths // 100}.{hundredths % 100:02d}"
+    return fraction_text(share * 100)
 
 
 def _number(value: Decimal | int) -> str:

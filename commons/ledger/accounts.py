@@ -23,6 +23,7 @@ __all__ = [
     "AccountType",
     "account_type_of",
     "chart_for_compound",
+    "is_firms_own",
     "matches_prefix",
     "parse_account_name",
 ]
@@ -60,6 +61,13 @@ def account_type_of(name: str) -> AccountType:
         kinds = ", ".join(t.value for t in AccountType)
         raise InvalidInput(f"account {name!r} does not start with an account type",
                            fix=f"start the name with one of {kinds}") from None
+
+
+def is_firms_own(name: str) -> bool:
+    """``income:firm:property-fees:wjxc``, ``expenses:firm:concession:wjxc``: under a lump-sum
+    contract the fees are the firm's income and its concession the firm's cost. They are kept
+    in the compound's books but are not the owners' public revenue (Civil Code art. 282)."""
+    return name.split(":")[1:2] == ["firm"]
 
 
 def matches_prefix(name: str, prefix: str) -> bool:

@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterable, Mapping
 import attrs
 
 from commons.errors import InvalidInput
+from commons.ledger.accounts import is_firms_own
 from commons.money import Money
 
 __all__ = [
@@ -140,12 +141,6 @@ def _word(account: str, compound: str) -> str:
     return ":".join(parts) or account
 
 
-def _firms_own(account: str) -> bool:
-    """``income:firm:property-fees:wjxc``: under a lump-sum contract the fees are the firm's
-    income and its concession the firm's cost, not the owners' public revenue."""
-    return account.split(":")[1:2] == ["firm"]
-
-
 # One posting of the period: (entry id, date, account, fen, currency, memo).
 PeriodPosting = tuple[int, dt.date, str, int, str, str]
 
@@ -161,7 +156,7 @@ def build_disclosure(compound: str, period: DisclosurePeriod, *, account: str,
     income: dict[str, Money] = {}
     spending = []
     for entry_id, day, name, fen, currency, memo in postings:
-        if _firms_own(name):
+        if is_firms_own(name):
             continue
         if name.startswith("income:"):
             source = _word(name, compound)

@@ -38,7 +38,10 @@ __all__ = ["Disbursed", "RevenueTables"]
 Disbursed = tuple[int, dt.date, str, str | None, str | None]  # entry, date, authority, res., signer
 _PROPOSAL = ("SELECT id, compound, purpose, amount_fen, currency, payee, proposed_on, memo, "
              "resolution FROM revenue_proposals")
-_INCOME = "a.type = 'income' AND a.compound = ?"
+# Public revenue is the compound's income accounts except the firm's own (income:firm:..., a
+# lump-sum contract's fees): see commons.ledger.accounts.is_firms_own.
+_PUBLIC = "a.type = 'income' AND a.name NOT LIKE 'income:firm:%'"
+_INCOME = f"{_PUBLIC} AND a.compound = ?"
 
 
 def _bp(percent: Decimal) -> int:
@@ -122,10 +125,10 @@ class RevenueTables:
         operator's commission, in fen."""
         rows = self.conn.execute(
             "SELECT substr(p.date, 1, 7), "
-            "SUM(CASE WHEN a.type = 'income' THEN -p.amount_fen ELSE 0 END), "
+            f"SUM(CASE WHEN {_PUBLIC} THEN -p.amount_fen ELSE 0 END), "
             "SUM(CASE WHEN a.name = ? THEN p.amount_fen ELSE 0 END) "
             "FROM postings p JOIN accounts a ON a.id = p.account_id "
-            "WHERE a.compound = ? AND (a.type = 'income' OR a.name = ?) AND p.currency = ? "
+            f"WHERE a.compound = ? AND ({_PUBLIC} OR a.name = ?) AND p.currency = ? "
             "GROUP BY 1", (account_of(COMMISSION, compound), compound,
                            account_of(COMMISSION, compound), CURRENCY))
         return {month: (income, commission) for month, income, commission in rows}

@@ -453,6 +453,48 @@ MIGRATIONS: list[tuple[str, ...]] = [
         ],
     ),
     (
+        # Tidal parking. A tariff is kept as the TOML it was loaded from. Instants are TEXT in
+        # UTC (YYYY-MM-DDTHH:MM:SSZ, so text order is time order) with the offset they were
+        # written in, in seconds, beside each. Spaces are checked against resources on import;
+        # a foreign key would cost every one of a million inserts a lookup for nothing.
+        """CREATE TABLE parking_tariffs (
+            compound TEXT NOT NULL REFERENCES compounds(id),
+            effective_from TEXT NOT NULL,
+            source TEXT NOT NULL,
+            content_hash TEXT NOT NULL,
+            loaded_at TEXT NOT NULL,
+            PRIMARY KEY (compound, effective_from)
+        ) STRICT""",
+        """CREATE TABLE parking_sessions (
+            id TEXT PRIMARY KEY,
+            compound TEXT NOT NULL,
+            space TEXT NOT NULL,
+            plate TEXT NOT NULL,
+            entered_at TEXT NOT NULL,
+            entered_offset_s INTEGER NOT NULL,
+            exited_at TEXT NOT NULL,
+            exited_offset_s INTEGER NOT NULL,
+            kind TEXT NOT NULL,
+            CHECK (exited_at > entered_at)
+        ) STRICT""",
+        "CREATE INDEX parking_sessions_by_space ON parking_sessions (space, entered_at)",
+        "CREATE INDEX parking_sessions_by_compound ON parking_sessions (compound, entered_at)",
+        """CREATE TABLE parking_bills (
+            compound TEXT NOT NULL,
+            period TEXT NOT NULL,
+            collections INTEGER NOT NULL,
+            sessions INTEGER NOT NULL,
+            total_fen INTEGER NOT NULL,
+            currency TEXT NOT NULL,
+            billed_at TEXT NOT NULL,
+            PRIMARY KEY (compound, period)
+        ) STRICT""",
+        *[f"CREATE TRIGGER parking_{table}_insert_only_{verb.lower()} BEFORE {verb} ON "
+          f"parking_{table} BEGIN SELECT RAISE(ABORT, 'commons: parking {table} are only ever "
+          f"added, never changed'); END"
+          for table in ("sessions", "bills") for verb in ("UPDATE", "DELETE")],
+    ),
+    (
         # Property fees. Money is INTEGER fen + TEXT currency, areas INTEGER hundredths of a m²,
         # a share-plan percentage TEXT (its exact decimal). Schedules are configuration, replaced
         # whole when they change; invoices, payments and applications are only inserted. A

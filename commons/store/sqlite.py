@@ -19,6 +19,7 @@ from commons.store.estate import EstateTables
 from commons.store.export import ExportTables
 from commons.store.governance import GovernanceTables
 from commons.store.ledger import LedgerTables
+from commons.store.parking import ParkingTables
 from commons.store.reconcile import ReconcileTables
 from commons.store.revenue import RevenueTables
 from commons.store.schema import MIGRATIONS
@@ -57,6 +58,7 @@ class Tables:
         self.revenue = RevenueTables(conn)
         self.export = ExportTables(conn)
         self.billing = BillingTables(conn)
+        self.parking = ParkingTables(conn)
 
     def meta(self, key: str) -> str | None:
         row = self.conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
