@@ -169,6 +169,27 @@ def test_every_bad_line_is_reported_at_once(api: commons.Commons, tmp_path: Path
     assert [p.line for p in info.value.problems] == [2, 3, 4, 5]
 
 
+def test_the_refusal_counts_every_line_of_the_file(api: commons.Commons, tmp_path: Path) -> None:
+    path = collections_csv(tmp_path, ["ok-1,2026-10-03,wjxc,wjxc-p1,2026-10,100.00,,"]
+                           + [r for r, _, _ in BAD_ROWS[:4]])
+    with pytest.raises(Problems, match="4 of 5 collections refused"):
+        api.revenue_collect(path)
+
+
+def test_income_into_a_closed_month_is_named_by_its_line(api: commons.Commons,
+                                                         tmp_path: Path) -> None:
+    api.ledger_close("2026-09")
+    path = collections_csv(tmp_path, ["ok-1,2026-10-03,wjxc,wjxc-p1,2026-10,100.00,,",
+                                      "late,2026-09-30,wjxc,wjxc-p1,2026-09,5.00,,"])
+    before = snapshot(api)
+    with pytest.raises(Problems) as info:
+        api.revenue_collect(path)
+    assert f"{path}:3: field 'date'" in str(info.value)
+    assert "closed period 2026-09" in str(info.value)
+    assert "collect the file again" in str(info.value)
+    assert snapshot(api) == before
+
+
 def test_a_collection_file_without_its_columns_is_refused(api: commons.Commons,
                                                           tmp_path: Path) -> None:
     path = tmp_path / "bad.csv"

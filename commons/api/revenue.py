@@ -19,11 +19,19 @@ import attrs
 
 from commons.api.revenue_books import balance_of, compound_of, open_chart, post_entry
 from commons.api.spending import SpendingUseCases
-from commons.errors import CommonsError, ConflictError, InvalidInput, Problems, RefusedByRule
+from commons.errors import (
+    CommonsError,
+    ConflictError,
+    InvalidInput,
+    Problems,
+    RefusedByRule,
+    Where,
+)
 from commons.estate.resource import Resource
 from commons.files import csv_rows, open_text
 from commons.ledger.journal import Entry
 from commons.ledger.periods import Period
+from commons.ledger.rules import refusal
 from commons.ledger.revenue import (
     BANK,
     COMMISSION,
@@ -179,7 +187,9 @@ class RevenueUseCases(SpendingUseCases):
         open_text(path, encoding).close()  # a mistyped path must not create a database
         problems: list[CommonsError] = []
         parsed: list[tuple[int, Collection]] = []
+        rows = 0
         for row in csv_rows(path, Collection.HEADER, Collection.OPTIONAL, encoding=encoding):
+            rows += 1
             try:
                 parsed.append((row.line, Collection.from_row(row)))
             except CommonsError as e:
@@ -195,7 +205,9 @@ class RevenueUseCases(SpendingUseCases):
                         "other content", file=file, line=line, field="external_id",
                         fix="give a new income a new external_id; correct a recorded one with "
                             "a reversal"))
-            _raise_if(problems, len(parsed))
+            problems += _ledger_refusals(t, file, [(n, e) for n, e, _ in entries
+                                                   if e.external_id not in known])
+            _raise_if(problems, rows)
             new = [(entry, c) for _, entry, c in entries if entry.external_id not in known]
             self._post_in(t, [e for e, _ in new], None, None)
             ids = t.ledger.known([e.external_id for e, _ in new])
@@ -304,6 +316,21 @@ class RevenueUseCases(SpendingUseCases):
 def _commission(entry: Entry, c: Collection) -> Money:
     commission = account_of(COMMISSION, c.compound)
     return sum((p.amount for p in entry.postings if p.account == commission), Money.zero())
+
+
+def _ledger_refusals(t: Tables, file: str, entries: list[tuple[int, Entry]]
+                     ) -> list[CommonsError]:
+    """What the journal would refuse of the new incomes (a closed month, an account not open
+    on the date), named by the file's line: the CSV's date is what the journal refuses."""
+    accounts = {name: account for name, (_, account) in t.ledger.accounts().items()}
+    closed = t.ledger.closed_periods()
+    found = []
+    for line, entry in entries:
+        why = refusal(entry, accounts, closed)
+        if why is not None:
+            why.where = Where(file, line, "date")
+            found.append(why.located())
+    return found
 
 
 def _raise_if(problems: list[CommonsError], total: int) -> None:
