@@ -179,3 +179,15 @@ def test_usage_errors_exit_2(cli: Invoke, estate: Path) -> None:
     assert cli("revenue", "clear", "wjxc").exit_code == 2
     assert cli("revenue", "vote", "S1", "王", "maybe").exit_code == 2
     assert "field '--as-of'" in refused(cli, "revenue", "clear", "wjxc", "--as-of", "30/11")
+
+
+@pytest.mark.parametrize(("args", "field"), [
+    (("propose", "S1", "--compound", "wjxc", "--purpose", "greening", "--amount", "1.005",
+      "--payee", "x"), "amount"),
+    (("limit", "wjxc", "12,50", "--resolution", "R"), "amount"),
+    (("clear", "wjxc", "--as-of", "2026-11-30", "--opening", "1.005"), "opening"),
+])
+def test_an_amount_that_is_not_money_names_its_field(cli: Invoke, estate: Path,
+                                                     args: tuple[str, ...], field: str) -> None:
+    message = refused(cli, "revenue", *args)
+    assert f"field '{field}'" in message and "not an amount of money" in message

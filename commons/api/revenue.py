@@ -94,8 +94,14 @@ class SetAside:
     entry_id: int | None
 
 
-def _money(value: Money | str) -> Money:
-    return value if isinstance(value, Money) else Money.parse(value)
+def _money(value: Money | str, field: str) -> Money:
+    """``value`` as money; text that is not an amount is refused naming ``field``."""
+    if isinstance(value, Money):
+        return value
+    try:
+        return Money.parse(value)
+    except CommonsError as e:
+        raise e.located(field=field) from None
 
 
 class RevenueUseCases(SpendingUseCases):
@@ -145,7 +151,7 @@ class RevenueUseCases(SpendingUseCases):
             open_chart(t, compound)
             status = "none"
             if opening is not None:
-                status = self._record_opening(t, compound, _money(opening), as_of)
+                status = self._record_opening(t, compound, _money(opening, "opening"), as_of)
             stored = t.revenue.opening(compound)
             if stored is not None and status == "none":
                 status = "already recorded"

@@ -22,7 +22,7 @@ from commons.api.revenue_books import (
     post_entry,
     resolution_use,
 )
-from commons.errors import ConflictError, InvalidInput, NotFound, RefusedByRule
+from commons.errors import CommonsError, ConflictError, InvalidInput, NotFound, RefusedByRule
 from commons.governance import Choice, Proposal, State, Tally
 from commons.ledger.spending import (
     AccountHolder,
@@ -73,8 +73,14 @@ class SpendingStatus:
     disbursement: Disbursement | None = None
 
 
-def _money(value: Money | str) -> Money:
-    return value if isinstance(value, Money) else Money.parse(value)
+def _money(value: Money | str, field: str) -> Money:
+    """``value`` as money; text that is not an amount is refused naming ``field``."""
+    if isinstance(value, Money):
+        return value
+    try:
+        return Money.parse(value)
+    except CommonsError as e:
+        raise e.located(field=field) from None
 
 
 def _spending(t: Tables, id: str) -> SpendingProposal:
@@ -144,7 +150,7 @@ class SpendingUseCases(UseCases):
                       resolution: str) -> SpendingLimit:
         """Set the committee's spending limit as the owners' assembly decided by
         ``resolution``, which must have passed in ``compound``."""
-        limit = SpendingLimit(compound, _money(amount), resolution)
+        limit = SpendingLimit(compound, _money(amount, "amount"), resolution)
         with self.store.write() as t:
             compound_of(t, compound)
             use = resolution_use(t, resolution)
@@ -175,7 +181,8 @@ class SpendingUseCases(UseCases):
         the committee's limit on its decision, above it under an owners' ``resolution`` of this
         compound that no other spending uses. The same proposal again is a no-op."""
         today = self.clock.today()
-        spending = SpendingProposal(id, compound, parse_purpose(purpose), _money(amount), payee,
+        spending = SpendingProposal(id, compound, parse_purpose(purpose),
+                                    _money(amount, "amount"), payee,
                                     dt.date(today.year, today.month, today.day), memo,
                                     resolution)
         with self.store.write() as t:
