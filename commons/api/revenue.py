@@ -31,7 +31,6 @@ from commons.estate.resource import Resource
 from commons.files import csv_rows, open_text
 from commons.ledger.journal import Entry
 from commons.ledger.periods import Period
-from commons.ledger.rules import refusal
 from commons.ledger.revenue import (
     BANK,
     COMMISSION,
@@ -53,6 +52,7 @@ from commons.ledger.revenue import (
     rule_on,
     set_aside_entry,
 )
+from commons.ledger.rules import refusal
 from commons.ledger.spending import RevenueBalance
 from commons.ledger.statement import RevenueStatement
 from commons.money import Money
