@@ -147,6 +147,35 @@ def test_a_reversal_reposted_from_a_file_is_already_recorded(api: Commons,
     assert (summary.posted, summary.already_recorded) == (0, 1)
 
 
+@pytest.mark.parametrize("postings", [
+    [(BANK, -7), (PARKING, 7)],  # not the amounts it names
+    [(BANK, -100), (REPAIRS, 100)],  # not the accounts
+    [(BANK, 100), (PARKING, -100)],  # a repeat, not a negation
+])
+def test_a_reversal_from_a_file_must_negate_what_it_reverses(
+        api: Commons, tmp_path: Path, postings: list[tuple[str, int]]) -> None:
+    api.ledger_post([Entry(JAN, "parking", legs((BANK, 100), (PARKING, -100)), "e1")])
+    line = record("fake", "2026-02-01", postings) | {"reverses": 1}
+    before = state(api)
+    with pytest.raises(Problems) as info:
+        api.ledger_post(write_jsonl(tmp_path / "fake.jsonl", [line]))
+    assert "fake.jsonl:1: field 'postings'" in str(info.value)
+    assert "does not post the negation" in str(info.value)
+    assert state(api) == before
+    assert api.ledger_reverse(1, reason="the real one").id == 2  # entry 1 is still reversible
+    line = record("undo", "2026-02-01", [(PARKING, 100), (BANK, -100)], reverses=1)
+    with pytest.raises(Problems, match="already reversed by entry 2"):
+        api.ledger_post(write_jsonl(tmp_path / "undo.jsonl", [line]))
+
+
+def test_a_reversal_from_a_file_may_list_the_negation_in_any_order(api: Commons,
+                                                                   tmp_path: Path) -> None:
+    api.ledger_post([Entry(JAN, "parking", legs((BANK, 100), (PARKING, -100)), "e1")])
+    line = record("undo", "2026-02-01", [(PARKING, 100), (BANK, -100)], reverses=1)
+    assert api.ledger_post(write_jsonl(tmp_path / "undo.jsonl", [line])).posted == 1
+    assert not any(b.balance for b in api.ledger_balance().balances)
+
+
 def test_a_file_records_the_handles_actor(api: Commons, tmp_path: Path) -> None:
     api.ledger_post(write_jsonl(tmp_path / "a.jsonl",
                                 [record("pk-1", "2026-01-10", [(BANK, 100), (PARKING, -100)])]))

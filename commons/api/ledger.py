@@ -181,13 +181,14 @@ class LedgerUseCases(UseCases):
                          if e[EXTERNAL_ID] in unwritten)
             reversible = t.ledger.reversible({e[REVERSES] for e in entries
                                               if e[REVERSES] is not None})
+            undoes = t.ledger.legs_of(reversible)
             accepted: list[tuple[Prepared, Link]] = []
             for line, item, _ in chunk:
                 if isinstance(item, CommonsError):
                     tally.add(Outcome("refused", None, item), line)
                     continue
                 outcome, link = plan_prepared(item, head, known, accounts, closed,
-                                              recorded_at, reversible)
+                                              recorded_at, reversible, undoes)
                 tally.add(outcome, line)
                 if link is not None:
                     accepted.append((item, link))

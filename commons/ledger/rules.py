@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping, Sequence
 
 import attrs
 
-from commons.errors import CommonsError, ConflictError, NotFound, RefusedByRule
+from commons.errors import CommonsError, ConflictError, InvalidInput, NotFound, RefusedByRule
 from commons.ledger.accounts import Account
 from commons.ledger.journal import (
     GENESIS_HASH,
@@ -34,6 +34,9 @@ __all__ = [
 ]
 
 
+Leg = tuple[str, int, str]  # a posting as plain values: account, fen, currency
+
+
 @attrs.frozen
 class ChainHead:
     """The last entry of the journal: its id and hash (id 0 and the genesis hash when empty)."""
@@ -52,21 +55,29 @@ class Outcome:
 
 
 def refusal(entry: Entry, accounts: Mapping[str, Account], closed: frozenset[str], *,
-            reversible: Mapping[int, int | None] | None = None) -> CommonsError | None:
+            reversible: Mapping[int, int | None] | None = None,
+            undoes: Mapping[int, Sequence[Leg]] | None = None) -> CommonsError | None:
     """Why ``entry`` may not post, or None: unopened or closed accounts, a closed period, or a
-    reversal of an entry that does not exist or was reversed already.
+    reversal of an entry that does not exist, was reversed already, or whose postings it does
+    not negate.
 
-    ``reversible`` maps the ids of entries that exist to the entry that reversed them, if any.
+    ``reversible`` maps the ids of entries that exist to the entry that reversed them, if any;
+    ``undoes`` maps them to their postings as (account, fen, currency).
     """
-    return _refusal(entry.external_id, entry.date, [p.account for p in entry.postings],
-                    entry.reverses, accounts, closed, reversible or {})
+    legs = [(p.account, p.amount.fen, p.amount.currency) for p in entry.postings]
+    return _refusal(entry.external_id, entry.date, legs, entry.reverses, accounts, closed,
+                    reversible or {}, undoes or {})
 
 
-def _refusal(external_id: str, day: dt.date, names: Sequence[str], reverses: int | None,
+def _refusal(external_id: str, day: dt.date, legs: Sequence[Leg], reverses: int | None,
              accounts: Mapping[str, Account], closed: frozenset[str],
-             reversible: Mapping[int, int | None]) -> CommonsError | None:
+             reversible: Mapping[int, int | None], undoes: Mapping[int, Sequence[Leg]]
+             ) -> CommonsError | None:
+    names = [leg[0] for leg in legs]
     if reverses is not None:
         refused = _reversal_refusal(external_id, reverses, reversible)
+        if refused is None and reverses in undoes:
+            refused = _mirror_refusal(external_id, reverses, legs, undoes[reverses])
         if refused is not None:
             return refused
     period = f"{day.year:04d}-{day.month:02d}"
@@ -98,6 +109,19 @@ def _reversal_refusal(external_id: str, reverses: int,
     return None
 
 
+def _mirror_refusal(external_id: str, reverses: int, legs: Sequence[Leg],
+                    original: Sequence[Leg]) -> CommonsError | None:
+    """A reversal must post exactly the negation of what it reverses, or the entry it names
+    would count as undone while its amounts stand."""
+    if sorted(legs) == sorted((account, -fen, currency) for account, fen, currency in original):
+        return None
+    return InvalidInput(
+        f"entry {external_id} says it reverses entry {reverses} but does not post the negation "
+        "of its postings", field="postings",
+        fix="reverse entries with `commons ledger reverse ENTRY`, or drop 'reverses' and post "
+            "a correcting entry")
+
+
 @attrs.frozen
 class Link:
     """An entry's place in the chain: its id, the previous entry's hash and its own."""
@@ -115,10 +139,12 @@ def plan_prepared(
     closed: frozenset[str],
     recorded_at: str,
     reversible: Mapping[int, int | None],
+    undoes: Mapping[int, Sequence[Leg]] | None = None,
 ) -> tuple[Outcome, Link | None]:
     """Decide one entry: a no-op, a conflict, a refusal, or the next link of the chain.
 
-    ``known`` maps external ids already in the journal to their entry id and content hash.
+    ``known`` maps external ids already in the journal to their entry id and content hash;
+    ``undoes`` the entries a reversal may name to their postings.
     """
     external_id, day, _, actor, _, _, _, reverses, legs, content_hash = entry
     seen = known.get(external_id)
@@ -130,8 +156,8 @@ def plan_prepared(
             f"external id {external_id} was recorded as entry {entry_id} with other content",
             field="external_id",
             fix="give a new entry a new external_id; correct a recorded one with a reversal")), None
-    why = _refusal(external_id, dt.date.fromisoformat(day), [leg[0] for leg in legs], reverses,
-                   accounts, closed, reversible)
+    why = _refusal(external_id, dt.date.fromisoformat(day), legs, reverses, accounts, closed,
+                   reversible, undoes or {})
     if why is not None:
         return Outcome("refused", None, why), None
     entry_id = head.id + 1

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import sqlite3
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 from commons.errors import ConflictError, NotFound
@@ -186,6 +186,16 @@ class LedgerTables:
         rows = self._where_in("SELECT e.id, r.id FROM entries e LEFT JOIN entries r "
                               "ON r.reverses = e.id WHERE e.id IN ({})", sorted(entry_ids))
         return dict(rows)
+
+    def legs_of(self, entry_ids: Iterable[int]) -> dict[int, list[tuple[str, int, str]]]:
+        """The postings of each of ``entry_ids`` as (account, fen, currency), in order."""
+        rows = self._where_in("SELECT p.entry_id, a.name, p.amount_fen, p.currency FROM postings "
+                              "p JOIN accounts a ON a.id = p.account_id WHERE p.entry_id IN ({}) "
+                              "ORDER BY p.entry_id, p.seq", sorted(entry_ids))
+        legs: dict[int, list[tuple[str, int, str]]] = {}
+        for entry_id, name, fen, currency in rows:
+            legs.setdefault(entry_id, []).append((name, fen, currency))
+        return legs
 
     def reversed_by(self, entry_id: int) -> int | None:
         row = self.conn.execute("SELECT id FROM entries WHERE reverses = ?",
