@@ -191,3 +191,14 @@ def test_an_amount_that_is_not_money_names_its_field(cli: Invoke, estate: Path,
                                                      args: tuple[str, ...], field: str) -> None:
     message = refused(cli, "revenue", *args)
     assert f"field '{field}'" in message and "not an amount of money" in message
+
+
+def test_read_commands_work_on_a_read_only_file(cli: Invoke, collected: Path) -> None:
+    ok(cli, "revenue", "clear", "wjxc", "--as-of", "2026-11-30", "--opening", "0.00")
+    for command in (["clear", "wjxc", "--as-of", "2026-11-30"], ["balance", "wjxc"],
+                    ["statement", "wjxc", "--from", "2026-10", "--to", "2026-12"]):
+        assert ok(cli, "--read-only", "revenue", *command)
+    cleared = js(cli, "--read-only", "revenue", "clear", "wjxc", "--as-of", "2026-11-30")
+    assert cleared["opening_status"] == "already recorded"
+    assert "read-only" in refused(cli, "--read-only", "revenue", "clear", "wjxc", "--as-of",
+                                  "2026-11-30", "--opening", "0.00")

@@ -145,21 +145,16 @@ class RevenueUseCases(SpendingUseCases):
         """Clear (清) ``compound``: every resource with what it earned in the twelve months to
         ``as_of``, the idle ones, income naming no resource, and with ``opening`` the verified
         opening balance of the co-managed account, posted once (another amount later is a
-        ConflictError). Opens the compound's chart if it is not open."""
+        ConflictError). With ``opening`` it opens the compound's chart if it is not open;
+        without, it only reads, so an auditor may clear a read-only file."""
+        if opening is None:
+            with self.reader.read() as t:
+                return _clear_report(t, compound, as_of, "none")
         with self.store.write() as t:
             compound_of(t, compound)
             open_chart(t, compound)
-            status = "none"
-            if opening is not None:
-                status = self._record_opening(t, compound, _money(opening, "opening"), as_of)
-            stored = t.revenue.opening(compound)
-            if stored is not None and status == "none":
-                status = "already recorded"
-            since = clear_since(as_of)
-            rows = t.revenue.earnings(compound, since, as_of)
-            resources = t.estate.resources(compound)
-        return ClearReport(compound, as_of, since, *_earnings(resources, rows),
-                           opening=None if stored is None else stored[1], opening_status=status)
+            status = self._record_opening(t, compound, _money(opening, "opening"), as_of)
+            return _clear_report(t, compound, as_of, status)
 
     def _record_opening(self, t: Tables, compound: str, amount: Money, day: dt.date) -> str:
         if amount.is_negative():
@@ -317,6 +312,19 @@ class RevenueUseCases(SpendingUseCases):
                 tuple(t.revenue.spending_lines(compound, since, until)),
                 t.revenue.moved(compound, COMMISSION, since, until),
                 -t.revenue.moved(compound, MAINTENANCE_FUND, since, until))
+
+
+def _clear_report(t: Tables, compound: str, as_of: dt.date, status: str) -> ClearReport:
+    """What clearing ``compound`` as of ``as_of`` finds, read in ``t``; ``status`` says what
+    became of an opening balance given now ("none" when none was)."""
+    compound_of(t, compound)
+    stored = t.revenue.opening(compound)
+    if stored is not None and status == "none":
+        status = "already recorded"
+    since = clear_since(as_of)
+    rows = t.revenue.earnings(compound, since, as_of)
+    return ClearReport(compound, as_of, since, *_earnings(t.estate.resources(compound), rows),
+                       opening=None if stored is None else stored[1], opening_status=status)
 
 
 def _commission(entry: Entry, c: Collection) -> Money:
