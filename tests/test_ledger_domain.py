@@ -406,7 +406,7 @@ MUTATIONS = {
     "memo": lambda e: attrs.evolve(e, memo=e.memo + " "),
     "external_id": lambda e: attrs.evolve(e, external_id=e.external_id + "x"),
     "resource": lambda e: attrs.evolve(e, resource=(e.resource or "") + "r"),
-    "period": lambda e: attrs.evolve(e, period=(e.period or "") + "p"),
+    "period": lambda e: attrs.evolve(e, period="2026-Q3" if e.period == "2026-09" else "2026-09"),
     "compound": lambda e: attrs.evolve(e, compound=(e.compound or "") + "c"),
     "reverses": lambda e: attrs.evolve(e, reverses=(e.reverses or 0) + 1),
     "account": lambda e: attrs.evolve(e, postings=(
@@ -461,3 +461,20 @@ def test_a_posting_checks_its_account_and_amount(account: str, amount: object,
     with pytest.raises(InvalidInput) as info:
         Posting(account, amount)  # type: ignore[arg-type]
     assert info.value.field == field
+
+
+@pytest.mark.parametrize("period", ["2026-10", "2026-Q4", "2026-01"])
+def test_an_entry_links_to_a_month_or_a_quarter(period: str) -> None:
+    entry = Entry(dt.date(2026, 10, 1), "x", (Posting("assets:bank:a", Money(100)),
+                                               Posting("income:parking:a", Money(-100))),
+                  "p-1", period=period)
+    assert entry.period == period
+
+
+@pytest.mark.parametrize("period", ["2026-99", "2026-13", "2026-Q5", "26-10", "2026-10-01", ""])
+def test_an_entry_refuses_a_period_that_is_no_month_or_quarter(period: str) -> None:
+    with pytest.raises(InvalidInput) as refused:
+        Entry(dt.date(2026, 10, 1), "x", (Posting("assets:bank:a", Money(100)),
+                                           Posting("income:parking:a", Money(-100))),
+              "p-1", period=period)
+    assert refused.value.field == "period"

@@ -41,6 +41,8 @@ GENESIS_HASH = "0" * 64
 FIELD_SEPARATOR = "\x1f"  # ASCII unit separator, between the fields of a posting
 LEG_SEPARATOR = "\x1e"  # ASCII record separator, between postings
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+# An entry's period link: the month (2026-10) or the quarter (2026-Q4) it belongs to.
+_PERIOD_LINK = re.compile(r"[0-9]{4}-(?:0[1-9]|1[0-2]|Q[1-4])")
 _RECORD_KEYS = frozenset({"date", "memo", "external_id", "postings", "resource",
                           "period", "compound", "reverses"})
 _POSTING_KEYS = frozenset({"account", "amount", "currency"})
@@ -141,6 +143,10 @@ class Entry:
         if self.reverses is not None and type(self.reverses) is not int:
             raise InvalidInput(f"entry {self.external_id!r}: reverses {self.reverses!r} is not "
                                "an entry id", field="reverses", fix="name the entry by its id")
+        if self.period is not None and not _PERIOD_LINK.fullmatch(self.period):
+            raise InvalidInput(f"entry {self.external_id!r}: period {self.period!r} is neither a "
+                               "month nor a quarter", field="period",
+                               fix="write the period it belongs to as 2026-10 or 2026-Q4")
         if not self.external_id:
             raise InvalidInput("the entry has no external id", field="external_id",
                                fix="give every entry a unique external_id so re-imports are safe")
