@@ -22,7 +22,8 @@ import time
 from collections.abc import Sequence
 
 from commons.contracts.scenario import Scenario
-from commons.contracts.simulation import decimal_text, simulate
+from commons.contracts.simulation import simulate
+from commons.money import fraction_text
 
 TARGET_S = 5.0
 HEAD = """\
@@ -119,7 +120,7 @@ def main(argv: Sequence[str] | None = None) -> int:
           f"months = {args.runs * args.compounds * args.months:,} draws")
     print(f"  parse {parse_s * 1000:.1f} ms; simulate best {best:.3f} s of "
           f"{', '.join(f'{t:.3f}' for t in times)} (target <= {TARGET_S:.0f} s)")
-    print(f"  break-even {decimal_text(report.break_even_price, 4)} CNY/m2/month, "
+    print(f"  break-even {fraction_text(report.break_even_price, 4)} CNY/m2/month, "
           f"loss probability {report.losses}/{report.runs}, p50 margin {report.margin_p50}")
     return 1 if args.strict and best > TARGET_S else 0
 

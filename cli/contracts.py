@@ -3,6 +3,7 @@ the blacklist, settlement) and ``commons bundle simulate``."""
 
 from __future__ import annotations
 
+import math
 import sys
 from contextlib import ExitStack
 from fractions import Fraction
@@ -41,8 +42,10 @@ decimals = fraction_text
 
 
 def price(value: Fraction) -> str:
-    """A unit price: yuan per m² per month with four decimals (hundredths of a fen)."""
-    return fraction_text(value, 4)
+    """A unit price: yuan per m² per month with four decimals (hundredths of a fen), rounded
+    up: the exact break-even price rounded to the nearest could lose a few jiao a month when
+    fed back as the scenario's ``price``, and rounded up it never earns less than it says."""
+    return fraction_text(Fraction(math.ceil(value * 10**4), 10**4), 4)
 
 
 @click.group(cls=CommonsGroup)
@@ -354,7 +357,8 @@ SCENARIO.toml (money in quotes in yuan, percentages as "6" for 6%):
   [[compound]]  id, households, area_m2, buildings, gates, elevators, age,
                 parking_income, other_income, subsidy (a month)
 \b
-Prices are CNY per m² per month with 4 decimals (hundredths of a fen);
+Prices are CNY per m² per month with 4 decimals (hundredths of a fen),
+rounded up, so a break-even or target price fed back as price still earns it;
 cost, contribution and bundle_saving are a month; the margin percentiles
 are over the whole term.
 """

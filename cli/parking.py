@@ -85,7 +85,8 @@ def tariff_json(loaded: TariffLoaded) -> dict[str, Any]:
 @click.option("--skip-bad", is_flag=True,
               help="Import the good rows and write the bad ones to the reject file.")
 @click.option("--reject", type=click.Path(dir_okay=False),
-              help="The reject file for --skip-bad (default FILE.rejects.csv).")
+              help="The reject file for --skip-bad (default: FILE with .rejects.csv for its "
+              "suffix, sessions.csv -> sessions.rejects.csv).")
 @click.option("--encoding", help="Text encoding of FILE (default UTF-8, e.g. gb18030).")
 @json_option
 @pass_app

@@ -15,6 +15,8 @@ from conftest import Invoke, WriteFile
 from test_bundle_pricing import SCENARIO
 from test_estate import ESTATE
 
+from commons import Money
+
 COMMANDS = [
     ["contract"], ["contract", "catalog"], ["contract", "firm"], ["contract", "firm", "add"],
     ["contract", "firm", "list"], ["contract", "bundle"], ["contract", "bundle", "add"],
@@ -78,6 +80,25 @@ def test_simulate_json_has_design_md_keys(cli: Invoke, scenario: Path, db_path: 
     assert as_json(cli("--json", "bundle", "simulate", scenario, "--runs", "300",
                        "--seed", "3")) == data
     assert not db_path.exists()
+
+
+@pytest.mark.parametrize("subsidy", ["2000.00", "2001.00", "2002.00", "2005.00"])
+def test_the_printed_break_even_price_breaks_even_when_fed_back(cli: Invoke,
+                                                                 write_file: WriteFile,
+                                                                 subsidy: str) -> None:
+    # With these subsidies the exact break-even price rounded to the nearest 4 decimals
+    # would lose up to 0.50 a month; the printed price is rounded up and never loses.
+    text = SCENARIO.replace('subsidy = "2000.00"', f'subsidy = "{subsidy}"')
+    first = as_json(cli("bundle", "simulate", write_file("s.toml", text), "--json",
+                        "--runs", "10"))
+    for key in ("break_even_price", "target_price"):
+        fed = text.replace("[collection]", f'price = "{first[key]}"\n\n[collection]')
+        again = as_json(cli("bundle", "simulate", write_file("fed.toml", fed), "--json",
+                            "--runs", "10"))
+        assert again["price"] == first[key]
+        assert Money.parse(again["expected_margin"]) >= Money.parse(first["expected_margin"]
+                                                                    if key == "target_price"
+                                                                    else "0.00")
 
 
 def test_simulate_text_shows_prices_compounds_and_risk(cli: Invoke, scenario: Path) -> None:

@@ -236,7 +236,7 @@ class ParkingUseCases(UseCases):
                        encoding: str | None = None) -> SessionImport:
         """Import a sessions CSV (session_id,space,plate,entered_at,exited_at,kind) in one
         transaction: every row, or none; with ``skip_bad`` the good rows, and the bad ones
-        go to ``reject`` (default FILE.rejects.csv) with a reason column."""
+        go to ``reject`` (default: FILE with the suffix .rejects.csv) with a reason column."""
         open_text(path, encoding).close()  # a mistyped path must not create a database
         zone = ZoneInfo(self.clock.zone)
         with self.store.write() as t:
