@@ -19,9 +19,10 @@ import attrs
 
 from commons.errors import CommonsError, InvalidInput, NotFound
 
-__all__ = ["Row", "csv_rows", "open_text", "parse_json_line", "text_lines"]
+__all__ = ["RAGGED_FIX", "Row", "csv_rows", "open_text", "parse_json_line", "text_lines"]
 
 T = TypeVar("T")
+RAGGED_FIX = "check for a missing or extra comma, or quote text that contains commas"
 
 
 @attrs.frozen
@@ -31,6 +32,7 @@ class Row:
     file: str
     line: int
     values: dict[str, str]
+    problem: str | None = None  # with ``csv_rows(..., ragged=True)``: why the record is short
 
     def text(self, field: str, *, required: bool = True) -> str:
         value = (self.values.get(field) or "").strip()
@@ -114,18 +116,21 @@ def csv_rows(
     optional: Sequence[str] = (),
     *,
     encoding: str | None = None,
+    ragged: bool = False,
 ) -> Iterator[Row]:
     """Stream the records of a CSV file whose header names at least ``required`` columns.
 
     Blank lines are skipped. An empty file, a missing or repeated column, or a record with the
-    wrong number of fields is an ``InvalidInput`` naming the file and line.
+    wrong number of fields is an ``InvalidInput`` naming the file and line; with ``ragged`` such
+    a record is yielded instead, its ``problem`` saying what is wrong, so that an import that
+    skips bad rows can skip it too.
     """
     p = Path(path)
     enc = encoding or "utf-8"
     with open_text(p, encoding) as handle:
         reader = csv.reader(_decoded_lines(handle, p, enc))
         try:
-            yield from _records(reader, p, required, optional)
+            yield from _records(reader, p, required, optional, ragged)
         except csv.Error as e:
             raise InvalidInput(f"this line is not valid CSV: {e}", file=str(p),
                                line=reader.line_num,
@@ -133,8 +138,8 @@ def csv_rows(
                                ) from None
 
 
-def _records(reader: Any, p: Path, required: Sequence[str],
-             optional: Sequence[str]) -> Iterator[Row]:
+def _records(reader: Any, p: Path, required: Sequence[str], optional: Sequence[str],
+             ragged: bool) -> Iterator[Row]:
     header = _read_header(reader, p, required, optional)
     last_line = reader.line_num
     for record in reader:
@@ -143,11 +148,12 @@ def _records(reader: Any, p: Path, required: Sequence[str],
         if not any(cell.strip() for cell in record):
             continue
         if len(record) != len(header):
-            raise InvalidInput(
-                f"this record has {len(record)} fields but the header has {len(header)}",
-                fix="check for a missing or extra comma, or quote text that contains commas",
-                file=str(p), line=line,
-            )
+            problem = f"this record has {len(record)} fields but the header has {len(header)}"
+            if not ragged:
+                raise InvalidInput(problem, fix=RAGGED_FIX, file=str(p), line=line)
+            padded = [*record, *[""] * len(header)][: len(header)]
+            yield Row(str(p), line, dict(zip(header, padded, strict=True)), problem)
+            continue
         yield Row(str(p), line, dict(zip(header, record, strict=True)))
 
 

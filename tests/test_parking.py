@@ -277,3 +277,17 @@ def test_the_demo_month_pays_the_fees_and_ships_the_2026_calendar(tmp_path: Path
     assert max(h.outsiders for h in month.occupancy[8:18]) > 15  # visitors by day
     assert min(h.residents for h in month.occupancy[0:6]) > 35  # residents by night
     assert api.audit_verify().ok
+
+
+def test_skip_bad_also_sets_aside_a_row_with_the_wrong_number_of_fields(tmp_path: Path) -> None:
+    api = setup(tmp_path)
+    ragged = [("s99", "P3", "湘A99999", "2026-10-20T08:00:00")]  # no exited_at, no kind
+    with pytest.raises(commons.InvalidInput, match="4 fields but the header has 6"):
+        api.parking_import(write(tmp_path, GOOD + ragged))
+    summary = api.parking_import(write(tmp_path, GOOD + ragged, "ragged.csv"), skip_bad=True)
+    assert (summary.new, summary.refused) == (4, 1)
+    assert summary.reject_file is not None
+    with open(summary.reject_file, encoding="utf-8-sig", newline="") as handle:
+        rejects = list(csv.DictReader(handle))
+    assert [(r["session_id"], r["line"]) for r in rejects] == [("s99", str(len(GOOD) + 2))]
+    assert "4 fields but the header has 6" in rejects[0]["reason"]

@@ -51,7 +51,7 @@ from commons.errors import (
     RefusedByRule,
 )
 from commons.estate.resource import Resource, ResourceKind
-from commons.files import Row, csv_rows, open_text
+from commons.files import RAGGED_FIX, Row, csv_rows, open_text
 from commons.ledger.periods import Period
 from commons.money import Money
 
@@ -245,9 +245,13 @@ class ParkingUseCases(UseCases):
             refused: dict[int, CommonsError] = {}
             late: dict[int, tuple[str, CommonsError]] = {}  # refused unless recorded already
             rows = 0
-            for chunk in _batched(csv_rows(path, SESSION_HEADER, encoding=encoding), CHUNK):
+            for chunk in _batched(csv_rows(path, SESSION_HEADER, encoding=encoding,
+                                           ragged=skip_bad), CHUNK):
                 batch = []
                 for row in chunk:
+                    if row.problem is not None:
+                        refused[row.line] = row.error(None, row.problem, RAGGED_FIX)
+                        continue
                     try:
                         fields = session_fields(row, zone)
                         compound = checks.compound_of(row, fields)
@@ -430,7 +434,7 @@ def _write_rejects(path: str | Path, encoding: str | None, refused: dict[int, Co
         with open(reject_file, "w", encoding="utf-8-sig", newline="") as out:
             writer = csv.writer(out)
             writer.writerow([*SESSION_HEADER, "line", "reason"])
-            for row in csv_rows(path, SESSION_HEADER, encoding=encoding):
+            for row in csv_rows(path, SESSION_HEADER, encoding=encoding, ragged=True):
                 error = refused.get(row.line)
                 if error is not None:
                     writer.writerow([*(row.values.get(c, "") for c in SESSION_HEADER),
