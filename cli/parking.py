@@ -186,7 +186,8 @@ def bill_json(result: ParkingBill) -> dict[str, Any]:
 @click.option("--period", required=True, help="The month, YYYY-MM.")
 @click.option("--compound", help="The compound (needed when several have tariffs).")
 @click.option("--fee-bill", metavar="AMOUNT",
-              help="The owners' fee bill for the month in yuan, to show what parking covers.")
+              help="The owners' fee bill for the month in yuan, to show what parking covers "
+                   "(default: what the month's fee invoices ask of the residents).")
 @click.option("--plot", type=click.Path(dir_okay=False),
               help="Draw the month into this file (.png or .svg).")
 @json_option

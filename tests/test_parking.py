@@ -291,3 +291,16 @@ def test_skip_bad_also_sets_aside_a_row_with_the_wrong_number_of_fields(tmp_path
         rejects = list(csv.DictReader(handle))
     assert [(r["session_id"], r["line"]) for r in rejects] == [("s99", str(len(GOOD) + 2))]
     assert "4 fields but the header has 6" in rejects[0]["reason"]
+
+
+def test_the_report_weighs_parking_against_the_months_fee_invoices(tmp_path: Path) -> None:
+    with commons.connect(tmp_path / "demo.db") as api:
+        api.demo()
+        assert api.parking_report("2026-11", compound="wjxc").fee_bill is None  # not invoiced
+        api.billing_invoice("2026-11", compound="wjxc")
+        billed = api.billing_collection_rate("2026-11", compound="wjxc")[0].billed
+        report = api.parking_report("2026-11", compound="wjxc")
+        assert report.fee_bill == billed and billed > Money(0)
+        assert report.covered == Fraction(report.owners_income.fen, billed.fen)
+        given = api.parking_report("2026-11", compound="wjxc", fee_bill="9600.00")
+        assert given.fee_bill == Money.yuan("9600.00")

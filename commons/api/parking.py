@@ -327,8 +327,9 @@ class ParkingUseCases(UseCases):
                        fee_bill: Money | str | None = None,
                        plot: str | Path | None = None) -> ParkingReport:
         """A compound's month: occupancy by local hour for residents and outsiders, income per
-        space, windows over their allowance, and the share of the owners' fee bill
-        (``fee_bill``) that their parking income covered; ``plot`` draws it (.png or .svg)."""
+        space, windows over their allowance, and the share of the owners' fee bill that their
+        parking income covered: ``fee_bill``, or else what the month's property-fee invoices ask
+        of the residents; ``plot`` draws it (.png or .svg)."""
         month = period if isinstance(period, Period) else Period.parse(period)
         fees = Money.parse(fee_bill) if isinstance(fee_bill, str) else fee_bill
         if fees is not None and fees.is_negative():
@@ -341,6 +342,8 @@ class ParkingUseCases(UseCases):
                                    f"{', '.join(chosen)}", field="compound",
                                    fix="name the compound to report on with --compound")
             c = chosen[0]
+            if fees is None:
+                fees = _invoiced(t, c, month)
             bill = _bill(t, c, month, detail=False)
             book = TariffBook(c, t.parking.tariff_files(c))
             start, end = book.bounds(month)
@@ -425,6 +428,12 @@ def _set_checks(t: Tables, file: str, refused: dict[int, CommonsError],
             "times and spaces")
     t.parking.batch_mark([o[0] for o in overlaps], "refused")
     return repeats + len(recorded)
+
+
+def _invoiced(t: Tables, compound: str, month: Period) -> Money | None:
+    """What the month's property-fee invoices ask of the compound's residents, if any."""
+    rows = t.billing.collection(month, compound, None)
+    return Money(rows[0][2], rows[0][5]) if rows else None
 
 
 def _write_rejects(path: str | Path, encoding: str | None, refused: dict[int, CommonsError],
