@@ -213,7 +213,11 @@ def _nearest(pool: list[_Item[K]], days: list[int], free: set[K], day: int, fen:
 def _subset(candidates: list[_Item[K]], day: int, fen: int,
             max_parts: int) -> list[_Item[K]] | None:
     """The fewest candidates summing to ``fen``, nearest in date among equals; None if none."""
+    values = [c[2] for c in candidates]
+    pairs = {a + b for a, b in combinations(values, 2)}
     for size in range(2, min(max_parts, len(candidates)) + 1):
+        if not _may_sum(values, pairs, fen, size):
+            continue
         best: tuple[int, list[_Item[K]]] | None = None
         for combo in combinations(candidates, size):
             if sum(c[2] for c in combo) == fen:
@@ -223,6 +227,18 @@ def _subset(candidates: list[_Item[K]], day: int, fen: int,
         if best is not None:
             return best[1]
     return None
+
+
+def _may_sum(values: list[int], pairs: set[int], fen: int, size: int) -> bool:
+    """False only if no ``size`` of ``values`` can sum to ``fen`` (a test on the sums of pairs
+    that spares most lines the search of every combination, which costs a millisecond each)."""
+    if size == 2:
+        return fen in pairs
+    if size == 3:
+        return any(fen - v in pairs for v in values)
+    if size == 4:
+        return any(fen - p in pairs for p in pairs)
+    return True
 
 
 def _groups(targets: Iterable[tuple[int, T, int]], pool: list[_Item[K]], free: set[K],
