@@ -269,6 +269,9 @@ def test_refusals(books: Commons, tmp_path: Path) -> None:
         books.reconcile_import(FIXTURES / "cn_bank_gbk.csv", account="assets:bank:nowhere")
     with pytest.raises(NotFound, match="does not exist"):
         books.reconcile_import(tmp_path / "missing.csv", account=BANK)
+    with pytest.raises(NotFound, match=r"profile file .*nosuch\.toml does not exist"):
+        books.reconcile_import(FIXTURES / "cn_bank_gbk.csv", account=BANK,
+                               profile=str(tmp_path / "nosuch.toml"))
     with pytest.raises(NotFound, match="no bank statement"):
         books.reconcile_report(account=BANK, period="2026-10")
     with pytest.raises(NotFound, match="no bank statement"):
