@@ -38,6 +38,12 @@ class App:
             self._handle = connect(self.db, read_only=self.read_only, actor=self.actor)
         return self._handle
 
+    def read_only_api(self) -> Commons:
+        """The handle opened read-only whatever the options, for commands that must never
+        write: a read-write open alone may migrate the file or switch its journal to WAL."""
+        self.read_only = True
+        return self.api
+
     def close(self) -> None:
         if self._handle is not None:
             self._handle.close()

@@ -35,7 +35,10 @@ def _date(_ctx: click.Context, param: click.Parameter, value: str | None) -> Any
 
 @click.group(cls=CommonsGroup)
 def audit() -> None:
-    """Auditors' tools: verify the chain, export trails, check exports, disclose (公示)."""
+    """Auditors' tools: verify the chain, export trails, check exports, disclose (公示).
+
+    Each opens the database read-only, with or without --read-only.
+    """
 
 
 @audit.command("verify")
@@ -43,7 +46,7 @@ def audit() -> None:
 @pass_app
 def verify(app: App) -> None:
     """Recompute the hash chain and balances; exit 1 naming the first broken entry."""
-    report = app.api.audit_verify(workers=os.cpu_count() or 1)
+    report = app.read_only_api().audit_verify(workers=os.cpu_count() or 1)
     if app.json:
         echo_json({"ok": report.ok, "entries": report.entries, "head": report.head_hash,
                    "problems": list(report.problems)})
@@ -75,8 +78,9 @@ def export(app: App, export_format: str, out: str, account: str | None, compound
            date_from: Any, date_to: Any) -> None:
     """Export every posting in scope with its entry, counterparts, running balance and chain
     hash; the database is only read."""
-    m = app.api.audit_export(out, format=export_format, account=account, compound=compound,
-                             date_from=date_from, date_to=date_to)
+    m = app.read_only_api().audit_export(out, format=export_format, account=account,
+                                         compound=compound, date_from=date_from,
+                                         date_to=date_to)
     if app.json:
         echo_json(manifest_json(m))
     else:
@@ -99,7 +103,7 @@ def _check_text(check: ExportCheck) -> str:
 def check_export(app: App, path: str) -> None:
     """Check the export at PATH (the file or its manifest): hashes, rows and totals, and, with
     --db given, that the ledger still holds exactly those rows. Exit 1 naming what differs."""
-    check = app.api.audit_check_export(path, against_ledger=app.db_given)
+    check = app.read_only_api().audit_check_export(path, against_ledger=app.db_given)
     if app.json:
         echo_json({"ok": check.ok, "against_ledger": check.against_ledger,
                    "manifest": check.manifest.path, "chain_head": check.manifest.head.hash,
@@ -127,7 +131,7 @@ def disclose(app: App, compound: str, period: str, out_format: str, lang: str,
              out: str | None) -> None:
     """The disclosure statement (公示): income by source, spending by purpose with its
     authority, opening and closing balance of the co-managed account."""
-    statement = app.api.audit_disclose(compound, period)
+    statement = app.read_only_api().audit_disclose(compound, period)
     if app.json or out_format == "json":
         echo_json(disclosure_json(statement))
         return

@@ -4,6 +4,7 @@ text and --json output, exit codes, and --read-only for every command that only 
 from __future__ import annotations
 
 import json
+import sqlite3
 from pathlib import Path
 from typing import Any
 
@@ -102,6 +103,23 @@ def test_every_read_command_works_read_only_and_leaves_the_file_alone(
         assert "read-only" not in result.stderr, (args, result.stderr)
     refused(cli("--read-only", "ledger", "open", "assets:cash:x"), "read-only")
     assert (db_path.read_bytes(), db_path.stat().st_mtime_ns) == before
+
+
+def test_audit_commands_never_write_even_without_read_only(
+        cli: Invoke, books: Path, db_path: Path) -> None:
+    """A read-write open would switch a rollback-journal file to WAL (a write to its header)."""
+    with sqlite3.connect(db_path) as conn:
+        assert conn.execute("PRAGMA journal_mode = DELETE").fetchone() == ("delete",)
+    conn.close()
+    before = db_path.read_bytes()
+    for args in (("audit", "verify"),
+                 ("audit", "export", "--format", "csv", "--out", books / "t.csv"),
+                 ("audit", "check-export", books / "t.csv"),
+                 ("audit", "disclose", "--compound", "wjxc", "--period", "2026-Q4")):
+        ok(cli(*args))
+    assert db_path.read_bytes() == before
+    assert sorted(p.name for p in books.iterdir() if p.name.startswith(db_path.name)) == [
+        db_path.name]
 
 
 def test_disclose_prints_text_html_and_json(cli: Invoke, books: Path) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import sqlite3
+import tempfile
 from contextlib import closing
 from pathlib import Path
 from typing import Any
@@ -212,6 +213,47 @@ def test_bad_files_store_nothing(books: Commons, db: Path, tmp_path: Path, name:
     assert dump(db) == before
 
 
+statement_lines = st.lists(
+    st.tuples(st.integers(1, 28), st.integers(-50_000, 50_000).filter(bool), st.booleans(),
+              st.sampled_from(["停车费", "fee", ""])),
+    min_size=1, max_size=12)
+
+
+def _statement_text(lines: list[tuple[int, int, bool, str]]) -> str:
+    """A generic-profile CSV of ``lines`` in date order, with a running balance; lines drawn
+    without a bank reference are keyed by their content, equal ones included."""
+    rows, balance = ["date,amount,balance,reference,memo"], 100_000
+    for number, (day, fen, referenced, memo) in enumerate(sorted(lines, key=lambda x: x[0])):
+        balance += fen
+        rows.append(f"2026-10-{day:02d},{Money(fen)},{Money(balance)},"
+                    f"{f'B{number}' if referenced else ''},{memo}")
+    return "\n".join(rows) + "\n"
+
+
+@given(statement_lines, st.data())
+@settings(max_examples=25, suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_importing_again_changes_nothing(tmp_path: Path, lines: list[tuple[int, int, bool, str]],
+                                         data: st.DataObject) -> None:
+    """Importing a statement, an earlier part of it, or the whole again adds nothing and leaves
+    every stored row as it was; a first part imported before the whole is no different."""
+    text = _statement_text(lines).splitlines(keepends=True)
+    cut = data.draw(st.integers(0, len(lines)), label="lines imported first")
+    folder = Path(tempfile.mkdtemp(dir=tmp_path))  # one fresh database per example
+    db, part, whole = folder / "books.db", folder / "part.csv", folder / "whole.csv"
+    part.write_text("".join(text[:cut + 1]), encoding="utf-8")
+    whole.write_text("".join(text), encoding="utf-8")
+    with open_books(db) as books:
+        first = books.reconcile_import(part, account=BANK).added if cut else 0
+        assert first + books.reconcile_import(whole, account=BANK).added == len(lines)
+        stored = dump(db)
+        assert len(stored["bank_lines"]) == len(lines)
+        for again in (whole, part) if cut else (whole,):
+            done = books.reconcile_import(again, account=BANK)
+            assert done.added == 0 and done.already_recorded == (cut if again == part
+                                                                  else len(lines))
+            assert dump(db) == stored
+
+
 def test_a_changed_bank_reference_is_a_conflict(books: Commons, tmp_path: Path) -> None:
     books.reconcile_import(FIXTURES / "camt053_001_02_oct.xml", account=BANK)
     text = (FIXTURES / "camt053_001_02_oct.xml").read_text(encoding="utf-8")
@@ -227,6 +269,9 @@ def test_refusals(books: Commons, tmp_path: Path) -> None:
         books.reconcile_import(FIXTURES / "cn_bank_gbk.csv", account="assets:bank:nowhere")
     with pytest.raises(NotFound, match="does not exist"):
         books.reconcile_import(tmp_path / "missing.csv", account=BANK)
+    with pytest.raises(NotFound, match=r"profile file .*nosuch\.toml does not exist"):
+        books.reconcile_import(FIXTURES / "cn_bank_gbk.csv", account=BANK,
+                               profile=str(tmp_path / "nosuch.toml"))
     with pytest.raises(NotFound, match="no bank statement"):
         books.reconcile_report(account=BANK, period="2026-10")
     with pytest.raises(NotFound, match="no bank statement"):

@@ -168,3 +168,29 @@ def test_pairs_of_the_law_checker_are_honest() -> None:
     with pytest.raises(AssertionError):
         check_laws(twice, lines, postings)
     assert list(itertools.chain.from_iterable(m.postings for m in twice)) == [(1, 0), (1, 0)]
+
+
+def _every_combination(candidates: list[tuple[int, int, int]], day: int, fen: int,
+                       max_parts: int) -> list[tuple[int, int, int]] | None:
+    """Pass 3's subset search done the slow way: every combination of every size."""
+    for size in range(2, min(max_parts, len(candidates)) + 1):
+        found = [(sum(abs(c[0] - day) for c in combo), index, list(combo)) for index, combo
+                 in enumerate(itertools.combinations(candidates, size))
+                 if sum(c[2] for c in combo) == fen]
+        if found:
+            return min(found, key=lambda f: (f[0], f[1]))[2]
+    return None
+
+
+@given(st.lists(st.tuples(st.integers(0, 6), st.integers(1, 40)), max_size=12),
+       st.integers(1, 120), st.integers(2, 6))
+@settings(max_examples=300)
+def test_the_subset_search_skips_only_sizes_that_cannot_sum(
+        drawn: list[tuple[int, int]], fen: int, max_parts: int) -> None:
+    """The pair-sum test that spares pass 3 most combinations never loses a subset: the
+    search finds what trying every combination finds (small amounts, so sums often meet)."""
+    from commons.ledger.matching import _subset
+
+    candidates = [(d, i, amount) for i, (d, amount) in enumerate(drawn)]
+    assert _subset(candidates, 3, fen, max_parts) == _every_combination(candidates, 3, fen,
+                                                                         max_parts)

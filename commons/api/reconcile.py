@@ -105,8 +105,11 @@ def _profiles(profile: str | None) -> list[CsvProfile]:
     if profile is None or profile in BUILTIN_PROFILES:
         return resolve_profiles(profile)
     path = Path(profile)
-    if path.suffix != ".toml" or not path.is_file():
+    if path.suffix != ".toml":
         return resolve_profiles(profile)  # refuses the unknown name, listing the known ones
+    if not path.is_file():
+        raise NotFound(f"profile file {path} does not exist", file=str(path), field="profile",
+                       fix="check the path of the TOML profile, or name a built-in profile")
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as e:

@@ -213,7 +213,11 @@ def _nearest(pool: list[_Item[K]], days: list[int], free: set[K], day: int, fen:
 def _subset(candidates: list[_Item[K]], day: int, fen: int,
             max_parts: int) -> list[_Item[K]] | None:
     """The fewest candidates summing to ``fen``, nearest in date among equals; None if none."""
+    values = [c[2] for c in candidates]
+    pairs = {a + b for a, b in combinations(values, 2)}
     for size in range(2, min(max_parts, len(candidates)) + 1):
+        if not _may_sum(values, pairs, fen, size):
+            continue
         best: tuple[int, list[_Item[K]]] | None = None
         for combo in combinations(candidates, size):
             if sum(c[2] for c in combo) == fen:
@@ -225,33 +229,60 @@ def _subset(candidates: list[_Item[K]], day: int, fen: int,
     return None
 
 
+def _may_sum(values: list[int], pairs: set[int], fen: int, size: int) -> bool:
+    """False only if no ``size`` of ``values`` can sum to ``fen`` (a test on the sums of pairs
+    that spares most lines the search of every combination, which costs a millisecond each)."""
+    if size == 2:
+        return fen in pairs
+    if size == 3:
+        return any(fen - v in pairs for v in values)
+    if size == 4:
+        return any(fen - p in pairs for p in pairs)
+    return True
+
+
 def _groups(targets: Iterable[tuple[int, T, int]], pool: list[_Item[K]], free: set[K],
             window: int, max_parts: int, max_candidates: int) -> list[tuple[T, list[K]]]:
     """For each target, pool items that sum to it: one day's items whole, else a bounded
     subset. ``pool`` is in date order; ``free`` holds its unmatched ids and loses those matched."""
     days = [item[0] for item in pool]
     by_day: dict[int, list[_Item[K]]] = defaultdict(list)
+    # (day, sign) -> [count, fen] of the free items: testing a day whole is then O(1), where
+    # summing its bucket for every target made one crowded day cost n squared.
+    day_sums: dict[tuple[int, bool], list[int]] = defaultdict(lambda: [0, 0])
     for item in pool:
         by_day[item[0]].append(item)
+        if item[2] and item[1] in free:
+            sums = day_sums[(item[0], item[2] > 0)]
+            sums[0] += 1
+            sums[1] += item[2]
     out: list[tuple[T, list[K]]] = []
     for day, target, fen in targets:
-        chosen: list[_Item[K]] | None = None
-        for distance in range(window + 1):
-            for offset in ((-distance, distance) if distance else (0,)):
-                same = [i for i in by_day.get(day + offset, ()) if i[1] in free and
-                        i[2] * fen > 0]
-                if len(same) > 1 and sum(i[2] for i in same) == fen:
-                    chosen = same
-                    break
-            if chosen:
-                break
+        chosen = _whole_day(by_day, day_sums, free, day, fen, window) if fen else None
         if chosen is None:
             near = _nearest(pool, days, free, day, fen, window, max_candidates)
             chosen = _subset(near, day, fen, max_parts)
         if chosen:
             free.difference_update(item[1] for item in chosen)
+            for item in chosen:
+                sums = day_sums[(item[0], item[2] > 0)]
+                sums[0] -= 1
+                sums[1] -= item[2]
             out.append((target, [item[1] for item in chosen]))
     return out
+
+
+def _whole_day(by_day: dict[int, list[_Item[K]]], day_sums: dict[tuple[int, bool], list[int]],
+               free: set[K], day: int, fen: int, window: int) -> list[_Item[K]] | None:
+    """All free items of ``fen``'s sign on the nearest day within ``window`` whose items (two
+    or more) sum to ``fen``; None if no day does. A day matched whole has none of that sign
+    left, so its bucket is listed at most twice in all."""
+    for distance in range(window + 1):
+        for offset in ((-distance, distance) if distance else (0,)):
+            count, total = day_sums.get((day + offset, fen > 0), (0, 0))
+            if count > 1 and total == fen:
+                return [i for i in by_day[day + offset] if i[1] in free and i[2] * fen > 0]
+    return None
 
 
 def _batched(free: _Free, window: int, max_parts: int, max_candidates: int) -> None:
