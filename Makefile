@@ -10,12 +10,17 @@ DEMO_DB ?= demo.db
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV) || { rm -rf $(VENV); exit 1; }
 
+# compileall: an editable install leaves bytecode to the first import, and where
+# PYTHONDONTWRITEBYTECODE is set (as on this project's machines) every command would compile
+# the library from source again: a third of a second of start-up.
 $(VENV)/.installed-run: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e .
+	$(BIN)/python -m compileall -q commons cli
 	touch $@
 
 $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test,dev]'
+	$(BIN)/python -m compileall -q commons cli
 	touch $@ $(VENV)/.installed-run
 
 demo: $(VENV)/.installed-run
@@ -31,6 +36,7 @@ test: lint
 	$(BIN)/python -m pytest -q
 
 bench: $(VENV)/.installed-dev
+	$(BIN)/python -m compileall -q commons cli
 	$(BIN)/python bench/run.py
 
 clean:

@@ -352,6 +352,10 @@ def _run_commons(n: int, data: Path, expected: dict[str, int], *, repost: bool,
     import ledger_data
 
     exe = _commons_exe()
+    # Time commands as installed, with bytecode: from an editable checkout with
+    # PYTHONDONTWRITEBYTECODE set, each run would compile the library from source first.
+    subprocess.run([sys.executable, "-m", "compileall", "-q", str(REPO / "commons"),
+                    str(REPO / "cli")], check=False)
     cli, library, why = _ledger_available(exe)
     if not cli or exe is None:
         print(f"commons: skipping (a)-(c): {why}")

@@ -13,10 +13,10 @@ from typing import Any, TypeVar
 import click
 
 import commons
-from commons.api import Commons, connect
+from commons.api import Commons, connect, parse_date
 from commons.errors import CommonsError
 
-__all__ = ["App", "CommonsGroup", "json_option", "pass_app"]
+__all__ = ["App", "CommonsGroup", "date_option", "json_option", "pass_app"]
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -66,6 +66,17 @@ class CommonsGroup(click.Group):
 def _set_json(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
     if value:
         ctx.find_object(App).json = True  # type: ignore[union-attr]
+
+
+def date_option(_ctx: click.Context, param: click.Parameter, value: str | None) -> Any:
+    """An option's YYYY-MM-DD value as a date (None when not given); a bad date is refused
+    naming the option, like every other bad value."""
+    if value is None:
+        return None
+    try:
+        return parse_date(value)
+    except CommonsError as e:
+        raise e.located(field=max(param.opts, key=len)) from None
 
 
 def json_option(f: F) -> F:

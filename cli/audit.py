@@ -14,23 +14,14 @@ from commons.api import (
     ExportCheck,
     ExportManifest,
     disclosure_json,
-    parse_date,
     render_html,
     render_text,
 )
-from commons.errors import CommonsError
 
-from .app import App, CommonsGroup, json_option, pass_app
+from .app import App, CommonsGroup, date_option, json_option, pass_app
 from .render import echo_json
 
 __all__ = ["audit"]
-
-
-def _date(_ctx: click.Context, param: click.Parameter, value: str | None) -> Any:
-    try:
-        return None if value is None else parse_date(value)
-    except CommonsError as e:
-        raise e.located(field=max(param.opts, key=len)) from None
 
 
 @click.group(cls=CommonsGroup)
@@ -70,8 +61,8 @@ def manifest_json(m: ExportManifest) -> dict[str, Any]:
               help="The file to write; its manifest goes beside it as OUT.manifest.json.")
 @click.option("--account", help="Only accounts under this prefix.")
 @click.option("--compound", help="Only the accounts of this compound.")
-@click.option("--from", "date_from", callback=_date, help="First date YYYY-MM-DD.")
-@click.option("--to", "date_to", callback=_date, help="Last date YYYY-MM-DD.")
+@click.option("--from", "date_from", callback=date_option, help="First date YYYY-MM-DD.")
+@click.option("--to", "date_to", callback=date_option, help="Last date YYYY-MM-DD.")
 @json_option
 @pass_app
 def export(app: App, export_format: str, out: str, account: str | None, compound: str | None,
@@ -91,7 +82,7 @@ def export(app: App, export_format: str, out: str, account: str | None, compound
 def _check_text(check: ExportCheck) -> str:
     m = check.manifest
     where = (f"and the ledger still holds them at chain head {m.head.id}" if check.against_ledger
-             else "(not compared with a ledger: give --db to)")
+             else "(not compared with the ledger: give --db FILE to check it still holds them)")
     return (f"ok: {m.export_path} is exactly what was exported: {m.rows} postings, "
             f"{m.entries} entries, sha256 {m.files[0].sha256[:16]}, {where}")
 

@@ -14,11 +14,9 @@ from commons.api import (
     PaymentImport,
     Receipt,
     ScheduleImport,
-    parse_date,
 )
-from commons.errors import CommonsError
 
-from .app import App, CommonsGroup, json_option, pass_app
+from .app import App, CommonsGroup, date_option, json_option, pass_app
 from .render import echo_json, table, yuan
 
 __all__ = ["billing"]
@@ -58,15 +56,6 @@ FILE.csv header (columns in [] are optional):
   external_id,date,household,amount[,invoice][,payer][,memo]
   P-0001,2026-10-05,wjxc-1-101,120.00,,王建国,October
 """
-
-
-def _date_option(_ctx: click.Context, param: click.Parameter, value: str | None) -> Any:
-    if value is None:
-        return None
-    try:
-        return parse_date(value)
-    except CommonsError as e:
-        raise e.located(field=max(param.opts, key=len)) from None
 
 
 @click.group(cls=CommonsGroup)
@@ -161,7 +150,7 @@ def pay_json(r: PaymentImport) -> dict[str, object]:
 
 
 @billing.command("arrears")
-@click.option("--as-of", "as_of", required=True, callback=_date_option,
+@click.option("--as-of", "as_of", required=True, callback=date_option,
               help="The day to age arrears on, YYYY-MM-DD.")
 @click.option("--compound", help="Only this compound.")
 @json_option
@@ -200,7 +189,7 @@ def arrears_json(report: AgingReport) -> dict[str, object]:
 @billing.command("collection-rate")
 @click.option("--period", required=True, help="The month billed, YYYY-MM.")
 @click.option("--compound", help="Only this compound.")
-@click.option("--as-of", "as_of", callback=_date_option,
+@click.option("--as-of", "as_of", callback=date_option,
               help="Count what was collected by this day (default: everything so far).")
 @json_option
 @pass_app

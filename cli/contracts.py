@@ -19,23 +19,12 @@ from commons.api import (
     SettleReport,
     SimulationReport,
     fraction_text,
-    parse_date,
 )
-from commons.errors import CommonsError
 
-from .app import App, CommonsGroup, json_option, pass_app
+from .app import App, CommonsGroup, date_option, json_option, pass_app
 from .render import echo_json, table, yuan
 
 __all__ = ["bundle", "contract"]
-
-
-def _date(_ctx: click.Context, param: click.Parameter, value: str | None) -> Any:
-    if value is None:
-        return None
-    try:
-        return parse_date(value)
-    except CommonsError as e:
-        raise e.located(field=max(param.opts, key=len)) from None
 
 
 decimals = fraction_text
@@ -158,8 +147,9 @@ def _show_contract(app: App, c: BundleContract) -> None:
 @click.argument("id")
 @click.option("--bundle", "bundle_id", required=True, help="The bundle served.")
 @click.option("--firm", "firm_id", required=True, help="The firm serving it.")
-@click.option("--from", "starts_on", required=True, callback=_date, help="First day YYYY-MM-DD.")
-@click.option("--to", "ends_on", required=True, callback=_date, help="Last day YYYY-MM-DD.")
+@click.option("--from", "starts_on", required=True, callback=date_option,
+              help="First day YYYY-MM-DD.")
+@click.option("--to", "ends_on", required=True, callback=date_option, help="Last day YYYY-MM-DD.")
 @click.option("--regime", required=True, type=click.Choice(["lump_sum", "commission"]),
               help="lump_sum (包干制) or commission (酬金制).")
 @click.option("--price", required=True, help="Fee in yuan per m² per month, e.g. 0.80.")
@@ -199,8 +189,8 @@ def tender() -> None:
 @tender.command("open")
 @click.argument("id")
 @click.option("--bundle", "bundle_id", required=True, help="The bundle put out to tender.")
-@click.option("--closes", required=True, callback=_date, help="Last day for bids YYYY-MM-DD.")
-@click.option("--opens", callback=_date, help="First day for bids (default today).")
+@click.option("--closes", required=True, callback=date_option, help="Last day for bids YYYY-MM-DD.")
+@click.option("--opens", callback=date_option, help="First day for bids (default today).")
 @json_option
 @pass_app
 def tender_open(app: App, id: str, bundle_id: str, closes: Any, opens: Any) -> None:
@@ -233,7 +223,7 @@ def tender_bids(app: App, id: str) -> None:
 @click.argument("tender_id")
 @click.option("--firm", "firm_id", required=True, help="The firm bidding.")
 @click.option("--price", required=True, help="Its price in yuan per m² per month.")
-@click.option("--date", "on", callback=_date, help="Date of the bid (default today).")
+@click.option("--date", "on", callback=date_option, help="Date of the bid (default today).")
 @json_option
 @pass_app
 def bid(app: App, tender_id: str, firm_id: str, price: str, on: Any) -> None:
@@ -274,7 +264,7 @@ def evaluate(app: App, contract_id: str, period: str, street_office: str, commun
 @click.argument("year", type=click.IntRange(1900, 9999))
 @click.argument("score")
 @click.option("--reason", default="", help="Why; recorded on the blacklist when below 6.")
-@click.option("--date", "on", callback=_date, help="Date of the score (default today).")
+@click.option("--date", "on", callback=date_option, help="Date of the score (default today).")
 @json_option
 @pass_app
 def party_score(app: App, firm_id: str, year: int, score: str, reason: str, on: Any) -> None:

@@ -11,24 +11,14 @@ from typing import Any
 
 import click
 
-from commons.api import BalanceReport, PostSummary, parse_date
-from commons.errors import CommonsError
+from commons.api import BalanceReport, PostSummary
 
-from .app import App, CommonsGroup, json_option, pass_app
+from .app import App, CommonsGroup, date_option, json_option, pass_app
 from .render import echo_json, table, yuan
 
 __all__ = ["ledger"]
 
 MAX_ID = 2**63 - 1  # SQLite's largest integer
-
-def _date_option(ctx: click.Context, param: click.Parameter, value: str | None) -> Any:
-    if value is None:
-        return None
-    try:
-        return parse_date(value)
-    except CommonsError as e:
-        raise e.located(field=max(param.opts, key=len)) from None
-
 
 @click.group(cls=CommonsGroup)
 def ledger() -> None:
@@ -41,7 +31,7 @@ def ledger() -> None:
               type=click.Choice(["assets", "liabilities", "equity", "income", "expenses"]),
               help="Must agree with the name's first segment when given.")
 @click.option("--compound", help="The compound the account belongs to.")
-@click.option("--date", "opened_on", callback=_date_option,
+@click.option("--date", "opened_on", callback=date_option,
               help="Opening date YYYY-MM-DD; postings before it are refused.")
 @json_option
 @pass_app
@@ -59,7 +49,7 @@ def open_account(app: App, account: str, account_type: str | None, compound: str
 
 @ledger.command("chart")
 @click.argument("compound")
-@click.option("--date", "opened_on", callback=_date_option, help="Opening date YYYY-MM-DD.")
+@click.option("--date", "opened_on", callback=date_option, help="Opening date YYYY-MM-DD.")
 @json_option
 @pass_app
 def open_chart(app: App, compound: str, opened_on: Any) -> None:
@@ -124,7 +114,7 @@ def _render_post(app: App, summary: PostSummary) -> None:
 @ledger.command("balance")
 @click.option("--account", help="An account or a prefix (sums its sub-accounts).")
 @click.option("--compound", help="Only accounts of this compound.")
-@click.option("--as-of", callback=_date_option, help="Balances at the end of this date.")
+@click.option("--as-of", callback=date_option, help="Balances at the end of this date.")
 @json_option
 @pass_app
 def balance(app: App, account: str | None, compound: str | None, as_of: Any) -> None:
@@ -176,7 +166,7 @@ def trail(app: App, account: str, limit: int, offset: int) -> None:
 @ledger.command("reverse")
 @click.argument("entry", type=click.IntRange(1, MAX_ID))
 @click.option("--reason", required=True, help="Why the entry is reversed (kept in the memo).")
-@click.option("--date", "on", callback=_date_option, help="Date of the reversal (default today).")
+@click.option("--date", "on", callback=date_option, help="Date of the reversal (default today).")
 @json_option
 @pass_app
 def reverse(app: App, entry: int, reason: str, on: Any) -> None:
@@ -205,7 +195,7 @@ def close(app: App, period: str) -> None:
 
 @ledger.command("close-account")
 @click.argument("account")
-@click.option("--date", "on", callback=_date_option,
+@click.option("--date", "on", callback=date_option,
               help="First day the account refuses postings (default today).")
 @json_option
 @pass_app

@@ -58,7 +58,8 @@ def import_statement(app: App, statement: str, account: str, profile: str | None
     for s in done.statements:
         click.echo(f"{s.statement_id}: {s.first_day}..{s.last_day}, opening "
                    f"{s.opening.format_grouped()}, closing {s.closing.format_grouped()}; "
-                   f"{s.added} lines added, {s.already_recorded} already recorded")
+                   f"{s.added} {'line' if s.added == 1 else 'lines'} added, "
+                   f"{s.already_recorded} already recorded")
 
 
 def import_json(done: StatementImport) -> dict[str, Any]:

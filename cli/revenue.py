@@ -10,10 +10,9 @@ from typing import Any
 
 import click
 
-from commons.api import SPENDING_PURPOSES, SignerRole, parse_date
-from commons.errors import CommonsError
+from commons.api import SPENDING_PURPOSES, SignerRole
 
-from .app import App, CommonsGroup, json_option, pass_app
+from .app import App, CommonsGroup, date_option, json_option, pass_app
 from .render import echo_json
 from .resolution import proposal_json, proposal_line, tally_text
 from .revenue_render import (
@@ -42,15 +41,6 @@ FILE is a CSV with the header
 """
 
 
-def _date(_ctx: click.Context, param: click.Parameter, value: str | None) -> Any:
-    if value is None:
-        return None
-    try:
-        return parse_date(value)
-    except CommonsError as e:
-        raise e.located(field=max(param.opts, key=len)) from None
-
-
 @click.group(cls=CommonsGroup)
 def revenue() -> None:
     """Public revenue: clear, collect, manage, use and audit (清、收、管、用、审)."""
@@ -58,7 +48,7 @@ def revenue() -> None:
 
 @revenue.command("clear")
 @click.argument("compound")
-@click.option("--as-of", required=True, callback=_date, help="Clear as of this date.")
+@click.option("--as-of", required=True, callback=date_option, help="Clear as of this date.")
 @click.option("--opening", help="The verified opening balance of the co-managed account.")
 @json_option
 @pass_app
@@ -97,7 +87,7 @@ def collect(app: App, file: str, encoding: str | None) -> None:
               help="The cap the owners set on the commission, %.")
 @click.option("--maintenance", default="50", show_default=True,
               help="The least share of net revenue set aside each quarter, %.")
-@click.option("--from", "effective_from", required=True, callback=_date,
+@click.option("--from", "effective_from", required=True, callback=date_option,
               help="The date the rule takes effect.")
 @json_option
 @pass_app
@@ -264,7 +254,7 @@ def approve(app: App, id: str, signer: str) -> None:
 
 @revenue.command("disburse")
 @click.argument("id")
-@click.option("--date", "day", required=True, callback=_date, help="The payment date.")
+@click.option("--date", "day", required=True, callback=date_option, help="The payment date.")
 @json_option
 @pass_app
 def disburse(app: App, id: str, day: Any) -> None:

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 import attrs
 
 from commons.api.revenue_books import balance_of, compound_of, open_chart, post_entry
-from commons.api.spending import SpendingUseCases
+from commons.api.spending import SpendingUseCases, money_field
 from commons.errors import (
     CommonsError,
     ConflictError,
@@ -94,16 +94,6 @@ class SetAside:
     entry_id: int | None
 
 
-def _money(value: Money | str, field: str) -> Money:
-    """``value`` as money; text that is not an amount is refused naming ``field``."""
-    if isinstance(value, Money):
-        return value
-    try:
-        return Money.parse(value)
-    except CommonsError as e:
-        raise e.located(field=field) from None
-
-
 class RevenueUseCases(SpendingUseCases):
     """The five duties; each use case runs in one transaction."""
 
@@ -153,7 +143,7 @@ class RevenueUseCases(SpendingUseCases):
         with self.store.write() as t:
             compound_of(t, compound)
             open_chart(t, compound)
-            status = self._record_opening(t, compound, _money(opening, "opening"), as_of)
+            status = self._record_opening(t, compound, money_field(opening, "opening"), as_of)
             return _clear_report(t, compound, as_of, status)
 
     def _record_opening(self, t: Tables, compound: str, amount: Money, day: dt.date) -> str:

@@ -46,7 +46,7 @@ from commons.money import Money
 if TYPE_CHECKING:
     from commons.store import Tables
 
-__all__ = ["Disbursement", "SpendingStatus", "SpendingUseCases"]
+__all__ = ["Disbursement", "SpendingStatus", "SpendingUseCases", "money_field"]
 
 
 @attrs.frozen
@@ -73,7 +73,7 @@ class SpendingStatus:
     disbursement: Disbursement | None = None
 
 
-def _money(value: Money | str, field: str) -> Money:
+def money_field(value: Money | str, field: str) -> Money:
     """``value`` as money; text that is not an amount is refused naming ``field``."""
     if isinstance(value, Money):
         return value
@@ -150,7 +150,7 @@ class SpendingUseCases(UseCases):
                       resolution: str) -> SpendingLimit:
         """Set the committee's spending limit as the owners' assembly decided by
         ``resolution``, which must have passed in ``compound``."""
-        limit = SpendingLimit(compound, _money(amount, "amount"), resolution)
+        limit = SpendingLimit(compound, money_field(amount, "amount"), resolution)
         with self.store.write() as t:
             compound_of(t, compound)
             use = resolution_use(t, resolution)
@@ -182,7 +182,7 @@ class SpendingUseCases(UseCases):
         compound that no other spending uses. The same proposal again is a no-op."""
         today = self.clock.today()
         spending = SpendingProposal(id, compound, parse_purpose(purpose),
-                                    _money(amount, "amount"), payee,
+                                    money_field(amount, "amount"), payee,
                                     dt.date(today.year, today.month, today.day), memo,
                                     resolution)
         with self.store.write() as t:
