@@ -42,7 +42,7 @@ def clear_step(api: Commons) -> DemoStep:
     for c in (*ZIYUAN, WJXC):
         report = api.revenue_clear(c, as_of=BOOKS_START,
                                    opening="18650.00" if c == WJXC else "0.00")
-        opening = report.opening.format_symbol() if report.opening else "-"
+        opening = report.opening.format_symbol() if report.opening is not None else "-"
         lines.append(f"  {c:<5} {len(report.resources):>2} resources, opening balance "
                      f"{opening:>11} ({report.opening_status})")
     return DemoStep("clear", "Clear: resources and opening balances (seed 002)", tuple(lines))
