@@ -232,9 +232,9 @@ def fresh_schedule(folder: Path) -> TableFile:
     rows = tuple({"schedule": f"zy{n}", "compounds": f"zy-{n}", "regime": "lump_sum",
                   "from": day, "price": "0.90"}
                  for n, day in ((2, "2026-01-01"), (3, "2026-07-01")))
-    # An unknown compound is left out here: its error names no line (see the xfail below).
     return TableFile("schedule-new.csv", rows, {
-        "bad amount": set_field("price", "0.9x"), "bad date": set_field("from", "2026-02-30")})
+        "bad amount": set_field("price", "0.9x"), "bad date": set_field("from", "2026-02-30"),
+        "unknown ref": set_field("compounds", "no-such-compound")})
 
 
 def fresh_payments(folder: Path) -> TableFile:
@@ -371,8 +371,6 @@ def test_one_bad_row_is_named_and_changes_nothing(name: str, template: Path,
     assert dump(db) == before
 
 
-@pytest.mark.xfail(strict=True, reason="bug: billing schedule CSV, an unknown compound is "
-                   "reported as field 'zy2.compounds' with the file but without the row's line")
 def test_an_unknown_compound_in_a_csv_schedule_names_its_line(books_copy: Path) -> None:
     path = books_copy.with_name("schedule-unknown.csv")
     path.write_text(SCHEDULE_HEAD + "zy2,no-such-compound,lump_sum,2026-01-01,0.90\n",

@@ -126,7 +126,8 @@ class BillingUseCases(UseCases):
             stored = {s.id: s for s in t.billing.schedules()}
             problems = _schedule_problems(t, schedules, stored, file)
             if problems:
-                raise Problems(f"{len(problems)} problems in {file}; no schedule was stored",
+                raise Problems(f"{len(problems)} problem{'' if len(problems) == 1 else 's'} in "
+                               f"{file}; no schedule was stored",
                                problems, fix="correct the schedules named above and import "
                                "the file again")
             new: list[str] = []
@@ -278,16 +279,18 @@ def _schedule_problems(t: Tables, schedules: Sequence[FeeSchedule],
     in_file: dict[str, str] = {}
     for s in schedules:
         for c in s.compounds:
-            field = f"{s.id}.compounds"
+            field = "compounds" if s.line is not None else f"{s.id}.compounds"
             if t.estate.compound(c) is None:
                 problems.append(NotFound(f"schedule {s.id} covers compound {c!r}, which is "
                                          "not recorded", fix="import the compound first, or "
-                                         "check the spelling", file=file, field=field))
+                                         "check the spelling", file=file, line=s.line,
+                                         field=field))
             other = in_file.get(c) or (owner.get(c) if owner.get(c) != s.id else None)
             if other is not None and other != s.id:
                 problems.append(ConflictError(
                     f"compound {c} is already covered by schedule {other}", file=file,
-                    field=field, fix="a compound has one fee schedule; change that one instead"))
+                    line=s.line, field=field,
+                    fix="a compound has one fee schedule; change that one instead"))
             in_file[c] = s.id
         old = stored.get(s.id)
         if old is not None and old != s:

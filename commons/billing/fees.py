@@ -168,6 +168,9 @@ class FeeSchedule:
     plan: SharePlan = attrs.field(factory=lambda: SharePlan.everyone_pays("residents"))
     concession_party: str = "firm"
     prepay_months: int = DEFAULT_PREPAY_MONTHS
+    # Where a schedule read from a CSV file starts, so a problem found against the stored
+    # estate can name the line; not part of what the schedule says.
+    line: int | None = attrs.field(default=None, eq=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
         _segment(self.id, "schedule id", "id")
@@ -323,7 +326,8 @@ def schedules_from_csv(rows: Iterable[Row]) -> list[FeeSchedule]:
     out = []
     for sid, (compounds, regime, rounding, row) in heads.items():
         try:
-            out.append(FeeSchedule(sid, compounds, regime, tuple(rates[sid]), rounding))
+            out.append(FeeSchedule(sid, compounds, regime, tuple(rates[sid]), rounding,
+                                   line=row.line))
         except CommonsError as e:
             raise e.located(file=row.file, line=row.line, field="schedule") from None
     return out
