@@ -33,3 +33,28 @@ def test_elect_reads_a_gbk_file_with_the_encoding_its_error_suggests(
     result = cli("resolution", "elect", path, "--seats", "1", "--encoding", "gb18030")
     assert result.exit_code == 0, result.stderr
     assert "张伟" in result.stdout
+
+
+ESTATE_ARGS = {
+    "compounds": "id,name,community,governance,built_year\nwjxc,卫技新村,砂子塘,self-managed,1985\n",
+    "buildings": "id,compound,floors,elevator\nwjxc-1,wjxc,6,no\n",
+}
+
+
+def estate(cli: Invoke, write_file: WriteFile) -> None:
+    args: list[str | Path] = []
+    for kind, text in ESTATE_ARGS.items():
+        args += [kind, write_file(f"{kind}.csv", text)]
+    assert cli("estate", "import", *args).exit_code == 0
+
+
+def test_a_household_area_beyond_any_flat_is_refused_by_field(
+        cli: Invoke, write_file: WriteFile, db_path: Path) -> None:
+    estate(cli, write_file)
+    before = dump(db_path)
+    path = write_file("h.csv", "id,building,floor,area_m2,owner\n"
+                               "wjxc-1-101,wjxc-1,1,56.37,王\n"
+                               "wjxc-1-102,wjxc-1,1,999999999999999999999999999,李\n")
+    refused(cli("estate", "import", "households", path),
+            f"{path}:3: field 'area_m2'", "is impossible", "at most 100000 m²")
+    assert dump(db_path) == before
