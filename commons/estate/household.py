@@ -16,7 +16,8 @@ from commons.errors import InvalidInput
 from commons.files import Row
 from commons.money import parse_weight
 
-__all__ = ["MAX_AREA_M2", "MAX_FLOOR", "Household", "Owner", "owners_of", "parse_area_m2", "parse_floor"]
+__all__ = ["MAX_AREA_M2", "MAX_FLOOR", "Household", "Owner", "owners_of", "parse_area_m2",
+           "parse_floor"]
 
 MAX_FLOOR = 200  # no residential building in China is taller; a bigger number is a typo
 # No exclusive unit is this large (a whole shopping centre is less); a bigger area is a typo,
