@@ -4,6 +4,7 @@ with one ``commons: error:`` naming where and how to fix it, no traceback, and n
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from pathlib import Path
 
@@ -36,7 +37,8 @@ def test_elect_reads_a_gbk_file_with_the_encoding_its_error_suggests(
 
 
 ESTATE_ARGS = {
-    "compounds": "id,name,community,governance,built_year\nwjxc,卫技新村,砂子塘,self-managed,1985\n",
+    "compounds": "id,name,community,governance,built_year\n"
+                 "wjxc,卫技新村,砂子塘,self-managed,1985\n",
     "buildings": "id,compound,floors,elevator\nwjxc-1,wjxc,6,no\n",
 }
 
@@ -57,4 +59,23 @@ def test_a_household_area_beyond_any_flat_is_refused_by_field(
                                "wjxc-1-102,wjxc-1,1,999999999999999999999999999,李\n")
     refused(cli("estate", "import", "households", path),
             f"{path}:3: field 'area_m2'", "is impossible", "at most 100000 m²")
+    assert dump(db_path) == before
+
+
+def journal_line(external_id: str, amount: str) -> str:
+    postings = [{"account": "assets:bank:co-managed:wjxc", "amount": amount},
+                {"account": "income:parking:wjxc", "amount": f"-{amount}"}]
+    return json.dumps({"date": "2026-10-01", "memo": "typo", "external_id": external_id,
+                       "postings": postings}) + "\n"
+
+
+def test_a_balance_beyond_what_sqlite_stores_is_refused_naming_the_account(
+        cli: Invoke, write_file: WriteFile, db_path: Path) -> None:
+    assert cli("ledger", "chart", "wjxc").exit_code == 0
+    first = write_file("a.jsonl", journal_line("t-1", "50000000000000000.00"))
+    assert cli("ledger", "post", first).exit_code == 0
+    before = dump(db_path)
+    second = write_file("b.jsonl", journal_line("t-2", "50000000000000000.00"))
+    refused(cli("ledger", "post", second), f"{second}: field 'postings'",
+            "balance of assets:bank:co-managed:wjxc would go beyond", "fix: check the amounts")
     assert dump(db_path) == before

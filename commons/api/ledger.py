@@ -197,7 +197,10 @@ class LedgerUseCases(UseCases):
                     if item[REVERSES] is not None:
                         reversible[item[REVERSES]] = link.id
             if not tally.problems:
-                t.ledger.append(accepted, recorded_at, ids)
+                try:
+                    t.ledger.append(accepted, recorded_at, ids)
+                except CommonsError as e:
+                    raise e.located(file=tally.file) from None
             else:
                 unwritten.update((p[EXTERNAL_ID], (link.id, p[DIGEST])) for p, link in accepted)
             if on_progress is not None:
