@@ -79,3 +79,15 @@ def test_a_balance_beyond_what_sqlite_stores_is_refused_naming_the_account(
     refused(cli("ledger", "post", second), f"{second}: field 'postings'",
             "balance of assets:bank:co-managed:wjxc would go beyond", "fix: check the amounts")
     assert dump(db_path) == before
+
+
+def test_an_external_id_twice_in_one_journal_names_its_first_line(
+        cli: Invoke, write_file: WriteFile, db_path: Path) -> None:
+    assert cli("ledger", "chart", "wjxc").exit_code == 0
+    before = dump(db_path)
+    path = write_file("j.jsonl", journal_line("t-1", "1.00") + journal_line("t-1", "2.00"))
+    err = refused(cli("ledger", "post", path),
+                  f"{path}:2: field 'external_id': external id t-1 appears twice with other "
+                  "content (first on line 1)")
+    assert "recorded as entry" not in err  # nothing of the file was recorded
+    assert dump(db_path) == before
