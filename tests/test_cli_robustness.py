@@ -91,3 +91,16 @@ def test_an_external_id_twice_in_one_journal_names_its_first_line(
                   "content (first on line 1)")
     assert "recorded as entry" not in err  # nothing of the file was recorded
     assert dump(db_path) == before
+
+
+def test_a_compound_id_no_account_can_hold_is_refused_at_import(
+        cli: Invoke, write_file: WriteFile, db_path: Path) -> None:
+    estate(cli, write_file)
+    before = dump(db_path)
+    path = write_file("c.csv", "id,name,community,governance,built_year\n"
+                               "zy-1,梓园1栋,梓园,entrusted,1978\n"
+                               "wei ji,卫技,砂子塘,self-managed,1985\n")
+    refused(cli("estate", "import", "compounds", path),
+            f"{path}:3: field 'id': compound id 'wei ji' has characters an account name",
+            "fix: use letters, digits, - or _")
+    assert dump(db_path) == before
