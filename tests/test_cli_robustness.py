@@ -104,3 +104,13 @@ def test_a_compound_id_no_account_can_hold_is_refused_at_import(
             f"{path}:3: field 'id': compound id 'wei ji' has characters an account name",
             "fix: use letters, digits, - or _")
     assert dump(db_path) == before
+
+
+def test_a_folder_given_as_the_database_is_named_as_a_folder(cli: Invoke, tmp_path: Path) -> None:
+    folder = tmp_path / "books"
+    folder.mkdir()
+    for args in (["init"], ["ledger", "balance"], ["--read-only", "audit", "verify"],
+                 ["ledger", "chart", "wjxc"]):
+        refused(cli("--db", folder, *args, db=False), f"database {folder} is a folder",
+                "fix: point --db at a file")
+    assert list(folder.iterdir()) == []
