@@ -253,13 +253,14 @@ def list_command(app: App, compound: str | None) -> None:
                            "  李秀英,38")
 @click.argument("file", type=click.Path(dir_okay=False))
 @click.option("--seats", required=True, type=click.IntRange(min=1), help="Seats to fill.")
+@click.option("--encoding", help="The CSV's text encoding (default UTF-8, e.g. gb18030).")
 @json_option
 @pass_app
-def elect(app: App, file: str, seats: int) -> None:
+def elect(app: App, file: str, seats: int, encoding: str | None) -> None:
     """A committee election with more candidates than seats (seed 003's 7 for 5): the top
     vote-getters take the seats, the rest are alternates in order, and a tie at the cut-off
     is reported for a run-off, never decided by name."""
-    election = app.api.resolution_elect(file, seats)
+    election = app.api.resolution_elect(file, seats, encoding=encoding)
     if app.json:
         echo_json({**election.to_json(),
                    "standings": [s.to_json() for s in election.standings]})

@@ -209,6 +209,8 @@ candidate_votes = st.dictionaries(
 # valid batch of `commons estate import` files holds.
 
 estate_ids = st.text(alphabet="abcxyz0129-_卫技梓园", min_size=1, max_size=6)
+# A compound's id names its accounts, so it cannot begin with '-' (parse_compound_id).
+compound_ids = estate_ids.filter(lambda s: not s.startswith("-"))
 # Names as typed in spreadsheets: Chinese, commas and quotes (the CSV must quote them), no
 # blanks at either end (the reader strips those).
 estate_names = st.text(alphabet='卫技新村梓园小区 ,"abc1', min_size=1, max_size=8).filter(
@@ -223,8 +225,8 @@ def estates(draw: st.DrawFn, *, this_year: int = 2026) -> dict[str, list[Any]]:
     management areas, all valid and referring only to each other."""
     estate: dict[str, list[Any]] = {k: [] for k in ("compounds", "buildings", "households",
                                                     "resources", "management-areas")}
-    compound_ids = draw(st.lists(estate_ids, min_size=1, max_size=3, unique=True))
-    for cid in compound_ids:
+    compounds = draw(st.lists(compound_ids, min_size=1, max_size=3, unique=True))
+    for cid in compounds:
         estate["compounds"].append(Compound(
             cid, draw(estate_names), draw(estate_names), draw(st.sampled_from(list(Governance))),
             draw(st.integers(min_value=1800, max_value=this_year)),
@@ -244,7 +246,7 @@ def estates(draw: st.DrawFn, *, this_year: int = 2026) -> dict[str, list[Any]]:
             estate["resources"].append(Resource(f"{cid}/r{r}", cid, kind, tidal,
                                                 draw(st.sampled_from(["", "东门车位"]))))
     for a in range(draw(st.integers(min_value=0, max_value=2))):
-        joined = draw(st.lists(st.sampled_from(compound_ids), min_size=1, unique=True))
+        joined = draw(st.lists(st.sampled_from(compounds), min_size=1, unique=True))
         estate["management-areas"].append(ManagementArea(f"area-{a}", draw(estate_names),
                                                          tuple(joined)))
     return estate

@@ -5,6 +5,7 @@ errors with exit 2."""
 from __future__ import annotations
 
 import json
+import sqlite3
 from pathlib import Path
 from typing import Any
 
@@ -140,3 +141,18 @@ def test_usage_errors_exit_2(cli: Invoke) -> None:
     assert cli("billing", "invoice").exit_code == 2
     assert cli("billing", "arrears").exit_code == 2
     assert cli("billing", "receipt").exit_code == 2
+
+
+def test_a_payment_id_twice_in_one_file_names_its_first_line_and_stores_nothing(
+        cli: Invoke, estate: Path, write_file: WriteFile, db_path: Path) -> None:
+    ok(cli("billing", "schedule", estate))
+    ok(cli("billing", "invoice", "--period", "2026-08"))
+    with sqlite3.connect(db_path) as conn:
+        before = list(conn.iterdump())
+    bad = write_file("twice.csv", PAYMENTS + "P-1,2026-08-22,wjxc-1-101,5.00,,,\n")
+    message = refused(cli("billing", "pay", bad))
+    assert ("twice.csv:4: field 'external_id': payment P-1 appears twice in the file "
+            "(first on line 2) with other content") in message
+    assert "P-1 was recorded" not in message
+    with sqlite3.connect(db_path) as conn:
+        assert list(conn.iterdump()) == before

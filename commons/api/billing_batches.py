@@ -155,27 +155,31 @@ class PaymentBatch:
         self.already_recorded = 0
         self.problems: list[CommonsError] = []
         self.refused = 0
-        self._seen: dict[str, Payment] = {}
+        self._seen: dict[str, tuple[Payment, int]] = {}  # this file's payments, with their line
         self._households: dict[str, _Household] = {}
 
     def add(self, line: int, payment: Payment) -> None:
         try:
-            self._add(payment)
+            self._add(payment, line)
         except CommonsError as e:
             self.refused += 1
             if len(self.problems) < MAX_REPORTED:
                 self.problems.append(e.located(file=self.file, line=line))
 
-    def _add(self, payment: Payment) -> None:
-        earlier = self._seen.get(payment.id) or self.stored.get(payment.id)
+    def _add(self, payment: Payment, line: int) -> None:
+        seen = self._seen.get(payment.id)
+        earlier = seen[0] if seen is not None else self.stored.get(payment.id)
         if earlier is not None:
             if earlier != payment:
-                raise ConflictError(f"payment {payment.id} was recorded with other content",
+                # Nothing of a refused file is stored: an id met earlier in it is no record.
+                what = ("was recorded" if seen is None
+                        else f"appears twice in the file (first on line {seen[1]})")
+                raise ConflictError(f"payment {payment.id} {what} with other content",
                                     field="external_id",
                                     fix="give a new payment a new external_id")
             self.already_recorded += 1
             return
-        self._seen[payment.id] = payment
+        self._seen[payment.id] = (payment, line)
         state = self._household(payment.household)
         if payment.invoice is not None:
             self._check_invoice(payment)

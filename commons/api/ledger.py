@@ -17,7 +17,14 @@ import attrs
 from commons.api.base import UseCases
 from commons.api.posting import chunks
 from commons.api.verifying import verify_in_processes, verify_ranges
-from commons.errors import CommonsError, InvalidInput, NotFound, Problems, RefusedByRule
+from commons.errors import (
+    CommonsError,
+    ConflictError,
+    InvalidInput,
+    NotFound,
+    Problems,
+    RefusedByRule,
+)
 from commons.files import open_text
 from commons.ledger.accounts import Account, chart_for_compound
 from commons.ledger.journal import DIGEST, EXTERNAL_ID, REVERSES, Entry, Prepared, StoredEntry
@@ -100,6 +107,19 @@ class VerifyReport:
     problems: tuple[str, ...]
 
 
+def _twice_in_post(outcome: Outcome, external_id: str,
+                   first_lines: dict[str, int | None]) -> Outcome:
+    """An external id met earlier in the same post with other content is no stored entry (the
+    post is refused whole), so the refusal names the earlier line instead of an entry id."""
+    if outcome.status != "refused" or external_id not in first_lines:
+        return outcome
+    first = first_lines[external_id]
+    where = f" (first on line {first})" if first is not None else ""
+    return Outcome("refused", None, ConflictError(
+        f"external id {external_id} appears twice with other content{where}",
+        field="external_id", fix="give each entry its own external_id"))
+
+
 class _Tally:
     """Counts of a post's outcomes and the refusals to report, each with its line."""
 
@@ -174,6 +194,7 @@ class LedgerUseCases(UseCases):
         # Once a line is refused nothing more is written, so the ids that would have been
         # are remembered here to report every later conflict with them.
         unwritten: dict[str, tuple[int, str]] = {}
+        first_lines: dict[str, int | None] = {}  # external ids of this post, by first line
         for chunk in chunks(source, encoding, self.actor, workers=workers):
             entries = [e for _, e, _ in chunk if not isinstance(e, CommonsError)]
             known = t.ledger.known([e[EXTERNAL_ID] for e in entries])
@@ -189,15 +210,19 @@ class LedgerUseCases(UseCases):
                     continue
                 outcome, link = plan_prepared(item, head, known, accounts, closed,
                                               recorded_at, reversible, undoes)
-                tally.add(outcome, line)
+                tally.add(_twice_in_post(outcome, item[EXTERNAL_ID], first_lines), line)
                 if link is not None:
+                    first_lines[item[EXTERNAL_ID]] = line
                     accepted.append((item, link))
                     head = ChainHead(link.id, link.hash)
                     known[item[EXTERNAL_ID]] = (link.id, item[DIGEST])
                     if item[REVERSES] is not None:
                         reversible[item[REVERSES]] = link.id
             if not tally.problems:
-                t.ledger.append(accepted, recorded_at, ids)
+                try:
+                    t.ledger.append(accepted, recorded_at, ids)
+                except CommonsError as e:
+                    raise e.located(file=tally.file) from None
             else:
                 unwritten.update((p[EXTERNAL_ID], (link.id, p[DIGEST])) for p, link in accepted)
             if on_progress is not None:

@@ -194,13 +194,14 @@ class ResolutionUseCases(UseCases):
                                fix="import it with `commons estate import compounds FILE`")
             return tuple(t.governance.records(compound))
 
-    def resolution_elect(self, votes: str | Path | Mapping[str, int], seats: int) -> Election:
+    def resolution_elect(self, votes: str | Path | Mapping[str, int], seats: int, *,
+                         encoding: str | None = None) -> Election:
         """A committee election: the top ``seats`` vote-getters of ``votes`` (a mapping, or a
-        CSV file ``candidate,votes``) are elected, the rest alternates; a tie at the cut-off is
-        reported, not guessed."""
+        CSV file ``candidate,votes`` in ``encoding``, UTF-8 by default) are elected, the rest
+        alternates; a tie at the cut-off is reported, not guessed."""
         if isinstance(votes, Mapping):
             return elect(votes, seats)
-        return elect(_read_votes(str(votes)), seats)
+        return elect(_read_votes(str(votes), encoding), seats)
 
     @staticmethod
     def _load(t: Tables, id: str) -> tuple[Proposal, str]:
@@ -260,11 +261,11 @@ def _check_row(ballot: Ballot, roll: Roll, seen: Mapping[str, int],
         _check_same(proposal_id, ballot, stored[ballot.owner])
 
 
-def _read_votes(path: str) -> list[tuple[str, int]]:
+def _read_votes(path: str, encoding: str | None) -> list[tuple[str, int]]:
     """``candidate,votes`` rows; a bad count is named by file:line:field."""
     pairs: list[tuple[str, int]] = []
     lines: dict[str, int] = {}
-    for row in csv_rows(path, ("candidate", "votes")):
+    for row in csv_rows(path, ("candidate", "votes"), encoding=encoding):
         candidate = row.text("candidate")
         if candidate in lines:
             raise row.error("candidate", f"{candidate} is listed already on line "

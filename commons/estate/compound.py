@@ -7,6 +7,7 @@ neighbours, 连片打包 / 共享物业), or self-managed by its residents.
 
 from __future__ import annotations
 
+import re
 from enum import StrEnum
 from typing import Any
 
@@ -29,10 +30,23 @@ __all__ = [
     "Compound",
     "Governance",
     "ManagementArea",
+    "parse_compound_id",
     "parse_governance",
 ]
 
 EARLIEST_BUILT_YEAR = 1800  # older than any residential compound still standing
+# A compound's id names its accounts (income:parking:<id>), so it must be an account segment
+# (the ledger's rule); a compound imported with a blank or a dot in its id could keep no books.
+_ACCOUNT_SEGMENT = re.compile(r"[\w][\w\-]*")
+
+
+def parse_compound_id(text: str) -> str:
+    """A compound's id: letters (Chinese too), digits, ``-`` and ``_``, as its accounts need."""
+    value = parse_id(text)
+    if not _ACCOUNT_SEGMENT.fullmatch(value):
+        raise InvalidInput(f"compound id {value!r} has characters an account name cannot hold",
+                           fix="use letters, digits, - or _ in compound ids, e.g. wjxc or zy-1")
+    return value
 
 
 class Governance(StrEnum):
@@ -95,7 +109,7 @@ class Compound:
             return year
 
         return cls(
-            id=row.parse("id", parse_id),
+            id=row.parse("id", parse_compound_id),
             name=row.text("name"),
             community=row.text("community"),
             governance=row.parse("governance", parse_governance),

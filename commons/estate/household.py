@@ -16,9 +16,13 @@ from commons.errors import InvalidInput
 from commons.files import Row
 from commons.money import parse_weight
 
-__all__ = ["MAX_FLOOR", "Household", "Owner", "owners_of", "parse_area_m2", "parse_floor"]
+__all__ = ["MAX_AREA_M2", "MAX_FLOOR", "Household", "Owner", "owners_of", "parse_area_m2",
+           "parse_floor"]
 
 MAX_FLOOR = 200  # no residential building in China is taller; a bigger number is a typo
+# No exclusive unit is this large (a whole shopping centre is less); a bigger area is a typo,
+# and one beyond SQLite's integers would otherwise fail only when it is stored.
+MAX_AREA_M2 = Decimal(100_000)
 _AREA_FIX = "write the area in m² as on the deed, e.g. 56.37"
 
 
@@ -36,6 +40,13 @@ def parse_area_m2(text: str) -> Decimal:
     if area <= 0:
         raise InvalidInput(f"area {text!r} is not positive",
                            fix="a household's floor area is more than 0 m²")
+    return _check_area(area)
+
+
+def _check_area(area: Decimal) -> Decimal:
+    if area > MAX_AREA_M2:
+        raise InvalidInput(f"area {area} m² is impossible for one household",
+                           fix=f"{_AREA_FIX}; at most {MAX_AREA_M2} m²")
     return area
 
 
@@ -69,6 +80,7 @@ def _positive_area(_instance: object, _attribute: attrs.Attribute[Any], value: D
                            fix="parse areas with parse_area_m2('56.37')")
     if _decimal_places(value) > 2:
         raise InvalidInput(f"area {value} m² has more than two decimal places", fix=_AREA_FIX)
+    _check_area(value)
 
 
 @attrs.frozen

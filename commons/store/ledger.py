@@ -12,7 +12,7 @@ import sqlite3
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
-from commons.errors import ConflictError, NotFound
+from commons.errors import ConflictError, NotFound, RefusedByRule
 from commons.ledger.accounts import Account, matches_prefix
 from commons.ledger.journal import (
     FIELD_SEPARATOR,
@@ -24,7 +24,7 @@ from commons.ledger.journal import (
     StoredEntry,
 )
 from commons.ledger.rules import ChainHead, Link, StoredRow
-from commons.money import Money
+from commons.money import MAX_FEN, Money
 
 __all__ = ["LedgerTables"]
 
@@ -132,10 +132,28 @@ class LedgerTables:
                               "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", entry_rows)
         self.conn.executemany("INSERT INTO postings (entry_id, seq, account_id, date, amount_fen, "
                               "currency) VALUES (?, ?, ?, ?, ?, ?)", posting_rows)
-        self.conn.executemany(
-            "INSERT INTO balances (account_id, currency, amount_fen) VALUES (?, ?, ?) "
-            "ON CONFLICT (account_id, currency) DO UPDATE SET amount_fen = amount_fen + "
-            "excluded.amount_fen", [(a, c, f) for (a, c), f in deltas.items()])
+        try:
+            self.conn.executemany(
+                "INSERT INTO balances (account_id, currency, amount_fen) VALUES (?, ?, ?) "
+                "ON CONFLICT (account_id, currency) DO UPDATE SET amount_fen = amount_fen + "
+                "excluded.amount_fen", [(a, c, f) for (a, c), f in deltas.items()])
+        except (sqlite3.IntegrityError, OverflowError):
+            raise self._beyond_storable(deltas) from None
+
+    def _beyond_storable(self, deltas: Mapping[tuple[int, str], int]) -> RefusedByRule:
+        """The refusal when a kept balance would leave SQLite's integers (SQLite turns such a
+        sum into a REAL, which the STRICT column refuses): it names the account."""
+        for (aid, currency), fen in deltas.items():
+            row = self.conn.execute("SELECT a.name, b.amount_fen FROM accounts a LEFT JOIN "
+                                    "balances b ON b.account_id = a.id AND b.currency = ? "
+                                    "WHERE a.id = ?", (currency, aid)).fetchone()
+            if abs((row[1] or 0) + fen) > MAX_FEN:
+                return RefusedByRule(
+                    f"the balance of {row[0]} would go beyond {MAX_FEN} fen, which commons "
+                    "cannot store", field="postings",
+                    fix="check the amounts for a typo; nothing was posted")
+        return RefusedByRule(f"a balance would go beyond {MAX_FEN} fen, which commons cannot "
+                             "store", fix="check the amounts for a typo; nothing was posted")
 
     def balances(self, prefix: str | None = None, compound: str | None = None,
                  as_of: dt.date | None = None) -> list[tuple[str, Money]]:

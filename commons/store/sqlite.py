@@ -89,6 +89,9 @@ class SqliteStore:
         """Open the database at ``path``; only ``create`` may make a new file, only a writer
         migrates, and ``read_only`` opens through SQLite's ``mode=ro`` so nothing can write."""
         name = str(path)
+        if Path(name).is_dir():
+            raise InvalidInput(f"database {name} is a folder, not a database file",
+                               fix="point --db at a file, e.g. --db books/commons.db")
         if name != ":memory:" and not Path(name).is_file() and (read_only or not create):
             raise NotFound(f"database {name} does not exist",
                            fix="create it with `commons --db FILE init`, or check --db")

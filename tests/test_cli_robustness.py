@@ -1,0 +1,116 @@
+"""A new user's mistakes through click's CliRunner: each case is input a real user produces (a
+GBK file, an absurd amount, a path that is a folder, a doubled id ...). Each must end in exit 1
+with one ``commons: error:`` naming where and how to fix it, no traceback, and nothing stored."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+
+from click.testing import Result
+from conftest import Invoke, WriteFile
+
+
+def dump(db: Path) -> list[str]:
+    """Every row of the database as SQL text, to show that a refusal changed nothing."""
+    with sqlite3.connect(db) as conn:
+        return list(conn.iterdump())
+
+
+def refused(result: Result, *parts: str) -> str:
+    assert result.exit_code == 1, (result.stdout, result.stderr)
+    assert "Traceback" not in result.stderr and result.stdout == ""
+    assert result.stderr.startswith("commons: error: "), result.stderr
+    for part in parts:
+        assert part in result.stderr, result.stderr
+    return result.stderr
+
+
+def test_elect_reads_a_gbk_file_with_the_encoding_its_error_suggests(
+        cli: Invoke, write_file: WriteFile) -> None:
+    path = write_file("v.csv", "candidate,votes\n张伟,3\n李秀英,1\n".encode("gbk"))
+    refused(cli("resolution", "elect", path, "--seats", "1"), f"{path}:2", "--encoding gb18030")
+    result = cli("resolution", "elect", path, "--seats", "1", "--encoding", "gb18030")
+    assert result.exit_code == 0, result.stderr
+    assert "张伟" in result.stdout
+
+
+ESTATE_ARGS = {
+    "compounds": "id,name,community,governance,built_year\n"
+                 "wjxc,卫技新村,砂子塘,self-managed,1985\n",
+    "buildings": "id,compound,floors,elevator\nwjxc-1,wjxc,6,no\n",
+}
+
+
+def estate(cli: Invoke, write_file: WriteFile) -> None:
+    args: list[str | Path] = []
+    for kind, text in ESTATE_ARGS.items():
+        args += [kind, write_file(f"{kind}.csv", text)]
+    assert cli("estate", "import", *args).exit_code == 0
+
+
+def test_a_household_area_beyond_any_flat_is_refused_by_field(
+        cli: Invoke, write_file: WriteFile, db_path: Path) -> None:
+    estate(cli, write_file)
+    before = dump(db_path)
+    path = write_file("h.csv", "id,building,floor,area_m2,owner\n"
+                               "wjxc-1-101,wjxc-1,1,56.37,王\n"
+                               "wjxc-1-102,wjxc-1,1,999999999999999999999999999,李\n")
+    refused(cli("estate", "import", "households", path),
+            f"{path}:3: field 'area_m2'", "is impossible", "at most 100000 m²")
+    assert dump(db_path) == before
+
+
+def journal_line(external_id: str, amount: str) -> str:
+    postings = [{"account": "assets:bank:co-managed:wjxc", "amount": amount},
+                {"account": "income:parking:wjxc", "amount": f"-{amount}"}]
+    return json.dumps({"date": "2026-10-01", "memo": "typo", "external_id": external_id,
+                       "postings": postings}) + "\n"
+
+
+def test_a_balance_beyond_what_sqlite_stores_is_refused_naming_the_account(
+        cli: Invoke, write_file: WriteFile, db_path: Path) -> None:
+    assert cli("ledger", "chart", "wjxc").exit_code == 0
+    first = write_file("a.jsonl", journal_line("t-1", "50000000000000000.00"))
+    assert cli("ledger", "post", first).exit_code == 0
+    before = dump(db_path)
+    second = write_file("b.jsonl", journal_line("t-2", "50000000000000000.00"))
+    refused(cli("ledger", "post", second), f"{second}: field 'postings'",
+            "balance of assets:bank:co-managed:wjxc would go beyond", "fix: check the amounts")
+    assert dump(db_path) == before
+
+
+def test_an_external_id_twice_in_one_journal_names_its_first_line(
+        cli: Invoke, write_file: WriteFile, db_path: Path) -> None:
+    assert cli("ledger", "chart", "wjxc").exit_code == 0
+    before = dump(db_path)
+    path = write_file("j.jsonl", journal_line("t-1", "1.00") + journal_line("t-1", "2.00"))
+    err = refused(cli("ledger", "post", path),
+                  f"{path}:2: field 'external_id': external id t-1 appears twice with other "
+                  "content (first on line 1)")
+    assert "recorded as entry" not in err  # nothing of the file was recorded
+    assert dump(db_path) == before
+
+
+def test_a_compound_id_no_account_can_hold_is_refused_at_import(
+        cli: Invoke, write_file: WriteFile, db_path: Path) -> None:
+    estate(cli, write_file)
+    before = dump(db_path)
+    path = write_file("c.csv", "id,name,community,governance,built_year\n"
+                               "zy-1,梓园1栋,梓园,entrusted,1978\n"
+                               "wei ji,卫技,砂子塘,self-managed,1985\n")
+    refused(cli("estate", "import", "compounds", path),
+            f"{path}:3: field 'id': compound id 'wei ji' has characters an account name",
+            "fix: use letters, digits, - or _")
+    assert dump(db_path) == before
+
+
+def test_a_folder_given_as_the_database_is_named_as_a_folder(cli: Invoke, tmp_path: Path) -> None:
+    folder = tmp_path / "books"
+    folder.mkdir()
+    for args in (["init"], ["ledger", "balance"], ["--read-only", "audit", "verify"],
+                 ["ledger", "chart", "wjxc"]):
+        refused(cli("--db", folder, *args, db=False), f"database {folder} is a folder",
+                "fix: point --db at a file")
+    assert list(folder.iterdir()) == []
