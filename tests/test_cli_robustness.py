@@ -114,3 +114,13 @@ def test_a_folder_given_as_the_database_is_named_as_a_folder(cli: Invoke, tmp_pa
         refused(cli("--db", folder, *args, db=False), f"database {folder} is a folder",
                 "fix: point --db at a file")
     assert list(folder.iterdir()) == []
+
+
+def test_a_reading_command_leaves_an_empty_file_empty(cli: Invoke, db_path: Path) -> None:
+    db_path.touch()
+    result = cli("ledger", "balance")
+    assert result.exit_code == 1
+    assert "is empty: no commons books are in it" in result.stderr
+    assert db_path.stat().st_size == 0
+    made = cli("init")
+    assert made.exit_code == 0 and db_path.stat().st_size > 0

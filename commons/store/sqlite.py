@@ -103,6 +103,11 @@ class SqliteStore:
                 conn = sqlite3.connect(f"{Path(name).resolve().as_uri()}?mode={mode}", uri=True,
                                        isolation_level=None, timeout=600)
             store = cls(conn, name, read_only=read_only)
+            if not create and name != ":memory:" and store.is_blank():
+                store.close()
+                # A reader must not write: an empty file (`touch books.db`) stays empty.
+                raise NotFound(f"database {name} is empty: no commons books are in it",
+                               fix="create it with `commons --db FILE init`, or check --db")
             store._configure()
             store._migrate()
         except sqlite3.DatabaseError as e:
@@ -121,6 +126,11 @@ class SqliteStore:
             self.conn.execute("PRAGMA journal_mode = WAL")
             # FULL: a committed post survives a power cut too; it costs one fsync a post.
             self.conn.execute("PRAGMA synchronous = FULL")
+
+    def is_blank(self) -> bool:
+        """No schema at all: an empty file, or one SQLite has only just made."""
+        return self.schema_version == 0 and not self.conn.execute(
+            "SELECT 1 FROM sqlite_master LIMIT 1").fetchone()
 
     @property
     def schema_version(self) -> int:
