@@ -11,12 +11,14 @@ import click
 from commons.api import (
     EXPORT_FORMATS,
     LANGUAGES,
+    DisclosurePeriod,
     ExportCheck,
     ExportManifest,
     disclosure_json,
     render_html,
     render_text,
 )
+from commons.errors import CommonsError
 
 from .app import App, CommonsGroup, date_option, json_option, pass_app
 from .render import echo_json
@@ -54,6 +56,16 @@ def manifest_json(m: ExportManifest) -> dict[str, Any]:
     return {**m.as_json(), "manifest": m.path, "out": str(m.export_path)}
 
 
+def _period_option(_ctx: click.Context, _param: click.Parameter, value: str | None
+                   ) -> DisclosurePeriod | None:
+    if value is None:
+        return None
+    try:
+        return DisclosurePeriod.parse(value)
+    except CommonsError as e:
+        raise e.located(field="--period") from None
+
+
 @audit.command("export")
 @click.option("--format", "export_format", type=click.Choice(EXPORT_FORMATS), required=True,
               help="csv (UTF-8 with BOM, for Excel), jsonl, xlsx or beancount.")
@@ -63,12 +75,18 @@ def manifest_json(m: ExportManifest) -> dict[str, Any]:
 @click.option("--compound", help="Only the accounts of this compound.")
 @click.option("--from", "date_from", callback=date_option, help="First date YYYY-MM-DD.")
 @click.option("--to", "date_to", callback=date_option, help="Last date YYYY-MM-DD.")
+@click.option("--period", callback=_period_option,
+              help="A month (2026-10) or a quarter (2026-Q4): the same as --from and --to.")
 @json_option
 @pass_app
 def export(app: App, export_format: str, out: str, account: str | None, compound: str | None,
-           date_from: Any, date_to: Any) -> None:
+           date_from: Any, date_to: Any, period: DisclosurePeriod | None) -> None:
     """Export every posting in scope with its entry, counterparts, running balance and chain
     hash; the database is only read."""
+    if period is not None:
+        if date_from is not None or date_to is not None:
+            raise click.UsageError("give --period, or --from and --to, not both")
+        date_from, date_to = period.first_day, period.last_day
     m = app.read_only_api().audit_export(out, format=export_format, account=account,
                                          compound=compound, date_from=date_from,
                                          date_to=date_to)

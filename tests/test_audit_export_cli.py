@@ -146,3 +146,20 @@ def test_the_demo_exports_checks_and_discloses(cli: Invoke, db_path: Path) -> No
     assert any("公共收益公示 2026-Q4" in line for line in audit["lines"])
     folder = db_path.with_name(f"{db_path.stem}-files")
     assert ok(cli("audit", "check-export", folder / "wjxc-trail.csv")).stdout.startswith("ok:")
+
+
+def test_a_period_scopes_an_export_as_its_first_and_last_day(cli: Invoke, books: Path) -> None:
+    by_period = as_json(cli("--json", "audit", "export", "--format", "jsonl", "--out",
+                            books / "m.jsonl", "--period", "2026-10"))
+    by_dates = as_json(cli("--json", "audit", "export", "--format", "jsonl", "--out",
+                           books / "d.jsonl", "--from", "2026-10-01", "--to", "2026-10-31"))
+    assert by_period["scope"] == by_dates["scope"] and by_period["rows"] == 4
+    quarter = as_json(cli("--json", "audit", "export", "--format", "csv", "--out",
+                          books / "q.csv", "--period", "2026-Q4"))
+    assert quarter["rows"] == 6
+    refused(cli("audit", "export", "--format", "csv", "--out", books / "x.csv", "--period",
+                "2026-13"), "field '--period'", "YYYY-MM or YYYY-Qn")
+    both = cli("audit", "export", "--format", "csv", "--out", books / "x.csv", "--period",
+               "2026-10", "--from", "2026-10-01")
+    assert both.exit_code == 2 and "not both" in both.stderr
+    assert not (books / "x.csv").exists()
