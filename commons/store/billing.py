@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import sqlite3
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -24,10 +24,10 @@ from commons.billing.split import SharePlan, Stage
 from commons.ledger.periods import Period
 from commons.money import Money
 from commons.store.estate import area_from_hundredths, area_to_hundredths
+from commons.store.queries import where_in
 
 __all__ = ["BillingTables"]
 
-_CHUNK = 500
 _INVOICE = ("SELECT id, household, compound, schedule, period, area_hundredths_m2, price_fen, "
             "rounding, regime, gross_fen, currency, line_set FROM fee_invoices")
 _PAYMENT = ("SELECT id, date, household, amount_fen, currency, invoice, payer, memo "
@@ -107,26 +107,18 @@ class BillingTables:
 
     def invoiced_periods(self, compounds: Sequence[str]) -> list[tuple[str, Period]]:
         """(compound, month) pairs that have invoices, for the compounds given."""
-        rows = self._where_in("SELECT DISTINCT compound, period FROM fee_invoices "
-                              "WHERE compound IN ({})", compounds)
+        rows = where_in(self.conn, "SELECT DISTINCT compound, period FROM fee_invoices "
+                        "WHERE compound IN ({})", compounds)
         return sorted((c, _period(p)) for c, p in rows)
 
     # --- invoices -------------------------------------------------------------------------
 
-    def _where_in(self, sql: str, values: Iterable[object], *args: object) -> list[Any]:
-        unique = list(dict.fromkeys(values))
-        out: list[Any] = []
-        for start in range(0, len(unique), _CHUNK):
-            chunk = unique[start:start + _CHUNK]
-            out += self.conn.execute(sql.format(",".join("?" * len(chunk))),
-                                     (*chunk, *args)).fetchall()
-        return out
-
     def _invoices(self, rows: list[Any]) -> list[Invoice]:
         lines: dict[int, list[InvoiceLine]] = {}
-        for line_set, kind, party, fen, currency in self._where_in(
-                "SELECT line_set, kind, party, amount_fen, currency FROM fee_invoice_lines "
-                "WHERE line_set IN ({}) ORDER BY line_set, seq", [r[-1] for r in rows]):
+        for line_set, kind, party, fen, currency in where_in(
+                self.conn, "SELECT line_set, kind, party, amount_fen, currency "
+                "FROM fee_invoice_lines WHERE line_set IN ({}) ORDER BY line_set, seq",
+                [r[-1] for r in rows]):
             lines.setdefault(line_set, []).append(InvoiceLine(LineKind(kind), party,
                                                               Money(fen, currency)))
         return [Invoice(hh, compound, schedule, _period(period), area_from_hundredths(area),
@@ -137,8 +129,8 @@ class BillingTables:
 
     def invoices_for(self, period: Period, households: Sequence[str]) -> dict[str, Invoice]:
         """The stored invoices of ``period`` for ``households``, by household."""
-        rows = self._where_in(f"{_INVOICE} WHERE household IN ({{}}) AND period = ?",
-                              households, str(period))
+        rows = list(where_in(self.conn, f"{_INVOICE} WHERE household IN ({{}}) AND period = ?",
+                             households, after=(str(period),)))
         return {i.household: i for i in self._invoices(rows)}
 
     def invoice(self, invoice_id: str) -> Invoice | None:
@@ -191,8 +183,8 @@ class BillingTables:
     # --- payments and credit --------------------------------------------------------------
 
     def payments(self, ids: Sequence[str]) -> dict[str, Payment]:
-        return {p.id: p for p in map(_payment, self._where_in(f"{_PAYMENT} WHERE id IN ({{}})",
-                                                              ids))}
+        rows = where_in(self.conn, f"{_PAYMENT} WHERE id IN ({{}})", ids)
+        return {p.id: p for p in map(_payment, rows)}
 
     def payment(self, payment_id: str) -> Payment | None:
         return self.payments([payment_id]).get(payment_id)

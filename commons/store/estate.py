@@ -8,7 +8,7 @@ Decimal with two places; flags are 0/1. Rows are only inserted, never updated.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -16,10 +16,10 @@ from commons.estate.compound import Building, Compound, Governance, ManagementAr
 from commons.estate.household import Household
 from commons.estate.importing import KINDS, Record
 from commons.estate.resource import Resource, ResourceKind
+from commons.store.queries import where_in
 
 __all__ = ["EstateTables", "area_from_hundredths", "area_to_hundredths"]
 
-_CHUNK = 500  # ids per IN list
 _COMPOUND = "SELECT id, name, community, governance, built_year, subdistrict FROM compounds"
 _BUILDING = "SELECT id, compound, floors, elevator FROM buildings"
 _HOUSEHOLD = ("SELECT h.id, h.building, h.floor, h.area_hundredths_m2, h.owner FROM households h "
@@ -60,13 +60,6 @@ class EstateTables:
 
     def __init__(self, conn: sqlite3.Connection) -> None:
         self.conn = conn
-
-    def _where_in(self, sql: str, values: Sequence[object]) -> Iterator[Any]:
-        """Rows of ``sql`` (whose ``{}`` becomes an IN list) for ``values``, a chunk at a time."""
-        unique = sorted(set(values), key=str)
-        for start in range(0, len(unique), _CHUNK):
-            chunk = unique[start:start + _CHUNK]
-            yield from self.conn.execute(sql.format(",".join("?" * len(chunk))), chunk)
 
     def compound(self, id: str) -> Compound | None:
         row = self.conn.execute(f"{_COMPOUND} WHERE id = ?", (id,)).fetchone()
@@ -131,7 +124,8 @@ class EstateTables:
                  ("households", _HOUSEHOLD, "h.id", _household),
                  ("resources", _RESOURCE, "id", _resource))
         for kind, select, key, make in plain:
-            for row in self._where_in(f"{select} WHERE {key} IN ({{}})", list(ids.get(kind, ()))):
+            for row in where_in(self.conn, f"{select} WHERE {key} IN ({{}})",
+                                sorted(ids.get(kind, ()), key=str)):
                 record = make(row)
                 found[kind][record.id] = record
         wanted = ids.get("management-areas", set())

@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import sqlite3
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from typing import Any
 
 from commons.errors import ConflictError, NotFound, RefusedByRule
 from commons.ledger.accounts import Account, matches_prefix
@@ -25,13 +24,13 @@ from commons.ledger.journal import (
 )
 from commons.ledger.rules import ChainHead, Link, StoredRow
 from commons.money import MAX_FEN, Money
+from commons.store.queries import where_in
 
 __all__ = ["LedgerTables"]
 
 _ENTRY_COLUMNS = ("id, date, memo, external_id, actor, resource, period, compound, reverses, "
                   "recorded_at, content_hash, prev_hash, hash")
 TrailRow = tuple[int, str, str, int, str, int, str, str, int | None, str]
-_CHUNK = 500  # SQLite's limit on bound parameters is far above this; it keeps IN lists short
 
 
 def _date(text: str | None) -> dt.date | None:
@@ -100,17 +99,10 @@ class LedgerTables:
         row = self.conn.execute("SELECT id, hash FROM entries ORDER BY id DESC LIMIT 1").fetchone()
         return ChainHead(row[0], row[1]) if row else ChainHead()
 
-    def _where_in(self, sql: str, values: Sequence[object]) -> Iterator[Any]:
-        """Rows of ``sql`` (whose ``{}`` becomes an IN list) for ``values``, a chunk at a time."""
-        unique = list(dict.fromkeys(values))
-        for start in range(0, len(unique), _CHUNK):
-            chunk = unique[start:start + _CHUNK]
-            yield from self.conn.execute(sql.format(",".join("?" * len(chunk))), chunk)
-
     def known(self, external_ids: Sequence[str]) -> dict[str, tuple[int, str]]:
         """External ids already in the journal, with their entry id and content hash."""
-        rows = self._where_in("SELECT external_id, id, content_hash FROM entries "
-                              "WHERE external_id IN ({})", external_ids)
+        rows = where_in(self.conn, "SELECT external_id, id, content_hash FROM entries "
+                        "WHERE external_id IN ({})", external_ids)
         return {ext: (eid, content) for ext, eid, content in rows}
 
     def append(self, linked: Sequence[tuple[Prepared, Link]], recorded_at: str,
@@ -201,15 +193,15 @@ class LedgerTables:
 
     def reversible(self, entry_ids: set[int]) -> dict[int, int | None]:
         """For those of ``entry_ids`` that exist: the entry that reversed each, or None."""
-        rows = self._where_in("SELECT e.id, r.id FROM entries e LEFT JOIN entries r "
-                              "ON r.reverses = e.id WHERE e.id IN ({})", sorted(entry_ids))
+        rows = where_in(self.conn, "SELECT e.id, r.id FROM entries e LEFT JOIN entries r "
+                        "ON r.reverses = e.id WHERE e.id IN ({})", sorted(entry_ids))
         return dict(rows)
 
     def legs_of(self, entry_ids: Iterable[int]) -> dict[int, list[tuple[str, int, str]]]:
         """The postings of each of ``entry_ids`` as (account, fen, currency), in order."""
-        rows = self._where_in("SELECT p.entry_id, a.name, p.amount_fen, p.currency FROM postings "
-                              "p JOIN accounts a ON a.id = p.account_id WHERE p.entry_id IN ({}) "
-                              "ORDER BY p.entry_id, p.seq", sorted(entry_ids))
+        rows = where_in(self.conn, "SELECT p.entry_id, a.name, p.amount_fen, p.currency "
+                        "FROM postings p JOIN accounts a ON a.id = p.account_id "
+                        "WHERE p.entry_id IN ({}) ORDER BY p.entry_id, p.seq", sorted(entry_ids))
         legs: dict[int, list[tuple[str, int, str]]] = {}
         for entry_id, name, fen, currency in rows:
             legs.setdefault(entry_id, []).append((name, fen, currency))

@@ -9,17 +9,16 @@ from __future__ import annotations
 
 import datetime as dt
 import sqlite3
-from collections.abc import Iterator, Sequence
-from typing import Any
+from collections.abc import Sequence
 
 from commons.ledger.matching import BankItem, BookItem, MatchFound
 from commons.ledger.reconciliation import BookRow, LineRow, MatchRecord
 from commons.ledger.statements import Statement, StatementLine, StoredTail
 from commons.money import Money
+from commons.store.queries import where_in
 
 __all__ = ["FirstStatement", "ReconcileTables"]
 
-_CHUNK = 500
 FirstStatement = tuple[dt.date, Money]  # first day and opening balance of an account's first
 
 
@@ -32,11 +31,6 @@ class ReconcileTables:
 
     def __init__(self, conn: sqlite3.Connection) -> None:
         self.conn = conn
-
-    def _where_in(self, sql: str, values: Sequence[object], *args: object) -> Iterator[Any]:
-        for start in range(0, len(values), _CHUNK):
-            chunk = list(values[start:start + _CHUNK])
-            yield from self.conn.execute(sql.format(",".join("?" * len(chunk))), [*args, *chunk])
 
     def tail(self, account_id: int) -> StoredTail:
         row = self.conn.execute(
@@ -51,9 +45,9 @@ class ReconcileTables:
     def known(self, account_id: int, keys: Sequence[str]
               ) -> dict[str, tuple[int, dt.date, Money]]:
         """Those of ``keys`` already stored for the account: line id, booking date, amount."""
-        rows = self._where_in("SELECT line_key, id, booked_on, amount_fen, currency FROM "
-                              "bank_lines WHERE account_id = ? AND line_key IN ({})",
-                              list(dict.fromkeys(keys)), account_id)
+        rows = where_in(self.conn, "SELECT line_key, id, booked_on, amount_fen, currency FROM "
+                        "bank_lines WHERE account_id = ? AND line_key IN ({})", keys,
+                        before=(account_id,))
         return {key: (lid, _day(day), Money(fen, cur)) for key, lid, day, fen, cur in rows}
 
     def add_statement(self, account_id: int, statement: Statement, opening: Money,

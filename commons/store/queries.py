@@ -1,0 +1,23 @@
+"""Query helpers every table group shares."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+__all__ = ["where_in"]
+
+# SQLite's limit on bound parameters is far above this; it keeps IN lists short.
+CHUNK = 500
+
+
+def where_in(conn: sqlite3.Connection, sql: str, values: Iterable[object], *,
+             before: tuple[object, ...] = (), after: tuple[object, ...] = ()) -> Iterator[Any]:
+    """Rows of ``sql``, whose ``{}`` becomes an IN list, for ``values`` (each once), a chunk at
+    a time; ``before`` and ``after`` bind the parameters around the list."""
+    unique = list(dict.fromkeys(values))
+    for start in range(0, len(unique), CHUNK):
+        chunk = unique[start:start + CHUNK]
+        yield from conn.execute(sql.format(",".join("?" * len(chunk))),
+                                (*before, *chunk, *after))
