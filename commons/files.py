@@ -11,7 +11,7 @@ from __future__ import annotations
 import codecs
 import csv
 import json
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import IO, Any, TypeVar
 
@@ -19,7 +19,8 @@ import attrs
 
 from commons.errors import CommonsError, InvalidInput, NotFound
 
-__all__ = ["RAGGED_FIX", "Row", "csv_rows", "open_text", "parse_json_line", "text_lines"]
+__all__ = ["RAGGED_FIX", "Row", "batched", "csv_rows", "open_text", "parse_json_line",
+           "text_lines"]
 
 T = TypeVar("T")
 RAGGED_FIX = "check for a missing or extra comma, or quote text that contains commas"
@@ -180,6 +181,19 @@ def _read_header(
             field=missing[0],
         )
     return header
+
+
+def batched(items: Iterable[T], size: int) -> Iterator[list[T]]:
+    """``items`` in lists of ``size`` (the last may be shorter): a stream read a chunk at a
+    time, so memory does not grow with the file."""
+    batch: list[T] = []
+    for item in items:
+        batch.append(item)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
 
 
 def text_lines(path: Path | str, *, encoding: str | None = None) -> Iterator[tuple[int, str]]:

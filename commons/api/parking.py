@@ -14,7 +14,6 @@ from __future__ import annotations
 import bisect
 import csv
 import datetime as dt
-from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 from zoneinfo import ZoneInfo
@@ -51,7 +50,7 @@ from commons.errors import (
     RefusedByRule,
 )
 from commons.estate.resource import Resource, ResourceKind
-from commons.files import RAGGED_FIX, Row, csv_rows, open_text
+from commons.files import RAGGED_FIX, Row, batched, csv_rows, open_text
 from commons.ledger.periods import Period
 from commons.money import Money
 
@@ -121,17 +120,6 @@ class ParkingBill:
                 parties[share.party] = parties.get(share.party, Money.zero()) + share.amount
         order = sorted(parties, key=lambda p: (p != OWNERS, p))
         return tuple(Share(p, parties[p]) for p in order)
-
-
-def _batched(items: Iterable[T], size: int) -> Iterator[list[T]]:
-    batch: list[T] = []
-    for item in items:
-        batch.append(item)
-        if len(batch) == size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
 
 
 class _Checks:
@@ -245,7 +233,7 @@ class ParkingUseCases(UseCases):
             refused: dict[int, CommonsError] = {}
             late: dict[int, tuple[str, CommonsError]] = {}  # refused unless recorded already
             rows = 0
-            for chunk in _batched(csv_rows(path, SESSION_HEADER, encoding=encoding,
+            for chunk in batched(csv_rows(path, SESSION_HEADER, encoding=encoding,
                                            ragged=skip_bad), CHUNK):
                 batch = []
                 for row in chunk:

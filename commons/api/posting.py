@@ -23,7 +23,7 @@ from typing import Any, TypeVar
 import attrs
 
 from commons.errors import CommonsError
-from commons.files import parse_json_line, text_lines
+from commons.files import batched, parse_json_line, text_lines
 from commons.ledger.journal import Entry, Prepared, prepare
 
 __all__ = ["CHUNK", "PARALLEL_FROM_BYTES", "Item", "chunks"]
@@ -49,19 +49,8 @@ def _prepare_lines(file: str, lines: list[tuple[int, str]], actor: str) -> list[
     return out
 
 
-def _batched(items: Iterable[T]) -> Iterator[list[T]]:
-    batch: list[T] = []
-    for item in items:
-        batch.append(item)
-        if len(batch) == CHUNK:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
-
-
 def _file_chunks(path: str, encoding: str | None, actor: str) -> Iterator[list[Item]]:
-    for lines in _batched(text_lines(path, encoding=encoding)):
+    for lines in batched(text_lines(path, encoding=encoding), CHUNK):
         yield _prepare_lines(path, lines, actor)
 
 
@@ -77,7 +66,7 @@ def chunks(source: str | Path | Iterable[Entry], encoding: str | None, actor: st
         else:
             yield from _file_chunks(path, encoding, actor)
         return
-    for batch in _batched(enumerate(source, start=1)):
+    for batch in batched(enumerate(source, start=1), CHUNK):
         yield [(index, prepare(entry if entry.actor else attrs.evolve(entry, actor=actor)), 0)
                for index, entry in batch]
 
