@@ -19,9 +19,10 @@ from typing import Any, TypeVar
 
 import attrs
 
-from commons.errors import CurrencyMismatch, InvalidInput
+from commons.errors import CommonsError, CurrencyMismatch, InvalidInput
 
-__all__ = ["CURRENCY", "Money", "Weight", "allocate", "as_fraction", "fraction_text"]
+__all__ = ["CURRENCY", "Money", "Weight", "allocate", "as_fraction", "fraction_text",
+           "money_field"]
 
 CURRENCY = "CNY"
 MAX_FEN = 2**63 - 1  # SQLite's INTEGER; a larger amount could not be stored or summed
@@ -496,3 +497,14 @@ def _extra_fen(
         if remaining == 0:
             break
     return plus, set(), 0
+
+
+def money_field(value: Money | str, field: str) -> Money:
+    """``value`` as money; text that is not an amount is refused naming ``field`` (use cases
+    take amounts as Money or as the text a user typed)."""
+    if isinstance(value, Money):
+        return value
+    try:
+        return Money.parse(value)
+    except CommonsError as e:
+        raise e.located(field=field) from None

@@ -45,7 +45,7 @@ from commons.errors import CommonsError, InvalidInput, NotFound, RefusedByRule
 from commons.files import open_text
 from commons.ledger.accounts import Account
 from commons.ledger.periods import Period
-from commons.money import Money
+from commons.money import Money, money_field
 
 if TYPE_CHECKING:
     from commons.ledger.journal import Entry
@@ -80,13 +80,6 @@ class SettleReport:
     settlement: Settlement
     posted: int
     already_recorded: int
-
-
-def _money(value: Money | str, field: str) -> Money:
-    try:
-        return value if isinstance(value, Money) else Money.parse(value)
-    except CommonsError as e:
-        raise e.located(field=field) from None
 
 
 def _percent(value: Decimal | str | None, field: str) -> Decimal | None:
@@ -160,7 +153,7 @@ class ContractUseCases(UseCases):
         chosen = (DEFAULT_CATALOG.items if items is None else DEFAULT_CATALOG.select(items))
         kind = regime if isinstance(regime, Regime) else parse_regime(regime)
         contract = BundleContract(id.strip(), bundle, firm, starts_on, ends_on, kind,
-                                  _money(unit_price, "unit_price"),
+                                  money_field(unit_price, "unit_price"),
                                   _percent(base_percent, "base_percent") or Decimal(0),
                                   _percent(commission_percent, "commission_percent"),
                                   tuple(i.id for i in chosen), _weights(weights))
@@ -190,7 +183,7 @@ class ContractUseCases(UseCases):
     def contract_bid(self, tender: str, *, firm: str, unit_price: Money | str,
                      on: dt.date | None = None) -> Bid:
         """A firm's bid; refused when the firm is blacklisted or the tender is not open."""
-        bid = Bid(tender, firm, _money(unit_price, "unit_price"), on or self.clock.today())
+        bid = Bid(tender, firm, money_field(unit_price, "unit_price"), on or self.clock.today())
         with self.store.write() as t:
             found = t.contracts.tender(tender)
             if found is None:
@@ -248,8 +241,8 @@ class ContractUseCases(UseCases):
         """Settle a month by the contract's regime and post it to the ledger, in one
         transaction; the month must have been evaluated."""
         month = period if isinstance(period, Period) else Period.parse(period)
-        spent = None if costs is None else _money(costs, "costs")
-        fees = None if fees_collected is None else _money(fees_collected, "fees_collected")
+        spent = None if costs is None else money_field(costs, "costs")
+        fees = None if fees_collected is None else money_field(fees_collected, "fees_collected")
         with self.store.write() as t:
             found = self._contract(t, contract)
             evaluation = t.contracts.evaluation(contract, month)

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 import attrs
 
 from commons.api.revenue_books import balance_of, compound_of, open_chart, post_entry
-from commons.api.spending import SpendingUseCases, money_field
+from commons.api.spending import SpendingUseCases
 from commons.errors import (
     CommonsError,
     ConflictError,
@@ -55,7 +55,7 @@ from commons.ledger.revenue import (
 from commons.ledger.rules import refusal
 from commons.ledger.spending import RevenueBalance
 from commons.ledger.statement import RevenueStatement
-from commons.money import Money
+from commons.money import Money, money_field
 
 if TYPE_CHECKING:
     from commons.store import Tables

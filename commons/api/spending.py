@@ -22,7 +22,7 @@ from commons.api.revenue_books import (
     post_entry,
     resolution_use,
 )
-from commons.errors import CommonsError, ConflictError, InvalidInput, NotFound, RefusedByRule
+from commons.errors import ConflictError, InvalidInput, NotFound, RefusedByRule
 from commons.governance import Choice, Proposal, State, Tally
 from commons.ledger.spending import (
     AccountHolder,
@@ -41,12 +41,12 @@ from commons.ledger.spending import (
     disbursement_entry,
     parse_purpose,
 )
-from commons.money import Money
+from commons.money import Money, money_field
 
 if TYPE_CHECKING:
     from commons.store import Tables
 
-__all__ = ["Disbursement", "SpendingStatus", "SpendingUseCases", "money_field"]
+__all__ = ["Disbursement", "SpendingStatus", "SpendingUseCases"]
 
 
 @attrs.frozen
@@ -71,16 +71,6 @@ class SpendingStatus:
     approvals: tuple[Approval, ...]
     earmarked: bool
     disbursement: Disbursement | None = None
-
-
-def money_field(value: Money | str, field: str) -> Money:
-    """``value`` as money; text that is not an amount is refused naming ``field``."""
-    if isinstance(value, Money):
-        return value
-    try:
-        return Money.parse(value)
-    except CommonsError as e:
-        raise e.located(field=field) from None
 
 
 def _spending(t: Tables, id: str) -> SpendingProposal:

@@ -26,6 +26,7 @@ import attrs
 
 from commons.billing.split import SharePlan
 from commons.errors import CommonsError, InvalidInput, RefusedByRule
+from commons.estate.parsing import normalise, parse_choice
 from commons.files import Row
 from commons.ledger.periods import Period, parse_date
 from commons.money import Money
@@ -100,13 +101,18 @@ def _parse_enum(text: object, choices: type[Regime] | type[Rounding], what: str)
                        fix=f"use one of {', '.join(c.value for c in choices)}")
 
 
+_REGIME_ALIASES = {normalise(k): v for k, v in {
+    "lump-sum": Regime.LUMP_SUM, "包干": Regime.LUMP_SUM, "包干制": Regime.LUMP_SUM,
+    "酬金": Regime.COMMISSION, "酬金制": Regime.COMMISSION,
+}.items()}
+
+
 def parse_regime(text: object) -> Regime:
-    aliases = {"包干制": Regime.LUMP_SUM, "包干": Regime.LUMP_SUM, "酬金制": Regime.COMMISSION,
-               "酬金": Regime.COMMISSION}
-    if isinstance(text, str) and text.strip() in aliases:
-        return aliases[text.strip()]
-    result: Regime = _parse_enum(text, Regime, "contract regime")
-    return result
+    """lump_sum (包干制) or commission (酬金制), for fees and contracts alike."""
+    if not isinstance(text, str):
+        raise InvalidInput(f"{text!r} is not a contract regime",
+                           fix=f"use one of {', '.join(r.value for r in Regime)}")
+    return parse_choice(text, Regime, _REGIME_ALIASES, "contract regime")
 
 
 def parse_rounding(text: object) -> Rounding:

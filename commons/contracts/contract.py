@@ -18,14 +18,14 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from decimal import Decimal
-from enum import StrEnum
 from fractions import Fraction
 from typing import Any
 
 import attrs
 
+# The regime of a contract is the fees' regime: one concept, defined where fees are billed.
+from commons.billing.fees import Regime, parse_regime
 from commons.errors import InvalidInput
-from commons.estate.parsing import normalise, parse_choice
 from commons.ledger.periods import Period
 from commons.money import Money
 
@@ -47,22 +47,6 @@ def fen_half_up(value: Fraction) -> int:
     """An exact amount of fen rounded to a whole fen, halves up: every money amount derived
     from a rate, a score or an area is rounded here, once."""
     return int((value + Fraction(1, 2)).__floor__())
-
-
-class Regime(StrEnum):
-    LUMP_SUM = "lump_sum"  # 包干制
-    COMMISSION = "commission"  # 酬金制
-
-
-_REGIME_ALIASES = {normalise(k): v for k, v in {
-    "lump-sum": Regime.LUMP_SUM, "包干": Regime.LUMP_SUM, "包干制": Regime.LUMP_SUM,
-    "酬金": Regime.COMMISSION, "酬金制": Regime.COMMISSION,
-}.items()}
-
-
-def parse_regime(text: str) -> Regime:
-    """lump_sum (包干制) or commission (酬金制)."""
-    return parse_choice(text, Regime, _REGIME_ALIASES, "regime")
 
 
 def parse_percent(text: str, what: str) -> Decimal:
