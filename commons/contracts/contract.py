@@ -25,8 +25,9 @@ import attrs
 
 # The regime of a contract is the fees' regime: one concept, defined where fees are billed.
 from commons.billing.fees import Regime, parse_regime
-from commons.errors import InvalidInput
+from commons.errors import CommonsError, InvalidInput
 from commons.ledger.periods import Period
+from commons.ledger.revenue import parse_percent as percent
 from commons.money import Money
 
 __all__ = [
@@ -50,16 +51,13 @@ def fen_half_up(value: Fraction) -> int:
 
 
 def parse_percent(text: str, what: str) -> Decimal:
-    """A percentage written as text with at most two decimals, 0 to 100."""
+    """A percentage written as text with at most two decimals, 0 to 100 (the one rule the
+    sharing rules follow too), refused naming ``what``."""
     try:
-        value = Decimal(text.strip().removesuffix("%"))
-    except ArithmeticError:
-        value = Decimal("NaN")
-    if not value.is_finite() or value != value.quantize(Decimal("0.01")) \
-            or not 0 <= value <= 100:
+        return percent(text)
+    except CommonsError:
         raise InvalidInput(f"{what} {text!r} is not a percentage from 0 to 100",
-                           fix="write it like 8 or 7.5 (at most two decimals)")
-    return value
+                           fix="write it like 8 or 7.5 (at most two decimals)") from None
 
 
 def _non_empty(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
