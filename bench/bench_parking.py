@@ -134,8 +134,8 @@ def _expected_total(db: Path) -> tuple[int, int]:
     import datetime as dt
     import sqlite3
 
-    from commons.billing.parking_pricing import Session, price
-    from commons.billing.parking_tariff import TariffFile
+    from commons.parking.pricing import Session, price
+    from commons.parking.tariff import TariffFile
 
     file = TariffFile.parse(TARIFF.read_text(encoding="utf-8"))
     rows = sqlite3.connect(db).execute(

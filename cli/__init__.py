@@ -1,1 +1,1 @@
-"""The ``commons`` command line (installed as ``commons_cli``): parse, call commons.api, render."""
+"""The ``commons`` command line (installed as ``commons_cli``): parse, call commons.app, render."""

@@ -13,7 +13,7 @@ from typing import Any, TypeVar
 import click
 
 import commons
-from commons.api import Commons, connect, parse_date
+from commons.app import Commons, connect, parse_date
 from commons.errors import CommonsError
 
 __all__ = ["App", "CommonsGroup", "date_option", "json_option", "pass_app"]

@@ -8,7 +8,7 @@ from typing import Any
 
 import click
 
-from commons.api import (
+from commons.app import (
     EXPORT_FORMATS,
     LANGUAGES,
     DisclosurePeriod,

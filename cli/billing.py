@@ -6,7 +6,7 @@ from typing import Any
 
 import click
 
-from commons.api import (
+from commons.app import (
     AGING_BUCKETS,
     AgingReport,
     CollectionRate,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from commons.api import SPLIT_METHODS, Split
+from commons.app import SPLIT_METHODS, Split
 
 from .app import App, json_option, pass_app
 from .render import echo_json, table, yuan

@@ -11,7 +11,7 @@ from typing import Any
 
 import click
 
-from commons.api import (
+from commons.app import (
     BlacklistEntry,
     Bundle,
     BundleContract,

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import click
 
-from commons.api import ESTATE_KINDS, CompoundSummary, ImportSummary
+from commons.app import ESTATE_KINDS, CompoundSummary, ImportSummary
 
 from .app import App, CommonsGroup, json_option, pass_app
 from .render import echo_json, table

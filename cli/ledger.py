@@ -11,7 +11,7 @@ from typing import Any
 
 import click
 
-from commons.api import BalanceReport, PostSummary
+from commons.app import BalanceReport, PostSummary
 
 from .app import App, CommonsGroup, date_option, json_option, pass_app
 from .render import echo_json, table, yuan

@@ -7,7 +7,7 @@ from typing import Any
 
 import click
 
-from commons.api import (
+from commons.app import (
     TARIFF_HELP,
     Breach,
     CompoundBill,

@@ -8,7 +8,7 @@ from typing import Any
 
 import click
 
-from commons.api import (
+from commons.app import (
     MatchRun,
     OutstandingItem,
     ReconciliationStatement,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import click
 
-from commons.api import (
+from commons.app import (
     PARTICIPATION,
     BallotsImported,
     Election,

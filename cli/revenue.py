@@ -1,7 +1,7 @@
 """``commons revenue ...``: the five duties over public revenue (清、收、管、用、审).
 
 clear, collect, rule and set-aside; signer, holder, limit and balance; propose, vote, tally,
-approve, disburse and show; statement. Each parses, calls one commons.api method, renders.
+approve, disburse and show; statement. Each parses, calls one commons.app method, renders.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from typing import Any
 
 import click
 
-from commons.api import SPENDING_PURPOSES, SignerRole
+from commons.app import SPENDING_PURPOSES, SignerRole
 
 from .app import App, CommonsGroup, date_option, json_option, pass_app
 from .render import echo_json

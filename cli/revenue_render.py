@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from commons.api import (
+from commons.app import (
     Approval,
     ClearReport,
     CollectSummary,

@@ -4,7 +4,7 @@ Host systems start with ``commons.connect(path)``; the values it returns are att
 listed here. Money is whole fen (``Money``), splits are exact (``allocate``).
 """
 
-from commons.api import (
+from commons.app import (
     BalanceReport,
     Commons,
     PeriodClosed,
@@ -27,8 +27,8 @@ from commons.errors import (
 from commons.estate.household import Household
 from commons.ledger.accounts import Account
 from commons.ledger.journal import Entry, Posting, StoredEntry
-from commons.ledger.periods import Period
 from commons.money import Money, allocate
+from commons.periods import Period
 
 __version__ = "0.1.0"
 

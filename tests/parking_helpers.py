@@ -9,8 +9,8 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import commons
-from commons.billing.parking_pricing import Session
-from commons.billing.parking_tariff import TariffFile
+from commons.parking.pricing import Session
+from commons.parking.tariff import TariffFile
 
 FIXTURES = Path(__file__).parent / "fixtures" / "parking"
 TARIFF_FILE = FIXTURES / "wjxc-tariff-2026.toml"

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import commons
-from commons.api import Proposal
+from commons.app import Proposal
 
 ESTATE = {
     "compounds": "id,name,community,governance,built_year\n"

@@ -16,7 +16,7 @@ from hypothesis import assume
 from hypothesis import strategies as st
 
 from commons import Money, SharePlan, Stage
-from commons.api import (
+from commons.app import (
     Building,
     Compound,
     Governance,

@@ -1,1 +1,1 @@
-"""Billing: property fees, invoices, tidal parking, cost-sharing plans, collections."""
+"""Billing: property fees, invoices, payments, arrears and cost-sharing plans."""

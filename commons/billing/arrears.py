@@ -16,8 +16,8 @@ from fractions import Fraction
 
 import attrs
 
-from commons.ledger.periods import Period
 from commons.money import Money
+from commons.periods import Period
 
 __all__ = ["BUCKETS", "AgingReport", "AgingRow", "Arrear", "CollectionRate", "age", "bucket_of",
            "percent_text"]

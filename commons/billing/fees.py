@@ -26,10 +26,10 @@ import attrs
 
 from commons.billing.split import SharePlan
 from commons.errors import CommonsError, InvalidInput, RefusedByRule
-from commons.estate.parsing import normalise, parse_choice
+from commons.fields import normalise, parse_choice
 from commons.files import Row
-from commons.ledger.periods import Period, parse_date
 from commons.money import Money
+from commons.periods import Period, parse_date
 
 __all__ = [
     "DEFAULT_PREPAY_MONTHS",

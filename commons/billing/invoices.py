@@ -19,8 +19,8 @@ import attrs
 from commons.billing.fees import FeeSchedule, Regime, Rounding, Terms, fee_fen
 from commons.errors import InvalidInput
 from commons.estate.household import Household
-from commons.ledger.periods import Period
 from commons.money import Money
+from commons.periods import Period
 
 __all__ = ["Invoice", "InvoiceLine", "LineKind", "MonthPricer", "invoice_id", "line_kinds"]
 

@@ -17,8 +17,8 @@ import attrs
 
 from commons.errors import InvalidInput
 from commons.files import Row
-from commons.ledger.periods import Period, parse_date
 from commons.money import Money
+from commons.periods import Period, parse_date
 
 __all__ = ["PAYMENT_COLUMNS", "PAYMENT_OPTIONAL", "Allocation", "Applied", "OpenInvoice",
            "Payment", "apply_payment", "credit_for", "prepay_refusal"]

@@ -42,8 +42,8 @@ from commons.billing.invoices import Invoice, LineKind
 from commons.billing.payments import Applied
 from commons.ledger.accounts import Account
 from commons.ledger.journal import Entry, Posting
-from commons.ledger.periods import Period
 from commons.money import CURRENCY, Money
+from commons.periods import Period
 
 __all__ = ["cash_accounts", "fee_accounts", "invoice_legs", "issue_entry", "payment_entry"]
 

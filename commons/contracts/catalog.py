@@ -15,7 +15,7 @@ from enum import StrEnum
 import attrs
 
 from commons.errors import InvalidInput, NotFound
-from commons.estate.parsing import normalise, parse_choice
+from commons.fields import normalise, parse_choice
 
 __all__ = [
     "DEFAULT_CATALOG",

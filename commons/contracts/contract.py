@@ -26,9 +26,9 @@ import attrs
 # The regime of a contract is the fees' regime: one concept, defined where fees are billed.
 from commons.billing.fees import Regime, parse_regime
 from commons.errors import CommonsError, InvalidInput
-from commons.ledger.periods import Period
-from commons.ledger.revenue import parse_percent as percent
 from commons.money import Money
+from commons.periods import Period
+from commons.revenue.income import parse_percent as percent
 
 __all__ = [
     "COMMISSION_PERCENT",

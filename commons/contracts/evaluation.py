@@ -17,8 +17,8 @@ import attrs
 
 from commons.contracts.contract import fen_half_up
 from commons.errors import InvalidInput, RefusedByRule
-from commons.ledger.periods import Period
 from commons.money import Money
+from commons.periods import Period
 
 __all__ = [
     "BLACKLIST_BELOW",

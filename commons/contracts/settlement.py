@@ -26,8 +26,8 @@ from commons.contracts.contract import BundleContract, Regime, fen_half_up
 from commons.contracts.evaluation import Evaluation, performance_pay
 from commons.errors import InvalidInput, RefusedByRule
 from commons.ledger.journal import Entry, Posting
-from commons.ledger.periods import Period
 from commons.money import Money, allocate
+from commons.periods import Period
 
 __all__ = ["SETTLEMENT_ACCOUNTS", "Settlement", "settle", "settlement_external_id"]
 

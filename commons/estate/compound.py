@@ -15,7 +15,7 @@ import attrs
 
 from commons.errors import InvalidInput
 from commons.estate.household import MAX_FLOOR
-from commons.estate.parsing import (
+from commons.fields import (
     LIST_SEPARATOR,
     normalise,
     parse_choice,

@@ -17,8 +17,8 @@ import attrs
 from commons.errors import CommonsError, ConflictError, InvalidInput, Problems
 from commons.estate.compound import Building, Compound, ManagementArea
 from commons.estate.household import Household
-from commons.estate.parsing import LIST_SEPARATOR, parse_id
 from commons.estate.resource import Resource
+from commons.fields import LIST_SEPARATOR, parse_id
 from commons.files import Row
 
 __all__ = [

@@ -12,7 +12,7 @@ from enum import StrEnum
 import attrs
 
 from commons.errors import InvalidInput
-from commons.estate.parsing import normalise, parse_choice, parse_id, parse_yes_no
+from commons.fields import normalise, parse_choice, parse_id, parse_yes_no
 from commons.files import Row
 
 __all__ = ["Resource", "ResourceKind", "parse_resource_kind"]

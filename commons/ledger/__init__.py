@@ -1,1 +1,1 @@
-"""The shared-revenue ledger: accounts, journal, the five duties, reconciliation, audit."""
+"""The ledger core: accounts, the journal, posting rules and the hash chain. Pure values only."""

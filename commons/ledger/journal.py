@@ -18,8 +18,8 @@ import attrs
 
 from commons.errors import CommonsError, InvalidInput
 from commons.ledger.accounts import parse_account_name
-from commons.ledger.periods import Period, parse_date
 from commons.money import CURRENCY, Money, parse_fen
+from commons.periods import Period, parse_date
 
 __all__ = [
     "DIGEST",

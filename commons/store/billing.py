@@ -21,8 +21,8 @@ from commons.billing.fees import FeeRate, FeeSchedule, Regime, Rounding
 from commons.billing.invoices import Invoice, InvoiceLine, LineKind
 from commons.billing.payments import Allocation, Applied, OpenInvoice, Payment
 from commons.billing.split import SharePlan, Stage
-from commons.ledger.periods import Period
 from commons.money import Money
+from commons.periods import Period
 from commons.store.estate import area_from_hundredths, area_to_hundredths
 from commons.store.queries import where_in
 

@@ -18,8 +18,8 @@ from typing import Any
 from commons.contracts.contract import Bundle, BundleContract, Firm, Regime
 from commons.contracts.evaluation import Bid, Evaluation, PartyScore, Tender
 from commons.errors import ConflictError
-from commons.ledger.periods import Period
 from commons.money import Money
+from commons.periods import Period
 
 __all__ = ["ContractTables"]
 

@@ -12,9 +12,9 @@ import datetime as dt
 import sqlite3
 from collections.abc import Iterator
 
-from commons.ledger.disclosure import PeriodPosting
 from commons.ledger.export import ExportScope, Leg, ScopedEntry
 from commons.ledger.rules import ChainHead
+from commons.revenue.disclosure import PeriodPosting
 
 __all__ = ["AccountOpening", "ExportTables", "OutOfDateOrder"]
 

@@ -16,10 +16,10 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 
-from commons.billing.parking_month import CompoundBill, StoredSession
-from commons.billing.parking_pricing import SessionFields
-from commons.billing.parking_tariff import TariffFile
 from commons.errors import ConflictError
+from commons.parking.month import CompoundBill, StoredSession
+from commons.parking.pricing import SessionFields
+from commons.parking.tariff import TariffFile
 
 __all__ = ["BatchRow", "Overlap", "ParkingTables"]
 

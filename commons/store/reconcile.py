@@ -11,10 +11,10 @@ import datetime as dt
 import sqlite3
 from collections.abc import Sequence
 
-from commons.ledger.matching import BankItem, BookItem, MatchFound
-from commons.ledger.reconciliation import BookRow, LineRow, MatchRecord
-from commons.ledger.statements import Statement, StatementLine, StoredTail
 from commons.money import Money
+from commons.reconcile.matching import BankItem, BookItem, MatchFound
+from commons.reconcile.reconciliation import BookRow, LineRow, MatchRecord
+from commons.reconcile.statements import Statement, StatementLine, StoredTail
 from commons.store.queries import where_in
 
 __all__ = ["FirstStatement", "ReconcileTables"]

@@ -15,14 +15,15 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
-from commons.ledger.revenue import (
+from commons.money import CURRENCY, Money
+from commons.revenue.income import (
     COMMISSION,
     Collection,
     Quarter,
     SharingRule,
     account_of,
 )
-from commons.ledger.spending import (
+from commons.revenue.spending import (
     AccountHolder,
     Approval,
     Signer,
@@ -30,8 +31,7 @@ from commons.ledger.spending import (
     SpendingLimit,
     SpendingProposal,
 )
-from commons.ledger.statement import IncomeLine, SpendingLine
-from commons.money import CURRENCY, Money
+from commons.revenue.statement import IncomeLine, SpendingLine
 
 __all__ = ["Disbursed", "RevenueTables"]
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 __all__ = ["MIGRATIONS"]
 
-# The roles a co-managed account's signers hold (commons.ledger.spending.SignerRole).
+# The roles a co-managed account's signers hold (commons.revenue.spending.SignerRole).
 _ROLES = ("'owners-committee', 'self-management-committee', 'community', 'party-organisation', "
           "'street-office', 'firm'")
 _REVENUE_TABLES = ("revenue_rules", "revenue_openings", "revenue_collections", "revenue_set_asides",

@@ -1,0 +1,318 @@
+"""Use cases of bundled contracts: firms, bundles, contracts, tenders and bids, evaluations,
+the blacklist, monthly settlement, and the bundle pricing simulation.
+
+Each runs in one transaction. Recording the same firm, bundle, contract, tender, bid, evaluation
+or score again is a no-op; with other content it is a ConflictError. Settlement posts through the
+ledger's own path inside its transaction, under the external id ``contract:<id>:settle:<month>``,
+so settling a month again is already recorded and the books never count it twice.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from decimal import Decimal
+from fractions import Fraction
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import attrs
+
+from commons.app.base import UseCases
+from commons.contracts.catalog import DEFAULT_CATALOG, ServiceCatalog
+from commons.contracts.contract import (
+    Bundle,
+    BundleContract,
+    Firm,
+    Regime,
+    parse_percent,
+    parse_regime,
+)
+from commons.contracts.evaluation import (
+    Bid,
+    BlacklistEntry,
+    Evaluation,
+    PartyScore,
+    Tender,
+    blacklisting,
+    check_bid,
+    parse_score,
+)
+from commons.contracts.scenario import Scenario
+from commons.contracts.settlement import SETTLEMENT_ACCOUNTS, Settlement, settle
+from commons.contracts.simulation import SimulationReport, simulate
+from commons.errors import CommonsError, InvalidInput, NotFound, RefusedByRule
+from commons.files import open_text
+from commons.ledger.accounts import Account
+from commons.money import Money, money_field
+from commons.periods import Period
+
+if TYPE_CHECKING:
+    from commons.ledger.journal import Entry
+    from commons.store import Tables
+
+__all__ = ["ContractUseCases", "PartyScoreOutcome", "ScoredEvaluation", "SettleReport"]
+
+Progress = Callable[[int, int], None]  # runs done in this step, runs in all
+
+
+@attrs.frozen
+class ScoredEvaluation:
+    """A month's evaluation with the contract's weights and the weighted score out of 100."""
+
+    evaluation: Evaluation
+    weights: tuple[int, int, int]
+    score: Fraction
+
+
+@attrs.frozen
+class PartyScoreOutcome:
+    """A recorded annual score, and the blacklist entry it made (None at 6 or above)."""
+
+    score: PartyScore
+    blacklisted: BlacklistEntry | None
+
+
+@attrs.frozen
+class SettleReport:
+    """A month's settlement and what posting it did (``posted`` 0 when already recorded)."""
+
+    settlement: Settlement
+    posted: int
+    already_recorded: int
+
+
+def _percent(value: Decimal | str | None, field: str) -> Decimal | None:
+    try:
+        return value if value is None or isinstance(value, Decimal) else parse_percent(value,
+                                                                                       field)
+    except CommonsError as e:
+        raise e.located(field=field) from None
+
+
+def _score(value: Decimal | str, field: str, out_of: int) -> Decimal:
+    try:
+        return parse_score(str(value), f"the {field} score", out_of=out_of)
+    except CommonsError as e:
+        raise e.located(field=field) from None
+
+
+def _weights(value: tuple[int, int, int] | str) -> tuple[int, int, int]:
+    if not isinstance(value, str):
+        return value
+    parts = [p.strip() for p in value.split(",")]
+    if len(parts) != 3 or not all(p.isdigit() for p in parts):
+        raise InvalidInput(f"weights {value!r} are not three whole percentages", field="weights",
+                           fix="write street office, community and committee weights, e.g. "
+                           "40,30,30")
+    return int(parts[0]), int(parts[1]), int(parts[2])
+
+
+class ContractUseCases(UseCases):
+    """The contracts' use cases; each runs in one transaction."""
+
+    def contract_catalog(self) -> ServiceCatalog:
+        """The shipped service list: 7 categories, 23 items (seed 000)."""
+        return DEFAULT_CATALOG
+
+    def contract_firm_add(self, id: str, *, name: str) -> Firm:
+        """Record a property-service firm; again with the same name is a no-op."""
+        firm = Firm(id.strip(), name.strip())
+        with self.store.write() as t:
+            t.contracts.insert_firm(firm)
+        return firm
+
+    def contract_firms(self) -> tuple[Firm, ...]:
+        with self.reader.read() as t:
+            return tuple(t.contracts.firms())
+
+    def contract_bundle_add(self, id: str, *, compounds: Sequence[str], name: str = "") -> Bundle:
+        """Record a bundle of recorded compounds (连片打包)."""
+        bundle = Bundle(id.strip(), name.strip() or id.strip(), tuple(c.strip() for c in compounds))
+        with self.store.write() as t:
+            for compound in bundle.compounds:
+                if t.estate.compound(compound) is None:
+                    raise NotFound(f"compound {compound!r} of bundle {bundle.id} is not recorded",
+                                   field="compounds", fix="import it with `commons estate "
+                                   "import compounds FILE`, or check the spelling")
+            t.contracts.insert_bundle(bundle)
+        return bundle
+
+    def contract_bundles(self) -> tuple[Bundle, ...]:
+        with self.reader.read() as t:
+            return tuple(t.contracts.bundles())
+
+    def contract_sign(self, id: str, *, bundle: str, firm: str, starts_on: dt.date,
+                      ends_on: dt.date, regime: Regime | str, unit_price: Money | str,
+                      base_percent: Decimal | str = Decimal(70),
+                      commission_percent: Decimal | str | None = None,
+                      items: Sequence[str] | None = None,
+                      weights: tuple[int, int, int] | str = (40, 30, 30)) -> BundleContract:
+        """Record a bundle contract; items default to the whole catalog. Percentages and
+        weights may be given as text ("7.5", "40,30,30")."""
+        chosen = (DEFAULT_CATALOG.items if items is None else DEFAULT_CATALOG.select(items))
+        kind = regime if isinstance(regime, Regime) else parse_regime(regime)
+        contract = BundleContract(id.strip(), bundle, firm, starts_on, ends_on, kind,
+                                  money_field(unit_price, "unit_price"),
+                                  _percent(base_percent, "base_percent") or Decimal(0),
+                                  _percent(commission_percent, "commission_percent"),
+                                  tuple(i.id for i in chosen), _weights(weights))
+        with self.store.write() as t:
+            self._bundle(t, bundle)
+            self._firm(t, firm)
+            listed = self._listed(t, firm)
+            if listed is not None and listed.listed_on <= starts_on:
+                raise RefusedByRule(f"firm {firm} is on the blacklist since {listed.listed_on} "
+                                    f"({listed.reason})", fix="contract a firm not blacklisted")
+            t.contracts.insert_contract(contract)
+        return contract
+
+    def contract_show(self, id: str) -> BundleContract:
+        with self.reader.read() as t:
+            return self._contract(t, id)
+
+    def contract_tender(self, id: str, *, bundle: str, closes_on: dt.date,
+                        opens_on: dt.date | None = None) -> Tender:
+        """Put a bundle out to tender until ``closes_on``."""
+        tender = Tender(id.strip(), bundle, opens_on or self.clock.today(), closes_on)
+        with self.store.write() as t:
+            self._bundle(t, bundle)
+            t.contracts.insert_tender(tender)
+        return tender
+
+    def contract_bid(self, tender: str, *, firm: str, unit_price: Money | str,
+                     on: dt.date | None = None) -> Bid:
+        """A firm's bid; refused when the firm is blacklisted or the tender is not open."""
+        bid = Bid(tender, firm, money_field(unit_price, "unit_price"), on or self.clock.today())
+        with self.store.write() as t:
+            found = t.contracts.tender(tender)
+            if found is None:
+                raise NotFound(f"tender {tender!r} is not recorded",
+                               fix="open it with `commons contract tender open`")
+            self._firm(t, firm)
+            check_bid(found, bid, self._listed(t, firm))
+            t.contracts.insert_bid(bid)
+        return bid
+
+    def contract_bids(self, tender: str) -> tuple[Bid, ...]:
+        """The bids on a tender, lowest price first."""
+        with self.reader.read() as t:
+            if t.contracts.tender(tender) is None:
+                raise NotFound(f"tender {tender!r} is not recorded",
+                               fix="open it with `commons contract tender open`")
+            return tuple(t.contracts.bids(tender))
+
+    def contract_evaluate(self, contract: str, period: Period | str, *,
+                          street_office: Decimal | str, community: Decimal | str,
+                          committee: Decimal | str) -> ScoredEvaluation:
+        """Record a month's three scores (0-100) and return the weighted score."""
+        month = period if isinstance(period, Period) else Period.parse(period)
+        evaluation = Evaluation(contract, month, _score(street_office, "street_office", 100),
+                                _score(community, "community", 100),
+                                _score(committee, "committee", 100))
+        with self.store.write() as t:
+            found = self._contract(t, contract)
+            if not found.covers(month):
+                raise RefusedByRule(f"contract {contract} does not run in {month}",
+                                    fix=f"evaluate a month from {found.starts_on} to "
+                                    f"{found.ends_on}")
+            t.contracts.insert_evaluation(evaluation)
+        return ScoredEvaluation(evaluation, found.weights, evaluation.score(found.weights))
+
+    def contract_party_score(self, firm: str, *, year: int, score: Decimal | str,
+                             reason: str = "", on: dt.date | None = None) -> PartyScoreOutcome:
+        """Record a party organisation's annual score of a firm (0-10); below 6 blacklists."""
+        scored = PartyScore(firm, year, _score(score, "party", 10), on or self.clock.today(),
+                            reason.strip())
+        with self.store.write() as t:
+            self._firm(t, firm)
+            t.contracts.insert_party_score(scored)
+        return PartyScoreOutcome(scored, blacklisting(scored))
+
+    def contract_blacklist(self) -> tuple[BlacklistEntry, ...]:
+        """Every blacklisted firm, with the date and reason of its first score below 6."""
+        with self.reader.read() as t:
+            firms = [f.id for f in t.contracts.firms()]
+            return tuple(e for e in (self._listed(t, f) for f in firms) if e is not None)
+
+    def contract_settle(self, contract: str, period: Period | str, *,
+                        costs: Money | str | None = None,
+                        fees_collected: Money | str | None = None) -> SettleReport:
+        """Settle a month by the contract's regime and post it to the ledger, in one
+        transaction; the month must have been evaluated."""
+        month = period if isinstance(period, Period) else Period.parse(period)
+        spent = None if costs is None else money_field(costs, "costs")
+        fees = None if fees_collected is None else money_field(fees_collected, "fees_collected")
+        with self.store.write() as t:
+            found = self._contract(t, contract)
+            evaluation = t.contracts.evaluation(contract, month)
+            if evaluation is None:
+                raise RefusedByRule(f"contract {contract} has no evaluation for {month}, so "
+                                    "its performance pay is unknown", fix="record it first "
+                                    f"with `commons contract evaluate {contract} {month} ...`")
+            areas = {c: sum((h.area_m2 for h in t.estate.households(compound=c)), Decimal(0))
+                     for c in self._bundle(t, found.bundle).compounds}
+            result = settle(found, month, areas=areas, evaluation=evaluation, costs=spent,
+                            fees_collected=fees, actor=self.actor)
+            if result.entry is None:
+                return SettleReport(result, 0, 0)
+            self._open_settlement_accounts(t, result.entry)
+            summary = self._post_in(t, [result.entry], None, None)
+        return SettleReport(result, summary.posted, summary.already_recorded)
+
+    def bundle_simulate(self, scenario: str | Path, *, runs: int | None = None,
+                        seed: int | None = None, plot: str | Path | None = None,
+                        on_progress: Progress | None = None) -> SimulationReport:
+        """Price and simulate the bundle of a scenario file (TOML); no database is touched.
+        ``plot`` draws the margin distribution and per-compound bars to that file."""
+        path = str(scenario)
+        with open_text(path) as handle:
+            text = handle.read()
+        parsed = Scenario.from_toml(text, path)
+        total = parsed.runs if runs is None else runs
+        step = None if on_progress is None else (lambda n: on_progress(n, total))
+        report = simulate(parsed, runs=runs, seed=seed, on_progress=step)
+        if plot is not None:
+            from commons.app.bundle_plot import plot_report  # noqa: PLC0415 - loads matplotlib
+
+            plot_report(report, plot)
+        return report
+
+    @staticmethod
+    def _open_settlement_accounts(t: Tables, entry: Entry) -> None:
+        opened = t.ledger.accounts()
+        described = dict(SETTLEMENT_ACCOUNTS)
+        for posting in entry.postings:
+            if posting.account not in opened:
+                prefix, _, compound = posting.account.rpartition(":")
+                t.ledger.open_account(Account(posting.account, compound, None, None,
+                                              described[prefix]))
+
+    @staticmethod
+    def _listed(t: Tables, firm: str) -> BlacklistEntry | None:
+        entries = [e for e in map(blacklisting, t.contracts.party_scores(firm)) if e is not None]
+        return min(entries, key=lambda e: e.listed_on, default=None)
+
+    @staticmethod
+    def _firm(t: Tables, firm: str) -> Firm:
+        found = t.contracts.firm(firm)
+        if found is None:
+            raise NotFound(f"firm {firm!r} is not recorded",
+                           fix=f"record it with `commons contract firm add {firm} --name ...`")
+        return found
+
+    @staticmethod
+    def _bundle(t: Tables, bundle: str) -> Bundle:
+        found = t.contracts.bundle(bundle)
+        if found is None:
+            raise NotFound(f"bundle {bundle!r} is not recorded",
+                           fix=f"record it with `commons contract bundle add {bundle} ...`")
+        return found
+
+    @staticmethod
+    def _contract(t: Tables, contract: str) -> BundleContract:
+        found = t.contracts.contract(contract)
+        if found is None:
+            raise NotFound(f"contract {contract!r} is not recorded",
+                           fix="sign it with `commons contract sign`")
+        return found

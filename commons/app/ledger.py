@@ -1,0 +1,316 @@
+"""Use cases of the shared-revenue ledger: open accounts, post, query, reverse, close, verify.
+
+``ledger_post`` streams a file (or any iterable of entries) through one transaction: either
+every entry is posted or already recorded, or nothing changes and a ``Problems`` error names every
+refused line. Memory stays flat however long the file is.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import attrs
+
+from commons.app.base import UseCases
+from commons.app.posting import chunks
+from commons.app.verifying import verify_in_processes, verify_ranges
+from commons.errors import (
+    CommonsError,
+    ConflictError,
+    InvalidInput,
+    NotFound,
+    Problems,
+    RefusedByRule,
+)
+from commons.files import open_text
+from commons.ledger.accounts import Account, chart_for_compound
+from commons.ledger.journal import DIGEST, EXTERNAL_ID, REVERSES, Entry, Prepared, StoredEntry
+from commons.ledger.rules import ChainHead, Link, Outcome, check_chain, plan_prepared
+from commons.money import Money
+from commons.periods import Period
+
+if TYPE_CHECKING:
+    from commons.store import Tables
+
+__all__ = [
+    "AccountBalance",
+    "BalanceReport",
+    "LedgerUseCases",
+    "PeriodClosed",
+    "PostSummary",
+    "TrailLine",
+    "VerifyReport",
+]
+
+MAX_REPORTED = 50  # refused lines described in full; the rest are counted
+Progress = Callable[[int], None]
+
+
+@attrs.frozen
+class PostSummary:
+    """What a post did: how many entries were posted and how many were already recorded.
+
+    ``refused`` is always 0 here: a post with a refused line changes nothing and raises.
+    """
+
+    posted: int
+    already_recorded: int
+    refused: int
+    head_hash: str
+
+
+@attrs.frozen
+class AccountBalance:
+    account: str
+    balance: Money
+
+
+@attrs.frozen
+class BalanceReport:
+    balances: tuple[AccountBalance, ...]
+    totals: tuple[Money, ...]
+    as_of: dt.date | None = None
+
+
+@attrs.frozen
+class TrailLine:
+    entry_id: int
+    date: str
+    memo: str
+    amount: Money
+    balance: Money
+    external_id: str
+    actor: str
+    reverses: int | None
+    hash: str
+
+
+@attrs.frozen
+class PeriodClosed:
+    """A month closed by ``ledger_close``; ``newly_closed`` is False if it already was."""
+
+    period: Period
+    newly_closed: bool
+
+
+@attrs.frozen
+class VerifyReport:
+    """What ``audit verify`` found: ``entries`` is the id of the last entry walked (the chain's
+    length when nothing is missing), ``head_hash`` its hash, which an auditor keeps."""
+
+    ok: bool
+    entries: int
+    head_hash: str
+    problems: tuple[str, ...]
+
+
+def _twice_in_post(outcome: Outcome, external_id: str,
+                   first_lines: dict[str, int | None]) -> Outcome:
+    """An external id met earlier in the same post with other content is no stored entry (the
+    post is refused whole), so the refusal names the earlier line instead of an entry id."""
+    if outcome.status != "refused" or external_id not in first_lines:
+        return outcome
+    first = first_lines[external_id]
+    where = f" (first on line {first})" if first is not None else ""
+    return Outcome("refused", None, ConflictError(
+        f"external id {external_id} appears twice with other content{where}",
+        field="external_id", fix="give each entry its own external_id"))
+
+
+class _Tally:
+    """Counts of a post's outcomes and the refusals to report, each with its line."""
+
+    def __init__(self, file: str | None) -> None:
+        self.file = file
+        self.posted = self.already_recorded = self.refused = 0
+        self.problems: list[CommonsError] = []
+
+    def add(self, outcome: Outcome, line: int | None) -> None:
+        if outcome.status == "posted":
+            self.posted += 1
+        elif outcome.status == "already recorded":
+            self.already_recorded += 1
+        else:
+            self.refused += 1
+            assert outcome.error is not None
+            if len(self.problems) < MAX_REPORTED:
+                self.problems.append(outcome.error.located(file=self.file, line=line))
+
+    def raise_if_refused(self) -> None:
+        if self.refused:
+            total = self.posted + self.already_recorded + self.refused
+            raise Problems(f"{self.refused} of {total} entries refused; nothing was posted",
+                           self.problems,
+                           fix="correct the lines named above and post the file again")
+
+
+class LedgerUseCases(UseCases):
+    """The ledger's use cases; each runs in one transaction."""
+
+    def ledger_open(self, account: str, *, type: str | None = None, compound: str | None = None,
+                    opened_on: dt.date | None = None, description: str = "") -> Account:
+        """Open an account before anything posts to it; opening it again is a no-op."""
+        opened = Account.create(account, type=type, compound=compound, opened_on=opened_on,
+                                description=description)
+        with self.store.write() as t:
+            t.ledger.open_account(opened)
+        return opened
+
+    def ledger_chart(self, compound: str, *, opened_on: dt.date | None = None
+                     ) -> list[Account]:
+        """Open the standard public-revenue accounts of one compound (a no-op where open)."""
+        chart = chart_for_compound(compound, opened_on)
+        with self.store.write() as t:
+            for account in chart:
+                t.ledger.open_account(account)
+        return chart
+
+    def ledger_post(self, source: str | Path | Iterable[Entry], *, encoding: str | None = None,
+                    on_progress: Progress | None = None, workers: int = 1) -> PostSummary:
+        """Post a JSON Lines file (or entries) in one transaction: all of it, or nothing.
+
+        Entries whose external id is already recorded with the same content are skipped. With
+        ``workers`` above 1, a large file is parsed in a second process while this one writes
+        (the CLI does this; a host opts in, since it starts a process).
+        """
+        if isinstance(source, str | Path):
+            open_text(source, encoding).close()  # a mistyped path must not create a database
+        with self.store.write() as t:
+            return self._post_in(t, source, encoding, on_progress, workers)
+
+    def _post_in(self, t: Tables, source: str | Path | Iterable[Entry], encoding: str | None,
+                 on_progress: Progress | None, workers: int = 1) -> PostSummary:
+        """The post itself, inside the caller's write transaction ``t``."""
+        tally = _Tally(str(source) if isinstance(source, str | Path) else None)
+        recorded_at = self.clock.now().in_timezone("UTC").isoformat()
+        opened = t.ledger.accounts()
+        accounts = {name: account for name, (_, account) in opened.items()}
+        ids = {name: aid for name, (aid, _) in opened.items()}
+        closed = t.ledger.closed_periods()
+        head = t.ledger.head()
+        # Once a line is refused nothing more is written, so the ids that would have been
+        # are remembered here to report every later conflict with them.
+        unwritten: dict[str, tuple[int, str]] = {}
+        first_lines: dict[str, int | None] = {}  # external ids of this post, by first line
+        for chunk in chunks(source, encoding, self.actor, workers=workers):
+            entries = [e for _, e, _ in chunk if not isinstance(e, CommonsError)]
+            known = t.ledger.known([e[EXTERNAL_ID] for e in entries])
+            known.update((e[EXTERNAL_ID], unwritten[e[EXTERNAL_ID]]) for e in entries
+                         if e[EXTERNAL_ID] in unwritten)
+            reversible = t.ledger.reversible({e[REVERSES] for e in entries
+                                              if e[REVERSES] is not None})
+            undoes = t.ledger.legs_of(reversible)
+            accepted: list[tuple[Prepared, Link]] = []
+            for line, item, _ in chunk:
+                if isinstance(item, CommonsError):
+                    tally.add(Outcome("refused", None, item), line)
+                    continue
+                outcome, link = plan_prepared(item, head, known, accounts, closed,
+                                              recorded_at, reversible, undoes)
+                tally.add(_twice_in_post(outcome, item[EXTERNAL_ID], first_lines), line)
+                if link is not None:
+                    first_lines[item[EXTERNAL_ID]] = line
+                    accepted.append((item, link))
+                    head = ChainHead(link.id, link.hash)
+                    known[item[EXTERNAL_ID]] = (link.id, item[DIGEST])
+                    if item[REVERSES] is not None:
+                        reversible[item[REVERSES]] = link.id
+            if not tally.problems:
+                try:
+                    t.ledger.append(accepted, recorded_at, ids)
+                except CommonsError as e:
+                    raise e.located(file=tally.file) from None
+            else:
+                unwritten.update((p[EXTERNAL_ID], (link.id, p[DIGEST])) for p, link in accepted)
+            if on_progress is not None:
+                on_progress(sum(size for _, _, size in chunk))
+        tally.raise_if_refused()
+        return PostSummary(tally.posted, tally.already_recorded, 0, head.hash)
+
+    def ledger_balance(self, account: str | None = None, *, compound: str | None = None,
+                       as_of: dt.date | None = None) -> BalanceReport:
+        """Balances of the accounts under ``account`` (a prefix), of ``compound``, at a date."""
+        with self.reader.read() as t:
+            rows = t.ledger.balances(account, compound, as_of)
+        totals: dict[str, Money] = {}
+        for _, m in rows:
+            totals[m.currency] = totals.get(m.currency, Money.zero(m.currency)) + m
+        return BalanceReport(tuple(AccountBalance(n, m) for n, m in rows),
+                             tuple(totals.values()), as_of)
+
+    def ledger_trail(self, account: str, *, limit: int = 100, offset: int = 0
+                     ) -> tuple[TrailLine, ...]:
+        """Every posting of ``account`` in date order with its running balance, one page."""
+        with self.reader.read() as t:
+            if account not in t.ledger.accounts():
+                raise NotFound(f"account {account} is not open",
+                               fix="list accounts with `commons ledger balance`")
+            rows = t.ledger.trail(account, limit=limit, offset=offset)
+        return tuple(
+            TrailLine(eid, day, memo, Money(fen, cur), Money(running, cur), ext, actor, rev, link)
+            for eid, day, memo, fen, cur, running, ext, actor, rev, link in rows)
+
+    def ledger_reverse(self, entry_id: int, *, reason: str, on: dt.date | None = None
+                       ) -> StoredEntry:
+        """Post the reversal of entry ``entry_id``, dated ``on`` (today by default), in one
+        transaction with the checks that it exists and was not reversed already."""
+        if not reason.strip():
+            raise InvalidInput("a reversal needs a reason", field="reason",
+                               fix="say why, e.g. --reason 'posted to the wrong compound'")
+        with self.store.write() as t:
+            original = t.ledger.entry(entry_id)
+            if original is None:
+                raise NotFound(f"entry {entry_id} does not exist",
+                               fix="find entry ids with `commons ledger trail ACCOUNT`")
+            already = t.ledger.reversed_by(entry_id)
+            if already is not None:
+                raise RefusedByRule(f"entry {entry_id} was already reversed by entry {already}",
+                                    fix="nothing to do; post a new entry to change it again")
+            reversal = original.entry.reversal(date=on or self.clock.today(), entry_id=entry_id,
+                                               reason=reason, actor=self.actor)
+            self._post_in(t, [reversal], None, None)
+            done = t.ledger.reversed_by(entry_id)
+            stored = t.ledger.entry(done) if done is not None else None
+        assert stored is not None and stored.entry.reverses == entry_id
+        return stored
+
+    def ledger_close(self, period: str | Period) -> PeriodClosed:
+        """Close a month against new postings; closing it again is a no-op."""
+        month = period if isinstance(period, Period) else Period.parse(period)
+        closed_at = self.clock.now().in_timezone("UTC").isoformat()
+        with self.store.write() as t:
+            new = t.ledger.close_period(str(month), closed_at, self.actor)
+        return PeriodClosed(month, new)
+
+    def ledger_close_account(self, account: str, *, on: dt.date | None = None) -> Account:
+        """Close an account from ``on`` (today by default): postings dated then or later are
+        refused. The account and its history stay."""
+        day = on or self.clock.today()
+        with self.store.write() as t:
+            found = t.ledger.accounts().get(account)
+            if found is None:
+                raise NotFound(f"account {account} is not open",
+                               fix="list accounts with `commons ledger balance`")
+            t.ledger.close_account(account, day)
+        return attrs.evolve(found[1], closed_on=day)
+
+    def audit_verify(self, *, workers: int = 1) -> VerifyReport:
+        """Recompute the hash chain and balances; report the first broken entries, if any.
+
+        With ``workers`` above 1, a large journal's chain is walked in that many processes at
+        once, each from the entry stored before its range (the CLI uses every core).
+        """
+        with self.reader.read() as t:
+            last = t.ledger.head().id
+            ranges = verify_ranges(last, workers) if self.path != ":memory:" else [(1, last)]
+            if len(ranges) > 1:
+                problems, head = verify_in_processes(self.path, ranges)
+            else:
+                problems, head = check_chain(t.ledger.stored_rows())
+            problems += t.ledger.orphan_postings()
+            problems += t.ledger.balance_mismatches()
+            problems += t.ledger.unbalanced_totals()
+        return VerifyReport(not problems, head.id, head.hash, tuple(problems))

@@ -1,0 +1,102 @@
+"""What the public-revenue use cases share inside one transaction: the compound looked up, its
+chart opened, one entry posted through the ledger's own posting path, the balance worked out,
+and an owners' resolution seen as spending sees it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Protocol
+
+from commons.errors import ConflictError, NotFound
+from commons.estate.compound import Compound
+from commons.governance import ScopeKind
+from commons.ledger.accounts import chart_for_compound
+from commons.ledger.journal import Entry
+from commons.money import CURRENCY, Money
+from commons.revenue.income import (
+    BANK,
+    MAINTENANCE_FUND,
+    OWED_TO_OPERATOR,
+    account_of,
+    quarter_dues,
+)
+from commons.revenue.spending import ResolutionUse, RevenueBalance
+
+if TYPE_CHECKING:
+    from commons.store import Tables
+
+__all__ = ["Books", "balance_of", "compound_of", "open_chart", "post_entry", "resolution_use"]
+
+
+class Books(Protocol):
+    """The ledger's posting path inside a caller's transaction (``LedgerUseCases._post_in``)."""
+
+    def _post_in(self, t: Tables, source: Iterable[Entry], encoding: None,
+                 on_progress: None) -> object: ...
+
+
+def compound_of(t: Tables, compound_id: str) -> Compound:
+    compound = t.estate.compound(compound_id)
+    if compound is None:
+        raise NotFound(f"compound {compound_id!r} is not recorded", field="compound",
+                       fix=f"import {compound_id!r} with `commons estate import compounds FILE`, "
+                           "or check the spelling")
+    return compound
+
+
+def open_chart(t: Tables, compound: str) -> None:
+    """Open the compound's standard accounts where they are not open yet."""
+    opened = t.ledger.accounts()
+    for account in chart_for_compound(compound):
+        if account.name not in opened:
+            t.ledger.open_account(account)
+
+
+def post_entry(books: Books, t: Tables, entry: Entry) -> tuple[int, bool]:
+    """Post ``entry`` in ``t`` through the ledger's posting path: its entry id, and whether it
+    is new (False: already recorded with the same content; other content is a conflict)."""
+    seen = t.ledger.known([entry.external_id]).get(entry.external_id)
+    if seen is not None:
+        if seen[1] != entry.content_hash():
+            raise ConflictError(f"external id {entry.external_id} was recorded as entry "
+                                f"{seen[0]} with other content", field="external_id",
+                                fix="a recorded entry is never changed; correct it with a "
+                                    "reversal (`commons ledger reverse ENTRY`)")
+        return seen[0], False
+    books._post_in(t, [entry], None, None)
+    return t.ledger.known([entry.external_id])[entry.external_id][0], True
+
+
+def balance_of(t: Tables, compound: str) -> RevenueBalance:
+    """The compound's public revenue now, as ``RevenueBalance`` defines it."""
+    kept = {name: m for name, m in t.ledger.balances(compound=compound)
+            if m.currency == CURRENCY}
+    zero = Money.zero()
+
+    def held(prefix: str) -> Money:
+        return kept.get(account_of(prefix, compound), zero)
+
+    dues = quarter_dues(compound, t.revenue.monthly_income(compound), t.revenue.rules(compound),
+                        t.revenue.set_asides(compound))
+    return RevenueBalance(
+        compound, bank=held(BANK), maintenance_fund=-held(MAINTENANCE_FUND),
+        maintenance_due=sum((d.outstanding for d in dues.values()), zero),
+        earmarked=t.revenue.earmarked(compound), owed_to_operator=-held(OWED_TO_OPERATOR))
+
+
+def resolution_use(t: Tables, resolution: str) -> ResolutionUse | None:
+    """The owners' resolution ``resolution`` as spending sees it, or None if not recorded."""
+    proposal = t.governance.proposal(resolution)
+    if proposal is None:
+        return None
+    if proposal.scope.kind is ScopeKind.COMPOUND:
+        compound: str | None = proposal.scope.id
+    else:
+        building = t.estate.building(proposal.scope.id)
+        compound = None if building is None else building.compound
+    return ResolutionUse(
+        resolution, compound, proposal.matter, proposal.state, proposal.passed,
+        proposal.tally.reason if proposal.tally is not None else "",
+        t.revenue.proposals_naming(resolution), t.revenue.disbursed_by(resolution),
+        t.revenue.sets_limit(resolution))

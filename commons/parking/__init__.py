@@ -1,0 +1,1 @@
+"""Tidal parking: tariffs, session pricing, the monthly bill and its shares, utilisation."""

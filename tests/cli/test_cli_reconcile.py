@@ -1,0 +1,198 @@
+"""``commons reconcile import|run|report|unmatch`` through click's CliRunner: --help, text,
+--json and csv output, the golden text report, and bad files (exit 1, file:line, nothing
+stored)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import Result
+from conftest import Invoke
+from ledger_helpers import BANK, record, write_jsonl
+
+FIXTURES = Path(__file__).parents[1] / "fixtures"
+GOLDEN = Path(__file__).parents[1] / "golden"
+OCT_XML = FIXTURES / "camt053_001_02_oct.xml"
+
+
+def ok(result: Result) -> Result:
+    assert result.exit_code == 0, (result.stdout, result.stderr)
+    return result
+
+
+def refused(result: Result, *texts: str) -> Result:
+    assert result.exit_code == 1, (result.stdout, result.stderr)
+    assert "Traceback" not in result.output
+    assert result.stderr.startswith("commons: error:")
+    for text in texts:
+        assert text in result.stderr, result.stderr
+    return result
+
+
+def as_json(result: Result) -> Any:
+    return json.loads(ok(result).stdout)
+
+
+def assert_golden(name: str, text: str) -> None:
+    """Compare with tests/golden/NAME; ``UPDATE_GOLDEN=1 pytest`` rewrites the file instead."""
+    path = GOLDEN / name
+    if os.environ.get("UPDATE_GOLDEN"):
+        path.write_text(text, encoding="utf-8")
+    assert text == path.read_text(encoding="utf-8")
+
+
+@pytest.fixture
+def books(cli: Invoke, tmp_path: Path) -> None:
+    """wjxc's books: opening, October's parking, ad and repairs, a deposit on the 31st."""
+    ok(cli("ledger", "chart", "wjxc"))
+    path = write_jsonl(tmp_path / "oct.jsonl", [
+        record("open", "2026-09-30", [(BANK, 100000), ("equity:opening-balance:wjxc", -100000)]),
+        record("pk-1002", "2026-10-02", [(BANK, 12000), ("income:parking:wjxc", -12000)],
+               memo="停车费 十月"),
+        record("ad-q4", "2026-10-08", [(BANK, 50000), ("income:advertising:wjxc", -50000)],
+               memo="广告费 Q4"),
+        record("rp-1015", "2026-10-15", [("expenses:repairs:wjxc", 8000), (BANK, -8000)],
+               memo="维修费"),
+        record("pk-1031", "2026-10-31", [(BANK, 30000), ("income:parking:wjxc", -30000)],
+               memo="停车费 月末"),
+        record("rp-1030", "2026-10-30", [("expenses:repairs:wjxc", 4550), (BANK, -4550)],
+               memo="水泵维修 cheque 1030"),
+    ])
+    ok(cli("ledger", "post", path))
+
+
+def reconciled(cli: Invoke) -> Any:
+    ok(cli("reconcile", "import", OCT_XML, "--account", BANK))
+    return as_json(cli("--json", "reconcile", "run", "--account", BANK, "--period", "2026-10"))
+
+
+@pytest.mark.parametrize("args", [
+    ("reconcile",), ("reconcile", "import"), ("reconcile", "run"), ("reconcile", "report"),
+    ("reconcile", "unmatch"),
+])
+def test_help(cli: Invoke, args: tuple[str, ...]) -> None:
+    result = ok(cli(*args, "--help"))
+    assert "Usage: commons" in result.stdout
+
+
+def test_import_text_and_json(cli: Invoke, books: None) -> None:
+    result = ok(cli("reconcile", "import", OCT_XML, "--account", BANK))
+    assert result.stdout == ("WJXC-STMT-2026-10: 2026-10-01..2026-10-31, opening 1,000.00, "
+                             "closing 1,537.50; 4 lines added, 0 already recorded\n")
+    data = as_json(cli("--json", "reconcile", "import", OCT_XML, "--account", BANK))
+    assert data == {"account": BANK, "source": str(OCT_XML), "format": "camt.053", "added": 0,
+                    "already_recorded": 4, "statements": [
+                        {"id": "WJXC-STMT-2026-10", "first_day": "2026-10-01",
+                         "last_day": "2026-10-31", "opening": "1000.00", "closing": "1537.50",
+                         "lines": 4, "added": 0, "already_recorded": 4}]}
+
+
+def test_import_gbk_csv_with_profile_and_encoding(cli: Invoke, books: None) -> None:
+    data = as_json(cli("reconcile", "import", FIXTURES / "cn_bank_gbk.csv", "--account", BANK,
+                       "--profile", "cn-bank", "--encoding", "gb18030", "--json"))
+    assert (data["format"], data["added"]) == ("csv:cn-bank", 4)
+
+
+def test_run_text_and_json(cli: Invoke, books: None) -> None:
+    ok(cli("reconcile", "import", OCT_XML, "--account", BANK))
+    result = ok(cli("reconcile", "run", "--account", BANK, "--period", "2026-10"))
+    assert result.stdout.startswith("matched 3 (reference 1, amount-date 2, many-to-one 0, "
+                                    "one-to-many 0); unmatched: 1 bank lines, 3 book postings")
+    assert "match  kind" in result.stdout
+    data = as_json(cli("--json", "reconcile", "run", "--account", BANK, "--period", "2026-10",
+                       "--window-days", "5"))
+    assert data["matched"] == 0 and data["matches"] == []
+    assert set(data) == {"account", "period", "window_days", "matched", "by_kind", "matches",
+                         "unmatched_lines", "unmatched_postings"}
+
+
+def test_report_text_golden(cli: Invoke, books: None) -> None:
+    reconciled(cli)
+    result = ok(cli("reconcile", "report", "--account", BANK, "--period", "2026-10"))
+    assert_golden("reconcile_report.txt", result.stdout)
+
+
+def test_report_json_shape(cli: Invoke, books: None) -> None:
+    reconciled(cli)
+    data = as_json(cli("--json", "reconcile", "report", "--account", BANK, "--period", "2026-10"))
+    assert data == as_json(cli("reconcile", "report", "--account", BANK, "--period", "2026-10",
+                               "--format", "json"))
+    assert {"account", "period", "book_balance", "bank_balance", "deposits_in_transit",
+            "outstanding_payments", "bank_not_in_books", "adjusted_book_balance",
+            "adjusted_bank_balance", "difference", "reconciled"} <= set(data)
+    assert (data["book_balance"], data["bank_balance"]) == ("1794.50", "1537.50")
+    assert [i["amount"] for i in data["deposits_in_transit"]] == ["300.00"]
+    assert [i["amount"] for i in data["outstanding_payments"]] == ["-45.50"]
+    assert data["bank_not_in_books"] == [{"id": data["bank_not_in_books"][0]["id"],
+                                          "date": "2026-10-31", "amount": "-2.50",
+                                          "description": "手续费", "reference": "B2610004",
+                                          "match": None}]
+    assert data["adjusted_book_balance"] == data["adjusted_bank_balance"] == "1792.00"
+    assert (data["difference"], data["reconciled"]) == ("0.00", True)
+
+
+def test_report_csv(cli: Invoke, books: None) -> None:
+    reconciled(cli)
+    result = ok(cli("reconcile", "report", "--account", BANK, "--period", "2026-10",
+                    "--format", "csv"))
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert [r["section"] for r in rows] == [
+        "book_balance", "bank_not_in_books", "adjusted_book_balance", "bank_balance",
+        "deposits_in_transit", "outstanding_payments", "adjusted_bank_balance", "difference"]
+    assert rows[-1]["amount"] == "0.00"
+
+
+def test_unmatch_text_and_json(cli: Invoke, books: None) -> None:
+    run = reconciled(cli)
+    first, second = run["matches"][0]["id"], run["matches"][1]["id"]
+    result = ok(cli("reconcile", "unmatch", str(first)))
+    assert result.stdout.startswith(f"undid match {first} (")
+    data = as_json(cli("--json", "reconcile", "unmatch", str(second)))
+    assert data["id"] == second and data["account"] == BANK
+    report = as_json(cli("--json", "reconcile", "report", "--account", BANK, "--period",
+                         "2026-10"))
+    assert report["reconciled"] and len(report["bank_not_in_books"]) == 3
+    refused(cli("reconcile", "unmatch", str(first)), f"match {first} does not exist")
+
+
+def _state(cli: Invoke) -> Any:
+    return as_json(cli("--json", "reconcile", "report", "--account", BANK, "--period",
+                       "2026-10"))
+
+
+@pytest.mark.parametrize(("name", "content", "where"), [
+    ("bad.csv", "date,amount\n2026-10-02,12x\n", "bad.csv:2: field 'amount'"),
+    ("fields.csv", "date,amount\n2026-10-02,1.00,3\n", "fields.csv:2: this record has 3"),
+    ("bad.xml", '<?xml version="1.0"?>\n<Document>\n<Stmt>\n</Document>\n', "bad.xml:4"),
+    ("gap.csv", "交易日期,收入金额,支出金额,余额\n2026-11-03,1.00,,1539.50\n", "a gap of 1.00"),
+    ("integrity.csv", "交易日期,收入金额,支出金额,余额\n2026-11-03,1.00,,1538.50\n"
+                      "2026-11-04,1.00,,1540.00\n", "integrity.csv:3: field '余额'"),
+])
+def test_bad_files_exit_1_naming_the_place_and_store_nothing(
+        cli: Invoke, books: None, tmp_path: Path, name: str, content: str, where: str) -> None:
+    reconciled(cli)
+    before = _state(cli)
+    path = tmp_path / name
+    path.write_text(content, encoding="utf-8")
+    refused(cli("reconcile", "import", path, "--account", BANK), where)
+    assert _state(cli) == before
+
+
+def test_wrong_profile_and_usage_errors(cli: Invoke, books: None) -> None:
+    refused(cli("reconcile", "import", FIXTURES / "cn_bank_gbk.csv", "--account", BANK,
+                "--profile", "generic"), "cn_bank_gbk.csv:1", "no header row")
+    refused(cli("reconcile", "import", FIXTURES / "cn_bank_gbk.csv", "--account", BANK,
+                "--profile", "icbc"), "no statement profile named 'icbc'")
+    refused(cli("reconcile", "import", FIXTURES / "cn_bank_gbk.csv", "--account", BANK,
+                "--encoding", "utf-8"), "cn_bank_gbk.csv:1", "not valid utf-8")
+    refused(cli("reconcile", "report", "--account", BANK, "--period", "2026-10"),
+            "no bank statement")
+    assert cli("reconcile", "run", "--account", BANK, "--period", "2026-10",
+               "--window-days", "-1").exit_code == 2
+    assert cli("reconcile", "import", OCT_XML).exit_code == 2

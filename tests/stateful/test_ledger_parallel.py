@@ -1,0 +1,150 @@
+"""A large file is parsed in a worker process: the outcome must be exactly the in-process one.
+
+``PARALLEL_FROM_BYTES`` is lowered to 0 so that small files take the worker path too; each test
+compares it with the same post parsed in this process.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import signal
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+from ledger_helpers import (
+    BANK,
+    PARKING,
+    bulk_records,
+    commons_script,
+    expected_balances,
+    record,
+    write_jsonl,
+)
+
+import commons
+from commons.app import posting
+from commons.errors import CommonsError, InvalidInput, Problems
+
+CLOCK = "2026-10-31T18:00:00"
+
+
+def post(db: Path, path: Path, *, worker: bool, monkeypatch: pytest.MonkeyPatch
+         ) -> commons.PostSummary:
+    monkeypatch.setattr(posting, "PARALLEL_FROM_BYTES", 0 if worker else 1 << 62)
+    with commons.connect(db, clock=commons.FixedClock.parse(CLOCK), actor="t") as api:
+        api.ledger_chart("wjxc")
+        return api.ledger_post(path, workers=2)
+
+
+def test_worker_and_in_process_posts_write_the_same_chain(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    records = list(bulk_records(5 * posting.CHUNK + 7, "par"))
+    path = write_jsonl(tmp_path / "big.jsonl", records)
+    inline = post(tmp_path / "inline.db", path, worker=False, monkeypatch=monkeypatch)
+    parallel = post(tmp_path / "worker.db", path, worker=True, monkeypatch=monkeypatch)
+    assert parallel == inline
+    assert parallel.posted == len(records)
+    with commons.connect(tmp_path / "worker.db", read_only=True) as api:
+        assert api.audit_verify().ok
+        got = {b.account: b.balance.fen for b in api.ledger_balance().balances}
+    assert got == expected_balances(records)
+
+
+def test_worker_refusals_name_their_lines_and_post_nothing(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    lines: list[dict[str, object] | str] = list(bulk_records(3 * posting.CHUNK, "bad"))
+    lines[10] = "{not json"
+    lines[4500] = record("bad-x", "2026-02-30", [(BANK, 100), (PARKING, -100)])
+    path = write_jsonl(tmp_path / "bad.jsonl", lines)
+    with pytest.raises(Problems) as refused:
+        post(tmp_path / "w.db", path, worker=True, monkeypatch=monkeypatch)
+    places = [(p.file, p.line) for p in refused.value.problems]
+    assert places == [(str(path), 11), (str(path), 4501)]
+    assert refused.value.problems[1].field == "date"
+    with commons.connect(tmp_path / "w.db", read_only=True) as api:
+        assert api.audit_verify().entries == 0
+
+
+def test_a_badly_encoded_file_is_refused_through_the_worker(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "gbk.jsonl"
+    path.write_bytes(b"".join(
+        (f'{{"date": "2026-10-01", "memo": "停车费 {i}", "external_id": "g{i}", "postings": '
+         f'[{{"account": "{BANK}", "amount": "1.00"}}, {{"account": "{PARKING}", '
+         f'"amount": "-1.00"}}]}}\n').encode("gb18030") for i in range(50)))
+    with pytest.raises(InvalidInput, match="GBK"):
+        post(tmp_path / "w.db", path, worker=True, monkeypatch=monkeypatch)
+    with commons.connect(tmp_path / "w.db", read_only=True) as api:
+        assert api.audit_verify().entries == 0
+
+
+def test_a_host_starts_no_process_unless_it_asks(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def no_worker(*_args: object) -> None:
+        raise AssertionError("a worker was started")
+
+    monkeypatch.setattr(posting, "PARALLEL_FROM_BYTES", 0)
+    monkeypatch.setattr(posting, "_worker_chunks", no_worker)
+    path = write_jsonl(tmp_path / "j.jsonl", bulk_records(10, "host"))
+    with commons.connect(tmp_path / "h.db") as api:
+        api.ledger_chart("wjxc")
+        assert api.ledger_post(path).posted == 10
+
+
+def test_a_worker_that_dies_is_a_clear_error_not_a_hang() -> None:
+    context = multiprocessing.get_context("spawn")
+    inbox = context.Queue()
+    worker = context.Process(target=os._exit, args=(3,))
+    worker.start()
+    worker.join()
+    with pytest.raises(CommonsError, match="exit code 3"):
+        posting._receive(inbox, worker)
+
+
+def _children(pid: int) -> set[int]:
+    found = set()
+    for entry in os.scandir("/proc"):
+        if entry.name.isdigit():
+            try:
+                status = Path(f"/proc/{entry.name}/status").read_text()
+            except OSError:
+                continue
+            if f"\nPPid:\t{pid}\n" in status:
+                found.add(int(entry.name))
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/status").read_text().split("State:")[1].split()[0]
+    except (OSError, IndexError):
+        return False
+    return state != "Z"
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not os.path.isdir("/proc"), reason="reads the process table from /proc")
+def test_the_worker_exits_when_the_post_is_killed(tmp_path: Path) -> None:
+    path = write_jsonl(tmp_path / "big.jsonl", bulk_records(60_000, "kill"))
+    assert path.stat().st_size >= posting.PARALLEL_FROM_BYTES
+    db = tmp_path / "k.db"
+    script = str(commons_script())
+    subprocess.run([script, "--db", str(db), "ledger", "chart", "wjxc"], check=True,
+                   capture_output=True)
+    proc = subprocess.Popen([script, "--db", str(db), "ledger", "post", str(path)],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 60
+    workers: set[int] = set()
+    while not workers and time.monotonic() < deadline and proc.poll() is None:
+        workers = _children(proc.pid)
+        time.sleep(0.01)
+    assert workers, "the post never started its parsing worker"
+    proc.send_signal(signal.SIGKILL)
+    proc.wait(timeout=30)
+    deadline = time.monotonic() + 30
+    while any(_alive(w) for w in workers) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not any(_alive(w) for w in workers), "the parsing worker outlived its post"
