@@ -25,7 +25,7 @@ from commons.errors import InvalidInput
 from commons.governance.ballots import Choice, admit
 from commons.governance.matters import PARTICIPATION, Matter, Rule
 from commons.governance.roll import Roll, Scope
-from commons.money import fraction_text
+from commons.l10n import fraction_text
 
 if TYPE_CHECKING:
     from commons.governance.ballots import Ballot

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from strategies import MAX_FEN, fen, money, yuan_text
 
 from commons import CommonsError, CurrencyMismatch, InvalidInput, Money
-from commons.money import chinese_capital
+from commons.l10n import chinese_capital
 
 # --- construction ----------------------------------------------------------------------------
 
