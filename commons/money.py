@@ -1,14 +1,19 @@
-"""Money as an integer count of fen, and the parser that reads it from text.
+"""Money as an integer count of minor units in a supported currency, and its parser.
 
 A float never touches an amount: ``Money`` refuses floats, Decimals and bools as its count, and
-text is parsed as a decimal with at most two places. Splitting money is ``commons.allocate``'s
-job; writing it as text is ``commons.l10n``'s, through which ``Money`` formats itself.
+text is parsed as a decimal with at most as many places as its currency's minor unit has. The
+currency table, ``CURRENCIES``, says which currencies the books hold; any other is refused.
+Splitting money is ``commons.allocate``'s job; writing it as text is ``commons.l10n``'s, through
+which ``Money`` formats itself.
 """
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
+from collections.abc import Mapping
+from types import MappingProxyType
 from typing import Any
 
 import attrs
@@ -16,17 +21,49 @@ import attrs
 from commons.errors import CommonsError, CurrencyMismatch, InvalidInput
 from commons.l10n import amount_text, chinese_capital
 
-__all__ = ["CURRENCY", "Money", "money_field", "parse_fen"]
+__all__ = ["CURRENCIES", "CURRENCY", "Currency", "Money", "currency_of", "money_field",
+           "parse_fen"]
 
 CURRENCY = "CNY"
 MAX_FEN = 2**63 - 1  # SQLite's INTEGER; a larger amount could not be stored or summed
-SCALE = 100  # fen per yuan; every currency commons books has two decimal places
-SYMBOLS = {"CNY": "¥"}
+
+
+@attrs.frozen
+class Currency:
+    """A currency the books hold: its ISO 4217 code, the decimal places of its minor unit (ISO
+    4217's "minor units": 2 for CNY, whose yuan is 100 fen; 0 for JPY, which has none), and the
+    symbol written before an amount, as Chinese text writes it (CLDR's ``zh`` locale), so a yuan
+    is never read as a yen."""
+
+    code: str
+    # Two places or none: the parser's hints and messages speak of these.
+    minor_units: int = attrs.field(validator=attrs.validators.in_((0, 2)))
+    symbol: str
+
+
+CURRENCIES: Mapping[str, Currency] = MappingProxyType({c.code: c for c in (
+    Currency("CNY", 2, "¥"),
+    Currency("HKD", 2, "HK$"),
+    Currency("USD", 2, "US$"),
+    Currency("EUR", 2, "€"),
+    Currency("JPY", 0, "JP¥"),
+    Currency("KRW", 0, "₩"),
+)})
+_SUPPORTED = ", ".join(CURRENCIES)
 
 _CANONICAL_AMOUNT = re.compile(r"-?[0-9]+\.[0-9][0-9]")
-_PLAIN = re.compile(r"[0-9]+(?:\.[0-9]{1,2})?")
-_GROUPED = re.compile(r"[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]{1,2})?")
-_AMOUNT_HINT = "write the amount in yuan with at most two decimals, e.g. 1234.50 or -3.00"
+
+
+def currency_of(code: object) -> Currency:
+    """The table's entry for ``code``; a currency the books do not hold is refused."""
+    found = CURRENCIES.get(code) if isinstance(code, str) else None
+    if found is None:
+        raise InvalidInput(
+            f"currency {code!r} is not one the books hold: commons supports the ISO 4217 "
+            f"currencies {_SUPPORTED}",
+            fix=f"write the amount in one of {_SUPPORTED}",
+        )
+    return found
 
 
 def _exact_int(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
@@ -43,18 +80,14 @@ def _exact_int(_instance: object, attribute: attrs.Attribute[Any], value: object
 
 
 def _currency_code(_instance: object, _attribute: attrs.Attribute[Any], value: object) -> None:
-    if value is CURRENCY:
-        return  # the common case, checked once at import
-    if not (isinstance(value, str) and len(value) == 3 and value.isascii() and value.isupper()):
-        raise InvalidInput(
-            f"currency {value!r} is not a three-letter ISO 4217 code",
-            fix="use a code such as CNY",
-        )
+    if value is not CURRENCY:  # the common case, in the table by definition
+        currency_of(value)
 
 
 @attrs.frozen(order=False)
 class Money:
-    """An amount of money: a whole number of fen (minor units) and a currency.
+    """An amount of money: a whole number of minor units (``fen``: fen for CNY, cents for USD,
+    yen for JPY) and a currency from ``CURRENCIES``.
 
     Arithmetic stays within one currency; ``0 + m`` works so ``sum()`` works; there is no
     division, because splitting money is ``commons.allocate``'s job.
@@ -74,13 +107,15 @@ class Money:
 
     @classmethod
     def parse(cls, text: object, currency: str = CURRENCY) -> Money:
-        """Parse an amount written in yuan.
+        """Parse an amount written in the currency's major unit (yuan for CNY).
 
-        Accepts ``1234.5``, ``1,234.50``, ``¥1,234.50``, ``-3.00``, ``-¥3.00`` and full-width
-        digits as pasted from Chinese spreadsheets (``１２３.４５``). Refuses floats, more than two
-        decimal places, exponents, NaN/Infinity, and empty text.
+        Accepts ``1234.5``, ``1,234.50``, ``¥1,234.50``, ``CNY12.00``, ``-3.00``, ``-¥3.00`` and
+        full-width digits as pasted from Chinese spreadsheets (``１２３.４５``); the symbol and
+        code are the currency's own (``JP¥1,234`` for JPY). Refuses floats, more decimal places
+        than the currency's minor unit has (two for CNY, none for JPY), exponents,
+        NaN/Infinity, empty text, and a currency the books do not hold.
         """
-        return cls(parse_fen(text), currency)
+        return cls(parse_fen(text, currency), currency)
 
     def _same_currency(self, other: Money, verb: str) -> None:
         if self.currency != other.currency:
@@ -155,9 +190,11 @@ class Money:
         return self.fen < 0
 
     def format(self, *, grouped: bool = False, symbol: bool = False) -> str:
-        """Yuan with two decimals: ``1234.50``; grouped ``1,234.50``; with symbol ``¥1,234.50``."""
-        mark = SYMBOLS.get(self.currency, self.currency + " ") if symbol else ""
-        return amount_text(self.fen, grouped=grouped, symbol=mark)
+        """The major unit with the currency's decimals: ``1234.50``; grouped ``1,234.50``; with
+        symbol ``¥1,234.50``; JPY ``1234``, ``1,234``, ``JP¥1,234``."""
+        unit = CURRENCIES[self.currency]
+        return amount_text(self.fen, unit.minor_units, grouped=grouped,
+                           symbol=unit.symbol if symbol else "")
 
     def format_grouped(self) -> str:
         return self.format(grouped=True)
@@ -166,7 +203,11 @@ class Money:
         return self.format(grouped=True, symbol=True)
 
     def format_chinese(self) -> str:
-        """The amount in Chinese capital numerals (大写金额), as receipts and cheques require."""
+        """The amount in Chinese capital numerals (大写金额), as receipts and cheques require;
+        they count 元, 角 and 分, so only a CNY amount has them."""
+        if self.currency != CURRENCY:
+            raise InvalidInput(f"{self.format_symbol()} is not in yuan, so it has no 大写金额",
+                               fix="write Chinese capitals for CNY amounts only")
         return chinese_capital(self.fen)
 
     def __str__(self) -> str:
@@ -176,11 +217,13 @@ class Money:
         return f"Money('{self.format()}', {self.currency})"
 
 
-def parse_fen(text: object) -> int:
-    """Parse yuan text into a whole number of fen; see ``Money.parse`` for what is accepted."""
-    if type(text) is str and _CANONICAL_AMOUNT.fullmatch(text):
+def parse_fen(text: object, currency: str = CURRENCY) -> int:
+    """Parse text into a whole number of ``currency``'s minor units (fen for CNY); see
+    ``Money.parse`` for what is accepted."""
+    unit = currency_of(currency)
+    if unit.minor_units == 2 and type(text) is str and _CANONICAL_AMOUNT.fullmatch(text):
         # The form commons itself writes ("-120.00"): the hot path of every import.
-        fen = int(text[-2:]) + int(text[:-3].lstrip("-")) * SCALE
+        fen = int(text[-2:]) + int(text[:-3].lstrip("-")) * 100
         if fen <= MAX_FEN:
             return -fen if text[0] == "-" else fen
     if not isinstance(text, str):
@@ -193,22 +236,45 @@ def parse_fen(text: object) -> int:
     negative = s[:1] == "-"
     if s[:1] in ("-", "+"):
         s = s[1:]
-    stripped = s.removeprefix("¥").removeprefix("CNY").lstrip()
+    stripped = s.removeprefix(unit.symbol).removeprefix(unit.code).lstrip()
     if stripped != s and not negative and stripped[:1] == "-":
         negative, stripped = True, stripped[1:]
     s = stripped
-    if not (_PLAIN.fullmatch(s) or _GROUPED.fullmatch(s)):
-        raise InvalidInput(f"{text!r} is not an amount of money: {_why_not_amount(s)}",
-                           fix=_AMOUNT_HINT)
+    places = unit.minor_units
+    plain, grouped = _shapes(places)
+    if not (plain.fullmatch(s) or grouped.fullmatch(s)):
+        raise InvalidInput(f"{text!r} is not an amount of money: {_why_not_amount(s, unit)}",
+                           fix=_amount_hint(unit))
     whole, _, frac = s.replace(",", "").partition(".")
-    fen = int(whole) * SCALE + int(frac.ljust(2, "0") or "0")
+    fen = int(whole + frac.ljust(places, "0"))  # the digits of the minor units
     if fen > MAX_FEN:
         raise InvalidInput(f"{text!r} is beyond what commons can store",
                            fix=f"amounts are at most {MAX_FEN} fen either way")
     return -fen if negative else fen
 
 
-def _why_not_amount(s: str) -> str:
+@functools.cache
+def _shapes(places: int) -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """The plain (``1234.5``) and grouped (``1,234.50``) amount patterns for ``places``."""
+    decimals = rf"(?:\.[0-9]{{1,{places}}})?" if places else ""
+    return (re.compile(rf"[0-9]+{decimals}"),
+            re.compile(rf"[0-9]{{1,3}}(?:,[0-9]{{3}})+{decimals}"))
+
+
+def _amount_hint(unit: Currency) -> str:
+    if unit.minor_units == 0:
+        return f"write the amount in whole {unit.code}, without decimals, e.g. 1234 or -3"
+    major = "yuan" if unit.code == CURRENCY else unit.code
+    return f"write the amount in {major} with at most two decimals, e.g. 1234.50 or -3.00"
+
+
+def _too_many_places(unit: Currency) -> str:
+    if unit.minor_units == 0:
+        return f"it has decimals, but {unit.code} has no minor unit (amounts are whole)"
+    return "it has more than two decimal places (amounts are exact to the fen)"
+
+
+def _why_not_amount(s: str, unit: Currency) -> str:
     if not s:
         return "it is empty"
     low = s.lower()
@@ -216,9 +282,9 @@ def _why_not_amount(s: str) -> str:
         return "it is not a finite number"
     if "e" in low:
         return "exponent notation is not accepted"
-    if re.fullmatch(r"[\d,]*\.\d{3,}", s):
-        return "it has more than two decimal places (amounts are exact to the fen)"
-    if "," in s:
+    if re.fullmatch(rf"[\d,]*\.\d{{{unit.minor_units + 1},}}", s):
+        return _too_many_places(unit)
+    if "," in s and re.fullmatch(r"[\d,.]+", s):
         return "its thousands separators are misplaced"
     return "it has characters other than digits, one decimal point and a sign"
 
