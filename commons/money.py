@@ -41,22 +41,24 @@ class Currency:
     symbol: str
 
 
-CURRENCIES: Mapping[str, Currency] = MappingProxyType({c.code: c for c in (
+_TABLE = {c.code: c for c in (
     Currency("CNY", 2, "¥"),
     Currency("HKD", 2, "HK$"),
     Currency("USD", 2, "US$"),
     Currency("EUR", 2, "€"),
     Currency("JPY", 0, "JP¥"),
     Currency("KRW", 0, "₩"),
-)})
-_SUPPORTED = ", ".join(CURRENCIES)
+)}
+CURRENCIES: Mapping[str, Currency] = MappingProxyType(_TABLE)
+_YUAN = _TABLE[CURRENCY]
+_SUPPORTED = ", ".join(_TABLE)
 
 _CANONICAL_AMOUNT = re.compile(r"-?[0-9]+\.[0-9][0-9]")
 
 
 def currency_of(code: object) -> Currency:
     """The table's entry for ``code``; a currency the books do not hold is refused."""
-    found = CURRENCIES.get(code) if isinstance(code, str) else None
+    found = _TABLE.get(code) if isinstance(code, str) else None
     if found is None:
         raise InvalidInput(
             f"currency {code!r} is not one the books hold: commons supports the ISO 4217 "
@@ -192,7 +194,7 @@ class Money:
     def format(self, *, grouped: bool = False, symbol: bool = False) -> str:
         """The major unit with the currency's decimals: ``1234.50``; grouped ``1,234.50``; with
         symbol ``¥1,234.50``; JPY ``1234``, ``1,234``, ``JP¥1,234``."""
-        unit = CURRENCIES[self.currency]
+        unit = _TABLE[self.currency]
         return amount_text(self.fen, unit.minor_units, grouped=grouped,
                            symbol=unit.symbol if symbol else "")
 
@@ -220,7 +222,7 @@ class Money:
 def parse_fen(text: object, currency: str = CURRENCY) -> int:
     """Parse text into a whole number of ``currency``'s minor units (fen for CNY); see
     ``Money.parse`` for what is accepted."""
-    unit = currency_of(currency)
+    unit = _YUAN if currency is CURRENCY else currency_of(currency)
     if unit.minor_units == 2 and type(text) is str and _CANONICAL_AMOUNT.fullmatch(text):
         # The form commons itself writes ("-120.00"): the hot path of every import.
         fen = int(text[-2:]) + int(text[:-3].lstrip("-")) * 100
