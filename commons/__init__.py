@@ -4,6 +4,7 @@ Host systems start with ``commons.connect(path)``; the values it returns are att
 listed here. Money is whole fen (``Money``), splits are exact (``allocate``).
 """
 
+from commons.allocate import allocate
 from commons.app import (
     BalanceReport,
     Commons,
@@ -27,7 +28,7 @@ from commons.errors import (
 from commons.estate.household import Household
 from commons.ledger.accounts import Account
 from commons.ledger.journal import Entry, Posting, StoredEntry
-from commons.money import Money, allocate
+from commons.money import Money
 from commons.periods import Period
 
 __version__ = "0.1.0"

@@ -71,8 +71,8 @@ from commons.governance import (
 )
 from commons.io.disclosure_render import LANGUAGES, disclosure_json, render_html, render_text
 from commons.io.exporting import CurrencyTotal, ExportedFile, ExportManifest
+from commons.l10n import fraction_text
 from commons.ledger.export import FORMATS as EXPORT_FORMATS
-from commons.money import fraction_text
 from commons.parking.month import CompoundBill, SessionCharge
 from commons.parking.tariff import TARIFF_HELP, TariffFile
 from commons.parking.usage import Breach, HourOccupancy, ParkingReport

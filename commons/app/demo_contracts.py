@@ -17,7 +17,7 @@ from pathlib import Path
 from commons.app.demo_base import DemoStep, write_file
 from commons.contracts.scenario import Scenario
 from commons.contracts.simulation import SimulationReport, simulate
-from commons.money import fraction_text
+from commons.l10n import fraction_text
 
 __all__ = ["SCENARIO_NAME", "ZIYUAN_SCENARIO", "bundle_step", "ziyuan_report"]
 

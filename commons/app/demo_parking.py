@@ -19,7 +19,8 @@ from pathlib import Path
 
 from commons.app.demo_base import TIDAL_SPACES, WJXC, DemoStep, write_file
 from commons.app.parking import ParkingUseCases
-from commons.money import Money, fraction_text
+from commons.l10n import fraction_text
+from commons.money import Money
 
 __all__ = ["DEMO_MONTH", "DEMO_TARIFF", "FEE_BILL", "parking_step", "wjxc_sessions"]
 

@@ -13,7 +13,8 @@ from pathlib import Path
 from typing import Any
 
 from commons.errors import InvalidInput
-from commons.money import Money, fraction_text
+from commons.l10n import fraction_text
+from commons.money import Money
 from commons.parking.month import OWNERS
 from commons.parking.tariff import Tariff, WindowDays
 from commons.parking.usage import ParkingReport

@@ -7,6 +7,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from commons.allocate import parse_weight
 from commons.billing.split import (
     SPLIT_METHODS,
     FloorCoefficients,
@@ -19,7 +20,7 @@ from commons.billing.split import (
 from commons.errors import CommonsError, InvalidInput
 from commons.estate.household import Household
 from commons.files import Row, csv_rows
-from commons.money import Money, parse_weight
+from commons.money import Money
 
 __all__ = ["SplitUseCases", "read_plan"]
 

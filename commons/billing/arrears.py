@@ -16,11 +16,11 @@ from fractions import Fraction
 
 import attrs
 
+from commons.l10n import percent_text
 from commons.money import Money
 from commons.periods import Period
 
-__all__ = ["BUCKETS", "AgingReport", "AgingRow", "Arrear", "CollectionRate", "age", "bucket_of",
-           "percent_text"]
+__all__ = ["BUCKETS", "AgingReport", "AgingRow", "Arrear", "CollectionRate", "age", "bucket_of"]
 
 BUCKETS = ("0-30", "31-90", "91-180", "over-180")
 _UPPER_DAYS = (30, 90, 180)
@@ -92,13 +92,6 @@ def age(as_of: dt.date, arrears: Iterable[Arrear]) -> AgingReport:
     rows = tuple(AgingRow(c, tuple(Money(f) for f in sums), len(owing[c]))
                  for c, sums in sorted(by_compound.items()))
     return AgingReport(as_of, rows, tuple(listed))
-
-
-def percent_text(rate: Fraction) -> str:
-    """A fraction as a percentage with two decimals, rounded half up: 2/3 -> ``66.67``."""
-    hundredths = rate * 10000
-    whole = int((hundredths + Fraction(1, 2)) // 1)
-    return f"{whole // 100}.{whole % 100:02d}"
 
 
 @attrs.frozen

@@ -15,9 +15,10 @@ from typing import Any, Literal
 
 import attrs
 
+from commons.allocate import Weight, allocate, parse_weight
 from commons.errors import InvalidInput
 from commons.estate.household import Household
-from commons.money import Money, Weight, allocate, parse_weight
+from commons.money import Money
 
 __all__ = [
     "SPLIT_METHODS",

@@ -25,11 +25,12 @@ from fractions import Fraction
 
 import attrs
 
+from commons.allocate import allocate
 from commons.contracts.catalog import CostDriver
 from commons.contracts.contract import fen_half_up
 from commons.contracts.scenario import CostItem, Scenario, ScenarioCompound
 from commons.errors import InvalidInput
-from commons.money import Money, allocate
+from commons.money import Money
 
 __all__ = ["CompoundPricing", "CostModel", "cost_model", "margin_at", "solve_price"]
 

@@ -12,9 +12,9 @@ from typing import Any
 
 import attrs
 
+from commons.allocate import parse_weight
 from commons.errors import InvalidInput
 from commons.files import Row
-from commons.money import parse_weight
 
 __all__ = ["MAX_AREA_M2", "MAX_FLOOR", "Household", "Owner", "owners_of", "parse_area_m2",
            "parse_floor"]

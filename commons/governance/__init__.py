@@ -13,7 +13,7 @@ from commons.governance.election import Election, Standing, Tie, elect
 from commons.governance.history import ProposalRecord, Transition
 from commons.governance.matters import PARTICIPATION, SPECIAL, Matter, Rule
 from commons.governance.roll import Roll, Scope, ScopeKind
-from commons.governance.tally import Measures, Ratio, Tally, format_percent, tally
+from commons.governance.tally import Measures, Ratio, Tally, tally
 
 __all__ = [
     "PARTICIPATION",
@@ -39,7 +39,6 @@ __all__ = [
     "advance",
     "cast",
     "elect",
-    "format_percent",
     "resolve",
     "tally",
 ]

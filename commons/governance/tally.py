@@ -25,21 +25,15 @@ from commons.errors import InvalidInput
 from commons.governance.ballots import Choice, admit
 from commons.governance.matters import PARTICIPATION, Matter, Rule
 from commons.governance.roll import Roll, Scope
-from commons.money import fraction_text
+from commons.l10n import percent_text
 
 if TYPE_CHECKING:
     from commons.governance.ballots import Ballot
     from commons.governance.deliberation import Proposal
 
-__all__ = ["Measures", "Ratio", "Tally", "affected_owners", "check_roll", "format_percent",
-           "tally"]
+__all__ = ["Measures", "Ratio", "Tally", "affected_owners", "check_roll", "tally"]
 
 _TAKE_PART = Rule("参与表决", 0, PARTICIPATION, at_least=True)
-
-
-def format_percent(share: Fraction) -> str:
-    """``share`` as a percent with two decimals, rounded half up: 2/3 -> ``"66.67"``."""
-    return fraction_text(share * 100)
 
 
 def _number(value: Decimal | int) -> str:
@@ -78,7 +72,7 @@ class Ratio:
 
     @property
     def percent(self) -> str:
-        return format_percent(self.fraction)
+        return percent_text(self.fraction)
 
     def to_json(self) -> dict[str, str]:
         return {"fraction": self.text, "percent": self.percent}

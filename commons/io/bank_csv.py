@@ -11,6 +11,7 @@ Every refusal names file, line and column.
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import tomllib
 from collections.abc import Iterable, Iterator, Sequence
@@ -19,7 +20,7 @@ from typing import Any
 import attrs
 
 from commons.errors import CommonsError, InvalidInput, Where
-from commons.money import CURRENCY, Money, parse_fen
+from commons.money import CURRENCY, Money, currency_of, parse_fen
 from commons.reconcile.statements import Statement, StatementLine, parse_bank_date
 
 __all__ = ["BUILTIN_PROFILES", "CsvProfile", "read_csv_statement"]
@@ -78,6 +79,10 @@ class CsvProfile:
                 f"profile {self.name} must name either an amount column or both a credit and a "
                 "debit column", field="amount",
                 fix='write amount = "amount", or credit = "收入金额" and debit = "支出金额"')
+        try:
+            currency_of(self.currency)
+        except CommonsError as e:
+            raise e.located(field="currency") from None
 
     def columns(self) -> dict[str, str]:
         """Role -> header text of every column the profile names."""
@@ -160,8 +165,8 @@ def _cell(row: list[str], index: dict[str, int], role: str) -> str:
     return row[position].strip() if position is not None and position < len(row) else ""
 
 
-def _amount(text: str) -> int:
-    return 0 if text in _EMPTY else parse_fen(text)
+def _amount(text: str, currency: str) -> int:
+    return 0 if text in _EMPTY else parse_fen(text, currency)
 
 
 def _parse_cell(row: list[str], index: dict[str, int], profile: CsvProfile, role: str,
@@ -180,11 +185,13 @@ def _line(row: list[str], index: dict[str, int], profile: CsvProfile, source: st
                            fix="check for a missing or extra comma, or quote text with commas")
     where = (source, number)
     booked_on = _parse_cell(row, index, profile, "date", parse_bank_date, where)
+    amount = functools.partial(parse_fen, currency=profile.currency)
     if profile.amount is not None:
-        fen = _parse_cell(row, index, profile, "amount", parse_fen, where)
+        fen = _parse_cell(row, index, profile, "amount", amount, where)
     else:
-        credit = _parse_cell(row, index, profile, "credit", _amount, where)
-        debit = _parse_cell(row, index, profile, "debit", _amount, where)
+        either = functools.partial(_amount, currency=profile.currency)
+        credit = _parse_cell(row, index, profile, "credit", either, where)
+        debit = _parse_cell(row, index, profile, "debit", either, where)
         if credit and debit:
             raise InvalidInput("the line has both a credit and a debit amount", file=source,
                                line=number, field=profile.credit,
@@ -196,7 +203,7 @@ def _line(row: list[str], index: dict[str, int], profile: CsvProfile, source: st
                            fix="drop lines that move nothing, or fill in the amount")
     balance = None
     if "balance" in index:
-        balance = Money(_parse_cell(row, index, profile, "balance", parse_fen, where),
+        balance = Money(_parse_cell(row, index, profile, "balance", amount, where),
                         profile.currency)
     value_text = _cell(row, index, "value_date")
     value_on = (_parse_cell(row, index, profile, "value_date", parse_bank_date, where)

@@ -129,8 +129,8 @@ def _need(parent: _Node, source: str, *names: str) -> _Node:
 def _signed_amount(parent: _Node, source: str) -> Money:
     amount = _need(parent, source, "Amt")
     try:
-        fen = parse_fen(amount.text.strip())
-        money = Money(fen, amount.attrs.get("Ccy", ""))
+        currency = amount.attrs.get("Ccy", "")
+        money = Money(parse_fen(amount.text.strip(), currency), currency)
     except CommonsError as e:
         raise e.located(file=source, line=amount.line, field=amount.path) from None
     indicator = _need(parent, source, "CdtDbtInd")

@@ -18,7 +18,7 @@ import attrs
 
 from commons.errors import CommonsError, InvalidInput
 from commons.ledger.accounts import parse_account_name
-from commons.money import CURRENCY, Money, parse_fen
+from commons.money import CURRENCY, Money, currency_of, parse_fen
 from commons.periods import Period, parse_date
 
 __all__ = [
@@ -241,14 +241,15 @@ def _posting(index: int, raw: object) -> Posting:
         account = parse_account_name(str(raw.get("account", "")))
     except CommonsError as e:
         raise e.located(field=f"postings[{index}].account") from None
+    currency = raw.get("currency") or CURRENCY
     try:
-        fen = parse_fen(raw.get("amount"))
-    except CommonsError as e:
-        raise e.located(field=f"postings[{index}].amount") from None
-    try:
-        amount = Money(fen, raw.get("currency") or CURRENCY)
+        currency_of(currency)
     except CommonsError as e:
         raise e.located(field=f"postings[{index}].currency") from None
+    try:
+        amount = Money(parse_fen(raw.get("amount"), currency), currency)
+    except CommonsError as e:
+        raise e.located(field=f"postings[{index}].amount") from None
     return Posting(account, amount)
 
 

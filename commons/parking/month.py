@@ -22,9 +22,10 @@ from collections.abc import Iterable, Sequence
 
 import attrs
 
+from commons.allocate import allocate
 from commons.billing.split import Share
 from commons.errors import CommonsError, NotFound
-from commons.money import Money, allocate
+from commons.money import Money
 from commons.parking.pricing import DayCharge, Pricer
 from commons.parking.tariff import TariffFile
 from commons.periods import Period

@@ -19,12 +19,13 @@ from fractions import Fraction
 
 import attrs
 
+from commons.allocate import allocate
 from commons.errors import InvalidInput, RefusedByRule
 from commons.estate.resource import ResourceKind
 from commons.fields import parse_id
 from commons.files import Row
 from commons.ledger.journal import Entry, Posting
-from commons.money import CURRENCY, Money, allocate
+from commons.money import CURRENCY, Money
 from commons.periods import Period, parse_date
 
 __all__ = [

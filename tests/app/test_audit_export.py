@@ -19,6 +19,7 @@ from ledger_helpers import ADVERTISING, BANK, PARKING, REPAIRS, record, write_js
 
 import commons
 from commons import Money
+from commons.l10n import amount_text as yuan_text
 from commons.ledger.export import (
     COLUMNS,
     FORMULA_STARTS,
@@ -27,7 +28,6 @@ from commons.ledger.export import (
     beancount_names,
     neutralise,
     restore,
-    yuan_text,
 )
 
 CLEANING = "expenses:cleaning:wjxc"

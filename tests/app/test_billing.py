@@ -19,7 +19,7 @@ from strategies import fee_areas, fee_prices, fee_roundings, share_plans
 
 import commons
 from commons import ConflictError, InvalidInput, Money, NotFound, Problems, RefusedByRule
-from commons.billing.arrears import BUCKETS, Arrear, age, bucket_of, percent_text
+from commons.billing.arrears import BUCKETS, Arrear, age, bucket_of
 from commons.billing.fees import FeeRate, FeeSchedule, Regime, Rounding, fee_fen, round_fen
 from commons.billing.invoices import LineKind, MonthPricer
 from commons.billing.payments import OpenInvoice, Payment, apply_payment
@@ -250,14 +250,6 @@ def test_aging_buckets_partition_the_outstanding_amount(arrears: list[Arrear]) -
         for name, amount in zip(BUCKETS, row.buckets, strict=True):
             assert amount == sum((a.outstanding for a in mine if a.bucket == name), Money(0))
         assert row.households == len({a.household for a in mine})
-
-
-@pytest.mark.parametrize(("rate", "text"), [(Fraction(2, 3), "66.67"), (Fraction(1), "100.00"),
-                                            (Fraction(0), "0.00"), (Fraction(1, 8), "12.50"),
-                                            (Fraction(1, 200000), "0.00"),
-                                            (Fraction(1, 20000), "0.01")])
-def test_percentages_are_exact_and_rounded_half_up(rate: Fraction, text: str) -> None:
-    assert percent_text(rate) == text
 
 
 # --- through the api -----------------------------------------------------------------------------

@@ -19,7 +19,7 @@ from commons.contracts.catalog import CostDriver
 from commons.contracts.pricing import contributions, cost_model, margin_at, solve_price
 from commons.contracts.scenario import CostItem, Scenario, key_line
 from commons.contracts.simulation import simulate
-from commons.money import fraction_text
+from commons.l10n import fraction_text
 
 SCENARIO = """\
 [bundle]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import sys
 from collections.abc import Mapping
 from decimal import Decimal
 from fractions import Fraction
@@ -526,3 +527,13 @@ def test_two_fixed_stages_never_exceed_the_total(a: Money, b: Money) -> None:
 def test_keys_that_cannot_be_ordered_are_refused_when_a_tie_needs_them() -> None:
     with pytest.raises(InvalidInput, match="cannot be ordered"):
         allocate(Money(1), {"a": 1, 2: 1})
+
+
+def test_the_allocate_module_splits_too_so_from_commons_import_allocate_always_does() -> None:
+    # A lazy package hands out whichever of the function and the same-named module Python bound
+    # last; both must split.
+    module = sys.modules["commons.allocate"]
+    weights = {"a": 1, "b": 2}
+    assert module(Money(100), weights) == allocate(Money(100), weights)
+    assert module(Money(100), weights) == {"a": Money(33), "b": Money(67)}
+
