@@ -219,7 +219,8 @@ class FloorCoefficients:
 
     @classmethod
     def from_mapping(cls, data: Mapping[str, Any]) -> FloorCoefficients:
-        """From a plan file's ``[floors]`` table (``3 = "1.0"`` ...) and its ``by_area``."""
+        """From a plan file's ``[floors]`` table (``3 = "1.0"`` ...) and its ``by_area``, written
+        at the top of the file or, as ``commons split --help`` shows it, inside ``[floors]``."""
         floors = data.get("floors")
         by_area = _bool_field(data, "by_area", True, "by_area")
         if floors is None:
@@ -227,8 +228,15 @@ class FloorCoefficients:
         if not isinstance(floors, Mapping):
             raise InvalidInput("[floors] is not a table of floor = coefficient", field="floors",
                                fix='write a [floors] table with lines such as 3 = "1.2"')
+        if "by_area" in floors:
+            if "by_area" in data:
+                raise InvalidInput("by_area is given twice", field="floors.by_area",
+                                   fix="write by_area once, in [floors] or above it")
+            by_area = _bool_field(floors, "by_area", True, "floors.by_area")
         table: list[tuple[int, Decimal]] = []
         for key, value in floors.items():
+            if key == "by_area":
+                continue
             try:
                 if isinstance(value, bool) or not isinstance(value, int | str):
                     raise ValueError("a coefficient is an integer or a quoted number")

@@ -526,3 +526,12 @@ def test_two_fixed_stages_never_exceed_the_total(a: Money, b: Money) -> None:
 def test_keys_that_cannot_be_ordered_are_refused_when_a_tie_needs_them() -> None:
     with pytest.raises(InvalidInput, match="cannot be ordered"):
         allocate(Money(1), {"a": 1, 2: 1})
+
+
+def test_by_area_may_stand_inside_the_floors_table_as_the_split_help_shows_it() -> None:
+    inside = FloorCoefficients.from_mapping({"floors": {"3": "1.0", "by_area": False}})
+    above = FloorCoefficients.from_mapping({"floors": {"3": "1.0"}, "by_area": False})
+    assert inside == above and not inside.by_area
+    with pytest.raises(InvalidInput) as e:
+        FloorCoefficients.from_mapping({"floors": {"by_area": True}, "by_area": True})
+    assert e.value.field == "floors.by_area"
