@@ -52,7 +52,7 @@ _HINT = "see `commons billing schedule --help` for the schedule file's layout"
 
 
 class Regime(StrEnum):
-    """Whose money the fees are (see DESIGN.md's vocabulary)."""
+    """Whose money the fees are: the firm's (lump sum) or the owners' (commission)."""
 
     LUMP_SUM = "lump_sum"  # 包干制: the firm's income; it bears the costs
     COMMISSION = "commission"  # 酬金制: the owners' money; the firm is paid costs plus commission

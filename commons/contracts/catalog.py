@@ -1,10 +1,10 @@
 """The service catalog (物业服务清单): categories and items, each with a cost driver and a level.
 
-Seed 000 (Qingdao Shinan, Huangdao Road 15) agreed a basic service list of 7 categories and 23
-items (房屋维修、秩序管理、环境卫生 ... "7大项23小项"). The seed names the first categories and the
-counts only; the remaining categories and every item below are commons' reading of what such a
-list holds in an old open compound, shipped as ``DEFAULT_CATALOG`` so a contract can name items
-without importing a list first.
+Qingdao Shinan (Huangdao Road 15) agreed a basic service list of 7 categories and 23 items
+(房屋维修、秩序管理、环境卫生 ... "7大项23小项"). Its published account names the first categories
+and the counts only; the remaining categories and every item below are commons' reading of what
+such a list holds in an old open compound, shipped as ``DEFAULT_CATALOG`` so a contract can name
+items without importing a list first.
 """
 
 from __future__ import annotations

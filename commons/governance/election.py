@@ -1,4 +1,6 @@
-"""Committee elections with more candidates than seats (seed 003's "7选5" 差额候补).
+"""Committee elections with more candidates than seats (差额选举): Hangzhou Daguan's
+self-management committees elect five of seven candidates ("7选5"), the rest standing by as
+alternates (候补).
 
 The top vote-getters take the seats; everyone else is an alternate (候补), in order of votes.
 When candidates tie at the cut-off, so that the seats left cannot all go to them, the election

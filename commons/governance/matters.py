@@ -7,8 +7,9 @@ resolution may be voted on at all is the same for every matter: owners holding a
 exclusive area and at least 2/3 of the owners must take part (``PARTICIPATION``).
 
 An elevator retrofit (既有住宅加装电梯) is a renovation (改建, item 7): it needs 3/4, it is decided
-within its building, and every owner of a flat the works touch must consent (seed 004's
-"一人反对、全盘搁置" is the failure this rule names instead of leaving to a stall).
+within its building, and every owner of a flat the works touch must consent (in Leshan
+Shizhong "一人反对、全盘搁置": one objection stalls it all; this rule names that failure instead of
+leaving it to a stall).
 """
 
 from __future__ import annotations

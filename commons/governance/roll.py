@@ -2,7 +2,7 @@
 
 A roll is built from ``Household`` values (one per exclusive unit, 专有部分). Art. 278 counts
 two measures: the exclusive area, and the owners by head, "one per exclusive unit, but one owner
-of several units counts once" (DESIGN.md). So an owner's weight is the sum of their units' areas,
+of several units counts once". So an owner's weight is the sum of their units' areas,
 and the headcount is the number of distinct owners.
 
 A ``Household`` names its building but not its compound, so a compound roll takes every unit it is

@@ -137,7 +137,7 @@ class Tally:
         return int(owners.of) - int(owners.counted)
 
     def to_json(self) -> dict[str, object]:
-        """DESIGN.md's tally report shape, with the scope, thresholds, counts and consent."""
+        """The tally report as ``--json`` prints it: scope, thresholds, counts and consent."""
         return {
             "resolution": self.resolution,
             "matter": self.matter.value,

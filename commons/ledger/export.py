@@ -230,7 +230,7 @@ def restore(cell: str) -> str:
 
 
 def jsonl_line(row: ExportRow) -> str:
-    """A row as one JSON object (DESIGN.md conventions: amounts as yuan strings)."""
+    """A row as one JSON object (amounts as yuan strings, as every ``--json`` prints them)."""
     (entry_id, seq, day, account, others, memo, fen, currency, balance, external_id, actor,
      reverses, reversed_by, link) = row
     return json.dumps({

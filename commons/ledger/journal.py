@@ -186,7 +186,7 @@ class Entry:
 
     @classmethod
     def from_record(cls, record: object, *, actor: str = "") -> Entry:
-        """Build from one JSON Lines record (DESIGN.md format); errors name the field.
+        """Build from one JSON Lines record (see docs/formats.md); errors name the field.
 
         ``actor`` is who is posting it; a file cannot claim to be posted by someone else.
         """
