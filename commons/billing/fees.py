@@ -116,6 +116,7 @@ def parse_regime(text: object) -> Regime:
 
 
 def parse_rounding(text: object) -> Rounding:
+    """``half-up``, ``half-even`` or ``down`` (``_`` for ``-`` too)."""
     result: Rounding = _parse_enum(text, Rounding, "rounding rule")
     return result
 
@@ -204,6 +205,7 @@ class FeeSchedule:
 
     @property
     def resident_party(self) -> str:
+        """The party of the plan's last stage: what the household owes."""
         return self.plan.stages[-1].party
 
     def rate_for(self, period: Period) -> FeeRate:

@@ -122,6 +122,7 @@ class SharePlan:
 
     @classmethod
     def everyone_pays(cls, party: str = "residents") -> SharePlan:
+        """A plan of one stage: ``party`` pays it all."""
         return cls((Stage(party, rest=True),))
 
     @classmethod
@@ -251,6 +252,7 @@ class FloorCoefficients:
         return cls(tuple(table), by_area)
 
     def coefficient(self, floor: int) -> Decimal:
+        """The coefficient of ``floor``; InvalidInput if the table has none."""
         for f, c in self.table:
             if f == floor:
                 return c
@@ -258,6 +260,7 @@ class FloorCoefficients:
                            fix=f"add floor {floor} to the plan's [floors] table")
 
     def weight(self, household: Household) -> Decimal:
+        """A household's weight: its floor's coefficient, times its area when ``by_area``."""
         c = self.coefficient(household.floor)
         return c * household.area_m2 if self.by_area else c
 
@@ -293,6 +296,7 @@ class Split:
 
     @property
     def parts_total(self) -> Money:
+        """What the parts add up to: the last stage's share."""
         return self.shares[-1].amount
 
 

@@ -64,6 +64,8 @@ class ServiceLevel(StrEnum):
 
 @attrs.frozen
 class ServiceCategory:
+    """A category of the service list (房屋维修, 环境卫生 ...)."""
+
     id: str
     name: str
 
@@ -110,6 +112,7 @@ class ServiceCatalog:
             seen.add(item.id)
 
     def item(self, id: str) -> ServiceItem:
+        """The item ``id``; NotFound if the catalog has none."""
         for item in self.items:
             if item.id == id:
                 return item
@@ -124,6 +127,7 @@ class ServiceCatalog:
         return tuple(i for i in self.items if i.id in wanted)
 
     def in_category(self, category: str) -> tuple[ServiceItem, ...]:
+        """The items of ``category``."""
         return tuple(i for i in self.items if i.category == category)
 
 

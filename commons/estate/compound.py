@@ -150,6 +150,7 @@ class Building:
 
     @classmethod
     def from_row(cls, row: Row) -> Building:
+        """A building from a CSV row (see ``HEADER``)."""
         return cls(
             id=row.parse("id", parse_id),
             compound=row.text("compound"),
@@ -187,5 +188,6 @@ class ManagementArea:
 
     @classmethod
     def from_row(cls, row: Row) -> ManagementArea:
+        """A management area from a CSV row; its compounds are separated by ``;``."""
         return cls(id=row.parse("id", parse_id), name=row.text("name"),
                    compounds=row.parse("compounds", _compound_list))

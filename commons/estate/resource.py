@@ -68,6 +68,7 @@ class Resource:
 
     @classmethod
     def from_row(cls, row: Row) -> Resource:
+        """A resource from a CSV row; only a parking space may be tidal."""
         kind = row.parse("kind", parse_resource_kind)
         tidal = row.parse("tidal", parse_yes_no)
         if tidal and kind is not ResourceKind.PARKING:

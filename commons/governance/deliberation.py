@@ -39,16 +39,19 @@ class State(enum.StrEnum):
 
     @property
     def label_zh(self) -> str:
+        """The step's Chinese name (提出议题 ...)."""
         return _LABELS[self]
 
     @property
     def next(self) -> State | None:
+        """The step after this one, or None after the last."""
         order = list(State)
         index = order.index(self)
         return order[index + 1] if index + 1 < len(order) else None
 
     @classmethod
     def parse(cls, text: str) -> State:
+        """A step by its code name (``proposed``, ``discussed`` ...)."""
         try:
             return cls(text.strip())
         except ValueError:

@@ -31,6 +31,7 @@ class Standing:
     rank: int
 
     def to_json(self) -> dict[str, object]:
+        """The standing as ``--json`` prints it."""
         return {"candidate": self.candidate, "votes": self.votes, "rank": self.rank}
 
 
@@ -43,6 +44,7 @@ class Tie:
     seats_left: int
 
     def to_json(self) -> dict[str, object]:
+        """The tie as ``--json`` prints it."""
         return {"candidates": list(self.candidates), "votes": self.votes,
                 "seats_left": self.seats_left}
 
@@ -63,6 +65,7 @@ class Election:
         return self.tie is None
 
     def to_json(self) -> dict[str, object]:
+        """The result as ``--json`` prints it: seats, standings, elected, alternates and any tie."""
         return {
             "seats": self.seats,
             "decided": self.decided,

@@ -46,6 +46,7 @@ class Rule:
 
     @property
     def threshold_text(self) -> str:
+        """The threshold in words: ``at least 3/4`` or ``more than 1/2``."""
         return f"{'at least' if self.at_least else 'more than'} {self.threshold}"
 
 
@@ -67,18 +68,22 @@ class Matter(enum.StrEnum):
 
     @property
     def rule(self) -> Rule:
+        """The rule the matter is decided by."""
         return _RULES[self]
 
     @property
     def label_zh(self) -> str:
+        """The matter as art. 278 words it."""
         return self.rule.label_zh
 
     @property
     def threshold(self) -> Fraction:
+        """The share of yes the matter needs, of the participating area and owners."""
         return self.rule.threshold
 
     @property
     def at_least(self) -> bool:
+        """Whether reaching the threshold exactly passes (3/4 matters) or more is needed (1/2)."""
         return self.rule.at_least
 
     @property
@@ -93,6 +98,7 @@ class Matter(enum.StrEnum):
 
     @classmethod
     def parse(cls, text: str) -> Matter:
+        """A matter by its code name (``elevator-retrofit``, ``hire-firm`` ...)."""
         try:
             return cls(text.strip())
         except ValueError:

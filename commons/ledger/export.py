@@ -94,6 +94,7 @@ class ExportScope:
 
     @property
     def filters_accounts(self) -> bool:
+        """Whether the scope limits the accounts (not only the dates)."""
         return self.account is not None or self.compound is not None
 
     def covers(self, name: str, compound: str | None) -> bool:
@@ -102,12 +103,14 @@ class ExportScope:
                 and (self.compound is None or compound == self.compound))
 
     def as_json(self) -> dict[str, str | None]:
+        """The scope as the manifest writes it."""
         return {"account": self.account, "compound": self.compound,
                 "from": self.date_from.isoformat() if self.date_from else None,
                 "to": self.date_to.isoformat() if self.date_to else None}
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> ExportScope:
+        """Read back what ``as_json`` wrote."""
         return cls(data.get("account"), data.get("compound"), data.get("from"), data.get("to"))
 
 
@@ -163,6 +166,7 @@ def _csv_cell(text: str) -> str:
 
 
 def csv_header() -> str:
+    """The CSV export's header line."""
     return ",".join(COLUMNS) + "\r\n"
 
 
