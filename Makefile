@@ -43,8 +43,7 @@ test: lint
 # The API reference from the docstrings (docs/api/, not kept in git) and docs/cli.md from the
 # commands' help (kept, and tested to be current).
 docs: $(VENV)/.installed-docs
-	rm -rf docs/api
-	$(BIN)/pdoc --docformat restructuredtext --output-directory docs/api commons
+	$(BIN)/python docs/gen_api.py
 	$(BIN)/python docs/gen_cli.py
 
 bench: $(VENV)/.installed-dev
