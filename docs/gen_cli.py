@@ -34,14 +34,19 @@ def _walk(command: click.Command, ctx: click.Context) -> Iterator[click.Context]
             sub = command.get_command(ctx, name)
             if sub is None or sub.hidden:
                 continue
-            yield from _walk(sub, click.Context(sub, info_name=name, parent=ctx,
-                                                terminal_width=WIDTH, max_content_width=WIDTH))
+            yield from _walk(sub, _context(sub, name, ctx))
+
+
+def _context(command: click.Command, name: str, parent: click.Context | None) -> click.Context:
+    """The context ``commons ... NAME --help`` would make: the command's own settings and those
+    it inherits (``-h`` as well as ``--help``), no arguments parsed."""
+    return command.make_context(name, [], parent=parent, resilient_parsing=True,
+                                terminal_width=WIDTH, max_content_width=WIDTH)
 
 
 def render() -> str:
     """The whole reference as Markdown."""
-    top = click.Context(root, info_name="commons", terminal_width=WIDTH,
-                        max_content_width=WIDTH)
+    top = _context(root, "commons", None)
     parts = [HEAD]
     for ctx in _walk(root, top):
         parts.append(f"\n## `{ctx.command_path}`\n\n```text\n"
