@@ -1,5 +1,5 @@
-"""``commons resolution ...``: owners' resolutions under art. 278, through seed 003's six steps,
-and committee elections. Each command parses, calls one api method and renders."""
+"""``commons resolution ...``: owners' resolutions under art. 278, through the six steps of
+deliberation, and committee elections. Each command parses, calls one api method and renders."""
 
 from __future__ import annotations
 
@@ -32,7 +32,7 @@ GUIDE = "\n\n".join([
     + "\n".join(f"  {m.value:<24} {m.rule.threshold_text:<13}  {m.label_zh}" for m in Matter),
     "\b\nelevator-retrofit is decided within its building, and every owner of an\n"
     "--affected unit must vote yes.",
-    "\b\nSTATE, the six steps of deliberation (六步议事法, seed 003), in order:\n"
+    "\b\nSTATE, the six steps of deliberation (六步议事法), in order:\n"
     + "\n".join(f"  {n}. {s.value:<10} {s.label_zh}" for n, s in enumerate(State, start=1))
     + "\nadvance takes one step at a time up to voted (the first ballot on a\n"
     "drafted proposal opens the vote too); resolve closes the vote.",
@@ -257,9 +257,9 @@ def list_command(app: App, compound: str | None) -> None:
 @json_option
 @pass_app
 def elect(app: App, file: str, seats: int, encoding: str | None) -> None:
-    """A committee election with more candidates than seats (seed 003's 7 for 5): the top
-    vote-getters take the seats, the rest are alternates in order, and a tie at the cut-off
-    is reported for a run-off, never decided by name."""
+    """A committee election with more candidates than seats (seven candidates for five
+    seats, say): the top vote-getters take the seats, the rest are alternates in order, and a
+    tie at the cut-off is reported for a run-off, never decided by name."""
     election = app.api.resolution_elect(file, seats, encoding=encoding)
     if app.json:
         echo_json({**election.to_json(),

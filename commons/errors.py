@@ -67,14 +67,17 @@ class CommonsError(Exception):
 
     @property
     def file(self) -> str | None:
+        """The file the error is in, if known."""
         return self.where.file
 
     @property
     def line(self) -> int | None:
+        """The line of the file, if known."""
         return self.where.line
 
     @property
     def field(self) -> str | None:
+        """The field, column or key, if known."""
         return self.where.field
 
     def located(

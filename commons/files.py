@@ -36,6 +36,7 @@ class Row:
     problem: str | None = None  # with ``csv_rows(..., ragged=True)``: why the record is short
 
     def text(self, field: str, *, required: bool = True) -> str:
+        """The field's text, stripped; an empty required field is an error at this row."""
         value = (self.values.get(field) or "").strip()
         if required and not value:
             raise self.error(field, f"'{field}' is empty", f"fill in '{field}' on this line")
@@ -50,6 +51,7 @@ class Row:
             raise e.located(file=self.file, line=self.line, field=field) from None
 
     def error(self, field: str | None, what: str, fix: str | None = None) -> InvalidInput:
+        """An InvalidInput located at this row and ``field``."""
         return InvalidInput(what, fix=fix, file=self.file, line=self.line, field=field)
 
 

@@ -100,6 +100,7 @@ class Money:
 
     @classmethod
     def zero(cls, currency: str = CURRENCY) -> Money:
+        """No money, in ``currency``."""
         return cls(0, currency)
 
     @classmethod
@@ -189,6 +190,7 @@ class Money:
         return self.fen != 0
 
     def is_negative(self) -> bool:
+        """Whether the amount is below zero."""
         return self.fen < 0
 
     def format(self, *, grouped: bool = False, symbol: bool = False) -> str:
@@ -199,9 +201,11 @@ class Money:
                            symbol=unit.symbol if symbol else "")
 
     def format_grouped(self) -> str:
+        """The amount with thousands grouped: ``1,234.50``."""
         return self.format(grouped=True)
 
     def format_symbol(self) -> str:
+        """The amount with ``¥`` and thousands grouped: ``¥1,234.50``."""
         return self.format(grouped=True, symbol=True)
 
     def format_chinese(self) -> str:

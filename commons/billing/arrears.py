@@ -48,6 +48,7 @@ class Arrear:
 
     @property
     def bucket(self) -> str:
+        """The age bucket the invoice falls in (``0-30`` ... ``over-180`` days)."""
         return BUCKETS[bucket_of(self.days)]
 
 
@@ -61,22 +62,27 @@ class AgingRow:
 
     @property
     def total(self) -> Money:
+        """Everything the row owes, over all buckets."""
         return sum(self.buckets, Money.zero())
 
 
 @attrs.frozen
 class AgingReport:
+    """Arrears by age on ``as_of``: a row per compound, and every invoice still owed."""
+
     as_of: dt.date
     rows: tuple[AgingRow, ...]
     arrears: tuple[Arrear, ...]
 
     @property
     def buckets(self) -> tuple[Money, ...]:
+        """Each bucket summed over the rows."""
         return tuple(sum((r.buckets[i] for r in self.rows), Money.zero())
                      for i in range(len(BUCKETS)))
 
     @property
     def total(self) -> Money:
+        """Everything owed."""
         return sum(self.buckets, Money.zero())
 
 
@@ -114,4 +120,5 @@ class CollectionRate:
 
     @property
     def percent(self) -> str:
+        """The rate as percent text."""
         return percent_text(self.rate)

@@ -54,6 +54,7 @@ class Payment:
 
     @classmethod
     def from_row(cls, row: Row) -> Payment:
+        """One row of a payments CSV (see ``PAYMENT_COLUMNS``); errors name the field."""
         return cls(
             id=row.text("external_id"),
             date=row.parse("date", parse_date),
@@ -95,6 +96,7 @@ class Applied:
 
     @property
     def applied(self) -> Money:
+        """What the payment paid of invoices; the rest is held as credit."""
         return self.payment.amount - self.credit
 
 

@@ -99,10 +99,12 @@ class CostModel:
 
     @property
     def standalone_cost(self) -> Money:
+        """What the compounds would cost a month, each served alone."""
         return sum((c.standalone_cost for c in self.compounds), Money.zero())
 
     @property
     def bundle_saving(self) -> Money:
+        """What bundling saves a month."""
         return self.standalone_cost - self.cost
 
 

@@ -41,6 +41,7 @@ SETTLEMENT_ACCOUNTS = ((SERVICE, "property services under a bundle contract"),
 
 
 def settlement_external_id(contract: str, period: Period) -> str:
+    """The external id of ``contract``'s settlement entry for ``period``."""
     return f"contract:{contract}:settle:{period}"
 
 

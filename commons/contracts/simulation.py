@@ -90,6 +90,7 @@ class SimulationReport:
 
     @property
     def loss_probability(self) -> Fraction:
+        """The share of runs that ended in a loss."""
         return Fraction(self.losses, self.runs)
 
 

@@ -97,6 +97,7 @@ class Household:
 
     @classmethod
     def from_csv_row(cls, row: Row) -> Household:
+        """A household from a CSV row (see ``HEADER``)."""
         return cls(
             id=row.text("id"),
             building=row.text("building"),

@@ -64,17 +64,25 @@ class Ratio:
 
     @property
     def fraction(self) -> Fraction:
+        """The exact share counted of the whole (0 when the whole is 0)."""
         return Fraction(self.counted) / Fraction(self.of) if self.of else Fraction(0)
 
     @property
     def text(self) -> str:
+        """The share as ``counted/of``."""
         return f"{_number(self.counted)}/{_number(self.of)}"
 
     @property
     def percent(self) -> str:
+<<<<<<< HEAD
         return percent_text(self.fraction)
+=======
+        """The share as percent text."""
+        return format_percent(self.fraction)
+>>>>>>> docs
 
     def to_json(self) -> dict[str, str]:
+        """The share as ``--json`` prints it: fraction and percent text."""
         return {"fraction": self.text, "percent": self.percent}
 
     @classmethod
@@ -94,10 +102,12 @@ class Measures:
     owners: Ratio
 
     def to_json(self) -> dict[str, dict[str, str]]:
+        """Both measures as ``--json`` prints them."""
         return {"area": self.area.to_json(), "owners": self.owners.to_json()}
 
     @classmethod
     def from_json(cls, data: Any) -> Measures:
+        """Read back what ``to_json`` wrote."""
         return cls(Ratio.from_json(data["area"], area=True),
                    Ratio.from_json(data["owners"], area=False))
 
@@ -127,11 +137,12 @@ class Tally:
 
     @property
     def absent_owners(self) -> int:
+        """How many owners on the roll did not take part."""
         owners = self.participation.owners
         return int(owners.of) - int(owners.counted)
 
     def to_json(self) -> dict[str, object]:
-        """DESIGN.md's tally report shape, with the scope, thresholds, counts and consent."""
+        """The tally report as ``--json`` prints it: scope, thresholds, counts and consent."""
         return {
             "resolution": self.resolution,
             "matter": self.matter.value,

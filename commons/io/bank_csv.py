@@ -90,6 +90,7 @@ class CsvProfile:
                 if getattr(self, key) is not None}
 
     def required(self) -> list[str]:
+        """The header texts a file must have: every column named and not optional."""
         return [header for header in self.columns().values() if header not in self.optional]
 
     @classmethod

@@ -22,6 +22,7 @@ _FALLBACK = "gb18030"
 
 
 def is_xml(data: bytes) -> bool:
+    """Whether the file's bytes are XML (camt.053), not CSV."""
     head = data[:64].lstrip(b"\xef\xbb\xbf").lstrip()
     return head.startswith(b"<")
 

@@ -54,6 +54,7 @@ class Recount:
         self._seen: set[object] | None = set() if distinct_entries else None
 
     def problem(self, text: str) -> None:
+        """Note a problem (the first ``MAX_PROBLEMS`` are kept)."""
         if len(self.problems) < MAX_PROBLEMS:
             self.problems.append(text)
 

@@ -101,9 +101,11 @@ class ExportManifest:
 
     @property
     def export_path(self) -> Path:
+        """Where the export file is: beside the manifest."""
         return Path(self.path).parent / self.files[0].name
 
     def as_json(self) -> dict[str, Any]:
+        """The manifest as written to ``OUT.manifest.json`` (see docs/exports.md)."""
         return {
             "kind": MANIFEST_KIND, "format": self.format, "scope": self.scope.as_json(),
             "chain_head": {"id": self.head.id, "hash": self.head.hash},

@@ -97,6 +97,7 @@ class ExportScope:
 
     @property
     def filters_accounts(self) -> bool:
+        """Whether the scope limits the accounts (not only the dates)."""
         return self.account is not None or self.compound is not None
 
     def covers(self, name: str, compound: str | None) -> bool:
@@ -105,12 +106,14 @@ class ExportScope:
                 and (self.compound is None or compound == self.compound))
 
     def as_json(self) -> dict[str, str | None]:
+        """The scope as the manifest writes it."""
         return {"account": self.account, "compound": self.compound,
                 "from": self.date_from.isoformat() if self.date_from else None,
                 "to": self.date_to.isoformat() if self.date_to else None}
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> ExportScope:
+        """Read back what ``as_json`` wrote."""
         return cls(data.get("account"), data.get("compound"), data.get("from"), data.get("to"))
 
 
@@ -166,6 +169,7 @@ def _csv_cell(text: str) -> str:
 
 
 def csv_header() -> str:
+    """The CSV export's header line."""
     return ",".join(COLUMNS) + "\r\n"
 
 
@@ -232,7 +236,7 @@ def restore(cell: str) -> str:
 
 
 def jsonl_line(row: ExportRow) -> str:
-    """A row as one JSON object (DESIGN.md conventions: amounts as yuan strings)."""
+    """A row as one JSON object (amounts as yuan strings, as every ``--json`` prints them)."""
     (entry_id, seq, day, account, others, memo, fen, currency, balance, external_id, actor,
      reverses, reversed_by, link) = row
     return json.dumps({

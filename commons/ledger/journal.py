@@ -97,6 +97,7 @@ class Posting:
 
 
 def sums_by_currency(postings: Sequence[Posting]) -> dict[str, int]:
+    """What ``postings`` sum to in each currency, in minor units."""
     sums: dict[str, int] = {}
     for p in postings:
         sums[p.amount.currency] = sums.get(p.amount.currency, 0) + p.amount.fen
@@ -174,6 +175,7 @@ class Entry:
 
     @property
     def accounting_period(self) -> Period:
+        """The month the entry's date falls in."""
         return Period.of(self.date)
 
     def reversal(self, *, date: dt.date, entry_id: int, reason: str, actor: str) -> Entry:
@@ -186,7 +188,7 @@ class Entry:
 
     @classmethod
     def from_record(cls, record: object, *, actor: str = "") -> Entry:
-        """Build from one JSON Lines record (DESIGN.md format); errors name the field.
+        """Build from one JSON Lines record (see docs/formats.md); errors name the field.
 
         ``actor`` is who is posting it; a file cannot claim to be posted by someone else.
         """
@@ -276,6 +278,7 @@ DIGEST: Final = 9
 
 
 def prepare(entry: Entry) -> Prepared:
+    """The entry as the plain values the posting pipeline carries (see ``Prepared``)."""
     legs = tuple((p.account, p.amount.fen, p.amount.currency) for p in entry.postings)
     day = entry.date.isoformat()
     digest = content_digest(day, entry.memo, entry.external_id, entry.resource, entry.period,

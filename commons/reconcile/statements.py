@@ -147,6 +147,7 @@ class Statement:
 
     @property
     def currency(self) -> str:
+        """The statement's currency."""
         return self.opening.currency
 
 
@@ -194,6 +195,7 @@ class Continuation:
     opening: Money
 
     def is_noop(self, statement: Statement) -> bool:
+        """Whether every line of ``statement`` is already recorded."""
         return self.skip == len(statement.lines)
 
 

@@ -61,10 +61,12 @@ class Tables:
         self.parking = ParkingTables(conn)
 
     def meta(self, key: str) -> str | None:
+        """A value of the database's meta table, or None."""
         row = self.conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
         return None if row is None else str(row[0])
 
     def set_meta(self, key: str, value: str) -> None:
+        """Set a value of the meta table."""
         self.conn.execute("INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) "
                           "DO UPDATE SET value = excluded.value", (key, value))
 
@@ -134,6 +136,7 @@ class SqliteStore:
 
     @property
     def schema_version(self) -> int:
+        """The schema version the database is at (SQLite's user_version)."""
         return int(self.conn.execute("PRAGMA user_version").fetchone()[0])
 
     def _migrate(self) -> None:
@@ -207,4 +210,5 @@ class SqliteStore:
             self.conn.execute("ROLLBACK")
 
     def close(self) -> None:
+        """Close the connection."""
         self.conn.close()

@@ -291,3 +291,10 @@ def test_the_demo_prices_ziyuans_27_buildings(tmp_path: Path) -> None:
     assert Scenario.from_toml((tmp_path / "ziyuan-bundle.toml").read_text(encoding="utf-8"),
                               "ziyuan-bundle.toml") == scenario
     assert any("以大带小" in line and "zy-commerce" in line for line in step.lines)
+
+
+@pytest.mark.parametrize("text", ["per_household", "per-household", "PER_HOUSEHOLD", "household",
+                                  "按户"])
+def test_a_cost_driver_is_read_by_its_code_name_as_the_refusal_lists_it(text: str) -> None:
+    from commons.contracts.catalog import parse_driver
+    assert parse_driver(text) is CostDriver.PER_HOUSEHOLD

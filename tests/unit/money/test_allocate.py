@@ -537,3 +537,11 @@ def test_the_allocate_module_splits_too_so_from_commons_import_allocate_always_d
     assert module(Money(100), weights) == allocate(Money(100), weights)
     assert module(Money(100), weights) == {"a": Money(33), "b": Money(67)}
 
+
+def test_by_area_may_stand_inside_the_floors_table_as_the_split_help_shows_it() -> None:
+    inside = FloorCoefficients.from_mapping({"floors": {"3": "1.0", "by_area": False}})
+    above = FloorCoefficients.from_mapping({"floors": {"3": "1.0"}, "by_area": False})
+    assert inside == above and not inside.by_area
+    with pytest.raises(InvalidInput) as e:
+        FloorCoefficients.from_mapping({"floors": {"by_area": True}, "by_area": True})
+    assert e.value.field == "floors.by_area"
