@@ -6,7 +6,7 @@ listed here. Money is whole fen (``Money``), splits are exact (``allocate``).
 
 from commons.app import (
     BalanceReport,
-    Commons,
+    Books,
     PeriodClosed,
     PostSummary,
     TrailLine,
@@ -35,8 +35,8 @@ __version__ = "0.1.0"
 __all__ = [
     "Account",
     "BalanceReport",
+    "Books",
     "Clock",
-    "Commons",
     "CommonsError",
     "ConflictError",
     "CurrencyMismatch",

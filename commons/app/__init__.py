@@ -1,8 +1,8 @@
-"""What a host system imports: ``connect`` opens a database and returns a ``Commons`` handle.
+"""What a host system imports: ``connect`` opens a database and returns a ``Books`` handle.
 
-Each method of the handle is one use case, runs in one transaction, returns values and never
-prints. The command line calls exactly these methods, under the same names, and takes the value
-types it renders from here.
+The handle holds one service per area (``books.ledger``, ``books.revenue``, ...); each method of
+a service is one use case, runs in one transaction, returns values and never prints. The command
+line calls exactly these methods and takes the value types it renders from here.
 """
 
 from commons.app.audit import ExportCheck
@@ -15,7 +15,7 @@ from commons.app.billing import (
 )
 from commons.app.contracts import PartyScoreOutcome, ScoredEvaluation, SettleReport
 from commons.app.estate import ImportSummary
-from commons.app.handle import Commons, InitReport, connect
+from commons.app.handle import Books, InitReport, connect
 from commons.app.ledger import (
     AccountBalance,
     BalanceReport,
@@ -125,6 +125,7 @@ __all__ = [
     "BallotsImported",
     "Bid",
     "BlacklistEntry",
+    "Books",
     "Breach",
     "Building",
     "BuildingLine",
@@ -135,7 +136,6 @@ __all__ = [
     "CollectSummary",
     "CollectedBill",
     "CollectionRate",
-    "Commons",
     "Compound",
     "CompoundBill",
     "CompoundResult",

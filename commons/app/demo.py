@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 from pathlib import Path
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING
 
 from commons.app.demo_audit import audit_step
 from commons.app.demo_base import (
@@ -47,9 +47,9 @@ from commons.estate.household import Household
 from commons.money import Money
 
 if TYPE_CHECKING:
-    from commons.app.handle import Commons
+    from commons.app.handle import Books
 
-__all__ = ["DemoReport", "DemoStep", "DemoUseCases", "elevator_building"]
+__all__ = ["DemoReport", "DemoStep", "elevator_building", "run_demo"]
 
 ELEVATOR_HOUSEHOLDS, ELEVATOR_PLAN = "ls-3-households.csv", "ls-3-elevator-plan.toml"
 _PLAN_TOML = """\
@@ -108,17 +108,17 @@ def _elevator_step(folder: Path) -> tuple[DemoStep, Split]:
     return DemoStep("split", "Elevator retrofit cost split (seed 004)", tuple(lines)), split
 
 
-def _district_step(api: Commons, folder: Path) -> DemoStep:
+def _district_step(api: Books, folder: Path) -> DemoStep:
     files = [(kind, write_file(folder, f"district-{kind}.csv", text))
              for kind, text in DISTRICT.items()]
-    imported = api.estate_import_batch(files)
+    imported = api.estate.import_files(files)
     lines = ["Seed 001 (Changsha Yuhua): Ziyuan community's old buildings have no gate and no",
              "firm; the community bundles its micro-compounds to one firm (共享物业). Weiji",
              "Xincun next door manages itself and rents its idle daytime spaces to the hospital.",
              "", "  imported " + ", ".join(f"{s.kind} {s.new} new/{s.already_recorded} already"
                                            for s in imported), ""]
     for compound in (*ZIYUAN, WJXC):
-        summary = api.estate_show(compound)
+        summary = api.estate.show(compound)
         kinds = ", ".join(f"{r.kind.value} {r.count}" for r in summary.resources)
         lines.append(f"  {compound:<5} {summary.compound.name:<5} "
                      f"{summary.compound.governance.value:<12} {summary.households:>2} households"
@@ -127,39 +127,35 @@ def _district_step(api: Commons, folder: Path) -> DemoStep:
     return DemoStep("estate", "The sample district (seed 001)", tuple(lines))
 
 
-class DemoUseCases:
-    """The sample district."""
+def run_demo(api: Books) -> DemoReport:
+    """Build the sample district and walk it through every capability commons has.
 
-    def demo(self) -> DemoReport:
-        """Build the sample district and walk it through every capability commons has.
-
-        Only into a new database (or one an earlier demo made): the journal is append-only, so
-        sample entries mixed into real books could never be taken out. Running it again on its
-        own database changes nothing.
-        """
-        api = cast("Commons", self)  # the mixin is only ever part of the handle
-        with api.store.write() as t:
-            if t.meta("demo") != "yes":
-                if not t.is_empty():
-                    raise RefusedByRule(
-                        f"{api.path} already holds books, and the demo would add sample "
-                        "entries to them for good", fix="run it on a new file: "
-                        "commons --db demo.db demo")
-                t.set_meta("demo", "yes")
-        with demo_folder(api.path) as (folder, kept):
-            elevator, split = _elevator_step(folder)
-            steps = (
-                _district_step(api, folder),
-                clear_step(api),
-                ledger_step(api, folder),
-                reconcile_step(api, folder),
-                collect_step(api, folder),
-                parking_step(api, folder),
-                set_aside_step(api),
-                use_step(api),
-                billing_step(api),
-                audit_step(api, folder),
-                bundle_step(folder),
-                elevator,
-            )
-        return DemoReport(steps, split, str(folder) if kept else None)
+    Only into a new database (or one an earlier demo made): the journal is append-only, so
+    sample entries mixed into real books could never be taken out. Running it again on its
+    own database changes nothing.
+    """
+    with api.session.store.write() as t:
+        if t.meta("demo") != "yes":
+            if not t.is_empty():
+                raise RefusedByRule(
+                    f"{api.path} already holds books, and the demo would add sample "
+                    "entries to them for good", fix="run it on a new file: "
+                    "commons --db demo.db demo")
+            t.set_meta("demo", "yes")
+    with demo_folder(api.path) as (folder, kept):
+        elevator, split = _elevator_step(folder)
+        steps = (
+            _district_step(api, folder),
+            clear_step(api),
+            ledger_step(api, folder),
+            reconcile_step(api, folder),
+            collect_step(api, folder),
+            parking_step(api, folder),
+            set_aside_step(api),
+            use_step(api),
+            billing_step(api),
+            audit_step(api, folder),
+            bundle_step(folder),
+            elevator,
+        )
+    return DemoReport(steps, split, str(folder) if kept else None)

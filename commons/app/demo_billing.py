@@ -10,14 +10,16 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
-from commons.app.billing import BillingUseCases
 from commons.app.demo_base import OWNERS, WJXC, DemoStep
-from commons.app.ledger import LedgerUseCases
 from commons.billing.fees import FeeRate, FeeSchedule, Regime
 from commons.billing.payments import Payment
 from commons.billing.split import SharePlan, Stage
 from commons.money import Money
+
+if TYPE_CHECKING:
+    from commons.app.handle import Books
 
 __all__ = ["billing_step", "wjxc_schedule"]
 
@@ -32,20 +34,17 @@ def wjxc_schedule() -> FeeSchedule:
                        (FeeRate(dt.date(2026, 1, 1), Money.yuan("0.60")),), plan=plan)
 
 
-def billing_step(books: object) -> DemoStep:
-    """Schedule, invoice October, take a payment three months ahead, print its receipt.
-
-    ``books`` is the ``Commons`` handle (typed loosely: the demo mixin cannot name it)."""
-    assert isinstance(books, BillingUseCases) and isinstance(books, LedgerUseCases)
-    books.billing_schedule([wjxc_schedule()])
-    run = books.billing_invoice(PERIOD, compound=WJXC)
-    first = books.billing_invoice_show(f"{WJXC}-1-101:{PERIOD}")
+def billing_step(books: Books) -> DemoStep:
+    """Schedule, invoice October, take a payment three months ahead, print its receipt."""
+    books.billing.schedule([wjxc_schedule()])
+    run = books.billing.invoice(PERIOD, compound=WJXC)
+    first = books.billing.show_invoice(f"{WJXC}-1-101:{PERIOD}")
     paid = first.due * 3
-    books.billing_pay([Payment("wjxc-fee-0001", dt.date(2026, 10, 9), first.household, paid,
+    books.billing.pay([Payment("wjxc-fee-0001", dt.date(2026, 10, 9), first.household, paid,
                                payer=OWNERS[0], memo="十月至十二月物业费")])
-    receipt = books.billing_receipt("wjxc-fee-0001")
-    rate = books.billing_collection_rate(PERIOD, compound=WJXC)[0]
-    arrears = books.billing_arrears(dt.date(2026, 10, 31), compound=WJXC)
+    receipt = books.billing.receipt("wjxc-fee-0001")
+    rate = books.billing.collection_rate(PERIOD, compound=WJXC)[0]
+    arrears = books.billing.arrears(dt.date(2026, 10, 31), compound=WJXC)
     lines = [
         "Seed 000: \"government subsidises a bit, the firm gives up a bit, residents pay a",
         "bit\" - as lines on each household's October invoice (0.60 yuan/m2, lump sum).",
@@ -62,7 +61,7 @@ def billing_step(books: object) -> DemoStep:
     ]
     lines += ["  " + text for text in receipt.lines()]
     lines.append("")
-    fees = books.ledger_balance(compound=WJXC).balances
+    fees = books.ledger.balance(compound=WJXC).balances
     lines += [f"  {b.account:<44} {b.balance.format_symbol():>10}" for b in fees
               if any(k in b.account for k in (":fees:", "subsidy", ":firm:", "prepaid"))]
     lines += [

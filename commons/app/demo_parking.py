@@ -16,10 +16,13 @@ import random
 from collections.abc import Iterator
 from fractions import Fraction
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from commons.app.demo_base import TIDAL_SPACES, WJXC, DemoStep, write_file
-from commons.app.parking import ParkingUseCases
 from commons.money import Money, fraction_text
+
+if TYPE_CHECKING:
+    from commons.app.handle import Books
 
 __all__ = ["DEMO_MONTH", "DEMO_TARIFF", "FEE_BILL", "parking_step", "wjxc_sessions"]
 
@@ -133,14 +136,14 @@ def _write(folder: Path) -> tuple[Path, Path]:
             write_file(folder, SESSIONS_NAME, out.getvalue()))
 
 
-def parking_step(api: ParkingUseCases, folder: Path) -> DemoStep:
+def parking_step(api: Books, folder: Path) -> DemoStep:
     """Import, bill and report a month of Weiji Xincun's tidal parking."""
     tariff, sessions = _write(folder)
-    api.parking_tariff(tariff)
-    imported = api.parking_import(sessions)
-    again = api.parking_import(sessions)
-    bill = api.parking_bill(DEMO_MONTH, compound=COMPOUND, detail=False)
-    report = api.parking_report(DEMO_MONTH, compound=COMPOUND, fee_bill=FEE_BILL)
+    api.parking.tariff(tariff)
+    imported = api.parking.import_sessions(sessions)
+    again = api.parking.import_sessions(sessions)
+    bill = api.parking.bill(DEMO_MONTH, compound=COMPOUND, detail=False)
+    report = api.parking.report(DEMO_MONTH, compound=COMPOUND, fee_bill=FEE_BILL)
     night = max(report.occupancy, key=lambda h: h.residents)
     day = max(report.occupancy, key=lambda h: h.outsiders)
     collected = bill.compounds[0]

@@ -14,12 +14,14 @@ import csv
 import datetime as dt
 import io
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from commons.app.demo_base import WJXC, DemoStep, write_file
-from commons.app.ledger import LedgerUseCases, TrailLine
-from commons.app.reconcile import ReconcileUseCases
-from commons.app.revenue import RevenueUseCases
+from commons.app.ledger import TrailLine
 from commons.money import Money
+
+if TYPE_CHECKING:
+    from commons.app.handle import Books
 
 __all__ = ["reconcile_step", "wjxc_statement_csv"]
 
@@ -84,18 +86,17 @@ def wjxc_statement_csv(trail: tuple[TrailLine, ...]) -> str:
     return out.getvalue()
 
 
-def reconcile_step(books: ReconcileUseCases, folder: Path) -> DemoStep:
+def reconcile_step(books: Books, folder: Path) -> DemoStep:
     """The month's end: write the statement, import it (twice: the second adds nothing),
     match and report; set aside the quarter's maintenance share; close the month."""
-    assert isinstance(books, LedgerUseCases) and isinstance(books, RevenueUseCases)
-    trail = books.ledger_trail(BANK, limit=1000)
+    trail = books.ledger.trail(BANK, limit=1000)
     statement = write_file(folder, STATEMENT_NAME, wjxc_statement_csv(trail).encode("gbk"))
-    first = books.reconcile_import(statement, account=BANK)
-    again = books.reconcile_import(statement, account=BANK)
-    run = books.reconcile_run(account=BANK, period=PERIOD)
-    report = books.reconcile_report(account=BANK, period=PERIOD)
-    set_aside = books.revenue_set_aside(WJXC, "2026-Q3")
-    closed = books.ledger_close(PERIOD)
+    first = books.reconcile.import_statement(statement, account=BANK)
+    again = books.reconcile.import_statement(statement, account=BANK)
+    run = books.reconcile.run(account=BANK, period=PERIOD)
+    report = books.reconcile.report(account=BANK, period=PERIOD)
+    set_aside = books.revenue.set_aside(WJXC, "2026-Q3")
+    closed = books.ledger.close_period(PERIOD)
     kinds = ", ".join(f"{n} {kind}" for kind, n in run.by_kind().items() if n)
     lines = [
         "Seed 002: the co-managed account's statement is checked against the books every",

@@ -1,9 +1,9 @@
 """Use cases of tidal parking: load a tariff, import sessions, bill a month, report on it.
 
-``parking_import`` streams a sessions CSV into a batch inside one transaction, checks every row
-(its fields, its space, the tariff and kind, billed months, repeated ids, stored ids, overlaps
-on a space) and stores all of it or nothing; with ``skip_bad`` it stores the good rows and
-writes the bad ones, each with its reason, to a reject file. ``parking_bill`` prices every
+``parking.import_sessions`` streams a sessions CSV into a batch inside one transaction, checks
+every row (its fields, its space, the tariff and kind, billed months, repeated ids, stored ids,
+overlaps on a space) and stores all of it or nothing; with ``skip_bad`` it stores the good rows
+and writes the bad ones, each with its reason, to a reject file. ``parking.bill`` prices every
 session of a month to the fen and, in the same transaction, collects each space's income into
 the compound's co-managed account through the public-revenue collect duty, with the
 operator's share under the compound's sharing rule owed to the operator.
@@ -20,10 +20,10 @@ from zoneinfo import ZoneInfo
 
 import attrs
 
-from commons.app.base import UseCases
-from commons.app.ledger import LedgerUseCases
+from commons.app.ledger import LedgerService
 from commons.app.parking_plot import write_plot
 from commons.app.revenue_books import open_chart
+from commons.app.session import Service, Session
 from commons.billing.split import Share
 from commons.errors import (
     CommonsError,
@@ -57,7 +57,7 @@ from commons.periods import Period
 if TYPE_CHECKING:
     from commons.store import Tables
 
-__all__ = ["CollectedBill", "ParkingBill", "ParkingUseCases", "SessionImport", "TariffLoaded"]
+__all__ = ["CollectedBill", "ParkingBill", "ParkingService", "SessionImport", "TariffLoaded"]
 
 CHUNK = 5000  # rows parsed, then written to the batch, at a time
 MAX_REPORTED = 50  # refused rows described in an error; the reject file lists them all
@@ -187,10 +187,14 @@ class _Checks:
             fix="a billed month is never changed; correct it in a later month's books")
 
 
-class ParkingUseCases(UseCases):
+class ParkingService(Service):
     """Tidal parking's use cases; each runs in one transaction."""
 
-    def parking_tariff(self, path: str | Path) -> TariffLoaded:
+    def __init__(self, session: Session, ledger: LedgerService) -> None:
+        super().__init__(session)
+        self.ledger = ledger  # the one posting path: ``ledger.post_in`` inside a transaction
+
+    def tariff(self, path: str | Path) -> TariffLoaded:
         """Load a compound's tariff (TOML); loading the same file again is a no-op."""
         with open_text(path) as handle:
             tariff = TariffFile.parse(handle.read(), file=str(path))
@@ -214,14 +218,14 @@ class ParkingUseCases(UseCases):
             new = t.parking.add_tariff(tariff, loaded_at)
         return TariffLoaded(tariff, new)
 
-    def parking_tariffs(self, compound: str | None = None) -> tuple[TariffFile, ...]:
+    def tariffs(self, compound: str | None = None) -> tuple[TariffFile, ...]:
         """The tariffs loaded, of one compound if given."""
         with self.reader.read() as t:
             return tuple(t.parking.tariff_files(compound))
 
-    def parking_import(self, path: str | Path, *, skip_bad: bool = False,
-                       reject: str | Path | None = None,
-                       encoding: str | None = None) -> SessionImport:
+    def import_sessions(self, path: str | Path, *, skip_bad: bool = False,
+                        reject: str | Path | None = None,
+                        encoding: str | None = None) -> SessionImport:
         """Import a sessions CSV (session_id,space,plate,entered_at,exited_at,kind) in one
         transaction: every row, or none; with ``skip_bad`` the good rows, and the bad ones
         go to ``reject`` (default: FILE with the suffix .rejects.csv) with a reason column."""
@@ -268,8 +272,8 @@ class ParkingUseCases(UseCases):
                 _write_rejects(path, encoding, refused, reject_file)
         return SessionImport(str(path), rows, new, already, len(refused), reject_file, breaches)
 
-    def parking_bill(self, period: str | Period, *, compound: str | None = None,
-                     detail: bool = True) -> ParkingBill:
+    def bill(self, period: str | Period, *, compound: str | None = None,
+             detail: bool = True) -> ParkingBill:
         """Price every session of ``period`` and collect each compound's income, one
         public-revenue collection per space, under its sharing rule; billing a month again
         collects nothing new. ``detail`` False leaves out the line per session."""
@@ -289,7 +293,6 @@ class ParkingUseCases(UseCases):
     def _collect(self, t: Tables, bill: CompoundBill) -> str:
         """Post the bill's collections through the ledger's posting path and record them as
         the revenue duty does: posted, or already recorded when every one of them was."""
-        assert isinstance(self, LedgerUseCases)
         open_chart(t, bill.compound)
         entries = [(c, c.entry(ResourceKind.PARKING, bill.rule, actor=self.actor))
                    for c in bill.collections()]
@@ -305,15 +308,15 @@ class ParkingUseCases(UseCases):
         new = [(c, e) for c, e in entries if e.external_id not in known]
         if not new:
             return "already recorded"
-        self._post_in(t, [e for _, e in new], None, None)
+        self.ledger.post_in(t, [e for _, e in new], None, None)
         ids = t.ledger.known([e.external_id for _, e in new])
         t.revenue.add_collections([(c, ids[e.external_id][0], bill.rule.split(c.amount)[0])
                                    for c, e in new])
         return "posted"
 
-    def parking_report(self, period: str | Period, *, compound: str | None = None,
-                       fee_bill: Money | str | None = None,
-                       plot: str | Path | None = None) -> ParkingReport:
+    def report(self, period: str | Period, *, compound: str | None = None,
+               fee_bill: Money | str | None = None,
+               plot: str | Path | None = None) -> ParkingReport:
         """A compound's month: occupancy by local hour for residents and outsiders, income per
         space, windows over their allowance, and the share of the owners' fee bill that their
         parking income covered: ``fee_bill``, or else what the month's property-fee invoices ask

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 import attrs
 
-from commons.app.base import UseCases
+from commons.app.session import Service
 from commons.errors import CommonsError, ConflictError, InvalidInput, NotFound, Problems
 from commons.estate.household import Household
 from commons.files import Row, csv_rows
@@ -40,7 +40,7 @@ from commons.governance import (
 if TYPE_CHECKING:
     from commons.store import Tables
 
-__all__ = ["BallotsImported", "ResolutionUseCases"]
+__all__ = ["BallotsImported", "ResolutionService"]
 
 MAX_REPORTED = 20  # problems listed from one file; the count says how many more
 
@@ -89,11 +89,11 @@ def _roll(t: Tables, scope: Scope) -> Roll:
     return Roll.of(scope, _households(t, scope))
 
 
-class ResolutionUseCases(UseCases):
+class ResolutionService(Service):
     """Owners' resolutions; each use case runs in one transaction."""
 
-    def resolution_propose(self, id: str, *, matter: Matter | str, scope: Scope | str,
-                           title: str = "", affected: Iterable[str] = ()) -> Proposal:
+    def propose(self, id: str, *, matter: Matter | str, scope: Scope | str,
+                title: str = "", affected: Iterable[str] = ()) -> Proposal:
         """Put a matter to the owners of a compound or building (``compound:ID`` or
         ``building:ID``). ``affected`` names the units the works touch (each owner must consent).
         The same proposal again is a no-op; other terms under a stored id are a ConflictError."""
@@ -119,16 +119,16 @@ class ResolutionUseCases(UseCases):
                               actor=self.actor)
         return proposal
 
-    def resolution_advance(self, id: str, to: State | str) -> Proposal:
+    def advance(self, id: str, to: State | str) -> Proposal:
         """Take proposal ``id`` one step on (proposed → discussed → consulted → drafted →
-        voted); skipping a step or going back is refused. ``resolution_resolve`` takes the last."""
+        voted); skipping a step or going back is refused. ``resolutions.resolve`` takes the last."""
         with self.store.write() as t:
             proposal, compound = self._load(t, id)
             moved = advance(proposal, to)
             t.governance.save(moved, compound=compound, at=self.clock.now(), actor=self.actor)
         return moved
 
-    def resolution_vote(self, id: str, *, owner: str, choice: Choice | str) -> Proposal:
+    def vote(self, id: str, *, owner: str, choice: Choice | str) -> Proposal:
         """Record ``owner``'s ballot; the first ballot on a drafted proposal opens the vote. The
         owner's same ballot again is a no-op; another choice is a ConflictError."""
         ballot = Ballot(owner, choice)
@@ -142,8 +142,8 @@ class ResolutionUseCases(UseCases):
             t.governance.save(voted, compound=compound, at=self.clock.now(), actor=self.actor)
         return voted
 
-    def resolution_ballots_import(self, id: str, path: str | Path, *,
-                                  encoding: str | None = None) -> BallotsImported:
+    def import_ballots(self, id: str, path: str | Path, *,
+                       encoding: str | None = None) -> BallotsImported:
         """Cast the ballots of a CSV file ``owner,choice`` on proposal ``id``: every line is
         checked first (an owner not on the roll, an owner twice, a bad choice, another choice
         than the stored one), each problem named by file:line:field, and nothing is stored
@@ -160,7 +160,7 @@ class ResolutionUseCases(UseCases):
                                   actor=self.actor)
         return BallotsImported(proposal, str(path), len(ballots), already)
 
-    def resolution_tally(self, id: str) -> Tally:
+    def tally(self, id: str) -> Tally:
         """The standing of proposal ``id`` now: its ballots counted against the roll of its
         scope; for a resolved proposal, the tally stored when its vote closed."""
         with self.reader.read() as t:
@@ -169,7 +169,7 @@ class ResolutionUseCases(UseCases):
                 return proposal.tally
             return tally(proposal, _roll(t, proposal.scope), proposal.ballots)
 
-    def resolution_resolve(self, id: str) -> Proposal:
+    def resolve(self, id: str) -> Proposal:
         """Close the vote of proposal ``id`` and store its tally: it is resolved, passed or not."""
         with self.store.write() as t:
             proposal, compound = self._load(t, id)
@@ -178,7 +178,7 @@ class ResolutionUseCases(UseCases):
                               actor=self.actor)
         return resolved
 
-    def resolution_show(self, id: str) -> ProposalRecord:
+    def show(self, id: str) -> ProposalRecord:
         """Proposal ``id`` with its compound, who put it, and each step with time and actor."""
         with self.reader.read() as t:
             record = t.governance.record(id)
@@ -186,7 +186,7 @@ class ResolutionUseCases(UseCases):
                 raise _not_found(id)
             return record
 
-    def resolution_list(self, compound: str | None = None) -> tuple[ProposalRecord, ...]:
+    def proposals(self, compound: str | None = None) -> tuple[ProposalRecord, ...]:
         """Every proposal, or those of ``compound`` (its own and its buildings'), by id."""
         with self.reader.read() as t:
             if compound is not None and t.estate.compound(compound) is None:
@@ -194,8 +194,8 @@ class ResolutionUseCases(UseCases):
                                fix="import it with `commons estate import compounds FILE`")
             return tuple(t.governance.records(compound))
 
-    def resolution_elect(self, votes: str | Path | Mapping[str, int], seats: int, *,
-                         encoding: str | None = None) -> Election:
+    def elect(self, votes: str | Path | Mapping[str, int], seats: int, *,
+              encoding: str | None = None) -> Election:
         """A committee election: the top ``seats`` vote-getters of ``votes`` (a mapping, or a
         CSV file ``candidate,votes`` in ``encoding``, UTF-8 by default) are elected, the rest
         alternates; a tie at the cut-off is reported, not guessed."""

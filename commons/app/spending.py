@@ -14,7 +14,8 @@ from typing import TYPE_CHECKING
 
 import attrs
 
-from commons.app.base import UseCases
+from commons.app.ledger import LedgerService
+from commons.app.resolutions import ResolutionService
 from commons.app.revenue_books import (
     balance_of,
     compound_of,
@@ -22,6 +23,7 @@ from commons.app.revenue_books import (
     post_entry,
     resolution_use,
 )
+from commons.app.session import Service, Session
 from commons.errors import ConflictError, InvalidInput, NotFound, RefusedByRule
 from commons.governance import Choice, Proposal, State, Tally
 from commons.money import Money, money_field
@@ -46,7 +48,7 @@ from commons.revenue.spending import (
 if TYPE_CHECKING:
     from commons.store import Tables
 
-__all__ = ["Disbursement", "SpendingStatus", "SpendingUseCases"]
+__all__ = ["Disbursement", "SpendingService", "SpendingStatus"]
 
 
 @attrs.frozen
@@ -91,21 +93,20 @@ def _disbursement(t: Tables, spending: SpendingProposal) -> Disbursement | None:
                         tuple(t.revenue.approvals(spending.id)))
 
 
-class SpendingUseCases(UseCases):
+class SpendingService(Service):
     """Signers, limits and the way of a payment; each use case runs in one transaction."""
 
-    if TYPE_CHECKING:
-        def resolution_vote(self, id: str, *, owner: str, choice: Choice | str) -> Proposal: ...
-
-        def resolution_tally(self, id: str) -> Tally: ...
-
-        def resolution_resolve(self, id: str) -> Proposal: ...
+    def __init__(self, session: Session, ledger: LedgerService,
+                 resolutions: ResolutionService) -> None:
+        super().__init__(session)
+        self.ledger = ledger  # the one posting path: ``ledger.post_in`` inside a transaction
+        self.resolutions = resolutions  # the owners' votes a spending names
 
     def _now(self) -> str:
         return self.clock.now().in_timezone("UTC").isoformat()
 
-    def revenue_signer_add(self, compound: str, signer: str, *, role: SignerRole | str,
-                           name: str = "") -> Signer:
+    def add_signer(self, compound: str, signer: str, *, role: SignerRole | str,
+                   name: str = "") -> Signer:
         """Add a signer of ``compound``'s co-managed account in ``role``; the same again is a
         no-op, another role for a recorded signer a ConflictError."""
         added = Signer(compound, signer, role, name)
@@ -121,13 +122,13 @@ class SpendingUseCases(UseCases):
             t.revenue.add_signer(added, self._now(), self.actor)
         return added
 
-    def revenue_signers(self, compound: str) -> tuple[Signer, ...]:
+    def signers(self, compound: str) -> tuple[Signer, ...]:
         with self.reader.read() as t:
             compound_of(t, compound)
             return tuple(t.revenue.signers(compound))
 
-    def revenue_account_holder(self, compound: str, holder: str, *,
-                               role: SignerRole | str) -> AccountHolder:
+    def account_holder(self, compound: str, holder: str, *,
+                       role: SignerRole | str) -> AccountHolder:
         """Record in whose name the co-managed account is held; never the firm's."""
         held = AccountHolder(compound, holder, role)
         with self.store.write() as t:
@@ -136,8 +137,8 @@ class SpendingUseCases(UseCases):
                 t.revenue.add_holder(held, self._now(), self.actor)
         return held
 
-    def revenue_limit(self, compound: str, amount: Money | str, *,
-                      resolution: str) -> SpendingLimit:
+    def limit(self, compound: str, amount: Money | str, *,
+              resolution: str) -> SpendingLimit:
         """Set the committee's spending limit as the owners' assembly decided by
         ``resolution``, which must have passed in ``compound``."""
         limit = SpendingLimit(compound, money_field(amount, "amount"), resolution)
@@ -164,9 +165,9 @@ class SpendingUseCases(UseCases):
                 t.revenue.add_limit(limit, self._now(), self.actor)
         return limit
 
-    def revenue_propose(self, id: str, *, compound: str, purpose: str, amount: Money | str,
-                        payee: str, memo: str = "", resolution: str | None = None
-                        ) -> SpendingProposal:
+    def propose(self, id: str, *, compound: str, purpose: str, amount: Money | str,
+                payee: str, memo: str = "", resolution: str | None = None
+                ) -> SpendingProposal:
         """Propose paying ``amount`` for ``purpose`` (cleaning, repairs, greening, ...): within
         the committee's limit on its decision, above it under an owners' ``resolution`` of this
         compound that no other spending uses. The same proposal again is a no-op."""
@@ -200,21 +201,21 @@ class SpendingUseCases(UseCases):
                                fix="have the signers approve it")
         return spending.resolution
 
-    def revenue_vote(self, id: str, *, owner: str, choice: Choice | str) -> Proposal:
+    def vote(self, id: str, *, owner: str, choice: Choice | str) -> Proposal:
         """An owner's ballot on the resolution that spending ``id`` names."""
-        return self.resolution_vote(self._resolution_of(id), owner=owner, choice=choice)
+        return self.resolutions.vote(self._resolution_of(id), owner=owner, choice=choice)
 
-    def revenue_tally(self, id: str, *, close: bool = False) -> Tally:
+    def tally(self, id: str, *, close: bool = False) -> Tally:
         """The standing of spending ``id``'s resolution; with ``close`` the vote is closed and
         the tally stored, passed or not."""
         resolution = self._resolution_of(id)
         if close:
-            resolved = self.resolution_resolve(resolution)
+            resolved = self.resolutions.resolve(resolution)
             assert resolved.tally is not None
             return resolved.tally
-        return self.resolution_tally(resolution)
+        return self.resolutions.tally(resolution)
 
-    def revenue_approve(self, id: str, *, signer: str) -> SpendingStatus:
+    def approve(self, id: str, *, signer: str) -> SpendingStatus:
         """A signer's approval of spending ``id``. Two are needed, by signers of different
         roles, one of the owners' side; the second earmarks the amount, so it needs the
         authority in place and the amount available."""
@@ -237,7 +238,7 @@ class SpendingUseCases(UseCases):
             t.revenue.add_approval(approval, len(approvals), self.actor)
         return SpendingStatus(spending, tuple(after), len(after) == 2)
 
-    def revenue_disburse(self, id: str, *, date: dt.date) -> Disbursement:
+    def disburse(self, id: str, *, date: dt.date) -> Disbursement:
         """Pay spending ``id`` on ``date``: Dr its purpose's expense account, Cr the co-managed
         account, entry ``disburse:<id>``. Refused, with the reason, unless approved by two
         roles, authorised, and within the available balance; a paid spending stays paid."""
@@ -254,13 +255,13 @@ class SpendingUseCases(UseCases):
             given = authority(spending, t.revenue.limit(spending.compound), use, approvals)
             check_available(spending, balance_of(t, spending.compound),
                             earmarked_for_it=spending.amount)
-            entry_id, _ = post_entry(self, t, disbursement_entry(spending, date,
+            entry_id, _ = post_entry(self.ledger, t, disbursement_entry(spending, date,
                                                                  actor=self.actor))
             t.revenue.add_disbursement(id, entry_id, date, given.kind, given.resolution,
                                        given.signer, self._now(), self.actor)
         return Disbursement(id, entry_id, date, spending.amount, given, tuple(approvals))
 
-    def revenue_show(self, id: str) -> SpendingStatus:
+    def show(self, id: str) -> SpendingStatus:
         """Spending ``id`` with its approvals, whether it is earmarked, and its payment."""
         with self.reader.read() as t:
             spending = _spending(t, id)
@@ -268,7 +269,7 @@ class SpendingUseCases(UseCases):
             paid = _disbursement(t, spending)
         return SpendingStatus(spending, approvals, paid is None and len(approvals) == 2, paid)
 
-    def revenue_spending(self, compound: str) -> tuple[SpendingStatus, ...]:
+    def spending(self, compound: str) -> tuple[SpendingStatus, ...]:
         """Every spending proposed in ``compound``, by id."""
         with self.reader.read() as t:
             compound_of(t, compound)

@@ -21,7 +21,7 @@ from commons.estate.household import Household
 from commons.files import Row, csv_rows
 from commons.money import Money, parse_weight
 
-__all__ = ["SplitUseCases", "read_plan"]
+__all__ = ["SplitService", "read_plan"]
 
 _SOURCE_FIX = (
     "give a households CSV (id,building,floor,area_m2,owner) or a two-column id,weight CSV"
@@ -98,7 +98,7 @@ def read_split_source(
     return pairs or weights_for(method, households, coefficients)
 
 
-class SplitUseCases:
+class SplitService:
     """Cost splits; they need no database."""
 
     def split(

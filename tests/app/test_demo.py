@@ -11,6 +11,7 @@ from conftest import Invoke
 
 import commons
 from commons import Money
+from commons.app.demo import run_demo
 
 AMOUNT = re.compile(r"(-?¥[\d,]+\.\d\d)\s*$")
 
@@ -60,7 +61,7 @@ def test_demo_json(cli: Invoke) -> None:
 
 def test_demo_through_the_library(tmp_path: Path) -> None:
     with commons.connect(tmp_path / "demo.db") as books:
-        report = books.demo()
+        report = run_demo(books)
     split = report.elevator_split
     assert split.total == Money.parse("580000.00")
     assert sum(s.amount for s in split.shares) == split.total

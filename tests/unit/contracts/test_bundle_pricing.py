@@ -273,7 +273,7 @@ def test_simulate_reads_the_file_through_the_api(tmp_path: Path) -> None:
 
     path = tmp_path / "s.toml"
     path.write_text(SCENARIO, encoding="utf-8")
-    report = commons.connect(tmp_path / "unused.db").bundle_simulate(path, runs=10)
+    report = commons.connect(tmp_path / "unused.db").contracts.simulate(path, runs=10)
     assert report.runs == 10
     assert not (tmp_path / "unused.db").exists()  # a simulation needs no database
 
