@@ -220,7 +220,7 @@ def _echo_status(app: App, id: str) -> None:
 @pass_app
 def vote(app: App, id: str, owner: str, choice: str) -> None:
     """Cast OWNER's ballot on the resolution spending ID names."""
-    p = app.api.revenue.vote(id, owner=owner, choice=choice)
+    p = app.api.resolutions.vote(app.api.revenue.resolution_of(id), owner=owner, choice=choice)
     if app.json:
         echo_json(proposal_json(p))
     else:
@@ -234,7 +234,7 @@ def vote(app: App, id: str, owner: str, choice: str) -> None:
 @pass_app
 def tally(app: App, id: str, close: bool) -> None:
     """The standing of the resolution spending ID names; --close resolves it."""
-    t = app.api.revenue.tally(id, close=close)
+    t = app.api.revenue.close_vote(id) if close else app.api.revenue.tally(id)
     if app.json:
         echo_json(t.to_json())
     else:

@@ -1,6 +1,7 @@
 """Use cases of managing and using public revenue (管、用): the co-managed account's signers and
-holder, the committee's spending limit, and the way of a payment: propose, vote and tally (on
-the owners' resolution it names), approve twice, disburse.
+holder, the committee's spending limit, and the way of a payment: propose, tally and close the
+vote on the owners' resolution it names (owners vote through ``resolutions.vote``), approve
+twice, disburse.
 
 Each use case is one transaction; a refusal raises ``RefusedByRule`` (what, why, how to fix)
 and changes nothing. A disbursement is a journal entry ``disburse:<id>`` posted through the
@@ -25,7 +26,7 @@ from commons.app.revenue_books import (
 )
 from commons.app.session import Service, Session
 from commons.errors import ConflictError, InvalidInput, NotFound, RefusedByRule
-from commons.governance import Choice, Proposal, State, Tally
+from commons.governance import State, Tally
 from commons.money import Money, money_field
 from commons.revenue.spending import (
     AccountHolder,
@@ -192,7 +193,9 @@ class SpendingService(Service):
             t.revenue.add_proposal(spending, self._now(), self.actor)
         return spending
 
-    def _resolution_of(self, id: str) -> str:
+    def resolution_of(self, id: str) -> str:
+        """The owners' resolution spending ``id`` names, to vote on with ``resolutions.vote``;
+        spending within the committee's limit names none, and there is nothing to vote on."""
         with self.reader.read() as t:
             spending = _spending(t, id)
         if spending.resolution is None:
@@ -201,19 +204,15 @@ class SpendingService(Service):
                                fix="have the signers approve it")
         return spending.resolution
 
-    def vote(self, id: str, *, owner: str, choice: Choice | str) -> Proposal:
-        """An owner's ballot on the resolution that spending ``id`` names."""
-        return self.resolutions.vote(self._resolution_of(id), owner=owner, choice=choice)
+    def tally(self, id: str) -> Tally:
+        """The standing of spending ``id``'s resolution now; nothing is written."""
+        return self.resolutions.tally(self.resolution_of(id))
 
-    def tally(self, id: str, *, close: bool = False) -> Tally:
-        """The standing of spending ``id``'s resolution; with ``close`` the vote is closed and
-        the tally stored, passed or not."""
-        resolution = self._resolution_of(id)
-        if close:
-            resolved = self.resolutions.resolve(resolution)
-            assert resolved.tally is not None
-            return resolved.tally
-        return self.resolutions.tally(resolution)
+    def close_vote(self, id: str) -> Tally:
+        """Close the vote on spending ``id``'s resolution and store its tally, passed or not."""
+        resolved = self.resolutions.resolve(self.resolution_of(id))
+        assert resolved.tally is not None
+        return resolved.tally
 
     def approve(self, id: str, *, signer: str) -> SpendingStatus:
         """A signer's approval of spending ``id``. Two are needed, by signers of different

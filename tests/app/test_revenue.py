@@ -428,7 +428,7 @@ def test_a_resolution_must_have_passed_before_anyone_approves(funded: commons.Bo
     with pytest.raises(RefusedByRule, match="have not yet decided"):
         funded.revenue.approve("S1", signer="wang")
     assert funded.revenue.tally("S1").passes
-    assert funded.revenue.tally("S1", close=True).passes
+    assert funded.revenue.close_vote("S1").passes
     funded.revenue.approve("S1", signer="wang")
     funded.revenue.approve("S1", signer="sq")
     paid = funded.revenue.disburse("S1", date=NOV)
@@ -457,7 +457,7 @@ def test_spending_over_the_available_balance_is_refused(funded: commons.Books) -
 def test_vote_and_tally_need_a_resolution_to_act_on(funded: commons.Books) -> None:
     funded.revenue.propose("S1", compound="wjxc", purpose="cleaning", amount="10.00", payee="x")
     with pytest.raises(InvalidInput, match="nothing to vote on"):
-        funded.revenue.vote("S1", owner="王", choice="yes")
+        funded.revenue.resolution_of("S1")
     with pytest.raises(NotFound):
         funded.revenue.tally("S9")
 

@@ -121,11 +121,12 @@ class FiveDuties(RuleBasedStateMachine):
     @rule(sid=spendings, owner=st.sampled_from(["王", "李", "张"]),
           choice=st.sampled_from(["yes", "no"]))
     def vote(self, sid: str, owner: str, choice: str) -> None:
-        self.attempt(lambda: self.api.revenue.vote(sid, owner=owner, choice=choice))
+        self.attempt(lambda: self.api.resolutions.vote(self.api.revenue.resolution_of(sid),
+                                                       owner=owner, choice=choice))
 
     @rule(sid=spendings)
     def tally(self, sid: str) -> None:
-        tally = self.attempt(lambda: self.api.revenue.tally(sid, close=True))
+        tally = self.attempt(lambda: self.api.revenue.close_vote(sid))
         if tally is not None and tally.passes:
             self.passed.add(tally.resolution)
 
