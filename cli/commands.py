@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from commons.app import SPLIT_METHODS, Split
-from commons.app.demo import run_demo
+from commons.demo import run_demo
 
 from .app import App, json_option, pass_app
 from .render import echo_json, table, yuan
@@ -29,7 +29,8 @@ def init(app: App) -> None:
 @json_option
 @pass_app
 def demo(app: App) -> None:
-    """Build a sample district from the seed stories and walk it through every duty."""
+    """Build a sample district (Changsha Yuhua's Ziyuan and Weiji Xincun) and walk it through
+    every duty."""
     report = run_demo(app.api)
     if app.json:
         echo_json({"steps": [{"topic": s.topic, "title": s.title, "lines": list(s.lines)}

@@ -36,10 +36,11 @@ from commons.app.revenue import CollectSummary, SetAside
 from commons.app.spending import Disbursement, SpendingStatus
 from commons.billing.arrears import BUCKETS as AGING_BUCKETS
 from commons.billing.arrears import AgingReport, CollectionRate
-from commons.billing.fees import FeeSchedule
+from commons.billing.fees import FeeRate, FeeSchedule
 from commons.billing.invoices import Invoice
+from commons.billing.payments import Payment
 from commons.billing.receipts import Receipt
-from commons.billing.split import SPLIT_METHODS, Split
+from commons.billing.split import SPLIT_METHODS, SharePlan, Split, Stage
 from commons.contracts.catalog import CostDriver, ServiceCatalog, ServiceItem, ServiceLevel
 from commons.contracts.contract import Bundle, BundleContract, Firm, Regime
 from commons.contracts.evaluation import Bid, BlacklistEntry, Evaluation, PartyScore, Tender
@@ -153,6 +154,7 @@ __all__ = [
     "ExportCheck",
     "ExportManifest",
     "ExportedFile",
+    "FeeRate",
     "FeeSchedule",
     "Firm",
     "Governance",
@@ -177,6 +179,7 @@ __all__ = [
     "ParkingReport",
     "PartyScore",
     "PartyScoreOutcome",
+    "Payment",
     "PaymentImport",
     "PeriodClosed",
     "PostSummary",
@@ -206,6 +209,7 @@ __all__ = [
     "SetAside",
     "SettleReport",
     "Settlement",
+    "SharePlan",
     "SharingRule",
     "Signer",
     "SignerRole",
@@ -216,6 +220,7 @@ __all__ = [
     "SpendingProposal",
     "SpendingStatus",
     "Split",
+    "Stage",
     "Standing",
     "State",
     "StatementImport",

@@ -62,6 +62,18 @@ class Books:
         """Create the database, or upgrade it to this version's schema."""
         return InitReport(self.path, self.session.store.schema_version)
 
+    def dedicate(self, purpose: str) -> bool:
+        """Mark new books as kept for ``purpose`` alone (the demo's sample district): True if
+        they are new or already kept for it, False (and nothing written) if they hold other
+        books. The journal is append-only, so sample entries mixed into real books could never
+        be taken out."""
+        with self.session.store.write() as t:
+            if t.meta(purpose) != "yes":
+                if not t.is_empty():
+                    return False
+                t.set_meta(purpose, "yes")
+        return True
+
     def close(self) -> None:
         """Close the database; the next use case opens it again."""
         self.session.close()

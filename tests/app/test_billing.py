@@ -19,13 +19,13 @@ from strategies import fee_areas, fee_prices, fee_roundings, share_plans
 
 import commons
 from commons import ConflictError, InvalidInput, Money, NotFound, Problems, RefusedByRule
-from commons.app.demo import run_demo
 from commons.billing.arrears import BUCKETS, Arrear, age, bucket_of, percent_text
 from commons.billing.fees import FeeRate, FeeSchedule, Regime, Rounding, fee_fen, round_fen
 from commons.billing.invoices import LineKind, MonthPricer
 from commons.billing.payments import OpenInvoice, Payment, apply_payment
 from commons.billing.split import SharePlan, Stage
 from commons.clock import FixedClock
+from commons.demo import run_demo
 from commons.estate.household import Household
 from commons.periods import Period
 

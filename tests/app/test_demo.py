@@ -1,4 +1,4 @@
-"""`commons demo`: the sample district, here the elevator split of seed 004."""
+"""`commons demo`: the sample district, here the elevator split of Leshan Shizhong."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from conftest import Invoke
 
 import commons
 from commons import Money
-from commons.app.demo import run_demo
+from commons.demo import run_demo
 
 AMOUNT = re.compile(r"(-?¥[\d,]+\.\d\d)\s*$")
 
@@ -26,7 +26,7 @@ def test_demo_runs_and_its_elevator_split_adds_up(cli: Invoke) -> None:
     assert result.exit_code == 0, result.output
     assert result.stderr == ""
     text = result.stdout
-    assert "Elevator retrofit cost split (seed 004)" in text
+    assert "Elevator retrofit cost split (Leshan Shizhong)" in text
     lines = text.splitlines()
     shares = {m.group(1): Money.parse(m.group(2)) for line in lines
               if (m := re.match(r"\s+(government|elevator-firm|residents)\s+(¥[\d,]+\.\d\d)$",

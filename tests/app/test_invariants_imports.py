@@ -33,7 +33,7 @@ from hypothesis import strategies as st
 
 import commons
 from commons import CommonsError, Problems
-from commons.app.demo import run_demo
+from commons.demo import run_demo
 
 RowFix = Callable[[dict[str, str]], None]  # changes one parsed row in place
 

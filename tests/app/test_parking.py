@@ -19,7 +19,7 @@ from strategies import parking_space_sessions
 import commons
 from commons import ConflictError, Money, NotFound, Problems, RefusedByRule
 from commons.app import ParkingBill
-from commons.app.demo import run_demo
+from commons.demo import run_demo
 
 GOOD = [
     ("s1", "P1", "湘A11111", "2026-10-09T08:00:00", "2026-10-09T09:20:00", "outsider"),
@@ -264,7 +264,7 @@ def test_reimporting_changes_nothing(tmp_path_factory: pytest.TempPathFactory,
 def test_the_demo_month_pays_the_fees_and_ships_the_2026_calendar(tmp_path: Path) -> None:
     from parking_helpers import TARIFF
 
-    from commons.app.demo_parking import DEMO_TARIFF, FEE_BILL
+    from commons.demo.parking import DEMO_TARIFF, FEE_BILL
     from commons.parking.tariff import TariffFile
 
     assert TariffFile.parse(DEMO_TARIFF).calendar == TARIFF.calendar

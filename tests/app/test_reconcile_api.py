@@ -32,7 +32,7 @@ from commons import (
     RefusedByRule,
 )
 from commons.app import Books
-from commons.app.demo import run_demo
+from commons.demo import run_demo
 
 FIXTURES = Path(__file__).parents[1] / "fixtures"
 BANK = "assets:bank:co-managed:wjxc"

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import commons
 from commons import Money
-from commons.app.demo import run_demo
-from commons.app.demo_revenue import CLEANING
 from commons.clock import FixedClock
+from commons.demo import run_demo
+from commons.demo.revenue import CLEANING
 
 
 def test_the_demo_walks_the_five_duties_twice_and_verifies(tmp_path: Path) -> None:

@@ -14,11 +14,11 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from commons.app.demo_base import WJXC, DemoStep, write_file
+from commons.demo.base import WJXC, DemoStep, write_file
 from commons.money import Money
 
 if TYPE_CHECKING:
-    from commons.app.handle import Books
+    from commons.app import Books
 
 __all__ = ["JOURNAL_NAME", "ledger_step", "wjxc_september"]
 
@@ -67,7 +67,7 @@ def ledger_step(books: Books, folder: Path) -> DemoStep:
     report = books.ledger.balance(compound=WJXC, as_of=dt.date(2026, 9, 30))
     verified = books.audit.verify()
     lines = [
-        "Seed 001: Weiji Xincun's co-managed account takes every yuan of its public revenue;",
+        "Weiji Xincun's co-managed account takes every yuan of its public revenue;",
         f"the journal is append-only and hash-chained. {journal.name}, one entry a line:",
         "",
         f"  posted {summary.posted} entries for September; posting the same file again: "
@@ -82,5 +82,5 @@ def ledger_step(books: Books, folder: Path) -> DemoStep:
     lines.append(f"  {'trial balance on 2026-09-30':<34} {trial.format_symbol():>13}")
     lines.append(f"  audit verify: {'ok' if verified.ok else 'FAILED'}, {verified.entries} "
                  f"entries, chain head {verified.head_hash[:16]}")
-    return DemoStep("ledger", "Weiji Xincun's journal, September 2026 (seed 001)",
+    return DemoStep("ledger", "Weiji Xincun's journal, September 2026 (Changsha Yuhua)",
                     tuple(lines))

@@ -1,7 +1,7 @@
 """The demo's property-fee step: a month of fees for Weiji Xincun's households.
 
-Seed 000's formula, "government subsidises a bit, the firm gives up a bit, residents pay a bit",
-as invoice lines: the street office pays 30% of each fee, the firm gives up 10%, residents pay
+Qingdao Shinan's formula, "government subsidises a bit, the firm gives up a bit, residents pay a
+bit", as invoice lines: the street office pays 30% of each fee, the firm gives up 10%, residents pay
 the rest. One household pays three months ahead and gets a receipt in Chinese capitals. The
 step may run again on the same database: everything it writes is already recorded then.
 """
@@ -12,14 +12,12 @@ import datetime as dt
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from commons.app.demo_base import OWNERS, WJXC, DemoStep
-from commons.billing.fees import FeeRate, FeeSchedule, Regime
-from commons.billing.payments import Payment
-from commons.billing.split import SharePlan, Stage
+from commons.app import FeeRate, FeeSchedule, Payment, Regime, SharePlan, Stage
+from commons.demo.base import OWNERS, WJXC, DemoStep
 from commons.money import Money
 
 if TYPE_CHECKING:
-    from commons.app.handle import Books
+    from commons.app import Books
 
 __all__ = ["billing_step", "wjxc_schedule"]
 
@@ -46,8 +44,8 @@ def billing_step(books: Books) -> DemoStep:
     rate = books.billing.collection_rate(PERIOD, compound=WJXC)[0]
     arrears = books.billing.arrears(dt.date(2026, 10, 31), compound=WJXC)
     lines = [
-        "Seed 000: \"government subsidises a bit, the firm gives up a bit, residents pay a",
-        "bit\" - as lines on each household's October invoice (0.60 yuan/m2, lump sum).",
+        "Qingdao Shinan: \"government subsidises a bit, the firm gives up a bit, residents",
+        "pay a bit\" - as lines on each household's October invoice (0.60 yuan/m2, lump sum).",
         "",
         f"  {first.id}: {first.area_m2} m2 x {first.price} = {first.gross}",
     ]
@@ -70,5 +68,5 @@ def billing_step(books: Books) -> DemoStep:
         f"{rate.billed.format_symbol()} = {rate.percent}%; owed on 2026-10-31: "
         f"{arrears.total.format_symbol()} by {sum(r.households for r in arrears.rows)} households",
     ]
-    return DemoStep("billing", "Property fees at Weiji Xincun, October 2026 (seeds 000, 001)",
-                    tuple(lines))
+    return DemoStep("billing", "Property fees at Weiji Xincun, October 2026 (Qingdao Shinan's "
+                    "formula)", tuple(lines))

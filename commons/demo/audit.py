@@ -6,11 +6,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from commons.app.demo_base import WJXC, DemoStep
-from commons.io.disclosure_render import render_text
+from commons.app import render_text
+from commons.demo.base import WJXC, DemoStep
 
 if TYPE_CHECKING:
-    from commons.app.handle import Books
+    from commons.app import Books
 
 __all__ = ["DISCLOSED", "audit_step"]
 
@@ -21,7 +21,7 @@ def audit_step(books: Books, folder: Path) -> DemoStep:
     """Export the compound's trail as CSV and Beancount, check both against the ledger, and
     render the disclosure of the fourth quarter."""
     lines = [
-        "Seed 001 asks for special audits of public revenue. An auditor (with --read-only)",
+        "Changsha Yuhua asks for special audits of public revenue. An auditor (--read-only)",
         "exports the compound's trail and checks it against the ledger's chain head.",
         "",
     ]
@@ -34,5 +34,5 @@ def audit_step(books: Books, folder: Path) -> DemoStep:
     lines.append("")
     lines += [f"  {line}".rstrip() for line in
               render_text(books.audit.disclose(WJXC, DISCLOSED)).splitlines()]
-    return DemoStep("audit", f"Audit trail and disclosure of Weiji Xincun, {DISCLOSED} (seed 001)",
-                    tuple(lines))
+    return DemoStep("audit", f"Audit trail and disclosure of Weiji Xincun, {DISCLOSED} "
+                    "(Changsha Yuhua)", tuple(lines))

@@ -1,7 +1,8 @@
-"""The five duties in the demo (seed 001, Changsha Yuhua): Ziyuan community's micro-compounds
-bundled to one firm and the self-managed Weiji Xincun clear their resources and opening balances,
-collect a quarter of income, set aside the maintenance share, vote a cleaning subsidy from public
-revenue and pay it with two sign-offs, while the firm alone is refused. Runs again as a no-op.
+"""The five duties in the demo (Qingdao Laoshan's practice, in Changsha Yuhua): Ziyuan
+community's micro-compounds bundled to one firm and the self-managed Weiji Xincun clear their
+resources and opening balances, collect a quarter of income, set aside the maintenance share,
+vote a cleaning subsidy from public revenue and pay it with two sign-offs, while the firm alone
+is refused. Runs again as a no-op.
 """
 
 from __future__ import annotations
@@ -10,11 +11,11 @@ import datetime as dt
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from commons.app.demo_base import OWNERS, WJXC, ZIYUAN, DemoStep, write_file
+from commons.demo.base import OWNERS, WJXC, ZIYUAN, DemoStep, write_file
 from commons.errors import NotFound, RefusedByRule
 
 if TYPE_CHECKING:
-    from commons.app.handle import Books
+    from commons.app import Books
 
 __all__ = ["CLEANING", "INCOME_NAME", "clear_step", "collect_step", "set_aside_step", "use_step"]
 
@@ -36,28 +37,32 @@ def clear_step(api: Books) -> DemoStep:
     for c in ZIYUAN:
         api.revenue.rule(c, commission_percent="10", max_commission_percent="15",
                          effective_from=dt.date(2026, 7, 1))
-    lines = ["Seed 002 (清): before commons keeps the books, each compound's revenue points are",
-             "inventoried and its co-managed account's opening balance verified. Ziyuan's firm",
-             "runs the points for a 10% commission (capped at 15%).", ""]
+    lines = ["Qingdao Laoshan's five duties, 清: before commons keeps the books, each",
+             "compound's revenue points are inventoried and its co-managed account's opening",
+             "balance verified. Ziyuan's firm runs the points for a 10% commission (capped at",
+             "15%).", ""]
     for c in (*ZIYUAN, WJXC):
         report = api.revenue.clear(c, as_of=BOOKS_START,
                                    opening="18650.00" if c == WJXC else "0.00")
         opening = report.opening.format_symbol() if report.opening is not None else "-"
         lines.append(f"  {c:<5} {len(report.resources):>2} resources, opening balance "
                      f"{opening:>11} ({report.opening_status})")
-    return DemoStep("clear", "Clear: resources and opening balances (seed 002)", tuple(lines))
+    return DemoStep("clear", "Clear: resources and opening balances (Qingdao Laoshan's five "
+                    "duties)", tuple(lines))
 
 
 def collect_step(api: Books, folder: Path) -> DemoStep:
     """收: a quarter's income from a CSV file, split by each compound's sharing rule."""
     summary = api.revenue.collect(write_file(folder, INCOME_NAME, "\n".join(INCOME) + "\n"))
-    lines = ["Seed 002 (收): every income goes into its compound's co-managed account against its",
-             f"resource and period ({INCOME_NAME}), split to the fen by the sharing rule.", "",
+    lines = ["Qingdao Laoshan's five duties, 收: every income goes into its compound's",
+             f"co-managed account against its resource and period ({INCOME_NAME}), split to",
+             "the fen by the sharing rule.", "",
              f"  collected Q4 2026: {summary.posted} incomes posted, "
              f"{summary.already_recorded} already recorded; income "
              f"{summary.income.format_symbol()}, the firm's 10% commission "
              f"{summary.commission.format_symbol()}"]
-    return DemoStep("collect", "Collect a quarter of public revenue (seed 001)", tuple(lines))
+    return DemoStep("collect", "Collect a quarter of public revenue (Qingdao Laoshan's five "
+                    "duties)", tuple(lines))
 
 
 def set_aside_step(api: Books) -> DemoStep:

@@ -16,12 +16,12 @@ import io
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from commons.app.demo_base import WJXC, DemoStep, write_file
-from commons.app.ledger import TrailLine
+from commons.app import TrailLine
+from commons.demo.base import WJXC, DemoStep, write_file
 from commons.money import Money
 
 if TYPE_CHECKING:
-    from commons.app.handle import Books
+    from commons.app import Books
 
 __all__ = ["reconcile_step", "wjxc_statement_csv"]
 
@@ -99,10 +99,10 @@ def reconcile_step(books: Books, folder: Path) -> DemoStep:
     closed = books.ledger.close_period(PERIOD)
     kinds = ", ".join(f"{n} {kind}" for kind, n in run.by_kind().items() if n)
     lines = [
-        "Seed 002: the co-managed account's statement is checked against the books every",
-        "month. The bank's September statement (GBK, the Chinese layout) is written to",
-        f"{STATEMENT_NAME} and imported: {first.added} lines; importing it again adds "
-        f"{again.added}.",
+        "Qingdao Laoshan's five duties: the co-managed account's statement is checked",
+        "against the books every month. The bank's September statement (GBK, the Chinese",
+        f"layout) is written to {STATEMENT_NAME} and imported: {first.added} lines;",
+        f"importing it again adds {again.added}.",
         f"  matched {len(run.matches)} ({kinds}). The weekend's two takings, banked",
         "  as one deposit, matched both postings; the greening bill posted twice and reversed",
         "  cancels in the books, and the bank never saw it.",
@@ -121,5 +121,5 @@ def reconcile_step(books: Books, folder: Path) -> DemoStep:
         f"aside; {PERIOD} is closed{'' if closed.newly_closed else ' (it already was)'}: "
         "entries dated in it are refused from now on",
     ]
-    return DemoStep("reconcile", "Bank reconciliation of Weiji Xincun's September (seed 002)",
-                    tuple(lines))
+    return DemoStep("reconcile", "Bank reconciliation of Weiji Xincun's September (Qingdao "
+                    "Laoshan's five duties)", tuple(lines))

@@ -1,4 +1,4 @@
-"""The demo's tidal-parking step: a month of Weiji Xincun (卫技新村, seed 001).
+"""The demo's tidal-parking step: a month of Weiji Xincun (卫技新村, Changsha Yuhua).
 
 Forty residents' spaces: by day, while residents are at work, thirty go to visitors of the
 hospital next door (twenty on rest days); by night the residents park on their night cards; ten
@@ -18,11 +18,11 @@ from fractions import Fraction
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from commons.app.demo_base import TIDAL_SPACES, WJXC, DemoStep, write_file
+from commons.demo.base import TIDAL_SPACES, WJXC, DemoStep, write_file
 from commons.money import Money, fraction_text
 
 if TYPE_CHECKING:
-    from commons.app.handle import Books
+    from commons.app import Books
 
 __all__ = ["DEMO_MONTH", "DEMO_TARIFF", "FEE_BILL", "parking_step", "wjxc_sessions"]
 
@@ -148,7 +148,7 @@ def parking_step(api: Books, folder: Path) -> DemoStep:
     day = max(report.occupancy, key=lambda h: h.outsiders)
     collected = bill.compounds[0]
     lines = [
-        "Seed 001: Weiji Xincun rents its residents' idle daytime spaces to the hospital",
+        "Weiji Xincun rents its residents' idle daytime spaces to the hospital",
         "next door and pays for its services without a yuan of property fee.",
         "",
         f"  imported {imported.new:,} sessions of {DEMO_MONTH} on {SPACES} tidal spaces; the "
@@ -165,5 +165,5 @@ def parking_step(api: Books, folder: Path) -> DemoStep:
         f"  plot it: commons parking report --period {DEMO_MONTH} --fee-bill "
         f"{FEE_BILL} --plot wjxc-parking.png",
     ]
-    return DemoStep("parking", f"Weiji Xincun's tidal parking, {DEMO_MONTH} (seed 001)",
+    return DemoStep("parking", f"Weiji Xincun's tidal parking, {DEMO_MONTH}",
                     tuple(lines))

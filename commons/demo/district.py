@@ -1,4 +1,5 @@
-"""The demo: a sample district built from the seed stories, walked through every duty.
+"""The demo: a sample district built from the places commons keeps books for, walked through
+every duty.
 
 One district (``demo_base.DISTRICT``) carries the whole walk, in the order the books would live
 it: the estate is imported; the compounds' resources and opening balances are cleared (清);
@@ -7,7 +8,7 @@ income is collected (收) and November's tidal parking billed into it; the maint
 set aside and balances managed (管); the owners vote a cleaning subsidy that two signers pay,
 while the firm alone is refused (用); property fees are invoiced with a subsidy and a
 concession; the trail is exported and checked, and the quarter disclosed (审); a firm prices
-Ziyuan's bundle; and seed 004's elevator cost is split by floor. Each step returns its
+Ziyuan's bundle; and Leshan Shizhong's elevator cost is split by floor. Each step returns its
 narrative as lines of text, so the CLI only prints and tests can check the figures. Every input
 is written into ``<db>-files/`` first, so each step can be replayed from the command line.
 """
@@ -18,8 +19,9 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from commons.app.demo_audit import audit_step
-from commons.app.demo_base import (
+from commons.app import Household, Split
+from commons.demo.audit import audit_step
+from commons.demo.base import (
     DISTRICT,
     WJXC,
     ZIYUAN,
@@ -28,32 +30,24 @@ from commons.app.demo_base import (
     demo_folder,
     write_file,
 )
-from commons.app.demo_billing import billing_step
-from commons.app.demo_contracts import bundle_step
-from commons.app.demo_ledger import ledger_step
-from commons.app.demo_parking import parking_step
-from commons.app.demo_reconcile import reconcile_step
-from commons.app.demo_revenue import clear_step, collect_step, set_aside_step, use_step
-from commons.billing.split import (
-    FloorCoefficients,
-    SharePlan,
-    Split,
-    Stage,
-    split_total,
-    weights_for,
-)
+from commons.demo.billing import billing_step
+from commons.demo.contracts import bundle_step
+from commons.demo.ledger import ledger_step
+from commons.demo.parking import parking_step
+from commons.demo.reconcile import reconcile_step
+from commons.demo.revenue import clear_step, collect_step, set_aside_step, use_step
 from commons.errors import RefusedByRule
-from commons.estate.household import Household
 from commons.money import Money
 
 if TYPE_CHECKING:
-    from commons.app.handle import Books
+    from commons.app import Books
 
 __all__ = ["DemoReport", "DemoStep", "elevator_building", "run_demo"]
 
 ELEVATOR_HOUSEHOLDS, ELEVATOR_PLAN = "ls-3-households.csv", "ls-3-elevator-plan.toml"
 _PLAN_TOML = """\
-# Seed 004: government 40% capped at 200,000.00, the elevator firm gives up 5%, residents the rest
+# Leshan Shizhong: government 40% capped at 200,000.00, the elevator firm gives up 5%,
+# residents the rest
 [[stage]]
 party = "government"
 percent = "40"
@@ -70,7 +64,7 @@ rest = true
 
 
 def elevator_building() -> list[Household]:
-    """Seed 004 (Leshan Shizhong): a six-storey walk-up adding an elevator, two flats a floor."""
+    """Leshan Shizhong: a six-storey walk-up adding an elevator, two flats a floor."""
     areas = ("56.37", "71.20")
     return [
         Household(f"LS-3-{floor}0{flat + 1}", "LS-3", floor, Decimal(areas[flat]),
@@ -80,20 +74,14 @@ def elevator_building() -> list[Household]:
     ]
 
 
-def _elevator_step(folder: Path) -> tuple[DemoStep, Split]:
+def _elevator_step(api: Books, folder: Path) -> tuple[DemoStep, Split]:
     households = elevator_building()
-    write_file(folder, ELEVATOR_HOUSEHOLDS, "id,building,floor,area_m2,owner\n" + "".join(
+    rows = write_file(folder, ELEVATOR_HOUSEHOLDS, "id,building,floor,area_m2,owner\n" + "".join(
         f"{h.id},{h.building},{h.floor},{h.area_m2},{h.owner}\n" for h in households))
-    write_file(folder, ELEVATOR_PLAN, _PLAN_TOML)
-    plan = SharePlan((
-        Stage("government", percent=Decimal(40), cap=Money.parse("200000.00")),
-        Stage("elevator-firm", percent=Decimal(5)),
-        Stage("residents", rest=True),
-    ))
-    weights = weights_for("floor", households, FloorCoefficients.standard())
-    split = split_total(Money.parse("580000.00"), weights, plan)
+    plan = write_file(folder, ELEVATOR_PLAN, _PLAN_TOML)
+    split = api.splits.split(Money.parse("580000.00"), rows, by="floor", plan=plan)
     lines = [
-        "Seed 004: in Leshan's old compounds floors disagree over elevator costs and",
+        "Leshan Shizhong: in its old compounds floors disagree over elevator costs and",
         "\"one objects, all stall\". A coefficient per floor settles it: floors 1-2 pay",
         "nothing, each floor above pays more, times the flat's area.",
         "",
@@ -105,14 +93,14 @@ def _elevator_step(folder: Path) -> tuple[DemoStep, Split]:
               f"{p.amount.format_symbol():>13}" for p in split.parts]
     lines.append(f"  check: {len(split.parts)} parts sum to {split.parts_total.format_symbol()}"
                  f" = the residents' share; shares sum to {split.total.format_symbol()}")
-    return DemoStep("split", "Elevator retrofit cost split (seed 004)", tuple(lines)), split
+    return DemoStep("split", "Elevator retrofit cost split (Leshan Shizhong)", tuple(lines)), split
 
 
 def _district_step(api: Books, folder: Path) -> DemoStep:
     files = [(kind, write_file(folder, f"district-{kind}.csv", text))
              for kind, text in DISTRICT.items()]
     imported = api.estate.import_files(files)
-    lines = ["Seed 001 (Changsha Yuhua): Ziyuan community's old buildings have no gate and no",
+    lines = ["Changsha Yuhua: Ziyuan community's old buildings have no gate and no",
              "firm; the community bundles its micro-compounds to one firm (共享物业). Weiji",
              "Xincun next door manages itself and rents its idle daytime spaces to the hospital.",
              "", "  imported " + ", ".join(f"{s.kind} {s.new} new/{s.already_recorded} already"
@@ -124,7 +112,7 @@ def _district_step(api: Books, folder: Path) -> DemoStep:
                      f"{summary.compound.governance.value:<12} {summary.households:>2} households"
                      f" {summary.area_m2:>8} m2; {kinds}"
                      + (f" ({summary.tidal} tidal)" if summary.tidal else ""))
-    return DemoStep("estate", "The sample district (seed 001)", tuple(lines))
+    return DemoStep("estate", "The sample district (Changsha Yuhua)", tuple(lines))
 
 
 def run_demo(api: Books) -> DemoReport:
@@ -134,16 +122,13 @@ def run_demo(api: Books) -> DemoReport:
     sample entries mixed into real books could never be taken out. Running it again on its
     own database changes nothing.
     """
-    with api.session.store.write() as t:
-        if t.meta("demo") != "yes":
-            if not t.is_empty():
-                raise RefusedByRule(
-                    f"{api.path} already holds books, and the demo would add sample "
-                    "entries to them for good", fix="run it on a new file: "
-                    "commons --db demo.db demo")
-            t.set_meta("demo", "yes")
+    if not api.dedicate("demo"):
+        raise RefusedByRule(
+            f"{api.path} already holds books, and the demo would add sample "
+            "entries to them for good", fix="run it on a new file: "
+            "commons --db demo.db demo")
     with demo_folder(api.path) as (folder, kept):
-        elevator, split = _elevator_step(folder)
+        elevator, split = _elevator_step(api, folder)
         steps = (
             _district_step(api, folder),
             clear_step(api),
@@ -155,7 +140,7 @@ def run_demo(api: Books) -> DemoReport:
             use_step(api),
             billing_step(api),
             audit_step(api, folder),
-            bundle_step(folder),
+            bundle_step(api, folder),
             elevator,
         )
     return DemoReport(steps, split, str(folder) if kept else None)
