@@ -22,6 +22,7 @@ from commons.app import (
 )
 
 from .app import App, CommonsGroup, date_option, json_option, pass_app
+from .plots import plot_bundle
 from .render import echo_json, table, yuan
 
 __all__ = ["bundle", "contract"]
@@ -374,8 +375,10 @@ def simulate(app: App, scenario: str, runs: int | None, seed: int | None,
             bars[0].update(done)
 
         show = sys.stderr.isatty() and not app.json
-        report = app.api.contracts.simulate(scenario, runs=runs, seed=seed, plot=plot,
+        report = app.api.contracts.simulate(scenario, runs=runs, seed=seed,
                                             on_progress=tick if show else None)
+    if plot is not None:
+        plot_bundle(report, plot)
     if app.json:
         echo_json(simulation_json(report))
     else:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 import click
@@ -19,6 +20,7 @@ from commons.app import (
 )
 
 from .app import App, CommonsGroup, json_option, pass_app
+from .plots import plot_parking
 from .render import echo_json, table, yuan
 
 __all__ = ["parking"]
@@ -196,7 +198,10 @@ def bill_json(result: ParkingBill) -> dict[str, Any]:
 def report(app: App, period: str, compound: str | None, fee_bill: str | None,
            plot: str | None) -> None:
     """Occupancy by hour of day, income per space, and the share of the fees it covers."""
-    result = app.api.parking.report(period, compound=compound, fee_bill=fee_bill, plot=plot)
+    result = app.api.parking.report(period, compound=compound, fee_bill=fee_bill)
+    if plot is not None:
+        # drawn with the outsider windows of the compound's latest tariff
+        plot_parking(result, app.api.parking.tariffs(result.compound)[-1].tariff, Path(plot))
     if app.json:
         echo_json(report_json(result, plot))
     else:

@@ -74,8 +74,9 @@ from commons.io.disclosure_render import LANGUAGES, disclosure_json, render_html
 from commons.io.exporting import CurrencyTotal, ExportedFile, ExportManifest
 from commons.ledger.export import FORMATS as EXPORT_FORMATS
 from commons.money import fraction_text
+from commons.parking.month import OWNERS as PARKING_OWNERS
 from commons.parking.month import CompoundBill, SessionCharge
-from commons.parking.tariff import TARIFF_HELP, TariffFile
+from commons.parking.tariff import TARIFF_HELP, Tariff, TariffFile, WindowDays
 from commons.parking.usage import Breach, HourOccupancy, ParkingReport
 from commons.periods import parse_date
 from commons.reconcile.reconciliation import MatchRecord, OutstandingItem, ReconciliationStatement
@@ -112,6 +113,7 @@ __all__ = [
     "ESTATE_KINDS",
     "EXPORT_FORMATS",
     "LANGUAGES",
+    "PARKING_OWNERS",
     "PARTICIPATION",
     "SPENDING_PURPOSES",
     "SPLIT_METHODS",
@@ -225,6 +227,7 @@ __all__ = [
     "State",
     "StatementImport",
     "Tally",
+    "Tariff",
     "TariffFile",
     "TariffLoaded",
     "Tender",
@@ -234,6 +237,7 @@ __all__ = [
     "UnattributedIncome",
     "Unmatched",
     "VerifyReport",
+    "WindowDays",
     "connect",
     "disclosure_json",
     "fraction_text",

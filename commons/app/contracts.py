@@ -266,22 +266,16 @@ class ContractService(Service):
         return SettleReport(result, summary.posted, summary.already_recorded)
 
     def simulate(self, scenario: str | Path, *, runs: int | None = None,
-                 seed: int | None = None, plot: str | Path | None = None,
+                 seed: int | None = None,
                  on_progress: Progress | None = None) -> SimulationReport:
-        """Price and simulate the bundle of a scenario file (TOML); no database is touched.
-        ``plot`` draws the margin distribution and per-compound bars to that file."""
+        """Price and simulate the bundle of a scenario file (TOML); no database is touched."""
         path = str(scenario)
         with open_text(path) as handle:
             text = handle.read()
         parsed = Scenario.from_toml(text, path)
         total = parsed.runs if runs is None else runs
         step = None if on_progress is None else (lambda n: on_progress(n, total))
-        report = simulate(parsed, runs=runs, seed=seed, on_progress=step)
-        if plot is not None:
-            from commons.app.bundle_plot import plot_report  # noqa: PLC0415 - loads matplotlib
-
-            plot_report(report, plot)
-        return report
+        return simulate(parsed, runs=runs, seed=seed, on_progress=step)
 
     @staticmethod
     def _open_settlement_accounts(t: Tables, entry: Entry) -> None:

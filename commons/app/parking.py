@@ -21,7 +21,6 @@ from zoneinfo import ZoneInfo
 import attrs
 
 from commons.app.ledger import LedgerService
-from commons.app.parking_plot import write_plot
 from commons.app.revenue_books import open_chart
 from commons.app.session import Service, Session
 from commons.billing.split import Share
@@ -315,12 +314,11 @@ class ParkingService(Service):
         return "posted"
 
     def report(self, period: str | Period, *, compound: str | None = None,
-               fee_bill: Money | str | None = None,
-               plot: str | Path | None = None) -> ParkingReport:
+               fee_bill: Money | str | None = None) -> ParkingReport:
         """A compound's month: occupancy by local hour for residents and outsiders, income per
         space, windows over their allowance, and the share of the owners' fee bill that their
         parking income covered: ``fee_bill``, or else what the month's property-fee invoices ask
-        of the residents; ``plot`` draws it (.png or .svg)."""
+        of the residents."""
         month = period if isinstance(period, Period) else Period.parse(period)
         fees = Money.parse(fee_bill) if isinstance(fee_bill, str) else fee_bill
         if fees is not None and fees.is_negative():
@@ -342,10 +340,7 @@ class ParkingService(Service):
             breaches = _breaches(t, book, start, end)
             spaces = tuple(r.id for r in t.estate.resources(c)
                            if r.kind is ResourceKind.PARKING and r.tidal)
-        report = ParkingReport(c, month, spaces, occupancy, bill, breaches, fees)
-        if plot is not None:
-            write_plot(report, book.latest.tariff, Path(plot))
-        return report
+        return ParkingReport(c, month, spaces, occupancy, bill, breaches, fees)
 
 
 def _compounds(t: Tables, compound: str | None) -> list[str]:

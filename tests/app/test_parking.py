@@ -203,17 +203,6 @@ def test_report_occupancy_adds_up_to_the_time_parked(tmp_path: Path) -> None:
     assert report.covered == Fraction(71, 200)  # the owners' 35.50 of 100.00
 
 
-def test_report_plots_png_and_svg(tmp_path: Path) -> None:
-    api = setup(tmp_path)
-    api.parking.import_sessions(write(tmp_path, GOOD))
-    for name in ("month.png", "month.svg"):
-        api.parking.report("2026-10", fee_bill="100.00", plot=tmp_path / name)
-        assert (tmp_path / name).stat().st_size > 1000
-    assert (tmp_path / "month.png").read_bytes()[:4] == b"\x89PNG"
-    with pytest.raises(commons.InvalidInput, match="PNG or SVG"):
-        api.parking.report("2026-10", plot=tmp_path / "month.pdf")
-
-
 def _bill_of(tmp_path: Path, name: str, files: list[list[tuple[str, ...]]]) -> ParkingBill:
     folder = tmp_path / name
     folder.mkdir()
