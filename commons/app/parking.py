@@ -11,9 +11,7 @@ operator's share under the compound's sharing rule owed to the operator.
 
 from __future__ import annotations
 
-import bisect
 import csv
-import datetime as dt
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 from zoneinfo import ZoneInfo
@@ -32,9 +30,10 @@ from commons.errors import (
     Problems,
     RefusedByRule,
 )
-from commons.estate.resource import Resource, ResourceKind
-from commons.files import RAGGED_FIX, Row, batched, csv_rows, open_text
+from commons.estate.resource import ResourceKind
+from commons.files import RAGGED_FIX, batched, csv_rows, open_text
 from commons.money import Money
+from commons.parking.checks import SessionChecks
 from commons.parking.month import (
     OWNERS,
     CompoundBill,
@@ -43,7 +42,7 @@ from commons.parking.month import (
     bill_month,
     sharing_rule,
 )
-from commons.parking.pricing import SESSION_HEADER, SessionFields, session_fields
+from commons.parking.pricing import SESSION_HEADER, session_fields
 from commons.parking.tariff import TariffFile
 from commons.parking.usage import (
     Breach,
@@ -121,71 +120,6 @@ class ParkingBill:
         return tuple(Share(p, parties[p]) for p in order)
 
 
-class _Checks:
-    """What each row of an import is checked against: the tidal spaces, each compound's
-    tariffs (by the instant each takes effect) and the months already billed."""
-
-    def __init__(self, t: Tables) -> None:
-        self.spaces: dict[str, Resource] = {r.id: r for r in t.estate.resources()}
-        files: dict[str, list[TariffFile]] = {}
-        for tariff in t.parking.tariff_files():
-            files.setdefault(tariff.tariff.compound, []).append(tariff)
-        self.books = {c: TariffBook(c, f) for c, f in files.items()}
-        self.starts = {c: [p.plan(f.tariff.effective_from.toordinal())[0]
-                           for f, p in zip(b.files, b.pricers, strict=True)]
-                       for c, b in self.books.items()}
-        self.kinds = {c: [frozenset(f.tariff.kinds()) for f in b.files]
-                      for c, b in self.books.items()}
-        self.billed = t.parking.billed()
-        self.billed_compounds = {c for c, _ in self.billed}
-
-    def compound_of(self, row: Row, fields: SessionFields) -> str:
-        """The row's compound, once its space, tariff and kind are found fit."""
-        sid, space_id, _, entered, _, _, _, kind = fields
-        space = self.spaces.get(space_id)
-        if space is None:
-            raise row.error("space", f"space {space_id!r} is not a recorded resource",
-                            "import it with `commons estate import resources FILE`, or check "
-                            "the spelling")
-        if space.kind is not ResourceKind.PARKING or not space.tidal:
-            what = ("a parking space but not tidal" if space.kind is ResourceKind.PARKING
-                    else f"{space.kind.value}, not a parking space")
-            raise row.error("space", f"resource {space_id} is {what}",
-                            "only tidal parking spaces take sessions; check the space")
-        book = self.books.get(space.compound)
-        if book is None:
-            raise row.error("space", f"compound {space.compound} of space {space_id} has no "
-                            "parking tariff", "load one with `commons parking tariff FILE`")
-        index = bisect.bisect_right(self.starts[space.compound], entered) - 1
-        if index < 0:
-            raise row.error("entered_at", f"session {sid} enters before {space.compound}'s "
-                            f"first tariff takes effect ({book.files[0].tariff.effective_from})",
-                            "load the tariff in effect then, or check the date")
-        if kind not in self.kinds[space.compound][index]:
-            tariff = book.files[index].tariff
-            raise row.error("kind", f"kind {kind!r} is neither outsider, resident nor a card "
-                            f"of {space.compound}'s tariff", f"use one of "
-                            f"{', '.join(tariff.kinds())}")
-        return space.compound
-
-    def in_billed_month(self, row: Row, compound: str, fields: SessionFields
-                        ) -> RefusedByRule | None:
-        """Why the session may not be added, if it touches a month already billed (unless it
-        turns out to be recorded already, which changes nothing)."""
-        if compound not in self.billed_compounds:
-            return None
-        pricer = self.books[compound].latest
-        first, last = pricer.day_of(fields[3]), pricer.day_of(fields[5] - 1)
-        months = {str(Period.of(dt.date.fromordinal(d))) for d in range(first, last + 1)}
-        billed = sorted(p for p in months if (compound, p) in self.billed)
-        if not billed:
-            return None
-        return RefusedByRule(
-            f"{compound}'s parking for {billed[0]} is billed already", file=row.file,
-            line=row.line, field="entered_at",
-            fix="a billed month is never changed; correct it in a later month's books")
-
-
 class ParkingService(Service):
     """Tidal parking's use cases; each runs in one transaction."""
 
@@ -231,7 +165,8 @@ class ParkingService(Service):
         open_text(path, encoding).close()  # a mistyped path must not create a database
         zone = ZoneInfo(self.clock.zone)
         with self.store.write() as t:
-            checks = _Checks(t)
+            checks = SessionChecks(t.estate.resources(), t.parking.tariff_files(),
+                                   t.parking.billed())
             t.parking.batch_start()
             refused: dict[int, CommonsError] = {}
             late: dict[int, tuple[str, CommonsError]] = {}  # refused unless recorded already
