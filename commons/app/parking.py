@@ -11,7 +11,6 @@ operator's share under the compound's sharing rule owed to the operator.
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 from zoneinfo import ZoneInfo
@@ -31,7 +30,8 @@ from commons.errors import (
     RefusedByRule,
 )
 from commons.estate.resource import ResourceKind
-from commons.files import RAGGED_FIX, batched, csv_rows, open_text
+from commons.files import RAGGED_FIX, batched, open_text
+from commons.io.parking_files import read_tariff, session_rows, write_rejects
 from commons.money import Money
 from commons.parking.checks import SessionChecks
 from commons.parking.month import (
@@ -42,7 +42,7 @@ from commons.parking.month import (
     bill_month,
     sharing_rule,
 )
-from commons.parking.pricing import SESSION_HEADER, session_fields
+from commons.parking.pricing import session_fields
 from commons.parking.tariff import TariffFile
 from commons.parking.usage import (
     Breach,
@@ -129,8 +129,7 @@ class ParkingService(Service):
 
     def tariff(self, path: str | Path) -> TariffLoaded:
         """Load a compound's tariff (TOML); loading the same file again is a no-op."""
-        with open_text(path) as handle:
-            tariff = TariffFile.parse(handle.read(), file=str(path))
+        tariff = read_tariff(path)
         t0 = tariff.tariff
         loaded_at = self.clock.now().in_timezone("UTC").isoformat()
         with self.store.write() as t:
@@ -171,8 +170,7 @@ class ParkingService(Service):
             refused: dict[int, CommonsError] = {}
             late: dict[int, tuple[str, CommonsError]] = {}  # refused unless recorded already
             rows = 0
-            for chunk in batched(csv_rows(path, SESSION_HEADER, encoding=encoding,
-                                           ragged=skip_bad), CHUNK):
+            for chunk in batched(session_rows(path, encoding, ragged=skip_bad), CHUNK):
                 batch = []
                 for row in chunk:
                     if row.problem is not None:
@@ -203,7 +201,7 @@ class ParkingService(Service):
             reject_file = None
             if refused:
                 reject_file = str(reject or Path(path).with_suffix(".rejects.csv"))
-                _write_rejects(path, encoding, refused, reject_file)
+                write_rejects(path, encoding, refused, reject_file)
         return SessionImport(str(path), rows, new, already, len(refused), reject_file, breaches)
 
     def bill(self, period: str | Period, *, compound: str | None = None,
@@ -355,20 +353,3 @@ def _invoiced(t: Tables, compound: str, month: Period) -> Money | None:
     """What the month's property-fee invoices ask of the compound's residents, if any."""
     rows = t.billing.collection(month, compound, None)
     return Money(rows[0][2], rows[0][5]) if rows else None
-
-
-def _write_rejects(path: str | Path, encoding: str | None, refused: dict[int, CommonsError],
-                   reject_file: str) -> None:
-    """The refused rows as they were written, with their line and the reason."""
-    try:
-        with open(reject_file, "w", encoding="utf-8-sig", newline="") as out:
-            writer = csv.writer(out)
-            writer.writerow([*SESSION_HEADER, "line", "reason"])
-            for row in csv_rows(path, SESSION_HEADER, encoding=encoding, ragged=True):
-                error = refused.get(row.line)
-                if error is not None:
-                    writer.writerow([*(row.values.get(c, "") for c in SESSION_HEADER),
-                                     row.line, error.what])
-    except OSError as e:
-        raise InvalidInput(f"cannot write the reject file {reject_file}: {e.strerror}",
-                           field="reject", fix="name a writable file with --reject") from None

@@ -18,8 +18,12 @@ import attrs
 
 from commons.app.session import Service
 from commons.errors import InvalidInput, NotFound, RefusedByRule
-from commons.io.bank_csv import BUILTIN_PROFILES, CsvProfile
-from commons.io.bank_formats import is_xml, read_statements, resolve_profiles
+from commons.io.bank_formats import (
+    is_xml,
+    read_profiles,
+    read_statement_bytes,
+    read_statements,
+)
 from commons.money import Money
 from commons.periods import Period
 from commons.reconcile.matching import KINDS, MAX_WINDOW_DAYS, match_items
@@ -101,23 +105,6 @@ def _account_id(t: Tables, account: str) -> int:
     return found[0]
 
 
-def _profiles(profile: str | None) -> list[CsvProfile]:
-    if profile is None or profile in BUILTIN_PROFILES:
-        return resolve_profiles(profile)
-    path = Path(profile)
-    if path.suffix != ".toml":
-        return resolve_profiles(profile)  # refuses the unknown name, listing the known ones
-    if not path.is_file():
-        raise NotFound(f"profile file {path} does not exist", file=str(path), field="profile",
-                       fix="check the path of the TOML profile, or name a built-in profile")
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as e:
-        raise InvalidInput(f"cannot read profile {path}: {e}", file=str(path),
-                           fix="save the profile as UTF-8 text") from None
-    return [CsvProfile.from_toml(text, str(path))]
-
-
 def _imported(statement: Statement, start: Money, skip: int) -> ImportedStatement:
     """The statement as imported; without balances in the file, its opening is where the
     stored history had it (``start`` is the balance its first new line follows)."""
@@ -128,18 +115,6 @@ def _imported(statement: Statement, start: Money, skip: int) -> ImportedStatemen
     return ImportedStatement(statement.statement_id, statement.first_day, statement.last_day,
                              opening, opening + sum(amounts, zero), len(amounts),
                              len(amounts) - skip, skip)
-
-
-def _read_bytes(path: str | Path) -> bytes:
-    p = Path(path)
-    if not p.is_file():
-        raise NotFound(f"file {p} does not exist or is not a file", file=str(p),
-                       fix="check the path")
-    try:
-        return p.read_bytes()
-    except OSError as e:
-        raise InvalidInput(f"cannot read {p}: {e.strerror}", file=str(p),
-                           fix="check the file's permissions") from None
 
 
 class ReconcileService(Service):
@@ -153,9 +128,9 @@ class ReconcileService(Service):
         built-in profiles are tried in turn. ``encoding`` overrides the detection of UTF-8
         or GBK/GB18030. All of the file is stored, or nothing.
         """
-        data = _read_bytes(path)
+        data = read_statement_bytes(path)
         source = str(path)
-        profiles = _profiles(profile)
+        profiles = read_profiles(profile)
         statements = read_statements(data, source, profiles=profiles, encoding=encoding)
         imported_at = self.clock.now().in_timezone("UTC").isoformat()
         done = []

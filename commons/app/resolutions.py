@@ -17,7 +17,7 @@ import attrs
 from commons.app.session import Service
 from commons.errors import CommonsError, ConflictError, InvalidInput, NotFound, Problems
 from commons.estate.household import Household
-from commons.files import Row, csv_rows
+from commons.files import Row
 from commons.governance import (
     Ballot,
     Choice,
@@ -36,6 +36,7 @@ from commons.governance import (
     resolve,
     tally,
 )
+from commons.io.vote_files import read_ballot_rows, read_votes
 
 if TYPE_CHECKING:
     from commons.store import Tables
@@ -148,7 +149,7 @@ class ResolutionService(Service):
         checked first (an owner not on the roll, an owner twice, a bad choice, another choice
         than the stored one), each problem named by file:line:field, and nothing is stored
         unless all are good. Ballots already stored with the same choice are skipped."""
-        rows = list(csv_rows(path, ("owner", "choice"), encoding=encoding))
+        rows = read_ballot_rows(path, encoding)
         with self.store.write() as t:
             proposal, compound = self._load(t, id)
             roll = _roll(t, proposal.scope)
@@ -201,7 +202,7 @@ class ResolutionService(Service):
         alternates; a tie at the cut-off is reported, not guessed."""
         if isinstance(votes, Mapping):
             return elect(votes, seats)
-        return elect(_read_votes(str(votes), encoding), seats)
+        return elect(read_votes(str(votes), encoding), seats)
 
     @staticmethod
     def _load(t: Tables, id: str) -> tuple[Proposal, str]:
@@ -259,24 +260,3 @@ def _check_row(ballot: Ballot, roll: Roll, seen: Mapping[str, int],
                            field="owner", fix="give each owner's ballot once")
     if ballot.owner in stored:
         _check_same(proposal_id, ballot, stored[ballot.owner])
-
-
-def _read_votes(path: str, encoding: str | None) -> list[tuple[str, int]]:
-    """``candidate,votes`` rows; a bad count is named by file:line:field."""
-    pairs: list[tuple[str, int]] = []
-    lines: dict[str, int] = {}
-    for row in csv_rows(path, ("candidate", "votes"), encoding=encoding):
-        candidate = row.text("candidate")
-        if candidate in lines:
-            raise row.error("candidate", f"{candidate} is listed already on line "
-                            f"{lines[candidate]}", "give each candidate's votes once")
-        lines[candidate] = row.line
-        pairs.append((candidate, row.parse("votes", _parse_votes)))
-    return pairs
-
-
-def _parse_votes(text: str) -> int:
-    if not (text.isascii() and text.isdigit()):
-        raise InvalidInput(f"votes {text!r} is not a whole number of 0 or more",
-                           fix="write the candidate's votes as a number such as 37")
-    return int(text)
