@@ -39,11 +39,10 @@ from commons.contracts.evaluation import (
     check_bid,
     parse_score,
 )
-from commons.contracts.scenario import Scenario
 from commons.contracts.settlement import SETTLEMENT_ACCOUNTS, Settlement, settle
 from commons.contracts.simulation import SimulationReport, simulate
 from commons.errors import CommonsError, InvalidInput, NotFound, RefusedByRule
-from commons.files import open_text
+from commons.io.scenario_files import read_scenario
 from commons.ledger.accounts import Account
 from commons.money import Money, money_field
 from commons.periods import Period
@@ -269,10 +268,7 @@ class ContractService(Service):
                  seed: int | None = None,
                  on_progress: Progress | None = None) -> SimulationReport:
         """Price and simulate the bundle of a scenario file (TOML); no database is touched."""
-        path = str(scenario)
-        with open_text(path) as handle:
-            text = handle.read()
-        parsed = Scenario.from_toml(text, path)
+        parsed = read_scenario(scenario)
         total = parsed.runs if runs is None else runs
         step = None if on_progress is None else (lambda n: on_progress(n, total))
         return simulate(parsed, runs=runs, seed=seed, on_progress=step)

@@ -18,10 +18,11 @@ from commons.app.session import Service
 from commons.errors import NotFound
 from commons.estate.compound import Compound
 from commons.estate.household import Household, Owner, owners_of
-from commons.estate.importing import check_kind, columns, needed_ids, plan_import, read_rows
+from commons.estate.importing import check_kind, needed_ids, plan_import
 from commons.estate.resource import Resource
 from commons.estate.summary import CompoundSummary, summarise
-from commons.files import csv_rows, open_text
+from commons.files import open_text
+from commons.io.estate_files import read_estate_file
 
 if TYPE_CHECKING:
     from commons.store import Tables
@@ -63,8 +64,8 @@ class EstateService(Service):
             check_kind(kind)
             open_text(path, encoding).close()  # a mistyped path must not create a database
         this_year = self.clock.today().year
-        parsed = [read_rows(kind, str(path), csv_rows(path, *columns(kind), encoding=encoding),
-                            this_year=this_year) for kind, path in files]
+        parsed = [read_estate_file(kind, path, encoding, this_year=this_year)
+                  for kind, path in files]
         with self.store.write() as t:
             plan = plan_import(parsed, t.estate.records(needed_ids(parsed)))
             plan.raise_if_refused()

@@ -28,7 +28,8 @@ from commons.errors import (
     Where,
 )
 from commons.estate.resource import Resource
-from commons.files import csv_rows, open_text
+from commons.files import open_text
+from commons.io.revenue_files import read_collections
 from commons.ledger.journal import Entry
 from commons.ledger.rules import refusal
 from commons.money import Money, money_field
@@ -176,15 +177,7 @@ class RevenueService(SpendingService):
         recorded are skipped."""
         file = str(path)
         open_text(path, encoding).close()  # a mistyped path must not create a database
-        problems: list[CommonsError] = []
-        parsed: list[tuple[int, Collection]] = []
-        rows = 0
-        for row in csv_rows(path, Collection.HEADER, Collection.OPTIONAL, encoding=encoding):
-            rows += 1
-            try:
-                parsed.append((row.line, Collection.from_row(row)))
-            except CommonsError as e:
-                problems.append(e.located(file=file, line=row.line))
+        parsed, problems, rows = read_collections(path, encoding)
         with self.store.write() as t:
             entries = self._collection_entries(t, file, parsed, problems)
             known = t.ledger.known([e.external_id for _, e, _ in entries])
