@@ -14,7 +14,6 @@ from typing import TYPE_CHECKING
 
 import attrs
 
-from commons.app.posting import chunks
 from commons.app.session import Service
 from commons.errors import (
     CommonsError,
@@ -25,6 +24,7 @@ from commons.errors import (
     RefusedByRule,
 )
 from commons.files import open_text
+from commons.io.journal_jsonl import chunks
 from commons.ledger.accounts import Account, chart_for_compound
 from commons.ledger.journal import DIGEST, EXTERNAL_ID, REVERSES, Entry, Prepared, StoredEntry
 from commons.ledger.rules import ChainHead, Link, Outcome, plan_prepared

@@ -25,8 +25,8 @@ from ledger_helpers import (
 )
 
 import commons
-from commons.app import posting
 from commons.errors import CommonsError, InvalidInput, Problems
+from commons.io import journal_jsonl as posting
 
 CLOCK = "2026-10-31T18:00:00"
 
