@@ -23,6 +23,7 @@ from commons.io.checking import (
     compare_files,
     file_digest,
     file_problems,
+    read_manifest,
     recount,
     recount_problems,
 )
@@ -137,17 +138,7 @@ class AuditService(Service):
                      ) -> ExportCheck:
         """Check an export (give the file or its manifest): files, hashes, rows and totals;
         with ``against_ledger``, also that the ledger still holds exactly those rows."""
-        where = manifest_path_of(path)
-        try:
-            data = json.loads(where.read_text(encoding="utf-8"))
-        except FileNotFoundError:
-            raise NotFound(f"manifest {where} does not exist", file=str(where),
-                           fix="give the export file or the .manifest.json written with it"
-                           ) from None
-        except ValueError as e:
-            raise InvalidInput(f"manifest {where} is not JSON: {e}", file=str(where),
-                               fix="give the .manifest.json written with the export") from None
-        manifest = ExportManifest.from_json(data, path=str(where))
+        manifest = read_manifest(path)
         problems = file_problems(manifest)
         problems += recount_problems(manifest, recount(manifest))
         if against_ledger:
