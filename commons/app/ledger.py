@@ -182,7 +182,8 @@ class LedgerService(Service):
 
     def post_in(self, t: Tables, source: str | Path | Iterable[Entry], encoding: str | None,
                  on_progress: Progress | None, workers: int = 1) -> PostSummary:
-        """The post itself, inside the caller's write transaction ``t``."""
+        """The post itself, inside the caller's write transaction ``t``: the one posting path
+        every area's service uses, so its entries pass the same rules as ``post``."""
         tally = _Tally(str(source) if isinstance(source, str | Path) else None)
         recorded_at = self.clock.now().in_timezone("UTC").isoformat()
         opened = t.ledger.accounts()
