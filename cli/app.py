@@ -13,7 +13,7 @@ from typing import Any, TypeVar
 import click
 
 import commons
-from commons.app import Commons, connect, parse_date
+from commons.app import Books, connect, parse_date
 from commons.errors import CommonsError
 
 __all__ = ["App", "CommonsGroup", "date_option", "json_option", "pass_app"]
@@ -30,15 +30,15 @@ class App:
         self.json = json
         self.read_only = read_only
         self.db_given = True  # whether --db (or COMMONS_DB) named the database
-        self._handle: Commons | None = None
+        self._handle: Books | None = None
 
     @property
-    def api(self) -> Commons:
+    def api(self) -> Books:
         if self._handle is None:
             self._handle = connect(self.db, read_only=self.read_only, actor=self.actor)
         return self._handle
 
-    def read_only_api(self) -> Commons:
+    def read_only_api(self) -> Books:
         """The handle opened read-only whatever the options, for commands that must never
         write: a read-write open alone may migrate the file or switch its journal to WAL."""
         self.read_only = True

@@ -7,7 +7,7 @@ listed here. Money is whole fen (``Money``), splits are exact (``allocate``).
 from commons.allocate import allocate
 from commons.app import (
     BalanceReport,
-    Commons,
+    Books,
     PeriodClosed,
     PostSummary,
     TrailLine,
@@ -36,8 +36,8 @@ __version__ = "0.1.0"
 __all__ = [
     "Account",
     "BalanceReport",
+    "Books",
     "Clock",
-    "Commons",
     "CommonsError",
     "ConflictError",
     "CurrencyMismatch",

@@ -1,8 +1,8 @@
-"""What a host system imports: ``connect`` opens a database and returns a ``Commons`` handle.
+"""What a host system imports: ``connect`` opens a database and returns a ``Books`` handle.
 
-Each method of the handle is one use case, runs in one transaction, returns values and never
-prints. The command line calls exactly these methods, under the same names, and takes the value
-types it renders from here.
+The handle holds one service per area (``books.ledger``, ``books.revenue``, ...); each method of
+a service is one use case, runs in one transaction, returns values and never prints. The command
+line calls exactly these methods and takes the value types it renders from here.
 """
 
 from commons.app.audit import ExportCheck
@@ -15,7 +15,7 @@ from commons.app.billing import (
 )
 from commons.app.contracts import PartyScoreOutcome, ScoredEvaluation, SettleReport
 from commons.app.estate import ImportSummary
-from commons.app.handle import Commons, InitReport, connect
+from commons.app.handle import Books, InitReport, connect
 from commons.app.ledger import (
     AccountBalance,
     BalanceReport,
@@ -36,10 +36,11 @@ from commons.app.revenue import CollectSummary, SetAside
 from commons.app.spending import Disbursement, SpendingStatus
 from commons.billing.arrears import BUCKETS as AGING_BUCKETS
 from commons.billing.arrears import AgingReport, CollectionRate
-from commons.billing.fees import FeeSchedule
+from commons.billing.fees import FeeRate, FeeSchedule
 from commons.billing.invoices import Invoice
+from commons.billing.payments import Payment
 from commons.billing.receipts import Receipt
-from commons.billing.split import SPLIT_METHODS, Split
+from commons.billing.split import SPLIT_METHODS, SharePlan, Split, Stage
 from commons.contracts.catalog import CostDriver, ServiceCatalog, ServiceItem, ServiceLevel
 from commons.contracts.contract import Bundle, BundleContract, Firm, Regime
 from commons.contracts.evaluation import Bid, BlacklistEntry, Evaluation, PartyScore, Tender
@@ -73,8 +74,9 @@ from commons.io.disclosure_render import LANGUAGES, disclosure_json, render_html
 from commons.io.exporting import CurrencyTotal, ExportedFile, ExportManifest
 from commons.l10n import fraction_text
 from commons.ledger.export import FORMATS as EXPORT_FORMATS
+from commons.parking.month import OWNERS as PARKING_OWNERS
 from commons.parking.month import CompoundBill, SessionCharge
-from commons.parking.tariff import TARIFF_HELP, TariffFile
+from commons.parking.tariff import TARIFF_HELP, Tariff, TariffFile, WindowDays
 from commons.parking.usage import Breach, HourOccupancy, ParkingReport
 from commons.periods import parse_date
 from commons.reconcile.reconciliation import MatchRecord, OutstandingItem, ReconciliationStatement
@@ -111,6 +113,7 @@ __all__ = [
     "ESTATE_KINDS",
     "EXPORT_FORMATS",
     "LANGUAGES",
+    "PARKING_OWNERS",
     "PARTICIPATION",
     "SPENDING_PURPOSES",
     "SPLIT_METHODS",
@@ -125,6 +128,7 @@ __all__ = [
     "BallotsImported",
     "Bid",
     "BlacklistEntry",
+    "Books",
     "Breach",
     "Building",
     "BuildingLine",
@@ -135,7 +139,6 @@ __all__ = [
     "CollectSummary",
     "CollectedBill",
     "CollectionRate",
-    "Commons",
     "Compound",
     "CompoundBill",
     "CompoundResult",
@@ -153,6 +156,7 @@ __all__ = [
     "ExportCheck",
     "ExportManifest",
     "ExportedFile",
+    "FeeRate",
     "FeeSchedule",
     "Firm",
     "Governance",
@@ -177,6 +181,7 @@ __all__ = [
     "ParkingReport",
     "PartyScore",
     "PartyScoreOutcome",
+    "Payment",
     "PaymentImport",
     "PeriodClosed",
     "PostSummary",
@@ -206,6 +211,7 @@ __all__ = [
     "SetAside",
     "SettleReport",
     "Settlement",
+    "SharePlan",
     "SharingRule",
     "Signer",
     "SignerRole",
@@ -216,10 +222,12 @@ __all__ = [
     "SpendingProposal",
     "SpendingStatus",
     "Split",
+    "Stage",
     "Standing",
     "State",
     "StatementImport",
     "Tally",
+    "Tariff",
     "TariffFile",
     "TariffLoaded",
     "Tender",
@@ -229,6 +237,7 @@ __all__ = [
     "UnattributedIncome",
     "Unmatched",
     "VerifyReport",
+    "WindowDays",
     "connect",
     "disclosure_json",
     "fraction_text",

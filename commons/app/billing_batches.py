@@ -20,8 +20,8 @@ from commons.billing.payments import (
     OpenInvoice,
     Payment,
     apply_payment,
+    check_prepay,
     credit_for,
-    prepay_refusal,
 )
 from commons.billing.postings import invoice_legs, issue_entry
 from commons.errors import (
@@ -30,7 +30,6 @@ from commons.errors import (
     InvalidInput,
     NotFound,
     Problems,
-    RefusedByRule,
 )
 from commons.estate.household import Household
 from commons.ledger.journal import Entry
@@ -186,7 +185,7 @@ class PaymentBatch:
         applied = apply_payment(payment, state.open)
         credit = state.credit + applied.credit
         if applied.credit:
-            self._check_prepay(payment, state, credit)
+            check_prepay(payment, self.schedules.get(state.compound), state.household, credit)
         paid = {a.invoice: a.amount for a in applied.allocations}
         state.open = [attrs.evolve(i, outstanding=i.outstanding - paid.get(i.id, Money.zero()))
                       for i in state.open if i.outstanding != paid.get(i.id)]
@@ -220,20 +219,6 @@ class PaymentBatch:
             raise InvalidInput(f"invoice {payment.invoice} is household {invoice.household}'s, "
                                f"not {payment.household}'s", field="invoice",
                                fix="name one of the paying household's invoices")
-
-    def _check_prepay(self, payment: Payment, state: _Household, credit: Money) -> None:
-        schedule = self.schedules.get(state.compound)
-        month = Period.of(payment.date)
-        if schedule is None or schedule.terms(month) is None:
-            raise RefusedByRule(f"payment {payment.id} would leave {credit} as credit, but no "
-                                f"fee is in force for {payment.household} in {month}",
-                                field="amount", fix="pay only what is invoiced")
-        monthly = MonthPricer(schedule, month).lines(state.household.area_m2)[1][-1].amount
-        why = prepay_refusal(credit, monthly, schedule.prepay_months)
-        if why is not None:
-            raise RefusedByRule(f"payment {payment.id}: {why}", field="amount",
-                                fix=f"pay at most {schedule.prepay_months} months ahead "
-                                "(the schedule's prepay_months)")
 
     def raise_if_refused(self) -> None:
         if self.problems:

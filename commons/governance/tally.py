@@ -74,12 +74,8 @@ class Ratio:
 
     @property
     def percent(self) -> str:
-<<<<<<< HEAD
-        return percent_text(self.fraction)
-=======
         """The share as percent text."""
-        return format_percent(self.fraction)
->>>>>>> docs
+        return percent_text(self.fraction)
 
     def to_json(self) -> dict[str, str]:
         """The share as ``--json`` prints it: fraction and percent text."""

@@ -18,8 +18,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from commons.errors import CommonsError
-from commons.io.exporting import SUMMARY_SHEET, ExportManifest
+from commons.errors import CommonsError, InvalidInput, NotFound
+from commons.io.exporting import SUMMARY_SHEET, ExportManifest, manifest_path_of
 from commons.ledger.export import COLUMNS, plain_amount
 from commons.money import currency_of, parse_fen
 
@@ -28,6 +28,7 @@ __all__ = [
     "compare_files",
     "file_digest",
     "file_problems",
+    "read_manifest",
     "recount",
     "recount_problems",
 ]
@@ -84,6 +85,21 @@ class Recount:
                          f"before ({text(before)}) plus the amount ({text(fen)}) is "
                          f"{text(before + fen)}")
         self.balances[key] = balance
+
+
+def read_manifest(path: str | Path) -> ExportManifest:
+    """The manifest of an export, given the export file or the manifest itself."""
+    where = manifest_path_of(path)
+    try:
+        data = json.loads(where.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise NotFound(f"manifest {where} does not exist", file=str(where),
+                       fix="give the export file or the .manifest.json written with it"
+                       ) from None
+    except ValueError as e:
+        raise InvalidInput(f"manifest {where} is not JSON: {e}", file=str(where),
+                           fix="give the .manifest.json written with the export") from None
+    return ExportManifest.from_json(data, path=str(where))
 
 
 def file_digest(path: Path) -> str | None:

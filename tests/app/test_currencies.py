@@ -26,11 +26,11 @@ def line(external_id: str, amount: str, currency: str, date: str = "2026-03-01"
 
 
 @pytest.fixture
-def books(tmp_path: Path) -> Iterator[commons.Commons]:
+def books(tmp_path: Path) -> Iterator[commons.Books]:
     with commons.connect(tmp_path / "books.db", actor="@auditor") as handle:
-        handle.ledger_chart("wjxc")
-        handle.ledger_open(FX, compound="wjxc")
-        handle.ledger_post(write_jsonl(tmp_path / "j.jsonl", [
+        handle.ledger.chart("wjxc")
+        handle.ledger.open(FX, compound="wjxc")
+        handle.ledger.post(write_jsonl(tmp_path / "j.jsonl", [
             line("yen-1", "1,234", "JPY"), line("yen-2", "66", "JPY", "2026-03-02"),
             line("won-1", "50000", "KRW"), line("usd-1", "12.34", "USD"),
             {"date": "2026-03-03", "memo": "yuan", "external_id": "cny-1",
@@ -39,9 +39,9 @@ def books(tmp_path: Path) -> Iterator[commons.Commons]:
         yield handle
 
 
-def test_a_jpy_amount_is_whole_yen_in_the_store_and_the_reports(books: commons.Commons) -> None:
+def test_a_jpy_amount_is_whole_yen_in_the_store_and_the_reports(books: commons.Books) -> None:
     balances = {(b.account, b.balance.currency): b.balance
-                for b in books.ledger_balance().balances}
+                for b in books.ledger.balance().balances}
     assert balances[(BANK, "JPY")] == Money(1300, "JPY")
     assert balances[(BANK, "KRW")] == Money(50000, "KRW")
     assert balances[(BANK, "USD")] == Money(1234, "USD")
@@ -49,30 +49,30 @@ def test_a_jpy_amount_is_whole_yen_in_the_store_and_the_reports(books: commons.C
     assert balances[(FX, "JPY")].format_symbol() == "-JP¥1,300"
 
 
-def test_a_jpy_amount_with_decimals_is_refused_naming_the_field(books: commons.Commons,
+def test_a_jpy_amount_with_decimals_is_refused_naming_the_field(books: commons.Books,
                                                                  tmp_path: Path) -> None:
     with pytest.raises(commons.Problems, match="JPY has no minor unit") as caught:
-        books.ledger_post(write_jsonl(tmp_path / "bad.jsonl", [line("yen-3", "12.5", "JPY")]))
+        books.ledger.post(write_jsonl(tmp_path / "bad.jsonl", [line("yen-3", "12.5", "JPY")]))
     assert "postings[0].amount" in str(caught.value)
 
 
-def test_an_unsupported_currency_is_refused_naming_the_field(books: commons.Commons,
+def test_an_unsupported_currency_is_refused_naming_the_field(books: commons.Books,
                                                               tmp_path: Path) -> None:
     with pytest.raises(commons.Problems, match="'GBP' is not one the books hold") as caught:
-        books.ledger_post(write_jsonl(tmp_path / "bad.jsonl", [line("gbp-1", "1.00", "GBP")]))
+        books.ledger.post(write_jsonl(tmp_path / "bad.jsonl", [line("gbp-1", "1.00", "GBP")]))
     assert "postings[0].currency" in str(caught.value)
 
 
-def export(books: commons.Commons, folder: Path, fmt: str) -> commons.app.ExportManifest:
-    return books.audit_export(folder / f"trail.{fmt}", format=fmt)  # type: ignore[arg-type]
+def export(books: commons.Books, folder: Path, fmt: str) -> commons.app.ExportManifest:
+    return books.audit.export(folder / f"trail.{fmt}", format=fmt)  # type: ignore[arg-type]
 
 
 @pytest.mark.parametrize("fmt", ["csv", "jsonl", "xlsx", "beancount"])
-def test_exports_of_jpy_amounts_check_out(books: commons.Commons, tmp_path: Path,
+def test_exports_of_jpy_amounts_check_out(books: commons.Books, tmp_path: Path,
                                           fmt: str) -> None:
     manifest = export(books, tmp_path, fmt)
     for against in (True, False):
-        check = books.audit_check_export(manifest.export_path, against_ledger=against)
+        check = books.audit.check_export(manifest.export_path, against_ledger=against)
         assert check.ok, check.problems
     data = json.loads(Path(manifest.path).read_text(encoding="utf-8"))
     totals = {t["currency"]: t for t in data["totals"]}
@@ -80,7 +80,7 @@ def test_exports_of_jpy_amounts_check_out(books: commons.Commons, tmp_path: Path
     assert totals["USD"] == {"currency": "USD", "debits": "12.34", "credits": "-12.34"}
 
 
-def test_csv_and_jsonl_write_yen_without_decimals(books: commons.Commons, tmp_path: Path) -> None:
+def test_csv_and_jsonl_write_yen_without_decimals(books: commons.Books, tmp_path: Path) -> None:
     with export(books, tmp_path, "csv").export_path.open(encoding="utf-8-sig") as f:
         rows = [r for r in csv.DictReader(f) if r["account"] == BANK]
     assert [(r["amount"], r["currency"], r["balance"]) for r in rows] == [
@@ -92,7 +92,7 @@ def test_csv_and_jsonl_write_yen_without_decimals(books: commons.Commons, tmp_pa
         ("-1234", "-1234"), ("-66", "-1300")]
 
 
-def test_xlsx_cells_hold_yen_in_a_yen_format(books: commons.Commons, tmp_path: Path) -> None:
+def test_xlsx_cells_hold_yen_in_a_yen_format(books: commons.Books, tmp_path: Path) -> None:
     import openpyxl
 
     manifest = export(books, tmp_path, "xlsx")
@@ -107,7 +107,7 @@ def test_xlsx_cells_hold_yen_in_a_yen_format(books: commons.Commons, tmp_path: P
     assert cells["CNY"].number_format == '"¥"#,##0.00'
 
 
-def test_beancount_holds_yen_as_bean_check_reads_them(books: commons.Commons,
+def test_beancount_holds_yen_as_bean_check_reads_them(books: commons.Books,
                                                       tmp_path: Path) -> None:
     from beancount import loader
     from beancount.core import data as bean_data

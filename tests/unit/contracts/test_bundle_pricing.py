@@ -273,20 +273,22 @@ def test_simulate_reads_the_file_through_the_api(tmp_path: Path) -> None:
 
     path = tmp_path / "s.toml"
     path.write_text(SCENARIO, encoding="utf-8")
-    report = commons.connect(tmp_path / "unused.db").bundle_simulate(path, runs=10)
+    report = commons.connect(tmp_path / "unused.db").contracts.simulate(path, runs=10)
     assert report.runs == 10
     assert not (tmp_path / "unused.db").exists()  # a simulation needs no database
 
 
 def test_the_demo_prices_ziyuans_27_buildings(tmp_path: Path) -> None:
-    from commons.app.demo_contracts import ZIYUAN_SCENARIO, bundle_step, ziyuan_report
+    import commons
+    from commons.demo.contracts import ZIYUAN_SCENARIO, bundle_step, ziyuan_report
 
     scenario = Scenario.from_toml(ZIYUAN_SCENARIO, "ziyuan.toml")
     assert sum(c.buildings for c in scenario.compounds) == 27
-    report = ziyuan_report()
+    books = commons.connect(tmp_path / "unused.db")
+    report = ziyuan_report(books, tmp_path)
     assert report.runs == 2000 and report.bundle_saving > Money(0)
     assert report.compounds[0].contribution > Money(0) > report.compounds[-1].contribution
-    step = bundle_step(tmp_path)
+    step = bundle_step(books, tmp_path)
     assert step.topic == "bundle"
     assert Scenario.from_toml((tmp_path / "ziyuan-bundle.toml").read_text(encoding="utf-8"),
                               "ziyuan-bundle.toml") == scenario
