@@ -12,6 +12,7 @@ from pathlib import Path
 
 from commons.contracts.simulation import SimulationReport
 from commons.errors import InvalidInput
+from commons.extras import require
 
 __all__ = ["plot_report"]
 
@@ -22,6 +23,7 @@ def _yuan(fen: int) -> int:
 
 def plot_report(report: SimulationReport, path: str | Path) -> Path:
     """Draw the report to ``path`` (PNG, or any format matplotlib knows by the extension)."""
+    require("plot")
     import matplotlib  # noqa: PLC0415 - heavy, and only a plot needs it
 
     matplotlib.use("Agg")

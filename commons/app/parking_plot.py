@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from commons.errors import InvalidInput
+from commons.extras import require
 from commons.money import Money, fraction_text
 from commons.parking.month import OWNERS
 from commons.parking.tariff import Tariff, WindowDays
@@ -31,6 +32,7 @@ def write_plot(report: ParkingReport, tariff: Tariff, path: Path) -> None:
     if fmt is None:
         raise InvalidInput(f"cannot draw {path.name}: the plot is PNG or SVG", field="plot",
                            fix="name the file with .png or .svg")
+    require("plot")
     from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: PLC0415 - see above
     from matplotlib.figure import Figure  # noqa: PLC0415
 

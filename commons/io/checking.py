@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from commons.errors import CommonsError
+from commons.extras import require
 from commons.io.exporting import SUMMARY_SHEET, ExportManifest
 from commons.ledger.export import COLUMNS
 from commons.money import parse_fen
@@ -172,6 +173,7 @@ def _cell_fen(value: object) -> int:
 def _workbook_rows(path: Path, *, summary: bool = False
                    ) -> Iterator[tuple[str, int, tuple[Any, ...]]]:
     """(sheet title, row number, values) of every account sheet's rows (and the summary's)."""
+    require("xlsx")
     import openpyxl  # noqa: PLC0415 - only XLSX checks pay for loading it
 
     book = openpyxl.load_workbook(path, read_only=True)

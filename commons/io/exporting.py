@@ -23,6 +23,7 @@ from typing import Any
 import attrs
 
 from commons.errors import InvalidInput
+from commons.extras import require
 from commons.ledger.export import (
     COLUMNS,
     ExportScope,
@@ -355,6 +356,7 @@ def yuan_decimal(fen: int) -> Decimal:
 
 
 def _write_xlsx(path: Path, entries: Iterator[ScopedEntry], tally: Tally) -> dict[str, str]:
+    require("xlsx")
     import openpyxl  # noqa: PLC0415 - only an XLSX export pays for loading it
     from openpyxl.cell import WriteOnlyCell  # noqa: PLC0415
 

@@ -1,5 +1,6 @@
-"""Start-up: a command loads only its own group (``COMMANDS`` in commons_cli.main), and
-``commons --help`` lists every group from the table without importing any of them."""
+"""Start-up: a command loads only its own group (``COMMANDS`` in commons_cli.main) and no
+optional extra it does not use, ``commons --help`` lists every group from the table without
+importing any of them, and a command that needs a missing extra names it."""
 
 from __future__ import annotations
 
@@ -10,9 +11,11 @@ from pathlib import Path
 import click
 import pytest
 from commons_cli.main import COMMANDS, main
-from conftest import Invoke
+from conftest import Invoke, WriteFile
+from test_bundle_pricing import SCENARIO
 
 GROUPS = {where.partition(":")[0] for where, _ in COMMANDS.values()}
+EXTRAS = {"numpy", "matplotlib", "openpyxl"}
 
 
 def test_each_summary_is_the_commands_own_first_line() -> None:
@@ -58,3 +61,14 @@ def test_a_command_loads_its_group_only(tmp_path: Path) -> None:
     out, loaded = _run_and_list_modules("--db", db, "ledger", "balance")
     assert "total" in out
     assert loaded & GROUPS == {"commons_cli.ledger"}
+    assert not loaded & EXTRAS
+
+
+def test_a_simulation_without_numpy_names_the_extra(cli: Invoke, write_file: WriteFile,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    scenario = write_file("s.toml", SCENARIO)
+    monkeypatch.setitem(sys.modules, "numpy", None)  # what `import` does when it is not there
+    result = cli("bundle", "simulate", scenario, "--runs", "10")
+    assert result.exit_code == 1
+    assert "commons-ledger[sim]" in result.stderr
+    assert "Traceback" not in result.stderr
