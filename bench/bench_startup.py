@@ -15,6 +15,7 @@ interpreter's, and the slowest imports of ``commons ledger balance``.
 
     .venv/bin/python bench/bench_startup.py                 # 200,000 transactions, 10 runs
     .venv/bin/python bench/bench_startup.py --n 20000 --runs 5
+    .venv/bin/python bench/bench_startup.py --book /tmp/book.db   # a book built before
     make bench                                              # bench/run.py calls main()
 
 The default N can also come from env BENCH_STARTUP_N. With ``--strict`` the exit code is 1 when a
@@ -128,8 +129,9 @@ def _verdict(value: float, target: float) -> str:
     return "ok" if value <= target else "MISSED"
 
 
-def run(n: int, runs: int) -> dict[str, float]:
-    """Every figure for a book of N transactions, printed as it goes and returned."""
+def run(n: int, runs: int, book: Path | None = None) -> dict[str, float]:
+    """Every figure for a book of N transactions (built now, unless ``book`` is one already),
+    printed as it goes and returned."""
     exe = _commons_exe()
     python = sys.executable
     # Time commands as installed, with bytecode: from an editable checkout with
@@ -141,7 +143,7 @@ def run(n: int, runs: int) -> dict[str, float]:
           f"median of {runs} runs each")
     figures: dict[str, float] = {}
     with tempfile.TemporaryDirectory(prefix="commons-startup-") as folder:
-        book = build_book(exe, n, Path(folder))
+        book = book or build_book(exe, n, Path(folder))
         bare, _ = median_wall([python, "-c", "pass"], runs)
         imported, _ = median_wall([python, "-c", "import commons"], runs)
         figures["import_ms"] = (imported - bare) * 1000
@@ -183,10 +185,12 @@ def main(argv: Sequence[str] | None = None) -> int:
                         default=int(os.environ.get("BENCH_STARTUP_N") or DEFAULT_N),
                         help="transactions in the book (default 200,000 or env BENCH_STARTUP_N)")
     parser.add_argument("--runs", type=int, default=10, help="runs of each command (median)")
+    parser.add_argument("--book", type=Path,
+                        help="time this book of --n transactions instead of building one")
     parser.add_argument("--strict", action="store_true", help="exit 1 when a target is missed")
     # parse_known_args: bench/run.py may call main() with its own arguments in sys.argv.
     args, _unknown = parser.parse_known_args(argv)
-    figures = run(args.n, args.runs)
+    figures = run(args.n, args.runs, args.book)
     missed = any(figures[key] > target for key, target in TARGETS.items())
     return 1 if args.strict and missed else 0
 
