@@ -4,7 +4,7 @@ Host systems start with ``commons.connect(path)``; the values it returns are att
 listed here. Money is whole fen (``Money``), splits are exact (``allocate``).
 
 Each name is imported on first use, from the module ``EXPORTS`` names, so ``import commons``
-loads nothing but this file.
+loads only this file and ``commons.lazy``.
 """
 
 from commons.lazy import exports
