@@ -70,7 +70,7 @@ class CommonsGroup(click.Group):
 
     def add_lazy(self, name: str, where: str, summary: str) -> None:
         """Register the command ``where`` names ("module:attribute") under ``name``; ``summary``
-        is its one line in this group's --help, which so imports no command."""
+        is its line in this group's --help, so that listing the commands imports none."""
         self.lazy[name] = (where, summary)
 
     def list_commands(self, ctx: click.Context) -> list[str]:
