@@ -14,12 +14,12 @@ $(BIN)/python:
 # PYTHONDONTWRITEBYTECODE is set (as on this project's machines) every command would compile
 # the library from source again: a third of a second of start-up.
 $(VENV)/.installed-run: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e .
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[all]'
 	$(BIN)/python -m compileall -q commons cli
 	touch $@
 
 $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test,dev]'
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[all,test,dev]'
 	$(BIN)/python -m compileall -q commons cli
 	touch $@ $(VENV)/.installed-run
 

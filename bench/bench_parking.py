@@ -7,7 +7,7 @@ its own process, for wall seconds and that process's peak RSS:
 
     (a) import: ``commons --db DB --json parking import sessions.csv``: parse, check every row
         (spaces, tariffs, kinds, repeated and stored ids, overlaps) and store
-    (b) bill, the issue's "price and post": ``Commons.parking.bill("2026-10", detail=False)``:
+    (b) bill, the issue's "price and post": ``Books.parking.bill("2026-10", detail=False)``:
         read every session, price it day by day to the fen, split card fees over spaces, and
         collect each space's income into the journal          target <= 15 s and <= 300 MB
         (the CLI's ``parking bill`` does the same and also keeps a line per session for its

@@ -34,7 +34,7 @@ import tracemalloc
 from collections.abc import Sequence
 from decimal import Decimal
 
-from commons.allocate import allocate
+from commons.allocation import allocate
 from commons.money import Money
 
 TOTAL = "100000000.00"

@@ -23,6 +23,7 @@ from commons.app import (
     fraction_text,
 )
 from commons.errors import InvalidInput
+from commons.extras import require
 from commons.money import Money
 
 __all__ = ["PLOT_FORMATS", "plot_bundle", "plot_parking"]
@@ -38,6 +39,7 @@ def plot_parking(report: ParkingReport, tariff: Tariff, path: Path) -> None:
     if fmt is None:
         raise InvalidInput(f"cannot draw {path.name}: the plot is PNG or SVG", field="plot",
                            fix="name the file with .png or .svg")
+    require("plot")
     from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: PLC0415 - see above
     from matplotlib.figure import Figure  # noqa: PLC0415
 

@@ -3,7 +3,7 @@
 A float never touches an amount: ``Money`` refuses floats, Decimals and bools as its count, and
 text is parsed as a decimal with at most as many places as its currency's minor unit has. The
 currency table, ``CURRENCIES``, says which currencies the books hold; any other is refused.
-Splitting money is ``commons.allocate``'s job; writing it as text is ``commons.l10n``'s, through
+Splitting money is ``commons.allocation``'s job; writing it as text is ``commons.l10n``'s, through
 which ``Money`` formats itself.
 """
 
@@ -92,7 +92,7 @@ class Money:
     yen for JPY) and a currency from ``CURRENCIES``.
 
     Arithmetic stays within one currency; ``0 + m`` works so ``sum()`` works; there is no
-    division, because splitting money is ``commons.allocate``'s job.
+    division, because splitting money is ``commons.allocation``'s job.
     """
 
     fen: int = attrs.field(validator=_exact_int)

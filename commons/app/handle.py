@@ -8,22 +8,26 @@ never create one.
 
 from __future__ import annotations
 
+from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import attrs
 
-from commons.app.audit import AuditService
-from commons.app.billing import BillingService
-from commons.app.contracts import ContractService
-from commons.app.estate import EstateService
-from commons.app.ledger import LedgerService
-from commons.app.parking import ParkingService
-from commons.app.reconcile import ReconcileService
-from commons.app.resolutions import ResolutionService
-from commons.app.revenue import RevenueService
 from commons.app.session import Session
-from commons.app.splits import SplitService
-from commons.clock import Clock
+
+if TYPE_CHECKING:
+    from commons.app.audit import AuditService
+    from commons.app.billing import BillingService
+    from commons.app.contracts import ContractService
+    from commons.app.estate import EstateService
+    from commons.app.ledger import LedgerService
+    from commons.app.parking import ParkingService
+    from commons.app.reconcile import ReconcileService
+    from commons.app.resolutions import ResolutionService
+    from commons.app.revenue import RevenueService
+    from commons.app.splits import SplitService
+    from commons.clock import Clock
 
 __all__ = ["Books", "InitReport", "connect"]
 
@@ -37,21 +41,85 @@ class InitReport:
 
 
 class Books:
-    """A handle on one commons database. Create it with ``commons.connect(path)``."""
+    """A handle on one commons database. Create it with ``commons.connect(path)``.
+
+    Each service is made, and its module imported, when it is first used: a ledger balance
+    never loads the parking tariffs or the contract simulation.
+    """
 
     def __init__(self, path: str | Path, *, clock: Clock | None = None,
                  read_only: bool = False, actor: str = "library") -> None:
         self.session = Session(path, clock=clock, read_only=read_only, actor=actor)
-        self.ledger = LedgerService(self.session)
-        self.estate = EstateService(self.session)
-        self.resolutions = ResolutionService(self.session)
-        self.revenue = RevenueService(self.session, self.ledger, self.resolutions)
-        self.reconcile = ReconcileService(self.session)
-        self.billing = BillingService(self.session, self.ledger)
-        self.parking = ParkingService(self.session, self.ledger)
-        self.contracts = ContractService(self.session, self.ledger)
-        self.audit = AuditService(self.session)
-        self.splits = SplitService()
+
+    @cached_property
+    def ledger(self) -> LedgerService:
+        """Accounts, posting, balances, reversals, closed months, the chain's check."""
+        from commons.app.ledger import LedgerService  # noqa: PLC0415 - see the class
+
+        return LedgerService(self.session)
+
+    @cached_property
+    def estate(self) -> EstateService:
+        """Compounds, buildings, households, resources and management areas."""
+        from commons.app.estate import EstateService  # noqa: PLC0415
+
+        return EstateService(self.session)
+
+    @cached_property
+    def resolutions(self) -> ResolutionService:
+        """Owners' resolutions: proposals, ballots, tallies, elections."""
+        from commons.app.resolutions import ResolutionService  # noqa: PLC0415
+
+        return ResolutionService(self.session)
+
+    @cached_property
+    def revenue(self) -> RevenueService:
+        """Public revenue and the five duties over it."""
+        from commons.app.revenue import RevenueService  # noqa: PLC0415
+
+        return RevenueService(self.session, self.ledger, self.resolutions)
+
+    @cached_property
+    def reconcile(self) -> ReconcileService:
+        """Bank statements, matching, the reconciliation report."""
+        from commons.app.reconcile import ReconcileService  # noqa: PLC0415
+
+        return ReconcileService(self.session)
+
+    @cached_property
+    def billing(self) -> BillingService:
+        """Property fees: schedules, invoices, payments, arrears, receipts."""
+        from commons.app.billing import BillingService  # noqa: PLC0415
+
+        return BillingService(self.session, self.ledger)
+
+    @cached_property
+    def parking(self) -> ParkingService:
+        """Tidal parking: tariffs, sessions, monthly bills and reports."""
+        from commons.app.parking import ParkingService  # noqa: PLC0415
+
+        return ParkingService(self.session, self.ledger)
+
+    @cached_property
+    def contracts(self) -> ContractService:
+        """Bundled service contracts and the bundle simulation."""
+        from commons.app.contracts import ContractService  # noqa: PLC0415
+
+        return ContractService(self.session, self.ledger)
+
+    @cached_property
+    def audit(self) -> AuditService:
+        """The chain's verification, exports and their checks, disclosure."""
+        from commons.app.audit import AuditService  # noqa: PLC0415
+
+        return AuditService(self.session)
+
+    @cached_property
+    def splits(self) -> SplitService:
+        """Exact cost splits over households or weights."""
+        from commons.app.splits import SplitService  # noqa: PLC0415
+
+        return SplitService()
 
     @property
     def path(self) -> str:

@@ -1,5 +1,6 @@
-"""Use cases of owners' resolutions (art. 278): put a proposal, take it through Hangzhou Daguan's six
-steps, record ballots one by one or from a CSV file, tally, resolve, and elect a committee.
+"""Use cases of owners' resolutions (art. 278): put a proposal, take it through Hangzhou
+Daguan's six steps, record ballots one by one or from a CSV file, tally, resolve, and elect a
+committee.
 
 The roll of a proposal is read from the estate each time (the households of its compound or
 building); the tally of a resolved proposal is stored and read back as counted. Each use case is

@@ -15,7 +15,7 @@ from typing import Any, Literal
 
 import attrs
 
-from commons.allocate import Weight, allocate, parse_weight
+from commons.allocation import Weight, allocate, parse_weight
 from commons.errors import InvalidInput
 from commons.estate.household import Household
 from commons.money import Money

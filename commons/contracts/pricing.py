@@ -25,7 +25,7 @@ from fractions import Fraction
 
 import attrs
 
-from commons.allocate import allocate
+from commons.allocation import allocate
 from commons.contracts.catalog import CostDriver
 from commons.contracts.contract import fen_half_up
 from commons.contracts.scenario import CostItem, Scenario, ScenarioCompound

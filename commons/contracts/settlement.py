@@ -22,7 +22,7 @@ from fractions import Fraction
 
 import attrs
 
-from commons.allocate import allocate
+from commons.allocation import allocate
 from commons.contracts.contract import BundleContract, Regime, fen_half_up
 from commons.contracts.evaluation import Evaluation, performance_pay
 from commons.errors import InvalidInput, RefusedByRule

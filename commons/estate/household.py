@@ -12,7 +12,7 @@ from typing import Any
 
 import attrs
 
-from commons.allocate import parse_weight
+from commons.allocation import parse_weight
 from commons.errors import InvalidInput
 from commons.files import Row
 

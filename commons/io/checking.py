@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from commons.errors import CommonsError, InvalidInput, NotFound
+from commons.extras import require
 from commons.io.exporting import SUMMARY_SHEET, ExportManifest, manifest_path_of
 from commons.ledger.export import COLUMNS, plain_amount
 from commons.money import currency_of, parse_fen
@@ -189,6 +190,7 @@ def _cell_fen(value: object, currency: str) -> int:
 def _workbook_rows(path: Path, *, summary: bool = False
                    ) -> Iterator[tuple[str, int, tuple[Any, ...]]]:
     """(sheet title, row number, values) of every account sheet's rows (and the summary's)."""
+    require("xlsx")
     import openpyxl  # noqa: PLC0415 - only XLSX checks pay for loading it
 
     book = openpyxl.load_workbook(path, read_only=True)

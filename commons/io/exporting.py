@@ -23,6 +23,7 @@ from typing import Any
 import attrs
 
 from commons.errors import InvalidInput
+from commons.extras import require
 from commons.l10n import amount_decimal, spreadsheet_format
 from commons.ledger.export import (
     COLUMNS,
@@ -360,6 +361,7 @@ def _amount_cell(fen: int, currency: str) -> tuple[Decimal, str]:
 
 
 def _write_xlsx(path: Path, entries: Iterator[ScopedEntry], tally: Tally) -> dict[str, str]:
+    require("xlsx")
     import openpyxl  # noqa: PLC0415 - only an XLSX export pays for loading it
     from openpyxl.cell import WriteOnlyCell  # noqa: PLC0415
 

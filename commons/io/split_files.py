@@ -10,7 +10,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from commons.allocate import parse_weight
+from commons.allocation import parse_weight
 from commons.billing.split import FloorCoefficients, SplitMethod, weights_for
 from commons.errors import CommonsError, InvalidInput
 from commons.estate.household import Household

@@ -22,7 +22,7 @@ from collections.abc import Iterable, Sequence
 
 import attrs
 
-from commons.allocate import allocate
+from commons.allocation import allocate
 from commons.billing.split import Share
 from commons.errors import CommonsError, NotFound
 from commons.money import Money

@@ -19,7 +19,7 @@ from fractions import Fraction
 
 import attrs
 
-from commons.allocate import allocate
+from commons.allocation import allocate
 from commons.errors import InvalidInput, RefusedByRule
 from commons.estate.resource import ResourceKind
 from commons.fields import parse_id

@@ -10,19 +10,23 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from commons.errors import CommonsError, InvalidInput, NotFound, RefusedByRule
-from commons.store.billing import BillingTables
-from commons.store.contracts import ContractTables
-from commons.store.estate import EstateTables
-from commons.store.export import ExportTables
-from commons.store.governance import GovernanceTables
-from commons.store.ledger import LedgerTables
-from commons.store.parking import ParkingTables
-from commons.store.reconcile import ReconcileTables
-from commons.store.revenue import RevenueTables
 from commons.store.schema import MIGRATIONS
+
+if TYPE_CHECKING:
+    from commons.store.billing import BillingTables
+    from commons.store.contracts import ContractTables
+    from commons.store.estate import EstateTables
+    from commons.store.export import ExportTables
+    from commons.store.governance import GovernanceTables
+    from commons.store.ledger import LedgerTables
+    from commons.store.parking import ParkingTables
+    from commons.store.reconcile import ReconcileTables
+    from commons.store.revenue import RevenueTables
 
 __all__ = ["SCHEMA_VERSION", "SqliteStore", "StorageError", "StoreBusy", "Tables"]
 
@@ -46,19 +50,78 @@ def _storage_error(path: str, error: sqlite3.Error) -> CommonsError:
 
 
 class Tables:
-    """The tables of one transaction, grouped by area."""
+    """The tables of one transaction, grouped by area.
+
+    Each group, and the domain modules its rows become, is imported when the transaction first
+    uses it (hence the imports inside the properties): a ledger balance never loads the parking
+    tariffs.
+    """
 
     def __init__(self, conn: sqlite3.Connection) -> None:
         self.conn = conn
-        self.ledger = LedgerTables(conn)
-        self.estate = EstateTables(conn)
-        self.governance = GovernanceTables(conn)
-        self.reconcile = ReconcileTables(conn)
-        self.contracts = ContractTables(conn)
-        self.revenue = RevenueTables(conn)
-        self.export = ExportTables(conn)
-        self.billing = BillingTables(conn)
-        self.parking = ParkingTables(conn)
+
+    @cached_property
+    def ledger(self) -> LedgerTables:
+        """Accounts, entries, postings, kept balances and closed months."""
+        from commons.store.ledger import LedgerTables  # noqa: PLC0415
+
+        return LedgerTables(self.conn)
+
+    @cached_property
+    def estate(self) -> EstateTables:
+        """Compounds, buildings, households, resources and management areas."""
+        from commons.store.estate import EstateTables  # noqa: PLC0415
+
+        return EstateTables(self.conn)
+
+    @cached_property
+    def governance(self) -> GovernanceTables:
+        """Proposals, ballots and their history."""
+        from commons.store.governance import GovernanceTables  # noqa: PLC0415
+
+        return GovernanceTables(self.conn)
+
+    @cached_property
+    def reconcile(self) -> ReconcileTables:
+        """Bank accounts' statements, their lines and the matches."""
+        from commons.store.reconcile import ReconcileTables  # noqa: PLC0415
+
+        return ReconcileTables(self.conn)
+
+    @cached_property
+    def contracts(self) -> ContractTables:
+        """Firms, bundles, contracts, tenders, evaluations and settlements."""
+        from commons.store.contracts import ContractTables  # noqa: PLC0415
+
+        return ContractTables(self.conn)
+
+    @cached_property
+    def revenue(self) -> RevenueTables:
+        """Sharing rules, signers, spending limits, proposals and approvals."""
+        from commons.store.revenue import RevenueTables  # noqa: PLC0415
+
+        return RevenueTables(self.conn)
+
+    @cached_property
+    def export(self) -> ExportTables:
+        """What audit exports and disclosures read, streamed."""
+        from commons.store.export import ExportTables  # noqa: PLC0415
+
+        return ExportTables(self.conn)
+
+    @cached_property
+    def billing(self) -> BillingTables:
+        """Fee schedules, invoices and payments."""
+        from commons.store.billing import BillingTables  # noqa: PLC0415
+
+        return BillingTables(self.conn)
+
+    @cached_property
+    def parking(self) -> ParkingTables:
+        """Tariffs, parking sessions and monthly bills."""
+        from commons.store.parking import ParkingTables  # noqa: PLC0415
+
+        return ParkingTables(self.conn)
 
     def meta(self, key: str) -> str | None:
         """A value of the database's meta table, or None."""

@@ -7,7 +7,6 @@ with the largest-remainder method, so the parts always add up to the total, to t
 
 from __future__ import annotations
 
-import sys
 import unicodedata
 from collections import Counter
 from collections.abc import Collection, Iterable, Mapping, Sequence
@@ -15,7 +14,6 @@ from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 from itertools import compress
 from math import lcm
-from types import ModuleType
 from typing import Any, TypeVar
 
 from commons.errors import InvalidInput
@@ -202,19 +200,3 @@ def _extra_fen(
             break
     return plus, set(), 0
 
-
-class _CallableModule(ModuleType):
-    """This module, callable as ``allocate``.
-
-    ``commons`` offers the function as ``from commons import allocate``, and this module has the
-    same name: whenever Python imports the module after the package bound the function (a lazy
-    package binds names on first use), the package's ``allocate`` becomes the module. Calling
-    the module splits, so either way ``allocate(total, weights)`` does what it says.
-    """
-
-    def __call__(self, total: Money | int,
-                 weights: Mapping[K, Weight] | Iterable[tuple[K, Weight]]) -> dict[K, Money]:
-        return allocate(total, weights)
-
-
-sys.modules[__name__].__class__ = _CallableModule
