@@ -103,7 +103,9 @@ class SqliteStore:
                 conn = sqlite3.connect(f"{Path(name).resolve().as_uri()}?mode={mode}", uri=True,
                                        isolation_level=None, timeout=600)
             store = cls(conn, name, read_only=read_only)
-            if not create and name != ":memory:" and store.is_blank():
+            # Look before touching: a foreign or blank file must be refused before WAL mode
+            # (which persists in the file) is switched on.
+            if store._inspect() == 0 and not create and name != ":memory:":
                 store.close()
                 # A reader must not write: an empty file (`touch books.db`) stays empty.
                 raise NotFound(f"database {name} is empty: no commons books are in it",
@@ -127,33 +129,44 @@ class SqliteStore:
             # FULL: a committed post survives a power cut too; it costs one fsync a post.
             self.conn.execute("PRAGMA synchronous = FULL")
 
-    def is_blank(self) -> bool:
-        """No schema at all: an empty file, or one SQLite has only just made."""
-        return self.schema_version == 0 and not self.conn.execute(
-            "SELECT 1 FROM sqlite_master LIMIT 1").fetchone()
+    def _inspect(self) -> int:
+        """The file's schema version, read without writing anything."""
+        # One read transaction: a concurrent first user's schema appears whole or not at all.
+        self._begin("BEGIN")
+        try:
+            return self._checked_version()
+        finally:
+            self._rollback()
+
+    def _checked_version(self) -> int:
+        """The schema version; another program's database, or a newer commons', is refused."""
+        version = self.schema_version
+        if version == 0 and self._foreign_tables():
+            raise InvalidInput(f"{self.path} is another program's SQLite database",
+                               fix="point --db at a new file or one made by `commons init`")
+        if version > SCHEMA_VERSION:
+            raise InvalidInput(
+                f"{self.path} has schema version {version}, newer than this commons "
+                f"({SCHEMA_VERSION})", fix="upgrade commons to read this database")
+        return version
 
     @property
     def schema_version(self) -> int:
         return int(self.conn.execute("PRAGMA user_version").fetchone()[0])
 
     def _migrate(self) -> None:
-        version = self.schema_version
-        if version > SCHEMA_VERSION:
-            raise InvalidInput(
-                f"{self.path} has schema version {version}, newer than this commons "
-                f"({SCHEMA_VERSION})", fix="upgrade commons to read this database")
-        if version == SCHEMA_VERSION:
+        if self.schema_version == SCHEMA_VERSION:
             return
-        if version == 0 and self._foreign_tables():
-            raise InvalidInput(f"{self.path} is another program's SQLite database",
-                               fix="point --db at a new file or one made by `commons init`")
         if self.read_only:
             raise InvalidInput(f"{self.path} needs an upgrade, which a read-only session cannot do",
                                fix="run `commons init` once without --read-only")
-        for number in range(version, SCHEMA_VERSION):
+        while True:
+            # Each step decides under the write lock: of processes opening a new file at once,
+            # one creates the schema and the others find it made when their turn comes.
             self.conn.execute("BEGIN IMMEDIATE")
             try:
-                if self.schema_version == number:  # another process may have migrated meanwhile
+                number = self._checked_version()
+                if number < SCHEMA_VERSION:
                     for statement in MIGRATIONS[number]:
                         self.conn.execute(statement)
                     self.conn.execute(f"PRAGMA user_version = {number + 1}")
@@ -161,6 +174,8 @@ class SqliteStore:
             except BaseException:
                 self.conn.execute("ROLLBACK")
                 raise
+            if number + 1 >= SCHEMA_VERSION:
+                return
 
     def _foreign_tables(self) -> list[str]:
         """Tables in a file commons has not marked as its own (sqlite-utils lists them)."""
