@@ -7,6 +7,7 @@ read-only through SQLite's own ``mode=ro``, so even a mistake cannot write.
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -43,6 +44,31 @@ def _storage_error(path: str, error: sqlite3.Error) -> CommonsError:
                          fix="another commons process is writing; try again when it is done")
     return StorageError(f"database {path}: {error}",
                         fix="check that --db names a commons database file in a writable folder")
+
+
+def _uri(path: Path, read_only: bool) -> str:
+    """The URI SQLite opens ``path`` by: read-write-create, or read-only.
+
+    A WAL database is read through a ``-shm`` index beside it, which SQLite makes when it is
+    missing; a reader in a folder it cannot write (a read-only mount, an archive copy) cannot
+    make it and fails with "attempt to write a readonly database". Such a file is opened
+    immutable: read as it is, without the index or locks. That is exact as long as no change
+    waits in a ``-wal`` log, which such a reader could not see, so that case is refused.
+    """
+    full = path.resolve()
+    uri = full.as_uri()
+    if not read_only:
+        return f"{uri}?mode=rwc"
+    wal, shm = Path(f"{full}-wal"), Path(f"{full}-shm")
+    if os.access(full.parent, os.W_OK) or (wal.is_file() and shm.is_file()):
+        return f"{uri}?mode=ro"
+    if wal.is_file() and wal.stat().st_size > 0:
+        raise StorageError(
+            f"{path} cannot be read in its read-only folder: changes wait in {wal.name}, and "
+            "SQLite needs to create an index file (-shm) beside it to read them",
+            fix="copy the database with its -wal file into a folder you can write, or have "
+            "its keeper run any commons command on it without --read-only first")
+    return f"{uri}?mode=ro&immutable=1"
 
 
 class Tables:
@@ -87,7 +113,8 @@ class SqliteStore:
     def open(cls, path: str | Path, *, read_only: bool = False,
              create: bool = True) -> SqliteStore:
         """Open the database at ``path``; only ``create`` may make a new file, only a writer
-        migrates, and ``read_only`` opens through SQLite's ``mode=ro`` so nothing can write."""
+        migrates, and ``read_only`` opens through SQLite's ``mode=ro`` (``immutable`` in a folder
+        it cannot write, see ``_uri``) so nothing can write."""
         name = str(path)
         if Path(name).is_dir():
             raise InvalidInput(f"database {name} is a folder, not a database file",
@@ -99,8 +126,7 @@ class SqliteStore:
             if name == ":memory:":
                 conn = sqlite3.connect(name, isolation_level=None)
             else:
-                mode = "ro" if read_only else "rwc"
-                conn = sqlite3.connect(f"{Path(name).resolve().as_uri()}?mode={mode}", uri=True,
+                conn = sqlite3.connect(_uri(Path(name), read_only), uri=True,
                                        isolation_level=None, timeout=600)
             store = cls(conn, name, read_only=read_only)
             # Look before touching: a foreign or blank file must be refused before WAL mode
