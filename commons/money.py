@@ -32,6 +32,7 @@ SYMBOLS = {"CNY": "¥"}
 Weight = int | Decimal | Fraction
 K = TypeVar("K")
 
+_LONGEST_AMOUNT = 64  # characters: MAX_FEN grouped, with sign, symbol and blanks, fits twice
 _CANONICAL_AMOUNT = re.compile(r"-?[0-9]+\.[0-9][0-9]")
 _PLAIN = re.compile(r"[0-9]+(?:\.[0-9]{1,2})?")
 _GROUPED = re.compile(r"[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]{1,2})?")
@@ -201,7 +202,7 @@ class Money:
 
 def parse_fen(text: object) -> int:
     """Parse yuan text into a whole number of fen; see ``Money.parse`` for what is accepted."""
-    if type(text) is str and _CANONICAL_AMOUNT.fullmatch(text):
+    if type(text) is str and len(text) <= _LONGEST_AMOUNT and _CANONICAL_AMOUNT.fullmatch(text):
         # The form commons itself writes ("-120.00"): the hot path of every import.
         fen = int(text[-2:]) + int(text[:-3].lstrip("-")) * SCALE
         if fen <= MAX_FEN:
@@ -211,6 +212,9 @@ def parse_fen(text: object) -> int:
             f"amount {text!r} is a {type(text).__name__}, not text",
             fix="pass amounts as strings such as \"12.50\" (a float cannot hold fen exactly)",
         )
+    if len(text) > _LONGEST_AMOUNT:  # before int(), which refuses 4,300 digits with a ValueError
+        raise InvalidInput(f"{text[:24]!r}... ({len(text):,} characters) is too long to be an "
+                           "amount", fix=f"amounts are at most {MAX_FEN} fen either way")
     # NFKC folds full-width digits, commas, points, signs and the full-width yen sign to ASCII.
     s = unicodedata.normalize("NFKC", text).strip()
     negative = s[:1] == "-"
