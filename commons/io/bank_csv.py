@@ -106,6 +106,9 @@ class CsvProfile:
         except RecursionError:
             raise InvalidInput(f"profile {source} nests values too deeply", file=source,
                                fix="a profile is flat: one key = \"text\" a line") from None
+        except ValueError:  # tomllib's int() past 4,300 digits
+            raise InvalidInput(f"profile {source} holds a number too long to read", file=source,
+                               fix="a profile holds header texts in quotes, not numbers") from None
         _check_schema(data, source)
         if "date" not in data:
             raise InvalidInput("the profile does not name its date column", file=source,

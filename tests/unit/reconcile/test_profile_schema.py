@@ -44,6 +44,11 @@ def test_a_deeply_nested_value_is_refused_not_a_recursion_error() -> None:
     assert caught.value.file == "deep.toml"
 
 
+def test_a_number_of_5000_digits_is_refused_not_a_value_error() -> None:
+    with pytest.raises(InvalidInput, match="a number too long to read"):
+        CsvProfile.from_toml(BASE + "memo = " + "9" * 5000 + "\n", "long.toml")
+
+
 def test_a_good_profile_with_every_kind_of_key_reads_a_statement() -> None:
     profile = CsvProfile.from_toml(BASE + 'optional = ["摘要"]\nmemo = "摘要"\n'
                                    'encoding = "gb18030"\ncurrency = "CNY"\n', "icbc.toml")
