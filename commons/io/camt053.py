@@ -166,7 +166,8 @@ class _Builder:
 
     def data(self, text: str) -> None:
         # Blank runs are the layout between elements (a pretty-printed statement has one per
-        # child), never a value's text: values arrive whole (buffer_text), and are stripped.
+        # child). A value arrives as one run (buffer_text), or split where a 1 MB chunk ends;
+        # a blank piece of it can then only be at its start or end, which values strip anyway.
         if not self.stack or self.foreign or text.isspace():
             return
         node = self.stack[-1]
