@@ -53,6 +53,7 @@ CURRENCIES: Mapping[str, Currency] = MappingProxyType(_TABLE)
 _YUAN = _TABLE[CURRENCY]
 _SUPPORTED = ", ".join(_TABLE)
 
+_LONGEST_AMOUNT = 64  # characters: MAX_FEN grouped, with sign, symbol and blanks, fits twice
 _CANONICAL_AMOUNT = re.compile(r"-?[0-9]+\.[0-9][0-9]")
 
 
@@ -227,7 +228,8 @@ def parse_fen(text: object, currency: str = CURRENCY) -> int:
     """Parse text into a whole number of ``currency``'s minor units (fen for CNY); see
     ``Money.parse`` for what is accepted."""
     unit = _YUAN if currency is CURRENCY else currency_of(currency)
-    if unit.minor_units == 2 and type(text) is str and _CANONICAL_AMOUNT.fullmatch(text):
+    if (unit.minor_units == 2 and type(text) is str and len(text) <= _LONGEST_AMOUNT
+            and _CANONICAL_AMOUNT.fullmatch(text)):
         # The form commons itself writes ("-120.00"): the hot path of every import.
         fen = int(text[-2:]) + int(text[:-3].lstrip("-")) * 100
         if fen <= MAX_FEN:
@@ -237,6 +239,9 @@ def parse_fen(text: object, currency: str = CURRENCY) -> int:
             f"amount {text!r} is a {type(text).__name__}, not text",
             fix="pass amounts as strings such as \"12.50\" (a float cannot hold fen exactly)",
         )
+    if len(text) > _LONGEST_AMOUNT:  # before int(), which refuses 4,300 digits with a ValueError
+        raise InvalidInput(f"{text[:24]!r}... ({len(text):,} characters) is too long to be an "
+                           "amount", fix=f"amounts are at most {MAX_FEN} fen either way")
     # NFKC folds full-width digits, commas, points, signs and the full-width yen sign to ASCII.
     s = unicodedata.normalize("NFKC", text).strip()
     negative = s[:1] == "-"

@@ -10,6 +10,7 @@ Every refusal names file, line and column.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import functools
 import io
@@ -29,7 +30,12 @@ HEADER_SEARCH_ROWS = 30  # title rows a bank may print above the header
 _EMPTY = frozenset({"", "-", "--", "—"})  # how exports leave an amount cell blank
 _COLUMN_KEYS = ("date", "amount", "credit", "debit", "balance", "reference",
                 "payment_reference", "counterparty", "memo", "value_date")
-_PROFILE_KEYS = frozenset({"name", *_COLUMN_KEYS, "optional", "encoding", "currency"})
+# A profile file's schema: each key and the kind of TOML value it takes.
+_TEXT, _TEXTS = "text in quotes", "a list of texts in quotes"
+_PROFILE_SCHEMA = {"name": _TEXT, **dict.fromkeys(_COLUMN_KEYS, _TEXT), "optional": _TEXTS,
+                   "encoding": _TEXT, "currency": _TEXT}
+_PROFILE_EXAMPLES = {"optional": 'optional = ["摘要"]', "encoding": 'encoding = "gb18030"',
+                     "currency": 'currency = "CNY"', "name": 'name = "icbc"'}
 
 
 def _column(value: object) -> str | None:
@@ -103,25 +109,45 @@ class CsvProfile:
         except tomllib.TOMLDecodeError as e:
             raise InvalidInput(f"profile {source} is not valid TOML: {e}", file=source,
                                fix="check the quoting: date = \"交易日期\"") from None
-        unknown = sorted(set(data) - _PROFILE_KEYS)
-        if unknown:
-            raise InvalidInput(f"profile key '{unknown[0]}' is not known", file=source,
-                               field=unknown[0], fix=f"use only {', '.join(sorted(_PROFILE_KEYS))}")
-        if not isinstance(data.get("date"), str):
+        except RecursionError:
+            raise InvalidInput(f"profile {source} nests values too deeply", file=source,
+                               fix="a profile is flat: one key = \"text\" a line") from None
+        except ValueError:  # tomllib's int() past 4,300 digits
+            raise InvalidInput(f"profile {source} holds a number too long to read", file=source,
+                               fix="a profile holds header texts in quotes, not numbers") from None
+        _check_schema(data, source)
+        if "date" not in data:
             raise InvalidInput("the profile does not name its date column", file=source,
                                field="date", fix='add date = "交易日期" (the header text)')
-        optional = data.get("optional", [])
-        if not (isinstance(optional, list) and all(isinstance(o, str) for o in optional)):
-            raise InvalidInput("optional must be a list of header names", file=source,
-                               field="optional", fix='write optional = ["摘要"]')
         try:
-            return cls(name=str(data.get("name", source)), optional=optional,
+            return cls(name=data.get("name", source), optional=data.get("optional", []),
                        **{k: v for k, v in data.items() if k not in ("name", "optional")})
-        except (TypeError, CommonsError) as e:
-            error = e if isinstance(e, CommonsError) else InvalidInput(
-                f"profile {source} has a value of the wrong kind: {e}",
-                fix="header names and encoding are text in quotes")
-            raise error.located(file=source) from None
+        except CommonsError as e:
+            raise e.located(file=source) from None
+
+
+def _check_schema(data: dict[str, Any], source: str) -> None:
+    """Each key of a profile file is known and holds the kind of value it takes; the encoding
+    is one Python knows. The first key that is not is named."""
+    for key, value in data.items():
+        kind = _PROFILE_SCHEMA.get(key)
+        if kind is None:
+            raise InvalidInput(f"profile key '{key}' is not known", file=source, field=key,
+                               fix=f"use only {', '.join(sorted(_PROFILE_SCHEMA))}")
+        good = (isinstance(value, list) and all(isinstance(v, str) for v in value)
+                if kind == _TEXTS else isinstance(value, str))
+        if not good:
+            example = _PROFILE_EXAMPLES.get(key, f'{key} = "交易日期" (the header text)')
+            raise InvalidInput(f"profile key '{key}' must be {kind}, not a TOML "
+                               f"{type(value).__name__}", file=source, field=key,
+                               fix=f"write {example}")
+    if "encoding" in data:
+        try:
+            codecs.lookup(data["encoding"])
+        except LookupError:
+            raise InvalidInput(f"profile key 'encoding' names no known encoding "
+                               f"{data['encoding'][:40]!r}", file=source, field="encoding",
+                               fix='write encoding = "gb18030" or "utf-8"') from None
 
 
 _GENERIC_OPTIONAL = ("balance", "reference", "payment_reference", "counterparty", "memo",

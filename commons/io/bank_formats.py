@@ -1,10 +1,10 @@
 """Which reader a statement file needs, how its bytes become text without mangling them, and
 reading the file and its CSV profile.
 
-XML goes to the camt.053 reader (the XML declares its own encoding). A CSV is decoded strictly:
-the encoding given, else UTF-8 (a byte-order mark is fine), else GB18030, the superset of GBK
-that Chinese banks export. Text that none of them decodes is refused with the line of the first
-bad byte, never read with replacement characters.
+XML goes to the camt.053 reader (the XML declares its own encoding; UTF-16 is XML too). A
+CSV is decoded strictly: the encoding given, else UTF-8 (a byte-order mark is fine), else
+GB18030, the superset of GBK that Chinese banks export. Text that none of them decodes is
+refused with the line of the first bad byte, never read with replacement characters.
 """
 
 from __future__ import annotations
@@ -25,7 +25,10 @@ _FALLBACK = "gb18030"
 
 
 def is_xml(data: bytes) -> bool:
-    """Whether the file's bytes are XML (camt.053), not CSV."""
+    """Whether the file is XML: it starts with ``<``, in UTF-8 (or an ASCII superset such as
+    GB18030) or in UTF-16 with or without its byte-order mark."""
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff") or data[:2] in (b"<\x00", b"\x00<"):
+        return True
     head = data[:64].lstrip(b"\xef\xbb\xbf").lstrip()
     return head.startswith(b"<")
 
