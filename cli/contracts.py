@@ -3,10 +3,8 @@ the blacklist, settlement) and ``commons bundle simulate``."""
 
 from __future__ import annotations
 
-import math
 import sys
 from contextlib import ExitStack
-from fractions import Fraction
 from typing import Any
 
 import click
@@ -19,6 +17,7 @@ from commons.app import (
     SettleReport,
     SimulationReport,
     fraction_text,
+    unit_price_text,
 )
 
 from .app import App, CommonsGroup, date_option, json_option, pass_app
@@ -31,11 +30,7 @@ __all__ = ["bundle", "contract"]
 decimals = fraction_text
 
 
-def price(value: Fraction) -> str:
-    """A unit price: yuan per m² per month with four decimals (hundredths of a fen), rounded
-    up: the exact break-even price rounded to the nearest could lose a few jiao a month when
-    fed back as the scenario's ``price``, and rounded up it never earns less than it says."""
-    return fraction_text(Fraction(math.ceil(value * 10**4), 10**4), 4)
+price = unit_price_text
 
 
 @click.group(cls=CommonsGroup)

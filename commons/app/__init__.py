@@ -48,6 +48,7 @@ if TYPE_CHECKING:  # what mypy sees instead of __getattr__: the names of EXPORTS
     from commons.contracts.catalog import CostDriver, ServiceCatalog, ServiceItem, ServiceLevel
     from commons.contracts.contract import Bundle, BundleContract, Firm, Regime
     from commons.contracts.evaluation import Bid, BlacklistEntry, Evaluation, PartyScore, Tender
+    from commons.contracts.pricing import unit_price_text
     from commons.contracts.settlement import Settlement
     from commons.contracts.simulation import CompoundResult, SimulationReport
     from commons.estate.compound import Building, Compound, Governance, ManagementArea
@@ -253,6 +254,7 @@ EXPORTS = {
     "parse_date": "commons.periods",
     "render_html": "commons.io.disclosure_render",
     "render_text": "commons.io.disclosure_render",
+    "unit_price_text": "commons.contracts.pricing",
 }
 
 if not TYPE_CHECKING:  # mypy would take any misspelt name for one __getattr__ returns
@@ -394,4 +396,5 @@ __all__ = [
     "parse_date",
     "render_html",
     "render_text",
+    "unit_price_text",
 ]
