@@ -82,7 +82,8 @@ def run(app: App, account: str, period: str, window_days: int) -> None:
     """Match unmatched statement lines to unmatched book postings and store the matches.
 
     Passes: exact reference or external id; same amount within the window, closest date
-    first; one line for several postings (a batched deposit) or several lines for one.
+    first; one line for several postings (a batched deposit) or several lines for one,
+    never with a posting dated after the lines (takings are banked after they are taken).
     """
     result = app.api.reconcile.run(account=account, period=period, window_days=window_days)
     if app.json:
