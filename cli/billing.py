@@ -65,7 +65,7 @@ def billing() -> None:
 
 @billing.command("schedule", epilog=SCHEDULE_HELP)
 @click.argument("file", type=click.Path(dir_okay=False))
-@click.option("--encoding", help="Text encoding of a CSV FILE (default UTF-8).")
+@click.option("--encoding", help="Text encoding of a CSV FILE (default: UTF-8, else GBK/GB18030).")
 @json_option
 @pass_app
 def schedule(app: App, file: str, encoding: str | None) -> None:
@@ -125,7 +125,7 @@ def invoice_json(run: InvoiceRun) -> dict[str, object]:
 
 @billing.command("pay", epilog=PAY_HELP)
 @click.argument("file", type=click.Path(dir_okay=False))
-@click.option("--encoding", help="Text encoding of FILE (default UTF-8, e.g. gb18030).")
+@click.option("--encoding", help="Text encoding of FILE (default: UTF-8, else GBK/GB18030).")
 @json_option
 @pass_app
 def pay(app: App, file: str, encoding: str | None) -> None:

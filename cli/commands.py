@@ -70,7 +70,7 @@ PLAN.toml, stages applied in order, the last takes the rest:
 @click.argument("file", type=click.Path(dir_okay=False))
 @click.option("--plan", type=click.Path(dir_okay=False),
               help="A share plan (TOML): government, firm, ... then the rest by --by.")
-@click.option("--encoding", help="The CSV's text encoding (default UTF-8, e.g. gb18030).")
+@click.option("--encoding", help="The CSV's text encoding (default: UTF-8, else GBK/GB18030).")
 @json_option
 @pass_app
 def split(app: App, total: str, method: str, file: str, plan: str | None,

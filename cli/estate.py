@@ -56,7 +56,7 @@ def _pairs(ctx: click.Context, _param: click.Parameter,
 @estate.command("import", epilog=FORMATS_HELP)
 @click.argument("files", nargs=-1, required=True, metavar="KIND FILE [KIND FILE]...",
                 callback=_pairs)
-@click.option("--encoding", help="Text encoding of the files (default UTF-8, e.g. gb18030).")
+@click.option("--encoding", help="Text encoding of the files (default: UTF-8, else GBK/GB18030).")
 @json_option
 @pass_app
 def import_files(app: App, files: list[tuple[str, str]], encoding: str | None) -> None:

@@ -63,7 +63,7 @@ def open_chart(app: App, compound: str, opened_on: Any) -> None:
 
 @ledger.command("post")
 @click.argument("file", type=click.Path(dir_okay=False))
-@click.option("--encoding", help="Text encoding of FILE (default UTF-8).")
+@click.option("--encoding", help="Text encoding of FILE (default: UTF-8, else GBK/GB18030).")
 @json_option
 @pass_app
 def post(app: App, file: str, encoding: str | None) -> None:

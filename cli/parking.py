@@ -26,9 +26,9 @@ from .render import echo_json, table, yuan
 __all__ = ["parking"]
 
 SESSIONS_HELP = """\b
-FILE (CSV, UTF-8): session_id,space,plate,entered_at,exited_at,kind
-  entered_at, exited_at  ISO 8601, e.g. 2026-10-08T07:45:00+08:00; without an
-                         offset, local time (Asia/Shanghai unless configured)
+FILE (CSV, UTF-8 or GBK): session_id,space,plate,entered_at,exited_at,kind
+  entered_at, exited_at  e.g. 2026-10-08T07:45:00+08:00 or 2026/10/8 7:45; without
+                         an offset, local time (Asia/Shanghai unless configured)
   space                  a tidal parking space (commons estate import resources)
   kind                   outsider (访客, 临停) | resident (居民, 业主) | a card's id
 A session crossing midnight is billed day by day, the cap applying to each day.
@@ -89,7 +89,7 @@ def tariff_json(loaded: TariffLoaded) -> dict[str, Any]:
 @click.option("--reject", type=click.Path(dir_okay=False),
               help="The reject file for --skip-bad (default: FILE with .rejects.csv for its "
               "suffix, sessions.csv -> sessions.rejects.csv).")
-@click.option("--encoding", help="Text encoding of FILE (default UTF-8, e.g. gb18030).")
+@click.option("--encoding", help="Text encoding of FILE (default: UTF-8, else GBK/GB18030).")
 @json_option
 @pass_app
 def import_sessions(app: App, file: str, skip_bad: bool, reject: str | None,

@@ -115,7 +115,7 @@ def vote(app: App, id: str, owner: str, choice: str) -> None:
 @resolution.command(epilog=GUIDE)
 @click.argument("id")
 @click.argument("file", type=click.Path(dir_okay=False))
-@click.option("--encoding", help="The CSV's text encoding (default UTF-8, e.g. gb18030).")
+@click.option("--encoding", help="The CSV's text encoding (default: UTF-8, else GBK/GB18030).")
 @json_option
 @pass_app
 def ballots(app: App, id: str, file: str, encoding: str | None) -> None:
@@ -253,7 +253,7 @@ def list_command(app: App, compound: str | None) -> None:
                            "  李秀英,38")
 @click.argument("file", type=click.Path(dir_okay=False))
 @click.option("--seats", required=True, type=click.IntRange(min=1), help="Seats to fill.")
-@click.option("--encoding", help="The CSV's text encoding (default UTF-8, e.g. gb18030).")
+@click.option("--encoding", help="The CSV's text encoding (default: UTF-8, else GBK/GB18030).")
 @json_option
 @pass_app
 def elect(app: App, file: str, seats: int, encoding: str | None) -> None:

@@ -22,7 +22,8 @@ import attrs
 
 from commons.errors import CommonsError, InvalidInput, Where
 from commons.money import CURRENCY, Money, currency_of, parse_fen
-from commons.reconcile.statements import Statement, StatementLine, parse_bank_date
+from commons.periods import read_date
+from commons.reconcile.statements import Statement, StatementLine
 
 __all__ = ["BUILTIN_PROFILES", "CsvProfile", "read_csv_statement"]
 
@@ -211,7 +212,7 @@ def _line(row: list[str], index: dict[str, int], profile: CsvProfile, source: st
                            file=source, line=number,
                            fix="check for a missing or extra comma, or quote text with commas")
     where = (source, number)
-    booked_on = _parse_cell(row, index, profile, "date", parse_bank_date, where)
+    booked_on = _parse_cell(row, index, profile, "date", read_date, where)
     amount = functools.partial(parse_fen, currency=profile.currency)
     if profile.amount is not None:
         fen = _parse_cell(row, index, profile, "amount", amount, where)
@@ -233,7 +234,7 @@ def _line(row: list[str], index: dict[str, int], profile: CsvProfile, source: st
         balance = Money(_parse_cell(row, index, profile, "balance", amount, where),
                         profile.currency)
     value_text = _cell(row, index, "value_date")
-    value_on = (_parse_cell(row, index, profile, "value_date", parse_bank_date, where)
+    value_on = (_parse_cell(row, index, profile, "value_date", read_date, where)
                 if value_text else None)
     try:
         return StatementLine(booked_on, Money(fen, profile.currency),

@@ -22,7 +22,8 @@ from typing import Any, NoReturn
 
 from commons.errors import CommonsError, InvalidInput
 from commons.money import Money, parse_fen
-from commons.reconcile.statements import Statement, StatementLine, parse_bank_date
+from commons.periods import read_date
+from commons.reconcile.statements import Statement, StatementLine
 
 __all__ = ["CAMT053_NAMESPACE", "MAX_ATTRIBUTE", "MAX_BYTES", "MAX_DEPTH", "MAX_TEXT",
            "read_camt053"]
@@ -284,7 +285,7 @@ def _date(parent: _Node | None, source: str) -> dt.date | None:
     if node is None:
         return None
     try:
-        return parse_bank_date(node.text)
+        return read_date(node.text)
     except CommonsError as e:
         raise e.located(file=source, line=node.line, field=node.path) from None
 
@@ -366,7 +367,7 @@ def _date_of(period: _Node | None, name: str, source: str) -> dt.date | None:
     if node is None:
         return None
     try:
-        return parse_bank_date(node.text)
+        return read_date(node.text)
     except CommonsError as e:
         raise e.located(file=source, line=node.line, field=node.path) from None
 

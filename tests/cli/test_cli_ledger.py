@@ -178,9 +178,12 @@ def test_a_missing_or_mis_encoded_file_is_refused(cli: Invoke, books: Path,
     gbk = tmp_path / "gbk.jsonl"
     gbk.write_bytes(json.dumps(record("g-1", "2026-01-07", [(BANK, 100), (PARKING, -100)],
                                       memo="停车费"), ensure_ascii=False).encode("gb18030"))
-    refused(cli("ledger", "post", gbk), "gbk.jsonl", "UTF-8")
-    ok(cli("ledger", "post", gbk, "--encoding", "gb18030"))
+    refused(cli("ledger", "post", gbk, "--encoding", "utf-8"), "gbk.jsonl", "UTF-8")
+    ok(cli("ledger", "post", gbk))  # GBK is detected, as in every importer
     assert journal(cli) != before
+    garbled = tmp_path / "garbled.jsonl"
+    garbled.write_bytes(b'{"memo": "\xff\xff"}\n')
+    refused(cli("ledger", "post", garbled), "garbled.jsonl", "UTF-8")
 
 
 # --- balance -------------------------------------------------------------------------------------

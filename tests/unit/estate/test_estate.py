@@ -414,13 +414,16 @@ def test_unknown_kind_and_missing_file_create_no_database(
     assert not db.exists()
 
 
-def test_gbk_file_is_refused_with_a_hint_and_read_with_its_encoding(
+def test_a_gbk_file_is_detected_as_a_bank_statement_is(
         api: commons.Books, write_file: WriteFile) -> None:
+    """Issue 16 item 9: a GBK file was refused though the statement import detects GBK; every
+    importer now detects it the same way, and a named encoding still rules."""
     path = write_file("c.csv", COMPOUNDS.encode("gb18030"))
-    with pytest.raises(InvalidInput, match="GBK"):
-        api.estate.import_file("compounds", path)
-    assert api.estate.import_file("compounds", path, encoding="gb18030").new == 2
+    assert api.estate.import_file("compounds", path).new == 2
     assert api.estate.show("wjxc").compound.name == "卫技新村"
+    with pytest.raises(InvalidInput) as refused:
+        api.estate.import_file("compounds", path, encoding="utf-8")
+    assert refused.value.file == str(path)
 
 
 def test_a_compound_built_this_year_is_possible(
