@@ -14,6 +14,7 @@ from commons.app import (
     DisclosurePeriod,
     ExportCheck,
     ExportManifest,
+    count_text,
     disclosure_json,
     render_html,
     render_text,
@@ -44,7 +45,7 @@ def verify(app: App) -> None:
         echo_json({"ok": report.ok, "entries": report.entries, "head": report.head_hash,
                    "problems": list(report.problems)})
     elif report.ok:
-        click.echo(f"verified {report.entries} entries; chain head {report.head_hash}")
+        click.echo(f"verified {count_text(report.entries, 'entry')}; chain head {report.head_hash}")
     if not report.ok:
         if not app.json:
             click.echo("commons: error: the journal fails verification:\n  "
@@ -93,7 +94,8 @@ def export(app: App, export_format: str, out: str, account: str | None, compound
     if app.json:
         echo_json(manifest_json(m))
     else:
-        click.echo(f"exported {m.rows} postings of {m.entries} entries to {m.export_path} at "
+        click.echo(f"exported {count_text(m.rows, 'posting')} of "
+                   f"{count_text(m.entries, 'entry')} to {m.export_path} at "
                    f"chain head {m.head.id} {m.head.hash[:16]}; manifest {m.path}")
 
 
@@ -101,8 +103,8 @@ def _check_text(check: ExportCheck) -> str:
     m = check.manifest
     where = (f"and the ledger still holds them at chain head {m.head.id}" if check.against_ledger
              else "(not compared with the ledger: give --db FILE to check it still holds them)")
-    return (f"ok: {m.export_path} is exactly what was exported: {m.rows} postings, "
-            f"{m.entries} entries, sha256 {m.files[0].sha256[:16]}, {where}")
+    return (f"ok: {m.export_path} is exactly what was exported: {count_text(m.rows, 'posting')}, "
+            f"{count_text(m.entries, 'entry')}, sha256 {m.files[0].sha256[:16]}, {where}")
 
 
 @audit.command("check-export")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from commons.app import SPLIT_METHODS, Split
+from commons.app import SPLIT_METHODS, Split, count_text
 from commons.demo import run_demo
 
 from .app import App, json_option, pass_app
@@ -107,7 +107,8 @@ def split_text(result: Split) -> str:
     out.append(table(("id", "weight", "amount"),
                      [(p.id, str(p.weight), p.amount.format_grouped()) for p in result.parts],
                      right=(1, 2)))
-    out.append(f"check: {len(result.parts)} parts sum to {result.parts_total.format_grouped()}"
+    out.append(f"check: {count_text(len(result.parts), 'part')} sum to "
+               f"{result.parts_total.format_grouped()}"
                + (f" = the {result.shares[-1].party}' share" if len(result.shares) > 1 else "")
                + f"; total {result.total.format_grouped()}")
     return "\n".join(out)

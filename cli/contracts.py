@@ -16,6 +16,7 @@ from commons.app import (
     Firm,
     SettleReport,
     SimulationReport,
+    count_text,
     fraction_text,
     unit_price_text,
 )
@@ -402,8 +403,8 @@ def simulation_text(r: SimulationReport) -> str:
              c.contribution.format_grouped(), c.standalone_cost.format_grouped(),
              price(c.standalone_price)) for c in r.compounds]
     lines = [
-        f"bundle {r.bundle}{' (' + r.name + ')' if r.name else ''}: {len(r.compounds)} "
-        f"compounds, prices in CNY per m² per month",
+        f"bundle {r.bundle}{' (' + r.name + ')' if r.name else ''}: "
+        f"{count_text(len(r.compounds), 'compound')}, prices in CNY per m² per month",
         f"  break-even price  {price(r.break_even_price)}",
         f"  target price      {price(r.target_price)}",
         f"  simulated at      {price(r.price)}",
@@ -415,7 +416,8 @@ def simulation_text(r: SimulationReport) -> str:
         f"{r.standalone_cost.format_grouped()}, bundling saves "
         f"{r.bundle_saving.format_grouped()}; expected margin "
         f"{r.expected_margin.format_grouped()}",
-        f"{r.runs} runs (seed {r.seed}), margin over {r.months} months: p5 "
+        f"{count_text(r.runs, 'run')} (seed {r.seed}), margin over "
+        f"{count_text(r.months, 'month')}: p5 "
         f"{r.margin_p5.format_grouped()}, p50 {r.margin_p50.format_grouped()}, p95 "
         f"{r.margin_p95.format_grouped()}; loss probability "
         f"{decimals(r.loss_probability * 100, 2)}%",

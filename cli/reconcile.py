@@ -13,6 +13,7 @@ from commons.app import (
     OutstandingItem,
     ReconciliationStatement,
     StatementImport,
+    count_text,
 )
 from commons.money import Money
 
@@ -58,7 +59,7 @@ def import_statement(app: App, statement: str, account: str, profile: str | None
     for s in done.statements:
         click.echo(f"{s.statement_id}: {s.first_day}..{s.last_day}, opening "
                    f"{s.opening.format_grouped()}, closing {s.closing.format_grouped()}; "
-                   f"{s.added} {'line' if s.added == 1 else 'lines'} added, "
+                   f"{count_text(s.added, 'line')} added, "
                    f"{s.already_recorded} already recorded")
 
 
@@ -91,7 +92,8 @@ def run(app: App, account: str, period: str, window_days: int) -> None:
         return
     kinds = ", ".join(f"{kind} {n}" for kind, n in result.by_kind().items())
     click.echo(f"matched {len(result.matches)} ({kinds}); unmatched: "
-               f"{result.unmatched_lines} bank lines, {result.unmatched_postings} book postings")
+               f"{count_text(result.unmatched_lines, 'bank line')}, "
+               f"{count_text(result.unmatched_postings, 'book posting')}")
     rows = [(str(m.id), m.kind, " ".join(map(str, m.line_ids)),
              " ".join(f"{e}:{s}" for e, s in m.postings)) for m in result.matches[:SHOWN_MATCHES]]
     if rows:
@@ -141,8 +143,8 @@ def unmatch(app: App, match_id: int) -> None:
         echo_json({"id": m.id, "account": undone.account, "kind": m.kind,
                    "lines": list(m.line_ids), "postings": [f"{e}:{s}" for e, s in m.postings]})
     else:
-        click.echo(f"undid match {m.id} ({m.kind}): {len(m.line_ids)} bank lines and "
-                   f"{len(m.postings)} book postings are unmatched again")
+        click.echo(f"undid match {m.id} ({m.kind}): {count_text(len(m.line_ids), 'bank line')} "
+                   f"and {count_text(len(m.postings), 'book posting')} unmatched again")
 
 
 def _item_json(item: OutstandingItem) -> dict[str, Any]:

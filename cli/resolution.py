@@ -15,6 +15,7 @@ from commons.app import (
     Ratio,
     State,
     Tally,
+    count_text,
 )
 
 from .app import App, CommonsGroup, json_option, pass_app
@@ -108,8 +109,8 @@ def vote(app: App, id: str, owner: str, choice: str) -> None:
     if app.json:
         echo_json(proposal_json(p))
     else:
-        click.echo(f"{p.id}: {owner} voted {choice}; {len(p.ballots)} ballot"
-                   f"{'' if len(p.ballots) == 1 else 's'} cast, {p.state.value}")
+        click.echo(f"{p.id}: {owner} voted {choice}; {count_text(len(p.ballots), 'ballot')} cast, "
+                   f"{p.state.value}")
 
 
 @resolution.command(epilog=GUIDE)
@@ -126,8 +127,9 @@ def ballots(app: App, id: str, file: str, encoding: str | None) -> None:
     if app.json:
         echo_json(ballots_json(done))
     else:
-        click.echo(f"{done.file}: {done.new} new ballots, {done.already_recorded} already "
-                   f"recorded; {done.proposal.id} has {len(done.proposal.ballots)}, "
+        click.echo(f"{done.file}: {count_text(done.new, 'new ballot')}, "
+                   f"{done.already_recorded} already recorded; {done.proposal.id} has "
+                   f"{len(done.proposal.ballots)}, "
                    f"{done.proposal.state.value}")
 
 

@@ -77,7 +77,7 @@ if TYPE_CHECKING:  # what mypy sees instead of __getattr__: the names of EXPORTS
     )
     from commons.io.disclosure_render import LANGUAGES, disclosure_json, render_html, render_text
     from commons.io.exporting import CurrencyTotal, ExportedFile, ExportManifest
-    from commons.l10n import fraction_text
+    from commons.l10n import count_text, fraction_text
     from commons.ledger.export import FORMATS as EXPORT_FORMATS
     from commons.parking.month import OWNERS as PARKING_OWNERS
     from commons.parking.month import CompoundBill, SessionCharge
@@ -250,6 +250,7 @@ EXPORTS = {
     "WindowDays": "commons.parking.tariff",
     "connect": "commons.app.handle",
     "disclosure_json": "commons.io.disclosure_render",
+    "count_text": "commons.l10n",
     "fraction_text": "commons.l10n",
     "parse_date": "commons.periods",
     "render_html": "commons.io.disclosure_render",
@@ -391,6 +392,7 @@ __all__ = [
     "VerifyReport",
     "WindowDays",
     "connect",
+    "count_text",
     "disclosure_json",
     "fraction_text",
     "parse_date",

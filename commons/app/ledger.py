@@ -253,6 +253,14 @@ class LedgerService(Service):
             TrailLine(eid, day, memo, Money(fen, cur), Money(running, cur), ext, actor, rev, link)
             for eid, day, memo, fen, cur, running, ext, actor, rev, link in rows)
 
+    def trail_length(self, account: str) -> int:
+        """How many postings ``account``'s whole trail holds, so a page can say what is left."""
+        with self.reader.read() as t:
+            if account not in t.ledger.accounts():
+                raise NotFound(f"account {account} is not open",
+                               fix="list accounts with `commons ledger balance`")
+            return t.ledger.postings_count(account)
+
     def reverse(self, entry_id: int, *, reason: str, on: dt.date | None = None
                 ) -> StoredEntry:
         """Post the reversal of entry ``entry_id``, dated ``on`` (today by default), in one

@@ -271,6 +271,15 @@ def test_trail_shows_the_running_balance(cli: Invoke, books: Path) -> None:
     refused(cli("ledger", "trail", "assets:nope"), "assets:nope")
 
 
+def test_a_page_of_the_trail_says_how_many_postings_follow(cli: Invoke, books: Path) -> None:
+    """Issue 16 item 16: ``--limit`` cut the trail with no word that more followed."""
+    assert as_json(cli("--json", "ledger", "trail", BANK, "--limit", "1"))["more"] == 2
+    assert "2 more postings: --offset 1" in ok(cli("ledger", "trail", BANK, "--limit", "1")).stdout
+    assert "1 more posting: --offset 2" in ok(cli("ledger", "trail", BANK, "--limit", "2")).stdout
+    assert "more" not in ok(cli("ledger", "trail", BANK, "--limit", "3")).stdout
+    assert as_json(cli("--json", "ledger", "trail", BANK, "--offset", "9"))["more"] == 0
+
+
 def test_reverse_needs_a_reason_and_undoes_the_entry(cli: Invoke, books: Path) -> None:
     missing = cli("ledger", "reverse", "2")
     assert missing.exit_code == 2 and "--reason" in missing.output
