@@ -228,7 +228,8 @@ def _read_header(
     if missing:
         raise InvalidInput(
             f"the header lacks column '{missing[0]}' (found: {','.join(header)})",
-            fix=f"the header must name the columns {expected}", file=str(path), line=1,
+            fix=f"the header must name the columns {','.join(required)}", file=str(path),
+            line=1,
             field=missing[0],
         )
     return header

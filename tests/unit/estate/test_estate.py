@@ -301,6 +301,30 @@ def test_a_bad_row_is_refused_by_file_line_and_field_and_nothing_is_stored(
     assert "1 of 2 estate rows refused; nothing was imported" in str(error)
 
 
+def test_a_short_row_does_not_hide_an_unknown_building_after_it(
+        loaded: commons.Books, write_file: WriteFile) -> None:
+    """Issue 16 item 17: a row with a missing field stopped the file there, so an unknown
+    building on a later line was reported only on the next try."""
+    path = write_file("h.csv", "id,building,floor,area_m2,owner\nh8,wjxc-1,1,50,o\n"
+                      "h9,wjxc-1,2,50\nh10,nowhere,1,50,o\nh11,wjxc-1,1,50,o,extra\n")
+    error = refusal(loaded, "households", path)
+    assert [(p.file, p.line, p.field) for p in error.problems] == [
+        (str(path), 3, None), (str(path), 4, "building"), (str(path), 5, None)]
+    assert all(isinstance(p, InvalidInput) for p in error.problems)
+
+
+def test_a_missing_column_s_fix_names_only_the_required_columns(
+        api: commons.Books, write_file: WriteFile) -> None:
+    """Issue 16 item 17: the fix listed the optional columns as if they were required."""
+    path = write_file("c.csv", "id,name\nx,y\n")
+    with pytest.raises(InvalidInput) as caught:
+        api.estate.import_file("compounds", path)
+    assert (caught.value.file, caught.value.line, caught.value.field) == (str(path), 1,
+                                                                          "community")
+    assert caught.value.fix is not None
+    assert "built_year" in caught.value.fix and "subdistrict" not in caught.value.fix
+
+
 def test_duplicate_ids_in_one_file_name_both_lines(
         api: commons.Books, write_file: WriteFile) -> None:
     path = write_file("c.csv", "id,name,community,governance,built_year\n"
