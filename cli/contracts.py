@@ -333,7 +333,8 @@ def bundle() -> None:
 
 
 SCENARIO_HELP = """\b
-SCENARIO.toml (money in quotes in yuan, percentages as "6" for 6%):
+SCENARIO.toml (money in quotes in yuan, percentages as "6" or "6%" for 6%;
+a bare fraction such as "0.06" is refused):
   [bundle]      id, name, months = 12, runs, seed, target_margin, tax_rate,
                 overhead_rate, overhead_fixed (a month per contract), subsidy, price
   [collection]  distribution = "triangular" (low, mode, high) | "uniform"
