@@ -10,7 +10,7 @@ from pathlib import Path
 
 import attrs
 import pytest
-from hypothesis import given
+from hypothesis import assume, given
 from hypothesis import strategies as st
 from strategies import scenarios
 
@@ -168,7 +168,13 @@ def test_contributions_add_up_to_the_expected_margin(scenario: Scenario, cents: 
 
 @given(scenarios(max_compounds=3))
 def test_the_same_seed_gives_the_same_result(scenario: Scenario) -> None:
-    first, again = simulate(scenario), simulate(scenario)
+    try:
+        first = simulate(scenario)
+    except InvalidInput:
+        # A draw such as a 1% collection rate on 0.01 m² carrying thousands of yuan a month
+        # breaks even at a price whose fees no int64 holds exactly: refused, rightly.
+        assume(False)
+    again = simulate(scenario)
     assert first == again
     assert list(first.margins) == sorted(first.margins)
     assert first.margin_p5 <= first.margin_p50 <= first.margin_p95
