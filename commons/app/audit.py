@@ -63,6 +63,7 @@ class ExportCheck:
 
     @property
     def ok(self) -> bool:
+        """Whether the export checked out: no problem found."""
         return not self.problems
 
 

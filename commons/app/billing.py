@@ -68,6 +68,8 @@ class InvoiceRun:
 
 @attrs.frozen
 class PaymentImport:
+    """What ``billing.pay`` recorded from a payments file: counts and the amount taken."""
+
     file: str
     recorded: int
     already_recorded: int
@@ -78,11 +80,14 @@ class PaymentImport:
 
 @attrs.frozen
 class InvoiceStanding:
+    """An invoice and what has been paid against it."""
+
     invoice: Invoice
     paid: Money
 
     @property
     def outstanding(self) -> Money:
+        """What is still owed on the invoice."""
         return self.invoice.due - self.paid
 
 
@@ -98,6 +103,7 @@ class HouseholdAccount:
 
     @property
     def outstanding(self) -> Money:
+        """What the household still owes over all its invoices."""
         return sum((i.outstanding for i in self.invoices), Money.zero())
 
 
@@ -146,6 +152,7 @@ class BillingService(Service):
         return ScheduleImport(file, tuple(new), tuple(updated), tuple(same))
 
     def schedules(self) -> tuple[FeeSchedule, ...]:
+        """Every fee schedule, in the order they were recorded."""
         with self.reader.read() as t:
             return tuple(t.billing.schedules())
 
@@ -174,6 +181,7 @@ class BillingService(Service):
                           skipped)
 
     def show_invoice(self, invoice_id: str) -> Invoice:
+        """One invoice by its id; NotFound if there is none."""
         with self.reader.read() as t:
             invoice = t.billing.invoice(invoice_id)
         if invoice is None:

@@ -63,12 +63,16 @@ class PostSummary:
 
 @attrs.frozen
 class AccountBalance:
+    """One account's balance in a balance report."""
+
     account: str
     balance: Money
 
 
 @attrs.frozen
 class BalanceReport:
+    """Balances of the accounts asked for, with a total per currency, as of a date (or all)."""
+
     balances: tuple[AccountBalance, ...]
     totals: tuple[Money, ...]
     as_of: dt.date | None = None
@@ -76,6 +80,8 @@ class BalanceReport:
 
 @attrs.frozen
 class TrailLine:
+    """One posting of an account's trail, with the account's running balance after it."""
+
     entry_id: int
     date: str
     memo: str

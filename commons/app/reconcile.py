@@ -64,10 +64,12 @@ class StatementImport:
 
     @property
     def added(self) -> int:
+        """Statement lines stored by this import, over every statement in the file."""
         return sum(s.added for s in self.statements)
 
     @property
     def already_recorded(self) -> int:
+        """Statement lines that were already stored and were skipped."""
         return sum(s.already_recorded for s in self.statements)
 
 
@@ -84,6 +86,7 @@ class MatchRun:
     unmatched_postings: int
 
     def by_kind(self) -> dict[str, int]:
+        """How many matches each pass made, by kind (every kind listed, zeros too)."""
         counts = Counter(m.kind for m in self.matches)
         return {kind: counts.get(kind, 0) for kind in KINDS}
 

@@ -79,6 +79,7 @@ class CollectSummary:
 
     @property
     def owners_share(self) -> Money:
+        """What the owners keep: the income less the operator's commission."""
         return self.income - self.commission
 
 

@@ -30,6 +30,7 @@ __all__ = ["balance_of", "compound_of", "open_chart", "post_entry", "resolution_
 
 
 def compound_of(t: Tables, compound_id: str) -> Compound:
+    """The compound recorded as ``compound_id``; NotFound if the estate does not hold it."""
     compound = t.estate.compound(compound_id)
     if compound is None:
         raise NotFound(f"compound {compound_id!r} is not recorded", field="compound",

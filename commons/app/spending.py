@@ -124,6 +124,7 @@ class SpendingService(Service):
         return added
 
     def signers(self, compound: str) -> tuple[Signer, ...]:
+        """The co-managed account's signers of ``compound``, with their roles."""
         with self.reader.read() as t:
             compound_of(t, compound)
             return tuple(t.revenue.signers(compound))
