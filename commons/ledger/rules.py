@@ -15,7 +15,7 @@ import attrs
 
 from commons.errors import CommonsError, ConflictError, InvalidInput, NotFound, RefusedByRule
 from commons.ledger.accounts import Account
-from commons.ledger.journal import GENESIS_HASH, Entry, Leg, Prepared, chain_hash, legs_digest
+from commons.ledger.journal import GENESIS_HASH, Leg, Prepared, chain_hash, legs_digest
 
 __all__ = [
     "POSTED",
@@ -46,42 +46,39 @@ class Outcome:
     error: CommonsError | None = None
 
 
-def refusal(entry: Entry, accounts: Mapping[str, Account], closed: frozenset[str], *,
+def refusal(entry: Prepared, accounts: Mapping[str, Account], closed: frozenset[str], *,
             reversible: Mapping[int, int | None] | None = None,
             undoes: Mapping[int, Sequence[Leg]] | None = None) -> CommonsError | None:
     """Why ``entry`` may not post, or None: unopened or closed accounts, a closed period, or a
     reversal of an entry that does not exist, was reversed already, or whose postings it does
-    not negate.
+    not negate. The one set of posting rules: an ``Entry`` goes through it prepared.
 
     ``reversible`` maps the ids of entries that exist to the entry that reversed them, if any;
-    ``undoes`` maps them to their postings as (account, fen, currency).
+    ``undoes`` maps them to their postings.
     """
-    legs = [Leg(p.account, p.amount.fen, p.amount.currency) for p in entry.postings]
-    return _refusal(entry.external_id, entry.date, legs, entry.reverses, accounts, closed,
-                    reversible or {}, undoes or {})
-
-
-def _refusal(external_id: str, day: dt.date, legs: Sequence[Leg], reverses: int | None,
-             accounts: Mapping[str, Account], closed: frozenset[str],
-             reversible: Mapping[int, int | None], undoes: Mapping[int, Sequence[Leg]]
-             ) -> CommonsError | None:
-    names = [leg.account for leg in legs]
+    external_id = entry.external_id
+    reverses = entry.reverses
     if reverses is not None:
-        refused = _reversal_refusal(external_id, reverses, reversible)
-        if refused is None and reverses in undoes:
-            refused = _mirror_refusal(external_id, reverses, legs, undoes[reverses])
+        refused = _reversal_refusal(external_id, reverses, reversible or {})
+        if refused is None and undoes and reverses in undoes:
+            refused = _mirror_refusal(external_id, reverses, entry.legs, undoes[reverses])
         if refused is not None:
             return refused
-    period = f"{day.year:04d}-{day.month:02d}"
+    date = entry.date
+    period = date[:7]  # the month of a YYYY-MM-DD date, as closed periods are kept
     if period in closed:
         return RefusedByRule(
-            f"entry {external_id} is dated {day}, in closed period {period}",
+            f"entry {external_id} is dated {date}, in closed period {period}",
             field="date", fix="date it in an open period, or post a correcting entry now")
-    for i, name in enumerate(names):
-        account = accounts.get(name)
+    day: dt.date | None = None
+    for i, leg in enumerate(entry.legs):
+        account = accounts.get(leg.account)
         if account is None:
-            return NotFound(f"account {name} is not open", field=f"postings[{i}].account",
-                            fix=f"open it first: commons ledger open {name}")
+            return NotFound(f"account {leg.account} is not open", field=f"postings[{i}].account",
+                            fix=f"open it first: commons ledger open {leg.account}")
+        if account.opened_on is None and account.closed_on is None:
+            continue  # open for every date: no need to read the date
+        day = day or dt.date.fromisoformat(date)
         why = account.refuses(day)
         if why:
             return RefusedByRule(f"entry {external_id}: {why}", field=f"postings[{i}].account",
@@ -147,8 +144,7 @@ def plan_prepared(
             f"external id {entry.external_id} was recorded as entry {entry_id} with other "
             "content", field="external_id",
             fix="give a new entry a new external_id; correct a recorded one with a reversal")), None
-    why = _refusal(entry.external_id, dt.date.fromisoformat(entry.date), entry.legs,
-                   entry.reverses, accounts, closed, reversible, undoes or {})
+    why = refusal(entry, accounts, closed, reversible=reversible, undoes=undoes)
     if why is not None:
         return Outcome("refused", None, why), None
     entry_id = head.id + 1
