@@ -190,7 +190,7 @@ class LedgerUseCases(UseCases):
         accounts = {name: account for name, (_, account) in opened.items()}
         ids = {name: aid for name, (aid, _) in opened.items()}
         closed = t.ledger.closed_periods()
-        head = t.ledger.head()
+        head: ChainHead | Link = t.ledger.head()
         # Once a line is refused nothing more is written, so the ids that would have been
         # are remembered here to report every later conflict with them.
         unwritten: dict[str, tuple[int, str]] = {}
@@ -210,12 +210,13 @@ class LedgerUseCases(UseCases):
                     continue
                 outcome, link = plan_prepared(item, head, known, accounts, closed,
                                               recorded_at, reversible, undoes)
-                tally.add(_twice_in_post(outcome, item.external_id, first_lines), line)
+                external_id = item.external_id
+                tally.add(_twice_in_post(outcome, external_id, first_lines), line)
                 if link is not None:
-                    first_lines[item.external_id] = line
+                    first_lines[external_id] = line
                     accepted.append((item, link))
-                    head = ChainHead(link.id, link.hash)
-                    known[item.external_id] = (link.id, item.content_hash)
+                    head = link  # the new head of the chain
+                    known[external_id] = (link.id, item.content_hash)
                     if item.reverses is not None:
                         reversible[item.reverses] = link.id
             if not tally.problems:

@@ -135,13 +135,13 @@ class LedgerTables:
         deltas: dict[tuple[int, str], int] = {}
         # Unpacked by position: every field is written, and one unpacking per entry (and per
         # posting) is measurably faster than reading each field by name on the posting path.
-        for (ext, day, memo, actor, resource, period, compound, reverses, legs, digest), link \
-                in linked:
-            entry_rows.append((link.id, day, memo, ext, actor, resource, period, compound,
-                               reverses, recorded_at, digest, link.prev_hash, link.hash))
+        for (ext, day, memo, actor, resource, period, compound, reverses, legs, digest), \
+                (entry_id, prev_hash, link) in linked:
+            entry_rows.append((entry_id, day, memo, ext, actor, resource, period, compound,
+                               reverses, recorded_at, digest, prev_hash, link))
             for seq, (account, fen, currency) in enumerate(legs):
                 aid = account_ids[account]
-                posting_rows.append((link.id, seq, aid, day, fen, currency))
+                posting_rows.append((entry_id, seq, aid, day, fen, currency))
                 key = (aid, currency)
                 deltas[key] = deltas.get(key, 0) + fen
         self.conn.executemany(f"INSERT INTO entries ({_ENTRY_COLUMNS}) VALUES "
