@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+import json
 import os
-from pathlib import Path
 from typing import Any
 
 import click
@@ -66,6 +66,10 @@ def _period_option(_ctx: click.Context, _param: click.Parameter, value: str | No
         raise e.located(field="--period") from None
 
 
+_force_option = click.option("--force", is_flag=True,
+                             help="Replace --out (and its manifest) if it exists already.")
+
+
 @audit.command("export")
 @click.option("--format", "export_format", type=click.Choice(EXPORT_FORMATS), required=True,
               help="csv (UTF-8 with BOM, for Excel), jsonl, xlsx or beancount.")
@@ -77,10 +81,11 @@ def _period_option(_ctx: click.Context, _param: click.Parameter, value: str | No
 @click.option("--to", "date_to", callback=date_option, help="Last date YYYY-MM-DD.")
 @click.option("--period", callback=_period_option,
               help="A month (2026-10) or a quarter (2026-Q4): the same as --from and --to.")
+@_force_option
 @json_option
 @pass_app
 def export(app: App, export_format: str, out: str, account: str | None, compound: str | None,
-           date_from: Any, date_to: Any, period: DisclosurePeriod | None) -> None:
+           date_from: Any, date_to: Any, period: DisclosurePeriod | None, force: bool) -> None:
     """Export every posting in scope with its entry, counterparts, running balance and chain
     hash; the database is only read."""
     if period is not None:
@@ -89,7 +94,7 @@ def export(app: App, export_format: str, out: str, account: str | None, compound
         date_from, date_to = period.first_day, period.last_day
     m = app.read_only_api().audit.export(out, format=export_format, account=account,
                                          compound=compound, date_from=date_from,
-                                         date_to=date_to)
+                                         date_to=date_to, force=force)
     if app.json:
         echo_json(manifest_json(m))
     else:
@@ -134,19 +139,24 @@ def check_export(app: App, path: str) -> None:
 @click.option("--lang", type=click.Choice(LANGUAGES), default="zh", show_default=True,
               help="Labels in Chinese (zh) or English (en).")
 @click.option("--out", type=click.Path(dir_okay=False), help="Write to this file, not stdout.")
+@_force_option
 @json_option
 @pass_app
 def disclose(app: App, compound: str, period: str, out_format: str, lang: str,
-             out: str | None) -> None:
+             out: str | None, force: bool) -> None:
     """The disclosure statement (公示): income by source, spending by purpose with its
     authority, opening and closing balance of the co-managed account."""
     statement = app.read_only_api().audit.disclose(compound, period)
-    if app.json or out_format == "json":
+    if out is None and (app.json or out_format == "json"):
         echo_json(disclosure_json(statement))
         return
-    text = render_html(statement, lang) if out_format == "html" else render_text(statement, lang)
+    if out_format == "json":
+        text = json.dumps(disclosure_json(statement), ensure_ascii=False, indent=2) + "\n"
+    else:
+        text = (render_html(statement, lang) if out_format == "html"
+                else render_text(statement, lang))
     if out is None:
         click.echo(text, nl=False)
     else:
-        Path(out).write_text(text, encoding="utf-8")
+        app.read_only_api().audit.write_disclosure(out, text, force=force)
         click.echo(f"wrote {out}")

@@ -18,7 +18,7 @@ import attrs
 from commons.app.ledger import VerifyReport
 from commons.app.session import Service
 from commons.app.verifying import verify_in_processes, verify_ranges
-from commons.errors import InvalidInput, NotFound
+from commons.errors import CommonsError, InvalidInput, NotFound
 from commons.io.checking import (
     compare_files,
     file_digest,
@@ -34,6 +34,7 @@ from commons.io.exporting import (
     manifest_path_of,
     write_export,
 )
+from commons.io.writing import database_files, guard, replacing
 from commons.ledger.export import FORMATS, ExportScope
 from commons.ledger.rules import ChainHead, check_chain
 from commons.money import Money
@@ -95,9 +96,12 @@ class AuditService(Service):
 
     def export(self, out: str | Path, *, format: str, account: str | None = None,
                compound: str | None = None, date_from: dt.date | None = None,
-               date_to: dt.date | None = None) -> ExportManifest:
+               date_to: dt.date | None = None, force: bool = False) -> ExportManifest:
         """Export every posting in scope to ``out`` (csv, jsonl, xlsx or beancount) and write
-        the manifest beside it; the database is only read, at one chain head."""
+        the manifest beside it; the database is only read, at one chain head.
+
+        ``out`` (or its manifest) may not be the database or one of its files, nor exist
+        already unless ``force``; a failed export leaves neither file behind."""
         if format not in FORMATS:
             raise InvalidInput(f"export format {format!r} is unknown", field="--format",
                                fix=f"use one of {', '.join(FORMATS)}")
@@ -105,13 +109,31 @@ class AuditService(Service):
         if not path.parent.is_dir():
             raise NotFound(f"folder {path.parent} does not exist", field="--out",
                            fix="create the folder first, or write the export elsewhere")
+        guard((path, manifest_path_of(path)), protected=database_files(self.path), force=force)
         scope = ExportScope(account, compound, date_from, date_to)
         with self.reader.read() as t:
             manifest = self._export_in(t, path, format, scope, t.ledger.head(), {})
-        manifest_path_of(path).write_text(
-            json.dumps(manifest.as_json(), ensure_ascii=False, indent=1) + "\n",
-            encoding="utf-8")
+        try:
+            with replacing(manifest_path_of(path)) as handle:
+                handle.write((json.dumps(manifest.as_json(), ensure_ascii=False, indent=1)
+                              + "\n").encode())
+        except CommonsError:
+            path.unlink(missing_ok=True)  # an export without its manifest cannot be checked
+            raise
         return manifest
+
+    def write_disclosure(self, out: str | Path, text: str, *, force: bool = False) -> Path:
+        """Write a rendered disclosure (``render_text``, ``render_html``, or its JSON) to
+        ``out``, as exports are written: never over the database, over an existing file
+        only with ``force``, never through a symlink, and whole or not at all."""
+        path = Path(out)
+        if not path.parent.is_dir():
+            raise NotFound(f"folder {path.parent} does not exist", field="--out",
+                           fix="create the folder first, or write the statement elsewhere")
+        guard((path,), protected=database_files(self.path), force=force)
+        with replacing(path) as handle:
+            handle.write(text.encode())
+        return path
 
     def _export_in(self, t: Tables, path: Path, format: str, scope: ExportScope,
                    head: ChainHead, names: dict[str, str]) -> ExportManifest:
