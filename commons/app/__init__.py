@@ -74,6 +74,7 @@ from commons.io.disclosure_render import LANGUAGES, disclosure_json, render_html
 from commons.io.exporting import CurrencyTotal, ExportedFile, ExportManifest
 from commons.l10n import fraction_text
 from commons.ledger.export import FORMATS as EXPORT_FORMATS
+from commons.ledger.export import Figure, csv_record
 from commons.parking.month import OWNERS as PARKING_OWNERS
 from commons.parking.month import CompoundBill, SessionCharge
 from commons.parking.tariff import TARIFF_HELP, Tariff, TariffFile, WindowDays
@@ -158,6 +159,7 @@ __all__ = [
     "ExportedFile",
     "FeeRate",
     "FeeSchedule",
+    "Figure",
     "Firm",
     "Governance",
     "HourOccupancy",
@@ -239,6 +241,7 @@ __all__ = [
     "VerifyReport",
     "WindowDays",
     "connect",
+    "csv_record",
     "disclosure_json",
     "fraction_text",
     "parse_date",
