@@ -21,7 +21,7 @@ from commons.app import (
 from commons.errors import CommonsError
 
 from .app import App, CommonsGroup, date_option, json_option, pass_app
-from .render import echo_json
+from .render import echo_json, plain
 
 __all__ = ["audit"]
 
@@ -156,7 +156,7 @@ def disclose(app: App, compound: str, period: str, out_format: str, lang: str,
         text = (render_html(statement, lang) if out_format == "html"
                 else render_text(statement, lang))
     if out is None:
-        click.echo(text, nl=False)
+        click.echo(plain(text), nl=False)
     else:
         app.read_only_api().audit.write_disclosure(out, text, force=force)
         click.echo(f"wrote {out}")

@@ -17,7 +17,7 @@ from commons.app import (
 from commons.money import Money
 
 from .app import App, CommonsGroup, json_option, pass_app
-from .render import display_width, echo_json, table, yuan
+from .render import display_width, echo_json, plain, table, yuan
 
 __all__ = ["reconcile", "report_csv", "report_json", "report_text"]
 
@@ -125,7 +125,7 @@ def report(app: App, account: str, period: str, fmt: str) -> None:
     elif fmt == "csv":
         click.echo(report_csv(statement), nl=False)
     else:
-        click.echo(report_text(statement))
+        click.echo(plain(report_text(statement)))
 
 
 @reconcile.command("unmatch")
