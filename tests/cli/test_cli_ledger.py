@@ -368,3 +368,13 @@ def test_a_refused_post_creates_no_database(cli: Invoke, db_path: Path, tmp_path
     ok(cli("ledger", "chart", "wjxc"))  # the next writer makes the books as usual
     ok(cli("ledger", "post", journal))
 
+
+def test_an_empty_journal_posts_nothing_and_says_so(cli: Invoke, db_path: Path,
+                                                    tmp_path: Path) -> None:
+    empty = tmp_path / "empty.jsonl"
+    empty.write_text("\n\n", encoding="utf-8")
+    assert ok(cli("ledger", "post", empty)).stdout == "the file has no entries; posted 0\n"
+    assert not db_path.exists()
+    ok(cli("ledger", "chart", "wjxc"))
+    assert "the file has no entries" in ok(cli("ledger", "post", empty)).stdout
+    assert json.loads(ok(cli("--json", "ledger", "post", empty)).stdout)["posted"] == 0
