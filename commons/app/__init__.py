@@ -75,6 +75,8 @@ from commons.io.exporting import CurrencyTotal, ExportedFile, ExportManifest
 from commons.l10n import fraction_text
 from commons.ledger.export import FORMATS as EXPORT_FORMATS
 from commons.ledger.export import Figure, csv_record
+from commons.ledger.rules import ChainHead
+from commons.ledger.signing import head_signature
 from commons.parking.month import OWNERS as PARKING_OWNERS
 from commons.parking.month import CompoundBill, SessionCharge
 from commons.parking.tariff import TARIFF_HELP, Tariff, TariffFile, WindowDays
@@ -135,6 +137,7 @@ __all__ = [
     "BuildingLine",
     "Bundle",
     "BundleContract",
+    "ChainHead",
     "Choice",
     "ClearReport",
     "CollectSummary",
@@ -244,6 +247,7 @@ __all__ = [
     "csv_record",
     "disclosure_json",
     "fraction_text",
+    "head_signature",
     "parse_date",
     "render_html",
     "render_text",
