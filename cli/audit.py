@@ -118,10 +118,12 @@ _force_option = click.option("--force", is_flag=True,
 @click.option("--period", callback=_period_option,
               help="A month (2026-10) or a quarter (2026-Q4): the same as --from and --to.")
 @_force_option
+@_key_file_option
 @json_option
 @pass_app
 def export(app: App, export_format: str, out: str, account: str | None, compound: str | None,
-           date_from: Any, date_to: Any, period: DisclosurePeriod | None, force: bool) -> None:
+           date_from: Any, date_to: Any, period: DisclosurePeriod | None, force: bool,
+           key_file: str | None) -> None:
     """Export every posting in scope with its entry, counterparts, running balance and chain
     hash; the database is only read."""
     if period is not None:
@@ -130,7 +132,8 @@ def export(app: App, export_format: str, out: str, account: str | None, compound
         date_from, date_to = period.first_day, period.last_day
     m = app.read_only_api().audit.export(out, format=export_format, account=account,
                                          compound=compound, date_from=date_from,
-                                         date_to=date_to, force=force)
+                                         date_to=date_to, force=force,
+                                         key=_signing_key(key_file))
     if app.json:
         echo_json(manifest_json(m))
     else:

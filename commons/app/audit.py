@@ -107,12 +107,14 @@ class AuditService(Service):
 
     def export(self, out: str | Path, *, format: str, account: str | None = None,
                compound: str | None = None, date_from: dt.date | None = None,
-               date_to: dt.date | None = None, force: bool = False) -> ExportManifest:
+               date_to: dt.date | None = None, force: bool = False,
+               key: bytes | None = None) -> ExportManifest:
         """Export every posting in scope to ``out`` (csv, jsonl, xlsx or beancount) and write
         the manifest beside it; the database is only read, at one chain head.
 
         ``out`` (or its manifest) may not be the database or one of its files, nor exist
-        already unless ``force``; a failed export leaves neither file behind."""
+        already unless ``force``; a failed export leaves neither file behind. With ``key``,
+        the manifest's chain head is signed (``head_signature``)."""
         if format not in FORMATS:
             raise InvalidInput(f"export format {format!r} is unknown", field="--format",
                                fix=f"use one of {', '.join(FORMATS)}")
@@ -124,6 +126,8 @@ class AuditService(Service):
         scope = ExportScope(account, compound, date_from, date_to)
         with self.reader.read() as t:
             manifest = self._export_in(t, path, format, scope, t.ledger.head(), {})
+        if key is not None:
+            manifest = attrs.evolve(manifest, signature=head_signature(manifest.head, key))
         try:
             with replacing(manifest_path_of(path)) as handle:
                 handle.write((json.dumps(manifest.as_json(), ensure_ascii=False, indent=1)

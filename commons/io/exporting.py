@@ -97,6 +97,7 @@ class ExportManifest:
     created_at: str
     accounts: Mapping[str, str] = attrs.field(factory=dict)
     path: str = ""
+    signature: str | None = None  # the head's, where the host gave a key (docs/tamper.md)
 
     @property
     def export_path(self) -> Path:
@@ -107,7 +108,8 @@ class ExportManifest:
         """The manifest as written to ``OUT.manifest.json`` (see docs/exports.md)."""
         return {
             "kind": MANIFEST_KIND, "format": self.format, "scope": self.scope.as_json(),
-            "chain_head": {"id": self.head.id, "hash": self.head.hash},
+            "chain_head": {"id": self.head.id, "hash": self.head.hash,
+                           "signature": self.signature},
             "rows": self.rows, "entries": self.entries,
             "totals": [{"currency": t.currency, "debits": t.debits.format(),
                         "credits": t.credits.format()} for t in self.totals],
@@ -143,7 +145,8 @@ class ExportManifest:
                        ChainHead(int(head["id"]), str(head["hash"])), int(data["rows"]),
                        int(data["entries"]), totals, balances, files,
                        str(data["library_version"]), str(data["created_at"]),
-                       dict(data.get("accounts") or {}), path)
+                       dict(data.get("accounts") or {}), path,
+                       None if head.get("signature") is None else str(head["signature"]))
         except (KeyError, TypeError, ValueError, AttributeError) as e:
             raise InvalidInput(f"manifest {path} is malformed near {field!r}: {e}",
                                file=path, field=field,

@@ -142,3 +142,18 @@ def test_every_disclosure_shows_the_head_and_signs_it_with_a_key(
     signed = json.loads(ok(cli(*args, "--format", "json")).stdout)["chain_head"]
     assert signed["signature"] == head_signature(ChainHead(3, head), KEY)
     assert signed["signature"] in ok(cli(*args, "--lang", "en")).stdout
+
+
+def test_every_manifest_holds_the_head_and_a_signature_with_a_key(
+        cli: Invoke, db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    export = ("audit", "export", "--format", "csv", "--out")
+    ok(cli(*export, tmp_path / "a.csv"))
+    plain = json.loads((tmp_path / "a.csv.manifest.json").read_text("utf-8"))["chain_head"]
+    assert plain == {"id": 3, "hash": verify(db).head_hash, "signature": None}
+    monkeypatch.setenv("COMMONS_SIGNING_KEY", KEY.decode())
+    ok(cli(*export, tmp_path / "b.csv"))
+    head = json.loads((tmp_path / "b.csv.manifest.json").read_text("utf-8"))["chain_head"]
+    assert head["signature"] == head_signature(ChainHead(3, head["hash"]), KEY)
+    ok(cli("audit", "check-export", tmp_path / "b.csv"))
+    ok(cli("audit", "verify", "--head", head["hash"], "--at", str(head["id"]), "--signature",
+           head["signature"]))
