@@ -76,7 +76,8 @@ def verify(app: App, head: str | None, at: int | None, signature: str | None,
         ChainHead(report.entries, report.head_hash), key)
     if app.json:
         echo_json({"ok": report.ok, "entries": report.entries, "head": report.head_hash,
-                   "signature": signed, "problems": list(report.problems)})
+                   **({} if signed is None else {"signature": signed}),
+                   "problems": list(report.problems)})
     elif report.ok:
         click.echo(f"verified {report.entries} entries; chain head {report.head_hash}"
                    + ("" if head is None else "; the recorded head holds")
