@@ -184,7 +184,10 @@ def test_killing_the_worker_at_any_moment_ends_the_post_with_nothing_posted(
         proc = subprocess.Popen([script, "--db", str(db), "ledger", "post", str(path)],
                                 stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
         workers = _wait_for_children(proc)
-        time.sleep(rng.choice((0, 0.01, 0.05)) if round_ % 2 else rng.uniform(0, 1.0))
+        if round_ % 2:
+            time.sleep(rng.choice((0, 0.01, 0.05)) if round_ % 4 == 1 else rng.uniform(0, 1.0))
+        else:  # in the middle of handing over a chunk: where a Queue's reader hung for ever
+            _wait_until_sending(workers, rng.uniform(0, 0.5))
         for pid in workers:
             os.kill(pid, signal.SIGKILL)
         killed = time.monotonic()
@@ -200,6 +203,22 @@ def test_killing_the_worker_at_any_moment_ends_the_post_with_nothing_posted(
         assert raw_count(db) == 0
     with commons.connect(db, read_only=True) as api:
         assert api.audit.verify().ok
+
+
+def _wait_until_sending(workers: set[int], after: float) -> None:
+    """Sleep ``after`` seconds, then until a thread of the worker is blocked writing to a pipe
+    (so a chunk is half sent), or at most 10 seconds."""
+    time.sleep(after)
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        for pid in workers:
+            for task in Path(f"/proc/{pid}/task").glob("*"):
+                try:
+                    if "pipe_write" in (task / "wchan").read_text():
+                        return
+                except OSError:
+                    continue
+        time.sleep(0.002)
 
 
 def _wait_for_children(proc: subprocess.Popen[str]) -> set[int]:
