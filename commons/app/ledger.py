@@ -183,8 +183,16 @@ class LedgerService(Service):
         """
         if isinstance(source, str | Path):
             open_text(source, encoding).close()  # a mistyped path must not create a database
-        with self.store.write() as t:
-            return self.post_in(t, source, encoding, on_progress, workers)
+        new_file = self.session.new_file()
+        try:
+            with self.store.write() as t:
+                summary = self.post_in(t, source, encoding, on_progress, workers)
+        except BaseException:
+            self.session.discard_if_unused(new_file)  # a refused post leaves no database
+            raise
+        if not summary.posted:
+            self.session.discard_if_unused(new_file)  # nor does one that posted nothing
+        return summary
 
     def post_in(self, t: Tables, source: str | Path | Iterable[Entry], encoding: str | None,
                  on_progress: Progress | None, workers: int = 1) -> PostSummary:

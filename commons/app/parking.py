@@ -32,6 +32,7 @@ from commons.errors import (
 from commons.estate.resource import ResourceKind
 from commons.files import RAGGED_FIX, batched, open_text
 from commons.io.parking_files import read_tariff, session_rows, write_rejects
+from commons.io.writing import database_files
 from commons.money import Money
 from commons.parking.checks import SessionChecks
 from commons.parking.month import (
@@ -203,7 +204,8 @@ class ParkingService(Service):
             reject_file = None
             if refused:
                 reject_file = str(reject or Path(path).with_suffix(".rejects.csv"))
-                write_rejects(path, encoding, refused, reject_file)
+                write_rejects(path, encoding, refused, reject_file,
+                              protected=database_files(self.path))
         return SessionImport(str(path), rows, new, already, len(refused), reject_file, breaches)
 
     def bill(self, period: str | Period, *, compound: str | None = None,

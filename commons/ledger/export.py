@@ -36,6 +36,7 @@ __all__ = [
     "TEXT_COLUMNS",
     "ExportRow",
     "ExportScope",
+    "Figure",
     "ScopedEntry",
     "ScopedLeg",
     "Tally",
@@ -43,6 +44,7 @@ __all__ = [
     "beancount_names",
     "beancount_string",
     "csv_header",
+    "csv_record",
     "csv_text",
     "export_rows",
     "jsonl_line",
@@ -268,6 +270,26 @@ def plain_amount(fen: int, currency: str) -> str:
     """An amount as every export writes it: the plain text of ``commons.l10n`` with the
     currency's decimals ("142.86", "-3.00"; JPY "1234")."""
     return amount_text(fen, currency_of(currency).minor_units)
+
+
+class Figure(str):
+    """A CSV cell commons produced itself (an amount like ``-3.00``, a date, an id): written as
+    it is, so amounts stay numbers. Every plain ``str`` given to ``csv_record`` is user text."""
+
+    __slots__ = ()
+
+
+def csv_record(cells: Iterable[str | int], *, end: str = "\r\n") -> str:
+    """One CSV record, the way every CSV commons writes spells its cells: text (``str``) is
+    ``neutralise``d, ``int`` and ``Figure`` cells are commons' own and kept; a cell holding a
+    comma, quote or line break is quoted (RFC 4180)."""
+    out = []
+    for cell in cells:
+        text = str(cell) if isinstance(cell, int | Figure) else neutralise(cell)
+        if any(c in text for c in ',"\r\n'):
+            text = '"' + text.replace('"', '""') + '"'
+        out.append(text)
+    return ",".join(out) + end
 
 
 def neutralise(text: str) -> str:

@@ -17,6 +17,7 @@ import attrs
 
 from commons.errors import InvalidInput
 from commons.ledger.accounts import is_firms_own
+from commons.ledger.rules import ChainHead
 from commons.money import Money
 
 __all__ = [
@@ -114,6 +115,10 @@ class Disclosure:
     closing: Money
     income: tuple[DisclosedIncome, ...]
     spending: tuple[DisclosedSpending, ...]
+    # The journal's head when the statement was made, so a reader can check later that the
+    # books still hold it (``audit verify --head``); signed where the host has a key.
+    head: ChainHead = attrs.field(factory=ChainHead)
+    signature: str | None = None
 
     @property
     def income_total(self) -> Money:

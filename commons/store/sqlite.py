@@ -316,3 +316,33 @@ class SqliteStore:
     def close(self) -> None:
         """Close the connection."""
         self.conn.close()
+
+    def discard_if_unused(self, *, was_empty: bool) -> bool:
+        """Close a file this process created (or found empty, ``was_empty`` False meaning it
+        did not exist) and remove it again if nothing but the schema is in it: a refused
+        write must not leave a database behind. Checked under the write lock, so rows another
+        process wrote meanwhile keep the file. True if it was removed (or emptied again)."""
+        if self.path == ":memory:" or self.read_only:
+            return False
+        try:
+            self._begin("BEGIN IMMEDIATE")
+            tables = [name for (name,) in self.conn.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+                " AND name != 'meta'")]
+            used = any(self.conn.execute(f'SELECT EXISTS (SELECT 1 FROM "{name}")').fetchone()[0]
+                       for name in tables)
+            self._rollback()
+        except (sqlite3.Error, CommonsError):
+            return False
+        if used:
+            return False
+        self.conn.execute("PRAGMA journal_mode = DELETE")  # folds and removes the -wal file
+        self.conn.close()
+        db = Path(self.path)
+        if was_empty:
+            db.write_bytes(b"")
+        else:
+            db.unlink(missing_ok=True)
+        for suffix in ("-wal", "-shm", "-journal"):
+            db.with_name(db.name + suffix).unlink(missing_ok=True)
+        return True

@@ -67,7 +67,9 @@ def books(tmp_path: Path) -> Iterator[commons.Books]:
 def export(books: commons.Books, folder: Path, fmt: str, **scope: object
            ) -> commons.app.ExportManifest:
     suffix = {"beancount": "beancount"}.get(fmt, fmt)
-    return books.audit.export(folder / f"trail.{suffix}", format=fmt, **scope)  # type: ignore[arg-type]
+    # force: hypothesis runs a test many times in one folder
+    return books.audit.export(folder / f"trail.{suffix}", format=fmt, force=True,
+                              **scope)  # type: ignore[arg-type]
 
 
 def csv_rows(path: Path) -> list[dict[str, str]]:

@@ -295,3 +295,18 @@ def test_the_report_weighs_parking_against_the_months_fee_invoices(tmp_path: Pat
         assert report.covered == Fraction(report.owners_income.fen, billed.fen)
         given = api.parking.report("2026-11", compound="wjxc", fee_bill="9600.00")
         assert given.fee_bill == Money.yuan("9600.00")
+
+
+def test_the_reject_file_hands_no_spreadsheet_a_formula_nor_overwrites_the_books(
+        tmp_path: Path) -> None:
+    api = setup(tmp_path)
+    rows = [("=HYPERLINK(\"http://x\")", "P1", "+SUM(1)", "@A1", "-1", "outsider")]
+    summary = api.parking.import_sessions(write(tmp_path, rows), skip_bad=True)
+    with open(str(summary.reject_file), encoding="utf-8-sig", newline="") as handle:
+        cells = [cell for row in csv.reader(handle) for cell in row]
+    assert "'=HYPERLINK(\"http://x\")" in cells and "'+SUM(1)" in cells and "'-1" in cells
+    assert not [c for c in cells if c and c[0] in "=+-@"]
+    with pytest.raises(commons.CommonsError, match="is the database"):
+        api.parking.import_sessions(write(tmp_path, rows, "again.csv"), skip_bad=True,
+                                    reject=api.session.path)
+    api.ledger.balance()  # the books are still a database

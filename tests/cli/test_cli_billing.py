@@ -156,3 +156,20 @@ def test_a_payment_id_twice_in_one_file_names_its_first_line_and_stores_nothing(
     assert "P-1 was recorded" not in message
     with sqlite3.connect(db_path) as conn:
         assert list(conn.iterdump()) == before
+
+
+ESCAPES = "\x1b]0;pwned\x07\x1b[2J\x1b[31m红\x9b1m\b\u202e"  # no CR: it ends a CSV record
+
+
+def test_a_receipt_never_hands_the_terminal_an_escape_sequence(
+        cli: Invoke, estate: Path, write_file: WriteFile) -> None:
+    ok(cli("billing", "schedule", estate))
+    ok(cli("billing", "invoice", "--period", "2026-08", "--compound", "wjxc"))
+    ok(cli("billing", "pay", write_file("pay.csv", PAYMENTS.splitlines()[0] + "\n"
+                                        + f"P-9,2026-08-20,wjxc-1-101,100.00,,王{ESCAPES}建国,"
+                                        + f"八月{ESCAPES}\n")))
+    receipt = ok(cli("billing", "receipt", "P-9")).stdout
+    assert "王]0;pwned[2J[31m红1m建国" in receipt and "八月]0;pwned" in receipt
+    assert not [c for c in receipt if c != "\n" and (ord(c) < 32 or 0x7f <= ord(c) < 0xa0
+                                                    or c == "\u202e")]
+    assert as_json(cli("--json", "billing", "receipt", "P-9"))["memo"] == "八月" + ESCAPES

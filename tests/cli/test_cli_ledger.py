@@ -349,3 +349,32 @@ def test_read_only_refuses_writes(cli: Invoke, books: Path, tmp_path: Path,
 def test_read_only_on_a_missing_database_creates_nothing(cli: Invoke, db_path: Path) -> None:
     refused(cli("--read-only", "ledger", "balance"), "does not exist")
     assert not db_path.exists()
+
+
+@pytest.mark.parametrize("before", [None, b""], ids=["missing", "empty"])
+def test_a_refused_post_creates_no_database(cli: Invoke, db_path: Path, tmp_path: Path,
+                                            before: bytes | None) -> None:
+    if before is not None:
+        db_path.write_bytes(before)
+    journal = write_jsonl(tmp_path / "j.jsonl", [
+        record("pk-1", "2026-10-05", [(BANK, 12000), (PARKING, -12000)])])
+    refused(cli("ledger", "post", journal), "nothing was posted")
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"external_id": "x"\n', encoding="utf-8")
+    refused(cli("ledger", "post", bad), "nothing was posted")
+    left = sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(db_path.name))
+    assert left == ([] if before is None else [db_path.name])
+    assert before is None or db_path.read_bytes() == before
+    ok(cli("ledger", "chart", "wjxc"))  # the next writer makes the books as usual
+    ok(cli("ledger", "post", journal))
+
+
+def test_an_empty_journal_posts_nothing_and_says_so(cli: Invoke, db_path: Path,
+                                                    tmp_path: Path) -> None:
+    empty = tmp_path / "empty.jsonl"
+    empty.write_text("\n\n", encoding="utf-8")
+    assert ok(cli("ledger", "post", empty)).stdout == "the file has no entries; posted 0\n"
+    assert not db_path.exists()
+    ok(cli("ledger", "chart", "wjxc"))
+    assert "the file has no entries" in ok(cli("ledger", "post", empty)).stdout
+    assert json.loads(ok(cli("--json", "ledger", "post", empty)).stdout)["posted"] == 0

@@ -5,6 +5,7 @@ stored)."""
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import json
 import os
@@ -13,8 +14,13 @@ from typing import Any
 
 import pytest
 from click.testing import Result
+from commons_cli.reconcile import report_csv
 from conftest import Invoke
 from ledger_helpers import BANK, record, write_jsonl
+
+from commons import Money
+from commons.app import OutstandingItem, ReconciliationStatement
+from commons.periods import Period
 
 FIXTURES = Path(__file__).parents[1] / "fixtures"
 GOLDEN = Path(__file__).parents[1] / "golden"
@@ -196,3 +202,40 @@ def test_wrong_profile_and_usage_errors(cli: Invoke, books: None) -> None:
     assert cli("reconcile", "run", "--account", BANK, "--period", "2026-10",
                "--window-days", "-1").exit_code == 2
     assert cli("reconcile", "import", OCT_XML).exit_code == 2
+
+
+PAYLOADS = ['=HYPERLINK("http://x","y")', "+SUM(1)", "@SUM(A1)", "-2+3", "\tx"]
+
+
+def _formula_cells(text: str) -> list[str]:
+    return [cell for row in csv.reader(io.StringIO(text)) for cell in row[3:5]
+            if cell and cell[0] in "=+-@\t\r"]
+
+
+def test_report_csv_never_hands_a_spreadsheet_a_formula(cli: Invoke, books: None,
+                                                        tmp_path: Path) -> None:
+    ok(cli("ledger", "post", write_jsonl(tmp_path / "late.jsonl", [
+        record(f"late-{n}", "2026-10-31", [(BANK, 100 + n), ("income:parking:wjxc", -100 - n)],
+               memo=memo) for n, memo in enumerate(PAYLOADS[:-1])])))  # the journal refuses a tab
+    reconciled(cli)
+    text = ok(cli("reconcile", "report", "--account", BANK, "--period", "2026-10",
+                  "--format", "csv")).stdout
+    rows = list(csv.DictReader(io.StringIO(text)))
+    memos = {r["description"] for r in rows}
+    assert {"'" + p for p in PAYLOADS[:-1]} <= memos, memos
+    assert _formula_cells(text) == []
+    assert all(float(r["amount"]) == float(r["amount"]) for r in rows)  # amounts stay numbers
+
+
+def test_report_csv_neutralises_the_banks_text_and_keeps_amounts_numbers() -> None:
+    items = tuple(OutstandingItem(f"line:{n}", dt.date(2026, 10, 31), Money(-100 - n),
+                                  description=p, reference=p) for n, p in enumerate(PAYLOADS))
+    statement = ReconciliationStatement(BANK, Period.parse("2026-10"), Money(0), Money(0), (),
+                                        (), items, dt.date(2026, 10, 1), None)
+    text = report_csv(statement)
+    rows = list(csv.DictReader(io.StringIO(text)))
+    assert _formula_cells(text) == []
+    assert [r["reference"] for r in rows if r["section"] == "bank_not_in_books"] == [
+        "'" + p for p in PAYLOADS]
+    assert [r["amount"] for r in rows if r["section"] == "bank_not_in_books"] == [
+        "-1.00", "-1.01", "-1.02", "-1.03", "-1.04"]

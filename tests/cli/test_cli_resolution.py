@@ -221,3 +221,13 @@ def test_elect_needs_no_database(cli: Invoke, write_file: WriteFile, tmp_path: P
     path = write_file("v.csv", "candidate,votes\n甲,1\n")
     ok(cli("resolution", "elect", path, "--seats", "1"))
     assert not (tmp_path / "commons.db").exists()
+
+
+def test_a_vote_count_too_long_for_int_is_refused_at_its_line(cli: Invoke,
+                                                             write_file: WriteFile) -> None:
+    # int() raises ValueError past 4,300 digits; the count must be refused before it is read.
+    path = write_file("v.csv", "candidate,votes\n甲,40\n乙," + "9" * 5000 + "\n")
+    result = cli("resolution", "elect", path, "--seats", "1")
+    assert result.exit_code == 1
+    assert f"{path}:3: field 'votes'" in result.stderr
+    assert "Traceback" not in result.output and len(result.stderr) < 1000
