@@ -19,7 +19,7 @@ from typing import Any, TypeVar
 
 import attrs
 
-from commons.errors import CommonsError, CurrencyMismatch, InvalidInput
+from commons.errors import CommonsError, CurrencyMismatch, ErrorCode, InvalidInput
 
 __all__ = ["CURRENCY", "Money", "Weight", "allocate", "as_fraction", "fraction_text",
            "money_field"]
@@ -56,10 +56,12 @@ def _exact_int(_instance: object, attribute: attrs.Attribute[Any], value: object
             f"Money.{attribute.name} must be a whole number of fen, got {type(value).__name__} "
             f"{value!r}",
             fix="parse text with Money.parse('12.34') or pass an int count of fen",
+            code=ErrorCode.INVALID_AMOUNT,
         )
     if not -MAX_FEN <= value <= MAX_FEN:
         raise InvalidInput(f"{value} fen is beyond what commons can store",
-                           fix=f"amounts are at most {MAX_FEN} fen either way")
+                           fix=f"amounts are at most {MAX_FEN} fen either way",
+                           code=ErrorCode.INVALID_AMOUNT)
 
 
 def _currency_code(_instance: object, _attribute: attrs.Attribute[Any], value: object) -> None:
@@ -210,6 +212,7 @@ def parse_fen(text: object) -> int:
         raise InvalidInput(
             f"amount {text!r} is a {type(text).__name__}, not text",
             fix="pass amounts as strings such as \"12.50\" (a float cannot hold fen exactly)",
+            code=ErrorCode.INVALID_AMOUNT,
         )
     # NFKC folds full-width digits, commas, points, signs and the full-width yen sign to ASCII.
     s = unicodedata.normalize("NFKC", text).strip()
@@ -222,12 +225,13 @@ def parse_fen(text: object) -> int:
     s = stripped
     if not (_PLAIN.fullmatch(s) or _GROUPED.fullmatch(s)):
         raise InvalidInput(f"{text!r} is not an amount of money: {_why_not_amount(s)}",
-                           fix=_AMOUNT_HINT)
+                           fix=_AMOUNT_HINT, code=ErrorCode.INVALID_AMOUNT)
     whole, _, frac = s.replace(",", "").partition(".")
     fen = int(whole) * SCALE + int(frac.ljust(2, "0") or "0")
     if fen > MAX_FEN:
         raise InvalidInput(f"{text!r} is beyond what commons can store",
-                           fix=f"amounts are at most {MAX_FEN} fen either way")
+                           fix=f"amounts are at most {MAX_FEN} fen either way",
+                           code=ErrorCode.INVALID_AMOUNT)
     return -fen if negative else fen
 
 
@@ -331,11 +335,13 @@ def as_fraction(weight: object) -> Fraction:
     if isinstance(weight, Decimal):
         if not weight.is_finite():
             raise InvalidInput(f"weight {weight} is not a finite number",
-                               fix="give each weight as a number such as 56.37")
+                               fix="give each weight as a number such as 56.37",
+                               code=ErrorCode.INVALID_AMOUNT)
         return Fraction(weight)
     raise InvalidInput(
         f"weight {weight!r} is a {type(weight).__name__}; weights must be int, Decimal or Fraction",
         fix="parse weights from text with Decimal('56.37') so they stay exact",
+        code=ErrorCode.INVALID_AMOUNT,
     )
 
 
@@ -346,10 +352,12 @@ def parse_weight(text: str) -> Decimal:
         value = Decimal(s)
     except InvalidOperation:
         raise InvalidInput(f"{text!r} is not a number",
-                           fix="write the weight as a plain number such as 56.37") from None
+                           fix="write the weight as a plain number such as 56.37",
+                           code=ErrorCode.INVALID_AMOUNT) from None
     if not value.is_finite() or "e" in s.lower():
         raise InvalidInput(f"{text!r} is not a plain finite number",
-                           fix="write the weight as a plain number such as 56.37")
+                           fix="write the weight as a plain number such as 56.37",
+                           code=ErrorCode.INVALID_AMOUNT)
     return value
 
 
@@ -374,7 +382,8 @@ def _exact_ratio(weight: Weight) -> tuple[int, int]:
     try:
         return weight.as_integer_ratio()
     except (ValueError, OverflowError):  # NaN and infinite Decimals
-        raise InvalidInput(f"weight {weight} is not a finite number", fix=_WEIGHT_FIX) from None
+        raise InvalidInput(f"weight {weight} is not a finite number", fix=_WEIGHT_FIX,
+                           code=ErrorCode.INVALID_AMOUNT) from None
 
 
 def _group_codes(values: Collection[Weight], types: set[type]) -> tuple[list[int], list[Weight]]:
@@ -440,11 +449,13 @@ def allocate(
     if any(s < 0 for s in scaled):
         first = next(k for k, code in zip(keys, codes, strict=True) if scaled[code] < 0)
         raise InvalidInput(f"weight of {first!r} is negative",
-                           fix="weights are shares of a cost and must be zero or more")
+                           fix="weights are shares of a cost and must be zero or more",
+                           code=ErrorCode.INVALID_AMOUNT)
     whole = sum(s * c for s, c in zip(scaled, counts, strict=True))
     if whole == 0:
         raise InvalidInput("all weights are zero, so there is nothing to split by",
-                           fix="give at least one part a positive weight")
+                           fix="give at least one part a positive weight",
+                           code=ErrorCode.INVALID_AMOUNT)
     amount = abs(money.fen)
     floors = [divmod(amount * s, whole) for s in scaled]
     leftover = amount - sum(q * c for (q, _), c in zip(floors, counts, strict=True))

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 import attrs
 
 from commons.app.base import UseCases
-from commons.errors import InvalidInput, NotFound
+from commons.errors import ErrorCode, InvalidInput, NotFound
 from commons.io.checking import (
     compare_files,
     file_digest,
@@ -125,7 +125,8 @@ class AuditUseCases(UseCases):
                            ) from None
         except ValueError as e:
             raise InvalidInput(f"manifest {where} is not JSON: {e}", file=str(where),
-                               fix="give the .manifest.json written with the export") from None
+                               fix="give the .manifest.json written with the export",
+                               code=ErrorCode.MALFORMED_FILE) from None
         manifest = ExportManifest.from_json(data, path=str(where))
         problems = file_problems(manifest)
         problems += recount_problems(manifest, recount(manifest))

@@ -20,6 +20,7 @@ from commons.app.verifying import verify_in_processes, verify_ranges
 from commons.errors import (
     CommonsError,
     ConflictError,
+    ErrorCode,
     InvalidInput,
     NotFound,
     Problems,
@@ -117,7 +118,8 @@ def _twice_in_post(outcome: Outcome, external_id: str,
     where = f" (first on line {first})" if first is not None else ""
     return Outcome("refused", None, ConflictError(
         f"external id {external_id} appears twice with other content{where}",
-        field="external_id", fix="give each entry its own external_id"))
+        field="external_id", fix="give each entry its own external_id",
+        code=ErrorCode.ALREADY_RECORDED_DIFFERENTLY))
 
 
 class _Tally:
@@ -247,7 +249,8 @@ class LedgerUseCases(UseCases):
         with self.reader.read() as t:
             if account not in t.ledger.accounts():
                 raise NotFound(f"account {account} is not open",
-                               fix="list accounts with `commons ledger balance`")
+                               fix="list accounts with `commons ledger balance`",
+                               code=ErrorCode.UNKNOWN_ACCOUNT)
             rows = t.ledger.trail(account, limit=limit, offset=offset)
         return tuple(
             TrailLine(eid, day, memo, Money(fen, cur), Money(running, cur), ext, actor, rev, link)
@@ -268,7 +271,8 @@ class LedgerUseCases(UseCases):
             already = t.ledger.reversed_by(entry_id)
             if already is not None:
                 raise RefusedByRule(f"entry {entry_id} was already reversed by entry {already}",
-                                    fix="nothing to do; post a new entry to change it again")
+                                    fix="nothing to do; post a new entry to change it again",
+                                    code=ErrorCode.ALREADY_DONE)
             reversal = original.entry.reversal(date=on or self.clock.today(), entry_id=entry_id,
                                                reason=reason, actor=self.actor)
             self._post_in(t, [reversal], None, None)
@@ -293,7 +297,8 @@ class LedgerUseCases(UseCases):
             found = t.ledger.accounts().get(account)
             if found is None:
                 raise NotFound(f"account {account} is not open",
-                               fix="list accounts with `commons ledger balance`")
+                               fix="list accounts with `commons ledger balance`",
+                               code=ErrorCode.UNKNOWN_ACCOUNT)
             t.ledger.close_account(account, day)
         return attrs.evolve(found[1], closed_on=day)
 

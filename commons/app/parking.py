@@ -28,6 +28,7 @@ from commons.billing.split import Share
 from commons.errors import (
     CommonsError,
     ConflictError,
+    ErrorCode,
     InvalidInput,
     NotFound,
     Problems,
@@ -184,7 +185,8 @@ class _Checks:
         return RefusedByRule(
             f"{compound}'s parking for {billed[0]} is billed already", file=row.file,
             line=row.line, field="entered_at",
-            fix="a billed month is never changed; correct it in a later month's books")
+            fix="a billed month is never changed; correct it in a later month's books",
+            code=ErrorCode.CLOSED_PERIOD)
 
 
 class ParkingUseCases(UseCases):
@@ -210,7 +212,8 @@ class ParkingUseCases(UseCases):
                 raise RefusedByRule(
                     f"{t0.compound}'s parking for {late[0]} is billed already, so a tariff "
                     f"from {t0.effective_from} cannot take effect", file=str(path),
-                    field="effective_from", fix="give effective_from a month not yet billed")
+                    field="effective_from", fix="give effective_from a month not yet billed",
+                    code=ErrorCode.CLOSED_PERIOD)
             new = t.parking.add_tariff(tariff, loaded_at)
         return TariffLoaded(tariff, new)
 
@@ -301,7 +304,8 @@ class ParkingUseCases(UseCases):
                     f"{bill.compound}'s parking income for {bill.period} was collected as "
                     f"entry {seen[0]} ({entry.external_id}) with another amount",
                     field="period", fix="a collected month is never changed; correct it with "
-                    "a reversal (`commons ledger reverse ENTRY`) and bill again")
+                    "a reversal (`commons ledger reverse ENTRY`) and bill again",
+                    code=ErrorCode.ALREADY_RECORDED_DIFFERENTLY)
         new = [(c, e) for c, e in entries if e.external_id not in known]
         if not new:
             return "already recorded"
@@ -322,7 +326,8 @@ class ParkingUseCases(UseCases):
         fees = Money.parse(fee_bill) if isinstance(fee_bill, str) else fee_bill
         if fees is not None and fees.is_negative():
             raise InvalidInput(f"the fee bill {fees} is negative", field="fee-bill",
-                               fix="give the owners' fee bill for the month, e.g. 12000.00")
+                               fix="give the owners' fee bill for the month, e.g. 12000.00",
+                               code=ErrorCode.INVALID_AMOUNT)
         with self.reader.read() as t:
             chosen = _compounds(t, compound)
             if len(chosen) != 1:
@@ -394,7 +399,8 @@ def _set_checks(t: Tables, file: str, refused: dict[int, CommonsError],
             refused[line] = ConflictError(
                 f"session {sid} is on lines {', '.join(map(str, lines))} with different "
                 "content", file=file, line=line, field="session_id",
-                fix="give each session its own session_id")
+                fix="give each session its own session_id",
+                code=ErrorCode.ALREADY_RECORDED_DIFFERENTLY)
     recorded, recorded_ids = [], set()
     for line, sid, same in t.parking.batch_known():
         if same:
@@ -404,7 +410,7 @@ def _set_checks(t: Tables, file: str, refused: dict[int, CommonsError],
             refused[line] = ConflictError(
                 f"session {sid} is already recorded with other content", file=file, line=line,
                 field="session_id", fix="a recorded session is never changed; give a "
-                "correcting session a new session_id")
+                "correcting session a new session_id", code=ErrorCode.ALREADY_RECORDED_DIFFERENTLY)
     t.parking.batch_mark(recorded, "recorded")
     refused.update((line, e) for line, (sid, e) in late.items() if sid not in recorded_ids)
     t.parking.batch_mark(refused, "refused")

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 import attrs
 
 from commons.app.base import UseCases
-from commons.errors import InvalidInput, NotFound, RefusedByRule
+from commons.errors import ErrorCode, InvalidInput, NotFound, RefusedByRule
 from commons.io.bank_csv import BUILTIN_PROFILES, CsvProfile
 from commons.io.bank_formats import is_xml, read_statements, resolve_profiles
 from commons.money import Money
@@ -97,7 +97,7 @@ def _account_id(t: Tables, account: str) -> int:
     if found is None:
         raise NotFound(f"account {account} is not open", field="account",
                        fix="name the bank account as the books do, e.g. "
-                       "assets:bank:co-managed:wjxc")
+                       "assets:bank:co-managed:wjxc", code=ErrorCode.UNKNOWN_ACCOUNT)
     return found[0]
 
 
@@ -114,7 +114,8 @@ def _profiles(profile: str | None) -> list[CsvProfile]:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as e:
         raise InvalidInput(f"cannot read profile {path}: {e}", file=str(path),
-                           fix="save the profile as UTF-8 text") from None
+                           fix="save the profile as UTF-8 text",
+                           code=ErrorCode.MALFORMED_FILE) from None
     return [CsvProfile.from_toml(text, str(path))]
 
 
@@ -139,7 +140,8 @@ def _read_bytes(path: str | Path) -> bytes:
         return p.read_bytes()
     except OSError as e:
         raise InvalidInput(f"cannot read {p}: {e.strerror}", file=str(p),
-                           fix="check the file's permissions") from None
+                           fix="check the file's permissions",
+                           code=ErrorCode.MALFORMED_FILE) from None
 
 
 class ReconcileUseCases(UseCases):

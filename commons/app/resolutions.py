@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 import attrs
 
 from commons.app.base import UseCases
-from commons.errors import CommonsError, ConflictError, InvalidInput, NotFound, Problems
+from commons.errors import CommonsError, ConflictError, ErrorCode, InvalidInput, NotFound, Problems
 from commons.estate.household import Household
 from commons.files import Row, csv_rows
 from commons.governance import (
@@ -113,7 +113,8 @@ class ResolutionUseCases(UseCases):
                         proposal.matter, proposal.scope, proposal.title, proposal.affected):
                     raise ConflictError(f"proposal {id} is already recorded with other terms "
                                         f"({stored.matter.value} in {stored.scope})",
-                                        fix="give the new proposal another id")
+                                        fix="give the new proposal another id",
+                                        code=ErrorCode.ALREADY_RECORDED_DIFFERENTLY)
                 return stored
             t.governance.save(proposal, compound=compound, at=self.clock.now(),
                               actor=self.actor)
@@ -215,7 +216,8 @@ def _check_same(proposal_id: str, ballot: Ballot, stored: Choice) -> None:
     if stored is not ballot.choice:
         raise ConflictError(f"{ballot.owner} has already voted {stored.value} on proposal "
                             f"{proposal_id}, not {ballot.choice.value}", field="choice",
-                            fix="each owner casts one ballot; it cannot be changed")
+                            fix="each owner casts one ballot; it cannot be changed",
+                            code=ErrorCode.ALREADY_RECORDED_DIFFERENTLY)
 
 
 def _checked_ballots(proposal: Proposal, roll: Roll, rows: list[Row],

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Protocol
 
-from commons.errors import ConflictError, NotFound
+from commons.errors import ConflictError, ErrorCode, NotFound
 from commons.estate.compound import Compound
 from commons.governance import ScopeKind
 from commons.ledger.accounts import chart_for_compound
@@ -62,7 +62,8 @@ def post_entry(books: Books, t: Tables, entry: Entry) -> tuple[int, bool]:
             raise ConflictError(f"external id {entry.external_id} was recorded as entry "
                                 f"{seen[0]} with other content", field="external_id",
                                 fix="a recorded entry is never changed; correct it with a "
-                                    "reversal (`commons ledger reverse ENTRY`)")
+                                    "reversal (`commons ledger reverse ENTRY`)",
+                                code=ErrorCode.ALREADY_RECORDED_DIFFERENTLY)
         return seen[0], False
     books._post_in(t, [entry], None, None)
     return t.ledger.known([entry.external_id])[entry.external_id][0], True

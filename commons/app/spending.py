@@ -22,7 +22,7 @@ from commons.app.revenue_books import (
     post_entry,
     resolution_use,
 )
-from commons.errors import ConflictError, InvalidInput, NotFound, RefusedByRule
+from commons.errors import ConflictError, ErrorCode, InvalidInput, NotFound, RefusedByRule
 from commons.governance import Choice, Proposal, State, Tally
 from commons.money import Money, money_field
 from commons.revenue.spending import (
@@ -116,7 +116,8 @@ class SpendingUseCases(UseCases):
                 if stored != added:
                     raise ConflictError(f"{signer} already signs for {compound} as "
                                         f"{stored.role.value}", field="signer",
-                                        fix="give a signer in another role another id")
+                                        fix="give a signer in another role another id",
+                                        code=ErrorCode.ALREADY_RECORDED_DIFFERENTLY)
                 return stored
             t.revenue.add_signer(added, self._now(), self.actor)
         return added
@@ -154,12 +155,14 @@ class SpendingUseCases(UseCases):
                        f"is {use.state.value}, not yet decided")
                 raise RefusedByRule(f"resolution {resolution} {why}, so it cannot set "
                                     f"{compound}'s spending limit", field="resolution",
-                                    fix=f"name a resolution {compound}'s owners passed")
+                                    fix=f"name a resolution {compound}'s owners passed",
+                                    code=ErrorCode.NOT_AUTHORISED)
             if use.proposals:
                 raise RefusedByRule(f"resolution {resolution} authorises spending "
                                     f"{use.proposals[0]}; it cannot also set the limit",
                                     field="resolution",
-                                    fix="set the limit by its own resolution")
+                                    fix="set the limit by its own resolution",
+                                    code=ErrorCode.NOT_AUTHORISED)
             if t.revenue.limit(compound) != limit:
                 t.revenue.add_limit(limit, self._now(), self.actor)
         return limit
@@ -181,7 +184,8 @@ class SpendingUseCases(UseCases):
             if stored is not None:
                 if attrs.evolve(stored, proposed_on=spending.proposed_on) != spending:
                     raise ConflictError(f"spending {id} is already proposed with other terms",
-                                        field="id", fix="give a new spending a new id")
+                                        field="id", fix="give a new spending a new id",
+                                        code=ErrorCode.ALREADY_RECORDED_DIFFERENTLY)
                 return stored
             if resolution is not None:
                 check_resolution(id, compound, resolution_use(t, resolution),
@@ -247,7 +251,8 @@ class SpendingUseCases(UseCases):
             if paid is not None:
                 raise RefusedByRule(f"spending {id} was already disbursed on {paid.date} as "
                                     f"entry {paid.entry_id}",
-                                    fix="nothing to do; a payment is made once")
+                                    fix="nothing to do; a payment is made once",
+                                    code=ErrorCode.ALREADY_DONE)
             approvals = t.revenue.approvals(id)
             check_approved(spending, approvals)
             use = None if spending.resolution is None else resolution_use(t, spending.resolution)

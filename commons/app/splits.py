@@ -16,7 +16,7 @@ from commons.billing.split import (
     split_total,
     weights_for,
 )
-from commons.errors import CommonsError, InvalidInput
+from commons.errors import CommonsError, ErrorCode, InvalidInput
 from commons.estate.household import Household
 from commons.files import Row, csv_rows
 from commons.money import Money, parse_weight
@@ -40,7 +40,8 @@ def read_plan(path: str | Path) -> dict[str, Any]:
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as e:
         line = _toml_line(str(e))
         raise InvalidInput(f"plan file is not valid TOML: {e}", file=str(p), line=line,
-                           fix="see `commons split --help` for the plan file's layout") from None
+                           fix="see `commons split --help` for the plan file's layout",
+                           code=ErrorCode.MALFORMED_FILE) from None
 
 
 def _toml_line(message: str) -> int | None:
@@ -77,7 +78,8 @@ def read_split_source(
         missing = [c for c in Household.HEADER if c not in row.values]
         if missing:
             raise InvalidInput(f"the header lacks column '{missing[0]}'", fix=_SOURCE_FIX,
-                               file=str(path), line=1, field=missing[0])
+                               file=str(path), line=1, field=missing[0],
+                               code=ErrorCode.MALFORMED_FILE)
         try:
             household = Household.from_csv_row(row)
             if household.id in seen:

@@ -25,7 +25,7 @@ from typing import Any
 import attrs
 
 from commons.billing.split import SharePlan
-from commons.errors import CommonsError, InvalidInput, RefusedByRule
+from commons.errors import CommonsError, ErrorCode, InvalidInput, RefusedByRule
 from commons.fields import normalise, parse_choice
 from commons.files import Row
 from commons.money import Money
@@ -88,7 +88,8 @@ def parse_price(text: str) -> Money:
     price = Money.parse(text)
     if price.is_negative():
         raise InvalidInput(f"price {text!r} is negative",
-                           fix="a fee price is zero or more yuan per m² per month, e.g. 0.80")
+                           fix="a fee price is zero or more yuan per m² per month, e.g. 0.80",
+                           code=ErrorCode.INVALID_AMOUNT)
     return price
 
 

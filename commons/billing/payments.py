@@ -15,7 +15,7 @@ from collections.abc import Sequence
 
 import attrs
 
-from commons.errors import InvalidInput
+from commons.errors import ErrorCode, InvalidInput
 from commons.files import Row
 from commons.money import Money
 from commons.periods import Period, parse_date
@@ -31,7 +31,8 @@ def _positive_amount(text: str) -> Money:
     amount = Money.parse(text)
     if amount.fen <= 0:
         raise InvalidInput(f"amount {text!r} is not positive",
-                           fix="a payment is more than 0.00; record refunds as their own entry")
+                           fix="a payment is more than 0.00; record refunds as their own entry",
+                           code=ErrorCode.INVALID_AMOUNT)
     return amount
 
 
@@ -50,7 +51,8 @@ class Payment:
     def __attrs_post_init__(self) -> None:
         if self.amount.fen <= 0:
             raise InvalidInput(f"payment {self.id}: amount {self.amount} is not positive",
-                               field="amount", fix="a payment is more than 0.00")
+                               field="amount", fix="a payment is more than 0.00",
+                               code=ErrorCode.INVALID_AMOUNT)
 
     @classmethod
     def from_row(cls, row: Row) -> Payment:

@@ -25,7 +25,7 @@ import attrs
 
 # The regime of a contract is the fees' regime: one concept, defined where fees are billed.
 from commons.billing.fees import Regime, parse_regime
-from commons.errors import CommonsError, InvalidInput
+from commons.errors import CommonsError, ErrorCode, InvalidInput
 from commons.money import Money
 from commons.periods import Period
 from commons.revenue.income import parse_percent as percent
@@ -57,7 +57,8 @@ def parse_percent(text: str, what: str) -> Decimal:
         return percent(text)
     except CommonsError:
         raise InvalidInput(f"{what} {text!r} is not a percentage from 0 to 100",
-                           fix="write it like 8 or 7.5 (at most two decimals)") from None
+                           fix="write it like 8 or 7.5 (at most two decimals)",
+                           code=ErrorCode.INVALID_AMOUNT) from None
 
 
 def _non_empty(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:

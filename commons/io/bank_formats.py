@@ -11,7 +11,7 @@ from __future__ import annotations
 import codecs
 from collections.abc import Sequence
 
-from commons.errors import InvalidInput
+from commons.errors import ErrorCode, InvalidInput
 from commons.io.bank_csv import BUILTIN_PROFILES, CsvProfile, read_csv_statement
 from commons.io.camt053 import read_camt053
 from commons.reconcile.statements import Statement
@@ -44,7 +44,8 @@ def decode_text(data: bytes, source: str, encoding: str | None = None) -> str:
         except UnicodeDecodeError as e:
             raise InvalidInput(f"the file is not valid {encoding} text", file=source,
                                line=_bad_line(data, name, e),
-                               fix="name the encoding the bank used, e.g. --encoding gb18030"
+                               fix="name the encoding the bank used, e.g. --encoding gb18030",
+                               code=ErrorCode.MALFORMED_FILE
                                ) from None
     try:
         return data.decode("utf-8-sig")
@@ -54,7 +55,8 @@ def decode_text(data: bytes, source: str, encoding: str | None = None) -> str:
         except UnicodeDecodeError:
             raise InvalidInput("the file is neither UTF-8 nor GBK/GB18030 text", file=source,
                                line=_bad_line(data, "utf-8", first),
-                               fix="name its encoding with --encoding") from None
+                               fix="name its encoding with --encoding",
+                               code=ErrorCode.MALFORMED_FILE) from None
 
 
 def resolve_profiles(profile: CsvProfile | str | None) -> list[CsvProfile]:
@@ -76,7 +78,7 @@ def read_statements(data: bytes, source: str, *,
     """The statements in a file's bytes: camt.053 XML (one or more) or one CSV statement."""
     if not data.strip():
         raise InvalidInput("the statement file is empty", file=source, line=1,
-                           fix="export the statement again")
+                           fix="export the statement again", code=ErrorCode.MALFORMED_FILE)
     if is_xml(data):
         return read_camt053(data, source)
     chosen = list(profiles) if profiles else list(BUILTIN_PROFILES.values())

@@ -15,7 +15,7 @@ import re
 import xml.parsers.expat
 from typing import Any, NoReturn
 
-from commons.errors import CommonsError, InvalidInput
+from commons.errors import CommonsError, ErrorCode, InvalidInput
 from commons.money import Money, parse_fen
 from commons.reconcile.statements import Statement, StatementLine, parse_bank_date
 
@@ -90,7 +90,8 @@ class _Builder:
 def _refuse_dtd(*_args: object) -> NoReturn:
     raise InvalidInput("the XML declares a document type (DTD); camt.053 files have none, and "
                        "commons never expands entities", fix="export the statement again from "
-                       "the bank; do not open files from unknown senders")
+                       "the bank; do not open files from unknown senders",
+                       code=ErrorCode.MALFORMED_FILE)
 
 
 def _parse(data: bytes, source: str) -> _Node:
@@ -107,7 +108,8 @@ def _parse(data: bytes, source: str) -> _Node:
         raise InvalidInput(f"the file is not well-formed XML: "
                            f"{xml.parsers.expat.ErrorString(e.code)} at column {e.offset}",
                            file=source, line=e.lineno,
-                           fix="export the statement again; a download may be cut short") from None
+                           fix="export the statement again; a download may be cut short",
+                           code=ErrorCode.MALFORMED_FILE) from None
     except CommonsError as e:
         raise e.located(file=source, line=parser.CurrentLineNumber) from None
     assert builder.root is not None

@@ -23,7 +23,7 @@ from typing import Any
 
 import attrs
 
-from commons.errors import InvalidInput
+from commons.errors import ErrorCode, InvalidInput
 from commons.ledger.accounts import AccountType, matches_prefix, parse_account_name
 
 __all__ = [
@@ -71,7 +71,8 @@ def _optional_date(value: object) -> dt.date | None:
         return value
     if isinstance(value, str):
         return dt.date.fromisoformat(value)
-    raise InvalidInput(f"{value!r} is not a date", fix="write dates as 2026-10-01")
+    raise InvalidInput(f"{value!r} is not a date", fix="write dates as 2026-10-01",
+                       code=ErrorCode.INVALID_DATE)
 
 
 @attrs.frozen

@@ -12,7 +12,14 @@ from collections.abc import Iterable, Mapping, Sequence
 
 import attrs
 
-from commons.errors import CommonsError, ConflictError, InvalidInput, NotFound, RefusedByRule
+from commons.errors import (
+    CommonsError,
+    ConflictError,
+    ErrorCode,
+    InvalidInput,
+    NotFound,
+    RefusedByRule,
+)
 from commons.ledger.accounts import Account
 from commons.ledger.journal import (
     GENESIS_HASH,
@@ -84,16 +91,19 @@ def _refusal(external_id: str, day: dt.date, legs: Sequence[Leg], reverses: int 
     if period in closed:
         return RefusedByRule(
             f"entry {external_id} is dated {day}, in closed period {period}",
-            field="date", fix="date it in an open period, or post a correcting entry now")
+            field="date", fix="date it in an open period, or post a correcting entry now",
+            code=ErrorCode.CLOSED_PERIOD)
     for i, name in enumerate(names):
         account = accounts.get(name)
         if account is None:
             return NotFound(f"account {name} is not open", field=f"postings[{i}].account",
-                            fix=f"open it first: commons ledger open {name}")
+                            fix=f"open it first: commons ledger open {name}",
+                            code=ErrorCode.UNKNOWN_ACCOUNT)
         why = account.refuses(day)
         if why:
             return RefusedByRule(f"entry {external_id}: {why}", field=f"postings[{i}].account",
-                                 fix="post within the account's open dates")
+                                 fix="post within the account's open dates",
+                                 code=ErrorCode.ACCOUNT_CLOSED)
     return None
 
 
@@ -105,7 +115,8 @@ def _reversal_refusal(external_id: str, reverses: int,
     done = reversible[reverses]
     if done is not None:
         return RefusedByRule(f"entry {reverses} was already reversed by entry {done}",
-                             field="reverses", fix="drop this line; it would reverse it twice")
+                             field="reverses", fix="drop this line; it would reverse it twice",
+                             code=ErrorCode.ALREADY_DONE)
     return None
 
 
@@ -155,7 +166,8 @@ def plan_prepared(
         return Outcome("refused", entry_id, ConflictError(
             f"external id {external_id} was recorded as entry {entry_id} with other content",
             field="external_id",
-            fix="give a new entry a new external_id; correct a recorded one with a reversal")), None
+            fix="give a new entry a new external_id; correct a recorded one with a reversal",
+            code=ErrorCode.ALREADY_RECORDED_DIFFERENTLY)), None
     why = _refusal(external_id, dt.date.fromisoformat(day), legs, reverses, accounts, closed,
                    reversible, undoes or {})
     if why is not None:

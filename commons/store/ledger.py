@@ -11,7 +11,7 @@ import datetime as dt
 import sqlite3
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 
-from commons.errors import ConflictError, NotFound, RefusedByRule
+from commons.errors import ConflictError, ErrorCode, NotFound, RefusedByRule
 from commons.ledger.accounts import Account, matches_prefix
 from commons.ledger.journal import (
     FIELD_SEPARATOR,
@@ -69,7 +69,8 @@ class LedgerTables:
                     f"account {account.name} is already open"
                     f"{' (closed on ' + closed_on + ')' if closed_on else ''} with compound "
                     f"{compound or '-'} from {opened_on or 'the start'}",
-                    fix="open a new account under another name")
+                    fix="open a new account under another name",
+                    code=ErrorCode.ALREADY_RECORDED_DIFFERENTLY)
             return aid, False
         cursor = self.conn.execute(
             "INSERT INTO accounts (name, type, compound, opened_on, description) "
@@ -84,7 +85,7 @@ class LedgerTables:
             (on.isoformat(), name))
         if cursor.rowcount != 1:
             raise NotFound(f"account {name} is not open", fix="check the name with "
-                           "`commons ledger balance`")
+                           "`commons ledger balance`", code=ErrorCode.UNKNOWN_ACCOUNT)
 
     def closed_periods(self) -> frozenset[str]:
         return frozenset(r[0] for r in self.conn.execute("SELECT period FROM closed_periods"))

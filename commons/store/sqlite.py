@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from commons.errors import CommonsError, InvalidInput, NotFound, RefusedByRule
+from commons.errors import CommonsError, ErrorCode, InvalidInput, NotFound, RefusedByRule
 from commons.store.billing import BillingTables
 from commons.store.contracts import ContractTables
 from commons.store.estate import EstateTables
@@ -32,9 +32,13 @@ SCHEMA_VERSION = len(MIGRATIONS)
 class StoreBusy(CommonsError):
     """Another process held the database longer than commons waits."""
 
+    default_code = ErrorCode.BUSY
+
 
 class StorageError(CommonsError):
     """SQLite could not do what was asked: an unreadable file, a full disk, a locked directory."""
+
+    default_code = ErrorCode.STORAGE
 
 
 def _storage_error(path: str, error: sqlite3.Error) -> CommonsError:
@@ -113,7 +117,8 @@ class SqliteStore:
         except sqlite3.DatabaseError as e:
             if "not a database" in str(e) or "malformed" in str(e):
                 raise InvalidInput(f"{name} is not a commons database (not SQLite)",
-                                   fix="point --db at a file made by `commons init`") from None
+                                   fix="point --db at a file made by `commons init`",
+                                   code=ErrorCode.STORAGE) from None
             raise _storage_error(name, e) from None
         return store
 
@@ -141,15 +146,18 @@ class SqliteStore:
         if version > SCHEMA_VERSION:
             raise InvalidInput(
                 f"{self.path} has schema version {version}, newer than this commons "
-                f"({SCHEMA_VERSION})", fix="upgrade commons to read this database")
+                f"({SCHEMA_VERSION})", fix="upgrade commons to read this database",
+                code=ErrorCode.STORAGE)
         if version == SCHEMA_VERSION:
             return
         if version == 0 and self._foreign_tables():
             raise InvalidInput(f"{self.path} is another program's SQLite database",
-                               fix="point --db at a new file or one made by `commons init`")
+                               fix="point --db at a new file or one made by `commons init`",
+                               code=ErrorCode.STORAGE)
         if self.read_only:
             raise InvalidInput(f"{self.path} needs an upgrade, which a read-only session cannot do",
-                               fix="run `commons init` once without --read-only")
+                               fix="run `commons init` once without --read-only",
+                               code=ErrorCode.READ_ONLY)
         for number in range(version, SCHEMA_VERSION):
             self.conn.execute("BEGIN IMMEDIATE")
             try:
@@ -173,7 +181,7 @@ class SqliteStore:
         """One write transaction (BEGIN IMMEDIATE): committed whole, or rolled back whole."""
         if self.read_only:
             raise RefusedByRule(f"{self.path} is open read-only, so nothing can be written",
-                                fix="run the command without --read-only")
+                                fix="run the command without --read-only", code=ErrorCode.READ_ONLY)
         self._begin("BEGIN IMMEDIATE")
         try:
             yield Tables(self.conn)
