@@ -42,13 +42,13 @@ def verify(app: App) -> None:
     report = app.read_only_api().audit_verify(workers=os.cpu_count() or 1)
     if app.json:
         echo_json({"ok": report.ok, "entries": report.entries, "head": report.head_hash,
-                   "problems": list(report.problems)})
+                   "problems": [p.as_json() for p in report.problems]})
     elif report.ok:
         click.echo(f"verified {report.entries} entries; chain head {report.head_hash}")
     if not report.ok:
         if not app.json:
             click.echo("commons: error: the journal fails verification:\n  "
-                       + "\n  ".join(report.problems), err=True)
+                       + "\n  ".join(f"[{p.kind}] {p.detail}" for p in report.problems), err=True)
         click.get_current_context().exit(1)
 
 

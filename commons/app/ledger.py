@@ -29,6 +29,7 @@ from commons.errors import (
 from commons.files import open_text
 from commons.ledger.accounts import Account, chart_for_compound
 from commons.ledger.journal import DIGEST, EXTERNAL_ID, REVERSES, Entry, Prepared, StoredEntry
+from commons.ledger.problems import VerifyProblem
 from commons.ledger.rules import ChainHead, Link, Outcome, check_chain, plan_prepared
 from commons.money import Money
 from commons.periods import Period
@@ -100,12 +101,13 @@ class PeriodClosed:
 @attrs.frozen
 class VerifyReport:
     """What ``audit verify`` found: ``entries`` is the id of the last entry walked (the chain's
-    length when nothing is missing), ``head_hash`` its hash, which an auditor keeps."""
+    length when nothing is missing), ``head_hash`` its hash, which an auditor keeps;
+    ``problems`` the faults found, each a ``VerifyProblem`` (kind, entry id, detail)."""
 
     ok: bool
     entries: int
     head_hash: str
-    problems: tuple[str, ...]
+    problems: tuple[VerifyProblem, ...]
 
 
 def _twice_in_post(outcome: Outcome, external_id: str,

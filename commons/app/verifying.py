@@ -11,6 +11,7 @@ from __future__ import annotations
 import multiprocessing
 from concurrent.futures import ProcessPoolExecutor
 
+from commons.ledger.problems import VerifyProblem
 from commons.ledger.rules import ChainHead, check_chain
 from commons.store import SqliteStore
 
@@ -27,7 +28,7 @@ def verify_ranges(last: int, workers: int) -> list[tuple[int, int]]:
     return [(lo, min(lo + size - 1, last)) for lo in range(1, last + 1, size)]
 
 
-def _walk(path: str, first: int, last: int) -> tuple[list[str], int, str]:
+def _walk(path: str, first: int, last: int) -> tuple[list[VerifyProblem], int, str]:
     store = SqliteStore.open(path, read_only=True)
     try:
         with store.read() as t:
@@ -38,7 +39,8 @@ def _walk(path: str, first: int, last: int) -> tuple[list[str], int, str]:
     return problems, head.id, head.hash
 
 
-def verify_in_processes(path: str, ranges: list[tuple[int, int]]) -> tuple[list[str], ChainHead]:
+def verify_in_processes(path: str, ranges: list[tuple[int, int]]
+                        ) -> tuple[list[VerifyProblem], ChainHead]:
     """Walk each range in its own process; spawned, so no child inherits an open connection."""
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(len(ranges), mp_context=context) as pool:

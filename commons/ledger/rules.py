@@ -28,6 +28,7 @@ from commons.ledger.journal import (
     chain_hash,
     legs_digest,
 )
+from commons.ledger.problems import ProblemKind, VerifyProblem
 
 __all__ = [
     "POSTED",
@@ -188,34 +189,41 @@ StoredRow = tuple[int, str, str, str, str, str | None, str | None, str | None, i
                   str, str, str, str, dict[str, int], int, int]
 
 
-def _row_problem(row: StoredRow, prev_id: int, prev_link: str) -> str | None:
+def _row_problem(row: StoredRow, prev_id: int, prev_link: str) -> VerifyProblem | None:
     (entry_id, date, memo, external_id, actor, resource, period, compound, reverses,
      recorded_at, content_hash, prev_hash, link, legs, sums, count, misdated) = row
     if entry_id != prev_id + 1 or prev_hash != prev_link:
-        return (f"entry {entry_id} follows entry {prev_id}: entries {prev_id + 1}..{entry_id - 1} "
-                "are missing or the chain was reordered" if entry_id != prev_id + 1 else
-                f"entry {entry_id} does not link to entry {prev_id} (previous hash differs)")
+        return (VerifyProblem(ProblemKind.MISSING_ENTRIES, entry_id, f"entry {entry_id} follows "
+                              f"entry {prev_id}: entries {prev_id + 1}..{entry_id - 1} are "
+                              "missing or the chain was reordered")
+                if entry_id != prev_id + 1 else
+                VerifyProblem(ProblemKind.BROKEN_LINK, entry_id, f"entry {entry_id} does not "
+                              f"link to entry {prev_id} (previous hash differs)"))
     if misdated:
-        return f"entry {entry_id} was changed: {misdated} of its postings carry another date"
+        return VerifyProblem(ProblemKind.MISDATED_POSTINGS, entry_id, f"entry {entry_id} was "
+                             f"changed: {misdated} of its postings carry another date")
     if count < 2 or any(sums.values()):
         off = {c: s for c, s in sums.items() if s}
-        return f"entry {entry_id} does not balance: its {count} postings sum to {off}"
+        return VerifyProblem(ProblemKind.UNBALANCED_ENTRY, entry_id, f"entry {entry_id} does "
+                             f"not balance: its {count} postings sum to {off}")
     digest = legs_digest(date, memo, external_id, resource, period, compound, reverses, legs)
     if digest != content_hash:
-        return f"entry {entry_id} was changed: its content no longer matches its recorded hash"
+        return VerifyProblem(ProblemKind.CHANGED_CONTENT, entry_id, f"entry {entry_id} was "
+                             "changed: its content no longer matches its recorded hash")
     if chain_hash(prev_hash, entry_id, content_hash, actor, recorded_at) != link:
-        return f"entry {entry_id} was changed: its chain hash does not match"
+        return VerifyProblem(ProblemKind.CHANGED_LINK, entry_id,
+                             f"entry {entry_id} was changed: its chain hash does not match")
     return None
 
 
 def check_chain(rows: Iterable[StoredRow], *, after: tuple[int, str] = (0, GENESIS_HASH),
-                limit: int = 20) -> tuple[list[str], ChainHead]:
+                limit: int = 20) -> tuple[list[VerifyProblem], ChainHead]:
     """Walk stored entries in id order, from the entry ``after`` names (id and hash); return the
     problems found (at most ``limit``) and the last entry walked.
 
     After a broken link the walk goes on from the stored row, so one change reports once.
     """
-    problems: list[str] = []
+    problems: list[VerifyProblem] = []
     prev_id, prev_link = after
     for row in rows:
         problem = _row_problem(row, prev_id, prev_link)

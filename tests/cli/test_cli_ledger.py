@@ -324,7 +324,9 @@ def test_audit_verify_passes_then_fails_after_a_tamper(cli: Invoke, books: Path,
     failing = cli("--json", "audit", "verify")
     assert failing.exit_code == 1
     data = json.loads(failing.stdout)
-    assert data["ok"] is False and "entry 2" in data["problems"][0]
+    assert data["ok"] is False
+    assert data["problems"][0] == {"kind": "unbalanced_entry", "entry_id": 2,
+                                   "detail": data["problems"][0]["detail"]}
 
 
 @pytest.mark.parametrize("args", [
