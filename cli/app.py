@@ -1,7 +1,7 @@
 """The root ``commons`` group: global options, the api handle, and the one place errors print.
 
-A ``CommonsError`` becomes its message on stderr and exit code 1; click's usage errors keep exit
-code 2. A user's mistake never shows a traceback.
+A ``CommonsError`` becomes its code and message on stderr (JSON under ``--json``) and exit code 1;
+click's usage errors keep exit code 2. A user's mistake never shows a traceback.
 """
 
 from __future__ import annotations
@@ -15,6 +15,8 @@ import click
 import commons
 from commons.app import Commons, connect, parse_date
 from commons.errors import CommonsError
+
+from .errors import echo_error
 
 __all__ = ["App", "CommonsGroup", "date_option", "json_option", "pass_app"]
 
@@ -59,7 +61,8 @@ class CommonsGroup(click.Group):
         try:
             return super().invoke(ctx)
         except CommonsError as e:
-            click.echo(f"commons: error: {e}", err=True)
+            app = ctx.find_object(App)
+            echo_error(e, as_json=app is not None and app.json)
             ctx.exit(1)
 
 

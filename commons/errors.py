@@ -9,7 +9,7 @@ traceback to be understood.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from enum import StrEnum
 
 __all__ = [
@@ -82,7 +82,9 @@ class CommonsError(Exception):
 
     ``what`` names the failure and the object, ``fix`` tells the user what to do. ``file``,
     ``line`` and ``field`` say where a bad input value was found, when known. ``code`` is the
-    stable kind of failure; without one, the class's ``default_code``.
+    stable kind of failure; without one, the class's ``default_code``. ``context`` names the
+    objects involved as plain strings (e.g. ``{"account": "assets:bank:wjxc"}``), so a host can
+    act on the failure, or phrase its own advice, without reading the message.
     """
 
     default_code = ErrorCode.REFUSED
@@ -96,8 +98,10 @@ class CommonsError(Exception):
         line: int | None = None,
         field: str | None = None,
         code: ErrorCode | None = None,
+        context: Mapping[str, str] | None = None,
     ) -> None:
         self.code = code or self.default_code
+        self.context = dict(context or {})
         self.what = what
         self.fix = fix
         self.where = Where(file, line, field)

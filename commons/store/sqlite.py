@@ -95,7 +95,8 @@ class SqliteStore:
         name = str(path)
         if Path(name).is_dir():
             raise InvalidInput(f"database {name} is a folder, not a database file",
-                               fix="point --db at a file, e.g. --db books/commons.db")
+                               fix="point --db at a file, e.g. --db books/commons.db",
+                               code=ErrorCode.STORAGE)
         if name != ":memory:" and not Path(name).is_file() and (read_only or not create):
             raise NotFound(f"database {name} does not exist",
                            fix="create it with `commons --db FILE init`, or check --db")

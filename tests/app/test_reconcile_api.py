@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import raises
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from strategies import bank_view_of_books
@@ -32,6 +33,7 @@ from commons import (
     RefusedByRule,
 )
 from commons.app import Commons
+from commons.errors import ErrorCode
 
 FIXTURES = Path(__file__).parents[1] / "fixtures"
 BANK = "assets:bank:co-managed:wjxc"
@@ -149,7 +151,7 @@ def test_unmatch_frees_both_sides_and_a_posting_is_never_matched_twice(books: Co
     assert len(report.bank_not_in_books) == 2 and report.reconciled
     again = books.reconcile_run(account=BANK, period="2026-10")
     assert [m.kind for m in again.matches] == ["reference"]
-    with pytest.raises(NotFound, match="match 999 does not exist"):
+    with raises(NotFound, ErrorCode.NOT_FOUND):
         books.reconcile_unmatch(999)
 
 
@@ -260,28 +262,28 @@ def test_a_changed_bank_reference_is_a_conflict(books: Commons, tmp_path: Path) 
     changed = tmp_path / "changed.xml"
     changed.write_text(text.replace("<Dt>2026-10-03</Dt></BookgDt>",
                                     "<Dt>2026-10-04</Dt></BookgDt>"), encoding="utf-8")
-    with pytest.raises(ConflictError, match="B2610001 is already recorded"):
+    with raises(ConflictError, ErrorCode.ALREADY_RECORDED_DIFFERENTLY):
         books.reconcile_import(changed, account=BANK)
 
 
 def test_refusals(books: Commons, tmp_path: Path) -> None:
-    with pytest.raises(NotFound, match="not open"):
+    with raises(NotFound, ErrorCode.UNKNOWN_ACCOUNT):
         books.reconcile_import(FIXTURES / "cn_bank_gbk.csv", account="assets:bank:nowhere")
-    with pytest.raises(NotFound, match="does not exist"):
+    with raises(NotFound, ErrorCode.NOT_FOUND):
         books.reconcile_import(tmp_path / "missing.csv", account=BANK)
-    with pytest.raises(NotFound, match=r"profile file .*nosuch\.toml does not exist"):
+    with raises(NotFound, ErrorCode.NOT_FOUND):
         books.reconcile_import(FIXTURES / "cn_bank_gbk.csv", account=BANK,
                                profile=str(tmp_path / "nosuch.toml"))
-    with pytest.raises(NotFound, match="no bank statement"):
+    with raises(NotFound, ErrorCode.NOT_FOUND):
         books.reconcile_report(account=BANK, period="2026-10")
-    with pytest.raises(NotFound, match="no bank statement"):
+    with raises(NotFound, ErrorCode.NOT_FOUND):
         books.reconcile_run(account=BANK, period="2026-10")
     books.reconcile_import(FIXTURES / "camt053_001_02_oct.xml", account=BANK)
-    with pytest.raises(RefusedByRule, match="start on 2026-10-01, after 2026-09"):
+    with raises(RefusedByRule, ErrorCode.REFUSED):
         books.reconcile_report(account=BANK, period="2026-09")
-    with pytest.raises(InvalidInput, match="window"):
+    with raises(InvalidInput, ErrorCode.INVALID_INPUT):
         books.reconcile_run(account=BANK, period="2026-10", window_days=400)
-    with pytest.raises(InvalidInput, match="YYYY-MM"):
+    with raises(InvalidInput, ErrorCode.INVALID_DATE):
         books.reconcile_run(account=BANK, period="October")
 
 

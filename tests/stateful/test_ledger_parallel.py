@@ -14,6 +14,7 @@ import time
 from pathlib import Path
 
 import pytest
+from conftest import raises
 from ledger_helpers import (
     BANK,
     PARKING,
@@ -26,7 +27,7 @@ from ledger_helpers import (
 
 import commons
 from commons.app import posting
-from commons.errors import CommonsError, InvalidInput, Problems
+from commons.errors import CommonsError, ErrorCode, InvalidInput, Problems
 
 CLOCK = "2026-10-31T18:00:00"
 
@@ -75,7 +76,7 @@ def test_a_badly_encoded_file_is_refused_through_the_worker(
         (f'{{"date": "2026-10-01", "memo": "停车费 {i}", "external_id": "g{i}", "postings": '
          f'[{{"account": "{BANK}", "amount": "1.00"}}, {{"account": "{PARKING}", '
          f'"amount": "-1.00"}}]}}\n').encode("gb18030") for i in range(50)))
-    with pytest.raises(InvalidInput, match="GBK"):
+    with raises(InvalidInput, ErrorCode.MALFORMED_FILE):
         post(tmp_path / "w.db", path, worker=True, monkeypatch=monkeypatch)
     with commons.connect(tmp_path / "w.db", read_only=True) as api:
         assert api.audit_verify().entries == 0
@@ -100,7 +101,7 @@ def test_a_worker_that_dies_is_a_clear_error_not_a_hang() -> None:
     worker = context.Process(target=os._exit, args=(3,))
     worker.start()
     worker.join()
-    with pytest.raises(CommonsError, match="exit code 3"):
+    with raises(CommonsError, ErrorCode.STORAGE):
         posting._receive(inbox, worker)
 
 

@@ -7,8 +7,10 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
+from conftest import raises
 
 from commons import CommonsError, ConflictError, InvalidInput, Money, RefusedByRule
+from commons.errors import ErrorCode
 from commons.io.bank_csv import CsvProfile
 from commons.io.bank_formats import decode_text, read_statements, resolve_profiles
 from commons.reconcile.statements import (
@@ -100,7 +102,7 @@ def test_generic_debit_credit_profile_and_newest_first() -> None:
 def test_csv_without_balances_has_no_known_opening() -> None:
     (statement,) = read_statements(b"date,amount\n2026-10-02,1.00\n", "g.csv")
     assert not statement.balances_known
-    with pytest.raises(InvalidInput, match="no balances"):
+    with raises(InvalidInput, ErrorCode.INVALID_INPUT):
         plan_continuation(statement, line_keys(statement.lines), {}, StoredTail())
 
 
@@ -128,7 +130,7 @@ def test_running_balance_gap_names_the_line() -> None:
 def test_wrong_profile_for_the_file() -> None:
     refused(fixture("cn_bank_gbk.csv"), "no header row naming the columns date,amount",
             profiles=resolve_profiles("generic"))
-    with pytest.raises(InvalidInput, match="no statement profile named 'icbc'"):
+    with raises(InvalidInput, ErrorCode.INVALID_INPUT):
         resolve_profiles("icbc")
 
 
@@ -232,7 +234,7 @@ def test_billion_laughs_is_refused_before_any_expansion() -> None:
 
 def test_a_statement_that_does_not_add_up_cannot_be_built() -> None:
     lines = [StatementLine(dt.date(2026, 10, 2), Money.yuan("5.00"), source_line=3)]
-    with pytest.raises(InvalidInput, match=r"a gap of 1\.00"):
+    with raises(InvalidInput, ErrorCode.INVALID_INPUT):
         Statement("s.csv", "S", Money.yuan("10.00"), Money.yuan("16.00"), lines,
                   dt.date(2026, 10, 1), dt.date(2026, 10, 31))
 
@@ -269,7 +271,7 @@ def test_continuation_skips_known_lines_and_refuses_gaps() -> None:
     after = _statement("9.00", opening="12.00", first=3)
     assert plan_continuation(after, line_keys(after.lines), {}, tail).skip == 0
     gap = _statement("9.00", opening="11.00", first=3)
-    with pytest.raises(RefusedByRule, match=r"a gap of -1\.00"):
+    with raises(RefusedByRule, ErrorCode.REFUSED):
         plan_continuation(gap, line_keys(gap.lines), {}, tail)
 
 
@@ -278,5 +280,5 @@ def test_a_known_reference_with_other_content_is_a_conflict() -> None:
     key = line_keys(stored.lines)[0]
     altered = {key: (1, dt.date(2026, 10, 1), Money.yuan("6.00"))}
     tail = StoredTail(Money.yuan("6.00"), key, "S", dt.date(2026, 10, 1))
-    with pytest.raises(ConflictError, match="already recorded"):
+    with raises(ConflictError, ErrorCode.ALREADY_RECORDED_DIFFERENTLY):
         plan_continuation(stored, [key], altered, tail)
