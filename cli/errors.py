@@ -23,13 +23,54 @@ Advice = Callable[[Mapping[str, str]], str]
 
 # (code, the kind of object the error's context names, or None for any): the advice, given the
 # context. Looked up with the kind first, then without.
+_NF = ErrorCode.NOT_FOUND
+
+
+def _estate(kind: str) -> Advice:
+    return lambda _: f"import it with `commons estate import {kind} FILE`, or check the spelling"
+
+
 ADVICE: dict[tuple[ErrorCode, str | None], Advice] = {
     (ErrorCode.UNKNOWN_ACCOUNT, None): lambda c: (
         f"open it first: commons ledger open {c['account']}" if "account" in c
         else "list the open accounts with `commons ledger balance`"),
+    (ErrorCode.UNKNOWN_ACCOUNT, "chart"): lambda c: (
+        f"open its chart first: commons ledger chart {c['compound']}"),
     (ErrorCode.READ_ONLY, None): lambda _: "run the command without --read-only",
+    (ErrorCode.MALFORMED_FILE, "encoding"): lambda _: (
+        "save the file as UTF-8 (CSV UTF-8 in Excel) or pass --encoding gb18030"),
     (ErrorCode.BUSY, None): lambda _: "another commons process is writing; run the command "
                                       "again when it is done",
+    (_NF, "compound"): _estate("compounds"),
+    (_NF, "building"): _estate("buildings"),
+    (_NF, "household"): _estate("households"),
+    (_NF, "database"): lambda _: "create it with `commons --db FILE init`, or check --db",
+    (_NF, "entry"): lambda _: "find entry ids with `commons ledger trail ACCOUNT`",
+    (_NF, "tariff"): lambda _: "load one with `commons parking tariff FILE`",
+    (_NF, "proposal"): lambda _: "put it with `commons resolution propose`, or check the id",
+    (_NF, "resolution"): lambda _: "propose it with `commons resolution propose`, or check "
+                                   "the id",
+    (_NF, "spending"): lambda _: "propose it with `commons revenue propose`, or check the id",
+    (_NF, "statement"): lambda c: (f"import one first: commons reconcile import FILE "
+                                   f"--account {c['account']}"),
+    (_NF, "match"): lambda _: "find match ids with `commons --json reconcile report` or in "
+                              "the output of `commons reconcile run`",
+    (_NF, "tender"): lambda _: "open it with `commons contract tender open`",
+    (_NF, "firm"): lambda c: f"record it with `commons contract firm add {c['id']} --name ...`",
+    (_NF, "bundle"): lambda c: f"record it with `commons contract bundle add {c['id']} ...`",
+    (_NF, "contract"): lambda _: "sign it with `commons contract sign`",
+    (_NF, "invoice"): lambda _: "invoices are named HOUSEHOLD:YYYY-MM; issue them with "
+                                "`commons billing invoice --period YYYY-MM`",
+    (ErrorCode.REFUSED, "schedule"): lambda _: "import one with `commons billing schedule FILE`",
+    (ErrorCode.REFUSED, "evaluation"): lambda c: (
+        f"record it first with `commons contract evaluate {c['contract']} {c['month']} ...`"),
+    (ErrorCode.NOT_AUTHORISED, "signer"): lambda c: (
+        f"add them first: commons revenue signer {c['compound']} {c['id']} --role ROLE"),
+    (ErrorCode.NOT_AUTHORISED, "open_vote"): lambda c: (
+        f"let the owners vote, then close the vote with `commons revenue tally {c['id']} "
+        "--close`"),
+    (ErrorCode.ALREADY_RECORDED_DIFFERENTLY, "entry"): lambda _: (
+        "a recorded entry is never changed; correct it with `commons ledger reverse ENTRY`"),
 }
 
 

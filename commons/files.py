@@ -74,9 +74,10 @@ def _encoding_hint(path: Path, encoding: str) -> InvalidInput:
         pass
     return InvalidInput(
         f"{path.name} is not valid {encoding} text{looks}",
-        fix="save the file as UTF-8 (CSV UTF-8 in Excel) or pass --encoding gb18030",
+        fix="save the file as UTF-8 (CSV UTF-8 in Excel) or read it as gb18030",
         file=str(path),
         line=_first_bad_line(raw, encoding), code=ErrorCode.MALFORMED_FILE,
+        context={"kind": "encoding", "encoding": encoding},
     )
 
 

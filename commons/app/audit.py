@@ -141,8 +141,8 @@ class AuditUseCases(UseCases):
                 held = t.export.link(head.id)
                 if held is None or held.hash != head.hash:
                     return [f"the ledger does not hold entry {head.id} with hash {head.hash}: "
-                            "it is another ledger, or its journal was changed (run "
-                            "`commons audit verify`)"]
+                            "it is another ledger, or its journal was changed (verify "
+                            "the ledger)"]
             with tempfile.TemporaryDirectory(prefix="commons-check-") as folder:
                 derived = Path(folder) / manifest.export_path.name
                 again = self._export_in(t, derived, manifest.format, manifest.scope, head,
@@ -158,7 +158,8 @@ class AuditUseCases(UseCases):
             if account not in t.ledger.accounts():
                 raise NotFound(f"compound {compound} has no co-managed account {account}",
                                field="--compound",
-                               fix=f"open its chart first: commons ledger chart {compound}")
+                               fix="open the compound's chart of accounts first",
+                               context={"kind": "chart", "compound": compound})
             before = t.ledger.balances(account, None, span.first_day - dt.timedelta(days=1))
             after = t.ledger.balances(account, None, span.last_day)
             postings = t.export.period_postings(compound, span.first_day, span.last_day)

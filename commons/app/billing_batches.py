@@ -204,7 +204,8 @@ class PaymentBatch:
         household = found.get(household_id)
         if not isinstance(household, Household):
             raise NotFound(f"household {household_id!r} is not recorded", field="household",
-                           fix="check the id, or import it with `commons estate import`")
+                           fix="check the id, or import the household first",
+                           context={"kind": "household", "id": household_id})
         building = self.t.estate.building(household.building)
         assert building is not None
         state = _Household(household, building.compound, self.t.billing.open_invoices(

@@ -41,8 +41,7 @@ class ImportSummary:
 
 
 def _compound_fix(compound: str) -> str:
-    return (f"import {compound!r} with `commons estate import compounds FILE`, or check the "
-            "spelling")
+    return f"import compound {compound!r} first, or check the spelling"
 
 
 class EstateUseCases(UseCases):
@@ -96,8 +95,8 @@ class EstateUseCases(UseCases):
                 self._compound(t, compound)
             if building is not None and t.estate.building(building) is None:
                 raise NotFound(f"building {building!r} is not recorded",
-                               fix="import it with `commons estate import buildings FILE`, or "
-                               "check the spelling")
+                               fix="import the building first, or check the spelling",
+                               context={"kind": "building", "id": building})
             return tuple(t.estate.households(compound=compound, building=building))
 
     def estate_owners(self, compound: str | None = None) -> tuple[Owner, ...]:
@@ -116,5 +115,6 @@ class EstateUseCases(UseCases):
         compound = t.estate.compound(compound_id)
         if compound is None:
             raise NotFound(f"compound {compound_id!r} is not recorded",
-                           fix=_compound_fix(compound_id))
+                           fix=_compound_fix(compound_id),
+                           context={"kind": "compound", "id": compound_id})
         return compound

@@ -251,7 +251,7 @@ class LedgerUseCases(UseCases):
         with self.reader.read() as t:
             if account not in t.ledger.accounts():
                 raise NotFound(f"account {account} is not open",
-                               fix="list accounts with `commons ledger balance`",
+                               fix="name an open account; the balances list them",
                                code=ErrorCode.UNKNOWN_ACCOUNT)
             rows = t.ledger.trail(account, limit=limit, offset=offset)
         return tuple(
@@ -264,12 +264,13 @@ class LedgerUseCases(UseCases):
         transaction with the checks that it exists and was not reversed already."""
         if not reason.strip():
             raise InvalidInput("a reversal needs a reason", field="reason",
-                               fix="say why, e.g. --reason 'posted to the wrong compound'")
+                               fix="say why, e.g. 'posted to the wrong compound'")
         with self.store.write() as t:
             original = t.ledger.entry(entry_id)
             if original is None:
                 raise NotFound(f"entry {entry_id} does not exist",
-                               fix="find entry ids with `commons ledger trail ACCOUNT`")
+                               fix="name an entry by its id, as an account's trail shows it",
+                               context={"kind": "entry", "id": str(entry_id)})
             already = t.ledger.reversed_by(entry_id)
             if already is not None:
                 raise RefusedByRule(f"entry {entry_id} was already reversed by entry {already}",
@@ -299,7 +300,7 @@ class LedgerUseCases(UseCases):
             found = t.ledger.accounts().get(account)
             if found is None:
                 raise NotFound(f"account {account} is not open",
-                               fix="list accounts with `commons ledger balance`",
+                               fix="name an open account; the balances list them",
                                code=ErrorCode.UNKNOWN_ACCOUNT)
             t.ledger.close_account(account, day)
         return attrs.evolve(found[1], closed_on=day)

@@ -147,7 +147,7 @@ class _Checks:
         space = self.spaces.get(space_id)
         if space is None:
             raise row.error("space", f"space {space_id!r} is not a recorded resource",
-                            "import it with `commons estate import resources FILE`, or check "
+                            "import the space as a resource of its compound first, or check "
                             "the spelling")
         if space.kind is not ResourceKind.PARKING or not space.tidal:
             what = ("a parking space but not tidal" if space.kind is ResourceKind.PARKING
@@ -157,7 +157,7 @@ class _Checks:
         book = self.books.get(space.compound)
         if book is None:
             raise row.error("space", f"compound {space.compound} of space {space_id} has no "
-                            "parking tariff", "load one with `commons parking tariff FILE`")
+                            "parking tariff", "load a parking tariff for the compound first")
         index = bisect.bisect_right(self.starts[space.compound], entered) - 1
         if index < 0:
             raise row.error("entered_at", f"session {sid} enters before {space.compound}'s "
@@ -201,8 +201,8 @@ class ParkingUseCases(UseCases):
         with self.store.write() as t:
             if t.estate.compound(t0.compound) is None:
                 raise NotFound(f"compound {t0.compound!r} is not recorded", file=str(path),
-                               field="compound", fix="import it with `commons estate import "
-                               "compounds FILE`, or check the spelling")
+                               field="compound", fix="import the compound first, or check the "
+                               "spelling", context={"kind": "compound", "id": t0.compound})
             if any(f.content_hash == tariff.content_hash
                    for f in t.parking.tariff_files(t0.compound)):
                 return TariffLoaded(tariff, False)
@@ -260,7 +260,7 @@ class ParkingUseCases(UseCases):
                 raise Problems(
                     f"{len(refused)} of {rows} sessions refused; nothing was imported", shown,
                     fix="correct the lines named above and import the file again, or pass "
-                    "--skip-bad to import the good rows and write the bad ones to a reject file")
+                    "skip bad rows to import the good ones and write the bad ones to a reject file")
             spans = t.parking.batch_spans()
             new = t.parking.batch_store()
             breaches = tuple(b for compound, low, high in spans
@@ -304,7 +304,7 @@ class ParkingUseCases(UseCases):
                     f"{bill.compound}'s parking income for {bill.period} was collected as "
                     f"entry {seen[0]} ({entry.external_id}) with another amount",
                     field="period", fix="a collected month is never changed; correct it with "
-                    "a reversal (`commons ledger reverse ENTRY`) and bill again",
+                    "a reversal and bill again",
                     code=ErrorCode.ALREADY_RECORDED_DIFFERENTLY)
         new = [(c, e) for c, e in entries if e.external_id not in known]
         if not new:
@@ -333,7 +333,7 @@ class ParkingUseCases(UseCases):
             if len(chosen) != 1:
                 raise InvalidInput(f"{len(chosen)} compounds have parking tariffs: "
                                    f"{', '.join(chosen)}", field="compound",
-                                   fix="name the compound to report on with --compound")
+                                   fix="name the compound to report on")
             c = chosen[0]
             if fees is None:
                 fees = _invoiced(t, c, month)
@@ -359,8 +359,10 @@ def _compounds(t: Tables, compound: str | None) -> list[str]:
         known = t.estate.compound(compound) is not None
         raise NotFound(f"compound {compound!r} " + ("has no parking tariff" if known
                                                      else "is not recorded"),
-                       field="compound", fix="load its tariff with `commons parking tariff "
-                       "FILE`" if known else "check the spelling")
+                       field="compound", fix="load a parking tariff for the compound first" if known
+                       else "check the spelling",
+                       context={"kind": "tariff" if known else "compound", "id": compound,
+                                "compound": compound})
     return [compound]
 
 
@@ -444,4 +446,4 @@ def _write_rejects(path: str | Path, encoding: str | None, refused: dict[int, Co
                                      row.line, error.what])
     except OSError as e:
         raise InvalidInput(f"cannot write the reject file {reject_file}: {e.strerror}",
-                           field="reject", fix="name a writable file with --reject") from None
+                           field="reject", fix="name a writable reject file") from None

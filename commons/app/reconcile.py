@@ -208,8 +208,8 @@ class ReconcileUseCases(UseCases):
         first = t.reconcile.first_statement(account_id)
         if first is None:
             raise NotFound(f"no bank statement of {account} has been imported",
-                           fix=f"import one first: commons reconcile import FILE --account "
-                           f"{account}")
+                           fix=f"import a bank statement of {account} first",
+                           context={"kind": "statement", "account": account})
         return first
 
     def reconcile_report(self, *, account: str, period: str | Period) -> ReconciliationStatement:
@@ -241,7 +241,7 @@ class ReconcileUseCases(UseCases):
             found = t.reconcile.match(match_id)
             if found is None:
                 raise NotFound(f"match {match_id} does not exist", field="match_id",
-                               fix="find match ids with `commons --json reconcile report` or "
-                               "in the output of `commons reconcile run`")
+                               fix="name a match by its id, as the reconciliation report shows it",
+                               context={"kind": "match", "id": str(match_id)})
             t.reconcile.delete_match(match_id)
         return Unmatched(found[0], found[1])

@@ -58,7 +58,8 @@ class BallotsImported:
 
 def _not_found(proposal_id: str) -> NotFound:
     return NotFound(f"proposal {proposal_id!r} is not recorded",
-                    fix="put it with `commons resolution propose`, or check the id")
+                    fix="put the proposal to the owners first, or check the id",
+                    context={"kind": "proposal", "id": proposal_id})
 
 
 def _scope(scope: Scope | str) -> Scope:
@@ -70,12 +71,14 @@ def _compound_of(t: Tables, scope: Scope) -> str:
     if scope.kind is ScopeKind.COMPOUND:
         if t.estate.compound(scope.id) is None:
             raise NotFound(f"compound {scope.id!r} is not recorded", field="scope",
-                           fix="import it with `commons estate import compounds FILE`")
+                           fix="import the compound first",
+                           context={"kind": "compound", "id": scope.id})
         return scope.id
     building = t.estate.building(scope.id)
     if building is None:
         raise NotFound(f"building {scope.id!r} is not recorded", field="scope",
-                       fix="import it with `commons estate import buildings FILE`")
+                       fix="import the building first",
+                       context={"kind": "building", "id": scope.id})
     return building.compound
 
 
@@ -192,7 +195,8 @@ class ResolutionUseCases(UseCases):
         with self.reader.read() as t:
             if compound is not None and t.estate.compound(compound) is None:
                 raise NotFound(f"compound {compound!r} is not recorded",
-                               fix="import it with `commons estate import compounds FILE`")
+                               fix="import the compound first, or check the spelling",
+                               context={"kind": "compound", "id": compound})
             return tuple(t.governance.records(compound))
 
     def resolution_elect(self, votes: str | Path | Mapping[str, int], seats: int, *,

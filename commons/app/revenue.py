@@ -161,7 +161,7 @@ class RevenueUseCases(SpendingUseCases):
                     f"{compound}'s opening balance was verified as {stored[1]} on {stored[0]}; "
                     f"{amount} differs", field="opening",
                     fix="the opening is recorded once; book a difference found later as its "
-                        "own entry with `commons ledger post`",
+                        "own entry",
                     code=ErrorCode.ALREADY_RECORDED_DIFFERENTLY)
             return "already recorded"
         entry_id = None
@@ -229,7 +229,7 @@ class RevenueUseCases(SpendingUseCases):
             if c.compound not in rules:
                 if t.estate.compound(c.compound) is None:
                     refuse("compound", f"compound {c.compound!r} is not recorded",
-                           "import it with `commons estate import compounds FILE`")
+                           "import the compound first, or check the spelling")
                     continue
                 open_chart(t, c.compound)
                 rules[c.compound] = t.revenue.rules(c.compound)
@@ -238,8 +238,7 @@ class RevenueUseCases(SpendingUseCases):
                 where = "is not recorded" if resource is None else \
                     f"belongs to {resource.compound}, not {c.compound}"
                 refuse("resource", f"resource {c.resource!r} {where}",
-                       "name a resource of the compound, as imported with `commons estate "
-                       "import resources FILE`")
+                       "name a resource of the compound, as imported with its estate")
                 continue
             if c.external_id in seen:
                 if seen[c.external_id] != c:

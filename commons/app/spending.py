@@ -77,7 +77,8 @@ def _spending(t: Tables, id: str) -> SpendingProposal:
     spending = t.revenue.proposal(id)
     if spending is None:
         raise NotFound(f"spending {id!r} is not proposed",
-                       fix="propose it with `commons revenue propose`, or check the id")
+                       fix="propose the spending first, or check the id",
+                       context={"kind": "spending", "id": id})
     return spending
 
 
@@ -148,7 +149,8 @@ class SpendingUseCases(UseCases):
             if use is None:
                 raise NotFound(f"resolution {resolution!r} is not recorded", field="resolution",
                                fix="the owners' assembly sets the limit by a resolution: "
-                                   "propose it with `commons resolution propose`")
+                                   "put one to the owners first",
+                               context={"kind": "resolution", "id": resolution})
             if use.compound != compound or use.state is not State.RESOLVED or not use.passes:
                 why = (f"was decided in {use.compound}" if use.compound != compound else
                        f"failed: {use.reason}" if use.state is State.RESOLVED else

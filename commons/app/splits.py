@@ -35,12 +35,12 @@ def read_plan(path: str | Path) -> dict[str, Any]:
         with p.open("rb") as handle:
             return tomllib.load(handle)
     except FileNotFoundError:
-        raise InvalidInput(f"plan file {p} does not exist", fix="check the --plan path",
+        raise InvalidInput(f"plan file {p} does not exist", fix="check the plan file's path",
                            file=str(p)) from None
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as e:
         line = _toml_line(str(e))
         raise InvalidInput(f"plan file is not valid TOML: {e}", file=str(p), line=line,
-                           fix="see `commons split --help` for the plan file's layout",
+                           fix="correct the TOML syntax on that line",
                            code=ErrorCode.MALFORMED_FILE) from None
 
 

@@ -48,7 +48,8 @@ DEFAULT_PREPAY_MONTHS = 12
 _SEGMENT = re.compile(r"[\w][\w\-]*")  # a party or compound must name a ledger account segment
 _SCHEDULE_KEYS = frozenset({"id", "compound", "compounds", "regime", "rounding", "rate", "stage",
                             "concession_party", "prepay_months"})
-_HINT = "see `commons billing schedule --help` for the schedule file's layout"
+_HINT = ("write each [[schedule]] with id, compound or compounds, regime and [[schedule.rate]] "
+         "tables of from and price")
 
 
 class Regime(StrEnum):

@@ -33,7 +33,8 @@ __all__ = [
 
 SplitMethod = Literal["area", "households", "floor", "equal"]
 SPLIT_METHODS: tuple[SplitMethod, ...] = ("area", "households", "floor", "equal")
-_PLAN_HINT = "see `commons split --help` for the plan file's layout"
+_PLAN_HINT = ("write [[stage]] tables, each with a party and one of percent, fixed or rest; "
+              "the last takes the rest")
 
 
 def _round_half_up(value: Fraction) -> int:

@@ -144,7 +144,7 @@ class BundleContract:
                 raise InvalidInput(
                     f"contract {self.id}: a commission (酬金制) contract's commission must be "
                     f"{low}-{high}% of costs, got {rate if rate is not None else 'none'}",
-                    field="commission_percent", fix="give --commission between 5 and 10")
+                    field="commission_percent", fix="give a commission between 5 and 10")
         elif self.commission_percent is not None:
             raise InvalidInput(f"contract {self.id}: a lump-sum (包干制) contract has no "
                                "commission", field="commission_percent",

@@ -153,7 +153,8 @@ def _find_header(rows: Iterator[list[str]], profiles: Sequence[CsvProfile], sour
     wanted = " or ".join(",".join(p.required()) for p in profiles)
     raise InvalidInput(f"no header row naming the columns {wanted} in its first "
                        f"{HEADER_SEARCH_ROWS} lines", file=source, line=1,
-                       fix="name the right --profile, or add one in a TOML file for this bank",
+                       fix="name the right statement profile, or add one in a TOML file for "
+                           "this bank",
                        code=ErrorCode.MALFORMED_FILE)
 
 

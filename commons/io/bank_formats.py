@@ -44,9 +44,9 @@ def decode_text(data: bytes, source: str, encoding: str | None = None) -> str:
         except UnicodeDecodeError as e:
             raise InvalidInput(f"the file is not valid {encoding} text", file=source,
                                line=_bad_line(data, name, e),
-                               fix="name the encoding the bank used, e.g. --encoding gb18030",
-                               code=ErrorCode.MALFORMED_FILE
-                               ) from None
+                               fix="name the encoding the bank used, e.g. gb18030",
+                               code=ErrorCode.MALFORMED_FILE,
+                               context={"kind": "encoding", "encoding": encoding}) from None
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as first:
@@ -55,8 +55,9 @@ def decode_text(data: bytes, source: str, encoding: str | None = None) -> str:
         except UnicodeDecodeError:
             raise InvalidInput("the file is neither UTF-8 nor GBK/GB18030 text", file=source,
                                line=_bad_line(data, "utf-8", first),
-                               fix="name its encoding with --encoding",
-                               code=ErrorCode.MALFORMED_FILE) from None
+                               fix="name its encoding",
+                               code=ErrorCode.MALFORMED_FILE,
+                               context={"kind": "encoding", "encoding": "utf-8"}) from None
 
 
 def resolve_profiles(profile: CsvProfile | str | None) -> list[CsvProfile]:

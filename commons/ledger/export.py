@@ -91,7 +91,7 @@ class ExportScope:
         if self.date_from and self.date_to and self.date_to < self.date_from:
             raise InvalidInput(f"the export would end on {self.date_to}, before it starts on "
                                f"{self.date_from}", field="--to",
-                               fix="give a --to date on or after --from")
+                               fix="give a last date on or after the first")
 
     @property
     def filters_accounts(self) -> bool:

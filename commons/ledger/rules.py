@@ -98,7 +98,7 @@ def _refusal(external_id: str, day: dt.date, legs: Sequence[Leg], reverses: int 
         account = accounts.get(name)
         if account is None:
             return NotFound(f"account {name} is not open", field=f"postings[{i}].account",
-                            fix=f"open it first: commons ledger open {name}",
+                            fix="open the account first", context={"account": name},
                             code=ErrorCode.UNKNOWN_ACCOUNT)
         why = account.refuses(day)
         if why:
@@ -112,7 +112,7 @@ def _reversal_refusal(external_id: str, reverses: int,
                       reversible: Mapping[int, int | None]) -> CommonsError | None:
     if reverses not in reversible:
         return NotFound(f"entry {external_id} reverses entry {reverses}, which does not exist",
-                        field="reverses", fix="reverse entries with `commons ledger reverse ENTRY`")
+                        field="reverses", fix="name an entry that exists")
     done = reversible[reverses]
     if done is not None:
         return RefusedByRule(f"entry {reverses} was already reversed by entry {done}",
@@ -130,7 +130,7 @@ def _mirror_refusal(external_id: str, reverses: int, legs: Sequence[Leg],
     return InvalidInput(
         f"entry {external_id} says it reverses entry {reverses} but does not post the negation "
         "of its postings", field="postings",
-        fix="reverse entries with `commons ledger reverse ENTRY`, or drop 'reverses' and post "
+        fix="let commons write the reversal of the entry, or drop 'reverses' and post "
             "a correcting entry")
 
 

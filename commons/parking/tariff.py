@@ -421,7 +421,7 @@ class TariffFile:
             line = re.search(r"at line ([0-9]+)", str(e))
             raise InvalidInput(f"the tariff is not valid TOML: {e}", file=file,
                                line=int(line.group(1)) if line else None,
-                               fix="see `commons parking tariff --help` for the layout",
+                               fix="correct the TOML syntax on that line",
                                code=ErrorCode.MALFORMED_FILE) from None
         try:
             return cls._from_mapping(data, text)

@@ -182,7 +182,7 @@ class SpendingProposal:
                                code=ErrorCode.INVALID_AMOUNT)
         if not self.payee.strip():
             raise InvalidInput(f"spending {self.id} names no payee", field="payee",
-                               fix="say who is paid, e.g. --payee 'cleaning co-op'")
+                               fix="say who is paid, e.g. 'cleaning co-op'")
 
     @property
     def account(self) -> str:
@@ -236,8 +236,9 @@ def check_resolution(spending: str, compound: str, use: ResolutionUse | None, *,
     and, with ``must_have_passed``, passed."""
     if use is None:
         raise NotFound(f"spending {spending} names a resolution that is not recorded",
-                       field="resolution", fix="propose it first with `commons resolution "
-                       "propose`, or check the id")
+                       field="resolution",
+                       fix="put the resolution to the owners first, or check the id",
+                       context={"kind": "resolution"})
     if use.compound != compound:
         raise RefusedByRule(f"resolution {use.id} was decided in {use.compound or 'no compound'}"
                             f", not {compound}, so it cannot authorise spending there",
@@ -261,7 +262,7 @@ def check_resolution(spending: str, compound: str, use: ResolutionUse | None, *,
         raise RefusedByRule(f"resolution {use.id} is {use.state.value}: the owners have not yet "
                             f"decided, so spending {spending} is not authorised",
                             field="resolution", fix="let the owners vote, then close the vote "
-                            "with `commons revenue tally ID --close`",
+                            "and count it", context={"kind": "open_vote", "id": use.id},
                             code=ErrorCode.NOT_AUTHORISED)
     if use.disbursed_by not in (None, spending):
         raise RefusedByRule(f"resolution {use.id} was already spent by {use.disbursed_by}",
@@ -288,7 +289,7 @@ def check_within_limit(spending: SpendingProposal, limit: SpendingLimit | None) 
             f"spending {spending.id} of {spending.amount} is above what the committee may decide "
             f"alone: {_limit_text(limit)}", field="resolution",
             fix="put it to the owners as a use-public-revenue resolution and propose it again "
-                "naming it with --resolution", code=ErrorCode.NOT_AUTHORISED)
+                "naming that resolution", code=ErrorCode.NOT_AUTHORISED)
 
 
 def authority(spending: SpendingProposal, limit: SpendingLimit | None,
@@ -316,8 +317,9 @@ def check_approval(spending: SpendingProposal, signer_id: str, signer: Signer | 
     if signer is None:
         raise RefusedByRule(f"{signer_id} is not a signer of {spending.compound}'s co-managed "
                             "account", field="signer",
-                            fix=f"add them first: commons revenue signer {spending.compound} "
-                                f"{signer_id} --role ROLE", code=ErrorCode.NOT_AUTHORISED)
+                            fix=f"add them as a signer of {spending.compound}'s account first",
+                            context={"kind": "signer", "compound": spending.compound,
+                                     "id": signer_id}, code=ErrorCode.NOT_AUTHORISED)
     if disbursed:
         raise RefusedByRule(f"spending {spending.id} was already disbursed",
                             fix="nothing to approve; propose a new spending",

@@ -85,8 +85,9 @@ class LedgerTables:
             "UPDATE accounts SET closed_on = ? WHERE name = ? AND closed_on IS NULL",
             (on.isoformat(), name))
         if cursor.rowcount != 1:
-            raise NotFound(f"account {name} is not open", fix="check the name with "
-                           "`commons ledger balance`", code=ErrorCode.UNKNOWN_ACCOUNT)
+            raise NotFound(f"account {name} is not open",
+                           fix="check the name; the balances list the open accounts",
+                           code=ErrorCode.UNKNOWN_ACCOUNT)
 
     def closed_periods(self) -> frozenset[str]:
         return frozenset(r[0] for r in self.conn.execute("SELECT period FROM closed_periods"))

@@ -46,7 +46,7 @@ def _storage_error(path: str, error: sqlite3.Error) -> CommonsError:
         return StoreBusy(f"{path} is busy: {error}",
                          fix="another commons process is writing; try again when it is done")
     return StorageError(f"database {path}: {error}",
-                        fix="check that --db names a commons database file in a writable folder")
+                        fix="name a commons database file in a writable folder")
 
 
 class Tables:
@@ -95,11 +95,12 @@ class SqliteStore:
         name = str(path)
         if Path(name).is_dir():
             raise InvalidInput(f"database {name} is a folder, not a database file",
-                               fix="point --db at a file, e.g. --db books/commons.db",
+                               fix="name a database file, not a folder",
                                code=ErrorCode.STORAGE)
         if name != ":memory:" and not Path(name).is_file() and (read_only or not create):
             raise NotFound(f"database {name} does not exist",
-                           fix="create it with `commons --db FILE init`, or check --db")
+                           fix="create the books first, or check the path",
+                           context={"kind": "database", "id": name})
         try:
             if name == ":memory:":
                 conn = sqlite3.connect(name, isolation_level=None)
@@ -112,13 +113,14 @@ class SqliteStore:
                 store.close()
                 # A reader must not write: an empty file (`touch books.db`) stays empty.
                 raise NotFound(f"database {name} is empty: no commons books are in it",
-                               fix="create it with `commons --db FILE init`, or check --db")
+                               fix="create the books first, or check the path",
+                               context={"kind": "database", "id": name})
             store._configure()
             store._migrate()
         except sqlite3.DatabaseError as e:
             if "not a database" in str(e) or "malformed" in str(e):
                 raise InvalidInput(f"{name} is not a commons database (not SQLite)",
-                                   fix="point --db at a file made by `commons init`",
+                                   fix="name a database file that commons created",
                                    code=ErrorCode.STORAGE) from None
             raise _storage_error(name, e) from None
         return store
@@ -153,11 +155,11 @@ class SqliteStore:
             return
         if version == 0 and self._foreign_tables():
             raise InvalidInput(f"{self.path} is another program's SQLite database",
-                               fix="point --db at a new file or one made by `commons init`",
+                               fix="name a new file or a database that commons created",
                                code=ErrorCode.STORAGE)
         if self.read_only:
             raise InvalidInput(f"{self.path} needs an upgrade, which a read-only session cannot do",
-                               fix="run `commons init` once without --read-only",
+                               fix="open it once read-write to upgrade it",
                                code=ErrorCode.READ_ONLY)
         for number in range(version, SCHEMA_VERSION):
             self.conn.execute("BEGIN IMMEDIATE")
@@ -182,7 +184,8 @@ class SqliteStore:
         """One write transaction (BEGIN IMMEDIATE): committed whole, or rolled back whole."""
         if self.read_only:
             raise RefusedByRule(f"{self.path} is open read-only, so nothing can be written",
-                                fix="run the command without --read-only", code=ErrorCode.READ_ONLY)
+                                fix="open the books read-write to change them",
+                                code=ErrorCode.READ_ONLY)
         self._begin("BEGIN IMMEDIATE")
         try:
             yield Tables(self.conn)

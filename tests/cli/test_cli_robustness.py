@@ -9,7 +9,7 @@ import json
 import sqlite3
 from pathlib import Path
 
-from conftest import Invoke, WriteFile, refused, refused_json
+from conftest import Invoke, WriteFile, ok, refused, refused_json
 
 from commons.errors import ErrorCode
 
@@ -23,7 +23,8 @@ def dump(db: Path) -> list[str]:
 def test_elect_reads_a_gbk_file_with_the_encoding_its_error_suggests(
         cli: Invoke, write_file: WriteFile) -> None:
     path = write_file("v.csv", "candidate,votes\n张伟,3\n李秀英,1\n".encode("gbk"))
-    refused(cli("resolution", "elect", path, "--seats", "1"), ErrorCode.MALFORMED_FILE, f"{path}:2")
+    refused(cli("resolution", "elect", path, "--seats", "1"), ErrorCode.MALFORMED_FILE, f"{path}:2",
+            "--encoding gb18030")
     result = cli("resolution", "elect", path, "--seats", "1", "--encoding", "gb18030")
     assert result.exit_code == 0, result.stderr
     assert "张伟" in result.stdout
@@ -123,3 +124,17 @@ def test_under_json_a_refusal_is_an_error_object_on_stderr(cli: Invoke,
     assert error["where"] == {"file": str(path), "line": 3, "field": "weight"}
     assert error["what"] and error["fix"]
     assert "三" in result.stderr  # written as itself, not as a \u escape
+
+
+def test_the_advice_names_the_command_where_the_library_names_the_step(
+        cli: Invoke, write_file: WriteFile) -> None:
+    path = write_file("j.jsonl", json.dumps({
+        "date": "2026-10-01", "memo": "x", "external_id": "x-1",
+        "postings": [{"account": "assets:bank:nowhere", "amount": "1.00"},
+                     {"account": "income:parking:nowhere", "amount": "-1.00"}]}) + "\n")
+    ok(cli("init"))
+    stderr = refused(cli("ledger", "post", path), ErrorCode.UNKNOWN_ACCOUNT)
+    assert "fix: open it first: commons ledger open assets:bank:nowhere" in stderr
+    error = refused_json(cli("--json", "estate", "show", "nowhere"), ErrorCode.NOT_FOUND)
+    assert "commons estate import compounds FILE" in error["fix"]
+    assert error["context"] == {"kind": "compound", "id": "nowhere"}
