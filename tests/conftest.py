@@ -153,3 +153,4 @@ def raises(cls: type[E], code: ErrorCode, *, match: str | None = None
     with pytest.raises(cls, match=match) as info:
         yield info
     assert info.value.code == code, (info.value.code, str(info.value))
+

@@ -335,7 +335,7 @@ def test_a_schedule_change_that_would_rebill_an_invoiced_month_is_a_conflict(
     with pytest.raises(Problems) as caught:
         api.billing_schedule(rebilled)
     assert isinstance(caught.value.problems[0], ConflictError)
-    assert "would bill wjxc for 2026-08 differently" in str(caught.value)
+    assert caught.value.code == ErrorCode.CONFLICT
     assert state(api) == before
     later = write_file("later.toml", SCHEDULE.replace(
         '[[schedule]]\nid = "zy"', '[[schedule.rate]]\nfrom = "2026-09-01"\nprice = "1.00"\n\n'
@@ -356,7 +356,7 @@ def test_an_invoice_that_would_now_come_out_differently_is_a_conflict(
     before = state(api)
     with raises(Problems, ErrorCode.ALREADY_RECORDED_DIFFERENTLY) as caught:
         api.billing_invoice("2026-08")
-    assert "wjxc-1-101:2026-08 was issued for 53.55" in str(caught.value)
+    assert caught.value.code == ErrorCode.ALREADY_RECORDED_DIFFERENTLY
     assert state(api) == before
 
 
@@ -514,7 +514,6 @@ def test_a_bad_payment_row_is_named_by_line_and_field_and_nothing_is_stored(
     assert isinstance(problem, kind)
     assert (problem.file or "").endswith("pay.csv")
     assert (problem.line, problem.field) == (3, field)
-    assert "nothing was recorded" in str(caught.value)
     assert state(api) == before
 
 

@@ -94,8 +94,7 @@ def test_bad_rows_are_named_and_nothing_is_stored(tmp_path: Path) -> None:
     found = {(p.line, p.field) for p in e.value.problems}
     assert found == {(6, "exited_at"), (7, "space"), (8, "space"), (9, "kind"),
                      (10, "entered_at"), (2, "entered_at"), (11, "entered_at")}
-    assert "7 of 10 sessions refused; nothing was imported" in str(e.value)
-    assert "overlaps session s9 on space P1" in str(e.value)
+    assert e.value.code == ErrorCode.SEVERAL
     assert "sessions.csv:6: field 'exited_at'" in str(e.value)
     with api.reader.read() as t:
         assert t.parking.count() == 0
@@ -129,7 +128,7 @@ def test_reimport_is_a_no_op_and_other_content_a_conflict(tmp_path: Path) -> Non
     with pytest.raises(Problems) as e:
         api.parking_import(write(tmp_path, changed, "changed.csv"))
     assert isinstance(e.value.problems[0], ConflictError)
-    assert "already recorded with other content" in str(e.value)
+    assert e.value.code == ErrorCode.ALREADY_RECORDED_DIFFERENTLY
     repeated = [("n1", *GOOD[0][1:]), ("n1", *GOOD[1][1:])]
     with raises(Problems, ErrorCode.ALREADY_RECORDED_DIFFERENTLY):
         api.parking_import(write(tmp_path, repeated, "repeated.csv"))
