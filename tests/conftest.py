@@ -154,3 +154,4 @@ def raises(cls: type[E], code: ErrorCode, *, match: str | None = None
         yield info
     assert info.value.code == code, (info.value.code, str(info.value))
 
+

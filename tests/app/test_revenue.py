@@ -137,30 +137,30 @@ def test_the_same_external_id_with_another_amount_is_a_conflict(api: commons.Com
 
 
 BAD_ROWS = [
-    ("x,2026-10-03,nowhere,wjxc-p1,2026-10,1.00,,", "compound", "not recorded"),
-    ("x,2026-10-03,wjxc,nothing,2026-10,1.00,,", "resource", "not recorded"),
-    ("x,2026-10-03,wjxc,zy-1-p1,2026-10,1.00,,", "resource", "belongs to zy-1"),
-    ("x,2026-10-03,wjxc,wjxc-p1,2026-10,-1.00,,", "amount", "not positive"),
-    ("x,2026-10-03,wjxc,wjxc-p1,2026-10,0.00,,", "amount", "not positive"),
-    ("x,2026-10-03,wjxc,wjxc-p1,2026-10,1.005,,", "amount", "more than two decimal"),
-    ("x,2026-10-03,wjxc,wjxc-p1,2026-10,1.5e2,,", "amount", "exponent"),
-    ("x,2026-13-03,wjxc,wjxc-p1,2026-10,1.00,,", "date", "YYYY-MM-DD"),
-    ("x,3 Oct,wjxc,wjxc-p1,2026-10,1.00,,", "date", "YYYY-MM-DD"),
-    ("x,2026-10-03,wjxc,wjxc-p1,2026-13,1.00,,", "period", "not a month"),
-    ("x,2026-10-03,wjxc,wjxc-p1,Oct,1.00,,", "period", "YYYY-MM"),
-    (",2026-10-03,wjxc,wjxc-p1,2026-10,1.00,,", "external_id", "empty"),
+    ("x,2026-10-03,nowhere,wjxc-p1,2026-10,1.00,,", "compound", ErrorCode.INVALID_INPUT),
+    ("x,2026-10-03,wjxc,nothing,2026-10,1.00,,", "resource", ErrorCode.INVALID_INPUT),
+    ("x,2026-10-03,wjxc,zy-1-p1,2026-10,1.00,,", "resource", ErrorCode.INVALID_INPUT),
+    ("x,2026-10-03,wjxc,wjxc-p1,2026-10,-1.00,,", "amount", ErrorCode.INVALID_AMOUNT),
+    ("x,2026-10-03,wjxc,wjxc-p1,2026-10,0.00,,", "amount", ErrorCode.INVALID_AMOUNT),
+    ("x,2026-10-03,wjxc,wjxc-p1,2026-10,1.005,,", "amount", ErrorCode.INVALID_AMOUNT),
+    ("x,2026-10-03,wjxc,wjxc-p1,2026-10,1.5e2,,", "amount", ErrorCode.INVALID_AMOUNT),
+    ("x,2026-13-03,wjxc,wjxc-p1,2026-10,1.00,,", "date", ErrorCode.INVALID_DATE),
+    ("x,3 Oct,wjxc,wjxc-p1,2026-10,1.00,,", "date", ErrorCode.INVALID_DATE),
+    ("x,2026-10-03,wjxc,wjxc-p1,2026-13,1.00,,", "period", ErrorCode.INVALID_DATE),
+    ("x,2026-10-03,wjxc,wjxc-p1,Oct,1.00,,", "period", ErrorCode.INVALID_DATE),
+    (",2026-10-03,wjxc,wjxc-p1,2026-10,1.00,,", "external_id", ErrorCode.INVALID_INPUT),
 ]
 
 
-@pytest.mark.parametrize(("row", "field", "why"), BAD_ROWS)
+@pytest.mark.parametrize(("row", "field", "code"), BAD_ROWS)
 def test_a_bad_collection_line_is_named_and_nothing_is_posted(
-        api: commons.Commons, tmp_path: Path, row: str, field: str, why: str) -> None:
+        api: commons.Commons, tmp_path: Path, row: str, field: str, code: ErrorCode) -> None:
     path = collections_csv(tmp_path, ["ok-1,2026-10-03,wjxc,wjxc-p1,2026-10,100.00,,", row])
     before = snapshot(api)
     with pytest.raises(Problems) as info:
         api.revenue_collect(path)
     assert f"{path}:3: field '{field}'" in str(info.value)
-    assert why in str(info.value)
+    assert info.value.code == code
     assert snapshot(api) == before
 
 
