@@ -69,8 +69,8 @@ def _build(db: Path, data: Path, n: int) -> None:
     started = time.perf_counter()
     with commons.connect(db) as books:
         for name in (data / ledger_data.FILES["accounts"]).read_text("utf-8").split():
-            books.ledger_open(name)
-        books.ledger_post(data / ledger_data.FILES["commons"], workers=os.cpu_count() or 1)
+            books.ledger.open(name)
+        books.ledger.post(data / ledger_data.FILES["commons"], workers=os.cpu_count() or 1)
     print(f"db: posted {2 * n:,} postings into {db} in {time.perf_counter() - started:.1f} s")
 
 

@@ -2,7 +2,7 @@
 
 Builds an estate of 100,000 households (areas 30.00 .. 150.00 m², 50 compounds under one bundled
 schedule with a street-office subsidy and a firm concession) in a database file, then times
-``billing_invoice`` for one month: pricing every household, storing the invoices and their lines
+``billing.invoice`` for one month: pricing every household, storing the invoices and their lines
 and posting one ledger entry each, in one transaction (``time.perf_counter``). It then times the
 same month again (every invoice already recorded) and checks that the ledger's receivables and
 income match the invoices, to the fen.
@@ -97,17 +97,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         clock = FixedClock.parse("2026-10-31T18:00:00")
         with commons.connect(folder / "bench.db", clock=clock, actor="bench") as books:
             start = time.perf_counter()
-            books.estate_import_batch(files)
-            books.billing_schedule(schedule)
+            books.estate.import_files(files)
+            books.billing.schedule(schedule)
             setup = time.perf_counter() - start
             start, cpu = time.perf_counter(), time.process_time()
-            run = books.billing_invoice(PERIOD)
+            run = books.billing.invoice(PERIOD)
             seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
             start = time.perf_counter()
-            again = books.billing_invoice(PERIOD)
+            again = books.billing.invoice(PERIOD)
             second = time.perf_counter() - start
-            report = books.ledger_balance()
-            verified = books.audit_verify()
+            report = books.ledger.balance()
+            verified = books.audit.verify()
     balances = {b.account.rsplit(":", 1)[0]: commons.Money.zero() for b in report.balances}
     for b in report.balances:
         stem = b.account.rsplit(":", 1)[0]

@@ -23,7 +23,7 @@ from collections.abc import Sequence
 
 from commons.contracts.scenario import Scenario
 from commons.contracts.simulation import simulate
-from commons.money import fraction_text
+from commons.l10n import fraction_text
 
 TARGET_S = 5.0
 HEAD = """\

@@ -250,7 +250,7 @@ def _load_json(path: Path) -> object:
 
 
 def _ledger_available(exe: list[str] | None) -> tuple[bool, bool, str]:
-    """(cli has `ledger post`, library has ledger_balance, why not)."""
+    """(cli has `ledger post`, library has ledger.balance, why not)."""
     cli = False
     why = ""
     if exe is None:
@@ -262,10 +262,9 @@ def _ledger_available(exe: list[str] | None) -> tuple[bool, bool, str]:
         if not cli:
             why = f"`commons ledger post` is not there yet: {_tail(done.stderr, 200)}"
     try:
-        import commons
+        from commons.app.ledger import LedgerService
 
-        library = all(hasattr(commons.Commons, name)
-                      for name in ("ledger_open", "ledger_post", "ledger_balance"))
+        library = all(hasattr(LedgerService, name) for name in ("open", "post", "balance"))
     except ImportError:
         library = False
     return cli, library, why
@@ -278,7 +277,7 @@ def _open_accounts(exe: list[str], db: Path, accounts: list[str], library: bool)
 
         with commons.connect(db) as handle:
             for name in accounts:
-                handle.ledger_open(name)
+                handle.ledger.open(name)
     else:
         for name in accounts:
             subprocess.run([*exe, "--db", str(db), "ledger", "open", name], check=True,
@@ -291,12 +290,12 @@ def _library_balance(db: Path, expected: dict[str, int], runs: int = 5) -> dict[
 
     started = time.perf_counter()
     with commons.connect(db) as handle:
-        report = handle.ledger_balance()
+        report = handle.ledger.balance()
         first = time.perf_counter() - started
         times = []
         for _ in range(runs):
             began = time.perf_counter()
-            report = handle.ledger_balance()
+            report = handle.ledger.balance()
             times.append(time.perf_counter() - began)
     return {"seconds": round(min(times), 4), "first_with_connect_s": round(first, 4),
             "all_s": [round(t, 4) for t in times], "check": _check_balances(report, expected)}
@@ -339,12 +338,12 @@ def _run_balance(exe: list[str], db: Path, n: int, expected: dict[str, int], lib
             lib = {"error": f"{type(exc).__name__}: {exc}"}
             print(f"    library balance FAILED: {lib['error']}")
         else:
-            print(f"    ledger_balance() in-process, best of 5: {lib['seconds']:.4f} s "
+            print(f"    ledger.balance() in-process, best of 5: {lib['seconds']:.4f} s "
                   f"(first call with connect {lib['first_with_connect_s']:.3f} s); "
                   f"{lib['check']}")
         commons["balance_library"] = lib
     else:
-        print("    library ledger_balance not available; skipping the in-process figure")
+        print("    library ledger.balance not available; skipping the in-process figure")
 
 
 def _run_commons(n: int, data: Path, expected: dict[str, int], *, repost: bool,

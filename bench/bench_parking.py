@@ -7,7 +7,7 @@ its own process, for wall seconds and that process's peak RSS:
 
     (a) import: ``commons --db DB --json parking import sessions.csv``: parse, check every row
         (spaces, tariffs, kinds, repeated and stored ids, overlaps) and store
-    (b) bill, the issue's "price and post": ``Commons.parking_bill("2026-10", detail=False)``:
+    (b) bill, the issue's "price and post": ``Books.parking.bill("2026-10", detail=False)``:
         read every session, price it day by day to the fen, split card fees over spaces, and
         collect each space's income into the journal          target <= 15 s and <= 300 MB
         (the CLI's ``parking bill`` does the same and also keeps a line per session for its
@@ -122,7 +122,7 @@ import sys, time
 import commons
 start = time.perf_counter()
 with commons.connect(sys.argv[1]) as c:
-    bill = c.parking_bill("2026-10", detail=False)
+    bill = c.parking.bill("2026-10", detail=False)
 print(time.perf_counter() - start, bill.total.fen, sum(b.bill.session_count
       for b in bill.compounds))
 """

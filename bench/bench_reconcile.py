@@ -5,9 +5,9 @@ statement of them as a 100,000-line CSV (dates shifted up to three days, shuffle
 day, with a running balance), and then, each in a fresh process so that its peak memory is its
 own (VmHWM):
 
-- ``import``: ``reconcile_import`` of the whole CSV (parse, integrity, keys, store);
-- ``run``: ``reconcile_run`` matching the 100,000 lines against the 100,000 postings and
-  storing the matches, then ``reconcile_report`` at the year's end.
+- ``import``: ``reconcile.import_statement`` of the whole CSV (parse, integrity, keys, store);
+- ``run``: ``reconcile.run`` matching the 100,000 lines against the 100,000 postings and
+  storing the matches, then ``reconcile.report`` at the year's end.
 
 Target (issue 5): at most 5 s and at most 400 MB for the matching of 100,000 lines against
 100,000 postings. Every run checks that everything matched and the statement reconciles.
@@ -92,8 +92,8 @@ def statement_csv(moves: Sequence[tuple[dt.date, int]], path: Path, seed: int = 
 def setup(folder: Path, n: int) -> None:
     moves = movements(n)
     with commons.connect(folder / "bench.db", clock=CLOCK, actor="bench") as books:
-        books.ledger_chart("wjxc")
-        books.ledger_post(entries(moves))
+        books.ledger.chart("wjxc")
+        books.ledger.post(entries(moves))
     statement_csv(moves, folder / "statement.csv")
 
 
@@ -103,12 +103,12 @@ def _child(step: str, folder: Path) -> int:
         start = time.perf_counter()
         figures: dict[str, object] = {}
         if step == "import":
-            done = books.reconcile_import(folder / "statement.csv", account=BANK)
+            done = books.reconcile.import_statement(folder / "statement.csv", account=BANK)
             figures["added"] = done.added
         else:
-            run = books.reconcile_run(account=BANK, period="2026-12")
+            run = books.reconcile.run(account=BANK, period="2026-12")
             figures["run_s"] = time.perf_counter() - start
-            report = books.reconcile_report(account=BANK, period="2026-12")
+            report = books.reconcile.report(account=BANK, period="2026-12")
             figures.update(matched=len(run.matches), unmatched=run.unmatched_lines
                            + run.unmatched_postings, reconciled=report.reconciled)
         figures.update(seconds=time.perf_counter() - start, peak_mb=peak_rss_mb())

@@ -34,7 +34,8 @@ import tracemalloc
 from collections.abc import Sequence
 from decimal import Decimal
 
-from commons.money import Money, allocate
+from commons.allocation import allocate
+from commons.money import Money
 
 TOTAL = "100000000.00"
 DEFAULT_N = 1_000_000

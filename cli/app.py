@@ -2,21 +2,27 @@
 
 A ``CommonsError`` becomes its code and message on stderr (JSON under ``--json``) and exit code 1;
 click's usage errors keep exit code 2. A user's mistake never shows a traceback.
+
+Command groups are registered by name (``CommonsGroup.add_lazy``) and imported only when they
+run, so ``commons --version`` and ``commons ledger balance`` load only what they use.
 """
 
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
 import commons
-from commons.app import Commons, connect, parse_date
 from commons.errors import CommonsError
 
 from .errors import echo_error
+
+if TYPE_CHECKING:
+    from commons.app import Books
 
 __all__ = ["App", "CommonsGroup", "date_option", "json_option", "pass_app"]
 
@@ -32,15 +38,17 @@ class App:
         self.json = json
         self.read_only = read_only
         self.db_given = True  # whether --db (or COMMONS_DB) named the database
-        self._handle: Commons | None = None
+        self._handle: Books | None = None
 
     @property
-    def api(self) -> Commons:
+    def api(self) -> Books:
         if self._handle is None:
+            from commons.app import connect  # noqa: PLC0415 - `commons --help` needs no handle
+
             self._handle = connect(self.db, read_only=self.read_only, actor=self.actor)
         return self._handle
 
-    def read_only_api(self) -> Commons:
+    def read_only_api(self) -> Books:
         """The handle opened read-only whatever the options, for commands that must never
         write: a read-write open alone may migrate the file or switch its journal to WAL."""
         self.read_only = True
@@ -55,7 +63,38 @@ pass_app = click.make_pass_decorator(App)
 
 
 class CommonsGroup(click.Group):
-    """A group that turns ``CommonsError`` into a clear message and exit code 1."""
+    """A group that turns ``CommonsError`` into a clear message and exit code 1, and imports
+    each command registered with ``add_lazy`` only when it is asked for."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.lazy: dict[str, tuple[str, str]] = {}  # name -> ("module:attribute", summary)
+
+    def add_lazy(self, name: str, where: str, summary: str) -> None:
+        """Register the command ``where`` names ("module:attribute") under ``name``; ``summary``
+        is its line in this group's --help, so that listing the commands imports none."""
+        self.lazy[name] = (where, summary)
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *self.lazy})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name in self.lazy and cmd_name not in self.commands:
+            module, _, attribute = self.lazy[cmd_name][0].partition(":")
+            __import__(module)  # not importlib's: -X importtime times only this kind (as lazy.py)
+            self.add_command(getattr(sys.modules[module], attribute), cmd_name)
+        return super().get_command(ctx, cmd_name)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """click's command list, with a command not loaded yet shown by its summary."""
+        shown = [(name, self.commands.get(name) or click.Command(name, help=self.lazy[name][1]))
+                 for name in self.list_commands(ctx)]
+        shown = [(name, command) for name, command in shown if not command.hidden]
+        if shown:
+            limit = formatter.width - 6 - max(len(name) for name, _ in shown)
+            with formatter.section("Commands"):
+                formatter.write_dl([(name, command.get_short_help_str(limit))
+                                    for name, command in shown])
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -76,6 +115,8 @@ def date_option(_ctx: click.Context, param: click.Parameter, value: str | None) 
     naming the option, like every other bad value."""
     if value is None:
         return None
+    from commons.app import parse_date  # noqa: PLC0415 - loaded only when a date is given
+
     try:
         return parse_date(value)
     except CommonsError as e:

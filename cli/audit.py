@@ -39,7 +39,7 @@ def audit() -> None:
 @pass_app
 def verify(app: App) -> None:
     """Recompute the hash chain and balances; exit 1 naming the first broken entry."""
-    report = app.read_only_api().audit_verify(workers=os.cpu_count() or 1)
+    report = app.read_only_api().audit.verify(workers=os.cpu_count() or 1)
     if app.json:
         echo_json({"ok": report.ok, "entries": report.entries, "head": report.head_hash,
                    "problems": [p.as_json() for p in report.problems]})
@@ -87,7 +87,7 @@ def export(app: App, export_format: str, out: str, account: str | None, compound
         if date_from is not None or date_to is not None:
             raise click.UsageError("give --period, or --from and --to, not both")
         date_from, date_to = period.first_day, period.last_day
-    m = app.read_only_api().audit_export(out, format=export_format, account=account,
+    m = app.read_only_api().audit.export(out, format=export_format, account=account,
                                          compound=compound, date_from=date_from,
                                          date_to=date_to)
     if app.json:
@@ -112,7 +112,7 @@ def _check_text(check: ExportCheck) -> str:
 def check_export(app: App, path: str) -> None:
     """Check the export at PATH (the file or its manifest): hashes, rows and totals, and, with
     --db given, that the ledger still holds exactly those rows. Exit 1 naming what differs."""
-    check = app.read_only_api().audit_check_export(path, against_ledger=app.db_given)
+    check = app.read_only_api().audit.check_export(path, against_ledger=app.db_given)
     if app.json:
         echo_json({"ok": check.ok, "against_ledger": check.against_ledger,
                    "manifest": check.manifest.path, "chain_head": check.manifest.head.hash,
@@ -140,7 +140,7 @@ def disclose(app: App, compound: str, period: str, out_format: str, lang: str,
              out: str | None) -> None:
     """The disclosure statement (公示): income by source, spending by purpose with its
     authority, opening and closing balance of the co-managed account."""
-    statement = app.read_only_api().audit_disclose(compound, period)
+    statement = app.read_only_api().audit.disclose(compound, period)
     if app.json or out_format == "json":
         echo_json(disclosure_json(statement))
         return

@@ -74,7 +74,7 @@ def schedule(app: App, file: str, encoding: str | None) -> None:
     A changed schedule replaces the stored one unless it would bill an invoiced month
     differently; the same schedule again is already recorded.
     """
-    result = app.api.billing_schedule(file, encoding=encoding)
+    result = app.api.billing.schedule(file, encoding=encoding)
     if app.json:
         echo_json(schedule_json(result))
     else:
@@ -99,7 +99,7 @@ def invoice(app: App, period: str, compound: str | None) -> None:
     Households invoiced for the month already are skipped; one whose invoice would now come
     out differently is a conflict, and nothing is issued.
     """
-    run = app.api.billing_invoice(period, compound=compound)
+    run = app.api.billing.invoice(period, compound=compound)
     if app.json:
         echo_json(invoice_json(run))
         return
@@ -134,7 +134,7 @@ def pay(app: App, file: str, encoding: str | None) -> None:
     Each payment pays the invoice it names, then the oldest open invoices; the rest is held as
     credit, at most the schedule's prepay_months (12) of fees. Importing again changes nothing.
     """
-    result = app.api.billing_pay(file, encoding=encoding)
+    result = app.api.billing.pay(file, encoding=encoding)
     if app.json:
         echo_json(pay_json(result))
     else:
@@ -158,7 +158,7 @@ def pay_json(r: PaymentImport) -> dict[str, object]:
 def arrears(app: App, as_of: Any, compound: str | None) -> None:
     """What households owe on a day, by compound and age since the invoice (0-30, 31-90,
     91-180, over 180 days)."""
-    report = app.api.billing_arrears(as_of, compound=compound)
+    report = app.api.billing.arrears(as_of, compound=compound)
     if app.json:
         echo_json(arrears_json(report))
         return
@@ -195,7 +195,7 @@ def arrears_json(report: AgingReport) -> dict[str, object]:
 @pass_app
 def collection_rate(app: App, period: str, compound: str | None, as_of: Any) -> None:
     """What each compound's households were billed for a month and how much was collected."""
-    rates = app.api.billing_collection_rate(period, compound=compound, as_of=as_of)
+    rates = app.api.billing.collection_rate(period, compound=compound, as_of=as_of)
     if app.json:
         echo_json({"period": period, "compounds": [rate_json(r) for r in rates]})
         return
@@ -217,7 +217,7 @@ def rate_json(r: CollectionRate) -> dict[str, object]:
 @pass_app
 def receipt(app: App, payment_id: str) -> None:
     """Print the receipt of payment PAYMENT_ID: figures and Chinese capitals (大写)."""
-    result = app.api.billing_receipt(payment_id)
+    result = app.api.billing.receipt(payment_id)
     if app.json:
         echo_json(receipt_json(result))
     else:

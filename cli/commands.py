@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from commons.app import SPLIT_METHODS, Split
+from commons.demo import run_demo
 
 from .app import App, json_option, pass_app
 from .render import echo_json, table, yuan
@@ -28,8 +29,9 @@ def init(app: App) -> None:
 @json_option
 @pass_app
 def demo(app: App) -> None:
-    """Build a sample district from the seed stories and walk it through every duty."""
-    report = app.api.demo()
+    """Build a sample district (Changsha Yuhua's Ziyuan and Weiji Xincun) and walk it through
+    every duty."""
+    report = run_demo(app.api)
     if app.json:
         echo_json({"steps": [{"topic": s.topic, "title": s.title, "lines": list(s.lines)}
                              for s in report.steps]})
@@ -80,7 +82,7 @@ def split(app: App, total: str, method: str, file: str, plan: str | None,
     one share (floor needs households). The parts sum to the total to the fen; the fen left over
     go to the largest remainders, ties to the smallest id.
     """
-    result = app.api.split(total, file, by=method, plan=plan, encoding=encoding)
+    result = app.api.splits.split(total, file, by=method, plan=plan, encoding=encoding)
     if app.json:
         echo_json(split_json(result))
     else:

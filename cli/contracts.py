@@ -22,6 +22,7 @@ from commons.app import (
 )
 
 from .app import App, CommonsGroup, date_option, json_option, pass_app
+from .plots import plot_bundle
 from .render import echo_json, table, yuan
 
 __all__ = ["bundle", "contract"]
@@ -47,7 +48,7 @@ def contract() -> None:
 @pass_app
 def catalog(app: App) -> None:
     """The service list (7 categories, 23 items) with each item's cost driver and level."""
-    shown = app.api.contract_catalog()
+    shown = app.api.contracts.catalog()
     if app.json:
         echo_json({"categories": [{"id": c.id, "name": c.name} for c in shown.categories],
                    "items": [{"id": i.id, "category": i.category, "name": i.name,
@@ -78,7 +79,7 @@ def _firms(app: App, firms: tuple[Firm, ...]) -> None:
 @pass_app
 def firm_add(app: App, id: str, name: str) -> None:
     """Record firm ID; again with the same name is a no-op."""
-    _firms(app, (app.api.contract_firm_add(id, name=name),))
+    _firms(app, (app.api.contracts.add_firm(id, name=name),))
 
 
 @firm.command("list")
@@ -86,7 +87,7 @@ def firm_add(app: App, id: str, name: str) -> None:
 @pass_app
 def firm_list(app: App) -> None:
     """Every recorded firm."""
-    _firms(app, app.api.contract_firms())
+    _firms(app, app.api.contracts.firms())
 
 
 @contract.group("bundle", cls=CommonsGroup)
@@ -111,7 +112,7 @@ def _bundles(app: App, bundles: tuple[Bundle, ...]) -> None:
 @pass_app
 def bundle_add(app: App, id: str, compounds: tuple[str, ...], name: str) -> None:
     """Record bundle ID of the recorded COMPOUNDS."""
-    _bundles(app, (app.api.contract_bundle_add(id, compounds=compounds, name=name),))
+    _bundles(app, (app.api.contracts.add_bundle(id, compounds=compounds, name=name),))
 
 
 @bundle_group.command("list")
@@ -119,7 +120,7 @@ def bundle_add(app: App, id: str, compounds: tuple[str, ...], name: str) -> None
 @pass_app
 def bundle_list(app: App) -> None:
     """Every recorded bundle."""
-    _bundles(app, app.api.contract_bundles())
+    _bundles(app, app.api.contracts.bundles())
 
 
 def _contract_json(c: BundleContract) -> dict[str, Any]:
@@ -165,10 +166,10 @@ def sign(app: App, id: str, bundle_id: str, firm_id: str, starts_on: Any, ends_o
          regime: str, price: str, commission: str | None, base: str, items: tuple[str, ...],
          weights: str) -> None:
     """Record contract ID between a firm and a bundle."""
-    signed = app.api.contract_sign(id, bundle=bundle_id, firm=firm_id, starts_on=starts_on,
-                                   ends_on=ends_on, regime=regime, unit_price=price,
-                                   base_percent=base, commission_percent=commission,
-                                   items=items or None, weights=weights)
+    signed = app.api.contracts.sign(id, bundle=bundle_id, firm=firm_id, starts_on=starts_on,
+                                    ends_on=ends_on, regime=regime, unit_price=price,
+                                    base_percent=base, commission_percent=commission,
+                                    items=items or None, weights=weights)
     _show_contract(app, signed)
 
 
@@ -178,7 +179,7 @@ def sign(app: App, id: str, bundle_id: str, firm_id: str, starts_on: Any, ends_o
 @pass_app
 def show(app: App, id: str) -> None:
     """Show contract ID."""
-    _show_contract(app, app.api.contract_show(id))
+    _show_contract(app, app.api.contracts.show(id))
 
 
 @contract.group("tender", cls=CommonsGroup)
@@ -195,7 +196,7 @@ def tender() -> None:
 @pass_app
 def tender_open(app: App, id: str, bundle_id: str, closes: Any, opens: Any) -> None:
     """Open tender ID for a bundle."""
-    opened = app.api.contract_tender(id, bundle=bundle_id, closes_on=closes, opens_on=opens)
+    opened = app.api.contracts.tender(id, bundle=bundle_id, closes_on=closes, opens_on=opens)
     if app.json:
         echo_json({"id": opened.id, "bundle": opened.bundle, "opens_on": opened.opens_on,
                    "closes_on": opened.closes_on})
@@ -210,7 +211,7 @@ def tender_open(app: App, id: str, bundle_id: str, closes: Any, opens: Any) -> N
 @pass_app
 def tender_bids(app: App, id: str) -> None:
     """The bids on tender ID, lowest price first."""
-    bids = app.api.contract_bids(id)
+    bids = app.api.contracts.bids(id)
     if app.json:
         echo_json({"tender": id, "bids": [{"firm": b.firm, "unit_price": yuan(b.unit_price),
                                            "date": b.bid_on} for b in bids]})
@@ -228,7 +229,7 @@ def tender_bids(app: App, id: str) -> None:
 @pass_app
 def bid(app: App, tender_id: str, firm_id: str, price: str, on: Any) -> None:
     """Bid on TENDER_ID; refused when the firm is blacklisted."""
-    made = app.api.contract_bid(tender_id, firm=firm_id, unit_price=price, on=on)
+    made = app.api.contracts.bid(tender_id, firm=firm_id, unit_price=price, on=on)
     if app.json:
         echo_json({"tender": made.tender, "firm": made.firm, "unit_price": yuan(made.unit_price),
                    "date": made.bid_on})
@@ -247,8 +248,8 @@ def bid(app: App, tender_id: str, firm_id: str, price: str, on: Any) -> None:
 def evaluate(app: App, contract_id: str, period: str, street_office: str, community: str,
              committee: str) -> None:
     """Record CONTRACT_ID's evaluation for PERIOD (YYYY-MM); print the weighted score."""
-    scored = app.api.contract_evaluate(contract_id, period, street_office=street_office,
-                                       community=community, committee=committee)
+    scored = app.api.contracts.evaluate(contract_id, period, street_office=street_office,
+                                        community=community, committee=committee)
     e = scored.evaluation
     if app.json:
         echo_json({"contract": e.contract, "period": str(e.period),
@@ -269,7 +270,7 @@ def evaluate(app: App, contract_id: str, period: str, street_office: str, commun
 @pass_app
 def party_score(app: App, firm_id: str, year: int, score: str, reason: str, on: Any) -> None:
     """Record a party organisation's YEAR SCORE (0-10) of FIRM_ID; below 6 blacklists it."""
-    outcome = app.api.contract_party_score(firm_id, year=year, score=score, reason=reason, on=on)
+    outcome = app.api.contracts.party_score(firm_id, year=year, score=score, reason=reason, on=on)
     listed = outcome.blacklisted
     if app.json:
         echo_json({"firm": firm_id, "year": year, "score": str(outcome.score.score),
@@ -289,7 +290,7 @@ def _blacklist_json(entries: tuple[BlacklistEntry, ...]) -> dict[str, Any]:
 @pass_app
 def blacklist(app: App) -> None:
     """Firms on the blacklist, with the date and reason."""
-    entries = app.api.contract_blacklist()
+    entries = app.api.contracts.blacklist()
     if app.json:
         echo_json(_blacklist_json(entries))
     else:
@@ -306,8 +307,8 @@ def blacklist(app: App) -> None:
 @pass_app
 def settle(app: App, contract_id: str, period: str, costs: str | None, fees: str | None) -> None:
     """Settle CONTRACT_ID for PERIOD by its regime and post it to the ledger (once)."""
-    _render_settlement(app, app.api.contract_settle(contract_id, period, costs=costs,
-                                                    fees_collected=fees))
+    _render_settlement(app, app.api.contracts.settle(contract_id, period, costs=costs,
+                                                     fees_collected=fees))
 
 
 def _render_settlement(app: App, report: SettleReport) -> None:
@@ -374,8 +375,10 @@ def simulate(app: App, scenario: str, runs: int | None, seed: int | None,
             bars[0].update(done)
 
         show = sys.stderr.isatty() and not app.json
-        report = app.api.bundle_simulate(scenario, runs=runs, seed=seed, plot=plot,
-                                         on_progress=tick if show else None)
+        report = app.api.contracts.simulate(scenario, runs=runs, seed=seed,
+                                            on_progress=tick if show else None)
+    if plot is not None:
+        plot_bundle(report, plot)
     if app.json:
         echo_json(simulation_json(report))
     else:

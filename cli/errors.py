@@ -39,6 +39,10 @@ ADVICE: dict[tuple[ErrorCode, str | None], Advice] = {
     (ErrorCode.READ_ONLY, None): lambda _: "run the command without --read-only",
     (ErrorCode.MALFORMED_FILE, "encoding"): lambda _: (
         "save the file as UTF-8 (CSV UTF-8 in Excel) or pass --encoding gb18030"),
+    (ErrorCode.STORAGE, "read_only_folder"): lambda _: (
+        "copy the database with its -wal file into a folder you can write, or have its keeper "
+        "run any commons command on it without --read-only first"),
+    (ErrorCode.REFUSED, "demo"): lambda _: "run it on a new file: commons --db demo.db demo",
     (ErrorCode.BUSY, None): lambda _: "another commons process is writing; run the command "
                                       "again when it is done",
     (_NF, "compound"): _estate("compounds"),

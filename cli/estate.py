@@ -68,7 +68,7 @@ def import_files(app: App, files: list[tuple[str, str]], encoding: str | None) -
     any file in the same batch or to rows already stored. Rows already recorded with the same
     content are skipped, so importing a file again changes nothing.
     """
-    summaries = app.api.estate_import_batch(files, encoding=encoding)
+    summaries = app.api.estate.import_files(files, encoding=encoding)
     if app.json:
         echo_json(import_json(summaries))
     else:
@@ -91,7 +91,7 @@ def import_json(summaries: Sequence[ImportSummary]) -> dict[str, object]:
 @pass_app
 def show(app: App, compound: str) -> None:
     """Summarise COMPOUND: buildings, elevators, households, owners, area and resources."""
-    summary = app.api.estate_show(compound)
+    summary = app.api.estate.show(compound)
     if app.json:
         echo_json(show_json(summary))
     else:

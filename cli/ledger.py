@@ -38,7 +38,7 @@ def ledger() -> None:
 def open_account(app: App, account: str, account_type: str | None, compound: str | None,
                  opened_on: Any) -> None:
     """Open ACCOUNT (e.g. assets:bank:co-managed:wjxc) so entries may post to it."""
-    opened = app.api.ledger_open(account, type=account_type, compound=compound,
+    opened = app.api.ledger.open(account, type=account_type, compound=compound,
                                  opened_on=opened_on)
     if app.json:
         echo_json({"account": opened.name, "type": opened.type.value,
@@ -54,7 +54,7 @@ def open_account(app: App, account: str, account_type: str | None, compound: str
 @pass_app
 def open_chart(app: App, compound: str, opened_on: Any) -> None:
     """Open the standard public-revenue accounts of COMPOUND (bank, income, expenses, funds)."""
-    chart = app.api.ledger_chart(compound, opened_on=opened_on)
+    chart = app.api.ledger.chart(compound, opened_on=opened_on)
     if app.json:
         echo_json({"compound": compound, "accounts": [a.name for a in chart]})
     else:
@@ -82,10 +82,10 @@ def post(app: App, file: str, encoding: str | None) -> None:
         if sys.stderr.isatty() and not app.json and os.path.isfile(file):
             with click.progressbar(length=os.path.getsize(file), label="posting",
                                    file=sys.stderr) as bar:
-                summary = app.api.ledger_post(file, encoding=encoding, on_progress=bar.update,
+                summary = app.api.ledger.post(file, encoding=encoding, on_progress=bar.update,
                                               workers=workers)
         else:
-            summary = app.api.ledger_post(file, encoding=encoding, workers=workers)
+            summary = app.api.ledger.post(file, encoding=encoding, workers=workers)
     _render_post(app, summary)
 
 
@@ -119,7 +119,7 @@ def _render_post(app: App, summary: PostSummary) -> None:
 @pass_app
 def balance(app: App, account: str | None, compound: str | None, as_of: Any) -> None:
     """Balances per account, and their total."""
-    report = app.api.ledger_balance(account, compound=compound, as_of=as_of)
+    report = app.api.ledger.balance(account, compound=compound, as_of=as_of)
     if app.json:
         echo_json(balance_json(report))
     else:
@@ -151,7 +151,7 @@ def balance_json(report: BalanceReport) -> dict[str, Any]:
 @pass_app
 def trail(app: App, account: str, limit: int, offset: int) -> None:
     """Every posting of ACCOUNT in date order with its running balance (paged)."""
-    lines = app.api.ledger_trail(account, limit=limit, offset=offset)
+    lines = app.api.ledger.trail(account, limit=limit, offset=offset)
     if app.json:
         echo_json({"account": account, "trail": [
             {"id": t.entry_id, "date": t.date, "memo": t.memo, "amount": yuan(t.amount),
@@ -171,7 +171,7 @@ def trail(app: App, account: str, limit: int, offset: int) -> None:
 @pass_app
 def reverse(app: App, entry: int, reason: str, on: Any) -> None:
     """Post an entry that undoes ENTRY; nothing is ever edited or deleted."""
-    stored = app.api.ledger_reverse(entry, reason=reason, on=on)
+    stored = app.api.ledger.reverse(entry, reason=reason, on=on)
     if app.json:
         echo_json({"id": stored.id, "reverses": entry, "hash": stored.hash})
     else:
@@ -184,7 +184,7 @@ def reverse(app: App, entry: int, reason: str, on: Any) -> None:
 @pass_app
 def close(app: App, period: str) -> None:
     """Close the month PERIOD (YYYY-MM): entries dated in it are refused from now on."""
-    closed = app.api.ledger_close(period)
+    closed = app.api.ledger.close_period(period)
     if app.json:
         echo_json({"period": str(closed.period), "closed": True,
                    "already_closed": not closed.newly_closed})
@@ -201,7 +201,7 @@ def close(app: App, period: str) -> None:
 @pass_app
 def close_account(app: App, account: str, on: Any) -> None:
     """Close ACCOUNT: postings dated on or after --date are refused; its history stays."""
-    closed = app.api.ledger_close_account(account, on=on)
+    closed = app.api.ledger.close_account(account, on=on)
     if app.json:
         echo_json({"account": closed.name, "closed_on": closed.closed_on})
     else:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 import click
@@ -19,6 +20,7 @@ from commons.app import (
 )
 
 from .app import App, CommonsGroup, json_option, pass_app
+from .plots import plot_parking
 from .render import echo_json, table, yuan
 
 __all__ = ["parking"]
@@ -44,7 +46,7 @@ def parking() -> None:
 @pass_app
 def tariff(app: App, file: str) -> None:
     """Load a compound's tariff from FILE (TOML); the same file again changes nothing."""
-    loaded = app.api.parking_tariff(file)
+    loaded = app.api.parking.tariff(file)
     if app.json:
         echo_json(tariff_json(loaded))
         return
@@ -100,7 +102,8 @@ def import_sessions(app: App, file: str, skip_bad: bool, reject: str | None,
     Sessions already recorded with the same content are skipped. Windows in which more
     outsiders parked at once than the tariff allows are flagged.
     """
-    summary = app.api.parking_import(file, skip_bad=skip_bad, reject=reject, encoding=encoding)
+    summary = app.api.parking.import_sessions(file, skip_bad=skip_bad, reject=reject,
+                                              encoding=encoding)
     if app.json:
         echo_json(import_json(summary))
         return
@@ -140,7 +143,7 @@ def bill(app: App, period: str, compound: str | None) -> None:
     and the operator's share under the compound's sharing rule (`commons revenue rule`, or
     the tariff's [sharing]) is owed to the operator. Billing a month again posts nothing new.
     """
-    result = app.api.parking_bill(period, compound=compound)
+    result = app.api.parking.bill(period, compound=compound)
     if app.json:
         echo_json(bill_json(result))
         return
@@ -195,7 +198,10 @@ def bill_json(result: ParkingBill) -> dict[str, Any]:
 def report(app: App, period: str, compound: str | None, fee_bill: str | None,
            plot: str | None) -> None:
     """Occupancy by hour of day, income per space, and the share of the fees it covers."""
-    result = app.api.parking_report(period, compound=compound, fee_bill=fee_bill, plot=plot)
+    result = app.api.parking.report(period, compound=compound, fee_bill=fee_bill)
+    if plot is not None:
+        # drawn with the outsider windows of the compound's latest tariff
+        plot_parking(result, app.api.parking.tariffs(result.compound)[-1].tariff, Path(plot))
     if app.json:
         echo_json(report_json(result, plot))
     else:

@@ -50,8 +50,8 @@ def import_statement(app: App, statement: str, account: str, profile: str | None
     It must add up (opening balance plus lines = closing balance) and continue the statements
     already imported. Lines already recorded are skipped; a bad file stores nothing.
     """
-    done = app.api.reconcile_import(statement, account=account, profile=profile,
-                                    encoding=encoding)
+    done = app.api.reconcile.import_statement(statement, account=account, profile=profile,
+                                              encoding=encoding)
     if app.json:
         echo_json(import_json(done))
         return
@@ -84,7 +84,7 @@ def run(app: App, account: str, period: str, window_days: int) -> None:
     Passes: exact reference or external id; same amount within the window, closest date
     first; one line for several postings (a batched deposit) or several lines for one.
     """
-    result = app.api.reconcile_run(account=account, period=period, window_days=window_days)
+    result = app.api.reconcile.run(account=account, period=period, window_days=window_days)
     if app.json:
         echo_json(run_json(result))
         return
@@ -119,7 +119,7 @@ def run_json(result: MatchRun) -> dict[str, Any]:
 @pass_app
 def report(app: App, account: str, period: str, fmt: str) -> None:
     """The reconciliation statement (银行存款余额调节表) at the end of the period."""
-    statement = app.api.reconcile_report(account=account, period=period)
+    statement = app.api.reconcile.report(account=account, period=period)
     if app.json or fmt == "json":
         echo_json(report_json(statement))
     elif fmt == "csv":
@@ -134,7 +134,7 @@ def report(app: App, account: str, period: str, fmt: str) -> None:
 @pass_app
 def unmatch(app: App, match_id: int) -> None:
     """Undo match MATCH_ID: its lines and postings may be matched again."""
-    undone = app.api.reconcile_unmatch(match_id)
+    undone = app.api.reconcile.unmatch(match_id)
     m = undone.match
     if app.json:
         echo_json({"id": m.id, "account": undone.account, "kind": m.kind,

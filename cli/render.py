@@ -1,4 +1,4 @@
-"""Rendering for the command line: JSON by DESIGN.md's conventions and aligned text tables."""
+"""Rendering for the command line: JSON (amounts as yuan strings) and aligned text tables."""
 
 from __future__ import annotations
 

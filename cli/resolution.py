@@ -1,5 +1,5 @@
-"""``commons resolution ...``: owners' resolutions under art. 278, through seed 003's six steps,
-and committee elections. Each command parses, calls one api method and renders."""
+"""``commons resolution ...``: owners' resolutions under art. 278, through the six steps of
+deliberation, and committee elections. Each command parses, calls one api method and renders."""
 
 from __future__ import annotations
 
@@ -32,7 +32,7 @@ GUIDE = "\n\n".join([
     + "\n".join(f"  {m.value:<24} {m.rule.threshold_text:<13}  {m.label_zh}" for m in Matter),
     "\b\nelevator-retrofit is decided within its building, and every owner of an\n"
     "--affected unit must vote yes.",
-    "\b\nSTATE, the six steps of deliberation (六步议事法, seed 003), in order:\n"
+    "\b\nSTATE, the six steps of deliberation (六步议事法), in order:\n"
     + "\n".join(f"  {n}. {s.value:<10} {s.label_zh}" for n, s in enumerate(State, start=1))
     + "\nadvance takes one step at a time up to voted (the first ballot on a\n"
     "drafted proposal opens the vote too); resolve closes the vote.",
@@ -81,8 +81,8 @@ def _echo_proposal(app: App, p: Proposal) -> None:
 def propose(app: App, id: str, matter: str, scope: str, title: str,
             affected: tuple[str, ...]) -> None:
     """Put proposal ID to the owners of a compound or building (step 1, proposed)."""
-    _echo_proposal(app, app.api.resolution_propose(id, matter=matter, scope=scope, title=title,
-                                                   affected=affected))
+    _echo_proposal(app, app.api.resolutions.propose(id, matter=matter, scope=scope, title=title,
+                                                    affected=affected))
 
 
 @resolution.command("advance", epilog=GUIDE)
@@ -92,7 +92,7 @@ def propose(app: App, id: str, matter: str, scope: str, title: str,
 @pass_app
 def advance_command(app: App, id: str, state: str) -> None:
     """Take proposal ID one step on, to STATE; no step may be skipped or taken back."""
-    _echo_proposal(app, app.api.resolution_advance(id, state))
+    _echo_proposal(app, app.api.resolutions.advance(id, state))
 
 
 @resolution.command(epilog=GUIDE)
@@ -104,7 +104,7 @@ def advance_command(app: App, id: str, state: str) -> None:
 def vote(app: App, id: str, owner: str, choice: str) -> None:
     """Record OWNER's ballot on proposal ID, once a draft exists. One ballot per owner covers
     all of their units; the same ballot again changes nothing, another choice is refused."""
-    p = app.api.resolution_vote(id, owner=owner, choice=choice)
+    p = app.api.resolutions.vote(id, owner=owner, choice=choice)
     if app.json:
         echo_json(proposal_json(p))
     else:
@@ -122,7 +122,7 @@ def ballots(app: App, id: str, file: str, encoding: str | None) -> None:
     """Cast the ballots of FILE (CSV owner,choice) on proposal ID. Every line is checked
     first; if any is refused, none is recorded and each is named by file:line:field. Ballots
     already recorded are skipped, so importing the file again changes nothing."""
-    done = app.api.resolution_ballots_import(id, file, encoding=encoding)
+    done = app.api.resolutions.import_ballots(id, file, encoding=encoding)
     if app.json:
         echo_json(ballots_json(done))
     else:
@@ -144,7 +144,7 @@ def ballots_json(done: BallotsImported) -> dict[str, object]:
 def tally_command(app: App, id: str) -> None:
     """The standing of proposal ID: participation and yes by area and by owners, as exact
     fractions, and why it passes or fails (for a resolved one, the tally its vote closed on)."""
-    counted = app.api.resolution_tally(id)
+    counted = app.api.resolutions.tally(id)
     if app.json:
         echo_json(counted.to_json())
     else:
@@ -181,7 +181,7 @@ def tally_text(t: Tally) -> str:
 @pass_app
 def resolve_command(app: App, id: str) -> None:
     """Close the vote on proposal ID and record its tally (step 6, resolved): passed or not."""
-    p = app.api.resolution_resolve(id)
+    p = app.api.resolutions.resolve(id)
     assert p.tally is not None  # a resolved proposal carries its tally
     if app.json:
         echo_json({**p.tally.to_json(), "state": p.state.value, "title": p.title})
@@ -195,7 +195,7 @@ def resolve_command(app: App, id: str) -> None:
 @pass_app
 def show(app: App, id: str) -> None:
     """Proposal ID: its terms, state, ballots, result and every step with time and actor."""
-    record = app.api.resolution_show(id)
+    record = app.api.resolutions.show(id)
     if app.json:
         echo_json(record_json(record))
     else:
@@ -235,7 +235,7 @@ def show_text(r: ProposalRecord) -> str:
 @pass_app
 def list_command(app: App, compound: str | None) -> None:
     """Every proposal, by id, with where it stands."""
-    records = app.api.resolution_list(compound)
+    records = app.api.resolutions.proposals(compound)
     rows = [{"id": r.proposal.id, "compound": r.compound, "scope": str(r.proposal.scope),
              "matter": r.proposal.matter.value, "state": r.proposal.state.value,
              "passed": r.proposal.passed, "title": r.proposal.title} for r in records]
@@ -257,10 +257,10 @@ def list_command(app: App, compound: str | None) -> None:
 @json_option
 @pass_app
 def elect(app: App, file: str, seats: int, encoding: str | None) -> None:
-    """A committee election with more candidates than seats (seed 003's 7 for 5): the top
-    vote-getters take the seats, the rest are alternates in order, and a tie at the cut-off
-    is reported for a run-off, never decided by name."""
-    election = app.api.resolution_elect(file, seats, encoding=encoding)
+    """A committee election with more candidates than seats (seven candidates for five
+    seats, say): the top vote-getters take the seats, the rest are alternates in order, and a
+    tie at the cut-off is reported for a run-off, never decided by name."""
+    election = app.api.resolutions.elect(file, seats, encoding=encoding)
     if app.json:
         echo_json({**election.to_json(),
                    "standings": [s.to_json() for s in election.standings]})

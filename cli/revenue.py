@@ -55,7 +55,7 @@ def revenue() -> None:
 def clear(app: App, compound: str, as_of: Any, opening: str | None) -> None:
     """Every resource of COMPOUND with what it earned in the 12 months to --as-of, the idle
     ones, income naming no resource; with --opening, post the verified opening balance."""
-    report = app.api.revenue_clear(compound, as_of=as_of, opening=opening)
+    report = app.api.revenue.clear(compound, as_of=as_of, opening=opening)
     if app.json:
         echo_json(clear_json(report))
     else:
@@ -70,7 +70,7 @@ def clear(app: App, compound: str, as_of: Any, opening: str | None) -> None:
 def collect(app: App, file: str, encoding: str | None) -> None:
     """Post the incomes of FILE into each compound's co-managed account, the operator's
     commission split off to the fen. All or nothing; incomes already recorded are skipped."""
-    s = app.api.revenue_collect(file, encoding=encoding)
+    s = app.api.revenue.collect(file, encoding=encoding)
     if app.json:
         echo_json(collect_json(s))
     else:
@@ -94,7 +94,7 @@ def collect(app: App, file: str, encoding: str | None) -> None:
 def rule(app: App, compound: str, commission: str, max_commission: str, maintenance: str,
          effective_from: Any) -> None:
     """Set COMPOUND's sharing rule; a commission above the cap is refused."""
-    r = app.api.revenue_rule(compound, commission_percent=commission,
+    r = app.api.revenue.rule(compound, commission_percent=commission,
                              max_commission_percent=max_commission,
                              maintenance_percent=maintenance, effective_from=effective_from)
     if app.json:
@@ -112,7 +112,7 @@ def rule(app: App, compound: str, commission: str, max_commission: str, maintena
 @pass_app
 def set_aside(app: App, compound: str, quarter: str) -> None:
     """Set aside at least the maintenance share of QUARTER's (2026-Q4) net public revenue."""
-    s = app.api.revenue_set_aside(compound, quarter)
+    s = app.api.revenue.set_aside(compound, quarter)
     if app.json:
         echo_json(set_aside_json(s))
     else:
@@ -132,7 +132,7 @@ def set_aside(app: App, compound: str, quarter: str) -> None:
 @pass_app
 def signer(app: App, compound: str, signer: str, role: str, name: str) -> None:
     """Add SIGNER of COMPOUND's co-managed account, in a role."""
-    s = app.api.revenue_signer_add(compound, signer, role=role, name=name)
+    s = app.api.revenue.add_signer(compound, signer, role=role, name=name)
     if app.json:
         echo_json({"compound": s.compound, "signer": s.id, "role": s.role.value,
                    "owners_side": s.role.owners_side, "name": s.name})
@@ -148,7 +148,7 @@ def signer(app: App, compound: str, signer: str, role: str, name: str) -> None:
 @pass_app
 def holder(app: App, compound: str, holder: str, role: str) -> None:
     """Record HOLDER, in whose name COMPOUND's co-managed account is held (never the firm)."""
-    h = app.api.revenue_account_holder(compound, holder, role=role)
+    h = app.api.revenue.account_holder(compound, holder, role=role)
     if app.json:
         echo_json({"compound": h.compound, "holder": h.holder, "role": h.role.value})
     else:
@@ -164,7 +164,7 @@ def holder(app: App, compound: str, holder: str, role: str) -> None:
 @pass_app
 def limit(app: App, compound: str, amount: str, resolution: str) -> None:
     """Set the most COMPOUND's committee may pay on its own decision, as the owners decided."""
-    lim = app.api.revenue_limit(compound, amount, resolution=resolution)
+    lim = app.api.revenue.limit(compound, amount, resolution=resolution)
     if app.json:
         echo_json({"compound": lim.compound, "amount": lim.amount.format(),
                    "resolution": lim.resolution})
@@ -179,7 +179,7 @@ def limit(app: App, compound: str, amount: str, resolution: str) -> None:
 @pass_app
 def balance(app: App, compound: str) -> None:
     """COMPOUND's bank balance, maintenance fund, earmarked and owed money, and what is left."""
-    b = app.api.revenue_balance(compound)
+    b = app.api.revenue.balance(compound)
     if app.json:
         echo_json(balance_json(b))
     else:
@@ -199,13 +199,13 @@ def balance(app: App, compound: str) -> None:
 def propose(app: App, id: str, compound: str, purpose: str, amount: str, payee: str,
             memo: str, resolution: str | None) -> None:
     """Propose spending ID: within the committee's limit, or under an owners' resolution."""
-    app.api.revenue_propose(id, compound=compound, purpose=purpose, amount=amount, payee=payee,
+    app.api.revenue.propose(id, compound=compound, purpose=purpose, amount=amount, payee=payee,
                             memo=memo, resolution=resolution)
     _echo_status(app, id)
 
 
 def _echo_status(app: App, id: str) -> None:
-    s = app.api.revenue_show(id)
+    s = app.api.revenue.show(id)
     if app.json:
         echo_json(status_json(s))
     else:
@@ -220,7 +220,7 @@ def _echo_status(app: App, id: str) -> None:
 @pass_app
 def vote(app: App, id: str, owner: str, choice: str) -> None:
     """Cast OWNER's ballot on the resolution spending ID names."""
-    p = app.api.revenue_vote(id, owner=owner, choice=choice)
+    p = app.api.resolutions.vote(app.api.revenue.resolution_of(id), owner=owner, choice=choice)
     if app.json:
         echo_json(proposal_json(p))
     else:
@@ -234,7 +234,7 @@ def vote(app: App, id: str, owner: str, choice: str) -> None:
 @pass_app
 def tally(app: App, id: str, close: bool) -> None:
     """The standing of the resolution spending ID names; --close resolves it."""
-    t = app.api.revenue_tally(id, close=close)
+    t = app.api.revenue.close_vote(id) if close else app.api.revenue.tally(id)
     if app.json:
         echo_json(t.to_json())
     else:
@@ -248,7 +248,7 @@ def tally(app: App, id: str, close: bool) -> None:
 @pass_app
 def approve(app: App, id: str, signer: str) -> None:
     """Approve spending ID: two signers of different roles, one of the owners' side."""
-    app.api.revenue_approve(id, signer=signer)
+    app.api.revenue.approve(id, signer=signer)
     _echo_status(app, id)
 
 
@@ -259,7 +259,7 @@ def approve(app: App, id: str, signer: str) -> None:
 @pass_app
 def disburse(app: App, id: str, day: Any) -> None:
     """Pay spending ID from the co-managed account, if authorised, approved and available."""
-    d = app.api.revenue_disburse(id, date=day)
+    d = app.api.revenue.disburse(id, date=day)
     if app.json:
         echo_json(disbursement_json(d))
     else:
@@ -287,7 +287,7 @@ def show(app: App, id: str) -> None:
 @pass_app
 def statement(app: App, compound: str, period_from: str, period_to: str) -> None:
     """Income by source and spending by purpose with its authority, and the balances."""
-    s = app.api.revenue_statement(compound, period_from=period_from, period_to=period_to)
+    s = app.api.revenue.statement(compound, period_from=period_from, period_to=period_to)
     if app.json:
         echo_json(statement_json(s))
     else:

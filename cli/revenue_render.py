@@ -1,5 +1,5 @@
-"""Rendering of ``commons revenue`` results: JSON by DESIGN.md's conventions (amounts as yuan
-strings, dates YYYY-MM-DD) and aligned text for a terminal."""
+"""Rendering of ``commons revenue`` results: JSON (amounts as yuan strings, dates YYYY-MM-DD)
+and aligned text for a terminal."""
 
 from __future__ import annotations
 

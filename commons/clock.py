@@ -24,11 +24,17 @@ class Clock(Protocol):
     """Something that tells the current instant, in the zone accounting dates are kept in."""
 
     @property
-    def zone(self) -> str: ...
+    def zone(self) -> str:
+        """The IANA time zone accounting dates are kept in, e.g. ``Asia/Shanghai``."""
+        ...
 
-    def now(self) -> pendulum.DateTime: ...
+    def now(self) -> pendulum.DateTime:
+        """The current instant, in ``zone``."""
+        ...
 
-    def today(self) -> pendulum.Date: ...
+    def today(self) -> pendulum.Date:
+        """Today's date in ``zone``."""
+        ...
 
 
 @attrs.frozen
@@ -38,11 +44,13 @@ class SystemClock:
     zone: str = DEFAULT_ZONE
 
     def now(self) -> pendulum.DateTime:
+        """The machine's current instant, in ``zone``."""
         import pendulum  # noqa: PLC0415 - imported on first use: it costs every CLI call ~80 ms
 
         return pendulum.now(self.zone)
 
     def today(self) -> pendulum.Date:
+        """Today's date in ``zone``."""
         return self.now().date()
 
 
@@ -55,6 +63,7 @@ class FixedClock:
 
     @classmethod
     def parse(cls, text: str, zone: str = DEFAULT_ZONE) -> FixedClock:
+        """A clock stopped at ``text`` (``2026-10-31T18:00:00``), read as local time in ``zone``."""
         import pendulum  # noqa: PLC0415 - see SystemClock.now
 
         try:
@@ -68,7 +77,9 @@ class FixedClock:
         return cls(parsed, zone)
 
     def now(self) -> pendulum.DateTime:
+        """The instant the clock is stopped at, in ``zone``."""
         return self.at.in_timezone(self.zone)
 
     def today(self) -> pendulum.Date:
+        """The date the clock is stopped at, in ``zone``."""
         return self.now().date()

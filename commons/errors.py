@@ -37,6 +37,7 @@ class ErrorCode(StrEnum):
     INVALID_DATE = "invalid_date"  # a date, an instant, a month or a quarter
     MALFORMED_FILE = "malformed_file"  # a file that cannot be read as its format at all
     CURRENCY_MISMATCH = "currency_mismatch"  # two amounts in different currencies combined
+    UNSUPPORTED_CURRENCY = "unsupported_currency"  # a currency not in the books' currency table
     UNBALANCED = "unbalanced"  # an entry whose postings do not sum to zero
     NOT_FOUND = "not_found"  # a named object does not exist
     UNKNOWN_ACCOUNT = "unknown_account"  # an account that is not open
@@ -51,6 +52,7 @@ class ErrorCode(StrEnum):
     READ_ONLY = "read_only"  # a write on books opened read-only
     STORAGE = "storage"  # the database file or a worker process, not the request, is at fault
     BUSY = "busy"  # another process held the database too long; the same call may succeed later
+    MISSING_EXTRA = "missing_extra"  # an optional part used whose library is not installed
     SEVERAL = "several"  # a ``Problems`` whose members do not share one code
 
 
@@ -109,14 +111,17 @@ class CommonsError(Exception):
 
     @property
     def file(self) -> str | None:
+        """The file the error is in, if known."""
         return self.where.file
 
     @property
     def line(self) -> int | None:
+        """The line of the file, if known."""
         return self.where.line
 
     @property
     def field(self) -> str | None:
+        """The field, column or key, if known."""
         return self.where.field
 
     def located(

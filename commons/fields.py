@@ -54,7 +54,8 @@ def parse_choice(text: str, choices: type[E], aliases: Mapping[str, E], what: st
     """One of ``choices`` by its code name or one of its ``aliases`` (e.g. Chinese terms)."""
     value = normalise(text)
     for choice in choices:
-        if value == choice.value:
+        # Code names with ``_`` (per_m2, lump_sum) fold like the text typed does.
+        if value == normalise(choice.value):
             return choice
     if value in aliases:
         return aliases[value]

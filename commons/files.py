@@ -11,6 +11,7 @@ from __future__ import annotations
 import codecs
 import csv
 import json
+import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import IO, Any, TypeVar
@@ -36,6 +37,7 @@ class Row:
     problem: str | None = None  # with ``csv_rows(..., ragged=True)``: why the record is short
 
     def text(self, field: str, *, required: bool = True) -> str:
+        """The field's text, stripped; an empty required field is an error at this row."""
         value = (self.values.get(field) or "").strip()
         if required and not value:
             raise self.error(field, f"'{field}' is empty", f"fill in '{field}' on this line")
@@ -50,6 +52,7 @@ class Row:
             raise e.located(file=self.file, line=self.line, field=field) from None
 
     def error(self, field: str | None, what: str, fix: str | None = None) -> InvalidInput:
+        """An InvalidInput located at this row and ``field``."""
         return InvalidInput(what, fix=fix, file=self.file, line=self.line, field=field)
 
 
@@ -212,7 +215,8 @@ def text_lines(path: Path | str, *, encoding: str | None = None) -> Iterator[tup
 
 
 def parse_json_line(text: str) -> Any:
-    """One JSON Lines record; numbers with a fraction are refused (amounts are strings)."""
+    """One JSON Lines record; numbers with a fraction are refused (amounts are strings), as
+    are whole numbers beyond 64 bits and a key given twice in one object."""
     try:
         return _DECODER.decode(text)
     except json.JSONDecodeError as e:
@@ -223,6 +227,10 @@ def parse_json_line(text: str) -> Any:
         raise InvalidInput("this line nests JSON too deeply to be an entry",
                            fix="write one flat JSON object per line",
                            code=ErrorCode.MALFORMED_FILE) from None
+    except InvalidInput as e:
+        # The number hook sees only digits; the key before the first long number names it.
+        key = _LONG_NUMBER_KEY.search(text) if e.field is None else None
+        raise (e.located(field=key.group(1)) if key else e) from None
 
 
 def _refuse_float(text: str) -> Any:
@@ -230,5 +238,27 @@ def _refuse_float(text: str) -> Any:
                        fix=f'write amounts as strings, e.g. "{text}", so they stay exact')
 
 
+def _bounded_int(text: str) -> int:
+    # int() itself refuses 4,300 digits with a ValueError; nothing stored exceeds 64 bits.
+    if len(text.lstrip("-")) > _INT_DIGITS:
+        raise InvalidInput(f"the number {text[:24]}... ({len(text):,} digits) is too long",
+                           fix="numbers such as entry ids have at most 19 digits")
+    return int(text)
+
+
+def _refuse_repeated_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    record = dict(pairs)
+    if len(record) != len(pairs):
+        keys = [key for key, _ in pairs]
+        repeated = next(key for i, key in enumerate(keys) if key in keys[:i])
+        raise InvalidInput(f"the key '{repeated}' appears twice in one object",
+                           field=repeated, fix="give each key once; which one was meant?",
+                           code=ErrorCode.MALFORMED_FILE)
+    return record
+
+
+_INT_DIGITS = 19  # 2**63 - 1, SQLite's largest INTEGER
+_LONG_NUMBER_KEY = re.compile(rf'"([^"\\]*)"\s*:\s*-?[0-9]{{{_INT_DIGITS + 1}}}')
 # One decoder for every line: json.loads with a hook would build a new decoder per call.
-_DECODER = json.JSONDecoder(parse_float=_refuse_float)
+_DECODER = json.JSONDecoder(parse_float=_refuse_float, parse_int=_bounded_int,
+                            object_pairs_hook=_refuse_repeated_keys)

@@ -1,52 +1,73 @@
-"""Money as an integer count of fen, and exact apportionment of it.
+"""Money as an integer count of minor units in a supported currency, and its parser.
 
-A float never touches an amount: ``Money`` refuses floats, Decimals and bools as its count, text is
-parsed as a decimal with at most two places, and ``allocate`` splits a total over weights with the
-largest-remainder method so the parts always add up to the total, to the fen.
+A float never touches an amount: ``Money`` refuses floats, Decimals and bools as its count, and
+text is parsed as a decimal with at most as many places as its currency's minor unit has. The
+currency table, ``CURRENCIES``, says which currencies the books hold; any other is refused.
+Splitting money is ``commons.allocation``'s job; writing it as text is ``commons.l10n``'s, through
+which ``Money`` formats itself.
 """
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
-from collections import Counter
-from collections.abc import Collection, Iterable, Mapping, Sequence
-from decimal import Decimal, InvalidOperation
-from fractions import Fraction
-from itertools import compress
-from math import lcm
-from typing import Any, TypeVar
+from collections.abc import Mapping
+from types import MappingProxyType
+from typing import Any
 
 import attrs
 
 from commons.errors import CommonsError, CurrencyMismatch, ErrorCode, InvalidInput
+from commons.l10n import amount_text, chinese_capital
 
-__all__ = ["CURRENCY", "Money", "Weight", "allocate", "as_fraction", "fraction_text",
-           "money_field"]
+__all__ = ["CURRENCIES", "CURRENCY", "Currency", "Money", "currency_of", "money_field",
+           "parse_fen"]
 
 CURRENCY = "CNY"
 MAX_FEN = 2**63 - 1  # SQLite's INTEGER; a larger amount could not be stored or summed
-SCALE = 100  # fen per yuan; every currency commons books has two decimal places
-SYMBOLS = {"CNY": "¥"}
 
-Weight = int | Decimal | Fraction
-K = TypeVar("K")
 
+@attrs.frozen
+class Currency:
+    """A currency the books hold: its ISO 4217 code, the decimal places of its minor unit (ISO
+    4217's "minor units": 2 for CNY, whose yuan is 100 fen; 0 for JPY, which has none), and the
+    symbol written before an amount, as Chinese text writes it (CLDR's ``zh`` locale), so a yuan
+    is never read as a yen."""
+
+    code: str
+    # Two places or none: the parser's hints and messages speak of these.
+    minor_units: int = attrs.field(validator=attrs.validators.in_((0, 2)))
+    symbol: str
+
+
+_TABLE = {c.code: c for c in (
+    Currency("CNY", 2, "¥"),
+    Currency("HKD", 2, "HK$"),
+    Currency("USD", 2, "US$"),
+    Currency("EUR", 2, "€"),
+    Currency("JPY", 0, "JP¥"),
+    Currency("KRW", 0, "₩"),
+)}
+CURRENCIES: Mapping[str, Currency] = MappingProxyType(_TABLE)
+_YUAN = _TABLE[CURRENCY]
+_SUPPORTED = ", ".join(_TABLE)
+
+_LONGEST_AMOUNT = 64  # characters: MAX_FEN grouped, with sign, symbol and blanks, fits twice
 _CANONICAL_AMOUNT = re.compile(r"-?[0-9]+\.[0-9][0-9]")
-_PLAIN = re.compile(r"[0-9]+(?:\.[0-9]{1,2})?")
-_GROUPED = re.compile(r"[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]{1,2})?")
-_AMOUNT_HINT = "write the amount in yuan with at most two decimals, e.g. 1234.50 or -3.00"
 
 
-def fraction_text(value: Fraction, places: int = 2) -> str:
-    """An exact fraction as text with ``places`` decimals, halves rounded away from zero
-    (2/3 -> "0.67", -1/8 -> "-0.13"); integer arithmetic throughout, so nothing is rounded
-    twice. Shares, prices per m² and probabilities are shown with it; money has ``Money``."""
-    scaled = abs(value) * 10**places
-    units = int(scaled + Fraction(1, 2))
-    sign = "-" if value < 0 and units else ""
-    text = str(units).rjust(places + 1, "0")
-    return f"{sign}{text[:-places]}.{text[-places:]}" if places else f"{sign}{text}"
+def currency_of(code: object) -> Currency:
+    """The table's entry for ``code``; a currency the books do not hold is refused."""
+    found = _TABLE.get(code) if isinstance(code, str) else None
+    if found is None:
+        raise InvalidInput(
+            f"currency {code!r} is not one the books hold: commons supports the ISO 4217 "
+            f"currencies {_SUPPORTED}",
+            fix=f"write the amount in one of {_SUPPORTED}",
+            code=ErrorCode.UNSUPPORTED_CURRENCY,
+        )
+    return found
 
 
 def _exact_int(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
@@ -65,21 +86,17 @@ def _exact_int(_instance: object, attribute: attrs.Attribute[Any], value: object
 
 
 def _currency_code(_instance: object, _attribute: attrs.Attribute[Any], value: object) -> None:
-    if value is CURRENCY:
-        return  # the common case, checked once at import
-    if not (isinstance(value, str) and len(value) == 3 and value.isascii() and value.isupper()):
-        raise InvalidInput(
-            f"currency {value!r} is not a three-letter ISO 4217 code",
-            fix="use a code such as CNY",
-        )
+    if value is not CURRENCY:  # the common case, in the table by definition
+        currency_of(value)
 
 
 @attrs.frozen(order=False)
 class Money:
-    """An amount of money: a whole number of fen (minor units) and a currency.
+    """An amount of money: a whole number of minor units (``fen``: fen for CNY, cents for USD,
+    yen for JPY) and a currency from ``CURRENCIES``.
 
     Arithmetic stays within one currency; ``0 + m`` works so ``sum()`` works; there is no
-    division, because splitting money is ``allocate``'s job.
+    division, because splitting money is ``commons.allocation``'s job.
     """
 
     fen: int = attrs.field(validator=_exact_int)
@@ -87,6 +104,7 @@ class Money:
 
     @classmethod
     def zero(cls, currency: str = CURRENCY) -> Money:
+        """No money, in ``currency``."""
         return cls(0, currency)
 
     @classmethod
@@ -96,13 +114,15 @@ class Money:
 
     @classmethod
     def parse(cls, text: object, currency: str = CURRENCY) -> Money:
-        """Parse an amount written in yuan.
+        """Parse an amount written in the currency's major unit (yuan for CNY).
 
-        Accepts ``1234.5``, ``1,234.50``, ``¥1,234.50``, ``-3.00``, ``-¥3.00`` and full-width
-        digits as pasted from Chinese spreadsheets (``１２３.４５``). Refuses floats, more than two
-        decimal places, exponents, NaN/Infinity, and empty text.
+        Accepts ``1234.5``, ``1,234.50``, ``¥1,234.50``, ``CNY12.00``, ``-3.00``, ``-¥3.00`` and
+        full-width digits as pasted from Chinese spreadsheets (``１２３.４５``); the symbol and
+        code are the currency's own (``JP¥1,234`` for JPY). Refuses floats, more decimal places
+        than the currency's minor unit has (two for CNY, none for JPY), exponents,
+        NaN/Infinity, empty text, and a currency the books do not hold.
         """
-        return cls(parse_fen(text), currency)
+        return cls(parse_fen(text, currency), currency)
 
     def _same_currency(self, other: Money, verb: str) -> None:
         if self.currency != other.currency:
@@ -174,24 +194,30 @@ class Money:
         return self.fen != 0
 
     def is_negative(self) -> bool:
+        """Whether the amount is below zero."""
         return self.fen < 0
 
     def format(self, *, grouped: bool = False, symbol: bool = False) -> str:
-        """Yuan with two decimals: ``1234.50``; grouped ``1,234.50``; with symbol ``¥1,234.50``."""
-        units, cents = divmod(abs(self.fen), SCALE)
-        whole = f"{units:,}" if grouped else str(units)
-        sign = "-" if self.fen < 0 else ""
-        mark = SYMBOLS.get(self.currency, self.currency + " ") if symbol else ""
-        return f"{sign}{mark}{whole}.{cents:02d}"
+        """The major unit with the currency's decimals: ``1234.50``; grouped ``1,234.50``; with
+        symbol ``¥1,234.50``; JPY ``1234``, ``1,234``, ``JP¥1,234``."""
+        unit = _TABLE[self.currency]
+        return amount_text(self.fen, unit.minor_units, grouped=grouped,
+                           symbol=unit.symbol if symbol else "")
 
     def format_grouped(self) -> str:
+        """The amount with thousands grouped: ``1,234.50``."""
         return self.format(grouped=True)
 
     def format_symbol(self) -> str:
+        """The amount with ``¥`` and thousands grouped: ``¥1,234.50``."""
         return self.format(grouped=True, symbol=True)
 
     def format_chinese(self) -> str:
-        """The amount in Chinese capital numerals (大写金额), as receipts and cheques require."""
+        """The amount in Chinese capital numerals (大写金额), as receipts and cheques require;
+        they count 元, 角 and 分, so only a CNY amount has them."""
+        if self.currency != CURRENCY:
+            raise InvalidInput(f"{self.format_symbol()} is not in yuan, so it has no 大写金额",
+                               fix="write Chinese capitals for CNY amounts only")
         return chinese_capital(self.fen)
 
     def __str__(self) -> str:
@@ -201,11 +227,14 @@ class Money:
         return f"Money('{self.format()}', {self.currency})"
 
 
-def parse_fen(text: object) -> int:
-    """Parse yuan text into a whole number of fen; see ``Money.parse`` for what is accepted."""
-    if type(text) is str and _CANONICAL_AMOUNT.fullmatch(text):
+def parse_fen(text: object, currency: str = CURRENCY) -> int:
+    """Parse text into a whole number of ``currency``'s minor units (fen for CNY); see
+    ``Money.parse`` for what is accepted."""
+    unit = _YUAN if currency is CURRENCY else currency_of(currency)
+    if (unit.minor_units == 2 and type(text) is str and len(text) <= _LONGEST_AMOUNT
+            and _CANONICAL_AMOUNT.fullmatch(text)):
         # The form commons itself writes ("-120.00"): the hot path of every import.
-        fen = int(text[-2:]) + int(text[:-3].lstrip("-")) * SCALE
+        fen = int(text[-2:]) + int(text[:-3].lstrip("-")) * 100
         if fen <= MAX_FEN:
             return -fen if text[0] == "-" else fen
     if not isinstance(text, str):
@@ -214,20 +243,26 @@ def parse_fen(text: object) -> int:
             fix="pass amounts as strings such as \"12.50\" (a float cannot hold fen exactly)",
             code=ErrorCode.INVALID_AMOUNT,
         )
+    if len(text) > _LONGEST_AMOUNT:  # before int(), which refuses 4,300 digits with a ValueError
+        raise InvalidInput(f"{text[:24]!r}... ({len(text):,} characters) is too long to be an "
+                           "amount", fix=f"amounts are at most {MAX_FEN} fen either way",
+                           code=ErrorCode.INVALID_AMOUNT)
     # NFKC folds full-width digits, commas, points, signs and the full-width yen sign to ASCII.
     s = unicodedata.normalize("NFKC", text).strip()
     negative = s[:1] == "-"
     if s[:1] in ("-", "+"):
         s = s[1:]
-    stripped = s.removeprefix("¥").removeprefix("CNY").lstrip()
+    stripped = s.removeprefix(unit.symbol).removeprefix(unit.code).lstrip()
     if stripped != s and not negative and stripped[:1] == "-":
         negative, stripped = True, stripped[1:]
     s = stripped
-    if not (_PLAIN.fullmatch(s) or _GROUPED.fullmatch(s)):
-        raise InvalidInput(f"{text!r} is not an amount of money: {_why_not_amount(s)}",
-                           fix=_AMOUNT_HINT, code=ErrorCode.INVALID_AMOUNT)
+    places = unit.minor_units
+    plain, grouped = _shapes(places)
+    if not (plain.fullmatch(s) or grouped.fullmatch(s)):
+        raise InvalidInput(f"{text!r} is not an amount of money: {_why_not_amount(s, unit)}",
+                           fix=_amount_hint(unit), code=ErrorCode.INVALID_AMOUNT)
     whole, _, frac = s.replace(",", "").partition(".")
-    fen = int(whole) * SCALE + int(frac.ljust(2, "0") or "0")
+    fen = int(whole + frac.ljust(places, "0"))  # the digits of the minor units
     if fen > MAX_FEN:
         raise InvalidInput(f"{text!r} is beyond what commons can store",
                            fix=f"amounts are at most {MAX_FEN} fen either way",
@@ -235,7 +270,28 @@ def parse_fen(text: object) -> int:
     return -fen if negative else fen
 
 
-def _why_not_amount(s: str) -> str:
+@functools.cache
+def _shapes(places: int) -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """The plain (``1234.5``) and grouped (``1,234.50``) amount patterns for ``places``."""
+    decimals = rf"(?:\.[0-9]{{1,{places}}})?" if places else ""
+    return (re.compile(rf"[0-9]+{decimals}"),
+            re.compile(rf"[0-9]{{1,3}}(?:,[0-9]{{3}})+{decimals}"))
+
+
+def _amount_hint(unit: Currency) -> str:
+    if unit.minor_units == 0:
+        return f"write the amount in whole {unit.code}, without decimals, e.g. 1234 or -3"
+    major = "yuan" if unit.code == CURRENCY else unit.code
+    return f"write the amount in {major} with at most two decimals, e.g. 1234.50 or -3.00"
+
+
+def _too_many_places(unit: Currency) -> str:
+    if unit.minor_units == 0:
+        return f"it has decimals, but {unit.code} has no minor unit (amounts are whole)"
+    return "it has more than two decimal places (amounts are exact to the fen)"
+
+
+def _why_not_amount(s: str, unit: Currency) -> str:
     if not s:
         return "it is empty"
     low = s.lower()
@@ -243,271 +299,11 @@ def _why_not_amount(s: str) -> str:
         return "it is not a finite number"
     if "e" in low:
         return "exponent notation is not accepted"
-    if re.fullmatch(r"[\d,]*\.\d{3,}", s):
-        return "it has more than two decimal places (amounts are exact to the fen)"
-    if "," in s:
+    if re.fullmatch(rf"[\d,]*\.\d{{{unit.minor_units + 1},}}", s):
+        return _too_many_places(unit)
+    if "," in s and re.fullmatch(r"[\d,.]+", s):
         return "its thousands separators are misplaced"
     return "it has characters other than digits, one decimal point and a sign"
-
-
-_DIGITS = "零壹贰叁肆伍陆柒捌玖"
-_PLACES = ("", "拾", "佰", "仟")
-
-
-def _chinese_group(value: int) -> str:
-    """0 < value < 10000 in capitals, one 零 for each run of inner zeros, none trailing."""
-    digits = f"{value:04d}"
-    out: list[str] = []
-    pending_zero = False
-    for i, ch in enumerate(digits):
-        d = int(ch)
-        if d == 0:
-            pending_zero = bool(out)
-            continue
-        if pending_zero:
-            out.append("零")
-            pending_zero = False
-        out.append(_DIGITS[d] + _PLACES[3 - i])
-    return "".join(out)
-
-
-_WAN = 10**4
-_YI = 10**8
-
-
-def _chinese_below_yi(value: int) -> str:
-    """0 < value < 1亿: the 万 group, then the units group after one 零 if it lacks its 仟."""
-    high, low = divmod(value, _WAN)
-    out = _chinese_group(high) + "万" if high else ""
-    if low:
-        if high and low < 1000:
-            out += "零"
-        out += _chinese_group(low)
-    return out
-
-
-def _chinese_integer(value: int) -> str:
-    """0 < value < 1亿亿. Above 亿 the count of 亿 is itself written with 万 (壹万贰仟亿)."""
-    if value >= _YI * _YI:
-        raise InvalidInput("amount is too large to write in Chinese capitals",
-                           fix="amounts below 1亿亿 (10^16) yuan can be written")
-    if value < _YI:
-        return _chinese_below_yi(value)
-    high, low = divmod(value, _YI)
-    out = _chinese_below_yi(high) + "亿"
-    if low:
-        if low < _YI // 10:
-            out += "零"
-        out += _chinese_below_yi(low)
-    return out
-
-
-def chinese_capital(fen: int) -> str:
-    """Write fen in 大写 the way the People's Bank's payment rules ask.
-
-    ``123450`` -> ``壹仟贰佰叁拾肆元伍角整``; ``100005`` -> ``壹仟元零伍分``; ``0`` -> ``零元整``.
-    """
-    if fen == 0:
-        return "零元整"
-    sign = "负" if fen < 0 else ""
-    yuan, rest = divmod(abs(fen), SCALE)
-    jiao, fen_digit = divmod(rest, 10)
-    parts = [sign]
-    if yuan:
-        parts.append(_chinese_integer(yuan) + "元")
-    if jiao:
-        parts.append(_DIGITS[jiao] + "角")
-    if fen_digit:
-        if yuan and not jiao:
-            parts.append("零")
-        parts.append(_DIGITS[fen_digit] + "分")
-    else:
-        parts.append("整")
-    return "".join(parts)
-
-
-def as_fraction(weight: object) -> Fraction:
-    """An exact weight from int, Decimal or Fraction; floats and bools are refused."""
-    if type(weight) is int:
-        return Fraction(weight)
-    if isinstance(weight, Fraction):
-        return weight
-    if isinstance(weight, Decimal):
-        if not weight.is_finite():
-            raise InvalidInput(f"weight {weight} is not a finite number",
-                               fix="give each weight as a number such as 56.37",
-                               code=ErrorCode.INVALID_AMOUNT)
-        return Fraction(weight)
-    raise InvalidInput(
-        f"weight {weight!r} is a {type(weight).__name__}; weights must be int, Decimal or Fraction",
-        fix="parse weights from text with Decimal('56.37') so they stay exact",
-        code=ErrorCode.INVALID_AMOUNT,
-    )
-
-
-def parse_weight(text: str) -> Decimal:
-    """Parse a weight written as text (areas like ``56.37``, full-width digits accepted)."""
-    s = unicodedata.normalize("NFKC", text).strip().replace(",", "")
-    try:
-        value = Decimal(s)
-    except InvalidOperation:
-        raise InvalidInput(f"{text!r} is not a number",
-                           fix="write the weight as a plain number such as 56.37",
-                           code=ErrorCode.INVALID_AMOUNT) from None
-    if not value.is_finite() or "e" in s.lower():
-        raise InvalidInput(f"{text!r} is not a plain finite number",
-                           fix="write the weight as a plain number such as 56.37",
-                           code=ErrorCode.INVALID_AMOUNT)
-    return value
-
-
-_EXACT_WEIGHT_TYPES = frozenset({int, Decimal, Fraction})
-_WEIGHT_FIX = "give each weight as a number such as 56.37"
-
-
-def _check_weight_types(values: Iterable[Weight]) -> set[type]:
-    """Refuse floats, bools and anything else that is not an exact number; the types found."""
-    types = set(map(type, values))
-    if types <= _EXACT_WEIGHT_TYPES:
-        return types
-    for v in values:
-        t = type(v)
-        if t not in _EXACT_WEIGHT_TYPES and not issubclass(t, Decimal | Fraction):
-            as_fraction(v)  # raises the right error for floats, bools and others
-    return types
-
-
-def _exact_ratio(weight: Weight) -> tuple[int, int]:
-    """``weight`` as an exact numerator and positive denominator."""
-    try:
-        return weight.as_integer_ratio()
-    except (ValueError, OverflowError):  # NaN and infinite Decimals
-        raise InvalidInput(f"weight {weight} is not a finite number", fix=_WEIGHT_FIX,
-                           code=ErrorCode.INVALID_AMOUNT) from None
-
-
-def _group_codes(values: Collection[Weight], types: set[type]) -> tuple[list[int], list[Weight]]:
-    """A small int code for each weight, and one weight per code, so that equal codes mean
-    equal weights (equal weights may still get different codes).
-
-    Floor areas repeat a great deal, so the arithmetic is done once per code. Decimals are
-    grouped by their text, which is exact and, for a Decimal fresh from a file, several times
-    cheaper than its hash; other weights by value.
-    """
-    if types == {Decimal}:
-        by_text: dict[str, int] = {}
-        code = by_text.setdefault
-        codes = [code(text, len(by_text)) for text in map(str, values)]
-        return codes, [Decimal(text) for text in by_text]
-    by_value: dict[Weight, int] = {}
-    code_of = by_value.setdefault
-    try:
-        codes = [code_of(v, len(by_value)) for v in values]
-    except TypeError:  # a signalling NaN cannot even be hashed
-        for v in values:
-            _exact_ratio(v)
-        raise
-    return codes, list(by_value)
-
-
-def allocate(
-    total: Money | int, weights: Mapping[K, Weight] | Iterable[tuple[K, Weight]]
-) -> dict[K, Money]:
-    """Split ``total`` over keyed weights, exactly, by largest remainder (Hamilton's method).
-
-    Each part is the floor of its exact share; the fen left over go one each to the largest
-    remainders, ties broken by smallest key, so the result never depends on input order. The
-    parts always sum to the total, each is within one fen of its exact share, equal weights differ
-    by at most one fen, and zero weights get zero. A negative total (a refund) is split as the
-    negation of the positive one. Keys must be unique, and comparable when remainders tie.
-
-    The arithmetic is done once per distinct weight (floor areas repeat a great deal) on integers
-    over one common denominator, and parts with equal amounts share one ``Money``, so a million
-    households split in about a second.
-    """
-    money = total if isinstance(total, Money) else Money(total)
-    mapping: Mapping[K, Weight]
-    if isinstance(weights, Mapping):
-        mapping = weights
-    else:
-        pairs = list(weights)
-        mapping = dict(pairs)
-        if len(mapping) != len(pairs):
-            raise InvalidInput("the same key appears twice among the weights",
-                               fix="give each part a unique id")
-    if not mapping:
-        raise InvalidInput("cannot split an amount over no weights",
-                           fix="give at least one part with a positive weight")
-    keys, values = mapping.keys(), mapping.values()
-    codes, distinct = _group_codes(values, _check_weight_types(values))
-    counts = [0] * len(distinct)
-    for code, count in Counter(codes).items():
-        counts[code] = count
-    ratios = [_exact_ratio(v) for v in distinct]
-    scale = lcm(*{d for _, d in ratios})
-    scaled = [n * (scale // d) for n, d in ratios]
-    if any(s < 0 for s in scaled):
-        first = next(k for k, code in zip(keys, codes, strict=True) if scaled[code] < 0)
-        raise InvalidInput(f"weight of {first!r} is negative",
-                           fix="weights are shares of a cost and must be zero or more",
-                           code=ErrorCode.INVALID_AMOUNT)
-    whole = sum(s * c for s, c in zip(scaled, counts, strict=True))
-    if whole == 0:
-        raise InvalidInput("all weights are zero, so there is nothing to split by",
-                           fix="give at least one part a positive weight",
-                           code=ErrorCode.INVALID_AMOUNT)
-    amount = abs(money.fen)
-    floors = [divmod(amount * s, whole) for s in scaled]
-    leftover = amount - sum(q * c for (q, _), c in zip(floors, counts, strict=True))
-    assert 0 <= leftover < len(codes), "largest remainder leaves fewer fen than parts"
-    plus, cut, need = _extra_fen(floors, counts, leftover)
-    sign = -1 if money.fen < 0 else 1
-    part_of = [Money(sign * (q + (code in plus)), money.currency)
-               for code, (q, _) in enumerate(floors)]
-    # Parts with equal amounts share one (immutable) Money. A plain dict is copied, which sizes
-    # the result once, and its values replaced in place, all in C loops.
-    parts: dict[K, Any] = dict(mapping) if type(mapping) is dict else {}
-    parts.update(zip(keys, map(part_of.__getitem__, codes), strict=True))
-    if need:
-        try:
-            tied = sorted(compress(zip(keys, codes, strict=True), map(cut.__contains__, codes)))
-        except TypeError:
-            raise InvalidInput("the keys cannot be ordered, so a tie for the last fen cannot be "
-                               "broken", fix="give every part a key of one type, e.g. all text"
-                               ) from None
-        for k, code in tied[:need]:
-            parts[k] = Money(sign * (floors[code][0] + 1), money.currency)
-    assert amount == sum(q * c for (q, _), c in zip(floors, counts, strict=True)) + sum(
-        counts[code] for code in plus) + need, "allocation must sum exactly to the total"
-    return parts
-
-
-def _extra_fen(
-    floors: Sequence[tuple[int, int]], counts: Sequence[int], leftover: int
-) -> tuple[set[int], set[int], int]:
-    """Share out ``leftover`` fen, one a part, from the largest remainder down.
-
-    Returns the codes whose every part gets one more fen, the codes tied at the cut (all with the
-    same remainder), and how many of the parts tied at the cut get one (the parts with the
-    smallest keys, chosen by the caller).
-    """
-    plus: set[int] = set()
-    if leftover == 0:
-        return plus, set(), 0
-    by_remainder: dict[int, list[int]] = {}
-    for code, (_, r) in enumerate(floors):
-        by_remainder.setdefault(r, []).append(code)
-    remaining = leftover
-    for r in sorted(by_remainder, reverse=True):
-        group = by_remainder[r]
-        size = sum(counts[code] for code in group)
-        if size > remaining:
-            return plus, set(group), remaining
-        plus.update(group)
-        remaining -= size
-        if remaining == 0:
-            break
-    return plus, set(), 0
 
 
 def money_field(value: Money | str, field: str) -> Money:

@@ -44,6 +44,7 @@ class Period:
 
     @classmethod
     def parse(cls, text: str) -> Period:
+        """A month written ``YYYY-MM``, e.g. ``2026-10``."""
         m = _MONTH.fullmatch(text.strip())
         if not m:
             raise InvalidInput(f"{text!r} is not a period in the form YYYY-MM",
@@ -53,20 +54,25 @@ class Period:
 
     @classmethod
     def of(cls, day: dt.date) -> Period:
+        """The month ``day`` falls in."""
         return cls(day.year, day.month)
 
     @property
     def first_day(self) -> dt.date:
+        """The month's first day."""
         return dt.date(self.year, self.month, 1)
 
     @property
     def last_day(self) -> dt.date:
+        """The month's last day."""
         return self.next().first_day - dt.timedelta(days=1)
 
     def next(self) -> Period:
+        """The month after this one."""
         return Period(self.year + self.month // 12, self.month % 12 + 1)
 
     def contains(self, day: dt.date) -> bool:
+        """Whether ``day`` falls in this month."""
         return day.year == self.year and day.month == self.month
 
     def __str__(self) -> str:

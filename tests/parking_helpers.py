@@ -43,7 +43,7 @@ def sessions_csv(rows: Iterable[tuple[str, str, str, str, str, str]]) -> str:
     return HEADER + "".join(",".join(r) + "\n" for r in rows)
 
 
-def setup(tmp_path: Path, name: str = "commons.db") -> commons.Commons:
+def setup(tmp_path: Path, name: str = "commons.db") -> commons.Books:
     """A database with Weiji Xincun, its tidal spaces P1-P3 and the 2026 tariff."""
     api = commons.connect(tmp_path / name, clock=commons.FixedClock.parse("2026-12-01T09:00"))
     paths = []
@@ -51,6 +51,6 @@ def setup(tmp_path: Path, name: str = "commons.db") -> commons.Commons:
         path = tmp_path / f"{kind}.csv"
         path.write_text(text, encoding="utf-8")
         paths.append((kind, path))
-    api.estate_import_batch(paths)
-    api.parking_tariff(TARIFF_FILE)
+    api.estate.import_files(paths)
+    api.parking.tariff(TARIFF_FILE)
     return api

@@ -27,27 +27,27 @@ OWNERS = {"wjxc": ("王", "李", "张"), "zy-1": ("孙", "钱")}
 COLLECTIONS_HEADER = "external_id,date,compound,resource,period,amount,payer,memo\n"
 
 
-def build_estate(api: commons.Commons, folder: Path) -> None:
+def build_estate(api: commons.Books, folder: Path) -> None:
     files = []
     for kind, text in ESTATE.items():
         path = folder / f"{kind}.csv"
         path.write_text(text, encoding="utf-8")
         files.append((kind, path))
-    api.estate_import_batch(files)
+    api.estate.import_files(files)
 
 
-def resolution(api: commons.Commons, rid: str, *, compound: str = "wjxc",
+def resolution(api: commons.Books, rid: str, *, compound: str = "wjxc",
                matter: str = "use-public-revenue", votes: Sequence[str] | None = None,
                close: bool = True) -> Proposal:
     """Put ``rid`` to ``compound``'s owners, draft it, cast ``votes`` (one choice per owner in
     OWNERS order; all yes by default) and, with ``close``, resolve it."""
-    api.resolution_propose(rid, matter=matter, scope=f"compound:{compound}")
+    api.resolutions.propose(rid, matter=matter, scope=f"compound:{compound}")
     for step in ("discussed", "consulted", "drafted"):
-        proposal = api.resolution_advance(rid, step)
+        proposal = api.resolutions.advance(rid, step)
     owners = OWNERS[compound]
     for owner, choice in zip(owners, votes or ["yes"] * len(owners), strict=True):
-        proposal = api.resolution_vote(rid, owner=owner, choice=choice)
-    return api.resolution_resolve(rid) if close else proposal
+        proposal = api.resolutions.vote(rid, owner=owner, choice=choice)
+    return api.resolutions.resolve(rid) if close else proposal
 
 
 def collections_csv(folder: Path, rows: Sequence[str], name: str = "income.csv") -> Path:

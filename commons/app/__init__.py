@@ -1,116 +1,269 @@
-"""What a host system imports: ``connect`` opens a database and returns a ``Commons`` handle.
+"""What a host system imports: ``connect`` opens a database and returns a ``Books`` handle.
 
-Each method of the handle is one use case, runs in one transaction, returns values and never
-prints. The command line calls exactly these methods, under the same names, and takes the value
-types it renders from here.
+The handle holds one service per area (``books.ledger``, ``books.revenue``, ...); each method of
+a service is one use case, runs in one transaction, returns values and never prints. The command
+line calls exactly these methods and takes the value types it renders from here.
 """
 
-from commons.app.audit import ExportCheck
-from commons.app.billing import (
-    HouseholdAccount,
-    InvoiceRun,
-    InvoiceStanding,
-    PaymentImport,
-    ScheduleImport,
-)
-from commons.app.contracts import PartyScoreOutcome, ScoredEvaluation, SettleReport
-from commons.app.estate import ImportSummary
-from commons.app.handle import Commons, InitReport, connect
-from commons.app.ledger import (
-    AccountBalance,
-    BalanceReport,
-    PeriodClosed,
-    PostSummary,
-    TrailLine,
-    VerifyReport,
-)
-from commons.app.parking import (
-    CollectedBill,
-    ParkingBill,
-    SessionImport,
-    TariffLoaded,
-)
-from commons.app.reconcile import ImportedStatement, MatchRun, StatementImport, Unmatched
-from commons.app.resolutions import BallotsImported
-from commons.app.revenue import CollectSummary, SetAside
-from commons.app.spending import Disbursement, SpendingStatus
-from commons.billing.arrears import BUCKETS as AGING_BUCKETS
-from commons.billing.arrears import AgingReport, CollectionRate
-from commons.billing.fees import FeeSchedule
-from commons.billing.invoices import Invoice
-from commons.billing.receipts import Receipt
-from commons.billing.split import SPLIT_METHODS, Split
-from commons.contracts.catalog import CostDriver, ServiceCatalog, ServiceItem, ServiceLevel
-from commons.contracts.contract import Bundle, BundleContract, Firm, Regime
-from commons.contracts.evaluation import Bid, BlacklistEntry, Evaluation, PartyScore, Tender
-from commons.contracts.settlement import Settlement
-from commons.contracts.simulation import CompoundResult, SimulationReport
-from commons.estate.compound import Building, Compound, Governance, ManagementArea
-from commons.estate.household import Household, Owner
-from commons.estate.importing import KINDS as ESTATE_KINDS
-from commons.estate.importing import ConflictingImport
-from commons.estate.resource import Resource, ResourceKind
-from commons.estate.summary import BuildingLine, CompoundSummary, ResourceCount
-from commons.governance import (
-    PARTICIPATION,
-    Ballot,
-    Choice,
-    Election,
-    Matter,
-    Measures,
-    Proposal,
-    ProposalRecord,
-    Ratio,
-    Scope,
-    ScopeKind,
-    Standing,
-    State,
-    Tally,
-    Tie,
-    Transition,
-)
-from commons.io.disclosure_render import LANGUAGES, disclosure_json, render_html, render_text
-from commons.io.exporting import CurrencyTotal, ExportedFile, ExportManifest
-from commons.ledger.export import FORMATS as EXPORT_FORMATS
-from commons.money import fraction_text
-from commons.parking.month import CompoundBill, SessionCharge
-from commons.parking.tariff import TARIFF_HELP, TariffFile
-from commons.parking.usage import Breach, HourOccupancy, ParkingReport
-from commons.periods import parse_date
-from commons.reconcile.reconciliation import MatchRecord, OutstandingItem, ReconciliationStatement
-from commons.revenue.disclosure import (
-    DisclosedIncome,
-    DisclosedSpending,
-    Disclosure,
-    DisclosurePeriod,
-    SpendingAuthority,
-)
-from commons.revenue.income import (
-    ClearReport,
-    Quarter,
-    QuarterDue,
-    ResourceEarning,
-    SharingRule,
-    UnattributedIncome,
-)
-from commons.revenue.spending import (
-    SPENDING_PURPOSES,
-    AccountHolder,
-    Approval,
-    Authority,
-    RevenueBalance,
-    Signer,
-    SignerRole,
-    SpendingLimit,
-    SpendingProposal,
-)
-from commons.revenue.statement import IncomeLine, RevenueStatement, SpendingLine
+from commons.lazy import exports
+
+TYPE_CHECKING = False  # not typing's: see commons/__init__.py
+if TYPE_CHECKING:  # what mypy sees instead of __getattr__: the names of EXPORTS
+    from commons.app.audit import ExportCheck
+    from commons.app.billing import (
+        HouseholdAccount,
+        InvoiceRun,
+        InvoiceStanding,
+        PaymentImport,
+        ScheduleImport,
+    )
+    from commons.app.contracts import PartyScoreOutcome, ScoredEvaluation, SettleReport
+    from commons.app.estate import ImportSummary
+    from commons.app.handle import Books, InitReport, connect
+    from commons.app.ledger import (
+        AccountBalance,
+        BalanceReport,
+        PeriodClosed,
+        PostSummary,
+        TrailLine,
+        VerifyReport,
+    )
+    from commons.app.parking import (
+        CollectedBill,
+        ParkingBill,
+        SessionImport,
+        TariffLoaded,
+    )
+    from commons.app.reconcile import ImportedStatement, MatchRun, StatementImport, Unmatched
+    from commons.app.resolutions import BallotsImported
+    from commons.app.revenue import CollectSummary, SetAside
+    from commons.app.spending import Disbursement, SpendingStatus
+    from commons.billing.arrears import BUCKETS as AGING_BUCKETS
+    from commons.billing.arrears import AgingReport, CollectionRate
+    from commons.billing.fees import FeeRate, FeeSchedule
+    from commons.billing.invoices import Invoice
+    from commons.billing.payments import Payment
+    from commons.billing.receipts import Receipt
+    from commons.billing.split import SPLIT_METHODS, SharePlan, Split, Stage
+    from commons.contracts.catalog import CostDriver, ServiceCatalog, ServiceItem, ServiceLevel
+    from commons.contracts.contract import Bundle, BundleContract, Firm, Regime
+    from commons.contracts.evaluation import Bid, BlacklistEntry, Evaluation, PartyScore, Tender
+    from commons.contracts.settlement import Settlement
+    from commons.contracts.simulation import CompoundResult, SimulationReport
+    from commons.estate.compound import Building, Compound, Governance, ManagementArea
+    from commons.estate.household import Household, Owner
+    from commons.estate.importing import KINDS as ESTATE_KINDS
+    from commons.estate.importing import ConflictingImport
+    from commons.estate.resource import Resource, ResourceKind
+    from commons.estate.summary import BuildingLine, CompoundSummary, ResourceCount
+    from commons.governance import (
+        PARTICIPATION,
+        Ballot,
+        Choice,
+        Election,
+        Matter,
+        Measures,
+        Proposal,
+        ProposalRecord,
+        Ratio,
+        Scope,
+        ScopeKind,
+        Standing,
+        State,
+        Tally,
+        Tie,
+        Transition,
+    )
+    from commons.io.disclosure_render import LANGUAGES, disclosure_json, render_html, render_text
+    from commons.io.exporting import CurrencyTotal, ExportedFile, ExportManifest
+    from commons.l10n import fraction_text
+    from commons.ledger.export import FORMATS as EXPORT_FORMATS
+    from commons.parking.month import OWNERS as PARKING_OWNERS
+    from commons.parking.month import CompoundBill, SessionCharge
+    from commons.parking.tariff import TARIFF_HELP, Tariff, TariffFile, WindowDays
+    from commons.parking.usage import Breach, HourOccupancy, ParkingReport
+    from commons.periods import parse_date
+    from commons.reconcile.reconciliation import (
+        MatchRecord,
+        OutstandingItem,
+        ReconciliationStatement,
+    )
+    from commons.revenue.disclosure import (
+        DisclosedIncome,
+        DisclosedSpending,
+        Disclosure,
+        DisclosurePeriod,
+        SpendingAuthority,
+    )
+    from commons.revenue.income import (
+        ClearReport,
+        Quarter,
+        QuarterDue,
+        ResourceEarning,
+        SharingRule,
+        UnattributedIncome,
+    )
+    from commons.revenue.spending import (
+        SPENDING_PURPOSES,
+        AccountHolder,
+        Approval,
+        Authority,
+        RevenueBalance,
+        Signer,
+        SignerRole,
+        SpendingLimit,
+        SpendingProposal,
+    )
+    from commons.revenue.statement import IncomeLine, RevenueStatement, SpendingLine
+
+# Each public name and the module that defines it ("module:name" when renamed).
+EXPORTS = {
+    "AGING_BUCKETS": "commons.billing.arrears:BUCKETS",
+    "AccountBalance": "commons.app.ledger",
+    "AccountHolder": "commons.revenue.spending",
+    "AgingReport": "commons.billing.arrears",
+    "Approval": "commons.revenue.spending",
+    "Authority": "commons.revenue.spending",
+    "BalanceReport": "commons.app.ledger",
+    "Ballot": "commons.governance",
+    "BallotsImported": "commons.app.resolutions",
+    "Bid": "commons.contracts.evaluation",
+    "BlacklistEntry": "commons.contracts.evaluation",
+    "Books": "commons.app.handle",
+    "Breach": "commons.parking.usage",
+    "Building": "commons.estate.compound",
+    "BuildingLine": "commons.estate.summary",
+    "Bundle": "commons.contracts.contract",
+    "BundleContract": "commons.contracts.contract",
+    "Choice": "commons.governance",
+    "ClearReport": "commons.revenue.income",
+    "CollectSummary": "commons.app.revenue",
+    "CollectedBill": "commons.app.parking",
+    "CollectionRate": "commons.billing.arrears",
+    "Compound": "commons.estate.compound",
+    "CompoundBill": "commons.parking.month",
+    "CompoundResult": "commons.contracts.simulation",
+    "CompoundSummary": "commons.estate.summary",
+    "ConflictingImport": "commons.estate.importing",
+    "CostDriver": "commons.contracts.catalog",
+    "CurrencyTotal": "commons.io.exporting",
+    "Disbursement": "commons.app.spending",
+    "DisclosedIncome": "commons.revenue.disclosure",
+    "DisclosedSpending": "commons.revenue.disclosure",
+    "Disclosure": "commons.revenue.disclosure",
+    "DisclosurePeriod": "commons.revenue.disclosure",
+    "ESTATE_KINDS": "commons.estate.importing:KINDS",
+    "EXPORT_FORMATS": "commons.ledger.export:FORMATS",
+    "Election": "commons.governance",
+    "Evaluation": "commons.contracts.evaluation",
+    "ExportCheck": "commons.app.audit",
+    "ExportManifest": "commons.io.exporting",
+    "ExportedFile": "commons.io.exporting",
+    "FeeRate": "commons.billing.fees",
+    "FeeSchedule": "commons.billing.fees",
+    "Firm": "commons.contracts.contract",
+    "Governance": "commons.estate.compound",
+    "HourOccupancy": "commons.parking.usage",
+    "Household": "commons.estate.household",
+    "HouseholdAccount": "commons.app.billing",
+    "ImportSummary": "commons.app.estate",
+    "ImportedStatement": "commons.app.reconcile",
+    "IncomeLine": "commons.revenue.statement",
+    "InitReport": "commons.app.handle",
+    "Invoice": "commons.billing.invoices",
+    "InvoiceRun": "commons.app.billing",
+    "InvoiceStanding": "commons.app.billing",
+    "LANGUAGES": "commons.io.disclosure_render",
+    "ManagementArea": "commons.estate.compound",
+    "MatchRecord": "commons.reconcile.reconciliation",
+    "MatchRun": "commons.app.reconcile",
+    "Matter": "commons.governance",
+    "Measures": "commons.governance",
+    "OutstandingItem": "commons.reconcile.reconciliation",
+    "Owner": "commons.estate.household",
+    "PARKING_OWNERS": "commons.parking.month:OWNERS",
+    "PARTICIPATION": "commons.governance",
+    "ParkingBill": "commons.app.parking",
+    "ParkingReport": "commons.parking.usage",
+    "PartyScore": "commons.contracts.evaluation",
+    "PartyScoreOutcome": "commons.app.contracts",
+    "Payment": "commons.billing.payments",
+    "PaymentImport": "commons.app.billing",
+    "PeriodClosed": "commons.app.ledger",
+    "PostSummary": "commons.app.ledger",
+    "Proposal": "commons.governance",
+    "ProposalRecord": "commons.governance",
+    "Quarter": "commons.revenue.income",
+    "QuarterDue": "commons.revenue.income",
+    "Ratio": "commons.governance",
+    "Receipt": "commons.billing.receipts",
+    "ReconciliationStatement": "commons.reconcile.reconciliation",
+    "Regime": "commons.contracts.contract",
+    "Resource": "commons.estate.resource",
+    "ResourceCount": "commons.estate.summary",
+    "ResourceEarning": "commons.revenue.income",
+    "ResourceKind": "commons.estate.resource",
+    "RevenueBalance": "commons.revenue.spending",
+    "RevenueStatement": "commons.revenue.statement",
+    "SPENDING_PURPOSES": "commons.revenue.spending",
+    "SPLIT_METHODS": "commons.billing.split",
+    "ScheduleImport": "commons.app.billing",
+    "Scope": "commons.governance",
+    "ScopeKind": "commons.governance",
+    "ScoredEvaluation": "commons.app.contracts",
+    "ServiceCatalog": "commons.contracts.catalog",
+    "ServiceItem": "commons.contracts.catalog",
+    "ServiceLevel": "commons.contracts.catalog",
+    "SessionCharge": "commons.parking.month",
+    "SessionImport": "commons.app.parking",
+    "SetAside": "commons.app.revenue",
+    "SettleReport": "commons.app.contracts",
+    "Settlement": "commons.contracts.settlement",
+    "SharePlan": "commons.billing.split",
+    "SharingRule": "commons.revenue.income",
+    "Signer": "commons.revenue.spending",
+    "SignerRole": "commons.revenue.spending",
+    "SimulationReport": "commons.contracts.simulation",
+    "SpendingAuthority": "commons.revenue.disclosure",
+    "SpendingLimit": "commons.revenue.spending",
+    "SpendingLine": "commons.revenue.statement",
+    "SpendingProposal": "commons.revenue.spending",
+    "SpendingStatus": "commons.app.spending",
+    "Split": "commons.billing.split",
+    "Stage": "commons.billing.split",
+    "Standing": "commons.governance",
+    "State": "commons.governance",
+    "StatementImport": "commons.app.reconcile",
+    "TARIFF_HELP": "commons.parking.tariff",
+    "Tally": "commons.governance",
+    "Tariff": "commons.parking.tariff",
+    "TariffFile": "commons.parking.tariff",
+    "TariffLoaded": "commons.app.parking",
+    "Tender": "commons.contracts.evaluation",
+    "Tie": "commons.governance",
+    "TrailLine": "commons.app.ledger",
+    "Transition": "commons.governance",
+    "UnattributedIncome": "commons.revenue.income",
+    "Unmatched": "commons.app.reconcile",
+    "VerifyReport": "commons.app.ledger",
+    "WindowDays": "commons.parking.tariff",
+    "connect": "commons.app.handle",
+    "disclosure_json": "commons.io.disclosure_render",
+    "fraction_text": "commons.l10n",
+    "parse_date": "commons.periods",
+    "render_html": "commons.io.disclosure_render",
+    "render_text": "commons.io.disclosure_render",
+}
+
+if not TYPE_CHECKING:  # mypy would take any misspelt name for one __getattr__ returns
+    __getattr__, __dir__ = exports(globals(), EXPORTS)
 
 __all__ = [
     "AGING_BUCKETS",
     "ESTATE_KINDS",
     "EXPORT_FORMATS",
     "LANGUAGES",
+    "PARKING_OWNERS",
     "PARTICIPATION",
     "SPENDING_PURPOSES",
     "SPLIT_METHODS",
@@ -125,6 +278,7 @@ __all__ = [
     "BallotsImported",
     "Bid",
     "BlacklistEntry",
+    "Books",
     "Breach",
     "Building",
     "BuildingLine",
@@ -135,7 +289,6 @@ __all__ = [
     "CollectSummary",
     "CollectedBill",
     "CollectionRate",
-    "Commons",
     "Compound",
     "CompoundBill",
     "CompoundResult",
@@ -153,6 +306,7 @@ __all__ = [
     "ExportCheck",
     "ExportManifest",
     "ExportedFile",
+    "FeeRate",
     "FeeSchedule",
     "Firm",
     "Governance",
@@ -177,6 +331,7 @@ __all__ = [
     "ParkingReport",
     "PartyScore",
     "PartyScoreOutcome",
+    "Payment",
     "PaymentImport",
     "PeriodClosed",
     "PostSummary",
@@ -206,6 +361,7 @@ __all__ = [
     "SetAside",
     "SettleReport",
     "Settlement",
+    "SharePlan",
     "SharingRule",
     "Signer",
     "SignerRole",
@@ -216,10 +372,12 @@ __all__ = [
     "SpendingProposal",
     "SpendingStatus",
     "Split",
+    "Stage",
     "Standing",
     "State",
     "StatementImport",
     "Tally",
+    "Tariff",
     "TariffFile",
     "TariffLoaded",
     "Tender",
@@ -229,6 +387,7 @@ __all__ = [
     "UnattributedIncome",
     "Unmatched",
     "VerifyReport",
+    "WindowDays",
     "connect",
     "disclosure_json",
     "fraction_text",

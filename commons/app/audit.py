@@ -1,4 +1,5 @@
-"""Auditors' use cases: export an account's trail, check an export, and the disclosure (公示).
+"""Auditors' use cases: verify the chain, export an account's trail, check an export, and the
+disclosure (公示).
 
 Each reads through ``self.reader`` in one read transaction and never writes to the database;
 ``commons --read-only`` (``connect(..., read_only=True)``) makes that SQLite's promise too.
@@ -14,12 +15,15 @@ from typing import TYPE_CHECKING
 
 import attrs
 
-from commons.app.base import UseCases
-from commons.errors import ErrorCode, InvalidInput, NotFound
+from commons.app.ledger import VerifyReport
+from commons.app.session import Service
+from commons.app.verifying import verify_in_processes, verify_ranges
+from commons.errors import InvalidInput, NotFound
 from commons.io.checking import (
     compare_files,
     file_digest,
     file_problems,
+    read_manifest,
     recount,
     recount_problems,
 )
@@ -31,7 +35,7 @@ from commons.io.exporting import (
     write_export,
 )
 from commons.ledger.export import FORMATS, ExportScope
-from commons.ledger.rules import ChainHead
+from commons.ledger.rules import ChainHead, check_chain
 from commons.money import Money
 from commons.revenue.disclosure import (
     AuthorityLookup,
@@ -45,12 +49,12 @@ from commons.store.export import OutOfDateOrder
 if TYPE_CHECKING:
     from commons.store import Tables
 
-__all__ = ["AuditUseCases", "ExportCheck"]
+__all__ = ["AuditService", "ExportCheck"]
 
 
 @attrs.frozen
 class ExportCheck:
-    """What ``audit_check_export`` found. ``against_ledger`` says whether the rows were also
+    """What ``audit.check_export`` found. ``against_ledger`` says whether the rows were also
     derived again from the database; ``ok`` is True only when no problem was found."""
 
     manifest: ExportManifest
@@ -59,6 +63,7 @@ class ExportCheck:
 
     @property
     def ok(self) -> bool:
+        """Whether the export checked out: no problem found."""
         return not self.problems
 
 
@@ -68,12 +73,30 @@ def _library_version() -> str:
     return commons.__version__
 
 
-class AuditUseCases(UseCases):
+class AuditService(Service):
     """Exports, their checks and the disclosure statement."""
 
-    def audit_export(self, out: str | Path, *, format: str, account: str | None = None,
-                     compound: str | None = None, date_from: dt.date | None = None,
-                     date_to: dt.date | None = None) -> ExportManifest:
+    def verify(self, *, workers: int = 1) -> VerifyReport:
+        """Recompute the hash chain and balances; report the first broken entries, if any.
+
+        With ``workers`` above 1, a large journal's chain is walked in that many processes at
+        once, each from the entry stored before its range (the CLI uses every core).
+        """
+        with self.reader.read() as t:
+            last = t.ledger.head().id
+            ranges = verify_ranges(last, workers) if self.path != ":memory:" else [(1, last)]
+            if len(ranges) > 1:
+                problems, head = verify_in_processes(self.path, ranges)
+            else:
+                problems, head = check_chain(t.ledger.stored_rows())
+            problems += t.ledger.orphan_postings()
+            problems += t.ledger.balance_mismatches()
+            problems += t.ledger.unbalanced_totals()
+        return VerifyReport(not problems, head.id, head.hash, tuple(problems))
+
+    def export(self, out: str | Path, *, format: str, account: str | None = None,
+               compound: str | None = None, date_from: dt.date | None = None,
+               date_to: dt.date | None = None) -> ExportManifest:
         """Export every posting in scope to ``out`` (csv, jsonl, xlsx or beancount) and write
         the manifest beside it; the database is only read, at one chain head."""
         if format not in FORMATS:
@@ -112,22 +135,11 @@ class AuditUseCases(UseCases):
             self.clock.now().in_timezone("UTC").isoformat(), accounts,
             str(manifest_path_of(path)))
 
-    def audit_check_export(self, path: str | Path, *, against_ledger: bool = True
-                           ) -> ExportCheck:
+    def check_export(self, path: str | Path, *, against_ledger: bool = True
+                     ) -> ExportCheck:
         """Check an export (give the file or its manifest): files, hashes, rows and totals;
         with ``against_ledger``, also that the ledger still holds exactly those rows."""
-        where = manifest_path_of(path)
-        try:
-            data = json.loads(where.read_text(encoding="utf-8"))
-        except FileNotFoundError:
-            raise NotFound(f"manifest {where} does not exist", file=str(where),
-                           fix="give the export file or the .manifest.json written with it"
-                           ) from None
-        except ValueError as e:
-            raise InvalidInput(f"manifest {where} is not JSON: {e}", file=str(where),
-                               fix="give the .manifest.json written with the export",
-                               code=ErrorCode.MALFORMED_FILE) from None
-        manifest = ExportManifest.from_json(data, path=str(where))
+        manifest = read_manifest(path)
         problems = file_problems(manifest)
         problems += recount_problems(manifest, recount(manifest))
         if against_ledger:
@@ -150,7 +162,7 @@ class AuditUseCases(UseCases):
                                         if manifest.format == "beancount" else {})
                 return _differences(manifest, again, derived)
 
-    def audit_disclose(self, compound: str, period: str | DisclosurePeriod) -> Disclosure:
+    def disclose(self, compound: str, period: str | DisclosurePeriod) -> Disclosure:
         """The disclosure statement (公示) of ``compound`` for a month or quarter."""
         span = period if isinstance(period, DisclosurePeriod) else DisclosurePeriod.parse(period)
         account = f"assets:bank:co-managed:{compound}"

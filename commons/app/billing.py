@@ -1,10 +1,10 @@
 """Use cases of property fees: schedules, monthly invoices, payments, arrears, receipts.
 
 Each runs in one transaction and posts to the ledger through the ledger's own posting path
-(``_post_in``) inside it, so the billing tables and the journal always agree: a refused file or
-a refused entry leaves both as they were. Every entry carries an external id (``invoice:HH:
-YYYY-MM``, ``payment:ID``, ``credit:HH:YYYY-MM``), so running a month or a file again is
-"already recorded". See ``commons.billing.postings`` for the chart of fee accounts.
+(``LedgerService.post_in``) inside it, so the billing tables and the journal always agree: a
+refused file or a refused entry leaves both as they were. Every entry carries an external id
+(``invoice:HH:YYYY-MM``, ``payment:ID``, ``credit:HH:YYYY-MM``), so running a month or a file
+again is "already recorded". See ``commons.billing.postings`` for the chart of fee accounts.
 """
 
 from __future__ import annotations
@@ -16,8 +16,9 @@ from typing import TYPE_CHECKING
 
 import attrs
 
-from commons.app.base import UseCases
 from commons.app.billing_batches import InvoiceBatch, PaymentBatch
+from commons.app.ledger import LedgerService
+from commons.app.session import Service, Session
 from commons.billing.arrears import AgingReport, Arrear, CollectionRate, age
 from commons.billing.fees import FeeSchedule
 from commons.billing.invoices import Invoice, line_kinds
@@ -34,7 +35,7 @@ from commons.periods import Period
 if TYPE_CHECKING:
     from commons.store import Tables
 
-__all__ = ["BillingUseCases", "HouseholdAccount", "InvoiceRun", "InvoiceStanding",
+__all__ = ["BillingService", "HouseholdAccount", "InvoiceRun", "InvoiceStanding",
            "PaymentImport", "ScheduleImport"]
 
 
@@ -67,6 +68,8 @@ class InvoiceRun:
 
 @attrs.frozen
 class PaymentImport:
+    """What ``billing.pay`` recorded from a payments file: counts and the amount taken."""
+
     file: str
     recorded: int
     already_recorded: int
@@ -77,11 +80,14 @@ class PaymentImport:
 
 @attrs.frozen
 class InvoiceStanding:
+    """An invoice and what has been paid against it."""
+
     invoice: Invoice
     paid: Money
 
     @property
     def outstanding(self) -> Money:
+        """What is still owed on the invoice."""
         return self.invoice.due - self.paid
 
 
@@ -97,6 +103,7 @@ class HouseholdAccount:
 
     @property
     def outstanding(self) -> Money:
+        """What the household still owes over all its invoices."""
         return sum((i.outstanding for i in self.invoices), Money.zero())
 
 
@@ -105,11 +112,15 @@ def _open_accounts(t: Tables, schedule: FeeSchedule, compound: str) -> None:
         t.ledger.open_account(account)
 
 
-class BillingUseCases(UseCases):
+class BillingService(Service):
     """Property fees; each use case runs in one transaction."""
 
-    def billing_schedule(self, source: str | Path | Iterable[FeeSchedule], *,
-                         encoding: str | None = None) -> ScheduleImport:
+    def __init__(self, session: Session, ledger: LedgerService) -> None:
+        super().__init__(session)
+        self.ledger = ledger  # the one posting path: ``ledger.post_in`` inside a transaction
+
+    def schedule(self, source: str | Path | Iterable[FeeSchedule], *,
+                 encoding: str | None = None) -> ScheduleImport:
         """Import fee schedules from a TOML (``[[schedule]]`` tables) or CSV file, or the host's
         own ``FeeSchedule`` values: all of them, or none.
 
@@ -140,12 +151,13 @@ class BillingUseCases(UseCases):
                     t.billing.put_schedule(s)
         return ScheduleImport(file, tuple(new), tuple(updated), tuple(same))
 
-    def billing_schedules(self) -> tuple[FeeSchedule, ...]:
+    def schedules(self) -> tuple[FeeSchedule, ...]:
+        """Every fee schedule, in the order they were recorded."""
         with self.reader.read() as t:
             return tuple(t.billing.schedules())
 
-    def billing_invoice(self, period: str | Period, *, compound: str | None = None
-                        ) -> InvoiceRun:
+    def invoice(self, period: str | Period, *, compound: str | None = None
+                ) -> InvoiceRun:
         """Invoice every household of ``compound`` (or of every compound a schedule covers) for
         ``period``: exact fees, subsidy and concession lines, posted to the ledger, held credit
         applied. A household invoiced for the month already is skipped; if its invoice would now
@@ -161,14 +173,15 @@ class BillingUseCases(UseCases):
             t.billing.insert_invoices(batch.new)
             for source, household, allocations in batch.credit_applications:
                 t.billing.insert_applications(source, household, month.first_day, allocations)
-            self._post_in(t, batch.entries, None, None)
+            self.ledger.post_in(t, batch.entries, None, None)
         sums = batch.sums()
         return InvoiceRun(month, len(batch.new), batch.already_recorded, sums["gross"],
                           sums["subsidies"], sums["concessions"], sums["due"],
                           Money(batch.credit_applied), tuple(sorted({c for _, c in targets})),
                           skipped)
 
-    def billing_invoice_show(self, invoice_id: str) -> Invoice:
+    def show_invoice(self, invoice_id: str) -> Invoice:
+        """One invoice by its id; NotFound if there is none."""
         with self.reader.read() as t:
             invoice = t.billing.invoice(invoice_id)
         if invoice is None:
@@ -177,8 +190,8 @@ class BillingUseCases(UseCases):
                            "first", context={"kind": "invoice", "id": invoice_id})
         return invoice
 
-    def billing_pay(self, source: str | Path | Iterable[Payment], *,
-                    encoding: str | None = None) -> PaymentImport:
+    def pay(self, source: str | Path | Iterable[Payment], *,
+            encoding: str | None = None) -> PaymentImport:
         """Import a payments CSV (or the host's ``Payment`` values): every row checked first,
         then all stored and posted, or none.
 
@@ -202,14 +215,14 @@ class BillingUseCases(UseCases):
                     t.ledger.open_account(account)
                 t.billing.insert_payment(applied)
                 entries.append(payment_entry(applied, compound, self.actor))
-            self._post_in(t, entries, None, None)
+            self.ledger.post_in(t, entries, None, None)
         accepted = [a for a, _ in batch.accepted]
         return PaymentImport(file, len(accepted), batch.already_recorded,
                              sum((a.payment.amount for a in accepted), Money.zero()),
                              sum((a.applied for a in accepted), Money.zero()),
                              sum((a.credit for a in accepted), Money.zero()))
 
-    def billing_account(self, household: str) -> HouseholdAccount:
+    def account(self, household: str) -> HouseholdAccount:
         """A household's invoices with what was paid on each, its payments and credit."""
         with self.reader.read() as t:
             _household(t, household)
@@ -220,7 +233,7 @@ class BillingUseCases(UseCases):
         applied = sum((s.paid for s in standings), Money.zero())
         return HouseholdAccount(household, standings, paid, applied, credit)
 
-    def billing_arrears(self, as_of: dt.date, *, compound: str | None = None) -> AgingReport:
+    def arrears(self, as_of: dt.date, *, compound: str | None = None) -> AgingReport:
         """What households owed on ``as_of``, by compound and age (0-30, 31-90, 91-180 and over
         180 days since the invoice was issued)."""
         with self.reader.read() as t:
@@ -230,8 +243,8 @@ class BillingUseCases(UseCases):
         return age(as_of, (Arrear(iid, hh, c, p, owed, (as_of - issued).days)
                            for iid, hh, c, p, owed, issued in rows))
 
-    def billing_collection_rate(self, period: str | Period, *, compound: str | None = None,
-                                as_of: dt.date | None = None) -> tuple[CollectionRate, ...]:
+    def collection_rate(self, period: str | Period, *, compound: str | None = None,
+                        as_of: dt.date | None = None) -> tuple[CollectionRate, ...]:
         """Per compound: what its households were billed for ``period`` and what was collected
         on those invoices (by ``as_of`` if given)."""
         month = period if isinstance(period, Period) else Period.parse(period)
@@ -242,7 +255,7 @@ class BillingUseCases(UseCases):
         return tuple(CollectionRate(c, month, n, Money(billed, cur), Money(paid, cur), full)
                      for c, n, billed, paid, full, cur in rows)
 
-    def billing_receipt(self, payment_id: str) -> Receipt:
+    def receipt(self, payment_id: str) -> Receipt:
         """The receipt of a recorded payment: figures, 大写, the invoices it paid, its credit."""
         with self.reader.read() as t:
             payment = t.billing.payment(payment_id)

@@ -20,8 +20,8 @@ from commons.billing.payments import (
     OpenInvoice,
     Payment,
     apply_payment,
+    check_prepay,
     credit_for,
-    prepay_refusal,
 )
 from commons.billing.postings import invoice_legs, issue_entry
 from commons.errors import (
@@ -31,7 +31,6 @@ from commons.errors import (
     InvalidInput,
     NotFound,
     Problems,
-    RefusedByRule,
 )
 from commons.estate.household import Household
 from commons.ledger.journal import Entry
@@ -65,6 +64,7 @@ class InvoiceBatch:
         self._legs: dict[tuple[str, str, int], tuple[tuple[str, int], ...]] = {}
 
     def invoice_compound(self, t: Tables, schedule: FeeSchedule, compound: str) -> None:
+        """Price the month's invoice of every household of ``compound`` under ``schedule``."""
         pricer = self._pricers.get(schedule.id)
         if pricer is None:
             pricer = self._pricers[schedule.id] = MonthPricer(schedule, self.period)
@@ -120,6 +120,7 @@ class InvoiceBatch:
         return applied
 
     def raise_if_conflicts(self) -> None:
+        """Refuse the whole run if any invoice of the month would change."""
         if self.conflicts:
             raise Problems(f"{self.conflicted} invoices of {self.period} would change; nothing "
                            "was issued", self.conflicts,
@@ -161,6 +162,7 @@ class PaymentBatch:
         self._households: dict[str, _Household] = {}
 
     def add(self, line: int, payment: Payment) -> None:
+        """Take the payment of file line ``line``, or count it refused with its problem."""
         try:
             self._add(payment, line)
         except CommonsError as e:
@@ -189,7 +191,7 @@ class PaymentBatch:
         applied = apply_payment(payment, state.open)
         credit = state.credit + applied.credit
         if applied.credit:
-            self._check_prepay(payment, state, credit)
+            check_prepay(payment, self.schedules.get(state.compound), state.household, credit)
         paid = {a.invoice: a.amount for a in applied.allocations}
         state.open = [attrs.evolve(i, outstanding=i.outstanding - paid.get(i.id, Money.zero()))
                       for i in state.open if i.outstanding != paid.get(i.id)]
@@ -225,21 +227,8 @@ class PaymentBatch:
                                f"not {payment.household}'s", field="invoice",
                                fix="name one of the paying household's invoices")
 
-    def _check_prepay(self, payment: Payment, state: _Household, credit: Money) -> None:
-        schedule = self.schedules.get(state.compound)
-        month = Period.of(payment.date)
-        if schedule is None or schedule.terms(month) is None:
-            raise RefusedByRule(f"payment {payment.id} would leave {credit} as credit, but no "
-                                f"fee is in force for {payment.household} in {month}",
-                                field="amount", fix="pay only what is invoiced")
-        monthly = MonthPricer(schedule, month).lines(state.household.area_m2)[1][-1].amount
-        why = prepay_refusal(credit, monthly, schedule.prepay_months)
-        if why is not None:
-            raise RefusedByRule(f"payment {payment.id}: {why}", field="amount",
-                                fix=f"pay at most {schedule.prepay_months} months ahead "
-                                "(the schedule's prepay_months)")
-
     def raise_if_refused(self) -> None:
+        """Refuse the whole file if any payment was refused: nothing is recorded."""
         if self.problems:
             total = self.refused + len(self.accepted) + self.already_recorded
             raise Problems(f"{self.refused} of {total} payments refused; nothing was recorded",

@@ -18,7 +18,8 @@ from typing import TYPE_CHECKING
 
 import attrs
 
-from commons.app.base import UseCases
+from commons.app.ledger import LedgerService
+from commons.app.session import Service, Session
 from commons.contracts.catalog import DEFAULT_CATALOG, ServiceCatalog
 from commons.contracts.contract import (
     Bundle,
@@ -38,11 +39,10 @@ from commons.contracts.evaluation import (
     check_bid,
     parse_score,
 )
-from commons.contracts.scenario import Scenario
 from commons.contracts.settlement import SETTLEMENT_ACCOUNTS, Settlement, settle
 from commons.contracts.simulation import SimulationReport, simulate
 from commons.errors import CommonsError, InvalidInput, NotFound, RefusedByRule
-from commons.files import open_text
+from commons.io.scenario_files import read_scenario
 from commons.ledger.accounts import Account
 from commons.money import Money, money_field
 from commons.periods import Period
@@ -51,7 +51,7 @@ if TYPE_CHECKING:
     from commons.ledger.journal import Entry
     from commons.store import Tables
 
-__all__ = ["ContractUseCases", "PartyScoreOutcome", "ScoredEvaluation", "SettleReport"]
+__all__ = ["ContractService", "PartyScoreOutcome", "ScoredEvaluation", "SettleReport"]
 
 Progress = Callable[[int, int], None]  # runs done in this step, runs in all
 
@@ -108,25 +108,30 @@ def _weights(value: tuple[int, int, int] | str) -> tuple[int, int, int]:
     return int(parts[0]), int(parts[1]), int(parts[2])
 
 
-class ContractUseCases(UseCases):
+class ContractService(Service):
     """The contracts' use cases; each runs in one transaction."""
 
-    def contract_catalog(self) -> ServiceCatalog:
-        """The shipped service list: 7 categories, 23 items (seed 000)."""
+    def __init__(self, session: Session, ledger: LedgerService) -> None:
+        super().__init__(session)
+        self.ledger = ledger  # the one posting path: ``ledger.post_in`` inside a transaction
+
+    def catalog(self) -> ServiceCatalog:
+        """The shipped service list: 7 categories, 23 items (Qingdao Shinan's service list)."""
         return DEFAULT_CATALOG
 
-    def contract_firm_add(self, id: str, *, name: str) -> Firm:
+    def add_firm(self, id: str, *, name: str) -> Firm:
         """Record a property-service firm; again with the same name is a no-op."""
         firm = Firm(id.strip(), name.strip())
         with self.store.write() as t:
             t.contracts.insert_firm(firm)
         return firm
 
-    def contract_firms(self) -> tuple[Firm, ...]:
+    def firms(self) -> tuple[Firm, ...]:
+        """Every property-service firm recorded."""
         with self.reader.read() as t:
             return tuple(t.contracts.firms())
 
-    def contract_bundle_add(self, id: str, *, compounds: Sequence[str], name: str = "") -> Bundle:
+    def add_bundle(self, id: str, *, compounds: Sequence[str], name: str = "") -> Bundle:
         """Record a bundle of recorded compounds (连片打包)."""
         bundle = Bundle(id.strip(), name.strip() or id.strip(), tuple(c.strip() for c in compounds))
         with self.store.write() as t:
@@ -138,16 +143,17 @@ class ContractUseCases(UseCases):
             t.contracts.insert_bundle(bundle)
         return bundle
 
-    def contract_bundles(self) -> tuple[Bundle, ...]:
+    def bundles(self) -> tuple[Bundle, ...]:
+        """Every bundle of compounds recorded."""
         with self.reader.read() as t:
             return tuple(t.contracts.bundles())
 
-    def contract_sign(self, id: str, *, bundle: str, firm: str, starts_on: dt.date,
-                      ends_on: dt.date, regime: Regime | str, unit_price: Money | str,
-                      base_percent: Decimal | str = Decimal(70),
-                      commission_percent: Decimal | str | None = None,
-                      items: Sequence[str] | None = None,
-                      weights: tuple[int, int, int] | str = (40, 30, 30)) -> BundleContract:
+    def sign(self, id: str, *, bundle: str, firm: str, starts_on: dt.date,
+             ends_on: dt.date, regime: Regime | str, unit_price: Money | str,
+             base_percent: Decimal | str = Decimal(70),
+             commission_percent: Decimal | str | None = None,
+             items: Sequence[str] | None = None,
+             weights: tuple[int, int, int] | str = (40, 30, 30)) -> BundleContract:
         """Record a bundle contract; items default to the whole catalog. Percentages and
         weights may be given as text ("7.5", "40,30,30")."""
         chosen = (DEFAULT_CATALOG.items if items is None else DEFAULT_CATALOG.select(items))
@@ -167,12 +173,13 @@ class ContractUseCases(UseCases):
             t.contracts.insert_contract(contract)
         return contract
 
-    def contract_show(self, id: str) -> BundleContract:
+    def show(self, id: str) -> BundleContract:
+        """One bundled contract by its id; NotFound if there is none."""
         with self.reader.read() as t:
             return self._contract(t, id)
 
-    def contract_tender(self, id: str, *, bundle: str, closes_on: dt.date,
-                        opens_on: dt.date | None = None) -> Tender:
+    def tender(self, id: str, *, bundle: str, closes_on: dt.date,
+               opens_on: dt.date | None = None) -> Tender:
         """Put a bundle out to tender until ``closes_on``."""
         tender = Tender(id.strip(), bundle, opens_on or self.clock.today(), closes_on)
         with self.store.write() as t:
@@ -180,8 +187,8 @@ class ContractUseCases(UseCases):
             t.contracts.insert_tender(tender)
         return tender
 
-    def contract_bid(self, tender: str, *, firm: str, unit_price: Money | str,
-                     on: dt.date | None = None) -> Bid:
+    def bid(self, tender: str, *, firm: str, unit_price: Money | str,
+            on: dt.date | None = None) -> Bid:
         """A firm's bid; refused when the firm is blacklisted or the tender is not open."""
         bid = Bid(tender, firm, money_field(unit_price, "unit_price"), on or self.clock.today())
         with self.store.write() as t:
@@ -195,7 +202,7 @@ class ContractUseCases(UseCases):
             t.contracts.insert_bid(bid)
         return bid
 
-    def contract_bids(self, tender: str) -> tuple[Bid, ...]:
+    def bids(self, tender: str) -> tuple[Bid, ...]:
         """The bids on a tender, lowest price first."""
         with self.reader.read() as t:
             if t.contracts.tender(tender) is None:
@@ -204,9 +211,9 @@ class ContractUseCases(UseCases):
                                context={"kind": "tender", "id": tender})
             return tuple(t.contracts.bids(tender))
 
-    def contract_evaluate(self, contract: str, period: Period | str, *,
-                          street_office: Decimal | str, community: Decimal | str,
-                          committee: Decimal | str) -> ScoredEvaluation:
+    def evaluate(self, contract: str, period: Period | str, *,
+                 street_office: Decimal | str, community: Decimal | str,
+                 committee: Decimal | str) -> ScoredEvaluation:
         """Record a month's three scores (0-100) and return the weighted score."""
         month = period if isinstance(period, Period) else Period.parse(period)
         evaluation = Evaluation(contract, month, _score(street_office, "street_office", 100),
@@ -221,8 +228,8 @@ class ContractUseCases(UseCases):
             t.contracts.insert_evaluation(evaluation)
         return ScoredEvaluation(evaluation, found.weights, evaluation.score(found.weights))
 
-    def contract_party_score(self, firm: str, *, year: int, score: Decimal | str,
-                             reason: str = "", on: dt.date | None = None) -> PartyScoreOutcome:
+    def party_score(self, firm: str, *, year: int, score: Decimal | str,
+                    reason: str = "", on: dt.date | None = None) -> PartyScoreOutcome:
         """Record a party organisation's annual score of a firm (0-10); below 6 blacklists."""
         scored = PartyScore(firm, year, _score(score, "party", 10), on or self.clock.today(),
                             reason.strip())
@@ -231,15 +238,15 @@ class ContractUseCases(UseCases):
             t.contracts.insert_party_score(scored)
         return PartyScoreOutcome(scored, blacklisting(scored))
 
-    def contract_blacklist(self) -> tuple[BlacklistEntry, ...]:
+    def blacklist(self) -> tuple[BlacklistEntry, ...]:
         """Every blacklisted firm, with the date and reason of its first score below 6."""
         with self.reader.read() as t:
             firms = [f.id for f in t.contracts.firms()]
             return tuple(e for e in (self._listed(t, f) for f in firms) if e is not None)
 
-    def contract_settle(self, contract: str, period: Period | str, *,
-                        costs: Money | str | None = None,
-                        fees_collected: Money | str | None = None) -> SettleReport:
+    def settle(self, contract: str, period: Period | str, *,
+               costs: Money | str | None = None,
+               fees_collected: Money | str | None = None) -> SettleReport:
         """Settle a month by the contract's regime and post it to the ledger, in one
         transaction; the month must have been evaluated."""
         month = period if isinstance(period, Period) else Period.parse(period)
@@ -261,26 +268,17 @@ class ContractUseCases(UseCases):
             if result.entry is None:
                 return SettleReport(result, 0, 0)
             self._open_settlement_accounts(t, result.entry)
-            summary = self._post_in(t, [result.entry], None, None)
+            summary = self.ledger.post_in(t, [result.entry], None, None)
         return SettleReport(result, summary.posted, summary.already_recorded)
 
-    def bundle_simulate(self, scenario: str | Path, *, runs: int | None = None,
-                        seed: int | None = None, plot: str | Path | None = None,
-                        on_progress: Progress | None = None) -> SimulationReport:
-        """Price and simulate the bundle of a scenario file (TOML); no database is touched.
-        ``plot`` draws the margin distribution and per-compound bars to that file."""
-        path = str(scenario)
-        with open_text(path) as handle:
-            text = handle.read()
-        parsed = Scenario.from_toml(text, path)
+    def simulate(self, scenario: str | Path, *, runs: int | None = None,
+                 seed: int | None = None,
+                 on_progress: Progress | None = None) -> SimulationReport:
+        """Price and simulate the bundle of a scenario file (TOML); no database is touched."""
+        parsed = read_scenario(scenario)
         total = parsed.runs if runs is None else runs
         step = None if on_progress is None else (lambda n: on_progress(n, total))
-        report = simulate(parsed, runs=runs, seed=seed, on_progress=step)
-        if plot is not None:
-            from commons.app.bundle_plot import plot_report  # noqa: PLC0415 - loads matplotlib
-
-            plot_report(report, plot)
-        return report
+        return simulate(parsed, runs=runs, seed=seed, on_progress=step)
 
     @staticmethod
     def _open_settlement_accounts(t: Tables, entry: Entry) -> None:

@@ -14,19 +14,20 @@ from typing import TYPE_CHECKING
 
 import attrs
 
-from commons.app.base import UseCases
+from commons.app.session import Service
 from commons.errors import NotFound
 from commons.estate.compound import Compound
 from commons.estate.household import Household, Owner, owners_of
-from commons.estate.importing import check_kind, columns, needed_ids, plan_import, read_rows
+from commons.estate.importing import check_kind, needed_ids, plan_import
 from commons.estate.resource import Resource
 from commons.estate.summary import CompoundSummary, summarise
-from commons.files import csv_rows, open_text
+from commons.files import open_text
+from commons.io.estate_files import read_estate_file
 
 if TYPE_CHECKING:
     from commons.store import Tables
 
-__all__ = ["EstateUseCases", "ImportSummary"]
+__all__ = ["EstateService", "ImportSummary"]
 
 
 @attrs.frozen
@@ -44,17 +45,17 @@ def _compound_fix(compound: str) -> str:
     return f"import compound {compound!r} first, or check the spelling"
 
 
-class EstateUseCases(UseCases):
+class EstateService(Service):
     """The estate's use cases; each runs in one transaction."""
 
-    def estate_import(self, kind: str, path: str | Path, *,
-                      encoding: str | None = None) -> ImportSummary:
+    def import_file(self, kind: str, path: str | Path, *,
+                    encoding: str | None = None) -> ImportSummary:
         """Import one CSV file of ``kind`` (compounds, buildings, households, resources or
         management-areas): all of its rows, or none."""
-        return self.estate_import_batch([(kind, path)], encoding=encoding)[0]
+        return self.import_files([(kind, path)], encoding=encoding)[0]
 
-    def estate_import_batch(self, files: Sequence[tuple[str, str | Path]], *,
-                            encoding: str | None = None) -> tuple[ImportSummary, ...]:
+    def import_files(self, files: Sequence[tuple[str, str | Path]], *,
+                     encoding: str | None = None) -> tuple[ImportSummary, ...]:
         """Import several files as one batch, in one transaction: rows may refer to rows of any
         file in the batch (a household to a building in another file) or to stored ones. Files
         may come in any order; the summaries follow it."""
@@ -62,8 +63,8 @@ class EstateUseCases(UseCases):
             check_kind(kind)
             open_text(path, encoding).close()  # a mistyped path must not create a database
         this_year = self.clock.today().year
-        parsed = [read_rows(kind, str(path), csv_rows(path, *columns(kind), encoding=encoding),
-                            this_year=this_year) for kind, path in files]
+        parsed = [read_estate_file(kind, path, encoding, this_year=this_year)
+                  for kind, path in files]
         with self.store.write() as t:
             plan = plan_import(parsed, t.estate.records(needed_ids(parsed)))
             plan.raise_if_refused()
@@ -71,7 +72,7 @@ class EstateUseCases(UseCases):
         return tuple(ImportSummary(o.kind, o.new, o.already_recorded, o.file)
                      for o in plan.outcomes)
 
-    def estate_show(self, compound_id: str) -> CompoundSummary:
+    def show(self, compound_id: str) -> CompoundSummary:
         """Summarise a compound: buildings, elevators, households, owners, exclusive area,
         resources by kind and the management areas it belongs to."""
         with self.reader.read() as t:
@@ -81,13 +82,13 @@ class EstateUseCases(UseCases):
                              t.estate.resources(compound.id),
                              t.estate.management_areas(compound.id))
 
-    def estate_compounds(self) -> tuple[Compound, ...]:
+    def compounds(self) -> tuple[Compound, ...]:
         """Every recorded compound, ordered by id."""
         with self.reader.read() as t:
             return tuple(t.estate.compounds())
 
-    def estate_households(self, compound: str | None = None,
-                          building: str | None = None) -> tuple[Household, ...]:
+    def households(self, compound: str | None = None,
+                   building: str | None = None) -> tuple[Household, ...]:
         """The roll of exclusive units, of a compound and/or building, ordered by id; naming a
         compound or building that is not recorded is NotFound."""
         with self.reader.read() as t:
@@ -99,11 +100,11 @@ class EstateUseCases(UseCases):
                                context={"kind": "building", "id": building})
             return tuple(t.estate.households(compound=compound, building=building))
 
-    def estate_owners(self, compound: str | None = None) -> tuple[Owner, ...]:
+    def owners(self, compound: str | None = None) -> tuple[Owner, ...]:
         """The owners of a compound's units (or of all), each once, with the units they hold."""
-        return owners_of(self.estate_households(compound))
+        return owners_of(self.households(compound))
 
-    def estate_resources(self, compound: str | None = None) -> tuple[Resource, ...]:
+    def resources(self, compound: str | None = None) -> tuple[Resource, ...]:
         """Revenue-earning resources, of a compound if given, ordered by id."""
         with self.reader.read() as t:
             if compound is not None:

@@ -1,31 +1,35 @@
-"""The ``Commons`` handle: one database, one clock, and the use cases as methods.
+"""The ``Books`` handle: one session (database, clock, actor) and one service per area.
 
-Use cases live in mixins by area (splits, ledger, ...) so that each module stays small; the
-handle only owns the store and the clock. The store is opened on first use, so use cases that
-need no database (a split) never create one.
+Each area's use cases are a service held as an attribute (``books.ledger.post(...)``,
+``books.revenue.collect(...)``); every service that posts does so through the ledger's one
+posting path. The store is opened on first use, so use cases that need no database (a split)
+never create one.
 """
 
 from __future__ import annotations
 
+from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import attrs
 
-from commons.app.audit import AuditUseCases
-from commons.app.billing import BillingUseCases
-from commons.app.contracts import ContractUseCases
-from commons.app.demo import DemoUseCases
-from commons.app.estate import EstateUseCases
-from commons.app.ledger import LedgerUseCases
-from commons.app.parking import ParkingUseCases
-from commons.app.reconcile import ReconcileUseCases
-from commons.app.resolutions import ResolutionUseCases
-from commons.app.revenue import RevenueUseCases
-from commons.app.splits import SplitUseCases
-from commons.clock import Clock, SystemClock
-from commons.store import SqliteStore
+from commons.app.session import Session
 
-__all__ = ["Commons", "InitReport", "connect"]
+if TYPE_CHECKING:
+    from commons.app.audit import AuditService
+    from commons.app.billing import BillingService
+    from commons.app.contracts import ContractService
+    from commons.app.estate import EstateService
+    from commons.app.ledger import LedgerService
+    from commons.app.parking import ParkingService
+    from commons.app.reconcile import ReconcileService
+    from commons.app.resolutions import ResolutionService
+    from commons.app.revenue import RevenueService
+    from commons.app.splits import SplitService
+    from commons.clock import Clock
+
+__all__ = ["Books", "InitReport", "connect"]
 
 
 @attrs.frozen
@@ -36,43 +40,113 @@ class InitReport:
     schema_version: int
 
 
-class Commons(SplitUseCases, LedgerUseCases, DemoUseCases, EstateUseCases, ResolutionUseCases,
-              ReconcileUseCases, ContractUseCases, RevenueUseCases, BillingUseCases,
-              ParkingUseCases, AuditUseCases):
-    """A handle on one commons database. Create it with ``commons.connect(path)``."""
+class Books:
+    """A handle on one commons database. Create it with ``commons.connect(path)``.
+
+    Each service is made, and its module imported, when it is first used: a ledger balance
+    never loads the parking tariffs or the contract simulation.
+    """
 
     def __init__(self, path: str | Path, *, clock: Clock | None = None,
                  read_only: bool = False, actor: str = "library") -> None:
-        self.path = str(path)
-        self.clock: Clock = clock or SystemClock()
-        self.actor = actor
-        self.read_only = read_only
-        self._store: SqliteStore | None = None
+        self.session = Session(path, clock=clock, read_only=read_only, actor=actor)
+
+    @cached_property
+    def ledger(self) -> LedgerService:
+        """Accounts, posting, balances, reversals, closed months, the chain's check."""
+        from commons.app.ledger import LedgerService  # noqa: PLC0415 - see the class
+
+        return LedgerService(self.session)
+
+    @cached_property
+    def estate(self) -> EstateService:
+        """Compounds, buildings, households, resources and management areas."""
+        from commons.app.estate import EstateService  # noqa: PLC0415
+
+        return EstateService(self.session)
+
+    @cached_property
+    def resolutions(self) -> ResolutionService:
+        """Owners' resolutions: proposals, ballots, tallies, elections."""
+        from commons.app.resolutions import ResolutionService  # noqa: PLC0415
+
+        return ResolutionService(self.session)
+
+    @cached_property
+    def revenue(self) -> RevenueService:
+        """Public revenue and the five duties over it."""
+        from commons.app.revenue import RevenueService  # noqa: PLC0415
+
+        return RevenueService(self.session, self.ledger, self.resolutions)
+
+    @cached_property
+    def reconcile(self) -> ReconcileService:
+        """Bank statements, matching, the reconciliation report."""
+        from commons.app.reconcile import ReconcileService  # noqa: PLC0415
+
+        return ReconcileService(self.session)
+
+    @cached_property
+    def billing(self) -> BillingService:
+        """Property fees: schedules, invoices, payments, arrears, receipts."""
+        from commons.app.billing import BillingService  # noqa: PLC0415
+
+        return BillingService(self.session, self.ledger)
+
+    @cached_property
+    def parking(self) -> ParkingService:
+        """Tidal parking: tariffs, sessions, monthly bills and reports."""
+        from commons.app.parking import ParkingService  # noqa: PLC0415
+
+        return ParkingService(self.session, self.ledger)
+
+    @cached_property
+    def contracts(self) -> ContractService:
+        """Bundled service contracts and the bundle simulation."""
+        from commons.app.contracts import ContractService  # noqa: PLC0415
+
+        return ContractService(self.session, self.ledger)
+
+    @cached_property
+    def audit(self) -> AuditService:
+        """The chain's verification, exports and their checks, disclosure."""
+        from commons.app.audit import AuditService  # noqa: PLC0415
+
+        return AuditService(self.session)
+
+    @cached_property
+    def splits(self) -> SplitService:
+        """Exact cost splits over households or weights."""
+        from commons.app.splits import SplitService  # noqa: PLC0415
+
+        return SplitService()
 
     @property
-    def store(self) -> SqliteStore:
-        """The store for use cases that write: the file is created on first use."""
-        if self._store is None:
-            self._store = SqliteStore.open(self.path, read_only=self.read_only)
-        return self._store
-
-    @property
-    def reader(self) -> SqliteStore:
-        """The store for use cases that only read: a missing file is NotFound, never created."""
-        if self._store is None:
-            self._store = SqliteStore.open(self.path, read_only=self.read_only, create=False)
-        return self._store
+    def path(self) -> str:
+        """The database path, as given to ``connect``."""
+        return self.session.path
 
     def init(self) -> InitReport:
         """Create the database, or upgrade it to this version's schema."""
-        return InitReport(self.path, self.store.schema_version)
+        return InitReport(self.path, self.session.store.schema_version)
+
+    def dedicate(self, purpose: str) -> bool:
+        """Mark new books as kept for ``purpose`` alone (the demo's sample district): True if
+        they are new or already kept for it, False (and nothing written) if they hold other
+        books. The journal is append-only, so sample entries mixed into real books could never
+        be taken out."""
+        with self.session.store.write() as t:
+            if t.meta(purpose) != "yes":
+                if not t.is_empty():
+                    return False
+                t.set_meta(purpose, "yes")
+        return True
 
     def close(self) -> None:
-        if self._store is not None:
-            self._store.close()
-            self._store = None
+        """Close the database; the next use case opens it again."""
+        self.session.close()
 
-    def __enter__(self) -> Commons:
+    def __enter__(self) -> Books:
         return self
 
     def __exit__(self, *_exc: object) -> None:
@@ -80,11 +154,11 @@ class Commons(SplitUseCases, LedgerUseCases, DemoUseCases, EstateUseCases, Resol
 
 
 def connect(path: str | Path = "commons.db", *, clock: Clock | None = None,
-            read_only: bool = False, actor: str = "library") -> Commons:
+            read_only: bool = False, actor: str = "library") -> Books:
     """Open (and on first use create) the commons database at ``path``.
 
     ``":memory:"`` gives a private in-memory database. ``clock`` defaults to the system clock in
     Asia/Shanghai; ``read_only`` opens an existing file so that nothing can be written; ``actor``
     is recorded on every entry this handle writes.
     """
-    return Commons(path, clock=clock, read_only=read_only, actor=actor)
+    return Books(path, clock=clock, read_only=read_only, actor=actor)

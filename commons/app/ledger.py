@@ -1,6 +1,6 @@
-"""Use cases of the shared-revenue ledger: open accounts, post, query, reverse, close, verify.
+"""Use cases of the shared-revenue ledger: open accounts, post, query, reverse, close.
 
-``ledger_post`` streams a file (or any iterable of entries) through one transaction: either
+``ledger.post`` streams a file (or any iterable of entries) through one transaction: either
 every entry is posted or already recorded, or nothing changes and a ``Problems`` error names every
 refused line. Memory stays flat however long the file is.
 """
@@ -14,9 +14,7 @@ from typing import TYPE_CHECKING
 
 import attrs
 
-from commons.app.base import UseCases
-from commons.app.posting import chunks
-from commons.app.verifying import verify_in_processes, verify_ranges
+from commons.app.session import Service
 from commons.errors import (
     CommonsError,
     ConflictError,
@@ -27,10 +25,11 @@ from commons.errors import (
     RefusedByRule,
 )
 from commons.files import open_text
+from commons.io.journal_jsonl import chunks
 from commons.ledger.accounts import Account, chart_for_compound
 from commons.ledger.journal import DIGEST, EXTERNAL_ID, REVERSES, Entry, Prepared, StoredEntry
 from commons.ledger.problems import VerifyProblem
-from commons.ledger.rules import ChainHead, Link, Outcome, check_chain, plan_prepared
+from commons.ledger.rules import ChainHead, Link, Outcome, plan_prepared
 from commons.money import Money
 from commons.periods import Period
 
@@ -40,7 +39,7 @@ if TYPE_CHECKING:
 __all__ = [
     "AccountBalance",
     "BalanceReport",
-    "LedgerUseCases",
+    "LedgerService",
     "PeriodClosed",
     "PostSummary",
     "TrailLine",
@@ -66,12 +65,16 @@ class PostSummary:
 
 @attrs.frozen
 class AccountBalance:
+    """One account's balance in a balance report."""
+
     account: str
     balance: Money
 
 
 @attrs.frozen
 class BalanceReport:
+    """Balances of the accounts asked for, with a total per currency, as of a date (or all)."""
+
     balances: tuple[AccountBalance, ...]
     totals: tuple[Money, ...]
     as_of: dt.date | None = None
@@ -79,6 +82,8 @@ class BalanceReport:
 
 @attrs.frozen
 class TrailLine:
+    """One posting of an account's trail, with the account's running balance after it."""
+
     entry_id: int
     date: str
     memo: str
@@ -92,7 +97,7 @@ class TrailLine:
 
 @attrs.frozen
 class PeriodClosed:
-    """A month closed by ``ledger_close``; ``newly_closed`` is False if it already was."""
+    """A month closed by ``ledger.close_period``; ``newly_closed`` is False if it already was."""
 
     period: Period
     newly_closed: bool
@@ -151,11 +156,11 @@ class _Tally:
                            fix="correct the lines named above and post the file again")
 
 
-class LedgerUseCases(UseCases):
+class LedgerService(Service):
     """The ledger's use cases; each runs in one transaction."""
 
-    def ledger_open(self, account: str, *, type: str | None = None, compound: str | None = None,
-                    opened_on: dt.date | None = None, description: str = "") -> Account:
+    def open(self, account: str, *, type: str | None = None, compound: str | None = None,
+             opened_on: dt.date | None = None, description: str = "") -> Account:
         """Open an account before anything posts to it; opening it again is a no-op."""
         opened = Account.create(account, type=type, compound=compound, opened_on=opened_on,
                                 description=description)
@@ -163,8 +168,8 @@ class LedgerUseCases(UseCases):
             t.ledger.open_account(opened)
         return opened
 
-    def ledger_chart(self, compound: str, *, opened_on: dt.date | None = None
-                     ) -> list[Account]:
+    def chart(self, compound: str, *, opened_on: dt.date | None = None
+              ) -> list[Account]:
         """Open the standard public-revenue accounts of one compound (a no-op where open)."""
         chart = chart_for_compound(compound, opened_on)
         with self.store.write() as t:
@@ -172,8 +177,8 @@ class LedgerUseCases(UseCases):
                 t.ledger.open_account(account)
         return chart
 
-    def ledger_post(self, source: str | Path | Iterable[Entry], *, encoding: str | None = None,
-                    on_progress: Progress | None = None, workers: int = 1) -> PostSummary:
+    def post(self, source: str | Path | Iterable[Entry], *, encoding: str | None = None,
+             on_progress: Progress | None = None, workers: int = 1) -> PostSummary:
         """Post a JSON Lines file (or entries) in one transaction: all of it, or nothing.
 
         Entries whose external id is already recorded with the same content are skipped. With
@@ -183,11 +188,12 @@ class LedgerUseCases(UseCases):
         if isinstance(source, str | Path):
             open_text(source, encoding).close()  # a mistyped path must not create a database
         with self.store.write() as t:
-            return self._post_in(t, source, encoding, on_progress, workers)
+            return self.post_in(t, source, encoding, on_progress, workers)
 
-    def _post_in(self, t: Tables, source: str | Path | Iterable[Entry], encoding: str | None,
+    def post_in(self, t: Tables, source: str | Path | Iterable[Entry], encoding: str | None,
                  on_progress: Progress | None, workers: int = 1) -> PostSummary:
-        """The post itself, inside the caller's write transaction ``t``."""
+        """The post itself, inside the caller's write transaction ``t``: the one posting path
+        every area's service uses, so its entries pass the same rules as ``post``."""
         tally = _Tally(str(source) if isinstance(source, str | Path) else None)
         recorded_at = self.clock.now().in_timezone("UTC").isoformat()
         opened = t.ledger.accounts()
@@ -234,8 +240,8 @@ class LedgerUseCases(UseCases):
         tally.raise_if_refused()
         return PostSummary(tally.posted, tally.already_recorded, 0, head.hash)
 
-    def ledger_balance(self, account: str | None = None, *, compound: str | None = None,
-                       as_of: dt.date | None = None) -> BalanceReport:
+    def balance(self, account: str | None = None, *, compound: str | None = None,
+                as_of: dt.date | None = None) -> BalanceReport:
         """Balances of the accounts under ``account`` (a prefix), of ``compound``, at a date."""
         with self.reader.read() as t:
             rows = t.ledger.balances(account, compound, as_of)
@@ -245,8 +251,8 @@ class LedgerUseCases(UseCases):
         return BalanceReport(tuple(AccountBalance(n, m) for n, m in rows),
                              tuple(totals.values()), as_of)
 
-    def ledger_trail(self, account: str, *, limit: int = 100, offset: int = 0
-                     ) -> tuple[TrailLine, ...]:
+    def trail(self, account: str, *, limit: int = 100, offset: int = 0
+              ) -> tuple[TrailLine, ...]:
         """Every posting of ``account`` in date order with its running balance, one page."""
         with self.reader.read() as t:
             if account not in t.ledger.accounts():
@@ -258,8 +264,8 @@ class LedgerUseCases(UseCases):
             TrailLine(eid, day, memo, Money(fen, cur), Money(running, cur), ext, actor, rev, link)
             for eid, day, memo, fen, cur, running, ext, actor, rev, link in rows)
 
-    def ledger_reverse(self, entry_id: int, *, reason: str, on: dt.date | None = None
-                       ) -> StoredEntry:
+    def reverse(self, entry_id: int, *, reason: str, on: dt.date | None = None
+                ) -> StoredEntry:
         """Post the reversal of entry ``entry_id``, dated ``on`` (today by default), in one
         transaction with the checks that it exists and was not reversed already."""
         if not reason.strip():
@@ -278,13 +284,13 @@ class LedgerUseCases(UseCases):
                                     code=ErrorCode.ALREADY_DONE)
             reversal = original.entry.reversal(date=on or self.clock.today(), entry_id=entry_id,
                                                reason=reason, actor=self.actor)
-            self._post_in(t, [reversal], None, None)
+            self.post_in(t, [reversal], None, None)
             done = t.ledger.reversed_by(entry_id)
             stored = t.ledger.entry(done) if done is not None else None
         assert stored is not None and stored.entry.reverses == entry_id
         return stored
 
-    def ledger_close(self, period: str | Period) -> PeriodClosed:
+    def close_period(self, period: str | Period) -> PeriodClosed:
         """Close a month against new postings; closing it again is a no-op."""
         month = period if isinstance(period, Period) else Period.parse(period)
         closed_at = self.clock.now().in_timezone("UTC").isoformat()
@@ -292,7 +298,7 @@ class LedgerUseCases(UseCases):
             new = t.ledger.close_period(str(month), closed_at, self.actor)
         return PeriodClosed(month, new)
 
-    def ledger_close_account(self, account: str, *, on: dt.date | None = None) -> Account:
+    def close_account(self, account: str, *, on: dt.date | None = None) -> Account:
         """Close an account from ``on`` (today by default): postings dated then or later are
         refused. The account and its history stay."""
         day = on or self.clock.today()
@@ -304,21 +310,3 @@ class LedgerUseCases(UseCases):
                                code=ErrorCode.UNKNOWN_ACCOUNT)
             t.ledger.close_account(account, day)
         return attrs.evolve(found[1], closed_on=day)
-
-    def audit_verify(self, *, workers: int = 1) -> VerifyReport:
-        """Recompute the hash chain and balances; report the first broken entries, if any.
-
-        With ``workers`` above 1, a large journal's chain is walked in that many processes at
-        once, each from the entry stored before its range (the CLI uses every core).
-        """
-        with self.reader.read() as t:
-            last = t.ledger.head().id
-            ranges = verify_ranges(last, workers) if self.path != ":memory:" else [(1, last)]
-            if len(ranges) > 1:
-                problems, head = verify_in_processes(self.path, ranges)
-            else:
-                problems, head = check_chain(t.ledger.stored_rows())
-            problems += t.ledger.orphan_postings()
-            problems += t.ledger.balance_mismatches()
-            problems += t.ledger.unbalanced_totals()
-        return VerifyReport(not problems, head.id, head.hash, tuple(problems))

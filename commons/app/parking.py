@@ -1,9 +1,9 @@
 """Use cases of tidal parking: load a tariff, import sessions, bill a month, report on it.
 
-``parking_import`` streams a sessions CSV into a batch inside one transaction, checks every row
-(its fields, its space, the tariff and kind, billed months, repeated ids, stored ids, overlaps
-on a space) and stores all of it or nothing; with ``skip_bad`` it stores the good rows and
-writes the bad ones, each with its reason, to a reject file. ``parking_bill`` prices every
+``parking.import_sessions`` streams a sessions CSV into a batch inside one transaction, checks
+every row (its fields, its space, the tariff and kind, billed months, repeated ids, stored ids,
+overlaps on a space) and stores all of it or nothing; with ``skip_bad`` it stores the good rows
+and writes the bad ones, each with its reason, to a reject file. ``parking.bill`` prices every
 session of a month to the fen and, in the same transaction, collects each space's income into
 the compound's co-managed account through the public-revenue collect duty, with the
 operator's share under the compound's sharing rule owed to the operator.
@@ -11,19 +11,15 @@ operator's share under the compound's sharing rule owed to the operator.
 
 from __future__ import annotations
 
-import bisect
-import csv
-import datetime as dt
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 from zoneinfo import ZoneInfo
 
 import attrs
 
-from commons.app.base import UseCases
-from commons.app.ledger import LedgerUseCases
-from commons.app.parking_plot import write_plot
+from commons.app.ledger import LedgerService
 from commons.app.revenue_books import open_chart
+from commons.app.session import Service, Session
 from commons.billing.split import Share
 from commons.errors import (
     CommonsError,
@@ -34,9 +30,11 @@ from commons.errors import (
     Problems,
     RefusedByRule,
 )
-from commons.estate.resource import Resource, ResourceKind
-from commons.files import RAGGED_FIX, Row, batched, csv_rows, open_text
+from commons.estate.resource import ResourceKind
+from commons.files import RAGGED_FIX, batched, open_text
+from commons.io.parking_files import read_tariff, session_rows, write_rejects
 from commons.money import Money
+from commons.parking.checks import SessionChecks
 from commons.parking.month import (
     OWNERS,
     CompoundBill,
@@ -45,7 +43,7 @@ from commons.parking.month import (
     bill_month,
     sharing_rule,
 )
-from commons.parking.pricing import SESSION_HEADER, SessionFields, session_fields
+from commons.parking.pricing import session_fields
 from commons.parking.tariff import TariffFile
 from commons.parking.usage import (
     Breach,
@@ -58,7 +56,7 @@ from commons.periods import Period
 if TYPE_CHECKING:
     from commons.store import Tables
 
-__all__ = ["CollectedBill", "ParkingBill", "ParkingUseCases", "SessionImport", "TariffLoaded"]
+__all__ = ["CollectedBill", "ParkingBill", "ParkingService", "SessionImport", "TariffLoaded"]
 
 CHUNK = 5000  # rows parsed, then written to the batch, at a time
 MAX_REPORTED = 50  # refused rows described in an error; the reject file lists them all
@@ -106,10 +104,12 @@ class ParkingBill:
 
     @property
     def sessions(self) -> tuple[SessionCharge, ...]:
+        """Every priced session of the bill, compound by compound."""
         return tuple(s for c in self.compounds for s in c.bill.sessions)
 
     @property
     def total(self) -> Money:
+        """The bill's total over every compound."""
         return sum((c.bill.total for c in self.compounds), Money.zero())
 
     @property
@@ -123,79 +123,16 @@ class ParkingBill:
         return tuple(Share(p, parties[p]) for p in order)
 
 
-class _Checks:
-    """What each row of an import is checked against: the tidal spaces, each compound's
-    tariffs (by the instant each takes effect) and the months already billed."""
-
-    def __init__(self, t: Tables) -> None:
-        self.spaces: dict[str, Resource] = {r.id: r for r in t.estate.resources()}
-        files: dict[str, list[TariffFile]] = {}
-        for tariff in t.parking.tariff_files():
-            files.setdefault(tariff.tariff.compound, []).append(tariff)
-        self.books = {c: TariffBook(c, f) for c, f in files.items()}
-        self.starts = {c: [p.plan(f.tariff.effective_from.toordinal())[0]
-                           for f, p in zip(b.files, b.pricers, strict=True)]
-                       for c, b in self.books.items()}
-        self.kinds = {c: [frozenset(f.tariff.kinds()) for f in b.files]
-                      for c, b in self.books.items()}
-        self.billed = t.parking.billed()
-        self.billed_compounds = {c for c, _ in self.billed}
-
-    def compound_of(self, row: Row, fields: SessionFields) -> str:
-        """The row's compound, once its space, tariff and kind are found fit."""
-        sid, space_id, _, entered, _, _, _, kind = fields
-        space = self.spaces.get(space_id)
-        if space is None:
-            raise row.error("space", f"space {space_id!r} is not a recorded resource",
-                            "import the space as a resource of its compound first, or check "
-                            "the spelling")
-        if space.kind is not ResourceKind.PARKING or not space.tidal:
-            what = ("a parking space but not tidal" if space.kind is ResourceKind.PARKING
-                    else f"{space.kind.value}, not a parking space")
-            raise row.error("space", f"resource {space_id} is {what}",
-                            "only tidal parking spaces take sessions; check the space")
-        book = self.books.get(space.compound)
-        if book is None:
-            raise row.error("space", f"compound {space.compound} of space {space_id} has no "
-                            "parking tariff", "load a parking tariff for the compound first")
-        index = bisect.bisect_right(self.starts[space.compound], entered) - 1
-        if index < 0:
-            raise row.error("entered_at", f"session {sid} enters before {space.compound}'s "
-                            f"first tariff takes effect ({book.files[0].tariff.effective_from})",
-                            "load the tariff in effect then, or check the date")
-        if kind not in self.kinds[space.compound][index]:
-            tariff = book.files[index].tariff
-            raise row.error("kind", f"kind {kind!r} is neither outsider, resident nor a card "
-                            f"of {space.compound}'s tariff", f"use one of "
-                            f"{', '.join(tariff.kinds())}")
-        return space.compound
-
-    def in_billed_month(self, row: Row, compound: str, fields: SessionFields
-                        ) -> RefusedByRule | None:
-        """Why the session may not be added, if it touches a month already billed (unless it
-        turns out to be recorded already, which changes nothing)."""
-        if compound not in self.billed_compounds:
-            return None
-        pricer = self.books[compound].latest
-        first, last = pricer.day_of(fields[3]), pricer.day_of(fields[5] - 1)
-        months = {str(Period.of(dt.date.fromordinal(d))) for d in range(first, last + 1)}
-        billed = sorted(p for p in months if (compound, p) in self.billed)
-        if not billed:
-            return None
-        return RefusedByRule(
-            f"{compound}'s parking for {billed[0]} is billed already", file=row.file,
-            line=row.line, field="entered_at",
-            fix="a billed month is never changed; correct it in a later month's books",
-            code=ErrorCode.CLOSED_PERIOD)
-
-
-class ParkingUseCases(UseCases):
+class ParkingService(Service):
     """Tidal parking's use cases; each runs in one transaction."""
 
-    def parking_tariff(self, path: str | Path) -> TariffLoaded:
+    def __init__(self, session: Session, ledger: LedgerService) -> None:
+        super().__init__(session)
+        self.ledger = ledger  # the one posting path: ``ledger.post_in`` inside a transaction
+
+    def tariff(self, path: str | Path) -> TariffLoaded:
         """Load a compound's tariff (TOML); loading the same file again is a no-op."""
-        with open_text(path) as handle:
-            tariff = TariffFile.parse(handle.read(), file=str(path))
+        tariff = read_tariff(path)
         t0 = tariff.tariff
         loaded_at = self.clock.now().in_timezone("UTC").isoformat()
         with self.store.write() as t:
@@ -217,27 +154,27 @@ class ParkingUseCases(UseCases):
             new = t.parking.add_tariff(tariff, loaded_at)
         return TariffLoaded(tariff, new)
 
-    def parking_tariffs(self, compound: str | None = None) -> tuple[TariffFile, ...]:
+    def tariffs(self, compound: str | None = None) -> tuple[TariffFile, ...]:
         """The tariffs loaded, of one compound if given."""
         with self.reader.read() as t:
             return tuple(t.parking.tariff_files(compound))
 
-    def parking_import(self, path: str | Path, *, skip_bad: bool = False,
-                       reject: str | Path | None = None,
-                       encoding: str | None = None) -> SessionImport:
+    def import_sessions(self, path: str | Path, *, skip_bad: bool = False,
+                        reject: str | Path | None = None,
+                        encoding: str | None = None) -> SessionImport:
         """Import a sessions CSV (session_id,space,plate,entered_at,exited_at,kind) in one
         transaction: every row, or none; with ``skip_bad`` the good rows, and the bad ones
         go to ``reject`` (default: FILE with the suffix .rejects.csv) with a reason column."""
         open_text(path, encoding).close()  # a mistyped path must not create a database
         zone = ZoneInfo(self.clock.zone)
         with self.store.write() as t:
-            checks = _Checks(t)
+            checks = SessionChecks(t.estate.resources(), t.parking.tariff_files(),
+                                   t.parking.billed())
             t.parking.batch_start()
             refused: dict[int, CommonsError] = {}
             late: dict[int, tuple[str, CommonsError]] = {}  # refused unless recorded already
             rows = 0
-            for chunk in batched(csv_rows(path, SESSION_HEADER, encoding=encoding,
-                                           ragged=skip_bad), CHUNK):
+            for chunk in batched(session_rows(path, encoding, ragged=skip_bad), CHUNK):
                 batch = []
                 for row in chunk:
                     if row.problem is not None:
@@ -268,11 +205,11 @@ class ParkingUseCases(UseCases):
             reject_file = None
             if refused:
                 reject_file = str(reject or Path(path).with_suffix(".rejects.csv"))
-                _write_rejects(path, encoding, refused, reject_file)
+                write_rejects(path, encoding, refused, reject_file)
         return SessionImport(str(path), rows, new, already, len(refused), reject_file, breaches)
 
-    def parking_bill(self, period: str | Period, *, compound: str | None = None,
-                     detail: bool = True) -> ParkingBill:
+    def bill(self, period: str | Period, *, compound: str | None = None,
+             detail: bool = True) -> ParkingBill:
         """Price every session of ``period`` and collect each compound's income, one
         public-revenue collection per space, under its sharing rule; billing a month again
         collects nothing new. ``detail`` False leaves out the line per session."""
@@ -292,7 +229,6 @@ class ParkingUseCases(UseCases):
     def _collect(self, t: Tables, bill: CompoundBill) -> str:
         """Post the bill's collections through the ledger's posting path and record them as
         the revenue duty does: posted, or already recorded when every one of them was."""
-        assert isinstance(self, LedgerUseCases)
         open_chart(t, bill.compound)
         entries = [(c, c.entry(ResourceKind.PARKING, bill.rule, actor=self.actor))
                    for c in bill.collections()]
@@ -309,19 +245,18 @@ class ParkingUseCases(UseCases):
         new = [(c, e) for c, e in entries if e.external_id not in known]
         if not new:
             return "already recorded"
-        self._post_in(t, [e for _, e in new], None, None)
+        self.ledger.post_in(t, [e for _, e in new], None, None)
         ids = t.ledger.known([e.external_id for _, e in new])
         t.revenue.add_collections([(c, ids[e.external_id][0], bill.rule.split(c.amount)[0])
                                    for c, e in new])
         return "posted"
 
-    def parking_report(self, period: str | Period, *, compound: str | None = None,
-                       fee_bill: Money | str | None = None,
-                       plot: str | Path | None = None) -> ParkingReport:
+    def report(self, period: str | Period, *, compound: str | None = None,
+               fee_bill: Money | str | None = None) -> ParkingReport:
         """A compound's month: occupancy by local hour for residents and outsiders, income per
         space, windows over their allowance, and the share of the owners' fee bill that their
         parking income covered: ``fee_bill``, or else what the month's property-fee invoices ask
-        of the residents; ``plot`` draws it (.png or .svg)."""
+        of the residents."""
         month = period if isinstance(period, Period) else Period.parse(period)
         fees = Money.parse(fee_bill) if isinstance(fee_bill, str) else fee_bill
         if fees is not None and fees.is_negative():
@@ -344,10 +279,7 @@ class ParkingUseCases(UseCases):
             breaches = _breaches(t, book, start, end)
             spaces = tuple(r.id for r in t.estate.resources(c)
                            if r.kind is ResourceKind.PARKING and r.tidal)
-        report = ParkingReport(c, month, spaces, occupancy, bill, breaches, fees)
-        if plot is not None:
-            write_plot(report, book.latest.tariff, Path(plot))
-        return report
+        return ParkingReport(c, month, spaces, occupancy, bill, breaches, fees)
 
 
 def _compounds(t: Tables, compound: str | None) -> list[str]:
@@ -430,20 +362,3 @@ def _invoiced(t: Tables, compound: str, month: Period) -> Money | None:
     """What the month's property-fee invoices ask of the compound's residents, if any."""
     rows = t.billing.collection(month, compound, None)
     return Money(rows[0][2], rows[0][5]) if rows else None
-
-
-def _write_rejects(path: str | Path, encoding: str | None, refused: dict[int, CommonsError],
-                   reject_file: str) -> None:
-    """The refused rows as they were written, with their line and the reason."""
-    try:
-        with open(reject_file, "w", encoding="utf-8-sig", newline="") as out:
-            writer = csv.writer(out)
-            writer.writerow([*SESSION_HEADER, "line", "reason"])
-            for row in csv_rows(path, SESSION_HEADER, encoding=encoding, ragged=True):
-                error = refused.get(row.line)
-                if error is not None:
-                    writer.writerow([*(row.values.get(c, "") for c in SESSION_HEADER),
-                                     row.line, error.what])
-    except OSError as e:
-        raise InvalidInput(f"cannot write the reject file {reject_file}: {e.strerror}",
-                           field="reject", fix="name a writable reject file") from None

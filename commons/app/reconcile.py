@@ -1,10 +1,10 @@
 """Use cases of bank reconciliation: import statements, match them to the books, report, undo.
 
-``reconcile_import`` reads a CSV (through a column profile) or camt.053 file, checks it adds up
-and continues the statements already stored, and stores its new lines in one transaction: a
+``reconcile.import_statement`` reads a CSV (through a column profile) or camt.053 file, checks it
+adds up and continues the statements already stored, and stores its new lines in one transaction: a
 bad file stores nothing, and importing the same or an overlapping file again adds nothing.
-``reconcile_run`` matches what is not matched yet; ``reconcile_report`` builds the
-余额调节表 at a month's end; ``reconcile_unmatch`` undoes one match.
+``reconcile.run`` matches what is not matched yet; ``reconcile.report`` builds the
+余额调节表 at a month's end; ``reconcile.unmatch`` undoes one match.
 """
 
 from __future__ import annotations
@@ -16,10 +16,14 @@ from typing import TYPE_CHECKING
 
 import attrs
 
-from commons.app.base import UseCases
+from commons.app.session import Service
 from commons.errors import ErrorCode, InvalidInput, NotFound, RefusedByRule
-from commons.io.bank_csv import BUILTIN_PROFILES, CsvProfile
-from commons.io.bank_formats import is_xml, read_statements, resolve_profiles
+from commons.io.bank_formats import (
+    is_xml,
+    read_profiles,
+    read_statement_bytes,
+    read_statements,
+)
 from commons.money import Money
 from commons.periods import Period
 from commons.reconcile.matching import KINDS, MAX_WINDOW_DAYS, match_items
@@ -29,7 +33,7 @@ from commons.reconcile.statements import Statement, line_keys, plan_continuation
 if TYPE_CHECKING:
     from commons.store import Tables
 
-__all__ = ["ImportedStatement", "MatchRun", "ReconcileUseCases", "StatementImport",
+__all__ = ["ImportedStatement", "MatchRun", "ReconcileService", "StatementImport",
            "Unmatched"]
 
 
@@ -50,7 +54,7 @@ class ImportedStatement:
 
 @attrs.frozen
 class StatementImport:
-    """What ``reconcile_import`` did with one file. ``format`` is ``camt.053`` or
+    """What ``reconcile.import_statement`` did with one file. ``format`` is ``camt.053`` or
     ``csv:<profile>``."""
 
     account: str
@@ -60,16 +64,18 @@ class StatementImport:
 
     @property
     def added(self) -> int:
+        """Statement lines stored by this import, over every statement in the file."""
         return sum(s.added for s in self.statements)
 
     @property
     def already_recorded(self) -> int:
+        """Statement lines that were already stored and were skipped."""
         return sum(s.already_recorded for s in self.statements)
 
 
 @attrs.frozen
 class MatchRun:
-    """The matches one ``reconcile_run`` made, and what it left unmatched (lines booked and
+    """The matches one ``reconcile.run`` made, and what it left unmatched (lines booked and
     postings dated up to the period's end plus the window)."""
 
     account: str
@@ -80,13 +86,14 @@ class MatchRun:
     unmatched_postings: int
 
     def by_kind(self) -> dict[str, int]:
+        """How many matches each pass made, by kind (every kind listed, zeros too)."""
         counts = Counter(m.kind for m in self.matches)
         return {kind: counts.get(kind, 0) for kind in KINDS}
 
 
 @attrs.frozen
 class Unmatched:
-    """A match ``reconcile_unmatch`` undid: its lines and postings are free to match again."""
+    """A match ``reconcile.unmatch`` undid: its lines and postings are free to match again."""
 
     account: str
     match: MatchRecord
@@ -101,24 +108,6 @@ def _account_id(t: Tables, account: str) -> int:
     return found[0]
 
 
-def _profiles(profile: str | None) -> list[CsvProfile]:
-    if profile is None or profile in BUILTIN_PROFILES:
-        return resolve_profiles(profile)
-    path = Path(profile)
-    if path.suffix != ".toml":
-        return resolve_profiles(profile)  # refuses the unknown name, listing the known ones
-    if not path.is_file():
-        raise NotFound(f"profile file {path} does not exist", file=str(path), field="profile",
-                       fix="check the path of the TOML profile, or name a built-in profile")
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as e:
-        raise InvalidInput(f"cannot read profile {path}: {e}", file=str(path),
-                           fix="save the profile as UTF-8 text",
-                           code=ErrorCode.MALFORMED_FILE) from None
-    return [CsvProfile.from_toml(text, str(path))]
-
-
 def _imported(statement: Statement, start: Money, skip: int) -> ImportedStatement:
     """The statement as imported; without balances in the file, its opening is where the
     stored history had it (``start`` is the balance its first new line follows)."""
@@ -131,23 +120,10 @@ def _imported(statement: Statement, start: Money, skip: int) -> ImportedStatemen
                              len(amounts) - skip, skip)
 
 
-def _read_bytes(path: str | Path) -> bytes:
-    p = Path(path)
-    if not p.is_file():
-        raise NotFound(f"file {p} does not exist or is not a file", file=str(p),
-                       fix="check the path")
-    try:
-        return p.read_bytes()
-    except OSError as e:
-        raise InvalidInput(f"cannot read {p}: {e.strerror}", file=str(p),
-                           fix="check the file's permissions",
-                           code=ErrorCode.MALFORMED_FILE) from None
-
-
-class ReconcileUseCases(UseCases):
+class ReconcileService(Service):
     """Bank reconciliation's use cases; each runs in one transaction."""
 
-    def reconcile_import(self, path: str | Path, *, account: str, profile: str | None = None,
+    def import_statement(self, path: str | Path, *, account: str, profile: str | None = None,
                          encoding: str | None = None) -> StatementImport:
         """Import a bank statement file (CSV or camt.053 XML) of the books' ``account``.
 
@@ -155,9 +131,9 @@ class ReconcileUseCases(UseCases):
         built-in profiles are tried in turn. ``encoding`` overrides the detection of UTF-8
         or GBK/GB18030. All of the file is stored, or nothing.
         """
-        data = _read_bytes(path)
+        data = read_statement_bytes(path)
         source = str(path)
-        profiles = _profiles(profile)
+        profiles = read_profiles(profile)
         statements = read_statements(data, source, profiles=profiles, encoding=encoding)
         imported_at = self.clock.now().in_timezone("UTC").isoformat()
         done = []
@@ -175,8 +151,8 @@ class ReconcileUseCases(UseCases):
         kind = "camt.053" if is_xml(data) else f"csv:{profiles[0].name}"
         return StatementImport(account, source, kind, tuple(done))
 
-    def reconcile_run(self, *, account: str, period: str | Period,
-                      window_days: int = 3) -> MatchRun:
+    def run(self, *, account: str, period: str | Period,
+            window_days: int = 3) -> MatchRun:
         """Match the account's unmatched statement lines to its unmatched book postings, up
         to the period's last day plus ``window_days`` (postings from ``window_days`` before the
         first statement), and store the matches."""
@@ -212,7 +188,7 @@ class ReconcileUseCases(UseCases):
                            context={"kind": "statement", "account": account})
         return first
 
-    def reconcile_report(self, *, account: str, period: str | Period) -> ReconciliationStatement:
+    def report(self, *, account: str, period: str | Period) -> ReconciliationStatement:
         """The reconciliation statement (余额调节表) of ``account`` at the end of ``period``."""
         month = period if isinstance(period, Period) else Period.parse(period)
         end = month.last_day
@@ -235,7 +211,7 @@ class ReconcileUseCases(UseCases):
                 statements_from=first_day,
                 bank_through=t.reconcile.bank_through(account_id, end))
 
-    def reconcile_unmatch(self, match_id: int) -> Unmatched:
+    def unmatch(self, match_id: int) -> Unmatched:
         """Undo match ``match_id``; its lines and postings may then be matched again."""
         with self.store.write() as t:
             found = t.reconcile.match(match_id)

@@ -1,5 +1,6 @@
-"""Use cases of owners' resolutions (art. 278): put a proposal, take it through seed 003's six
-steps, record ballots one by one or from a CSV file, tally, resolve, and elect a committee.
+"""Use cases of owners' resolutions (art. 278): put a proposal, take it through Hangzhou
+Daguan's six steps, record ballots one by one or from a CSV file, tally, resolve, and elect a
+committee.
 
 The roll of a proposal is read from the estate each time (the households of its compound or
 building); the tally of a resolved proposal is stored and read back as counted. Each use case is
@@ -14,10 +15,10 @@ from typing import TYPE_CHECKING
 
 import attrs
 
-from commons.app.base import UseCases
+from commons.app.session import Service
 from commons.errors import CommonsError, ConflictError, ErrorCode, InvalidInput, NotFound, Problems
 from commons.estate.household import Household
-from commons.files import Row, csv_rows
+from commons.files import Row
 from commons.governance import (
     Ballot,
     Choice,
@@ -36,11 +37,12 @@ from commons.governance import (
     resolve,
     tally,
 )
+from commons.io.vote_files import read_ballot_rows, read_votes
 
 if TYPE_CHECKING:
     from commons.store import Tables
 
-__all__ = ["BallotsImported", "ResolutionUseCases"]
+__all__ = ["BallotsImported", "ResolutionService"]
 
 MAX_REPORTED = 20  # problems listed from one file; the count says how many more
 
@@ -92,11 +94,11 @@ def _roll(t: Tables, scope: Scope) -> Roll:
     return Roll.of(scope, _households(t, scope))
 
 
-class ResolutionUseCases(UseCases):
+class ResolutionService(Service):
     """Owners' resolutions; each use case runs in one transaction."""
 
-    def resolution_propose(self, id: str, *, matter: Matter | str, scope: Scope | str,
-                           title: str = "", affected: Iterable[str] = ()) -> Proposal:
+    def propose(self, id: str, *, matter: Matter | str, scope: Scope | str,
+                title: str = "", affected: Iterable[str] = ()) -> Proposal:
         """Put a matter to the owners of a compound or building (``compound:ID`` or
         ``building:ID``). ``affected`` names the units the works touch (each owner must consent).
         The same proposal again is a no-op; other terms under a stored id are a ConflictError."""
@@ -123,16 +125,16 @@ class ResolutionUseCases(UseCases):
                               actor=self.actor)
         return proposal
 
-    def resolution_advance(self, id: str, to: State | str) -> Proposal:
+    def advance(self, id: str, to: State | str) -> Proposal:
         """Take proposal ``id`` one step on (proposed → discussed → consulted → drafted →
-        voted); skipping a step or going back is refused. ``resolution_resolve`` takes the last."""
+        voted); skipping a step or going back is refused. ``resolutions.resolve`` takes the last."""
         with self.store.write() as t:
             proposal, compound = self._load(t, id)
             moved = advance(proposal, to)
             t.governance.save(moved, compound=compound, at=self.clock.now(), actor=self.actor)
         return moved
 
-    def resolution_vote(self, id: str, *, owner: str, choice: Choice | str) -> Proposal:
+    def vote(self, id: str, *, owner: str, choice: Choice | str) -> Proposal:
         """Record ``owner``'s ballot; the first ballot on a drafted proposal opens the vote. The
         owner's same ballot again is a no-op; another choice is a ConflictError."""
         ballot = Ballot(owner, choice)
@@ -146,13 +148,13 @@ class ResolutionUseCases(UseCases):
             t.governance.save(voted, compound=compound, at=self.clock.now(), actor=self.actor)
         return voted
 
-    def resolution_ballots_import(self, id: str, path: str | Path, *,
-                                  encoding: str | None = None) -> BallotsImported:
+    def import_ballots(self, id: str, path: str | Path, *,
+                       encoding: str | None = None) -> BallotsImported:
         """Cast the ballots of a CSV file ``owner,choice`` on proposal ``id``: every line is
         checked first (an owner not on the roll, an owner twice, a bad choice, another choice
         than the stored one), each problem named by file:line:field, and nothing is stored
         unless all are good. Ballots already stored with the same choice are skipped."""
-        rows = list(csv_rows(path, ("owner", "choice"), encoding=encoding))
+        rows = read_ballot_rows(path, encoding)
         with self.store.write() as t:
             proposal, compound = self._load(t, id)
             roll = _roll(t, proposal.scope)
@@ -164,7 +166,7 @@ class ResolutionUseCases(UseCases):
                                   actor=self.actor)
         return BallotsImported(proposal, str(path), len(ballots), already)
 
-    def resolution_tally(self, id: str) -> Tally:
+    def tally(self, id: str) -> Tally:
         """The standing of proposal ``id`` now: its ballots counted against the roll of its
         scope; for a resolved proposal, the tally stored when its vote closed."""
         with self.reader.read() as t:
@@ -173,7 +175,7 @@ class ResolutionUseCases(UseCases):
                 return proposal.tally
             return tally(proposal, _roll(t, proposal.scope), proposal.ballots)
 
-    def resolution_resolve(self, id: str) -> Proposal:
+    def resolve(self, id: str) -> Proposal:
         """Close the vote of proposal ``id`` and store its tally: it is resolved, passed or not."""
         with self.store.write() as t:
             proposal, compound = self._load(t, id)
@@ -182,7 +184,7 @@ class ResolutionUseCases(UseCases):
                               actor=self.actor)
         return resolved
 
-    def resolution_show(self, id: str) -> ProposalRecord:
+    def show(self, id: str) -> ProposalRecord:
         """Proposal ``id`` with its compound, who put it, and each step with time and actor."""
         with self.reader.read() as t:
             record = t.governance.record(id)
@@ -190,7 +192,7 @@ class ResolutionUseCases(UseCases):
                 raise _not_found(id)
             return record
 
-    def resolution_list(self, compound: str | None = None) -> tuple[ProposalRecord, ...]:
+    def proposals(self, compound: str | None = None) -> tuple[ProposalRecord, ...]:
         """Every proposal, or those of ``compound`` (its own and its buildings'), by id."""
         with self.reader.read() as t:
             if compound is not None and t.estate.compound(compound) is None:
@@ -199,14 +201,14 @@ class ResolutionUseCases(UseCases):
                                context={"kind": "compound", "id": compound})
             return tuple(t.governance.records(compound))
 
-    def resolution_elect(self, votes: str | Path | Mapping[str, int], seats: int, *,
-                         encoding: str | None = None) -> Election:
+    def elect(self, votes: str | Path | Mapping[str, int], seats: int, *,
+              encoding: str | None = None) -> Election:
         """A committee election: the top ``seats`` vote-getters of ``votes`` (a mapping, or a
         CSV file ``candidate,votes`` in ``encoding``, UTF-8 by default) are elected, the rest
         alternates; a tie at the cut-off is reported, not guessed."""
         if isinstance(votes, Mapping):
             return elect(votes, seats)
-        return elect(_read_votes(str(votes), encoding), seats)
+        return elect(read_votes(str(votes), encoding), seats)
 
     @staticmethod
     def _load(t: Tables, id: str) -> tuple[Proposal, str]:
@@ -265,24 +267,3 @@ def _check_row(ballot: Ballot, roll: Roll, seen: Mapping[str, int],
                            field="owner", fix="give each owner's ballot once")
     if ballot.owner in stored:
         _check_same(proposal_id, ballot, stored[ballot.owner])
-
-
-def _read_votes(path: str, encoding: str | None) -> list[tuple[str, int]]:
-    """``candidate,votes`` rows; a bad count is named by file:line:field."""
-    pairs: list[tuple[str, int]] = []
-    lines: dict[str, int] = {}
-    for row in csv_rows(path, ("candidate", "votes"), encoding=encoding):
-        candidate = row.text("candidate")
-        if candidate in lines:
-            raise row.error("candidate", f"{candidate} is listed already on line "
-                            f"{lines[candidate]}", "give each candidate's votes once")
-        lines[candidate] = row.line
-        pairs.append((candidate, row.parse("votes", _parse_votes)))
-    return pairs
-
-
-def _parse_votes(text: str) -> int:
-    if not (text.isascii() and text.isdigit()):
-        raise InvalidInput(f"votes {text!r} is not a whole number of 0 or more",
-                           fix="write the candidate's votes as a number such as 37")
-    return int(text)

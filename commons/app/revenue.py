@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 import attrs
 
 from commons.app.revenue_books import balance_of, compound_of, open_chart, post_entry
-from commons.app.spending import SpendingUseCases
+from commons.app.spending import SpendingService
 from commons.errors import (
     CommonsError,
     ConflictError,
@@ -29,7 +29,8 @@ from commons.errors import (
     Where,
 )
 from commons.estate.resource import Resource
-from commons.files import csv_rows, open_text
+from commons.files import open_text
+from commons.io.revenue_files import read_collections
 from commons.ledger.journal import Entry
 from commons.ledger.rules import refusal
 from commons.money import Money, money_field
@@ -61,7 +62,7 @@ from commons.revenue.statement import RevenueStatement
 if TYPE_CHECKING:
     from commons.store import Tables
 
-__all__ = ["CollectSummary", "RevenueUseCases", "SetAside"]
+__all__ = ["CollectSummary", "RevenueService", "SetAside"]
 
 _MAX_REPORTED = 50
 
@@ -79,6 +80,7 @@ class CollectSummary:
 
     @property
     def owners_share(self) -> Money:
+        """What the owners keep: the income less the operator's commission."""
         return self.income - self.commission
 
 
@@ -95,13 +97,13 @@ class SetAside:
     entry_id: int | None
 
 
-class RevenueUseCases(SpendingUseCases):
+class RevenueService(SpendingService):
     """The five duties; each use case runs in one transaction."""
 
-    def revenue_rule(self, compound: str, *, commission_percent: Decimal | str | int,
-                     max_commission_percent: Decimal | str | int = DEFAULT_MAX_COMMISSION_PERCENT,
-                     maintenance_percent: Decimal | str | int = DEFAULT_MAINTENANCE_PERCENT,
-                     effective_from: dt.date) -> SharingRule:
+    def rule(self, compound: str, *, commission_percent: Decimal | str | int,
+             max_commission_percent: Decimal | str | int = DEFAULT_MAX_COMMISSION_PERCENT,
+             maintenance_percent: Decimal | str | int = DEFAULT_MAINTENANCE_PERCENT,
+             effective_from: dt.date) -> SharingRule:
         """Set ``compound``'s sharing rule from ``effective_from``: a commission above its cap
         is refused, and so is a rule that would change how recorded income was split."""
         rule = SharingRule(compound, effective_from, commission_percent, max_commission_percent,
@@ -127,14 +129,14 @@ class RevenueUseCases(SpendingUseCases):
             t.revenue.add_rule(rule, self._now(), self.actor)
         return rule
 
-    def revenue_rules(self, compound: str) -> tuple[SharingRule, ...]:
+    def rules(self, compound: str) -> tuple[SharingRule, ...]:
         """``compound``'s sharing rules by the date each takes effect."""
         with self.reader.read() as t:
             compound_of(t, compound)
             return tuple(t.revenue.rules(compound))
 
-    def revenue_clear(self, compound: str, *, as_of: dt.date,
-                      opening: Money | str | None = None) -> ClearReport:
+    def clear(self, compound: str, *, as_of: dt.date,
+              opening: Money | str | None = None) -> ClearReport:
         """Clear (清) ``compound``: every resource with what it earned in the twelve months to
         ``as_of``, the idle ones, income naming no resource, and with ``opening`` the verified
         opening balance of the co-managed account, posted once (another amount later is a
@@ -166,13 +168,13 @@ class RevenueUseCases(SpendingUseCases):
             return "already recorded"
         entry_id = None
         if amount:
-            entry_id, _ = post_entry(self, t, opening_entry(compound, amount, day,
+            entry_id, _ = post_entry(self.ledger, t, opening_entry(compound, amount, day,
                                                             actor=self.actor))
         t.revenue.add_opening(compound, day, amount, entry_id, self._now(), self.actor)
         return "posted"
 
-    def revenue_collect(self, path: str | Path, *, encoding: str | None = None
-                        ) -> CollectSummary:
+    def collect(self, path: str | Path, *, encoding: str | None = None
+                ) -> CollectSummary:
         """Collect (收) the incomes of a CSV file (external_id,date,compound,resource,period,
         amount[,payer,memo]): each into the co-managed account, with the operator's commission
         split off by the compound's sharing rule, to the fen. The whole file is checked first;
@@ -180,15 +182,7 @@ class RevenueUseCases(SpendingUseCases):
         recorded are skipped."""
         file = str(path)
         open_text(path, encoding).close()  # a mistyped path must not create a database
-        problems: list[CommonsError] = []
-        parsed: list[tuple[int, Collection]] = []
-        rows = 0
-        for row in csv_rows(path, Collection.HEADER, Collection.OPTIONAL, encoding=encoding):
-            rows += 1
-            try:
-                parsed.append((row.line, Collection.from_row(row)))
-            except CommonsError as e:
-                problems.append(e.located(file=file, line=row.line))
+        parsed, problems, rows = read_collections(path, encoding)
         with self.store.write() as t:
             entries = self._collection_entries(t, file, parsed, problems)
             known = t.ledger.known([e.external_id for _, e, _ in entries])
@@ -204,7 +198,7 @@ class RevenueUseCases(SpendingUseCases):
                                                    if e.external_id not in known])
             _raise_if(problems, rows)
             new = [(entry, c) for _, entry, c in entries if entry.external_id not in known]
-            self._post_in(t, [e for e, _ in new], None, None)
+            self.ledger.post_in(t, [e for e, _ in new], None, None)
             ids = t.ledger.known([e.external_id for e, _ in new])
             t.revenue.add_collections([(c, ids[e.external_id][0], _commission(e, c))
                                        for e, c in new])
@@ -250,7 +244,7 @@ class RevenueUseCases(SpendingUseCases):
             out.append((line, c.entry(resource.kind, rule, actor=self.actor), c))
         return out
 
-    def revenue_set_aside(self, compound: str, quarter: Quarter | str) -> SetAside:
+    def set_aside(self, compound: str, quarter: Quarter | str) -> SetAside:
         """Set aside at least the rule's maintenance share of ``quarter``'s net public revenue
         (income minus commission) into the maintenance fund, external id
         ``set-aside:COMPOUND:QUARTER``. Again it is already recorded; income booked into the
@@ -271,13 +265,13 @@ class RevenueUseCases(SpendingUseCases):
                 status = "already recorded" if count else "nothing to set aside"
                 return SetAside(compound, due, Money.zero(), status, None)
             entry = set_aside_entry(compound, q, due.outstanding, top_up=count, actor=self.actor)
-            entry_id, _ = post_entry(self, t, entry)
+            entry_id, _ = post_entry(self.ledger, t, entry)
             t.revenue.add_set_aside(compound, q, count, entry_id, due.outstanding, due.net,
                                     due.percent)
         return SetAside(compound, attrs.evolve(due, set_aside=due.set_aside + due.outstanding),
                         due.outstanding, "posted", entry_id)
 
-    def revenue_balance(self, compound: str) -> RevenueBalance:
+    def balance(self, compound: str) -> RevenueBalance:
         """Manage (管): the compound's bank balance, maintenance fund and what is due to it,
         money earmarked for approved payments, what is owed to the operator, and what is left
         available."""
@@ -285,8 +279,8 @@ class RevenueUseCases(SpendingUseCases):
             compound_of(t, compound)
             return balance_of(t, compound)
 
-    def revenue_statement(self, compound: str, *, period_from: Period | str,
-                          period_to: Period | str) -> RevenueStatement:
+    def statement(self, compound: str, *, period_from: Period | str,
+                  period_to: Period | str) -> RevenueStatement:
         """Audit (审): income by source, spending by purpose with its authority and approvers,
         and the co-managed account's balance before and after the months given."""
         first = period_from if isinstance(period_from, Period) else Period.parse(period_from)

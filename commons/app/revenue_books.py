@@ -5,8 +5,7 @@ and an owners' resolution seen as spending sees it.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING
 
 from commons.errors import ConflictError, ErrorCode, NotFound
 from commons.estate.compound import Compound
@@ -24,19 +23,14 @@ from commons.revenue.income import (
 from commons.revenue.spending import ResolutionUse, RevenueBalance
 
 if TYPE_CHECKING:
+    from commons.app.ledger import LedgerService
     from commons.store import Tables
 
-__all__ = ["Books", "balance_of", "compound_of", "open_chart", "post_entry", "resolution_use"]
-
-
-class Books(Protocol):
-    """The ledger's posting path inside a caller's transaction (``LedgerUseCases._post_in``)."""
-
-    def _post_in(self, t: Tables, source: Iterable[Entry], encoding: None,
-                 on_progress: None) -> object: ...
+__all__ = ["balance_of", "compound_of", "open_chart", "post_entry", "resolution_use"]
 
 
 def compound_of(t: Tables, compound_id: str) -> Compound:
+    """The compound recorded as ``compound_id``; NotFound if the estate does not hold it."""
     compound = t.estate.compound(compound_id)
     if compound is None:
         raise NotFound(f"compound {compound_id!r} is not recorded", field="compound",
@@ -53,7 +47,7 @@ def open_chart(t: Tables, compound: str) -> None:
             t.ledger.open_account(account)
 
 
-def post_entry(books: Books, t: Tables, entry: Entry) -> tuple[int, bool]:
+def post_entry(ledger: LedgerService, t: Tables, entry: Entry) -> tuple[int, bool]:
     """Post ``entry`` in ``t`` through the ledger's posting path: its entry id, and whether it
     is new (False: already recorded with the same content; other content is a conflict)."""
     seen = t.ledger.known([entry.external_id]).get(entry.external_id)
@@ -65,7 +59,7 @@ def post_entry(books: Books, t: Tables, entry: Entry) -> tuple[int, bool]:
                                     "reversal", context={"kind": "entry", "id": str(seen[0])},
                                 code=ErrorCode.ALREADY_RECORDED_DIFFERENTLY)
         return seen[0], False
-    books._post_in(t, [entry], None, None)
+    ledger.post_in(t, [entry], None, None)
     return t.ledger.known([entry.external_id])[entry.external_id][0], True
 
 

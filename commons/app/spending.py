@@ -1,6 +1,7 @@
 """Use cases of managing and using public revenue (管、用): the co-managed account's signers and
-holder, the committee's spending limit, and the way of a payment: propose, vote and tally (on
-the owners' resolution it names), approve twice, disburse.
+holder, the committee's spending limit, and the way of a payment: propose, tally and close the
+vote on the owners' resolution it names (owners vote through ``resolutions.vote``), approve
+twice, disburse.
 
 Each use case is one transaction; a refusal raises ``RefusedByRule`` (what, why, how to fix)
 and changes nothing. A disbursement is a journal entry ``disburse:<id>`` posted through the
@@ -14,7 +15,8 @@ from typing import TYPE_CHECKING
 
 import attrs
 
-from commons.app.base import UseCases
+from commons.app.ledger import LedgerService
+from commons.app.resolutions import ResolutionService
 from commons.app.revenue_books import (
     balance_of,
     compound_of,
@@ -22,8 +24,9 @@ from commons.app.revenue_books import (
     post_entry,
     resolution_use,
 )
+from commons.app.session import Service, Session
 from commons.errors import ConflictError, ErrorCode, InvalidInput, NotFound, RefusedByRule
-from commons.governance import Choice, Proposal, State, Tally
+from commons.governance import State, Tally
 from commons.money import Money, money_field
 from commons.revenue.spending import (
     AccountHolder,
@@ -46,7 +49,7 @@ from commons.revenue.spending import (
 if TYPE_CHECKING:
     from commons.store import Tables
 
-__all__ = ["Disbursement", "SpendingStatus", "SpendingUseCases"]
+__all__ = ["Disbursement", "SpendingService", "SpendingStatus"]
 
 
 @attrs.frozen
@@ -92,21 +95,20 @@ def _disbursement(t: Tables, spending: SpendingProposal) -> Disbursement | None:
                         tuple(t.revenue.approvals(spending.id)))
 
 
-class SpendingUseCases(UseCases):
+class SpendingService(Service):
     """Signers, limits and the way of a payment; each use case runs in one transaction."""
 
-    if TYPE_CHECKING:
-        def resolution_vote(self, id: str, *, owner: str, choice: Choice | str) -> Proposal: ...
-
-        def resolution_tally(self, id: str) -> Tally: ...
-
-        def resolution_resolve(self, id: str) -> Proposal: ...
+    def __init__(self, session: Session, ledger: LedgerService,
+                 resolutions: ResolutionService) -> None:
+        super().__init__(session)
+        self.ledger = ledger  # the one posting path: ``ledger.post_in`` inside a transaction
+        self.resolutions = resolutions  # the owners' votes a spending names
 
     def _now(self) -> str:
         return self.clock.now().in_timezone("UTC").isoformat()
 
-    def revenue_signer_add(self, compound: str, signer: str, *, role: SignerRole | str,
-                           name: str = "") -> Signer:
+    def add_signer(self, compound: str, signer: str, *, role: SignerRole | str,
+                   name: str = "") -> Signer:
         """Add a signer of ``compound``'s co-managed account in ``role``; the same again is a
         no-op, another role for a recorded signer a ConflictError."""
         added = Signer(compound, signer, role, name)
@@ -123,13 +125,14 @@ class SpendingUseCases(UseCases):
             t.revenue.add_signer(added, self._now(), self.actor)
         return added
 
-    def revenue_signers(self, compound: str) -> tuple[Signer, ...]:
+    def signers(self, compound: str) -> tuple[Signer, ...]:
+        """The co-managed account's signers of ``compound``, with their roles."""
         with self.reader.read() as t:
             compound_of(t, compound)
             return tuple(t.revenue.signers(compound))
 
-    def revenue_account_holder(self, compound: str, holder: str, *,
-                               role: SignerRole | str) -> AccountHolder:
+    def account_holder(self, compound: str, holder: str, *,
+                       role: SignerRole | str) -> AccountHolder:
         """Record in whose name the co-managed account is held; never the firm's."""
         held = AccountHolder(compound, holder, role)
         with self.store.write() as t:
@@ -138,8 +141,8 @@ class SpendingUseCases(UseCases):
                 t.revenue.add_holder(held, self._now(), self.actor)
         return held
 
-    def revenue_limit(self, compound: str, amount: Money | str, *,
-                      resolution: str) -> SpendingLimit:
+    def limit(self, compound: str, amount: Money | str, *,
+              resolution: str) -> SpendingLimit:
         """Set the committee's spending limit as the owners' assembly decided by
         ``resolution``, which must have passed in ``compound``."""
         limit = SpendingLimit(compound, money_field(amount, "amount"), resolution)
@@ -169,9 +172,9 @@ class SpendingUseCases(UseCases):
                 t.revenue.add_limit(limit, self._now(), self.actor)
         return limit
 
-    def revenue_propose(self, id: str, *, compound: str, purpose: str, amount: Money | str,
-                        payee: str, memo: str = "", resolution: str | None = None
-                        ) -> SpendingProposal:
+    def propose(self, id: str, *, compound: str, purpose: str, amount: Money | str,
+                payee: str, memo: str = "", resolution: str | None = None
+                ) -> SpendingProposal:
         """Propose paying ``amount`` for ``purpose`` (cleaning, repairs, greening, ...): within
         the committee's limit on its decision, above it under an owners' ``resolution`` of this
         compound that no other spending uses. The same proposal again is a no-op."""
@@ -197,7 +200,9 @@ class SpendingUseCases(UseCases):
             t.revenue.add_proposal(spending, self._now(), self.actor)
         return spending
 
-    def _resolution_of(self, id: str) -> str:
+    def resolution_of(self, id: str) -> str:
+        """The owners' resolution spending ``id`` names, to vote on with ``resolutions.vote``;
+        spending within the committee's limit names none, and there is nothing to vote on."""
         with self.reader.read() as t:
             spending = _spending(t, id)
         if spending.resolution is None:
@@ -206,21 +211,17 @@ class SpendingUseCases(UseCases):
                                fix="have the signers approve it")
         return spending.resolution
 
-    def revenue_vote(self, id: str, *, owner: str, choice: Choice | str) -> Proposal:
-        """An owner's ballot on the resolution that spending ``id`` names."""
-        return self.resolution_vote(self._resolution_of(id), owner=owner, choice=choice)
+    def tally(self, id: str) -> Tally:
+        """The standing of spending ``id``'s resolution now; nothing is written."""
+        return self.resolutions.tally(self.resolution_of(id))
 
-    def revenue_tally(self, id: str, *, close: bool = False) -> Tally:
-        """The standing of spending ``id``'s resolution; with ``close`` the vote is closed and
-        the tally stored, passed or not."""
-        resolution = self._resolution_of(id)
-        if close:
-            resolved = self.resolution_resolve(resolution)
-            assert resolved.tally is not None
-            return resolved.tally
-        return self.resolution_tally(resolution)
+    def close_vote(self, id: str) -> Tally:
+        """Close the vote on spending ``id``'s resolution and store its tally, passed or not."""
+        resolved = self.resolutions.resolve(self.resolution_of(id))
+        assert resolved.tally is not None
+        return resolved.tally
 
-    def revenue_approve(self, id: str, *, signer: str) -> SpendingStatus:
+    def approve(self, id: str, *, signer: str) -> SpendingStatus:
         """A signer's approval of spending ``id``. Two are needed, by signers of different
         roles, one of the owners' side; the second earmarks the amount, so it needs the
         authority in place and the amount available."""
@@ -243,7 +244,7 @@ class SpendingUseCases(UseCases):
             t.revenue.add_approval(approval, len(approvals), self.actor)
         return SpendingStatus(spending, tuple(after), len(after) == 2)
 
-    def revenue_disburse(self, id: str, *, date: dt.date) -> Disbursement:
+    def disburse(self, id: str, *, date: dt.date) -> Disbursement:
         """Pay spending ``id`` on ``date``: Dr its purpose's expense account, Cr the co-managed
         account, entry ``disburse:<id>``. Refused, with the reason, unless approved by two
         roles, authorised, and within the available balance; a paid spending stays paid."""
@@ -261,13 +262,13 @@ class SpendingUseCases(UseCases):
             given = authority(spending, t.revenue.limit(spending.compound), use, approvals)
             check_available(spending, balance_of(t, spending.compound),
                             earmarked_for_it=spending.amount)
-            entry_id, _ = post_entry(self, t, disbursement_entry(spending, date,
+            entry_id, _ = post_entry(self.ledger, t, disbursement_entry(spending, date,
                                                                  actor=self.actor))
             t.revenue.add_disbursement(id, entry_id, date, given.kind, given.resolution,
                                        given.signer, self._now(), self.actor)
         return Disbursement(id, entry_id, date, spending.amount, given, tuple(approvals))
 
-    def revenue_show(self, id: str) -> SpendingStatus:
+    def show(self, id: str) -> SpendingStatus:
         """Spending ``id`` with its approvals, whether it is earmarked, and its payment."""
         with self.reader.read() as t:
             spending = _spending(t, id)
@@ -275,7 +276,7 @@ class SpendingUseCases(UseCases):
             paid = _disbursement(t, spending)
         return SpendingStatus(spending, approvals, paid is None and len(approvals) == 2, paid)
 
-    def revenue_spending(self, compound: str) -> tuple[SpendingStatus, ...]:
+    def spending(self, compound: str) -> tuple[SpendingStatus, ...]:
         """Every spending proposed in ``compound``, by id."""
         with self.reader.read() as t:
             compound_of(t, compound)

@@ -8,9 +8,6 @@ one walk from the genesis would have found.
 
 from __future__ import annotations
 
-import multiprocessing
-from concurrent.futures import ProcessPoolExecutor
-
 from commons.ledger.problems import VerifyProblem
 from commons.ledger.rules import ChainHead, check_chain
 from commons.store import SqliteStore
@@ -42,6 +39,11 @@ def _walk(path: str, first: int, last: int) -> tuple[list[VerifyProblem], int, s
 def verify_in_processes(path: str, ranges: list[tuple[int, int]]
                         ) -> tuple[list[VerifyProblem], ChainHead]:
     """Walk each range in its own process; spawned, so no child inherits an open connection."""
+    # Imported here, not atop the module: a ledger balance starts no process and should not
+    # pay for importing the machinery (multiprocessing, concurrent.futures: ~10 ms).
+    import multiprocessing  # noqa: PLC0415
+    from concurrent.futures import ProcessPoolExecutor  # noqa: PLC0415
+
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(len(ranges), mp_context=context) as pool:
         walks = [pool.submit(_walk, path, first, last) for first, last in ranges]

@@ -16,11 +16,11 @@ from fractions import Fraction
 
 import attrs
 
+from commons.l10n import percent_text
 from commons.money import Money
 from commons.periods import Period
 
-__all__ = ["BUCKETS", "AgingReport", "AgingRow", "Arrear", "CollectionRate", "age", "bucket_of",
-           "percent_text"]
+__all__ = ["BUCKETS", "AgingReport", "AgingRow", "Arrear", "CollectionRate", "age", "bucket_of"]
 
 BUCKETS = ("0-30", "31-90", "91-180", "over-180")
 _UPPER_DAYS = (30, 90, 180)
@@ -48,6 +48,7 @@ class Arrear:
 
     @property
     def bucket(self) -> str:
+        """The age bucket the invoice falls in (``0-30`` ... ``over-180`` days)."""
         return BUCKETS[bucket_of(self.days)]
 
 
@@ -61,22 +62,27 @@ class AgingRow:
 
     @property
     def total(self) -> Money:
+        """Everything the row owes, over all buckets."""
         return sum(self.buckets, Money.zero())
 
 
 @attrs.frozen
 class AgingReport:
+    """Arrears by age on ``as_of``: a row per compound, and every invoice still owed."""
+
     as_of: dt.date
     rows: tuple[AgingRow, ...]
     arrears: tuple[Arrear, ...]
 
     @property
     def buckets(self) -> tuple[Money, ...]:
+        """Each bucket summed over the rows."""
         return tuple(sum((r.buckets[i] for r in self.rows), Money.zero())
                      for i in range(len(BUCKETS)))
 
     @property
     def total(self) -> Money:
+        """Everything owed."""
         return sum(self.buckets, Money.zero())
 
 
@@ -92,13 +98,6 @@ def age(as_of: dt.date, arrears: Iterable[Arrear]) -> AgingReport:
     rows = tuple(AgingRow(c, tuple(Money(f) for f in sums), len(owing[c]))
                  for c, sums in sorted(by_compound.items()))
     return AgingReport(as_of, rows, tuple(listed))
-
-
-def percent_text(rate: Fraction) -> str:
-    """A fraction as a percentage with two decimals, rounded half up: 2/3 -> ``66.67``."""
-    hundredths = rate * 10000
-    whole = int((hundredths + Fraction(1, 2)) // 1)
-    return f"{whole // 100}.{whole % 100:02d}"
 
 
 @attrs.frozen
@@ -121,4 +120,5 @@ class CollectionRate:
 
     @property
     def percent(self) -> str:
+        """The rate as percent text."""
         return percent_text(self.rate)

@@ -53,7 +53,7 @@ _HINT = ("write each [[schedule]] with id, compound or compounds, regime and [[s
 
 
 class Regime(StrEnum):
-    """Whose money the fees are (see DESIGN.md's vocabulary)."""
+    """Whose money the fees are: the firm's (lump sum) or the owners' (commission)."""
 
     LUMP_SUM = "lump_sum"  # 包干制: the firm's income; it bears the costs
     COMMISSION = "commission"  # 酬金制: the owners' money; the firm is paid costs plus commission
@@ -118,6 +118,7 @@ def parse_regime(text: object) -> Regime:
 
 
 def parse_rounding(text: object) -> Rounding:
+    """``half-up``, ``half-even`` or ``down`` (``_`` for ``-`` too)."""
     result: Rounding = _parse_enum(text, Rounding, "rounding rule")
     return result
 
@@ -206,6 +207,7 @@ class FeeSchedule:
 
     @property
     def resident_party(self) -> str:
+        """The party of the plan's last stage: what the household owes."""
         return self.plan.stages[-1].party
 
     def rate_for(self, period: Period) -> FeeRate:

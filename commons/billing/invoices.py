@@ -35,6 +35,8 @@ class LineKind(StrEnum):
 
 @attrs.frozen
 class InvoiceLine:
+    """One line of an invoice: who carries it (subsidy, concession or the resident) and how much."""
+
     kind: LineKind
     party: str
     amount: Money
@@ -50,6 +52,7 @@ def line_kinds(schedule: FeeSchedule) -> tuple[tuple[LineKind, str], ...]:
 
 
 def invoice_id(household: str, period: Period) -> str:
+    """The id of ``household``'s invoice for ``period`` (``wjxc-1-101:2026-10``)."""
     return f"{household}:{period}"
 
 
@@ -88,6 +91,7 @@ class Invoice:
 
     @property
     def issued_on(self) -> dt.date:
+        """The day the invoice is issued: its month's first day."""
         return self.period.first_day
 
     @property
@@ -126,6 +130,8 @@ class MonthPricer:
         return known
 
     def invoice(self, household: Household, compound: str) -> Invoice:
+        """The month's invoice of ``household`` of ``compound``, its lines split by the
+        schedule's plan."""
         gross, lines = self.lines(household.area_m2)
         t = self.terms
         return Invoice(household.id, compound, self.schedule.id, self.period, household.area_m2,

@@ -15,13 +15,16 @@ from collections.abc import Sequence
 
 import attrs
 
-from commons.errors import ErrorCode, InvalidInput
+from commons.billing.fees import FeeSchedule
+from commons.billing.invoices import MonthPricer
+from commons.errors import ErrorCode, InvalidInput, RefusedByRule
+from commons.estate.household import Household
 from commons.files import Row
 from commons.money import Money
 from commons.periods import Period, parse_date
 
 __all__ = ["PAYMENT_COLUMNS", "PAYMENT_OPTIONAL", "Allocation", "Applied", "OpenInvoice",
-           "Payment", "apply_payment", "credit_for", "prepay_refusal"]
+           "Payment", "apply_payment", "check_prepay", "credit_for", "prepay_refusal"]
 
 PAYMENT_COLUMNS = ("external_id", "date", "household", "amount")
 PAYMENT_OPTIONAL = ("invoice", "payer", "memo")
@@ -56,6 +59,7 @@ class Payment:
 
     @classmethod
     def from_row(cls, row: Row) -> Payment:
+        """One row of a payments CSV (see ``PAYMENT_COLUMNS``); errors name the field."""
         return cls(
             id=row.text("external_id"),
             date=row.parse("date", parse_date),
@@ -97,6 +101,7 @@ class Applied:
 
     @property
     def applied(self) -> Money:
+        """What the payment paid of invoices; the rest is held as credit."""
         return self.payment.amount - self.credit
 
 
@@ -134,3 +139,21 @@ def prepay_refusal(credit: Money, monthly_due: Money, months: int) -> str | None
     return (f"it leaves {credit.format_grouped()} as credit, more than {months} months of the "
             f"household's fee ({months} x {monthly_due.format_grouped()} = "
             f"{limit.format_grouped()})")
+
+
+def check_prepay(payment: Payment, schedule: FeeSchedule | None, household: Household,
+                 credit: Money) -> None:
+    """Refuse ``payment`` if it leaves ``household`` holding ``credit`` when no fee is in force
+    for it under its compound's ``schedule``, or more credit than the schedule lets it pay
+    ahead."""
+    month = Period.of(payment.date)
+    if schedule is None or schedule.terms(month) is None:
+        raise RefusedByRule(f"payment {payment.id} would leave {credit} as credit, but no "
+                            f"fee is in force for {payment.household} in {month}",
+                            field="amount", fix="pay only what is invoiced")
+    monthly = MonthPricer(schedule, month).lines(household.area_m2)[1][-1].amount
+    why = prepay_refusal(credit, monthly, schedule.prepay_months)
+    if why is not None:
+        raise RefusedByRule(f"payment {payment.id}: {why}", field="amount",
+                            fix=f"pay at most {schedule.prepay_months} months ahead "
+                            "(the schedule's prepay_months)")

@@ -49,14 +49,17 @@ __all__ = ["cash_accounts", "fee_accounts", "invoice_legs", "issue_entry", "paym
 
 
 def receivable(compound: str) -> str:
+    """The account of fees billed and not yet paid in ``compound``."""
     return f"assets:receivable:fees:{compound}"
 
 
 def bank(compound: str) -> str:
+    """The bank account that fees of ``compound`` are paid into."""
     return f"assets:bank:fees:{compound}"
 
 
 def prepaid(compound: str) -> str:
+    """The account of fees paid ahead (credit held for households) in ``compound``."""
     return f"liabilities:prepaid-fees:{compound}"
 
 

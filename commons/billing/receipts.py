@@ -16,6 +16,9 @@ __all__ = ["Receipt"]
 
 @attrs.frozen
 class Receipt:
+    """A payment's receipt: who paid, for what invoices, the credit left, and the amount in
+    words."""
+
     payment: Payment
     owner: str
     compound: str
@@ -24,6 +27,7 @@ class Receipt:
 
     @property
     def amount_chinese(self) -> str:
+        """The amount in Chinese capital numerals (大写), as a receipt prints it."""
         return self.payment.amount.format_chinese()
 
     def lines(self) -> tuple[str, ...]:

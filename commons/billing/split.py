@@ -15,9 +15,10 @@ from typing import Any, Literal
 
 import attrs
 
+from commons.allocation import Weight, allocate, parse_weight
 from commons.errors import ErrorCode, InvalidInput
 from commons.estate.household import Household
-from commons.money import Money, Weight, allocate, parse_weight
+from commons.money import Money
 
 __all__ = [
     "SPLIT_METHODS",
@@ -125,6 +126,7 @@ class SharePlan:
 
     @classmethod
     def everyone_pays(cls, party: str = "residents") -> SharePlan:
+        """A plan of one stage: ``party`` pays it all."""
         return cls((Stage(party, rest=True),))
 
     @classmethod
@@ -222,7 +224,8 @@ class FloorCoefficients:
 
     @classmethod
     def from_mapping(cls, data: Mapping[str, Any]) -> FloorCoefficients:
-        """From a plan file's ``[floors]`` table (``3 = "1.0"`` ...) and its ``by_area``."""
+        """From a plan file's ``[floors]`` table (``3 = "1.0"`` ...) and its ``by_area``, written
+        at the top of the file or, as ``commons split --help`` shows it, inside ``[floors]``."""
         floors = data.get("floors")
         by_area = _bool_field(data, "by_area", True, "by_area")
         if floors is None:
@@ -230,8 +233,15 @@ class FloorCoefficients:
         if not isinstance(floors, Mapping):
             raise InvalidInput("[floors] is not a table of floor = coefficient", field="floors",
                                fix='write a [floors] table with lines such as 3 = "1.2"')
+        if "by_area" in floors:
+            if "by_area" in data:
+                raise InvalidInput("by_area is given twice", field="floors.by_area",
+                                   fix="write by_area once, in [floors] or above it")
+            by_area = _bool_field(floors, "by_area", True, "floors.by_area")
         table: list[tuple[int, Decimal]] = []
         for key, value in floors.items():
+            if key == "by_area":
+                continue
             try:
                 if isinstance(value, bool) or not isinstance(value, int | str):
                     raise ValueError("a coefficient is an integer or a quoted number")
@@ -246,6 +256,7 @@ class FloorCoefficients:
         return cls(tuple(table), by_area)
 
     def coefficient(self, floor: int) -> Decimal:
+        """The coefficient of ``floor``; InvalidInput if the table has none."""
         for f, c in self.table:
             if f == floor:
                 return c
@@ -253,6 +264,7 @@ class FloorCoefficients:
                            fix=f"add floor {floor} to the plan's [floors] table")
 
     def weight(self, household: Household) -> Decimal:
+        """A household's weight: its floor's coefficient, times its area when ``by_area``."""
         c = self.coefficient(household.floor)
         return c * household.area_m2 if self.by_area else c
 
@@ -288,6 +300,7 @@ class Split:
 
     @property
     def parts_total(self) -> Money:
+        """What the parts add up to: the last stage's share."""
         return self.shares[-1].amount
 
 

@@ -1,10 +1,10 @@
 """The service catalog (物业服务清单): categories and items, each with a cost driver and a level.
 
-Seed 000 (Qingdao Shinan, Huangdao Road 15) agreed a basic service list of 7 categories and 23
-items (房屋维修、秩序管理、环境卫生 ... "7大项23小项"). The seed names the first categories and the
-counts only; the remaining categories and every item below are commons' reading of what such a
-list holds in an old open compound, shipped as ``DEFAULT_CATALOG`` so a contract can name items
-without importing a list first.
+Qingdao Shinan (Huangdao Road 15) agreed a basic service list of 7 categories and 23 items
+(房屋维修、秩序管理、环境卫生 ... "7大项23小项"). Its published account names the first categories
+and the counts only; the remaining categories and every item below are commons' reading of what
+such a list holds in an old open compound, shipped as ``DEFAULT_CATALOG`` so a contract can name
+items without importing a list first.
 """
 
 from __future__ import annotations
@@ -64,6 +64,8 @@ class ServiceLevel(StrEnum):
 
 @attrs.frozen
 class ServiceCategory:
+    """A category of the service list (房屋维修, 环境卫生 ...)."""
+
     id: str
     name: str
 
@@ -110,6 +112,7 @@ class ServiceCatalog:
             seen.add(item.id)
 
     def item(self, id: str) -> ServiceItem:
+        """The item ``id``; NotFound if the catalog has none."""
         for item in self.items:
             if item.id == id:
                 return item
@@ -124,6 +127,7 @@ class ServiceCatalog:
         return tuple(i for i in self.items if i.id in wanted)
 
     def in_category(self, category: str) -> tuple[ServiceItem, ...]:
+        """The items of ``category``."""
         return tuple(i for i in self.items if i.category == category)
 
 

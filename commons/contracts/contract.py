@@ -1,7 +1,8 @@
 """Firms, bundles of compounds, and the bundle contracts between them.
 
 A bundle (连片打包 / 共享物业) joins adjacent micro-compounds that no firm would take alone, so one
-firm serves them all under one contract (seed 001: Ziyuan community bundles 27 old buildings).
+firm serves them all under one contract (Changsha Yuhua's Ziyuan community bundles 27 old
+buildings).
 A contract runs for a term, lists the catalog items it covers, and is of one regime:
 
 - ``lump_sum`` (包干制): the firm keeps the fees and bears the costs; it is paid the contract
@@ -10,7 +11,7 @@ A contract runs for a term, lists the catalog items it covers, and is of one reg
   commission of 5 to 10 percent of them, and the surplus or deficit stays with the owners.
 
 Either way the pay is split into a base part and a performance part that follows the monthly
-evaluation (seed 003, Daguan: 基础营收 and 考评绩效营收).
+evaluation (as in Hangzhou Daguan: 基础营收 and 考评绩效营收).
 """
 
 from __future__ import annotations

@@ -1,10 +1,11 @@
 """Evaluations (考评), the blacklist (黑名单) and tenders.
 
 Every month the street office, the community and the owners' or self-management committee each
-score the firm out of 100 (seed 003, Daguan: 街道、社区、自管会三位一体月度评价); the contract's
-weights make one score, and the performance part of the firm's pay is paid in proportion to it.
-A party organisation's annual score below 6 out of 10 puts the firm on the blacklist with the
-date and reason (seed 002, Laoshan), and a blacklisted firm's bid is refused.
+score the firm out of 100 (as in Hangzhou Daguan: 街道、社区、自管会三位一体月度评价); the
+contract's weights make one score, and the performance part of the firm's pay is paid in
+proportion to it. A party organisation's annual score below 6 out of 10 puts the firm on the
+blacklist with the date and reason (as in Qingdao Laoshan), and a blacklisted firm's bid is
+refused.
 """
 
 from __future__ import annotations

@@ -25,11 +25,12 @@ from fractions import Fraction
 
 import attrs
 
+from commons.allocation import allocate
 from commons.contracts.catalog import CostDriver
 from commons.contracts.contract import fen_half_up
 from commons.contracts.scenario import CostItem, Scenario, ScenarioCompound
 from commons.errors import InvalidInput
-from commons.money import Money, allocate
+from commons.money import Money
 
 __all__ = ["CompoundPricing", "CostModel", "cost_model", "margin_at", "solve_price"]
 
@@ -98,10 +99,12 @@ class CostModel:
 
     @property
     def standalone_cost(self) -> Money:
+        """What the compounds would cost a month, each served alone."""
         return sum((c.standalone_cost for c in self.compounds), Money.zero())
 
     @property
     def bundle_saving(self) -> Money:
+        """What bundling saves a month."""
         return self.standalone_cost - self.cost
 
 

@@ -194,6 +194,7 @@ class ScenarioCompound:
 
     @property
     def income(self) -> Money:
+        """Its parking and other income a month."""
         return self.parking_income + self.other_income
 
 
@@ -222,6 +223,7 @@ class Collection:
 
     @property
     def mean(self) -> Fraction:
+        """The mean collection rate of the distribution."""
         if self.distribution == "triangular":
             return (self.low + self.mode + self.high) / 3
         return (self.low + self.high) / 2
@@ -229,6 +231,9 @@ class Collection:
 
 @attrs.frozen
 class Scenario:
+    """A bundle pricing scenario as read from TOML: the bundle's terms, the collection rate, the
+    cost items and the compounds (see docs/formats.md)."""
+
     id: str
     name: str
     months: int

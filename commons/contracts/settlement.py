@@ -22,11 +22,12 @@ from fractions import Fraction
 
 import attrs
 
+from commons.allocation import allocate
 from commons.contracts.contract import BundleContract, Regime, fen_half_up
 from commons.contracts.evaluation import Evaluation, performance_pay
 from commons.errors import InvalidInput, RefusedByRule
 from commons.ledger.journal import Entry, Posting
-from commons.money import Money, allocate
+from commons.money import Money
 from commons.periods import Period
 
 __all__ = ["SETTLEMENT_ACCOUNTS", "Settlement", "settle", "settlement_external_id"]
@@ -40,6 +41,7 @@ SETTLEMENT_ACCOUNTS = ((SERVICE, "property services under a bundle contract"),
 
 
 def settlement_external_id(contract: str, period: Period) -> str:
+    """The external id of ``contract``'s settlement entry for ``period``."""
     return f"contract:{contract}:settle:{period}"
 
 

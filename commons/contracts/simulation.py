@@ -34,6 +34,7 @@ from commons.contracts.pricing import (
 )
 from commons.contracts.scenario import Collection, Scenario
 from commons.errors import InvalidInput
+from commons.extras import require
 from commons.money import Money
 
 if TYPE_CHECKING:
@@ -90,6 +91,7 @@ class SimulationReport:
 
     @property
     def loss_probability(self) -> Fraction:
+        """The share of runs that ended in a loss."""
         return Fraction(self.losses, self.runs)
 
 
@@ -155,6 +157,7 @@ def simulate(scenario: Scenario, *, runs: int | None = None, seed: int | None = 
     The simulated price is the scenario's ``price`` if it names one, else the target price; a
     price below zero (public income alone covers the costs) is simulated as zero.
     """
+    require("sim")
     runs = scenario.runs if runs is None else runs
     seed = scenario.seed if seed is None else seed
     if runs < 1:

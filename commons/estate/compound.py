@@ -1,6 +1,6 @@
 """Compounds (小区 / 楼院), their buildings (楼栋), and the management areas joining them.
 
-A compound is governed one of three ways (seed 001, Changsha Yuhua: 物管小区, 社区托管小区,
+A compound is governed one of three ways (as in Changsha Yuhua: 物管小区, 社区托管小区,
 居民自管小区): by a professional firm, entrusted to the community (often bundled with its
 neighbours, 连片打包 / 共享物业), or self-managed by its residents.
 """
@@ -150,6 +150,7 @@ class Building:
 
     @classmethod
     def from_row(cls, row: Row) -> Building:
+        """A building from a CSV row (see ``HEADER``)."""
         return cls(
             id=row.parse("id", parse_id),
             compound=row.text("compound"),
@@ -187,5 +188,6 @@ class ManagementArea:
 
     @classmethod
     def from_row(cls, row: Row) -> ManagementArea:
+        """A management area from a CSV row; its compounds are separated by ``;``."""
         return cls(id=row.parse("id", parse_id), name=row.text("name"),
                    compounds=row.parse("compounds", _compound_list))

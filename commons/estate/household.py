@@ -12,9 +12,9 @@ from typing import Any
 
 import attrs
 
+from commons.allocation import parse_weight
 from commons.errors import InvalidInput
 from commons.files import Row
-from commons.money import parse_weight
 
 __all__ = ["MAX_AREA_M2", "MAX_FLOOR", "Household", "Owner", "owners_of", "parse_area_m2",
            "parse_floor"]
@@ -97,6 +97,7 @@ class Household:
 
     @classmethod
     def from_csv_row(cls, row: Row) -> Household:
+        """A household from a CSV row (see ``HEADER``)."""
         return cls(
             id=row.text("id"),
             building=row.text("building"),

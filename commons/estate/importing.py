@@ -61,6 +61,7 @@ def columns(kind: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
 
 
 def check_kind(kind: str) -> str:
+    """``kind`` if it is one of ``KINDS``, else InvalidInput naming them."""
     if kind not in _CLASS:
         raise InvalidInput(f"unknown estate kind {kind!r}", field="KIND",
                            fix=f"use one of {', '.join(KINDS)}")

@@ -2,7 +2,8 @@
 
 A resource is something that earns public revenue: a parking space, an ad spot, a rented room,
 a kiosk, a parcel locker or a telecom base station. Only a parking space can be tidal (潮汐车位:
-rented to outsiders in a day window, seed 001).
+rented to outsiders in a day window, as Weiji Xincun in Changsha Yuhua rents its spaces to the
+hospital next door).
 """
 
 from __future__ import annotations
@@ -67,6 +68,7 @@ class Resource:
 
     @classmethod
     def from_row(cls, row: Row) -> Resource:
+        """A resource from a CSV row; only a parking space may be tidal."""
         kind = row.parse("kind", parse_resource_kind)
         tidal = row.parse("tidal", parse_yes_no)
         if tidal and kind is not ResourceKind.PARKING:

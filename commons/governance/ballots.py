@@ -19,12 +19,15 @@ __all__ = ["Ballot", "Choice", "admit"]
 
 
 class Choice(enum.StrEnum):
+    """An owner's vote: yes, no, or abstain (which takes part but is not a yes)."""
+
     YES = "yes"
     NO = "no"
     ABSTAIN = "abstain"
 
     @classmethod
     def parse(cls, text: str) -> Choice:
+        """``yes``, ``no`` or ``abstain``, in any case."""
         try:
             return cls(text.strip().lower())
         except ValueError:

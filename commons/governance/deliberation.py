@@ -1,4 +1,4 @@
-"""A proposal's way through seed 003's six-step deliberation (六步议事法), as pure transitions.
+"""A proposal's way through the six-step deliberation (六步议事法), as pure transitions.
 
 提出议题 → 广开言路 → 民主协商 → 拟定方案 → 居民表决 → 形成决议 become the states proposed →
 discussed → consulted → drafted → voted → resolved. Each transition returns a new ``Proposal``;
@@ -28,7 +28,7 @@ __all__ = ["Proposal", "State", "advance", "cast", "resolve"]
 
 
 class State(enum.StrEnum):
-    """The six steps of seed 003's deliberation, in order."""
+    """The six steps of deliberation (as practised in Hangzhou Daguan), in order."""
 
     PROPOSED = "proposed"
     DISCUSSED = "discussed"
@@ -39,16 +39,19 @@ class State(enum.StrEnum):
 
     @property
     def label_zh(self) -> str:
+        """The step's Chinese name (提出议题 ...)."""
         return _LABELS[self]
 
     @property
     def next(self) -> State | None:
+        """The step after this one, or None after the last."""
         order = list(State)
         index = order.index(self)
         return order[index + 1] if index + 1 < len(order) else None
 
     @classmethod
     def parse(cls, text: str) -> State:
+        """A step by its code name (``proposed``, ``discussed`` ...)."""
         try:
             return cls(text.strip())
         except ValueError:

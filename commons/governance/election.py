@@ -1,4 +1,6 @@
-"""Committee elections with more candidates than seats (seed 003's "7选5" 差额候补).
+"""Committee elections with more candidates than seats (差额选举): Hangzhou Daguan's
+self-management committees elect five of seven candidates ("7选5"), the rest standing by as
+alternates (候补).
 
 The top vote-getters take the seats; everyone else is an alternate (候补), in order of votes.
 When candidates tie at the cut-off, so that the seats left cannot all go to them, the election
@@ -29,6 +31,7 @@ class Standing:
     rank: int
 
     def to_json(self) -> dict[str, object]:
+        """The standing as ``--json`` prints it."""
         return {"candidate": self.candidate, "votes": self.votes, "rank": self.rank}
 
 
@@ -41,6 +44,7 @@ class Tie:
     seats_left: int
 
     def to_json(self) -> dict[str, object]:
+        """The tie as ``--json`` prints it."""
         return {"candidates": list(self.candidates), "votes": self.votes,
                 "seats_left": self.seats_left}
 
@@ -61,6 +65,7 @@ class Election:
         return self.tie is None
 
     def to_json(self) -> dict[str, object]:
+        """The result as ``--json`` prints it: seats, standings, elected, alternates and any tie."""
         return {
             "seats": self.seats,
             "decided": self.decided,

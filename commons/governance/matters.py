@@ -7,8 +7,9 @@ resolution may be voted on at all is the same for every matter: owners holding a
 exclusive area and at least 2/3 of the owners must take part (``PARTICIPATION``).
 
 An elevator retrofit (既有住宅加装电梯) is a renovation (改建, item 7): it needs 3/4, it is decided
-within its building, and every owner of a flat the works touch must consent (seed 004's
-"一人反对、全盘搁置" is the failure this rule names instead of leaving to a stall).
+within its building, and every owner of a flat the works touch must consent (in Leshan
+Shizhong "一人反对、全盘搁置": one objection stalls it all; this rule names that failure instead of
+leaving it to a stall).
 """
 
 from __future__ import annotations
@@ -45,6 +46,7 @@ class Rule:
 
     @property
     def threshold_text(self) -> str:
+        """The threshold in words: ``at least 3/4`` or ``more than 1/2``."""
         return f"{'at least' if self.at_least else 'more than'} {self.threshold}"
 
 
@@ -66,18 +68,22 @@ class Matter(enum.StrEnum):
 
     @property
     def rule(self) -> Rule:
+        """The rule the matter is decided by."""
         return _RULES[self]
 
     @property
     def label_zh(self) -> str:
+        """The matter as art. 278 words it."""
         return self.rule.label_zh
 
     @property
     def threshold(self) -> Fraction:
+        """The share of yes the matter needs, of the participating area and owners."""
         return self.rule.threshold
 
     @property
     def at_least(self) -> bool:
+        """Whether reaching the threshold exactly passes (3/4 matters) or more is needed (1/2)."""
         return self.rule.at_least
 
     @property
@@ -92,6 +98,7 @@ class Matter(enum.StrEnum):
 
     @classmethod
     def parse(cls, text: str) -> Matter:
+        """A matter by its code name (``elevator-retrofit``, ``hire-firm`` ...)."""
         try:
             return cls(text.strip())
         except ValueError:

@@ -2,7 +2,7 @@
 
 A roll is built from ``Household`` values (one per exclusive unit, 专有部分). Art. 278 counts
 two measures: the exclusive area, and the owners by head, "one per exclusive unit, but one owner
-of several units counts once" (DESIGN.md). So an owner's weight is the sum of their units' areas,
+of several units counts once". So an owner's weight is the sum of their units' areas,
 and the headcount is the number of distinct owners.
 
 A ``Household`` names its building but not its compound, so a compound roll takes every unit it is
@@ -27,6 +27,8 @@ __all__ = ["Roll", "Scope", "ScopeKind"]
 
 
 class ScopeKind(enum.StrEnum):
+    """Who decides: the owners of a whole compound, or of one building."""
+
     COMPOUND = "compound"
     BUILDING = "building"
 
@@ -56,10 +58,12 @@ class Scope:
 
     @classmethod
     def compound(cls, compound_id: str) -> Scope:
+        """The owners of compound ``compound_id``."""
         return cls(ScopeKind.COMPOUND, compound_id)
 
     @classmethod
     def building(cls, building_id: str) -> Scope:
+        """The owners of building ``building_id``."""
         return cls(ScopeKind.BUILDING, building_id)
 
     @classmethod
@@ -128,6 +132,7 @@ class Roll:
 
     @property
     def total_area_m2(self) -> Decimal:
+        """The exclusive area of every unit on the roll."""
         return sum(self._areas.values(), Decimal(0))
 
     @property
@@ -137,6 +142,7 @@ class Roll:
 
     @property
     def owners(self) -> tuple[str, ...]:
+        """Every owner on the roll, each once, by name."""
         return tuple(sorted(self._areas))
 
     def __contains__(self, owner: object) -> bool:
@@ -151,6 +157,7 @@ class Roll:
                            fix="check the owner's name against the households") from None
 
     def unit(self, unit_id: str) -> Household:
+        """The unit ``unit_id`` of the roll; NotFound if it is not on it."""
         try:
             return self._by_id[unit_id]
         except KeyError:
@@ -158,4 +165,5 @@ class Roll:
                            fix="name units of this scope, as in the households file") from None
 
     def units_of(self, owner: str) -> tuple[Household, ...]:
+        """The units ``owner`` holds on the roll."""
         return tuple(unit for unit in self.units if unit.owner == owner)

@@ -25,21 +25,15 @@ from commons.errors import InvalidInput
 from commons.governance.ballots import Choice, admit
 from commons.governance.matters import PARTICIPATION, Matter, Rule
 from commons.governance.roll import Roll, Scope
-from commons.money import fraction_text
+from commons.l10n import percent_text
 
 if TYPE_CHECKING:
     from commons.governance.ballots import Ballot
     from commons.governance.deliberation import Proposal
 
-__all__ = ["Measures", "Ratio", "Tally", "affected_owners", "check_roll", "format_percent",
-           "tally"]
+__all__ = ["Measures", "Ratio", "Tally", "affected_owners", "check_roll", "tally"]
 
 _TAKE_PART = Rule("参与表决", 0, PARTICIPATION, at_least=True)
-
-
-def format_percent(share: Fraction) -> str:
-    """``share`` as a percent with two decimals, rounded half up: 2/3 -> ``"66.67"``."""
-    return fraction_text(share * 100)
 
 
 def _number(value: Decimal | int) -> str:
@@ -70,17 +64,21 @@ class Ratio:
 
     @property
     def fraction(self) -> Fraction:
+        """The exact share counted of the whole (0 when the whole is 0)."""
         return Fraction(self.counted) / Fraction(self.of) if self.of else Fraction(0)
 
     @property
     def text(self) -> str:
+        """The share as ``counted/of``."""
         return f"{_number(self.counted)}/{_number(self.of)}"
 
     @property
     def percent(self) -> str:
-        return format_percent(self.fraction)
+        """The share as percent text."""
+        return percent_text(self.fraction)
 
     def to_json(self) -> dict[str, str]:
+        """The share as ``--json`` prints it: fraction and percent text."""
         return {"fraction": self.text, "percent": self.percent}
 
     @classmethod
@@ -100,10 +98,12 @@ class Measures:
     owners: Ratio
 
     def to_json(self) -> dict[str, dict[str, str]]:
+        """Both measures as ``--json`` prints them."""
         return {"area": self.area.to_json(), "owners": self.owners.to_json()}
 
     @classmethod
     def from_json(cls, data: Any) -> Measures:
+        """Read back what ``to_json`` wrote."""
         return cls(Ratio.from_json(data["area"], area=True),
                    Ratio.from_json(data["owners"], area=False))
 
@@ -133,11 +133,12 @@ class Tally:
 
     @property
     def absent_owners(self) -> int:
+        """How many owners on the roll did not take part."""
         owners = self.participation.owners
         return int(owners.of) - int(owners.counted)
 
     def to_json(self) -> dict[str, object]:
-        """DESIGN.md's tally report shape, with the scope, thresholds, counts and consent."""
+        """The tally report as ``--json`` prints it: scope, thresholds, counts and consent."""
         return {
             "resolution": self.resolution,
             "matter": self.matter.value,

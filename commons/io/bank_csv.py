@@ -10,7 +10,9 @@ Every refusal names file, line and column.
 
 from __future__ import annotations
 
+import codecs
 import csv
+import functools
 import io
 import tomllib
 from collections.abc import Iterable, Iterator, Sequence
@@ -19,7 +21,7 @@ from typing import Any
 import attrs
 
 from commons.errors import CommonsError, ErrorCode, InvalidInput, Where
-from commons.money import CURRENCY, Money, parse_fen
+from commons.money import CURRENCY, Money, currency_of, parse_fen
 from commons.reconcile.statements import Statement, StatementLine, parse_bank_date
 
 __all__ = ["BUILTIN_PROFILES", "CsvProfile", "read_csv_statement"]
@@ -28,7 +30,12 @@ HEADER_SEARCH_ROWS = 30  # title rows a bank may print above the header
 _EMPTY = frozenset({"", "-", "--", "—"})  # how exports leave an amount cell blank
 _COLUMN_KEYS = ("date", "amount", "credit", "debit", "balance", "reference",
                 "payment_reference", "counterparty", "memo", "value_date")
-_PROFILE_KEYS = frozenset({"name", *_COLUMN_KEYS, "optional", "encoding", "currency"})
+# A profile file's schema: each key and the kind of TOML value it takes.
+_TEXT, _TEXTS = "text in quotes", "a list of texts in quotes"
+_PROFILE_SCHEMA = {"name": _TEXT, **dict.fromkeys(_COLUMN_KEYS, _TEXT), "optional": _TEXTS,
+                   "encoding": _TEXT, "currency": _TEXT}
+_PROFILE_EXAMPLES = {"optional": 'optional = ["摘要"]', "encoding": 'encoding = "gb18030"',
+                     "currency": 'currency = "CNY"', "name": 'name = "icbc"'}
 
 
 def _column(value: object) -> str | None:
@@ -78,6 +85,10 @@ class CsvProfile:
                 f"profile {self.name} must name either an amount column or both a credit and a "
                 "debit column", field="amount",
                 fix='write amount = "amount", or credit = "收入金额" and debit = "支出金额"')
+        try:
+            currency_of(self.currency)
+        except CommonsError as e:
+            raise e.located(field="currency") from None
 
     def columns(self) -> dict[str, str]:
         """Role -> header text of every column the profile names."""
@@ -85,6 +96,7 @@ class CsvProfile:
                 if getattr(self, key) is not None}
 
     def required(self) -> list[str]:
+        """The header texts a file must have: every column named and not optional."""
         return [header for header in self.columns().values() if header not in self.optional]
 
     @classmethod
@@ -98,25 +110,47 @@ class CsvProfile:
             raise InvalidInput(f"profile {source} is not valid TOML: {e}", file=source,
                                fix="check the quoting: date = \"交易日期\"",
                                code=ErrorCode.MALFORMED_FILE) from None
-        unknown = sorted(set(data) - _PROFILE_KEYS)
-        if unknown:
-            raise InvalidInput(f"profile key '{unknown[0]}' is not known", file=source,
-                               field=unknown[0], fix=f"use only {', '.join(sorted(_PROFILE_KEYS))}")
-        if not isinstance(data.get("date"), str):
+        except RecursionError:
+            raise InvalidInput(f"profile {source} nests values too deeply", file=source,
+                               fix="a profile is flat: one key = \"text\" a line",
+                               code=ErrorCode.MALFORMED_FILE) from None
+        except ValueError:  # tomllib's int() past 4,300 digits
+            raise InvalidInput(f"profile {source} holds a number too long to read", file=source,
+                               fix="a profile holds header texts in quotes, not numbers",
+                               code=ErrorCode.MALFORMED_FILE) from None
+        _check_schema(data, source)
+        if "date" not in data:
             raise InvalidInput("the profile does not name its date column", file=source,
                                field="date", fix='add date = "交易日期" (the header text)')
-        optional = data.get("optional", [])
-        if not (isinstance(optional, list) and all(isinstance(o, str) for o in optional)):
-            raise InvalidInput("optional must be a list of header names", file=source,
-                               field="optional", fix='write optional = ["摘要"]')
         try:
-            return cls(name=str(data.get("name", source)), optional=optional,
+            return cls(name=data.get("name", source), optional=data.get("optional", []),
                        **{k: v for k, v in data.items() if k not in ("name", "optional")})
-        except (TypeError, CommonsError) as e:
-            error = e if isinstance(e, CommonsError) else InvalidInput(
-                f"profile {source} has a value of the wrong kind: {e}",
-                fix="header names and encoding are text in quotes")
-            raise error.located(file=source) from None
+        except CommonsError as e:
+            raise e.located(file=source) from None
+
+
+def _check_schema(data: dict[str, Any], source: str) -> None:
+    """Each key of a profile file is known and holds the kind of value it takes; the encoding
+    is one Python knows. The first key that is not is named."""
+    for key, value in data.items():
+        kind = _PROFILE_SCHEMA.get(key)
+        if kind is None:
+            raise InvalidInput(f"profile key '{key}' is not known", file=source, field=key,
+                               fix=f"use only {', '.join(sorted(_PROFILE_SCHEMA))}")
+        good = (isinstance(value, list) and all(isinstance(v, str) for v in value)
+                if kind == _TEXTS else isinstance(value, str))
+        if not good:
+            example = _PROFILE_EXAMPLES.get(key, f'{key} = "交易日期" (the header text)')
+            raise InvalidInput(f"profile key '{key}' must be {kind}, not a TOML "
+                               f"{type(value).__name__}", file=source, field=key,
+                               fix=f"write {example}")
+    if "encoding" in data:
+        try:
+            codecs.lookup(data["encoding"])
+        except LookupError:
+            raise InvalidInput(f"profile key 'encoding' names no known encoding "
+                               f"{data['encoding'][:40]!r}", file=source, field="encoding",
+                               fix='write encoding = "gb18030" or "utf-8"') from None
 
 
 _GENERIC_OPTIONAL = ("balance", "reference", "payment_reference", "counterparty", "memo",
@@ -163,8 +197,8 @@ def _cell(row: list[str], index: dict[str, int], role: str) -> str:
     return row[position].strip() if position is not None and position < len(row) else ""
 
 
-def _amount(text: str) -> int:
-    return 0 if text in _EMPTY else parse_fen(text)
+def _amount(text: str, currency: str) -> int:
+    return 0 if text in _EMPTY else parse_fen(text, currency)
 
 
 def _parse_cell(row: list[str], index: dict[str, int], profile: CsvProfile, role: str,
@@ -184,11 +218,13 @@ def _line(row: list[str], index: dict[str, int], profile: CsvProfile, source: st
                            code=ErrorCode.MALFORMED_FILE)
     where = (source, number)
     booked_on = _parse_cell(row, index, profile, "date", parse_bank_date, where)
+    amount = functools.partial(parse_fen, currency=profile.currency)
     if profile.amount is not None:
-        fen = _parse_cell(row, index, profile, "amount", parse_fen, where)
+        fen = _parse_cell(row, index, profile, "amount", amount, where)
     else:
-        credit = _parse_cell(row, index, profile, "credit", _amount, where)
-        debit = _parse_cell(row, index, profile, "debit", _amount, where)
+        either = functools.partial(_amount, currency=profile.currency)
+        credit = _parse_cell(row, index, profile, "credit", either, where)
+        debit = _parse_cell(row, index, profile, "debit", either, where)
         if credit and debit:
             raise InvalidInput("the line has both a credit and a debit amount", file=source,
                                line=number, field=profile.credit,
@@ -200,7 +236,7 @@ def _line(row: list[str], index: dict[str, int], profile: CsvProfile, source: st
                            fix="drop lines that move nothing, or fill in the amount")
     balance = None
     if "balance" in index:
-        balance = Money(_parse_cell(row, index, profile, "balance", parse_fen, where),
+        balance = Money(_parse_cell(row, index, profile, "balance", amount, where),
                         profile.currency)
     value_text = _cell(row, index, "value_date")
     value_on = (_parse_cell(row, index, profile, "value_date", parse_bank_date, where)

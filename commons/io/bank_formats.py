@@ -1,27 +1,34 @@
-"""Which reader a statement file needs, and how its bytes become text without mangling them.
+"""Which reader a statement file needs, how its bytes become text without mangling them, and
+reading the file and its CSV profile.
 
-XML goes to the camt.053 reader (the XML declares its own encoding). A CSV is decoded strictly:
-the encoding given, else UTF-8 (a byte-order mark is fine), else GB18030, the superset of GBK
-that Chinese banks export. Text that none of them decodes is refused with the line of the first
-bad byte, never read with replacement characters.
+XML goes to the camt.053 reader (the XML declares its own encoding; UTF-16 is XML too). A
+CSV is decoded strictly: the encoding given, else UTF-8 (a byte-order mark is fine), else
+GB18030, the superset of GBK that Chinese banks export. Text that none of them decodes is
+refused with the line of the first bad byte, never read with replacement characters.
 """
 
 from __future__ import annotations
 
 import codecs
 from collections.abc import Sequence
+from pathlib import Path
 
-from commons.errors import ErrorCode, InvalidInput
+from commons.errors import ErrorCode, InvalidInput, NotFound
 from commons.io.bank_csv import BUILTIN_PROFILES, CsvProfile, read_csv_statement
 from commons.io.camt053 import read_camt053
 from commons.reconcile.statements import Statement
 
-__all__ = ["decode_text", "is_xml", "read_statements", "resolve_profiles"]
+__all__ = ["decode_text", "is_xml", "read_profiles", "read_statement_bytes", "read_statements",
+           "resolve_profiles"]
 
 _FALLBACK = "gb18030"
 
 
 def is_xml(data: bytes) -> bool:
+    """Whether the file is XML: it starts with ``<``, in UTF-8 (or an ASCII superset such as
+    GB18030) or in UTF-16 with or without its byte-order mark."""
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff") or data[:2] in (b"<\x00", b"\x00<"):
+        return True
     head = data[:64].lstrip(b"\xef\xbb\xbf").lstrip()
     return head.startswith(b"<")
 
@@ -86,3 +93,37 @@ def read_statements(data: bytes, source: str, *,
     declared = {p.encoding for p in chosen if p.encoding}
     text = decode_text(data, source, encoding or (declared.pop() if len(declared) == 1 else None))
     return [read_csv_statement(text, source, chosen)]
+
+
+def read_profiles(profile: str | None) -> list[CsvProfile]:
+    """The CSV profiles to read a statement with: a built-in one by name, one from a TOML
+    profile file, or (None) every built-in one in turn."""
+    if profile is None or profile in BUILTIN_PROFILES:
+        return resolve_profiles(profile)
+    path = Path(profile)
+    if path.suffix != ".toml":
+        return resolve_profiles(profile)  # refuses the unknown name, listing the known ones
+    if not path.is_file():
+        raise NotFound(f"profile file {path} does not exist", file=str(path), field="profile",
+                       fix="check the path of the TOML profile, or name a built-in profile")
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as e:
+        raise InvalidInput(f"cannot read profile {path}: {e}", file=str(path),
+                           fix="save the profile as UTF-8 text",
+                           code=ErrorCode.MALFORMED_FILE) from None
+    return [CsvProfile.from_toml(text, str(path))]
+
+
+def read_statement_bytes(path: str | Path) -> bytes:
+    """A statement file's bytes, as the formats decide how to decode them."""
+    p = Path(path)
+    if not p.is_file():
+        raise NotFound(f"file {p} does not exist or is not a file", file=str(p),
+                       fix="check the path")
+    try:
+        return p.read_bytes()
+    except OSError as e:
+        raise InvalidInput(f"cannot read {p}: {e.strerror}", file=str(p),
+                           fix="check the file's permissions",
+                           code=ErrorCode.MALFORMED_FILE) from None

@@ -6,22 +6,40 @@ type declaration is refused outright, so no entity can be declared and none expa
 period, opening (OPBD or PRCD) and closing (CLBD) booked balances, and its booked entries with
 amount, credit/debit indicator, booking and value dates, references and counterparty. An error
 names the file, the line and the XML path (``Document/BkToCstmrStmt/Stmt[1]/Ntry[3]/Amt``).
+
+The file is read as a stream within the limits below (docs/limits.md), each entry turned into
+a line as it ends, and decoded as its XML declaration says (GB18030 too, which expat cannot).
 """
 
 from __future__ import annotations
 
+import codecs
 import datetime as dt
 import re
 import xml.parsers.expat
+from collections.abc import Iterator
 from typing import Any, NoReturn
 
 from commons.errors import CommonsError, ErrorCode, InvalidInput
 from commons.money import Money, parse_fen
 from commons.reconcile.statements import Statement, StatementLine, parse_bank_date
 
-__all__ = ["CAMT053_NAMESPACE", "read_camt053"]
+__all__ = ["CAMT053_NAMESPACE", "MAX_ATTRIBUTE", "MAX_BYTES", "MAX_DEPTH", "MAX_TEXT",
+           "read_camt053"]
 
 CAMT053_NAMESPACE = re.compile(r"urn:iso:std:iso:20022:tech:xsd:camt\.053\.001\.([0-9]{2})")
+# Limits (docs/limits.md): generous for any bank's statement, small enough that a hostile
+# file is refused at once and in bounded memory.
+MAX_BYTES = 256 * 2**20  # the whole file
+MAX_DEPTH = 32  # nested elements; camt.053 needs about 12
+MAX_TEXT = 4096  # characters of text in one element; ISO 20022 texts are at most 500 or so
+MAX_ATTRIBUTE = 256  # characters in one attribute value (Ccy="CNY")
+_EXCERPT = 40  # characters of a bad value a message repeats
+_CHUNK = 1 << 20  # bytes handed to expat at a time
+_HOSTILE_FIX = "this is not a bank's camt.053 statement; export it again from the bank"
+_DECLARATION = re.compile(rb"""(?:\xef\xbb\xbf)?<\?xml[^>]*?encoding\s*=\s*["']([A-Za-z0-9._-]+)""")
+_DECLARATION_SPAN = 200  # bytes in which the XML declaration must end
+_EXPAT_ENCODINGS = frozenset({"utf-8", "utf-16", "utf-16-le", "utf-16-be", "iso8859-1", "ascii"})
 _OPENING = ("OPBD", "PRCD")  # opening booked; previously closed booked
 _CLOSING = ("CLBD",)
 _NOT_PROVIDED = "NOTPROVIDED"
@@ -30,17 +48,28 @@ _NOT_PROVIDED = "NOTPROVIDED"
 class _Node:
     """One element: local name, text, children, the line it starts on and its path."""
 
-    __slots__ = ("attrs", "children", "line", "name", "namespace", "path", "text")
+    __slots__ = ("attrs", "children", "line", "name", "namespace", "parent", "pieces", "size",
+                 "step", "text")
 
     def __init__(self, name: str, namespace: str, attributes: dict[str, str], line: int,
-                 path: str) -> None:
+                 parent: _Node | None, step: str) -> None:
         self.name = name
         self.namespace = namespace
         self.attrs = attributes
         self.line = line
-        self.path = path
+        self.parent = parent
+        self.step = step
         self.text = ""
+        # Text arrives in pieces (expat splits it at each newline); joined once at the end,
+        # so long text costs linear time, not a copy per piece.
+        self.pieces: list[str] = []
+        self.size = 0
         self.children: list[_Node] = []
+
+    @property
+    def path(self) -> str:
+        """``Document/BkToCstmrStmt/Stmt[1]/Ntry[3]/Amt``: made only for a message."""
+        return f"{self.parent.path}/{self.step}" if self.parent is not None else self.step
 
     def all(self, name: str) -> list[_Node]:
         return [c for c in self.children if c.name == name]
@@ -56,35 +85,99 @@ class _Node:
         return node.text.strip() if node is not None else ""
 
 
-class _Builder:
-    """Builds the tree from expat's events, numbering repeated siblings in the paths."""
+def _excerpt(text: str) -> str:
+    """At most a few dozen characters of a value, for a message."""
+    return repr(text) if len(text) <= _EXCERPT else f"{text[:_EXCERPT]!r}..."
 
-    def __init__(self, parser: Any) -> None:
+
+class _Builder:
+    """Builds the tree from expat's events, numbering repeated siblings in the paths.
+
+    Streaming: each booked entry (``Stmt/Ntry``) becomes a ``StatementLine`` as soon as it
+    ends and each ``Stmt`` a ``Statement``, and their elements are dropped, so memory holds
+    the lines read, not the document's tree. Depth, text and attribute sizes are capped.
+    """
+
+    def __init__(self, parser: Any, source: str) -> None:
         self.parser = parser
+        self.source = source
         self.stack: list[_Node] = []
         self.root: _Node | None = None
         self.counts: list[dict[str, int]] = [{}]
+        self.statements: list[Statement] = []
+        self.lines: list[StatementLine] = []
+        self.entries = 0  # entries (booked or not) of the statement being read
+        self.depth = 0
+        self.foreign = False  # the root is not a camt.053 Document
 
     def start(self, tag: str, attributes: dict[str, str]) -> None:
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            raise InvalidInput(f"the XML nests elements more than {MAX_DEPTH} deep; camt.053 "
+                               "needs about 12", fix=_HOSTILE_FIX, code=ErrorCode.MALFORMED_FILE)
+        if attributes:
+            for key, value in attributes.items():
+                if len(value) > MAX_ATTRIBUTE:
+                    raise InvalidInput(f"attribute {key.rpartition(' ')[2]} holds "
+                                       f"{len(value):,} characters, more than "
+                                       f"{MAX_ATTRIBUTE:,}", fix=_HOSTILE_FIX,
+                                       code=ErrorCode.MALFORMED_FILE)
+        if self.foreign:
+            return
         namespace, _, name = tag.rpartition(" ")
         count = self.counts[-1][name] = self.counts[-1].get(name, 0) + 1
         step = name if count == 1 and name not in {"Stmt", "Ntry"} else f"{name}[{count}]"
-        path = f"{self.stack[-1].path}/{step}" if self.stack else name
-        node = _Node(name, namespace, attributes, self.parser.CurrentLineNumber, path)
-        if self.stack:
-            self.stack[-1].children.append(node)
+        parent = self.stack[-1] if self.stack else None
+        node = _Node(name, namespace, attributes, self.parser.CurrentLineNumber, parent, step)
+        if parent is not None:
+            parent.children.append(node)
         else:
             self.root = node
+            # Another kind of XML is refused once it has proved well-formed; until then
+            # nothing of it is kept.
+            self.foreign = (name != "Document"
+                            or CAMT053_NAMESPACE.fullmatch(namespace) is None)
+            if self.foreign:
+                return
         self.stack.append(node)
         self.counts.append({})
 
     def end(self, _tag: str) -> None:
-        self.stack.pop()
+        self.depth -= 1
+        if self.foreign:
+            return
+        node = self.stack.pop()
         self.counts.pop()
+        if node.pieces:
+            node.text, node.pieces = "".join(node.pieces), []
+        depth = len(self.stack)
+        if node.name == "Ntry" and depth == 3 and self._in_report("Stmt"):
+            self.stack[-1].children.pop()
+            self.entries += 1
+            if _booked(node):
+                self.lines.append(_line(node, self.entries, self.source))
+        elif node.name == "Stmt" and depth == 2 and self._in_report():
+            self.stack[-1].children.pop()
+            self.statements.append(_statement(node, self.lines, self.source))
+            self.lines, self.entries = [], 0
+
+    def _in_report(self, *below: str) -> bool:
+        """Whether the open elements are Document/BkToCstmrStmt and then ``below``."""
+        return [n.name for n in self.stack] == ["Document", "BkToCstmrStmt", *below]
 
     def data(self, text: str) -> None:
-        if self.stack:
-            self.stack[-1].text += text
+        # Blank runs are the layout between elements (a pretty-printed statement has one per
+        # child). A value arrives as one run (buffer_text), or split where a 1 MB chunk ends;
+        # a blank piece of it can then only be at its start or end, which values strip anyway.
+        if not self.stack or self.foreign or text.isspace():
+            return
+        node = self.stack[-1]
+        node.size += len(text)
+        if node.size > MAX_TEXT:
+            raise InvalidInput(f"element {node.name} holds more than {MAX_TEXT:,} characters "
+                               "of text", line=node.line, field=node.path, fix=_HOSTILE_FIX,
+                               code=ErrorCode.MALFORMED_FILE)
+        node.pieces.append(text)
 
 
 def _refuse_dtd(*_args: object) -> NoReturn:
@@ -94,16 +187,64 @@ def _refuse_dtd(*_args: object) -> NoReturn:
                        code=ErrorCode.MALFORMED_FILE)
 
 
-def _parse(data: bytes, source: str) -> _Node:
+def _declared_encoding(data: bytes, source: str) -> str | None:
+    """The Python codec to decode the file with, when expat cannot read its encoding itself
+    (it reads UTF-8, UTF-16, ISO-8859-1 and ASCII); None when it can."""
+    found = _DECLARATION.match(data[:_DECLARATION_SPAN])
+    if found is None:
+        return None
+    declared = found.group(1).decode("ascii")
+    try:
+        name = codecs.lookup(declared).name
+    except LookupError:
+        raise InvalidInput(f"the XML declares the encoding {_excerpt(declared)}, which is not "
+                           "known", file=source, line=1,
+                           fix="export the statement again in UTF-8 or GB18030",
+                           code=ErrorCode.MALFORMED_FILE) from None
+    if name in _EXPAT_ENCODINGS:
+        return None
+    # Files labelled GB2312 or GBK often hold characters only GB18030, their superset, has.
+    return "gb18030" if name in {"gb2312", "gbk"} else name
+
+
+def _chunks(data: bytes, encoding: str | None, source: str) -> Iterator[bytes | str]:
+    """The document in pieces for expat: its bytes, or text decoded as it declares."""
+    if encoding is None:
+        for offset in range(0, len(data), _CHUNK):
+            yield data[offset:offset + _CHUNK]
+        return
+    decoder = codecs.getincrementaldecoder(encoding)("strict")
+    for offset in range(0, len(data), _CHUNK):
+        try:
+            yield decoder.decode(data[offset:offset + _CHUNK], offset + _CHUNK >= len(data))
+        except UnicodeDecodeError as e:
+            line = data[:offset + e.start].count(b"\n") + 1
+            raise InvalidInput(f"the file is not valid {encoding} text, as its XML declaration "
+                               "says", file=source, line=line,
+                               fix="export the statement again; it may be cut short",
+                               code=ErrorCode.MALFORMED_FILE) from None
+
+
+def _parse(data: bytes, source: str) -> _Builder:
+    if len(data) > MAX_BYTES:
+        raise InvalidInput(f"the statement is {len(data):,} bytes, more than the "
+                           f"{MAX_BYTES:,} commons reads", file=source,
+                           fix="ask the bank for one statement per month or per account",
+                           code=ErrorCode.MALFORMED_FILE)
+    encoding = _declared_encoding(data, source)
     parser = xml.parsers.expat.ParserCreate(namespace_separator=" ")
-    builder = _Builder(parser)
+    parser.buffer_text = True
+    parser.buffer_size = 4 * MAX_TEXT  # a value short enough to keep arrives in one piece
+    builder = _Builder(parser, source)
     parser.StartElementHandler = builder.start
     parser.EndElementHandler = builder.end
     parser.CharacterDataHandler = builder.data
     parser.StartDoctypeDeclHandler = _refuse_dtd
     parser.EntityDeclHandler = _refuse_dtd
     try:
-        parser.Parse(data, True)
+        for chunk in _chunks(data, encoding, source):
+            parser.Parse(chunk, False)
+        parser.Parse(b"", True)
     except xml.parsers.expat.ExpatError as e:
         raise InvalidInput(f"the file is not well-formed XML: "
                            f"{xml.parsers.expat.ErrorString(e.code)} at column {e.offset}",
@@ -112,8 +253,7 @@ def _parse(data: bytes, source: str) -> _Node:
                            code=ErrorCode.MALFORMED_FILE) from None
     except CommonsError as e:
         raise e.located(file=source, line=parser.CurrentLineNumber) from None
-    assert builder.root is not None
-    return builder.root
+    return builder
 
 
 def _error(node: _Node, source: str, what: str, fix: str) -> InvalidInput:
@@ -131,14 +271,15 @@ def _need(parent: _Node, source: str, *names: str) -> _Node:
 def _signed_amount(parent: _Node, source: str) -> Money:
     amount = _need(parent, source, "Amt")
     try:
-        fen = parse_fen(amount.text.strip())
-        money = Money(fen, amount.attrs.get("Ccy", ""))
+        currency = amount.attrs.get("Ccy", "")
+        money = Money(parse_fen(amount.text.strip(), currency), currency)
     except CommonsError as e:
         raise e.located(file=source, line=amount.line, field=amount.path) from None
     indicator = _need(parent, source, "CdtDbtInd")
     if indicator.text.strip() not in ("CRDT", "DBIT"):
-        raise _error(indicator, source, f"credit/debit indicator {indicator.text.strip()!r} "
-                     "is neither CRDT nor DBIT", fix="export the statement again")
+        raise _error(indicator, source, f"credit/debit indicator "
+                     f"{_excerpt(indicator.text.strip())} is neither CRDT nor DBIT",
+                     fix="export the statement again")
     return money if indicator.text.strip() == "CRDT" else -money
 
 
@@ -208,11 +349,9 @@ def _line(entry: _Node, index: int, source: str) -> StatementLine:
         raise e.located(file=source, line=entry.line, field=entry.path) from None
 
 
-def _statement(stmt: _Node, source: str) -> Statement:
+def _statement(stmt: _Node, lines: list[StatementLine], source: str) -> Statement:
     statement_id = _need(stmt, source, "Id").text.strip()
     opening, closing, opened_on, closed_on = _balances(stmt, source)
-    lines = [_line(entry, i, source) for i, entry in enumerate(stmt.all("Ntry"), start=1)
-             if _booked(entry)]
     period = stmt.find("FrToDt")
     first = _date_of(period, "FrDtTm", source) or opened_on
     last = _date_of(period, "ToDtTm", source) or closed_on
@@ -241,15 +380,15 @@ def _date_of(period: _Node | None, name: str, source: str) -> dt.date | None:
 
 def read_camt053(data: bytes, source: str) -> list[Statement]:
     """Every statement (``Stmt``) of a camt.053 document, in document order."""
-    root = _parse(data, source)
-    match = CAMT053_NAMESPACE.fullmatch(root.namespace)
-    if root.name != "Document" or match is None:
-        raise _error(root, source, f"the XML is not a camt.053 statement (root {root.name} in "
-                     f"namespace {root.namespace or 'none'})",
+    builder = _parse(data, source)
+    root = builder.root
+    assert root is not None
+    if builder.foreign:
+        raise _error(root, source, f"the XML is not a camt.053 statement (root "
+                     f"{_excerpt(root.name)} in namespace {_excerpt(root.namespace or 'none')})",
                      fix="export the statement as ISO 20022 camt.053 (001.02 or 001.08)")
     report = _need(root, source, "BkToCstmrStmt")
-    statements = report.all("Stmt")
-    if not statements:
+    if not builder.statements:
         raise _error(report, source, "the document holds no statement (Stmt)",
                      fix="export the statement again")
-    return [_statement(stmt, source) for stmt in statements]
+    return builder.statements

@@ -18,22 +18,24 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from commons.errors import CommonsError
-from commons.io.exporting import SUMMARY_SHEET, ExportManifest
-from commons.ledger.export import COLUMNS
-from commons.money import parse_fen
+from commons.errors import CommonsError, ErrorCode, InvalidInput, NotFound
+from commons.extras import require
+from commons.io.exporting import SUMMARY_SHEET, ExportManifest, manifest_path_of
+from commons.ledger.export import COLUMNS, plain_amount
+from commons.money import currency_of, parse_fen
 
 __all__ = [
     "Recount",
     "compare_files",
     "file_digest",
     "file_problems",
+    "read_manifest",
     "recount",
     "recount_problems",
 ]
 
 MAX_PROBLEMS = 20
-_BEAN_POSTING = re.compile(r"  (\S+)  (-?[0-9]+\.[0-9]{2}) ([A-Z]{3})")
+_BEAN_POSTING = re.compile(r"  (\S+)  (-?[0-9]+(?:\.[0-9]+)?) ([A-Z]{3})")
 _BEAN_TRANSACTION = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2} \* ")
 
 
@@ -54,6 +56,7 @@ class Recount:
         self._seen: set[object] | None = set() if distinct_entries else None
 
     def problem(self, text: str) -> None:
+        """Note a problem (the first ``MAX_PROBLEMS`` are kept)."""
         if len(self.problems) < MAX_PROBLEMS:
             self.problems.append(text)
 
@@ -76,15 +79,29 @@ class Recount:
             self.balances[key] = (before or 0) + fen
             return
         if before is not None and before + fen != balance:
-            self.problem(f"{where}: the balance of {account} is {_yuan(balance)}, but the one "
-                         f"before ({_yuan(before)}) plus the amount ({_yuan(fen)}) is "
-                         f"{_yuan(before + fen)}")
+            def text(fen: int) -> str:
+                return plain_amount(fen, currency)
+
+            self.problem(f"{where}: the balance of {account} is {text(balance)}, but the one "
+                         f"before ({text(before)}) plus the amount ({text(fen)}) is "
+                         f"{text(before + fen)}")
         self.balances[key] = balance
 
 
-def _yuan(fen: int) -> str:
-    sign = "-" if fen < 0 else ""
-    return f"{sign}{abs(fen) // 100}.{abs(fen) % 100:02d}"
+def read_manifest(path: str | Path) -> ExportManifest:
+    """The manifest of an export, given the export file or the manifest itself."""
+    where = manifest_path_of(path)
+    try:
+        data = json.loads(where.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise NotFound(f"manifest {where} does not exist", file=str(where),
+                       fix="give the export file or the .manifest.json written with it"
+                       ) from None
+    except ValueError as e:
+        raise InvalidInput(f"manifest {where} is not JSON: {e}", file=str(where),
+                           fix="give the .manifest.json written with the export",
+                           code=ErrorCode.MALFORMED_FILE) from None
+    return ExportManifest.from_json(data, path=str(where))
 
 
 def file_digest(path: Path) -> str | None:
@@ -141,8 +158,8 @@ def _recount_csv(path: Path, _manifest: ExportManifest, count: Recount) -> None:
                 count.problem(f"{path} line {line}: {len(cells)} cells, not {len(COLUMNS)}")
                 continue
             try:
-                count.row(f"{path} line {line}", cells[0], cells[3], parse_fen(cells[6]),
-                          cells[7], parse_fen(cells[8]))
+                count.row(f"{path} line {line}", cells[0], cells[3],
+                          parse_fen(cells[6], cells[7]), cells[7], parse_fen(cells[8], cells[7]))
             except CommonsError as e:
                 count.problem(f"{path} line {line}: {e}")
 
@@ -153,25 +170,28 @@ def _recount_jsonl(path: Path, _manifest: ExportManifest, count: Recount) -> Non
             try:
                 row = json.loads(text)
                 count.row(f"{path} line {line}", row["entry_id"], row["account"],
-                          parse_fen(row["amount"]), row["currency"], parse_fen(row["balance"]))
+                          parse_fen(row["amount"], row["currency"]), row["currency"],
+                          parse_fen(row["balance"], row["currency"]))
             except (ValueError, KeyError, TypeError, CommonsError) as e:
                 count.problem(f"{path} line {line}: not an export row ({e})")
 
 
-def _cell_fen(value: object) -> int:
-    """A spreadsheet number back to fen: openpyxl reads it as a float, whose shortest repr is
-    the two-decimal text the export wrote, so no float arithmetic touches the amount."""
+def _cell_fen(value: object, currency: str) -> int:
+    """A spreadsheet number back to fen (minor units): openpyxl reads it as a float, whose
+    shortest repr is the text with the currency's decimals the export wrote, so no float
+    arithmetic touches the amount."""
     if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
         raise ValueError(f"{value!r} is not an amount")
-    exact = Decimal(repr(value)) * 100
+    exact = Decimal(repr(value)).scaleb(currency_of(currency).minor_units)
     if exact != exact.to_integral_value():
-        raise ValueError(f"{value!r} is not a whole number of fen")
+        raise ValueError(f"{value!r} is not a whole number of {currency}'s minor unit")
     return int(exact)
 
 
 def _workbook_rows(path: Path, *, summary: bool = False
                    ) -> Iterator[tuple[str, int, tuple[Any, ...]]]:
     """(sheet title, row number, values) of every account sheet's rows (and the summary's)."""
+    require("xlsx")
     import openpyxl  # noqa: PLC0415 - only XLSX checks pay for loading it
 
     book = openpyxl.load_workbook(path, read_only=True)
@@ -196,9 +216,10 @@ def _recount_xlsx(path: Path, _manifest: ExportManifest, count: Recount) -> None
             count.problem(f"{where}: {len(values)} cells, not {len(COLUMNS)}")
             continue
         try:
-            count.row(where, values[0], str(values[3]), _cell_fen(values[6]), str(values[7]),
-                      _cell_fen(values[8]))
-        except ValueError as e:
+            currency = str(values[7])
+            count.row(where, values[0], str(values[3]), _cell_fen(values[6], currency),
+                      currency, _cell_fen(values[8], currency))
+        except (ValueError, CommonsError) as e:
             count.problem(f"{where}: {e}")
 
 
@@ -216,7 +237,12 @@ def _recount_beancount(path: Path, manifest: ExportManifest, count: Recount) -> 
                 name = commons_of.get(posting.group(1), "")
                 if name not in in_scope:
                     continue
-                fen, currency = parse_fen(posting.group(2)), posting.group(3)
+                currency = posting.group(3)
+                try:
+                    fen = parse_fen(posting.group(2), currency)
+                except CommonsError as e:
+                    count.problem(f"{path} line {line}: {e}")
+                    continue
                 if entry is None:  # the balances brought forward
                     key = (name, currency)
                     count.balances[key] = count.balances.get(key, 0) + fen
@@ -242,13 +268,14 @@ def recount_problems(manifest: ExportManifest, count: Recount) -> list[str]:
                                    ("credits", total.credits.fen, count.credits)):
             if counted.get(total.currency, 0) != fen:
                 problems.append(f"{name}: {total.currency} {side} add up to "
-                                f"{_yuan(counted.get(total.currency, 0))}; the manifest says "
-                                f"{_yuan(fen)}")
+                                f"{plain_amount(counted.get(total.currency, 0), total.currency)}"
+                                f"; the manifest says {plain_amount(fen, total.currency)}")
     listed = {(a, m.currency): m.fen for a, m in manifest.balances}
     for key, fen in sorted(count.balances.items()):
         if listed.get(key) != fen:
-            problems.append(f"{name}: {key[0]} closes at {_yuan(fen)} {key[1]}; the manifest "
-                            f"says {_yuan(listed[key]) if key in listed else 'nothing'}")
+            said = plain_amount(listed[key], key[1]) if key in listed else "nothing"
+            problems.append(f"{name}: {key[0]} closes at {plain_amount(fen, key[1])} {key[1]}; "
+                            f"the manifest says {said}")
     return problems
 
 

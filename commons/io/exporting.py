@@ -23,6 +23,8 @@ from typing import Any
 import attrs
 
 from commons.errors import ErrorCode, InvalidInput
+from commons.extras import require
+from commons.l10n import amount_decimal, spreadsheet_format
 from commons.ledger.export import (
     COLUMNS,
     ExportScope,
@@ -34,10 +36,10 @@ from commons.ledger.export import (
     csv_text,
     export_rows,
     jsonl_line,
-    yuan_text,
+    plain_amount,
 )
 from commons.ledger.rules import ChainHead
-from commons.money import Money
+from commons.money import Money, currency_of
 
 __all__ = [
     "MANIFEST_SUFFIX",
@@ -47,12 +49,10 @@ __all__ = [
     "ExportedFile",
     "manifest_path_of",
     "write_export",
-    "yuan_decimal",
 ]
 
 MANIFEST_SUFFIX = ".manifest.json"
 MANIFEST_KIND = "commons audit export"
-YUAN_FORMAT = '"¥"#,##0.00'
 DATE_FORMAT = "yyyy-mm-dd"
 SUMMARY_SHEET = "summary"
 SUMMARY_COLUMNS = ("account", "sheet", "currency", "opening", "debits", "credits", "closing",
@@ -102,16 +102,18 @@ class ExportManifest:
 
     @property
     def export_path(self) -> Path:
+        """Where the export file is: beside the manifest."""
         return Path(self.path).parent / self.files[0].name
 
     def as_json(self) -> dict[str, Any]:
+        """The manifest as written to ``OUT.manifest.json`` (see docs/exports.md)."""
         return {
             "kind": MANIFEST_KIND, "format": self.format, "scope": self.scope.as_json(),
             "chain_head": {"id": self.head.id, "hash": self.head.hash},
             "rows": self.rows, "entries": self.entries,
-            "totals": [{"currency": t.currency, "debits": yuan_text(t.debits.fen),
-                        "credits": yuan_text(t.credits.fen)} for t in self.totals],
-            "balances": [{"account": a, "currency": m.currency, "balance": yuan_text(m.fen)}
+            "totals": [{"currency": t.currency, "debits": t.debits.format(),
+                        "credits": t.credits.format()} for t in self.totals],
+            "balances": [{"account": a, "currency": m.currency, "balance": m.format()}
                          for a, m in self.balances],
             "files": [{"name": f.name, "sha256": f.sha256, "bytes": f.bytes}
                       for f in self.files],
@@ -310,10 +312,11 @@ def _brought_forward(job: ExportJob, names: Mapping[str, str], forward: str,
     sums: dict[str, int] = {}
     for (account, currency), fen in sorted(job.opening.items()):
         if fen:
-            lines.append(f"  {names[account]}  {yuan_text(fen)} {currency}")
+            lines.append(f"  {names[account]}  {plain_amount(fen, currency)} {currency}")
             held[(names[account], currency)] = held.get((names[account], currency), 0) + fen
             sums[currency] = sums.get(currency, 0) + fen
-    lines += [f"  {forward}  {yuan_text(-fen)} {currency}" for currency, fen in sums.items()]
+    lines += [f"  {forward}  {plain_amount(-fen, currency)} {currency}"
+              for currency, fen in sums.items()]
     return "\n".join(lines) + "\n\n"
 
 
@@ -331,7 +334,7 @@ def _assertions(job: ExportJob, names: Mapping[str, str], tally: Tally,
         bean = names[account]
         fen = sum(v for (name, cur), v in held.items()
                   if cur == currency and (name == bean or name.startswith(bean + ":")))
-        out.append(f"{day} balance {bean}  {yuan_text(fen)} {currency}\n")
+        out.append(f"{day} balance {bean}  {plain_amount(fen, currency)} {currency}\n")
     return "".join(out)
 
 
@@ -351,12 +354,16 @@ def _sheet_title(name: str, taken: set[str]) -> str:
     return title
 
 
-def yuan_decimal(fen: int) -> Decimal:
-    """Fen as an exact Decimal of yuan (-300 -> Decimal('-3.00')), for a spreadsheet cell."""
-    return Decimal(fen).scaleb(-2)
+def _amount_cell(fen: int, currency: str) -> tuple[Decimal, str]:
+    """An amount as a spreadsheet cell holds it: the exact Decimal and the currency's number
+    format (``"¥"#,##0.00``; ``"JP¥"#,##0``)."""
+    unit = currency_of(currency)
+    return (amount_decimal(fen, unit.minor_units),
+            spreadsheet_format(unit.minor_units, unit.symbol))
 
 
 def _write_xlsx(path: Path, entries: Iterator[ScopedEntry], tally: Tally) -> dict[str, str]:
+    require("xlsx")
     import openpyxl  # noqa: PLC0415 - only an XLSX export pays for loading it
     from openpyxl.cell import WriteOnlyCell  # noqa: PLC0415
 
@@ -366,6 +373,9 @@ def _write_xlsx(path: Path, entries: Iterator[ScopedEntry], tally: Tally) -> dic
     titles: dict[str, str] = {}
     taken = {SUMMARY_SHEET}
     moves: dict[tuple[str, str], list[int]] = {}
+
+    def amount(sheet: Any, fen: int, currency: str) -> Any:
+        return cell(sheet, *_amount_cell(fen, currency))
 
     def cell(sheet: Any, value: object, number_format: str | None = None) -> Any:
         made = WriteOnlyCell(sheet, value=value)
@@ -387,8 +397,8 @@ def _write_xlsx(path: Path, entries: Iterator[ScopedEntry], tally: Tally) -> dic
                 sheet.append(list(COLUMNS))
             sheet.append([entry_id, seq, cell(sheet, dt.date.fromisoformat(day), DATE_FORMAT),
                           account, ";".join(others), cell(sheet, memo),
-                          cell(sheet, yuan_decimal(fen), YUAN_FORMAT), currency,
-                          cell(sheet, yuan_decimal(balance), YUAN_FORMAT),
+                          amount(sheet, fen, currency), currency,
+                          amount(sheet, balance, currency),
                           cell(sheet, external_id), cell(sheet, actor), reverses, reversed_by,
                           link])
             sums = moves.setdefault((account, currency), [0, 0, 0])
@@ -399,7 +409,7 @@ def _write_xlsx(path: Path, entries: Iterator[ScopedEntry], tally: Tally) -> dic
         for (account, currency), closing in sorted(tally.balances.items()):
             debits, credits, count = moves.get((account, currency), (0, 0, 0))
             summary.append([account, titles.get(account, ""), currency] + [
-                cell(summary, yuan_decimal(v), YUAN_FORMAT)
+                amount(summary, v, currency)
                 for v in (tally.opening.get((account, currency), 0), debits, credits, closing)
             ] + [count])
     except BaseException:

@@ -54,6 +54,7 @@ def parse_account_name(text: str) -> str:
 
 
 def account_type_of(name: str) -> AccountType:
+    """The type an account name's first segment names; InvalidInput for an unknown one."""
     head = name.split(":", 1)[0]
     try:
         return AccountType(head)
@@ -92,6 +93,7 @@ class Account:
 
     @property
     def type(self) -> AccountType:
+        """The account's type."""
         return account_type_of(self.name)
 
     def __attrs_post_init__(self) -> None:

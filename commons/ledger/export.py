@@ -24,7 +24,9 @@ from typing import Any
 import attrs
 
 from commons.errors import ErrorCode, InvalidInput
+from commons.l10n import amount_text
 from commons.ledger.accounts import AccountType, matches_prefix, parse_account_name
+from commons.money import CURRENCIES, currency_of
 
 __all__ = [
     "COLUMNS",
@@ -43,8 +45,8 @@ __all__ = [
     "export_rows",
     "jsonl_line",
     "neutralise",
+    "plain_amount",
     "restore",
-    "yuan_text",
 ]
 
 FORMATS = ("csv", "jsonl", "xlsx", "beancount")
@@ -54,6 +56,7 @@ COLUMNS = ("entry_id", "seq", "date", "account", "counterparts", "memo", "amount
 TEXT_COLUMNS = ("memo", "external_id", "actor")
 FORMULA_STARTS = frozenset("=+-@\t\r'")
 COUNTERPART_SEPARATOR = ";"  # account names never hold one
+_CENTS = frozenset(code for code, unit in CURRENCIES.items() if unit.minor_units == 2)
 
 # One posting in scope, as exported: (entry_id, seq, date YYYY-MM-DD, account, counterpart
 # accounts, memo, amount fen, currency, running balance fen, external_id, actor, reverses,
@@ -95,6 +98,7 @@ class ExportScope:
 
     @property
     def filters_accounts(self) -> bool:
+        """Whether the scope limits the accounts (not only the dates)."""
         return self.account is not None or self.compound is not None
 
     def covers(self, name: str, compound: str | None) -> bool:
@@ -103,12 +107,14 @@ class ExportScope:
                 and (self.compound is None or compound == self.compound))
 
     def as_json(self) -> dict[str, str | None]:
+        """The scope as the manifest writes it."""
         return {"account": self.account, "compound": self.compound,
                 "from": self.date_from.isoformat() if self.date_from else None,
                 "to": self.date_to.isoformat() if self.date_to else None}
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> ExportScope:
+        """Read back what ``as_json`` wrote."""
         return cls(data.get("account"), data.get("compound"), data.get("from"), data.get("to"))
 
 
@@ -164,6 +170,7 @@ def _csv_cell(text: str) -> str:
 
 
 def csv_header() -> str:
+    """The CSV export's header line."""
     return ",".join(COLUMNS) + "\r\n"
 
 
@@ -196,12 +203,13 @@ def csv_text(entries: Iterable[ScopedEntry], tally: Tally, *, batch: int = 2000
             sums = debits if fen > 0 else credits
             sums[currency] = sums.get(currency, 0) + fen
             rows += 1
-            # yuan_text inlined for the common case of at least one yuan either way
+            # plain_amount inlined for the common case: two decimals, one yuan or more either way
             amount, held = str(fen), str(balance)
-            amount = (f"{amount[:-2]}.{amount[-2:]}" if fen >= 100 or fen <= -100
-                      else yuan_text(fen))
-            held = (f"{held[:-2]}.{held[-2:]}" if balance >= 100 or balance <= -100
-                    else yuan_text(balance))
+            cents = currency in _CENTS
+            amount = (f"{amount[:-2]}.{amount[-2:]}" if cents and (fen >= 100 or fen <= -100)
+                      else plain_amount(fen, currency))
+            held = (f"{held[:-2]}.{held[-2:]}" if cents and (balance >= 100 or balance <= -100)
+                    else plain_amount(balance, currency))
             lines.append(f"{entry_id},{seq},{day},{account},{others}{middle}{amount},"
                          f"{currency},{held}{tail}")
         if count % batch == 0:
@@ -212,12 +220,10 @@ def csv_text(entries: Iterable[ScopedEntry], tally: Tally, *, batch: int = 2000
     yield "".join(lines)
 
 
-def yuan_text(fen: int) -> str:
-    """Fen as yuan with two decimals ("142.86", "-3.00"): the form every export writes."""
-    if fen >= 100 or fen <= -100:  # the digits of fen with a point before the last two
-        text = str(fen)
-        return f"{text[:-2]}.{text[-2:]}"
-    return f"{'-' if fen < 0 else ''}0.{abs(fen):02d}"
+def plain_amount(fen: int, currency: str) -> str:
+    """An amount as every export writes it: the plain text of ``commons.l10n`` with the
+    currency's decimals ("142.86", "-3.00"; JPY "1234")."""
+    return amount_text(fen, currency_of(currency).minor_units)
 
 
 def neutralise(text: str) -> str:
@@ -231,13 +237,14 @@ def restore(cell: str) -> str:
 
 
 def jsonl_line(row: ExportRow) -> str:
-    """A row as one JSON object (DESIGN.md conventions: amounts as yuan strings)."""
+    """A row as one JSON object (amounts as yuan strings, as every ``--json`` prints them)."""
     (entry_id, seq, day, account, others, memo, fen, currency, balance, external_id, actor,
      reverses, reversed_by, link) = row
     return json.dumps({
         "entry_id": entry_id, "seq": seq, "date": day, "account": account,
-        "counterparts": list(others), "memo": memo, "amount": yuan_text(fen),
-        "currency": currency, "balance": yuan_text(balance), "external_id": external_id,
+        "counterparts": list(others), "memo": memo, "amount": plain_amount(fen, currency),
+        "currency": currency, "balance": plain_amount(balance, currency),
+        "external_id": external_id,
         "actor": actor, "reverses": reverses, "reversed_by": reversed_by, "entry_hash": link,
     }, ensure_ascii=False)
 
@@ -300,6 +307,6 @@ def beancount_entry(entry: ScopedEntry, names: Mapping[str, str]) -> str:
         lines.append(f"  reverses: {reverses}")
     if reversed_by is not None:
         lines.append(f"  reversed-by: {reversed_by}")
-    lines += [f"  {names[account]}  {yuan_text(fen)} {currency}"
+    lines += [f"  {names[account]}  {plain_amount(fen, currency)} {currency}"
               for _, account, fen, currency, _ in legs]
     return "\n".join(lines) + "\n\n"

@@ -18,7 +18,7 @@ import attrs
 
 from commons.errors import CommonsError, ErrorCode, InvalidInput
 from commons.ledger.accounts import parse_account_name
-from commons.money import CURRENCY, Money, parse_fen
+from commons.money import CURRENCY, Money, currency_of, parse_fen
 from commons.periods import Period, parse_date
 
 __all__ = [
@@ -97,6 +97,7 @@ class Posting:
 
 
 def sums_by_currency(postings: Sequence[Posting]) -> dict[str, int]:
+    """What ``postings`` sum to in each currency, in minor units."""
     sums: dict[str, int] = {}
     for p in postings:
         sums[p.amount.currency] = sums.get(p.amount.currency, 0) + p.amount.fen
@@ -175,6 +176,7 @@ class Entry:
 
     @property
     def accounting_period(self) -> Period:
+        """The month the entry's date falls in."""
         return Period.of(self.date)
 
     def reversal(self, *, date: dt.date, entry_id: int, reason: str, actor: str) -> Entry:
@@ -187,7 +189,7 @@ class Entry:
 
     @classmethod
     def from_record(cls, record: object, *, actor: str = "") -> Entry:
-        """Build from one JSON Lines record (DESIGN.md format); errors name the field.
+        """Build from one JSON Lines record (see docs/formats.md); errors name the field.
 
         ``actor`` is who is posting it; a file cannot claim to be posted by someone else.
         """
@@ -243,14 +245,15 @@ def _posting(index: int, raw: object) -> Posting:
         account = parse_account_name(str(raw.get("account", "")))
     except CommonsError as e:
         raise e.located(field=f"postings[{index}].account") from None
+    currency = raw.get("currency") or CURRENCY
     try:
-        fen = parse_fen(raw.get("amount"))
-    except CommonsError as e:
-        raise e.located(field=f"postings[{index}].amount") from None
-    try:
-        amount = Money(fen, raw.get("currency") or CURRENCY)
+        currency_of(currency)
     except CommonsError as e:
         raise e.located(field=f"postings[{index}].currency") from None
+    try:
+        amount = Money(parse_fen(raw.get("amount"), currency), currency)
+    except CommonsError as e:
+        raise e.located(field=f"postings[{index}].amount") from None
     return Posting(account, amount)
 
 
@@ -277,6 +280,7 @@ DIGEST: Final = 9
 
 
 def prepare(entry: Entry) -> Prepared:
+    """The entry as the plain values the posting pipeline carries (see ``Prepared``)."""
     legs = tuple((p.account, p.amount.fen, p.amount.currency) for p in entry.postings)
     day = entry.date.isoformat()
     digest = content_digest(day, entry.memo, entry.external_id, entry.resource, entry.period,

@@ -22,9 +22,10 @@ from collections.abc import Iterable, Sequence
 
 import attrs
 
+from commons.allocation import allocate
 from commons.billing.split import Share
 from commons.errors import CommonsError, NotFound
-from commons.money import Money, allocate
+from commons.money import Money
 from commons.parking.pricing import DayCharge, Pricer
 from commons.parking.tariff import TariffFile
 from commons.periods import Period
@@ -74,6 +75,7 @@ class TariffBook:
 
     @property
     def latest(self) -> Pricer:
+        """The pricer of the newest tariff."""
         return self.pricers[-1]
 
     def index_on(self, ordinal: int) -> int | None:
@@ -82,10 +84,13 @@ class TariffBook:
         return i if i >= 0 else None
 
     def pricer_on(self, ordinal: int) -> Pricer | None:
+        """The pricer of the tariff in effect on a local date's ordinal, or None before the
+        first."""
         i = self.index_on(ordinal)
         return None if i is None else self.pricers[i]
 
     def file_on(self, day: dt.date) -> TariffFile | None:
+        """The tariff file in effect on ``day``, or None before the first."""
         i = self.index_on(day.toordinal())
         return None if i is None else self.files[i]
 
@@ -145,9 +150,11 @@ class CompoundBill:
 
     @property
     def card_total(self) -> Money:
+        """What the month's cards come to."""
         return sum((c.amount for c in self.cards), Money.zero(self.total.currency))
 
     def share_of(self, party: str) -> Money:
+        """What ``party`` (``owners`` or the operator) gets of the month's income."""
         return sum((s.amount for s in self.shares if s.party == party),
                    Money.zero(self.total.currency))
 

@@ -166,20 +166,24 @@ class Session:
 
     @property
     def entered_s(self) -> int:
+        """When the car entered, in seconds since the epoch."""
         return int(self.entered_at.timestamp())
 
     @property
     def exited_s(self) -> int:
+        """When the car left, in seconds since the epoch."""
         return int(self.exited_at.timestamp())
 
     @classmethod
     def from_fields(cls, fields: SessionFields) -> Session:
+        """A session from the plain values an import reads (see ``SessionFields``)."""
         sid, space, plate, entered, entered_off, exited, exited_off, kind = fields
         return cls(sid, space, plate, _instant(entered, entered_off), _instant(exited, exited_off),
                    kind)
 
     @classmethod
     def from_row(cls, row: Row, zone: dt.tzinfo) -> Session:
+        """A session from one CSV row; local times are read in ``zone``."""
         return cls.from_fields(session_fields(row, zone))
 
 
@@ -212,6 +216,7 @@ class Terms:
 
     @classmethod
     def for_kind(cls, tariff: Tariff, kind: str) -> Terms:
+        """The terms of a session's kind: outsider, resident, or one of the tariff's cards."""
         if kind in (Holder.OUTSIDER.value, Holder.RESIDENT.value):
             return cls(Holder(kind))
         card = tariff.card(kind)
@@ -251,6 +256,7 @@ class Pricer:
         self._guess_s = int(offset.total_seconds()) if offset is not None else 0
 
     def terms(self, kind: str) -> Terms:
+        """The terms of ``kind`` under this tariff, worked out once per kind."""
         found = self._terms.get(kind)
         if found is None:
             found = self._terms[kind] = Terms.for_kind(self.tariff, kind)
@@ -319,6 +325,7 @@ class Pricer:
             ordinal += 1
 
     def price(self, session: Session) -> tuple[DayCharge, ...]:
+        """What ``session`` costs on each local day it touches, the daily cap applied."""
         currency = self.tariff.currency
         return tuple(DayCharge(dt.date.fromordinal(day), Money(fen, currency)) for day, fen
                      in self.charges_fen(session.entered_s, session.exited_s,

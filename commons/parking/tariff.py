@@ -82,6 +82,8 @@ FILE (TOML), one compound's tariff from a date on:
 
 
 class DayType(StrEnum):
+    """Whether a date is a working day or a rest day, by the tariff's calendar."""
+
     WORKING = "working"
     REST = "rest"
 
@@ -94,10 +96,13 @@ class WindowDays(StrEnum):
     EVERY = "every"
 
     def includes(self, day: DayType) -> bool:
+        """Whether a window of these days opens on a day of type ``day``."""
         return self is WindowDays.EVERY or self.value == day.value
 
 
 class Holder(StrEnum):
+    """Who holds a card, or parks without one: a resident or an outsider."""
+
     RESIDENT = "resident"
     OUTSIDER = "outsider"
 
@@ -160,11 +165,13 @@ class Calendar:
 
     @classmethod
     def from_mapping(cls, data: Mapping[str, Any]) -> Calendar:
+        """From a tariff file's ``[calendar]`` table (``holidays``, ``workdays``)."""
         _only(data, {"holidays", "workdays"}, "calendar")
         return cls(_dates(data.get("holidays", []), "calendar.holidays"),
                    _dates(data.get("workdays", []), "calendar.workdays"))
 
     def day_type(self, day: dt.date) -> DayType:
+        """Working or rest: make-up working days work, holidays and weekends rest."""
         if day in self.workdays:
             return DayType.WORKING
         if day in self.holidays or day.weekday() >= 5:
@@ -247,6 +254,7 @@ class Window:
 
     @classmethod
     def from_mapping(cls, data: Mapping[str, Any], index: int, currency: str) -> Window:
+        """The ``index``-th ``[[window]]`` table of a tariff file; errors name ``window[i].key``."""
         where = f"window[{index}]"
         _only(data, cls._KEYS, where)
         return cls(_ident(data, "name", f"{where}.name"),
@@ -258,6 +266,7 @@ class Window:
                    _money(data, "per_hour", f"{where}.per_hour", currency))
 
     def overlaps(self, other: Window) -> bool:
+        """Whether the two windows share any minute of any day."""
         shared_days = (self.days is WindowDays.EVERY or other.days is WindowDays.EVERY
                        or self.days is other.days)
         return (shared_days and self.start_minute < other.end_minute
@@ -265,6 +274,7 @@ class Window:
 
     @property
     def span(self) -> str:
+        """The window's hours as ``HH:MM-HH:MM``."""
         def hhmm(minute: int) -> str:
             return f"{minute // 60:02d}:{minute % 60:02d}"
         return f"{hhmm(self.start_minute)}-{hhmm(self.end_minute)}"
@@ -281,6 +291,7 @@ class Card:
 
     @classmethod
     def from_mapping(cls, data: Mapping[str, Any], index: int, currency: str) -> Card:
+        """The ``index``-th ``[[card]]`` table of a tariff file; errors name ``card[i].key``."""
         where = f"card[{index}]"
         _only(data, ("id", "holder", "covers", "price"), where)
         price = _money(data, "price", f"{where}.price", currency)
@@ -317,6 +328,7 @@ class Sharing:
 
     @classmethod
     def from_mapping(cls, data: Mapping[str, Any]) -> Sharing:
+        """From a tariff file's ``[sharing]`` table (``operator``, ``owners_percent``)."""
         _only(data, ("operator", "owners_percent"), "sharing")
         operator = data.get("operator")
         if operator is not None and (not isinstance(operator, str) or not operator.strip()):
@@ -335,6 +347,7 @@ class Sharing:
 
     @property
     def operator_percent(self) -> Decimal:
+        """The operator's share, %: what the owners do not keep."""
         return Decimal(100) - self.owners_percent
 
 
@@ -368,6 +381,7 @@ class Tariff:
                                f"give each {kind} its own name")
 
     def card(self, id: str) -> Card | None:
+        """The card called ``id``, or None."""
         return next((c for c in self.cards if c.id == id), None)
 
     def kinds(self) -> tuple[str, ...]:
@@ -410,6 +424,7 @@ class TariffFile:
 
     @property
     def content_hash(self) -> str:
+        """The sha256 of the file's text: the same file loaded again is recognised by it."""
         return hashlib.sha256(self.source.encode()).hexdigest()
 
     @classmethod

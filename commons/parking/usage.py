@@ -163,6 +163,7 @@ class ParkingReport:
 
     @property
     def owners_income(self) -> Money:
+        """The owners' share of the month's parking income."""
         return self.bill.share_of("owners")
 
     @property

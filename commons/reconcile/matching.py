@@ -66,6 +66,7 @@ class BookItem:
 
     @property
     def key(self) -> PostingKey:
+        """The posting's key: its entry id and place in the entry."""
         return (self.entry_id, self.seq)
 
 

@@ -42,6 +42,7 @@ class BookRow:
 
     @property
     def key(self) -> tuple[int, int]:
+        """The posting's key: its entry id and place in the entry."""
         return (self.entry_id, self.seq)
 
 
@@ -97,32 +98,41 @@ class ReconciliationStatement:
 
     @property
     def as_of(self) -> dt.date:
+        """The day the statement reconciles: the period's last day."""
         return self.period.last_day
 
     @property
     def bank_credits(self) -> tuple[OutstandingItem, ...]:
+        """Money the bank received that the books do not hold yet (interest, a deposit not
+        posted)."""
         return tuple(i for i in self.bank_not_in_books if i.amount.fen > 0)
 
     @property
     def bank_charges(self) -> tuple[OutstandingItem, ...]:
+        """Money the bank took that the books do not hold yet (charges, a debit not posted)."""
         return tuple(i for i in self.bank_not_in_books if i.amount.fen < 0)
 
     @property
     def adjusted_book_balance(self) -> Money:
+        """The books' balance plus what the bank booked and the books did not."""
         return self.book_balance + _total(self.bank_not_in_books, self.book_balance.currency)
 
     @property
     def adjusted_bank_balance(self) -> Money:
+        """The bank's balance plus the deposits in transit and the payments not yet through the
+        bank."""
         currency = self.bank_balance.currency
         return (self.bank_balance + _total(self.deposits_in_transit, currency)
                 + _total(self.outstanding_payments, currency))
 
     @property
     def difference(self) -> Money:
+        """Adjusted book balance less adjusted bank balance: zero when the two agree."""
         return self.adjusted_book_balance - self.adjusted_bank_balance
 
     @property
     def reconciled(self) -> bool:
+        """Whether the adjusted balances agree to the fen."""
         return self.difference.fen == 0
 
 

@@ -44,12 +44,18 @@ def parse_bank_date(text: str) -> dt.date:
     head = text.strip().replace("T", " ").split(" ", 1)[0]
     m = _COMPACT.fullmatch(head) or _SEPARATED.fullmatch(head)
     if m is None:
-        raise InvalidInput(f"{text!r} is not a date", fix=_DATE_FIX, code=ErrorCode.INVALID_DATE)
+        raise InvalidInput(f"{_excerpt(text)} is not a date", fix=_DATE_FIX,
+                           code=ErrorCode.INVALID_DATE)
     try:
         return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
     except ValueError:
-        raise InvalidInput(f"{text!r} is not a day of the calendar", fix=_DATE_FIX,
+        raise InvalidInput(f"{_excerpt(text)} is not a day of the calendar", fix=_DATE_FIX,
                            code=ErrorCode.INVALID_DATE) from None
+
+
+def _excerpt(text: str) -> str:
+    # A bank's cell may be megabytes long; a message repeats the start of it.
+    return repr(text) if len(text) <= 40 else f"{text[:40]!r}..."
 
 
 def _money(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
@@ -148,6 +154,7 @@ class Statement:
 
     @property
     def currency(self) -> str:
+        """The statement's currency."""
         return self.opening.currency
 
 
@@ -195,6 +202,7 @@ class Continuation:
     opening: Money
 
     def is_noop(self, statement: Statement) -> bool:
+        """Whether every line of ``statement`` is already recorded."""
         return self.skip == len(statement.lines)
 
 

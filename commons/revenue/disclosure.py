@@ -46,6 +46,7 @@ class DisclosurePeriod:
 
     @classmethod
     def parse(cls, text: str) -> DisclosurePeriod:
+        """A month ``2026-10`` or a quarter ``2026-Q4``."""
         s = text.strip()
         if m := _QUARTER.fullmatch(s):
             year, quarter = int(m.group(1)), int(m.group(2))
@@ -117,17 +118,22 @@ class Disclosure:
 
     @property
     def income_total(self) -> Money:
+        """All income of the period."""
         return sum((i.amount for i in self.income), Money.zero(self.opening.currency))
 
     @property
     def spending_total(self) -> Money:
+        """All spending of the period."""
         return sum((s.amount for s in self.spending), Money.zero(self.opening.currency))
 
     @property
     def other(self) -> Money:
+        """What else moved the co-managed account (bank charges, interest ...), so
+        that opening plus income less spending plus other is the closing balance."""
         return self.closing - self.opening - self.income_total + self.spending_total
 
     def spending_by_purpose(self) -> dict[str, Money]:
+        """Spending summed by purpose."""
         out: dict[str, Money] = {}
         for s in self.spending:
             out[s.purpose] = out.get(s.purpose, Money.zero(s.amount.currency)) + s.amount

@@ -19,12 +19,13 @@ from fractions import Fraction
 
 import attrs
 
+from commons.allocation import allocate
 from commons.errors import ErrorCode, InvalidInput, RefusedByRule
 from commons.estate.resource import ResourceKind
 from commons.fields import parse_id
 from commons.files import Row
 from commons.ledger.journal import Entry, Posting
-from commons.money import CURRENCY, Money, allocate
+from commons.money import CURRENCY, Money
 from commons.periods import Period, parse_date
 
 __all__ = [
@@ -86,6 +87,7 @@ def account_of(prefix: str, compound: str) -> str:
 
 
 def income_account(kind: ResourceKind, compound: str) -> str:
+    """The income account of a resource of ``kind`` in ``compound`` (``income:parking:wjxc``)."""
     return account_of(INCOME_BY_KIND[kind], compound)
 
 
@@ -177,6 +179,7 @@ class Quarter:
 
     @classmethod
     def parse(cls, text: str) -> Quarter:
+        """A quarter written ``YYYY-Qn``, e.g. ``2026-Q4``."""
         m = _QUARTER.fullmatch(text.strip())
         if not m:
             raise InvalidInput(f"{text!r} is not a quarter in the form YYYY-Qn",
@@ -186,14 +189,17 @@ class Quarter:
 
     @classmethod
     def of(cls, day: dt.date) -> Quarter:
+        """The quarter ``day`` falls in."""
         return cls(day.year, (day.month - 1) // 3 + 1)
 
     @property
     def first_day(self) -> dt.date:
+        """The quarter's first day."""
         return dt.date(self.year, 3 * self.number - 2, 1)
 
     @property
     def last_day(self) -> dt.date:
+        """The quarter's last day."""
         return Period(self.year, 3 * self.number).last_day
 
     def __str__(self) -> str:
@@ -214,6 +220,7 @@ class QuarterDue:
 
     @property
     def net(self) -> Money:
+        """The quarter's income less the commission: what the set-aside is a share of."""
         return self.income - self.commission
 
     @property
@@ -276,6 +283,7 @@ class Collection:
 
     @classmethod
     def from_row(cls, row: Row) -> Collection:
+        """One row of an income CSV (see ``HEADER`` and ``OPTIONAL``); errors name the field."""
         return cls(
             external_id=row.parse("external_id", parse_id),
             date=row.parse("date", parse_date),
@@ -356,6 +364,7 @@ class UnattributedIncome:
 
     @property
     def reason(self) -> str:
+        """Why the income is not attributed to a resource of the compound."""
         if self.resource is None:
             return "names no resource"
         return f"names {self.resource}, not a resource of this compound"
@@ -377,12 +386,15 @@ class ClearReport:
 
     @property
     def idle(self) -> tuple[ResourceEarning, ...]:
+        """The resources that earned nothing in the window."""
         return tuple(r for r in self.resources if not r.earned)
 
     @property
     def earned(self) -> Money:
+        """What the compound's resources earned in the window."""
         return sum((r.earned for r in self.resources), Money.zero(CURRENCY))
 
     @property
     def unattributed_total(self) -> Money:
+        """The income that names no resource of the compound."""
         return sum((u.amount for u in self.unattributed), Money.zero(CURRENCY))

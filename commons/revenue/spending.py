@@ -70,6 +70,7 @@ class SignerRole(StrEnum):
 
     @property
     def owners_side(self) -> bool:
+        """Whether the role speaks for the owners (an owners' or a self-management committee)."""
         return self in (SignerRole.OWNERS_COMMITTEE, SignerRole.SELF_MANAGEMENT_COMMITTEE)
 
 
@@ -112,6 +113,7 @@ class Signer:
 
     @property
     def label(self) -> str:
+        """The signer as reports show it: ``id (role)``."""
         return f"{self.id} ({self.role.value})"
 
 
@@ -186,6 +188,7 @@ class SpendingProposal:
 
     @property
     def account(self) -> str:
+        """The expense account the payment posts to (``expenses:cleaning:wjxc``)."""
         return account_of(f"expenses:{self.purpose}", self.compound)
 
 
@@ -200,6 +203,7 @@ class Approval:
 
     @property
     def label(self) -> str:
+        """The approving signer as reports show it: ``id (role)``."""
         return f"{self.signer} ({self.role.value})"
 
 
@@ -378,6 +382,8 @@ class RevenueBalance:
 
     @property
     def available(self) -> Money:
+        """What may still be spent: the bank balance less the maintenance fund, the set-aside
+        still due, the money earmarked for approved payments and what is owed to the operator."""
         return (self.bank - self.maintenance_fund - self.maintenance_due - self.earmarked
                 - self.owed_to_operator)
 

@@ -59,8 +59,10 @@ class RevenueStatement:
 
     @property
     def income_total(self) -> Money:
+        """All income of the statement."""
         return sum((line.amount for line in self.income), Money.zero(CURRENCY))
 
     @property
     def spending_total(self) -> Money:
+        """All spending of the statement."""
         return sum((line.amount for line in self.spending), Money.zero(CURRENCY))

@@ -1,5 +1,21 @@
 """Storage: the only package that knows SQLite. The domain never imports it."""
 
-from commons.store.sqlite import SCHEMA_VERSION, SqliteStore, StorageError, StoreBusy, Tables
+from commons.lazy import exports
+
+TYPE_CHECKING = False  # not typing's: see commons/__init__.py
+if TYPE_CHECKING:  # what mypy sees instead of __getattr__: the names of EXPORTS
+    from commons.store.sqlite import SCHEMA_VERSION, SqliteStore, StorageError, StoreBusy, Tables
+
+# Each public name and the module that defines it ("module:name" when renamed).
+EXPORTS = {
+    "SCHEMA_VERSION": "commons.store.sqlite",
+    "SqliteStore": "commons.store.sqlite",
+    "StorageError": "commons.store.sqlite",
+    "StoreBusy": "commons.store.sqlite",
+    "Tables": "commons.store.sqlite",
+}
+
+if not TYPE_CHECKING:  # mypy would take any misspelt name for one __getattr__ returns
+    __getattr__, __dir__ = exports(globals(), EXPORTS)
 
 __all__ = ["SCHEMA_VERSION", "SqliteStore", "StorageError", "StoreBusy", "Tables"]

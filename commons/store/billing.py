@@ -134,6 +134,7 @@ class BillingTables:
         return {i.household: i for i in self._invoices(rows)}
 
     def invoice(self, invoice_id: str) -> Invoice | None:
+        """One invoice with its lines, or None."""
         found = self._invoices(self.conn.execute(f"{_INVOICE} WHERE id = ?",
                                                  (invoice_id,)).fetchall())
         return found[0] if found else None
@@ -183,13 +184,16 @@ class BillingTables:
     # --- payments and credit --------------------------------------------------------------
 
     def payments(self, ids: Sequence[str]) -> dict[str, Payment]:
+        """The stored payments among ``ids``, by id."""
         rows = where_in(self.conn, f"{_PAYMENT} WHERE id IN ({{}})", ids)
         return {p.id: p for p in map(_payment, rows)}
 
     def payment(self, payment_id: str) -> Payment | None:
+        """One payment, or None."""
         return self.payments([payment_id]).get(payment_id)
 
     def applications_of(self, source: str) -> list[Allocation]:
+        """What ``source`` (a payment, or credit) paid: the invoices and amounts, in order."""
         rows = self.conn.execute("SELECT invoice, amount_fen, currency FROM fee_applications "
                                  "WHERE source = ? ORDER BY rowid", (source,))
         return [Allocation(i, Money(f, c)) for i, f, c in rows]
@@ -204,6 +208,7 @@ class BillingTables:
         return {h: Money(fen, cur) for h, fen, cur in rows if wanted is None or h in wanted}
 
     def insert_payment(self, applied: Applied) -> None:
+        """Store a payment as it was applied."""
         p = applied.payment
         self.conn.execute(
             "INSERT INTO fee_payments (id, date, household, amount_fen, currency, invoice, "
@@ -214,6 +219,7 @@ class BillingTables:
 
     def insert_applications(self, source: str, household: str, day: dt.date,
                             allocations: Sequence[Allocation]) -> None:
+        """Store what ``source`` paid of each invoice of ``household`` on ``day``."""
         self.conn.executemany(
             "INSERT INTO fee_applications (source, invoice, household, date, amount_fen, "
             "currency) VALUES (?, ?, ?, ?, ?, ?)",
@@ -262,6 +268,7 @@ class BillingTables:
         return [(i, Money(applied.get(i.id, 0), i.gross.currency)) for i in self._invoices(rows)]
 
     def paid(self, household: str) -> Money:
+        """Everything ``household`` has paid."""
         row = self.conn.execute("SELECT COALESCE(SUM(amount_fen), 0) FROM fee_payments "
                                 "WHERE household = ?", (household,)).fetchone()
         return Money(row[0])

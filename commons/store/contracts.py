@@ -86,16 +86,20 @@ class ContractTables:
         return False
 
     def firm(self, id: str) -> Firm | None:
+        """One firm, or None."""
         row = self.conn.execute("SELECT id, name FROM firms WHERE id = ?", (id,)).fetchone()
         return None if row is None else Firm(row[0], row[1])
 
     def firms(self) -> list[Firm]:
+        """Every firm, by id."""
         return [Firm(i, n) for i, n in self.conn.execute("SELECT id, name FROM firms ORDER BY id")]
 
     def insert_firm(self, firm: Firm) -> bool:
+        """Store a firm: True if new, False if already recorded; other content is a conflict."""
         return self._record("firms", {"id": firm.id}, {"name": firm.name}, f"firm {firm.id}")
 
     def bundle(self, id: str) -> Bundle | None:
+        """One bundle with its compounds, or None."""
         row = self.conn.execute("SELECT id, name FROM bundles WHERE id = ?", (id,)).fetchone()
         if row is None:
             return None
@@ -104,10 +108,12 @@ class ContractTables:
         return Bundle(row[0], row[1], tuple(compounds))
 
     def bundles(self) -> list[Bundle]:
+        """Every bundle, by id."""
         ids = [i for (i,) in self.conn.execute("SELECT id FROM bundles ORDER BY id")]
         return [b for b in map(self.bundle, ids) if b is not None]
 
     def insert_bundle(self, bundle: Bundle) -> bool:
+        """Store a bundle: True if new, False if already recorded; other content is a conflict."""
         stored = self.bundle(bundle.id)
         if stored is not None and stored != bundle:
             raise ConflictError(f"bundle {bundle.id} is already recorded with other content",
@@ -122,6 +128,7 @@ class ContractTables:
         return True
 
     def contract(self, id: str) -> BundleContract | None:
+        """One contract with its items, or None."""
         row = self.conn.execute(f"{_CONTRACT} WHERE id = ?", (id,)).fetchone()
         if row is None:
             return None
@@ -130,6 +137,7 @@ class ContractTables:
         return _contract(row, items)
 
     def insert_contract(self, c: BundleContract) -> bool:
+        """Store a contract: True if new, False if already recorded; other content is a conflict."""
         stored = self.contract(c.id)
         if stored is not None:
             if stored != c:
@@ -151,32 +159,40 @@ class ContractTables:
         return True
 
     def tender(self, id: str) -> Tender | None:
+        """One tender, or None."""
         row = self.conn.execute("SELECT id, bundle, opens_on, closes_on FROM tenders WHERE id = ?",
                                 (id,)).fetchone()
         return None if row is None else Tender(row[0], row[1], _day(row[2]), _day(row[3]))
 
     def insert_tender(self, t: Tender) -> bool:
+        """Store a tender: True if new, False if already recorded; other content is a conflict."""
         return self._record("tenders", {"id": t.id},
                             {"bundle": t.bundle, "opens_on": t.opens_on.isoformat(),
                              "closes_on": t.closes_on.isoformat()}, f"tender {t.id}")
 
     def bids(self, tender: str) -> list[Bid]:
+        """The bids on ``tender``, cheapest first."""
         rows = self.conn.execute("SELECT tender, firm, unit_price_fen, currency, bid_on FROM bids "
                                  "WHERE tender = ? ORDER BY unit_price_fen, firm", (tender,))
         return [Bid(r[0], r[1], Money(r[2], r[3]), _day(r[4])) for r in rows]
 
     def insert_bid(self, b: Bid) -> bool:
+        """Store a firm's bid: True if new, False if already recorded; another price is a
+        conflict."""
         return self._record("bids", {"tender": b.tender, "firm": b.firm},
                             {"unit_price_fen": b.unit_price.fen, "currency": b.unit_price.currency,
                              "bid_on": b.bid_on.isoformat()},
                             f"the bid of {b.firm} on tender {b.tender}")
 
     def evaluation(self, contract: str, period: Period) -> Evaluation | None:
+        """The evaluation of ``contract`` for ``period``, or None."""
         row = self.conn.execute(f"{_EVALUATION} WHERE contract = ? AND period = ?",
                                 (contract, str(period))).fetchone()
         return None if row is None else _evaluation(row)
 
     def insert_evaluation(self, e: Evaluation) -> bool:
+        """Store a month's evaluation: True if new, False if already recorded; other scores are a
+        conflict."""
         return self._record("evaluations", {"contract": e.contract, "period": str(e.period)},
                             {"street_office_hundredths": _hundredths(e.street_office),
                              "community_hundredths": _hundredths(e.community),
@@ -184,6 +200,8 @@ class ContractTables:
                             f"the evaluation of contract {e.contract} for {e.period}")
 
     def party_scores(self, firm: str | None = None) -> list[PartyScore]:
+        """The party organisation's annual scores, of ``firm`` or of every firm, by firm and
+        year."""
         if firm is None:
             rows = self.conn.execute(f"{_PARTY} ORDER BY firm, year")
         else:
@@ -191,6 +209,8 @@ class ContractTables:
         return [_party(r) for r in rows]
 
     def insert_party_score(self, s: PartyScore) -> bool:
+        """Store a year's score: True if new, False if already recorded; another score is a
+        conflict."""
         return self._record("party_scores", {"firm": s.firm, "year": s.year},
                             {"score_hundredths": _hundredths(s.score),
                              "scored_on": s.scored_on.isoformat(), "reason": s.reason},

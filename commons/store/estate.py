@@ -62,13 +62,16 @@ class EstateTables:
         self.conn = conn
 
     def compound(self, id: str) -> Compound | None:
+        """One compound, or None."""
         row = self.conn.execute(f"{_COMPOUND} WHERE id = ?", (id,)).fetchone()
         return None if row is None else _compound(row)
 
     def compounds(self) -> list[Compound]:
+        """Every compound, by id."""
         return [_compound(r) for r in self.conn.execute(f"{_COMPOUND} ORDER BY id")]
 
     def building(self, id: str) -> Building | None:
+        """One building, or None."""
         row = self.conn.execute(f"{_BUILDING} WHERE id = ?", (id,)).fetchone()
         return None if row is None else _building(row)
 
@@ -99,6 +102,7 @@ class EstateTables:
         return [_resource(r) for r in rows]
 
     def resource(self, id: str) -> Resource | None:
+        """One resource, or None."""
         row = self.conn.execute(f"{_RESOURCE} WHERE id = ?", (id,)).fetchone()
         return None if row is None else _resource(row)
 

@@ -52,6 +52,7 @@ class LedgerTables:
         self.conn = conn
 
     def accounts(self) -> dict[str, tuple[int, Account]]:
+        """Every account by name, with its row id."""
         rows = self.conn.execute(
             "SELECT id, name, compound, opened_on, closed_on, description FROM accounts")
         return {name: (aid, Account(name, compound, _date(opened), _date(closed), text))
@@ -81,6 +82,7 @@ class LedgerTables:
         return cursor.lastrowid, True
 
     def close_account(self, name: str, on: dt.date) -> None:
+        """Close the open account ``name`` on ``on``; NotFound if there is no such open account."""
         cursor = self.conn.execute(
             "UPDATE accounts SET closed_on = ? WHERE name = ? AND closed_on IS NULL",
             (on.isoformat(), name))
@@ -90,15 +92,18 @@ class LedgerTables:
                            code=ErrorCode.UNKNOWN_ACCOUNT)
 
     def closed_periods(self) -> frozenset[str]:
+        """The closed months, as ``YYYY-MM``."""
         return frozenset(r[0] for r in self.conn.execute("SELECT period FROM closed_periods"))
 
     def close_period(self, period: str, closed_at: str, actor: str) -> bool:
+        """Close ``period``: True, or False if it was closed already."""
         cursor = self.conn.execute(
             "INSERT OR IGNORE INTO closed_periods (period, closed_at, actor) VALUES (?, ?, ?)",
             (period, closed_at, actor))
         return cursor.rowcount == 1
 
     def head(self) -> ChainHead:
+        """The newest entry's id and hash (the genesis head when the journal is empty)."""
         row = self.conn.execute("SELECT id, hash FROM entries ORDER BY id DESC LIMIT 1").fetchone()
         return ChainHead(row[0], row[1]) if row else ChainHead()
 
@@ -182,6 +187,7 @@ class LedgerTables:
             (account, limit, offset)).fetchall()
 
     def entry(self, entry_id: int) -> StoredEntry | None:
+        """One stored entry with its postings, or None."""
         row = self.conn.execute(f"SELECT {_ENTRY_COLUMNS} FROM entries WHERE id = ?",
                                 (entry_id,)).fetchone()
         if row is None:
@@ -211,6 +217,7 @@ class LedgerTables:
         return legs
 
     def reversed_by(self, entry_id: int) -> int | None:
+        """The id of the entry that reversed ``entry_id``, or None."""
         row = self.conn.execute("SELECT id FROM entries WHERE reverses = ?",
                                 (entry_id,)).fetchone()
         return row[0] if row else None

@@ -130,6 +130,7 @@ class ParkingTables:
         return {(c, p) for c, p in rows}
 
     def record_bill(self, bill: CompoundBill, billed_at: str) -> None:
+        """Record a compound's bill for a month (once: billing the month again keeps the first)."""
         self.conn.execute(
             "INSERT OR IGNORE INTO parking_bills (compound, period, collections, sessions, "
             "total_fen, currency, billed_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -159,6 +160,7 @@ class ParkingTables:
         return found
 
     def count(self, compound: str | None = None) -> int:
+        """How many sessions are stored, of ``compound`` or of all."""
         sql = "SELECT count(*) FROM parking_sessions"
         row = (self.conn.execute(sql + " WHERE compound = ?", (compound,)) if compound
                else self.conn.execute(sql)).fetchone()
@@ -167,10 +169,12 @@ class ParkingTables:
     # -- the import's batch ----------------------------------------------------------------
 
     def batch_start(self) -> None:
+        """Start an import's batch: an empty temporary table of rows to check."""
         self.conn.execute(_BATCH)
         self.conn.execute("DELETE FROM temp.parking_batch")
 
     def batch_add(self, rows: Iterable[BatchRow]) -> None:
+        """Add rows read from the file to the batch."""
         self.conn.executemany(
             "INSERT INTO temp.parking_batch (line, compound, id, space, plate, entered_s, "
             "entered_offset_s, exited_s, exited_offset_s, kind) VALUES "
@@ -199,6 +203,7 @@ class ParkingTables:
                 in self.conn.execute(_OVERLAPS)]
 
     def batch_mark(self, lines: Iterable[int], status: str) -> None:
+        """Give the batch rows on ``lines`` the status ``status``."""
         self.conn.executemany("UPDATE temp.parking_batch SET status = ? WHERE line = ?",
                               ((status, line) for line in lines))
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 from commons.money import Money
 from commons.reconcile.matching import BankItem, BookItem, MatchFound
@@ -33,6 +33,7 @@ class ReconcileTables:
         self.conn = conn
 
     def tail(self, account_id: int) -> StoredTail:
+        """Where the account's stored bank history ends: last line and balance, last statement."""
         row = self.conn.execute(
             "SELECT l.line_key, l.balance_fen, l.currency, s.statement_id, s.last_day "
             "FROM bank_lines l JOIN bank_statements s ON s.id = l.statement "
@@ -64,22 +65,25 @@ class ReconcileTables:
              opening.currency, opening.fen, closing.fen, min(first, statement.first_day)
              .isoformat(), statement.last_day.isoformat(), imported_at, actor))
         statement_row = cursor.lastrowid
-        rows = []
-        running = opening.fen
-        for key, line in lines:
-            running += line.amount.fen
-            rows.append((statement_row, account_id, key, line.booked_on.isoformat(),
-                         line.value_on.isoformat() if line.value_on else None, line.amount.fen,
-                         line.amount.currency, running, line.reference, line.payment_reference,
-                         line.counterparty, line.memo, line.source_line))
+        def rows() -> Iterator[tuple[object, ...]]:
+            # Generated, not listed: a 100 MB statement's rows would add a third to its import.
+            running = opening.fen
+            for key, line in lines:
+                running += line.amount.fen
+                yield (statement_row, account_id, key, line.booked_on.isoformat(),
+                       line.value_on.isoformat() if line.value_on else None, line.amount.fen,
+                       line.amount.currency, running, line.reference, line.payment_reference,
+                       line.counterparty, line.memo, line.source_line)
+
         self.conn.executemany(
             "INSERT INTO bank_lines (statement, account_id, line_key, booked_on, value_on, "
             "amount_fen, currency, balance_fen, reference, payment_reference, counterparty, "
-            "memo, source_line) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+            "memo, source_line) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows())
         assert statement_row is not None
         return statement_row
 
     def first_statement(self, account_id: int) -> FirstStatement | None:
+        """The account's first stored statement (first day and opening balance), or None."""
         row = self.conn.execute(
             "SELECT first_day, opening_fen, currency FROM bank_statements WHERE account_id = ? "
             "ORDER BY id LIMIT 1", (account_id,)).fetchone()
@@ -93,6 +97,7 @@ class ReconcileTables:
         return _day(row[0]) if row and row[0] else None
 
     def lines_through(self, account_id: int, end: dt.date) -> list[LineRow]:
+        """The account's bank lines booked on or before ``end``."""
         rows = self.conn.execute(
             "SELECT id, booked_on, amount_fen, currency, reference, payment_reference, "
             "counterparty, memo FROM bank_lines WHERE account_id = ? AND booked_on <= ? "
@@ -103,6 +108,7 @@ class ReconcileTables:
 
     def book_rows(self, account_id: int, currency: str, first: dt.date,
                   last: dt.date) -> list[BookRow]:
+        """The account's postings in ``currency`` dated ``first``..``last``, with their entries."""
         rows = self.conn.execute(
             "SELECT p.entry_id, p.seq, p.date, p.amount_fen, e.memo, e.external_id, e.reverses "
             "FROM postings p JOIN entries e ON e.id = p.entry_id WHERE p.account_id = ? AND "
@@ -112,12 +118,14 @@ class ReconcileTables:
                 for eid, seq, day, fen, memo, ext, rev in rows]
 
     def book_balance(self, account_id: int, currency: str, as_of: dt.date) -> Money:
+        """The account's balance in the books in ``currency`` at the end of ``as_of``."""
         row = self.conn.execute(
             "SELECT COALESCE(SUM(amount_fen), 0) FROM postings WHERE account_id = ? AND "
             "currency = ? AND date <= ?", (account_id, currency, as_of.isoformat())).fetchone()
         return Money(row[0], currency)
 
     def unmatched_lines(self, account_id: int, last: dt.date) -> list[BankItem]:
+        """The account's bank lines booked up to ``last`` that no match holds."""
         rows = self.conn.execute(
             "SELECT l.id, l.booked_on, l.amount_fen, l.reference, l.payment_reference "
             "FROM bank_lines l LEFT JOIN reconcile_match_lines m ON m.line_id = l.id "
@@ -194,4 +202,5 @@ class ReconcileTables:
         return row[1], MatchRecord(match_id, row[0], lines, postings)
 
     def delete_match(self, match_id: int) -> None:
+        """Delete a match; its lines and postings are unmatched again."""
         self.conn.execute("DELETE FROM reconcile_matches WHERE id = ?", (match_id,))

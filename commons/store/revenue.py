@@ -69,6 +69,7 @@ class RevenueTables:
     # --- clear and collect ---------------------------------------------------------------
 
     def rules(self, compound: str) -> list[SharingRule]:
+        """The sharing rules of ``compound``, oldest first."""
         rows = self.conn.execute(
             "SELECT effective_from, commission_bp, max_commission_bp, maintenance_bp "
             "FROM revenue_rules WHERE compound = ? ORDER BY effective_from", (compound,))
@@ -76,6 +77,7 @@ class RevenueTables:
                             _percent(keep)) for day, c, m, keep in rows]
 
     def add_rule(self, rule: SharingRule, at: str, actor: str) -> None:
+        """Store a sharing rule, recorded ``at`` by ``actor``."""
         self.conn.execute(
             "INSERT INTO revenue_rules (compound, effective_from, commission_bp, "
             "max_commission_bp, maintenance_bp, recorded_at, actor) VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -83,18 +85,21 @@ class RevenueTables:
              _bp(rule.max_commission_percent), _bp(rule.maintenance_percent), at, actor))
 
     def opening(self, compound: str) -> tuple[dt.date, Money] | None:
+        """The verified opening balance of ``compound`` and its date, if one was recorded."""
         row = self.conn.execute("SELECT date, amount_fen, currency FROM revenue_openings "
                                 "WHERE compound = ?", (compound,)).fetchone()
         return None if row is None else (dt.date.fromisoformat(row[0]), Money(row[1], row[2]))
 
     def add_opening(self, compound: str, day: dt.date, amount: Money, entry_id: int | None,
                     at: str, actor: str) -> None:
+        """Store ``compound``'s verified opening balance and the entry that posted it."""
         self.conn.execute(
             "INSERT INTO revenue_openings (compound, date, amount_fen, currency, entry_id, "
             "recorded_at, actor) VALUES (?, ?, ?, ?, ?, ?, ?)",
             (compound, day.isoformat(), amount.fen, amount.currency, entry_id, at, actor))
 
     def collected(self, external_ids: Sequence[str]) -> set[str]:
+        """Those of ``external_ids`` already recorded as collections."""
         found: set[str] = set()
         for start in range(0, len(external_ids), 500):
             chunk = list(external_ids[start:start + 500])
@@ -151,12 +156,14 @@ class RevenueTables:
         return dict(rows.fetchall())
 
     def set_aside_count(self, compound: str, quarter: Quarter) -> int:
+        """How many set-asides ``compound`` has made for ``quarter`` (the first, then top-ups)."""
         row = self.conn.execute("SELECT COUNT(*) FROM revenue_set_asides WHERE compound = ? "
                                 "AND quarter = ?", (compound, str(quarter))).fetchone()
         return int(row[0])
 
     def add_set_aside(self, compound: str, quarter: Quarter, seq: int, entry_id: int,
                       amount: Money, net: Money, percent: Decimal) -> None:
+        """Store a set-aside: its entry, amount, the net revenue and the share it was made at."""
         self.conn.execute(
             "INSERT INTO revenue_set_asides (compound, quarter, seq, entry_id, amount_fen, "
             "currency, net_fen, maintenance_bp) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
@@ -166,39 +173,46 @@ class RevenueTables:
     # --- manage ----------------------------------------------------------------------------
 
     def signers(self, compound: str) -> list[Signer]:
+        """The signers of ``compound``'s payments, by id."""
         rows = self.conn.execute("SELECT signer, role, name FROM revenue_signers "
                                  "WHERE compound = ? ORDER BY signer", (compound,))
         return [Signer(compound, s, SignerRole(role), name) for s, role, name in rows]
 
     def signer(self, compound: str, signer: str) -> Signer | None:
+        """One signer of ``compound``, or None."""
         row = self.conn.execute("SELECT role, name FROM revenue_signers WHERE compound = ? AND "
                                 "signer = ?", (compound, signer)).fetchone()
         return None if row is None else Signer(compound, signer, SignerRole(row[0]), row[1])
 
     def add_signer(self, signer: Signer, at: str, actor: str) -> None:
+        """Store a signer, added ``at`` by ``actor``."""
         self.conn.execute(
             "INSERT INTO revenue_signers (compound, signer, role, name, added_at, actor) "
             "VALUES (?, ?, ?, ?, ?, ?)",
             (signer.compound, signer.id, signer.role.value, signer.name, at, actor))
 
     def holder(self, compound: str) -> AccountHolder | None:
+        """Who holds ``compound``'s co-managed account now (the latest recorded), or None."""
         row = self.conn.execute("SELECT holder, role FROM revenue_holders WHERE compound = ? "
                                 "ORDER BY seq DESC LIMIT 1", (compound,)).fetchone()
         return None if row is None else AccountHolder(compound, row[0], SignerRole(row[1]))
 
     def add_holder(self, holder: AccountHolder, at: str, actor: str) -> None:
+        """Record a new holder of the account; earlier ones stay in the history."""
         self.conn.execute(
             "INSERT INTO revenue_holders (compound, seq, holder, role, recorded_at, actor) "
             "SELECT ?, COUNT(*), ?, ?, ?, ? FROM revenue_holders WHERE compound = ?",
             (holder.compound, holder.holder, holder.role.value, at, actor, holder.compound))
 
     def limit(self, compound: str) -> SpendingLimit | None:
+        """The spending limit the owners set for ``compound``'s committee now, or None."""
         row = self.conn.execute("SELECT amount_fen, currency, resolution FROM revenue_limits "
                                 "WHERE compound = ? ORDER BY seq DESC LIMIT 1",
                                 (compound,)).fetchone()
         return None if row is None else SpendingLimit(compound, Money(row[0], row[1]), row[2])
 
     def add_limit(self, limit: SpendingLimit, at: str, actor: str) -> None:
+        """Record a new spending limit; earlier ones stay in the history."""
         self.conn.execute(
             "INSERT INTO revenue_limits (compound, seq, amount_fen, currency, resolution, "
             "recorded_at, actor) SELECT ?, COUNT(*), ?, ?, ?, ?, ? FROM revenue_limits "
@@ -206,6 +220,7 @@ class RevenueTables:
                                    limit.resolution, at, actor, limit.compound))
 
     def sets_limit(self, resolution: str) -> bool:
+        """Whether ``resolution`` has been used to set a spending limit."""
         row = self.conn.execute("SELECT 1 FROM revenue_limits WHERE resolution = ? LIMIT 1",
                                 (resolution,)).fetchone()
         return row is not None
@@ -223,19 +238,23 @@ class RevenueTables:
     # --- use ---------------------------------------------------------------------------------
 
     def proposal(self, id: str) -> SpendingProposal | None:
+        """One spending proposal, or None."""
         row = self.conn.execute(f"{_PROPOSAL} WHERE id = ?", (id,)).fetchone()
         return None if row is None else _proposal(row)
 
     def proposals(self, compound: str) -> list[SpendingProposal]:
+        """The spending proposals of ``compound``, by id."""
         return [_proposal(r) for r in self.conn.execute(
             f"{_PROPOSAL} WHERE compound = ? ORDER BY id", (compound,))]
 
     def proposals_naming(self, resolution: str) -> tuple[str, ...]:
+        """The ids of the proposals that name ``resolution`` as their authority."""
         rows = self.conn.execute("SELECT id FROM revenue_proposals WHERE resolution = ? "
                                  "ORDER BY id", (resolution,))
         return tuple(r[0] for r in rows)
 
     def add_proposal(self, p: SpendingProposal, at: str, actor: str) -> None:
+        """Store a spending proposal."""
         self.conn.execute(
             "INSERT INTO revenue_proposals (id, compound, purpose, amount_fen, currency, payee, "
             "memo, resolution, proposed_on, recorded_at, actor) "
@@ -244,17 +263,20 @@ class RevenueTables:
              p.resolution, p.proposed_on.isoformat(), at, actor))
 
     def approvals(self, proposal: str) -> list[Approval]:
+        """The approvals of ``proposal``, in the order they were given."""
         rows = self.conn.execute("SELECT signer, role, approved_at FROM revenue_approvals "
                                  "WHERE proposal = ? ORDER BY seq", (proposal,))
         return [Approval(proposal, s, SignerRole(role), at) for s, role, at in rows]
 
     def add_approval(self, approval: Approval, seq: int, actor: str) -> None:
+        """Store an approval as the ``seq``-th of its proposal."""
         self.conn.execute(
             "INSERT INTO revenue_approvals (proposal, seq, signer, role, approved_at, actor) "
             "VALUES (?, ?, ?, ?, ?, ?)", (approval.proposal, seq, approval.signer,
                                           approval.role.value, approval.approved_at, actor))
 
     def disbursement(self, proposal: str) -> Disbursed | None:
+        """How ``proposal`` was paid (entry, date, authority), or None while it is not."""
         row = self.conn.execute(
             "SELECT entry_id, date, authority, resolution, committee_signer "
             "FROM revenue_disbursements WHERE proposal = ?", (proposal,)).fetchone()
@@ -263,6 +285,7 @@ class RevenueTables:
         return row[0], dt.date.fromisoformat(row[1]), row[2], row[3], row[4]
 
     def disbursed_by(self, resolution: str) -> str | None:
+        """The proposal whose payment used ``resolution``, or None (a resolution is used once)."""
         row = self.conn.execute("SELECT proposal FROM revenue_disbursements WHERE resolution = ?",
                                 (resolution,)).fetchone()
         return None if row is None else str(row[0])
@@ -270,6 +293,8 @@ class RevenueTables:
     def add_disbursement(self, proposal: str, entry_id: int, day: dt.date, authority: str,
                          resolution: str | None, signer: str | None, at: str,
                          actor: str) -> None:
+        """Store the payment of ``proposal``: its entry, date and the authority it was made
+        under."""
         self.conn.execute(
             "INSERT INTO revenue_disbursements (proposal, entry_id, date, authority, resolution, "
             "committee_signer, recorded_at, actor) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
@@ -289,6 +314,8 @@ class RevenueTables:
 
     def spending_lines(self, compound: str, since: dt.date, until: dt.date
                        ) -> list[SpendingLine]:
+        """The payments of ``compound`` dated ``since``..``until``, with their authority and
+        signers."""
         rows = self.conn.execute(
             "SELECT p.id, p.purpose, p.payee, p.amount_fen, d.date, d.entry_id, d.authority, "
             "d.resolution, d.committee_signer, (SELECT group_concat(a.signer || ' (' || a.role "

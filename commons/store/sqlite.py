@@ -7,22 +7,27 @@ read-only through SQLite's own ``mode=ro``, so even a mistake cannot write.
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from commons.errors import CommonsError, ErrorCode, InvalidInput, NotFound, RefusedByRule
-from commons.store.billing import BillingTables
-from commons.store.contracts import ContractTables
-from commons.store.estate import EstateTables
-from commons.store.export import ExportTables
-from commons.store.governance import GovernanceTables
-from commons.store.ledger import LedgerTables
-from commons.store.parking import ParkingTables
-from commons.store.reconcile import ReconcileTables
-from commons.store.revenue import RevenueTables
 from commons.store.schema import MIGRATIONS
+
+if TYPE_CHECKING:
+    from commons.store.billing import BillingTables
+    from commons.store.contracts import ContractTables
+    from commons.store.estate import EstateTables
+    from commons.store.export import ExportTables
+    from commons.store.governance import GovernanceTables
+    from commons.store.ledger import LedgerTables
+    from commons.store.parking import ParkingTables
+    from commons.store.reconcile import ReconcileTables
+    from commons.store.revenue import RevenueTables
 
 __all__ = ["SCHEMA_VERSION", "SqliteStore", "StorageError", "StoreBusy", "Tables"]
 
@@ -49,26 +54,112 @@ def _storage_error(path: str, error: sqlite3.Error) -> CommonsError:
                         fix="name a commons database file in a writable folder")
 
 
+def _uri(path: Path, read_only: bool) -> str:
+    """The URI SQLite opens ``path`` by: read-write-create, or read-only.
+
+    A WAL database is read through a ``-shm`` index beside it, which SQLite makes when it is
+    missing; a reader in a folder it cannot write (a read-only mount, an archive copy) cannot
+    make it and fails with "attempt to write a readonly database". Such a file is opened
+    immutable: read as it is, without the index or locks. That is exact as long as no change
+    waits in a ``-wal`` log, which such a reader could not see, so that case is refused.
+    """
+    full = path.resolve()
+    uri = full.as_uri()
+    if not read_only:
+        return f"{uri}?mode=rwc"
+    wal, shm = Path(f"{full}-wal"), Path(f"{full}-shm")
+    if os.access(full.parent, os.W_OK) or (wal.is_file() and shm.is_file()):
+        return f"{uri}?mode=ro"
+    if wal.is_file() and wal.stat().st_size > 0:
+        raise StorageError(
+            f"{path} cannot be read in its read-only folder: changes wait in {wal.name}, and "
+            "SQLite needs to create an index file (-shm) beside it to read them",
+            fix="copy the database with its -wal file into a folder you can write, or have "
+            "its keeper open it read-write once first", context={"kind": "read_only_folder"})
+    return f"{uri}?mode=ro&immutable=1"
+
+
 class Tables:
-    """The tables of one transaction, grouped by area."""
+    """The tables of one transaction, grouped by area.
+
+    Each group, and the domain modules its rows become, is imported when the transaction first
+    uses it (hence the imports inside the properties): a ledger balance never loads the parking
+    tariffs.
+    """
 
     def __init__(self, conn: sqlite3.Connection) -> None:
         self.conn = conn
-        self.ledger = LedgerTables(conn)
-        self.estate = EstateTables(conn)
-        self.governance = GovernanceTables(conn)
-        self.reconcile = ReconcileTables(conn)
-        self.contracts = ContractTables(conn)
-        self.revenue = RevenueTables(conn)
-        self.export = ExportTables(conn)
-        self.billing = BillingTables(conn)
-        self.parking = ParkingTables(conn)
+
+    @cached_property
+    def ledger(self) -> LedgerTables:
+        """Accounts, entries, postings, kept balances and closed months."""
+        from commons.store.ledger import LedgerTables  # noqa: PLC0415
+
+        return LedgerTables(self.conn)
+
+    @cached_property
+    def estate(self) -> EstateTables:
+        """Compounds, buildings, households, resources and management areas."""
+        from commons.store.estate import EstateTables  # noqa: PLC0415
+
+        return EstateTables(self.conn)
+
+    @cached_property
+    def governance(self) -> GovernanceTables:
+        """Proposals, ballots and their history."""
+        from commons.store.governance import GovernanceTables  # noqa: PLC0415
+
+        return GovernanceTables(self.conn)
+
+    @cached_property
+    def reconcile(self) -> ReconcileTables:
+        """Bank accounts' statements, their lines and the matches."""
+        from commons.store.reconcile import ReconcileTables  # noqa: PLC0415
+
+        return ReconcileTables(self.conn)
+
+    @cached_property
+    def contracts(self) -> ContractTables:
+        """Firms, bundles, contracts, tenders, evaluations and settlements."""
+        from commons.store.contracts import ContractTables  # noqa: PLC0415
+
+        return ContractTables(self.conn)
+
+    @cached_property
+    def revenue(self) -> RevenueTables:
+        """Sharing rules, signers, spending limits, proposals and approvals."""
+        from commons.store.revenue import RevenueTables  # noqa: PLC0415
+
+        return RevenueTables(self.conn)
+
+    @cached_property
+    def export(self) -> ExportTables:
+        """What audit exports and disclosures read, streamed."""
+        from commons.store.export import ExportTables  # noqa: PLC0415
+
+        return ExportTables(self.conn)
+
+    @cached_property
+    def billing(self) -> BillingTables:
+        """Fee schedules, invoices and payments."""
+        from commons.store.billing import BillingTables  # noqa: PLC0415
+
+        return BillingTables(self.conn)
+
+    @cached_property
+    def parking(self) -> ParkingTables:
+        """Tariffs, parking sessions and monthly bills."""
+        from commons.store.parking import ParkingTables  # noqa: PLC0415
+
+        return ParkingTables(self.conn)
 
     def meta(self, key: str) -> str | None:
+        """A value of the database's meta table, or None."""
         row = self.conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
         return None if row is None else str(row[0])
 
     def set_meta(self, key: str, value: str) -> None:
+        """Set a value of the meta table."""
         self.conn.execute("INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) "
                           "DO UPDATE SET value = excluded.value", (key, value))
 
@@ -91,7 +182,8 @@ class SqliteStore:
     def open(cls, path: str | Path, *, read_only: bool = False,
              create: bool = True) -> SqliteStore:
         """Open the database at ``path``; only ``create`` may make a new file, only a writer
-        migrates, and ``read_only`` opens through SQLite's ``mode=ro`` so nothing can write."""
+        migrates, and ``read_only`` opens through SQLite's ``mode=ro`` (``immutable`` in a folder
+        it cannot write, see ``_uri``) so nothing can write."""
         name = str(path)
         if Path(name).is_dir():
             raise InvalidInput(f"database {name} is a folder, not a database file",
@@ -105,11 +197,12 @@ class SqliteStore:
             if name == ":memory:":
                 conn = sqlite3.connect(name, isolation_level=None)
             else:
-                mode = "ro" if read_only else "rwc"
-                conn = sqlite3.connect(f"{Path(name).resolve().as_uri()}?mode={mode}", uri=True,
+                conn = sqlite3.connect(_uri(Path(name), read_only), uri=True,
                                        isolation_level=None, timeout=600)
             store = cls(conn, name, read_only=read_only)
-            if not create and name != ":memory:" and store.is_blank():
+            # Look before touching: a foreign or blank file must be refused before WAL mode
+            # (which persists in the file) is switched on.
+            if store._inspect() == 0 and not create and name != ":memory:":
                 store.close()
                 # A reader must not write: an empty file (`touch books.db`) stays empty.
                 raise NotFound(f"database {name} is empty: no commons books are in it",
@@ -135,36 +228,48 @@ class SqliteStore:
             # FULL: a committed post survives a power cut too; it costs one fsync a post.
             self.conn.execute("PRAGMA synchronous = FULL")
 
-    def is_blank(self) -> bool:
-        """No schema at all: an empty file, or one SQLite has only just made."""
-        return self.schema_version == 0 and not self.conn.execute(
-            "SELECT 1 FROM sqlite_master LIMIT 1").fetchone()
+    def _inspect(self) -> int:
+        """The file's schema version, read without writing anything."""
+        # One read transaction: a concurrent first user's schema appears whole or not at all.
+        self._begin("BEGIN")
+        try:
+            return self._checked_version()
+        finally:
+            self._rollback()
 
-    @property
-    def schema_version(self) -> int:
-        return int(self.conn.execute("PRAGMA user_version").fetchone()[0])
-
-    def _migrate(self) -> None:
+    def _checked_version(self) -> int:
+        """The schema version; another program's database, or a newer commons', is refused."""
         version = self.schema_version
+        if version == 0 and self._foreign_tables():
+            raise InvalidInput(f"{self.path} is another program's SQLite database",
+                               fix="name a new file or a database that commons created",
+                               code=ErrorCode.STORAGE)
         if version > SCHEMA_VERSION:
             raise InvalidInput(
                 f"{self.path} has schema version {version}, newer than this commons "
                 f"({SCHEMA_VERSION})", fix="upgrade commons to read this database",
                 code=ErrorCode.STORAGE)
-        if version == SCHEMA_VERSION:
+        return version
+
+    @property
+    def schema_version(self) -> int:
+        """The schema version the database is at (SQLite's user_version)."""
+        return int(self.conn.execute("PRAGMA user_version").fetchone()[0])
+
+    def _migrate(self) -> None:
+        if self.schema_version == SCHEMA_VERSION:
             return
-        if version == 0 and self._foreign_tables():
-            raise InvalidInput(f"{self.path} is another program's SQLite database",
-                               fix="name a new file or a database that commons created",
-                               code=ErrorCode.STORAGE)
         if self.read_only:
             raise InvalidInput(f"{self.path} needs an upgrade, which a read-only session cannot do",
                                fix="open it once read-write to upgrade it",
                                code=ErrorCode.READ_ONLY)
-        for number in range(version, SCHEMA_VERSION):
+        while True:
+            # Each step decides under the write lock: of processes opening a new file at once,
+            # one creates the schema and the others find it made when their turn comes.
             self.conn.execute("BEGIN IMMEDIATE")
             try:
-                if self.schema_version == number:  # another process may have migrated meanwhile
+                number = self._checked_version()
+                if number < SCHEMA_VERSION:
                     for statement in MIGRATIONS[number]:
                         self.conn.execute(statement)
                     self.conn.execute(f"PRAGMA user_version = {number + 1}")
@@ -172,6 +277,8 @@ class SqliteStore:
             except BaseException:
                 self.conn.execute("ROLLBACK")
                 raise
+            if number + 1 >= SCHEMA_VERSION:
+                return
 
     def _foreign_tables(self) -> list[str]:
         """Tables in a file commons has not marked as its own (sqlite-utils lists them)."""
@@ -219,4 +326,5 @@ class SqliteStore:
             self.conn.execute("ROLLBACK")
 
     def close(self) -> None:
+        """Close the connection."""
         self.conn.close()

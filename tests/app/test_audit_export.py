@@ -21,6 +21,7 @@ from ledger_helpers import ADVERTISING, BANK, PARKING, REPAIRS, record, write_js
 import commons
 from commons import Money
 from commons.errors import ErrorCode
+from commons.l10n import amount_text as yuan_text
 from commons.ledger.export import (
     COLUMNS,
     FORMULA_STARTS,
@@ -29,7 +30,6 @@ from commons.ledger.export import (
     beancount_names,
     neutralise,
     restore,
-    yuan_text,
 )
 
 CLEANING = "expenses:cleaning:wjxc"
@@ -52,24 +52,24 @@ def journal() -> list[dict[str, object]]:
 
 
 @pytest.fixture
-def books(tmp_path: Path) -> Iterator[commons.Commons]:
+def books(tmp_path: Path) -> Iterator[commons.Books]:
     with commons.connect(tmp_path / "books.db", actor="@auditor") as handle:
-        handle.ledger_chart("wjxc")
-        handle.ledger_open("assets:bank:other", compound="other")
-        handle.ledger_open("income:parking:other", compound="other")
-        handle.ledger_post(write_jsonl(tmp_path / "j.jsonl", journal()))
-        handle.ledger_post([commons.Entry(dt.date(2026, 3, 1), "other compound",
+        handle.ledger.chart("wjxc")
+        handle.ledger.open("assets:bank:other", compound="other")
+        handle.ledger.open("income:parking:other", compound="other")
+        handle.ledger.post(write_jsonl(tmp_path / "j.jsonl", journal()))
+        handle.ledger.post([commons.Entry(dt.date(2026, 3, 1), "other compound",
                                           (commons.Posting("assets:bank:other", Money(900)),
                                            commons.Posting("income:parking:other", Money(-900))),
                                           "other-1")])
-        handle.ledger_reverse(2, reason="posted twice", on=dt.date(2026, 3, 31))
+        handle.ledger.reverse(2, reason="posted twice", on=dt.date(2026, 3, 31))
         yield handle
 
 
-def export(books: commons.Commons, folder: Path, fmt: str, **scope: object
+def export(books: commons.Books, folder: Path, fmt: str, **scope: object
            ) -> commons.app.ExportManifest:
     suffix = {"beancount": "beancount"}.get(fmt, fmt)
-    return books.audit_export(folder / f"trail.{suffix}", format=fmt, **scope)  # type: ignore[arg-type]
+    return books.audit.export(folder / f"trail.{suffix}", format=fmt, **scope)  # type: ignore[arg-type]
 
 
 def csv_rows(path: Path) -> list[dict[str, str]]:
@@ -78,21 +78,21 @@ def csv_rows(path: Path) -> list[dict[str, str]]:
 
 
 @pytest.mark.parametrize("fmt", ["csv", "jsonl", "xlsx", "beancount"])
-def test_export_then_check_passes_with_and_without_the_ledger(books: commons.Commons,
+def test_export_then_check_passes_with_and_without_the_ledger(books: commons.Books,
                                                               tmp_path: Path, fmt: str) -> None:
     manifest = export(books, tmp_path, fmt)
     for against in (True, False):
-        check = books.audit_check_export(manifest.export_path, against_ledger=against)
+        check = books.audit.check_export(manifest.export_path, against_ledger=against)
         assert check.ok, check.problems
-    assert books.audit_check_export(manifest.path).ok  # the manifest's own path works too
-    verified = books.audit_verify()
+    assert books.audit.check_export(manifest.path).ok  # the manifest's own path works too
+    verified = books.audit.verify()
     assert (manifest.head.id, manifest.head.hash) == (verified.entries, verified.head_hash)
     assert manifest.rows == 2 * 9 + 1 + 2 + 2  # two-leg entries, the split, other, reversal
     assert manifest.library_version == commons.__version__
 
 
 @pytest.mark.parametrize("fmt", ["csv", "jsonl", "xlsx", "beancount"])
-def test_the_manifest_holds_each_files_sha256_and_the_totals(books: commons.Commons,
+def test_the_manifest_holds_each_files_sha256_and_the_totals(books: commons.Books,
                                                             tmp_path: Path, fmt: str) -> None:
     manifest = export(books, tmp_path, fmt)
     data = json.loads(Path(manifest.path).read_text(encoding="utf-8"))
@@ -100,16 +100,16 @@ def test_the_manifest_holds_each_files_sha256_and_the_totals(books: commons.Comm
     content = manifest.export_path.read_bytes()
     assert data["files"] == [{"name": manifest.export_path.name, "bytes": len(content),
                               "sha256": hashlib.sha256(content).hexdigest()}]
-    assert data["chain_head"]["hash"] == books.audit_verify().head_hash
+    assert data["chain_head"]["hash"] == books.audit.verify().head_hash
     assert data["scope"] == {"account": None, "compound": None, "from": None, "to": None}
     assert data["totals"] == [{"currency": "CNY", "debits": yuan_text(manifest.totals[0].debits
                                                                       .fen),
                                "credits": yuan_text(-manifest.totals[0].debits.fen)}]
-    balances = {b.account: b.balance for b in books.ledger_balance().balances}
+    balances = {b.account: b.balance for b in books.ledger.balance().balances}
     assert dict(manifest.balances) == balances
 
 
-def test_csv_rows_carry_every_column_and_running_balances(books: commons.Commons,
+def test_csv_rows_carry_every_column_and_running_balances(books: commons.Books,
                                                          tmp_path: Path) -> None:
     manifest = export(books, tmp_path, "csv")
     assert manifest.export_path.read_bytes().startswith("\ufeff".encode())
@@ -146,8 +146,8 @@ def test_neutralise_is_undone_exactly_and_never_leaves_a_formula(text: str) -> N
                       st.text(st.characters(codec="utf-8", exclude_categories=["Cs", "Cc"]),
                               max_size=10)))
 def test_csv_cells_beginning_with_formula_characters_never_reach_a_spreadsheet_as_formulas(
-        books: commons.Commons, tmp_path: Path, memo: str) -> None:
-    posted = books.ledger_post([commons.Entry(dt.date(2026, 4, 1), memo,
+        books: commons.Books, tmp_path: Path, memo: str) -> None:
+    posted = books.ledger.post([commons.Entry(dt.date(2026, 4, 1), memo,
                                               (commons.Posting(BANK, Money(-100)),
                                                commons.Posting(REPAIRS, Money(100))),
                                               "=" + memo)])
@@ -165,7 +165,7 @@ def test_csv_cells_beginning_with_formula_characters_never_reach_a_spreadsheet_a
 @given(data=st.data())
 @pytest.mark.parametrize("fmt", ["csv", "jsonl", "beancount", "xlsx"])
 def test_any_single_byte_change_to_an_export_fails_its_check(
-        books: commons.Commons, tmp_path: Path, fmt: str, data: st.DataObject) -> None:
+        books: commons.Books, tmp_path: Path, fmt: str, data: st.DataObject) -> None:
     original = tmp_path / f"original.{fmt}"
     if not original.exists():  # one export per test; each example changes a fresh copy
         original.write_bytes(export(books, tmp_path, fmt).export_path.read_bytes())
@@ -176,12 +176,12 @@ def test_any_single_byte_change_to_an_export_fails_its_check(
     content[position] = data.draw(st.integers(0, 255).filter(lambda b: b != content[position]),
                                   label="byte")
     path.write_bytes(bytes(content))
-    check = books.audit_check_export(path, against_ledger=False)
+    check = books.audit.check_export(path, against_ledger=False)
     assert not check.ok
     assert any("sha256" in p for p in check.problems)
 
 
-def test_an_edited_cell_an_added_and_a_removed_row_are_each_named(books: commons.Commons,
+def test_an_edited_cell_an_added_and_a_removed_row_are_each_named(books: commons.Books,
                                                                  tmp_path: Path) -> None:
     manifest = export(books, tmp_path, "csv")
     original = manifest.export_path.read_bytes().splitlines(keepends=True)
@@ -195,36 +195,36 @@ def test_an_edited_cell_an_added_and_a_removed_row_are_each_named(books: commons
     }
     for name, (lines, named) in cases.items():
         manifest.export_path.write_bytes(b"".join(lines))
-        alone = books.audit_check_export(manifest.path, against_ledger=False)
+        alone = books.audit.check_export(manifest.path, against_ledger=False)
         assert not alone.ok, name
-        with_ledger = books.audit_check_export(manifest.path)
+        with_ledger = books.audit.check_export(manifest.path)
         assert any(named in p for p in with_ledger.problems), (name, with_ledger.problems)
     manifest.export_path.write_bytes(b"".join(edited))
-    problems = books.audit_check_export(manifest.path, against_ledger=False).problems
+    problems = books.audit.check_export(manifest.path, against_ledger=False).problems
     assert any("debits add up to" in p for p in problems)
     last = original[-1].split(b",")
     last[8] = b"12345.67"  # the running balance of the last row
     manifest.export_path.write_bytes(b"".join([*original[:-1], b",".join(last)]))
-    problems = books.audit_check_export(manifest.path, against_ledger=False).problems
+    problems = books.audit.check_export(manifest.path, against_ledger=False).problems
     assert any("plus the amount" in p for p in problems)
     assert any("closes at" in p for p in problems)
 
 
 def test_an_export_still_checks_after_more_is_posted_but_not_against_another_ledger(
-        books: commons.Commons, tmp_path: Path) -> None:
+        books: commons.Books, tmp_path: Path) -> None:
     manifest = export(books, tmp_path, "csv")
-    books.ledger_post([commons.Entry(dt.date(2026, 1, 1), "later", (
+    books.ledger.post([commons.Entry(dt.date(2026, 1, 1), "later", (
         commons.Posting(BANK, Money(1)), commons.Posting(PARKING, Money(-1))), "later-1")])
-    assert books.audit_check_export(manifest.path).ok
+    assert books.audit.check_export(manifest.path).ok
     with commons.connect(tmp_path / "other.db") as other:
-        other.ledger_chart("wjxc")
-        other.ledger_post(write_jsonl(tmp_path / "o.jsonl", journal()))
-        check = other.audit_check_export(manifest.path)
+        other.ledger.chart("wjxc")
+        other.ledger.post(write_jsonl(tmp_path / "o.jsonl", journal()))
+        check = other.audit.check_export(manifest.path)
     assert not check.ok
     assert any(f"does not hold entry {manifest.head.id}" in p for p in check.problems)
 
 
-def test_scopes_by_account_compound_and_dates_keep_running_balances(books: commons.Commons,
+def test_scopes_by_account_compound_and_dates_keep_running_balances(books: commons.Books,
                                                                     tmp_path: Path) -> None:
     by_account = csv_rows(export(books, tmp_path, "csv", account="assets:bank").export_path)
     assert {r["account"] for r in by_account} == {BANK, "assets:bank:other"}
@@ -234,16 +234,16 @@ def test_scopes_by_account_compound_and_dates_keep_running_balances(books: commo
                    date_to=dt.date(2026, 2, 28))
     rows = csv_rows(dated.export_path)
     assert rows and all("2026-02-01" <= r["date"] <= "2026-02-28" for r in rows)
-    at_end = books.ledger_balance(BANK, as_of=dt.date(2026, 2, 28)).balances[0].balance
+    at_end = books.ledger.balance(BANK, as_of=dt.date(2026, 2, 28)).balances[0].balance
     assert Money.parse(rows[-1]["balance"]) == at_end
     assert dict(dated.balances) == {BANK: at_end}
-    assert books.audit_check_export(dated.path).ok
+    assert books.audit.check_export(dated.path).ok
     with raises(commons.InvalidInput, ErrorCode.INVALID_INPUT):
         ExportScope(date_from=dt.date(2026, 2, 1), date_to=dt.date(2026, 1, 1))
 
 
 def test_xlsx_has_a_sheet_per_account_numbers_in_yuan_dates_and_no_formulas(
-        books: commons.Commons, tmp_path: Path) -> None:
+        books: commons.Books, tmp_path: Path) -> None:
     import openpyxl
 
     manifest = export(books, tmp_path, "xlsx")
@@ -271,7 +271,7 @@ def test_xlsx_has_a_sheet_per_account_numbers_in_yuan_dates_and_no_formulas(
 @pytest.mark.parametrize("scope", [{}, {"compound": "wjxc"}, {"account": "income"},
                                    {"date_from": dt.date(2026, 2, 1)}])
 def test_beancount_export_passes_bean_check_and_its_balances_are_commons(
-        books: commons.Commons, tmp_path: Path, scope: dict[str, object]) -> None:
+        books: commons.Books, tmp_path: Path, scope: dict[str, object]) -> None:
     from beancount import loader
     from beancount.core import data as bean_data
 
@@ -287,12 +287,12 @@ def test_beancount_export_passes_bean_check_and_its_balances_are_commons(
     for account, balance in manifest.balances:
         assert held.get(manifest.accounts[account], Decimal(0)) == Decimal(balance.fen) / 100
     if not scope:
-        report = books.ledger_balance()
+        report = books.ledger.balance()
         assert {manifest.accounts[b.account]: Decimal(b.balance.fen) / 100
                 for b in report.balances} == {a: v for a, v in held.items() if v or a in
                                               {manifest.accounts[b.account]
                                                for b in report.balances}}
-    assert books.audit_check_export(manifest.path).ok
+    assert books.audit.check_export(manifest.path).ok
 
 
 def test_beancount_names_follow_its_rules_one_to_one() -> None:
@@ -307,27 +307,27 @@ def test_beancount_names_follow_its_rules_one_to_one() -> None:
 
 
 def test_export_through_a_read_only_handle_leaves_the_database_untouched(
-        books: commons.Commons, tmp_path: Path) -> None:
+        books: commons.Books, tmp_path: Path) -> None:
     books.close()
     db = tmp_path / "books.db"
     before = (db.read_bytes(), db.stat().st_mtime_ns)
     with commons.connect(db, read_only=True) as reader:
         for fmt in ("csv", "jsonl", "xlsx", "beancount"):
             manifest = export(reader, tmp_path, fmt)
-            assert reader.audit_check_export(manifest.path).ok
-        reader.audit_disclose("wjxc", "2026-Q1")
+            assert reader.audit.check_export(manifest.path).ok
+        reader.audit.disclose("wjxc", "2026-Q1")
         with raises(commons.RefusedByRule, ErrorCode.READ_ONLY):
-            reader.ledger_open("assets:cash:x")
+            reader.ledger.open("assets:cash:x")
     assert (db.read_bytes(), db.stat().st_mtime_ns) == before
 
 
-def test_bad_requests_are_clear_errors(books: commons.Commons, tmp_path: Path) -> None:
+def test_bad_requests_are_clear_errors(books: commons.Books, tmp_path: Path) -> None:
     with raises(commons.InvalidInput, ErrorCode.INVALID_INPUT):
-        books.audit_export(tmp_path / "x.pdf", format="pdf")
+        books.audit.export(tmp_path / "x.pdf", format="pdf")
     with raises(commons.NotFound, ErrorCode.NOT_FOUND):
-        books.audit_export(tmp_path / "nowhere" / "x.csv", format="csv")
+        books.audit.export(tmp_path / "nowhere" / "x.csv", format="csv")
     with raises(commons.NotFound, ErrorCode.NOT_FOUND):
-        books.audit_check_export(tmp_path / "missing.csv")
+        books.audit.check_export(tmp_path / "missing.csv")
     (tmp_path / "bad.csv.manifest.json").write_text("{}", encoding="utf-8")
     with raises(commons.InvalidInput, ErrorCode.MALFORMED_FILE):
-        books.audit_check_export(tmp_path / "bad.csv")
+        books.audit.check_export(tmp_path / "bad.csv")

@@ -19,12 +19,13 @@ from strategies import fee_areas, fee_prices, fee_roundings, share_plans
 
 import commons
 from commons import ConflictError, InvalidInput, Money, NotFound, Problems, RefusedByRule
-from commons.billing.arrears import BUCKETS, Arrear, age, bucket_of, percent_text
+from commons.billing.arrears import BUCKETS, Arrear, age, bucket_of
 from commons.billing.fees import FeeRate, FeeSchedule, Regime, Rounding, fee_fen, round_fen
 from commons.billing.invoices import LineKind, MonthPricer
 from commons.billing.payments import OpenInvoice, Payment, apply_payment
 from commons.billing.split import SharePlan, Stage
 from commons.clock import FixedClock
+from commons.demo import run_demo
 from commons.errors import ErrorCode
 from commons.estate.household import Household
 from commons.periods import Period
@@ -253,50 +254,42 @@ def test_aging_buckets_partition_the_outstanding_amount(arrears: list[Arrear]) -
         assert row.households == len({a.household for a in mine})
 
 
-@pytest.mark.parametrize(("rate", "text"), [(Fraction(2, 3), "66.67"), (Fraction(1), "100.00"),
-                                            (Fraction(0), "0.00"), (Fraction(1, 8), "12.50"),
-                                            (Fraction(1, 200000), "0.00"),
-                                            (Fraction(1, 20000), "0.01")])
-def test_percentages_are_exact_and_rounded_half_up(rate: Fraction, text: str) -> None:
-    assert percent_text(rate) == text
-
-
 # --- through the api -----------------------------------------------------------------------------
 
 
 @pytest.fixture
-def api(tmp_path: Path, write_file: WriteFile) -> Iterator[commons.Commons]:
+def api(tmp_path: Path, write_file: WriteFile) -> Iterator[commons.Books]:
     with commons.connect(tmp_path / "fees.db", clock=CLOCK, actor="tester") as books:
-        books.estate_import_batch([(kind, write_file(f"{kind}.csv", text)) for kind, text in (
+        books.estate.import_files([(kind, write_file(f"{kind}.csv", text)) for kind, text in (
             ("compounds", COMPOUNDS), ("buildings", BUILDINGS), ("households", HOUSEHOLDS))])
-        books.billing_schedule(write_file("schedule.toml", SCHEDULE))
+        books.billing.schedule(write_file("schedule.toml", SCHEDULE))
         yield books
 
 
-def state(api: commons.Commons) -> tuple[Any, ...]:
+def state(api: commons.Books) -> tuple[Any, ...]:
     """What the fees and the ledger hold, to show that a refused batch changed nothing."""
-    households = [h.id for h in api.estate_households()]
-    return (api.audit_verify().head_hash, tuple(api.billing_account(h) for h in households),
-            api.billing_schedules())
+    households = [h.id for h in api.estate.households()]
+    return (api.audit.verify().head_hash, tuple(api.billing.account(h) for h in households),
+            api.billing.schedules())
 
 
-def pay(api: commons.Commons, write_file: WriteFile, rows: str, name: str = "pay.csv") -> Any:
-    return api.billing_pay(write_file(name, "external_id,date,household,amount,invoice,payer,"
+def pay(api: commons.Books, write_file: WriteFile, rows: str, name: str = "pay.csv") -> Any:
+    return api.billing.pay(write_file(name, "external_id,date,household,amount,invoice,payer,"
                                       "memo\n" + rows))
 
 
-def balances(api: commons.Commons) -> dict[str, Money]:
-    return {b.account: b.balance for b in api.ledger_balance().balances}
+def balances(api: commons.Books) -> dict[str, Money]:
+    return {b.account: b.balance for b in api.ledger.balance().balances}
 
 
-def test_invoicing_a_month_twice_changes_nothing(api: commons.Commons) -> None:
-    first = api.billing_invoice("2026-08")
+def test_invoicing_a_month_twice_changes_nothing(api: commons.Books) -> None:
+    first = api.billing.invoice("2026-08")
     assert (first.issued, first.already_recorded, first.compounds) == (4, 0, ("wjxc", "zy-1"))
     before = state(api)
-    again = api.billing_invoice("2026-08")
+    again = api.billing.invoice("2026-08")
     assert (again.issued, again.already_recorded) == (0, 4)
     assert state(api) == before
-    invoice = api.billing_invoice_show("wjxc-1-101:2026-08")
+    invoice = api.billing.show_invoice("wjxc-1-101:2026-08")
     assert (invoice.price, invoice.gross) == (Money.yuan("0.95"), Money.yuan("53.55"))
     assert [(line.kind, line.party, line.amount) for line in invoice.lines] == [
         (LineKind.SUBSIDY, "street-office", Money.yuan("10.71")),
@@ -304,11 +297,11 @@ def test_invoicing_a_month_twice_changes_nothing(api: commons.Commons) -> None:
         (LineKind.RESIDENT, "residents", Money.yuan("37.48"))]
 
 
-def test_the_ledger_agrees_with_the_invoices_in_both_regimes(api: commons.Commons) -> None:
-    api.billing_invoice("2026-07")
-    api.billing_invoice("2026-08")
+def test_the_ledger_agrees_with_the_invoices_in_both_regimes(api: commons.Books) -> None:
+    api.billing.invoice("2026-07")
+    api.billing.invoice("2026-08")
     books = balances(api)
-    wjxc = [api.billing_invoice_show(f"{h}:{p}") for h in ("wjxc-1-101", "wjxc-1-102",
+    wjxc = [api.billing.show_invoice(f"{h}:{p}") for h in ("wjxc-1-101", "wjxc-1-102",
                                                             "wjxc-1-201")
             for p in ("2026-07", "2026-08")]
     assert books["income:firm:property-fees:wjxc"] == -sum((i.gross for i in wjxc), Money(0))
@@ -317,45 +310,45 @@ def test_the_ledger_agrees_with_the_invoices_in_both_regimes(api: commons.Common
         (i.lines[0].amount for i in wjxc), Money(0))
     assert books["expenses:firm:concession:wjxc"] == sum((i.lines[1].amount for i in wjxc),
                                                          Money(0))
-    zy = api.billing_invoice_show("zy-1-1-301:2026-08")  # commission: the owners' money
+    zy = api.billing.show_invoice("zy-1-1-301:2026-08")  # commission: the owners' money
     assert zy.gross == Money.yuan("96.85")  # 88.05 x 1.10 = 96.855, rounded down
     assert [line.amount for line in zy.lines] == [Money.yuan("5.00"), Money.yuan("9.69"),
                                                   Money.yuan("82.16")]
     assert books["liabilities:held-for-owners:zy-1"] == -zy.gross * 2
     assert books["assets:receivable:concession:firm:zy-1"] == Money.yuan("9.69") * 2
     assert not any(a.startswith("income:") and a.endswith(":zy-1") for a in books)
-    assert sum(books.values(), Money(0)) == Money(0) and api.audit_verify().ok
+    assert sum(books.values(), Money(0)) == Money(0) and api.audit.verify().ok
 
 
 def test_a_schedule_change_that_would_rebill_an_invoiced_month_is_a_conflict(
-        api: commons.Commons, write_file: WriteFile) -> None:
-    api.billing_invoice("2026-08")
+        api: commons.Books, write_file: WriteFile) -> None:
+    api.billing.invoice("2026-08")
     before = state(api)
     rebilled = write_file("rebill.toml", SCHEDULE.replace('price = "0.95"', 'price = "1.00"'))
     with pytest.raises(Problems) as caught:
-        api.billing_schedule(rebilled)
+        api.billing.schedule(rebilled)
     assert isinstance(caught.value.problems[0], ConflictError)
     assert caught.value.code == ErrorCode.CONFLICT
     assert state(api) == before
     later = write_file("later.toml", SCHEDULE.replace(
         '[[schedule]]\nid = "zy"', '[[schedule.rate]]\nfrom = "2026-09-01"\nprice = "1.00"\n\n'
         '[[schedule]]\nid = "zy"'))
-    result = api.billing_schedule(later)
+    result = api.billing.schedule(later)
     assert (result.updated, result.already_recorded) == (("wjxc",), ("zy",))
-    assert api.billing_invoice("2026-09", compound="wjxc").gross == Money.yuan("176.22")
+    assert api.billing.invoice("2026-09", compound="wjxc").gross == Money.yuan("176.22")
 
 
 def test_an_invoice_that_would_now_come_out_differently_is_a_conflict(
-        api: commons.Commons) -> None:
-    api.billing_invoice("2026-08")
-    schedule = next(s for s in api.billing_schedules() if s.id == "wjxc")
-    with api.store.write() as t:  # behind the use case's back, which would refuse this
+        api: commons.Books) -> None:
+    api.billing.invoice("2026-08")
+    schedule = next(s for s in api.billing.schedules() if s.id == "wjxc")
+    with api.session.store.write() as t:  # behind the use case's back, which would refuse this
         t.billing.put_schedule(FeeSchedule("wjxc", ("wjxc",), Regime.LUMP_SUM,
                                            (FeeRate(dt.date(2026, 1, 1), Money(99)),),
                                            plan=schedule.plan))
     before = state(api)
     with raises(Problems, ErrorCode.ALREADY_RECORDED_DIFFERENTLY) as caught:
-        api.billing_invoice("2026-08")
+        api.billing.invoice("2026-08")
     assert caught.value.code == ErrorCode.ALREADY_RECORDED_DIFFERENTLY
     assert state(api) == before
 
@@ -372,66 +365,66 @@ def test_an_invoice_that_would_now_come_out_differently_is_a_conflict(
      "schedule[1].stage"),
 ])
 def test_bad_schedule_files_name_the_field_and_store_nothing(
-        api: commons.Commons, write_file: WriteFile, text: str, field: str) -> None:
+        api: commons.Books, write_file: WriteFile, text: str, field: str) -> None:
     before = state(api)
     with pytest.raises(Problems) as caught:
-        api.billing_schedule(write_file("bad.toml", text))
+        api.billing.schedule(write_file("bad.toml", text))
     problem = caught.value.problems[0]
     assert (problem.file or "").endswith("bad.toml") and problem.field == field
     assert state(api) == before
 
 
 def test_schedules_refer_to_recorded_compounds_one_schedule_each(
-        api: commons.Commons, write_file: WriteFile) -> None:
+        api: commons.Books, write_file: WriteFile) -> None:
     text = SCHEDULE.replace('compounds = ["zy-1"]', 'compounds = ["zy-1", "wjxc", "nowhere"]')
     with pytest.raises(Problems) as caught:
-        api.billing_schedule(write_file("clash.toml", text))
+        api.billing.schedule(write_file("clash.toml", text))
     kinds = sorted(type(p).__name__ for p in caught.value.problems)
     assert kinds == ["ConflictError", "NotFound"]
     with raises(InvalidInput, ErrorCode.MALFORMED_FILE) as syntax:
-        api.billing_schedule(write_file("broken.toml", "[[schedule]\n"))
+        api.billing.schedule(write_file("broken.toml", "[[schedule]\n"))
     assert syntax.value.line == 1
 
 
 def test_schedules_from_csv_a_bundle_of_compounds(tmp_path: Path, write_file: WriteFile) -> None:
     with commons.connect(tmp_path / "csv.db", clock=CLOCK) as books:
-        books.estate_import_batch([(kind, write_file(f"{kind}.csv", text)) for kind, text in (
+        books.estate.import_files([(kind, write_file(f"{kind}.csv", text)) for kind, text in (
             ("compounds", COMPOUNDS), ("buildings", BUILDINGS), ("households", HOUSEHOLDS))])
         bad = write_file("bad.csv", "schedule,compounds,regime,from,price\n"
                          "b,wjxc;zy-1,lump_sum,2026-01-01,0.80\nb,wjxc;zy-1,lump_sum,2026-13-01,1\n")
         with pytest.raises(InvalidInput) as caught:
-            books.billing_schedule(bad)
+            books.billing.schedule(bad)
         assert (caught.value.line, caught.value.field) == (3, "from")
-        assert books.billing_schedules() == ()
+        assert books.billing.schedules() == ()
         good = write_file("good.csv", "schedule,compounds,regime,from,price,rounding\n"
                           "b,wjxc;zy-1,酬金制,2026-01-01,0.80,half-even\n"
                           "b,wjxc;zy-1,commission,2026-06-01,0.90,half-even\n")
-        assert books.billing_schedule(good).new == ("b",)
-        (schedule,) = books.billing_schedules()
+        assert books.billing.schedule(good).new == ("b",)
+        (schedule,) = books.billing.schedules()
         assert (schedule.compounds, schedule.regime, schedule.rounding) == (
             ("wjxc", "zy-1"), Regime.COMMISSION, Rounding.HALF_EVEN)
-        run = books.billing_invoice("2026-06")
+        run = books.billing.invoice("2026-06")
         # 0.90 x 48.65 = 43.785 and x 88.05 = 79.245: exact halves, to the even fen
         assert (run.issued, run.gross, run.due) == (4, Money.yuan("237.83"),
                                                     Money.yuan("237.83"))
 
 
 def test_payments_apply_oldest_first_hold_credit_and_pay_the_next_invoice(
-        api: commons.Commons, write_file: WriteFile) -> None:
-    api.billing_invoice("2026-07")
-    api.billing_invoice("2026-08")
+        api: commons.Books, write_file: WriteFile) -> None:
+    api.billing.invoice("2026-07")
+    api.billing.invoice("2026-08")
     summary = pay(api, write_file, "P-1,2026-08-20,wjxc-1-101,100.00,,王建国,\n")
     assert (summary.applied, summary.credit) == (Money.yuan("69.05"), Money.yuan("30.95"))
-    account = api.billing_account("wjxc-1-101")
+    account = api.billing.account("wjxc-1-101")
     assert [s.outstanding for s in account.invoices] == [Money(0), Money(0)]
     assert account.credit == Money.yuan("30.95") and account.applied + account.credit == \
         account.paid
-    run = api.billing_invoice("2026-09", compound="wjxc")
+    run = api.billing.invoice("2026-09", compound="wjxc")
     assert run.credit_applied == Money.yuan("30.95")
-    after = api.billing_account("wjxc-1-101")
+    after = api.billing.account("wjxc-1-101")
     assert after.credit == Money(0) and after.outstanding == Money.yuan("6.53")
     assert balances(api)["liabilities:prepaid-fees:wjxc"] == Money(0)
-    receipt = api.billing_receipt("P-1")
+    receipt = api.billing.receipt("P-1")
     assert receipt.amount_chinese == "壹佰元整"
     assert [a.invoice for a in receipt.allocations] == ["wjxc-1-101:2026-07",
                                                         "wjxc-1-101:2026-08"]
@@ -439,12 +432,12 @@ def test_payments_apply_oldest_first_hold_credit_and_pay_the_next_invoice(
     assert receipt.credit == Money.yuan("30.95") and receipt.owner == "王建国"
 
 
-def test_a_payment_naming_an_invoice_pays_it_first(api: commons.Commons,
+def test_a_payment_naming_an_invoice_pays_it_first(api: commons.Books,
                                                    write_file: WriteFile) -> None:
-    api.billing_invoice("2026-07")
-    api.billing_invoice("2026-08")
+    api.billing.invoice("2026-07")
+    api.billing.invoice("2026-08")
     pay(api, write_file, "P-2,2026-08-20,wjxc-1-102,50.00,wjxc-1-102:2026-08,,\n")
-    paid = {s.invoice.id: s.paid for s in api.billing_account("wjxc-1-102").invoices}
+    paid = {s.invoice.id: s.paid for s in api.billing.account("wjxc-1-102").invoices}
     assert paid == {"wjxc-1-102:2026-07": Money.yuan("2.65"),
                     "wjxc-1-102:2026-08": Money.yuan("47.35")}
 
@@ -462,31 +455,31 @@ def test_payments_are_never_lost_or_doubled(tmp_path_factory: pytest.TempPathFac
                            ("households", HOUSEHOLDS)):
             (folder / f"{kind}.csv").write_text(text, encoding="utf-8")
             files.append((kind, folder / f"{kind}.csv"))
-        books.estate_import_batch(files)
+        books.estate.import_files(files)
         (folder / "s.toml").write_text(SCHEDULE.replace("prepay_months = 2",
                                                         "prepay_months = 120"), encoding="utf-8")
-        books.billing_schedule(folder / "s.toml")
+        books.billing.schedule(folder / "s.toml")
         for period in ("2026-08", "2026-09", "2026-10"):
-            books.billing_invoice(period)
+            books.billing.invoice(period)
         lines = "".join(f"P{i},2026-10-{day:02d},{hh},{Money(fen)},,,\n"
                         for i, (hh, fen, day) in enumerate(rows))
         path = folder / "pay.csv"
         path.write_text("external_id,date,household,amount,invoice,payer,memo\n" + lines,
                         encoding="utf-8")
-        books.billing_pay(path)
+        books.billing.pay(path)
         before = state(books)
-        again = books.billing_pay(path)
+        again = books.billing.pay(path)
         assert (again.recorded, again.already_recorded) == (0, len(rows))
         assert state(books) == before
         for hh in {r[0] for r in rows}:
-            account = books.billing_account(hh)
+            account = books.billing.account(hh)
             assert account.paid == sum((Money(fen) for h, fen, _ in rows if h == hh), Money(0))
             assert account.applied + account.credit == account.paid
             assert all(s.paid <= s.invoice.due for s in account.invoices)
         ledger = balances(books)
         assert sum((m for a, m in ledger.items() if a.startswith("assets:bank:fees:")),
                    Money(0)) == sum((Money(fen) for _, fen, _ in rows), Money(0))
-        owed = books.billing_arrears(dt.date(2027, 12, 31))
+        owed = books.billing.arrears(dt.date(2027, 12, 31))
         receivable = sum((m for a, m in ledger.items() if a.startswith("assets:receivable:fees")),
                          Money(0))
         assert owed.total == receivable
@@ -504,8 +497,8 @@ def test_payments_are_never_lost_or_doubled(tmp_path_factory: pytest.TempPathFac
     ("P-9,2026-08-20,zy-1-1-301,300.00,,,", "amount", RefusedByRule),  # > 2 months (zy)
 ])
 def test_a_bad_payment_row_is_named_by_line_and_field_and_nothing_is_stored(
-        api: commons.Commons, write_file: WriteFile, row: str, field: str, kind: type) -> None:
-    api.billing_invoice("2026-08")
+        api: commons.Books, write_file: WriteFile, row: str, field: str, kind: type) -> None:
+    api.billing.invoice("2026-08")
     pay(api, write_file, "P-1,2026-08-20,wjxc-1-101,10.00,,,\n", "first.csv")
     before = state(api)
     with pytest.raises(Problems) as caught:
@@ -517,9 +510,9 @@ def test_a_bad_payment_row_is_named_by_line_and_field_and_nothing_is_stored(
     assert state(api) == before
 
 
-def test_prepayment_up_to_the_limit_is_held_as_credit(api: commons.Commons,
+def test_prepayment_up_to_the_limit_is_held_as_credit(api: commons.Books,
                                                       write_file: WriteFile) -> None:
-    api.billing_invoice("2026-08")
+    api.billing.invoice("2026-08")
     # zy-1-1-301 owes 82.16 a month and may hold two months ahead beyond what it owes
     summary = pay(api, write_file, "Z-1,2026-08-20,zy-1-1-301,246.48,,,\n")
     assert summary.credit == Money.yuan("164.32")
@@ -527,65 +520,65 @@ def test_prepayment_up_to_the_limit_is_held_as_credit(api: commons.Commons,
         pay(api, write_file, "Z-2,2026-08-21,zy-1-1-301,0.01,,,\n", "more.csv")
 
 
-def test_a_refused_ledger_posting_leaves_the_invoices_unissued(api: commons.Commons) -> None:
-    api.ledger_close("2026-09")
+def test_a_refused_ledger_posting_leaves_the_invoices_unissued(api: commons.Books) -> None:
+    api.ledger.close_period("2026-09")
     with raises(Problems, ErrorCode.CLOSED_PERIOD):
-        api.billing_invoice("2026-09")
-    assert api.billing_collection_rate("2026-09") == ()
+        api.billing.invoice("2026-09")
+    assert api.billing.collection_rate("2026-09") == ()
 
 
 def test_arrears_age_from_the_invoice_date_and_collection_rates(
-        api: commons.Commons, write_file: WriteFile) -> None:
+        api: commons.Books, write_file: WriteFile) -> None:
     for period in ("2026-05", "2026-07", "2026-08"):
-        api.billing_invoice(period)
+        api.billing.invoice(period)
     pay(api, write_file, "P-1,2026-08-31,wjxc-1-101,31.57,wjxc-1-101:2026-07,,\n")
-    report = api.billing_arrears(dt.date(2026, 8, 31), compound="wjxc")
+    report = api.billing.arrears(dt.date(2026, 8, 31), compound="wjxc")
     by_invoice = {a.invoice: (a.days, a.bucket) for a in report.arrears}
     assert by_invoice["wjxc-1-101:2026-05"] == (122, "91-180")
     assert by_invoice["wjxc-1-102:2026-07"] == (61, "31-90")
     assert by_invoice["wjxc-1-102:2026-08"] == (30, "0-30")
     assert "wjxc-1-101:2026-07" not in by_invoice
-    earlier = api.billing_arrears(dt.date(2026, 8, 30), compound="wjxc")
+    earlier = api.billing.arrears(dt.date(2026, 8, 30), compound="wjxc")
     assert "wjxc-1-101:2026-07" in {a.invoice for a in earlier.arrears}  # paid on the 31st
-    (rate,) = api.billing_collection_rate("2026-07", compound="wjxc")
+    (rate,) = api.billing.collection_rate("2026-07", compound="wjxc")
     assert (rate.invoices, rate.paid_in_full, rate.collected) == (3, 1, Money.yuan("31.57"))
     assert rate.rate == Fraction(3157, rate.billed.fen)
-    (before,) = api.billing_collection_rate("2026-07", compound="wjxc",
+    (before,) = api.billing.collection_rate("2026-07", compound="wjxc",
                                             as_of=dt.date(2026, 8, 30))
     assert before.collected == Money(0) and before.percent == "0.00"
     with pytest.raises(NotFound):
-        api.billing_arrears(dt.date(2026, 8, 31), compound="nowhere")
+        api.billing.arrears(dt.date(2026, 8, 31), compound="nowhere")
 
 
 def test_invoicing_a_compound_without_a_schedule_or_price_is_refused(
-        api: commons.Commons) -> None:
+        api: commons.Books) -> None:
     with raises(RefusedByRule, ErrorCode.REFUSED):
-        api.billing_invoice("2025-12", compound="wjxc")
-    assert api.billing_invoice("2025-12").skipped == ("wjxc", "zy")
+        api.billing.invoice("2025-12", compound="wjxc")
+    assert api.billing.invoice("2025-12").skipped == ("wjxc", "zy")
     with pytest.raises(NotFound):
-        api.billing_invoice("2026-08", compound="nowhere")
+        api.billing.invoice("2026-08", compound="nowhere")
     with pytest.raises(NotFound):
-        api.billing_receipt("P-404")
+        api.billing.receipt("P-404")
 
 
-def test_the_host_may_pass_schedules_and_payments_as_values(api: commons.Commons) -> None:
+def test_the_host_may_pass_schedules_and_payments_as_values(api: commons.Books) -> None:
     plan = SharePlan((Stage("street-office", percent=Decimal(20)),
                       Stage("firm", percent=Decimal(10)), Stage("residents", rest=True)))
     same = FeeSchedule("wjxc", ("wjxc",), Regime.LUMP_SUM, (
         FeeRate(dt.date(2026, 1, 1), Money.yuan("0.80")),
         FeeRate(dt.date(2026, 7, 15), Money.yuan("0.95"))), plan=plan)
-    assert api.billing_schedule([same]).already_recorded == ("wjxc",)
-    api.billing_invoice("2026-08")
-    result = api.billing_pay([Payment("H-1", dt.date(2026, 8, 9), "wjxc-1-201", Money(500))])
+    assert api.billing.schedule([same]).already_recorded == ("wjxc",)
+    api.billing.invoice("2026-08")
+    result = api.billing.pay([Payment("H-1", dt.date(2026, 8, 9), "wjxc-1-201", Money(500))])
     assert (result.recorded, result.applied) == (1, Money(500))
 
 
 def test_the_demo_bills_weiji_xincun_and_runs_again_unchanged(tmp_path: Path) -> None:
     with commons.connect(tmp_path / "demo.db", clock=CLOCK) as books:
-        first = next(s for s in books.demo().steps if s.topic == "billing")
+        first = next(s for s in run_demo(books).steps if s.topic == "billing")
         assert any("大写       人民币伍拾贰元伍角叁分" in line for line in first.lines)
-        again = next(s for s in books.demo().steps if s.topic == "billing")
+        again = next(s for s in run_demo(books).steps if s.topic == "billing")
         assert "12 invoices issued (12 of them already were)" in "\n".join(again.lines)
-        fees = books.ledger_balance(compound="wjxc").balances
+        fees = books.ledger.balance(compound="wjxc").balances
         assert sum((b.balance for b in fees), Money(0)) == Money(0)
-        assert books.billing_account("wjxc-1-101").credit == Money.yuan("35.02")
+        assert books.billing.account("wjxc-1-101").credit == Money.yuan("35.02")

@@ -194,36 +194,36 @@ def test_settlement_outside_the_term_or_without_area_is_refused() -> None:
 # --- use cases -----------------------------------------------------------------------------------
 
 @pytest.fixture
-def api(tmp_path: Path, write_file: WriteFile) -> Iterator[commons.Commons]:
+def api(tmp_path: Path, write_file: WriteFile) -> Iterator[commons.Books]:
     with commons.connect(tmp_path / "contracts.db", clock=CLOCK) as handle:
-        handle.estate_import_batch([(kind, write_file(f"{kind}.csv", text))
+        handle.estate.import_files([(kind, write_file(f"{kind}.csv", text))
                                     for kind, text in ESTATE.items()])
-        handle.contract_firm_add("f1", name="新南北物业")
-        handle.contract_firm_add("f2", name="君尚物业")
-        handle.contract_bundle_add("yh", compounds=["zy-1", "wjxc"], name="雨花连片")
+        handle.contracts.add_firm("f1", name="新南北物业")
+        handle.contracts.add_firm("f2", name="君尚物业")
+        handle.contracts.add_bundle("yh", compounds=["zy-1", "wjxc"], name="雨花连片")
         yield handle
 
 
-def signed(api: commons.Commons, **changes: object) -> BundleContract:
+def signed(api: commons.Books, **changes: object) -> BundleContract:
     terms: dict[str, object] = {"bundle": "yh", "firm": "f1", "starts_on": dt.date(2026, 7, 1),
                                 "ends_on": dt.date(2027, 6, 30), "regime": "lump_sum",
                                 "unit_price": "0.80"}
     terms.update(changes)
-    return api.contract_sign(str(terms.pop("id", "k1")), **terms)  # type: ignore[arg-type]
+    return api.contracts.sign(str(terms.pop("id", "k1")), **terms)  # type: ignore[arg-type]
 
 
-def test_records_are_idempotent_and_conflicts_refused(api: commons.Commons) -> None:
-    assert api.contract_firm_add("f1", name="新南北物业").name == "新南北物业"
+def test_records_are_idempotent_and_conflicts_refused(api: commons.Books) -> None:
+    assert api.contracts.add_firm("f1", name="新南北物业").name == "新南北物业"
     with pytest.raises(ConflictError):
-        api.contract_firm_add("f1", name="another")
-    assert [b.compounds for b in api.contract_bundles()] == [("zy-1", "wjxc")]
+        api.contracts.add_firm("f1", name="another")
+    assert [b.compounds for b in api.contracts.bundles()] == [("zy-1", "wjxc")]
     with pytest.raises(ConflictError):
-        api.contract_bundle_add("yh", compounds=["wjxc"])
+        api.contracts.add_bundle("yh", compounds=["wjxc"])
     with raises(NotFound, ErrorCode.NOT_FOUND):
-        api.contract_bundle_add("b2", compounds=["nowhere"])
+        api.contracts.add_bundle("b2", compounds=["nowhere"])
     k = signed(api, items=["cleaning", "manager"], weights="50,25,25", base_percent="60")
-    assert api.contract_show("k1") == k == signed(api, items=["manager", "cleaning"],
-                                                  weights="50,25,25", base_percent="60")
+    assert api.contracts.show("k1") == k == signed(api, items=["manager", "cleaning"],
+                                                   weights="50,25,25", base_percent="60")
     assert k.items == ("cleaning", "manager") and k.weights == (50, 25, 25)
     with pytest.raises(ConflictError):
         signed(api, unit_price="0.90")
@@ -231,57 +231,57 @@ def test_records_are_idempotent_and_conflicts_refused(api: commons.Commons) -> N
         signed(api, id="k2", firm="f9")
 
 
-def test_a_blacklisted_firm_cannot_bid_through_the_api(api: commons.Commons) -> None:
-    api.contract_tender("t1", bundle="yh", closes_on=dt.date(2026, 6, 30))
-    assert api.contract_bid("t1", firm="f2", unit_price="0.75").firm == "f2"
-    fine = api.contract_party_score("f1", year=2025, score="6", reason="")
+def test_a_blacklisted_firm_cannot_bid_through_the_api(api: commons.Books) -> None:
+    api.contracts.tender("t1", bundle="yh", closes_on=dt.date(2026, 6, 30))
+    assert api.contracts.bid("t1", firm="f2", unit_price="0.75").firm == "f2"
+    fine = api.contracts.party_score("f1", year=2025, score="6", reason="")
     assert fine.blacklisted is None
-    outcome = api.contract_party_score("f1", year=2026, score="5.5", reason="党组织考评不合格")
+    outcome = api.contracts.party_score("f1", year=2026, score="5.5", reason="党组织考评不合格")
     assert outcome.blacklisted is not None
-    assert [(e.firm, e.listed_on, e.reason) for e in api.contract_blacklist()] == [
+    assert [(e.firm, e.listed_on, e.reason) for e in api.contracts.blacklist()] == [
         ("f1", dt.date(2026, 6, 1), "党组织考评不合格")]
     with raises(RefusedByRule, ErrorCode.REFUSED):
-        api.contract_bid("t1", firm="f1", unit_price="0.70")
+        api.contracts.bid("t1", firm="f1", unit_price="0.70")
     with raises(RefusedByRule, ErrorCode.REFUSED):
         signed(api, id="k9", starts_on=dt.date(2026, 6, 1))
-    assert [b.firm for b in api.contract_bids("t1")] == ["f2"]
+    assert [b.firm for b in api.contracts.bids("t1")] == ["f2"]
     with pytest.raises(InvalidInput) as caught:
-        api.contract_party_score("f2", year=2026, score="11")
+        api.contracts.party_score("f2", year=2026, score="11")
     assert caught.value.field == "party"
 
 
-def test_settlement_posts_once_through_the_ledger(api: commons.Commons) -> None:
+def test_settlement_posts_once_through_the_ledger(api: commons.Books) -> None:
     signed(api)
     with raises(RefusedByRule, ErrorCode.REFUSED):
-        api.contract_settle("k1", "2026-10")
-    scored = api.contract_evaluate("k1", "2026-10", street_office="90", community="80",
-                                   committee="70")
+        api.contracts.settle("k1", "2026-10")
+    scored = api.contracts.evaluate("k1", "2026-10", street_office="90", community="80",
+                                    committee="70")
     assert scored.score == 81
-    first = api.contract_settle("k1", "2026-10")
+    first = api.contracts.settle("k1", "2026-10")
     assert (first.posted, first.already_recorded) == (1, 0)
-    again = api.contract_settle("k1", "2026-10")
+    again = api.contracts.settle("k1", "2026-10")
     assert (again.posted, again.already_recorded) == (0, 1)
     assert again.settlement == first.settlement
     paid = first.settlement.paid
-    payable = api.ledger_balance("liabilities:payable:firm")
+    payable = api.ledger.balance("liabilities:payable:firm")
     assert sum((b.balance for b in payable.balances), Money(0)) == -paid
-    expense = api.ledger_balance("expenses:property-service")
+    expense = api.ledger.balance("expenses:property-service")
     assert sum((b.balance for b in expense.balances), Money(0)) == paid
     assert {b.account for b in expense.balances} == {"expenses:property-service:wjxc",
                                                      "expenses:property-service:zy-1"}
-    assert api.audit_verify().ok
+    assert api.audit.verify().ok
 
 
-def test_a_commission_settlement_changed_later_is_a_conflict(api: commons.Commons) -> None:
+def test_a_commission_settlement_changed_later_is_a_conflict(api: commons.Books) -> None:
     signed(api, regime="commission", commission_percent="8")
-    api.contract_evaluate("k1", OCT, street_office="100", community="100", committee="100")
-    report = api.contract_settle("k1", OCT, costs="1000.00")
+    api.contracts.evaluate("k1", OCT, street_office="100", community="100", committee="100")
+    report = api.contracts.settle("k1", OCT, costs="1000.00")
     assert report.settlement.paid == Money.parse("1080.00")
-    commission = api.ledger_balance("expenses:firm-commission")
+    commission = api.ledger.balance("expenses:firm-commission")
     assert sum((b.balance for b in commission.balances), Money(0)) == Money.parse("80.00")
     with raises(Problems, ErrorCode.ALREADY_RECORDED_DIFFERENTLY):
-        api.contract_settle("k1", OCT, costs="1100.00")
+        api.contracts.settle("k1", OCT, costs="1100.00")
     with pytest.raises(ConflictError):
-        api.contract_evaluate("k1", OCT, street_office="10", community="100", committee="100")
+        api.contracts.evaluate("k1", OCT, street_office="10", community="100", committee="100")
     with raises(RefusedByRule, ErrorCode.REFUSED):
-        api.contract_evaluate("k1", "2026-05", street_office="1", community="1", committee="1")
+        api.contracts.evaluate("k1", "2026-05", street_office="1", community="1", committee="1")

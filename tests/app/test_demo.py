@@ -1,4 +1,4 @@
-"""`commons demo`: the sample district, here the elevator split of seed 004."""
+"""`commons demo`: the sample district, here the elevator split of Leshan Shizhong."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from conftest import Invoke
 
 import commons
 from commons import Money
+from commons.demo import run_demo
 
 AMOUNT = re.compile(r"(-?¥[\d,]+\.\d\d)\s*$")
 
@@ -25,7 +26,7 @@ def test_demo_runs_and_its_elevator_split_adds_up(cli: Invoke) -> None:
     assert result.exit_code == 0, result.output
     assert result.stderr == ""
     text = result.stdout
-    assert "Elevator retrofit cost split (seed 004)" in text
+    assert "Elevator retrofit cost split (Leshan Shizhong)" in text
     lines = text.splitlines()
     shares = {m.group(1): Money.parse(m.group(2)) for line in lines
               if (m := re.match(r"\s+(government|elevator-firm|residents)\s+(¥[\d,]+\.\d\d)$",
@@ -60,7 +61,7 @@ def test_demo_json(cli: Invoke) -> None:
 
 def test_demo_through_the_library(tmp_path: Path) -> None:
     with commons.connect(tmp_path / "demo.db") as books:
-        report = books.demo()
+        report = run_demo(books)
     split = report.elevator_split
     assert split.total == Money.parse("580000.00")
     assert sum(s.amount for s in split.shares) == split.total

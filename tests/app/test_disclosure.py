@@ -66,39 +66,39 @@ def test_the_statement_always_adds_up(legs: list[tuple[str, int]], opening: int,
 
 
 @pytest.fixture
-def paid(tmp_path: Path) -> Iterator[commons.Commons]:
+def paid(tmp_path: Path) -> Iterator[commons.Books]:
     """wjxc: income collected in October, a committee payment and one an owners' resolution
     authorised in November, and a cleaning bill posted by hand (no authority recorded)."""
     with commons.connect(tmp_path / "d.db", clock=CLOCK, actor="committee") as api:
         build_estate(api, tmp_path)
-        api.revenue_collect(collections_csv(tmp_path, [
+        api.revenue.collect(collections_csv(tmp_path, [
             "pk-1,2026-10-03,wjxc,wjxc-p1,2026-10,1000.00,,",
             "ad-1,2026-11-05,wjxc,wjxc-ad1,2026-11,600.00,,"]))
         for signer, role in (("wang", "self-management-committee"), ("sq", "community"),
                              ("li", "owners-committee")):
-            api.revenue_signer_add("wjxc", signer, role=role)
+            api.revenue.add_signer("wjxc", signer, role=role)
         resolution(api, "R-limit", matter="rules")
-        api.revenue_limit("wjxc", "300.00", resolution="R-limit")
-        api.revenue_propose("S1", compound="wjxc", purpose="greening", amount="120.00",
+        api.revenue.limit("wjxc", "300.00", resolution="R-limit")
+        api.revenue.propose("S1", compound="wjxc", purpose="greening", amount="120.00",
                             payee="flower co-op")
         for signer in ("sq", "wang"):
-            api.revenue_approve("S1", signer=signer)
-        api.revenue_disburse("S1", date=dt.date(2026, 11, 10))
+            api.revenue.approve("S1", signer=signer)
+        api.revenue.disburse("S1", date=dt.date(2026, 11, 10))
         resolution(api, "R-paint")
-        api.revenue_propose("S2", compound="wjxc", purpose="repairs", amount="450.00",
+        api.revenue.propose("S2", compound="wjxc", purpose="repairs", amount="450.00",
                             payee="painters", resolution="R-paint")
         for signer in ("li", "sq"):
-            api.revenue_approve("S2", signer=signer)
-        api.revenue_disburse("S2", date=dt.date(2026, 11, 20))
-        api.ledger_post([commons.Entry(dt.date(2026, 11, 25), "保洁 十一月", (
+            api.revenue.approve("S2", signer=signer)
+        api.revenue.disburse("S2", date=dt.date(2026, 11, 20))
+        api.ledger.post([commons.Entry(dt.date(2026, 11, 25), "保洁 十一月", (
             commons.Posting("expenses:cleaning:wjxc", Money(3000)),
             commons.Posting("assets:bank:co-managed:wjxc", Money(-3000))), "clean-11")])
         yield api
 
 
 def test_each_spending_shows_the_authority_the_revenue_duties_recorded(
-        paid: commons.Commons) -> None:
-    d = paid.audit_disclose("wjxc", "2026-11")
+        paid: commons.Books) -> None:
+    d = paid.audit.disclose("wjxc", "2026-11")
     by_purpose = {s.purpose: s for s in d.spending}
     greening, repairs, cleaning = (by_purpose[p] for p in ("greening", "repairs", "cleaning"))
     assert greening.authority is not None and greening.authority.kind == "committee"
@@ -106,13 +106,13 @@ def test_each_spending_shows_the_authority_the_revenue_duties_recorded(
     assert repairs.authority is not None and repairs.authority.resolution == "R-paint"
     assert cleaning.authority is None
     assert d.opening + d.income_total - d.spending_total + d.other == d.closing
-    balance = paid.ledger_balance("assets:bank:co-managed:wjxc",
+    balance = paid.ledger.balance("assets:bank:co-managed:wjxc",
                                   as_of=dt.date(2026, 11, 30)).balances[0].balance
     assert d.closing == balance
 
 
-def test_the_text_layout_matches_the_golden_file(paid: commons.Commons) -> None:
-    text = render_text(paid.audit_disclose("wjxc", "2026-11"))
+def test_the_text_layout_matches_the_golden_file(paid: commons.Books) -> None:
+    text = render_text(paid.audit.disclose("wjxc", "2026-11"))
     if os.environ.get("UPDATE_GOLDEN"):
         GOLDEN.write_text(text, encoding="utf-8")
     assert text == GOLDEN.read_text(encoding="utf-8")
@@ -144,8 +144,8 @@ class PageChecker(HTMLParser):
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
-def test_html_is_one_well_formed_printable_page(paid: commons.Commons, lang: str) -> None:
-    d: Disclosure = paid.audit_disclose("wjxc", "2026-Q4")
+def test_html_is_one_well_formed_printable_page(paid: commons.Books, lang: str) -> None:
+    d: Disclosure = paid.audit.disclose("wjxc", "2026-Q4")
     page = render_html(d, lang)
     checker = PageChecker()
     checker.feed(page)
@@ -160,8 +160,8 @@ def test_html_is_one_well_formed_printable_page(paid: commons.Commons, lang: str
     assert "R-paint" in text and d.closing.format_symbol() in text
 
 
-def test_json_shape(paid: commons.Commons) -> None:
-    data = disclosure_json(paid.audit_disclose("wjxc", "2026-11"))
+def test_json_shape(paid: commons.Books) -> None:
+    data = disclosure_json(paid.audit.disclose("wjxc", "2026-11"))
     assert set(data) >= {"compound", "period", "opening", "closing", "income", "spending",
                          "income_total", "spending_total", "spending_by_purpose", "other"}
     assert all(isinstance(line["amount"], str) for line in data["spending"])

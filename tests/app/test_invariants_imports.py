@@ -11,7 +11,7 @@ import, billing schedule, billing pay, parking import, parking tariff):
   amount, a bad date, an unknown reference) raises one ``CommonsError`` naming that row's line
   (or, for a TOML file, its field), and the dump is unchanged.
 
-The books are the demo's (``Commons.demo``), built once per module and copied for each case.
+The books are the demo's (``run_demo``), built once per module and copied for each case.
 """
 
 from __future__ import annotations
@@ -33,6 +33,7 @@ from hypothesis import strategies as st
 
 import commons
 from commons import CommonsError, Problems
+from commons.demo import run_demo
 
 RowFix = Callable[[dict[str, str]], None]  # changes one parsed row in place
 
@@ -93,7 +94,7 @@ class TomlFile:
         return path, key, index + 1
 
 
-Run = Callable[[commons.Commons, Path], object]
+Run = Callable[[commons.Books, Path], object]
 
 
 @attrs.frozen
@@ -122,15 +123,15 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     are in ``<stem>-files`` beside it."""
     db = tmp_path_factory.mktemp("template") / "books.db"
     with commons.connect(db) as books:
-        books.demo()
+        run_demo(books)
     files = db.with_name("books-files")
     for name, text in (("schedule.csv", SCHEDULE_CSV), ("payments.csv", PAYMENTS_CSV),
                        ("ballots.csv", BALLOTS_CSV)):
         (files / name).write_text(text, encoding="utf-8")
     with commons.connect(db) as books:
-        books.resolution_propose("T-LIFT", matter="elevator-retrofit", scope="building:wjxc-1")
+        books.resolutions.propose("T-LIFT", matter="elevator-retrofit", scope="building:wjxc-1")
         for step in ("discussed", "consulted", "drafted", "voted"):
-            books.resolution_advance("T-LIFT", step)
+            books.resolutions.advance("T-LIFT", step)
         for name, importer in IMPORTERS.items():
             if name in ("billing schedule", "billing pay", "resolution ballots"):
                 importer.run(books, files / importer.recorded)
@@ -155,7 +156,7 @@ def dump(db: Path) -> list[str]:
 
 
 @pytest.fixture
-def connected(books_copy: Path) -> Iterator[commons.Commons]:
+def connected(books_copy: Path) -> Iterator[commons.Books]:
     with commons.connect(books_copy) as books:
         yield books
 
@@ -273,34 +274,34 @@ def fresh_tariff(folder: Path) -> TomlFile:
 
 
 IMPORTERS: dict[str, Importer] = {
-    "estate import": Importer(lambda b, p: b.estate_import_batch(
+    "estate import": Importer(lambda b, p: b.estate.import_files(
         [(kind, p.with_name(f"district-{kind}.csv")) for kind in
          ("compounds", "buildings", "households", "resources", "management-areas")])
-        if p.name.startswith("district") else b.estate_import("households", p),
+        if p.name.startswith("district") else b.estate.import_file("households", p),
         "district-compounds.csv", fresh_households),
-    "resolution ballots": Importer(lambda b, p: b.resolution_ballots_import("T-LIFT", p),
+    "resolution ballots": Importer(lambda b, p: b.resolutions.import_ballots("T-LIFT", p),
                                    "ballots.csv", fresh_ballots),
-    "revenue collect": Importer(lambda b, p: b.revenue_collect(p), "income-2026q4.csv",
+    "revenue collect": Importer(lambda b, p: b.revenue.collect(p), "income-2026q4.csv",
                                 fresh_income),
-    "ledger post": Importer(lambda b, p: b.ledger_post(p), "wjxc-2026-09.jsonl", fresh_journal),
+    "ledger post": Importer(lambda b, p: b.ledger.post(p), "wjxc-2026-09.jsonl", fresh_journal),
     "reconcile import": Importer(
-        lambda b, p: b.reconcile_import(p, account="assets:bank:co-managed:wjxc"),
+        lambda b, p: b.reconcile.import_statement(p, account="assets:bank:co-managed:wjxc"),
         "wjxc-2026-09-statement.csv", fresh_statement),
-    "billing schedule": Importer(lambda b, p: b.billing_schedule(p), "schedule.csv",
+    "billing schedule": Importer(lambda b, p: b.billing.schedule(p), "schedule.csv",
                                  fresh_schedule),
-    "billing pay": Importer(lambda b, p: b.billing_pay(p), "payments.csv", fresh_payments),
-    "parking import": Importer(lambda b, p: b.parking_import(p), "wjxc-sessions-2026-11.csv",
-                               fresh_sessions),
-    "parking tariff": Importer(lambda b, p: b.parking_tariff(p), "wjxc-tariff.toml",
+    "billing pay": Importer(lambda b, p: b.billing.pay(p), "payments.csv", fresh_payments),
+    "parking import": Importer(lambda b, p: b.parking.import_sessions(p),
+                               "wjxc-sessions-2026-11.csv", fresh_sessions),
+    "parking tariff": Importer(lambda b, p: b.parking.tariff(p), "wjxc-tariff.toml",
                                fresh_tariff),
 }
 NAMES = sorted(IMPORTERS)
 
 
-def assert_books_sound(books: commons.Commons) -> None:
-    totals = books.ledger_balance().totals
+def assert_books_sound(books: commons.Books) -> None:
+    totals = books.ledger.balance().totals
     assert all(t.fen == 0 for t in totals), totals
-    verified = books.audit_verify()
+    verified = books.audit.verify()
     assert verified.ok, verified.problems
 
 
@@ -313,7 +314,7 @@ def named_lines(error: CommonsError) -> set[int | None]:
 # --- the tests -------------------------------------------------------------------------------
 
 
-def test_the_demos_books_balance_and_verify(template: Path, connected: commons.Commons) -> None:
+def test_the_demos_books_balance_and_verify(template: Path, connected: commons.Books) -> None:
     assert_books_sound(connected)
 
 
@@ -377,6 +378,6 @@ def test_an_unknown_compound_in_a_csv_schedule_names_its_line(books_copy: Path) 
                     encoding="utf-8")
     before = dump(books_copy)
     with commons.connect(books_copy) as books, pytest.raises(CommonsError) as caught:
-        books.billing_schedule(path)
+        books.billing.schedule(path)
     assert dump(books_copy) == before
     assert named_lines(caught.value) == {2}, str(caught.value)

@@ -20,6 +20,7 @@ from strategies import parking_space_sessions
 import commons
 from commons import ConflictError, Money, NotFound, Problems, RefusedByRule
 from commons.app import ParkingBill
+from commons.demo import run_demo
 from commons.errors import ErrorCode
 
 GOOD = [
@@ -46,9 +47,9 @@ def write(tmp_path: Path, rows: list[tuple[str, ...]], name: str = "sessions.csv
 
 def test_import_bill_and_report(tmp_path: Path) -> None:
     api = setup(tmp_path)
-    summary = api.parking_import(write(tmp_path, GOOD))
+    summary = api.parking.import_sessions(write(tmp_path, GOOD))
     assert (summary.rows, summary.new, summary.already_recorded, summary.refused) == (4, 4, 0, 0)
-    bill = api.parking_bill("2026-10")
+    bill = api.parking.bill("2026-10")
     lines = {s.session_id: s.amount.format() for s in bill.sessions}
     # s1 08:00-09:20 5.00; s2 40 min 3.00; s3 a resident; s4 10:00-11:00 local, one hour 3.00
     assert lines == {"s1": "5.00", "s2": "3.00", "s3": "0.00", "s4": "3.00"}
@@ -59,29 +60,29 @@ def test_import_bill_and_report(tmp_path: Path) -> None:
     # the tariff names an operator and no revenue rule is set: half each, to the fen
     assert [(s.party, s.amount.format()) for s in bill.shares] == [
         ("owners", "35.50"), ("Yuhua Smart Parking", "35.50")]
-    balances = {b.account: b.balance for b in api.ledger_balance(compound="wjxc").balances}
+    balances = {b.account: b.balance for b in api.ledger.balance(compound="wjxc").balances}
     assert balances["assets:bank:co-managed:wjxc"] == Money.yuan("71.00")
     assert balances["income:parking:wjxc"] == Money.yuan("-71.00")
     # each space's income is split on its own: P1 8.00, P2 60.00, P3 3.00, half of each
     assert balances["liabilities:payable:operator:wjxc"] == Money.yuan("-35.50")
-    assert api.audit_verify().ok
+    assert api.audit.verify().ok
     # every yuan names the space that earned it, so clearing finds no unattributed income
-    cleared = api.revenue_clear("wjxc", as_of=commons.Period(2026, 10).last_day)
+    cleared = api.revenue.clear("wjxc", as_of=commons.Period(2026, 10).last_day)
     assert not cleared.unattributed
     assert {e.resource: e.earned.format() for e in cleared.resources if e.earned} == {
         "P1": "8.00", "P2": "60.00", "P3": "3.00"}
-    assert api.parking_bill("2026-10").compounds[0].status == "already recorded"
-    assert len(api.ledger_trail("income:parking:wjxc")) == 3  # no entry posted twice
-    report = api.parking_report("2026-10", fee_bill="142.00")
+    assert api.parking.bill("2026-10").compounds[0].status == "already recorded"
+    assert len(api.ledger.trail("income:parking:wjxc")) == 3  # no entry posted twice
+    report = api.parking.report("2026-10", fee_bill="142.00")
     assert report.covered == Fraction(1, 4)  # the owners' 35.50 of 142.00
 
 
 def test_the_revenue_sharing_rule_wins_over_the_tariff(tmp_path: Path) -> None:
     api = setup(tmp_path)
-    api.revenue_rule("wjxc", commission_percent="20", effective_from=commons.Period(
+    api.revenue.rule("wjxc", commission_percent="20", effective_from=commons.Period(
         2026, 10).first_day)
-    api.parking_import(write(tmp_path, GOOD))
-    bill = api.parking_bill("2026-10")
+    api.parking.import_sessions(write(tmp_path, GOOD))
+    bill = api.parking.bill("2026-10")
     shares = {s.party: s.amount for s in bill.shares}
     assert shares["Yuhua Smart Parking"] + shares["owners"] == Money.yuan("71.00")
     assert shares["Yuhua Smart Parking"] == Money.yuan("14.20")
@@ -90,20 +91,20 @@ def test_the_revenue_sharing_rule_wins_over_the_tariff(tmp_path: Path) -> None:
 def test_bad_rows_are_named_and_nothing_is_stored(tmp_path: Path) -> None:
     api = setup(tmp_path)
     with pytest.raises(Problems) as e:
-        api.parking_import(write(tmp_path, GOOD + BAD))
+        api.parking.import_sessions(write(tmp_path, GOOD + BAD))
     found = {(p.line, p.field) for p in e.value.problems}
     assert found == {(6, "exited_at"), (7, "space"), (8, "space"), (9, "kind"),
                      (10, "entered_at"), (2, "entered_at"), (11, "entered_at")}
     assert e.value.code == ErrorCode.SEVERAL
     assert "sessions.csv:6: field 'exited_at'" in str(e.value)
-    with api.reader.read() as t:
+    with api.session.reader.read() as t:
         assert t.parking.count() == 0
 
 
 def test_skip_bad_stores_the_good_rows_and_writes_the_rest(tmp_path: Path) -> None:
     api = setup(tmp_path)
     path = write(tmp_path, GOOD + BAD)
-    summary = api.parking_import(path, skip_bad=True)
+    summary = api.parking.import_sessions(path, skip_bad=True)
     assert (summary.new, summary.refused) == (3, 7)
     assert summary.reject_file == str(tmp_path / "sessions.rejects.csv")
     with open(summary.reject_file, encoding="utf-8-sig", newline="") as handle:
@@ -112,63 +113,63 @@ def test_skip_bad_stores_the_good_rows_and_writes_the_rest(tmp_path: Path) -> No
     assert rejects[0]["line"] == "2" and "overlaps" in rejects[0]["reason"]
     assert rejects[1]["entered_at"] == "2026-10-09T12:00:00"  # as written
     other = tmp_path / "bad.csv"
-    api.parking_import(write(tmp_path, BAD, "more.csv"), skip_bad=True, reject=other)
+    api.parking.import_sessions(write(tmp_path, BAD, "more.csv"), skip_bad=True, reject=other)
     assert other.is_file()
 
 
 def test_reimport_is_a_no_op_and_other_content_a_conflict(tmp_path: Path) -> None:
     api = setup(tmp_path)
     path = write(tmp_path, GOOD)
-    api.parking_import(path)
-    again = api.parking_import(path)
+    api.parking.import_sessions(path)
+    again = api.parking.import_sessions(path)
     assert (again.new, again.already_recorded) == (0, 4)
-    twice = api.parking_import(write(tmp_path, GOOD + GOOD[:1], "twice.csv"))
+    twice = api.parking.import_sessions(write(tmp_path, GOOD + GOOD[:1], "twice.csv"))
     assert (twice.new, twice.already_recorded) == (0, 5)
     changed = [("s1", *GOOD[0][1:5], "resident")]
     with pytest.raises(Problems) as e:
-        api.parking_import(write(tmp_path, changed, "changed.csv"))
+        api.parking.import_sessions(write(tmp_path, changed, "changed.csv"))
     assert isinstance(e.value.problems[0], ConflictError)
     assert e.value.code == ErrorCode.ALREADY_RECORDED_DIFFERENTLY
     repeated = [("n1", *GOOD[0][1:]), ("n1", *GOOD[1][1:])]
     with raises(Problems, ErrorCode.ALREADY_RECORDED_DIFFERENTLY):
-        api.parking_import(write(tmp_path, repeated, "repeated.csv"))
+        api.parking.import_sessions(write(tmp_path, repeated, "repeated.csv"))
 
 
 def test_a_session_overlapping_a_stored_one_is_refused(tmp_path: Path) -> None:
     api = setup(tmp_path)
-    api.parking_import(write(tmp_path, GOOD))
+    api.parking.import_sessions(write(tmp_path, GOOD))
     late = [("late", "P1", "X", "2026-10-09T09:00:00", "2026-10-09T09:10:00", "outsider")]
     with raises(Problems, ErrorCode.INVALID_INPUT):
-        api.parking_import(write(tmp_path, late, "late.csv"))
+        api.parking.import_sessions(write(tmp_path, late, "late.csv"))
 
 
 def test_a_billed_month_takes_no_new_sessions_nor_tariffs(tmp_path: Path) -> None:
     api = setup(tmp_path)
-    api.parking_import(write(tmp_path, GOOD))
-    api.parking_bill("2026-10")
+    api.parking.import_sessions(write(tmp_path, GOOD))
+    api.parking.bill("2026-10")
     more = [("m1", "P3", "X", "2026-10-20T09:00:00", "2026-10-20T10:00:00", "outsider")]
     with pytest.raises(Problems) as e:
-        api.parking_import(write(tmp_path, more, "more.csv"))
+        api.parking.import_sessions(write(tmp_path, more, "more.csv"))
     assert isinstance(e.value.problems[0], RefusedByRule)
     later = tmp_path / "later.toml"
     later.write_text(TARIFF_FILE.read_text(encoding="utf-8").replace(
         'effective_from = "2026-01-01"', 'effective_from = "2026-10-15"'), encoding="utf-8")
     with raises(RefusedByRule, ErrorCode.CLOSED_PERIOD):
-        api.parking_tariff(later)
+        api.parking.tariff(later)
 
 
 def test_a_tariff_for_an_unknown_compound_and_a_changed_tariff(tmp_path: Path) -> None:
     api = setup(tmp_path)
-    assert not api.parking_tariff(TARIFF_FILE).newly_loaded
+    assert not api.parking.tariff(TARIFF_FILE).newly_loaded
     changed = tmp_path / "changed.toml"
     changed.write_text(TARIFF_FILE.read_text(encoding="utf-8").replace('"40.00"', '"45.00"'),
                        encoding="utf-8")
     with pytest.raises(ConflictError):
-        api.parking_tariff(changed)
+        api.parking.tariff(changed)
     changed.write_text(TARIFF_FILE.read_text(encoding="utf-8").replace('"wjxc"', '"nowhere"'),
                        encoding="utf-8")
     with pytest.raises(NotFound) as e:
-        api.parking_tariff(changed)
+        api.parking.tariff(changed)
     assert e.value.field == "compound"
 
 
@@ -178,21 +179,21 @@ def test_windows_over_the_allowance_are_flagged(tmp_path: Path) -> None:
     tight.write_text(TARIFF_FILE.read_text(encoding="utf-8").replace(
         'outside_spaces = 30', 'outside_spaces = 1').replace(
         '"2026-01-01"', '"2026-09-01"'), encoding="utf-8")
-    api.parking_tariff(tight)
+    api.parking.tariff(tight)
     rows = [("a", "P1", "X", "2026-10-09T06:00:00", "2026-10-09T08:00:00", "outsider"),
             ("b", "P2", "Y", "2026-10-09T07:00:00", "2026-10-09T07:45:00", "outsider"),
             ("c", "P3", "Z", "2026-10-09T12:00:00", "2026-10-09T13:00:00", "resident")]
-    summary = api.parking_import(write(tmp_path, rows))
+    summary = api.parking.import_sessions(write(tmp_path, rows))
     assert [(b.date.isoformat(), b.window, b.peak, b.allowed) for b in summary.breaches] == [
         ("2026-10-09", "hospital-day", 2, 1)]
-    report = api.parking_report("2026-10")
+    report = api.parking.report("2026-10")
     assert len(report.breaches) == 1
 
 
 def test_report_occupancy_adds_up_to_the_time_parked(tmp_path: Path) -> None:
     api = setup(tmp_path)
-    api.parking_import(write(tmp_path, GOOD))
-    report = api.parking_report("2026-10", fee_bill=Money.yuan("100.00"))
+    api.parking.import_sessions(write(tmp_path, GOOD))
+    report = api.parking.report("2026-10", fee_bill=Money.yuan("100.00"))
     # outsiders: 80 + 40 + 60 minutes; the resident 18:45 -> 07:10
     assert sum(h.outsiders for h in report.occupancy) * 31 == 3
     assert sum(h.residents for h in report.occupancy) * 31 * 60 == (5 * 60 + 15) + 7 * 60 + 10
@@ -203,24 +204,13 @@ def test_report_occupancy_adds_up_to_the_time_parked(tmp_path: Path) -> None:
     assert report.covered == Fraction(71, 200)  # the owners' 35.50 of 100.00
 
 
-def test_report_plots_png_and_svg(tmp_path: Path) -> None:
-    api = setup(tmp_path)
-    api.parking_import(write(tmp_path, GOOD))
-    for name in ("month.png", "month.svg"):
-        api.parking_report("2026-10", fee_bill="100.00", plot=tmp_path / name)
-        assert (tmp_path / name).stat().st_size > 1000
-    assert (tmp_path / "month.png").read_bytes()[:4] == b"\x89PNG"
-    with raises(commons.InvalidInput, ErrorCode.INVALID_INPUT):
-        api.parking_report("2026-10", plot=tmp_path / "month.pdf")
-
-
 def _bill_of(tmp_path: Path, name: str, files: list[list[tuple[str, ...]]]) -> ParkingBill:
     folder = tmp_path / name
     folder.mkdir()
     api = setup(folder)
     for i, rows in enumerate(files):
-        api.parking_import(write(folder, rows, f"part{i}.csv"))
-    return api.parking_bill("2026-10")
+        api.parking.import_sessions(write(folder, rows, f"part{i}.csv"))
+    return api.parking.bill("2026-10")
 
 
 @settings(max_examples=15, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -249,14 +239,14 @@ def test_reimporting_changes_nothing(tmp_path_factory: pytest.TempPathFactory,
             for n, (space, a, b, kind) in enumerate(sessions)]
     folder = tmp_path_factory.mktemp("again")
     api = setup(folder)
-    api.parking_import(write(folder, rows))
-    before = api.parking_bill("2026-10", detail=True)
+    api.parking.import_sessions(write(folder, rows))
+    before = api.parking.bill("2026-10", detail=True)
     rng.shuffle(rows)
-    again = api.parking_import(write(folder, rows, "again.csv"))
+    again = api.parking.import_sessions(write(folder, rows, "again.csv"))
     assert (again.new, again.already_recorded, again.refused) == (0, len(rows), 0)
-    with api.reader.read() as t:
+    with api.session.reader.read() as t:
         assert t.parking.count() == len(rows)
-    after = api.parking_bill("2026-10")
+    after = api.parking.bill("2026-10")
     assert after.sessions == before.sessions
     assert all(c.status in ("already recorded", "nothing to bill") for c in after.compounds)
 
@@ -264,28 +254,29 @@ def test_reimporting_changes_nothing(tmp_path_factory: pytest.TempPathFactory,
 def test_the_demo_month_pays_the_fees_and_ships_the_2026_calendar(tmp_path: Path) -> None:
     from parking_helpers import TARIFF
 
-    from commons.app.demo_parking import DEMO_TARIFF, FEE_BILL
+    from commons.demo.parking import DEMO_TARIFF, FEE_BILL
     from commons.parking.tariff import TariffFile
 
     assert TariffFile.parse(DEMO_TARIFF).calendar == TARIFF.calendar
-    report = commons.connect(tmp_path / "demo.db").demo()
+    report = run_demo(commons.connect(tmp_path / "demo.db"))
     step = next(s for s in report.steps if s.topic == "parking")
     text = "\n".join(step.lines)
     assert "windows over the outsiders' allowance: 0" in text
     api = commons.connect(tmp_path / "demo.db")
-    month = api.parking_report("2026-11", fee_bill=FEE_BILL)
+    month = api.parking.report("2026-11", fee_bill=FEE_BILL)
     assert month.covered is not None and month.covered > 1
     assert max(h.outsiders for h in month.occupancy[8:18]) > 15  # visitors by day
     assert min(h.residents for h in month.occupancy[0:6]) > 35  # residents by night
-    assert api.audit_verify().ok
+    assert api.audit.verify().ok
 
 
 def test_skip_bad_also_sets_aside_a_row_with_the_wrong_number_of_fields(tmp_path: Path) -> None:
     api = setup(tmp_path)
     ragged = [("s99", "P3", "湘A99999", "2026-10-20T08:00:00")]  # no exited_at, no kind
     with raises(commons.InvalidInput, ErrorCode.MALFORMED_FILE):
-        api.parking_import(write(tmp_path, GOOD + ragged))
-    summary = api.parking_import(write(tmp_path, GOOD + ragged, "ragged.csv"), skip_bad=True)
+        api.parking.import_sessions(write(tmp_path, GOOD + ragged))
+    summary = api.parking.import_sessions(write(tmp_path, GOOD + ragged, "ragged.csv"),
+                                          skip_bad=True)
     assert (summary.new, summary.refused) == (4, 1)
     assert summary.reject_file is not None
     with open(summary.reject_file, encoding="utf-8-sig", newline="") as handle:
@@ -296,12 +287,12 @@ def test_skip_bad_also_sets_aside_a_row_with_the_wrong_number_of_fields(tmp_path
 
 def test_the_report_weighs_parking_against_the_months_fee_invoices(tmp_path: Path) -> None:
     with commons.connect(tmp_path / "demo.db") as api:
-        api.demo()
-        assert api.parking_report("2026-11", compound="wjxc").fee_bill is None  # not invoiced
-        api.billing_invoice("2026-11", compound="wjxc")
-        billed = api.billing_collection_rate("2026-11", compound="wjxc")[0].billed
-        report = api.parking_report("2026-11", compound="wjxc")
+        run_demo(api)
+        assert api.parking.report("2026-11", compound="wjxc").fee_bill is None  # not invoiced
+        api.billing.invoice("2026-11", compound="wjxc")
+        billed = api.billing.collection_rate("2026-11", compound="wjxc")[0].billed
+        report = api.parking.report("2026-11", compound="wjxc")
         assert report.fee_bill == billed and billed > Money(0)
         assert report.covered == Fraction(report.owners_income.fen, billed.fen)
-        given = api.parking_report("2026-11", compound="wjxc", fee_bill="9600.00")
+        given = api.parking.report("2026-11", compound="wjxc", fee_bill="9600.00")
         assert given.fee_bill == Money.yuan("9600.00")

@@ -32,7 +32,8 @@ from commons import (
     Posting,
     RefusedByRule,
 )
-from commons.app import Commons
+from commons.app import Books
+from commons.demo import run_demo
 from commons.errors import ErrorCode
 
 FIXTURES = Path(__file__).parents[1] / "fixtures"
@@ -58,10 +59,10 @@ BOOKS = [
 ]
 
 
-def open_books(path: Path | str, entries: list[Entry] | None = None) -> Commons:
+def open_books(path: Path | str, entries: list[Entry] | None = None) -> Books:
     books = commons.connect(path, clock=CLOCK, actor="test")
-    books.ledger_chart("wjxc")
-    books.ledger_post(BOOKS if entries is None else entries)
+    books.ledger.chart("wjxc")
+    books.ledger.post(BOOKS if entries is None else entries)
     return books
 
 
@@ -71,7 +72,7 @@ def db(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def books(db: Path) -> Commons:
+def books(db: Path) -> Books:
     return open_books(db)
 
 
@@ -80,31 +81,31 @@ def dump(db: Path) -> dict[str, list[Any]]:
         return {t: conn.execute(f"SELECT * FROM {t} ORDER BY 1").fetchall() for t in TABLES}
 
 
-def test_import_camt_twice_adds_nothing_the_second_time(books: Commons, db: Path) -> None:
-    first = books.reconcile_import(FIXTURES / "camt053_001_02_oct.xml", account=BANK)
+def test_import_camt_twice_adds_nothing_the_second_time(books: Books, db: Path) -> None:
+    first = books.reconcile.import_statement(FIXTURES / "camt053_001_02_oct.xml", account=BANK)
     assert (first.format, first.added, first.already_recorded) == ("camt.053", 4, 0)
     before = dump(db)
-    again = books.reconcile_import(FIXTURES / "camt053_001_02_oct.xml", account=BANK)
+    again = books.reconcile.import_statement(FIXTURES / "camt053_001_02_oct.xml", account=BANK)
     assert (again.added, again.already_recorded) == (0, 4)
     assert dump(db) == before
 
 
-def test_october_then_november_across_camt_versions(books: Commons) -> None:
-    books.reconcile_import(FIXTURES / "camt053_001_02_oct.xml", account=BANK)
-    nov = books.reconcile_import(FIXTURES / "camt053_001_08_nov.xml", account=BANK)
+def test_october_then_november_across_camt_versions(books: Books) -> None:
+    books.reconcile.import_statement(FIXTURES / "camt053_001_02_oct.xml", account=BANK)
+    nov = books.reconcile.import_statement(FIXTURES / "camt053_001_08_nov.xml", account=BANK)
     assert nov.added == 1
     assert nov.statements[0].opening == Money.yuan("1537.50")
 
 
-def test_october_reconciles_with_the_bank_charge_listed(books: Commons) -> None:
-    books.reconcile_import(FIXTURES / "camt053_001_02_oct.xml", account=BANK)
-    run = books.reconcile_run(account=BANK, period="2026-10")
+def test_october_reconciles_with_the_bank_charge_listed(books: Books) -> None:
+    books.reconcile.import_statement(FIXTURES / "camt053_001_02_oct.xml", account=BANK)
+    run = books.reconcile.run(account=BANK, period="2026-10")
     assert run.by_kind() == {"reference": 1, "amount-date": 2, "many-to-one": 0,
                              "one-to-many": 0}
     # The fee; the opening of 30 September and the parking of 2 November, within the window
     # before the first statement and after the month's end.
     assert (run.unmatched_lines, run.unmatched_postings) == (1, 2)
-    report = books.reconcile_report(account=BANK, period="2026-10")
+    report = books.reconcile.report(account=BANK, period="2026-10")
     assert report.book_balance == Money.yuan("1540.00")
     assert report.bank_balance == Money.yuan("1537.50")
     assert [(i.amount, i.description) for i in report.bank_not_in_books] == [
@@ -114,66 +115,66 @@ def test_october_reconciles_with_the_bank_charge_listed(books: Commons) -> None:
     assert report.reconciled and report.difference == Money.zero()
 
 
-def test_the_same_month_from_a_gbk_csv(books: Commons) -> None:
-    done = books.reconcile_import(FIXTURES / "cn_bank_gbk.csv", account=BANK)
+def test_the_same_month_from_a_gbk_csv(books: Books) -> None:
+    done = books.reconcile.import_statement(FIXTURES / "cn_bank_gbk.csv", account=BANK)
     assert (done.format, done.added) == ("csv:cn-bank", 4)
     # The first line is of 3 October: the parking of the 2nd, a day before, clears in it.
-    run = books.reconcile_run(account=BANK, period="2026-10", window_days=4)
+    run = books.reconcile.run(account=BANK, period="2026-10", window_days=4)
     assert len(run.matches) == 3  # the ad, four days late, within a four-day window
-    assert books.reconcile_report(account=BANK, period="2026-10").reconciled
+    assert books.reconcile.report(account=BANK, period="2026-10").reconciled
 
 
-def test_a_deposit_in_transit_at_the_month_end_clears_the_next_month(books: Commons) -> None:
-    books.ledger_post([entry("pk-1031", "2026-10-31", "300.00")])
-    books.reconcile_import(FIXTURES / "camt053_001_02_oct.xml", account=BANK)
-    books.reconcile_import(FIXTURES / "camt053_001_08_nov.xml", account=BANK)
-    books.reconcile_run(account=BANK, period="2026-10")
-    october = books.reconcile_report(account=BANK, period="2026-10")
+def test_a_deposit_in_transit_at_the_month_end_clears_the_next_month(books: Books) -> None:
+    books.ledger.post([entry("pk-1031", "2026-10-31", "300.00")])
+    books.reconcile.import_statement(FIXTURES / "camt053_001_02_oct.xml", account=BANK)
+    books.reconcile.import_statement(FIXTURES / "camt053_001_08_nov.xml", account=BANK)
+    books.reconcile.run(account=BANK, period="2026-10")
+    october = books.reconcile.report(account=BANK, period="2026-10")
     # Banked on 4 November with the other 300.00 of the 2nd still in the books: either
     # posting may take it, but at October's end one 300.00 is still in transit.
     assert [i.amount for i in october.deposits_in_transit] == [Money.yuan("300.00")]
     assert october.reconciled
-    books.reconcile_run(account=BANK, period="2026-11")
-    november = books.reconcile_report(account=BANK, period="2026-11")
+    books.reconcile.run(account=BANK, period="2026-11")
+    november = books.reconcile.report(account=BANK, period="2026-11")
     assert [i.amount for i in november.deposits_in_transit] == [Money.yuan("300.00")]
     assert november.reconciled
 
 
-def test_unmatch_frees_both_sides_and_a_posting_is_never_matched_twice(books: Commons) -> None:
-    books.reconcile_import(FIXTURES / "camt053_001_02_oct.xml", account=BANK)
-    run = books.reconcile_run(account=BANK, period="2026-10")
-    assert books.reconcile_run(account=BANK, period="2026-10").matches == ()
+def test_unmatch_frees_both_sides_and_a_posting_is_never_matched_twice(books: Books) -> None:
+    books.reconcile.import_statement(FIXTURES / "camt053_001_02_oct.xml", account=BANK)
+    run = books.reconcile.run(account=BANK, period="2026-10")
+    assert books.reconcile.run(account=BANK, period="2026-10").matches == ()
     reference = next(m for m in run.matches if m.kind == "reference")
-    undone = books.reconcile_unmatch(reference.id)
+    undone = books.reconcile.unmatch(reference.id)
     assert (undone.account, undone.match) == (BANK, reference)
-    report = books.reconcile_report(account=BANK, period="2026-10")
+    report = books.reconcile.report(account=BANK, period="2026-10")
     assert [i.id for i in report.deposits_in_transit] == [f"{reference.postings[0][0]}:0"]
     assert len(report.bank_not_in_books) == 2 and report.reconciled
-    again = books.reconcile_run(account=BANK, period="2026-10")
+    again = books.reconcile.run(account=BANK, period="2026-10")
     assert [m.kind for m in again.matches] == ["reference"]
     with raises(NotFound, ErrorCode.NOT_FOUND):
-        books.reconcile_unmatch(999)
+        books.reconcile.unmatch(999)
 
 
-def test_an_entry_and_its_reversal_cancel_in_the_books(books: Commons) -> None:
-    books.ledger_post([entry("dup", "2026-10-20", "-80.00", "expenses:repairs:wjxc")])
-    dup = next(t for t in books.ledger_trail(BANK) if t.external_id == "dup")
-    books.ledger_reverse(dup.entry_id, reason="posted twice", on=dt.date(2026, 10, 21))
-    books.reconcile_import(FIXTURES / "camt053_001_02_oct.xml", account=BANK)
-    run = books.reconcile_run(account=BANK, period="2026-10")
+def test_an_entry_and_its_reversal_cancel_in_the_books(books: Books) -> None:
+    books.ledger.post([entry("dup", "2026-10-20", "-80.00", "expenses:repairs:wjxc")])
+    dup = next(t for t in books.ledger.trail(BANK) if t.external_id == "dup")
+    books.ledger.reverse(dup.entry_id, reason="posted twice", on=dt.date(2026, 10, 21))
+    books.reconcile.import_statement(FIXTURES / "camt053_001_02_oct.xml", account=BANK)
+    run = books.reconcile.run(account=BANK, period="2026-10")
     assert run.unmatched_postings == 2  # the opening and 2 November's parking; not the pair
-    report = books.reconcile_report(account=BANK, period="2026-10")
+    report = books.reconcile.report(account=BANK, period="2026-10")
     assert report.reconciled and report.cancelled_in_books == 2
     assert report.outstanding_payments == report.deposits_in_transit == ()
 
 
-def test_an_overlapping_statement_adds_only_its_new_lines(books: Commons,
+def test_an_overlapping_statement_adds_only_its_new_lines(books: Books,
                                                           tmp_path: Path) -> None:
     text = (FIXTURES / "cn_bank_gbk.csv").read_bytes().decode("gbk").splitlines()
     early = tmp_path / "early.csv"
     early.write_text("\n".join(text[:-1]) + "\n", encoding="gbk")
-    assert books.reconcile_import(early, account=BANK).added == 3
-    full = books.reconcile_import(FIXTURES / "cn_bank_gbk.csv", account=BANK)
+    assert books.reconcile.import_statement(early, account=BANK).added == 3
+    full = books.reconcile.import_statement(FIXTURES / "cn_bank_gbk.csv", account=BANK)
     assert (full.added, full.already_recorded) == (1, 3)
 
 
@@ -185,12 +186,12 @@ def _november(tmp_path: Path, opening: str, closing: str) -> Path:
     return path
 
 
-def test_a_gap_between_statements_is_refused_and_nothing_stored(books: Commons, db: Path,
+def test_a_gap_between_statements_is_refused_and_nothing_stored(books: Books, db: Path,
                                                                 tmp_path: Path) -> None:
-    books.reconcile_import(FIXTURES / "camt053_001_02_oct.xml", account=BANK)
+    books.reconcile.import_statement(FIXTURES / "camt053_001_02_oct.xml", account=BANK)
     before = dump(db)
     with pytest.raises(RefusedByRule) as caught:
-        books.reconcile_import(_november(tmp_path, "1500.00", "1800.00"), account=BANK)
+        books.reconcile.import_statement(_november(tmp_path, "1500.00", "1800.00"), account=BANK)
     assert "nov.xml" in str(caught.value)
     assert caught.value.code == ErrorCode.REFUSED
     assert dump(db) == before
@@ -203,14 +204,14 @@ def test_a_gap_between_statements_is_refused_and_nothing_stored(books: Commons, 
                 "2026-10-04,1.00,,1003.00\n", ErrorCode.INVALID_INPUT),
     ("empty.csv", "", ErrorCode.MALFORMED_FILE),
 ])
-def test_bad_files_store_nothing(books: Commons, db: Path, tmp_path: Path, name: str,
+def test_bad_files_store_nothing(books: Books, db: Path, tmp_path: Path, name: str,
                                  content: str, code: ErrorCode) -> None:
-    books.reconcile_import(FIXTURES / "camt053_001_02_oct.xml", account=BANK)
+    books.reconcile.import_statement(FIXTURES / "camt053_001_02_oct.xml", account=BANK)
     before = dump(db)
     path = tmp_path / name
     path.write_text(content, encoding="utf-8")
     with pytest.raises(CommonsError) as caught:
-        books.reconcile_import(path, account=BANK)
+        books.reconcile.import_statement(path, account=BANK)
     assert caught.value.code == code
     assert dump(db) == before
 
@@ -245,56 +246,57 @@ def test_importing_again_changes_nothing(tmp_path: Path, lines: list[tuple[int, 
     part.write_text("".join(text[:cut + 1]), encoding="utf-8")
     whole.write_text("".join(text), encoding="utf-8")
     with open_books(db) as books:
-        first = books.reconcile_import(part, account=BANK).added if cut else 0
-        assert first + books.reconcile_import(whole, account=BANK).added == len(lines)
+        first = books.reconcile.import_statement(part, account=BANK).added if cut else 0
+        assert first + books.reconcile.import_statement(whole, account=BANK).added == len(lines)
         stored = dump(db)
         assert len(stored["bank_lines"]) == len(lines)
         for again in (whole, part) if cut else (whole,):
-            done = books.reconcile_import(again, account=BANK)
+            done = books.reconcile.import_statement(again, account=BANK)
             assert done.added == 0 and done.already_recorded == (cut if again == part
                                                                   else len(lines))
             assert dump(db) == stored
 
 
-def test_a_changed_bank_reference_is_a_conflict(books: Commons, tmp_path: Path) -> None:
-    books.reconcile_import(FIXTURES / "camt053_001_02_oct.xml", account=BANK)
+def test_a_changed_bank_reference_is_a_conflict(books: Books, tmp_path: Path) -> None:
+    books.reconcile.import_statement(FIXTURES / "camt053_001_02_oct.xml", account=BANK)
     text = (FIXTURES / "camt053_001_02_oct.xml").read_text(encoding="utf-8")
     changed = tmp_path / "changed.xml"
     changed.write_text(text.replace("<Dt>2026-10-03</Dt></BookgDt>",
                                     "<Dt>2026-10-04</Dt></BookgDt>"), encoding="utf-8")
     with raises(ConflictError, ErrorCode.ALREADY_RECORDED_DIFFERENTLY):
-        books.reconcile_import(changed, account=BANK)
+        books.reconcile.import_statement(changed, account=BANK)
 
 
-def test_refusals(books: Commons, tmp_path: Path) -> None:
+def test_refusals(books: Books, tmp_path: Path) -> None:
     with raises(NotFound, ErrorCode.UNKNOWN_ACCOUNT):
-        books.reconcile_import(FIXTURES / "cn_bank_gbk.csv", account="assets:bank:nowhere")
+        books.reconcile.import_statement(FIXTURES / "cn_bank_gbk.csv",
+                                         account="assets:bank:nowhere")
     with raises(NotFound, ErrorCode.NOT_FOUND):
-        books.reconcile_import(tmp_path / "missing.csv", account=BANK)
+        books.reconcile.import_statement(tmp_path / "missing.csv", account=BANK)
     with raises(NotFound, ErrorCode.NOT_FOUND):
-        books.reconcile_import(FIXTURES / "cn_bank_gbk.csv", account=BANK,
-                               profile=str(tmp_path / "nosuch.toml"))
+        books.reconcile.import_statement(FIXTURES / "cn_bank_gbk.csv", account=BANK,
+                                         profile=str(tmp_path / "nosuch.toml"))
     with raises(NotFound, ErrorCode.NOT_FOUND):
-        books.reconcile_report(account=BANK, period="2026-10")
+        books.reconcile.report(account=BANK, period="2026-10")
     with raises(NotFound, ErrorCode.NOT_FOUND):
-        books.reconcile_run(account=BANK, period="2026-10")
-    books.reconcile_import(FIXTURES / "camt053_001_02_oct.xml", account=BANK)
+        books.reconcile.run(account=BANK, period="2026-10")
+    books.reconcile.import_statement(FIXTURES / "camt053_001_02_oct.xml", account=BANK)
     with raises(RefusedByRule, ErrorCode.REFUSED):
-        books.reconcile_report(account=BANK, period="2026-09")
+        books.reconcile.report(account=BANK, period="2026-09")
     with raises(InvalidInput, ErrorCode.INVALID_INPUT):
-        books.reconcile_run(account=BANK, period="2026-10", window_days=400)
+        books.reconcile.run(account=BANK, period="2026-10", window_days=400)
     with raises(InvalidInput, ErrorCode.INVALID_DATE):
-        books.reconcile_run(account=BANK, period="October")
+        books.reconcile.run(account=BANK, period="October")
 
 
-def test_a_toml_profile_file(books: Commons, tmp_path: Path) -> None:
+def test_a_toml_profile_file(books: Books, tmp_path: Path) -> None:
     profile = tmp_path / "mybank.toml"
     profile.write_text('name = "mybank"\ndate = "Date"\namount = "Amount"\n'
                        'balance = "Balance"\nmemo = "Text"\n', encoding="utf-8")
     statement = tmp_path / "s.csv"
     statement.write_text("Date,Amount,Balance,Text\n2026-10-03,120.00,1120.00,parking\n",
                          encoding="utf-8")
-    done = books.reconcile_import(statement, account=BANK, profile=str(profile))
+    done = books.reconcile.import_statement(statement, account=BANK, profile=str(profile))
     assert (done.format, done.added) == ("csv:mybank", 1)
 
 
@@ -320,9 +322,9 @@ def _reconciled(view: dict[str, Any], tmp_path: Path, name: str) -> Any:
     with open_books(":memory:", _books_of(view, start)) as books:
         path = tmp_path / name
         path.write_text(_statement_csv(view, start), encoding="utf-8")
-        books.reconcile_import(path, account=BANK)
-        books.reconcile_run(account=BANK, period="2026-10", window_days=view["window"])
-        return books.reconcile_report(account=BANK, period="2026-10")
+        books.reconcile.import_statement(path, account=BANK)
+        books.reconcile.run(account=BANK, period="2026-10", window_days=view["window"])
+        return books.reconcile.report(account=BANK, period="2026-10")
 
 
 @given(bank_view_of_books().filter(lambda v: v["lines"]))
@@ -372,8 +374,8 @@ def test_a_removed_or_altered_line_is_reported(tmp_path: Path, view: dict[str, A
 
 def test_the_demo_reconciles_september_with_the_fee_listed(tmp_path: Path) -> None:
     with commons.connect(tmp_path / "demo.db") as books:
-        step = next(s for s in books.demo().steps if s.topic == "reconcile")
-        report = books.reconcile_report(account=BANK, period="2026-09")
+        step = next(s for s in run_demo(books).steps if s.topic == "reconcile")
+        report = books.reconcile.report(account=BANK, period="2026-09")
     statement = tmp_path / "demo-files" / "wjxc-2026-09-statement.csv"
     assert statement.read_bytes().decode("gbk").startswith(
         "交易日期,收入金额,支出金额,余额,对方户名,摘要")

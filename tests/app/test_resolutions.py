@@ -40,23 +40,23 @@ ESTATE = {
 
 
 @pytest.fixture
-def api(tmp_path: Path, write_file: WriteFile) -> Iterator[commons.Commons]:
+def api(tmp_path: Path, write_file: WriteFile) -> Iterator[commons.Books]:
     with commons.connect(tmp_path / "r.db", clock=CLOCK, actor="committee") as handle:
-        handle.estate_import_batch([(kind, write_file(f"{kind}.csv", text))
+        handle.estate.import_files([(kind, write_file(f"{kind}.csv", text))
                                     for kind, text in ESTATE.items()])
         yield handle
 
 
-def drafted(api: commons.Commons, pid: str = "P1", **terms: Any) -> Proposal:
+def drafted(api: commons.Books, pid: str = "P1", **terms: Any) -> Proposal:
     terms = {"matter": "use-public-revenue", "scope": "compound:wjxc", **terms}
-    proposal = api.resolution_propose(pid, **terms)
+    proposal = api.resolutions.propose(pid, **terms)
     for step in ("discussed", "consulted", "drafted"):
-        proposal = api.resolution_advance(pid, step)
+        proposal = api.resolutions.advance(pid, step)
     return proposal
 
 
-def snapshot(api: commons.Commons) -> list[str]:
-    return list(api.store.conn.iterdump())
+def snapshot(api: commons.Books) -> list[str]:
+    return list(api.session.store.conn.iterdump())
 
 
 # --- the store ---------------------------------------------------------------------------------
@@ -85,11 +85,11 @@ def test_a_tally_rebuilt_from_its_json_is_the_tally_counted(roll: Any, votes: An
     assert Tally.from_json(counted.to_json()).to_json() == counted.to_json()
 
 
-def test_the_store_refuses_to_lose_ballots_or_change_terms(api: commons.Commons) -> None:
+def test_the_store_refuses_to_lose_ballots_or_change_terms(api: commons.Books) -> None:
     drafted(api)
-    voted = api.resolution_vote("P1", owner="王", choice="yes")
+    voted = api.resolutions.vote("P1", owner="王", choice="yes")
     before = snapshot(api)
-    with api.store.write() as t:
+    with api.session.store.write() as t:
         with raises(ConflictError, ErrorCode.CONFLICT):
             t.governance.save(advance(drafted_copy(voted), "voted"), compound="wjxc",
                               at=CLOCK.now(), actor="x")
@@ -117,35 +117,35 @@ def drafted_copy(proposal: Proposal) -> Proposal:
     "UPDATE proposals SET state = 'voted'",  # a resolved proposal never moves again
 ])
 def test_history_ballots_and_tallies_are_append_only_behind_the_librarys_back(
-        api: commons.Commons, sql: str) -> None:
+        api: commons.Books, sql: str) -> None:
     drafted(api, affected=["wjxc-1-101"])
-    api.resolution_vote("P1", owner="王", choice="no")
-    api.resolution_resolve("P1")
+    api.resolutions.vote("P1", owner="王", choice="no")
+    api.resolutions.resolve("P1")
     api.close()
     with closing(sqlite3.connect(api.path, isolation_level=None)) as conn, \
             pytest.raises(sqlite3.IntegrityError, match="commons: "):
         conn.execute(sql)
 
 
-def test_one_ballot_per_owner_is_enforced_by_the_table_too(api: commons.Commons) -> None:
+def test_one_ballot_per_owner_is_enforced_by_the_table_too(api: commons.Books) -> None:
     drafted(api)
-    api.resolution_vote("P1", owner="王", choice="yes")
+    api.resolutions.vote("P1", owner="王", choice="yes")
     with pytest.raises(sqlite3.IntegrityError, match="UNIQUE"):
-        api.store.conn.execute("INSERT INTO ballots (proposal, owner, choice, cast_at, actor) "
-                               "VALUES ('P1', '王', 'no', 'x', 'x')")
+        api.session.store.conn.execute("INSERT INTO ballots (proposal, owner, choice, cast_at, "
+                                       "actor) VALUES ('P1', '王', 'no', 'x', 'x')")
 
 
 # --- the six steps through the api ---------------------------------------------------------------
 
-def test_a_whole_walk_records_every_step_with_time_and_actor(api: commons.Commons) -> None:
+def test_a_whole_walk_records_every_step_with_time_and_actor(api: commons.Books) -> None:
     proposal = drafted(api, title="清洁补贴")
     assert proposal.state is State.DRAFTED
     for owner, choice in (("王", "yes"), ("李", "yes"), ("张", "yes"), ("赵", "no")):
-        proposal = api.resolution_vote("P1", owner=owner, choice=choice)
-    standing = api.resolution_tally("P1")
-    resolved = api.resolution_resolve("P1")
+        proposal = api.resolutions.vote("P1", owner=owner, choice=choice)
+    standing = api.resolutions.tally("P1")
+    resolved = api.resolutions.resolve("P1")
     assert resolved.passed is True and resolved.tally == standing
-    record = api.resolution_show("P1")
+    record = api.resolutions.show("P1")
     assert record.proposal == resolved and record.actor == "committee"
     assert [(h.from_state, h.to_state) for h in record.history] == [
         (None, State.PROPOSED), (State.PROPOSED, State.DISCUSSED),
@@ -155,12 +155,12 @@ def test_a_whole_walk_records_every_step_with_time_and_actor(api: commons.Common
     assert record.created_at == record.updated_at == CLOCK.now()
 
 
-def test_the_tally_counts_the_roll_of_the_scope(api: commons.Commons) -> None:
+def test_the_tally_counts_the_roll_of_the_scope(api: commons.Books) -> None:
     drafted(api, "E1", matter="elevator-retrofit", scope="building:wjxc-1",
             affected=["wjxc-1-101"])
     for owner in ("王", "李", "张"):
-        api.resolution_vote("E1", owner=owner, choice="yes")
-    counted = api.resolution_tally("E1").to_json()
+        api.resolutions.vote("E1", owner=owner, choice="yes")
+    counted = api.resolutions.tally("E1").to_json()
     # 王 holds two flats: four owners, 250 m² in the building; wjxc-2's flats do not count.
     assert counted["participation"] == {"area": {"fraction": "200/250", "percent": "80.00"},
                                         "owners": {"fraction": "3/4", "percent": "75.00"}}
@@ -168,26 +168,26 @@ def test_the_tally_counts_the_roll_of_the_scope(api: commons.Commons) -> None:
 
 
 def test_a_resolved_tally_stays_as_counted_when_the_estate_grows(
-        api: commons.Commons, write_file: WriteFile) -> None:
+        api: commons.Books, write_file: WriteFile) -> None:
     drafted(api)
     for owner in ("王", "李", "张", "赵"):
-        api.resolution_vote("P1", owner=owner, choice="yes")
-    resolved = api.resolution_resolve("P1")
-    api.estate_import("households", write_file("more.csv", "id,building,floor,area_m2,owner\n"
-                                               "wjxc-1-301,wjxc-1,3,500.00,钱\n"))
-    assert api.resolution_tally("P1") == resolved.tally
-    assert api.resolution_show("P1").proposal.passed is True
+        api.resolutions.vote("P1", owner=owner, choice="yes")
+    resolved = api.resolutions.resolve("P1")
+    api.estate.import_file("households", write_file("more.csv", "id,building,floor,area_m2,owner\n"
+                                                    "wjxc-1-301,wjxc-1,3,500.00,钱\n"))
+    assert api.resolutions.tally("P1") == resolved.tally
+    assert api.resolutions.show("P1").proposal.passed is True
 
 
 @pytest.mark.parametrize(("step", "code"), [
-    (lambda a: a.resolution_advance("P1", "drafted"), ErrorCode.REFUSED),
-    (lambda a: a.resolution_advance("P1", "resolved"), ErrorCode.REFUSED),
-    (lambda a: a.resolution_vote("P1", owner="王", choice="yes"), ErrorCode.REFUSED),
-    (lambda a: a.resolution_resolve("P1"), ErrorCode.REFUSED),
-    (lambda a: a.resolution_advance("P1", "later"), ErrorCode.INVALID_INPUT),
+    (lambda a: a.resolutions.advance("P1", "drafted"), ErrorCode.REFUSED),
+    (lambda a: a.resolutions.advance("P1", "resolved"), ErrorCode.REFUSED),
+    (lambda a: a.resolutions.vote("P1", owner="王", choice="yes"), ErrorCode.REFUSED),
+    (lambda a: a.resolutions.resolve("P1"), ErrorCode.REFUSED),
+    (lambda a: a.resolutions.advance("P1", "later"), ErrorCode.INVALID_INPUT),
 ])
-def test_refused_steps_change_nothing(api: commons.Commons, step: Any, code: ErrorCode) -> None:
-    api.resolution_propose("P1", matter="rules", scope="compound:wjxc")
+def test_refused_steps_change_nothing(api: commons.Books, step: Any, code: ErrorCode) -> None:
+    api.resolutions.propose("P1", matter="rules", scope="compound:wjxc")
     before = snapshot(api)
     with raises(CommonsError, code):
         step(api)
@@ -202,89 +202,90 @@ def test_refused_steps_change_nothing(api: commons.Commons, step: Any, code: Err
     ({"matter": "elevator-retrofit"}, RefusedByRule, ErrorCode.REFUSED),
     ({"matter": "party"}, InvalidInput, ErrorCode.INVALID_INPUT),
 ])
-def test_a_refused_proposal_stores_nothing(api: commons.Commons, terms: dict[str, Any],
+def test_a_refused_proposal_stores_nothing(api: commons.Books, terms: dict[str, Any],
                                            error: type[CommonsError], code: ErrorCode) -> None:
     before = snapshot(api)
     with raises(error, code):
-        api.resolution_propose("P1", **{"matter": "rules", "scope": "compound:wjxc", **terms})
+        api.resolutions.propose("P1", **{"matter": "rules", "scope": "compound:wjxc", **terms})
     assert snapshot(api) == before
-    assert api.resolution_list() == ()
+    assert api.resolutions.proposals() == ()
 
 
-def test_a_vote_refused_for_an_owner_off_the_roll_or_a_closed_vote(api: commons.Commons) -> None:
+def test_a_vote_refused_for_an_owner_off_the_roll_or_a_closed_vote(api: commons.Books) -> None:
     drafted(api, scope="building:wjxc-2")
     with raises(RefusedByRule, ErrorCode.NOT_AUTHORISED):
-        api.resolution_vote("P1", owner="张", choice="yes")
-    api.resolution_vote("P1", owner="李", choice="yes")
-    api.resolution_resolve("P1")
+        api.resolutions.vote("P1", owner="张", choice="yes")
+    api.resolutions.vote("P1", owner="李", choice="yes")
+    api.resolutions.resolve("P1")
     before = snapshot(api)
     with raises(RefusedByRule, ErrorCode.ALREADY_DONE):
-        api.resolution_vote("P1", owner="周", choice="yes")
+        api.resolutions.vote("P1", owner="周", choice="yes")
     assert snapshot(api) == before
 
 
 def test_the_same_proposal_or_ballot_again_is_a_no_op_and_another_a_conflict(
-        api: commons.Commons) -> None:
+        api: commons.Books) -> None:
     drafted(api, title="t")
-    api.resolution_vote("P1", owner="王", choice="yes")
+    api.resolutions.vote("P1", owner="王", choice="yes")
     before = snapshot(api)
-    again = api.resolution_propose("P1", matter="use-public-revenue", scope="compound:wjxc",
-                                   title="t")
+    again = api.resolutions.propose("P1", matter="use-public-revenue", scope="compound:wjxc",
+                                    title="t")
     assert again.state is State.VOTED
-    assert api.resolution_vote("P1", owner="王", choice="yes").ballots == again.ballots
+    assert api.resolutions.vote("P1", owner="王", choice="yes").ballots == again.ballots
     assert snapshot(api) == before
     with raises(ConflictError, ErrorCode.ALREADY_RECORDED_DIFFERENTLY):
-        api.resolution_vote("P1", owner="王", choice="no")
+        api.resolutions.vote("P1", owner="王", choice="no")
     with raises(ConflictError, ErrorCode.ALREADY_RECORDED_DIFFERENTLY):
-        api.resolution_propose("P1", matter="rules", scope="compound:wjxc", title="t")
+        api.resolutions.propose("P1", matter="rules", scope="compound:wjxc", title="t")
     assert snapshot(api) == before
 
 
-def test_unknown_proposals_are_not_found(api: commons.Commons) -> None:
-    for call in (lambda: api.resolution_show("nope"), lambda: api.resolution_tally("nope"),
-                 lambda: api.resolution_advance("nope", "discussed"),
-                 lambda: api.resolution_vote("nope", owner="王", choice="yes")):
+def test_unknown_proposals_are_not_found(api: commons.Books) -> None:
+    for call in (lambda: api.resolutions.show("nope"), lambda: api.resolutions.tally("nope"),
+                 lambda: api.resolutions.advance("nope", "discussed"),
+                 lambda: api.resolutions.vote("nope", owner="王", choice="yes")):
         with raises(NotFound, ErrorCode.NOT_FOUND):
             call()
 
 
-def test_list_by_compound_includes_its_buildings(api: commons.Commons) -> None:
-    api.resolution_propose("A", matter="rules", scope="compound:wjxc")
-    api.resolution_propose("B", matter="elevator-retrofit", scope="building:wjxc-2")
-    api.resolution_propose("C", matter="rules", scope="compound:zy")
-    assert [r.proposal.id for r in api.resolution_list()] == ["A", "B", "C"]
-    assert [r.proposal.id for r in api.resolution_list(compound="wjxc")] == ["A", "B"]
+def test_list_by_compound_includes_its_buildings(api: commons.Books) -> None:
+    api.resolutions.propose("A", matter="rules", scope="compound:wjxc")
+    api.resolutions.propose("B", matter="elevator-retrofit", scope="building:wjxc-2")
+    api.resolutions.propose("C", matter="rules", scope="compound:zy")
+    assert [r.proposal.id for r in api.resolutions.proposals()] == ["A", "B", "C"]
+    assert [r.proposal.id for r in api.resolutions.proposals(compound="wjxc")] == ["A", "B"]
     with raises(NotFound, ErrorCode.NOT_FOUND):
-        api.resolution_list(compound="x")
+        api.resolutions.proposals(compound="x")
 
 
 # --- ballots from a file -------------------------------------------------------------------------
 
 def test_ballots_import_casts_them_all_and_again_changes_nothing(
-        api: commons.Commons, write_file: WriteFile) -> None:
+        api: commons.Books, write_file: WriteFile) -> None:
     drafted(api)
     path = write_file("b.csv", "owner,choice\n王,yes\n李, Yes \n\n张,abstain\n")
-    first = api.resolution_ballots_import("P1", path)
+    first = api.resolutions.import_ballots("P1", path)
     assert (first.new, first.already_recorded) == (3, 0)
     assert first.proposal.state is State.VOTED
     assert [(b.owner, b.choice) for b in first.proposal.ballots] == [
         ("王", Choice.YES), ("李", Choice.YES), ("张", Choice.ABSTAIN)]
     before = snapshot(api)
-    again = api.resolution_ballots_import("P1", path)
+    again = api.resolutions.import_ballots("P1", path)
     assert (again.new, again.already_recorded) == (0, 3)
     assert snapshot(api) == before
-    more = api.resolution_ballots_import("P1", write_file("c.csv", "owner,choice\n王,yes\n赵,no\n"))
+    more = api.resolutions.import_ballots("P1",
+                                          write_file("c.csv", "owner,choice\n王,yes\n赵,no\n"))
     assert (more.new, more.already_recorded) == (1, 1)
 
 
 def test_a_bad_ballots_file_names_each_line_and_field_and_stores_nothing(
-        api: commons.Commons, write_file: WriteFile) -> None:
+        api: commons.Books, write_file: WriteFile) -> None:
     drafted(api)
-    api.resolution_vote("P1", owner="赵", choice="no")
+    api.resolutions.vote("P1", owner="赵", choice="no")
     before = snapshot(api)
     path = write_file("b.csv", "owner,choice\n王,yes\n钱,yes\n李,maybe\n王,no\n赵,yes\n,yes\n")
     with pytest.raises(Problems) as caught:
-        api.resolution_ballots_import("P1", path)
+        api.resolutions.import_ballots("P1", path)
     text = str(caught.value)
     for line, field in [(3, "owner"), (4, "choice"), (5, "owner"), (6, "choice"), (7, "owner")]:
         assert f"{path}:{line}: field '{field}'" in text
@@ -295,24 +296,24 @@ def test_a_bad_ballots_file_names_each_line_and_field_and_stores_nothing(
 
 
 def test_a_ballots_file_needs_its_header_and_an_open_vote(
-        api: commons.Commons, write_file: WriteFile) -> None:
-    api.resolution_propose("P1", matter="rules", scope="compound:wjxc")
+        api: commons.Books, write_file: WriteFile) -> None:
+    api.resolutions.propose("P1", matter="rules", scope="compound:wjxc")
     with raises(InvalidInput, ErrorCode.MALFORMED_FILE):
-        api.resolution_ballots_import("P1", write_file("h.csv", "owner,vote\n王,yes\n"))
+        api.resolutions.import_ballots("P1", write_file("h.csv", "owner,vote\n王,yes\n"))
     with raises(RefusedByRule, ErrorCode.REFUSED):
-        api.resolution_ballots_import("P1", write_file("b.csv", "owner,choice\n王,yes\n"))
+        api.resolutions.import_ballots("P1", write_file("b.csv", "owner,choice\n王,yes\n"))
     with raises(NotFound, ErrorCode.NOT_FOUND):
-        api.resolution_ballots_import("P1", "missing.csv")
+        api.resolutions.import_ballots("P1", "missing.csv")
 
 
 # --- elections -----------------------------------------------------------------------------------
 
-def test_elect_seven_for_five_from_a_file(api: commons.Commons, write_file: WriteFile) -> None:
+def test_elect_seven_for_five_from_a_file(api: commons.Books, write_file: WriteFile) -> None:
     path = write_file("v.csv", "candidate,votes\n甲,40\n乙,38\n丙,35\n丁,30\n戊,28\n己,20\n庚,12\n")
-    election = api.resolution_elect(path, 5)
+    election = api.resolutions.elect(path, 5)
     assert [s.candidate for s in election.elected] == ["甲", "乙", "丙", "丁", "戊"]
     assert [s.candidate for s in election.alternates] == ["己", "庚"]
-    assert api.resolution_elect({"a": 2, "b": 2}, 1).tie is not None
+    assert api.resolutions.elect({"a": 2, "b": 2}, 1).tie is not None
 
 
 @pytest.mark.parametrize(("text", "where"), [
@@ -321,8 +322,8 @@ def test_elect_seven_for_five_from_a_file(api: commons.Commons, write_file: Writ
     ("candidate,votes\n甲,4\n甲,5\n", ":3: field 'candidate': 甲 is listed already on line 2"),
 ])
 def test_a_bad_votes_file_is_refused_by_line_and_field(
-        api: commons.Commons, write_file: WriteFile, text: str, where: str) -> None:
+        api: commons.Books, write_file: WriteFile, text: str, where: str) -> None:
     path = write_file("v.csv", text)
     with pytest.raises(InvalidInput) as caught:
-        api.resolution_elect(path, 1)
+        api.resolutions.elect(path, 1)
     assert f"{path}{where}" in str(caught.value)

@@ -8,14 +8,15 @@ from pathlib import Path
 
 import commons
 from commons import Money
-from commons.app.demo_revenue import CLEANING
 from commons.clock import FixedClock
+from commons.demo import run_demo
+from commons.demo.revenue import CLEANING
 
 
 def test_the_demo_walks_the_five_duties_twice_and_verifies(tmp_path: Path) -> None:
     with commons.connect(tmp_path / "demo.db", clock=FixedClock.parse("2027-01-05T09:00:00"),
                          actor="demo") as api:
-        steps = api.demo().steps
+        steps = run_demo(api).steps
         topics = [s.topic for s in steps]
         assert topics.index("clear") < topics.index("collect") < topics.index("use")
         text = "\n".join(line for step in steps for line in step.lines)
@@ -24,14 +25,14 @@ def test_the_demo_walks_the_five_duties_twice_and_verifies(tmp_path: Path) -> No
         assert "only hj-property (firm) has approved it" in text
         assert "hj-property has already approved" in text
         assert "neither of them the owners' side" in text
-        before = list(api.store.conn.iterdump())
-        again = api.demo().steps
-        assert list(api.store.conn.iterdump()) == before
+        before = list(api.session.store.conn.iterdump())
+        again = run_demo(api).steps
+        assert list(api.session.store.conn.iterdump()) == before
         collect = next(s for s in again if s.topic == "collect")
         assert "collected Q4 2026: 0 incomes posted, 11 already recorded" in collect.lines[-1]
-        assert api.revenue_show(CLEANING).disbursement is not None
-        assert api.revenue_show("zy-1-stair-lights").disbursement is None
-        balance = api.revenue_balance("wjxc")
+        assert api.revenue.show(CLEANING).disbursement is not None
+        assert api.revenue.show("zy-1-stair-lights").disbursement is None
+        balance = api.revenue.balance("wjxc")
         assert balance.available.fen >= 0 and balance.maintenance_due == Money(0)
-        assert api.revenue_balance("zy-1").bank == Money.yuan("1860.00")
-        assert api.audit_verify().ok
+        assert api.revenue.balance("zy-1").bank == Money.yuan("1860.00")
+        assert api.audit.verify().ok

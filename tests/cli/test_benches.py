@@ -26,3 +26,23 @@ def test_the_bundle_benchmark_runs_small(capsys: pytest.CaptureFixture[str]) -> 
     out = capsys.readouterr().out
     assert "20 runs x 3 compounds x 2 months = 120 draws" in out
     assert "CNY/m2/month" in out
+
+
+@pytest.mark.slow
+def test_the_startup_benchmark_runs_small(capsys: pytest.CaptureFixture[str]) -> None:
+    bench = run.load(BENCH / "bench_startup.py")
+    assert bench.main(["--n", "50", "--runs", "1"]) == 0
+    out = capsys.readouterr().out
+    assert "cores" in out
+    for figure in ("import commons (minus the bare start)", "commons --version",
+                   "ledger balance (50 tx)", "slowest imports"):
+        assert figure in out
+
+
+def test_the_camt_benchmark_runs_small(capsys: pytest.CaptureFixture[str]) -> None:
+    bench = run.load(BENCH / "bench_camt.py")
+    assert bench.main(["--mb", "0.2"]) == 0
+    out = capsys.readouterr().out
+    assert "camt.053 import of 0 MB" in out
+    for name in ("deep", "newlines", "attribute"):
+        assert f"hostile {name}" in out

@@ -93,6 +93,18 @@ def test_report_text_json_and_plot(cli: Invoke, ready: Path, tmp_path: Path) -> 
     assert "cards: 1 sold for 60.00" in text
 
 
+def test_report_plots_png_and_svg_and_refuses_other_formats(cli: Invoke, ready: Path,
+                                                            tmp_path: Path) -> None:
+    ok(cli("parking", "import", ready))
+    for name in ("month.png", "month.svg"):
+        ok(cli("parking", "report", "--period", "2026-10", "--fee-bill", "100.00", "--plot",
+               tmp_path / name))
+        assert (tmp_path / name).stat().st_size > 1000
+    assert (tmp_path / "month.png").read_bytes()[:4] == b"\x89PNG"
+    refused(cli("parking", "report", "--period", "2026-10", "--plot", tmp_path / "month.pdf"),
+            ErrorCode.INVALID_INPUT, "field 'plot'", "month.pdf")
+
+
 def test_usage_and_lookup_errors(cli: Invoke, ready: Path) -> None:
     assert cli("parking", "bill").exit_code == 2  # --period is required
     refused(cli("parking", "bill", "--period", "2026-13"), ErrorCode.INVALID_DATE)

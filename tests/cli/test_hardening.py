@@ -168,5 +168,5 @@ def test_a_fixed_clock_refuses_text_that_is_no_instant() -> None:
 
 def test_a_library_read_of_a_missing_database_is_not_found(tmp_path: Path) -> None:
     with commons.connect(tmp_path / "none.db") as books, pytest.raises(commons.NotFound):
-        books.ledger_balance()
+        books.ledger.balance()
     assert not (tmp_path / "none.db").exists()

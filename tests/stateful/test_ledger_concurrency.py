@@ -47,7 +47,7 @@ def post_at_once(db: Path, *files: Path) -> list[dict[str, object]]:
 def db(tmp_path: Path) -> Path:
     path = tmp_path / "shared.db"
     with commons.connect(path) as api:
-        api.ledger_chart("wjxc")
+        api.ledger.chart("wjxc")
     return path
 
 
@@ -59,10 +59,10 @@ def test_two_processes_posting_at_once_lose_nothing(db: Path, tmp_path: Path) ->
     assert [s["posted"] for s in summaries] == [N, N]
 
     with commons.connect(db, read_only=True) as api:
-        report = api.audit_verify()
+        report = api.audit.verify()
         assert report.ok, report.problems
         assert report.entries == 2 * N
-        balances = {x.account: x.balance.fen for x in api.ledger_balance().balances if x.balance}
+        balances = {x.account: x.balance.fen for x in api.ledger.balance().balances if x.balance}
     expected = expected_balances(a + b)
     assert balances == {k: v for k, v in expected.items() if v}
     assert report.head_hash in {s["head"] for s in summaries}, "the last post's head is the head"
@@ -84,7 +84,7 @@ def test_the_same_file_posted_twice_at_once_is_recorded_once(db: Path, tmp_path:
     summaries = post_at_once(db, path, path)
     assert sorted((s["posted"], s["already_recorded"]) for s in summaries) == [(0, N), (N, 0)]
     with commons.connect(db, read_only=True) as api:
-        report = api.audit_verify()
+        report = api.audit.verify()
         assert report.ok and report.entries == N
-        balances = {x.account: x.balance.fen for x in api.ledger_balance().balances if x.balance}
+        balances = {x.account: x.balance.fen for x in api.ledger.balance().balances if x.balance}
     assert balances == {k: v for k, v in expected_balances(records).items() if v}

@@ -66,9 +66,9 @@ def wait_for_write_lock(db: Path, proc: subprocess.Popen[str], timeout: float) -
 def balances_of(db: Path, *, read_only: bool = False) -> tuple[int, dict[str, int]]:
     """(entries, non-zero balances in fen) after checking the chain verifies."""
     with commons.connect(db, read_only=read_only) as api:
-        report = api.audit_verify()
+        report = api.audit.verify()
         assert report.ok, report.problems
-        balances = {b.account: b.balance.fen for b in api.ledger_balance().balances
+        balances = {b.account: b.balance.fen for b in api.ledger.balance().balances
                     if b.balance}
     return report.entries, balances
 

@@ -26,8 +26,8 @@ from ledger_helpers import (
 )
 
 import commons
-from commons.app import posting
 from commons.errors import CommonsError, ErrorCode, InvalidInput, Problems
+from commons.io import journal_jsonl as posting
 
 CLOCK = "2026-10-31T18:00:00"
 
@@ -36,8 +36,8 @@ def post(db: Path, path: Path, *, worker: bool, monkeypatch: pytest.MonkeyPatch
          ) -> commons.PostSummary:
     monkeypatch.setattr(posting, "PARALLEL_FROM_BYTES", 0 if worker else 1 << 62)
     with commons.connect(db, clock=commons.FixedClock.parse(CLOCK), actor="t") as api:
-        api.ledger_chart("wjxc")
-        return api.ledger_post(path, workers=2)
+        api.ledger.chart("wjxc")
+        return api.ledger.post(path, workers=2)
 
 
 def test_worker_and_in_process_posts_write_the_same_chain(
@@ -49,8 +49,8 @@ def test_worker_and_in_process_posts_write_the_same_chain(
     assert parallel == inline
     assert parallel.posted == len(records)
     with commons.connect(tmp_path / "worker.db", read_only=True) as api:
-        assert api.audit_verify().ok
-        got = {b.account: b.balance.fen for b in api.ledger_balance().balances}
+        assert api.audit.verify().ok
+        got = {b.account: b.balance.fen for b in api.ledger.balance().balances}
     assert got == expected_balances(records)
 
 
@@ -66,7 +66,7 @@ def test_worker_refusals_name_their_lines_and_post_nothing(
     assert places == [(str(path), 11), (str(path), 4501)]
     assert refused.value.problems[1].field == "date"
     with commons.connect(tmp_path / "w.db", read_only=True) as api:
-        assert api.audit_verify().entries == 0
+        assert api.audit.verify().entries == 0
 
 
 def test_a_badly_encoded_file_is_refused_through_the_worker(
@@ -79,7 +79,7 @@ def test_a_badly_encoded_file_is_refused_through_the_worker(
     with raises(InvalidInput, ErrorCode.MALFORMED_FILE):
         post(tmp_path / "w.db", path, worker=True, monkeypatch=monkeypatch)
     with commons.connect(tmp_path / "w.db", read_only=True) as api:
-        assert api.audit_verify().entries == 0
+        assert api.audit.verify().entries == 0
 
 
 def test_a_host_starts_no_process_unless_it_asks(
@@ -91,8 +91,8 @@ def test_a_host_starts_no_process_unless_it_asks(
     monkeypatch.setattr(posting, "_worker_chunks", no_worker)
     path = write_jsonl(tmp_path / "j.jsonl", bulk_records(10, "host"))
     with commons.connect(tmp_path / "h.db") as api:
-        api.ledger_chart("wjxc")
-        assert api.ledger_post(path).posted == 10
+        api.ledger.chart("wjxc")
+        assert api.ledger.post(path).posted == 10
 
 
 def test_a_worker_that_dies_is_a_clear_error_not_a_hang() -> None:

@@ -2,7 +2,7 @@
 
 A hypothesis state machine opens accounts, posts (new external ids, the same ones again, the
 same ids with other content), reverses, closes months and posts into closed ones. After every step
-the trial balance is zero, every balance equals the model's, ``audit_verify`` passes, and a refused
+the trial balance is zero, every balance equals the model's, ``audit.verify`` passes, and a refused
 operation changed nothing. Example tests first pin the posting semantics the machine relies on.
 """
 
@@ -34,7 +34,7 @@ from ledger_helpers.strategies import balanced_legs
 
 import commons
 from commons import (
-    Commons,
+    Books,
     ConflictError,
     FixedClock,
     InvalidInput,
@@ -56,29 +56,29 @@ def legs(*pairs: tuple[str, int]) -> tuple[Posting, ...]:
 
 
 @pytest.fixture
-def api(db_path: Path) -> Iterator[Commons]:
+def api(db_path: Path) -> Iterator[Books]:
     handle = commons.connect(db_path, clock=CLOCK, actor="alice")
-    handle.ledger_chart("wjxc")
+    handle.ledger.chart("wjxc")
     yield handle
     handle.close()
 
 
-def state(api: Commons) -> tuple[Any, ...]:
-    report = api.audit_verify()
-    return api.ledger_balance().balances, report.entries, report.head_hash
+def state(api: Books) -> tuple[Any, ...]:
+    report = api.audit.verify()
+    return api.ledger.balance().balances, report.entries, report.head_hash
 
 
 # --- posting semantics, by example ---------------------------------------------------------------
 
 
-def test_a_post_is_all_or_nothing(api: Commons, tmp_path: Path) -> None:
+def test_a_post_is_all_or_nothing(api: Books, tmp_path: Path) -> None:
     good = record("pk-1", "2026-01-10", [(BANK, 12000), (PARKING, -12000)])
     unopened = record("pk-2", "2026-01-11", [(BANK, 500), ("income:nope", -500)])
     unbalanced = record("pk-3", "2026-01-12", [(BANK, 500), (PARKING, -400)])
     path = write_jsonl(tmp_path / "j.jsonl", [good, unopened, "{not json", unbalanced])
     before = state(api)
     with pytest.raises(Problems) as info:
-        api.ledger_post(path)
+        api.ledger.post(path)
     assert state(api) == before
     assert info.value.code == ErrorCode.SEVERAL
     assert [(p.file, p.line) for p in info.value.problems] == [(str(path), n) for n in (2, 3, 4)]
@@ -88,64 +88,64 @@ def test_a_post_is_all_or_nothing(api: Commons, tmp_path: Path) -> None:
     assert isinstance(info.value.problems[1], InvalidInput)
 
 
-def test_reposting_is_a_no_op_and_other_content_is_a_conflict(api: Commons,
+def test_reposting_is_a_no_op_and_other_content_is_a_conflict(api: Books,
                                                               tmp_path: Path) -> None:
     first = [record(f"pk-{i}", "2026-01-10", [(BANK, 100 + i), (PARKING, -100 - i)])
              for i in range(3)]
     path = write_jsonl(tmp_path / "a.jsonl", first)
-    summary = api.ledger_post(path)
+    summary = api.ledger.post(path)
     assert (summary.posted, summary.already_recorded, summary.refused) == (3, 0, 0)
     before = state(api)
-    again = api.ledger_post(path)
+    again = api.ledger.post(path)
     assert (again.posted, again.already_recorded, again.head_hash) == (0, 3, summary.head_hash)
     assert state(api) == before
 
     changed = {**first[1], "memo": "edited"}
     new = record("pk-9", "2026-01-10", [(BANK, 1), (PARKING, -1)])
     with pytest.raises(Problems) as info:
-        api.ledger_post(write_jsonl(tmp_path / "b.jsonl", [first[0], changed, new]))
+        api.ledger.post(write_jsonl(tmp_path / "b.jsonl", [first[0], changed, new]))
     assert [type(p) for p in info.value.problems] == [ConflictError]
     assert info.value.problems[0].line == 2 and info.value.problems[0].field == "external_id"
     assert state(api) == before
 
 
-def test_the_same_external_id_twice_in_one_file(api: Commons, tmp_path: Path) -> None:
+def test_the_same_external_id_twice_in_one_file(api: Books, tmp_path: Path) -> None:
     one = record("pk-1", "2026-01-10", [(BANK, 100), (PARKING, -100)])
-    summary = api.ledger_post(write_jsonl(tmp_path / "a.jsonl", [one, one]))
+    summary = api.ledger.post(write_jsonl(tmp_path / "a.jsonl", [one, one]))
     assert (summary.posted, summary.already_recorded) == (1, 1)
     other = {**one, "external_id": "pk-2"}
     clash = {**other, "memo": "other"}
     before = state(api)
     with pytest.raises(Problems) as info:
-        api.ledger_post(write_jsonl(tmp_path / "b.jsonl", [other, clash]))
+        api.ledger.post(write_jsonl(tmp_path / "b.jsonl", [other, clash]))
     assert [(type(p), p.line) for p in info.value.problems] == [(ConflictError, 2)]
     assert state(api) == before
 
 
-def test_every_refused_line_is_named_however_far_apart(api: Commons, tmp_path: Path) -> None:
+def test_every_refused_line_is_named_however_far_apart(api: Books, tmp_path: Path) -> None:
     bad = record("bad", "2026-01-10", [(BANK, 1), ("income:nope", -1)])
     dup = record("dup", "2026-01-10", [(BANK, 1), (PARKING, -1)])
     filler = [record(f"x{i}", "2026-01-10", [(BANK, 1), (PARKING, -1)]) for i in range(2500)]
     clash = {**dup, "memo": "other content"}
     path = write_jsonl(tmp_path / "far.jsonl", [bad, dup, *filler, clash])
     with pytest.raises(Problems) as info:
-        api.ledger_post(path)
+        api.ledger.post(path)
     # bad, dup, 2,500 fillers (lines 3..2502), then the clash on line 2503
     assert [p.line for p in info.value.problems] == [1, 2503]
 
 
-def test_entries_posted_by_a_host_carry_the_handles_actor(api: Commons) -> None:
-    api.ledger_post([Entry(JAN, "parking", legs((BANK, 100), (PARKING, -100)), "e1")])
-    assert api.ledger_trail(BANK)[0].actor == "alice"
+def test_entries_posted_by_a_host_carry_the_handles_actor(api: Books) -> None:
+    api.ledger.post([Entry(JAN, "parking", legs((BANK, 100), (PARKING, -100)), "e1")])
+    assert api.ledger.trail(BANK)[0].actor == "alice"
 
 
-def test_a_reversal_reposted_from_a_file_is_already_recorded(api: Commons,
+def test_a_reversal_reposted_from_a_file_is_already_recorded(api: Books,
                                                               tmp_path: Path) -> None:
-    api.ledger_post([Entry(JAN, "parking", legs((BANK, 100), (PARKING, -100)), "e1")])
-    stored = api.ledger_reverse(1, reason="wrong compound", on=dt.date(2026, 2, 1))
+    api.ledger.post([Entry(JAN, "parking", legs((BANK, 100), (PARKING, -100)), "e1")])
+    stored = api.ledger.reverse(1, reason="wrong compound", on=dt.date(2026, 2, 1))
     line = as_record(stored.entry)
     assert line["reverses"] == 1
-    summary = api.ledger_post(write_jsonl(tmp_path / "again.jsonl", [line]))
+    summary = api.ledger.post(write_jsonl(tmp_path / "again.jsonl", [line]))
     assert (summary.posted, summary.already_recorded) == (0, 1)
 
 
@@ -155,116 +155,116 @@ def test_a_reversal_reposted_from_a_file_is_already_recorded(api: Commons,
     [(BANK, 100), (PARKING, -100)],  # a repeat, not a negation
 ])
 def test_a_reversal_from_a_file_must_negate_what_it_reverses(
-        api: Commons, tmp_path: Path, postings: list[tuple[str, int]]) -> None:
-    api.ledger_post([Entry(JAN, "parking", legs((BANK, 100), (PARKING, -100)), "e1")])
+        api: Books, tmp_path: Path, postings: list[tuple[str, int]]) -> None:
+    api.ledger.post([Entry(JAN, "parking", legs((BANK, 100), (PARKING, -100)), "e1")])
     line = record("fake", "2026-02-01", postings) | {"reverses": 1}
     before = state(api)
     with pytest.raises(Problems) as info:
-        api.ledger_post(write_jsonl(tmp_path / "fake.jsonl", [line]))
+        api.ledger.post(write_jsonl(tmp_path / "fake.jsonl", [line]))
     assert "fake.jsonl:1: field 'postings'" in str(info.value)
     assert info.value.code == ErrorCode.INVALID_INPUT
     assert state(api) == before
-    assert api.ledger_reverse(1, reason="the real one").id == 2  # entry 1 is still reversible
+    assert api.ledger.reverse(1, reason="the real one").id == 2  # entry 1 is still reversible
     line = record("undo", "2026-02-01", [(PARKING, 100), (BANK, -100)], reverses=1)
     with raises(Problems, ErrorCode.ALREADY_DONE):
-        api.ledger_post(write_jsonl(tmp_path / "undo.jsonl", [line]))
+        api.ledger.post(write_jsonl(tmp_path / "undo.jsonl", [line]))
 
 
-def test_a_reversal_from_a_file_may_list_the_negation_in_any_order(api: Commons,
+def test_a_reversal_from_a_file_may_list_the_negation_in_any_order(api: Books,
                                                                    tmp_path: Path) -> None:
-    api.ledger_post([Entry(JAN, "parking", legs((BANK, 100), (PARKING, -100)), "e1")])
+    api.ledger.post([Entry(JAN, "parking", legs((BANK, 100), (PARKING, -100)), "e1")])
     line = record("undo", "2026-02-01", [(PARKING, 100), (BANK, -100)], reverses=1)
-    assert api.ledger_post(write_jsonl(tmp_path / "undo.jsonl", [line])).posted == 1
-    assert not any(b.balance for b in api.ledger_balance().balances)
+    assert api.ledger.post(write_jsonl(tmp_path / "undo.jsonl", [line])).posted == 1
+    assert not any(b.balance for b in api.ledger.balance().balances)
 
 
-def test_a_file_records_the_handles_actor(api: Commons, tmp_path: Path) -> None:
-    api.ledger_post(write_jsonl(tmp_path / "a.jsonl",
+def test_a_file_records_the_handles_actor(api: Books, tmp_path: Path) -> None:
+    api.ledger.post(write_jsonl(tmp_path / "a.jsonl",
                                 [record("pk-1", "2026-01-10", [(BANK, 100), (PARKING, -100)])]))
-    assert api.ledger_trail(BANK)[0].actor == "alice"
+    assert api.ledger.trail(BANK)[0].actor == "alice"
 
 
-def test_reverse_rules(api: Commons) -> None:
-    api.ledger_post([Entry(JAN, "parking", legs((BANK, 100), (PARKING, -100)), "e1",
+def test_reverse_rules(api: Books) -> None:
+    api.ledger.post([Entry(JAN, "parking", legs((BANK, 100), (PARKING, -100)), "e1",
                            actor="alice")])
     with raises(InvalidInput, ErrorCode.INVALID_INPUT):
-        api.ledger_reverse(1, reason="  ")
+        api.ledger.reverse(1, reason="  ")
     with raises(NotFound, ErrorCode.NOT_FOUND):
-        api.ledger_reverse(7, reason="typo")
-    stored = api.ledger_reverse(1, reason="wrong compound", on=dt.date(2026, 2, 1))
+        api.ledger.reverse(7, reason="typo")
+    stored = api.ledger.reverse(1, reason="wrong compound", on=dt.date(2026, 2, 1))
     assert stored.id == 2 and stored.entry.reverses == 1
     assert stored.entry.date == dt.date(2026, 2, 1)
     assert [p.amount.fen for p in stored.entry.postings] == [-100, 100]
     before = state(api)
     with raises(RefusedByRule, ErrorCode.ALREADY_DONE):
-        api.ledger_reverse(1, reason="again")
+        api.ledger.reverse(1, reason="again")
     assert state(api) == before
     # Today by default, from the handle's clock.
-    assert api.ledger_reverse(2, reason="it was right after all").entry.date == dt.date(2026, 7,
+    assert api.ledger.reverse(2, reason="it was right after all").entry.date == dt.date(2026, 7,
                                                                                          15)
-    assert {b.account: b.balance.fen for b in api.ledger_balance().balances if b.balance} == {
+    assert {b.account: b.balance.fen for b in api.ledger.balance().balances if b.balance} == {
         BANK: 100, PARKING: -100}
 
 
-def test_reversal_into_a_closed_month_is_refused(api: Commons) -> None:
-    api.ledger_post([Entry(JAN, "parking", legs((BANK, 100), (PARKING, -100)), "e1")])
-    api.ledger_close("2026-02")
+def test_reversal_into_a_closed_month_is_refused(api: Books) -> None:
+    api.ledger.post([Entry(JAN, "parking", legs((BANK, 100), (PARKING, -100)), "e1")])
+    api.ledger.close_period("2026-02")
     before = state(api)
     with raises(Problems, ErrorCode.CLOSED_PERIOD):
-        api.ledger_reverse(1, reason="late", on=dt.date(2026, 2, 3))
+        api.ledger.reverse(1, reason="late", on=dt.date(2026, 2, 3))
     assert state(api) == before
 
 
-def test_close_twice_is_a_no_op(api: Commons) -> None:
-    assert api.ledger_close("2026-01").newly_closed is True
-    assert api.ledger_close("2026-01").newly_closed is False
+def test_close_twice_is_a_no_op(api: Books) -> None:
+    assert api.ledger.close_period("2026-01").newly_closed is True
+    assert api.ledger.close_period("2026-01").newly_closed is False
     with pytest.raises(InvalidInput):
-        api.ledger_close("2026-13")
+        api.ledger.close_period("2026-13")
 
 
-def test_reopening_an_account_differently_is_a_conflict(api: Commons) -> None:
-    api.ledger_open("income:rent:wjxc", compound="wjxc")  # chart opened it just so: a no-op
+def test_reopening_an_account_differently_is_a_conflict(api: Books) -> None:
+    api.ledger.open("income:rent:wjxc", compound="wjxc")  # chart opened it just so: a no-op
     with pytest.raises(ConflictError):
-        api.ledger_open("income:rent:wjxc", compound="other")
+        api.ledger.open("income:rent:wjxc", compound="other")
     with pytest.raises(InvalidInput):
-        api.ledger_open("income:rent:x", type="assets")
+        api.ledger.open("income:rent:x", type="assets")
 
 
-def test_balance_queries_by_prefix_compound_and_date(api: Commons) -> None:
-    api.ledger_open("assets:bank:other", compound="other")
-    api.ledger_post([
+def test_balance_queries_by_prefix_compound_and_date(api: Books) -> None:
+    api.ledger.open("assets:bank:other", compound="other")
+    api.ledger.post([
         Entry(JAN, "a", legs((BANK, 100), (PARKING, -100)), "e1"),
         Entry(dt.date(2026, 3, 1), "b", legs((BANK, 50), (REPAIRS, 25), (PARKING, -75)), "e2"),
         Entry(dt.date(2026, 3, 2), "c", legs(("assets:bank:other", 7), (PARKING, -7)), "e3"),
     ])
-    by_name = {b.account: b.balance.fen for b in api.ledger_balance().balances}
+    by_name = {b.account: b.balance.fen for b in api.ledger.balance().balances}
     assert by_name[BANK] == 150 and by_name[PARKING] == -182 and by_name[REPAIRS] == 25
-    assert [t.fen for t in api.ledger_balance().totals] == [0]
-    assets = api.ledger_balance("assets")
+    assert [t.fen for t in api.ledger.balance().totals] == [0]
+    assets = api.ledger.balance("assets")
     assert {b.account for b in assets.balances} == {BANK, "assets:bank:other"}
     assert assets.totals == (Money(157),)
-    assert api.ledger_balance("assets:bank:co").balances == ()  # segments, not characters
-    wjxc = api.ledger_balance(compound="wjxc")
+    assert api.ledger.balance("assets:bank:co").balances == ()  # segments, not characters
+    wjxc = api.ledger.balance(compound="wjxc")
     assert "assets:bank:other" not in {b.account for b in wjxc.balances}
-    early = {b.account: b.balance.fen for b in api.ledger_balance(as_of=dt.date(2026, 2, 28))
+    early = {b.account: b.balance.fen for b in api.ledger.balance(as_of=dt.date(2026, 2, 28))
              .balances}
     assert early == {BANK: 100, PARKING: -100}
-    trail = api.ledger_trail(PARKING)
+    trail = api.ledger.trail(PARKING)
     assert [(t.entry_id, t.amount.fen, t.balance.fen) for t in trail] == [
         (1, -100, -100), (2, -75, -175), (3, -7, -182)]
-    page = api.ledger_trail(PARKING, limit=1, offset=1)
+    page = api.ledger.trail(PARKING, limit=1, offset=1)
     assert [(t.entry_id, t.balance.fen) for t in page] == [(2, -175)]
     with pytest.raises(NotFound):
-        api.ledger_trail("income:nope")
+        api.ledger.trail("income:nope")
 
 
-def test_posting_before_an_account_opens_is_refused(api: Commons) -> None:
-    api.ledger_open("income:kiosk:wjxc", opened_on=dt.date(2026, 3, 1))
+def test_posting_before_an_account_opens_is_refused(api: Books) -> None:
+    api.ledger.open("income:kiosk:wjxc", opened_on=dt.date(2026, 3, 1))
     before = state(api)
     with raises(Problems, ErrorCode.ACCOUNT_CLOSED):
-        api.ledger_post([Entry(JAN, "early", legs((BANK, 1), ("income:kiosk:wjxc", -1)), "k")])
+        api.ledger.post([Entry(JAN, "early", legs((BANK, 1), ("income:kiosk:wjxc", -1)), "k")])
     assert state(api) == before
-    api.ledger_post([Entry(dt.date(2026, 3, 1), "ok", legs((BANK, 1), ("income:kiosk:wjxc", -1)),
+    api.ledger.post([Entry(dt.date(2026, 3, 1), "ok", legs((BANK, 1), ("income:kiosk:wjxc", -1)),
                            "k")])
 
 
@@ -372,15 +372,15 @@ class LedgerMachine(RuleBasedStateMachine):
 
     def post(self, entries: Sequence[Entry], as_file: bool) -> Any:
         if not as_file:
-            return self.api.ledger_post(entries)
+            return self.api.ledger.post(entries)
         self.files += 1
-        return self.api.ledger_post(write_jsonl(self.dir / f"post-{self.files}.jsonl",
+        return self.api.ledger.post(write_jsonl(self.dir / f"post-{self.files}.jsonl",
                                                 [as_record(e) for e in entries]))
 
     def snapshot(self) -> tuple[Any, ...]:
-        report = self.api.audit_verify()
-        return (self.api.ledger_balance().balances, report.entries, report.head_hash,
-                self.api.ledger_balance(as_of=dt.date(2026, 12, 31)).balances)
+        report = self.api.audit.verify()
+        return (self.api.ledger.balance().balances, report.entries, report.head_hash,
+                self.api.ledger.balance(as_of=dt.date(2026, 12, 31)).balances)
 
     @contextmanager
     def unchanged(self) -> Iterator[None]:
@@ -392,14 +392,14 @@ class LedgerMachine(RuleBasedStateMachine):
 
     @rule(name=st.sampled_from(POOL))
     def open_account(self, name: str) -> None:
-        opened = self.api.ledger_open(name)
+        opened = self.api.ledger.open(name)
         assert opened.name == name
         self.opened.add(name)
 
     @precondition(lambda self: len(self.closed) < 4)  # keep months open to post into
     @rule(month=st.sampled_from(MONTHS))
     def close_month(self, month: str) -> None:
-        new = self.api.ledger_close(month).newly_closed
+        new = self.api.ledger.close_period(month).newly_closed
         assert new == (month not in self.closed)
         self.closed.add(month)
 
@@ -412,7 +412,7 @@ class LedgerMachine(RuleBasedStateMachine):
         summary = self.post(batch, as_file)
         assert (summary.posted, summary.already_recorded, summary.refused) == (n, 0, 0)
         done = self.accept(batch)
-        assert summary.head_hash == self.api.audit_verify().head_hash
+        assert summary.head_hash == self.api.audit.verify().head_hash
         return done[-1].entry.external_id
 
     @rule(data=st.data(), n=st.integers(min_value=1, max_value=3), as_file=st.booleans())
@@ -479,18 +479,18 @@ class LedgerMachine(RuleBasedStateMachine):
     def reverse(self, entry_id: int, on: dt.date) -> None:
         if entry_id > len(self.journal):
             with self.unchanged(), pytest.raises(NotFound):
-                self.api.ledger_reverse(entry_id, reason="no such entry", on=on)
+                self.api.ledger.reverse(entry_id, reason="no such entry", on=on)
             return
         if entry_id in self.reversed:
             with self.unchanged(), raises(RefusedByRule, ErrorCode.ALREADY_DONE):
-                self.api.ledger_reverse(entry_id, reason="twice", on=on)
+                self.api.ledger.reverse(entry_id, reason="twice", on=on)
             return
         if month_of(on) in self.closed:
             with self.unchanged(), raises(Problems, ErrorCode.CLOSED_PERIOD):
-                self.api.ledger_reverse(entry_id, reason="into a closed month", on=on)
+                self.api.ledger.reverse(entry_id, reason="into a closed month", on=on)
             return
         original = self.journal[entry_id - 1]
-        stored = self.api.ledger_reverse(entry_id, reason="a correction", on=on)
+        stored = self.api.ledger.reverse(entry_id, reason="a correction", on=on)
         # The model's reversal, computed here rather than by Entry.reversal.
         negated = tuple((a, -f, c) for a, f, c in original.legs)
         assert stored.id == len(self.journal) + 1
@@ -505,14 +505,14 @@ class LedgerMachine(RuleBasedStateMachine):
         entry_id = self.by_ext[external_id].id
         if entry_id in self.reversed or month_of(CLOCK.today()) in self.closed:
             return
-        stored = self.api.ledger_reverse(entry_id, reason="reversed the same day")
+        stored = self.api.ledger.reverse(entry_id, reason="reversed the same day")
         assert stored.entry.date == CLOCK.today()
         self.accept([stored.entry])
         self.reversed.add(entry_id)
 
     @rule(prefix=st.sampled_from(PREFIXES), as_of=st.none() | days_in(MONTHS))
     def balances_by_prefix_and_date(self, prefix: str, as_of: dt.date | None) -> None:
-        report = self.api.ledger_balance(prefix, as_of=as_of)
+        report = self.api.ledger.balance(prefix, as_of=as_of)
         got = {(b.account, b.balance.currency): b.balance.fen for b in report.balances
                if b.balance}
         assert got == self.model_balances(prefix, as_of)
@@ -526,7 +526,7 @@ class LedgerMachine(RuleBasedStateMachine):
     @rule(data=st.data())
     def trail_runs_to_the_balance(self, data: st.DataObject) -> None:
         account = data.draw(st.sampled_from(sorted(self.opened)))
-        lines = self.api.ledger_trail(account, limit=10_000)
+        lines = self.api.ledger.trail(account, limit=10_000)
         running: dict[str, int] = {}
         for line in lines:
             cur = line.amount.currency
@@ -541,7 +541,7 @@ class LedgerMachine(RuleBasedStateMachine):
 
     @invariant()
     def books_agree_with_the_model(self) -> None:
-        report = self.api.ledger_balance()
+        report = self.api.ledger.balance()
         got = {(b.account, b.balance.currency): b.balance.fen for b in report.balances
                if b.balance}
         assert got == self.model_balances()
@@ -549,7 +549,7 @@ class LedgerMachine(RuleBasedStateMachine):
 
     @invariant()
     def the_journal_verifies(self) -> None:
-        report = self.api.audit_verify()
+        report = self.api.audit.verify()
         assert report.ok, report.problems
         assert report.entries == len(self.journal)
 

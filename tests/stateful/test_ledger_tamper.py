@@ -1,7 +1,7 @@
 """Changes made behind the library's back, with the sqlite3 module directly, are detected.
 
 Each test drops the append-only triggers first (as a tamperer would), edits the file, and then
-``audit_verify`` (read-only, as an auditor opens it) and ``commons audit verify`` must fail and
+``audit.verify`` (read-only, as an auditor opens it) and ``commons audit verify`` must fail and
 name the entry (or the account) that was touched.
 """
 
@@ -37,9 +37,9 @@ def db(db_path: Path) -> Path:
     """Six entries and the reversal of entry 2; entry 4 has three postings and every link."""
     with commons.connect(db_path, clock=FixedClock.parse("2026-07-01T09:00:00"),
                          actor="accountant") as api:
-        api.ledger_chart("wjxc")
+        api.ledger.chart("wjxc")
         day = dt.date(2026, 3, 1)
-        api.ledger_post([
+        api.ledger.post([
             Entry(day, "停车费 1", legs((BANK, 12000), (PARKING, -12000)), "pk-1"),
             Entry(day, "停车费 2", legs((BANK, 3000), (PARKING, -3000)), "pk-2"),
             Entry(day, "停车费 3", legs((BANK, 4500), (PARKING, -4500)), "pk-3"),
@@ -49,8 +49,8 @@ def db(db_path: Path) -> Path:
             Entry(dt.date(2026, 3, 9), "停车费 5", legs((BANK, 700), (PARKING, -700)), "pk-5"),
             Entry(dt.date(2026, 3, 9), "停车费 6", legs((BANK, 800), (PARKING, -800)), "pk-6"),
         ])
-        api.ledger_reverse(2, reason="double-counted", on=dt.date(2026, 3, 20))
-        assert api.audit_verify().ok
+        api.ledger.reverse(2, reason="double-counted", on=dt.date(2026, 3, 20))
+        assert api.audit.verify().ok
     return db_path
 
 
@@ -73,7 +73,7 @@ def tamper(db: Path, *statements: str) -> None:
 
 def verify(db: Path) -> VerifyReport:
     with commons.connect(db, read_only=True) as api:
-        return api.audit_verify()
+        return api.audit.verify()
 
 
 def assert_detected(db: Path, cli: Invoke, kind: ProblemKind, entry_id: int | None
@@ -111,7 +111,7 @@ def assert_detected(db: Path, cli: Invoke, kind: ProblemKind, entry_id: int | No
 ])
 def test_the_journal_refuses_update_and_delete(db: Path, sql: str) -> None:
     with commons.connect(db) as api:
-        api.ledger_close("2026-01")
+        api.ledger.close_period("2026-01")
     with closing(raw(db)) as conn, pytest.raises(sqlite3.DatabaseError, match="append-only"):
         conn.execute(sql)
     assert verify(db).ok
@@ -280,10 +280,10 @@ def test_swapping_the_order_of_postings_is_detected(db: Path, cli: Invoke) -> No
 
 def test_moving_a_posting_to_another_date_is_detected(db: Path, cli: Invoke) -> None:
     with commons.connect(db, read_only=True) as api:
-        march = api.ledger_balance(as_of=dt.date(2026, 3, 31))
+        march = api.ledger.balance(as_of=dt.date(2026, 3, 31))
     tamper(db, f"UPDATE postings SET date = '2026-04-02' WHERE entry_id = {TAMPERED}")
     with commons.connect(db, read_only=True) as api:
-        assert api.ledger_balance(as_of=dt.date(2026, 3, 31)) != march  # the tamper matters
+        assert api.ledger.balance(as_of=dt.date(2026, 3, 31)) != march  # the tamper matters
     assert_detected(db, cli, ProblemKind.MISDATED_POSTINGS, TAMPERED)
 
 
@@ -305,6 +305,6 @@ def test_walking_the_chain_in_processes_finds_what_one_walk_finds(
     monkeypatch.setattr(verifying, "PARALLEL_FROM_ENTRIES", 1)
     assert verifying.verify_ranges(7, 2) == [(1, 4), (5, 7)]
     with commons.connect(db, read_only=True) as api:
-        in_processes = api.audit_verify(workers=2)
+        in_processes = api.audit.verify(workers=2)
     assert in_processes == one_walk
     assert in_processes.ok is (change is None)

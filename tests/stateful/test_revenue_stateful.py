@@ -2,7 +2,7 @@
 proposals, votes, approvals and disbursements, run against a small estate: the compound never
 spends more than it collected (the available balance never goes negative), never spends
 without an authority and two sign-offs of two roles, never spends one resolution twice; every
-refusal changes nothing; the trial balance stays zero and ``audit_verify`` passes."""
+refusal changes nothing; the trial balance stays zero and ``audit.verify`` passes."""
 
 from __future__ import annotations
 
@@ -40,8 +40,8 @@ class FiveDuties(RuleBasedStateMachine):
         self.api = commons.connect(":memory:", clock=CLOCK, actor="machine")
         build_estate(self.api, self.folder)
         for signer, role in SIGNERS.items():
-            self.api.revenue_signer_add("wjxc", signer, role=role)
-        self.api.revenue_rule("wjxc", commission_percent="10", effective_from=dt.date(2026, 1, 1))
+            self.api.revenue.add_signer("wjxc", signer, role=role)
+        self.api.revenue.rule("wjxc", commission_percent="10", effective_from=dt.date(2026, 1, 1))
         self.count = 0
         self.collected = Money(0)
         self.passed: set[str] = set()
@@ -57,11 +57,11 @@ class FiveDuties(RuleBasedStateMachine):
 
     def attempt(self, action: Callable[[], Any]) -> Any:
         """Run ``action``; if the rules refuse it, the database must be exactly as before."""
-        before = list(self.api.store.conn.iterdump())
+        before = list(self.api.session.store.conn.iterdump())
         try:
             return action()
         except CommonsError:
-            assert list(self.api.store.conn.iterdump()) == before
+            assert list(self.api.session.store.conn.iterdump()) == before
             return None
 
     @initialize(target=resolutions, fen=fen_amounts, limit=st.integers(min_value=0,
@@ -80,12 +80,12 @@ class FiveDuties(RuleBasedStateMachine):
         amount = Money(fen)
         row = (f"{self._next('c')},2026-{month:02d}-15,wjxc,{resource},2026-{month:02d},"
                f"{amount},payer,")
-        self.api.revenue_collect(collections_csv(self.folder, [row], f"c{self.count}.csv"))
+        self.api.revenue.collect(collections_csv(self.folder, [row], f"c{self.count}.csv"))
         self.collected += amount
 
     @rule(quarter=st.integers(min_value=1, max_value=4))
     def set_aside(self, quarter: int) -> None:
-        self.api.revenue_set_aside("wjxc", f"2026-Q{quarter}")
+        self.api.revenue.set_aside("wjxc", f"2026-Q{quarter}")
 
     @rule(target=resolutions, kind=st.sampled_from(sorted(VOTES)),
           matter=st.sampled_from(["use-public-revenue", "other", "rules"]))
@@ -99,13 +99,13 @@ class FiveDuties(RuleBasedStateMachine):
 
     @rule(rid=resolutions)
     def close_vote(self, rid: str) -> None:
-        closed = self.attempt(lambda: self.api.resolution_resolve(rid))
+        closed = self.attempt(lambda: self.api.resolutions.resolve(rid))
         if closed is not None and closed.passed:
             self.passed.add(rid)
 
     @rule(fen=st.integers(min_value=0, max_value=200_000), rid=resolutions)
     def set_limit(self, fen: int, rid: str) -> None:
-        if self.attempt(lambda: self.api.revenue_limit("wjxc", Money(fen), resolution=rid)):
+        if self.attempt(lambda: self.api.revenue.limit("wjxc", Money(fen), resolution=rid)):
             self.highest_limit = max(self.highest_limit, Money(fen))
 
     @rule(target=spendings, fen=st.integers(min_value=1, max_value=30_000),
@@ -113,7 +113,7 @@ class FiveDuties(RuleBasedStateMachine):
           purpose=st.sampled_from(["cleaning", "repairs", "greening"]))
     def propose(self, fen: int, rid: str | None, purpose: str) -> str:
         sid = self._next("S")
-        self.attempt(lambda: self.api.revenue_propose(
+        self.attempt(lambda: self.api.revenue.propose(
             sid, compound="wjxc", purpose=purpose, amount=Money(fen), payee="payee",
             resolution=rid))
         return sid
@@ -121,24 +121,25 @@ class FiveDuties(RuleBasedStateMachine):
     @rule(sid=spendings, owner=st.sampled_from(["王", "李", "张"]),
           choice=st.sampled_from(["yes", "no"]))
     def vote(self, sid: str, owner: str, choice: str) -> None:
-        self.attempt(lambda: self.api.revenue_vote(sid, owner=owner, choice=choice))
+        self.attempt(lambda: self.api.resolutions.vote(self.api.revenue.resolution_of(sid),
+                                                       owner=owner, choice=choice))
 
     @rule(sid=spendings)
     def tally(self, sid: str) -> None:
-        tally = self.attempt(lambda: self.api.revenue_tally(sid, close=True))
+        tally = self.attempt(lambda: self.api.revenue.close_vote(sid))
         if tally is not None and tally.passes:
             self.passed.add(tally.resolution)
 
     @rule(sid=spendings, signer=st.sampled_from([*SIGNERS, "nobody"]))
     def approve(self, sid: str, signer: str) -> None:
-        self.attempt(lambda: self.api.revenue_approve(sid, signer=signer))
+        self.attempt(lambda: self.api.revenue.approve(sid, signer=signer))
 
     @rule(sid=spendings, owners=st.sampled_from(["wang", "li"]),
           other=st.sampled_from(["sq", "party", "firm1", "firm2", "li"]))
     def approve_twice(self, sid: str, owners: str, other: str) -> None:
         """The sign-offs a payment needs, most of the time: owners' side first, then another."""
         for signer in (owners, other):
-            self.attempt(lambda signer=signer: self.api.revenue_approve(sid, signer=signer))
+            self.attempt(lambda signer=signer: self.api.revenue.approve(sid, signer=signer))
 
     @rule(sid=spendings, owners=st.sampled_from(["wang", "li"]),
           other=st.sampled_from(["sq", "party", "firm1", "firm2"]))
@@ -148,14 +149,14 @@ class FiveDuties(RuleBasedStateMachine):
 
     @rule(sid=spendings)
     def disburse(self, sid: str) -> None:
-        paid = self.attempt(lambda: self.api.revenue_disburse(sid, date=dt.date(2026, 11, 30)))
+        paid = self.attempt(lambda: self.api.revenue.disburse(sid, date=dt.date(2026, 11, 30)))
         event("disbursed" if paid is not None else "disbursement refused")
 
     @invariant()
     def never_spends_what_it_has_not(self) -> None:
-        balance = self.api.revenue_balance("wjxc")
+        balance = self.api.revenue.balance("wjxc")
         assert balance.available.fen >= 0
-        statuses = self.api.revenue_spending("wjxc")
+        statuses = self.api.revenue.spending("wjxc")
         paid = [s for s in statuses if s.disbursement is not None]
         assert sum((s.proposal.amount for s in paid), Money(0)) <= self.collected
         assert balance.earmarked == sum((s.proposal.amount for s in statuses if s.earmarked),
@@ -164,7 +165,7 @@ class FiveDuties(RuleBasedStateMachine):
     @invariant()
     def every_payment_has_its_authority_and_two_roles(self) -> None:
         spent: list[str] = []
-        for s in self.api.revenue_spending("wjxc"):
+        for s in self.api.revenue.spending("wjxc"):
             if s.disbursement is None:
                 continue
             roles = [a.role for a in s.approvals]
@@ -184,8 +185,8 @@ class FiveDuties(RuleBasedStateMachine):
 
     @invariant()
     def the_books_balance_and_verify(self) -> None:
-        assert all(not total for total in self.api.ledger_balance().totals)
-        assert self.api.audit_verify().ok
+        assert all(not total for total in self.api.ledger.balance().totals)
+        assert self.api.audit.verify().ok
 
 
 FiveDuties.TestCase.settings = settings(max_examples=50, stateful_step_count=30,

@@ -21,7 +21,7 @@ from commons.contracts.pricing import contributions, cost_model, margin_at, solv
 from commons.contracts.scenario import CostItem, Scenario, key_line
 from commons.contracts.simulation import simulate
 from commons.errors import ErrorCode
-from commons.money import fraction_text
+from commons.l10n import fraction_text
 
 SCENARIO = """\
 [bundle]
@@ -279,21 +279,30 @@ def test_simulate_reads_the_file_through_the_api(tmp_path: Path) -> None:
 
     path = tmp_path / "s.toml"
     path.write_text(SCENARIO, encoding="utf-8")
-    report = commons.connect(tmp_path / "unused.db").bundle_simulate(path, runs=10)
+    report = commons.connect(tmp_path / "unused.db").contracts.simulate(path, runs=10)
     assert report.runs == 10
     assert not (tmp_path / "unused.db").exists()  # a simulation needs no database
 
 
 def test_the_demo_prices_ziyuans_27_buildings(tmp_path: Path) -> None:
-    from commons.app.demo_contracts import ZIYUAN_SCENARIO, bundle_step, ziyuan_report
+    import commons
+    from commons.demo.contracts import ZIYUAN_SCENARIO, bundle_step, ziyuan_report
 
     scenario = Scenario.from_toml(ZIYUAN_SCENARIO, "ziyuan.toml")
     assert sum(c.buildings for c in scenario.compounds) == 27
-    report = ziyuan_report()
+    books = commons.connect(tmp_path / "unused.db")
+    report = ziyuan_report(books, tmp_path)
     assert report.runs == 2000 and report.bundle_saving > Money(0)
     assert report.compounds[0].contribution > Money(0) > report.compounds[-1].contribution
-    step = bundle_step(tmp_path)
+    step = bundle_step(books, tmp_path)
     assert step.topic == "bundle"
     assert Scenario.from_toml((tmp_path / "ziyuan-bundle.toml").read_text(encoding="utf-8"),
                               "ziyuan-bundle.toml") == scenario
     assert any("以大带小" in line and "zy-commerce" in line for line in step.lines)
+
+
+@pytest.mark.parametrize("text", ["per_household", "per-household", "PER_HOUSEHOLD", "household",
+                                  "按户"])
+def test_a_cost_driver_is_read_by_its_code_name_as_the_refusal_lists_it(text: str) -> None:
+    from commons.contracts.catalog import parse_driver
+    assert parse_driver(text) is CostDriver.PER_HOUSEHOLD

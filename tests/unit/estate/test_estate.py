@@ -76,7 +76,7 @@ ESTATE = {"compounds": COMPOUNDS, "buildings": BUILDINGS, "households": HOUSEHOL
 
 
 @pytest.fixture
-def api(tmp_path: Path) -> Iterator[commons.Commons]:
+def api(tmp_path: Path) -> Iterator[commons.Books]:
     with commons.connect(tmp_path / "estate.db", clock=CLOCK) as handle:
         yield handle
 
@@ -87,25 +87,25 @@ def estate_files(write_file: WriteFile) -> list[tuple[str, Path]]:
 
 
 @pytest.fixture
-def loaded(api: commons.Commons, estate_files: list[tuple[str, Path]]) -> commons.Commons:
-    api.estate_import_batch(estate_files)
+def loaded(api: commons.Books, estate_files: list[tuple[str, Path]]) -> commons.Books:
+    api.estate.import_files(estate_files)
     return api
 
 
-def snapshot(api: commons.Commons) -> tuple[Any, ...]:
+def snapshot(api: commons.Books) -> tuple[Any, ...]:
     """Everything the estate holds, to show that a refused import changed nothing."""
     try:
-        compounds = api.estate_compounds()
+        compounds = api.estate.compounds()
     except NotFound:  # no database yet: as empty as a new one
         return ((), (), (), ())
-    return (compounds, api.estate_households(), api.estate_resources(),
-            tuple(api.estate_show(c.id) for c in compounds))
+    return (compounds, api.estate.households(), api.estate.resources(),
+            tuple(api.estate.show(c.id) for c in compounds))
 
 
-def refusal(api: commons.Commons, kind: str, path: Path) -> Problems:
+def refusal(api: commons.Books, kind: str, path: Path) -> Problems:
     before = snapshot(api)
     with pytest.raises(Problems) as caught:
-        api.estate_import(kind, path)
+        api.estate.import_file(kind, path)
     assert snapshot(api) == before
     return caught.value
 
@@ -183,8 +183,8 @@ def test_owners_of_counts_an_owner_of_several_units_once() -> None:
 
 
 def test_a_batch_in_any_order_may_refer_to_its_own_rows(
-        api: commons.Commons, estate_files: list[tuple[str, Path]]) -> None:
-    summaries = api.estate_import_batch(list(reversed(estate_files)))
+        api: commons.Books, estate_files: list[tuple[str, Path]]) -> None:
+    summaries = api.estate.import_files(list(reversed(estate_files)))
     assert [(s.kind, s.new, s.already_recorded) for s in summaries] == [
         ("management-areas", 1, 0), ("resources", 4, 0), ("households", 4, 0),
         ("buildings", 3, 0), ("compounds", 2, 0)]
@@ -192,32 +192,32 @@ def test_a_batch_in_any_order_may_refer_to_its_own_rows(
 
 
 def test_files_one_at_a_time_refer_to_stored_rows(
-        api: commons.Commons, estate_files: list[tuple[str, Path]]) -> None:
+        api: commons.Books, estate_files: list[tuple[str, Path]]) -> None:
     for kind, path in estate_files:
-        summary = api.estate_import(kind, path)
+        summary = api.estate.import_file(kind, path)
         assert (summary.kind, summary.already_recorded) == (kind, 0) and summary.new > 0
-    assert api.estate_show("wjxc").households == 3
+    assert api.estate.show("wjxc").households == 3
 
 
 def test_importing_again_changes_nothing_and_says_so(
-        loaded: commons.Commons, estate_files: list[tuple[str, Path]]) -> None:
+        loaded: commons.Books, estate_files: list[tuple[str, Path]]) -> None:
     before = snapshot(loaded)
     for kind, path in estate_files:
-        summary = loaded.estate_import(kind, path)
+        summary = loaded.estate.import_file(kind, path)
         assert summary.new == 0 and summary.already_recorded == ESTATE[kind].count("\n") - 1
     assert snapshot(loaded) == before
 
 
 def test_a_file_partly_recorded_adds_only_the_new_rows(
-        loaded: commons.Commons, write_file: WriteFile) -> None:
+        loaded: commons.Books, write_file: WriteFile) -> None:
     path = write_file("more.csv", HOUSEHOLDS + "wjxc-1-102,wjxc-1,1,60.00,赵敏\n")
-    summary = loaded.estate_import("households", path)
+    summary = loaded.estate.import_file("households", path)
     assert (summary.new, summary.already_recorded) == (1, 4)
-    assert loaded.estate_show("wjxc").owners == 3
+    assert loaded.estate.show("wjxc").owners == 3
 
 
 def test_same_values_written_differently_are_already_recorded(
-        loaded: commons.Commons, write_file: WriteFile) -> None:
+        loaded: commons.Books, write_file: WriteFile) -> None:
     """71.2 and 71.20, 是 and yes, areas' compounds in another order: the same content."""
     households = write_file("h.csv", "id,building,floor,area_m2,owner\n"
                                      "wjxc-1-601,wjxc-1,6,71.20,王建国\n")
@@ -227,7 +227,7 @@ def test_same_values_written_differently_are_already_recorded(
                                     "wjxc,卫技新村,砂子塘,self-managed,1985,雨花\n")
     for kind, path in [("households", households), ("buildings", buildings),
                        ("management-areas", areas), ("compounds", compounds)]:
-        assert loaded.estate_import(kind, path).already_recorded == 1
+        assert loaded.estate.import_file(kind, path).already_recorded == 1
 
 
 # --- import: every refusal names file, line and field; nothing is stored --------------------------
@@ -307,7 +307,7 @@ def test_a_bad_row_is_refused_by_file_line_and_field_and_nothing_is_stored(
 
 
 def test_duplicate_ids_in_one_file_name_both_lines(
-        api: commons.Commons, write_file: WriteFile) -> None:
+        api: commons.Books, write_file: WriteFile) -> None:
     path = write_file("c.csv", "id,name,community,governance,built_year\n"
                                "c1,a,m,firm,1990\nc2,b,m,firm,1990\nc1,a,m,firm,1990\n")
     error = refusal(api, "compounds", path)
@@ -316,7 +316,7 @@ def test_duplicate_ids_in_one_file_name_both_lines(
 
 
 def test_a_duplicate_of_a_refused_row_is_still_a_duplicate(
-        api: commons.Commons, write_file: WriteFile) -> None:
+        api: commons.Books, write_file: WriteFile) -> None:
     path = write_file("c.csv", "id,name,community,governance,built_year\n"
                                "c1,a,m,firm,199x\nc1,a,m,firm,1990\n")
     error = refusal(api, "compounds", path)
@@ -324,33 +324,33 @@ def test_a_duplicate_of_a_refused_row_is_still_a_duplicate(
 
 
 def test_duplicates_across_files_of_a_batch_are_refused(
-        api: commons.Commons, write_file: WriteFile) -> None:
+        api: commons.Books, write_file: WriteFile) -> None:
     one = write_file("one.csv", COMPOUNDS)
     two = write_file("two.csv", "id,name,community,governance,built_year\nwjxc,卫技新村,砂子塘,"
                                 "自管,1985\n")
     with raises(Problems, ErrorCode.INVALID_INPUT):
-        api.estate_import_batch([("compounds", one), ("compounds", two)])
+        api.estate.import_files([("compounds", one), ("compounds", two)])
     assert snapshot(api) == ((), (), (), ())
 
 
 def test_a_reference_to_a_refused_row_is_not_reported_again(
-        api: commons.Commons, write_file: WriteFile) -> None:
+        api: commons.Books, write_file: WriteFile) -> None:
     compounds = write_file("c.csv", "id,name,community,governance,built_year\nc1,a,m,firm,1990\n"
                                     "c2,b,m,gated,1990\n")
     buildings = write_file("b.csv", "id,compound,floors,elevator\nb1,c2,6,no\n")
     with pytest.raises(Problems) as caught:
-        api.estate_import_batch([("compounds", compounds), ("buildings", buildings)])
+        api.estate.import_files([("compounds", compounds), ("buildings", buildings)])
     assert [(p.file, p.line) for p in caught.value.problems] == [(str(compounds), 3)]
 
 
 def test_every_bad_row_is_listed_and_a_good_file_in_the_batch_is_not_stored(
-        loaded: commons.Commons, write_file: WriteFile) -> None:
+        loaded: commons.Books, write_file: WriteFile) -> None:
     good = write_file("good.csv", "id,compound,floors,elevator\nnew-b,wjxc,5,no\n")
     bad = write_file("bad.csv", "id,building,floor,area_m2,owner\nh1,new-b,6,50,o\n"
                                 "h2,new-b,1,50,o\nh3,wjxc-1,1,0.001,o\nh4,x,1,1,o\n")
     before = snapshot(loaded)
     with pytest.raises(Problems) as caught:
-        loaded.estate_import_batch([("households", bad), ("buildings", good)])
+        loaded.estate.import_files([("households", bad), ("buildings", good)])
     assert [(p.line, p.field) for p in caught.value.problems] == [
         (2, "floor"), (4, "area_m2"), (5, "building")]
     assert caught.value.code == ErrorCode.INVALID_INPUT
@@ -358,7 +358,7 @@ def test_every_bad_row_is_listed_and_a_good_file_in_the_batch_is_not_stored(
 
 
 def test_a_long_list_of_problems_is_cut_and_counted(
-        api: commons.Commons, write_file: WriteFile) -> None:
+        api: commons.Books, write_file: WriteFile) -> None:
     rows = "".join(f"c{i},n,m,firm,3000\n" for i in range(60))
     path = write_file("c.csv", "id,name,community,governance,built_year\n" + rows)
     error = refusal(api, "compounds", path)
@@ -367,13 +367,13 @@ def test_a_long_list_of_problems_is_cut_and_counted(
 
 
 def test_a_stored_id_with_other_content_is_a_conflict_naming_the_field(
-        loaded: commons.Commons, write_file: WriteFile) -> None:
+        loaded: commons.Books, write_file: WriteFile) -> None:
     path = write_file("h.csv", "id,building,floor,area_m2,owner\n"
                                "wjxc-2-B01,wjxc-2,-1,20.00,李秀英\n"
                                "wjxc-1-101,wjxc-1,1,56.38,王建国\n")
     before = snapshot(loaded)
     with pytest.raises(ConflictError) as caught:
-        loaded.estate_import("households", path)
+        loaded.estate.import_file("households", path)
     error = caught.value
     assert isinstance(error, ConflictingImport) and isinstance(error, Problems)
     (problem,) = error.problems
@@ -384,27 +384,27 @@ def test_a_stored_id_with_other_content_is_a_conflict_naming_the_field(
 
 
 def test_an_optional_column_left_out_differs_from_a_stored_value(
-        loaded: commons.Commons, write_file: WriteFile) -> None:
+        loaded: commons.Books, write_file: WriteFile) -> None:
     path = write_file("c.csv", "id,name,community,governance,built_year\n"
                                "wjxc,卫技新村,砂子塘,自管,1985\n")
     with raises(ConflictError, ErrorCode.ALREADY_RECORDED_DIFFERENTLY):
-        loaded.estate_import("compounds", path)
+        loaded.estate.import_file("compounds", path)
 
 
 def test_conflicts_mixed_with_bad_input_are_plain_problems(
-        loaded: commons.Commons, write_file: WriteFile) -> None:
+        loaded: commons.Books, write_file: WriteFile) -> None:
     path = write_file("b.csv", "id,compound,floors,elevator\nwjxc-1,wjxc,9,no\nb2,wjxc,0,no\n")
     with pytest.raises(Problems) as caught:
-        loaded.estate_import("buildings", path)
+        loaded.estate.import_file("buildings", path)
     assert not isinstance(caught.value, ConflictError)
     assert [type(p) for p in caught.value.problems] == [ConflictError, InvalidInput]
 
 
 def test_a_missing_column_is_refused_at_the_header(
-        api: commons.Commons, write_file: WriteFile) -> None:
+        api: commons.Books, write_file: WriteFile) -> None:
     path = write_file("b.csv", "id,compound,floors\nb1,c,6\n")
     with pytest.raises(InvalidInput) as caught:
-        api.estate_import("buildings", path)
+        api.estate.import_file("buildings", path)
     assert (caught.value.line, caught.value.field) == (1, "elevator")
 
 
@@ -413,39 +413,39 @@ def test_unknown_kind_and_missing_file_create_no_database(
     db = tmp_path / "none.db"
     with commons.connect(db) as api:
         with raises(InvalidInput, ErrorCode.INVALID_INPUT):
-            api.estate_import("flats", write_file("x.csv", "id\n"))
+            api.estate.import_file("flats", write_file("x.csv", "id\n"))
         with pytest.raises(NotFound):
-            api.estate_import("compounds", tmp_path / "missing.csv")
+            api.estate.import_file("compounds", tmp_path / "missing.csv")
     assert not db.exists()
 
 
 def test_gbk_file_is_refused_with_a_hint_and_read_with_its_encoding(
-        api: commons.Commons, write_file: WriteFile) -> None:
+        api: commons.Books, write_file: WriteFile) -> None:
     path = write_file("c.csv", COMPOUNDS.encode("gb18030"))
     with raises(InvalidInput, ErrorCode.MALFORMED_FILE):
-        api.estate_import("compounds", path)
-    assert api.estate_import("compounds", path, encoding="gb18030").new == 2
-    assert api.estate_show("wjxc").compound.name == "卫技新村"
+        api.estate.import_file("compounds", path)
+    assert api.estate.import_file("compounds", path, encoding="gb18030").new == 2
+    assert api.estate.show("wjxc").compound.name == "卫技新村"
 
 
 def test_a_compound_built_this_year_is_possible(
-        api: commons.Commons, write_file: WriteFile) -> None:
+        api: commons.Books, write_file: WriteFile) -> None:
     path = write_file("c.csv", "id,name,community,governance,built_year\nnew,n,m,firm,2026\n")
-    assert api.estate_import("compounds", path).new == 1
+    assert api.estate.import_file("compounds", path).new == 1
 
 
 def test_a_read_only_handle_cannot_import(
-        loaded: commons.Commons, estate_files: list[tuple[str, Path]]) -> None:
+        loaded: commons.Books, estate_files: list[tuple[str, Path]]) -> None:
     with commons.connect(loaded.path, read_only=True) as reader, \
             raises(RefusedByRule, ErrorCode.READ_ONLY):
-        reader.estate_import(*estate_files[0])
+        reader.estate.import_file(*estate_files[0])
 
 
 # --- reading back ------------------------------------------------------------------------------
 
 
-def test_show_summarises_a_compound(loaded: commons.Commons) -> None:
-    summary = loaded.estate_show("wjxc")
+def test_show_summarises_a_compound(loaded: commons.Books) -> None:
+    summary = loaded.estate.show("wjxc")
     assert summary.compound == Compound("wjxc", "卫技新村", "砂子塘", Governance.SELF_MANAGED, 1985,
                                         "雨花")
     assert (summary.buildings, summary.elevators, summary.households, summary.owners) == (
@@ -459,37 +459,37 @@ def test_show_summarises_a_compound(loaded: commons.Commons) -> None:
     assert summary.management_areas == ("yh-1",)
 
 
-def test_show_of_an_unknown_compound_is_not_found(loaded: commons.Commons) -> None:
+def test_show_of_an_unknown_compound_is_not_found(loaded: commons.Books) -> None:
     with raises(NotFound, ErrorCode.NOT_FOUND):
-        loaded.estate_show("nope")
+        loaded.estate.show("nope")
 
 
-def test_households_by_compound_and_building_ordered_by_id(loaded: commons.Commons) -> None:
-    assert [h.id for h in loaded.estate_households()] == [
+def test_households_by_compound_and_building_ordered_by_id(loaded: commons.Books) -> None:
+    assert [h.id for h in loaded.estate.households()] == [
         "wjxc-1-101", "wjxc-1-601", "wjxc-2-B01", "zy-1-1-301"]
-    assert [h.id for h in loaded.estate_households(compound="zy-1")] == ["zy-1-1-301"]
-    assert [h.id for h in loaded.estate_households(building="wjxc-2")] == ["wjxc-2-B01"]
-    assert loaded.estate_households(compound="zy-1", building="wjxc-2") == ()
-    assert loaded.estate_households(building="wjxc-1")[1] == Household(
+    assert [h.id for h in loaded.estate.households(compound="zy-1")] == ["zy-1-1-301"]
+    assert [h.id for h in loaded.estate.households(building="wjxc-2")] == ["wjxc-2-B01"]
+    assert loaded.estate.households(compound="zy-1", building="wjxc-2") == ()
+    assert loaded.estate.households(building="wjxc-1")[1] == Household(
         "wjxc-1-601", "wjxc-1", 6, Decimal("71.20"), "王建国")
     for kwargs in ({"compound": "nope"}, {"building": "nope"}):
         with pytest.raises(NotFound):
-            loaded.estate_households(**kwargs)
+            loaded.estate.households(**kwargs)
 
 
-def test_resources_and_owners(loaded: commons.Commons) -> None:
-    assert [r.id for r in loaded.estate_resources("wjxc")] == ["wjxc-ad1", "wjxc-p1", "wjxc-p2"]
-    assert loaded.estate_resources("zy-1") == (
+def test_resources_and_owners(loaded: commons.Books) -> None:
+    assert [r.id for r in loaded.estate.resources("wjxc")] == ["wjxc-ad1", "wjxc-p1", "wjxc-p2"]
+    assert loaded.estate.resources("zy-1") == (
         Resource("zy-kiosk", "zy-1", ResourceKind.KIOSK, False, "报刊亭"),)
-    assert len(loaded.estate_resources()) == 4
-    assert loaded.estate_owners("wjxc")[1] == Owner("王建国", ("wjxc-1-101", "wjxc-1-601"),
+    assert len(loaded.estate.resources()) == 4
+    assert loaded.estate.owners("wjxc")[1] == Owner("王建国", ("wjxc-1-101", "wjxc-1-601"),
                                                     Decimal("127.57"))
     with pytest.raises(NotFound):
-        loaded.estate_resources("nope")
+        loaded.estate.resources("nope")
 
 
-def test_store_methods_other_layers_build_on(loaded: commons.Commons) -> None:
-    with loaded.reader.read() as t:
+def test_store_methods_other_layers_build_on(loaded: commons.Books) -> None:
+    with loaded.session.reader.read() as t:
         assert t.estate.compound("zy-1") is not None and t.estate.compound("x") is None
         assert [b.id for b in t.estate.buildings("wjxc")] == ["wjxc-1", "wjxc-2"]
         assert t.estate.resource("wjxc-p1") == Resource("wjxc-p1", "wjxc", ResourceKind.PARKING,
@@ -498,7 +498,7 @@ def test_store_methods_other_layers_build_on(loaded: commons.Commons) -> None:
         assert [a.compounds for a in t.estate.management_areas()] == [("wjxc", "zy-1")]
 
 
-def test_areas_are_stored_as_integer_hundredths_of_a_m2(loaded: commons.Commons) -> None:
+def test_areas_are_stored_as_integer_hundredths_of_a_m2(loaded: commons.Books) -> None:
     with closing(sqlite3.connect(loaded.path)) as conn:
         rows = conn.execute("SELECT id, area_hundredths_m2, typeof(area_hundredths_m2) "
                             "FROM households ORDER BY id").fetchall()
@@ -546,23 +546,23 @@ def test_any_valid_estate_imports_once_and_again_changes_nothing(
             commons.connect(":memory:", clock=CLOCK) as api:
         files = write_estate(Path(folder), estate)
         random.shuffle(files)
-        first = api.estate_import_batch(files)
+        first = api.estate.import_files(files)
         assert all(s.new == len(estate[s.kind]) and s.already_recorded == 0 for s in first)
         before = snapshot(api)
-        again = api.estate_import_batch(files)
+        again = api.estate.import_files(files)
         assert all(s.new == 0 and s.already_recorded == len(estate[s.kind]) for s in again)
         assert snapshot(api) == before
-        assert api.estate_households() == tuple(sorted(estate["households"], key=lambda h: h.id))
-        assert api.estate_resources() == tuple(sorted(estate["resources"], key=lambda r: r.id))
+        assert api.estate.households() == tuple(sorted(estate["households"], key=lambda h: h.id))
+        assert api.estate.resources() == tuple(sorted(estate["resources"], key=lambda r: r.id))
         assert_summaries_add_up(api, estate)
 
 
-def assert_summaries_add_up(api: commons.Commons, estate: dict[str, list[Any]]) -> None:
+def assert_summaries_add_up(api: commons.Books, estate: dict[str, list[Any]]) -> None:
     """Each compound's area is the sum of its households' areas; owners are counted once."""
     building_of = {b.id: b.compound for b in estate["buildings"]}
     for compound in estate["compounds"]:
         homes = [h for h in estate["households"] if building_of[h.building] == compound.id]
-        summary = api.estate_show(compound.id)
+        summary = api.estate.show(compound.id)
         assert summary.area_m2 == sum((h.area_m2 for h in homes), Decimal(0))
         assert summary.households == len(homes)
         assert summary.owners == len({h.owner for h in homes})
@@ -583,12 +583,12 @@ def test_one_changed_row_is_a_conflict_and_nothing_changes(
     changed = attrs.evolve(homes[index], owner=homes[index].owner + "x")
     with tempfile.TemporaryDirectory() as folder, \
             commons.connect(":memory:", clock=CLOCK) as api:
-        api.estate_import_batch(write_estate(Path(folder), estate))
+        api.estate.import_files(write_estate(Path(folder), estate))
         before = snapshot(api)
         edited = {**estate, "households": [*homes[:index], changed, *homes[index + 1:]]}
         files = write_estate(Path(folder), {"households": edited["households"]})
         with pytest.raises(ConflictingImport) as caught:
-            api.estate_import_batch(files)
+            api.estate.import_files(files)
         (problem,) = caught.value.problems
         assert (problem.line, problem.field) == (index + 2, "owner")
         assert snapshot(api) == before
@@ -609,7 +609,7 @@ def test_rows_whose_parent_is_missing_are_each_refused(
             commons.connect(":memory:", clock=CLOCK) as api:
         files = [f for f in write_estate(Path(folder), estate) if f[0] != "buildings"]
         with pytest.raises(Problems) as caught:
-            api.estate_import_batch(data.draw(st.permutations(files)))
+            api.estate.import_files(data.draw(st.permutations(files)))
         assert _lines(caught.value.problems) == list(
             itertools.islice(itertools.count(2), len(estate["households"])))
         assert {p.field for p in caught.value.problems} == {"building"}

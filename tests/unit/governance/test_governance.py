@@ -29,7 +29,6 @@ from commons.governance import (
     advance,
     cast,
     elect,
-    format_percent,
     resolve,
     tally,
 )
@@ -290,12 +289,6 @@ def test_the_report_has_design_md_shape_with_unreduced_fractions() -> None:
 ])
 def test_ratios_read_as_counted(ratio: Ratio, text: str, percent: str) -> None:
     assert (ratio.text, ratio.percent) == (text, percent)
-
-
-def test_percents_round_half_up() -> None:
-    assert format_percent(Fraction(1, 8000)) == "0.01"  # 0.0125%
-    assert format_percent(Fraction(1, 40000)) == "0.00"  # 0.0025%
-    assert format_percent(Fraction(2, 3)) == "66.67"
 
 
 @pytest.mark.parametrize(("counted", "of"), [(3, 2), (-1, 2), (1.5, 2), (True, 2)])

@@ -530,3 +530,22 @@ def test_two_fixed_stages_never_exceed_the_total(a: Money, b: Money) -> None:
 def test_keys_that_cannot_be_ordered_are_refused_when_a_tie_needs_them() -> None:
     with raises(InvalidInput, ErrorCode.INVALID_INPUT):
         allocate(Money(1), {"a": 1, 2: 1})
+
+
+def test_from_commons_import_allocate_is_the_function_after_the_module_was_imported() -> None:
+    # The module is named allocation, not allocate: importing a submodule binds its name on the
+    # package, which would hand out the module where a host expects the function.
+    import commons.allocation
+    from commons import allocate as exported
+
+    assert exported is commons.allocation.allocate
+    assert exported(Money(100), {"a": 1, "b": 2}) == {"a": Money(33), "b": Money(67)}
+
+
+def test_by_area_may_stand_inside_the_floors_table_as_the_split_help_shows_it() -> None:
+    inside = FloorCoefficients.from_mapping({"floors": {"3": "1.0", "by_area": False}})
+    above = FloorCoefficients.from_mapping({"floors": {"3": "1.0"}, "by_area": False})
+    assert inside == above and not inside.by_area
+    with pytest.raises(InvalidInput) as e:
+        FloorCoefficients.from_mapping({"floors": {"by_area": True}, "by_area": True})
+    assert e.value.field == "floors.by_area"

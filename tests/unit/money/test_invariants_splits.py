@@ -75,8 +75,8 @@ def test_a_parking_month_adds_up_sessions_cards_spaces_and_shares(
     rows: list[tuple[str, ...]] = [(f"s{n}", space, f"A{n % 3}", at_minute(a), at_minute(b), kind)
             for n, (space, a, b, kind) in enumerate(sessions)]
     if rows:
-        api.parking_import(write(folder, rows))
-    for collected in api.parking_bill("2026-10").compounds:
+        api.parking.import_sessions(write(folder, rows))
+    for collected in api.parking.bill("2026-10").compounds:
         bill = collected.bill
         assert sum((m for _, m in bill.by_space), Money.zero()) == bill.total
         assert sum((s.amount for s in bill.shares), Money.zero()) == bill.total

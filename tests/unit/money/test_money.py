@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from decimal import Decimal
 from fractions import Fraction
 
@@ -14,7 +15,8 @@ from strategies import MAX_FEN, fen, money, yuan_text
 
 from commons import CommonsError, CurrencyMismatch, InvalidInput, Money
 from commons.errors import ErrorCode
-from commons.money import chinese_capital
+from commons.l10n import chinese_capital
+from commons.money import CURRENCIES, currency_of, parse_fen
 
 # --- construction ----------------------------------------------------------------------------
 
@@ -36,7 +38,7 @@ def test_money_refuses_anything_but_an_int_count_of_fen(bad: object) -> None:
 
 @pytest.mark.parametrize("bad", ["cny", "CN", "RMB1", "人民币", "", 156])
 def test_money_refuses_a_currency_that_is_not_an_iso_code(bad: object) -> None:
-    with raises(InvalidInput, ErrorCode.INVALID_INPUT):
+    with raises(InvalidInput, ErrorCode.UNSUPPORTED_CURRENCY):
         Money(1, bad)  # type: ignore[arg-type]
 
 
@@ -156,8 +158,19 @@ def test_formats(fen_: int, plain: str, grouped: str, symbol: str) -> None:
     assert repr(m) == f"Money('{plain}', CNY)"
 
 
-def test_a_currency_without_a_symbol_is_written_with_its_code() -> None:
-    assert Money(-123456, "USD").format_symbol() == "-USD 1,234.56"
+@pytest.mark.parametrize(("currency", "plain", "grouped", "symbol"), [
+    ("CNY", "-1234.56", "-1,234.56", "-¥1,234.56"),
+    ("HKD", "-1234.56", "-1,234.56", "-HK$1,234.56"),
+    ("USD", "-1234.56", "-1,234.56", "-US$1,234.56"),
+    ("EUR", "-1234.56", "-1,234.56", "-€1,234.56"),
+    ("JPY", "-123456", "-123,456", "-JP¥123,456"),
+    ("KRW", "-123456", "-123,456", "-₩123,456"),
+])
+def test_each_currency_is_written_with_its_decimals_and_symbol(
+        currency: str, plain: str, grouped: str, symbol: str) -> None:
+    m = Money(-123456, currency)
+    assert (m.format(), m.format_grouped(), m.format_symbol()) == (plain, grouped, symbol)
+    assert repr(m) == f"Money('{plain}', {currency})"
 
 
 # --- parsing ---------------------------------------------------------------------------------
@@ -246,6 +259,66 @@ def test_parse_inverts_every_format(m: Money) -> None:
 @given(money(currency="USD"))
 def test_parse_keeps_the_currency_it_is_given(m: Money) -> None:
     assert Money.parse(m.format(), "USD") == m
+
+
+# --- the currency table ----------------------------------------------------------------------
+
+
+def test_the_table_holds_each_currencys_minor_units() -> None:
+    assert {code: c.minor_units for code, c in CURRENCIES.items()} == {
+        "CNY": 2, "HKD": 2, "USD": 2, "EUR": 2, "JPY": 0, "KRW": 0}
+    assert all(currency_of(code).code == code for code in CURRENCIES)
+
+
+@given(st.sampled_from(sorted(CURRENCIES)), fen, st.booleans())
+def test_parse_inverts_every_format_in_every_currency(currency: str, count: int,
+                                                      full_width: bool) -> None:
+    m = Money(count, currency)
+    wide = str.maketrans("0123456789.,-", "０１２３４５６７８９．，－") if full_width else {}
+    for text in (m.format(), m.format_grouped(), m.format_symbol()):
+        assert Money.parse(text.translate(wide), currency) == m
+
+
+@pytest.mark.parametrize(("text", "currency", "minor"), [
+    ("5", "JPY", 5), ("1,234", "JPY", 1234), ("JP¥1,234", "JPY", 1234), ("-JPY 3", "JPY", -3),
+    ("５０００", "KRW", 5000), ("₩-5,000", "KRW", -5000),
+    ("5", "USD", 500), ("US$1,234.5", "USD", 123450), ("HK$0.05", "HKD", 5), ("€-3", "EUR", -300),
+])
+def test_parse_reads_amounts_in_the_currencys_minor_units(text: str, currency: str,
+                                                          minor: int) -> None:
+    assert Money.parse(text, currency) == Money(minor, currency)
+
+
+@pytest.mark.parametrize(("text", "currency"), [
+    ("5.5", "JPY"),
+    ("5.00", "KRW"),
+    ("1.234", "USD"),
+    ("¥1,234", "JPY"),  # a yuan sign is never read as a yen
+    ("US$5", "CNY"),
+])
+def test_parse_refuses_decimals_and_symbols_the_currency_does_not_have(
+        text: str, currency: str) -> None:
+    with raises(InvalidInput, ErrorCode.INVALID_AMOUNT):
+        Money.parse(text, currency)
+
+
+@pytest.mark.parametrize("make", [lambda: Money(1, "GBP"), lambda: Money.zero("GBP"),
+                                  lambda: Money.parse("1.00", "GBP"),
+                                  lambda: parse_fen("1.00", "GBP")])
+def test_a_currency_the_books_do_not_hold_is_refused_naming_the_supported_ones(
+        make: Callable[[], object]) -> None:
+    with pytest.raises(InvalidInput) as caught:
+        make()
+    message = str(caught.value)
+    assert caught.value.code == ErrorCode.UNSUPPORTED_CURRENCY
+    assert "'GBP'" in message
+    assert all(code in message for code in ("CNY", "HKD", "USD", "EUR", "JPY", "KRW"))
+
+
+def test_only_yuan_have_chinese_capitals() -> None:
+    assert Money(100, "CNY").format_chinese() == "壹元整"
+    with raises(InvalidInput, ErrorCode.INVALID_INPUT):
+        Money(100, "JPY").format_chinese()
 
 
 # --- Chinese capitals (大写金额) ---------------------------------------------------------------

@@ -12,11 +12,13 @@ import datetime as dt
 import json
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from commons.app.demo_base import WJXC, DemoStep, write_file
-from commons.app.ledger import LedgerUseCases
+from commons.demo.base import WJXC, DemoStep, write_file
 from commons.money import Money
+
+if TYPE_CHECKING:
+    from commons.app import Books
 
 __all__ = ["JOURNAL_NAME", "ledger_step", "wjxc_september"]
 
@@ -51,21 +53,21 @@ def wjxc_september() -> Iterator[dict[str, Any]]:
     yield _record(30, "bank charges", "wjxc-fee-2026-09", "expenses:bank-charges", bank, "12.50")
 
 
-def ledger_step(books: LedgerUseCases, folder: Path) -> DemoStep:
+def ledger_step(books: Books, folder: Path) -> DemoStep:
     """Post the month's file twice, reverse the duplicate, show the balances and verify."""
     journal = write_file(folder, JOURNAL_NAME, "".join(
         json.dumps(r, ensure_ascii=False) + "\n" for r in wjxc_september()))
-    summary = books.ledger_post(journal)
-    again = books.ledger_post(journal)
-    greening = books.ledger_trail(f"expenses:greening:{WJXC}")
+    summary = books.ledger.post(journal)
+    again = books.ledger.post(journal)
+    greening = books.ledger.trail(f"expenses:greening:{WJXC}")
     duplicate = next(t for t in greening if t.external_id == "wjxc-green-2026-09-dup")
     if duplicate.entry_id not in {t.reverses for t in greening}:  # the demo may run again
-        books.ledger_reverse(duplicate.entry_id, reason="greening posted twice",
+        books.ledger.reverse(duplicate.entry_id, reason="greening posted twice",
                              on=dt.date(2026, 9, 30))
-    report = books.ledger_balance(compound=WJXC, as_of=dt.date(2026, 9, 30))
-    verified = books.audit_verify()
+    report = books.ledger.balance(compound=WJXC, as_of=dt.date(2026, 9, 30))
+    verified = books.audit.verify()
     lines = [
-        "Seed 001: Weiji Xincun's co-managed account takes every yuan of its public revenue;",
+        "Weiji Xincun's co-managed account takes every yuan of its public revenue;",
         f"the journal is append-only and hash-chained. {journal.name}, one entry a line:",
         "",
         f"  posted {summary.posted} entries for September; posting the same file again: "
@@ -80,5 +82,5 @@ def ledger_step(books: LedgerUseCases, folder: Path) -> DemoStep:
     lines.append(f"  {'trial balance on 2026-09-30':<34} {trial.format_symbol():>13}")
     lines.append(f"  audit verify: {'ok' if verified.ok else 'FAILED'}, {verified.entries} "
                  f"entries, chain head {verified.head_hash[:16]}")
-    return DemoStep("ledger", "Weiji Xincun's journal, September 2026 (seed 001)",
+    return DemoStep("ledger", "Weiji Xincun's journal, September 2026 (Changsha Yuhua)",
                     tuple(lines))

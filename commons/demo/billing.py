@@ -1,7 +1,7 @@
 """The demo's property-fee step: a month of fees for Weiji Xincun's households.
 
-Seed 000's formula, "government subsidises a bit, the firm gives up a bit, residents pay a bit",
-as invoice lines: the street office pays 30% of each fee, the firm gives up 10%, residents pay
+Qingdao Shinan's formula, "government subsidises a bit, the firm gives up a bit, residents pay a
+bit", as invoice lines: the street office pays 30% of each fee, the firm gives up 10%, residents pay
 the rest. One household pays three months ahead and gets a receipt in Chinese capitals. The
 step may run again on the same database: everything it writes is already recorded then.
 """
@@ -10,14 +10,14 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
-from commons.app.billing import BillingUseCases
-from commons.app.demo_base import OWNERS, WJXC, DemoStep
-from commons.app.ledger import LedgerUseCases
-from commons.billing.fees import FeeRate, FeeSchedule, Regime
-from commons.billing.payments import Payment
-from commons.billing.split import SharePlan, Stage
+from commons.app import FeeRate, FeeSchedule, Payment, Regime, SharePlan, Stage
+from commons.demo.base import OWNERS, WJXC, DemoStep
 from commons.money import Money
+
+if TYPE_CHECKING:
+    from commons.app import Books
 
 __all__ = ["billing_step", "wjxc_schedule"]
 
@@ -32,23 +32,20 @@ def wjxc_schedule() -> FeeSchedule:
                        (FeeRate(dt.date(2026, 1, 1), Money.yuan("0.60")),), plan=plan)
 
 
-def billing_step(books: object) -> DemoStep:
-    """Schedule, invoice October, take a payment three months ahead, print its receipt.
-
-    ``books`` is the ``Commons`` handle (typed loosely: the demo mixin cannot name it)."""
-    assert isinstance(books, BillingUseCases) and isinstance(books, LedgerUseCases)
-    books.billing_schedule([wjxc_schedule()])
-    run = books.billing_invoice(PERIOD, compound=WJXC)
-    first = books.billing_invoice_show(f"{WJXC}-1-101:{PERIOD}")
+def billing_step(books: Books) -> DemoStep:
+    """Schedule, invoice October, take a payment three months ahead, print its receipt."""
+    books.billing.schedule([wjxc_schedule()])
+    run = books.billing.invoice(PERIOD, compound=WJXC)
+    first = books.billing.show_invoice(f"{WJXC}-1-101:{PERIOD}")
     paid = first.due * 3
-    books.billing_pay([Payment("wjxc-fee-0001", dt.date(2026, 10, 9), first.household, paid,
+    books.billing.pay([Payment("wjxc-fee-0001", dt.date(2026, 10, 9), first.household, paid,
                                payer=OWNERS[0], memo="十月至十二月物业费")])
-    receipt = books.billing_receipt("wjxc-fee-0001")
-    rate = books.billing_collection_rate(PERIOD, compound=WJXC)[0]
-    arrears = books.billing_arrears(dt.date(2026, 10, 31), compound=WJXC)
+    receipt = books.billing.receipt("wjxc-fee-0001")
+    rate = books.billing.collection_rate(PERIOD, compound=WJXC)[0]
+    arrears = books.billing.arrears(dt.date(2026, 10, 31), compound=WJXC)
     lines = [
-        "Seed 000: \"government subsidises a bit, the firm gives up a bit, residents pay a",
-        "bit\" - as lines on each household's October invoice (0.60 yuan/m2, lump sum).",
+        "Qingdao Shinan: \"government subsidises a bit, the firm gives up a bit, residents",
+        "pay a bit\" - as lines on each household's October invoice (0.60 yuan/m2, lump sum).",
         "",
         f"  {first.id}: {first.area_m2} m2 x {first.price} = {first.gross}",
     ]
@@ -62,7 +59,7 @@ def billing_step(books: object) -> DemoStep:
     ]
     lines += ["  " + text for text in receipt.lines()]
     lines.append("")
-    fees = books.ledger_balance(compound=WJXC).balances
+    fees = books.ledger.balance(compound=WJXC).balances
     lines += [f"  {b.account:<44} {b.balance.format_symbol():>10}" for b in fees
               if any(k in b.account for k in (":fees:", "subsidy", ":firm:", "prepaid"))]
     lines += [
@@ -71,5 +68,5 @@ def billing_step(books: object) -> DemoStep:
         f"{rate.billed.format_symbol()} = {rate.percent}%; owed on 2026-10-31: "
         f"{arrears.total.format_symbol()} by {sum(r.households for r in arrears.rows)} households",
     ]
-    return DemoStep("billing", "Property fees at Weiji Xincun, October 2026 (seeds 000, 001)",
-                    tuple(lines))
+    return DemoStep("billing", "Property fees at Weiji Xincun, October 2026 (Qingdao Shinan's "
+                    "formula)", tuple(lines))

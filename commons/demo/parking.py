@@ -1,4 +1,4 @@
-"""The demo's tidal-parking step: a month of Weiji Xincun (卫技新村, seed 001).
+"""The demo's tidal-parking step: a month of Weiji Xincun (卫技新村, Changsha Yuhua).
 
 Forty residents' spaces: by day, while residents are at work, thirty go to visitors of the
 hospital next door (twenty on rest days); by night the residents park on their night cards; ten
@@ -16,10 +16,14 @@ import random
 from collections.abc import Iterator
 from fractions import Fraction
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from commons.app.demo_base import TIDAL_SPACES, WJXC, DemoStep, write_file
-from commons.app.parking import ParkingUseCases
-from commons.money import Money, fraction_text
+from commons.demo.base import TIDAL_SPACES, WJXC, DemoStep, write_file
+from commons.l10n import fraction_text
+from commons.money import Money
+
+if TYPE_CHECKING:
+    from commons.app import Books
 
 __all__ = ["DEMO_MONTH", "DEMO_TARIFF", "FEE_BILL", "parking_step", "wjxc_sessions"]
 
@@ -133,19 +137,19 @@ def _write(folder: Path) -> tuple[Path, Path]:
             write_file(folder, SESSIONS_NAME, out.getvalue()))
 
 
-def parking_step(api: ParkingUseCases, folder: Path) -> DemoStep:
+def parking_step(api: Books, folder: Path) -> DemoStep:
     """Import, bill and report a month of Weiji Xincun's tidal parking."""
     tariff, sessions = _write(folder)
-    api.parking_tariff(tariff)
-    imported = api.parking_import(sessions)
-    again = api.parking_import(sessions)
-    bill = api.parking_bill(DEMO_MONTH, compound=COMPOUND, detail=False)
-    report = api.parking_report(DEMO_MONTH, compound=COMPOUND, fee_bill=FEE_BILL)
+    api.parking.tariff(tariff)
+    imported = api.parking.import_sessions(sessions)
+    again = api.parking.import_sessions(sessions)
+    bill = api.parking.bill(DEMO_MONTH, compound=COMPOUND, detail=False)
+    report = api.parking.report(DEMO_MONTH, compound=COMPOUND, fee_bill=FEE_BILL)
     night = max(report.occupancy, key=lambda h: h.residents)
     day = max(report.occupancy, key=lambda h: h.outsiders)
     collected = bill.compounds[0]
     lines = [
-        "Seed 001: Weiji Xincun rents its residents' idle daytime spaces to the hospital",
+        "Weiji Xincun rents its residents' idle daytime spaces to the hospital",
         "next door and pays for its services without a yuan of property fee.",
         "",
         f"  imported {imported.new:,} sessions of {DEMO_MONTH} on {SPACES} tidal spaces; the "
@@ -162,5 +166,5 @@ def parking_step(api: ParkingUseCases, folder: Path) -> DemoStep:
         f"  plot it: commons parking report --period {DEMO_MONTH} --fee-bill "
         f"{FEE_BILL} --plot wjxc-parking.png",
     ]
-    return DemoStep("parking", f"Weiji Xincun's tidal parking, {DEMO_MONTH} (seed 001)",
+    return DemoStep("parking", f"Weiji Xincun's tidal parking, {DEMO_MONTH}",
                     tuple(lines))

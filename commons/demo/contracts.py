@@ -1,4 +1,4 @@
-"""The demo's bundle step: seed 001's "shared property" in Ziyuan community, priced.
+"""The demo's bundle step: Changsha Yuhua's "shared property" in Ziyuan community, priced.
 
 Houjiatang sub-district's Ziyuan community has 55 buildings 30 to 50 years old, most of them staff
 housing of bankrupt state firms: many tenants, many old and poor residents, no gate, no owners'
@@ -13,11 +13,13 @@ is drawn once for the term (per = "term"): who pays and who does not changes slo
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from commons.app.demo_base import DemoStep, write_file
-from commons.contracts.scenario import Scenario
-from commons.contracts.simulation import SimulationReport, simulate
-from commons.money import fraction_text
+from commons.app import fraction_text
+from commons.demo.base import DemoStep, write_file
+
+if TYPE_CHECKING:
+    from commons.app import Books, SimulationReport
 
 __all__ = ["SCENARIO_NAME", "ZIYUAN_SCENARIO", "bundle_step", "ziyuan_report"]
 
@@ -100,19 +102,19 @@ parking_income = "{parking}"
     ))
 
 
-def ziyuan_report() -> SimulationReport:
-    return simulate(Scenario.from_toml(ZIYUAN_SCENARIO, SCENARIO_NAME))
+def ziyuan_report(books: Books, folder: Path) -> SimulationReport:
+    """Write Ziyuan's scenario to ``folder`` (so ``commons bundle simulate`` can run it again)
+    and price it; no database is touched."""
+    return books.contracts.simulate(write_file(folder, SCENARIO_NAME, ZIYUAN_SCENARIO))
 
 
-def bundle_step(folder: Path) -> DemoStep:
-    """Price Ziyuan's bundle: break-even and target prices, who carries whom, the risk. The
-    scenario is written to the demo folder, so ``commons bundle simulate`` can run it again."""
-    write_file(folder, SCENARIO_NAME, ZIYUAN_SCENARIO)
-    r = ziyuan_report()
+def bundle_step(books: Books, folder: Path) -> DemoStep:
+    """Price Ziyuan's bundle: break-even and target prices, who carries whom, the risk."""
+    r = ziyuan_report(books, folder)
     carried = [c.id for c in r.compounds if c.contribution.is_negative()]
     lines = [
-        "Seed 001: Ziyuan community bundles 27 old buildings in eight yards, none with a",
-        "firm of its own, and gives them to one firm (共享物业). Before it bids, the firm",
+        "Changsha Yuhua: Ziyuan community bundles 27 old buildings in eight yards, none with",
+        "a firm of its own, and gives them to one firm (共享物业). Before it bids, the firm",
         "prices the bundle; prices are CNY per m² per month.",
         "",
         f"  break-even {fraction_text(r.break_even_price, 4)}, target (5% margin) "
@@ -129,9 +131,9 @@ def bundle_step(folder: Path) -> DemoStep:
         f"bundled {r.cost.format_symbol()}:",
         f"  bundling saves {r.bundle_saving.format_symbol()} a month",
         f"  carried by the others (以大带小): {', '.join(carried) or 'none'}",
-        f"  {r.runs} runs (seed {r.seed}) at the target price: loss probability "
+        f"  {r.runs} runs (random seed {r.seed}) at the target price: loss probability "
         f"{fraction_text(r.loss_probability * 100, 2)}%",
         f"  margin over {r.months} months: p5 {r.margin_p5.format_symbol()}, p50 "
         f"{r.margin_p50.format_symbol()}, p95 {r.margin_p95.format_symbol()}",
     ]
-    return DemoStep("bundle", "Pricing Ziyuan's shared property (seed 001)", tuple(lines))
+    return DemoStep("bundle", "Pricing Ziyuan's shared property (Changsha Yuhua)", tuple(lines))

@@ -14,12 +14,14 @@ import csv
 import datetime as dt
 import io
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from commons.app.demo_base import WJXC, DemoStep, write_file
-from commons.app.ledger import LedgerUseCases, TrailLine
-from commons.app.reconcile import ReconcileUseCases
-from commons.app.revenue import RevenueUseCases
+from commons.app import TrailLine
+from commons.demo.base import WJXC, DemoStep, write_file
 from commons.money import Money
+
+if TYPE_CHECKING:
+    from commons.app import Books
 
 __all__ = ["reconcile_step", "wjxc_statement_csv"]
 
@@ -84,24 +86,23 @@ def wjxc_statement_csv(trail: tuple[TrailLine, ...]) -> str:
     return out.getvalue()
 
 
-def reconcile_step(books: ReconcileUseCases, folder: Path) -> DemoStep:
+def reconcile_step(books: Books, folder: Path) -> DemoStep:
     """The month's end: write the statement, import it (twice: the second adds nothing),
     match and report; set aside the quarter's maintenance share; close the month."""
-    assert isinstance(books, LedgerUseCases) and isinstance(books, RevenueUseCases)
-    trail = books.ledger_trail(BANK, limit=1000)
+    trail = books.ledger.trail(BANK, limit=1000)
     statement = write_file(folder, STATEMENT_NAME, wjxc_statement_csv(trail).encode("gbk"))
-    first = books.reconcile_import(statement, account=BANK)
-    again = books.reconcile_import(statement, account=BANK)
-    run = books.reconcile_run(account=BANK, period=PERIOD)
-    report = books.reconcile_report(account=BANK, period=PERIOD)
-    set_aside = books.revenue_set_aside(WJXC, "2026-Q3")
-    closed = books.ledger_close(PERIOD)
+    first = books.reconcile.import_statement(statement, account=BANK)
+    again = books.reconcile.import_statement(statement, account=BANK)
+    run = books.reconcile.run(account=BANK, period=PERIOD)
+    report = books.reconcile.report(account=BANK, period=PERIOD)
+    set_aside = books.revenue.set_aside(WJXC, "2026-Q3")
+    closed = books.ledger.close_period(PERIOD)
     kinds = ", ".join(f"{n} {kind}" for kind, n in run.by_kind().items() if n)
     lines = [
-        "Seed 002: the co-managed account's statement is checked against the books every",
-        "month. The bank's September statement (GBK, the Chinese layout) is written to",
-        f"{STATEMENT_NAME} and imported: {first.added} lines; importing it again adds "
-        f"{again.added}.",
+        "Qingdao Laoshan's five duties: the co-managed account's statement is checked",
+        "against the books every month. The bank's September statement (GBK, the Chinese",
+        f"layout) is written to {STATEMENT_NAME} and imported: {first.added} lines;",
+        f"importing it again adds {again.added}.",
         f"  matched {len(run.matches)} ({kinds}). The weekend's two takings, banked",
         "  as one deposit, matched both postings; the greening bill posted twice and reversed",
         "  cancels in the books, and the bank never saw it.",
@@ -120,5 +121,5 @@ def reconcile_step(books: ReconcileUseCases, folder: Path) -> DemoStep:
         f"aside; {PERIOD} is closed{'' if closed.newly_closed else ' (it already was)'}: "
         "entries dated in it are refused from now on",
     ]
-    return DemoStep("reconcile", "Bank reconciliation of Weiji Xincun's September (seed 002)",
-                    tuple(lines))
+    return DemoStep("reconcile", "Bank reconciliation of Weiji Xincun's September (Qingdao "
+                    "Laoshan's five duties)", tuple(lines))

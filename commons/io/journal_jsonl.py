@@ -12,7 +12,6 @@ worker's refusals cross as the errors themselves.
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import queue
 import signal
@@ -72,6 +71,8 @@ def chunks(source: str | Path | Iterable[Entry], encoding: str | None, actor: st
 
 
 def _writer_gone() -> bool:
+    import multiprocessing  # noqa: PLC0415 - loaded in the worker already
+
     parent = multiprocessing.parent_process()
     return parent is not None and not parent.is_alive()
 
@@ -110,6 +111,10 @@ def _parse_into(out: Any, received: Any, path: str, encoding: str | None, actor:
 
 
 def _worker_chunks(path: str, encoding: str | None, actor: str) -> Iterator[list[Item]]:
+    # Imported here, not atop the module: a ledger balance starts no process and should not
+    # pay for importing the machinery (multiprocessing, concurrent.futures: ~10 ms).
+    import multiprocessing  # noqa: PLC0415
+
     # spawn, not fork: a forked child would inherit this process's open database connection.
     context = multiprocessing.get_context("spawn")
     inbox = context.Queue(maxsize=READ_AHEAD)

@@ -1,6 +1,6 @@
 """The demo's common ground: the step values, the folder its files go to, and the district.
 
-The district is one estate every step works on (seed 001, Changsha Yuhua): Ziyuan community's
+The district is one estate every step works on (Changsha Yuhua): Ziyuan community's
 micro-compounds zy-1..zy-3, bundled to one firm, and Weiji Xincun (卫技新村), which manages
 itself and rents its residents' idle daytime spaces to the hospital next door. Every input the
 demo reads is written as a file into the demo folder first, so a user can replay any step from
@@ -16,12 +16,12 @@ from pathlib import Path
 
 import attrs
 
-from commons.billing.split import Split
+from commons.app import Split
 
 __all__ = ["DISTRICT", "OWNERS", "WJXC", "ZIYUAN", "DemoReport", "DemoStep", "demo_folder",
            "write_file"]
 
-WJXC = "wjxc"  # 卫技新村, Weiji Xincun: seed 001's self-managed compound with tidal parking
+WJXC = "wjxc"  # 卫技新村, Weiji Xincun: Changsha Yuhua's self-managed compound, tidal parking
 ZIYUAN = ("zy-1", "zy-2", "zy-3")  # Ziyuan community's micro-compounds, bundled to one firm
 TIDAL_SPACES = 40
 _FLATS = ("56.37", "71.20", "48.65", "63.10")

@@ -1,0 +1,78 @@
+"""The session every area service shares: one database, one clock, one actor.
+
+The store is opened on first use, so use cases that need no database (a split) never create
+one: ``store`` creates the file for a use case that writes, ``reader`` never does.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from commons.clock import Clock, SystemClock
+from commons.store import SqliteStore
+
+__all__ = ["Service", "Session"]
+
+
+class Session:
+    """The database path, clock and actor of one handle, and its lazily opened store."""
+
+    def __init__(self, path: str | Path, *, clock: Clock | None = None,
+                 read_only: bool = False, actor: str = "library") -> None:
+        self.path = str(path)
+        self.clock: Clock = clock or SystemClock()
+        self.actor = actor
+        self.read_only = read_only
+        self._store: SqliteStore | None = None
+
+    @property
+    def store(self) -> SqliteStore:
+        """The store for use cases that write: the file is created on first use."""
+        if self._store is None:
+            self._store = SqliteStore.open(self.path, read_only=self.read_only)
+        return self._store
+
+    @property
+    def reader(self) -> SqliteStore:
+        """The store for use cases that only read: a missing file is NotFound, never created."""
+        if self._store is None:
+            self._store = SqliteStore.open(self.path, read_only=self.read_only, create=False)
+        return self._store
+
+    def close(self) -> None:
+        """Close the store if it was opened; the next use opens it again."""
+        if self._store is not None:
+            self._store.close()
+            self._store = None
+
+
+class Service:
+    """One area's use cases over a shared session: ``store`` to write, ``reader`` to read."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    @property
+    def store(self) -> SqliteStore:
+        """The session's store, created on first write."""
+        return self.session.store
+
+    @property
+    def reader(self) -> SqliteStore:
+        """The session's store for reading; a missing file is NotFound."""
+        return self.session.reader
+
+    @property
+    def clock(self) -> Clock:
+        """The session's clock."""
+        return self.session.clock
+
+    @property
+    def actor(self) -> str:
+        """Who the session records on every entry it writes."""
+        return self.session.actor
+
+    @property
+    def path(self) -> str:
+        """The session's database path."""
+        return self.session.path

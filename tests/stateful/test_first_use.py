@@ -1,0 +1,32 @@
+"""Processes that first touch a new database at the same moment: one creates the schema, the
+others wait for it and go on (once 26 of 40 rounds of four said "another program's SQLite
+database", having looked between the first user's schema steps)."""
+
+from __future__ import annotations
+
+import sqlite3
+import subprocess
+from contextlib import closing
+from pathlib import Path
+
+import pytest
+from ledger_helpers import commons_script
+
+ROUNDS = 10
+PROCESSES = 4
+
+
+@pytest.mark.slow
+def test_four_processes_creating_one_database_at_once_all_succeed(tmp_path: Path) -> None:
+    script = str(commons_script())
+    for round_ in range(ROUNDS):
+        db = tmp_path / f"f{round_}.db"
+        procs = [subprocess.Popen([script, "--db", str(db), "ledger", "chart", f"c{j}"],
+                                  stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+                 for j in range(PROCESSES)]
+        errors = [p.communicate(timeout=120)[1] for p in procs]
+        failed = [(p.returncode, e) for p, e in zip(procs, errors, strict=True) if p.returncode]
+        assert not failed, f"round {round_}: {failed}"
+        with closing(sqlite3.connect(db)) as conn:
+            names = [n for (n,) in conn.execute("SELECT name FROM accounts")]
+        assert {n.rsplit(":", 1)[1] for n in names} == {f"c{j}" for j in range(PROCESSES)}
