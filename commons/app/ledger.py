@@ -27,7 +27,7 @@ from commons.errors import (
 from commons.files import open_text
 from commons.io.journal_jsonl import chunks
 from commons.ledger.accounts import Account, chart_for_compound
-from commons.ledger.journal import DIGEST, EXTERNAL_ID, REVERSES, Entry, Prepared, StoredEntry
+from commons.ledger.journal import Entry, Prepared, StoredEntry
 from commons.ledger.problems import VerifyProblem
 from commons.ledger.rules import ChainHead, Link, Outcome, plan_prepared
 from commons.money import Money
@@ -200,18 +200,18 @@ class LedgerService(Service):
         accounts = {name: account for name, (_, account) in opened.items()}
         ids = {name: aid for name, (aid, _) in opened.items()}
         closed = t.ledger.closed_periods()
-        head = t.ledger.head()
+        head: ChainHead | Link = t.ledger.head()
         # Once a line is refused nothing more is written, so the ids that would have been
         # are remembered here to report every later conflict with them.
         unwritten: dict[str, tuple[int, str]] = {}
         first_lines: dict[str, int | None] = {}  # external ids of this post, by first line
         for chunk in chunks(source, encoding, self.actor, workers=workers):
             entries = [e for _, e, _ in chunk if not isinstance(e, CommonsError)]
-            known = t.ledger.known([e[EXTERNAL_ID] for e in entries])
-            known.update((e[EXTERNAL_ID], unwritten[e[EXTERNAL_ID]]) for e in entries
-                         if e[EXTERNAL_ID] in unwritten)
-            reversible = t.ledger.reversible({e[REVERSES] for e in entries
-                                              if e[REVERSES] is not None})
+            known = t.ledger.known([e.external_id for e in entries])
+            known.update((e.external_id, unwritten[e.external_id]) for e in entries
+                         if e.external_id in unwritten)
+            reversible = t.ledger.reversible({e.reverses for e in entries
+                                              if e.reverses is not None})
             undoes = t.ledger.legs_of(reversible)
             accepted: list[tuple[Prepared, Link]] = []
             for line, item, _ in chunk:
@@ -220,21 +220,22 @@ class LedgerService(Service):
                     continue
                 outcome, link = plan_prepared(item, head, known, accounts, closed,
                                               recorded_at, reversible, undoes)
-                tally.add(_twice_in_post(outcome, item[EXTERNAL_ID], first_lines), line)
+                external_id = item.external_id
+                tally.add(_twice_in_post(outcome, external_id, first_lines), line)
                 if link is not None:
-                    first_lines[item[EXTERNAL_ID]] = line
+                    first_lines[external_id] = line
                     accepted.append((item, link))
-                    head = ChainHead(link.id, link.hash)
-                    known[item[EXTERNAL_ID]] = (link.id, item[DIGEST])
-                    if item[REVERSES] is not None:
-                        reversible[item[REVERSES]] = link.id
+                    head = link  # the new head of the chain
+                    known[external_id] = (link.id, item.content_hash)
+                    if item.reverses is not None:
+                        reversible[item.reverses] = link.id
             if not tally.problems:
                 try:
                     t.ledger.append(accepted, recorded_at, ids)
                 except CommonsError as e:
                     raise e.located(file=tally.file) from None
             else:
-                unwritten.update((p[EXTERNAL_ID], (link.id, p[DIGEST])) for p, link in accepted)
+                unwritten.update((p.external_id, (link.id, p.content_hash)) for p, link in accepted)
             if on_progress is not None:
                 on_progress(sum(size for _, _, size in chunk))
         tally.raise_if_refused()
@@ -261,8 +262,9 @@ class LedgerService(Service):
                                code=ErrorCode.UNKNOWN_ACCOUNT)
             rows = t.ledger.trail(account, limit=limit, offset=offset)
         return tuple(
-            TrailLine(eid, day, memo, Money(fen, cur), Money(running, cur), ext, actor, rev, link)
-            for eid, day, memo, fen, cur, running, ext, actor, rev, link in rows)
+            TrailLine(r.entry_id, r.date, r.memo, Money(r.amount_fen, r.currency),
+                      Money(r.balance_fen, r.currency), r.external_id, r.actor, r.reverses, r.hash)
+            for r in rows)
 
     def reverse(self, entry_id: int, *, reason: str, on: dt.date | None = None
                 ) -> StoredEntry:

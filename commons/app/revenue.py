@@ -31,7 +31,7 @@ from commons.errors import (
 from commons.estate.resource import Resource
 from commons.files import open_text
 from commons.io.revenue_files import read_collections
-from commons.ledger.journal import Entry
+from commons.ledger.journal import Entry, prepare
 from commons.ledger.rules import refusal
 from commons.money import Money, money_field
 from commons.periods import Period
@@ -327,7 +327,7 @@ def _ledger_refusals(t: Tables, file: str, entries: list[tuple[int, Entry]]
     closed = t.ledger.closed_periods()
     found = []
     for line, entry in entries:
-        why = refusal(entry, accounts, closed)
+        why = refusal(prepare(entry), accounts, closed)
         if why is not None:
             why.where = Where(file, line, "date")
             found.append(why.located())

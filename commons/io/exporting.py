@@ -292,12 +292,12 @@ def _write_beancount(sink: _Sink, job: ExportJob, entries: Iterator[ScopedEntry]
     for entry in entries:
         sink.write(beancount_entry(entry, names))
         tally.entries += 1
-        for _, account, fen, currency, in_scope in entry[8]:
-            if in_scope:
-                tally.add(account, fen, currency)
-            key = (names[account], currency)
-            held[key] = held.get(key, 0) + fen
-        last_day = entry[1]
+        for leg in entry.legs:
+            if leg.in_scope:
+                tally.add(leg.account, leg.amount_fen, leg.currency)
+            key = (names[leg.account], leg.currency)
+            held[key] = held.get(key, 0) + leg.amount_fen
+        last_day = entry.date
     sink.write(_assertions(job, names, tally, held, last_day))
     return names
 
@@ -387,22 +387,21 @@ def _write_xlsx(path: Path, entries: Iterator[ScopedEntry], tally: Tally) -> dic
 
     try:
         for row in export_rows(entries, tally):
-            (entry_id, seq, day, account, others, memo, fen, currency, balance, external_id,
-             actor, reverses, reversed_by, link) = row
-            sheet = sheets.get(account)
+            sheet = sheets.get(row.account)
             if sheet is None:
-                titles[account] = _sheet_title(account, taken)
-                sheet = sheets[account] = book.create_sheet(titles[account])
+                titles[row.account] = _sheet_title(row.account, taken)
+                sheet = sheets[row.account] = book.create_sheet(titles[row.account])
                 sheet.freeze_panes = "A2"
                 sheet.append(list(COLUMNS))
-            sheet.append([entry_id, seq, cell(sheet, dt.date.fromisoformat(day), DATE_FORMAT),
-                          account, ";".join(others), cell(sheet, memo),
-                          amount(sheet, fen, currency), currency,
-                          amount(sheet, balance, currency),
-                          cell(sheet, external_id), cell(sheet, actor), reverses, reversed_by,
-                          link])
-            sums = moves.setdefault((account, currency), [0, 0, 0])
-            sums[0 if fen > 0 else 1] += fen
+            sheet.append([row.entry_id, row.seq,
+                          cell(sheet, dt.date.fromisoformat(row.date), DATE_FORMAT),
+                          row.account, ";".join(row.counterparts), cell(sheet, row.memo),
+                          amount(sheet, row.amount_fen, row.currency), row.currency,
+                          amount(sheet, row.balance_fen, row.currency),
+                          cell(sheet, row.external_id), cell(sheet, row.actor), row.reverses,
+                          row.reversed_by, row.entry_hash])
+            sums = moves.setdefault((row.account, row.currency), [0, 0, 0])
+            sums[0 if row.amount_fen > 0 else 1] += row.amount_fen
             sums[2] += 1
         summary.freeze_panes = "A2"
         summary.append(list(SUMMARY_COLUMNS))

@@ -6,8 +6,8 @@ hash, or the ``CommonsError`` that refused it, located at its line. One chunk at
 
 A large file is parsed in a second process while this one checks and writes what it has
 already received: parsing and writing each cost about half of a post, and the two cores of a
-small server then share the work. Plain tuples cross between the processes cheaply; the
-worker's refusals cross as the errors themselves.
+small server then share the work. Plain tuples cross between the processes cheaply (see
+``plain_prepared``); the worker's refusals cross as the errors themselves.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from __future__ import annotations
 import os
 import queue
 import signal
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -23,7 +23,7 @@ import attrs
 
 from commons.errors import CommonsError, ErrorCode
 from commons.files import batched, parse_json_line, text_lines
-from commons.ledger.journal import Entry, Prepared, prepare
+from commons.ledger.journal import Entry, PlainPrepared, Prepared, named, plain_prepared, prepare
 
 __all__ = ["CHUNK", "PARALLEL_FROM_BYTES", "Item", "chunks"]
 
@@ -35,22 +35,26 @@ _WAIT_S = 1.0  # how often each side checks that the other is still there
 
 T = TypeVar("T")
 Item = tuple[int | None, Prepared | CommonsError, int]  # line, entry or refusal, bytes read
+Sent = tuple[int | None, PlainPrepared | CommonsError, int]  # an Item as the worker sends it
 
 
-def _prepare_lines(file: str, lines: list[tuple[int, str]], actor: str) -> list[Item]:
-    out: list[Item] = []
+def _prepare_lines(file: str, lines: list[tuple[int, str]], actor: str,
+                   reduce: Callable[[Entry], T]) -> list[tuple[int | None, T | CommonsError, int]]:
+    out: list[tuple[int | None, T | CommonsError, int]] = []
     for number, text in lines:
         try:
-            out.append((number, prepare(Entry.from_record(parse_json_line(text), actor=actor)),
+            out.append((number, reduce(Entry.from_record(parse_json_line(text), actor=actor)),
                         len(text.encode())))
         except CommonsError as e:
             out.append((number, e.located(file=file, line=number), len(text.encode())))
     return out
 
 
-def _file_chunks(path: str, encoding: str | None, actor: str) -> Iterator[list[Item]]:
+def _file_chunks(path: str, encoding: str | None, actor: str, reduce: Callable[[Entry], T]
+                 ) -> Iterator[list[tuple[int | None, T | CommonsError, int]]]:
+    """The file's entries, each reduced by ``reduce``, in chunks of ``CHUNK``."""
     for lines in batched(text_lines(path, encoding=encoding), CHUNK):
-        yield _prepare_lines(path, lines, actor)
+        yield _prepare_lines(path, lines, actor, reduce)
 
 
 def chunks(source: str | Path | Iterable[Entry], encoding: str | None, actor: str, *,
@@ -63,7 +67,7 @@ def chunks(source: str | Path | Iterable[Entry], encoding: str | None, actor: st
         if workers > 1 and os.path.getsize(path) >= PARALLEL_FROM_BYTES:
             yield from _worker_chunks(path, encoding, actor)
         else:
-            yield from _file_chunks(path, encoding, actor)
+            yield from _file_chunks(path, encoding, actor, prepare)
         return
     for batch in batched(enumerate(source, start=1), CHUNK):
         yield [(index, prepare(entry if entry.actor else attrs.evolve(entry, actor=actor)), 0)
@@ -95,7 +99,7 @@ def _parse_into(out: Any, received: Any, path: str, encoding: str | None, actor:
     # Ctrl-C reaches the whole process group; the writer handles it and ends this worker.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     try:
-        for chunk in _file_chunks(path, encoding, actor):
+        for chunk in _file_chunks(path, encoding, actor, plain_prepared):
             if not _put(out, chunk):
                 break
         else:
@@ -132,7 +136,9 @@ def _worker_chunks(path: str, encoding: str | None, actor: str) -> Iterator[list
             if isinstance(message, CommonsError):
                 received.set()
                 raise message
-            yield message
+            sent: list[Sent] = message
+            yield [(line, item if isinstance(item, CommonsError) else named(item), size)
+                   for line, item, size in sent]
     finally:
         if worker.is_alive() and not received.is_set():
             worker.terminate()

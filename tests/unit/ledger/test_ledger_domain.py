@@ -338,23 +338,24 @@ def plan(entry: Entry, head: ChainHead, known: dict[str, tuple[int, str]],
 
 def test_refusal_of_a_closed_period() -> None:
     e = entry((BANK, 100), (BANK, -100))
-    why = refusal(e, OPEN, frozenset({"2026-10"}))
+    why = refusal(prepare(e), OPEN, frozenset({"2026-10"}))
     assert isinstance(why, RefusedByRule) and why.field == "date" and "2026-10" in str(why)
-    assert refusal(e, OPEN, frozenset({"2026-09", "2026-11"})) is None
+    assert refusal(prepare(e), OPEN, frozenset({"2026-09", "2026-11"})) is None
 
 
 def test_refusal_of_an_unopened_account_names_the_posting() -> None:
     e = entry((BANK, 100), ("income:rent:wjxc", -100))
-    why = refusal(e, OPEN, frozenset())
+    why = refusal(prepare(e), OPEN, frozenset())
     assert isinstance(why, NotFound) and why.field == "postings[1].account"
     assert "income:rent:wjxc is not open" in str(why)
 
 
 def test_refusal_before_an_account_opens() -> None:
     early = entry((BANK, 100), (PARKING, -100))
-    why = refusal(early, OPEN, frozenset())
+    why = refusal(prepare(early), OPEN, frozenset())
     assert isinstance(why, RefusedByRule) and why.field == "postings[1].account"
-    assert refusal(attrs.evolve(early, date=dt.date(2026, 10, 2)), OPEN, frozenset()) is None
+    assert refusal(prepare(attrs.evolve(early, date=dt.date(2026, 10, 2))), OPEN,
+                   frozenset()) is None
 
 
 def test_plan_entry_decides_posted_already_recorded_conflict_refused() -> None:
