@@ -77,7 +77,7 @@ def verify(app: App, head: str | None, at: int | None, signature: str | None,
     if app.json:
         echo_json({"ok": report.ok, "entries": report.entries, "head": report.head_hash,
                    **({} if signed is None else {"signature": signed}),
-                   "problems": list(report.problems)})
+                   "problems": [p.as_json() for p in report.problems]})
     elif report.ok:
         click.echo(f"verified {report.entries} entries; chain head {report.head_hash}"
                    + ("" if head is None else "; the recorded head holds")
@@ -85,7 +85,7 @@ def verify(app: App, head: str | None, at: int | None, signature: str | None,
     if not report.ok:
         if not app.json:
             click.echo("commons: error: the journal fails verification:\n  "
-                       + "\n  ".join(report.problems), err=True)
+                       + "\n  ".join(f"[{p.kind}] {p.detail}" for p in report.problems), err=True)
         click.get_current_context().exit(1)
 
 

@@ -36,6 +36,7 @@ from commons.io.exporting import (
 )
 from commons.io.writing import database_files, guard, replacing
 from commons.ledger.export import FORMATS, ExportScope
+from commons.ledger.problems import ProblemKind, VerifyProblem
 from commons.ledger.rules import ChainHead, check_chain
 from commons.ledger.signing import head_signature, signature_matches
 from commons.money import Money
@@ -190,8 +191,8 @@ class AuditService(Service):
                 held = t.export.link(head.id)
                 if held is None or held.hash != head.hash:
                     return [f"the ledger does not hold entry {head.id} with hash {head.hash}: "
-                            "it is another ledger, or its journal was changed (run "
-                            "`commons audit verify`)"]
+                            "it is another ledger, or its journal was changed (verify "
+                            "the ledger)"]
             with tempfile.TemporaryDirectory(prefix="commons-check-") as folder:
                 derived = Path(folder) / manifest.export_path.name
                 again = self._export_in(t, derived, manifest.format, manifest.scope, head,
@@ -209,7 +210,8 @@ class AuditService(Service):
             if account not in t.ledger.accounts():
                 raise NotFound(f"compound {compound} has no co-managed account {account}",
                                field="--compound",
-                               fix=f"open its chart first: commons ledger chart {compound}")
+                               fix="open the compound's chart of accounts first",
+                               context={"kind": "chart", "compound": compound})
             before = t.ledger.balances(account, None, span.first_day - dt.timedelta(days=1))
             after = t.ledger.balances(account, None, span.last_day)
             postings = t.export.period_postings(compound, span.first_day, span.last_day)
@@ -223,32 +225,36 @@ class AuditService(Service):
 
 
 def _head_problems(t: Tables, last: int, head: str | None, at: int | None,
-                   signature: str | None, key: bytes | None) -> list[str]:
+                   signature: str | None, key: bytes | None) -> list[VerifyProblem]:
     """How the journal differs from the recorded ``head`` of entry ``at`` (default: the
     newest), and whether the head's ``signature`` holds under ``key``."""
     if head is None:
-        raise InvalidInput("--at and --signature compare with a recorded head: give its hash",
-                           field="--head", fix="give the hash the head was recorded with")
+        raise InvalidInput("a recorded entry or signature needs the recorded head's hash",
+                           field="head", fix="give the hash the head was recorded with")
     if signature is not None and key is None:
         raise InvalidInput("a signature can only be checked with the key it was made with",
-                           field="--signature",
-                           fix="give the key (COMMONS_SIGNING_KEY or --key-file)")
+                           field="signature", fix="give the key the head was signed with")
     entry = last if at is None else at
     recorded = ChainHead(entry, head.strip().lower())
     problems = []
     if signature is not None and key is not None and \
             not signature_matches(recorded, key, signature):
-        problems.append(f"the signature does not sign head {entry} {recorded.hash} with this "
-                        "key: the recorded head was not made by the key's holder")
+        problems.append(VerifyProblem(
+            ProblemKind.BAD_SIGNATURE, entry,
+            f"the signature does not sign head {entry} {recorded.hash} with this key: the "
+            "recorded head was not made by the key's holder"))
     held = t.export.link(entry) if entry else ChainHead()
     if held is None:
-        problems.append(f"the journal ends at entry {last}; the recorded head is entry {entry}: "
-                        "its tail was deleted")
+        problems.append(VerifyProblem(
+            ProblemKind.MISSING_TAIL, entry,
+            f"the journal ends at entry {last}; the recorded head is entry {entry}: its tail "
+            "was deleted"))
     elif held.hash != recorded.hash:
         what = "the newest entry" if at is None else "entry"
-        problems.append(f"{what} {entry} has hash {held.hash}; the recorded head says "
-                        f"{recorded.hash}: entries were appended, or the journal was changed "
-                        "and its hashes recomputed")
+        problems.append(VerifyProblem(
+            ProblemKind.HEAD_MISMATCH, entry,
+            f"{what} {entry} has hash {held.hash}; the recorded head says {recorded.hash}: "
+            "entries were appended, or the journal was changed and its hashes recomputed"))
     return problems
 
 

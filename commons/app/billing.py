@@ -186,8 +186,8 @@ class BillingService(Service):
             invoice = t.billing.invoice(invoice_id)
         if invoice is None:
             raise NotFound(f"invoice {invoice_id} does not exist",
-                           fix="invoices are named HOUSEHOLD:YYYY-MM; issue them with "
-                           "`commons billing invoice --period YYYY-MM`")
+                           fix="invoices are named HOUSEHOLD:YYYY-MM; issue the month's invoices "
+                           "first", context={"kind": "invoice", "id": invoice_id})
         return invoice
 
     def pay(self, source: str | Path | Iterable[Payment], *,
@@ -271,7 +271,8 @@ class BillingService(Service):
 def _compound(t: Tables, compound: str) -> None:
     if t.estate.compound(compound) is None:
         raise NotFound(f"compound {compound!r} is not recorded",
-                       fix="import it with `commons estate import compounds FILE`")
+                       fix="import the compound first, or check the spelling",
+                       context={"kind": "compound", "id": compound})
 
 
 def _household(t: Tables, household: str) -> tuple[Household, str]:
@@ -279,7 +280,8 @@ def _household(t: Tables, household: str) -> tuple[Household, str]:
     found = t.estate.records({"households": {household}})["households"].get(household)
     if not isinstance(found, Household):
         raise NotFound(f"household {household!r} is not recorded",
-                       fix="import it with `commons estate import households FILE`")
+                       fix="import the household first, or check the id",
+                       context={"kind": "household", "id": household})
     building = t.estate.building(found.building)
     assert building is not None
     return found, building.compound
@@ -333,7 +335,8 @@ def _targets(t: Tables, month: Period, compound: str | None
         chosen = [s for s in schedules if compound in s.compounds]
         if not chosen:
             raise RefusedByRule(f"no fee schedule covers compound {compound}",
-                                fix="import one with `commons billing schedule FILE`")
+                                fix="import a fee schedule that covers it first",
+                                context={"kind": "schedule", "compound": compound})
         chosen[0].rate_for(month)  # refuses a month before its first price
         return [(chosen[0], compound)], ()
     priced = [s for s in schedules if s.terms(month) is not None]

@@ -27,6 +27,7 @@ from commons.billing.postings import invoice_legs, issue_entry
 from commons.errors import (
     CommonsError,
     ConflictError,
+    ErrorCode,
     InvalidInput,
     NotFound,
     Problems,
@@ -106,7 +107,8 @@ class InvoiceBatch:
                 f"invoice {old.id} was issued for {old.gross} (due {old.due}) under schedule "
                 f"{old.schedule}, but would now be {invoice.gross} (due {invoice.due})",
                 field="period", fix="an issued month keeps its terms; correct it with a "
-                "reversal and a credit note, or date a new price after it"))
+                "reversal and a credit note, or date a new price after it",
+                code=ErrorCode.ALREADY_RECORDED_DIFFERENTLY))
 
     def _apply_credit(self, invoice: Invoice, credit: Money) -> int:
         """Apply held credit to a new invoice; the fen applied."""
@@ -178,7 +180,8 @@ class PaymentBatch:
                         else f"appears twice in the file (first on line {seen[1]})")
                 raise ConflictError(f"payment {payment.id} {what} with other content",
                                     field="external_id",
-                                    fix="give a new payment a new external_id")
+                                    fix="give a new payment a new external_id",
+                                    code=ErrorCode.ALREADY_RECORDED_DIFFERENTLY)
             self.already_recorded += 1
             return
         self._seen[payment.id] = (payment, line)
@@ -203,7 +206,8 @@ class PaymentBatch:
         household = found.get(household_id)
         if not isinstance(household, Household):
             raise NotFound(f"household {household_id!r} is not recorded", field="household",
-                           fix="check the id, or import it with `commons estate import`")
+                           fix="check the id, or import the household first",
+                           context={"kind": "household", "id": household_id})
         building = self.t.estate.building(household.building)
         assert building is not None
         state = _Household(household, building.compound, self.t.billing.open_invoices(

@@ -18,6 +18,7 @@ from commons.app.session import Service
 from commons.errors import (
     CommonsError,
     ConflictError,
+    ErrorCode,
     InvalidInput,
     NotFound,
     Problems,
@@ -27,6 +28,7 @@ from commons.files import open_text
 from commons.io.journal_jsonl import chunks
 from commons.ledger.accounts import Account, chart_for_compound
 from commons.ledger.journal import Entry, Prepared, StoredEntry
+from commons.ledger.problems import VerifyProblem
 from commons.ledger.rules import ChainHead, Link, Outcome, plan_prepared
 from commons.money import Money
 from commons.periods import Period
@@ -104,12 +106,13 @@ class PeriodClosed:
 @attrs.frozen
 class VerifyReport:
     """What ``audit verify`` found: ``entries`` is the id of the last entry walked (the chain's
-    length when nothing is missing), ``head_hash`` its hash, which an auditor keeps."""
+    length when nothing is missing), ``head_hash`` its hash, which an auditor keeps;
+    ``problems`` the faults found, each a ``VerifyProblem`` (kind, entry id, detail)."""
 
     ok: bool
     entries: int
     head_hash: str
-    problems: tuple[str, ...]
+    problems: tuple[VerifyProblem, ...]
 
 
 def _twice_in_post(outcome: Outcome, external_id: str,
@@ -122,7 +125,8 @@ def _twice_in_post(outcome: Outcome, external_id: str,
     where = f" (first on line {first})" if first is not None else ""
     return Outcome("refused", None, ConflictError(
         f"external id {external_id} appears twice with other content{where}",
-        field="external_id", fix="give each entry its own external_id"))
+        field="external_id", fix="give each entry its own external_id",
+        code=ErrorCode.ALREADY_RECORDED_DIFFERENTLY))
 
 
 class _Tally:
@@ -262,7 +266,8 @@ class LedgerService(Service):
         with self.reader.read() as t:
             if account not in t.ledger.accounts():
                 raise NotFound(f"account {account} is not open",
-                               fix="list accounts with `commons ledger balance`")
+                               fix="name an open account; the balances list them",
+                               code=ErrorCode.UNKNOWN_ACCOUNT)
             rows = t.ledger.trail(account, limit=limit, offset=offset)
         return tuple(
             TrailLine(r.entry_id, r.date, r.memo, Money(r.amount_fen, r.currency),
@@ -275,16 +280,18 @@ class LedgerService(Service):
         transaction with the checks that it exists and was not reversed already."""
         if not reason.strip():
             raise InvalidInput("a reversal needs a reason", field="reason",
-                               fix="say why, e.g. --reason 'posted to the wrong compound'")
+                               fix="say why, e.g. 'posted to the wrong compound'")
         with self.store.write() as t:
             original = t.ledger.entry(entry_id)
             if original is None:
                 raise NotFound(f"entry {entry_id} does not exist",
-                               fix="find entry ids with `commons ledger trail ACCOUNT`")
+                               fix="name an entry by its id, as an account's trail shows it",
+                               context={"kind": "entry", "id": str(entry_id)})
             already = t.ledger.reversed_by(entry_id)
             if already is not None:
                 raise RefusedByRule(f"entry {entry_id} was already reversed by entry {already}",
-                                    fix="nothing to do; post a new entry to change it again")
+                                    fix="nothing to do; post a new entry to change it again",
+                                    code=ErrorCode.ALREADY_DONE)
             reversal = original.entry.reversal(date=on or self.clock.today(), entry_id=entry_id,
                                                reason=reason, actor=self.actor)
             self.post_in(t, [reversal], None, None)
@@ -309,6 +316,7 @@ class LedgerService(Service):
             found = t.ledger.accounts().get(account)
             if found is None:
                 raise NotFound(f"account {account} is not open",
-                               fix="list accounts with `commons ledger balance`")
+                               fix="name an open account; the balances list them",
+                               code=ErrorCode.UNKNOWN_ACCOUNT)
             t.ledger.close_account(account, day)
         return attrs.evolve(found[1], closed_on=day)

@@ -24,6 +24,7 @@ from commons.billing.split import Share
 from commons.errors import (
     CommonsError,
     ConflictError,
+    ErrorCode,
     InvalidInput,
     NotFound,
     Problems,
@@ -138,8 +139,8 @@ class ParkingService(Service):
         with self.store.write() as t:
             if t.estate.compound(t0.compound) is None:
                 raise NotFound(f"compound {t0.compound!r} is not recorded", file=str(path),
-                               field="compound", fix="import it with `commons estate import "
-                               "compounds FILE`, or check the spelling")
+                               field="compound", fix="import the compound first, or check the "
+                               "spelling", context={"kind": "compound", "id": t0.compound})
             if any(f.content_hash == tariff.content_hash
                    for f in t.parking.tariff_files(t0.compound)):
                 return TariffLoaded(tariff, False)
@@ -149,7 +150,8 @@ class ParkingService(Service):
                 raise RefusedByRule(
                     f"{t0.compound}'s parking for {late[0]} is billed already, so a tariff "
                     f"from {t0.effective_from} cannot take effect", file=str(path),
-                    field="effective_from", fix="give effective_from a month not yet billed")
+                    field="effective_from", fix="give effective_from a month not yet billed",
+                    code=ErrorCode.CLOSED_PERIOD)
             new = t.parking.add_tariff(tariff, loaded_at)
         return TariffLoaded(tariff, new)
 
@@ -196,7 +198,7 @@ class ParkingService(Service):
                 raise Problems(
                     f"{len(refused)} of {rows} sessions refused; nothing was imported", shown,
                     fix="correct the lines named above and import the file again, or pass "
-                    "--skip-bad to import the good rows and write the bad ones to a reject file")
+                    "skip bad rows to import the good ones and write the bad ones to a reject file")
             spans = t.parking.batch_spans()
             new = t.parking.batch_store()
             breaches = tuple(b for compound, low, high in spans
@@ -240,7 +242,8 @@ class ParkingService(Service):
                     f"{bill.compound}'s parking income for {bill.period} was collected as "
                     f"entry {seen[0]} ({entry.external_id}) with another amount",
                     field="period", fix="a collected month is never changed; correct it with "
-                    "a reversal (`commons ledger reverse ENTRY`) and bill again")
+                    "a reversal and bill again",
+                    code=ErrorCode.ALREADY_RECORDED_DIFFERENTLY)
         new = [(c, e) for c, e in entries if e.external_id not in known]
         if not new:
             return "already recorded"
@@ -260,13 +263,14 @@ class ParkingService(Service):
         fees = Money.parse(fee_bill) if isinstance(fee_bill, str) else fee_bill
         if fees is not None and fees.is_negative():
             raise InvalidInput(f"the fee bill {fees} is negative", field="fee-bill",
-                               fix="give the owners' fee bill for the month, e.g. 12000.00")
+                               fix="give the owners' fee bill for the month, e.g. 12000.00",
+                               code=ErrorCode.INVALID_AMOUNT)
         with self.reader.read() as t:
             chosen = _compounds(t, compound)
             if len(chosen) != 1:
                 raise InvalidInput(f"{len(chosen)} compounds have parking tariffs: "
                                    f"{', '.join(chosen)}", field="compound",
-                                   fix="name the compound to report on with --compound")
+                                   fix="name the compound to report on")
             c = chosen[0]
             if fees is None:
                 fees = _invoiced(t, c, month)
@@ -289,8 +293,10 @@ def _compounds(t: Tables, compound: str | None) -> list[str]:
         known = t.estate.compound(compound) is not None
         raise NotFound(f"compound {compound!r} " + ("has no parking tariff" if known
                                                      else "is not recorded"),
-                       field="compound", fix="load its tariff with `commons parking tariff "
-                       "FILE`" if known else "check the spelling")
+                       field="compound", fix="load a parking tariff for the compound first" if known
+                       else "check the spelling",
+                       context={"kind": "tariff" if known else "compound", "id": compound,
+                                "compound": compound})
     return [compound]
 
 
@@ -329,7 +335,8 @@ def _set_checks(t: Tables, file: str, refused: dict[int, CommonsError],
             refused[line] = ConflictError(
                 f"session {sid} is on lines {', '.join(map(str, lines))} with different "
                 "content", file=file, line=line, field="session_id",
-                fix="give each session its own session_id")
+                fix="give each session its own session_id",
+                code=ErrorCode.ALREADY_RECORDED_DIFFERENTLY)
     recorded, recorded_ids = [], set()
     for line, sid, same in t.parking.batch_known():
         if same:
@@ -339,7 +346,7 @@ def _set_checks(t: Tables, file: str, refused: dict[int, CommonsError],
             refused[line] = ConflictError(
                 f"session {sid} is already recorded with other content", file=file, line=line,
                 field="session_id", fix="a recorded session is never changed; give a "
-                "correcting session a new session_id")
+                "correcting session a new session_id", code=ErrorCode.ALREADY_RECORDED_DIFFERENTLY)
     t.parking.batch_mark(recorded, "recorded")
     refused.update((line, e) for line, (sid, e) in late.items() if sid not in recorded_ids)
     t.parking.batch_mark(refused, "refused")

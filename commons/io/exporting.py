@@ -20,7 +20,7 @@ from typing import Any, BinaryIO
 
 import attrs
 
-from commons.errors import InvalidInput
+from commons.errors import ErrorCode, InvalidInput
 from commons.extras import require
 from commons.io.writing import replacing
 from commons.l10n import amount_decimal, spreadsheet_format
@@ -127,7 +127,8 @@ class ExportManifest:
         """Read a manifest back; anything missing or malformed is an InvalidInput naming it."""
         if not isinstance(data, dict) or data.get("kind") != MANIFEST_KIND:
             raise InvalidInput(f"{path} is not a commons export manifest",
-                               fix="give the .manifest.json written beside the export")
+                               fix="give the .manifest.json written beside the export",
+                               code=ErrorCode.MALFORMED_FILE)
         field = "format"
         try:
             head = data["chain_head"]
@@ -151,7 +152,8 @@ class ExportManifest:
         except (KeyError, TypeError, ValueError, AttributeError) as e:
             raise InvalidInput(f"manifest {path} is malformed near {field!r}: {e}",
                                file=path, field=field,
-                               fix="export again; a manifest is never edited by hand") from None
+                               fix="export again; a manifest is never edited by hand",
+                               code=ErrorCode.MALFORMED_FILE) from None
 
 
 def manifest_path_of(path: str | Path) -> Path:

@@ -22,7 +22,7 @@ from typing import Any, TypeVar
 
 import attrs
 
-from commons.errors import CommonsError
+from commons.errors import CommonsError, ErrorCode
 from commons.files import batched, parse_json_line, text_lines
 from commons.ledger.journal import Entry, PlainPrepared, Prepared, named, plain_prepared, prepare
 
@@ -164,5 +164,6 @@ def _receive(inbox: Any, worker: Any) -> Any:
         raise CommonsError(
             f"the process parsing the file stopped unexpectedly (exit code "
             f"{worker.exitcode}); nothing was posted",
-            fix="post the file again; if it happens again, report it with the file"
+            fix="post the file again; if it happens again, report it with the file",
+            code=ErrorCode.STORAGE,
         ) from None

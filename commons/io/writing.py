@@ -17,7 +17,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import BinaryIO
 
-from commons.errors import CommonsError, ConflictError, InvalidInput
+from commons.errors import CommonsError, ConflictError, ErrorCode, InvalidInput
 
 __all__ = ["database_files", "guard", "replacing"]
 
@@ -51,10 +51,12 @@ def guard(targets: Iterable[Path], *, protected: Iterable[Path] = (), force: boo
         if any(_same(target, p) for p in kept):
             raise InvalidInput(f"{target} is the database or one of its files; writing it "
                                "would destroy the books", field=field,
-                               fix="write the file under another name")
+                               fix="write the file under another name",
+                               code=ErrorCode.UNSAFE_OUTPUT)
         if not force and (target.exists() or target.is_symlink()):
             raise ConflictError(f"{target} already exists", field=field,
-                                fix="choose another name, or pass --force to replace it")
+                                fix="choose another name, or ask for it to be replaced (force)",
+                                code=ErrorCode.OUTPUT_EXISTS)
 
 
 def _new_file(path: Path) -> tuple[int, Path]:
@@ -85,7 +87,8 @@ def replacing(path: Path) -> Iterator[BinaryIO]:
         raise CommonsError(f"could not write {path}: {e.strerror or e}",
                            file=str(path),
                            fix="free some disk space or choose a writable folder; "
-                               "nothing was left half-written") from None
+                               "nothing was left half-written",
+                           code=ErrorCode.WRITE_FAILED) from None
     finally:
         if temp is not None:
             temp.unlink(missing_ok=True)

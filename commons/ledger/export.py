@@ -24,7 +24,7 @@ from typing import Any, NamedTuple
 
 import attrs
 
-from commons.errors import InvalidInput
+from commons.errors import ErrorCode, InvalidInput
 from commons.l10n import amount_text
 from commons.ledger.accounts import AccountType, matches_prefix, parse_account_name
 from commons.money import CURRENCIES, currency_of
@@ -117,7 +117,8 @@ def _optional_date(value: object) -> dt.date | None:
         return value
     if isinstance(value, str):
         return dt.date.fromisoformat(value)
-    raise InvalidInput(f"{value!r} is not a date", fix="write dates as 2026-10-01")
+    raise InvalidInput(f"{value!r} is not a date", fix="write dates as 2026-10-01",
+                       code=ErrorCode.INVALID_DATE)
 
 
 @attrs.frozen
@@ -136,7 +137,7 @@ class ExportScope:
         if self.date_from and self.date_to and self.date_to < self.date_from:
             raise InvalidInput(f"the export would end on {self.date_to}, before it starts on "
                                f"{self.date_from}", field="--to",
-                               fix="give a --to date on or after --from")
+                               fix="give a last date on or after the first")
 
     @property
     def filters_accounts(self) -> bool:

@@ -17,7 +17,7 @@ from typing import Any, NamedTuple
 
 import attrs
 
-from commons.errors import CommonsError, InvalidInput
+from commons.errors import CommonsError, ErrorCode, InvalidInput
 from commons.ledger.accounts import parse_account_name
 from commons.money import CURRENCY, Money, currency_of, parse_fen
 from commons.periods import Period, parse_date
@@ -142,7 +142,8 @@ class Entry:
         if type(self.date) is not dt.date and not (isinstance(self.date, dt.date) and
                                                    not isinstance(self.date, dt.datetime)):
             raise InvalidInput(f"entry {self.external_id!r}: date {self.date!r} is not a date",
-                               field="date", fix="give the accounting date, without a time")
+                               field="date", fix="give the accounting date, without a time",
+                               code=ErrorCode.INVALID_DATE)
         if self.reverses is not None and type(self.reverses) is not int:
             raise InvalidInput(f"entry {self.external_id!r}: reverses {self.reverses!r} is not "
                                "an entry id", field="reverses", fix="name the entry by its id")
@@ -166,7 +167,7 @@ class Entry:
             raise InvalidInput(
                 f"entry {self.external_id} does not balance: its {currency} postings sum to "
                 f"{Money(off, currency)}", field="postings",
-                fix="make the postings of each currency sum to zero")
+                fix="make the postings of each currency sum to zero", code=ErrorCode.UNBALANCED)
 
     def content_hash(self) -> str:
         """Digest of everything the entry says (not who recorded it, nor when)."""
@@ -195,7 +196,8 @@ class Entry:
         ``actor`` is who is posting it; a file cannot claim to be posted by someone else.
         """
         if not isinstance(record, dict):
-            raise InvalidInput("the line is not a JSON object", fix="write one entry per line")
+            raise InvalidInput("the line is not a JSON object", fix="write one entry per line",
+                               code=ErrorCode.MALFORMED_FILE)
         if not record.keys() <= _RECORD_KEYS:
             unknown = sorted(set(record) - _RECORD_KEYS)
             raise InvalidInput(f"unknown key '{unknown[0]}'", field=unknown[0],

@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable, Mapping
 
 import attrs
 
-from commons.errors import InvalidInput
+from commons.errors import ErrorCode, InvalidInput
 from commons.ledger.accounts import is_firms_own
 from commons.ledger.rules import ChainHead
 from commons.money import Money
@@ -60,7 +60,8 @@ class DisclosurePeriod:
             return cls(f"{year}-{month:02d}", dt.date(year, month, 1),
                        after - dt.timedelta(days=1))
         raise InvalidInput(f"{text!r} is not a period in the form YYYY-MM or YYYY-Qn",
-                           field="--period", fix="write e.g. 2026-10 or 2026-Q4")
+                           field="--period", fix="write e.g. 2026-10 or 2026-Q4",
+                           code=ErrorCode.INVALID_DATE)
 
 
 @attrs.frozen

@@ -13,7 +13,7 @@ import sqlite3
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import NamedTuple
 
-from commons.errors import ConflictError, NotFound, RefusedByRule
+from commons.errors import ConflictError, ErrorCode, NotFound, RefusedByRule
 from commons.ledger.accounts import Account, matches_prefix
 from commons.ledger.journal import (
     FIELD_SEPARATOR,
@@ -25,6 +25,7 @@ from commons.ledger.journal import (
     Prepared,
     StoredEntry,
 )
+from commons.ledger.problems import ProblemKind, VerifyProblem
 from commons.ledger.rules import ChainHead, Link, StoredRow
 from commons.money import MAX_FEN, Money
 from commons.store.queries import where_in
@@ -92,7 +93,8 @@ class LedgerTables:
                     f"account {account.name} is already open"
                     f"{' (closed on ' + closed_on + ')' if closed_on else ''} with compound "
                     f"{compound or '-'} from {opened_on or 'the start'}",
-                    fix="open a new account under another name")
+                    fix="open a new account under another name",
+                    code=ErrorCode.ALREADY_RECORDED_DIFFERENTLY)
             return aid, False
         cursor = self.conn.execute(
             "INSERT INTO accounts (name, type, compound, opened_on, description) "
@@ -107,8 +109,9 @@ class LedgerTables:
             "UPDATE accounts SET closed_on = ? WHERE name = ? AND closed_on IS NULL",
             (on.isoformat(), name))
         if cursor.rowcount != 1:
-            raise NotFound(f"account {name} is not open", fix="check the name with "
-                           "`commons ledger balance`")
+            raise NotFound(f"account {name} is not open",
+                           fix="check the name; the balances list the open accounts",
+                           code=ErrorCode.UNKNOWN_ACCOUNT)
 
     def closed_periods(self) -> frozenset[str]:
         """The closed months, as ``YYYY-MM``."""
@@ -281,22 +284,24 @@ class LedgerTables:
                                 "LIMIT 1", (entry_id,)).fetchone()
         return (row[0], row[1]) if row else (0, GENESIS_HASH)
 
-    def orphan_postings(self) -> list[str]:
+    def orphan_postings(self) -> list[VerifyProblem]:
         """Postings whose entry does not exist (left behind, or slipped in from outside)."""
         rows = self.conn.execute(
             "SELECT p.entry_id, COUNT(*) FROM postings p LEFT JOIN entries e ON e.id = p.entry_id "
             "WHERE e.id IS NULL GROUP BY p.entry_id LIMIT 20").fetchall()
-        return [f"{count} postings name entry {eid}, which does not exist"
+        return [VerifyProblem(ProblemKind.ORPHAN_POSTINGS, eid,
+                              f"{count} postings name entry {eid}, which does not exist")
                 for eid, count in rows]
 
-    def unbalanced_totals(self) -> list[str]:
+    def unbalanced_totals(self) -> list[VerifyProblem]:
         """Currencies whose kept balances do not sum to zero (the trial balance)."""
         rows = self.conn.execute("SELECT currency, SUM(amount_fen) FROM balances "
                                  "GROUP BY currency HAVING SUM(amount_fen) != 0").fetchall()
-        return [f"the trial balance in {cur} is {Money(total, cur)}, not zero"
+        return [VerifyProblem(ProblemKind.TRIAL_BALANCE, None,
+                              f"the trial balance in {cur} is {Money(total, cur)}, not zero")
                 for cur, total in rows]
 
-    def balance_mismatches(self) -> list[str]:
+    def balance_mismatches(self) -> list[VerifyProblem]:
         """Kept balances that disagree with the sum of the postings."""
         rows = self.conn.execute(
             """SELECT a.name, s.currency, s.total, COALESCE(b.amount_fen, 0)
@@ -310,7 +315,8 @@ class LedgerTables:
                JOIN accounts a ON a.id = b.account_id
                WHERE b.amount_fen != 0 AND NOT EXISTS (SELECT 1 FROM postings p
                    WHERE p.account_id = b.account_id AND p.currency = b.currency)""")
-        return [f"kept balance of {name} is {Money(kept, cur)} but its postings sum to "
-                f"{Money(total, cur)}" for name, cur, total, kept in rows]
+        return [VerifyProblem(ProblemKind.BALANCE_MISMATCH, None,
+                              f"kept balance of {name} is {Money(kept, cur)} but its postings "
+                              f"sum to {Money(total, cur)}") for name, cur, total, kept in rows]
 
 

@@ -24,10 +24,11 @@ ACTOR = "treasurer"
 reversals = st.none() | st.integers(min_value=1, max_value=5)
 
 
-def verdict(entry: Prepared, state: dict[str, Any]) -> tuple[str, str, str | None] | None:
+def verdict(entry: Prepared, state: dict[str, Any]
+            ) -> tuple[str, str, str, str | None] | None:
     why = refusal(entry, state["accounts"], state["closed"], reversible=state["reversible"],
                   undoes=state["undoes"])
-    return None if why is None else (type(why).__name__, str(why), why.field)
+    return None if why is None else (type(why).__name__, why.code, str(why), why.field)
 
 
 def only_entry(source: str | Path | list[Entry]) -> Prepared:
@@ -90,4 +91,4 @@ def test_the_rule_refuses_what_the_journal_state_forbids(data: st.DataObject,
     # The properties above would hold if the rule never refused: check it against the state.
     state = data.draw(journal_states(entry))
     found = verdict(prepare(entry), state)
-    assert (None if found is None else found[2]) == refused_field(entry, state)
+    assert (None if found is None else found[3]) == refused_field(entry, state)

@@ -8,10 +8,10 @@ import errno
 from pathlib import Path
 
 import pytest
-from conftest import Invoke
+from conftest import Invoke, ok, refused
 from ledger_helpers import ADVERTISING, BANK, PARKING, record, write_jsonl
-from test_audit_export_cli import ok, refused
 
+from commons.errors import ErrorCode
 from commons.io import exporting, writing
 
 FORMATS = ("csv", "jsonl", "xlsx", "beancount")
@@ -39,12 +39,12 @@ def test_an_export_never_overwrites_the_database_or_its_files(
     target = Path(f"{db_path}{suffix}")
     target.touch()
     before = db_path.read_bytes()
-    refused(export(cli, target, "--force"), "is the database")
-    refused(cli(*DISCLOSE, "--out", target, "--force"), "is the database")
+    refused(export(cli, target, "--force"), ErrorCode.UNSAFE_OUTPUT)
+    refused(cli(*DISCLOSE, "--out", target, "--force"), ErrorCode.UNSAFE_OUTPUT)
     linked = books / "other-name.db"
     if not suffix:
         linked.hardlink_to(db_path)  # the same file under another name
-        refused(export(cli, linked, "--force"), "is the database")
+        refused(export(cli, linked, "--force"), ErrorCode.UNSAFE_OUTPUT)
     assert db_path.read_bytes() == before
     ok(cli("audit", "verify"))
 
@@ -54,20 +54,20 @@ def test_an_export_whose_manifest_would_be_the_database_is_refused(
     out = books / "trail.csv"
     (books / "trail.csv.manifest.json").symlink_to(db_path)
     before = db_path.read_bytes()
-    refused(export(cli, out, "--force"), "is the database")
+    refused(export(cli, out, "--force"), ErrorCode.UNSAFE_OUTPUT)
     assert db_path.read_bytes() == before and not out.exists()
 
 
 def test_an_existing_out_needs_force(cli: Invoke, books: Path) -> None:
     out = books / "trail.csv"
     out.write_text("keep me")
-    refused(export(cli, out), "already exists", "--force")
+    refused(export(cli, out), ErrorCode.OUTPUT_EXISTS, "--force")
     assert out.read_text() == "keep me"
     ok(export(cli, out, "--force"))
     assert out.read_text("utf-8-sig").startswith("entry_id,")
     page = books / "d.txt"
     page.write_text("keep me")
-    refused(cli(*DISCLOSE, "--out", page), "already exists")
+    refused(cli(*DISCLOSE, "--out", page), ErrorCode.OUTPUT_EXISTS)
     assert page.read_text() == "keep me"
     ok(cli(*DISCLOSE, "--out", page, "--force"))
     assert "wjxc" in page.read_text("utf-8")
@@ -75,7 +75,7 @@ def test_an_existing_out_needs_force(cli: Invoke, books: Path) -> None:
 
 def test_a_stale_manifest_beside_a_new_out_needs_force(cli: Invoke, books: Path) -> None:
     (books / "trail.csv.manifest.json").write_text("{}")
-    refused(export(cli, books / "trail.csv"), "already exists")
+    refused(export(cli, books / "trail.csv"), ErrorCode.OUTPUT_EXISTS)
 
 
 def test_disclose_replaces_a_symlink_and_leaves_its_target_alone(
@@ -84,7 +84,7 @@ def test_disclose_replaces_a_symlink_and_leaves_its_target_alone(
     victim.write_text("precious")
     link = books / "d.html"
     link.symlink_to(victim)
-    refused(cli(*DISCLOSE, "--format", "html", "--out", link), "already exists")
+    refused(cli(*DISCLOSE, "--format", "html", "--out", link), ErrorCode.OUTPUT_EXISTS)
     ok(cli(*DISCLOSE, "--format", "html", "--out", link, "--force"))
     assert victim.read_text() == "precious"
     assert not link.is_symlink() and link.read_text("utf-8").startswith("<!DOCTYPE html>")
@@ -124,7 +124,7 @@ def test_a_full_disk_during_an_export_is_a_clear_error_and_leaves_nothing(
         monkeypatch.setattr(exporting, writer, _disk_full)
     else:
         monkeypatch.setitem(exporting._TEXT_WRITERS, fmt, _disk_full)
-    refused(export(cli, books / f"trail.{fmt}", fmt=fmt), "could not write",
+    refused(export(cli, books / f"trail.{fmt}", fmt=fmt), ErrorCode.WRITE_FAILED,
             "No space left on device")
     assert _leftovers(books) == []
 
@@ -141,7 +141,7 @@ def test_a_full_disk_while_writing_the_manifest_leaves_nothing(
         real(fd)
 
     monkeypatch.setattr(writing.os, "fsync", fsync)
-    refused(export(cli, books / "trail.csv"), "could not write", "No space left on device")
+    refused(export(cli, books / "trail.csv"), ErrorCode.WRITE_FAILED, "No space left on device")
     assert _leftovers(books) == []
 
 
@@ -149,7 +149,7 @@ def test_a_full_disk_while_writing_the_manifest_leaves_nothing(
 def test_a_full_disk_during_disclose_is_a_clear_error_and_leaves_nothing(
         cli: Invoke, books: Path, fmt: str, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(writing.os, "fsync", _disk_full)
-    refused(cli(*DISCLOSE, "--format", fmt, "--out", books / "d.out"), "could not write",
+    refused(cli(*DISCLOSE, "--format", fmt, "--out", books / "d.out"), ErrorCode.WRITE_FAILED,
             "No space left on device")
     assert _leftovers(books) == []
 

@@ -7,42 +7,23 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import json
 import os
 from pathlib import Path
 from typing import Any
 
 import pytest
-from click.testing import Result
 from commons_cli.reconcile import report_csv
-from conftest import Invoke
+from conftest import Invoke, as_json, ok, refused
 from ledger_helpers import BANK, record, write_jsonl
 
 from commons import Money
 from commons.app import OutstandingItem, ReconciliationStatement
+from commons.errors import ErrorCode
 from commons.periods import Period
 
 FIXTURES = Path(__file__).parents[1] / "fixtures"
 GOLDEN = Path(__file__).parents[1] / "golden"
 OCT_XML = FIXTURES / "camt053_001_02_oct.xml"
-
-
-def ok(result: Result) -> Result:
-    assert result.exit_code == 0, (result.stdout, result.stderr)
-    return result
-
-
-def refused(result: Result, *texts: str) -> Result:
-    assert result.exit_code == 1, (result.stdout, result.stderr)
-    assert "Traceback" not in result.output
-    assert result.stderr.startswith("commons: error:")
-    for text in texts:
-        assert text in result.stderr, result.stderr
-    return result
-
-
-def as_json(result: Result) -> Any:
-    return json.loads(ok(result).stdout)
 
 
 def assert_golden(name: str, text: str) -> None:
@@ -164,7 +145,7 @@ def test_unmatch_text_and_json(cli: Invoke, books: None) -> None:
     report = as_json(cli("--json", "reconcile", "report", "--account", BANK, "--period",
                          "2026-10"))
     assert report["reconciled"] and len(report["bank_not_in_books"]) == 3
-    refused(cli("reconcile", "unmatch", str(first)), f"match {first} does not exist")
+    refused(cli("reconcile", "unmatch", str(first)), ErrorCode.NOT_FOUND)
 
 
 def _state(cli: Invoke) -> Any:
@@ -172,33 +153,42 @@ def _state(cli: Invoke) -> Any:
                        "2026-10"))
 
 
-@pytest.mark.parametrize(("name", "content", "where"), [
-    ("bad.csv", "date,amount\n2026-10-02,12x\n", "bad.csv:2: field 'amount'"),
-    ("fields.csv", "date,amount\n2026-10-02,1.00,3\n", "fields.csv:2: this record has 3"),
-    ("bad.xml", '<?xml version="1.0"?>\n<Document>\n<Stmt>\n</Document>\n', "bad.xml:4"),
-    ("gap.csv", "交易日期,收入金额,支出金额,余额\n2026-11-03,1.00,,1539.50\n", "a gap of 1.00"),
+@pytest.mark.parametrize(("name", "content", "where", "code"), [
+    ("bad.csv", "date,amount\n2026-10-02,12x\n", "bad.csv:2: field 'amount'",
+     ErrorCode.INVALID_AMOUNT),
+    ("fields.csv", "date,amount\n2026-10-02,1.00,3\n", "fields.csv:2",
+     ErrorCode.MALFORMED_FILE),
+    ("bad.xml", '<?xml version="1.0"?>\n<Document>\n<Stmt>\n</Document>\n', "bad.xml:4",
+     ErrorCode.MALFORMED_FILE),
+    ("gap.csv", "交易日期,收入金额,支出金额,余额\n2026-11-03,1.00,,1539.50\n", "gap.csv",
+     ErrorCode.REFUSED),
     ("integrity.csv", "交易日期,收入金额,支出金额,余额\n2026-11-03,1.00,,1538.50\n"
-                      "2026-11-04,1.00,,1540.00\n", "integrity.csv:3: field '余额'"),
+                      "2026-11-04,1.00,,1540.00\n", "integrity.csv:3: field '余额'",
+     ErrorCode.INVALID_INPUT),
 ])
 def test_bad_files_exit_1_naming_the_place_and_store_nothing(
-        cli: Invoke, books: None, tmp_path: Path, name: str, content: str, where: str) -> None:
+        cli: Invoke, books: None, tmp_path: Path, name: str, content: str, where: str,
+        code: ErrorCode) -> None:
     reconciled(cli)
     before = _state(cli)
     path = tmp_path / name
     path.write_text(content, encoding="utf-8")
-    refused(cli("reconcile", "import", path, "--account", BANK), where)
+    refused(cli("reconcile", "import", path, "--account", BANK), code, where)
     assert _state(cli) == before
 
 
 def test_wrong_profile_and_usage_errors(cli: Invoke, books: None) -> None:
     refused(cli("reconcile", "import", FIXTURES / "cn_bank_gbk.csv", "--account", BANK,
-                "--profile", "generic"), "cn_bank_gbk.csv:1", "no header row")
+                "--profile", "generic"),
+            ErrorCode.MALFORMED_FILE, "cn_bank_gbk.csv:1")
     refused(cli("reconcile", "import", FIXTURES / "cn_bank_gbk.csv", "--account", BANK,
-                "--profile", "icbc"), "no statement profile named 'icbc'")
+                "--profile", "icbc"),
+            ErrorCode.INVALID_INPUT)
     refused(cli("reconcile", "import", FIXTURES / "cn_bank_gbk.csv", "--account", BANK,
-                "--encoding", "utf-8"), "cn_bank_gbk.csv:1", "not valid utf-8")
+                "--encoding", "utf-8"),
+            ErrorCode.MALFORMED_FILE, "cn_bank_gbk.csv:1")
     refused(cli("reconcile", "report", "--account", BANK, "--period", "2026-10"),
-            "no bank statement")
+            ErrorCode.NOT_FOUND)
     assert cli("reconcile", "run", "--account", BANK, "--period", "2026-10",
                "--window-days", "-1").exit_code == 2
     assert cli("reconcile", "import", OCT_XML).exit_code == 2

@@ -19,6 +19,7 @@ import commons
 from commons import FixedClock, Money
 from commons.app.ledger import VerifyReport
 from commons.ledger.journal import Entry, Posting
+from commons.ledger.problems import ProblemKind
 from commons.ledger.rules import ChainHead
 from commons.ledger.signing import head_signature
 
@@ -74,9 +75,9 @@ def test_a_deleted_tail_with_its_balances_fixed_up_is_caught(db: Path) -> None:
             conn.execute(sql)
     assert verify(db).ok  # the chain alone cannot tell
     newest = verify(db, head=before.head_hash)
-    assert not newest.ok and "the newest entry 2 has hash" in newest.problems[0]
+    assert not newest.ok and newest.problems[0].kind == ProblemKind.HEAD_MISMATCH
     at = verify(db, head=before.head_hash, at=before.entries)
-    assert not at.ok and "its tail was deleted" in at.problems[0]
+    assert not at.ok and at.problems[0].kind == ProblemKind.MISSING_TAIL
 
 
 def test_a_journal_rebuilt_with_its_hashes_recomputed_is_caught(db: Path,
@@ -86,7 +87,7 @@ def test_a_journal_rebuilt_with_its_hashes_recomputed_is_caught(db: Path,
     assert verify(db).ok  # every hash recomputed: the chain alone cannot tell
     for at in (None, before.entries):
         report = verify(db, head=before.head_hash, at=at)
-        assert not report.ok and "hashes recomputed" in report.problems[0]
+        assert not report.ok and report.problems[0].kind == ProblemKind.HEAD_MISMATCH
 
 
 def test_a_forged_append_is_caught_by_the_head_and_its_forged_head_by_the_signature(
@@ -96,14 +97,14 @@ def test_a_forged_append_is_caught_by_the_head_and_its_forged_head_by_the_signat
     forge_append(db)
     assert verify(db).ok  # appended through commons: the chain alone cannot tell
     report = verify(db, head=before.head_hash)
-    assert not report.ok and "appended" in report.problems[0]
+    assert not report.ok and report.problems[0].kind == ProblemKind.HEAD_MISMATCH
     # The genuine head still holds where it was signed: the forgery came after it.
     assert verify(db, head=before.head_hash, at=before.entries, signature=signed, key=KEY).ok
     # The intruder can claim the new head, but cannot sign it.
     now = verify(db)
     for made_up in (signed, head_signature(ChainHead(now.entries, now.head_hash), b"guess")):
         report = verify(db, head=now.head_hash, signature=made_up, key=KEY)
-        assert not report.ok and "signature does not sign head" in report.problems[0]
+        assert not report.ok and report.problems[0].kind == ProblemKind.BAD_SIGNATURE
 
 
 def ok(result: Result) -> Result:
