@@ -19,7 +19,7 @@ from typing import Any, TextIO, TypeVar
 
 import attrs
 
-from commons.errors import CommonsError, InvalidInput, NotFound
+from commons.errors import CommonsError, ErrorCode, InvalidInput, NotFound
 
 __all__ = ["DETECTED_ENCODINGS", "RAGGED_FIX", "Row", "batched", "csv_rows", "decode_text",
            "detect_encoding", "open_text", "parse_json_line", "text_lines"]
@@ -72,17 +72,18 @@ def _first_bad_line(raw: bytes, encoding: str) -> int | None:
 
 def _encoding_hint(raw: bytes, source: str, encoding: str) -> InvalidInput:
     shown = "utf-8" if encoding == "utf-8-sig" else encoding
-    looks = ""
+    looks, like = "", ""
     try:
         raw.decode("gb18030")
-        looks = " (it looks like GBK/GB18030, as Chinese spreadsheets save)"
+        looks, like = " (it looks like GBK/GB18030, as Chinese spreadsheets save)", "gb18030"
     except UnicodeDecodeError:
         pass
     return InvalidInput(
         f"{Path(source).name} is not valid {shown} text{looks}",
-        fix="save the file as UTF-8 (CSV UTF-8 in Excel) or pass --encoding gb18030",
+        fix="save the file as UTF-8 (CSV UTF-8 in Excel) or read it as gb18030",
         file=source,
-        line=_first_bad_line(raw, encoding),
+        line=_first_bad_line(raw, encoding), code=ErrorCode.MALFORMED_FILE,
+        context={"kind": "encoding", "encoding": shown, "looks_like": like},
     )
 
 
@@ -91,7 +92,9 @@ def _named_encoding(encoding: str, source: str) -> str:
         name = codecs.lookup(encoding).name
     except LookupError:
         raise InvalidInput(f"unknown text encoding {encoding!r}", file=source,
-                           fix="name an encoding such as utf-8, gbk or gb18030") from None
+                           fix="name an encoding such as utf-8, gbk or gb18030",
+                           code=ErrorCode.INVALID_INPUT,
+                           context={"kind": "encoding_name", "encoding": encoding}) from None
     return "utf-8-sig" if name == "utf-8" else name  # utf-8-sig drops Excel's byte-order mark
 
 
@@ -124,7 +127,9 @@ def detect_encoding(content: Path | bytes, source: str, encoding: str | None = N
     raw = content.read_bytes() if isinstance(content, Path) else content
     raise InvalidInput(f"{Path(source).name} is neither UTF-8 nor GBK/GB18030 text",
                        file=source, line=_first_bad_line(raw, "utf-8"),
-                       fix="save the file as UTF-8, or name its encoding with --encoding")
+                       fix="save the file as UTF-8, or name the encoding it is in",
+                       code=ErrorCode.MALFORMED_FILE,
+                       context={"kind": "encoding", "encoding": "utf-8"})
 
 
 def decode_text(data: bytes, source: str, encoding: str | None = None) -> str:
@@ -149,7 +154,8 @@ def open_text(path: Path | str, encoding: str | None = None) -> TextIO:
         return p.open(encoding=chosen, newline="", errors="strict")
     except OSError as e:
         raise InvalidInput(f"cannot read {p}: {e.strerror}", file=str(p),
-                           fix="check the file's permissions") from None
+                           fix="check the file's permissions",
+                           code=ErrorCode.MALFORMED_FILE) from None
 
 
 def _decoded_lines(handle: TextIO, path: Path) -> Iterator[str]:
@@ -186,7 +192,8 @@ def csv_rows(
         except csv.Error as e:
             raise InvalidInput(f"this line is not valid CSV: {e}", file=str(p),
                                line=reader.line_num,
-                               fix="check the quoting; a field may not exceed 131,072 characters"
+                               fix="check the quoting; a field may not exceed 131,072 characters",
+                               code=ErrorCode.MALFORMED_FILE
                                ) from None
 
 
@@ -202,7 +209,8 @@ def _records(reader: Any, p: Path, required: Sequence[str], optional: Sequence[s
         if len(record) != len(header):
             problem = f"this record has {len(record)} fields but the header has {len(header)}"
             if not ragged:
-                raise InvalidInput(problem, fix=RAGGED_FIX, file=str(p), line=line)
+                raise InvalidInput(problem, fix=RAGGED_FIX, file=str(p), line=line,
+                                   code=ErrorCode.MALFORMED_FILE)
             padded = [*record, *[""] * len(header)][: len(header)]
             yield Row(str(p), line, dict(zip(header, padded, strict=True)), problem)
             continue
@@ -219,18 +227,19 @@ def _read_header(
             break
     else:
         raise InvalidInput(f"{path.name} is empty", file=str(path), line=1,
-                           fix=f"start the file with the header {expected}")
+                           fix=f"start the file with the header {expected}",
+                           code=ErrorCode.MALFORMED_FILE)
     repeated = sorted({h for h in header if header.count(h) > 1})
     if repeated:
         raise InvalidInput(f"column '{repeated[0]}' appears twice in the header",
-                           fix="give each column once", file=str(path), line=1)
+                           fix="give each column once", file=str(path), line=1,
+                           code=ErrorCode.MALFORMED_FILE)
     missing = [c for c in required if c not in header]
     if missing:
         raise InvalidInput(
             f"the header lacks column '{missing[0]}' (found: {','.join(header)})",
             fix=f"the header must name the columns {','.join(required)}", file=str(path),
-            line=1,
-            field=missing[0],
+            line=1, field=missing[0], code=ErrorCode.MALFORMED_FILE,
         )
     return header
 
@@ -264,10 +273,12 @@ def parse_json_line(text: str) -> Any:
         return _DECODER.decode(text)
     except json.JSONDecodeError as e:
         raise InvalidInput(f"this line is not valid JSON: {e.msg} at column {e.colno}",
-                           fix="write one JSON object per line") from None
+                           fix="write one JSON object per line",
+                           code=ErrorCode.MALFORMED_FILE) from None
     except RecursionError:
         raise InvalidInput("this line nests JSON too deeply to be an entry",
-                           fix="write one flat JSON object per line") from None
+                           fix="write one flat JSON object per line",
+                           code=ErrorCode.MALFORMED_FILE) from None
     except InvalidInput as e:
         # The number hook sees only digits; the key before the first long number names it.
         key = _LONG_NUMBER_KEY.search(text) if e.field is None else None
@@ -293,7 +304,8 @@ def _refuse_repeated_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
         keys = [key for key, _ in pairs]
         repeated = next(key for i, key in enumerate(keys) if key in keys[:i])
         raise InvalidInput(f"the key '{repeated}' appears twice in one object",
-                           field=repeated, fix="give each key once; which one was meant?")
+                           field=repeated, fix="give each key once; which one was meant?",
+                           code=ErrorCode.MALFORMED_FILE)
     return record
 
 

@@ -8,7 +8,7 @@ import re
 
 import attrs
 
-from commons.errors import InvalidInput
+from commons.errors import ErrorCode, InvalidInput
 
 __all__ = ["FILE_DATE_FIX", "Period", "parse_date", "read_date", "read_datetime"]
 
@@ -30,12 +30,13 @@ def _excerpt(text: str) -> str:
 def _day(head: str, text: str) -> dt.date:
     m = _COMPACT.fullmatch(head) or _SEPARATED.fullmatch(head)
     if m is None:
-        raise InvalidInput(f"{_excerpt(text)} is not a date", fix=FILE_DATE_FIX)
+        raise InvalidInput(f"{_excerpt(text)} is not a date", fix=FILE_DATE_FIX,
+                           code=ErrorCode.INVALID_DATE)
     try:
         return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
     except ValueError:
-        raise InvalidInput(f"{_excerpt(text)} is not a day of the calendar", fix=FILE_DATE_FIX
-                           ) from None
+        raise InvalidInput(f"{_excerpt(text)} is not a day of the calendar", fix=FILE_DATE_FIX,
+                           code=ErrorCode.INVALID_DATE) from None
 
 
 def read_date(text: object) -> dt.date:
@@ -44,7 +45,8 @@ def read_date(text: object) -> dt.date:
     a time after the date (``2026-10-01 09:30:00``, ``...T09:30``) is dropped. Every importer
     reads its date fields through here."""
     if not isinstance(text, str):
-        raise InvalidInput(f"date {text!r} is not text", fix=FILE_DATE_FIX)
+        raise InvalidInput(f"date {text!r} is not text", fix=FILE_DATE_FIX,
+                           code=ErrorCode.INVALID_DATE)
     return _day(text.strip().replace("T", " ").split(" ", 1)[0], text)
 
 
@@ -61,7 +63,8 @@ def read_datetime(text: str) -> dt.datetime:
     head, _, rest = stripped.replace("T", " ", 1).partition(" ")
     m = _TIME.fullmatch(rest.strip())
     if m is None:
-        raise InvalidInput(f"{_excerpt(text)} is not a date and time", fix=_TIME_FIX)
+        raise InvalidInput(f"{_excerpt(text)} is not a date and time", fix=_TIME_FIX,
+                           code=ErrorCode.INVALID_DATE)
     day = _day(head, text)
     zone = None
     if m.group(4):
@@ -71,21 +74,22 @@ def read_datetime(text: str) -> dt.datetime:
         return dt.datetime(day.year, day.month, day.day, int(m.group(1)), int(m.group(2)),
                            int(m.group(3) or 0), tzinfo=zone)
     except ValueError:
-        raise InvalidInput(f"{_excerpt(text)} is not a time of the day", fix=_TIME_FIX
-                           ) from None
+        raise InvalidInput(f"{_excerpt(text)} is not a time of the day", fix=_TIME_FIX,
+                           code=ErrorCode.INVALID_DATE) from None
 
 
 def parse_date(text: object) -> dt.date:
     """An accounting date written ``YYYY-MM-DD`` (a local date, no time)."""
     if not isinstance(text, str):
-        raise InvalidInput(f"date {text!r} is not text", fix="write dates as \"2026-10-01\"")
+        raise InvalidInput(f"date {text!r} is not text", fix="write dates as \"2026-10-01\"",
+                           code=ErrorCode.INVALID_DATE)
     try:
         if not _DATE.fullmatch(text):
             raise ValueError
         return dt.date.fromisoformat(text)
     except ValueError:
         raise InvalidInput(f"{text!r} is not a date in the form YYYY-MM-DD",
-                           fix="write dates as 2026-10-01") from None
+                           fix="write dates as 2026-10-01", code=ErrorCode.INVALID_DATE) from None
 
 
 @attrs.frozen(order=True)
@@ -98,7 +102,8 @@ class Period:
     def __attrs_post_init__(self) -> None:
         if not (1 <= self.month <= 12 and 1900 <= self.year <= 9999):
             raise InvalidInput(f"period {self.year}-{self.month:02d} is not a month",
-                               fix="write a period as YYYY-MM, e.g. 2026-10")
+                               fix="write a period as YYYY-MM, e.g. 2026-10",
+                               code=ErrorCode.INVALID_DATE)
 
     @classmethod
     def parse(cls, text: str) -> Period:
@@ -106,7 +111,8 @@ class Period:
         m = _MONTH.fullmatch(text.strip())
         if not m:
             raise InvalidInput(f"{text!r} is not a period in the form YYYY-MM",
-                               fix="write a period as YYYY-MM, e.g. 2026-10")
+                               fix="write a period as YYYY-MM, e.g. 2026-10",
+                               code=ErrorCode.INVALID_DATE)
         return cls(int(m.group(1)), int(m.group(2)))
 
     @classmethod

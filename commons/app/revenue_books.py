@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from commons.errors import ConflictError, NotFound
+from commons.errors import ConflictError, ErrorCode, NotFound
 from commons.estate.compound import Compound
 from commons.governance import ScopeKind
 from commons.ledger.accounts import chart_for_compound
@@ -30,11 +30,12 @@ __all__ = ["balance_of", "compound_of", "open_chart", "post_entry", "resolution_
 
 
 def compound_of(t: Tables, compound_id: str) -> Compound:
+    """The compound recorded as ``compound_id``; NotFound if the estate does not hold it."""
     compound = t.estate.compound(compound_id)
     if compound is None:
         raise NotFound(f"compound {compound_id!r} is not recorded", field="compound",
-                       fix=f"import {compound_id!r} with `commons estate import compounds FILE`, "
-                           "or check the spelling")
+                       fix=f"import compound {compound_id!r} first, or check the spelling",
+                       context={"kind": "compound", "id": compound_id})
     return compound
 
 
@@ -55,7 +56,8 @@ def post_entry(ledger: LedgerService, t: Tables, entry: Entry) -> tuple[int, boo
             raise ConflictError(f"external id {entry.external_id} was recorded as entry "
                                 f"{seen[0]} with other content", field="external_id",
                                 fix="a recorded entry is never changed; correct it with a "
-                                    "reversal (`commons ledger reverse ENTRY`)")
+                                    "reversal", context={"kind": "entry", "id": str(seen[0])},
+                                code=ErrorCode.ALREADY_RECORDED_DIFFERENTLY)
         return seen[0], False
     ledger.post_in(t, [entry], None, None)
     return t.ledger.known([entry.external_id])[entry.external_id][0], True

@@ -32,6 +32,24 @@ class Session:
             self._store = SqliteStore.open(self.path, read_only=self.read_only)
         return self._store
 
+    def new_file(self) -> bool | None:
+        """Whether opening the store for writing would make the database: None if the file
+        holds something (or is ``:memory:`` or already open), False if it exists but is empty,
+        True if it does not exist."""
+        if self._store is not None or self.path == ":memory:":
+            return None
+        db = Path(self.path)
+        if not db.exists():
+            return True
+        return False if db.is_file() and db.stat().st_size == 0 else None
+
+    def discard_if_unused(self, new_file: bool | None) -> None:
+        """After a refused write: remove again the database that ``new_file`` (from before the
+        write) says this call made, if nothing was written to it."""
+        if new_file is not None and self._store is not None and \
+                self._store.discard_if_unused(was_empty=not new_file):
+            self._store = None
+
     @property
     def reader(self) -> SqliteStore:
         """The store for use cases that only read: a missing file is NotFound, never created."""

@@ -28,7 +28,7 @@ import attrs
 
 from commons.contracts.catalog import DEFAULT_CATALOG, CostDriver, parse_driver
 from commons.contracts.contract import parse_percent
-from commons.errors import CommonsError, InvalidInput
+from commons.errors import CommonsError, ErrorCode, InvalidInput
 from commons.money import Money, parse_fen
 
 __all__ = ["Collection", "CostItem", "Scenario", "ScenarioCompound", "key_line"]
@@ -137,7 +137,8 @@ def _percent(value: Any) -> Fraction:
     ``"0.06"`` is refused, not taken as 0.06%."""
     if isinstance(value, float) or type(value) not in (str, int):
         _decimal(value, "percentage")  # a TOML float or bool is refused with its own reason
-        raise InvalidInput(f"{value!r} is not a percentage", fix='write e.g. "6" for 6%')
+        raise InvalidInput(f"{value!r} is not a percentage", fix='write e.g. "6" for 6%',
+                           code=ErrorCode.INVALID_AMOUNT)
     return Fraction(parse_percent(value, "percentage")) / 100
 
 
@@ -158,14 +159,16 @@ def _money(value: Any) -> Money:
 def _non_negative_money(value: Any) -> Money:
     amount = _money(value)
     if amount.is_negative():
-        raise InvalidInput(f"{value!r} is negative", fix="costs and incomes are zero or more")
+        raise InvalidInput(f"{value!r} is negative", fix="costs and incomes are zero or more",
+                           code=ErrorCode.INVALID_AMOUNT)
     return amount
 
 
 def _price(value: Any) -> Fraction:
     number = _decimal(value, "price")
     if number < 0:
-        raise InvalidInput(f"price {value!r} is negative", fix='e.g. "0.80" yuan per m²')
+        raise InvalidInput(f"price {value!r} is negative", fix='e.g. "0.80" yuan per m²',
+                           code=ErrorCode.INVALID_AMOUNT)
     return Fraction(number)
 
 
@@ -259,7 +262,8 @@ class Scenario:
             m = _TOML_AT.search(str(e))
             raise InvalidInput(f"not valid TOML: {_TOML_AT.sub('', str(e)).strip()}",
                                fix="correct the TOML syntax on that line", file=file,
-                               line=int(m.group(1)) if m else None) from None
+                               line=int(m.group(1)) if m else None,
+                               code=ErrorCode.MALFORMED_FILE) from None
         unknown = sorted(set(data) - set(_SECTION_KEYS))
         if unknown:
             raise InvalidInput(f"unknown section '{unknown[0]}'", field=unknown[0], file=file,

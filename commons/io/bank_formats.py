@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from commons.errors import InvalidInput, NotFound
+from commons.errors import ErrorCode, InvalidInput, NotFound
 from commons.files import decode_text
 from commons.io.bank_csv import BUILTIN_PROFILES, CsvProfile, read_csv_statement
 from commons.io.camt053 import read_camt053
@@ -19,6 +19,7 @@ from commons.reconcile.statements import Statement
 
 __all__ = ["is_xml", "read_profiles", "read_statement_bytes", "read_statements",
            "resolve_profiles"]
+
 
 def is_xml(data: bytes) -> bool:
     """Whether the file is XML: it starts with ``<``, in UTF-8 (or an ASCII superset such as
@@ -48,7 +49,7 @@ def read_statements(data: bytes, source: str, *,
     """The statements in a file's bytes: camt.053 XML (one or more) or one CSV statement."""
     if not data.strip():
         raise InvalidInput("the statement file is empty", file=source, line=1,
-                           fix="export the statement again")
+                           fix="export the statement again", code=ErrorCode.MALFORMED_FILE)
     if is_xml(data):
         return read_camt053(data, source)
     chosen = list(profiles) if profiles else list(BUILTIN_PROFILES.values())
@@ -72,7 +73,8 @@ def read_profiles(profile: str | None) -> list[CsvProfile]:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as e:
         raise InvalidInput(f"cannot read profile {path}: {e}", file=str(path),
-                           fix="save the profile as UTF-8 text") from None
+                           fix="save the profile as UTF-8 text",
+                           code=ErrorCode.MALFORMED_FILE) from None
     return [CsvProfile.from_toml(text, str(path))]
 
 
@@ -86,4 +88,5 @@ def read_statement_bytes(path: str | Path) -> bytes:
         return p.read_bytes()
     except OSError as e:
         raise InvalidInput(f"cannot read {p}: {e.strerror}", file=str(p),
-                           fix="check the file's permissions") from None
+                           fix="check the file's permissions",
+                           code=ErrorCode.MALFORMED_FILE) from None

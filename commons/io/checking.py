@@ -18,7 +18,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from commons.errors import CommonsError, InvalidInput, NotFound
+from commons.errors import CommonsError, ErrorCode, InvalidInput, NotFound
 from commons.extras import require
 from commons.io.exporting import SUMMARY_SHEET, ExportManifest, manifest_path_of
 from commons.ledger.export import COLUMNS, plain_amount
@@ -99,7 +99,8 @@ def read_manifest(path: str | Path) -> ExportManifest:
                        ) from None
     except ValueError as e:
         raise InvalidInput(f"manifest {where} is not JSON: {e}", file=str(where),
-                           fix="give the .manifest.json written with the export") from None
+                           fix="give the .manifest.json written with the export",
+                           code=ErrorCode.MALFORMED_FILE) from None
     return ExportManifest.from_json(data, path=str(where))
 
 

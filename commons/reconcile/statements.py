@@ -19,7 +19,7 @@ from typing import Any
 
 import attrs
 
-from commons.errors import ConflictError, InvalidInput, RefusedByRule
+from commons.errors import ConflictError, ErrorCode, InvalidInput, RefusedByRule
 from commons.money import Money
 
 __all__ = [
@@ -204,7 +204,8 @@ def plan_continuation(statement: Statement, keys: Sequence[str],
                 f"line {key[2:18]} is already recorded, but a line before it in this statement "
                 "is not: the statement does not agree with the one stored", file=statement.source,
                 line=line.source_line,
-                fix="import statements in date order; check for a line the bank added later")
+                fix="import statements in date order; check for a line the bank added later",
+                code=ErrorCode.ALREADY_RECORDED_DIFFERENTLY)
     if skip and skip == len(statement.lines):
         return Continuation(skip, running)
     if tail.balance is None:
@@ -242,4 +243,5 @@ def _check_same(statement: Statement, line: StatementLine, key: str,
             f"bank reference {key[2:]} is already recorded (line {line_id}) with "
             f"{day} {amount.format_grouped()}, but this statement says {line.booked_on} "
             f"{line.amount.format_grouped()}", file=statement.source, line=line.source_line,
-            field="reference", fix="the bank's references must not change; ask the bank")
+            field="reference", fix="the bank's references must not change; ask the bank",
+            code=ErrorCode.ALREADY_RECORDED_DIFFERENTLY)

@@ -8,29 +8,52 @@ raw connection because posting millions of them is the hot path.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import sqlite3
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from typing import NamedTuple
 
-from commons.errors import ConflictError, NotFound, RefusedByRule
+from commons.errors import ConflictError, ErrorCode, NotFound, RefusedByRule
 from commons.ledger.accounts import Account, matches_prefix
 from commons.ledger.journal import (
     FIELD_SEPARATOR,
     GENESIS_HASH,
     LEG_SEPARATOR,
     Entry,
+    Leg,
     Posting,
     Prepared,
     StoredEntry,
 )
+from commons.ledger.problems import ProblemKind, VerifyProblem
 from commons.ledger.rules import ChainHead, Link, StoredRow
 from commons.money import MAX_FEN, Money
 from commons.store.queries import where_in
 
-__all__ = ["LedgerTables"]
+__all__ = ["LedgerTables", "TrailRow"]
 
 _ENTRY_COLUMNS = ("id, date, memo, external_id, actor, resource, period, compound, reverses, "
                   "recorded_at, content_hash, prev_hash, hash")
-TrailRow = tuple[int, str, str, int, str, int, str, str, int | None, str]
+
+
+class TrailRow(NamedTuple):
+    """One posting of an account's trail, with the account's running balance after it."""
+
+    entry_id: int
+    date: str
+    memo: str
+    amount_fen: int
+    currency: str
+    balance_fen: int
+    external_id: str
+    actor: str
+    reverses: int | None
+    hash: str
+
+
+# tuple.__new__ on the class builds a NamedTuple in C, at half the cost of its own __new__:
+# verify reads every entry of the journal through _new_stored_row.
+_new_stored_row = functools.partial(tuple.__new__, StoredRow)
 
 
 def _date(text: str | None) -> dt.date | None:
@@ -70,7 +93,8 @@ class LedgerTables:
                     f"account {account.name} is already open"
                     f"{' (closed on ' + closed_on + ')' if closed_on else ''} with compound "
                     f"{compound or '-'} from {opened_on or 'the start'}",
-                    fix="open a new account under another name")
+                    fix="open a new account under another name",
+                    code=ErrorCode.ALREADY_RECORDED_DIFFERENTLY)
             return aid, False
         cursor = self.conn.execute(
             "INSERT INTO accounts (name, type, compound, opened_on, description) "
@@ -85,8 +109,9 @@ class LedgerTables:
             "UPDATE accounts SET closed_on = ? WHERE name = ? AND closed_on IS NULL",
             (on.isoformat(), name))
         if cursor.rowcount != 1:
-            raise NotFound(f"account {name} is not open", fix="check the name with "
-                           "`commons ledger balance`")
+            raise NotFound(f"account {name} is not open",
+                           fix="check the name; the balances list the open accounts",
+                           code=ErrorCode.UNKNOWN_ACCOUNT)
 
     def closed_periods(self) -> frozenset[str]:
         """The closed months, as ``YYYY-MM``."""
@@ -116,13 +141,15 @@ class LedgerTables:
         entry_rows = []
         posting_rows = []
         deltas: dict[tuple[int, str], int] = {}
-        for (ext, day, memo, actor, resource, period, compound, reverses, legs, digest), link \
-                in linked:
-            entry_rows.append((link.id, day, memo, ext, actor, resource, period, compound,
-                               reverses, recorded_at, digest, link.prev_hash, link.hash))
+        # Unpacked by position: every field is written, and one unpacking per entry (and per
+        # posting) is measurably faster than reading each field by name on the posting path.
+        for (ext, day, memo, actor, resource, period, compound, reverses, legs, digest), \
+                (entry_id, prev_hash, link) in linked:
+            entry_rows.append((entry_id, day, memo, ext, actor, resource, period, compound,
+                               reverses, recorded_at, digest, prev_hash, link))
             for seq, (account, fen, currency) in enumerate(legs):
                 aid = account_ids[account]
-                posting_rows.append((link.id, seq, aid, day, fen, currency))
+                posting_rows.append((entry_id, seq, aid, day, fen, currency))
                 key = (aid, currency)
                 deltas[key] = deltas.get(key, 0) + fen
         self.conn.executemany(f"INSERT INTO entries ({_ENTRY_COLUMNS}) VALUES "
@@ -173,7 +200,7 @@ class LedgerTables:
 
     def trail(self, account: str, *, limit: int, offset: int) -> list[TrailRow]:
         """An account's postings in date order with the running balance, one page."""
-        return self.conn.execute(
+        return list(map(TrailRow._make, self.conn.execute(
             """SELECT p.entry_id, p.date, e.memo, p.amount_fen, p.currency,
                       SUM(p.amount_fen) OVER (PARTITION BY p.currency
                           ORDER BY p.date, p.entry_id, p.seq ROWS UNBOUNDED PRECEDING),
@@ -181,7 +208,7 @@ class LedgerTables:
                FROM postings p JOIN accounts a ON a.id = p.account_id
                JOIN entries e ON e.id = p.entry_id
                WHERE a.name = ? ORDER BY p.date, p.entry_id, p.seq LIMIT ? OFFSET ?""",
-            (account, limit, offset)).fetchall()
+            (account, limit, offset))))
 
     def postings_count(self, account: str) -> int:
         """How many postings ``account`` has: the length of its whole trail."""
@@ -209,14 +236,14 @@ class LedgerTables:
                         "ON r.reverses = e.id WHERE e.id IN ({})", sorted(entry_ids))
         return dict(rows)
 
-    def legs_of(self, entry_ids: Iterable[int]) -> dict[int, list[tuple[str, int, str]]]:
-        """The postings of each of ``entry_ids`` as (account, fen, currency), in order."""
+    def legs_of(self, entry_ids: Iterable[int]) -> dict[int, list[Leg]]:
+        """The postings of each of ``entry_ids``, in order."""
         rows = where_in(self.conn, "SELECT p.entry_id, a.name, p.amount_fen, p.currency "
                         "FROM postings p JOIN accounts a ON a.id = p.account_id "
                         "WHERE p.entry_id IN ({}) ORDER BY p.entry_id, p.seq", sorted(entry_ids))
-        legs: dict[int, list[tuple[str, int, str]]] = {}
+        legs: dict[int, list[Leg]] = {}
         for entry_id, name, fen, currency in rows:
-            legs.setdefault(entry_id, []).append((name, fen, currency))
+            legs.setdefault(entry_id, []).append(Leg(name, fen, currency))
         return legs
 
     def reversed_by(self, entry_id: int) -> int | None:
@@ -255,7 +282,7 @@ class LedgerTables:
                     sums[currency] = sums.get(currency, 0) + fen
                     misdated += posted_on != day
                 pending = next(postings, None)
-            yield (*row, LEG_SEPARATOR.join(legs), sums, len(legs), misdated)
+            yield _new_stored_row((*row, LEG_SEPARATOR.join(legs), sums, len(legs), misdated))
 
     def link_before(self, entry_id: int) -> tuple[int, str]:
         """The id and hash of the entry stored just before ``entry_id`` (0 and genesis if none)."""
@@ -263,22 +290,24 @@ class LedgerTables:
                                 "LIMIT 1", (entry_id,)).fetchone()
         return (row[0], row[1]) if row else (0, GENESIS_HASH)
 
-    def orphan_postings(self) -> list[str]:
+    def orphan_postings(self) -> list[VerifyProblem]:
         """Postings whose entry does not exist (left behind, or slipped in from outside)."""
         rows = self.conn.execute(
             "SELECT p.entry_id, COUNT(*) FROM postings p LEFT JOIN entries e ON e.id = p.entry_id "
             "WHERE e.id IS NULL GROUP BY p.entry_id LIMIT 20").fetchall()
-        return [f"{count} postings name entry {eid}, which does not exist"
+        return [VerifyProblem(ProblemKind.ORPHAN_POSTINGS, eid,
+                              f"{count} postings name entry {eid}, which does not exist")
                 for eid, count in rows]
 
-    def unbalanced_totals(self) -> list[str]:
+    def unbalanced_totals(self) -> list[VerifyProblem]:
         """Currencies whose kept balances do not sum to zero (the trial balance)."""
         rows = self.conn.execute("SELECT currency, SUM(amount_fen) FROM balances "
                                  "GROUP BY currency HAVING SUM(amount_fen) != 0").fetchall()
-        return [f"the trial balance in {cur} is {Money(total, cur)}, not zero"
+        return [VerifyProblem(ProblemKind.TRIAL_BALANCE, None,
+                              f"the trial balance in {cur} is {Money(total, cur)}, not zero")
                 for cur, total in rows]
 
-    def balance_mismatches(self) -> list[str]:
+    def balance_mismatches(self) -> list[VerifyProblem]:
         """Kept balances that disagree with the sum of the postings."""
         rows = self.conn.execute(
             """SELECT a.name, s.currency, s.total, COALESCE(b.amount_fen, 0)
@@ -292,7 +321,8 @@ class LedgerTables:
                JOIN accounts a ON a.id = b.account_id
                WHERE b.amount_fen != 0 AND NOT EXISTS (SELECT 1 FROM postings p
                    WHERE p.account_id = b.account_id AND p.currency = b.currency)""")
-        return [f"kept balance of {name} is {Money(kept, cur)} but its postings sum to "
-                f"{Money(total, cur)}" for name, cur, total, kept in rows]
+        return [VerifyProblem(ProblemKind.BALANCE_MISMATCH, None,
+                              f"kept balance of {name} is {Money(kept, cur)} but its postings "
+                              f"sum to {Money(total, cur)}") for name, cur, total, kept in rows]
 
 
