@@ -25,9 +25,11 @@ MAX_ID = 2**63 - 1
 SHOWN_MATCHES = 20  # matches a run lists in text; --json lists them all
 LABEL_WIDTH = 58
 AMOUNT_WIDTH = 14
-PROFILE_HELP = ("CSV column profile: cn-bank (交易日期,收入金额,支出金额,余额,对方户名,摘要), "
-                "generic (date,amount,...), generic-debit-credit, or a TOML profile file. "
-                "Default: the first built-in one the header fits.")
+PROFILE_HELP = ("CSV column profile: icbc, abc, boc, ccb, bocom, cmb (the banks' 明细 "
+                "exports), wechat (微信支付账单), alipay (支付宝交易明细), cn-bank "
+                "(交易日期,收入金额,支出金额,余额,对方户名,摘要), generic (date,amount,...), "
+                "generic-debit-credit, or a TOML profile file. Default: the first built-in one "
+                "the header fits; the import says which.")
 
 
 @click.group(cls=CommonsGroup)
@@ -55,11 +57,17 @@ def import_statement(app: App, statement: str, account: str, profile: str | None
     if app.json:
         echo_json(import_json(done))
         return
+    click.echo(f"{done.source}: read as {done.format}")
     for s in done.statements:
         click.echo(f"{s.statement_id}: {s.first_day}..{s.last_day}, opening "
                    f"{s.opening.format_grouped()}, closing {s.closing.format_grouped()}; "
                    f"{s.added} {'line' if s.added == 1 else 'lines'} added, "
-                   f"{s.already_recorded} already recorded")
+                   f"{s.already_recorded} already recorded"
+                   + (f", {len(s.skipped)} rows skipped" if s.skipped else ""))
+        for row in s.skipped[:SHOWN_MATCHES]:
+            click.echo(f"  skipped line {row.source_line}: {row.reason}")
+        if len(s.skipped) > SHOWN_MATCHES:
+            click.echo(f"  ... and {len(s.skipped) - SHOWN_MATCHES} more (--json lists all)")
 
 
 def import_json(done: StatementImport) -> dict[str, Any]:
@@ -68,7 +76,10 @@ def import_json(done: StatementImport) -> dict[str, Any]:
             "statements": [{"id": s.statement_id, "first_day": s.first_day.isoformat(),
                             "last_day": s.last_day.isoformat(), "opening": yuan(s.opening),
                             "closing": yuan(s.closing), "lines": s.lines, "added": s.added,
-                            "already_recorded": s.already_recorded} for s in done.statements]}
+                            "already_recorded": s.already_recorded,
+                            "skipped": [{"line": x.source_line, "reason": x.reason}
+                                        for x in s.skipped]}
+                           for s in done.statements]}
 
 
 @reconcile.command("run")

@@ -28,7 +28,7 @@ from commons.money import Money
 from commons.periods import Period
 from commons.reconcile.matching import KINDS, MAX_WINDOW_DAYS, match_items
 from commons.reconcile.reconciliation import MatchRecord, ReconciliationStatement, reconcile
-from commons.reconcile.statements import Statement, line_keys, plan_continuation
+from commons.reconcile.statements import Skipped, Statement, line_keys, plan_continuation
 
 if TYPE_CHECKING:
     from commons.store import Tables
@@ -50,12 +50,14 @@ class ImportedStatement:
     lines: int
     added: int
     already_recorded: int
+    skipped: tuple[Skipped, ...] = ()
 
 
 @attrs.frozen
 class StatementImport:
     """What ``reconcile.import_statement`` did with one file. ``format`` is ``camt.053`` or
-    ``csv:<profile>``."""
+    ``csv:<profile>``, naming the profile used (the first built-in one the header fits when
+    none was named)."""
 
     account: str
     source: str
@@ -114,7 +116,7 @@ def _imported(statement: Statement, start: Money, skip: int) -> ImportedStatemen
                else start - sum(amounts[:skip], zero))
     return ImportedStatement(statement.statement_id, statement.first_day, statement.last_day,
                              opening, opening + sum(amounts, zero), len(amounts),
-                             len(amounts) - skip, skip)
+                             len(amounts) - skip, skip, statement.skipped)
 
 
 class ReconcileService(Service):
@@ -145,7 +147,7 @@ class ReconcileService(Service):
                     t.reconcile.add_statement(account_id, statement, plan.opening, new,
                                               imported_at, self.actor)
                 done.append(_imported(statement, plan.opening, plan.skip))
-        kind = "camt.053" if is_xml(data) else f"csv:{profiles[0].name}"
+        kind = "camt.053" if is_xml(data) else statements[0].reader
         return StatementImport(account, source, kind, tuple(done))
 
     def run(self, *, account: str, period: str | Period,

@@ -14,7 +14,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from commons.errors import InvalidInput, NotFound
-from commons.io.bank_csv import BUILTIN_PROFILES, CsvProfile, read_csv_statement
+from commons.io.bank_csv import CsvProfile, read_csv_statement
+from commons.io.bank_profiles import BUILTIN_PROFILES
 from commons.io.camt053 import read_camt053
 from commons.reconcile.statements import Statement
 
@@ -87,8 +88,11 @@ def read_statements(data: bytes, source: str, *,
     if is_xml(data):
         return read_camt053(data, source)
     chosen = list(profiles) if profiles else list(BUILTIN_PROFILES.values())
+    # A profile's declared encoding counts where it is the only profile tried; among all the
+    # built-in ones, detection (UTF-8, else GB18030) reads the Alipay list's GB18030 too.
     declared = {p.encoding for p in chosen if p.encoding}
-    text = decode_text(data, source, encoding or (declared.pop() if len(declared) == 1 else None))
+    text = decode_text(data, source, encoding or (declared.pop() if len(chosen) == 1 and declared
+                                                  else None))
     return [read_csv_statement(text, source, chosen)]
 
 

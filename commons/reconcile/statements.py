@@ -25,6 +25,7 @@ from commons.money import Money
 
 __all__ = [
     "Continuation",
+    "Skipped",
     "Statement",
     "StatementLine",
     "StoredTail",
@@ -100,6 +101,20 @@ def _lines(value: Sequence[StatementLine]) -> tuple[StatementLine, ...]:
 
 
 @attrs.frozen
+class Skipped:
+    """A row of a statement file that the reader left out on purpose, and why (a closed or
+    refunded wallet transaction, a row moving 0.00, one its profile marks as neither in nor
+    out), so the import can report it."""
+
+    source_line: int
+    reason: str
+
+
+def _skipped(value: Sequence[Skipped]) -> tuple[Skipped, ...]:
+    return tuple(value)
+
+
+@attrs.frozen
 class Statement:
     """A bank's statement of one account: opening and closing booked balances and the lines.
 
@@ -109,6 +124,8 @@ class Statement:
 
     ``balances_known`` is False for a CSV without a balance column: its opening is then taken
     from the stored history (``plan_continuation``) and its zero opening here means nothing.
+    ``reader`` says how the file was read (``csv:icbc``, ``camt.053``); ``skipped`` lists the
+    rows left out on purpose.
     """
 
     source: str
@@ -120,6 +137,8 @@ class Statement:
     last_day: dt.date
     bank_account: str = ""
     balances_known: bool = True
+    reader: str = ""
+    skipped: tuple[Skipped, ...] = attrs.field(default=(), converter=_skipped)
 
     def __attrs_post_init__(self) -> None:
         if self.last_day < self.first_day:

@@ -83,14 +83,15 @@ def test_help(cli: Invoke, args: tuple[str, ...]) -> None:
 
 def test_import_text_and_json(cli: Invoke, books: None) -> None:
     result = ok(cli("reconcile", "import", OCT_XML, "--account", BANK))
-    assert result.stdout == ("WJXC-STMT-2026-10: 2026-10-01..2026-10-31, opening 1,000.00, "
+    assert result.stdout == (f"{OCT_XML}: read as camt.053\n"
+                             "WJXC-STMT-2026-10: 2026-10-01..2026-10-31, opening 1,000.00, "
                              "closing 1,537.50; 4 lines added, 0 already recorded\n")
     data = as_json(cli("--json", "reconcile", "import", OCT_XML, "--account", BANK))
     assert data == {"account": BANK, "source": str(OCT_XML), "format": "camt.053", "added": 0,
                     "already_recorded": 4, "statements": [
                         {"id": "WJXC-STMT-2026-10", "first_day": "2026-10-01",
                          "last_day": "2026-10-31", "opening": "1000.00", "closing": "1537.50",
-                         "lines": 4, "added": 0, "already_recorded": 4}]}
+                         "lines": 4, "added": 0, "already_recorded": 4, "skipped": []}]}
 
 
 def test_import_gbk_csv_with_profile_and_encoding(cli: Invoke, books: None) -> None:
@@ -188,7 +189,7 @@ def test_wrong_profile_and_usage_errors(cli: Invoke, books: None) -> None:
     refused(cli("reconcile", "import", FIXTURES / "cn_bank_gbk.csv", "--account", BANK,
                 "--profile", "generic"), "cn_bank_gbk.csv:1", "no header row")
     refused(cli("reconcile", "import", FIXTURES / "cn_bank_gbk.csv", "--account", BANK,
-                "--profile", "icbc"), "no statement profile named 'icbc'")
+                "--profile", "hsbc"), "no statement profile named 'hsbc'")
     refused(cli("reconcile", "import", FIXTURES / "cn_bank_gbk.csv", "--account", BANK,
                 "--encoding", "utf-8"), "cn_bank_gbk.csv:1", "not valid utf-8")
     refused(cli("reconcile", "report", "--account", BANK, "--period", "2026-10"),

@@ -128,8 +128,8 @@ def test_running_balance_gap_names_the_line() -> None:
 def test_wrong_profile_for_the_file() -> None:
     refused(fixture("cn_bank_gbk.csv"), "no header row naming the columns date,amount",
             profiles=resolve_profiles("generic"))
-    with pytest.raises(InvalidInput, match="no statement profile named 'icbc'"):
-        resolve_profiles("icbc")
+    with pytest.raises(InvalidInput, match="no statement profile named 'hsbc'"):
+        resolve_profiles("hsbc")
 
 
 def test_a_user_profile_in_toml() -> None:
