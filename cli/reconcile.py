@@ -43,17 +43,24 @@ def reconcile() -> None:
               "assets:bank:co-managed:wjxc.")
 @click.option("--profile", help=PROFILE_HELP)
 @click.option("--encoding", help="Text encoding of a CSV (default: UTF-8, else GBK/GB18030).")
+@click.option("--opening", metavar="AMOUNT", help="The balance before the file's first line, "
+              "where the file gives none (a wallet bill) and no earlier statement is imported.")
+@click.option("--balances", type=click.Choice(["check", "ignore"]), default="check",
+              show_default=True, help="ignore: read a file whose balance column is missing or "
+              "redacted without checking it; the books record its balances as computed.")
 @json_option
 @pass_app
 def import_statement(app: App, statement: str, account: str, profile: str | None,
-                     encoding: str | None) -> None:
+                     encoding: str | None, opening: str | None, balances: str) -> None:
     """Import STATEMENT, a bank statement as CSV or ISO 20022 camt.053 XML.
 
     It must add up (opening balance plus lines = closing balance) and continue the statements
-    already imported. Lines already recorded are skipped; a bad file stores nothing.
+    already imported. Lines already recorded are skipped; a bad file stores nothing. The
+    import says which profile read a CSV and lists the rows it skipped.
     """
     done = app.api.reconcile.import_statement(statement, account=account, profile=profile,
-                                              encoding=encoding)
+                                              encoding=encoding, opening=opening,
+                                              balances=balances)
     if app.json:
         echo_json(import_json(done))
         return
@@ -175,6 +182,7 @@ def report_json(s: ReconciliationStatement) -> dict[str, Any]:
         "statements_from": s.statements_from.isoformat(),
         "bank_through": s.bank_through.isoformat() if s.bank_through else None,
         "cancelled_in_books": s.cancelled_in_books,
+        "bank_balance_computed": s.bank_balance_computed,
     }
 
 
@@ -214,7 +222,8 @@ def report_text(s: ReconciliationStatement) -> str:
         _row("adjusted book balance 调节后企业账面余额",
              s.adjusted_book_balance.format_grouped()),
         "",
-        _row("bank balance 银行对账单余额", s.bank_balance.format_grouped()),
+        _row("bank balance 银行对账单余额" + (" (computed)" if s.bank_balance_computed else ""),
+             s.bank_balance.format_grouped()),
         *_section("add: deposits in transit 企业已收、银行未收", s.deposits_in_transit),
         *_section("less: outstanding payments 企业已付、银行未付", s.outstanding_payments),
         _row("adjusted bank balance 调节后银行余额",
@@ -226,6 +235,10 @@ def report_text(s: ReconciliationStatement) -> str:
     ]
     if s.cancelled_in_books:
         out.append(f"({s.cancelled_in_books} book postings cancel by reversal and are not listed)")
+    if s.bank_balance_computed:
+        out.append("(the bank balance is computed from an opening balance and the lines: a "
+                   "statement gave no balances or they were ignored, so the bank did not "
+                   "report it; 银行余额为推算数)")
     return "\n".join(out)
 
 

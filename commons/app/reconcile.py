@@ -17,18 +17,24 @@ from typing import TYPE_CHECKING
 import attrs
 
 from commons.app.session import Service
-from commons.errors import InvalidInput, NotFound, RefusedByRule
+from commons.errors import CommonsError, InvalidInput, NotFound, RefusedByRule
 from commons.io.bank_formats import (
     is_xml,
     read_profiles,
     read_statement_bytes,
     read_statements,
 )
-from commons.money import Money
+from commons.money import Money, parse_fen
 from commons.periods import Period
 from commons.reconcile.matching import KINDS, MAX_WINDOW_DAYS, match_items
 from commons.reconcile.reconciliation import MatchRecord, ReconciliationStatement, reconcile
-from commons.reconcile.statements import Skipped, Statement, line_keys, plan_continuation
+from commons.reconcile.statements import (
+    Skipped,
+    Statement,
+    line_keys,
+    plan_continuation,
+    without_balances,
+)
 
 if TYPE_CHECKING:
     from commons.store import Tables
@@ -119,29 +125,60 @@ def _imported(statement: Statement, start: Money, skip: int) -> ImportedStatemen
                              len(amounts) - skip, skip, statement.skipped)
 
 
+def _opening(statement: Statement, opening: str | None, *, check: bool) -> Money | None:
+    """The opening balance the user gave, in the statement's currency; one that contradicts
+    the balances the file reports is refused."""
+    if opening is None:
+        return None
+    try:
+        start = Money(parse_fen(opening, statement.currency), statement.currency)
+    except CommonsError as e:
+        raise e.located(field="opening") from None
+    if check and statement.balances_known and start != statement.opening:
+        raise InvalidInput(
+            f"--opening {start.format_grouped()} contradicts the file, whose balances open at "
+            f"{statement.opening.format_grouped()}", file=statement.source, field="opening",
+            fix="leave out --opening, or add --balances ignore if the file's balances are wrong")
+    return start
+
+
 class ReconcileService(Service):
     """Bank reconciliation's use cases; each runs in one transaction."""
 
     def import_statement(self, path: str | Path, *, account: str, profile: str | None = None,
-                         encoding: str | None = None) -> StatementImport:
+                         encoding: str | None = None, opening: str | None = None,
+                         balances: str = "check") -> StatementImport:
         """Import a bank statement file (CSV or camt.053 XML) of the books' ``account``.
 
         ``profile`` names a built-in CSV profile or a TOML profile file; without it the
         built-in profiles are tried in turn. ``encoding`` overrides the detection of UTF-8
-        or GBK/GB18030. All of the file is stored, or nothing.
+        or GBK/GB18030. ``opening`` (yuan) is the balance before the file's first statement
+        where the file gives none; ``balances="ignore"`` reads a file whose balances are
+        missing or redacted without checking them (the books record them as computed). All
+        of the file is stored, or nothing.
         """
+        if balances not in ("check", "ignore"):
+            raise InvalidInput(f"balances must be check or ignore, not {balances!r}",
+                               field="balances", fix="write --balances ignore or leave it out")
         data = read_statement_bytes(path)
         source = str(path)
         profiles = read_profiles(profile)
-        statements = read_statements(data, source, profiles=profiles, encoding=encoding)
+        statements = read_statements(data, source, profiles=profiles, encoding=encoding,
+                                     ignore_balances=balances == "ignore")
+        start = _opening(statements[0], opening, check=balances == "check")
+        if balances == "ignore" or (start is not None and not statements[0].balances_known):
+            statements[0] = without_balances(statements[0], start)
+        statements[1:] = [without_balances(s) if balances == "ignore" else s
+                          for s in statements[1:]]
         imported_at = self.clock.now().in_timezone("UTC").isoformat()
         done = []
         with self.store.write() as t:
             account_id = _account_id(t, account)
-            for statement in statements:
+            for number, statement in enumerate(statements):
                 keys = line_keys(statement.lines)
                 known = t.reconcile.known(account_id, keys)
-                plan = plan_continuation(statement, keys, known, t.reconcile.tail(account_id))
+                plan = plan_continuation(statement, keys, known, t.reconcile.tail(account_id),
+                                         start if number == 0 else None)
                 new = list(zip(keys, statement.lines, strict=True))[plan.skip:]
                 if new:
                     t.reconcile.add_statement(account_id, statement, plan.opening, new,
@@ -208,7 +245,8 @@ class ReconcileService(Service):
                     account_id, currency, first_day - dt.timedelta(days=MAX_WINDOW_DAYS), end),
                 lines=lines, matches=t.reconcile.matches(account_id),
                 statements_from=first_day,
-                bank_through=t.reconcile.bank_through(account_id, end))
+                bank_through=t.reconcile.bank_through(account_id, end),
+                bank_balance_computed=t.reconcile.balances_computed(account_id, end))
 
     def unmatch(self, match_id: int) -> Unmatched:
         """Undo match ``match_id``; its lines and postings may then be matched again."""

@@ -394,16 +394,20 @@ def _table(records: Iterator[tuple[int, list[str]]], profile: CsvProfile, source
         yield number, record
 
 
-def read_csv_statement(text: str, source: str, profiles: Sequence[CsvProfile]) -> Statement:
+def read_csv_statement(text: str, source: str, profiles: Sequence[CsvProfile], *,
+                       ignore_balances: bool = False) -> Statement:
     """Read a CSV statement with the first of ``profiles`` whose columns its header names.
 
     Lines listed newest first (as some banks export) are put in booking order. Without a
-    balance column the statement's balances are unknown and come from the stored history.
-    The statement's ``reader`` names the profile used and ``skipped`` the rows left out.
+    balance column, or with ``ignore_balances`` (redacted ones), the statement's balances are
+    unknown and come from the stored history or an opening the user gives. The statement's
+    ``reader`` names the profile used and ``skipped`` the rows left out.
     """
     records = _records(text, source)
     profile, index, header_line, width = _find_header((r for _, r in records), profiles,
                                                       source)
+    if ignore_balances:
+        index.pop("balance", None)
     read = [_line(record, index, profile, source, number)
             for number, record in _table(records, profile, source, width)]
     lines = [x for x in read if isinstance(x, StatementLine)]

@@ -80,8 +80,10 @@ def resolve_profiles(profile: CsvProfile | str | None) -> list[CsvProfile]:
 
 def read_statements(data: bytes, source: str, *,
                     profiles: Sequence[CsvProfile] | None = None,
-                    encoding: str | None = None) -> list[Statement]:
-    """The statements in a file's bytes: camt.053 XML (one or more) or one CSV statement."""
+                    encoding: str | None = None,
+                    ignore_balances: bool = False) -> list[Statement]:
+    """The statements in a file's bytes: camt.053 XML (one or more) or one CSV statement.
+    ``ignore_balances`` leaves a CSV's balance column unread (redacted or untrustworthy)."""
     if not data.strip():
         raise InvalidInput("the statement file is empty", file=source, line=1,
                            fix="export the statement again")
@@ -93,7 +95,7 @@ def read_statements(data: bytes, source: str, *,
     declared = {p.encoding for p in chosen if p.encoding}
     text = decode_text(data, source, encoding or (declared.pop() if len(chosen) == 1 and declared
                                                   else None))
-    return [read_csv_statement(text, source, chosen)]
+    return [read_csv_statement(text, source, chosen, ignore_balances=ignore_balances)]
 
 
 def read_profiles(profile: str | None) -> list[CsvProfile]:

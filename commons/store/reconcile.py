@@ -59,11 +59,12 @@ class ReconcileTables:
         first = min((line.booked_on for _, line in lines), default=statement.first_day)
         cursor = self.conn.execute(
             "INSERT INTO bank_statements (account_id, statement_id, source, bank_account, "
-            "currency, opening_fen, closing_fen, first_day, last_day, imported_at, actor) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "currency, opening_fen, closing_fen, first_day, last_day, imported_at, actor, "
+            "balances) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (account_id, statement.statement_id, statement.source, statement.bank_account,
              opening.currency, opening.fen, closing.fen, min(first, statement.first_day)
-             .isoformat(), statement.last_day.isoformat(), imported_at, actor))
+             .isoformat(), statement.last_day.isoformat(), imported_at, actor,
+             "reported" if statement.balances_known else "computed"))
         statement_row = cursor.lastrowid
         def rows() -> Iterator[tuple[object, ...]]:
             # Generated, not listed: a 100 MB statement's rows would add a third to its import.
@@ -88,6 +89,26 @@ class ReconcileTables:
             "SELECT first_day, opening_fen, currency FROM bank_statements WHERE account_id = ? "
             "ORDER BY id LIMIT 1", (account_id,)).fetchone()
         return None if row is None else (_day(row[0]), Money(row[1], row[2]))
+
+    def balances_computed(self, account_id: int, end: dt.date) -> bool:
+        """Whether a statement up to ``end`` had its balances computed, not reported."""
+        row = self.conn.execute("SELECT 1 FROM bank_statements WHERE account_id = ? AND "
+                                "first_day <= ? AND balances = 'computed' LIMIT 1",
+                                (account_id, end.isoformat())).fetchone()
+        return row is not None
+
+    def bank_account(self, account_id: int) -> tuple[str, str] | None:
+        """The number and currency recorded for the books' bank account, or None."""
+        row = self.conn.execute("SELECT number, currency FROM bank_accounts WHERE account_id = ?",
+                                (account_id,)).fetchone()
+        return None if row is None else (row[0], row[1])
+
+    def set_bank_account(self, account_id: int, number: str, currency: str) -> None:
+        """Record (or change) the number and currency of the books' bank account."""
+        self.conn.execute("INSERT INTO bank_accounts (account_id, number, currency) VALUES "
+                          "(?, ?, ?) ON CONFLICT (account_id) DO UPDATE SET number = "
+                          "excluded.number, currency = excluded.currency",
+                          (account_id, number, currency))
 
     def bank_through(self, account_id: int, end: dt.date) -> dt.date | None:
         """The last day the stored statements cover, up to ``end``."""
