@@ -1,4 +1,4 @@
-"""``commons reconcile import|run|report|unmatch``: bank statements against the books."""
+"""``commons reconcile import|account|run|report|unmatch``: bank statements against the books."""
 
 from __future__ import annotations
 
@@ -71,6 +71,8 @@ def import_statement(app: App, statement: str, account: str, profile: str | None
                    f"{s.added} {'line' if s.added == 1 else 'lines'} added, "
                    f"{s.already_recorded} already recorded"
                    + (f", {len(s.skipped)} rows skipped" if s.skipped else ""))
+        for note in s.notes:
+            click.echo(f"  assumed: {note}")
         for row in s.skipped[:SHOWN_MATCHES]:
             click.echo(f"  skipped line {row.source_line}: {row.reason}")
         if len(s.skipped) > SHOWN_MATCHES:
@@ -85,8 +87,30 @@ def import_json(done: StatementImport) -> dict[str, Any]:
                             "closing": yuan(s.closing), "lines": s.lines, "added": s.added,
                             "already_recorded": s.already_recorded,
                             "skipped": [{"line": x.source_line, "reason": x.reason}
-                                        for x in s.skipped]}
+                                        for x in s.skipped],
+                            "notes": list(s.notes)}
                            for s in done.statements]}
+
+
+@reconcile.command("account")
+@click.argument("account")
+@click.option("--number", required=True, help="The bank account's number or IBAN, as its "
+              "statements give it (Acct/Id).")
+@click.option("--currency", default="CNY", show_default=True,
+              help="The currency the account is kept in.")
+@json_option
+@pass_app
+def account_number(app: App, account: str, number: str, currency: str) -> None:
+    """Record the number and currency of the bank account ACCOUNT stands for.
+
+    Imports then refuse a statement of another account ("another account: N") or currency,
+    and import only ACCOUNT's statements from a camt.053 file holding several accounts.
+    """
+    done = app.api.reconcile.set_account(account, number=number, currency=currency)
+    if app.json:
+        echo_json({"account": done.account, "number": done.number, "currency": done.currency})
+        return
+    click.echo(f"{done.account}: bank account {done.number} in {done.currency}")
 
 
 @reconcile.command("run")

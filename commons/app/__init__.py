@@ -34,7 +34,13 @@ if TYPE_CHECKING:  # what mypy sees instead of __getattr__: the names of EXPORTS
         SessionImport,
         TariffLoaded,
     )
-    from commons.app.reconcile import ImportedStatement, MatchRun, StatementImport, Unmatched
+    from commons.app.reconcile import (
+        BankAccount,
+        ImportedStatement,
+        MatchRun,
+        StatementImport,
+        Unmatched,
+    )
     from commons.app.resolutions import BallotsImported
     from commons.app.revenue import CollectSummary, SetAside
     from commons.app.spending import Disbursement, SpendingStatus
@@ -127,6 +133,7 @@ EXPORTS = {
     "BalanceReport": "commons.app.ledger",
     "Ballot": "commons.governance",
     "BallotsImported": "commons.app.resolutions",
+    "BankAccount": "commons.app.reconcile",
     "Bid": "commons.contracts.evaluation",
     "BlacklistEntry": "commons.contracts.evaluation",
     "Books": "commons.app.handle",
@@ -276,6 +283,7 @@ __all__ = [
     "BalanceReport",
     "Ballot",
     "BallotsImported",
+    "BankAccount",
     "Bid",
     "BlacklistEntry",
     "Books",

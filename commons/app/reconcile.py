@@ -24,7 +24,7 @@ from commons.io.bank_formats import (
     read_statement_bytes,
     read_statements,
 )
-from commons.money import Money, parse_fen
+from commons.money import Money, currency_of, parse_fen
 from commons.periods import Period
 from commons.reconcile.matching import KINDS, MAX_WINDOW_DAYS, match_items
 from commons.reconcile.reconciliation import MatchRecord, ReconciliationStatement, reconcile
@@ -39,8 +39,8 @@ from commons.reconcile.statements import (
 if TYPE_CHECKING:
     from commons.store import Tables
 
-__all__ = ["ImportedStatement", "MatchRun", "ReconcileService", "StatementImport",
-           "Unmatched"]
+__all__ = ["BankAccount", "ImportedStatement", "MatchRun", "ReconcileService",
+           "StatementImport", "Unmatched"]
 
 
 @attrs.frozen
@@ -57,6 +57,7 @@ class ImportedStatement:
     added: int
     already_recorded: int
     skipped: tuple[Skipped, ...] = ()
+    notes: tuple[str, ...] = ()
 
 
 @attrs.frozen
@@ -77,6 +78,53 @@ class StatementImport:
     @property
     def already_recorded(self) -> int:
         return sum(s.already_recorded for s in self.statements)
+
+
+@attrs.frozen
+class BankAccount:
+    """The number (IBAN or other) and currency recorded for a books' bank account; statements
+    of another account or currency are refused."""
+
+    account: str
+    number: str
+    currency: str
+
+
+def _account_number(text: str) -> str:
+    """An account number as compared: without spaces (IBANs are printed in fours), upper case."""
+    return "".join(text.split()).upper()
+
+
+def _of_account(statements: list[Statement], recorded: tuple[str, str] | None, account: str,
+                source: str, tail_currency: str | None) -> list[Statement]:
+    """The file's statements of the books' account: those of another account are left out
+    (a file of several accounts), and a file with none of it is refused; a statement in
+    another currency than the account's is refused, naming the file and both currencies."""
+    numbers = {_account_number(s.bank_account) for s in statements if s.bank_account}
+    if recorded is None and len(numbers) > 1:
+        raise InvalidInput(f"{source} holds statements of {len(numbers)} accounts "
+                           f"({', '.join(sorted(numbers))}), and no account number is "
+                           f"recorded for {account}", file=source, field="account",
+                           fix=f"record it first: commons reconcile account {account} "
+                           "--number N")
+    if recorded is not None:
+        number = _account_number(recorded[0])
+        mine = [s for s in statements if _account_number(s.bank_account) in ("", number)]
+        if not mine:
+            raise RefusedByRule(f"{source} is a statement of another account: "
+                                f"{', '.join(sorted(numbers))}, not {account} ({number})",
+                                file=source, field="account",
+                                fix="import it into the books' account of that number")
+        statements = mine
+    currency = recorded[1] if recorded is not None else tail_currency
+    for s in statements:
+        if currency is not None and s.currency != currency:
+            raise InvalidInput(f"{source}: statement {s.statement_id} is in {s.currency}, but "
+                               f"{account} is kept in {currency}", file=source,
+                               field="currency", fix="import it into the books' account of "
+                               f"that currency, or record {account}'s currency with "
+                               "commons reconcile account")
+    return statements
 
 
 @attrs.frozen
@@ -122,7 +170,7 @@ def _imported(statement: Statement, start: Money, skip: int) -> ImportedStatemen
                else start - sum(amounts[:skip], zero))
     return ImportedStatement(statement.statement_id, statement.first_day, statement.last_day,
                              opening, opening + sum(amounts, zero), len(amounts),
-                             len(amounts) - skip, skip, statement.skipped)
+                             len(amounts) - skip, skip, statement.skipped, statement.notes)
 
 
 def _opening(statement: Statement, opening: str | None, *, check: bool) -> Money | None:
@@ -174,6 +222,9 @@ class ReconcileService(Service):
         done = []
         with self.store.write() as t:
             account_id = _account_id(t, account)
+            tail = t.reconcile.tail(account_id).balance
+            statements = _of_account(statements, t.reconcile.bank_account(account_id), account,
+                                     source, tail.currency if tail is not None else None)
             for number, statement in enumerate(statements):
                 keys = line_keys(statement.lines)
                 known = t.reconcile.known(account_id, keys)
@@ -186,6 +237,22 @@ class ReconcileService(Service):
                 done.append(_imported(statement, plan.opening, plan.skip))
         kind = "camt.053" if is_xml(data) else statements[0].reader
         return StatementImport(account, source, kind, tuple(done))
+
+    def set_account(self, account: str, *, number: str, currency: str = "CNY") -> BankAccount:
+        """Record the number (IBAN or other) and currency of the bank account the books'
+        ``account`` stands for; later imports refuse statements of another account or
+        currency. Recording it again with other values changes it."""
+        digits = _account_number(number)
+        if not digits or len(digits) > 64:
+            raise InvalidInput(f"account number {number[:40]!r} is empty or too long",
+                               field="number", fix="give the IBAN or the bank's account number")
+        try:
+            currency_of(currency)
+        except CommonsError as e:
+            raise e.located(field="currency") from None
+        with self.store.write() as t:
+            t.reconcile.set_bank_account(_account_id(t, account), digits, currency)
+        return BankAccount(account, digits, currency)
 
     def run(self, *, account: str, period: str | Period,
             window_days: int = 3) -> MatchRun:

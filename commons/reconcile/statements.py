@@ -115,6 +115,10 @@ def _skipped(value: Sequence[Skipped]) -> tuple[Skipped, ...]:
     return tuple(value)
 
 
+def _texts(value: Sequence[str]) -> tuple[str, ...]:
+    return tuple(value)
+
+
 @attrs.frozen
 class Statement:
     """A bank's statement of one account: opening and closing booked balances and the lines.
@@ -126,7 +130,8 @@ class Statement:
     ``balances_known`` is False for a CSV without a balance column: its opening is then taken
     from the stored history (``plan_continuation``) and its zero opening here means nothing.
     ``reader`` says how the file was read (``csv:icbc``, ``camt.053``); ``skipped`` lists the
-    rows left out on purpose.
+    rows left out on purpose and ``notes`` what the reader assumed where the file was silent
+    (a balance without its credit/debit indicator read as credit, say).
     """
 
     source: str
@@ -140,6 +145,7 @@ class Statement:
     balances_known: bool = True
     reader: str = ""
     skipped: tuple[Skipped, ...] = attrs.field(default=(), converter=_skipped)
+    notes: tuple[str, ...] = attrs.field(default=(), converter=_texts)
 
     def __attrs_post_init__(self) -> None:
         if self.last_day < self.first_day:

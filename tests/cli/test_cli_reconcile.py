@@ -74,7 +74,7 @@ def reconciled(cli: Invoke) -> Any:
 
 @pytest.mark.parametrize("args", [
     ("reconcile",), ("reconcile", "import"), ("reconcile", "run"), ("reconcile", "report"),
-    ("reconcile", "unmatch"),
+    ("reconcile", "unmatch"), ("reconcile", "account"),
 ])
 def test_help(cli: Invoke, args: tuple[str, ...]) -> None:
     result = ok(cli(*args, "--help"))
@@ -91,7 +91,8 @@ def test_import_text_and_json(cli: Invoke, books: None) -> None:
                     "already_recorded": 4, "statements": [
                         {"id": "WJXC-STMT-2026-10", "first_day": "2026-10-01",
                          "last_day": "2026-10-31", "opening": "1000.00", "closing": "1537.50",
-                         "lines": 4, "added": 0, "already_recorded": 4, "skipped": []}]}
+                         "lines": 4, "added": 0, "already_recorded": 4, "skipped": [],
+                         "notes": []}]}
 
 
 def test_import_gbk_csv_with_profile_and_encoding(cli: Invoke, books: None) -> None:
@@ -197,3 +198,12 @@ def test_wrong_profile_and_usage_errors(cli: Invoke, books: None) -> None:
     assert cli("reconcile", "run", "--account", BANK, "--period", "2026-10",
                "--window-days", "-1").exit_code == 2
     assert cli("reconcile", "import", OCT_XML).exit_code == 2
+
+
+def test_record_the_account_number_then_refuse_another_accounts_statement(
+        cli: Invoke, books: None) -> None:
+    result = ok(cli("reconcile", "account", BANK, "--number", "CN00 00WJ XC00 0000 0000 01"))
+    assert result.stdout == f"{BANK}: bank account CN0000WJXC000000000001 in CNY\n"
+    result = cli("reconcile", "import", OCT_XML, "--account", BANK)
+    assert result.exit_code == 1
+    assert "another account: 6222020200112233" in result.stderr
