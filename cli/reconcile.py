@@ -1,4 +1,4 @@
-"""``commons reconcile import|account|run|report|unmatch``: bank statements against the books."""
+"""``commons reconcile``: import bank statements, match them to the books (or by hand), report."""
 
 from __future__ import annotations
 
@@ -184,6 +184,100 @@ def unmatch(app: App, match_id: int) -> None:
     else:
         click.echo(f"undid match {m.id} ({m.kind}): {len(m.line_ids)} bank lines and "
                    f"{len(m.postings)} book postings are unmatched again")
+
+
+def _posting_key(text: str) -> tuple[int, int]:
+    entry, _, seq = text.partition(":")
+    if not (entry.isdigit() and seq.isdigit()) or len(text) > 40:
+        raise click.BadParameter(f"{text[:40]!r} is not ENTRY:SEQ, e.g. 12:0",
+                                 param_hint="--posting")
+    return int(entry), int(seq)
+
+
+@reconcile.command("lines")
+@click.option("--account", required=True, help="The books' bank account.")
+@click.option("--period", help="Only lines booked in this month, YYYY-MM.")
+@click.option("--unmatched", is_flag=True, help="Only lines no match holds.")
+@json_option
+@pass_app
+def lines(app: App, account: str, period: str | None, unmatched: bool) -> None:
+    """List the imported bank lines of an account: date, signed amount (negative is money
+    out), counterparty, memo, reference, statement and match."""
+    found = app.api.reconcile.lines(account=account, period=period, unmatched=unmatched)
+    if app.json:
+        echo_json([{"line_id": x.line_id, "date": x.date.isoformat(), "amount": yuan(x.amount),
+                    "counterparty": x.counterparty, "memo": x.memo, "reference": x.reference,
+                    "statement": x.statement, "match": x.match} for x in found])
+        return
+    rows = [(str(x.line_id), x.date.isoformat(), x.amount.format_grouped(), x.counterparty,
+             x.memo, x.reference, x.statement, "" if x.match is None else str(x.match))
+            for x in found]
+    click.echo(table(("line", "date", "amount", "counterparty", "memo", "reference",
+                      "statement", "match"), rows, right=(0, 2)) if rows else "no lines")
+
+
+@reconcile.command("matches")
+@click.option("--account", required=True, help="The books' bank account.")
+@click.option("--period", required=True, help="The month, YYYY-MM.")
+@json_option
+@pass_app
+def matches(app: App, account: str, period: str) -> None:
+    """List the matches touching a month, with both sides' dates and amounts."""
+    found = app.api.reconcile.matches(account=account, period=period)
+    if app.json:
+        echo_json([{"id": m.id, "kind": m.kind,
+                    "lines": [{"line": x.item, "date": x.date.isoformat(),
+                               "amount": yuan(x.amount)} for x in m.lines],
+                    "postings": [{"posting": x.item, "date": x.date.isoformat(),
+                                  "amount": yuan(x.amount)} for x in m.postings]}
+                   for m in found])
+        return
+    rows = [(str(m.id), m.kind, side, x.item, x.date.isoformat(), x.amount.format_grouped())
+            for m in found for side, items in (("bank", m.lines), ("books", m.postings))
+            for x in items]
+    click.echo(table(("match", "kind", "side", "item", "date", "amount"), rows,
+                     right=(0, 5)) if rows else "no matches")
+
+
+@reconcile.command("match")
+@click.option("--account", required=True, help="The books' bank account.")
+@click.option("--line", "line_ids", multiple=True, required=True,
+              type=click.IntRange(1, MAX_ID), help="A bank line id (repeatable).")
+@click.option("--posting", "postings", multiple=True, required=True,
+              help="A book posting as ENTRY:SEQ (repeatable).")
+@json_option
+@pass_app
+def match(app: App, account: str, line_ids: tuple[int, ...], postings: tuple[str, ...]) -> None:
+    """Match bank lines to book postings by hand; their amounts must agree, otherwise the
+    match is refused with the difference."""
+    made = app.api.reconcile.match(account=account, lines=line_ids,
+                                   postings=[_posting_key(p) for p in postings])
+    if app.json:
+        echo_json({"id": made.id, "kind": made.kind, "lines": list(made.line_ids),
+                   "postings": [f"{e}:{s}" for e, s in made.postings]})
+    else:
+        click.echo(f"match {made.id}: {len(made.line_ids)} bank lines, "
+                   f"{len(made.postings)} book postings")
+
+
+@reconcile.command("book")
+@click.option("--account", required=True, help="The books' bank account.")
+@click.option("--line", "line_id", required=True, type=click.IntRange(1, MAX_ID),
+              help="The unmatched bank line (a charge, interest).")
+@click.option("--against", required=True, help="The other account, e.g. expenses:bank-fees:wjxc.")
+@click.option("--memo", help="The entry's memo (default: the line's counterparty and memo).")
+@json_option
+@pass_app
+def book(app: App, account: str, line_id: int, against: str, memo: str | None) -> None:
+    """Book an unmatched bank line as a journal entry against another account and match it.
+    The entry is keyed by the line, so booking it again records nothing."""
+    done = app.api.reconcile.book(account=account, line=line_id, against=against, memo=memo)
+    if app.json:
+        echo_json({"line": done.line_id, "external_id": done.external_id,
+                   "match": done.match_id, "posted": done.posted})
+    else:
+        click.echo(f"line {done.line_id}: {'booked as' if done.posted else 'already booked as'} "
+                   f"{done.external_id}, match {done.match_id}")
 
 
 def _item_json(item: OutstandingItem) -> dict[str, Any]:

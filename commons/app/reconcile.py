@@ -11,12 +11,23 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import attrs
 
-from commons.app.session import Service
+from commons.app.reconcile_hand import (
+    BOOKED,
+    BankLine,
+    BookedLine,
+    MatchView,
+    book_entry,
+    list_lines,
+    list_matches,
+    manual_match,
+)
+from commons.app.session import Service, Session
 from commons.errors import CommonsError, InvalidInput, NotFound, RefusedByRule
 from commons.io.bank_formats import (
     is_xml,
@@ -26,7 +37,7 @@ from commons.io.bank_formats import (
 )
 from commons.money import Money, currency_of, parse_fen
 from commons.periods import Period
-from commons.reconcile.matching import KINDS, MAX_WINDOW_DAYS, match_items
+from commons.reconcile.matching import KINDS, MAX_WINDOW_DAYS, MatchFound, match_items
 from commons.reconcile.reconciliation import MatchRecord, ReconciliationStatement, reconcile
 from commons.reconcile.statements import (
     Skipped,
@@ -37,6 +48,7 @@ from commons.reconcile.statements import (
 )
 
 if TYPE_CHECKING:
+    from commons.app.ledger import LedgerService
     from commons.store import Tables
 
 __all__ = ["BankAccount", "ImportedStatement", "MatchRun", "ReconcileService",
@@ -192,6 +204,59 @@ def _opening(statement: Statement, opening: str | None, *, check: bool) -> Money
 
 class ReconcileService(Service):
     """Bank reconciliation's use cases; each runs in one transaction."""
+
+    def __init__(self, session: Session, ledger: LedgerService) -> None:
+        super().__init__(session)
+        self.ledger = ledger  # the one posting path: ``ledger.post_in`` inside a transaction
+
+    def lines(self, *, account: str, period: str | Period | None = None,
+              unmatched: bool = False) -> list[BankLine]:
+        """The account's imported bank lines (of ``period`` if given; only the unmatched ones
+        with ``unmatched``), in booking order."""
+        month = None if period is None else (
+            period if isinstance(period, Period) else Period.parse(period))
+        with self.reader.read() as t:
+            first = month.first_day if month else dt.date.min
+            return list_lines(t, _account_id(t, account), first,
+                              month.last_day if month else dt.date.max, unmatched)
+
+    def matches(self, *, account: str, period: str | Period) -> list[MatchView]:
+        """The account's matches touching ``period``, with both sides' dates and amounts."""
+        month = period if isinstance(period, Period) else Period.parse(period)
+        with self.reader.read() as t:
+            return list_matches(t, _account_id(t, account), month.first_day, month.last_day)
+
+    def match(self, *, account: str, lines: Sequence[int],
+              postings: Sequence[tuple[int, int]]) -> MatchRecord:
+        """Match bank ``lines`` to book ``postings`` (entry id, seq) by hand; their amounts
+        must agree, otherwise the match is refused with the difference."""
+        made_at = self.clock.now().in_timezone("UTC").isoformat()
+        with self.store.write() as t:
+            account_id = _account_id(t, account)
+            found = manual_match(t, account_id, lines, postings)
+            (match_id,) = t.reconcile.add_matches(account_id, [found], made_at, self.actor)
+        return MatchRecord(match_id, found.kind, found.line_ids, found.postings)
+
+    def book(self, *, account: str, line: int, against: str,
+             memo: str | None = None) -> BookedLine:
+        """Book an unmatched bank line (a charge, interest) against ``against`` as a journal
+        entry keyed by the line, and match the two. Booking the line again records nothing."""
+        made_at = self.clock.now().in_timezone("UTC").isoformat()
+        with self.store.write() as t:
+            account_id = _account_id(t, account)
+            entry, held = book_entry(t, account, account_id, line, against, memo)
+            summary = self.ledger.post_in(t, [entry], None, None)
+            if held is not None and not summary.posted:
+                return BookedLine(line, entry.external_id, held, posted=False)
+            if held is not None:
+                raise RefusedByRule(f"bank line {line} is already in match {held}",
+                                    field="line", fix=f"undo it first: commons reconcile "
+                                    f"unmatch {held}")
+            entry_id = t.ledger.known([entry.external_id])[entry.external_id][0]
+            posting = (entry_id, t.reconcile.posting_of(entry_id, account_id))
+            (match_id,) = t.reconcile.add_matches(
+                account_id, [MatchFound(BOOKED, (line,), (posting,))], made_at, self.actor)
+        return BookedLine(line, entry.external_id, match_id, posted=bool(summary.posted))
 
     def import_statement(self, path: str | Path, *, account: str, profile: str | None = None,
                          encoding: str | None = None, opening: str | None = None,

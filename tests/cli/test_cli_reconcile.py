@@ -74,7 +74,8 @@ def reconciled(cli: Invoke) -> Any:
 
 @pytest.mark.parametrize("args", [
     ("reconcile",), ("reconcile", "import"), ("reconcile", "run"), ("reconcile", "report"),
-    ("reconcile", "unmatch"), ("reconcile", "account"),
+    ("reconcile", "unmatch"), ("reconcile", "account"), ("reconcile", "lines"),
+    ("reconcile", "matches"), ("reconcile", "match"), ("reconcile", "book"),
 ])
 def test_help(cli: Invoke, args: tuple[str, ...]) -> None:
     result = ok(cli(*args, "--help"))
@@ -207,3 +208,19 @@ def test_record_the_account_number_then_refuse_another_accounts_statement(
     result = cli("reconcile", "import", OCT_XML, "--account", BANK)
     assert result.exit_code == 1
     assert "another account: 6222020200112233" in result.stderr
+
+
+def test_lines_in_json_carry_a_signed_yuan_string(cli: Invoke, books: None) -> None:
+    ok(cli("reconcile", "import", OCT_XML, "--account", BANK))
+    data = as_json(cli("--json", "reconcile", "lines", "--account", BANK, "--unmatched"))
+    assert [x["amount"] for x in data] == ["120.00", "500.00", "-80.00", "-2.50"]
+    assert set(data[0]) == {"line_id", "date", "amount", "counterparty", "memo", "reference",
+                            "statement", "match"}
+    booked = as_json(cli("--json", "reconcile", "book", "--account", BANK, "--line",
+                         str(data[3]["line_id"]), "--against", "expenses:repairs:wjxc"))
+    assert booked["posted"] is True
+    shown = as_json(cli("--json", "reconcile", "matches", "--account", BANK, "--period",
+                        "2026-10"))
+    assert shown[0]["lines"][0]["amount"] == shown[0]["postings"][0]["amount"] == "-2.50"
+    result = cli("reconcile", "match", "--account", BANK, "--line", "1", "--posting", "x")
+    assert result.exit_code == 2
