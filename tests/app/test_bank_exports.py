@@ -6,15 +6,20 @@ and the continuity of balances from one statement to the next."""
 from __future__ import annotations
 
 import sqlite3
+import tempfile
 from contextlib import closing
 from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from strategies import statement_file
 
 import commons
 from commons import FixedClock, InvalidInput, Money, NotFound, RefusedByRule
 from commons.app import Books
+from commons.io.bank_profiles import BUILTIN_PROFILES
 
 STATEMENTS = Path(__file__).parents[1] / "fixtures" / "statements"
 BANK = "assets:bank:co-managed:wjxc"
@@ -111,3 +116,38 @@ def test_a_normal_bank_export_keeps_reported_balances(books: Books, db: Path) ->
     books.reconcile.import_statement(STATEMENTS / "bocom.csv", account=BANK)
     assert dump(db)["bank_statements"][0][-1] == "reported"
     assert not books.reconcile.report(account=BANK, period="2026-10").bank_balance_computed
+
+
+@settings(max_examples=15, deadline=None)
+@given(name=st.sampled_from(sorted(BUILTIN_PROFILES)),
+       fens=st.lists(st.integers(-10**7, 10**7).filter(bool), min_size=1, max_size=8),
+       refuse=st.booleans())
+def test_any_profile_imports_twice_as_once_and_a_refused_file_stores_nothing(
+        name: str, fens: list[int], refuse: bool) -> None:
+    profile = BUILTIN_PROFILES[name]
+    data = statement_file(profile, fens, 10**8)
+    if refuse:  # the last line dated no day of the calendar: the whole file is refused
+        last = f"2026-01-{len(fens):02d}".encode()
+        assert data.count(last) == 1
+        data = data.replace(last, b"2026-01-32")
+    with tempfile.TemporaryDirectory() as folder:
+        db = Path(folder) / "b.db"
+        books = commons.connect(db, clock=FixedClock.parse("2026-12-01T09:00:00"), actor="t")
+        books.ledger.chart("wjxc")
+        path = Path(folder) / "s.csv"
+        path.write_bytes(data)
+        opening = None if profile.balance else "0.00"
+        if refuse:
+            with pytest.raises(InvalidInput):
+                books.reconcile.import_statement(path, account=BANK, profile=name,
+                                                 opening=opening)
+            assert dump(db) == {t: [] for t in TABLES}
+            return
+        first = books.reconcile.import_statement(path, account=BANK, profile=name,
+                                                 opening=opening)
+        assert first.added == len(fens)
+        before = dump(db)
+        again = books.reconcile.import_statement(path, account=BANK, profile=name,
+                                                 opening=opening)
+        assert (again.added, again.already_recorded) == (0, len(fens))
+        assert dump(db) == before

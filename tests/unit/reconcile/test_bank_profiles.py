@@ -4,14 +4,13 @@ and any profile reads a file written from random lines back to the same signed a
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from strategies import statement_file
 
 from commons import InvalidInput, Money
 from commons.io.bank_csv import CsvProfile
@@ -121,35 +120,6 @@ def test_bad_direction_and_skip_settings_name_their_key(toml: str, field: str) -
     assert caught.value.field == field
 
 
-def _write(profile: CsvProfile, fens: list[int], start: int) -> bytes:
-    """A file in ``profile``'s layout holding ``fens`` in order, a day apart."""
-    headers = list(profile.columns().values())
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(headers)
-    ways = {way: value for value, way in profile.directions}
-    balance = start
-    for day, fen in enumerate(fens):
-        balance += fen
-        cells = dict.fromkeys(headers, "x")
-        text = f"{abs(fen) // 100}.{abs(fen) % 100:02d}"
-        cells[profile.date] = (dt.date(2026, 1, 1) + dt.timedelta(days=day)).isoformat()
-        if profile.credit is not None and profile.debit is not None:
-            cells[profile.credit], cells[profile.debit] = (text, "") if fen > 0 else ("", text)
-        elif profile.direction is not None and profile.amount is not None:
-            cells[profile.amount] = text
-            cells[profile.direction] = ways["in" if fen > 0 else "out"]
-        elif profile.amount is not None:
-            cells[profile.amount] = ("-" if fen < 0 else "") + text
-        for role, value in (("balance", f"{balance / 100:.2f}"), ("currency_column", "CNY"),
-                            ("status", "交易成功"), ("value_date", "")):
-            header = getattr(profile, role)
-            if header is not None:
-                cells[header] = value
-        writer.writerow([cells[h] for h in headers])
-    return out.getvalue().encode(profile.encoding or "utf-8")
-
-
 @settings(max_examples=30, deadline=None)
 @given(name=st.sampled_from(sorted(BUILTIN_PROFILES)),
        fens=st.lists(st.integers(-10**9, 10**9).filter(bool), min_size=1, max_size=20),
@@ -157,6 +127,7 @@ def _write(profile: CsvProfile, fens: list[int], start: int) -> bytes:
 def test_any_profile_reads_random_lines_back_to_the_same_signed_amounts(
         name: str, fens: list[int], start: int) -> None:
     profile = BUILTIN_PROFILES[name]
-    (statement,) = read_statements(_write(profile, fens, start), "r.csv", profiles=[profile])
+    data = statement_file(profile, fens, start)
+    (statement,) = read_statements(data, "r.csv", profiles=[profile])
     assert [x.amount.fen for x in statement.lines] == fens
     assert statement.skipped == ()
