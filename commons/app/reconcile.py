@@ -278,11 +278,6 @@ class ReconcileService(Service):
         profiles = read_profiles(profile)
         statements = read_statements(data, source, profiles=profiles, encoding=encoding,
                                      ignore_balances=balances == "ignore")
-        start = _opening(statements[0], opening, check=balances == "check")
-        if balances == "ignore" or (start is not None and not statements[0].balances_known):
-            statements[0] = without_balances(statements[0], start)
-        statements[1:] = [without_balances(s) if balances == "ignore" else s
-                          for s in statements[1:]]
         imported_at = self.clock.now().in_timezone("UTC").isoformat()
         done = []
         with self.store.write() as t:
@@ -290,6 +285,12 @@ class ReconcileService(Service):
             tail = t.reconcile.tail(account_id).balance
             statements = _of_account(statements, t.reconcile.bank_account(account_id), account,
                                      source, tail.currency if tail is not None else None)
+            # The opening given is that of the account's first statement in the file.
+            start = _opening(statements[0], opening, check=balances == "check")
+            statements = [without_balances(s, start if number == 0 else None)
+                          if balances == "ignore" or (number == 0 and start is not None
+                                                      and not s.balances_known) else s
+                          for number, s in enumerate(statements)]
             for number, statement in enumerate(statements):
                 keys = line_keys(statement.lines)
                 known = t.reconcile.known(account_id, keys)
