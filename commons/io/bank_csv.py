@@ -48,7 +48,7 @@ _PROFILE_SCHEMA = {"name": _TEXT, **dict.fromkeys(_COLUMN_KEYS, _TEXT), "optiona
                    "blank_ends": _FLAG, "ragged": _FLAG}
 _PROFILE_EXAMPLES = {"optional": 'optional = ["摘要"]', "encoding": 'encoding = "gb18030"',
                      "currency": 'currency = "CNY"', "name": 'name = "icbc"',
-                     "directions": '[directions] followed by 收入 = "in" and 支出 = "out"',
+                     "directions": '[directions] followed by "收入" = "in" and "支出" = "out"',
                      "skip_status": 'skip_status = ["交易关闭"]', "skip_zero": "skip_zero = true",
                      "trailer": 'trailer = "^(合计|人民币合计)"', "blank_ends": "blank_ends = true",
                      "ragged": "ragged = true"}
@@ -148,7 +148,7 @@ class CsvProfile:
                 f"profile {self.name}: a direction column needs an amount column and a "
                 "[directions] table of its values, and the table needs the column",
                 field="direction", fix='write direction = "收/支", amount = "金额(元)" and '
-                '[directions] with 收入 = "in", 支出 = "out"')
+                '[directions] with "收入" = "in", "支出" = "out" (Chinese keys in quotes)')
         for value, way in self.directions:
             if way not in _WAYS:
                 raise InvalidInput(f"profile {self.name} maps direction {value!r} to "

@@ -224,3 +224,13 @@ def test_lines_in_json_carry_a_signed_yuan_string(cli: Invoke, books: None) -> N
     assert shown[0]["lines"][0]["amount"] == shown[0]["postings"][0]["amount"] == "-2.50"
     result = cli("reconcile", "match", "--account", BANK, "--line", "1", "--posting", "x")
     assert result.exit_code == 2
+
+
+def test_a_wallet_bill_says_its_profile_and_skipped_rows(cli: Invoke, books: None) -> None:
+    bill = FIXTURES / "statements" / "wechat.csv"
+    result = ok(cli("reconcile", "import", bill, "--account", BANK, "--opening", "100.00"))
+    assert f"{bill}: read as csv:wechat\n" in result.stdout
+    assert "  skipped line 19: 收/支 /\n" in result.stdout
+    report = as_json(cli("--json", "reconcile", "report", "--account", BANK, "--period",
+                         "2026-10"))
+    assert report["bank_balance_computed"] is True
