@@ -372,7 +372,7 @@ def test_a_stored_id_with_other_content_is_a_conflict_naming_the_field(
                                "wjxc-2-B01,wjxc-2,-1,20.00,李秀英\n"
                                "wjxc-1-101,wjxc-1,1,56.38,王建国\n")
     before = snapshot(loaded)
-    with pytest.raises(ConflictError) as caught:
+    with pytest.raises(ConflictingImport) as caught:
         loaded.estate.import_file("households", path)
     error = caught.value
     assert isinstance(error, ConflictingImport) and isinstance(error, Problems)
@@ -387,7 +387,7 @@ def test_an_optional_column_left_out_differs_from_a_stored_value(
         loaded: commons.Books, write_file: WriteFile) -> None:
     path = write_file("c.csv", "id,name,community,governance,built_year\n"
                                "wjxc,卫技新村,砂子塘,自管,1985\n")
-    with raises(ConflictError, ErrorCode.ALREADY_RECORDED_DIFFERENTLY):
+    with raises(ConflictingImport, ErrorCode.ALREADY_RECORDED_DIFFERENTLY):
         loaded.estate.import_file("compounds", path)
 
 

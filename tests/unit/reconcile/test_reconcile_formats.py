@@ -136,7 +136,7 @@ def test_wrong_profile_for_the_file() -> None:
     refused(fixture("cn_bank_gbk.csv"), ErrorCode.MALFORMED_FILE,
             profiles=resolve_profiles("generic"))
     with raises(InvalidInput, ErrorCode.INVALID_INPUT):
-        resolve_profiles("icbc")
+        resolve_profiles("hsbc")
 
 
 def test_a_user_profile_in_toml() -> None:
