@@ -46,6 +46,14 @@ ADVICE: dict[tuple[ErrorCode, str | None], Advice] = {
         "copy the database with its -wal file into a folder you can write, or have its keeper "
         "run any commons command on it without --read-only first"),
     (ErrorCode.REFUSED, "demo"): lambda _: "run it on a new file: commons --db demo.db demo",
+    (ErrorCode.CONFLICT, "match"): lambda c: f"undo it first: commons reconcile unmatch "
+                                              f"{c['match']}",
+    (ErrorCode.INVALID_INPUT, "bank_account"): lambda c: (
+        f"record it first: commons reconcile account {c['account']} --number N"),
+    (ErrorCode.INVALID_AMOUNT, "opening"): lambda _: (
+        "leave out --opening, or add --balances ignore if the file's balances are wrong"),
+    (_NF, "bank_line"): lambda _: "find line ids with `commons reconcile lines --account A`",
+    (_NF, "posting"): lambda _: "find postings with `commons reconcile report`",
     (ErrorCode.BUSY, None): lambda _: "another commons process is writing; run the command "
                                       "again when it is done",
     (_NF, "compound"): _estate("compounds"),

@@ -1,4 +1,4 @@
-"""``commons reconcile import|run|report|unmatch``: bank statements against the books."""
+"""``commons reconcile``: import bank statements, match them to the books (or by hand), report."""
 
 from __future__ import annotations
 
@@ -26,9 +26,11 @@ MAX_ID = 2**63 - 1
 SHOWN_MATCHES = 20  # matches a run lists in text; --json lists them all
 LABEL_WIDTH = 58
 AMOUNT_WIDTH = 14
-PROFILE_HELP = ("CSV column profile: cn-bank (交易日期,收入金额,支出金额,余额,对方户名,摘要), "
-                "generic (date,amount,...), generic-debit-credit, or a TOML profile file. "
-                "Default: the first built-in one the header fits.")
+PROFILE_HELP = ("CSV column profile: icbc, abc, boc, ccb, bocom, cmb (the banks' 明细 "
+                "exports), wechat (微信支付账单), alipay (支付宝交易明细), cn-bank "
+                "(交易日期,收入金额,支出金额,余额,对方户名,摘要), generic (date,amount,...), "
+                "generic-debit-credit, or a TOML profile file. Default: the first built-in one "
+                "the header fits; the import says which.")
 
 
 @click.group(cls=CommonsGroup)
@@ -42,25 +44,40 @@ def reconcile() -> None:
               "assets:bank:co-managed:wjxc.")
 @click.option("--profile", help=PROFILE_HELP)
 @click.option("--encoding", help="Text encoding of a CSV (default: UTF-8, else GBK/GB18030).")
+@click.option("--opening", metavar="AMOUNT", help="The balance before the file's first line, "
+              "where the file gives none (a wallet bill) and no earlier statement is imported.")
+@click.option("--balances", type=click.Choice(["check", "ignore"]), default="check",
+              show_default=True, help="ignore: read a file whose balance column is missing or "
+              "redacted without checking it; the books record its balances as computed.")
 @json_option
 @pass_app
 def import_statement(app: App, statement: str, account: str, profile: str | None,
-                     encoding: str | None) -> None:
+                     encoding: str | None, opening: str | None, balances: str) -> None:
     """Import STATEMENT, a bank statement as CSV or ISO 20022 camt.053 XML.
 
     It must add up (opening balance plus lines = closing balance) and continue the statements
-    already imported. Lines already recorded are skipped; a bad file stores nothing.
+    already imported. Lines already recorded are skipped; a bad file stores nothing. The
+    import says which profile read a CSV and lists the rows it skipped.
     """
     done = app.api.reconcile.import_statement(statement, account=account, profile=profile,
-                                              encoding=encoding)
+                                              encoding=encoding, opening=opening,
+                                              balances=balances)
     if app.json:
         echo_json(import_json(done))
         return
+    click.echo(f"{done.source}: read as {done.format}")
     for s in done.statements:
         click.echo(f"{s.statement_id}: {s.first_day}..{s.last_day}, opening "
                    f"{s.opening.format_grouped()}, closing {s.closing.format_grouped()}; "
                    f"{count_text(s.added, 'line')} added, "
-                   f"{s.already_recorded} already recorded")
+                   f"{s.already_recorded} already recorded"
+                   + (f", {count_text(len(s.skipped), 'row')} skipped" if s.skipped else ""))
+        for note in s.notes:
+            click.echo(f"  assumed: {note}")
+        for row in s.skipped[:SHOWN_MATCHES]:
+            click.echo(f"  skipped line {row.source_line}: {row.reason}")
+        if len(s.skipped) > SHOWN_MATCHES:
+            click.echo(f"  ... and {len(s.skipped) - SHOWN_MATCHES} more (--json lists all)")
 
 
 def import_json(done: StatementImport) -> dict[str, Any]:
@@ -69,7 +86,32 @@ def import_json(done: StatementImport) -> dict[str, Any]:
             "statements": [{"id": s.statement_id, "first_day": s.first_day.isoformat(),
                             "last_day": s.last_day.isoformat(), "opening": yuan(s.opening),
                             "closing": yuan(s.closing), "lines": s.lines, "added": s.added,
-                            "already_recorded": s.already_recorded} for s in done.statements]}
+                            "already_recorded": s.already_recorded,
+                            "skipped": [{"line": x.source_line, "reason": x.reason}
+                                        for x in s.skipped],
+                            "notes": list(s.notes)}
+                           for s in done.statements]}
+
+
+@reconcile.command("account")
+@click.argument("account")
+@click.option("--number", required=True, help="The bank account's number or IBAN, as its "
+              "statements give it (Acct/Id).")
+@click.option("--currency", default="CNY", show_default=True,
+              help="The currency the account is kept in.")
+@json_option
+@pass_app
+def account_number(app: App, account: str, number: str, currency: str) -> None:
+    """Record the number and currency of the bank account ACCOUNT stands for.
+
+    Imports then refuse a statement of another account ("another account: N") or currency,
+    and import only ACCOUNT's statements from a camt.053 file holding several accounts.
+    """
+    done = app.api.reconcile.set_account(account, number=number, currency=currency)
+    if app.json:
+        echo_json({"account": done.account, "number": done.number, "currency": done.currency})
+        return
+    click.echo(f"{done.account}: bank account {done.number} in {done.currency}")
 
 
 @reconcile.command("run")
@@ -147,6 +189,100 @@ def unmatch(app: App, match_id: int) -> None:
                    f"and {count_text(len(m.postings), 'book posting')} unmatched again")
 
 
+def _posting_key(text: str) -> tuple[int, int]:
+    entry, _, seq = text.partition(":")
+    if not (entry.isdigit() and seq.isdigit()) or len(text) > 40:
+        raise click.BadParameter(f"{text[:40]!r} is not ENTRY:SEQ, e.g. 12:0",
+                                 param_hint="--posting")
+    return int(entry), int(seq)
+
+
+@reconcile.command("lines")
+@click.option("--account", required=True, help="The books' bank account.")
+@click.option("--period", help="Only lines booked in this month, YYYY-MM.")
+@click.option("--unmatched", is_flag=True, help="Only lines no match holds.")
+@json_option
+@pass_app
+def lines(app: App, account: str, period: str | None, unmatched: bool) -> None:
+    """List the imported bank lines of an account: date, signed amount (negative is money
+    out), counterparty, memo, reference, statement and match."""
+    found = app.api.reconcile.lines(account=account, period=period, unmatched=unmatched)
+    if app.json:
+        echo_json([{"line_id": x.line_id, "date": x.date.isoformat(), "amount": yuan(x.amount),
+                    "counterparty": x.counterparty, "memo": x.memo, "reference": x.reference,
+                    "statement": x.statement, "match": x.match} for x in found])
+        return
+    rows = [(str(x.line_id), x.date.isoformat(), x.amount.format_grouped(), x.counterparty,
+             x.memo, x.reference, x.statement, "" if x.match is None else str(x.match))
+            for x in found]
+    click.echo(table(("line", "date", "amount", "counterparty", "memo", "reference",
+                      "statement", "match"), rows, right=(0, 2)) if rows else "no lines")
+
+
+@reconcile.command("matches")
+@click.option("--account", required=True, help="The books' bank account.")
+@click.option("--period", required=True, help="The month, YYYY-MM.")
+@json_option
+@pass_app
+def matches(app: App, account: str, period: str) -> None:
+    """List the matches touching a month, with both sides' dates and amounts."""
+    found = app.api.reconcile.matches(account=account, period=period)
+    if app.json:
+        echo_json([{"id": m.id, "kind": m.kind,
+                    "lines": [{"line": x.item, "date": x.date.isoformat(),
+                               "amount": yuan(x.amount)} for x in m.lines],
+                    "postings": [{"posting": x.item, "date": x.date.isoformat(),
+                                  "amount": yuan(x.amount)} for x in m.postings]}
+                   for m in found])
+        return
+    rows = [(str(m.id), m.kind, side, x.item, x.date.isoformat(), x.amount.format_grouped())
+            for m in found for side, items in (("bank", m.lines), ("books", m.postings))
+            for x in items]
+    click.echo(table(("match", "kind", "side", "item", "date", "amount"), rows,
+                     right=(0, 5)) if rows else "no matches")
+
+
+@reconcile.command("match")
+@click.option("--account", required=True, help="The books' bank account.")
+@click.option("--line", "line_ids", multiple=True, required=True,
+              type=click.IntRange(1, MAX_ID), help="A bank line id (repeatable).")
+@click.option("--posting", "postings", multiple=True, required=True,
+              help="A book posting as ENTRY:SEQ (repeatable).")
+@json_option
+@pass_app
+def match(app: App, account: str, line_ids: tuple[int, ...], postings: tuple[str, ...]) -> None:
+    """Match bank lines to book postings by hand; their amounts must agree, otherwise the
+    match is refused with the difference."""
+    made = app.api.reconcile.match(account=account, lines=line_ids,
+                                   postings=[_posting_key(p) for p in postings])
+    if app.json:
+        echo_json({"id": made.id, "kind": made.kind, "lines": list(made.line_ids),
+                   "postings": [f"{e}:{s}" for e, s in made.postings]})
+    else:
+        click.echo(f"match {made.id}: {count_text(len(made.line_ids), 'bank line')}, "
+                   f"{count_text(len(made.postings), 'book posting')}")
+
+
+@reconcile.command("book")
+@click.option("--account", required=True, help="The books' bank account.")
+@click.option("--line", "line_id", required=True, type=click.IntRange(1, MAX_ID),
+              help="The unmatched bank line (a charge, interest).")
+@click.option("--against", required=True, help="The other account, e.g. expenses:bank-fees:wjxc.")
+@click.option("--memo", help="The entry's memo (default: the line's counterparty and memo).")
+@json_option
+@pass_app
+def book(app: App, account: str, line_id: int, against: str, memo: str | None) -> None:
+    """Book an unmatched bank line as a journal entry against another account and match it.
+    The entry is keyed by the line, so booking it again records nothing."""
+    done = app.api.reconcile.book(account=account, line=line_id, against=against, memo=memo)
+    if app.json:
+        echo_json({"line": done.line_id, "external_id": done.external_id,
+                   "match": done.match_id, "posted": done.posted})
+    else:
+        click.echo(f"line {done.line_id}: {'booked as' if done.posted else 'already booked as'} "
+                   f"{done.external_id}, match {done.match_id}")
+
+
 def _item_json(item: OutstandingItem) -> dict[str, Any]:
     return {"id": item.id, "date": item.date.isoformat(), "amount": yuan(item.amount),
             "description": item.description, "reference": item.reference,
@@ -167,6 +303,7 @@ def report_json(s: ReconciliationStatement) -> dict[str, Any]:
         "statements_from": s.statements_from.isoformat(),
         "bank_through": s.bank_through.isoformat() if s.bank_through else None,
         "cancelled_in_books": s.cancelled_in_books,
+        "bank_balance_computed": s.bank_balance_computed,
     }
 
 
@@ -206,7 +343,8 @@ def report_text(s: ReconciliationStatement) -> str:
         _row("adjusted book balance 调节后企业账面余额",
              s.adjusted_book_balance.format_grouped()),
         "",
-        _row("bank balance 银行对账单余额", s.bank_balance.format_grouped()),
+        _row("bank balance 银行对账单余额" + (" (computed)" if s.bank_balance_computed else ""),
+             s.bank_balance.format_grouped()),
         *_section("add: deposits in transit 企业已收、银行未收", s.deposits_in_transit),
         *_section("less: outstanding payments 企业已付、银行未付", s.outstanding_payments),
         _row("adjusted bank balance 调节后银行余额",
@@ -218,6 +356,10 @@ def report_text(s: ReconciliationStatement) -> str:
     ]
     if s.cancelled_in_books:
         out.append(f"({s.cancelled_in_books} book postings cancel by reversal and are not listed)")
+    if s.bank_balance_computed:
+        out.append("(the bank balance is computed from an opening balance and the lines: a "
+                   "statement gave no balances or they were ignored, so the bank did not "
+                   "report it; 银行余额为推算数)")
     return "\n".join(out)
 
 

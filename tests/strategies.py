@@ -1,11 +1,13 @@
 """Hypothesis strategies shared by the test modules: fen, Money, yuan text, weights, share plans,
 rolls of households with the owners' votes, election results, valid estates (compounds,
 buildings, households, resources, management areas), bundle pricing scenarios, and fee prices,
-areas and rounding rules."""
+areas and rounding rules, and bank statement files written in a profile's layout."""
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 from decimal import Decimal
 from fractions import Fraction
 from itertools import combinations
@@ -30,6 +32,7 @@ from commons.billing.fees import Rounding
 from commons.contracts.catalog import CostDriver
 from commons.contracts.scenario import Collection, CostItem, Scenario, ScenarioCompound
 from commons.governance import Ballot, Choice, Matter, Proposal, Roll, Scope, State, resolve
+from commons.io.bank_csv import CsvProfile
 
 # Up to a hundred billion yuan either way: well past any compound's budget.
 MAX_FEN = 10**13
@@ -402,3 +405,32 @@ def parking_space_sessions(draw: st.DrawFn, spaces: int = 3, max_size: int = 12
             out.append((f"P{s + 1}", minute, minute + length, draw(parking_kinds)))
             minute += length + draw(st.integers(min_value=0, max_value=300))
     return out
+
+
+def statement_file(profile: CsvProfile, fens: list[int], start: int) -> bytes:
+    """A file in ``profile``'s layout holding ``fens`` in order, a day apart."""
+    headers = list(profile.columns().values())
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(headers)
+    ways = {way: value for value, way in profile.directions}
+    balance = start
+    for day, fen in enumerate(fens):
+        balance += fen
+        cells = dict.fromkeys(headers, "x")
+        text = f"{abs(fen) // 100}.{abs(fen) % 100:02d}"
+        cells[profile.date] = (dt.date(2026, 1, 1) + dt.timedelta(days=day)).isoformat()
+        if profile.credit is not None and profile.debit is not None:
+            cells[profile.credit], cells[profile.debit] = (text, "") if fen > 0 else ("", text)
+        elif profile.direction is not None and profile.amount is not None:
+            cells[profile.amount] = text
+            cells[profile.direction] = ways["in" if fen > 0 else "out"]
+        elif profile.amount is not None:
+            cells[profile.amount] = ("-" if fen < 0 else "") + text
+        for role, value in (("balance", f"{balance / 100:.2f}"), ("currency_column", "CNY"),
+                            ("status", "交易成功"), ("value_date", "")):
+            header = getattr(profile, role)
+            if header is not None:
+                cells[header] = value
+        writer.writerow([cells[h] for h in headers])
+    return out.getvalue().encode(profile.encoding or "utf-8")

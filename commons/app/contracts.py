@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 import attrs
 
 from commons.app.ledger import LedgerService
-from commons.app.session import Service, Session
+from commons.app.session import Service, Session, recorded
 from commons.contracts.catalog import DEFAULT_CATALOG, ServiceCatalog
 from commons.contracts.contract import (
     Bundle,
@@ -297,27 +297,15 @@ class ContractService(Service):
 
     @staticmethod
     def _firm(t: Tables, firm: str) -> Firm:
-        found = t.contracts.firm(firm)
-        if found is None:
-            raise NotFound(f"firm {firm!r} is not recorded",
-                           fix="record the firm first, or check the id",
-                           context={"kind": "firm", "id": firm})
-        return found
+        return recorded(t.contracts.firm(firm), "firm", firm,
+                        first="record the firm first")
 
     @staticmethod
     def _bundle(t: Tables, bundle: str) -> Bundle:
-        found = t.contracts.bundle(bundle)
-        if found is None:
-            raise NotFound(f"bundle {bundle!r} is not recorded",
-                           fix="record the bundle first, or check the id",
-                           context={"kind": "bundle", "id": bundle})
-        return found
+        return recorded(t.contracts.bundle(bundle), "bundle", bundle,
+                        first="record the bundle first")
 
     @staticmethod
     def _contract(t: Tables, contract: str) -> BundleContract:
-        found = t.contracts.contract(contract)
-        if found is None:
-            raise NotFound(f"contract {contract!r} is not recorded",
-                           fix="sign the contract first, or check the id",
-                           context={"kind": "contract", "id": contract})
-        return found
+        return recorded(t.contracts.contract(contract), "contract", contract,
+                        first="sign the contract first")

@@ -84,7 +84,7 @@ class Books:
         """Bank statements, matching, the reconciliation report."""
         from commons.app.reconcile import ReconcileService  # noqa: PLC0415
 
-        return ReconcileService(self.session)
+        return ReconcileService(self.session, self.ledger)
 
     @cached_property
     def billing(self) -> BillingService:

@@ -11,30 +11,48 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import attrs
 
-from commons.app.session import Service
-from commons.errors import ErrorCode, InvalidInput, NotFound, RefusedByRule
+from commons.app.reconcile_hand import (
+    BOOKED,
+    BankLine,
+    BookedLine,
+    MatchView,
+    book_entry,
+    list_lines,
+    list_matches,
+    manual_match,
+)
+from commons.app.session import Service, Session
+from commons.errors import CommonsError, ErrorCode, InvalidInput, NotFound, RefusedByRule
 from commons.io.bank_formats import (
     is_xml,
     read_profiles,
     read_statement_bytes,
     read_statements,
 )
-from commons.money import Money
+from commons.money import Money, currency_of, parse_fen
 from commons.periods import Period
-from commons.reconcile.matching import KINDS, MAX_WINDOW_DAYS, match_items
+from commons.reconcile.matching import KINDS, MAX_WINDOW_DAYS, MatchFound, match_items
 from commons.reconcile.reconciliation import MatchRecord, ReconciliationStatement, reconcile
-from commons.reconcile.statements import Statement, line_keys, plan_continuation
+from commons.reconcile.statements import (
+    Skipped,
+    Statement,
+    line_keys,
+    plan_continuation,
+    without_balances,
+)
 
 if TYPE_CHECKING:
+    from commons.app.ledger import LedgerService
     from commons.store import Tables
 
-__all__ = ["ImportedStatement", "MatchRun", "ReconcileService", "StatementImport",
-           "Unmatched"]
+__all__ = ["BankAccount", "ImportedStatement", "MatchRun", "ReconcileService",
+           "StatementImport", "Unmatched"]
 
 
 @attrs.frozen
@@ -50,12 +68,15 @@ class ImportedStatement:
     lines: int
     added: int
     already_recorded: int
+    skipped: tuple[Skipped, ...] = ()
+    notes: tuple[str, ...] = ()
 
 
 @attrs.frozen
 class StatementImport:
     """What ``reconcile.import_statement`` did with one file. ``format`` is ``camt.053`` or
-    ``csv:<profile>``."""
+    ``csv:<profile>``, naming the profile used (the first built-in one the header fits when
+    none was named)."""
 
     account: str
     source: str
@@ -71,6 +92,54 @@ class StatementImport:
     def already_recorded(self) -> int:
         """Statement lines that were already stored and were skipped."""
         return sum(s.already_recorded for s in self.statements)
+
+
+@attrs.frozen
+class BankAccount:
+    """The number (IBAN or other) and currency recorded for a books' bank account; statements
+    of another account or currency are refused."""
+
+    account: str
+    number: str
+    currency: str
+
+
+def _account_number(text: str) -> str:
+    """An account number as compared: without spaces (IBANs are printed in fours), upper case."""
+    return "".join(text.split()).upper()
+
+
+def _of_account(statements: list[Statement], recorded: tuple[str, str] | None, account: str,
+                source: str, tail_currency: str | None) -> list[Statement]:
+    """The file's statements of the books' account: those of another account are left out
+    (a file of several accounts), and a file with none of it is refused; a statement in
+    another currency than the account's is refused, naming the file and both currencies."""
+    numbers = {_account_number(s.bank_account) for s in statements if s.bank_account}
+    if recorded is None and len(numbers) > 1:
+        raise InvalidInput(f"{source} holds statements of {len(numbers)} accounts "
+                           f"({', '.join(sorted(numbers))}), and no account number is "
+                           f"recorded for {account}", file=source, field="account",
+                           fix=f"record {account}'s account number first",
+                           code=ErrorCode.INVALID_INPUT,
+                           context={"kind": "bank_account", "account": account})
+    if recorded is not None:
+        number = _account_number(recorded[0])
+        mine = [s for s in statements if _account_number(s.bank_account) in ("", number)]
+        if not mine:
+            raise RefusedByRule(f"{source} is a statement of another account: "
+                                f"{', '.join(sorted(numbers))}, not {account} ({number})",
+                                file=source, field="account",
+                                fix="import it into the books' account of that number")
+        statements = mine
+    currency = recorded[1] if recorded is not None else tail_currency
+    for s in statements:
+        if currency is not None and s.currency != currency:
+            raise InvalidInput(f"{source}: statement {s.statement_id} is in {s.currency}, but "
+                               f"{account} is kept in {currency}", file=source,
+                               field="currency", fix="import it into the books' account of "
+                               f"that currency, or record {account}'s currency",
+                               code=ErrorCode.CURRENCY_MISMATCH)
+    return statements
 
 
 @attrs.frozen
@@ -117,39 +186,145 @@ def _imported(statement: Statement, start: Money, skip: int) -> ImportedStatemen
                else start - sum(amounts[:skip], zero))
     return ImportedStatement(statement.statement_id, statement.first_day, statement.last_day,
                              opening, opening + sum(amounts, zero), len(amounts),
-                             len(amounts) - skip, skip)
+                             len(amounts) - skip, skip, statement.skipped, statement.notes)
+
+
+def _opening(statement: Statement, opening: str | None, *, check: bool) -> Money | None:
+    """The opening balance the user gave, in the statement's currency; one that contradicts
+    the balances the file reports is refused."""
+    if opening is None:
+        return None
+    try:
+        start = Money(parse_fen(opening, statement.currency), statement.currency)
+    except CommonsError as e:
+        raise e.located(field="opening") from None
+    if check and statement.balances_known and start != statement.opening:
+        raise InvalidInput(
+            f"--opening {start.format_grouped()} contradicts the file, whose balances open at "
+            f"{statement.opening.format_grouped()}", file=statement.source, field="opening",
+            fix="give no opening balance, or ignore the file's balances if they are wrong",
+            code=ErrorCode.INVALID_AMOUNT, context={"kind": "opening"})
+    return start
 
 
 class ReconcileService(Service):
     """Bank reconciliation's use cases; each runs in one transaction."""
 
+    def __init__(self, session: Session, ledger: LedgerService) -> None:
+        super().__init__(session)
+        self.ledger = ledger  # the one posting path: ``ledger.post_in`` inside a transaction
+
+    def lines(self, *, account: str, period: str | Period | None = None,
+              unmatched: bool = False) -> list[BankLine]:
+        """The account's imported bank lines (of ``period`` if given; only the unmatched ones
+        with ``unmatched``), in booking order."""
+        month = None if period is None else (
+            period if isinstance(period, Period) else Period.parse(period))
+        with self.reader.read() as t:
+            first = month.first_day if month else dt.date.min
+            return list_lines(t, _account_id(t, account), first,
+                              month.last_day if month else dt.date.max, unmatched)
+
+    def matches(self, *, account: str, period: str | Period) -> list[MatchView]:
+        """The account's matches touching ``period``, with both sides' dates and amounts."""
+        month = period if isinstance(period, Period) else Period.parse(period)
+        with self.reader.read() as t:
+            return list_matches(t, _account_id(t, account), month.first_day, month.last_day)
+
+    def match(self, *, account: str, lines: Sequence[int],
+              postings: Sequence[tuple[int, int]]) -> MatchRecord:
+        """Match bank ``lines`` to book ``postings`` (entry id, seq) by hand; their amounts
+        must agree, otherwise the match is refused with the difference."""
+        made_at = self.clock.now().in_timezone("UTC").isoformat()
+        with self.store.write() as t:
+            account_id = _account_id(t, account)
+            found = manual_match(t, account_id, lines, postings)
+            (match_id,) = t.reconcile.add_matches(account_id, [found], made_at, self.actor)
+        return MatchRecord(match_id, found.kind, found.line_ids, found.postings)
+
+    def book(self, *, account: str, line: int, against: str,
+             memo: str | None = None) -> BookedLine:
+        """Book an unmatched bank line (a charge, interest) against ``against`` as a journal
+        entry keyed by the line, and match the two. Booking the line again records nothing."""
+        made_at = self.clock.now().in_timezone("UTC").isoformat()
+        with self.store.write() as t:
+            account_id = _account_id(t, account)
+            entry, held = book_entry(t, account, account_id, line, against, memo)
+            summary = self.ledger.post_in(t, [entry], None, None)
+            if held is not None and not summary.posted:
+                return BookedLine(line, entry.external_id, held, posted=False)
+            if held is not None:
+                raise RefusedByRule(f"bank line {line} is already in match {held}",
+                                    field="line", fix=f"undo match {held} first",
+                                    code=ErrorCode.CONFLICT,
+                                    context={"kind": "match", "match": str(held)})
+            entry_id = t.ledger.known([entry.external_id])[entry.external_id][0]
+            posting = (entry_id, t.reconcile.posting_of(entry_id, account_id))
+            (match_id,) = t.reconcile.add_matches(
+                account_id, [MatchFound(BOOKED, (line,), (posting,))], made_at, self.actor)
+        return BookedLine(line, entry.external_id, match_id, posted=bool(summary.posted))
+
     def import_statement(self, path: str | Path, *, account: str, profile: str | None = None,
-                         encoding: str | None = None) -> StatementImport:
+                         encoding: str | None = None, opening: str | None = None,
+                         balances: str = "check") -> StatementImport:
         """Import a bank statement file (CSV or camt.053 XML) of the books' ``account``.
 
         ``profile`` names a built-in CSV profile or a TOML profile file; without it the
         built-in profiles are tried in turn. ``encoding`` overrides the detection of UTF-8
-        or GBK/GB18030. All of the file is stored, or nothing.
+        or GBK/GB18030. ``opening`` (yuan) is the balance before the file's first statement
+        where the file gives none; ``balances="ignore"`` reads a file whose balances are
+        missing or redacted without checking them (the books record them as computed). All
+        of the file is stored, or nothing.
         """
+        if balances not in ("check", "ignore"):
+            raise InvalidInput(f"balances must be check or ignore, not {balances!r}",
+                               field="balances", fix="write check or ignore")
         data = read_statement_bytes(path)
         source = str(path)
         profiles = read_profiles(profile)
-        statements = read_statements(data, source, profiles=profiles, encoding=encoding)
+        statements = read_statements(data, source, profiles=profiles, encoding=encoding,
+                                     ignore_balances=balances == "ignore")
         imported_at = self.clock.now().in_timezone("UTC").isoformat()
         done = []
         with self.store.write() as t:
             account_id = _account_id(t, account)
-            for statement in statements:
+            tail = t.reconcile.tail(account_id).balance
+            statements = _of_account(statements, t.reconcile.bank_account(account_id), account,
+                                     source, tail.currency if tail is not None else None)
+            # The opening given is that of the account's first statement in the file.
+            start = _opening(statements[0], opening, check=balances == "check")
+            statements = [without_balances(s, start if number == 0 else None)
+                          if balances == "ignore" or (number == 0 and start is not None
+                                                      and not s.balances_known) else s
+                          for number, s in enumerate(statements)]
+            for number, statement in enumerate(statements):
                 keys = line_keys(statement.lines)
                 known = t.reconcile.known(account_id, keys)
-                plan = plan_continuation(statement, keys, known, t.reconcile.tail(account_id))
+                plan = plan_continuation(statement, keys, known, t.reconcile.tail(account_id),
+                                         start if number == 0 else None)
                 new = list(zip(keys, statement.lines, strict=True))[plan.skip:]
                 if new:
                     t.reconcile.add_statement(account_id, statement, plan.opening, new,
                                               imported_at, self.actor)
                 done.append(_imported(statement, plan.opening, plan.skip))
-        kind = "camt.053" if is_xml(data) else f"csv:{profiles[0].name}"
+        kind = "camt.053" if is_xml(data) else statements[0].reader
         return StatementImport(account, source, kind, tuple(done))
+
+    def set_account(self, account: str, *, number: str, currency: str = "CNY") -> BankAccount:
+        """Record the number (IBAN or other) and currency of the bank account the books'
+        ``account`` stands for; later imports refuse statements of another account or
+        currency. Recording it again with other values changes it."""
+        digits = _account_number(number)
+        if not digits or len(digits) > 64:
+            raise InvalidInput(f"account number {number[:40]!r} is empty or too long",
+                               field="number", fix="give the IBAN or the bank's account number")
+        try:
+            currency_of(currency)
+        except CommonsError as e:
+            raise e.located(field="currency") from None
+        with self.store.write() as t:
+            t.reconcile.set_bank_account(_account_id(t, account), digits, currency)
+        return BankAccount(account, digits, currency)
 
     def run(self, *, account: str, period: str | Period,
             window_days: int = 3) -> MatchRun:
@@ -209,7 +384,8 @@ class ReconcileService(Service):
                     account_id, currency, first_day - dt.timedelta(days=MAX_WINDOW_DAYS), end),
                 lines=lines, matches=t.reconcile.matches(account_id),
                 statements_from=first_day,
-                bank_through=t.reconcile.bank_through(account_id, end))
+                bank_through=t.reconcile.bank_through(account_id, end),
+                bank_balance_computed=t.reconcile.balances_computed(account_id, end))
 
     def unmatch(self, match_id: int) -> Unmatched:
         """Undo match ``match_id``; its lines and postings may then be matched again."""

@@ -7,8 +7,10 @@ one: ``store`` creates the file for a use case that writes, ``reader`` never doe
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TypeVar
 
 from commons.clock import Clock, SystemClock
+from commons.errors import NotFound
 from commons.store import SqliteStore
 
 __all__ = ["Service", "Session"]
@@ -94,3 +96,16 @@ class Service:
     def path(self) -> str:
         """The session's database path."""
         return self.session.path
+
+
+T = TypeVar("T")
+
+
+def recorded(found: T | None, kind: str, id: str, *, missing: str = "is not recorded",
+             first: str = "record it first") -> T:
+    """``found``, the stored ``kind`` named ``id``; NotFound saying so (and how to make it)
+    when the store has none."""
+    if found is None:
+        raise NotFound(f"{kind} {id!r} {missing}", fix=f"{first}, or check the id",
+                       context={"kind": kind, "id": id})
+    return found

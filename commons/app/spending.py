@@ -24,7 +24,7 @@ from commons.app.revenue_books import (
     post_entry,
     resolution_use,
 )
-from commons.app.session import Service, Session
+from commons.app.session import Service, Session, recorded
 from commons.errors import ConflictError, ErrorCode, InvalidInput, NotFound, RefusedByRule
 from commons.governance import State, Tally
 from commons.money import Money, money_field
@@ -77,12 +77,8 @@ class SpendingStatus:
 
 
 def _spending(t: Tables, id: str) -> SpendingProposal:
-    spending = t.revenue.proposal(id)
-    if spending is None:
-        raise NotFound(f"spending {id!r} is not proposed",
-                       fix="propose the spending first, or check the id",
-                       context={"kind": "spending", "id": id})
-    return spending
+    return recorded(t.revenue.proposal(id), "spending", id, missing="is not proposed",
+                    first="propose the spending first")
 
 
 def _disbursement(t: Tables, spending: SpendingProposal) -> Disbursement | None:

@@ -34,7 +34,7 @@ from commons.demo.billing import billing_step
 from commons.demo.contracts import bundle_step
 from commons.demo.ledger import ledger_step
 from commons.demo.parking import parking_step
-from commons.demo.reconcile import reconcile_step
+from commons.demo.reconcile import reconcile_step, wallet_step
 from commons.demo.revenue import clear_step, collect_step, set_aside_step, use_step
 from commons.errors import RefusedByRule
 from commons.money import Money
@@ -134,6 +134,7 @@ def run_demo(api: Books) -> DemoReport:
             clear_step(api),
             ledger_step(api, folder),
             reconcile_step(api, folder),
+            wallet_step(api, folder),
             collect_step(api, folder),
             parking_step(api, folder),
             set_aside_step(api),

@@ -13,6 +13,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import json
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -23,7 +24,7 @@ from commons.money import Money
 if TYPE_CHECKING:
     from commons.app import Books
 
-__all__ = ["reconcile_step", "wjxc_statement_csv"]
+__all__ = ["reconcile_step", "wallet_step", "wechat_bill_csv", "wjxc_statement_csv"]
 
 BANK = "assets:bank:co-managed:wjxc"
 PERIOD = "2026-09"
@@ -123,3 +124,54 @@ def reconcile_step(books: Books, folder: Path) -> DemoStep:
     ]
     return DemoStep("reconcile", "Bank reconciliation of Weiji Xincun's September (Qingdao "
                     "Laoshan's five duties)", tuple(lines))
+
+
+WALLET = f"assets:wallet:wechat:{WJXC}"
+WALLET_BILL_NAME = "wjxc-2026-10-wechat.csv"
+# October's parking takings paid by QR code into the compound's WeChat Pay wallet: day, yuan.
+_QR_TAKINGS = ((3, "10.00"), (11, "15.00"), (24, "20.00"))
+_WECHAT_PREAMBLE = (
+    "微信支付账单明细", "微信昵称：[卫技新村停车]",
+    "起始时间：[2026-10-01 00:00:00] 终止时间：[2026-10-31 23:59:59]", "导出类型：[全部]", "",
+    f"共{len(_QR_TAKINGS)}笔记录", "----------------------微信支付账单明细列表--------------------")
+
+
+def wechat_bill_csv() -> str:
+    """The wallet's October bill as WeChat Pay exports it: a preamble, then the newest first."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    for line in _WECHAT_PREAMBLE:
+        writer.writerow((line, *[""] * 10))
+    writer.writerow(("交易时间", "交易类型", "交易对方", "商品", "收/支", "金额(元)", "支付方式",
+                     "当前状态", "交易单号", "商户单号", "备注"))
+    for day, yuan in reversed(_QR_TAKINGS):
+        writer.writerow((f"2026-10-{day:02d} 08:30:00", "二维码收款", "访客", "停车费", "收入",
+                         f"¥{yuan}", "/", "已收钱", f"10000500012026100{day:02d}0001\t", "/",
+                         "/"))
+    return out.getvalue()
+
+
+def wallet_step(books: Books, folder: Path) -> DemoStep:
+    """Parking takings paid into the compound's WeChat Pay wallet: the books' entries, the
+    wallet's bill (no balance column: imported with its opening) and the 调节表."""
+    books.ledger.open(WALLET, compound=WJXC, opened_on=dt.date(2026, 10, 1),
+                      description="the compound's WeChat Pay wallet (微信支付)")
+    journal = write_file(folder, "wjxc-2026-10-wechat.jsonl", "".join(
+        json.dumps({"date": f"2026-10-{day:02d}", "memo": "停车费 二维码收款",
+                    "external_id": f"wjxc-wechat-2026-10-{day:02d}", "compound": WJXC,
+                    "postings": [{"account": WALLET, "amount": yuan},
+                                 {"account": f"income:parking:{WJXC}", "amount": f"-{yuan}"}]},
+                   ensure_ascii=False) + "\n" for day, yuan in _QR_TAKINGS))
+    books.ledger.post(journal)
+    bill = write_file(folder, WALLET_BILL_NAME, wechat_bill_csv().encode("utf-8-sig"))
+    done = books.reconcile.import_statement(bill, account=WALLET, opening="0.00")
+    run = books.reconcile.run(account=WALLET, period="2026-10")
+    report = books.reconcile.report(account=WALLET, period="2026-10")
+    return DemoStep("wallet", "Parking takings in the WeChat Pay wallet, reconciled", (
+        f"The wallet's October bill is written to {WALLET_BILL_NAME} and imported into "
+        f"{WALLET}",
+        f"  read as {done.format}, opening 0.00 (a wallet bill has no balances): "
+        f"{done.added} lines; matched {len(run.matches)}",
+        f"  book balance {report.book_balance.format_symbol()}, bank balance "
+        f"{report.bank_balance.format_symbol()} (computed): "
+        f"{'reconciled' if report.reconciled else 'NOT reconciled'}"))

@@ -50,8 +50,9 @@ _PARENT = {"buildings": ("compound", "compounds"), "households": ("building", "b
 MAX_REPORTED = 50  # problems described in full; the rest are counted
 
 
-class ConflictingImport(Problems, ConflictError):
-    """Every problem of an import is a stored id written again with other content."""
+class ConflictingImport(Problems):
+    """Every problem of an import is a stored id written again with other content: each member
+    is a ``ConflictError``, so the code is ``already_recorded_differently``."""
 
 
 def columns(kind: str) -> tuple[tuple[str, ...], tuple[str, ...]]:

@@ -1,11 +1,15 @@
-"""Bank statements exported as CSV, read through named column profiles.
+"""Bank and wallet statements exported as CSV, read through named column profiles.
 
-A profile says which header names the booking date, the amount (one signed column, or separate
-credit and debit columns), the running balance, the references, counterparty and memo. Three
-are built in (``generic``, ``generic-debit-credit`` and ``cn-bank``, the common Chinese layout
-``交易日期,收入金额,支出金额,余额,对方户名,摘要``); users add their own in a TOML file with the
-same keys, no code needed. The header may follow a few title rows, as Chinese exports have.
-Every refusal names file, line and column.
+A profile says which header names the booking date, the amount and how its direction is
+given (one signed column; separate in and out columns; or an unsigned amount and a direction
+column such as 收/支 or 借贷 with a map of its values to ``in``, ``out`` or ``skip``), the
+running balance, the references, counterparty and its account, memo, currency and status. It
+also says which rows to skip (by status, or moving 0.00), where the table ends (a trailer
+pattern such as 合计, or a blank line) and whether ragged rows are fine. The built-in ones are
+in ``commons.io.bank_profiles``; users add their own in a TOML file with the same keys, no code
+needed. The header may follow a preamble, as Chinese and wallet exports have. A row's direction
+is never guessed: one its profile cannot tell is refused. Every refusal names file, line and
+column.
 """
 
 from __future__ import annotations
@@ -14,8 +18,9 @@ import codecs
 import csv
 import functools
 import io
+import re
 import tomllib
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 import attrs
@@ -23,20 +28,31 @@ import attrs
 from commons.errors import CommonsError, ErrorCode, InvalidInput, Where
 from commons.money import CURRENCY, Money, currency_of, parse_fen
 from commons.periods import read_date
-from commons.reconcile.statements import Statement, StatementLine
+from commons.reconcile.statements import Skipped, Statement, StatementLine
 
-__all__ = ["BUILTIN_PROFILES", "CsvProfile", "read_csv_statement"]
+__all__ = ["CsvProfile", "read_csv_statement"]
 
-HEADER_SEARCH_ROWS = 30  # title rows a bank may print above the header
+HEADER_SEARCH_ROWS = 60  # preamble rows an export may print above the header (WeChat: ~17)
 _EMPTY = frozenset({"", "-", "--", "—"})  # how exports leave an amount cell blank
-_COLUMN_KEYS = ("date", "amount", "credit", "debit", "balance", "reference",
-                "payment_reference", "counterparty", "memo", "value_date")
+_COLUMN_KEYS = ("date", "amount", "credit", "debit", "direction", "balance", "reference",
+                "payment_reference", "counterparty", "counterparty_account", "memo",
+                "value_date", "currency_column", "status")
+_WAYS = {"in": 1, "out": -1, "skip": 0}  # what a direction column's value may mean
+# How exports name the currency in a currency column.
+_CURRENCY_NAMES = {"人民币": "CNY", "人民币元": "CNY", "RMB": "CNY", "CNY": "CNY", "156": "CNY"}
 # A profile file's schema: each key and the kind of TOML value it takes.
-_TEXT, _TEXTS = "text in quotes", "a list of texts in quotes"
+_TEXT, _TEXTS, _FLAG, _TABLE = ("text in quotes", "a list of texts in quotes", "true or false",
+                                "a table of texts in quotes")
 _PROFILE_SCHEMA = {"name": _TEXT, **dict.fromkeys(_COLUMN_KEYS, _TEXT), "optional": _TEXTS,
-                   "encoding": _TEXT, "currency": _TEXT}
+                   "encoding": _TEXT, "currency": _TEXT, "directions": _TABLE,
+                   "skip_status": _TEXTS, "skip_zero": _FLAG, "trailer": _TEXT,
+                   "blank_ends": _FLAG, "ragged": _FLAG}
 _PROFILE_EXAMPLES = {"optional": 'optional = ["摘要"]', "encoding": 'encoding = "gb18030"',
-                     "currency": 'currency = "CNY"', "name": 'name = "icbc"'}
+                     "currency": 'currency = "CNY"', "name": 'name = "icbc"',
+                     "directions": '[directions] followed by "收入" = "in" and "支出" = "out"',
+                     "skip_status": 'skip_status = ["交易关闭"]', "skip_zero": "skip_zero = true",
+                     "trailer": 'trailer = "^(合计|人民币合计)"', "blank_ends": "blank_ends = true",
+                     "ragged": "ragged = true"}
 
 
 def _column(value: object) -> str | None:
@@ -52,6 +68,12 @@ def _names(value: Iterable[str]) -> frozenset[str]:
     return frozenset(value)
 
 
+def _directions(value: Mapping[str, str] | Iterable[tuple[str, str]]
+                ) -> tuple[tuple[str, str], ...]:
+    pairs = value.items() if isinstance(value, Mapping) else value
+    return tuple(sorted((k.strip(), v) for k, v in pairs))
+
+
 def _required_column(value: object) -> str:
     column = _column(value)
     if column is None:
@@ -62,22 +84,40 @@ def _required_column(value: object) -> str:
 
 @attrs.frozen
 class CsvProfile:
-    """Which CSV header holds what. Columns not in ``optional`` must be in the header."""
+    """Which CSV header holds what, and how to read its rows. Columns not in ``optional`` must
+    be in the header.
+
+    ``directions`` maps the values of the ``direction`` column to ``in``, ``out`` or ``skip``;
+    ``skip_status`` lists the values of the ``status`` column whose rows are left out;
+    ``skip_zero`` leaves out rows moving 0.00 (refused otherwise); ``trailer`` is a pattern
+    whose match at the start of a row's first cell ends the table, as does a blank row when
+    ``blank_ends``; ``ragged`` accepts rows with fewer or more cells than the header.
+    """
 
     name: str
     date: str = attrs.field(converter=_required_column)
     amount: str | None = attrs.field(default=None, converter=_column)
     credit: str | None = attrs.field(default=None, converter=_column)
     debit: str | None = attrs.field(default=None, converter=_column)
+    direction: str | None = attrs.field(default=None, converter=_column)
     balance: str | None = attrs.field(default=None, converter=_column)
     reference: str | None = attrs.field(default=None, converter=_column)
     payment_reference: str | None = attrs.field(default=None, converter=_column)
     counterparty: str | None = attrs.field(default=None, converter=_column)
+    counterparty_account: str | None = attrs.field(default=None, converter=_column)
     memo: str | None = attrs.field(default=None, converter=_column)
     value_date: str | None = attrs.field(default=None, converter=_column)
+    currency_column: str | None = attrs.field(default=None, converter=_column)
+    status: str | None = attrs.field(default=None, converter=_column)
     optional: frozenset[str] = attrs.field(default=frozenset(), converter=_names)
     encoding: str | None = None
     currency: str = CURRENCY
+    directions: tuple[tuple[str, str], ...] = attrs.field(default=(), converter=_directions)
+    skip_status: frozenset[str] = attrs.field(default=frozenset(), converter=_names)
+    skip_zero: bool = False
+    trailer: str | None = None
+    blank_ends: bool = False
+    ragged: bool = False
 
     def __attrs_post_init__(self) -> None:
         split = self.credit is not None or self.debit is not None
@@ -86,10 +126,42 @@ class CsvProfile:
                 f"profile {self.name} must name either an amount column or both a credit and a "
                 "debit column", field="amount",
                 fix='write amount = "amount", or credit = "收入金额" and debit = "支出金额"')
+        self._check_direction()
+        if self.skip_status and self.status is None:
+            raise InvalidInput(f"profile {self.name} skips rows by status but names no status "
+                               "column", field="status", fix='add status = "交易状态"')
+        if self.trailer is not None:
+            try:
+                re.compile(self.trailer)
+            except re.error as e:
+                raise InvalidInput(f"profile {self.name}'s trailer is not a pattern: {e}",
+                                   field="trailer", fix='write e.g. trailer = "^(合计|共)"'
+                                   ) from None
         try:
             currency_of(self.currency)
         except CommonsError as e:
             raise e.located(field="currency") from None
+
+    def _check_direction(self) -> None:
+        if (self.direction is None) != (not self.directions) or (
+                self.direction is not None and self.amount is None):
+            raise InvalidInput(
+                f"profile {self.name}: a direction column needs an amount column and a "
+                "[directions] table of its values, and the table needs the column",
+                field="direction", fix='write direction = "收/支", amount = "金额(元)" and '
+                '[directions] with "收入" = "in", "支出" = "out" (Chinese keys in quotes)')
+        for value, way in self.directions:
+            if way not in _WAYS:
+                raise InvalidInput(f"profile {self.name} maps direction {value!r} to "
+                                   f"{way!r}", field="directions",
+                                   fix='map each value to "in", "out" or "skip"')
+
+    def way(self, value: str) -> int | None:
+        """+1, -1 or 0 (skip) for a value of the direction column; None if not mapped."""
+        for known, way in self.directions:
+            if known == value:
+                return _WAYS[way]
+        return None
 
     def columns(self) -> dict[str, str]:
         """Role -> header text of every column the profile names."""
@@ -103,8 +175,11 @@ class CsvProfile:
     @classmethod
     def from_toml(cls, text: str, source: str) -> CsvProfile:
         """A user's profile: flat keys ``name``, ``date``, ``amount`` or ``credit``/``debit``,
-        ``balance``, ``reference``, ``payment_reference``, ``counterparty``, ``memo``,
-        ``value_date`` (header texts), ``optional`` (a list of them), ``encoding``, ``currency``."""
+        ``direction``, ``balance``, ``reference``, ``payment_reference``, ``counterparty``,
+        ``counterparty_account``, ``memo``, ``value_date``, ``currency_column``, ``status``
+        (header texts), ``optional`` (a list of them), ``encoding``, ``currency``,
+        ``directions`` (a table), ``skip_status`` (a list), ``skip_zero``, ``trailer``,
+        ``blank_ends``, ``ragged``."""
         try:
             data = tomllib.loads(text)
         except tomllib.TOMLDecodeError as e:
@@ -138,8 +213,11 @@ def _check_schema(data: dict[str, Any], source: str) -> None:
         if kind is None:
             raise InvalidInput(f"profile key '{key}' is not known", file=source, field=key,
                                fix=f"use only {', '.join(sorted(_PROFILE_SCHEMA))}")
-        good = (isinstance(value, list) and all(isinstance(v, str) for v in value)
-                if kind == _TEXTS else isinstance(value, str))
+        good = {_TEXTS: lambda v: isinstance(v, list) and all(isinstance(x, str) for x in v),
+                _FLAG: lambda v: isinstance(v, bool),
+                _TABLE: lambda v: isinstance(v, dict) and all(isinstance(x, str)
+                                                              for x in v.values()),
+                }.get(kind, lambda v: isinstance(v, str))(value)
         if not good:
             example = _PROFILE_EXAMPLES.get(key, f'{key} = "交易日期" (the header text)')
             raise InvalidInput(f"profile key '{key}' must be {kind}, not a TOML "
@@ -154,25 +232,6 @@ def _check_schema(data: dict[str, Any], source: str) -> None:
                                fix='write encoding = "gb18030" or "utf-8"') from None
 
 
-_GENERIC_OPTIONAL = ("balance", "reference", "payment_reference", "counterparty", "memo",
-                     "value_date")
-BUILTIN_PROFILES: dict[str, CsvProfile] = {
-    "cn-bank": CsvProfile("cn-bank", date="交易日期", credit="收入金额", debit="支出金额",
-                          balance="余额", counterparty="对方户名", memo="摘要",
-                          reference="交易流水号", payment_reference="备注",
-                          optional=("对方户名", "摘要", "交易流水号", "备注")),
-    "generic-debit-credit": CsvProfile(
-        "generic-debit-credit", date="date", credit="credit", debit="debit", balance="balance",
-        reference="reference", payment_reference="payment_reference",
-        counterparty="counterparty", memo="memo", value_date="value_date",
-        optional=_GENERIC_OPTIONAL),
-    "generic": CsvProfile(
-        "generic", date="date", amount="amount", balance="balance", reference="reference",
-        payment_reference="payment_reference", counterparty="counterparty", memo="memo",
-        value_date="value_date", optional=_GENERIC_OPTIONAL),
-}
-
-
 def _find_header(rows: Iterator[list[str]], profiles: Sequence[CsvProfile], source: str
                  ) -> tuple[CsvProfile, dict[str, int], int, int]:
     """The first row, among the first few, that names every required column of a profile."""
@@ -185,7 +244,8 @@ def _find_header(rows: Iterator[list[str]], profiles: Sequence[CsvProfile], sour
                 return profile, index, number, len(cells)
         if number >= HEADER_SEARCH_ROWS:
             break
-    wanted = " or ".join(",".join(p.required()) for p in profiles)
+    wanted = (" or ".join(",".join(p.required()) for p in profiles) if len(profiles) < 3
+              else f"of any of the profiles {', '.join(p.name for p in profiles)}")
     raise InvalidInput(f"no header row naming the columns {wanted} in its first "
                        f"{HEADER_SEARCH_ROWS} lines", file=source, line=1,
                        fix="name the right statement profile, or add one in a TOML file for "
@@ -195,6 +255,7 @@ def _find_header(rows: Iterator[list[str]], profiles: Sequence[CsvProfile], sour
 
 def _cell(row: list[str], index: dict[str, int], role: str) -> str:
     position = index.get(role)
+    # Exports pad cells with tabs (so spreadsheets keep long numbers as text) and spaces.
     return row[position].strip() if position is not None and position < len(row) else ""
 
 
@@ -210,46 +271,102 @@ def _parse_cell(row: list[str], index: dict[str, int], profile: CsvProfile, role
         raise e.located(file=where[0], line=where[1], field=getattr(profile, role)) from None
 
 
-def _line(row: list[str], index: dict[str, int], profile: CsvProfile, source: str,
-          number: int, width: int) -> StatementLine:
-    if len(row) != width and not (len(row) > width and not any(c.strip() for c in row[width:])):
-        raise InvalidInput(f"this record has {len(row)} fields but the header has {width}",
-                           file=source, line=number,
-                           fix="check for a missing or extra comma, or quote text with commas",
-                           code=ErrorCode.MALFORMED_FILE)
-    where = (source, number)
-    booked_on = _parse_cell(row, index, profile, "date", read_date, where)
-    amount = functools.partial(parse_fen, currency=profile.currency)
-    if profile.amount is not None:
-        fen = _parse_cell(row, index, profile, "amount", amount, where)
-    else:
-        either = functools.partial(_amount, currency=profile.currency)
+def _check_width(row: list[str], profile: CsvProfile, where: tuple[str, int],
+                 width: int) -> None:
+    if profile.ragged or len(row) == width or (
+            len(row) > width and not any(c.strip() for c in row[width:])):
+        return
+    raise InvalidInput(f"this record has {len(row)} fields but the header has {width}",
+                       file=where[0], line=where[1],
+                       fix="check for a missing or extra comma, or quote text with commas; a "
+                       "profile with ragged = true accepts such rows",
+                       code=ErrorCode.MALFORMED_FILE)
+
+
+def _signed_fen(row: list[str], index: dict[str, int], profile: CsvProfile,
+                where: tuple[str, int]) -> int | str:
+    """The row's amount, signed by its direction; or why it is skipped (a direction mapped to
+    ``skip``). A direction the profile cannot tell is refused, never guessed."""
+    either = functools.partial(_amount, currency=profile.currency)
+    if profile.credit is not None:
         credit = _parse_cell(row, index, profile, "credit", either, where)
         debit = _parse_cell(row, index, profile, "debit", either, where)
         if credit and debit:
-            raise InvalidInput("the line has both a credit and a debit amount", file=source,
-                               line=number, field=profile.credit,
+            raise InvalidInput("the line has both a credit and a debit amount", file=where[0],
+                               line=where[1], field=profile.credit,
                                fix="a line is either money in or money out; split it in two")
-        fen = credit - debit
+        return int(credit - debit)
+    if profile.direction is None:
+        return int(_parse_cell(row, index, profile, "amount",
+                               functools.partial(parse_fen, currency=profile.currency), where))
+    value = _cell(row, index, "direction")
+    way = profile.way(value)
+    if way is None:
+        known = ", ".join(v for v, _ in profile.directions)
+        raise InvalidInput(f"the direction {value[:40]!r} is not one profile {profile.name} "
+                           "knows, so whether this is money in or out cannot be told",
+                           file=where[0], line=where[1], field=profile.direction,
+                           fix=f"the profile maps {known}; add this value to its [directions] "
+                           "as in, out or skip")
+    if way == 0:
+        return f"{profile.direction} {value}"
+    fen = int(_parse_cell(row, index, profile, "amount", either, where))
+    if fen < 0:
+        raise InvalidInput(f"the amount is negative but the direction {value!r} already "
+                           "gives its sign", file=where[0], line=where[1],
+                           field=profile.amount,
+                           fix="a direction column goes with amounts written without a sign")
+    return way * fen
+
+
+def _skip_reason(row: list[str], index: dict[str, int], profile: CsvProfile) -> str | None:
+    status = _cell(row, index, "status")
+    return f"{profile.status} {status}" if status and status in profile.skip_status else None
+
+
+def _line(row: list[str], index: dict[str, int], profile: CsvProfile, source: str,
+          number: int) -> StatementLine | Skipped:
+    where = (source, number)
+    reason = _skip_reason(row, index, profile)
+    if reason is not None:
+        return Skipped(number, reason)
+    booked_on = _parse_cell(row, index, profile, "date", read_date, where)
+    fen = _signed_fen(row, index, profile, where)
+    if isinstance(fen, str):
+        return Skipped(number, fen)
     if fen == 0:
+        if profile.skip_zero:
+            return Skipped(number, "moves 0.00")
         raise InvalidInput("the line moves 0.00", file=source, line=number,
                            field=profile.amount or profile.credit,
-                           fix="drop lines that move nothing, or fill in the amount")
+                           fix="drop lines that move nothing, fill in the amount, or set "
+                           "skip_zero = true in the profile")
+    currency = _parse_cell(row, index, profile, "currency_column",
+                           functools.partial(_currency, default=profile.currency), where)
+    amount = functools.partial(parse_fen, currency=currency)
     balance = None
     if "balance" in index:
-        balance = Money(_parse_cell(row, index, profile, "balance", amount, where),
-                        profile.currency)
+        balance = Money(_parse_cell(row, index, profile, "balance", amount, where), currency)
     value_text = _cell(row, index, "value_date")
     value_on = (_parse_cell(row, index, profile, "value_date", read_date, where)
                 if value_text else None)
+    counterparty = " ".join(t for t in (_cell(row, index, "counterparty"),
+                                        _cell(row, index, "counterparty_account")) if t)
     try:
-        return StatementLine(booked_on, Money(fen, profile.currency),
-                             _cell(row, index, "reference"),
-                             _cell(row, index, "payment_reference"),
-                             _cell(row, index, "counterparty"), _cell(row, index, "memo"),
-                             value_on, balance, number)
+        return StatementLine(booked_on, Money(fen, currency), _cell(row, index, "reference"),
+                             _cell(row, index, "payment_reference"), counterparty,
+                             _cell(row, index, "memo"), value_on, balance, number)
     except CommonsError as e:
         raise e.located(file=source, line=number, field=profile.amount or profile.credit) from None
+
+
+def _currency(text: str, default: str) -> str:
+    """The currency a currency column names (人民币, RMB or a code); the profile's if blank."""
+    if not text:
+        return default
+    code = _CURRENCY_NAMES.get(text.upper(), text.upper())
+    currency_of(code)  # refuses a code commons does not know
+    return code
 
 
 def _records(text: str, source: str) -> Iterator[tuple[int, list[str]]]:
@@ -269,17 +386,40 @@ def _records(text: str, source: str) -> Iterator[tuple[int, list[str]]]:
         last = reader.line_num
 
 
-def read_csv_statement(text: str, source: str, profiles: Sequence[CsvProfile]) -> Statement:
+def _table(records: Iterator[tuple[int, list[str]]], profile: CsvProfile, source: str,
+           width: int) -> Iterator[tuple[int, list[str]]]:
+    """The records of the table under the header, up to its trailer or (if the profile says)
+    its first blank row; other blank rows are passed over."""
+    trailer = re.compile(profile.trailer) if profile.trailer is not None else None
+    for number, record in records:
+        if not any(cell.strip() for cell in record):
+            if profile.blank_ends:
+                return
+            continue
+        if trailer is not None and trailer.match(record[0].strip()):
+            return
+        _check_width(record, profile, (source, number), width)
+        yield number, record
+
+
+def read_csv_statement(text: str, source: str, profiles: Sequence[CsvProfile], *,
+                       ignore_balances: bool = False) -> Statement:
     """Read a CSV statement with the first of ``profiles`` whose columns its header names.
 
     Lines listed newest first (as some banks export) are put in booking order. Without a
-    balance column the statement's balances are unknown and come from the stored history.
+    balance column, or with ``ignore_balances`` (redacted ones), the statement's balances are
+    unknown and come from the stored history or an opening the user gives. The statement's
+    ``reader`` names the profile used and ``skipped`` the rows left out.
     """
     records = _records(text, source)
     profile, index, header_line, width = _find_header((r for _, r in records), profiles,
                                                       source)
-    lines = [_line(record, index, profile, source, number, width) for number, record in records
-             if any(cell.strip() for cell in record)]
+    if ignore_balances:
+        index.pop("balance", None)
+    read = [_line(record, index, profile, source, number)
+            for number, record in _table(records, profile, source, width)]
+    lines = [x for x in read if isinstance(x, StatementLine)]
+    skipped = [x for x in read if isinstance(x, Skipped)]
     if not lines:
         raise InvalidInput("the statement has a header but no lines", file=source,
                            line=header_line, fix="export a statement with its transactions",
@@ -287,16 +427,24 @@ def read_csv_statement(text: str, source: str, profiles: Sequence[CsvProfile]) -
     if lines[0].booked_on > lines[-1].booked_on:
         lines.reverse()
     known = "balance" in index
-    total = sum((line.amount for line in lines), Money.zero(profile.currency))
+    currency = lines[0].amount.currency
+    for line in lines:
+        if line.amount.currency != currency:
+            raise InvalidInput(f"this line is in {line.amount.currency} but the statement's "
+                               f"first line is in {currency}", file=source,
+                               line=line.source_line, field=profile.currency_column,
+                               fix="export one statement per currency")
+    total = sum((line.amount for line in lines), Money.zero(currency))
     first = lines[0]
     opening = (first.balance - first.amount if known and first.balance is not None
-               else Money.zero(profile.currency))
+               else Money.zero(currency))
     closing = lines[-1].balance if known and lines[-1].balance is not None else opening + total
     try:
         return Statement(source, source.replace("\\", "/").rsplit("/", 1)[-1], opening, closing,
                          lines,
                          min(line.booked_on for line in lines),
-                         max(line.booked_on for line in lines), balances_known=known)
+                         max(line.booked_on for line in lines), balances_known=known,
+                         reader=f"csv:{profile.name}", skipped=skipped)
     except CommonsError as e:
         if e.field == "balance":  # name the column as the file's header does
             e.where = Where(e.file, e.line, profile.balance)

@@ -13,7 +13,8 @@ from pathlib import Path
 
 from commons.errors import ErrorCode, InvalidInput, NotFound
 from commons.files import decode_text
-from commons.io.bank_csv import BUILTIN_PROFILES, CsvProfile, read_csv_statement
+from commons.io.bank_csv import CsvProfile, read_csv_statement
+from commons.io.bank_profiles import BUILTIN_PROFILES
 from commons.io.camt053 import read_camt053
 from commons.reconcile.statements import Statement
 
@@ -45,17 +46,22 @@ def resolve_profiles(profile: CsvProfile | str | None) -> list[CsvProfile]:
 
 def read_statements(data: bytes, source: str, *,
                     profiles: Sequence[CsvProfile] | None = None,
-                    encoding: str | None = None) -> list[Statement]:
-    """The statements in a file's bytes: camt.053 XML (one or more) or one CSV statement."""
+                    encoding: str | None = None,
+                    ignore_balances: bool = False) -> list[Statement]:
+    """The statements in a file's bytes: camt.053 XML (one or more) or one CSV statement.
+    ``ignore_balances`` leaves a CSV's balance column unread (redacted or untrustworthy)."""
     if not data.strip():
         raise InvalidInput("the statement file is empty", file=source, line=1,
                            fix="export the statement again", code=ErrorCode.MALFORMED_FILE)
     if is_xml(data):
         return read_camt053(data, source)
     chosen = list(profiles) if profiles else list(BUILTIN_PROFILES.values())
+    # A profile's declared encoding counts where it is the only profile tried; among all the
+    # built-in ones, detection (UTF-8, else GB18030) reads the Alipay list's GB18030 too.
     declared = {p.encoding for p in chosen if p.encoding}
-    text = decode_text(data, source, encoding or (declared.pop() if len(declared) == 1 else None))
-    return [read_csv_statement(text, source, chosen)]
+    text = decode_text(data, source, encoding or (declared.pop() if len(chosen) == 1 and declared
+                                                  else None))
+    return [read_csv_statement(text, source, chosen, ignore_balances=ignore_balances)]
 
 
 def read_profiles(profile: str | None) -> list[CsvProfile]:

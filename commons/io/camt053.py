@@ -7,6 +7,11 @@ period, opening (OPBD or PRCD) and closing (CLBD) booked balances, and its booke
 amount, credit/debit indicator, booking and value dates, references and counterparty. An error
 names the file, the line and the XML path (``Document/BkToCstmrStmt/Stmt[1]/Ntry[3]/Amt``).
 
+Where a bank leaves something out, the reader assumes as the standard's usage does and says so
+in the statement's ``notes``: a ``Bal`` without ``CdtDbtInd`` is a credit balance, an entry
+without ``BookgDt`` is booked on its ``ValDt``, and one without ``Sts`` is booked. Dates may
+carry a time zone offset (``2017-04-01+02:00``); the date as written is the bank's day.
+
 The file is read as a stream within the limits below (docs/limits.md), each entry turned into
 a line as it ends, and decoded as its XML declaration says (GB18030 too, which expat cannot).
 """
@@ -107,6 +112,7 @@ class _Builder:
         self.counts: list[dict[str, int]] = [{}]
         self.statements: list[Statement] = []
         self.lines: list[StatementLine] = []
+        self.notes: dict[str, int] = {}  # assumptions made in the statement being read
         self.entries = 0  # entries (booked or not) of the statement being read
         self.depth = 0
         self.foreign = False  # the root is not a camt.053 Document
@@ -155,12 +161,12 @@ class _Builder:
         if node.name == "Ntry" and depth == 3 and self._in_report("Stmt"):
             self.stack[-1].children.pop()
             self.entries += 1
-            if _booked(node):
-                self.lines.append(_line(node, self.entries, self.source))
+            if _booked(node, self.notes):
+                self.lines.append(_line(node, self.entries, self.source, self.notes))
         elif node.name == "Stmt" and depth == 2 and self._in_report():
             self.stack[-1].children.pop()
-            self.statements.append(_statement(node, self.lines, self.source))
-            self.lines, self.entries = [], 0
+            self.statements.append(_statement(node, self.lines, self.source, self.notes))
+            self.lines, self.entries, self.notes = [], 0, {}
 
     def _in_report(self, *below: str) -> bool:
         """Whether the open elements are Document/BkToCstmrStmt and then ``below``."""
@@ -269,13 +275,22 @@ def _need(parent: _Node, source: str, *names: str) -> _Node:
     return node
 
 
-def _signed_amount(parent: _Node, source: str) -> Money:
+def _note(notes: dict[str, int], what: str) -> None:
+    notes[what] = notes.get(what, 0) + 1
+
+
+def _signed_amount(parent: _Node, source: str, notes: dict[str, int] | None = None) -> Money:
+    """The amount signed by its ``CdtDbtInd``; a balance (``notes`` given) without one is a
+    credit balance, as the standard's usage has it."""
     amount = _need(parent, source, "Amt")
     try:
         currency = amount.attrs.get("Ccy", "")
         money = Money(parse_fen(amount.text.strip(), currency), currency)
     except CommonsError as e:
         raise e.located(file=source, line=amount.line, field=amount.path) from None
+    if notes is not None and parent.find("CdtDbtInd") is None:
+        _note(notes, "Bal without CdtDbtInd read as a credit balance")
+        return money
     indicator = _need(parent, source, "CdtDbtInd")
     if indicator.text.strip() not in ("CRDT", "DBIT"):
         raise _error(indicator, source, f"credit/debit indicator "
@@ -291,17 +306,29 @@ def _date(parent: _Node | None, source: str) -> dt.date | None:
     node = parent.find("Dt") or parent.find("DtTm")
     if node is None:
         return None
+    return _day(node, source)
+
+
+_ZONED_DATE = re.compile(r"\s*([0-9]{4}-[0-9]{2}-[0-9]{2})(?:Z|[+-][0-9]{2}:[0-9]{2})\s*")
+
+
+def _day(node: _Node, source: str) -> dt.date:
+    """An ``xs:date`` or ``xs:dateTime``'s day as written; an ``xs:date`` may carry a zone
+    (``2017-04-01+02:00``), which says where that day is, not another day."""
+    zoned = _ZONED_DATE.fullmatch(node.text)
     try:
-        return read_date(node.text)
+        return read_date(zoned.group(1) if zoned else node.text)
     except CommonsError as e:
         raise e.located(file=source, line=node.line, field=node.path) from None
 
 
-def _balances(stmt: _Node, source: str) -> tuple[Money, Money, dt.date | None, dt.date | None]:
+def _balances(stmt: _Node, source: str, notes: dict[str, int]
+              ) -> tuple[Money, Money, dt.date | None, dt.date | None]:
     found: dict[str, tuple[Money, dt.date | None]] = {}
     for bal in stmt.all("Bal"):
         code = bal.text_of("Tp", "CdOrPrtry", "Cd")
-        found.setdefault(code, (_signed_amount(bal, source), _date(bal.find("Dt"), source)))
+        found.setdefault(code, (_signed_amount(bal, source, notes),
+                                _date(bal.find("Dt"), source)))
     opening = next((found[c] for c in _OPENING if c in found), None)
     closing = next((found[c] for c in _CLOSING if c in found), None)
     if opening is None or closing is None:
@@ -311,9 +338,10 @@ def _balances(stmt: _Node, source: str) -> tuple[Money, Money, dt.date | None, d
     return opening[0], closing[0], opening[1], closing[1]
 
 
-def _booked(entry: _Node) -> bool:
+def _booked(entry: _Node, notes: dict[str, int]) -> bool:
     status = entry.find("Sts")
     if status is None:
+        _note(notes, "Ntry without Sts counted as booked")
         return True
     code = status.text_of("Cd") or status.text.strip()  # 001.08 wraps it in Cd
     return code == "BOOK"
@@ -327,12 +355,16 @@ def _party(details: _Node | None, role: str) -> str:
                                                                        "Nm")
 
 
-def _line(entry: _Node, index: int, source: str) -> StatementLine:
+def _line(entry: _Node, index: int, source: str, notes: dict[str, int]) -> StatementLine:
     amount = _signed_amount(entry, source)
     booked = _date(entry.find("BookgDt"), source)
     if booked is None:
-        raise _error(entry, source, "the entry has no booking date (BookgDt)",
-                     fix="export the statement again; booked entries carry BookgDt")
+        booked = _date(entry.find("ValDt"), source)
+        if booked is None:
+            raise _error(entry, source, "the entry has neither a booking date (BookgDt) nor "
+                         "a value date (ValDt)",
+                         fix="export the statement again; booked entries carry BookgDt")
+        _note(notes, "Ntry without BookgDt booked on its ValDt")
     details = entry.find("NtryDtls", "TxDtls")
     refs = details.find("Refs") if details is not None else None
     end_to_end = refs.text_of("EndToEndId") if refs is not None else ""
@@ -350,9 +382,10 @@ def _line(entry: _Node, index: int, source: str) -> StatementLine:
         raise e.located(file=source, line=entry.line, field=entry.path) from None
 
 
-def _statement(stmt: _Node, lines: list[StatementLine], source: str) -> Statement:
+def _statement(stmt: _Node, lines: list[StatementLine], source: str,
+               notes: dict[str, int]) -> Statement:
     statement_id = _need(stmt, source, "Id").text.strip()
-    opening, closing, opened_on, closed_on = _balances(stmt, source)
+    opening, closing, opened_on, closed_on = _balances(stmt, source, notes)
     period = stmt.find("FrToDt")
     first = _date_of(period, "FrDtTm", source) or opened_on
     last = _date_of(period, "ToDtTm", source) or closed_on
@@ -364,19 +397,17 @@ def _statement(stmt: _Node, lines: list[StatementLine], source: str) -> Statemen
                      fix="export the statement with its period (FrToDt)")
     account = stmt.text_of("Acct", "Id", "IBAN") or stmt.text_of("Acct", "Id", "Othr", "Id")
     try:
-        return Statement(source, statement_id, opening, closing, lines, first, last, account)
+        return Statement(source, statement_id, opening, closing, lines, first, last, account,
+                         reader="camt.053",
+                         notes=[f"{what} ({n}x)" if n > 1 else what
+                                for what, n in notes.items()])
     except CommonsError as e:
         raise e.located(file=source, line=stmt.line, field=stmt.path) from None
 
 
 def _date_of(period: _Node | None, name: str, source: str) -> dt.date | None:
     node = period.find(name) if period is not None else None
-    if node is None:
-        return None
-    try:
-        return read_date(node.text)
-    except CommonsError as e:
-        raise e.located(file=source, line=node.line, field=node.path) from None
+    return None if node is None else _day(node, source)
 
 
 def read_camt053(data: bytes, source: str) -> list[Statement]:

@@ -95,6 +95,7 @@ class ReconciliationStatement:
     statements_from: dt.date
     bank_through: dt.date | None
     cancelled_in_books: int = 0
+    bank_balance_computed: bool = False
 
     @property
     def as_of(self) -> dt.date:
@@ -173,10 +174,12 @@ def _cancelled(postings: Sequence[BookRow], matched: set[tuple[int, int]]) -> se
 def reconcile(account: str, period: Period, *, book_balance: Money, bank_balance: Money,
               postings: Sequence[BookRow], lines: Sequence[LineRow],
               matches: Iterable[MatchRecord], statements_from: dt.date,
-              bank_through: dt.date | None) -> ReconciliationStatement:
+              bank_through: dt.date | None,
+              bank_balance_computed: bool = False) -> ReconciliationStatement:
     """Build the statement from the account's postings up to the period's end (those before
     ``statements_from`` are needed only if matched), the statement lines booked by then, and
-    the matches touching either."""
+    the matches touching either. ``bank_balance_computed`` says a statement's balances were
+    computed from an opening and its lines rather than reported by the bank."""
     end = period.last_day
     in_books = [p for p in postings if p.date <= end]
     in_bank = [x for x in lines if x.booked_on <= end]
@@ -196,4 +199,4 @@ def reconcile(account: str, period: Period, *, book_balance: Money, bank_balance
         account, period, book_balance, bank_balance,
         tuple(i for i in book_items if i.amount.fen > 0),
         tuple(i for i in book_items if i.amount.fen < 0),
-        bank_items, statements_from, bank_through, len(cancelled))
+        bank_items, statements_from, bank_through, len(cancelled), bank_balance_computed)

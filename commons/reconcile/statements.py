@@ -24,11 +24,13 @@ from commons.money import Money
 
 __all__ = [
     "Continuation",
+    "Skipped",
     "Statement",
     "StatementLine",
     "StoredTail",
     "line_keys",
     "plan_continuation",
+    "without_balances",
 ]
 
 def _money(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
@@ -74,6 +76,24 @@ def _lines(value: Sequence[StatementLine]) -> tuple[StatementLine, ...]:
 
 
 @attrs.frozen
+class Skipped:
+    """A row of a statement file that the reader left out on purpose, and why (a closed or
+    refunded wallet transaction, a row moving 0.00, one its profile marks as neither in nor
+    out), so the import can report it."""
+
+    source_line: int
+    reason: str
+
+
+def _skipped(value: Sequence[Skipped]) -> tuple[Skipped, ...]:
+    return tuple(value)
+
+
+def _texts(value: Sequence[str]) -> tuple[str, ...]:
+    return tuple(value)
+
+
+@attrs.frozen
 class Statement:
     """A bank's statement of one account: opening and closing booked balances and the lines.
 
@@ -83,6 +103,9 @@ class Statement:
 
     ``balances_known`` is False for a CSV without a balance column: its opening is then taken
     from the stored history (``plan_continuation``) and its zero opening here means nothing.
+    ``reader`` says how the file was read (``csv:icbc``, ``camt.053``); ``skipped`` lists the
+    rows left out on purpose and ``notes`` what the reader assumed where the file was silent
+    (a balance without its credit/debit indicator read as credit, say).
     """
 
     source: str
@@ -94,6 +117,9 @@ class Statement:
     last_day: dt.date
     bank_account: str = ""
     balances_known: bool = True
+    reader: str = ""
+    skipped: tuple[Skipped, ...] = attrs.field(default=(), converter=_skipped)
+    notes: tuple[str, ...] = attrs.field(default=(), converter=_texts)
 
     def __attrs_post_init__(self) -> None:
         if self.last_day < self.first_day:
@@ -129,6 +155,17 @@ class Statement:
     def currency(self) -> str:
         """The statement's currency."""
         return self.opening.currency
+
+
+def without_balances(statement: Statement, opening: Money | None = None) -> Statement:
+    """The statement with the balances its file gave dropped (redacted or not trustworthy):
+    no running balances to check, its opening ``opening`` if given, else unknown (the stored
+    history's), and its closing the opening plus its lines."""
+    lines = [attrs.evolve(line, balance=None) for line in statement.lines]
+    start = opening if opening is not None else Money.zero(statement.currency)
+    total = sum((line.amount for line in lines), Money.zero(statement.currency))
+    return attrs.evolve(statement, opening=start, closing=start + total, lines=lines,
+                        balances_known=False)
 
 
 def _content_key(line: StatementLine) -> str:
@@ -181,13 +218,14 @@ class Continuation:
 
 def plan_continuation(statement: Statement, keys: Sequence[str],
                       known: dict[str, tuple[int, dt.date, Money]],
-                      tail: StoredTail) -> Continuation:
+                      tail: StoredTail, opening: Money | None = None) -> Continuation:
     """Check that ``statement`` continues the account's stored history and say what is new.
 
     ``known`` maps the keys of its lines already stored to (line id, booking date, amount).
     Already-recorded lines must come first (an overlapping statement); a known key with another
     date or amount is a conflict; and the balance the new lines start from must be the stored
-    history's last balance: otherwise the statement is refused with the gap.
+    history's last balance: otherwise the statement is refused with the gap. ``opening`` is
+    the balance a statement without balances starts from, given by the user (``--opening``).
     """
     skip = 0
     running = statement.opening
@@ -210,11 +248,13 @@ def plan_continuation(statement: Statement, keys: Sequence[str],
         return Continuation(skip, running)
     if tail.balance is None:
         if not statement.balances_known:
+            if opening is not None:
+                return Continuation(skip, opening)
             raise InvalidInput(
                 f"{statement.source} gives no balances and no earlier statement of the account "
                 "is stored, so its opening balance is unknown", file=statement.source,
-                fix="export the statement with its balance column (余额), or import an earlier "
-                "statement with balances first")
+                field="opening", fix="give it with --opening AMOUNT, export the statement with "
+                "its balance column (余额), or import an earlier statement with balances first")
         return Continuation(skip, running)
     if skip and keys[skip - 1] != tail.last_key:
         raise RefusedByRule(
@@ -222,8 +262,11 @@ def plan_continuation(statement: Statement, keys: Sequence[str],
             "continue from its last line", file=statement.source,
             line=statement.lines[skip].source_line,
             fix="import statements in date order, each starting where the last one ended")
-    if not statement.balances_known:
+    if not statement.balances_known and opening is None:
         return Continuation(skip, tail.balance)
+    if not statement.balances_known:
+        running = opening + sum((x.amount for x in statement.lines[:skip]),
+                                Money.zero(statement.currency))
     if running != tail.balance:
         gap = running - tail.balance
         raise RefusedByRule(

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import sqlite3
 from collections.abc import Iterator, Sequence
+from typing import Any
 
 from commons.money import Money
 from commons.reconcile.matching import BankItem, BookItem, MatchFound
@@ -59,11 +60,12 @@ class ReconcileTables:
         first = min((line.booked_on for _, line in lines), default=statement.first_day)
         cursor = self.conn.execute(
             "INSERT INTO bank_statements (account_id, statement_id, source, bank_account, "
-            "currency, opening_fen, closing_fen, first_day, last_day, imported_at, actor) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "currency, opening_fen, closing_fen, first_day, last_day, imported_at, actor, "
+            "balances) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (account_id, statement.statement_id, statement.source, statement.bank_account,
              opening.currency, opening.fen, closing.fen, min(first, statement.first_day)
-             .isoformat(), statement.last_day.isoformat(), imported_at, actor))
+             .isoformat(), statement.last_day.isoformat(), imported_at, actor,
+             "reported" if statement.balances_known else "computed"))
         statement_row = cursor.lastrowid
         def rows() -> Iterator[tuple[object, ...]]:
             # Generated, not listed: a 100 MB statement's rows would add a third to its import.
@@ -88,6 +90,76 @@ class ReconcileTables:
             "SELECT first_day, opening_fen, currency FROM bank_statements WHERE account_id = ? "
             "ORDER BY id LIMIT 1", (account_id,)).fetchone()
         return None if row is None else (_day(row[0]), Money(row[1], row[2]))
+
+    def balances_computed(self, account_id: int, end: dt.date) -> bool:
+        """Whether a statement up to ``end`` had its balances computed, not reported."""
+        row = self.conn.execute("SELECT 1 FROM bank_statements WHERE account_id = ? AND "
+                                "first_day <= ? AND balances = 'computed' LIMIT 1",
+                                (account_id, end.isoformat())).fetchone()
+        return row is not None
+
+    def bank_account(self, account_id: int) -> tuple[str, str] | None:
+        """The number and currency recorded for the books' bank account, or None."""
+        row = self.conn.execute("SELECT number, currency FROM bank_accounts WHERE account_id = ?",
+                                (account_id,)).fetchone()
+        return None if row is None else (row[0], row[1])
+
+    def set_bank_account(self, account_id: int, number: str, currency: str) -> None:
+        """Record (or change) the number and currency of the books' bank account."""
+        self.conn.execute("INSERT INTO bank_accounts (account_id, number, currency) VALUES "
+                          "(?, ?, ?) ON CONFLICT (account_id) DO UPDATE SET number = "
+                          "excluded.number, currency = excluded.currency",
+                          (account_id, number, currency))
+
+    def listed_lines(self, account_id: int, first: dt.date, last: dt.date,
+                     unmatched: bool) -> list[tuple[Any, ...]]:
+        """The account's lines booked ``first``..``last`` (only those no match holds, if
+        ``unmatched``): id, day, fen, currency, counterparty, memo, reference, payment
+        reference, statement id, match id or None."""
+        return self.conn.execute(
+            "SELECT l.id, l.booked_on, l.amount_fen, l.currency, l.counterparty, l.memo, "
+            "l.reference, l.payment_reference, s.statement_id, m.match_id FROM bank_lines l "
+            "JOIN bank_statements s ON s.id = l.statement LEFT JOIN reconcile_match_lines m "
+            "ON m.line_id = l.id WHERE l.account_id = ? AND l.booked_on BETWEEN ? AND ?"
+            + (" AND m.match_id IS NULL" if unmatched else "") + " ORDER BY l.booked_on, l.id",
+            (account_id, first.isoformat(), last.isoformat())).fetchall()
+
+    def line(self, line_id: int) -> tuple[Any, ...] | None:
+        """One line: account id, key, day, fen, currency, counterparty, memo, match id."""
+        row = self.conn.execute(
+            "SELECT l.account_id, l.line_key, l.booked_on, l.amount_fen, l.currency, "
+            "l.counterparty, l.memo, m.match_id FROM bank_lines l LEFT JOIN "
+            "reconcile_match_lines m ON m.line_id = l.id WHERE l.id = ?", (line_id,)).fetchone()
+        return tuple(row) if row is not None else None
+
+    def posting(self, entry_id: int, seq: int) -> tuple[Any, ...] | None:
+        """One posting: account id, day, fen, currency, match id or None."""
+        row = self.conn.execute(
+            "SELECT p.account_id, p.date, p.amount_fen, p.currency, m.match_id FROM postings p "
+            "LEFT JOIN reconcile_match_postings m ON m.entry_id = p.entry_id AND m.seq = p.seq "
+            "WHERE p.entry_id = ? AND p.seq = ?", (entry_id, seq)).fetchone()
+        return tuple(row) if row is not None else None
+
+    def posting_of(self, entry_id: int, account_id: int) -> int:
+        """The place (seq) of the entry's posting to the account."""
+        row = self.conn.execute("SELECT seq FROM postings WHERE entry_id = ? AND account_id = ? "
+                                "ORDER BY seq LIMIT 1", (entry_id, account_id)).fetchone()
+        return int(row[0])
+
+    def match_sides(self, account_id: int) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
+        """Both sides of every match of the account: (match id, kind, line id, day, fen,
+        currency) and (match id, entry id, seq, day, fen, currency)."""
+        lines = self.conn.execute(
+            "SELECT m.match_id, r.kind, l.id, l.booked_on, l.amount_fen, l.currency FROM "
+            "reconcile_match_lines m JOIN reconcile_matches r ON r.id = m.match_id JOIN "
+            "bank_lines l ON l.id = m.line_id WHERE r.account_id = ? ORDER BY m.match_id, l.id",
+            (account_id,)).fetchall()
+        postings = self.conn.execute(
+            "SELECT m.match_id, p.entry_id, p.seq, p.date, p.amount_fen, p.currency FROM "
+            "reconcile_match_postings m JOIN reconcile_matches r ON r.id = m.match_id JOIN "
+            "postings p ON p.entry_id = m.entry_id AND p.seq = m.seq WHERE r.account_id = ? "
+            "ORDER BY m.match_id, p.entry_id, p.seq", (account_id,)).fetchall()
+        return lines, postings
 
     def bank_through(self, account_id: int, end: dt.date) -> dt.date | None:
         """The last day the stored statements cover, up to ``end``."""

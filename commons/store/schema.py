@@ -582,4 +582,17 @@ MIGRATIONS: list[tuple[str, ...]] = [
         "CREATE INDEX fee_applications_by_invoice ON fee_applications (invoice, date, amount_fen)",
         "CREATE INDEX fee_applications_by_household ON fee_applications (household)",
     ),
+    (
+        # Issue 15. A statement's balances are 'computed' where the file gave none (a wallet
+        # bill) or they were ignored (redacted), from an opening and its lines, not reported by
+        # the bank. bank_accounts holds the number and currency of the bank account a books'
+        # account stands for, to refuse another account's statement.
+        "ALTER TABLE bank_statements ADD COLUMN balances TEXT NOT NULL DEFAULT 'reported' "
+        "CHECK (balances IN ('reported', 'computed'))",
+        """CREATE TABLE bank_accounts (
+            account_id INTEGER PRIMARY KEY REFERENCES accounts(id),
+            number TEXT NOT NULL,
+            currency TEXT NOT NULL
+        ) STRICT""",
+    ),
 ]

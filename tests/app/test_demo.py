@@ -69,3 +69,13 @@ def test_demo_through_the_library(tmp_path: Path) -> None:
     floor = {p.id: int(p.id[5]) for p in split.parts}
     paying = sorted((p for p in split.parts if floor[p.id] >= 3), key=lambda p: p.weight)
     assert all(a.amount <= b.amount for a, b in itertools.pairwise(paying))
+
+
+def test_the_demo_reconciles_a_wechat_pay_bill_of_parking_takings(tmp_path: Path) -> None:
+    with commons.connect(tmp_path / "demo.db") as books:
+        run_demo(books)
+        report = books.reconcile.report(account="assets:wallet:wechat:wjxc", period="2026-10")
+        lines = books.reconcile.lines(account="assets:wallet:wechat:wjxc", unmatched=True)
+    assert report.reconciled and report.bank_balance_computed
+    assert report.bank_balance == Money.parse("45.00")
+    assert lines == []

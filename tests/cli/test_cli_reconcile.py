@@ -61,7 +61,8 @@ def reconciled(cli: Invoke) -> Any:
 
 @pytest.mark.parametrize("args", [
     ("reconcile",), ("reconcile", "import"), ("reconcile", "run"), ("reconcile", "report"),
-    ("reconcile", "unmatch"),
+    ("reconcile", "unmatch"), ("reconcile", "account"), ("reconcile", "lines"),
+    ("reconcile", "matches"), ("reconcile", "match"), ("reconcile", "book"),
 ])
 def test_help(cli: Invoke, args: tuple[str, ...]) -> None:
     result = ok(cli(*args, "--help"))
@@ -70,14 +71,16 @@ def test_help(cli: Invoke, args: tuple[str, ...]) -> None:
 
 def test_import_text_and_json(cli: Invoke, books: None) -> None:
     result = ok(cli("reconcile", "import", OCT_XML, "--account", BANK))
-    assert result.stdout == ("WJXC-STMT-2026-10: 2026-10-01..2026-10-31, opening 1,000.00, "
+    assert result.stdout == (f"{OCT_XML}: read as camt.053\n"
+                             "WJXC-STMT-2026-10: 2026-10-01..2026-10-31, opening 1,000.00, "
                              "closing 1,537.50; 4 lines added, 0 already recorded\n")
     data = as_json(cli("--json", "reconcile", "import", OCT_XML, "--account", BANK))
     assert data == {"account": BANK, "source": str(OCT_XML), "format": "camt.053", "added": 0,
                     "already_recorded": 4, "statements": [
                         {"id": "WJXC-STMT-2026-10", "first_day": "2026-10-01",
                          "last_day": "2026-10-31", "opening": "1000.00", "closing": "1537.50",
-                         "lines": 4, "added": 0, "already_recorded": 4}]}
+                         "lines": 4, "added": 0, "already_recorded": 4, "skipped": [],
+                         "notes": []}]}
 
 
 def test_import_gbk_csv_with_profile_and_encoding(cli: Invoke, books: None) -> None:
@@ -182,8 +185,8 @@ def test_wrong_profile_and_usage_errors(cli: Invoke, books: None) -> None:
                 "--profile", "generic"),
             ErrorCode.MALFORMED_FILE, "cn_bank_gbk.csv:1")
     refused(cli("reconcile", "import", FIXTURES / "cn_bank_gbk.csv", "--account", BANK,
-                "--profile", "icbc"),
-            ErrorCode.INVALID_INPUT)
+                "--profile", "hsbc"),
+            ErrorCode.INVALID_INPUT, "hsbc")
     refused(cli("reconcile", "import", FIXTURES / "cn_bank_gbk.csv", "--account", BANK,
                 "--encoding", "utf-8"),
             ErrorCode.MALFORMED_FILE, "cn_bank_gbk.csv:1")
@@ -229,3 +232,38 @@ def test_report_csv_neutralises_the_banks_text_and_keeps_amounts_numbers() -> No
         "'" + p for p in PAYLOADS]
     assert [r["amount"] for r in rows if r["section"] == "bank_not_in_books"] == [
         "-1.00", "-1.01", "-1.02", "-1.03", "-1.04"]
+
+
+def test_record_the_account_number_then_refuse_another_accounts_statement(
+        cli: Invoke, books: None) -> None:
+    result = ok(cli("reconcile", "account", BANK, "--number", "CN00 00WJ XC00 0000 0000 01"))
+    assert result.stdout == f"{BANK}: bank account CN0000WJXC000000000001 in CNY\n"
+    result = cli("reconcile", "import", OCT_XML, "--account", BANK)
+    assert result.exit_code == 1
+    assert "another account: 6222020200112233" in result.stderr
+
+
+def test_lines_in_json_carry_a_signed_yuan_string(cli: Invoke, books: None) -> None:
+    ok(cli("reconcile", "import", OCT_XML, "--account", BANK))
+    data = as_json(cli("--json", "reconcile", "lines", "--account", BANK, "--unmatched"))
+    assert [x["amount"] for x in data] == ["120.00", "500.00", "-80.00", "-2.50"]
+    assert set(data[0]) == {"line_id", "date", "amount", "counterparty", "memo", "reference",
+                            "statement", "match"}
+    booked = as_json(cli("--json", "reconcile", "book", "--account", BANK, "--line",
+                         str(data[3]["line_id"]), "--against", "expenses:repairs:wjxc"))
+    assert booked["posted"] is True
+    shown = as_json(cli("--json", "reconcile", "matches", "--account", BANK, "--period",
+                        "2026-10"))
+    assert shown[0]["lines"][0]["amount"] == shown[0]["postings"][0]["amount"] == "-2.50"
+    result = cli("reconcile", "match", "--account", BANK, "--line", "1", "--posting", "x")
+    assert result.exit_code == 2
+
+
+def test_a_wallet_bill_says_its_profile_and_skipped_rows(cli: Invoke, books: None) -> None:
+    bill = FIXTURES / "statements" / "wechat.csv"
+    result = ok(cli("reconcile", "import", bill, "--account", BANK, "--opening", "100.00"))
+    assert f"{bill}: read as csv:wechat\n" in result.stdout
+    assert "  skipped line 19: 收/支 /\n" in result.stdout
+    report = as_json(cli("--json", "reconcile", "report", "--account", BANK, "--period",
+                         "2026-10"))
+    assert report["bank_balance_computed"] is True

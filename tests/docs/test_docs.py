@@ -11,6 +11,8 @@ from types import ModuleType
 import pytest
 from conftest import Invoke
 
+from commons.io.bank_formats import read_statements
+
 ROOT = Path(__file__).resolve().parents[2]
 DOCS = ROOT / "docs"
 PAGES = [ROOT / "README.md", *sorted(DOCS.glob("*.md"))]
@@ -61,7 +63,10 @@ def test_the_readme_links_only_to_files_in_the_repository() -> None:
 
 
 # Files a bank saves in GB18030, as the profile in formats.md says; the rest are UTF-8.
-_ENCODING = {"mybank-2611.csv": "gb18030", "icbc-2610.csv": "gb18030"}
+_ENCODING = {"mybank-2611.csv": "gb18030", "icbc-2610.csv": "gb18030",
+             "layout-alipay.csv": "gb18030"}
+# The built-in layouts' examples, read on their own: each must fit its profile by its header.
+_LAYOUTS = ("icbc", "abc", "boc", "ccb", "bocom", "cmb", "wechat", "alipay")
 
 # formats.md's examples through the commands that read them, in the order of the page.
 _RUNS = [
@@ -104,8 +109,12 @@ def test_every_example_of_the_formats_page_is_read(cli: Invoke, tmp_path: Path,
     assert len(names) == len(set(names)), "two examples of formats.md share a file name"
     for _, name, body in examples:
         (tmp_path / name).write_bytes(body.encode(_ENCODING.get(name, "utf-8")))
-    used = {arg for run in _RUNS for arg in run}
+    used = {arg for run in _RUNS for arg in run} | {f"layout-{x}.csv" for x in _LAYOUTS}
     assert set(names) <= used, f"examples no command reads: {set(names) - used}"
+    for layout in _LAYOUTS:
+        (statement,) = read_statements((tmp_path / f"layout-{layout}.csv").read_bytes(), layout)
+        assert statement.reader == f"csv:{layout}"
+        assert any(line.amount.fen < 0 for line in statement.lines), layout
     monkeypatch.chdir(tmp_path)
     for run in _RUNS:
         result = cli(*run)

@@ -316,7 +316,7 @@ def test_a_short_row_does_not_hide_an_unknown_building_after_it(
     assert [(p.file, p.line, p.field) for p in error.problems] == [
         (str(path), 3, None), (str(path), 4, "building"), (str(path), 5, None)]
     assert [p.code for p in error.problems] == [
-        ErrorCode.MALFORMED_FILE, ErrorCode.NOT_FOUND, ErrorCode.MALFORMED_FILE]
+        ErrorCode.MALFORMED_FILE, ErrorCode.INVALID_INPUT, ErrorCode.MALFORMED_FILE]
 
 
 def test_a_missing_column_s_fix_names_only_the_required_columns(
@@ -397,7 +397,7 @@ def test_a_stored_id_with_other_content_is_a_conflict_naming_the_field(
                                "wjxc-2-B01,wjxc-2,-1,20.00,李秀英\n"
                                "wjxc-1-101,wjxc-1,1,56.38,王建国\n")
     before = snapshot(loaded)
-    with pytest.raises(ConflictError) as caught:
+    with pytest.raises(ConflictingImport) as caught:
         loaded.estate.import_file("households", path)
     error = caught.value
     assert isinstance(error, ConflictingImport) and isinstance(error, Problems)
@@ -412,7 +412,7 @@ def test_an_optional_column_left_out_differs_from_a_stored_value(
         loaded: commons.Books, write_file: WriteFile) -> None:
     path = write_file("c.csv", "id,name,community,governance,built_year\n"
                                "wjxc,卫技新村,砂子塘,自管,1985\n")
-    with raises(ConflictError, ErrorCode.ALREADY_RECORDED_DIFFERENTLY):
+    with raises(ConflictingImport, ErrorCode.ALREADY_RECORDED_DIFFERENTLY):
         loaded.estate.import_file("compounds", path)
 
 

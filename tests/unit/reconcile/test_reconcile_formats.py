@@ -56,7 +56,7 @@ def test_bank_dates(text: str, day: dt.date) -> None:
 
 @pytest.mark.parametrize("text", ["", "01/10/2026", "2026-13-01", "20260230", "2026-10", "x"])
 def test_bad_bank_dates(text: str) -> None:
-    with pytest.raises(InvalidInput):
+    with raises(InvalidInput, ErrorCode.INVALID_DATE):
         read_date(text)
 
 
@@ -139,7 +139,7 @@ def test_wrong_profile_for_the_file() -> None:
     refused(fixture("cn_bank_gbk.csv"), ErrorCode.MALFORMED_FILE,
             profiles=resolve_profiles("generic"))
     with raises(InvalidInput, ErrorCode.INVALID_INPUT):
-        resolve_profiles("icbc")
+        resolve_profiles("hsbc")
 
 
 def test_a_user_profile_in_toml() -> None:

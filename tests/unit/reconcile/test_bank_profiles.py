@@ -1,0 +1,133 @@
+"""The built-in profiles read a file written from each export's documented layout: the right
+counts and sums of money in and out, the skipped rows reported, money out kept as money out,
+and any profile reads a file written from random lines back to the same signed amounts."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from strategies import statement_file
+
+from commons import InvalidInput, Money
+from commons.io.bank_csv import CsvProfile
+from commons.io.bank_formats import read_statements, resolve_profiles
+from commons.io.bank_profiles import BUILTIN_PROFILES
+
+STATEMENTS = Path(__file__).parents[2] / "fixtures" / "statements"
+
+# profile: (lines in, money in, lines out, money out, skipped source lines)
+EXPECTED = {
+    "icbc": (2, "1203.50", 1, "80.00", [7]),
+    "abc": (2, "502.10", 1, "120.00", [6]),
+    "boc": (1, "800.00", 2, "180.00", [7]),
+    "ccb": (2, "300.95", 1, "45.00", [6]),
+    "bocom": (2, "2001.20", 1, "500.00", [7]),
+    "cmb": (1, "600.00", 1, "88.00", [7]),
+    "wechat": (3, "35.00", 1, "3.50", [19]),
+    "alipay": (2, "25.00", 1, "3.00", [18, 19]),
+}
+
+
+def read(name: str, profile: str | None = None) -> list:  # type: ignore[type-arg]
+    data = (STATEMENTS / f"{name}.csv").read_bytes()
+    profiles = resolve_profiles(profile) if profile else None
+    return read_statements(data, f"{name}.csv", profiles=profiles)
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_each_layout_is_recognised_and_reads_with_its_sums(name: str) -> None:
+    n_in, money_in, n_out, money_out, skipped = EXPECTED[name]
+    for profile in (None, name):
+        (statement,) = read(name, profile)
+        assert statement.reader == f"csv:{name}"
+        ins = [x.amount for x in statement.lines if x.amount.fen > 0]
+        outs = [x.amount for x in statement.lines if x.amount.fen < 0]
+        assert (len(ins), sum(ins, Money.zero())) == (n_in, Money.yuan(money_in))
+        assert (len(outs), -sum(outs, Money.zero())) == (n_out, Money.yuan(money_out))
+        assert [x.source_line for x in statement.skipped] == skipped
+
+
+@pytest.mark.parametrize(("name", "line"), [
+    ("icbc", 6), ("abc", 5), ("boc", 5), ("ccb", 5), ("bocom", 5), ("cmb", 6), ("wechat", 20),
+    ("alipay", 17)])
+def test_money_out_stays_money_out(name: str, line: int) -> None:
+    (statement,) = read(name)
+    (paid,) = [x for x in statement.lines if x.source_line == line]
+    assert paid.amount.fen < 0
+
+
+def test_skipped_rows_say_why() -> None:
+    (alipay,) = read("alipay")
+    assert [x.reason for x in alipay.skipped] == ["交易状态 退款成功", "交易状态 交易关闭"]
+    (wechat,) = read("wechat")
+    assert [x.reason for x in wechat.skipped] == ["收/支 /"]
+    (icbc,) = read("icbc")
+    assert [x.reason for x in icbc.skipped] == ["moves 0.00"]
+
+
+def test_balances_and_wallet_references() -> None:
+    (icbc,) = read("icbc")
+    assert (icbc.opening, icbc.closing) == (Money.yuan("10000.00"), Money.yuan("11123.50"))
+    (wechat,) = read("wechat")
+    assert not wechat.balances_known
+    assert wechat.lines[0].reference == "1000050001202610050000003"  # tab padding cleaned
+    assert wechat.lines[0].booked_on == dt.date(2026, 10, 5)
+
+
+@pytest.mark.parametrize(("name", "old", "new", "line", "field"), [
+    ("bocom", "借 Dr,500.00", "转,500.00", 5, "借贷状态"),
+    ("wechat", "支出,¥3.50", "支 出,¥3.50", 20, "收/支"),
+    ("alipay", "支出,3.00", ",3.00", 17, "收/支"),
+])
+def test_a_direction_the_profile_cannot_tell_is_refused_with_its_line(
+        name: str, old: str, new: str, line: int, field: str) -> None:
+    encoding = "gb18030" if name == "alipay" else "utf-8-sig"
+    text = (STATEMENTS / f"{name}.csv").read_bytes().decode(encoding)
+    assert old in text
+    with pytest.raises(InvalidInput) as caught:
+        read_statements(text.replace(old, new).encode(encoding), "x.csv")
+    assert (caught.value.file, caught.value.line, caught.value.field) == ("x.csv", line, field)
+
+
+def test_a_trailer_ends_the_table_and_ragged_rows_pass_where_the_profile_says() -> None:
+    profile = CsvProfile.from_toml(
+        'date = "日期"\namount = "金额"\ntrailer = "^合计"\nragged = true\n', "p.toml")
+    text = "日期,金额,摘要\n2026-10-01,1.00\n2026-10-02,2.00,x,y\n合计,3.00\n"
+    (statement,) = read_statements(text.encode(), "p.csv", profiles=[profile])
+    assert [x.amount for x in statement.lines] == [Money.yuan("1.00"), Money.yuan("2.00")]
+    strict = CsvProfile.from_toml('date = "日期"\namount = "金额"\n', "p.toml")
+    with pytest.raises(InvalidInput) as caught:
+        read_statements(text.encode(), "p.csv", profiles=[strict])
+    assert caught.value.line == 2
+
+
+@pytest.mark.parametrize(("toml", "field"), [
+    ('direction = "收/支"\n', "direction"),
+    ('[directions]\n"收入" = "in"\n', "direction"),
+    ('direction = "收/支"\n[directions]\n"收入" = "maybe"\n', "directions"),
+    ('skip_status = ["交易关闭"]\n', "status"),
+    ('trailer = "(合计"\n', "trailer"),
+    ("skip_zero = 1\n", "skip_zero"),
+    ("[directions]\n\"收入\" = 1\n", "directions"),
+])
+def test_bad_direction_and_skip_settings_name_their_key(toml: str, field: str) -> None:
+    with pytest.raises(InvalidInput) as caught:
+        CsvProfile.from_toml('date = "日期"\namount = "金额"\n' + toml, "p.toml")
+    assert caught.value.field == field
+
+
+@settings(max_examples=30, deadline=None)
+@given(name=st.sampled_from(sorted(BUILTIN_PROFILES)),
+       fens=st.lists(st.integers(-10**9, 10**9).filter(bool), min_size=1, max_size=20),
+       start=st.integers(0, 10**9))
+def test_any_profile_reads_random_lines_back_to_the_same_signed_amounts(
+        name: str, fens: list[int], start: int) -> None:
+    profile = BUILTIN_PROFILES[name]
+    data = statement_file(profile, fens, start)
+    (statement,) = read_statements(data, "r.csv", profiles=[profile])
+    assert [x.amount.fen for x in statement.lines] == fens
+    assert statement.skipped == ()
