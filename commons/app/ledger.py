@@ -24,16 +24,17 @@ from commons.errors import (
     Problems,
     RefusedByRule,
 )
-from commons.files import open_text
-from commons.io.journal_jsonl import chunks
 from commons.ledger.accounts import Account, chart_for_compound
-from commons.ledger.journal import Entry, Prepared, StoredEntry
-from commons.ledger.problems import VerifyProblem
-from commons.ledger.rules import ChainHead, Link, Outcome, plan_prepared
 from commons.money import Money
 from commons.periods import Period
 
+# The posting path (the journal's parser and hashing, the rules, the file reader) is imported by
+# the methods that post: a balance or a trail, which a command must answer within 0.1 s, never
+# loads it.
 if TYPE_CHECKING:
+    from commons.ledger.journal import Entry, Prepared, StoredEntry
+    from commons.ledger.problems import VerifyProblem
+    from commons.ledger.rules import ChainHead, Link, Outcome
     from commons.store import Tables
 
 __all__ = [
@@ -119,6 +120,8 @@ def _twice_in_post(outcome: Outcome, external_id: str,
                    first_lines: dict[str, int | None]) -> Outcome:
     """An external id met earlier in the same post with other content is no stored entry (the
     post is refused whole), so the refusal names the earlier line instead of an entry id."""
+    from commons.ledger.rules import Outcome  # noqa: PLC0415 - see the imports
+
     if outcome.status != "refused" or external_id not in first_lines:
         return outcome
     first = first_lines[external_id]
@@ -185,6 +188,8 @@ class LedgerService(Service):
         ``workers`` above 1, a large file is parsed in a second process while this one writes
         (the CLI does this; a host opts in, since it starts a process).
         """
+        from commons.files import open_text  # noqa: PLC0415 - see the imports
+
         if isinstance(source, str | Path):
             open_text(source, encoding).close()  # a mistyped path must not create a database
         new_file = self.session.new_file()
@@ -202,6 +207,9 @@ class LedgerService(Service):
                  on_progress: Progress | None, workers: int = 1) -> PostSummary:
         """The post itself, inside the caller's write transaction ``t``: the one posting path
         every area's service uses, so its entries pass the same rules as ``post``."""
+        from commons.io.journal_jsonl import chunks  # noqa: PLC0415 - see the imports
+        from commons.ledger.rules import Outcome, plan_prepared  # noqa: PLC0415
+
         tally = _Tally(str(source) if isinstance(source, str | Path) else None)
         recorded_at = self.clock.now().in_timezone("UTC").isoformat()
         opened = t.ledger.accounts()

@@ -11,24 +11,19 @@ import datetime as dt
 import functools
 import sqlite3
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from commons.errors import ConflictError, ErrorCode, NotFound, RefusedByRule
 from commons.ledger.accounts import Account, matches_prefix
-from commons.ledger.journal import (
-    FIELD_SEPARATOR,
-    GENESIS_HASH,
-    LEG_SEPARATOR,
-    Entry,
-    Leg,
-    Posting,
-    Prepared,
-    StoredEntry,
-)
-from commons.ledger.problems import ProblemKind, VerifyProblem
-from commons.ledger.rules import ChainHead, Link, StoredRow
 from commons.money import MAX_FEN, Money
 from commons.store.queries import where_in
+
+# The journal's values, the chain's rules and the verify problems are imported by the methods
+# that write or check entries: a balance or a trail, answered within 0.1 s, never loads them.
+if TYPE_CHECKING:
+    from commons.ledger.journal import Leg, Prepared, StoredEntry
+    from commons.ledger.problems import VerifyProblem
+    from commons.ledger.rules import ChainHead, Link, StoredRow
 
 __all__ = ["LedgerTables", "TrailRow"]
 
@@ -49,11 +44,6 @@ class TrailRow(NamedTuple):
     actor: str
     reverses: int | None
     hash: str
-
-
-# tuple.__new__ on the class builds a NamedTuple in C, at half the cost of its own __new__:
-# verify reads every entry of the journal through _new_stored_row.
-_new_stored_row = functools.partial(tuple.__new__, StoredRow)
 
 
 def _date(text: str | None) -> dt.date | None:
@@ -126,6 +116,8 @@ class LedgerTables:
 
     def head(self) -> ChainHead:
         """The newest entry's id and hash (the genesis head when the journal is empty)."""
+        from commons.ledger.rules import ChainHead  # noqa: PLC0415 - see the imports
+
         row = self.conn.execute("SELECT id, hash FROM entries ORDER BY id DESC LIMIT 1").fetchone()
         return ChainHead(row[0], row[1]) if row else ChainHead()
 
@@ -218,6 +210,8 @@ class LedgerTables:
 
     def entry(self, entry_id: int) -> StoredEntry | None:
         """One stored entry with its postings, or None."""
+        from commons.ledger.journal import Entry, Posting, StoredEntry  # noqa: PLC0415 - see the imports
+
         row = self.conn.execute(f"SELECT {_ENTRY_COLUMNS} FROM entries WHERE id = ?",
                                 (entry_id,)).fetchone()
         if row is None:
@@ -238,6 +232,8 @@ class LedgerTables:
 
     def legs_of(self, entry_ids: Iterable[int]) -> dict[int, list[Leg]]:
         """The postings of each of ``entry_ids``, in order."""
+        from commons.ledger.journal import Leg  # noqa: PLC0415 - see the imports
+
         rows = where_in(self.conn, "SELECT p.entry_id, a.name, p.amount_fen, p.currency "
                         "FROM postings p JOIN accounts a ON a.id = p.account_id "
                         "WHERE p.entry_id IN ({}) ORDER BY p.entry_id, p.seq", sorted(entry_ids))
@@ -261,6 +257,13 @@ class LedgerTables:
         Two cursors walk entries and postings in their primary-key order and are merged here,
         which reads a million entries in a few seconds.
         """
+        from commons.ledger.journal import FIELD_SEPARATOR, LEG_SEPARATOR  # noqa: PLC0415
+        from commons.ledger.rules import StoredRow  # noqa: PLC0415
+
+        # tuple.__new__ on the class builds a NamedTuple in C, at half the cost of its own
+        # __new__: verify reads every entry of the journal through it.
+        new_stored_row = functools.partial(tuple.__new__, StoredRow)
+
         names = dict(self.conn.execute("SELECT id, name FROM accounts").fetchall())
         bounds = (first, last if last is not None else 2**62)
         entries = self.conn.execute(
@@ -282,16 +285,20 @@ class LedgerTables:
                     sums[currency] = sums.get(currency, 0) + fen
                     misdated += posted_on != day
                 pending = next(postings, None)
-            yield _new_stored_row((*row, LEG_SEPARATOR.join(legs), sums, len(legs), misdated))
+            yield new_stored_row((*row, LEG_SEPARATOR.join(legs), sums, len(legs), misdated))
 
     def link_before(self, entry_id: int) -> tuple[int, str]:
         """The id and hash of the entry stored just before ``entry_id`` (0 and genesis if none)."""
+        from commons.ledger.journal import GENESIS_HASH  # noqa: PLC0415 - see the imports
+
         row = self.conn.execute("SELECT id, hash FROM entries WHERE id < ? ORDER BY id DESC "
                                 "LIMIT 1", (entry_id,)).fetchone()
         return (row[0], row[1]) if row else (0, GENESIS_HASH)
 
     def orphan_postings(self) -> list[VerifyProblem]:
         """Postings whose entry does not exist (left behind, or slipped in from outside)."""
+        from commons.ledger.problems import ProblemKind, VerifyProblem  # noqa: PLC0415 - see the imports
+
         rows = self.conn.execute(
             "SELECT p.entry_id, COUNT(*) FROM postings p LEFT JOIN entries e ON e.id = p.entry_id "
             "WHERE e.id IS NULL GROUP BY p.entry_id LIMIT 20").fetchall()
@@ -301,6 +308,8 @@ class LedgerTables:
 
     def unbalanced_totals(self) -> list[VerifyProblem]:
         """Currencies whose kept balances do not sum to zero (the trial balance)."""
+        from commons.ledger.problems import ProblemKind, VerifyProblem  # noqa: PLC0415 - see the imports
+
         rows = self.conn.execute("SELECT currency, SUM(amount_fen) FROM balances "
                                  "GROUP BY currency HAVING SUM(amount_fen) != 0").fetchall()
         return [VerifyProblem(ProblemKind.TRIAL_BALANCE, None,
@@ -309,6 +318,8 @@ class LedgerTables:
 
     def balance_mismatches(self) -> list[VerifyProblem]:
         """Kept balances that disagree with the sum of the postings."""
+        from commons.ledger.problems import ProblemKind, VerifyProblem  # noqa: PLC0415 - see the imports
+
         rows = self.conn.execute(
             """SELECT a.name, s.currency, s.total, COALESCE(b.amount_fen, 0)
                FROM (SELECT account_id, currency, SUM(amount_fen) AS total FROM postings
