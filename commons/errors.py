@@ -37,6 +37,7 @@ class ErrorCode(StrEnum):
     INVALID_DATE = "invalid_date"  # a date, an instant, a month or a quarter
     MALFORMED_FILE = "malformed_file"  # a file that cannot be read as its format at all
     CURRENCY_MISMATCH = "currency_mismatch"  # two amounts in different currencies combined
+    OTHER_ACCOUNT = "other_account"  # a bank statement of another account than the books' one
     UNSUPPORTED_CURRENCY = "unsupported_currency"  # a currency not in the books' currency table
     UNBALANCED = "unbalanced"  # an entry whose postings do not sum to zero
     NOT_FOUND = "not_found"  # a named object does not exist

@@ -129,7 +129,8 @@ def _of_account(statements: list[Statement], recorded: tuple[str, str] | None, a
             raise RefusedByRule(f"{source} is a statement of another account: "
                                 f"{', '.join(sorted(numbers))}, not {account} ({number})",
                                 file=source, field="account",
-                                fix="import it into the books' account of that number")
+                                fix="import it into the books' account of that number",
+                                code=ErrorCode.OTHER_ACCOUNT)
         statements = mine
     currency = recorded[1] if recorded is not None else tail_currency
     for s in statements:

@@ -307,7 +307,7 @@ def test_the_reject_file_hands_no_spreadsheet_a_formula_nor_overwrites_the_books
         cells = [cell for row in csv.reader(handle) for cell in row]
     assert "'=HYPERLINK(\"http://x\")" in cells and "'+SUM(1)" in cells and "'-1" in cells
     assert not [c for c in cells if c and c[0] in "=+-@"]
-    with pytest.raises(commons.CommonsError, match="is the database"):
+    with raises(commons.CommonsError, ErrorCode.UNSAFE_OUTPUT):
         api.parking.import_sessions(write(tmp_path, rows, "again.csv"), skip_bad=True,
                                     reject=api.session.path)
     api.ledger.balance()  # the books are still a database
