@@ -21,9 +21,9 @@ from commons.app.verifying import verify_in_processes, verify_ranges
 from commons.errors import InvalidInput, NotFound
 from commons.io.checking import (
     compare_files,
+    export_and_manifest,
     file_digest,
     file_problems,
-    read_manifest,
     recount,
     recount_problems,
 )
@@ -54,15 +54,19 @@ __all__ = ["AuditService", "ExportCheck"]
 
 @attrs.frozen
 class ExportCheck:
-    """What ``audit.check_export`` found. ``against_ledger`` says whether the rows were also
-    derived again from the database; ``ok`` is True only when no problem was found."""
+    """What ``audit.check_export`` found. ``file`` is the file that was hashed and counted
+    (the one given, whatever name the manifest recorded); ``against_ledger`` says whether the
+    rows were also derived again from the database; ``ok`` is True only when no problem was
+    found."""
 
     manifest: ExportManifest
     against_ledger: bool
     problems: tuple[str, ...]
+    file: Path
 
     @property
     def ok(self) -> bool:
+        """True when the file, its manifest (and the ledger, if asked) agree everywhere."""
         return not self.problems
 
 
@@ -134,18 +138,23 @@ class AuditService(Service):
             self.clock.now().in_timezone("UTC").isoformat(), accounts,
             str(manifest_path_of(path)))
 
-    def check_export(self, path: str | Path, *, against_ledger: bool = True
-                     ) -> ExportCheck:
-        """Check an export (give the file or its manifest): files, hashes, rows and totals;
-        with ``against_ledger``, also that the ledger still holds exactly those rows."""
-        manifest = read_manifest(path)
-        problems = file_problems(manifest)
-        problems += recount_problems(manifest, recount(manifest))
-        if against_ledger:
-            problems += self._ledger_problems(manifest)
-        return ExportCheck(manifest, against_ledger, tuple(problems))
+    def check_export(self, path: str | Path, *, manifest: str | Path | None = None,
+                     against_ledger: bool = True) -> ExportCheck:
+        """Check the export file at ``path`` (or the file paired with the manifest given):
+        its sha256, size, rows and totals against its manifest; with ``against_ledger``, also
+        that the ledger still holds exactly those rows.
 
-    def _ledger_problems(self, manifest: ExportManifest) -> list[str]:
+        The manifest is ``path`` + ``.manifest.json`` (a renamed pair is checked as renamed);
+        a manifest of another name is used only when given as ``manifest``.
+        """
+        export, found = export_and_manifest(path, manifest)
+        problems = file_problems(found, export)
+        problems += recount_problems(found, recount(found, export), export.name)
+        if against_ledger:
+            problems += self._ledger_problems(found, export)
+        return ExportCheck(found, against_ledger, tuple(problems), export)
+
+    def _ledger_problems(self, manifest: ExportManifest, export: Path) -> list[str]:
         head = manifest.head
         with self.reader.read() as t:
             if head.id:
@@ -159,7 +168,7 @@ class AuditService(Service):
                 again = self._export_in(t, derived, manifest.format, manifest.scope, head,
                                         dict(manifest.accounts)
                                         if manifest.format == "beancount" else {})
-                return _differences(manifest, again, derived)
+                return _differences(manifest, export, again, derived)
 
     def disclose(self, compound: str, period: str | DisclosurePeriod) -> Disclosure:
         """The disclosure statement (公示) of ``compound`` for a month or quarter."""
@@ -190,9 +199,11 @@ def _spending_authority(t: Tables, compound: str, span: DisclosurePeriod) -> Aut
     return known.get
 
 
-def _differences(manifest: ExportManifest, again: ExportManifest, derived: Path) -> list[str]:
-    """How the export (and its manifest) differ from ``again``, the same export derived anew
-    into ``derived``. XLSX files hold the time they were written, so only their cells compare."""
+def _differences(manifest: ExportManifest, export: Path, again: ExportManifest,
+                 derived: Path) -> list[str]:
+    """How the export at ``export`` (and its manifest) differ from ``again``, the same export
+    derived anew into ``derived``. XLSX files hold the time they were written, so only their
+    cells compare."""
     if manifest.format != "xlsx":
         if again.files[0].sha256 != manifest.files[0].sha256:
             problems = [f"the ledger at chain head {manifest.head.id} gives {derived.name} with "
@@ -200,10 +211,10 @@ def _differences(manifest: ExportManifest, again: ExportManifest, derived: Path)
                         f"{manifest.files[0].sha256}"]
         else:
             problems = []
-        if file_digest(manifest.export_path) == again.files[0].sha256:
+        if file_digest(export) == again.files[0].sha256:
             return problems
-        return problems + compare_files(manifest, derived)
-    return compare_files(manifest, derived)
+        return problems + compare_files(manifest, export, derived)
+    return compare_files(manifest, export, derived)
 
 
 def _cny(rows: list[tuple[str, Money]], account: str) -> Money:
