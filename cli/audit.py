@@ -72,7 +72,7 @@ def _period_option(_ctx: click.Context, _param: click.Parameter, value: str | No
 @click.option("--out", required=True, type=click.Path(dir_okay=False),
               help="The file to write; its manifest goes beside it as OUT.manifest.json.")
 @click.option("--account", help="Only accounts under this prefix.")
-@click.option("--compound", help="Only the accounts of this compound.")
+@click.option("--compound", help="Only the accounts of this compound (refused if unknown).")
 @click.option("--from", "date_from", callback=date_option, help="First date YYYY-MM-DD.")
 @click.option("--to", "date_to", callback=date_option, help="Last date YYYY-MM-DD.")
 @click.option("--period", callback=_period_option,

@@ -53,7 +53,11 @@ def open_account(app: App, account: str, account_type: str | None, compound: str
 @json_option
 @pass_app
 def open_chart(app: App, compound: str, opened_on: Any) -> None:
-    """Open the standard public-revenue accounts of COMPOUND (bank, income, expenses, funds)."""
+    """Open the standard public-revenue accounts of COMPOUND (bank, income, expenses, funds).
+
+    Where the estate holds compounds, COMPOUND must be one of them (a mistyped name is
+    refused with the nearest known ones); books kept without an estate may name any.
+    """
     chart = app.api.ledger.chart(compound, opened_on=opened_on)
     if app.json:
         echo_json({"compound": compound, "accounts": [a.name for a in chart]})
@@ -113,7 +117,7 @@ def _render_post(app: App, summary: PostSummary) -> None:
 
 @ledger.command("balance")
 @click.option("--account", help="An account or a prefix (sums its sub-accounts).")
-@click.option("--compound", help="Only accounts of this compound.")
+@click.option("--compound", help="Only accounts of this compound (refused if unknown).")
 @click.option("--as-of", callback=date_option, help="Balances at the end of this date.")
 @json_option
 @pass_app

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 import attrs
 
+from commons.app.compounds import check_compound
 from commons.app.ledger import VerifyReport
 from commons.app.session import Service
 from commons.app.verifying import verify_in_processes, verify_ranges
@@ -111,6 +112,8 @@ class AuditService(Service):
                            fix="create the folder first, or write the export elsewhere")
         scope = ExportScope(account, compound, date_from, date_to)
         with self.reader.read() as t:
+            if compound is not None:
+                check_compound(t, compound)
             manifest = self._export_in(t, path, format, scope, t.ledger.head(), {})
         manifest_path_of(path).write_text(
             json.dumps(manifest.as_json(), ensure_ascii=False, indent=1) + "\n",
@@ -175,6 +178,7 @@ class AuditService(Service):
         span = period if isinstance(period, DisclosurePeriod) else DisclosurePeriod.parse(period)
         account = f"assets:bank:co-managed:{compound}"
         with self.reader.read() as t:
+            check_compound(t, compound)
             if account not in t.ledger.accounts():
                 raise NotFound(f"compound {compound} has no co-managed account {account}",
                                field="--compound",

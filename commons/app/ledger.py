@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 import attrs
 
+from commons.app.compounds import check_compound
 from commons.app.session import Service
 from commons.errors import (
     CommonsError,
@@ -160,9 +161,14 @@ class LedgerService(Service):
 
     def chart(self, compound: str, *, opened_on: dt.date | None = None
               ) -> list[Account]:
-        """Open the standard public-revenue accounts of one compound (a no-op where open)."""
+        """Open the standard public-revenue accounts of one compound (a no-op where open).
+
+        Where the estate holds compounds, ``compound`` must be one of them (a "did you mean"
+        names the nearest); books kept without an estate may open a chart for any name.
+        """
         chart = chart_for_compound(compound, opened_on)
         with self.store.write() as t:
+            check_compound(t, compound, opening=True)
             for account in chart:
                 t.ledger.open_account(account)
         return chart
@@ -232,8 +238,13 @@ class LedgerService(Service):
 
     def balance(self, account: str | None = None, *, compound: str | None = None,
                 as_of: dt.date | None = None) -> BalanceReport:
-        """Balances of the accounts under ``account`` (a prefix), of ``compound``, at a date."""
+        """Balances of the accounts under ``account`` (a prefix), of ``compound``, at a date.
+
+        A compound the books do not know is refused (see ``check_compound``), not reported as
+        an empty balance."""
         with self.reader.read() as t:
+            if compound is not None:
+                check_compound(t, compound)
             rows = t.ledger.balances(account, compound, as_of)
         totals: dict[str, Money] = {}
         for _, m in rows:

@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from commons.errors import ConflictError, NotFound
+from commons.app.compounds import unknown_compound
+from commons.errors import ConflictError
 from commons.estate.compound import Compound
 from commons.governance import ScopeKind
 from commons.ledger.accounts import chart_for_compound
@@ -30,11 +31,10 @@ __all__ = ["balance_of", "compound_of", "open_chart", "post_entry", "resolution_
 
 
 def compound_of(t: Tables, compound_id: str) -> Compound:
+    """The estate's compound ``compound_id``, or the refusal ``check_compound`` gives."""
     compound = t.estate.compound(compound_id)
     if compound is None:
-        raise NotFound(f"compound {compound_id!r} is not recorded", field="compound",
-                       fix=f"import {compound_id!r} with `commons estate import compounds FILE`, "
-                           "or check the spelling")
+        raise unknown_compound(compound_id, [c.id for c in t.estate.compounds()])
     return compound
 
 

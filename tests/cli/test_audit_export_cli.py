@@ -106,7 +106,7 @@ def test_usage_and_input_errors(cli: Invoke, books: Path) -> None:
                 "2026-13-01"), "--from")
     refused(cli("audit", "check-export", books / "nothing.csv"), "does not exist")
     refused(cli("audit", "disclose", "--compound", "nowhere", "--period", "2026-10"),
-            "no co-managed account")
+            "'nowhere' is not", "commons ledger chart nowhere")
     refused(cli("audit", "disclose", "--compound", "wjxc", "--period", "2026-13"), "YYYY-Qn")
 
 
