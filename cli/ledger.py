@@ -197,6 +197,29 @@ def close(app: App, period: str) -> None:
                    else f"{closed.period} was already closed")
 
 
+@ledger.command("reopen")
+@click.argument("accounts", metavar="[ACCOUNT]...", nargs=-1)
+@click.option("--compound", help="Re-date every account of this compound's chart.")
+@click.option("--date", "opened_on", callback=date_option, required=True,
+              help="The opening date they should have had, YYYY-MM-DD.")
+@click.option("--reason", default="", help="Why (kept with the re-dating).")
+@json_option
+@pass_app
+def reopen(app: App, accounts: tuple[str, ...], compound: str | None, opened_on: Any,
+           reason: str) -> None:
+    """Re-date the opening of ACCOUNTs (or of a compound's whole chart) to --date, for
+    accounts opened with a wrong date that have no postings yet; one with postings refuses
+    them all. Each re-dating is kept and checked by `commons audit verify`."""
+    redated = app.api.ledger.redate(accounts, compound=compound, opened_on=opened_on,
+                                    reason=reason)
+    if app.json:
+        echo_json({"accounts": [{"account": a.name, "opened_on": a.opened_on}
+                                for a in redated]})
+    else:
+        for a in redated:
+            click.echo(f"re-dated {a.name}: open from {a.opened_on}")
+
+
 @ledger.command("close-account")
 @click.argument("account")
 @click.option("--date", "on", callback=date_option,

@@ -38,6 +38,7 @@ from commons.io.exporting import (
 from commons.ledger.export import FORMATS, ExportScope
 from commons.ledger.rules import ChainHead, check_chain
 from commons.money import Money
+from commons.periods import as_date
 from commons.revenue.disclosure import (
     AuthorityLookup,
     Disclosure,
@@ -96,13 +97,16 @@ class AuditService(Service):
             problems += t.ledger.orphan_postings()
             problems += t.ledger.balance_mismatches()
             problems += t.ledger.unbalanced_totals()
+            problems += t.ledger.redating_mismatches()
         return VerifyReport(not problems, head.id, head.hash, tuple(problems))
 
     def export(self, out: str | Path, *, format: str, account: str | None = None,
-               compound: str | None = None, date_from: dt.date | None = None,
-               date_to: dt.date | None = None) -> ExportManifest:
+               compound: str | None = None, date_from: dt.date | str | None = None,
+               date_to: dt.date | str | None = None) -> ExportManifest:
         """Export every posting in scope to ``out`` (csv, jsonl, xlsx or beancount) and write
         the manifest beside it; the database is only read, at one chain head."""
+        date_from = None if date_from is None else as_date(date_from, "date_from")
+        date_to = None if date_to is None else as_date(date_to, "date_to")
         if format not in FORMATS:
             raise InvalidInput(f"export format {format!r} is unknown", field="--format",
                                fix=f"use one of {', '.join(FORMATS)}")

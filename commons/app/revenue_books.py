@@ -46,9 +46,11 @@ def open_chart(t: Tables, compound: str) -> None:
             t.ledger.open_account(account)
 
 
-def post_entry(ledger: LedgerService, t: Tables, entry: Entry) -> tuple[int, bool]:
+def post_entry(ledger: LedgerService, t: Tables, entry: Entry, origin: str
+               ) -> tuple[int, bool]:
     """Post ``entry`` in ``t`` through the ledger's posting path: its entry id, and whether it
-    is new (False: already recorded with the same content; other content is a conflict)."""
+    is new (False: already recorded with the same content; other content is a conflict).
+    ``origin`` names the use case and its inputs for a refusal."""
     seen = t.ledger.known([entry.external_id]).get(entry.external_id)
     if seen is not None:
         if seen[1] != entry.content_hash():
@@ -57,7 +59,7 @@ def post_entry(ledger: LedgerService, t: Tables, entry: Entry) -> tuple[int, boo
                                 fix="a recorded entry is never changed; correct it with a "
                                     "reversal (`commons ledger reverse ENTRY`)")
         return seen[0], False
-    ledger.post_in(t, [entry], None, None)
+    ledger.post_in(t, [entry], None, None, origin=origin)
     return t.ledger.known([entry.external_id])[entry.external_id][0], True
 
 

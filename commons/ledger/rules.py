@@ -8,6 +8,7 @@ touches a database or a clock.
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 from collections.abc import Iterable, Mapping, Sequence
 
 import attrs
@@ -89,12 +90,25 @@ def _refusal(external_id: str, day: dt.date, legs: Sequence[Leg], reverses: int 
         account = accounts.get(name)
         if account is None:
             return NotFound(f"account {name} is not open", field=f"postings[{i}].account",
-                            fix=f"open it first: commons ledger open {name}")
+                            fix=_not_open_fix(name, accounts))
         why = account.refuses(day)
         if why:
+            fix = "post within the account's open dates"
+            if account.opened_on is not None and day < account.opened_on:
+                fix += (f"; if {name} was opened with a wrong date and has no postings yet, "
+                        f"re-date it: commons ledger reopen {name} --date {day}")
             return RefusedByRule(f"entry {external_id}: {why}", field=f"postings[{i}].account",
-                                 fix="post within the account's open dates")
+                                 fix=fix)
     return None
+
+
+def _not_open_fix(name: str, accounts: Mapping[str, Account]) -> str:
+    """Suggest the open accounts nearest to a mistyped ``name`` before opening it."""
+    near = difflib.get_close_matches(name, list(accounts), n=3, cutoff=0.75)
+    opening = f"open it first: commons ledger open {name}"
+    if not near:
+        return opening
+    return f"did you mean {' or '.join(near)}? If {name} is a new account, {opening}"
 
 
 def _reversal_refusal(external_id: str, reverses: int,

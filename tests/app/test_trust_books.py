@@ -4,6 +4,7 @@ dates are read the same everywhere, and the handle's errors are the package's ow
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -53,3 +54,69 @@ def test_books_kept_without_an_estate_keep_working(books: commons.Books, tmp_pat
     with pytest.raises(commons.NotFound) as caught:
         books.ledger.balance(compound="hlp")
     assert caught.value.field == "compound" and "'hpl'" in (caught.value.fix or "")
+
+
+def test_a_chart_opened_with_a_wrong_date_is_redated_until_it_has_postings(
+        books: commons.Books, tmp_path: Path) -> None:
+    """Issue 16 items 6 and 7: the refusal names the use case, not a line of no file; the chart
+    is re-dated (and kept: verify still passes); an account with postings is not."""
+    build_estate(books, tmp_path)
+    books.ledger.chart("zy-1", opened_on=dt.date(2026, 12, 31))
+    with pytest.raises(commons.RefusedByRule) as refused:
+        books.revenue.clear("zy-1", as_of=dt.date(2026, 11, 30), opening="5000.00")
+    assert isinstance(refused.value, commons.Problems)
+    (problem,) = refused.value.problems
+    assert (problem.file, problem.line) == (None, None)
+    assert "revenue clear zy-1" in str(problem) and "ledger reopen" in (problem.fix or "")
+    assert "post the file again" not in str(refused.value)
+    redated = books.ledger.redate(compound="zy-1", opened_on="2026-11-01", reason="typo")
+    assert {a.opened_on for a in redated} == {dt.date(2026, 11, 1)}
+    assert books.revenue.clear("zy-1", as_of=dt.date(2026, 11, 30),
+                               opening="5000.00").opening_status == "posted"
+    with pytest.raises(commons.RefusedByRule) as has_postings:
+        books.ledger.redate("assets:bank:co-managed:zy-1", opened_on=dt.date(2026, 1, 1))
+    assert not isinstance(has_postings.value, commons.Problems)
+    books.ledger.redate("income:parking:zy-1", opened_on=None)  # no postings: still movable
+    with pytest.raises(commons.NotFound):
+        books.ledger.redate("assets:bank:nowhere", opened_on="2026-01-01")
+    assert books.audit.verify().ok
+
+
+def test_a_post_refused_for_one_kind_of_problem_is_caught_as_that_kind(
+        books: commons.Books) -> None:
+    """Issue 16 item 11: ``except NotFound`` fires for a post naming an account not open."""
+    books.ledger.chart("hpl")
+    entry = commons.Entry(dt.date(2026, 3, 1), "parking", (
+        commons.Posting("assets:bank:co-managed:hpl", commons.Money(100)),
+        commons.Posting("income:parkng:hpl", commons.Money(-100))), "pk-1")
+    with pytest.raises(commons.NotFound) as caught:
+        books.ledger.post([entry])
+    assert isinstance(caught.value, commons.Problems)
+    (problem,) = caught.value.problems
+    assert problem.field == "postings[1].account"
+    # Issue 16 item 8: the nearest open account comes before opening the mistyped one.
+    fix = problem.fix or ""
+    assert "income:parking:hpl" in fix
+    assert fix.index("income:parking:hpl") < fix.index("commons ledger open")
+
+
+def test_every_date_parameter_takes_a_date_or_iso_text(books: commons.Books,
+                                                        tmp_path: Path) -> None:
+    """Issue 16 item 10: ``balance(as_of="2026-03-31")`` raised AttributeError."""
+    books.ledger.chart("hpl", opened_on="2026-01-01")
+    books.ledger.post([commons.Entry(dt.date(2026, 3, 1), "parking", (
+        commons.Posting("assets:bank:co-managed:hpl", commons.Money(100)),
+        commons.Posting("income:parking:hpl", commons.Money(-100))), "pk-1")])
+    as_text = books.ledger.balance(as_of="2026-03-31")
+    assert as_text == books.ledger.balance(as_of=dt.date(2026, 3, 31))
+    assert as_text.as_of == dt.date(2026, 3, 31)
+    assert books.audit.export(tmp_path / "t.csv", format="csv", date_from="2026-03-01",
+                              date_to="2026-03-31").rows == 2
+    with pytest.raises(commons.InvalidInput) as bad:
+        books.ledger.balance(as_of="31/03/2026x")
+    assert bad.value.field == "as_of"
+    with pytest.raises(commons.InvalidInput) as instant:
+        books.ledger.balance(as_of=dt.datetime(2026, 3, 31, 12))  # type: ignore[arg-type]
+    assert instant.value.field == "as_of"
+    assert books.ledger.reverse(1, reason="twice", on="2026-03-02").entry.date == dt.date(
+        2026, 3, 2)

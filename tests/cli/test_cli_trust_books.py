@@ -27,3 +27,42 @@ def test_unknown_compounds_are_refused_where_the_estate_holds_compounds(
                "--compound", "hlp"))
     assert not (tmp_path / "t.csv").exists()
     exit_1(cli("ledger", "trail", "assets:bank:co-managed:wjcx"))  # the chart was not opened
+
+
+def test_a_chart_with_a_wrong_date_is_reopened_then_the_opening_balance_posts(
+        cli: Invoke, tmp_path: Path) -> None:
+    """Issue 16 item 6: after `ledger chart hpl --date 2026-12-31`, an opening balance dated
+    2026-11-30 posts once the chart is re-dated; an account with postings is not re-dated."""
+    assert cli("ledger", "chart", "hpl", "--date", "2026-12-31").exit_code == 0
+    opening = tmp_path / "opening.jsonl"
+    opening.write_text(
+        '{"date": "2026-11-30", "memo": "opening", "external_id": "open-hpl", "postings": ['
+        '{"account": "assets:bank:co-managed:hpl", "amount": "5000.00"}, '
+        '{"account": "equity:opening-balance:hpl", "amount": "-5000.00"}]}\n',
+        encoding="utf-8")
+    refused = exit_1(cli("ledger", "post", opening))
+    assert "commons ledger reopen assets:bank:co-managed:hpl --date 2026-11-30" in refused.stderr
+    again = exit_1(cli("ledger", "open", "assets:bank:co-managed:hpl", "--compound", "hpl",
+                       "--date", "2026-11-01"))
+    assert "ledger reopen" in again.stderr
+    reopened = cli("ledger", "reopen", "--compound", "hpl", "--date", "2026-11-01",
+                   "--reason", "typed the wrong year-end")
+    assert reopened.exit_code == 0, reopened.output
+    assert "re-dated assets:bank:co-managed:hpl: open from 2026-11-01" in reopened.stdout
+    assert cli("ledger", "post", opening).exit_code == 0
+    exit_1(cli("ledger", "reopen", "assets:bank:co-managed:hpl", "--date", "2026-01-01"))
+    assert cli("audit", "verify").exit_code == 0
+
+
+def test_a_mistyped_account_suggests_the_nearest_open_ones_first(cli: Invoke,
+                                                                 tmp_path: Path) -> None:
+    """Issue 16 item 8."""
+    assert cli("ledger", "chart", "hpl").exit_code == 0
+    entry = tmp_path / "e.jsonl"
+    entry.write_text(
+        '{"date": "2026-11-30", "memo": "parking", "external_id": "pk-1", "postings": ['
+        '{"account": "assets:bank:co-managed:hpl", "amount": "5.00"}, '
+        '{"account": "income:parkng:hpl", "amount": "-5.00"}]}\n', encoding="utf-8")
+    stderr = exit_1(cli("ledger", "post", entry)).stderr
+    assert "income:parking:hpl" in stderr
+    assert stderr.index("income:parking:hpl") < stderr.index("commons ledger open")
