@@ -13,6 +13,7 @@ __all__ = [
     "CommonsError",
     "ConflictError",
     "CurrencyMismatch",
+    "HandleError",
     "InvalidInput",
     "NotFound",
     "Problems",
@@ -132,6 +133,12 @@ class ConflictError(CommonsError):
 
 class RefusedByRule(CommonsError):
     """A well-formed request that the rules forbid: a closed period, unauthorised spending."""
+
+
+class HandleError(CommonsError):
+    """A ``Books`` handle used where it cannot be: after ``close()``, or from a thread other
+    than the one that opened its database (a handle belongs to one thread; open one per
+    thread, they share the file safely)."""
 
 
 class Problems(CommonsError):

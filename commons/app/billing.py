@@ -68,6 +68,7 @@ class InvoiceRun:
 
 @attrs.frozen
 class PaymentImport:
+    """What importing payments did: the file, payments recorded and already recorded, their sum."""
     file: str
     recorded: int
     already_recorded: int
@@ -78,11 +79,13 @@ class PaymentImport:
 
 @attrs.frozen
 class InvoiceStanding:
+    """One invoice of a household and what has been paid on it."""
     invoice: Invoice
     paid: Money
 
     @property
     def outstanding(self) -> Money:
+        """What is still due on the invoice."""
         return self.invoice.due - self.paid
 
 
@@ -98,6 +101,7 @@ class HouseholdAccount:
 
     @property
     def outstanding(self) -> Money:
+        """What the household still owes over all its invoices."""
         return sum((i.outstanding for i in self.invoices), Money.zero())
 
 
@@ -146,6 +150,7 @@ class BillingService(Service):
         return ScheduleImport(file, tuple(new), tuple(updated), tuple(same))
 
     def schedules(self) -> tuple[FeeSchedule, ...]:
+        """Every fee schedule recorded."""
         with self.reader.read() as t:
             return tuple(t.billing.schedules())
 
@@ -175,6 +180,7 @@ class BillingService(Service):
                           skipped)
 
     def show_invoice(self, invoice_id: str) -> Invoice:
+        """The invoice ``invoice_id``; NotFound if it was never issued."""
         with self.reader.read() as t:
             invoice = t.billing.invoice(invoice_id)
         if invoice is None:

@@ -63,6 +63,7 @@ class InvoiceBatch:
         self._legs: dict[tuple[str, str, int], tuple[tuple[str, int], ...]] = {}
 
     def invoice_compound(self, t: Tables, schedule: FeeSchedule, compound: str) -> None:
+        """Price and invoice ``compound``'s households for the batch's month under ``schedule``."""
         pricer = self._pricers.get(schedule.id)
         if pricer is None:
             pricer = self._pricers[schedule.id] = MonthPricer(schedule, self.period)
@@ -117,6 +118,7 @@ class InvoiceBatch:
         return applied
 
     def raise_if_conflicts(self) -> None:
+        """Refuse the whole run, naming each invoice that would change."""
         if self.conflicts:
             raise Problems(f"{self.conflicted} invoices of {self.period} would change; nothing "
                            "was issued", self.conflicts,
@@ -158,6 +160,7 @@ class PaymentBatch:
         self._households: dict[str, _Household] = {}
 
     def add(self, line: int, payment: Payment) -> None:
+        """Check one payment of line ``line`` and apply it, or note why it is refused."""
         try:
             self._add(payment, line)
         except CommonsError as e:
@@ -221,6 +224,7 @@ class PaymentBatch:
                                fix="name one of the paying household's invoices")
 
     def raise_if_refused(self) -> None:
+        """Refuse the whole file, naming each refused payment."""
         if self.problems:
             total = self.refused + len(self.accepted) + self.already_recorded
             raise Problems(f"{self.refused} of {total} payments refused; nothing was recorded",

@@ -127,6 +127,7 @@ class ContractService(Service):
         return firm
 
     def firms(self) -> tuple[Firm, ...]:
+        """Every property-service firm recorded."""
         with self.reader.read() as t:
             return tuple(t.contracts.firms())
 
@@ -143,6 +144,7 @@ class ContractService(Service):
         return bundle
 
     def bundles(self) -> tuple[Bundle, ...]:
+        """Every bundle of compounds recorded."""
         with self.reader.read() as t:
             return tuple(t.contracts.bundles())
 
@@ -174,6 +176,7 @@ class ContractService(Service):
         return contract
 
     def show(self, id: str) -> BundleContract:
+        """The bundle contract ``id``; NotFound if it is not recorded."""
         with self.reader.read() as t:
             return self._contract(t, id)
 

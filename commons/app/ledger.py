@@ -64,12 +64,15 @@ class PostSummary:
 
 @attrs.frozen
 class AccountBalance:
+    """One account's balance in one currency."""
     account: str
     balance: Money
 
 
 @attrs.frozen
 class BalanceReport:
+    """Balances per account (and currency), their totals per currency, and the date they are at
+    (None: now)."""
     balances: tuple[AccountBalance, ...]
     totals: tuple[Money, ...]
     as_of: dt.date | None = None
@@ -77,6 +80,7 @@ class BalanceReport:
 
 @attrs.frozen
 class TrailLine:
+    """One posting of an account's trail with its entry, running balance and chain hash."""
     entry_id: int
     date: str
     memo: str

@@ -103,10 +103,12 @@ class ParkingBill:
 
     @property
     def sessions(self) -> tuple[SessionCharge, ...]:
+        """Every priced session of every compound billed."""
         return tuple(s for c in self.compounds for s in c.bill.sessions)
 
     @property
     def total(self) -> Money:
+        """The bill's total over its compounds."""
         return sum((c.bill.total for c in self.compounds), Money.zero())
 
     @property

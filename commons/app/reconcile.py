@@ -64,10 +64,12 @@ class StatementImport:
 
     @property
     def added(self) -> int:
+        """Bank lines newly stored over all the statements."""
         return sum(s.added for s in self.statements)
 
     @property
     def already_recorded(self) -> int:
+        """Bank lines skipped as already recorded over all the statements."""
         return sum(s.already_recorded for s in self.statements)
 
 
@@ -84,6 +86,7 @@ class MatchRun:
     unmatched_postings: int
 
     def by_kind(self) -> dict[str, int]:
+        """How many matches of each kind the run made (every kind listed, zero too)."""
         counts = Counter(m.kind for m in self.matches)
         return {kind: counts.get(kind, 0) for kind in KINDS}
 

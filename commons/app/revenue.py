@@ -79,6 +79,7 @@ class CollectSummary:
 
     @property
     def owners_share(self) -> Money:
+        """The income less the operator's commission: what belongs to the owners."""
         return self.income - self.commission
 
 

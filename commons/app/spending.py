@@ -125,6 +125,7 @@ class SpendingService(Service):
         return added
 
     def signers(self, compound: str) -> tuple[Signer, ...]:
+        """The signers recorded for ``compound``'s co-managed account."""
         with self.reader.read() as t:
             compound_of(t, compound)
             return tuple(t.revenue.signers(compound))

@@ -5,6 +5,7 @@ dates are read the same everywhere, and the handle's errors are the package's ow
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -120,3 +121,53 @@ def test_every_date_parameter_takes_a_date_or_iso_text(books: commons.Books,
     assert instant.value.field == "as_of"
     assert books.ledger.reverse(1, reason="twice", on="2026-03-02").entry.date == dt.date(
         2026, 3, 2)
+
+
+def test_a_closed_handle_refuses_use(tmp_path: Path) -> None:
+    """Issue 16 item 11: a closed handle silently reopened its database."""
+    books = commons.connect(tmp_path / "books.db")
+    books.ledger.chart("hpl")
+    books.close()
+    with pytest.raises(commons.HandleError):
+        books.ledger.balance()
+    with pytest.raises(commons.HandleError):
+        books.ledger.open("assets:cash:x")
+    books.close()  # closing again does nothing
+
+
+def test_a_handle_used_from_another_thread_raises_an_exported_error(tmp_path: Path) -> None:
+    """Issue 16 item 11: the error was commons.store.sqlite.StorageError, not exported; one
+    handle per thread is the model, and handles of several threads share the file."""
+    caught: list[BaseException] = []
+
+    def use(handle: commons.Books) -> None:
+        try:
+            handle.ledger.balance()
+        except BaseException as e:  # handed back to the test's thread
+            caught.append(e)
+
+    with commons.connect(tmp_path / "books.db") as books:
+        books.ledger.chart("hpl")
+        thread = threading.Thread(target=use, args=(books,))
+        thread.start()
+        thread.join()
+        assert len(caught) == 1 and isinstance(caught[0], commons.HandleError)
+
+        def own_handle() -> None:
+            with commons.connect(tmp_path / "books.db") as mine:
+                mine.ledger.open("assets:cash:hpl", compound="hpl")
+
+        worker = threading.Thread(target=own_handle)
+        worker.start()
+        worker.join()
+        assert books.ledger.trail("assets:cash:hpl") == ()
+
+
+def test_the_result_types_are_exported_from_the_package() -> None:
+    """Issue 16 item 10: a host annotates with ``commons.ImportSummary``, not an inner
+    module's name."""
+    for name in ("ImportSummary", "CompoundSummary", "RevenueBalance", "ReconciliationStatement",
+                 "ExportManifest", "ExportCheck", "ClearReport", "CollectSummary",
+                 "StatementImport", "MatchRun", "AccountBalance", "HandleError"):
+        assert name in commons.__all__
+        assert isinstance(getattr(commons, name), type)
