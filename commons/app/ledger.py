@@ -8,9 +8,10 @@ refused line. Memory stays flat however long the file is.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable
+import itertools
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import IO, TYPE_CHECKING, Any
 
 import attrs
 
@@ -26,6 +27,7 @@ from commons.errors import (
 )
 from commons.files import open_text
 from commons.io.journal_jsonl import chunks
+from commons.io.sources import spooled
 from commons.ledger.accounts import Account, chart_for_compound
 from commons.ledger.journal import DIGEST, EXTERNAL_ID, REVERSES, Entry, Prepared, StoredEntry
 from commons.ledger.rules import ChainHead, Link, Outcome, plan_prepared
@@ -109,6 +111,17 @@ class VerifyReport:
     entries: int
     head_hash: str
     problems: tuple[str, ...]
+
+
+def _entries_or_rows(source: object) -> Iterable[Entry] | list[Any]:
+    """``Entry`` values as given, or, for an open file or rows, a one-item list holding the
+    source to spool as a journal file (the first item is looked at, not consumed)."""
+    if hasattr(source, "read"):
+        return [source]
+    items = iter(source)  # type: ignore[call-overload]
+    first = next(items, None)
+    rest = itertools.chain([] if first is None else [first], items)
+    return [rest] if isinstance(first, Mapping) else rest
 
 
 def _twice_in_post(outcome: Outcome, external_id: str,
@@ -199,14 +212,25 @@ class LedgerService(Service):
                 t.ledger.open_account(account)
         return chart
 
-    def post(self, source: str | Path | Iterable[Entry], *, encoding: str | None = None,
+    def post(self, source: str | Path | IO[str] | IO[bytes] | Iterable[Entry]
+             | Iterable[Mapping[str, Any]], *, encoding: str | None = None,
              on_progress: Progress | None = None, workers: int = 1) -> PostSummary:
         """Post a JSON Lines file (or entries) in one transaction: all of it, or nothing.
 
-        Entries whose external id is already recorded with the same content are skipped. With
-        ``workers`` above 1, a large file is parsed in a second process while this one writes
-        (the CLI does this; a host opts in, since it starts a process).
+        ``source`` may be a path, an open text or binary file of JSON Lines, ``Entry`` values,
+        or rows (the JSON records as mappings). Entries whose external id is already recorded
+        with the same content are skipped. With ``workers`` above 1, a large file is parsed in
+        a second process while this one writes (the CLI does this; a host opts in, since it
+        starts a process).
         """
+        if hasattr(source, "read") or not isinstance(source, str | Path):
+            entries = _entries_or_rows(source)
+            if isinstance(entries, list):  # an open file or rows: read as a journal file
+                with spooled(entries[0], kind="journal", fmt="jsonl",
+                             encoding=encoding) as spool:
+                    return self.post(spool.path, encoding=spool.encoding,
+                                     on_progress=on_progress, workers=workers)
+            source = entries
         if isinstance(source, str | Path):
             open_text(source, encoding).close()  # a mistyped path must not create a database
         with self.store.write() as t:

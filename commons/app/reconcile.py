@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import IO, TYPE_CHECKING
 
 import attrs
 
@@ -24,6 +24,7 @@ from commons.io.bank_formats import (
     read_statement_bytes,
     read_statements,
 )
+from commons.io.sources import read_bytes_of
 from commons.money import Money
 from commons.periods import Period
 from commons.reconcile.matching import KINDS, MAX_WINDOW_DAYS, match_items
@@ -123,16 +124,24 @@ def _imported(statement: Statement, start: Money, skip: int) -> ImportedStatemen
 class ReconcileService(Service):
     """Bank reconciliation's use cases; each runs in one transaction."""
 
-    def import_statement(self, path: str | Path, *, account: str, profile: str | None = None,
+    def import_statement(self, path: str | Path | IO[str] | IO[bytes], *, account: str,
+                         profile: str | None = None,
                          encoding: str | None = None) -> StatementImport:
         """Import a bank statement file (CSV or camt.053 XML) of the books' ``account``.
 
+        ``path`` may also be an open binary or text file (a text one is read as UTF-8).
         ``profile`` names a built-in CSV profile or a TOML profile file; without it the
         built-in profiles are tried in turn. ``encoding`` overrides the detection of UTF-8
         or GBK/GB18030. All of the file is stored, or nothing.
         """
-        data = read_statement_bytes(path)
-        source = str(path)
+        if isinstance(path, str | Path):
+            data = read_statement_bytes(path)
+            source = str(path)
+        else:
+            text = not isinstance(path.read(0), bytes)
+            data = read_bytes_of(path)
+            source = str(getattr(path, "name", "") or "<statement file>")
+            encoding = "utf-8" if text else encoding
         profiles = read_profiles(profile)
         statements = read_statements(data, source, profiles=profiles, encoding=encoding)
         imported_at = self.clock.now().in_timezone("UTC").isoformat()

@@ -30,6 +30,7 @@ from commons.errors import (
 from commons.estate.resource import Resource
 from commons.files import open_text
 from commons.io.revenue_files import read_collections
+from commons.io.sources import Source, spooled
 from commons.ledger.journal import Entry
 from commons.ledger.rules import refusal
 from commons.money import Money, money_field
@@ -172,13 +173,18 @@ class RevenueService(SpendingService):
         t.revenue.add_opening(compound, day, amount, entry_id, self._now(), self.actor)
         return "posted"
 
-    def collect(self, path: str | Path, *, encoding: str | None = None
-                ) -> CollectSummary:
+    def collect(self, path: Source, *, encoding: str | None = None) -> CollectSummary:
         """Collect (收) the incomes of a CSV file (external_id,date,compound,resource,period,
         amount[,payer,memo]): each into the co-managed account, with the operator's commission
         split off by the compound's sharing rule, to the fen. The whole file is checked first;
         any problem is named by file:line:field and nothing is posted. Incomes already
-        recorded are skipped."""
+        recorded are skipped. ``path`` may also be an open text or binary file, or rows
+        (mappings of those columns to values)."""
+        with spooled(path, kind="collections", fmt="csv", encoding=encoding) as source:
+            summary = self._collect(source.path, source.encoding)
+        return attrs.evolve(summary, file=source.name)
+
+    def _collect(self, path: Path, encoding: str | None) -> CollectSummary:
         file = str(path)
         open_text(path, encoding).close()  # a mistyped path must not create a database
         parsed, problems, rows = read_collections(path, encoding)

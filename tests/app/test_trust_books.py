@@ -5,6 +5,8 @@ dates are read the same everywhere, and the handle's errors are the package's ow
 from __future__ import annotations
 
 import datetime as dt
+import io
+import json
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -171,3 +173,52 @@ def test_the_result_types_are_exported_from_the_package() -> None:
                  "StatementImport", "MatchRun", "AccountBalance", "HandleError"):
         assert name in commons.__all__
         assert isinstance(getattr(commons, name), type)
+
+
+JOURNAL_ROW = {"date": "2026-03-01", "memo": "parking", "external_id": "pk-1", "postings": [
+    {"account": "assets:bank:co-managed:hpl", "amount": "1.00"},
+    {"account": "income:parking:hpl", "amount": "-1.00"}]}
+
+
+def test_a_journal_is_posted_from_an_open_file_or_rows(books: commons.Books) -> None:
+    """Issue 16 item 10: importers took only paths."""
+    books.ledger.chart("hpl")
+    text = json.dumps(JOURNAL_ROW) + "\n"
+    assert books.ledger.post(io.StringIO(text)).posted == 1
+    assert books.ledger.post(io.BytesIO(text.encode())).already_recorded == 1
+    second = {**JOURNAL_ROW, "external_id": "pk-2"}
+    assert books.ledger.post([second]).posted == 1
+    bad = {**JOURNAL_ROW, "external_id": "pk-3", "date": "2026-13-01"}
+    with pytest.raises(commons.InvalidInput) as caught:
+        books.ledger.post([bad])
+    (problem,) = caught.value.problems
+    assert problem.file == "<journal rows>" and problem.line == 1
+    assert "commons-" not in str(caught.value)  # never the temporary file
+
+
+def test_the_estate_revenue_and_statements_import_from_open_files_and_rows(
+        books: commons.Books, tmp_path: Path) -> None:
+    compounds = io.BytesIO("id,name,community,governance,built_year\n"
+                           "wjxc,卫技新村,砂子塘,self-managed,1985\n".encode())
+    compounds.name = str(tmp_path / "compounds.csv")
+    resources = [{"id": "wjxc-p1", "compound": "wjxc", "kind": "parking", "tidal": "true"}]
+    summaries = books.estate.import_files([("compounds", compounds), ("resources", resources)])
+    assert [(s.kind, s.new, s.file) for s in summaries] == [
+        ("compounds", 1, str(tmp_path / "compounds.csv")), ("resources", 1, "<resources rows>")]
+    with pytest.raises(commons.CommonsError) as caught:
+        books.estate.import_files([("buildings", [{"id": "b1", "compound": "nowhere",
+                                                   "floors": "6", "elevator": "no"}])])
+    assert "<buildings rows>" in str(caught.value) and "commons-" not in str(caught.value)
+    books.ledger.chart("wjxc")
+    income = io.StringIO("external_id,date,compound,resource,period,amount\n"
+                         "i-1,2026-10-02,wjxc,wjxc-p1,2026-10,120.00\n")
+    assert books.revenue.collect(income).posted == 1
+    rows = [{"external_id": "i-2", "date": "2026-10-03", "compound": "wjxc",
+             "resource": "wjxc-p1", "period": "2026-10", "amount": "30.00"}]
+    collected = books.revenue.collect(rows)
+    assert (collected.posted, collected.file) == (1, "<collections rows>")
+    fixture = Path(__file__).parents[1] / "fixtures" / "camt053_001_02_oct.xml"
+    with fixture.open("rb") as statement:
+        imported = books.reconcile.import_statement(statement,
+                                                    account="assets:bank:co-managed:wjxc")
+    assert imported.added and imported.source == str(fixture)
