@@ -157,7 +157,7 @@ class AuditService(Service):
         export, found = export_and_manifest(path, manifest)
         problems = file_problems(found, export)
         problems += recount_problems(found, recount(found, export), export.name)
-        if against_ledger:
+        if against_ledger and export.is_file():  # a missing file is named above already
             problems += self._ledger_problems(found, export)
         return ExportCheck(found, against_ledger, tuple(problems), export)
 

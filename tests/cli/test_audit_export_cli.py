@@ -93,6 +93,8 @@ def test_check_export_refuses_a_tampered_copy_beside_a_copied_manifest(
     copy.write_bytes(out.read_bytes())
     checked = ok(cli("audit", "check-export", copy)).stdout
     assert checked.startswith(f"ok: {copy} is exactly what was exported (exported as a.csv)")
+    copy.unlink()  # the manifest alone: the file it pairs with is missing, named
+    refused(cli("audit", "check-export", books / "b.csv.manifest.json"), f"{copy} is missing")
     other = books / "c.csv"
     other.write_bytes(out.read_bytes())
     refused(cli("audit", "check-export", other), "--manifest")
