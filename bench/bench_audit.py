@@ -103,7 +103,7 @@ def run(n: int) -> dict[str, Any]:
     results: dict[str, Any] = {"n": n, "postings": 2 * n, "cores": os.cpu_count(),
                                "targets": TARGETS, "load_average_start": _load()}
     steps = (("export", ["--read-only", "--db", str(db), "--json", "audit", "export",
-                         "--format", "csv", "--out", str(out)]),
+                         "--format", "csv", "--out", str(out), "--force"]),
              ("check_files", ["--json", "audit", "check-export", str(out)]),
              ("check_ledger", ["--read-only", "--db", str(db), "--json", "audit",
                                "check-export", str(out)]))

@@ -1,7 +1,7 @@
 """The root ``commons`` group: global options, the api handle, and the one place errors print.
 
-A ``CommonsError`` becomes its message on stderr and exit code 1; click's usage errors keep exit
-code 2. A user's mistake never shows a traceback.
+A ``CommonsError`` becomes its code and message on stderr (JSON under ``--json``) and exit code 1;
+click's usage errors keep exit code 2. A user's mistake never shows a traceback.
 
 Command groups are registered by name (``CommonsGroup.add_lazy``) and imported only when they
 run, so ``commons --version`` and ``commons ledger balance`` load only what they use.
@@ -18,6 +18,8 @@ import click
 
 import commons
 from commons.errors import CommonsError
+
+from .errors import echo_error
 
 if TYPE_CHECKING:
     from commons.app import Books
@@ -100,7 +102,8 @@ class CommonsGroup(click.Group):
         try:
             return super().invoke(ctx)
         except CommonsError as e:
-            click.echo(f"commons: error: {e}", err=True)
+            app = ctx.find_object(App)
+            echo_error(e, as_json=app is not None and app.json)
             ctx.exit(1)
 
 

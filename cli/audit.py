@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 from typing import Any
@@ -11,17 +12,19 @@ import click
 from commons.app import (
     EXPORT_FORMATS,
     LANGUAGES,
+    ChainHead,
     DisclosurePeriod,
     ExportCheck,
     ExportManifest,
     disclosure_json,
+    head_signature,
     render_html,
     render_text,
 )
 from commons.errors import CommonsError
 
 from .app import App, CommonsGroup, date_option, json_option, pass_app
-from .render import echo_json
+from .render import echo_json, plain
 
 __all__ = ["audit"]
 
@@ -34,21 +37,55 @@ def audit() -> None:
     """
 
 
+def _key_file_option(f: Any) -> Any:
+    return click.option(
+        "--key-file", type=click.Path(exists=True, dir_okay=False),
+        help="The key that signs the chain head (HMAC-SHA256); without it, "
+        "COMMONS_SIGNING_KEY if set. Keep it where whoever can write the database cannot read "
+        "it.")(f)
+
+
+def _signing_key(key_file: str | None) -> bytes | None:
+    """The host's signing key: the file given, else COMMONS_SIGNING_KEY, else none."""
+    if key_file is not None:
+        key = Path(key_file).read_bytes().strip()
+    else:
+        key = os.environ.get("COMMONS_SIGNING_KEY", "").encode()
+    return key or None
+
+
 @audit.command("verify")
+@click.option("--head", help="A chain head hash recorded earlier (by verify, an export's "
+              "manifest or a disclosure): entry --at must still have it.")
+@click.option("--at", type=click.IntRange(min=0),
+              help="The entry the recorded head is of (default: the newest, so that an entry "
+              "appended since is caught too).")
+@click.option("--signature", help="The recorded head's signature: checked with the key.")
+@_key_file_option
 @json_option
 @pass_app
-def verify(app: App) -> None:
-    """Recompute the hash chain and balances; exit 1 naming the first broken entry."""
-    report = app.read_only_api().audit.verify(workers=os.cpu_count() or 1)
+def verify(app: App, head: str | None, at: int | None, signature: str | None,
+           key_file: str | None) -> None:
+    """Recompute the hash chain and balances; exit 1 naming the first broken entry. With
+    --head, also compare with a head recorded earlier; with a key, print the head's signature
+    (and check --signature). docs/tamper.md says what each check catches."""
+    key = _signing_key(key_file)
+    report = app.read_only_api().audit.verify(workers=os.cpu_count() or 1, head=head, at=at,
+                                              signature=signature, key=key)
+    signed = None if key is None else head_signature(
+        ChainHead(report.entries, report.head_hash), key)
     if app.json:
         echo_json({"ok": report.ok, "entries": report.entries, "head": report.head_hash,
-                   "problems": list(report.problems)})
+                   **({} if signed is None else {"signature": signed}),
+                   "problems": [p.as_json() for p in report.problems]})
     elif report.ok:
-        click.echo(f"verified {report.entries} entries; chain head {report.head_hash}")
+        click.echo(f"verified {report.entries} entries; chain head {report.head_hash}"
+                   + ("" if head is None else "; the recorded head holds")
+                   + ("" if signed is None else f"\nsignature {signed}"))
     if not report.ok:
         if not app.json:
             click.echo("commons: error: the journal fails verification:\n  "
-                       + "\n  ".join(report.problems), err=True)
+                       + "\n  ".join(f"[{p.kind}] {p.detail}" for p in report.problems), err=True)
         click.get_current_context().exit(1)
 
 
@@ -66,6 +103,10 @@ def _period_option(_ctx: click.Context, _param: click.Parameter, value: str | No
         raise e.located(field="--period") from None
 
 
+_force_option = click.option("--force", is_flag=True,
+                             help="Replace --out (and its manifest) if it exists already.")
+
+
 @audit.command("export")
 @click.option("--format", "export_format", type=click.Choice(EXPORT_FORMATS), required=True,
               help="csv (UTF-8 with BOM, for Excel), jsonl, xlsx or beancount.")
@@ -77,10 +118,13 @@ def _period_option(_ctx: click.Context, _param: click.Parameter, value: str | No
 @click.option("--to", "date_to", callback=date_option, help="Last date YYYY-MM-DD.")
 @click.option("--period", callback=_period_option,
               help="A month (2026-10) or a quarter (2026-Q4): the same as --from and --to.")
+@_force_option
+@_key_file_option
 @json_option
 @pass_app
 def export(app: App, export_format: str, out: str, account: str | None, compound: str | None,
-           date_from: Any, date_to: Any, period: DisclosurePeriod | None) -> None:
+           date_from: Any, date_to: Any, period: DisclosurePeriod | None, force: bool,
+           key_file: str | None) -> None:
     """Export every posting in scope with its entry, counterparts, running balance and chain
     hash; the database is only read."""
     if period is not None:
@@ -89,7 +133,8 @@ def export(app: App, export_format: str, out: str, account: str | None, compound
         date_from, date_to = period.first_day, period.last_day
     m = app.read_only_api().audit.export(out, format=export_format, account=account,
                                          compound=compound, date_from=date_from,
-                                         date_to=date_to)
+                                         date_to=date_to, force=force,
+                                         key=_signing_key(key_file))
     if app.json:
         echo_json(manifest_json(m))
     else:
@@ -141,19 +186,26 @@ def check_export(app: App, path: str, manifest: str | None) -> None:
 @click.option("--lang", type=click.Choice(LANGUAGES), default="zh", show_default=True,
               help="Labels in Chinese (zh) or English (en).")
 @click.option("--out", type=click.Path(dir_okay=False), help="Write to this file, not stdout.")
+@_force_option
+@_key_file_option
 @json_option
 @pass_app
 def disclose(app: App, compound: str, period: str, out_format: str, lang: str,
-             out: str | None) -> None:
+             out: str | None, force: bool, key_file: str | None) -> None:
     """The disclosure statement (公示): income by source, spending by purpose with its
     authority, opening and closing balance of the co-managed account."""
-    statement = app.read_only_api().audit.disclose(compound, period)
-    if app.json or out_format == "json":
+    statement = app.read_only_api().audit.disclose(compound, period,
+                                                   key=_signing_key(key_file))
+    if out is None and (app.json or out_format == "json"):
         echo_json(disclosure_json(statement))
         return
-    text = render_html(statement, lang) if out_format == "html" else render_text(statement, lang)
-    if out is None:
-        click.echo(text, nl=False)
+    if out_format == "json":
+        text = json.dumps(disclosure_json(statement), ensure_ascii=False, indent=2) + "\n"
     else:
-        Path(out).write_text(text, encoding="utf-8")
+        text = (render_html(statement, lang) if out_format == "html"
+                else render_text(statement, lang))
+    if out is None:
+        click.echo(plain(text), nl=False)
+    else:
+        app.read_only_api().audit.write_disclosure(out, text, force=force)
         click.echo(f"wrote {out}")

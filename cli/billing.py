@@ -17,7 +17,7 @@ from commons.app import (
 )
 
 from .app import App, CommonsGroup, date_option, json_option, pass_app
-from .render import echo_json, table, yuan
+from .render import echo_json, plain, table, yuan
 
 __all__ = ["billing"]
 
@@ -221,7 +221,7 @@ def receipt(app: App, payment_id: str) -> None:
     if app.json:
         echo_json(receipt_json(result))
     else:
-        click.echo("\n".join(result.lines()))
+        click.echo(plain("\n".join(result.lines())))
 
 
 def receipt_json(r: Receipt) -> dict[str, object]:

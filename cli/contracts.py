@@ -23,7 +23,7 @@ from commons.app import (
 
 from .app import App, CommonsGroup, date_option, json_option, pass_app
 from .plots import plot_bundle
-from .render import echo_json, table, yuan
+from .render import echo_json, plain, table, yuan
 
 __all__ = ["bundle", "contract"]
 
@@ -382,7 +382,7 @@ def simulate(app: App, scenario: str, runs: int | None, seed: int | None,
     if app.json:
         echo_json(simulation_json(report))
     else:
-        click.echo(simulation_text(report))
+        click.echo(plain(simulation_text(report)))
 
 
 def simulation_json(r: SimulationReport) -> dict[str, Any]:

@@ -10,7 +10,7 @@ import click
 from commons.app import ESTATE_KINDS, CompoundSummary, ImportSummary
 
 from .app import App, CommonsGroup, json_option, pass_app
-from .render import echo_json, table
+from .render import echo_json, plain, table
 
 __all__ = ["estate"]
 
@@ -95,7 +95,7 @@ def show(app: App, compound: str) -> None:
     if app.json:
         echo_json(show_json(summary))
     else:
-        click.echo(show_text(summary))
+        click.echo(plain(show_text(summary)))
 
 
 def show_json(s: CompoundSummary) -> dict[str, object]:

@@ -110,6 +110,9 @@ def _render_post(app: App, summary: PostSummary) -> None:
     if app.json:
         echo_json({"posted": summary.posted, "already_recorded": summary.already_recorded,
                    "refused": summary.refused, "head": summary.head_hash})
+    elif not summary.posted and not summary.already_recorded:
+        # Every entry is posted, already recorded or refused (which raises): so none were read.
+        click.echo("the file has no entries; posted 0")
     else:
         click.echo(f"posted {summary.posted}, already recorded {summary.already_recorded}, "
                    f"refused {summary.refused}; chain head {summary.head_hash[:16]}")

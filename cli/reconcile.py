@@ -2,22 +2,22 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from typing import Any
 
 import click
 
 from commons.app import (
+    Figure,
     MatchRun,
     OutstandingItem,
     ReconciliationStatement,
     StatementImport,
+    csv_record,
 )
 from commons.money import Money
 
 from .app import App, CommonsGroup, json_option, pass_app
-from .render import display_width, echo_json, table, yuan
+from .render import display_width, echo_json, plain, table, yuan
 
 __all__ = ["reconcile", "report_csv", "report_json", "report_text"]
 
@@ -125,7 +125,7 @@ def report(app: App, account: str, period: str, fmt: str) -> None:
     elif fmt == "csv":
         click.echo(report_csv(statement), nl=False)
     else:
-        click.echo(report_text(statement))
+        click.echo(plain(report_text(statement)))
 
 
 @reconcile.command("unmatch")
@@ -219,17 +219,19 @@ def report_text(s: ReconciliationStatement) -> str:
 
 
 def report_csv(s: ReconciliationStatement) -> str:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(("section", "id", "date", "reference", "description", "amount"))
-    as_of = s.as_of.isoformat()
+    """The statement as CSV; the bank's and the books' text is neutralised (``csv_record``),
+    so a counterparty named ``=HYPERLINK(...)`` never runs in a spreadsheet."""
+    lines = [csv_record(("section", "id", "date", "reference", "description", "amount"),
+                        end="\n")]
+    as_of = Figure(s.as_of.isoformat())
 
     def total(section: str, amount: Money) -> None:
-        writer.writerow((section, "", as_of, "", "", yuan(amount)))
+        lines.append(csv_record((section, "", as_of, "", "", Figure(yuan(amount))), end="\n"))
 
     def items(section: str, rows: tuple[OutstandingItem, ...]) -> None:
-        writer.writerows((section, i.id, i.date.isoformat(), i.reference, i.description,
-                          yuan(i.amount)) for i in rows)
+        lines.extend(csv_record((section, Figure(i.id), Figure(i.date.isoformat()),
+                                 i.reference, i.description, Figure(yuan(i.amount))),
+                                end="\n") for i in rows)
 
     total("book_balance", s.book_balance)
     items("bank_not_in_books", s.bank_not_in_books)
@@ -239,4 +241,4 @@ def report_csv(s: ReconciliationStatement) -> str:
     items("outstanding_payments", s.outstanding_payments)
     total("adjusted_bank_balance", s.adjusted_bank_balance)
     total("difference", s.difference)
-    return buffer.getvalue()
+    return "".join(lines)

@@ -18,7 +18,7 @@ from commons.app import (
 )
 
 from .app import App, CommonsGroup, json_option, pass_app
-from .render import echo_json, table
+from .render import echo_json, plain, table
 
 __all__ = ["resolution"]
 
@@ -64,7 +64,7 @@ def _echo_proposal(app: App, p: Proposal) -> None:
     if app.json:
         echo_json(proposal_json(p))
     else:
-        click.echo(proposal_line(p))
+        click.echo(plain(proposal_line(p)))
 
 
 @resolution.command(epilog=GUIDE)
@@ -148,7 +148,7 @@ def tally_command(app: App, id: str) -> None:
     if app.json:
         echo_json(counted.to_json())
     else:
-        click.echo(tally_text(counted))
+        click.echo(plain(tally_text(counted)))
 
 
 def _ratio_row(measure: str, ratio: Ratio, unit: str, needs: str) -> tuple[str, ...]:
@@ -186,7 +186,7 @@ def resolve_command(app: App, id: str) -> None:
     if app.json:
         echo_json({**p.tally.to_json(), "state": p.state.value, "title": p.title})
     else:
-        click.echo(f"{proposal_line(p)}\n{p.tally.reason}")
+        click.echo(plain(f"{proposal_line(p)}\n{p.tally.reason}"))
 
 
 @resolution.command(epilog=GUIDE)
@@ -199,7 +199,7 @@ def show(app: App, id: str) -> None:
     if app.json:
         echo_json(record_json(record))
     else:
-        click.echo(show_text(record))
+        click.echo(plain(show_text(record)))
 
 
 def record_json(r: ProposalRecord) -> dict[str, object]:
@@ -265,7 +265,7 @@ def elect(app: App, file: str, seats: int, encoding: str | None) -> None:
         echo_json({**election.to_json(),
                    "standings": [s.to_json() for s in election.standings]})
     else:
-        click.echo(election_text(election))
+        click.echo(plain(election_text(election)))
 
 
 def election_text(e: Election) -> str:

@@ -13,7 +13,7 @@ import click
 from commons.app import SPENDING_PURPOSES, SignerRole
 
 from .app import App, CommonsGroup, date_option, json_option, pass_app
-from .render import echo_json
+from .render import echo_json, plain
 from .resolution import proposal_json, proposal_line, tally_text
 from .revenue_render import (
     balance_json,
@@ -59,7 +59,7 @@ def clear(app: App, compound: str, as_of: Any, opening: str | None) -> None:
     if app.json:
         echo_json(clear_json(report))
     else:
-        click.echo(clear_text(report))
+        click.echo(plain(clear_text(report)))
 
 
 @revenue.command("collect", epilog=COLLECT_HELP)
@@ -183,7 +183,7 @@ def balance(app: App, compound: str) -> None:
     if app.json:
         echo_json(balance_json(b))
     else:
-        click.echo(balance_text(b))
+        click.echo(plain(balance_text(b)))
 
 
 @revenue.command("propose")
@@ -209,7 +209,7 @@ def _echo_status(app: App, id: str) -> None:
     if app.json:
         echo_json(status_json(s))
     else:
-        click.echo(status_text(s))
+        click.echo(plain(status_text(s)))
 
 
 @revenue.command("vote")
@@ -224,7 +224,7 @@ def vote(app: App, id: str, owner: str, choice: str) -> None:
     if app.json:
         echo_json(proposal_json(p))
     else:
-        click.echo(proposal_line(p))
+        click.echo(plain(proposal_line(p)))
 
 
 @revenue.command("tally")
@@ -238,7 +238,7 @@ def tally(app: App, id: str, close: bool) -> None:
     if app.json:
         echo_json(t.to_json())
     else:
-        click.echo(tally_text(t))
+        click.echo(plain(tally_text(t)))
 
 
 @revenue.command("approve")
@@ -291,4 +291,4 @@ def statement(app: App, compound: str, period_from: str, period_to: str) -> None
     if app.json:
         echo_json(statement_json(s))
     else:
-        click.echo(statement_text(s))
+        click.echo(plain(statement_text(s)))

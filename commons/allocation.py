@@ -16,7 +16,7 @@ from itertools import compress
 from math import lcm
 from typing import Any, TypeVar
 
-from commons.errors import InvalidInput
+from commons.errors import ErrorCode, InvalidInput
 from commons.money import Money
 
 __all__ = ["Weight", "allocate", "as_fraction", "parse_weight"]
@@ -33,11 +33,13 @@ def as_fraction(weight: object) -> Fraction:
     if isinstance(weight, Decimal):
         if not weight.is_finite():
             raise InvalidInput(f"weight {weight} is not a finite number",
-                               fix="give each weight as a number such as 56.37")
+                               fix="give each weight as a number such as 56.37",
+                               code=ErrorCode.INVALID_AMOUNT)
         return Fraction(weight)
     raise InvalidInput(
         f"weight {weight!r} is a {type(weight).__name__}; weights must be int, Decimal or Fraction",
         fix="parse weights from text with Decimal('56.37') so they stay exact",
+        code=ErrorCode.INVALID_AMOUNT,
     )
 
 
@@ -48,10 +50,12 @@ def parse_weight(text: str) -> Decimal:
         value = Decimal(s)
     except InvalidOperation:
         raise InvalidInput(f"{text!r} is not a number",
-                           fix="write the weight as a plain number such as 56.37") from None
+                           fix="write the weight as a plain number such as 56.37",
+                           code=ErrorCode.INVALID_AMOUNT) from None
     if not value.is_finite() or "e" in s.lower():
         raise InvalidInput(f"{text!r} is not a plain finite number",
-                           fix="write the weight as a plain number such as 56.37")
+                           fix="write the weight as a plain number such as 56.37",
+                           code=ErrorCode.INVALID_AMOUNT)
     return value
 
 
@@ -76,7 +80,8 @@ def _exact_ratio(weight: Weight) -> tuple[int, int]:
     try:
         return weight.as_integer_ratio()
     except (ValueError, OverflowError):  # NaN and infinite Decimals
-        raise InvalidInput(f"weight {weight} is not a finite number", fix=_WEIGHT_FIX) from None
+        raise InvalidInput(f"weight {weight} is not a finite number", fix=_WEIGHT_FIX,
+                           code=ErrorCode.INVALID_AMOUNT) from None
 
 
 def _group_codes(values: Collection[Weight], types: set[type]) -> tuple[list[int], list[Weight]]:
@@ -142,11 +147,13 @@ def allocate(
     if any(s < 0 for s in scaled):
         first = next(k for k, code in zip(keys, codes, strict=True) if scaled[code] < 0)
         raise InvalidInput(f"weight of {first!r} is negative",
-                           fix="weights are shares of a cost and must be zero or more")
+                           fix="weights are shares of a cost and must be zero or more",
+                           code=ErrorCode.INVALID_AMOUNT)
     whole = sum(s * c for s, c in zip(scaled, counts, strict=True))
     if whole == 0:
         raise InvalidInput("all weights are zero, so there is nothing to split by",
-                           fix="give at least one part a positive weight")
+                           fix="give at least one part a positive weight",
+                           code=ErrorCode.INVALID_AMOUNT)
     amount = abs(money.fen)
     floors = [divmod(amount * s, whole) for s in scaled]
     leftover = amount - sum(q * c for (q, _), c in zip(floors, counts, strict=True))

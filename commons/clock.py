@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Protocol
 
 import attrs
 
-from commons.errors import InvalidInput
+from commons.errors import ErrorCode, InvalidInput
 
 if TYPE_CHECKING:
     import pendulum
@@ -72,7 +72,8 @@ class FixedClock:
             parsed = None
         if not isinstance(parsed, pendulum.DateTime):
             raise InvalidInput(f"{text!r} is not a date and time",
-                               fix="write an instant such as 2026-10-31T18:00:00")
+                               fix="write an instant such as 2026-10-31T18:00:00",
+                               code=ErrorCode.INVALID_DATE)
         return cls(parsed, zone)
 
     def now(self) -> pendulum.DateTime:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import importlib.util
 
-from commons.errors import CommonsError
+from commons.errors import CommonsError, ErrorCode
 
 __all__ = ["EXTRAS", "MissingExtra", "require"]
 
@@ -24,6 +24,8 @@ EXTRAS = {
 
 class MissingExtra(CommonsError):
     """An optional part of commons is used but its library is not installed."""
+
+    default_code = ErrorCode.MISSING_EXTRA
 
 
 def require(extra: str) -> None:

@@ -18,7 +18,7 @@ from typing import IO, Any, TypeVar
 
 import attrs
 
-from commons.errors import CommonsError, InvalidInput, NotFound
+from commons.errors import CommonsError, ErrorCode, InvalidInput, NotFound
 
 __all__ = ["RAGGED_FIX", "Row", "batched", "csv_rows", "open_text", "parse_json_line",
            "text_lines"]
@@ -77,9 +77,10 @@ def _encoding_hint(path: Path, encoding: str) -> InvalidInput:
         pass
     return InvalidInput(
         f"{path.name} is not valid {encoding} text{looks}",
-        fix="save the file as UTF-8 (CSV UTF-8 in Excel) or pass --encoding gb18030",
+        fix="save the file as UTF-8 (CSV UTF-8 in Excel) or read it as gb18030",
         file=str(path),
-        line=_first_bad_line(raw, encoding),
+        line=_first_bad_line(raw, encoding), code=ErrorCode.MALFORMED_FILE,
+        context={"kind": "encoding", "encoding": encoding},
     )
 
 
@@ -100,7 +101,8 @@ def open_text(path: Path | str, encoding: str | None = None) -> IO[str]:
         return p.open(encoding=encoding or "utf-8-sig", newline="", errors="strict")
     except OSError as e:
         raise InvalidInput(f"cannot read {p}: {e.strerror}", file=str(p),
-                           fix="check the file's permissions") from None
+                           fix="check the file's permissions",
+                           code=ErrorCode.MALFORMED_FILE) from None
 
 
 def _decoded_lines(handle: IO[str], path: Path, encoding: str) -> Iterator[str]:
@@ -138,7 +140,8 @@ def csv_rows(
         except csv.Error as e:
             raise InvalidInput(f"this line is not valid CSV: {e}", file=str(p),
                                line=reader.line_num,
-                               fix="check the quoting; a field may not exceed 131,072 characters"
+                               fix="check the quoting; a field may not exceed 131,072 characters",
+                               code=ErrorCode.MALFORMED_FILE
                                ) from None
 
 
@@ -154,7 +157,8 @@ def _records(reader: Any, p: Path, required: Sequence[str], optional: Sequence[s
         if len(record) != len(header):
             problem = f"this record has {len(record)} fields but the header has {len(header)}"
             if not ragged:
-                raise InvalidInput(problem, fix=RAGGED_FIX, file=str(p), line=line)
+                raise InvalidInput(problem, fix=RAGGED_FIX, file=str(p), line=line,
+                                   code=ErrorCode.MALFORMED_FILE)
             padded = [*record, *[""] * len(header)][: len(header)]
             yield Row(str(p), line, dict(zip(header, padded, strict=True)), problem)
             continue
@@ -171,17 +175,19 @@ def _read_header(
             break
     else:
         raise InvalidInput(f"{path.name} is empty", file=str(path), line=1,
-                           fix=f"start the file with the header {expected}")
+                           fix=f"start the file with the header {expected}",
+                           code=ErrorCode.MALFORMED_FILE)
     repeated = sorted({h for h in header if header.count(h) > 1})
     if repeated:
         raise InvalidInput(f"column '{repeated[0]}' appears twice in the header",
-                           fix="give each column once", file=str(path), line=1)
+                           fix="give each column once", file=str(path), line=1,
+                           code=ErrorCode.MALFORMED_FILE)
     missing = [c for c in required if c not in header]
     if missing:
         raise InvalidInput(
             f"the header lacks column '{missing[0]}' (found: {','.join(header)})",
             fix=f"the header must name the columns {expected}", file=str(path), line=1,
-            field=missing[0],
+            field=missing[0], code=ErrorCode.MALFORMED_FILE,
         )
     return header
 
@@ -215,10 +221,12 @@ def parse_json_line(text: str) -> Any:
         return _DECODER.decode(text)
     except json.JSONDecodeError as e:
         raise InvalidInput(f"this line is not valid JSON: {e.msg} at column {e.colno}",
-                           fix="write one JSON object per line") from None
+                           fix="write one JSON object per line",
+                           code=ErrorCode.MALFORMED_FILE) from None
     except RecursionError:
         raise InvalidInput("this line nests JSON too deeply to be an entry",
-                           fix="write one flat JSON object per line") from None
+                           fix="write one flat JSON object per line",
+                           code=ErrorCode.MALFORMED_FILE) from None
     except InvalidInput as e:
         # The number hook sees only digits; the key before the first long number names it.
         key = _LONG_NUMBER_KEY.search(text) if e.field is None else None
@@ -244,7 +252,8 @@ def _refuse_repeated_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
         keys = [key for key, _ in pairs]
         repeated = next(key for i, key in enumerate(keys) if key in keys[:i])
         raise InvalidInput(f"the key '{repeated}' appears twice in one object",
-                           field=repeated, fix="give each key once; which one was meant?")
+                           field=repeated, fix="give each key once; which one was meant?",
+                           code=ErrorCode.MALFORMED_FILE)
     return record
 
 

@@ -18,7 +18,7 @@ from typing import Any
 
 import attrs
 
-from commons.errors import CommonsError, CurrencyMismatch, InvalidInput
+from commons.errors import CommonsError, CurrencyMismatch, ErrorCode, InvalidInput
 from commons.l10n import amount_text, chinese_capital
 
 __all__ = ["CURRENCIES", "CURRENCY", "Currency", "Money", "currency_of", "money_field",
@@ -65,6 +65,7 @@ def currency_of(code: object) -> Currency:
             f"currency {code!r} is not one the books hold: commons supports the ISO 4217 "
             f"currencies {_SUPPORTED}",
             fix=f"write the amount in one of {_SUPPORTED}",
+            code=ErrorCode.UNSUPPORTED_CURRENCY,
         )
     return found
 
@@ -76,10 +77,12 @@ def _exact_int(_instance: object, attribute: attrs.Attribute[Any], value: object
             f"Money.{attribute.name} must be a whole number of fen, got {type(value).__name__} "
             f"{value!r}",
             fix="parse text with Money.parse('12.34') or pass an int count of fen",
+            code=ErrorCode.INVALID_AMOUNT,
         )
     if not -MAX_FEN <= value <= MAX_FEN:
         raise InvalidInput(f"{value} fen is beyond what commons can store",
-                           fix=f"amounts are at most {MAX_FEN} fen either way")
+                           fix=f"amounts are at most {MAX_FEN} fen either way",
+                           code=ErrorCode.INVALID_AMOUNT)
 
 
 def _currency_code(_instance: object, _attribute: attrs.Attribute[Any], value: object) -> None:
@@ -238,10 +241,12 @@ def parse_fen(text: object, currency: str = CURRENCY) -> int:
         raise InvalidInput(
             f"amount {text!r} is a {type(text).__name__}, not text",
             fix="pass amounts as strings such as \"12.50\" (a float cannot hold fen exactly)",
+            code=ErrorCode.INVALID_AMOUNT,
         )
     if len(text) > _LONGEST_AMOUNT:  # before int(), which refuses 4,300 digits with a ValueError
         raise InvalidInput(f"{text[:24]!r}... ({len(text):,} characters) is too long to be an "
-                           "amount", fix=f"amounts are at most {MAX_FEN} fen either way")
+                           "amount", fix=f"amounts are at most {MAX_FEN} fen either way",
+                           code=ErrorCode.INVALID_AMOUNT)
     # NFKC folds full-width digits, commas, points, signs and the full-width yen sign to ASCII.
     s = unicodedata.normalize("NFKC", text).strip()
     negative = s[:1] == "-"
@@ -255,12 +260,13 @@ def parse_fen(text: object, currency: str = CURRENCY) -> int:
     plain, grouped = _shapes(places)
     if not (plain.fullmatch(s) or grouped.fullmatch(s)):
         raise InvalidInput(f"{text!r} is not an amount of money: {_why_not_amount(s, unit)}",
-                           fix=_amount_hint(unit))
+                           fix=_amount_hint(unit), code=ErrorCode.INVALID_AMOUNT)
     whole, _, frac = s.replace(",", "").partition(".")
     fen = int(whole + frac.ljust(places, "0"))  # the digits of the minor units
     if fen > MAX_FEN:
         raise InvalidInput(f"{text!r} is beyond what commons can store",
-                           fix=f"amounts are at most {MAX_FEN} fen either way")
+                           fix=f"amounts are at most {MAX_FEN} fen either way",
+                           code=ErrorCode.INVALID_AMOUNT)
     return -fen if negative else fen
 
 

@@ -7,7 +7,7 @@ import re
 
 import attrs
 
-from commons.errors import InvalidInput
+from commons.errors import ErrorCode, InvalidInput
 
 __all__ = ["Period", "as_date", "parse_date"]
 
@@ -18,14 +18,15 @@ _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 def parse_date(text: object) -> dt.date:
     """An accounting date written ``YYYY-MM-DD`` (a local date, no time)."""
     if not isinstance(text, str):
-        raise InvalidInput(f"date {text!r} is not text", fix="write dates as \"2026-10-01\"")
+        raise InvalidInput(f"date {text!r} is not text", fix="write dates as \"2026-10-01\"",
+                           code=ErrorCode.INVALID_DATE)
     try:
         if not _DATE.fullmatch(text):
             raise ValueError
         return dt.date.fromisoformat(text)
     except ValueError:
         raise InvalidInput(f"{text!r} is not a date in the form YYYY-MM-DD",
-                           fix="write dates as 2026-10-01") from None
+                           fix="write dates as 2026-10-01", code=ErrorCode.INVALID_DATE) from None
 
 
 def as_date(value: dt.date | str, field: str) -> dt.date:
@@ -33,7 +34,8 @@ def as_date(value: dt.date | str, field: str) -> dt.date:
     it; anything else (a datetime, a number) is an InvalidInput naming ``field``."""
     if isinstance(value, dt.datetime):
         raise InvalidInput(f"{field} {value!r} is a date and time, not a date", field=field,
-                           fix="give an accounting date: value.date() or \"2026-10-01\"")
+                           fix="give an accounting date: value.date() or \"2026-10-01\"",
+                           code=ErrorCode.INVALID_DATE)
     if isinstance(value, dt.date):
         return value
     try:
@@ -52,7 +54,8 @@ class Period:
     def __attrs_post_init__(self) -> None:
         if not (1 <= self.month <= 12 and 1900 <= self.year <= 9999):
             raise InvalidInput(f"period {self.year}-{self.month:02d} is not a month",
-                               fix="write a period as YYYY-MM, e.g. 2026-10")
+                               fix="write a period as YYYY-MM, e.g. 2026-10",
+                               code=ErrorCode.INVALID_DATE)
 
     @classmethod
     def parse(cls, text: str) -> Period:
@@ -60,7 +63,8 @@ class Period:
         m = _MONTH.fullmatch(text.strip())
         if not m:
             raise InvalidInput(f"{text!r} is not a period in the form YYYY-MM",
-                               fix="write a period as YYYY-MM, e.g. 2026-10")
+                               fix="write a period as YYYY-MM, e.g. 2026-10",
+                               code=ErrorCode.INVALID_DATE)
         return cls(int(m.group(1)), int(m.group(2)))
 
     @classmethod

@@ -3,18 +3,28 @@
 Profiles: ``ci`` (fewer examples, no deadline, failing examples printed as blobs so a CI failure
 can be replayed with ``@reproduce_failure``) and ``dev`` (hypothesis' defaults without a deadline).
 ``HYPOTHESIS_PROFILE`` picks one; otherwise ``ci`` when the ``CI`` variable is set, else ``dev``.
+
+The helpers every test module shares live here too: ``ok``, ``as_json`` and ``refused`` for CLI
+results, and ``raises`` for library errors. A refusal is asserted by its ``ErrorCode``, never by
+its wording; what else a test checks in a message is data (a file and line, an id, a field).
 """
 
 from __future__ import annotations
 
+import json
 import os
-from collections.abc import Callable, Sequence
+import re
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any, TypeVar
 
 import pytest
 from click.testing import CliRunner, Result
 from commons_cli.main import main
 from hypothesis import HealthCheck, settings
+
+from commons.errors import CommonsError, ErrorCode
 
 settings.register_profile(
     "ci",
@@ -94,3 +104,54 @@ def cli(db_path: Path, monkeypatch: pytest.MonkeyPatch) -> Invoke:
         return runner.invoke(main, argv, input=input, catch_exceptions=False, prog_name="commons")
 
     return invoke
+
+
+E = TypeVar("E", bound=CommonsError)
+
+_CODE = re.compile(r"commons: error\[([a-z_]+)\]: ")
+
+
+def ok(result: Result) -> Result:
+    """Exit 0; stderr may hold progress or warnings."""
+    assert result.exit_code == 0, (result.stdout, result.stderr)
+    return result
+
+
+def as_json(result: Result) -> Any:
+    """The JSON a successful command printed on stdout."""
+    return json.loads(ok(result).stdout)
+
+
+def refused(result: Result, code: ErrorCode, *data: str) -> str:
+    """A refusal: exit 1, nothing on stdout, ``commons: error[CODE]: ...`` on stderr naming each
+    of ``data`` (file:line, ids, fields), and no traceback; returns stderr."""
+    assert result.exit_code == 1, (result.stdout, result.stderr)
+    assert "Traceback" not in result.output
+    assert result.stdout == "", result.stdout
+    found = _CODE.match(result.stderr)
+    assert found is not None, result.stderr
+    assert found.group(1) == code, result.stderr
+    for text in data:
+        assert text in result.stderr, result.stderr
+    return result.stderr
+
+
+def refused_json(result: Result, code: ErrorCode) -> dict[str, Any]:
+    """A refusal under --json: exit 1 and ``{"error": {"code", "what", "where", "fix"}}`` on
+    stderr; returns the inner object."""
+    assert result.exit_code == 1, (result.stdout, result.stderr)
+    error: dict[str, Any] = json.loads(result.stderr)["error"]
+    assert error["code"] == code, error
+    return error
+
+
+@contextmanager
+def raises(cls: type[E], code: ErrorCode, *, match: str | None = None
+           ) -> Iterator[pytest.ExceptionInfo[E]]:
+    """``pytest.raises(cls)`` that also asserts the error's code; ``match`` is for data in the
+    message (an id, a file and line), never its wording."""
+    with pytest.raises(cls, match=match) as info:
+        yield info
+    assert info.value.code == code, (info.value.code, str(info.value))
+
+

@@ -19,7 +19,7 @@ from commons.app.compounds import check_compound
 from commons.app.ledger import VerifyReport
 from commons.app.session import Service
 from commons.app.verifying import verify_in_processes, verify_ranges
-from commons.errors import InvalidInput, NotFound
+from commons.errors import CommonsError, InvalidInput, NotFound
 from commons.io.checking import (
     compare_files,
     export_and_manifest,
@@ -35,8 +35,11 @@ from commons.io.exporting import (
     manifest_path_of,
     write_export,
 )
+from commons.io.writing import database_files, guard, replacing
 from commons.ledger.export import FORMATS, ExportScope
+from commons.ledger.problems import ProblemKind, VerifyProblem
 from commons.ledger.rules import ChainHead, check_chain
+from commons.ledger.signing import head_signature, signature_matches
 from commons.money import Money
 from commons.periods import as_date
 from commons.revenue.disclosure import (
@@ -68,7 +71,7 @@ class ExportCheck:
 
     @property
     def ok(self) -> bool:
-        """True when the file, its manifest (and the ledger, if asked) agree everywhere."""
+        """Whether the export checked out: no problem found."""
         return not self.problems
 
 
@@ -81,30 +84,45 @@ def _library_version() -> str:
 class AuditService(Service):
     """Exports, their checks and the disclosure statement."""
 
-    def verify(self, *, workers: int = 1) -> VerifyReport:
+    def verify(self, *, workers: int = 1, head: str | None = None, at: int | None = None,
+               signature: str | None = None, key: bytes | None = None) -> VerifyReport:
         """Recompute the hash chain and balances; report the first broken entries, if any.
 
         With ``workers`` above 1, a large journal's chain is walked in that many processes at
         once, each from the entry stored before its range (the CLI uses every core).
+
+        ``head`` is a hash recorded earlier (from ``verify``, an export manifest or a
+        disclosure): entry ``at`` (default: the newest) must still have it, which catches a
+        deleted tail, hashes recomputed throughout, and, with no ``at``, any entry appended
+        since. ``signature`` with ``key`` checks that the recorded head itself was signed
+        with the host's key (``head_signature``), so a head made up by whoever forged the
+        journal is caught too.
         """
         with self.reader.read() as t:
             last = t.ledger.head().id
             ranges = verify_ranges(last, workers) if self.path != ":memory:" else [(1, last)]
             if len(ranges) > 1:
-                problems, head = verify_in_processes(self.path, ranges)
+                problems, walked = verify_in_processes(self.path, ranges)
             else:
-                problems, head = check_chain(t.ledger.stored_rows())
+                problems, walked = check_chain(t.ledger.stored_rows())
             problems += t.ledger.orphan_postings()
             problems += t.ledger.balance_mismatches()
             problems += t.ledger.unbalanced_totals()
             problems += t.ledger.redating_mismatches()
-        return VerifyReport(not problems, head.id, head.hash, tuple(problems))
+            if head is not None or at is not None or signature is not None:
+                problems += _head_problems(t, last, head, at, signature, key)
+        return VerifyReport(not problems, walked.id, walked.hash, tuple(problems))
 
     def export(self, out: str | Path, *, format: str, account: str | None = None,
                compound: str | None = None, date_from: dt.date | str | None = None,
-               date_to: dt.date | str | None = None) -> ExportManifest:
+               date_to: dt.date | str | None = None, force: bool = False,
+               key: bytes | None = None) -> ExportManifest:
         """Export every posting in scope to ``out`` (csv, jsonl, xlsx or beancount) and write
-        the manifest beside it; the database is only read, at one chain head."""
+        the manifest beside it; the database is only read, at one chain head.
+
+        ``out`` (or its manifest) may not be the database or one of its files, nor exist
+        already unless ``force``; a failed export leaves neither file behind. With ``key``,
+        the manifest's chain head is signed (``head_signature``)."""
         date_from = None if date_from is None else as_date(date_from, "date_from")
         date_to = None if date_to is None else as_date(date_to, "date_to")
         if format not in FORMATS:
@@ -114,15 +132,35 @@ class AuditService(Service):
         if not path.parent.is_dir():
             raise NotFound(f"folder {path.parent} does not exist", field="--out",
                            fix="create the folder first, or write the export elsewhere")
+        guard((path, manifest_path_of(path)), protected=database_files(self.path), force=force)
         scope = ExportScope(account, compound, date_from, date_to)
         with self.reader.read() as t:
             if compound is not None:
                 check_compound(t, compound)
             manifest = self._export_in(t, path, format, scope, t.ledger.head(), {})
-        manifest_path_of(path).write_text(
-            json.dumps(manifest.as_json(), ensure_ascii=False, indent=1) + "\n",
-            encoding="utf-8")
+        if key is not None:
+            manifest = attrs.evolve(manifest, signature=head_signature(manifest.head, key))
+        try:
+            with replacing(manifest_path_of(path)) as handle:
+                handle.write((json.dumps(manifest.as_json(), ensure_ascii=False, indent=1)
+                              + "\n").encode())
+        except CommonsError:
+            path.unlink(missing_ok=True)  # an export without its manifest cannot be checked
+            raise
         return manifest
+
+    def write_disclosure(self, out: str | Path, text: str, *, force: bool = False) -> Path:
+        """Write a rendered disclosure (``render_text``, ``render_html``, or its JSON) to
+        ``out``, as exports are written: never over the database, over an existing file
+        only with ``force``, never through a symlink, and whole or not at all."""
+        path = Path(out)
+        if not path.parent.is_dir():
+            raise NotFound(f"folder {path.parent} does not exist", field="--out",
+                           fix="create the folder first, or write the statement elsewhere")
+        guard((path,), protected=database_files(self.path), force=force)
+        with replacing(path) as handle:
+            handle.write(text.encode())
+        return path
 
     def _export_in(self, t: Tables, path: Path, format: str, scope: ExportScope,
                    head: ChainHead, names: dict[str, str]) -> ExportManifest:
@@ -168,8 +206,8 @@ class AuditService(Service):
                 held = t.export.link(head.id)
                 if held is None or held.hash != head.hash:
                     return [f"the ledger does not hold entry {head.id} with hash {head.hash}: "
-                            "it is another ledger, or its journal was changed (run "
-                            "`commons audit verify`)"]
+                            "it is another ledger, or its journal was changed (verify "
+                            "the ledger)"]
             with tempfile.TemporaryDirectory(prefix="commons-check-") as folder:
                 derived = Path(folder) / manifest.export_path.name
                 again = self._export_in(t, derived, manifest.format, manifest.scope, head,
@@ -177,8 +215,10 @@ class AuditService(Service):
                                         if manifest.format == "beancount" else {})
                 return _differences(manifest, export, again, derived)
 
-    def disclose(self, compound: str, period: str | DisclosurePeriod) -> Disclosure:
-        """The disclosure statement (公示) of ``compound`` for a month or quarter."""
+    def disclose(self, compound: str, period: str | DisclosurePeriod, *,
+                 key: bytes | None = None) -> Disclosure:
+        """The disclosure statement (公示) of ``compound`` for a month or quarter, with the
+        journal's head at the time, signed with ``key`` if one is given."""
         span = period if isinstance(period, DisclosurePeriod) else DisclosurePeriod.parse(period)
         account = f"assets:bank:co-managed:{compound}"
         with self.reader.read() as t:
@@ -186,14 +226,52 @@ class AuditService(Service):
             if account not in t.ledger.accounts():
                 raise NotFound(f"compound {compound} has no co-managed account {account}",
                                field="--compound",
-                               fix=f"open its chart first: commons ledger chart {compound}")
+                               fix="open the compound's chart of accounts first",
+                               context={"kind": "chart", "compound": compound})
             before = t.ledger.balances(account, None, span.first_day - dt.timedelta(days=1))
             after = t.ledger.balances(account, None, span.last_day)
             postings = t.export.period_postings(compound, span.first_day, span.last_day)
-            return build_disclosure(compound, span, account=account,
-                                    opening=_cny(before, account), closing=_cny(after, account),
-                                    postings=postings,
-                                    authority=_spending_authority(t, compound, span))
+            head = t.ledger.head()
+            statement = build_disclosure(compound, span, account=account,
+                                         opening=_cny(before, account),
+                                         closing=_cny(after, account), postings=postings,
+                                         authority=_spending_authority(t, compound, span))
+        return attrs.evolve(statement, head=head,
+                            signature=None if key is None else head_signature(head, key))
+
+
+def _head_problems(t: Tables, last: int, head: str | None, at: int | None,
+                   signature: str | None, key: bytes | None) -> list[VerifyProblem]:
+    """How the journal differs from the recorded ``head`` of entry ``at`` (default: the
+    newest), and whether the head's ``signature`` holds under ``key``."""
+    if head is None:
+        raise InvalidInput("a recorded entry or signature needs the recorded head's hash",
+                           field="head", fix="give the hash the head was recorded with")
+    if signature is not None and key is None:
+        raise InvalidInput("a signature can only be checked with the key it was made with",
+                           field="signature", fix="give the key the head was signed with")
+    entry = last if at is None else at
+    recorded = ChainHead(entry, head.strip().lower())
+    problems = []
+    if signature is not None and key is not None and \
+            not signature_matches(recorded, key, signature):
+        problems.append(VerifyProblem(
+            ProblemKind.BAD_SIGNATURE, entry,
+            f"the signature does not sign head {entry} {recorded.hash} with this key: the "
+            "recorded head was not made by the key's holder"))
+    held = t.export.link(entry) if entry else ChainHead()
+    if held is None:
+        problems.append(VerifyProblem(
+            ProblemKind.MISSING_TAIL, entry,
+            f"the journal ends at entry {last}; the recorded head is entry {entry}: its tail "
+            "was deleted"))
+    elif held.hash != recorded.hash:
+        what = "the newest entry" if at is None else "entry"
+        problems.append(VerifyProblem(
+            ProblemKind.HEAD_MISMATCH, entry,
+            f"{what} {entry} has hash {held.hash}; the recorded head says {recorded.hash}: "
+            "entries were appended, or the journal was changed and its hashes recomputed"))
+    return problems
 
 
 def _spending_authority(t: Tables, compound: str, span: DisclosurePeriod) -> AuthorityLookup:

@@ -68,7 +68,8 @@ class InvoiceRun:
 
 @attrs.frozen
 class PaymentImport:
-    """What importing payments did: the file, payments recorded and already recorded, their sum."""
+    """What ``billing.pay`` recorded from a payments file: counts and the amount taken."""
+
     file: str
     recorded: int
     already_recorded: int
@@ -79,13 +80,14 @@ class PaymentImport:
 
 @attrs.frozen
 class InvoiceStanding:
-    """One invoice of a household and what has been paid on it."""
+    """An invoice and what has been paid against it."""
+
     invoice: Invoice
     paid: Money
 
     @property
     def outstanding(self) -> Money:
-        """What is still due on the invoice."""
+        """What is still owed on the invoice."""
         return self.invoice.due - self.paid
 
 
@@ -150,7 +152,7 @@ class BillingService(Service):
         return ScheduleImport(file, tuple(new), tuple(updated), tuple(same))
 
     def schedules(self) -> tuple[FeeSchedule, ...]:
-        """Every fee schedule recorded."""
+        """Every fee schedule, in the order they were recorded."""
         with self.reader.read() as t:
             return tuple(t.billing.schedules())
 
@@ -180,13 +182,13 @@ class BillingService(Service):
                           skipped)
 
     def show_invoice(self, invoice_id: str) -> Invoice:
-        """The invoice ``invoice_id``; NotFound if it was never issued."""
+        """One invoice by its id; NotFound if there is none."""
         with self.reader.read() as t:
             invoice = t.billing.invoice(invoice_id)
         if invoice is None:
             raise NotFound(f"invoice {invoice_id} does not exist",
-                           fix="invoices are named HOUSEHOLD:YYYY-MM; issue them with "
-                           "`commons billing invoice --period YYYY-MM`")
+                           fix="invoices are named HOUSEHOLD:YYYY-MM; issue the month's invoices "
+                           "first", context={"kind": "invoice", "id": invoice_id})
         return invoice
 
     def pay(self, source: str | Path | Iterable[Payment], *,
@@ -273,7 +275,8 @@ class BillingService(Service):
 def _compound(t: Tables, compound: str) -> None:
     if t.estate.compound(compound) is None:
         raise NotFound(f"compound {compound!r} is not recorded",
-                       fix="import it with `commons estate import compounds FILE`")
+                       fix="import the compound first, or check the spelling",
+                       context={"kind": "compound", "id": compound})
 
 
 def _household(t: Tables, household: str) -> tuple[Household, str]:
@@ -281,7 +284,8 @@ def _household(t: Tables, household: str) -> tuple[Household, str]:
     found = t.estate.records({"households": {household}})["households"].get(household)
     if not isinstance(found, Household):
         raise NotFound(f"household {household!r} is not recorded",
-                       fix="import it with `commons estate import households FILE`")
+                       fix="import the household first, or check the id",
+                       context={"kind": "household", "id": household})
     building = t.estate.building(found.building)
     assert building is not None
     return found, building.compound
@@ -335,7 +339,8 @@ def _targets(t: Tables, month: Period, compound: str | None
         chosen = [s for s in schedules if compound in s.compounds]
         if not chosen:
             raise RefusedByRule(f"no fee schedule covers compound {compound}",
-                                fix="import one with `commons billing schedule FILE`")
+                                fix="import a fee schedule that covers it first",
+                                context={"kind": "schedule", "compound": compound})
         chosen[0].rate_for(month)  # refuses a month before its first price
         return [(chosen[0], compound)], ()
     priced = [s for s in schedules if s.terms(month) is not None]

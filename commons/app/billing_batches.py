@@ -27,6 +27,7 @@ from commons.billing.postings import invoice_legs, issue_entry
 from commons.errors import (
     CommonsError,
     ConflictError,
+    ErrorCode,
     InvalidInput,
     NotFound,
     Problems,
@@ -63,7 +64,7 @@ class InvoiceBatch:
         self._legs: dict[tuple[str, str, int], tuple[tuple[str, int], ...]] = {}
 
     def invoice_compound(self, t: Tables, schedule: FeeSchedule, compound: str) -> None:
-        """Price and invoice ``compound``'s households for the batch's month under ``schedule``."""
+        """Price the month's invoice of every household of ``compound`` under ``schedule``."""
         pricer = self._pricers.get(schedule.id)
         if pricer is None:
             pricer = self._pricers[schedule.id] = MonthPricer(schedule, self.period)
@@ -106,7 +107,8 @@ class InvoiceBatch:
                 f"invoice {old.id} was issued for {old.gross} (due {old.due}) under schedule "
                 f"{old.schedule}, but would now be {invoice.gross} (due {invoice.due})",
                 field="period", fix="an issued month keeps its terms; correct it with a "
-                "reversal and a credit note, or date a new price after it"))
+                "reversal and a credit note, or date a new price after it",
+                code=ErrorCode.ALREADY_RECORDED_DIFFERENTLY))
 
     def _apply_credit(self, invoice: Invoice, credit: Money) -> int:
         """Apply held credit to a new invoice; the fen applied."""
@@ -118,7 +120,7 @@ class InvoiceBatch:
         return applied
 
     def raise_if_conflicts(self) -> None:
-        """Refuse the whole run, naming each invoice that would change."""
+        """Refuse the whole run if any invoice of the month would change."""
         if self.conflicts:
             raise Problems(f"{self.conflicted} invoices of {self.period} would change; nothing "
                            "was issued", self.conflicts,
@@ -160,7 +162,7 @@ class PaymentBatch:
         self._households: dict[str, _Household] = {}
 
     def add(self, line: int, payment: Payment) -> None:
-        """Check one payment of line ``line`` and apply it, or note why it is refused."""
+        """Take the payment of file line ``line``, or count it refused with its problem."""
         try:
             self._add(payment, line)
         except CommonsError as e:
@@ -178,7 +180,8 @@ class PaymentBatch:
                         else f"appears twice in the file (first on line {seen[1]})")
                 raise ConflictError(f"payment {payment.id} {what} with other content",
                                     field="external_id",
-                                    fix="give a new payment a new external_id")
+                                    fix="give a new payment a new external_id",
+                                    code=ErrorCode.ALREADY_RECORDED_DIFFERENTLY)
             self.already_recorded += 1
             return
         self._seen[payment.id] = (payment, line)
@@ -203,7 +206,8 @@ class PaymentBatch:
         household = found.get(household_id)
         if not isinstance(household, Household):
             raise NotFound(f"household {household_id!r} is not recorded", field="household",
-                           fix="check the id, or import it with `commons estate import`")
+                           fix="check the id, or import the household first",
+                           context={"kind": "household", "id": household_id})
         building = self.t.estate.building(household.building)
         assert building is not None
         state = _Household(household, building.compound, self.t.billing.open_invoices(
@@ -224,7 +228,7 @@ class PaymentBatch:
                                fix="name one of the paying household's invoices")
 
     def raise_if_refused(self) -> None:
-        """Refuse the whole file, naming each refused payment."""
+        """Refuse the whole file if any payment was refused: nothing is recorded."""
         if self.problems:
             total = self.refused + len(self.accepted) + self.already_recorded
             raise Problems(f"{self.refused} of {total} payments refused; nothing was recorded",

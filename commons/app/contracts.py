@@ -138,8 +138,8 @@ class ContractService(Service):
             for compound in bundle.compounds:
                 if t.estate.compound(compound) is None:
                     raise NotFound(f"compound {compound!r} of bundle {bundle.id} is not recorded",
-                                   field="compounds", fix="import it with `commons estate "
-                                   "import compounds FILE`, or check the spelling")
+                                   field="compounds", fix="import the compound first, or check the "
+                                   "spelling", context={"kind": "compound", "id": compound})
             t.contracts.insert_bundle(bundle)
         return bundle
 
@@ -176,7 +176,7 @@ class ContractService(Service):
         return contract
 
     def show(self, id: str) -> BundleContract:
-        """The bundle contract ``id``; NotFound if it is not recorded."""
+        """One bundled contract by its id; NotFound if there is none."""
         with self.reader.read() as t:
             return self._contract(t, id)
 
@@ -200,7 +200,8 @@ class ContractService(Service):
             found = t.contracts.tender(tender)
             if found is None:
                 raise NotFound(f"tender {tender!r} is not recorded",
-                               fix="open it with `commons contract tender open`")
+                               fix="open the tender first, or check the id",
+                               context={"kind": "tender", "id": tender})
             self._firm(t, firm)
             check_bid(found, bid, self._listed(t, firm))
             t.contracts.insert_bid(bid)
@@ -211,7 +212,8 @@ class ContractService(Service):
         with self.reader.read() as t:
             if t.contracts.tender(tender) is None:
                 raise NotFound(f"tender {tender!r} is not recorded",
-                               fix="open it with `commons contract tender open`")
+                               fix="open the tender first, or check the id",
+                               context={"kind": "tender", "id": tender})
             return tuple(t.contracts.bids(tender))
 
     def evaluate(self, contract: str, period: Period | str, *,
@@ -261,8 +263,10 @@ class ContractService(Service):
             evaluation = t.contracts.evaluation(contract, month)
             if evaluation is None:
                 raise RefusedByRule(f"contract {contract} has no evaluation for {month}, so "
-                                    "its performance pay is unknown", fix="record it first "
-                                    f"with `commons contract evaluate {contract} {month} ...`")
+                                    "its performance pay is unknown",
+                                    fix="record the month's evaluation first",
+                                    context={"kind": "evaluation", "contract": contract,
+                                             "month": str(month)})
             areas = {c: sum((h.area_m2 for h in t.estate.households(compound=c)), Decimal(0))
                      for c in self._bundle(t, found.bundle).compounds}
             result = settle(found, month, areas=areas, evaluation=evaluation, costs=spent,
@@ -303,7 +307,8 @@ class ContractService(Service):
         found = t.contracts.firm(firm)
         if found is None:
             raise NotFound(f"firm {firm!r} is not recorded",
-                           fix=f"record it with `commons contract firm add {firm} --name ...`")
+                           fix="record the firm first, or check the id",
+                           context={"kind": "firm", "id": firm})
         return found
 
     @staticmethod
@@ -311,7 +316,8 @@ class ContractService(Service):
         found = t.contracts.bundle(bundle)
         if found is None:
             raise NotFound(f"bundle {bundle!r} is not recorded",
-                           fix=f"record it with `commons contract bundle add {bundle} ...`")
+                           fix="record the bundle first, or check the id",
+                           context={"kind": "bundle", "id": bundle})
         return found
 
     @staticmethod
@@ -319,5 +325,6 @@ class ContractService(Service):
         found = t.contracts.contract(contract)
         if found is None:
             raise NotFound(f"contract {contract!r} is not recorded",
-                           fix="sign it with `commons contract sign`")
+                           fix="sign the contract first, or check the id",
+                           context={"kind": "contract", "id": contract})
         return found

@@ -44,8 +44,7 @@ class ImportSummary:
 
 
 def _compound_fix(compound: str) -> str:
-    return (f"import {compound!r} with `commons estate import compounds FILE`, or check the "
-            "spelling")
+    return f"import compound {compound!r} first, or check the spelling"
 
 
 class EstateService(Service):
@@ -113,8 +112,8 @@ class EstateService(Service):
                 self._compound(t, compound)
             if building is not None and t.estate.building(building) is None:
                 raise NotFound(f"building {building!r} is not recorded",
-                               fix="import it with `commons estate import buildings FILE`, or "
-                               "check the spelling")
+                               fix="import the building first, or check the spelling",
+                               context={"kind": "building", "id": building})
             return tuple(t.estate.households(compound=compound, building=building))
 
     def owners(self, compound: str | None = None) -> tuple[Owner, ...]:
@@ -133,5 +132,6 @@ class EstateService(Service):
         compound = t.estate.compound(compound_id)
         if compound is None:
             raise NotFound(f"compound {compound_id!r} is not recorded",
-                           fix=_compound_fix(compound_id))
+                           fix=_compound_fix(compound_id),
+                           context={"kind": "compound", "id": compound_id})
         return compound

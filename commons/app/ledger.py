@@ -20,6 +20,7 @@ from commons.app.session import Service
 from commons.errors import (
     CommonsError,
     ConflictError,
+    ErrorCode,
     InvalidInput,
     NotFound,
     RefusedByRule,
@@ -29,7 +30,8 @@ from commons.files import open_text
 from commons.io.journal_jsonl import chunks
 from commons.io.sources import spooled
 from commons.ledger.accounts import Account, chart_for_compound
-from commons.ledger.journal import DIGEST, EXTERNAL_ID, REVERSES, Entry, Prepared, StoredEntry
+from commons.ledger.journal import Entry, Prepared, StoredEntry
+from commons.ledger.problems import VerifyProblem
 from commons.ledger.rules import ChainHead, Link, Outcome, plan_prepared
 from commons.money import Money
 from commons.periods import Period, as_date
@@ -66,15 +68,16 @@ class PostSummary:
 
 @attrs.frozen
 class AccountBalance:
-    """One account's balance in one currency."""
+    """One account's balance in a balance report."""
+
     account: str
     balance: Money
 
 
 @attrs.frozen
 class BalanceReport:
-    """Balances per account (and currency), their totals per currency, and the date they are at
-    (None: now)."""
+    """Balances of the accounts asked for, with a total per currency, as of a date (or all)."""
+
     balances: tuple[AccountBalance, ...]
     totals: tuple[Money, ...]
     as_of: dt.date | None = None
@@ -82,7 +85,8 @@ class BalanceReport:
 
 @attrs.frozen
 class TrailLine:
-    """One posting of an account's trail with its entry, running balance and chain hash."""
+    """One posting of an account's trail, with the account's running balance after it."""
+
     entry_id: int
     date: str
     memo: str
@@ -105,12 +109,13 @@ class PeriodClosed:
 @attrs.frozen
 class VerifyReport:
     """What ``audit verify`` found: ``entries`` is the id of the last entry walked (the chain's
-    length when nothing is missing), ``head_hash`` its hash, which an auditor keeps."""
+    length when nothing is missing), ``head_hash`` its hash, which an auditor keeps;
+    ``problems`` the faults found, each a ``VerifyProblem`` (kind, entry id, detail)."""
 
     ok: bool
     entries: int
     head_hash: str
-    problems: tuple[str, ...]
+    problems: tuple[VerifyProblem, ...]
 
 
 def _entries_or_rows(source: object) -> Iterable[Entry] | list[Any]:
@@ -134,7 +139,8 @@ def _twice_in_post(outcome: Outcome, external_id: str,
     where = f" (first on line {first})" if first is not None else ""
     return Outcome("refused", None, ConflictError(
         f"external id {external_id} appears twice with other content{where}",
-        field="external_id", fix="give each entry its own external_id"))
+        field="external_id", fix="give each entry its own external_id",
+        code=ErrorCode.ALREADY_RECORDED_DIFFERENTLY))
 
 
 class _Tally:
@@ -233,8 +239,16 @@ class LedgerService(Service):
             source = entries
         if isinstance(source, str | Path):
             open_text(source, encoding).close()  # a mistyped path must not create a database
-        with self.store.write() as t:
-            return self.post_in(t, source, encoding, on_progress, workers)
+        new_file = self.session.new_file()
+        try:
+            with self.store.write() as t:
+                summary = self.post_in(t, source, encoding, on_progress, workers)
+        except BaseException:
+            self.session.discard_if_unused(new_file)  # a refused post leaves no database
+            raise
+        if not summary.posted:
+            self.session.discard_if_unused(new_file)  # nor does one that posted nothing
+        return summary
 
     def post_in(self, t: Tables, source: str | Path | Iterable[Entry], encoding: str | None,
                  on_progress: Progress | None, workers: int = 1, *, origin: str | None = None
@@ -249,18 +263,18 @@ class LedgerService(Service):
         accounts = {name: account for name, (_, account) in opened.items()}
         ids = {name: aid for name, (aid, _) in opened.items()}
         closed = t.ledger.closed_periods()
-        head = t.ledger.head()
+        head: ChainHead | Link = t.ledger.head()
         # Once a line is refused nothing more is written, so the ids that would have been
         # are remembered here to report every later conflict with them.
         unwritten: dict[str, tuple[int, str]] = {}
         first_lines: dict[str, int | None] = {}  # external ids of this post, by first line
         for chunk in chunks(source, encoding, self.actor, workers=workers):
             entries = [e for _, e, _ in chunk if not isinstance(e, CommonsError)]
-            known = t.ledger.known([e[EXTERNAL_ID] for e in entries])
-            known.update((e[EXTERNAL_ID], unwritten[e[EXTERNAL_ID]]) for e in entries
-                         if e[EXTERNAL_ID] in unwritten)
-            reversible = t.ledger.reversible({e[REVERSES] for e in entries
-                                              if e[REVERSES] is not None})
+            known = t.ledger.known([e.external_id for e in entries])
+            known.update((e.external_id, unwritten[e.external_id]) for e in entries
+                         if e.external_id in unwritten)
+            reversible = t.ledger.reversible({e.reverses for e in entries
+                                              if e.reverses is not None})
             undoes = t.ledger.legs_of(reversible)
             accepted: list[tuple[Prepared, Link]] = []
             for line, item, _ in chunk:
@@ -269,22 +283,22 @@ class LedgerService(Service):
                     continue
                 outcome, link = plan_prepared(item, head, known, accounts, closed,
                                               recorded_at, reversible, undoes)
-                tally.add(_twice_in_post(outcome, item[EXTERNAL_ID], first_lines), line,
-                          item[EXTERNAL_ID])
+                external_id = item.external_id
+                tally.add(_twice_in_post(outcome, external_id, first_lines), line, external_id)
                 if link is not None:
-                    first_lines[item[EXTERNAL_ID]] = line
+                    first_lines[external_id] = line
                     accepted.append((item, link))
-                    head = ChainHead(link.id, link.hash)
-                    known[item[EXTERNAL_ID]] = (link.id, item[DIGEST])
-                    if item[REVERSES] is not None:
-                        reversible[item[REVERSES]] = link.id
+                    head = link  # the new head of the chain
+                    known[external_id] = (link.id, item.content_hash)
+                    if item.reverses is not None:
+                        reversible[item.reverses] = link.id
             if not tally.problems:
                 try:
                     t.ledger.append(accepted, recorded_at, ids)
                 except CommonsError as e:
                     raise e.located(file=tally.file) from None
             else:
-                unwritten.update((p[EXTERNAL_ID], (link.id, p[DIGEST])) for p, link in accepted)
+                unwritten.update((p.external_id, (link.id, p.content_hash)) for p, link in accepted)
             if on_progress is not None:
                 on_progress(sum(size for _, _, size in chunk))
         tally.raise_if_refused()
@@ -313,11 +327,13 @@ class LedgerService(Service):
         with self.reader.read() as t:
             if account not in t.ledger.accounts():
                 raise NotFound(f"account {account} is not open",
-                               fix="list accounts with `commons ledger balance`")
+                               fix="name an open account; the balances list them",
+                               code=ErrorCode.UNKNOWN_ACCOUNT)
             rows = t.ledger.trail(account, limit=limit, offset=offset)
         return tuple(
-            TrailLine(eid, day, memo, Money(fen, cur), Money(running, cur), ext, actor, rev, link)
-            for eid, day, memo, fen, cur, running, ext, actor, rev, link in rows)
+            TrailLine(r.entry_id, r.date, r.memo, Money(r.amount_fen, r.currency),
+                      Money(r.balance_fen, r.currency), r.external_id, r.actor, r.reverses, r.hash)
+            for r in rows)
 
     def reverse(self, entry_id: int, *, reason: str, on: dt.date | str | None = None
                 ) -> StoredEntry:
@@ -326,16 +342,18 @@ class LedgerService(Service):
         on = None if on is None else as_date(on, "on")
         if not reason.strip():
             raise InvalidInput("a reversal needs a reason", field="reason",
-                               fix="say why, e.g. --reason 'posted to the wrong compound'")
+                               fix="say why, e.g. 'posted to the wrong compound'")
         with self.store.write() as t:
             original = t.ledger.entry(entry_id)
             if original is None:
                 raise NotFound(f"entry {entry_id} does not exist",
-                               fix="find entry ids with `commons ledger trail ACCOUNT`")
+                               fix="name an entry by its id, as an account's trail shows it",
+                               context={"kind": "entry", "id": str(entry_id)})
             already = t.ledger.reversed_by(entry_id)
             if already is not None:
                 raise RefusedByRule(f"entry {entry_id} was already reversed by entry {already}",
-                                    fix="nothing to do; post a new entry to change it again")
+                                    fix="nothing to do; post a new entry to change it again",
+                                    code=ErrorCode.ALREADY_DONE)
             reversal = original.entry.reversal(date=on or self.clock.today(), entry_id=entry_id,
                                                reason=reason, actor=self.actor)
             self.post_in(t, [reversal], None, None,
@@ -369,7 +387,8 @@ class LedgerService(Service):
                 names += [a.name for a in chart_for_compound(compound)]
             if not names:
                 raise InvalidInput("no account to re-date", field="accounts",
-                                   fix="name the accounts, or the compound whose chart it is")
+                                   fix="name the accounts, or the compound whose chart it is",
+                                   code=ErrorCode.INVALID_INPUT)
             head = t.ledger.head()
             for name in dict.fromkeys(names):
                 t.ledger.redate_account(name, day, reason=reason, actor=self.actor,
@@ -386,6 +405,7 @@ class LedgerService(Service):
             found = t.ledger.accounts().get(account)
             if found is None:
                 raise NotFound(f"account {account} is not open",
-                               fix="list accounts with `commons ledger balance`")
+                               fix="name an open account; the balances list them",
+                               code=ErrorCode.UNKNOWN_ACCOUNT)
             t.ledger.close_account(account, day)
         return attrs.evolve(found[1], closed_on=day)

@@ -24,6 +24,7 @@ from commons.billing.split import Share
 from commons.errors import (
     CommonsError,
     ConflictError,
+    ErrorCode,
     InvalidInput,
     NotFound,
     Problems,
@@ -32,6 +33,7 @@ from commons.errors import (
 from commons.estate.resource import ResourceKind
 from commons.files import RAGGED_FIX, batched, open_text
 from commons.io.parking_files import read_tariff, session_rows, write_rejects
+from commons.io.writing import database_files
 from commons.money import Money
 from commons.parking.checks import SessionChecks
 from commons.parking.month import (
@@ -103,12 +105,12 @@ class ParkingBill:
 
     @property
     def sessions(self) -> tuple[SessionCharge, ...]:
-        """Every priced session of every compound billed."""
+        """Every priced session of the bill, compound by compound."""
         return tuple(s for c in self.compounds for s in c.bill.sessions)
 
     @property
     def total(self) -> Money:
-        """The bill's total over its compounds."""
+        """The bill's total over every compound."""
         return sum((c.bill.total for c in self.compounds), Money.zero())
 
     @property
@@ -137,8 +139,8 @@ class ParkingService(Service):
         with self.store.write() as t:
             if t.estate.compound(t0.compound) is None:
                 raise NotFound(f"compound {t0.compound!r} is not recorded", file=str(path),
-                               field="compound", fix="import it with `commons estate import "
-                               "compounds FILE`, or check the spelling")
+                               field="compound", fix="import the compound first, or check the "
+                               "spelling", context={"kind": "compound", "id": t0.compound})
             if any(f.content_hash == tariff.content_hash
                    for f in t.parking.tariff_files(t0.compound)):
                 return TariffLoaded(tariff, False)
@@ -148,7 +150,8 @@ class ParkingService(Service):
                 raise RefusedByRule(
                     f"{t0.compound}'s parking for {late[0]} is billed already, so a tariff "
                     f"from {t0.effective_from} cannot take effect", file=str(path),
-                    field="effective_from", fix="give effective_from a month not yet billed")
+                    field="effective_from", fix="give effective_from a month not yet billed",
+                    code=ErrorCode.CLOSED_PERIOD)
             new = t.parking.add_tariff(tariff, loaded_at)
         return TariffLoaded(tariff, new)
 
@@ -195,7 +198,7 @@ class ParkingService(Service):
                 raise Problems(
                     f"{len(refused)} of {rows} sessions refused; nothing was imported", shown,
                     fix="correct the lines named above and import the file again, or pass "
-                    "--skip-bad to import the good rows and write the bad ones to a reject file")
+                    "skip bad rows to import the good ones and write the bad ones to a reject file")
             spans = t.parking.batch_spans()
             new = t.parking.batch_store()
             breaches = tuple(b for compound, low, high in spans
@@ -203,7 +206,8 @@ class ParkingService(Service):
             reject_file = None
             if refused:
                 reject_file = str(reject or Path(path).with_suffix(".rejects.csv"))
-                write_rejects(path, encoding, refused, reject_file)
+                write_rejects(path, encoding, refused, reject_file,
+                              protected=database_files(self.path))
         return SessionImport(str(path), rows, new, already, len(refused), reject_file, breaches)
 
     def bill(self, period: str | Period, *, compound: str | None = None,
@@ -238,7 +242,8 @@ class ParkingService(Service):
                     f"{bill.compound}'s parking income for {bill.period} was collected as "
                     f"entry {seen[0]} ({entry.external_id}) with another amount",
                     field="period", fix="a collected month is never changed; correct it with "
-                    "a reversal (`commons ledger reverse ENTRY`) and bill again")
+                    "a reversal and bill again",
+                    code=ErrorCode.ALREADY_RECORDED_DIFFERENTLY)
         new = [(c, e) for c, e in entries if e.external_id not in known]
         if not new:
             return "already recorded"
@@ -259,13 +264,14 @@ class ParkingService(Service):
         fees = Money.parse(fee_bill) if isinstance(fee_bill, str) else fee_bill
         if fees is not None and fees.is_negative():
             raise InvalidInput(f"the fee bill {fees} is negative", field="fee-bill",
-                               fix="give the owners' fee bill for the month, e.g. 12000.00")
+                               fix="give the owners' fee bill for the month, e.g. 12000.00",
+                               code=ErrorCode.INVALID_AMOUNT)
         with self.reader.read() as t:
             chosen = _compounds(t, compound)
             if len(chosen) != 1:
                 raise InvalidInput(f"{len(chosen)} compounds have parking tariffs: "
                                    f"{', '.join(chosen)}", field="compound",
-                                   fix="name the compound to report on with --compound")
+                                   fix="name the compound to report on")
             c = chosen[0]
             if fees is None:
                 fees = _invoiced(t, c, month)
@@ -288,8 +294,10 @@ def _compounds(t: Tables, compound: str | None) -> list[str]:
         known = t.estate.compound(compound) is not None
         raise NotFound(f"compound {compound!r} " + ("has no parking tariff" if known
                                                      else "is not recorded"),
-                       field="compound", fix="load its tariff with `commons parking tariff "
-                       "FILE`" if known else "check the spelling")
+                       field="compound", fix="load a parking tariff for the compound first" if known
+                       else "check the spelling",
+                       context={"kind": "tariff" if known else "compound", "id": compound,
+                                "compound": compound})
     return [compound]
 
 
@@ -328,7 +336,8 @@ def _set_checks(t: Tables, file: str, refused: dict[int, CommonsError],
             refused[line] = ConflictError(
                 f"session {sid} is on lines {', '.join(map(str, lines))} with different "
                 "content", file=file, line=line, field="session_id",
-                fix="give each session its own session_id")
+                fix="give each session its own session_id",
+                code=ErrorCode.ALREADY_RECORDED_DIFFERENTLY)
     recorded, recorded_ids = [], set()
     for line, sid, same in t.parking.batch_known():
         if same:
@@ -338,7 +347,7 @@ def _set_checks(t: Tables, file: str, refused: dict[int, CommonsError],
             refused[line] = ConflictError(
                 f"session {sid} is already recorded with other content", file=file, line=line,
                 field="session_id", fix="a recorded session is never changed; give a "
-                "correcting session a new session_id")
+                "correcting session a new session_id", code=ErrorCode.ALREADY_RECORDED_DIFFERENTLY)
     t.parking.batch_mark(recorded, "recorded")
     refused.update((line, e) for line, (sid, e) in late.items() if sid not in recorded_ids)
     t.parking.batch_mark(refused, "refused")

@@ -17,7 +17,7 @@ from typing import IO, TYPE_CHECKING
 import attrs
 
 from commons.app.session import Service
-from commons.errors import InvalidInput, NotFound, RefusedByRule
+from commons.errors import ErrorCode, InvalidInput, NotFound, RefusedByRule
 from commons.io.bank_formats import (
     is_xml,
     read_profiles,
@@ -65,12 +65,12 @@ class StatementImport:
 
     @property
     def added(self) -> int:
-        """Bank lines newly stored over all the statements."""
+        """Statement lines stored by this import, over every statement in the file."""
         return sum(s.added for s in self.statements)
 
     @property
     def already_recorded(self) -> int:
-        """Bank lines skipped as already recorded over all the statements."""
+        """Statement lines that were already stored and were skipped."""
         return sum(s.already_recorded for s in self.statements)
 
 
@@ -87,7 +87,7 @@ class MatchRun:
     unmatched_postings: int
 
     def by_kind(self) -> dict[str, int]:
-        """How many matches of each kind the run made (every kind listed, zero too)."""
+        """How many matches each pass made, by kind (every kind listed, zeros too)."""
         counts = Counter(m.kind for m in self.matches)
         return {kind: counts.get(kind, 0) for kind in KINDS}
 
@@ -105,7 +105,7 @@ def _account_id(t: Tables, account: str) -> int:
     if found is None:
         raise NotFound(f"account {account} is not open", field="account",
                        fix="name the bank account as the books do, e.g. "
-                       "assets:bank:co-managed:wjxc")
+                       "assets:bank:co-managed:wjxc", code=ErrorCode.UNKNOWN_ACCOUNT)
     return found[0]
 
 
@@ -193,8 +193,8 @@ class ReconcileService(Service):
         first = t.reconcile.first_statement(account_id)
         if first is None:
             raise NotFound(f"no bank statement of {account} has been imported",
-                           fix=f"import one first: commons reconcile import FILE --account "
-                           f"{account}")
+                           fix=f"import a bank statement of {account} first",
+                           context={"kind": "statement", "account": account})
         return first
 
     def report(self, *, account: str, period: str | Period) -> ReconciliationStatement:
@@ -226,7 +226,7 @@ class ReconcileService(Service):
             found = t.reconcile.match(match_id)
             if found is None:
                 raise NotFound(f"match {match_id} does not exist", field="match_id",
-                               fix="find match ids with `commons --json reconcile report` or "
-                               "in the output of `commons reconcile run`")
+                               fix="name a match by its id, as the reconciliation report shows it",
+                               context={"kind": "match", "id": str(match_id)})
             t.reconcile.delete_match(match_id)
         return Unmatched(found[0], found[1])

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 import attrs
 
 from commons.app.session import Service
-from commons.errors import CommonsError, ConflictError, InvalidInput, NotFound, Problems
+from commons.errors import CommonsError, ConflictError, ErrorCode, InvalidInput, NotFound, Problems
 from commons.estate.household import Household
 from commons.files import Row
 from commons.governance import (
@@ -60,7 +60,8 @@ class BallotsImported:
 
 def _not_found(proposal_id: str) -> NotFound:
     return NotFound(f"proposal {proposal_id!r} is not recorded",
-                    fix="put it with `commons resolution propose`, or check the id")
+                    fix="put the proposal to the owners first, or check the id",
+                    context={"kind": "proposal", "id": proposal_id})
 
 
 def _scope(scope: Scope | str) -> Scope:
@@ -72,12 +73,14 @@ def _compound_of(t: Tables, scope: Scope) -> str:
     if scope.kind is ScopeKind.COMPOUND:
         if t.estate.compound(scope.id) is None:
             raise NotFound(f"compound {scope.id!r} is not recorded", field="scope",
-                           fix="import it with `commons estate import compounds FILE`")
+                           fix="import the compound first",
+                           context={"kind": "compound", "id": scope.id})
         return scope.id
     building = t.estate.building(scope.id)
     if building is None:
         raise NotFound(f"building {scope.id!r} is not recorded", field="scope",
-                       fix="import it with `commons estate import buildings FILE`")
+                       fix="import the building first",
+                       context={"kind": "building", "id": scope.id})
     return building.compound
 
 
@@ -115,7 +118,8 @@ class ResolutionService(Service):
                         proposal.matter, proposal.scope, proposal.title, proposal.affected):
                     raise ConflictError(f"proposal {id} is already recorded with other terms "
                                         f"({stored.matter.value} in {stored.scope})",
-                                        fix="give the new proposal another id")
+                                        fix="give the new proposal another id",
+                                        code=ErrorCode.ALREADY_RECORDED_DIFFERENTLY)
                 return stored
             t.governance.save(proposal, compound=compound, at=self.clock.now(),
                               actor=self.actor)
@@ -193,7 +197,8 @@ class ResolutionService(Service):
         with self.reader.read() as t:
             if compound is not None and t.estate.compound(compound) is None:
                 raise NotFound(f"compound {compound!r} is not recorded",
-                               fix="import it with `commons estate import compounds FILE`")
+                               fix="import the compound first, or check the spelling",
+                               context={"kind": "compound", "id": compound})
             return tuple(t.governance.records(compound))
 
     def elect(self, votes: str | Path | Mapping[str, int], seats: int, *,
@@ -217,7 +222,8 @@ def _check_same(proposal_id: str, ballot: Ballot, stored: Choice) -> None:
     if stored is not ballot.choice:
         raise ConflictError(f"{ballot.owner} has already voted {stored.value} on proposal "
                             f"{proposal_id}, not {ballot.choice.value}", field="choice",
-                            fix="each owner casts one ballot; it cannot be changed")
+                            fix="each owner casts one ballot; it cannot be changed",
+                            code=ErrorCode.ALREADY_RECORDED_DIFFERENTLY)
 
 
 def _checked_ballots(proposal: Proposal, roll: Roll, rows: list[Row],

@@ -22,6 +22,7 @@ from commons.app.spending import SpendingService
 from commons.errors import (
     CommonsError,
     ConflictError,
+    ErrorCode,
     InvalidInput,
     Problems,
     RefusedByRule,
@@ -31,7 +32,7 @@ from commons.estate.resource import Resource
 from commons.files import open_text
 from commons.io.revenue_files import read_collections
 from commons.io.sources import Source, spooled
-from commons.ledger.journal import Entry
+from commons.ledger.journal import Entry, prepare
 from commons.ledger.rules import refusal
 from commons.money import Money, money_field
 from commons.periods import Period, as_date
@@ -80,7 +81,7 @@ class CollectSummary:
 
     @property
     def owners_share(self) -> Money:
-        """The income less the operator's commission: what belongs to the owners."""
+        """What the owners keep: the income less the operator's commission."""
         return self.income - self.commission
 
 
@@ -117,14 +118,16 @@ class RevenueService(SpendingService):
                     raise ConflictError(f"{compound} already has a sharing rule from "
                                         f"{effective_from}", field="from",
                                         fix="a rule is never changed; set a new one from a "
-                                            "later date")
+                                            "later date",
+                                        code=ErrorCode.ALREADY_RECORDED_DIFFERENTLY)
                 return rule
             last = t.revenue.last_income_date(compound)
             if last is not None and effective_from <= last:
                 raise RefusedByRule(
                     f"{compound}'s income is booked up to {last}; a rule from {effective_from} "
                     "would change how it was split", field="from",
-                    fix=f"make the rule effective from {last + dt.timedelta(days=1)} or later")
+                    fix=f"make the rule effective from {last + dt.timedelta(days=1)} or later",
+                    code=ErrorCode.CLOSED_PERIOD)
             t.revenue.add_rule(rule, self._now(), self.actor)
         return rule
 
@@ -155,7 +158,7 @@ class RevenueService(SpendingService):
         if amount.is_negative():
             raise InvalidInput(f"an opening balance of {amount} is negative", field="opening",
                                fix="give the co-managed account's balance on the bank's "
-                                   "statement, zero or more")
+                                   "statement, zero or more", code=ErrorCode.INVALID_AMOUNT)
         stored = t.revenue.opening(compound)
         if stored is not None:
             if stored[1] != amount:
@@ -163,7 +166,8 @@ class RevenueService(SpendingService):
                     f"{compound}'s opening balance was verified as {stored[1]} on {stored[0]}; "
                     f"{amount} differs", field="opening",
                     fix="the opening is recorded once; book a difference found later as its "
-                        "own entry with `commons ledger post`")
+                        "own entry",
+                    code=ErrorCode.ALREADY_RECORDED_DIFFERENTLY)
             return "already recorded"
         entry_id = None
         if amount:
@@ -198,7 +202,7 @@ class RevenueService(SpendingService):
                         f"external id {entry.external_id} was recorded as entry {seen[0]} with "
                         "other content", file=file, line=line, field="external_id",
                         fix="give a new income a new external_id; correct a recorded one with "
-                            "a reversal"))
+                            "a reversal", code=ErrorCode.ALREADY_RECORDED_DIFFERENTLY))
             problems += _ledger_refusals(t, file, [(n, e) for n, e, _ in entries
                                                    if e.external_id not in known])
             _raise_if(problems, rows)
@@ -229,7 +233,7 @@ class RevenueService(SpendingService):
             if c.compound not in rules:
                 if t.estate.compound(c.compound) is None:
                     refuse("compound", f"compound {c.compound!r} is not recorded",
-                           "import it with `commons estate import compounds FILE`")
+                           "import the compound first, or check the spelling")
                     continue
                 open_chart(t, c.compound)
                 rules[c.compound] = t.revenue.rules(c.compound)
@@ -238,8 +242,7 @@ class RevenueService(SpendingService):
                 where = "is not recorded" if resource is None else \
                     f"belongs to {resource.compound}, not {c.compound}"
                 refuse("resource", f"resource {c.resource!r} {where}",
-                       "name a resource of the compound, as imported with `commons estate "
-                       "import resources FILE`")
+                       "name a resource of the compound, as imported with its estate")
                 continue
             if c.external_id in seen:
                 if seen[c.external_id] != c:
@@ -335,7 +338,7 @@ def _ledger_refusals(t: Tables, file: str, entries: list[tuple[int, Entry]]
     closed = t.ledger.closed_periods()
     found = []
     for line, entry in entries:
-        why = refusal(entry, accounts, closed)
+        why = refusal(prepare(entry), accounts, closed)
         if why is not None:
             why.where = Where(file, line, "date")
             found.append(why.located())

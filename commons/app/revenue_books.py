@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from commons.app.compounds import unknown_compound
-from commons.errors import ConflictError
+from commons.errors import ConflictError, ErrorCode
 from commons.estate.compound import Compound
 from commons.governance import ScopeKind
 from commons.ledger.accounts import chart_for_compound
@@ -57,7 +57,8 @@ def post_entry(ledger: LedgerService, t: Tables, entry: Entry, origin: str
             raise ConflictError(f"external id {entry.external_id} was recorded as entry "
                                 f"{seen[0]} with other content", field="external_id",
                                 fix="a recorded entry is never changed; correct it with a "
-                                    "reversal (`commons ledger reverse ENTRY`)")
+                                    "reversal", context={"kind": "entry", "id": str(seen[0])},
+                                code=ErrorCode.ALREADY_RECORDED_DIFFERENTLY)
         return seen[0], False
     ledger.post_in(t, [entry], None, None, origin=origin)
     return t.ledger.known([entry.external_id])[entry.external_id][0], True

@@ -12,7 +12,7 @@ import threading
 from pathlib import Path
 
 from commons.clock import Clock, SystemClock
-from commons.errors import HandleError
+from commons.errors import ErrorCode, HandleError
 from commons.store import SqliteStore
 
 __all__ = ["Service", "Session"]
@@ -36,6 +36,24 @@ class Session:
         """The store for use cases that write: the file is created on first use."""
         return self._opened(create=True)
 
+    def new_file(self) -> bool | None:
+        """Whether opening the store for writing would make the database: None if the file
+        holds something (or is ``:memory:`` or already open), False if it exists but is empty,
+        True if it does not exist."""
+        if self._store is not None or self.path == ":memory:":
+            return None
+        db = Path(self.path)
+        if not db.exists():
+            return True
+        return False if db.is_file() and db.stat().st_size == 0 else None
+
+    def discard_if_unused(self, new_file: bool | None) -> None:
+        """After a refused write: remove again the database that ``new_file`` (from before the
+        write) says this call made, if nothing was written to it."""
+        if new_file is not None and self._store is not None and \
+                self._store.discard_if_unused(was_empty=not new_file):
+            self._store = None
+
     @property
     def reader(self) -> SqliteStore:
         """The store for use cases that only read: a missing file is NotFound, never created."""
@@ -44,7 +62,8 @@ class Session:
     def _opened(self, *, create: bool) -> SqliteStore:
         if self._closed:
             raise HandleError(f"the handle on {self.path} was closed",
-                              fix="connect again: commons.connect(path)")
+                              fix="connect again: commons.connect(path)",
+                              code=ErrorCode.HANDLE_CLOSED)
         if self._store is None:
             self._store = SqliteStore.open(self.path, read_only=self.read_only, create=create)
             self._thread = threading.get_ident()
@@ -53,7 +72,8 @@ class Session:
                 f"the handle on {self.path} was opened in another thread; a handle belongs to "
                 "the thread that first used it",
                 fix="call commons.connect(path) in each thread: handles on one file share it "
-                    "safely (a writer waits for another's transaction)")
+                    "safely (a writer waits for another's transaction)",
+                code=ErrorCode.WRONG_THREAD)
         return self._store
 
     def close(self) -> None:

@@ -25,7 +25,7 @@ from commons.app.revenue_books import (
     resolution_use,
 )
 from commons.app.session import Service, Session
-from commons.errors import ConflictError, InvalidInput, NotFound, RefusedByRule
+from commons.errors import ConflictError, ErrorCode, InvalidInput, NotFound, RefusedByRule
 from commons.governance import State, Tally
 from commons.money import Money, money_field
 from commons.periods import as_date
@@ -81,7 +81,8 @@ def _spending(t: Tables, id: str) -> SpendingProposal:
     spending = t.revenue.proposal(id)
     if spending is None:
         raise NotFound(f"spending {id!r} is not proposed",
-                       fix="propose it with `commons revenue propose`, or check the id")
+                       fix="propose the spending first, or check the id",
+                       context={"kind": "spending", "id": id})
     return spending
 
 
@@ -119,13 +120,14 @@ class SpendingService(Service):
                 if stored != added:
                     raise ConflictError(f"{signer} already signs for {compound} as "
                                         f"{stored.role.value}", field="signer",
-                                        fix="give a signer in another role another id")
+                                        fix="give a signer in another role another id",
+                                        code=ErrorCode.ALREADY_RECORDED_DIFFERENTLY)
                 return stored
             t.revenue.add_signer(added, self._now(), self.actor)
         return added
 
     def signers(self, compound: str) -> tuple[Signer, ...]:
-        """The signers recorded for ``compound``'s co-managed account."""
+        """The co-managed account's signers of ``compound``, with their roles."""
         with self.reader.read() as t:
             compound_of(t, compound)
             return tuple(t.revenue.signers(compound))
@@ -151,19 +153,22 @@ class SpendingService(Service):
             if use is None:
                 raise NotFound(f"resolution {resolution!r} is not recorded", field="resolution",
                                fix="the owners' assembly sets the limit by a resolution: "
-                                   "propose it with `commons resolution propose`")
+                                   "put one to the owners first",
+                               context={"kind": "resolution", "id": resolution})
             if use.compound != compound or use.state is not State.RESOLVED or not use.passes:
                 why = (f"was decided in {use.compound}" if use.compound != compound else
                        f"failed: {use.reason}" if use.state is State.RESOLVED else
                        f"is {use.state.value}, not yet decided")
                 raise RefusedByRule(f"resolution {resolution} {why}, so it cannot set "
                                     f"{compound}'s spending limit", field="resolution",
-                                    fix=f"name a resolution {compound}'s owners passed")
+                                    fix=f"name a resolution {compound}'s owners passed",
+                                    code=ErrorCode.NOT_AUTHORISED)
             if use.proposals:
                 raise RefusedByRule(f"resolution {resolution} authorises spending "
                                     f"{use.proposals[0]}; it cannot also set the limit",
                                     field="resolution",
-                                    fix="set the limit by its own resolution")
+                                    fix="set the limit by its own resolution",
+                                    code=ErrorCode.NOT_AUTHORISED)
             if t.revenue.limit(compound) != limit:
                 t.revenue.add_limit(limit, self._now(), self.actor)
         return limit
@@ -185,7 +190,8 @@ class SpendingService(Service):
             if stored is not None:
                 if attrs.evolve(stored, proposed_on=spending.proposed_on) != spending:
                     raise ConflictError(f"spending {id} is already proposed with other terms",
-                                        field="id", fix="give a new spending a new id")
+                                        field="id", fix="give a new spending a new id",
+                                        code=ErrorCode.ALREADY_RECORDED_DIFFERENTLY)
                 return stored
             if resolution is not None:
                 check_resolution(id, compound, resolution_use(t, resolution),
@@ -250,7 +256,8 @@ class SpendingService(Service):
             if paid is not None:
                 raise RefusedByRule(f"spending {id} was already disbursed on {paid.date} as "
                                     f"entry {paid.entry_id}",
-                                    fix="nothing to do; a payment is made once")
+                                    fix="nothing to do; a payment is made once",
+                                    code=ErrorCode.ALREADY_DONE)
             approvals = t.revenue.approvals(id)
             check_approved(spending, approvals)
             use = None if spending.resolution is None else resolution_use(t, spending.resolution)

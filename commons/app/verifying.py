@@ -8,6 +8,7 @@ one walk from the genesis would have found.
 
 from __future__ import annotations
 
+from commons.ledger.problems import VerifyProblem
 from commons.ledger.rules import ChainHead, check_chain
 from commons.store import SqliteStore
 
@@ -24,7 +25,7 @@ def verify_ranges(last: int, workers: int) -> list[tuple[int, int]]:
     return [(lo, min(lo + size - 1, last)) for lo in range(1, last + 1, size)]
 
 
-def _walk(path: str, first: int, last: int) -> tuple[list[str], int, str]:
+def _walk(path: str, first: int, last: int) -> tuple[list[VerifyProblem], int, str]:
     store = SqliteStore.open(path, read_only=True)
     try:
         with store.read() as t:
@@ -35,7 +36,8 @@ def _walk(path: str, first: int, last: int) -> tuple[list[str], int, str]:
     return problems, head.id, head.hash
 
 
-def verify_in_processes(path: str, ranges: list[tuple[int, int]]) -> tuple[list[str], ChainHead]:
+def verify_in_processes(path: str, ranges: list[tuple[int, int]]
+                        ) -> tuple[list[VerifyProblem], ChainHead]:
     """Walk each range in its own process; spawned, so no child inherits an open connection."""
     # Imported here, not atop the module: a ledger balance starts no process and should not
     # pay for importing the machinery (multiprocessing, concurrent.futures: ~10 ms).

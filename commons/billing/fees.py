@@ -25,7 +25,7 @@ from typing import Any
 import attrs
 
 from commons.billing.split import SharePlan
-from commons.errors import CommonsError, InvalidInput, RefusedByRule
+from commons.errors import CommonsError, ErrorCode, InvalidInput, RefusedByRule
 from commons.fields import normalise, parse_choice
 from commons.files import Row
 from commons.money import Money
@@ -48,7 +48,8 @@ DEFAULT_PREPAY_MONTHS = 12
 _SEGMENT = re.compile(r"[\w][\w\-]*")  # a party or compound must name a ledger account segment
 _SCHEDULE_KEYS = frozenset({"id", "compound", "compounds", "regime", "rounding", "rate", "stage",
                             "concession_party", "prepay_months"})
-_HINT = "see `commons billing schedule --help` for the schedule file's layout"
+_HINT = ("write each [[schedule]] with id, compound or compounds, regime and [[schedule.rate]] "
+         "tables of from and price")
 
 
 class Regime(StrEnum):
@@ -88,7 +89,8 @@ def parse_price(text: str) -> Money:
     price = Money.parse(text)
     if price.is_negative():
         raise InvalidInput(f"price {text!r} is negative",
-                           fix="a fee price is zero or more yuan per m² per month, e.g. 0.80")
+                           fix="a fee price is zero or more yuan per m² per month, e.g. 0.80",
+                           code=ErrorCode.INVALID_AMOUNT)
     return price
 
 

@@ -17,7 +17,7 @@ import attrs
 
 from commons.billing.fees import FeeSchedule
 from commons.billing.invoices import MonthPricer
-from commons.errors import InvalidInput, RefusedByRule
+from commons.errors import ErrorCode, InvalidInput, RefusedByRule
 from commons.estate.household import Household
 from commons.files import Row
 from commons.money import Money
@@ -34,7 +34,8 @@ def _positive_amount(text: str) -> Money:
     amount = Money.parse(text)
     if amount.fen <= 0:
         raise InvalidInput(f"amount {text!r} is not positive",
-                           fix="a payment is more than 0.00; record refunds as their own entry")
+                           fix="a payment is more than 0.00; record refunds as their own entry",
+                           code=ErrorCode.INVALID_AMOUNT)
     return amount
 
 
@@ -53,7 +54,8 @@ class Payment:
     def __attrs_post_init__(self) -> None:
         if self.amount.fen <= 0:
             raise InvalidInput(f"payment {self.id}: amount {self.amount} is not positive",
-                               field="amount", fix="a payment is more than 0.00")
+                               field="amount", fix="a payment is more than 0.00",
+                               code=ErrorCode.INVALID_AMOUNT)
 
     @classmethod
     def from_row(cls, row: Row) -> Payment:

@@ -16,7 +16,7 @@ from typing import Any, Literal
 import attrs
 
 from commons.allocation import Weight, allocate, parse_weight
-from commons.errors import InvalidInput
+from commons.errors import ErrorCode, InvalidInput
 from commons.estate.household import Household
 from commons.money import Money
 
@@ -34,7 +34,8 @@ __all__ = [
 
 SplitMethod = Literal["area", "households", "floor", "equal"]
 SPLIT_METHODS: tuple[SplitMethod, ...] = ("area", "households", "floor", "equal")
-_PLAN_HINT = "see `commons split --help` for the plan file's layout"
+_PLAN_HINT = ("write [[stage]] tables, each with a party and one of percent, fixed or rest; "
+              "the last takes the rest")
 
 
 def _round_half_up(value: Fraction) -> int:
@@ -47,9 +48,11 @@ def _percent_ok(_instance: object, _attribute: attrs.Attribute[Any], value: obje
     # A float (or a bool, or a NaN) would make a party's share inexact or undefined.
     if not (type(value) is int or (isinstance(value, Decimal) and value.is_finite())):
         raise InvalidInput(f"percentage {value!r} must be an int or a finite Decimal",
-                           fix='write it as Decimal("30") or, in a plan file, percent = "30"')
+                           fix='write it as Decimal("30") or, in a plan file, percent = "30"',
+                           code=ErrorCode.INVALID_AMOUNT)
     if not Decimal(0) <= value <= Decimal(100):
-        raise InvalidInput(f"percentage {value} is outside 0..100", fix=_PLAN_HINT)
+        raise InvalidInput(f"percentage {value} is outside 0..100", fix=_PLAN_HINT,
+                           code=ErrorCode.INVALID_AMOUNT)
 
 
 @attrs.frozen
@@ -80,7 +83,7 @@ class Stage:
         for label, m in (("fixed", self.fixed), ("cap", self.cap)):
             if m is not None and m.is_negative():
                 raise InvalidInput(f"stage '{self.party}': {label} amount is negative",
-                                   fix=_PLAN_HINT)
+                                   fix=_PLAN_HINT, code=ErrorCode.INVALID_AMOUNT)
 
     def amount(self, total: Money, remaining: Money) -> Money:
         """This stage's amount of a non-negative ``total`` with ``remaining`` still unassigned."""

@@ -117,7 +117,7 @@ class ServiceCatalog:
             if item.id == id:
                 return item
         raise NotFound(f"service item {id!r} is not in the catalog",
-                       fix="list the items with `commons contract catalog`")
+                       fix="name items of the catalog")
 
     def select(self, ids: Iterable[str]) -> tuple[ServiceItem, ...]:
         """The items named, in catalog order, each once; an unknown id is NotFound."""

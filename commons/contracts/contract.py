@@ -26,7 +26,7 @@ import attrs
 
 # The regime of a contract is the fees' regime: one concept, defined where fees are billed.
 from commons.billing.fees import Regime, parse_regime
-from commons.errors import CommonsError, InvalidInput
+from commons.errors import CommonsError, ErrorCode, InvalidInput
 from commons.money import Money
 from commons.periods import Period
 from commons.revenue.income import parse_percent as percent
@@ -58,7 +58,8 @@ def parse_percent(text: str, what: str) -> Decimal:
         return percent(text)
     except CommonsError:
         raise InvalidInput(f"{what} {text!r} is not a percentage from 0 to 100",
-                           fix="write it like 8 or 7.5 (at most two decimals)") from None
+                           fix="write it like 8 or 7.5 (at most two decimals)",
+                           code=ErrorCode.INVALID_AMOUNT) from None
 
 
 def _non_empty(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
@@ -144,7 +145,7 @@ class BundleContract:
                 raise InvalidInput(
                     f"contract {self.id}: a commission (酬金制) contract's commission must be "
                     f"{low}-{high}% of costs, got {rate if rate is not None else 'none'}",
-                    field="commission_percent", fix="give --commission between 5 and 10")
+                    field="commission_percent", fix="give a commission between 5 and 10")
         elif self.commission_percent is not None:
             raise InvalidInput(f"contract {self.id}: a lump-sum (包干制) contract has no "
                                "commission", field="commission_percent",

@@ -26,7 +26,7 @@ from typing import Any, TypeVar
 import attrs
 
 from commons.contracts.catalog import DEFAULT_CATALOG, CostDriver, parse_driver
-from commons.errors import CommonsError, InvalidInput
+from commons.errors import CommonsError, ErrorCode, InvalidInput
 from commons.money import Money, parse_fen
 
 __all__ = ["Collection", "CostItem", "Scenario", "ScenarioCompound", "key_line"]
@@ -134,7 +134,7 @@ def _percent(value: Any) -> Fraction:
     number = _decimal(value, "percentage")
     if not 0 <= number <= 100 or number != number.quantize(Decimal("0.01")):
         raise InvalidInput(f"{value!r} is not a percentage from 0 to 100 (two decimals at "
-                           "most)", fix='write e.g. "6" for 6%')
+                           "most)", fix='write e.g. "6" for 6%', code=ErrorCode.INVALID_AMOUNT)
     return Fraction(number) / 100
 
 
@@ -155,14 +155,16 @@ def _money(value: Any) -> Money:
 def _non_negative_money(value: Any) -> Money:
     amount = _money(value)
     if amount.is_negative():
-        raise InvalidInput(f"{value!r} is negative", fix="costs and incomes are zero or more")
+        raise InvalidInput(f"{value!r} is negative", fix="costs and incomes are zero or more",
+                           code=ErrorCode.INVALID_AMOUNT)
     return amount
 
 
 def _price(value: Any) -> Fraction:
     number = _decimal(value, "price")
     if number < 0:
-        raise InvalidInput(f"price {value!r} is negative", fix='e.g. "0.80" yuan per m²')
+        raise InvalidInput(f"price {value!r} is negative", fix='e.g. "0.80" yuan per m²',
+                           code=ErrorCode.INVALID_AMOUNT)
     return Fraction(number)
 
 
@@ -256,7 +258,8 @@ class Scenario:
             m = _TOML_AT.search(str(e))
             raise InvalidInput(f"not valid TOML: {_TOML_AT.sub('', str(e)).strip()}",
                                fix="correct the TOML syntax on that line", file=file,
-                               line=int(m.group(1)) if m else None) from None
+                               line=int(m.group(1)) if m else None,
+                               code=ErrorCode.MALFORMED_FILE) from None
         unknown = sorted(set(data) - set(_SECTION_KEYS))
         if unknown:
             raise InvalidInput(f"unknown section '{unknown[0]}'", field=unknown[0], file=file,

@@ -90,12 +90,12 @@ def settle(contract: BundleContract, period: Period, *, areas: Mapping[str, Deci
     total_area = sum(areas.values(), Decimal(0))
     if total_area <= 0:
         raise RefusedByRule(f"the compounds of contract {contract.id} have no recorded floor "
-                            "area", fix="import their households with `commons estate import`")
+                            "area", fix="import their households first")
     score = evaluation.score(contract.weights)
     if contract.regime is Regime.LUMP_SUM:
         if costs is not None:
             raise InvalidInput("a lump-sum (包干制) contract is paid its price, not its costs",
-                               field="costs", fix="drop --costs for a lump-sum contract")
+                               field="costs", fix="give no costs for a lump-sum contract")
         price = Money(fen_half_up(contract.unit_price.fen * Fraction(total_area)))
         base, due, earned = _split_pay(contract, price, score)
         spent, commission, paid = price, Money.zero(), base + earned
@@ -104,7 +104,7 @@ def settle(contract: BundleContract, period: Period, *, areas: Mapping[str, Deci
         if costs is None or costs.is_negative():
             raise InvalidInput(f"a commission (酬金制) contract is paid its costs plus "
                                f"commission; the costs of {period} are missing or negative",
-                               field="costs", fix="give the month's costs, e.g. --costs 12000")
+                               field="costs", fix="give the month's costs, e.g. 12000")
         assert contract.commission_percent is not None
         commission = Money(fen_half_up(costs.fen * Fraction(contract.commission_percent) / 100))
         base, due, earned = _split_pay(contract, commission, score)

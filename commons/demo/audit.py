@@ -26,7 +26,7 @@ def audit_step(books: Books, folder: Path) -> DemoStep:
         "",
     ]
     for fmt, name in (("csv", f"{WJXC}-trail.csv"), ("beancount", f"{WJXC}.beancount")):
-        manifest = books.audit.export(folder / name, format=fmt, compound=WJXC)
+        manifest = books.audit.export(folder / name, format=fmt, compound=WJXC, force=True)
         check = books.audit.check_export(manifest.path)
         lines.append(f"  {fmt:<9} {manifest.rows} postings of {manifest.entries} entries, "
                      f"chain head {manifest.head.id} {manifest.head.hash[:12]}: "

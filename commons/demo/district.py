@@ -125,8 +125,8 @@ def run_demo(api: Books) -> DemoReport:
     if not api.dedicate("demo"):
         raise RefusedByRule(
             f"{api.path} already holds books, and the demo would add sample "
-            "entries to them for good", fix="run it on a new file: "
-            "commons --db demo.db demo")
+            "entries to them for good", fix="run the demo on books of its own, in a new file",
+            context={"kind": "demo"})
     with demo_folder(api.path) as (folder, kept):
         elevator, split = _elevator_step(api, folder)
         steps = (

@@ -14,7 +14,7 @@ from enum import StrEnum
 
 import attrs
 
-from commons.errors import CommonsError, ConflictError, InvalidInput, Problems
+from commons.errors import CommonsError, ConflictError, ErrorCode, InvalidInput, Problems
 from commons.estate.compound import Building, Compound, ManagementArea
 from commons.estate.household import Household
 from commons.estate.resource import Resource
@@ -177,7 +177,7 @@ def _conflict(kind: str, new: Record, old: Record) -> ConflictError | None:
                 f"{_NOUN[kind]} {new.id!r} is already recorded with {field.name} "
                 f"{_shown(before)}, not {_shown(now)}", field=field.name,
                 fix="import never changes a stored record: make the row match it, or give "
-                "a different record its own id")
+                "a different record its own id", code=ErrorCode.ALREADY_RECORDED_DIFFERENTLY)
     return None
 
 

@@ -12,7 +12,7 @@ from typing import Any
 
 import attrs
 
-from commons.errors import InvalidInput, RefusedByRule
+from commons.errors import ErrorCode, InvalidInput, RefusedByRule
 from commons.governance.roll import Roll
 
 __all__ = ["Ballot", "Choice", "admit"]
@@ -62,11 +62,13 @@ def admit(proposal_id: str, roll: Roll, ballots: Iterable[Ballot]) -> dict[str, 
             raise RefusedByRule(
                 f"{ballot.owner} may not vote on proposal {proposal_id}: they own no unit in "
                 f"{roll.scope}", field="owner",
-                fix="only owners of units in the proposal's scope vote; check the name")
+                fix="only owners of units in the proposal's scope vote; check the name",
+                code=ErrorCode.NOT_AUTHORISED)
         if ballot.owner in choices:
             raise RefusedByRule(
                 f"{ballot.owner} has already voted on proposal {proposal_id} "
                 f"({choices[ballot.owner].value})", field="owner",
-                fix="each owner casts one ballot for all their units; keep the first")
+                fix="each owner casts one ballot for all their units; keep the first",
+                code=ErrorCode.ALREADY_DONE)
         choices[ballot.owner] = ballot.choice
     return choices

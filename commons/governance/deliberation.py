@@ -18,7 +18,7 @@ from typing import Any
 
 import attrs
 
-from commons.errors import InvalidInput, RefusedByRule
+from commons.errors import ErrorCode, InvalidInput, RefusedByRule
 from commons.governance.ballots import Ballot, admit
 from commons.governance.matters import Matter
 from commons.governance.roll import Roll, Scope, ScopeKind
@@ -144,7 +144,8 @@ def _refuse_skip(proposal: Proposal, to: State) -> RefusedByRule:
     step = proposal.state.next
     if step is None:
         return RefusedByRule(f"proposal {proposal.id} is already resolved",
-                             fix="put a new proposal to the owners to decide again")
+                             fix="put a new proposal to the owners to decide again",
+                             code=ErrorCode.ALREADY_DONE)
     if step is State.RESOLVED:
         fix = "resolve it: close the vote and tally the ballots"
     else:
@@ -173,7 +174,8 @@ def cast(proposal: Proposal, roll: Roll, ballot: Ballot) -> Proposal:
     if proposal.state is State.RESOLVED:
         raise RefusedByRule(f"proposal {proposal.id} is resolved; its vote is closed, so "
                             f"{ballot.owner}'s ballot cannot be counted",
-                            fix="put a new proposal to the owners to decide again")
+                            fix="put a new proposal to the owners to decide again",
+                            code=ErrorCode.ALREADY_DONE)
     if proposal.state not in (State.DRAFTED, State.VOTED):
         step = proposal.state.next
         assert step is not None

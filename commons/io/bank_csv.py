@@ -20,7 +20,7 @@ from typing import Any
 
 import attrs
 
-from commons.errors import CommonsError, InvalidInput, Where
+from commons.errors import CommonsError, ErrorCode, InvalidInput, Where
 from commons.money import CURRENCY, Money, currency_of, parse_fen
 from commons.reconcile.statements import Statement, StatementLine, parse_bank_date
 
@@ -108,13 +108,16 @@ class CsvProfile:
             data = tomllib.loads(text)
         except tomllib.TOMLDecodeError as e:
             raise InvalidInput(f"profile {source} is not valid TOML: {e}", file=source,
-                               fix="check the quoting: date = \"交易日期\"") from None
+                               fix="check the quoting: date = \"交易日期\"",
+                               code=ErrorCode.MALFORMED_FILE) from None
         except RecursionError:
             raise InvalidInput(f"profile {source} nests values too deeply", file=source,
-                               fix="a profile is flat: one key = \"text\" a line") from None
+                               fix="a profile is flat: one key = \"text\" a line",
+                               code=ErrorCode.MALFORMED_FILE) from None
         except ValueError:  # tomllib's int() past 4,300 digits
             raise InvalidInput(f"profile {source} holds a number too long to read", file=source,
-                               fix="a profile holds header texts in quotes, not numbers") from None
+                               fix="a profile holds header texts in quotes, not numbers",
+                               code=ErrorCode.MALFORMED_FILE) from None
         _check_schema(data, source)
         if "date" not in data:
             raise InvalidInput("the profile does not name its date column", file=source,
@@ -184,7 +187,9 @@ def _find_header(rows: Iterator[list[str]], profiles: Sequence[CsvProfile], sour
     wanted = " or ".join(",".join(p.required()) for p in profiles)
     raise InvalidInput(f"no header row naming the columns {wanted} in its first "
                        f"{HEADER_SEARCH_ROWS} lines", file=source, line=1,
-                       fix="name the right --profile, or add one in a TOML file for this bank")
+                       fix="name the right statement profile, or add one in a TOML file for "
+                           "this bank",
+                       code=ErrorCode.MALFORMED_FILE)
 
 
 def _cell(row: list[str], index: dict[str, int], role: str) -> str:
@@ -209,7 +214,8 @@ def _line(row: list[str], index: dict[str, int], profile: CsvProfile, source: st
     if len(row) != width and not (len(row) > width and not any(c.strip() for c in row[width:])):
         raise InvalidInput(f"this record has {len(row)} fields but the header has {width}",
                            file=source, line=number,
-                           fix="check for a missing or extra comma, or quote text with commas")
+                           fix="check for a missing or extra comma, or quote text with commas",
+                           code=ErrorCode.MALFORMED_FILE)
     where = (source, number)
     booked_on = _parse_cell(row, index, profile, "date", parse_bank_date, where)
     amount = functools.partial(parse_fen, currency=profile.currency)
@@ -256,7 +262,8 @@ def _records(text: str, source: str) -> Iterator[tuple[int, list[str]]]:
             return
         except csv.Error as e:
             raise InvalidInput(f"this line is not valid CSV: {e}", file=source, line=last + 1,
-                               fix="check the quoting of the line") from None
+                               fix="check the quoting of the line",
+                               code=ErrorCode.MALFORMED_FILE) from None
         yield last + 1, record
         last = reader.line_num
 
@@ -274,7 +281,8 @@ def read_csv_statement(text: str, source: str, profiles: Sequence[CsvProfile]) -
              if any(cell.strip() for cell in record)]
     if not lines:
         raise InvalidInput("the statement has a header but no lines", file=source,
-                           line=header_line, fix="export a statement with its transactions")
+                           line=header_line, fix="export a statement with its transactions",
+                           code=ErrorCode.MALFORMED_FILE)
     if lines[0].booked_on > lines[-1].booked_on:
         lines.reverse()
     known = "balance" in index

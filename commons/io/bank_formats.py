@@ -13,7 +13,7 @@ import codecs
 from collections.abc import Sequence
 from pathlib import Path
 
-from commons.errors import InvalidInput, NotFound
+from commons.errors import ErrorCode, InvalidInput, NotFound
 from commons.io.bank_csv import BUILTIN_PROFILES, CsvProfile, read_csv_statement
 from commons.io.camt053 import read_camt053
 from commons.reconcile.statements import Statement
@@ -51,8 +51,9 @@ def decode_text(data: bytes, source: str, encoding: str | None = None) -> str:
         except UnicodeDecodeError as e:
             raise InvalidInput(f"the file is not valid {encoding} text", file=source,
                                line=_bad_line(data, name, e),
-                               fix="name the encoding the bank used, e.g. --encoding gb18030"
-                               ) from None
+                               fix="name the encoding the bank used, e.g. gb18030",
+                               code=ErrorCode.MALFORMED_FILE,
+                               context={"kind": "encoding", "encoding": encoding}) from None
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as first:
@@ -61,7 +62,9 @@ def decode_text(data: bytes, source: str, encoding: str | None = None) -> str:
         except UnicodeDecodeError:
             raise InvalidInput("the file is neither UTF-8 nor GBK/GB18030 text", file=source,
                                line=_bad_line(data, "utf-8", first),
-                               fix="name its encoding with --encoding") from None
+                               fix="name its encoding",
+                               code=ErrorCode.MALFORMED_FILE,
+                               context={"kind": "encoding", "encoding": "utf-8"}) from None
 
 
 def resolve_profiles(profile: CsvProfile | str | None) -> list[CsvProfile]:
@@ -83,7 +86,7 @@ def read_statements(data: bytes, source: str, *,
     """The statements in a file's bytes: camt.053 XML (one or more) or one CSV statement."""
     if not data.strip():
         raise InvalidInput("the statement file is empty", file=source, line=1,
-                           fix="export the statement again")
+                           fix="export the statement again", code=ErrorCode.MALFORMED_FILE)
     if is_xml(data):
         return read_camt053(data, source)
     chosen = list(profiles) if profiles else list(BUILTIN_PROFILES.values())
@@ -107,7 +110,8 @@ def read_profiles(profile: str | None) -> list[CsvProfile]:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as e:
         raise InvalidInput(f"cannot read profile {path}: {e}", file=str(path),
-                           fix="save the profile as UTF-8 text") from None
+                           fix="save the profile as UTF-8 text",
+                           code=ErrorCode.MALFORMED_FILE) from None
     return [CsvProfile.from_toml(text, str(path))]
 
 
@@ -121,4 +125,5 @@ def read_statement_bytes(path: str | Path) -> bytes:
         return p.read_bytes()
     except OSError as e:
         raise InvalidInput(f"cannot read {p}: {e.strerror}", file=str(p),
-                           fix="check the file's permissions") from None
+                           fix="check the file's permissions",
+                           code=ErrorCode.MALFORMED_FILE) from None

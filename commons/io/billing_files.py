@@ -16,7 +16,7 @@ from commons.billing.fees import (
     schedules_from_csv,
 )
 from commons.billing.payments import PAYMENT_COLUMNS, PAYMENT_OPTIONAL, Payment
-from commons.errors import CommonsError, InvalidInput, Problems
+from commons.errors import CommonsError, ErrorCode, InvalidInput, Problems
 from commons.files import csv_rows
 
 __all__ = ["read_payments", "read_schedules"]
@@ -34,7 +34,8 @@ def _toml(path: Path) -> dict[str, object]:
         digits = text.split(marker, 1)[1].split(",", 1)[0] if marker in text else ""
         raise InvalidInput(f"schedule file is not valid TOML: {e}", file=str(path),
                            line=int(digits) if digits.isdigit() else None,
-                           fix="see `commons billing schedule --help` for the layout") from None
+                           fix="correct the TOML syntax on that line",
+                           code=ErrorCode.MALFORMED_FILE) from None
 
 
 def read_schedules(path: str | Path, encoding: str | None = None) -> list[FeeSchedule]:
@@ -52,7 +53,7 @@ def read_schedules(path: str | Path, encoding: str | None = None) -> list[FeeSch
         if not isinstance(tables, list) or not tables or set(data) != {"schedule"}:
             raise InvalidInput("the file must hold [[schedule]] tables and nothing else",
                                file=str(p), field="schedule",
-                               fix="see `commons billing schedule --help` for the layout")
+                               fix="write [[schedule]] tables only")
         problems: list[CommonsError] = []
         schedules = []
         for i, table in enumerate(tables, start=1):

@@ -20,7 +20,7 @@ import xml.parsers.expat
 from collections.abc import Iterator
 from typing import Any, NoReturn
 
-from commons.errors import CommonsError, InvalidInput
+from commons.errors import CommonsError, ErrorCode, InvalidInput
 from commons.money import Money, parse_fen
 from commons.reconcile.statements import Statement, StatementLine, parse_bank_date
 
@@ -114,13 +114,14 @@ class _Builder:
         self.depth += 1
         if self.depth > MAX_DEPTH:
             raise InvalidInput(f"the XML nests elements more than {MAX_DEPTH} deep; camt.053 "
-                               "needs about 12", fix=_HOSTILE_FIX)
+                               "needs about 12", fix=_HOSTILE_FIX, code=ErrorCode.MALFORMED_FILE)
         if attributes:
             for key, value in attributes.items():
                 if len(value) > MAX_ATTRIBUTE:
                     raise InvalidInput(f"attribute {key.rpartition(' ')[2]} holds "
                                        f"{len(value):,} characters, more than "
-                                       f"{MAX_ATTRIBUTE:,}", fix=_HOSTILE_FIX)
+                                       f"{MAX_ATTRIBUTE:,}", fix=_HOSTILE_FIX,
+                                       code=ErrorCode.MALFORMED_FILE)
         if self.foreign:
             return
         namespace, _, name = tag.rpartition(" ")
@@ -174,14 +175,16 @@ class _Builder:
         node.size += len(text)
         if node.size > MAX_TEXT:
             raise InvalidInput(f"element {node.name} holds more than {MAX_TEXT:,} characters "
-                               "of text", line=node.line, field=node.path, fix=_HOSTILE_FIX)
+                               "of text", line=node.line, field=node.path, fix=_HOSTILE_FIX,
+                               code=ErrorCode.MALFORMED_FILE)
         node.pieces.append(text)
 
 
 def _refuse_dtd(*_args: object) -> NoReturn:
     raise InvalidInput("the XML declares a document type (DTD); camt.053 files have none, and "
                        "commons never expands entities", fix="export the statement again from "
-                       "the bank; do not open files from unknown senders")
+                       "the bank; do not open files from unknown senders",
+                       code=ErrorCode.MALFORMED_FILE)
 
 
 def _declared_encoding(data: bytes, source: str) -> str | None:
@@ -196,7 +199,8 @@ def _declared_encoding(data: bytes, source: str) -> str | None:
     except LookupError:
         raise InvalidInput(f"the XML declares the encoding {_excerpt(declared)}, which is not "
                            "known", file=source, line=1,
-                           fix="export the statement again in UTF-8 or GB18030") from None
+                           fix="export the statement again in UTF-8 or GB18030",
+                           code=ErrorCode.MALFORMED_FILE) from None
     if name in _EXPAT_ENCODINGS:
         return None
     # Files labelled GB2312 or GBK often hold characters only GB18030, their superset, has.
@@ -217,14 +221,16 @@ def _chunks(data: bytes, encoding: str | None, source: str) -> Iterator[bytes | 
             line = data[:offset + e.start].count(b"\n") + 1
             raise InvalidInput(f"the file is not valid {encoding} text, as its XML declaration "
                                "says", file=source, line=line,
-                               fix="export the statement again; it may be cut short") from None
+                               fix="export the statement again; it may be cut short",
+                               code=ErrorCode.MALFORMED_FILE) from None
 
 
 def _parse(data: bytes, source: str) -> _Builder:
     if len(data) > MAX_BYTES:
         raise InvalidInput(f"the statement is {len(data):,} bytes, more than the "
                            f"{MAX_BYTES:,} commons reads", file=source,
-                           fix="ask the bank for one statement per month or per account")
+                           fix="ask the bank for one statement per month or per account",
+                           code=ErrorCode.MALFORMED_FILE)
     encoding = _declared_encoding(data, source)
     parser = xml.parsers.expat.ParserCreate(namespace_separator=" ")
     parser.buffer_text = True
@@ -243,7 +249,8 @@ def _parse(data: bytes, source: str) -> _Builder:
         raise InvalidInput(f"the file is not well-formed XML: "
                            f"{xml.parsers.expat.ErrorString(e.code)} at column {e.offset}",
                            file=source, line=e.lineno,
-                           fix="export the statement again; a download may be cut short") from None
+                           fix="export the statement again; a download may be cut short",
+                           code=ErrorCode.MALFORMED_FILE) from None
     except CommonsError as e:
         raise e.located(file=source, line=parser.CurrentLineNumber) from None
     return builder

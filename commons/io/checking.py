@@ -18,7 +18,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from commons.errors import CommonsError, InvalidInput, NotFound
+from commons.errors import CommonsError, ErrorCode, InvalidInput, NotFound
 from commons.extras import require
 from commons.io.exporting import (
     MANIFEST_SUFFIX,
@@ -102,10 +102,13 @@ def read_manifest(path: str | Path) -> ExportManifest:
     except FileNotFoundError:
         raise NotFound(f"manifest {where} does not exist", file=str(where),
                        fix="give the export file or the .manifest.json written with it; a "
-                           "manifest of another name only with --manifest M") from None
+                           "manifest of another name only by naming it as the manifest",
+                       context={"kind": "manifest", "id": str(where)},
+                       code=ErrorCode.NOT_FOUND) from None
     except ValueError as e:
         raise InvalidInput(f"manifest {where} is not JSON: {e}", file=str(where),
-                           fix="give the .manifest.json written with the export") from None
+                           fix="give the .manifest.json written with the export",
+                           code=ErrorCode.MALFORMED_FILE) from None
     return ExportManifest.from_json(data, path=str(where))
 
 
@@ -122,15 +125,17 @@ def export_and_manifest(path: str | Path, manifest: str | Path | None = None
     given = Path(path)
     if given.name.endswith(MANIFEST_SUFFIX):
         if manifest is not None:
-            raise InvalidInput(f"{given} is a manifest, and --manifest names another one",
+            raise InvalidInput(f"{given} is a manifest, and another manifest was named too",
                                file=str(given), field="--manifest",
-                               fix="give the export file and --manifest, or the manifest alone")
+                               fix="give the export file and its manifest, or the manifest alone",
+                               context={"kind": "manifest"}, code=ErrorCode.INVALID_INPUT)
         return given.with_name(given.name[:-len(MANIFEST_SUFFIX)]), read_manifest(given)
     if manifest is None:
         return given, read_manifest(given)
     if not Path(manifest).name.endswith(MANIFEST_SUFFIX):
-        raise InvalidInput(f"--manifest {manifest} is not a manifest file", field="--manifest",
-                           fix=f"give the {MANIFEST_SUFFIX} file written with the export")
+        raise InvalidInput(f"manifest {manifest} is not a manifest file", field="--manifest",
+                           fix=f"give the {MANIFEST_SUFFIX} file written with the export",
+                           code=ErrorCode.INVALID_INPUT)
     return given, read_manifest(manifest)
 
 

@@ -24,7 +24,8 @@ _WORDS = {
            "authority": "授权依据", "entry": "凭证号", "spending_total": "支出合计",
            "by_purpose": "支出按用途汇总", "other": "其他变动", "none": "（无）",
            "unrecorded": "未记录", "committee": "业委会决定",
-           "check": "期初余额 + 收入 − 支出 + 其他变动 = 期末余额"},
+           "check": "期初余额 + 收入 − 支出 + 其他变动 = 期末余额",
+           "head": "账本链头（凭证号、哈希）", "signature": "链头签名"},
     "en": {"title": "Public revenue disclosure", "period": "Period", "account":
            "Co-managed account", "to": "to", "opening": "Opening balance", "closing":
            "Closing balance", "income": "Income by source", "source": "Source", "amount":
@@ -33,7 +34,8 @@ _WORDS = {
            "entry": "Entry", "spending_total": "Total spending", "by_purpose":
            "Spending by purpose, totals", "other": "Other movements", "none": "(none)",
            "unrecorded": "not recorded", "committee": "committee decision",
-           "check": "opening + income - spending + other movements = closing"},
+           "check": "opening + income - spending + other movements = closing",
+           "head": "Journal chain head (entry, hash)", "signature": "Head signature"},
 }
 
 
@@ -88,8 +90,17 @@ def render_text(d: Disclosure, lang: str = "zh") -> str:
     lines.append("")
     lines += _table([(w["other"], d.other.format_symbol()),
                      (w["closing"], d.closing.format_symbol())], right=(1,))
-    lines += ["", w["check"]]
+    lines += ["", w["check"], *_head_lines(d, w)]
     return "\n".join(lines) + "\n"
+
+
+def _head_lines(d: Disclosure, w: dict[str, str]) -> list[str]:
+    """The chain head the statement was made at (and its signature): what a reader gives
+    ``commons audit verify --head HASH --at ENTRY`` to check the books still hold it."""
+    lines = [f"{w['head']}: {d.head.id} {d.head.hash}"]
+    if d.signature is not None:
+        lines.append(f"{w['signature']}: {d.signature}")
+    return lines
 
 
 def _html_table(headers: Sequence[str], rows: Sequence[Sequence[str]],
@@ -136,7 +147,9 @@ def render_html(d: Disclosure, lang: str = "zh") -> str:
                               d.spending_total.format_symbol(), "")], (0, 4)),
         _html_table((w["other"], w["closing"]),
                     [(d.other.format_symbol(), d.closing.format_symbol())], (0, 1)),
-        f"<p>{html.escape(w['check'])}</p>\n</body>\n</html>\n",
+        f"<p>{html.escape(w['check'])}</p>\n",
+        "<p><small>" + "<br>".join(html.escape(line) for line in _head_lines(d, w))
+        + "</small></p>\n</body>\n</html>\n",
     ]
     return "".join(parts)
 
@@ -158,4 +171,5 @@ def disclosure_json(d: Disclosure) -> dict[str, Any]:
         "spending_by_purpose": [{"purpose": p, "amount": m.format()}
                                 for p, m in d.spending_by_purpose().items()],
         "other": d.other.format(),
+        "chain_head": {"id": d.head.id, "hash": d.head.hash, "signature": d.signature},
     }

@@ -3,27 +3,26 @@
 The rows come from ``commons.ledger.export`` as the store streams them, so memory stays flat
 whatever the ledger's size: text formats are written a batch of entries at a time and hashed as
 they are written; XLSX goes through openpyxl's write-only mode, one sheet per account. A file is
-written under a temporary name and renamed when complete, so a failed export leaves no partial
-file under the name the manifest gives.
+written under a new temporary name and renamed when complete (``commons.io.writing``), so a
+failed export leaves no partial file, and no symlink is written through.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import os
 import queue
 import threading
 from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import attrs
 
-from commons.errors import InvalidInput
+from commons.errors import ErrorCode, InvalidInput
 from commons.extras import require
+from commons.io.writing import replacing
 from commons.l10n import amount_decimal, spreadsheet_format
 from commons.ledger.export import (
     COLUMNS,
@@ -99,6 +98,7 @@ class ExportManifest:
     created_at: str
     accounts: Mapping[str, str] = attrs.field(factory=dict)
     path: str = ""
+    signature: str | None = None  # the head's, where the host gave a key (docs/tamper.md)
 
     @property
     def export_path(self) -> Path:
@@ -109,7 +109,8 @@ class ExportManifest:
         """The manifest as written to ``OUT.manifest.json`` (see docs/exports.md)."""
         return {
             "kind": MANIFEST_KIND, "format": self.format, "scope": self.scope.as_json(),
-            "chain_head": {"id": self.head.id, "hash": self.head.hash},
+            "chain_head": {"id": self.head.id, "hash": self.head.hash,
+                           "signature": self.signature},
             "rows": self.rows, "entries": self.entries,
             "totals": [{"currency": t.currency, "debits": t.debits.format(),
                         "credits": t.credits.format()} for t in self.totals],
@@ -126,7 +127,8 @@ class ExportManifest:
         """Read a manifest back; anything missing or malformed is an InvalidInput naming it."""
         if not isinstance(data, dict) or data.get("kind") != MANIFEST_KIND:
             raise InvalidInput(f"{path} is not a commons export manifest",
-                               fix="give the .manifest.json written beside the export")
+                               fix="give the .manifest.json written beside the export",
+                               code=ErrorCode.MALFORMED_FILE)
         field = "format"
         try:
             head = data["chain_head"]
@@ -145,11 +147,13 @@ class ExportManifest:
                        ChainHead(int(head["id"]), str(head["hash"])), int(data["rows"]),
                        int(data["entries"]), totals, balances, files,
                        str(data["library_version"]), str(data["created_at"]),
-                       dict(data.get("accounts") or {}), path)
+                       dict(data.get("accounts") or {}), path,
+                       None if head.get("signature") is None else str(head["signature"]))
         except (KeyError, TypeError, ValueError, AttributeError) as e:
             raise InvalidInput(f"manifest {path} is malformed near {field!r}: {e}",
                                file=path, field=field,
-                               fix="export again; a manifest is never edited by hand") from None
+                               fix="export again; a manifest is never edited by hand",
+                               code=ErrorCode.MALFORMED_FILE) from None
 
 
 def manifest_path_of(path: str | Path) -> Path:
@@ -196,25 +200,14 @@ class _Sink:
             raise self._failed
 
 
-def _file_digest(path: Path) -> tuple[str, int]:
+def _file_digest(handle: BinaryIO) -> tuple[str, int]:
     digest = hashlib.sha256()
     size = 0
-    with path.open("rb") as f:
-        while chunk := f.read(1 << 20):
-            digest.update(chunk)
-            size += len(chunk)
+    handle.seek(0)
+    while chunk := handle.read(1 << 20):
+        digest.update(chunk)
+        size += len(chunk)
     return digest.hexdigest(), size
-
-
-@contextmanager
-def _replacing(path: Path) -> Iterator[Path]:
-    """A temporary name beside ``path``, renamed to it when the block succeeds."""
-    part = path.with_name(path.name + ".part")
-    try:
-        yield part
-        os.replace(part, path)
-    finally:
-        part.unlink(missing_ok=True)
 
 
 Entries = Callable[[], Iterator[ScopedEntry]]
@@ -236,17 +229,16 @@ class ExportJob:
 def write_export(job: ExportJob, entries: Entries) -> tuple[Tally, ExportedFile, dict[str, str]]:
     """Write ``job``'s file from a fresh stream of ``entries``; its tally, file and names."""
     tally = Tally(job.opening)
-    with _replacing(job.path) as part:
+    with replacing(job.path) as handle:
         if job.format == "xlsx":
-            names = _write_xlsx(part, entries(), tally)
-            digest, size = _file_digest(part)
+            names = _write_xlsx(handle, entries(), tally)
+            digest, size = _file_digest(handle)
         else:
-            with part.open("wb") as handle:
-                sink = _Sink(handle)
-                try:
-                    names = _TEXT_WRITERS[job.format](sink, job, entries(), tally)
-                finally:
-                    sink.close()
+            sink = _Sink(handle)
+            try:
+                names = _TEXT_WRITERS[job.format](sink, job, entries(), tally)
+            finally:
+                sink.close()
             digest, size = sink.digest.hexdigest(), sink.size
     return tally, ExportedFile(job.path.name, digest, size), names
 
@@ -290,12 +282,12 @@ def _write_beancount(sink: _Sink, job: ExportJob, entries: Iterator[ScopedEntry]
     for entry in entries:
         sink.write(beancount_entry(entry, names))
         tally.entries += 1
-        for _, account, fen, currency, in_scope in entry[8]:
-            if in_scope:
-                tally.add(account, fen, currency)
-            key = (names[account], currency)
-            held[key] = held.get(key, 0) + fen
-        last_day = entry[1]
+        for leg in entry.legs:
+            if leg.in_scope:
+                tally.add(leg.account, leg.amount_fen, leg.currency)
+            key = (names[leg.account], leg.currency)
+            held[key] = held.get(key, 0) + leg.amount_fen
+        last_day = entry.date
     sink.write(_assertions(job, names, tally, held, last_day))
     return names
 
@@ -360,7 +352,7 @@ def _amount_cell(fen: int, currency: str) -> tuple[Decimal, str]:
             spreadsheet_format(unit.minor_units, unit.symbol))
 
 
-def _write_xlsx(path: Path, entries: Iterator[ScopedEntry], tally: Tally) -> dict[str, str]:
+def _write_xlsx(handle: BinaryIO, entries: Iterator[ScopedEntry], tally: Tally) -> dict[str, str]:
     require("xlsx")
     import openpyxl  # noqa: PLC0415 - only an XLSX export pays for loading it
     from openpyxl.cell import WriteOnlyCell  # noqa: PLC0415
@@ -385,22 +377,21 @@ def _write_xlsx(path: Path, entries: Iterator[ScopedEntry], tally: Tally) -> dic
 
     try:
         for row in export_rows(entries, tally):
-            (entry_id, seq, day, account, others, memo, fen, currency, balance, external_id,
-             actor, reverses, reversed_by, link) = row
-            sheet = sheets.get(account)
+            sheet = sheets.get(row.account)
             if sheet is None:
-                titles[account] = _sheet_title(account, taken)
-                sheet = sheets[account] = book.create_sheet(titles[account])
+                titles[row.account] = _sheet_title(row.account, taken)
+                sheet = sheets[row.account] = book.create_sheet(titles[row.account])
                 sheet.freeze_panes = "A2"
                 sheet.append(list(COLUMNS))
-            sheet.append([entry_id, seq, cell(sheet, dt.date.fromisoformat(day), DATE_FORMAT),
-                          account, ";".join(others), cell(sheet, memo),
-                          amount(sheet, fen, currency), currency,
-                          amount(sheet, balance, currency),
-                          cell(sheet, external_id), cell(sheet, actor), reverses, reversed_by,
-                          link])
-            sums = moves.setdefault((account, currency), [0, 0, 0])
-            sums[0 if fen > 0 else 1] += fen
+            sheet.append([row.entry_id, row.seq,
+                          cell(sheet, dt.date.fromisoformat(row.date), DATE_FORMAT),
+                          row.account, ";".join(row.counterparts), cell(sheet, row.memo),
+                          amount(sheet, row.amount_fen, row.currency), row.currency,
+                          amount(sheet, row.balance_fen, row.currency),
+                          cell(sheet, row.external_id), cell(sheet, row.actor), row.reverses,
+                          row.reversed_by, row.entry_hash])
+            sums = moves.setdefault((row.account, row.currency), [0, 0, 0])
+            sums[0 if row.amount_fen > 0 else 1] += row.amount_fen
             sums[2] += 1
         summary.freeze_panes = "A2"
         summary.append(list(SUMMARY_COLUMNS))
@@ -414,5 +405,5 @@ def _write_xlsx(path: Path, entries: Iterator[ScopedEntry], tally: Tally) -> dic
         for sheet in (summary, *sheets.values()):
             sheet.close()  # end each sheet's writer now, not when it is collected
         raise
-    book.save(path)
+    book.save(handle)
     return titles

@@ -4,12 +4,13 @@ file that lists the refused rows of an import with their line and reason.
 
 from __future__ import annotations
 
-import csv
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from commons.errors import CommonsError, InvalidInput
+from commons.errors import CommonsError
 from commons.files import Row, csv_rows, open_text
+from commons.io.writing import guard, replacing
+from commons.ledger.export import csv_record
 from commons.parking.pricing import SESSION_HEADER
 from commons.parking.tariff import TariffFile
 
@@ -29,17 +30,16 @@ def session_rows(path: str | Path, encoding: str | None, *, ragged: bool) -> Ite
 
 
 def write_rejects(path: str | Path, encoding: str | None, refused: dict[int, CommonsError],
-                  reject_file: str) -> None:
-    """The refused rows as they were written, with their line and the reason."""
-    try:
-        with open(reject_file, "w", encoding="utf-8-sig", newline="") as out:
-            writer = csv.writer(out)
-            writer.writerow([*SESSION_HEADER, "line", "reason"])
-            for row in csv_rows(path, SESSION_HEADER, encoding=encoding, ragged=True):
-                error = refused.get(row.line)
-                if error is not None:
-                    writer.writerow([*(row.values.get(c, "") for c in SESSION_HEADER),
-                                     row.line, error.what])
-    except OSError as e:
-        raise InvalidInput(f"cannot write the reject file {reject_file}: {e.strerror}",
-                           field="reject", fix="name a writable file with --reject") from None
+                  reject_file: str, *, protected: Iterable[Path] = ()) -> None:
+    """The refused rows as they were written, with their line and the reason; each cell
+    neutralised (``csv_record``) so that no spreadsheet runs one, and never written over one
+    of the ``protected`` files (the database's)."""
+    target = Path(reject_file)
+    guard((target,), protected=protected, force=True, field="reject")
+    with replacing(target) as out:
+        out.write(("\ufeff" + csv_record([*SESSION_HEADER, "line", "reason"])).encode())
+        for row in csv_rows(path, SESSION_HEADER, encoding=encoding, ragged=True):
+            error = refused.get(row.line)
+            if error is not None:
+                out.write(csv_record([*(row.values.get(c, "") for c in SESSION_HEADER),
+                                      row.line, error.what]).encode())

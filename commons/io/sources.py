@@ -19,7 +19,7 @@ from typing import IO, Any
 
 import attrs
 
-from commons.errors import CommonsError, InvalidInput, Problems
+from commons.errors import CommonsError, ErrorCode, InvalidInput, Problems
 
 __all__ = ["Source", "Spooled", "is_rows", "read_bytes_of", "spooled"]
 
@@ -59,7 +59,8 @@ def _rows_text(rows: Iterable[Mapping[str, Any]], fmt: str) -> str:
         if not isinstance(row, Mapping):
             raise InvalidInput(f"row {number} is a {type(row).__name__}, not a mapping of "
                                "column to value", line=number,
-                               fix="give each row as a dict, e.g. {'id': 'wjxc', ...}")
+                               fix="give each row as a dict, e.g. {'id': 'wjxc', ...}",
+                               code=ErrorCode.INVALID_INPUT)
     if fmt == "jsonl":
         return "".join(json.dumps(dict(r), ensure_ascii=False, default=str) + "\n"
                        for r in listed)

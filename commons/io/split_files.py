@@ -12,7 +12,7 @@ from typing import Any
 
 from commons.allocation import parse_weight
 from commons.billing.split import FloorCoefficients, SplitMethod, weights_for
-from commons.errors import CommonsError, InvalidInput
+from commons.errors import CommonsError, ErrorCode, InvalidInput
 from commons.estate.household import Household
 from commons.files import Row, csv_rows
 
@@ -30,12 +30,13 @@ def read_plan(path: str | Path) -> dict[str, Any]:
         with p.open("rb") as handle:
             return tomllib.load(handle)
     except FileNotFoundError:
-        raise InvalidInput(f"plan file {p} does not exist", fix="check the --plan path",
+        raise InvalidInput(f"plan file {p} does not exist", fix="check the plan file's path",
                            file=str(p)) from None
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as e:
         line = _toml_line(str(e))
         raise InvalidInput(f"plan file is not valid TOML: {e}", file=str(p), line=line,
-                           fix="see `commons split --help` for the plan file's layout") from None
+                           fix="correct the TOML syntax on that line",
+                           code=ErrorCode.MALFORMED_FILE) from None
 
 
 def _toml_line(message: str) -> int | None:
@@ -72,7 +73,8 @@ def read_split_source(
         missing = [c for c in Household.HEADER if c not in row.values]
         if missing:
             raise InvalidInput(f"the header lacks column '{missing[0]}'", fix=_SOURCE_FIX,
-                               file=str(path), line=1, field=missing[0])
+                               file=str(path), line=1, field=missing[0],
+                               code=ErrorCode.MALFORMED_FILE)
         try:
             household = Household.from_csv_row(row)
             if household.id in seen:

@@ -31,8 +31,11 @@ def read_votes(path: str, encoding: str | None) -> list[tuple[str, int]]:
     return pairs
 
 
+_MOST_VOTE_DIGITS = 9  # more voters than any election commons counts; int() refuses 4,300
+
+
 def _parse_votes(text: str) -> int:
-    if not (text.isascii() and text.isdigit()):
-        raise InvalidInput(f"votes {text!r} is not a whole number of 0 or more",
+    if not (text.isascii() and text.isdigit()) or len(text) > _MOST_VOTE_DIGITS:
+        raise InvalidInput(f"votes {text[:24]!r} is not a whole number of 0 to 999,999,999",
                            fix="write the candidate's votes as a number such as 37")
     return int(text)

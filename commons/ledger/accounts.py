@@ -117,7 +117,7 @@ class Account:
         if type is not None and type != account_type_of(clean).value:
             raise InvalidInput(
                 f"account {clean} is of type {account_type_of(clean).value}, not {type}",
-                fix=f"drop --type or start the name with {type}:", field="type")
+                fix=f"give no type or start the name with {type}:", field="type")
         return cls(clean, compound, opened_on, None, description)
 
 

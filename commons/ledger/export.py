@@ -16,14 +16,15 @@ numbers an accountant can sum.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import re
 from collections.abc import Iterable, Iterator, Mapping
-from typing import Any
+from typing import Any, NamedTuple
 
 import attrs
 
-from commons.errors import InvalidInput
+from commons.errors import ErrorCode, InvalidInput
 from commons.l10n import amount_text
 from commons.ledger.accounts import AccountType, matches_prefix, parse_account_name
 from commons.money import CURRENCIES, currency_of
@@ -35,12 +36,15 @@ __all__ = [
     "TEXT_COLUMNS",
     "ExportRow",
     "ExportScope",
+    "Figure",
     "ScopedEntry",
+    "ScopedLeg",
     "Tally",
     "beancount_entry",
     "beancount_names",
     "beancount_string",
     "csv_header",
+    "csv_record",
     "csv_text",
     "export_rows",
     "jsonl_line",
@@ -58,15 +62,54 @@ FORMULA_STARTS = frozenset("=+-@\t\r'")
 COUNTERPART_SEPARATOR = ";"  # account names never hold one
 _CENTS = frozenset(code for code, unit in CURRENCIES.items() if unit.minor_units == 2)
 
-# One posting in scope, as exported: (entry_id, seq, date YYYY-MM-DD, account, counterpart
-# accounts, memo, amount fen, currency, running balance fen, external_id, actor, reverses,
-# reversed_by, the entry's chain hash). A tuple: an export makes millions of them.
-ExportRow = tuple[int, int, str, str, tuple[str, ...], str, int, str, int, str, str,
-                  int | None, int | None, str]
-# One entry touching the scope, as the store streams it: (entry_id, date, memo, external_id,
-# actor, reverses, reversed_by, chain hash, legs as (seq, account, fen, currency, in scope)).
-Leg = tuple[int, str, int, str, bool]
-ScopedEntry = tuple[int, str, str, str, str, int | None, int | None, str, tuple[Leg, ...]]
+
+
+class ExportRow(NamedTuple):
+    """One posting in scope, as exported (the ``COLUMNS``), with the other accounts of its entry
+    and its account's running balance after it. A tuple: an export makes millions of them."""
+
+    entry_id: int
+    seq: int
+    date: str  # YYYY-MM-DD
+    account: str
+    counterparts: tuple[str, ...]
+    memo: str
+    amount_fen: int
+    currency: str
+    balance_fen: int
+    external_id: str
+    actor: str
+    reverses: int | None
+    reversed_by: int | None
+    entry_hash: str
+
+
+class ScopedLeg(NamedTuple):
+    """One posting of an entry touching the scope, and whether it is itself in scope."""
+
+    seq: int
+    account: str
+    amount_fen: int
+    currency: str
+    in_scope: bool
+
+
+class ScopedEntry(NamedTuple):
+    """One entry touching the scope, as the store streams it, with all its postings."""
+
+    entry_id: int
+    date: str  # YYYY-MM-DD
+    memo: str
+    external_id: str
+    actor: str
+    reverses: int | None
+    reversed_by: int | None
+    hash: str
+    legs: tuple[ScopedLeg, ...]
+
+
+# tuple.__new__ on the class builds a NamedTuple in C, at half the cost of its own __new__.
+_new_export_row = functools.partial(tuple.__new__, ExportRow)
 
 
 def _optional_date(value: object) -> dt.date | None:
@@ -74,7 +117,8 @@ def _optional_date(value: object) -> dt.date | None:
         return value
     if isinstance(value, str):
         return dt.date.fromisoformat(value)
-    raise InvalidInput(f"{value!r} is not a date", fix="write dates as 2026-10-01")
+    raise InvalidInput(f"{value!r} is not a date", fix="write dates as 2026-10-01",
+                       code=ErrorCode.INVALID_DATE)
 
 
 @attrs.frozen
@@ -93,7 +137,7 @@ class ExportScope:
         if self.date_from and self.date_to and self.date_to < self.date_from:
             raise InvalidInput(f"the export would end on {self.date_to}, before it starts on "
                                f"{self.date_from}", field="--to",
-                               fix="give a --to date on or after --from")
+                               fix="give a last date on or after the first")
 
     @property
     def filters_accounts(self) -> bool:
@@ -150,14 +194,17 @@ def export_rows(entries: Iterable[ScopedEntry], tally: Tally | None = None
     """One row per posting in scope, in the entries' order, each with the other accounts of its
     entry and the running balance of its account and currency, counted in ``tally``."""
     tally = tally if tally is not None else Tally()
+    # Unpacked by position: every field is read, once per entry and once per posting, and one
+    # unpacking is faster than reading them by name on an export of millions of postings.
     for entry_id, day, memo, external_id, actor, reverses, reversed_by, link, legs in entries:
         tally.entries += 1
-        names = [leg[1] for leg in legs]
+        names = [leg.account for leg in legs]
         for seq, account, fen, currency, in_scope in legs:
             if in_scope:
-                yield (entry_id, seq, day, account, _others(names, account), memo, fen,
-                       currency, tally.add(account, fen, currency), external_id, actor,
-                       reverses, reversed_by, link)
+                yield _new_export_row((
+                    entry_id, seq, day, account, _others(names, account), memo, fen, currency,
+                    tally.add(account, fen, currency), external_id, actor, reverses, reversed_by,
+                    link))
 
 
 def _csv_cell(text: str) -> str:
@@ -184,13 +231,14 @@ def csv_text(entries: Iterable[ScopedEntry], tally: Tally, *, batch: int = 2000
     lines: list[str] = []
     balances, debits, credits = tally.balances, tally.debits, tally.credits
     rows = 0
+    # Unpacked by position, entries and legs alike, for the same reason.
     for count, (entry_id, day, memo, external_id, actor, reverses, reversed_by, link, legs) \
             in enumerate(entries, 1):
         middle = f",{_csv_cell(neutralise(memo))},"
         tail = (f",{_csv_cell(neutralise(external_id))},{_csv_cell(neutralise(actor))},"
                 f"{'' if reverses is None else reverses},"
                 f"{'' if reversed_by is None else reversed_by},{link}\r\n")
-        names = [leg[1] for leg in legs]
+        names = [leg.account for leg in legs]
         pair = len(names) == 2 and names[0] != names[1]
         for index, (seq, account, fen, currency, in_scope) in enumerate(legs):
             if not in_scope:
@@ -225,6 +273,26 @@ def plain_amount(fen: int, currency: str) -> str:
     return amount_text(fen, currency_of(currency).minor_units)
 
 
+class Figure(str):
+    """A CSV cell commons produced itself (an amount like ``-3.00``, a date, an id): written as
+    it is, so amounts stay numbers. Every plain ``str`` given to ``csv_record`` is user text."""
+
+    __slots__ = ()
+
+
+def csv_record(cells: Iterable[str | int], *, end: str = "\r\n") -> str:
+    """One CSV record, the way every CSV commons writes spells its cells: text (``str``) is
+    ``neutralise``d, ``int`` and ``Figure`` cells are commons' own and kept; a cell holding a
+    comma, quote or line break is quoted (RFC 4180)."""
+    out = []
+    for cell in cells:
+        text = str(cell) if isinstance(cell, int | Figure) else neutralise(cell)
+        if any(c in text for c in ',"\r\n'):
+            text = '"' + text.replace('"', '""') + '"'
+        out.append(text)
+    return ",".join(out) + end
+
+
 def neutralise(text: str) -> str:
     """A user's text as a CSV cell that no spreadsheet runs as a formula (module docstring)."""
     return "'" + text if text[:1] in FORMULA_STARTS and text else text
@@ -237,14 +305,13 @@ def restore(cell: str) -> str:
 
 def jsonl_line(row: ExportRow) -> str:
     """A row as one JSON object (amounts as yuan strings, as every ``--json`` prints them)."""
-    (entry_id, seq, day, account, others, memo, fen, currency, balance, external_id, actor,
-     reverses, reversed_by, link) = row
     return json.dumps({
-        "entry_id": entry_id, "seq": seq, "date": day, "account": account,
-        "counterparts": list(others), "memo": memo, "amount": plain_amount(fen, currency),
-        "currency": currency, "balance": plain_amount(balance, currency),
-        "external_id": external_id,
-        "actor": actor, "reverses": reverses, "reversed_by": reversed_by, "entry_hash": link,
+        "entry_id": row.entry_id, "seq": row.seq, "date": row.date, "account": row.account,
+        "counterparts": list(row.counterparts), "memo": row.memo,
+        "amount": plain_amount(row.amount_fen, row.currency), "currency": row.currency,
+        "balance": plain_amount(row.balance_fen, row.currency), "external_id": row.external_id,
+        "actor": row.actor, "reverses": row.reverses, "reversed_by": row.reversed_by,
+        "entry_hash": row.entry_hash,
     }, ensure_ascii=False)
 
 
@@ -296,16 +363,15 @@ def beancount_string(text: str) -> str:
 def beancount_entry(entry: ScopedEntry, names: Mapping[str, str]) -> str:
     """An entry as a Beancount transaction, its commons identity kept as metadata; every leg is
     written (also those out of scope), because a Beancount transaction must balance."""
-    entry_id, day, memo, external_id, actor, reverses, reversed_by, link, legs = entry
-    lines = [f"{day} * {beancount_string(memo)}",
-             f"  commons-entry: {entry_id}",
-             f"  external-id: {beancount_string(external_id)}",
-             f"  actor: {beancount_string(actor)}",
-             f'  entry-hash: "{link}"']
-    if reverses is not None:
-        lines.append(f"  reverses: {reverses}")
-    if reversed_by is not None:
-        lines.append(f"  reversed-by: {reversed_by}")
-    lines += [f"  {names[account]}  {plain_amount(fen, currency)} {currency}"
-              for _, account, fen, currency, _ in legs]
+    lines = [f"{entry.date} * {beancount_string(entry.memo)}",
+             f"  commons-entry: {entry.entry_id}",
+             f"  external-id: {beancount_string(entry.external_id)}",
+             f"  actor: {beancount_string(entry.actor)}",
+             f'  entry-hash: "{entry.hash}"']
+    if entry.reverses is not None:
+        lines.append(f"  reverses: {entry.reverses}")
+    if entry.reversed_by is not None:
+        lines.append(f"  reversed-by: {entry.reversed_by}")
+    lines += [f"  {names[leg.account]}  {plain_amount(leg.amount_fen, leg.currency)} {leg.currency}"
+              for leg in entry.legs]
     return "\n".join(lines) + "\n\n"

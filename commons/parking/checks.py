@@ -9,7 +9,7 @@ import bisect
 import datetime as dt
 from collections.abc import Iterable
 
-from commons.errors import RefusedByRule
+from commons.errors import ErrorCode, RefusedByRule
 from commons.estate.resource import Resource, ResourceKind
 from commons.files import Row
 from commons.parking.month import TariffBook
@@ -46,7 +46,7 @@ class SessionChecks:
         space = self.spaces.get(space_id)
         if space is None:
             raise row.error("space", f"space {space_id!r} is not a recorded resource",
-                            "import it with `commons estate import resources FILE`, or check "
+                            "import the space as a resource of its compound first, or check "
                             "the spelling")
         if space.kind is not ResourceKind.PARKING or not space.tidal:
             what = ("a parking space but not tidal" if space.kind is ResourceKind.PARKING
@@ -56,7 +56,7 @@ class SessionChecks:
         book = self.books.get(space.compound)
         if book is None:
             raise row.error("space", f"compound {space.compound} of space {space_id} has no "
-                            "parking tariff", "load one with `commons parking tariff FILE`")
+                            "parking tariff", "load a parking tariff for the compound first")
         index = bisect.bisect_right(self.starts[space.compound], entered) - 1
         if index < 0:
             raise row.error("entered_at", f"session {sid} enters before {space.compound}'s "
@@ -84,4 +84,5 @@ class SessionChecks:
         return RefusedByRule(
             f"{compound}'s parking for {billed[0]} is billed already", file=row.file,
             line=row.line, field="entered_at",
-            fix="a billed month is never changed; correct it in a later month's books")
+            fix="a billed month is never changed; correct it in a later month's books",
+            code=ErrorCode.CLOSED_PERIOD)

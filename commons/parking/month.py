@@ -66,7 +66,8 @@ class TariffBook:
     def __init__(self, compound: str, files: Sequence[TariffFile]) -> None:
         if not files:
             raise NotFound(f"compound {compound!r} has no parking tariff",
-                           fix="load one with `commons parking tariff FILE`")
+                           fix="load a parking tariff for the compound first",
+                           context={"kind": "tariff", "compound": compound})
         self.compound = compound
         self.files = sorted(files, key=lambda f: f.tariff.effective_from)
         self.pricers = [Pricer(f.tariff, f.calendar) for f in self.files]
@@ -194,7 +195,8 @@ def _priced(book: TariffBook, session: StoredSession) -> tuple[list[tuple[int, i
         book.pricer_on(book.latest.day_of(entered)))
     if pricer is None:
         raise NotFound(f"session {sid} began before {book.compound}'s first tariff",
-                       fix="load the tariff in effect then with `commons parking tariff FILE`")
+                       fix="load the tariff in effect then first",
+                       context={"kind": "tariff", "compound": book.compound})
     try:
         terms = pricer.terms(kind)
     except CommonsError as e:

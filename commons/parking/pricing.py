@@ -22,7 +22,7 @@ from zoneinfo import ZoneInfo
 
 import attrs
 
-from commons.errors import InvalidInput
+from commons.errors import ErrorCode, InvalidInput
 from commons.fields import normalise, parse_id
 from commons.files import Row
 from commons.money import Money
@@ -72,10 +72,11 @@ def parse_instant(text: str, zone: dt.tzinfo) -> tuple[int, int]:
     if moment is None or len(text) <= 10:
         raise InvalidInput(f"{text!r} is not a date and time",
                            fix="write an ISO 8601 instant, e.g. 2026-10-08T07:45:00+08:00 "
-                           "(without an offset it is local time)")
+                           "(without an offset it is local time)", code=ErrorCode.INVALID_DATE)
     if moment.microsecond:
         raise InvalidInput(f"{text!r} has a fraction of a second",
-                           fix="write whole seconds, e.g. 2026-10-08T07:45:00")
+                           fix="write whole seconds, e.g. 2026-10-08T07:45:00",
+                           code=ErrorCode.INVALID_DATE)
     wall = ((moment.toordinal() - _EPOCH_ORDINAL) * _DAY_S + moment.hour * _HOUR_S
             + moment.minute * 60 + moment.second)
     if moment.tzinfo is None:
@@ -141,7 +142,7 @@ def _aware(_instance: object, attribute: attrs.Attribute[Any], value: dt.datetim
     if not isinstance(value, dt.datetime) or value.utcoffset() is None or value.microsecond:
         raise InvalidInput(f"session {attribute.name} {value!r} is not an instant in whole "
                            "seconds with a time zone", field=attribute.name,
-                           fix="give a timezone-aware datetime")
+                           fix="give a timezone-aware datetime", code=ErrorCode.INVALID_DATE)
 
 
 @attrs.frozen

@@ -28,7 +28,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import attrs
 
 from commons.clock import DEFAULT_ZONE
-from commons.errors import CommonsError, InvalidInput
+from commons.errors import CommonsError, ErrorCode, InvalidInput
 from commons.money import CURRENCY, Money
 
 __all__ = [
@@ -436,7 +436,8 @@ class TariffFile:
             line = re.search(r"at line ([0-9]+)", str(e))
             raise InvalidInput(f"the tariff is not valid TOML: {e}", file=file,
                                line=int(line.group(1)) if line else None,
-                               fix="see `commons parking tariff --help` for the layout") from None
+                               fix="correct the TOML syntax on that line",
+                               code=ErrorCode.MALFORMED_FILE) from None
         try:
             return cls._from_mapping(data, text)
         except CommonsError as e:

@@ -20,7 +20,7 @@ from typing import Any
 
 import attrs
 
-from commons.errors import ConflictError, InvalidInput, RefusedByRule
+from commons.errors import ConflictError, ErrorCode, InvalidInput, RefusedByRule
 from commons.money import Money
 
 __all__ = [
@@ -44,12 +44,13 @@ def parse_bank_date(text: str) -> dt.date:
     head = text.strip().replace("T", " ").split(" ", 1)[0]
     m = _COMPACT.fullmatch(head) or _SEPARATED.fullmatch(head)
     if m is None:
-        raise InvalidInput(f"{_excerpt(text)} is not a date", fix=_DATE_FIX)
+        raise InvalidInput(f"{_excerpt(text)} is not a date", fix=_DATE_FIX,
+                           code=ErrorCode.INVALID_DATE)
     try:
         return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
     except ValueError:
-        raise InvalidInput(f"{_excerpt(text)} is not a day of the calendar", fix=_DATE_FIX
-                           ) from None
+        raise InvalidInput(f"{_excerpt(text)} is not a day of the calendar", fix=_DATE_FIX,
+                           code=ErrorCode.INVALID_DATE) from None
 
 
 def _excerpt(text: str) -> str:
@@ -230,7 +231,8 @@ def plan_continuation(statement: Statement, keys: Sequence[str],
                 f"line {key[2:18]} is already recorded, but a line before it in this statement "
                 "is not: the statement does not agree with the one stored", file=statement.source,
                 line=line.source_line,
-                fix="import statements in date order; check for a line the bank added later")
+                fix="import statements in date order; check for a line the bank added later",
+                code=ErrorCode.ALREADY_RECORDED_DIFFERENTLY)
     if skip and skip == len(statement.lines):
         return Continuation(skip, running)
     if tail.balance is None:
@@ -268,4 +270,5 @@ def _check_same(statement: Statement, line: StatementLine, key: str,
             f"bank reference {key[2:]} is already recorded (line {line_id}) with "
             f"{day} {amount.format_grouped()}, but this statement says {line.booked_on} "
             f"{line.amount.format_grouped()}", file=statement.source, line=line.source_line,
-            field="reference", fix="the bank's references must not change; ask the bank")
+            field="reference", fix="the bank's references must not change; ask the bank",
+            code=ErrorCode.ALREADY_RECORDED_DIFFERENTLY)

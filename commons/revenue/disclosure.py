@@ -15,8 +15,9 @@ from collections.abc import Callable, Iterable, Mapping
 
 import attrs
 
-from commons.errors import InvalidInput
+from commons.errors import ErrorCode, InvalidInput
 from commons.ledger.accounts import is_firms_own
+from commons.ledger.rules import ChainHead
 from commons.money import Money
 
 __all__ = [
@@ -59,7 +60,8 @@ class DisclosurePeriod:
             return cls(f"{year}-{month:02d}", dt.date(year, month, 1),
                        after - dt.timedelta(days=1))
         raise InvalidInput(f"{text!r} is not a period in the form YYYY-MM or YYYY-Qn",
-                           field="--period", fix="write e.g. 2026-10 or 2026-Q4")
+                           field="--period", fix="write e.g. 2026-10 or 2026-Q4",
+                           code=ErrorCode.INVALID_DATE)
 
 
 @attrs.frozen
@@ -114,6 +116,10 @@ class Disclosure:
     closing: Money
     income: tuple[DisclosedIncome, ...]
     spending: tuple[DisclosedSpending, ...]
+    # The journal's head when the statement was made, so a reader can check later that the
+    # books still hold it (``audit verify --head``); signed where the host has a key.
+    head: ChainHead = attrs.field(factory=ChainHead)
+    signature: str | None = None
 
     @property
     def income_total(self) -> Money:

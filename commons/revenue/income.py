@@ -20,7 +20,7 @@ from fractions import Fraction
 import attrs
 
 from commons.allocation import allocate
-from commons.errors import InvalidInput, RefusedByRule
+from commons.errors import ErrorCode, InvalidInput, RefusedByRule
 from commons.estate.resource import ResourceKind
 from commons.fields import parse_id
 from commons.files import Row
@@ -99,17 +99,22 @@ def parse_percent(text: str | Decimal | int) -> Decimal:
     elif isinstance(text, str):
         s = unicodedata.normalize("NFKC", text).strip().removesuffix("%").strip()
         if "e" in s.lower():
-            raise InvalidInput(f"{text!r} is not a plain percentage", fix=fix)
+            raise InvalidInput(f"{text!r} is not a plain percentage", fix=fix,
+                               code=ErrorCode.INVALID_AMOUNT)
         try:
             value = Decimal(s)
         except InvalidOperation:
-            raise InvalidInput(f"{text!r} is not a percentage", fix=fix) from None
+            raise InvalidInput(f"{text!r} is not a percentage", fix=fix,
+                               code=ErrorCode.INVALID_AMOUNT) from None
     else:
-        raise InvalidInput(f"percentage {text!r} is a {type(text).__name__}, not text", fix=fix)
+        raise InvalidInput(f"percentage {text!r} is a {type(text).__name__}, not text", fix=fix,
+                           code=ErrorCode.INVALID_AMOUNT)
     if not value.is_finite() or value != value.quantize(_CENT):
-        raise InvalidInput(f"{text!r} is not a percentage with at most two decimals", fix=fix)
+        raise InvalidInput(f"{text!r} is not a percentage with at most two decimals", fix=fix,
+                           code=ErrorCode.INVALID_AMOUNT)
     if not 0 <= value <= _HUNDRED:
-        raise InvalidInput(f"{text}% is not between 0 and 100", fix=fix)
+        raise InvalidInput(f"{text}% is not between 0 and 100", fix=fix,
+                           code=ErrorCode.INVALID_AMOUNT)
     return value
 
 
@@ -169,7 +174,8 @@ class Quarter:
     def __attrs_post_init__(self) -> None:
         if not (1 <= self.number <= 4 and 1900 <= self.year <= 9999):
             raise InvalidInput(f"quarter {self.year}-Q{self.number} does not exist",
-                               fix="write a quarter as YYYY-Qn, e.g. 2026-Q4")
+                               fix="write a quarter as YYYY-Qn, e.g. 2026-Q4",
+                               code=ErrorCode.INVALID_DATE)
 
     @classmethod
     def parse(cls, text: str) -> Quarter:
@@ -177,7 +183,8 @@ class Quarter:
         m = _QUARTER.fullmatch(text.strip())
         if not m:
             raise InvalidInput(f"{text!r} is not a quarter in the form YYYY-Qn",
-                               fix="write a quarter as YYYY-Qn, e.g. 2026-Q4")
+                               fix="write a quarter as YYYY-Qn, e.g. 2026-Q4",
+                               code=ErrorCode.INVALID_DATE)
         return cls(int(m.group(1)), int(m.group(2)))
 
     @classmethod
@@ -254,7 +261,7 @@ def _positive_amount(text: str) -> Money:
     if amount.fen <= 0:
         raise InvalidInput(f"amount {text!r} is not positive",
                            fix="record each income as a positive amount; correct one with a "
-                               "reversal in the ledger")
+                               "reversal in the ledger", code=ErrorCode.INVALID_AMOUNT)
     return amount
 
 

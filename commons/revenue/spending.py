@@ -17,7 +17,7 @@ from typing import Any
 
 import attrs
 
-from commons.errors import InvalidInput, NotFound, RefusedByRule
+from commons.errors import ErrorCode, InvalidInput, NotFound, RefusedByRule
 from commons.fields import normalise, parse_choice, parse_id
 from commons.governance import Matter, State
 from commons.ledger.accounts import CHART_TEMPLATE
@@ -146,7 +146,7 @@ class SpendingLimit:
     def __attrs_post_init__(self) -> None:
         if self.amount.is_negative():
             raise InvalidInput(f"a spending limit of {self.amount} is negative", field="amount",
-                               fix="give the limit as zero or more")
+                               fix="give the limit as zero or more", code=ErrorCode.INVALID_AMOUNT)
 
 
 def parse_purpose(text: str) -> str:
@@ -180,10 +180,11 @@ class SpendingProposal:
     def __attrs_post_init__(self) -> None:
         if self.amount.fen <= 0:
             raise InvalidInput(f"spending {self.id} of {self.amount} is not positive",
-                               field="amount", fix="propose a payment of more than 0.00")
+                               field="amount", fix="propose a payment of more than 0.00",
+                               code=ErrorCode.INVALID_AMOUNT)
         if not self.payee.strip():
             raise InvalidInput(f"spending {self.id} names no payee", field="payee",
-                               fix="say who is paid, e.g. --payee 'cleaning co-op'")
+                               fix="say who is paid, e.g. 'cleaning co-op'")
 
     @property
     def account(self) -> str:
@@ -239,39 +240,43 @@ def check_resolution(spending: str, compound: str, use: ResolutionUse | None, *,
     and, with ``must_have_passed``, passed."""
     if use is None:
         raise NotFound(f"spending {spending} names a resolution that is not recorded",
-                       field="resolution", fix="propose it first with `commons resolution "
-                       "propose`, or check the id")
+                       field="resolution",
+                       fix="put the resolution to the owners first, or check the id",
+                       context={"kind": "resolution"})
     if use.compound != compound:
         raise RefusedByRule(f"resolution {use.id} was decided in {use.compound or 'no compound'}"
                             f", not {compound}, so it cannot authorise spending there",
-                            field="resolution", fix=f"name a resolution of {compound}'s owners")
+                            field="resolution", fix=f"name a resolution of {compound}'s owners",
+                            code=ErrorCode.NOT_AUTHORISED)
     if use.matter not in SPENDING_MATTERS:
         raise RefusedByRule(f"resolution {use.id} decides {use.matter.value}, not the use of "
                             "public revenue", field="resolution",
-                            fix="put a use-public-revenue resolution to the owners")
+                            fix="put a use-public-revenue resolution to the owners",
+                            code=ErrorCode.NOT_AUTHORISED)
     if use.sets_limit:
         raise RefusedByRule(f"resolution {use.id} set the committee's spending limit; it does not "
                             "authorise a payment", field="resolution",
                             fix="put the payment itself to the owners as a use-public-revenue "
-                                "resolution")
+                                "resolution", code=ErrorCode.NOT_AUTHORISED)
     if use.state is State.RESOLVED and not use.passes:
         raise RefusedByRule(f"resolution {use.id} failed: {use.reason}", field="resolution",
                             fix="a failed resolution authorises nothing; put a new one to the "
-                                "owners")
+                                "owners", code=ErrorCode.NOT_AUTHORISED)
     if must_have_passed and use.state is not State.RESOLVED:
         raise RefusedByRule(f"resolution {use.id} is {use.state.value}: the owners have not yet "
                             f"decided, so spending {spending} is not authorised",
                             field="resolution", fix="let the owners vote, then close the vote "
-                            "with `commons revenue tally ID --close`")
+                            "and count it", context={"kind": "open_vote", "id": use.id},
+                            code=ErrorCode.NOT_AUTHORISED)
     if use.disbursed_by not in (None, spending):
         raise RefusedByRule(f"resolution {use.id} was already spent by {use.disbursed_by}",
                             field="resolution", fix="one resolution pays one spending; put a "
-                            "new resolution to the owners")
+                            "new resolution to the owners", code=ErrorCode.ALREADY_DONE)
     others = [p for p in use.proposals if p != spending]
     if others:
         raise RefusedByRule(f"resolution {use.id} already authorises spending {others[0]}",
                             field="resolution", fix="one resolution pays one spending; put a "
-                            "new resolution to the owners")
+                            "new resolution to the owners", code=ErrorCode.ALREADY_DONE)
 
 
 def _limit_text(limit: SpendingLimit | None) -> str:
@@ -288,7 +293,7 @@ def check_within_limit(spending: SpendingProposal, limit: SpendingLimit | None) 
             f"spending {spending.id} of {spending.amount} is above what the committee may decide "
             f"alone: {_limit_text(limit)}", field="resolution",
             fix="put it to the owners as a use-public-revenue resolution and propose it again "
-                "naming it with --resolution")
+                "naming that resolution", code=ErrorCode.NOT_AUTHORISED)
 
 
 def authority(spending: SpendingProposal, limit: SpendingLimit | None,
@@ -304,7 +309,7 @@ def authority(spending: SpendingProposal, limit: SpendingLimit | None,
         raise RefusedByRule(f"spending {spending.id} is within the committee's limit, but no "
                             "owners'-side signer has approved it for the committee",
                             fix="have a signer of the owners' or self-management committee "
-                                "approve it")
+                                "approve it", code=ErrorCode.NOT_AUTHORISED)
     return Authority("committee", None, owners.signer)
 
 
@@ -316,32 +321,37 @@ def check_approval(spending: SpendingProposal, signer_id: str, signer: Signer | 
     if signer is None:
         raise RefusedByRule(f"{signer_id} is not a signer of {spending.compound}'s co-managed "
                             "account", field="signer",
-                            fix=f"add them first: commons revenue signer {spending.compound} "
-                                f"{signer_id} --role ROLE")
+                            fix=f"add them as a signer of {spending.compound}'s account first",
+                            context={"kind": "signer", "compound": spending.compound,
+                                     "id": signer_id}, code=ErrorCode.NOT_AUTHORISED)
     if disbursed:
         raise RefusedByRule(f"spending {spending.id} was already disbursed",
-                            fix="nothing to approve; propose a new spending")
+                            fix="nothing to approve; propose a new spending",
+                            code=ErrorCode.ALREADY_DONE)
     if len(approvals) >= 2:
         done = " and ".join(a.label for a in approvals)
         raise RefusedByRule(f"spending {spending.id} is already approved by {done}",
-                            fix="two approvals are all a payment needs; disburse it")
+                            fix="two approvals are all a payment needs; disburse it",
+                            code=ErrorCode.ALREADY_DONE)
     if any(a.signer == signer.id for a in approvals):
         raise RefusedByRule(f"{signer.id} has already approved spending {spending.id}",
                             field="signer", fix="the second approval must come from another "
-                                                "signer, of another role")
+                                                "signer, of another role",
+                            code=ErrorCode.ALREADY_DONE)
     if approvals:
         first = approvals[0]
         if first.role is signer.role:
             raise RefusedByRule(
                 f"spending {spending.id} is approved by {first.label}; a second {signer.role} "
                 "approval is not a second role", field="signer",
-                fix="the second approval must come from a signer of another role")
+                fix="the second approval must come from a signer of another role",
+                code=ErrorCode.NOT_AUTHORISED)
         if not (first.role.owners_side or signer.role.owners_side):
             raise RefusedByRule(
                 f"spending {spending.id} would be approved by {first.label} and {signer.label}, "
                 "neither of them the owners' side", field="signer",
                 fix="one of the two approvals must come from the owners' or self-management "
-                    "committee")
+                    "committee", code=ErrorCode.NOT_AUTHORISED)
 
 
 def check_approved(spending: SpendingProposal, approvals: Sequence[Approval]) -> None:
@@ -353,7 +363,8 @@ def check_approved(spending: SpendingProposal, approvals: Sequence[Approval]) ->
             f"spending {spending.id} cannot be paid: {given}; a payment needs two approvals by "
             "signers of different roles, at least one of the owners' side",
             fix="have a second signer, of another role, approve it" if approvals else
-                "have two signers of different roles approve it, one of the owners' committee")
+                "have two signers of different roles approve it, one of the owners' committee",
+            code=ErrorCode.NOT_AUTHORISED)
 
 
 @attrs.frozen
@@ -389,7 +400,8 @@ def check_available(spending: SpendingProposal, balance: RevenueBalance, *,
             f"{balance.maintenance_fund} and {balance.maintenance_due} due, earmarked "
             f"{balance.earmarked - earmarked_for_it}, owed to the operator "
             f"{balance.owed_to_operator})",
-            fix="wait until enough revenue is collected, or propose a smaller payment")
+            fix="wait until enough revenue is collected, or propose a smaller payment",
+            code=ErrorCode.INSUFFICIENT_FUNDS)
 
 
 def disbursement_entry(spending: SpendingProposal, day: dt.date, *, actor: str = "") -> Entry:

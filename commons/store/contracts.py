@@ -17,7 +17,7 @@ from typing import Any
 
 from commons.contracts.contract import Bundle, BundleContract, Firm, Regime
 from commons.contracts.evaluation import Bid, Evaluation, PartyScore, Tender
-from commons.errors import ConflictError
+from commons.errors import ConflictError, ErrorCode
 from commons.money import Money
 from commons.periods import Period
 
@@ -81,7 +81,8 @@ class ContractTables:
             return True
         if tuple(found) != tuple(values.values()) and values:
             raise ConflictError(f"{what} is already recorded with other content",
-                                fix="give it a new id; a recorded one is never changed")
+                                fix="give it a new id; a recorded one is never changed",
+                                code=ErrorCode.ALREADY_RECORDED_DIFFERENTLY)
         return False
 
     def firm(self, id: str) -> Firm | None:
@@ -116,7 +117,8 @@ class ContractTables:
         stored = self.bundle(bundle.id)
         if stored is not None and stored != bundle:
             raise ConflictError(f"bundle {bundle.id} is already recorded with other content",
-                                fix="give the new bundle its own id")
+                                fix="give the new bundle its own id",
+                                code=ErrorCode.ALREADY_RECORDED_DIFFERENTLY)
         if stored is not None:
             return False
         self.conn.execute("INSERT INTO bundles (id, name) VALUES (?, ?)", (bundle.id, bundle.name))
@@ -140,7 +142,8 @@ class ContractTables:
         if stored is not None:
             if stored != c:
                 raise ConflictError(f"contract {c.id} is already recorded with other terms",
-                                    fix="sign the new terms under a new contract id")
+                                    fix="sign the new terms under a new contract id",
+                                    code=ErrorCode.ALREADY_RECORDED_DIFFERENTLY)
             return False
         commission = None if c.commission_percent is None else _hundredths(c.commission_percent)
         self.conn.execute(

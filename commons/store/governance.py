@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from commons.errors import ConflictError
+from commons.errors import ConflictError, ErrorCode
 from commons.governance import (
     Ballot,
     Proposal,
@@ -148,7 +148,8 @@ class GovernanceTables:
     def _check_extends(stored: Proposal, proposal: Proposal) -> None:
         if not _same_terms(stored, proposal):
             raise ConflictError(f"proposal {proposal.id} is stored with other terms",
-                                fix="put a new proposal under a new id to decide otherwise")
+                                fix="put a new proposal under a new id to decide otherwise",
+                                code=ErrorCode.ALREADY_RECORDED_DIFFERENTLY)
         if proposal.ballots[:len(stored.ballots)] != stored.ballots:
             raise ConflictError(f"proposal {proposal.id} would lose or change stored ballots",
                                 fix="a ballot once cast stays; add new ballots only")

@@ -8,29 +8,52 @@ raw connection because posting millions of them is the hot path.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import sqlite3
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from typing import NamedTuple
 
-from commons.errors import ConflictError, NotFound, RefusedByRule
+from commons.errors import ConflictError, ErrorCode, NotFound, RefusedByRule
 from commons.ledger.accounts import Account, matches_prefix
 from commons.ledger.journal import (
     FIELD_SEPARATOR,
     GENESIS_HASH,
     LEG_SEPARATOR,
     Entry,
+    Leg,
     Posting,
     Prepared,
     StoredEntry,
 )
+from commons.ledger.problems import ProblemKind, VerifyProblem
 from commons.ledger.rules import ChainHead, Link, StoredRow
 from commons.money import MAX_FEN, Money
 from commons.store.queries import where_in
 
-__all__ = ["LedgerTables"]
+__all__ = ["LedgerTables", "TrailRow"]
 
 _ENTRY_COLUMNS = ("id, date, memo, external_id, actor, resource, period, compound, reverses, "
                   "recorded_at, content_hash, prev_hash, hash")
-TrailRow = tuple[int, str, str, int, str, int, str, str, int | None, str]
+
+
+class TrailRow(NamedTuple):
+    """One posting of an account's trail, with the account's running balance after it."""
+
+    entry_id: int
+    date: str
+    memo: str
+    amount_fen: int
+    currency: str
+    balance_fen: int
+    external_id: str
+    actor: str
+    reverses: int | None
+    hash: str
+
+
+# tuple.__new__ on the class builds a NamedTuple in C, at half the cost of its own __new__:
+# verify reads every entry of the journal through _new_stored_row.
+_new_stored_row = functools.partial(tuple.__new__, StoredRow)
 
 
 def _date(text: str | None) -> dt.date | None:
@@ -70,9 +93,10 @@ class LedgerTables:
                     f"account {account.name} is already open"
                     f"{' (closed on ' + closed_on + ')' if closed_on else ''} with compound "
                     f"{compound or '-'} from {opened_on or 'the start'}",
-                    fix="if it has no postings yet, re-date it: commons ledger reopen "
-                        f"{account.name} --date YYYY-MM-DD; otherwise open a new account "
-                        "under another name")
+                    fix="if it has no postings yet, re-date it (``ledger.redate``); otherwise "
+                        "open a new account under another name",
+                    context={"account": account.name, "kind": "redate"},
+                    code=ErrorCode.ALREADY_RECORDED_DIFFERENTLY)
             return aid, False
         cursor = self.conn.execute(
             "INSERT INTO accounts (name, type, compound, opened_on, description) "
@@ -87,8 +111,9 @@ class LedgerTables:
             "UPDATE accounts SET closed_on = ? WHERE name = ? AND closed_on IS NULL",
             (on.isoformat(), name))
         if cursor.rowcount != 1:
-            raise NotFound(f"account {name} is not open", fix="check the name with "
-                           "`commons ledger balance`")
+            raise NotFound(f"account {name} is not open",
+                           fix="check the name; the balances list the open accounts",
+                           code=ErrorCode.UNKNOWN_ACCOUNT)
 
     def redate_account(self, name: str, opened_on: dt.date | None, *, reason: str, actor: str,
                        recorded_at: str, head: ChainHead) -> dt.date | None:
@@ -100,11 +125,13 @@ class LedgerTables:
                                 (name,)).fetchone()
         if row is None:
             raise NotFound(f"account {name} is not open",
-                           fix="check the name with `commons ledger balance`")
+                           fix="check the name; the balances list the open accounts",
+                           context={"account": name}, code=ErrorCode.UNKNOWN_ACCOUNT)
         aid, before, closed_on = row
         if closed_on is not None:
             raise RefusedByRule(f"account {name} was closed on {closed_on}; a closed account "
-                                "is not re-dated", fix="open a new account under another name")
+                                "is not re-dated", fix="open a new account under another name",
+                                context={"account": name}, code=ErrorCode.ACCOUNT_CLOSED)
         posted = self.conn.execute("SELECT COUNT(*) FROM postings WHERE account_id = ?",
                                    (aid,)).fetchone()[0]
         if posted:
@@ -113,7 +140,7 @@ class LedgerTables:
                 f"opening date "
                 f"({before or 'the start'}) stands: re-dating it would change what they mean",
                 fix="post the entry within the account's dates, or open a new account under "
-                    "another name")
+                    "another name", context={"account": name}, code=ErrorCode.ACCOUNT_IN_USE)
         after = opened_on.isoformat() if opened_on else None
         self.conn.execute(
             "INSERT INTO account_redatings (account_id, old_opened_on, new_opened_on, reason, "
@@ -122,21 +149,24 @@ class LedgerTables:
         self.conn.execute("UPDATE accounts SET opened_on = ? WHERE id = ?", (after, aid))
         return _date(before)
 
-    def redating_mismatches(self) -> list[str]:
+    def redating_mismatches(self) -> list[VerifyProblem]:
         """Accounts whose opening date is not what their newest re-dating says (a change made
         behind the library's back), and re-dated accounts that had postings by then."""
         rows = self.conn.execute(
             "SELECT a.name, a.opened_on, r.new_opened_on FROM accounts a JOIN account_redatings r "
             "ON r.id = (SELECT MAX(id) FROM account_redatings WHERE account_id = a.id) "
             "WHERE a.opened_on IS NOT r.new_opened_on LIMIT 20").fetchall()
-        problems = [f"account {name} opens on {opened or 'the start'}, but its last re-dating "
-                    f"says {said or 'the start'}" for name, opened, said in rows]
+        problems = [VerifyProblem(ProblemKind.CHANGED_OPENING, None,
+                                  f"account {name} opens on {opened or 'the start'}, but its "
+                                  f"last re-dating says {said or 'the start'}")
+                    for name, opened, said in rows]
         rows = self.conn.execute(
             "SELECT a.name, r.id FROM account_redatings r JOIN accounts a ON a.id = r.account_id "
             "WHERE EXISTS (SELECT 1 FROM postings p WHERE p.account_id = r.account_id AND "
             "p.entry_id <= r.head_id) LIMIT 20").fetchall()
-        return problems + [f"account {name} was re-dated (re-dating {rid}) after postings "
-                           "named it" for name, rid in rows]
+        return problems + [VerifyProblem(ProblemKind.REDATED_IN_USE, None,
+                                         f"account {name} was re-dated (re-dating {rid}) after "
+                                         "postings named it") for name, rid in rows]
 
     def closed_periods(self) -> frozenset[str]:
         """The closed months, as ``YYYY-MM``."""
@@ -166,13 +196,15 @@ class LedgerTables:
         entry_rows = []
         posting_rows = []
         deltas: dict[tuple[int, str], int] = {}
-        for (ext, day, memo, actor, resource, period, compound, reverses, legs, digest), link \
-                in linked:
-            entry_rows.append((link.id, day, memo, ext, actor, resource, period, compound,
-                               reverses, recorded_at, digest, link.prev_hash, link.hash))
+        # Unpacked by position: every field is written, and one unpacking per entry (and per
+        # posting) is measurably faster than reading each field by name on the posting path.
+        for (ext, day, memo, actor, resource, period, compound, reverses, legs, digest), \
+                (entry_id, prev_hash, link) in linked:
+            entry_rows.append((entry_id, day, memo, ext, actor, resource, period, compound,
+                               reverses, recorded_at, digest, prev_hash, link))
             for seq, (account, fen, currency) in enumerate(legs):
                 aid = account_ids[account]
-                posting_rows.append((link.id, seq, aid, day, fen, currency))
+                posting_rows.append((entry_id, seq, aid, day, fen, currency))
                 key = (aid, currency)
                 deltas[key] = deltas.get(key, 0) + fen
         self.conn.executemany(f"INSERT INTO entries ({_ENTRY_COLUMNS}) VALUES "
@@ -223,7 +255,7 @@ class LedgerTables:
 
     def trail(self, account: str, *, limit: int, offset: int) -> list[TrailRow]:
         """An account's postings in date order with the running balance, one page."""
-        return self.conn.execute(
+        return list(map(TrailRow._make, self.conn.execute(
             """SELECT p.entry_id, p.date, e.memo, p.amount_fen, p.currency,
                       SUM(p.amount_fen) OVER (PARTITION BY p.currency
                           ORDER BY p.date, p.entry_id, p.seq ROWS UNBOUNDED PRECEDING),
@@ -231,7 +263,7 @@ class LedgerTables:
                FROM postings p JOIN accounts a ON a.id = p.account_id
                JOIN entries e ON e.id = p.entry_id
                WHERE a.name = ? ORDER BY p.date, p.entry_id, p.seq LIMIT ? OFFSET ?""",
-            (account, limit, offset)).fetchall()
+            (account, limit, offset))))
 
     def entry(self, entry_id: int) -> StoredEntry | None:
         """One stored entry with its postings, or None."""
@@ -253,14 +285,14 @@ class LedgerTables:
                         "ON r.reverses = e.id WHERE e.id IN ({})", sorted(entry_ids))
         return dict(rows)
 
-    def legs_of(self, entry_ids: Iterable[int]) -> dict[int, list[tuple[str, int, str]]]:
-        """The postings of each of ``entry_ids`` as (account, fen, currency), in order."""
+    def legs_of(self, entry_ids: Iterable[int]) -> dict[int, list[Leg]]:
+        """The postings of each of ``entry_ids``, in order."""
         rows = where_in(self.conn, "SELECT p.entry_id, a.name, p.amount_fen, p.currency "
                         "FROM postings p JOIN accounts a ON a.id = p.account_id "
                         "WHERE p.entry_id IN ({}) ORDER BY p.entry_id, p.seq", sorted(entry_ids))
-        legs: dict[int, list[tuple[str, int, str]]] = {}
+        legs: dict[int, list[Leg]] = {}
         for entry_id, name, fen, currency in rows:
-            legs.setdefault(entry_id, []).append((name, fen, currency))
+            legs.setdefault(entry_id, []).append(Leg(name, fen, currency))
         return legs
 
     def reversed_by(self, entry_id: int) -> int | None:
@@ -299,7 +331,7 @@ class LedgerTables:
                     sums[currency] = sums.get(currency, 0) + fen
                     misdated += posted_on != day
                 pending = next(postings, None)
-            yield (*row, LEG_SEPARATOR.join(legs), sums, len(legs), misdated)
+            yield _new_stored_row((*row, LEG_SEPARATOR.join(legs), sums, len(legs), misdated))
 
     def link_before(self, entry_id: int) -> tuple[int, str]:
         """The id and hash of the entry stored just before ``entry_id`` (0 and genesis if none)."""
@@ -307,22 +339,24 @@ class LedgerTables:
                                 "LIMIT 1", (entry_id,)).fetchone()
         return (row[0], row[1]) if row else (0, GENESIS_HASH)
 
-    def orphan_postings(self) -> list[str]:
+    def orphan_postings(self) -> list[VerifyProblem]:
         """Postings whose entry does not exist (left behind, or slipped in from outside)."""
         rows = self.conn.execute(
             "SELECT p.entry_id, COUNT(*) FROM postings p LEFT JOIN entries e ON e.id = p.entry_id "
             "WHERE e.id IS NULL GROUP BY p.entry_id LIMIT 20").fetchall()
-        return [f"{count} postings name entry {eid}, which does not exist"
+        return [VerifyProblem(ProblemKind.ORPHAN_POSTINGS, eid,
+                              f"{count} postings name entry {eid}, which does not exist")
                 for eid, count in rows]
 
-    def unbalanced_totals(self) -> list[str]:
+    def unbalanced_totals(self) -> list[VerifyProblem]:
         """Currencies whose kept balances do not sum to zero (the trial balance)."""
         rows = self.conn.execute("SELECT currency, SUM(amount_fen) FROM balances "
                                  "GROUP BY currency HAVING SUM(amount_fen) != 0").fetchall()
-        return [f"the trial balance in {cur} is {Money(total, cur)}, not zero"
+        return [VerifyProblem(ProblemKind.TRIAL_BALANCE, None,
+                              f"the trial balance in {cur} is {Money(total, cur)}, not zero")
                 for cur, total in rows]
 
-    def balance_mismatches(self) -> list[str]:
+    def balance_mismatches(self) -> list[VerifyProblem]:
         """Kept balances that disagree with the sum of the postings."""
         rows = self.conn.execute(
             """SELECT a.name, s.currency, s.total, COALESCE(b.amount_fen, 0)
@@ -336,7 +370,8 @@ class LedgerTables:
                JOIN accounts a ON a.id = b.account_id
                WHERE b.amount_fen != 0 AND NOT EXISTS (SELECT 1 FROM postings p
                    WHERE p.account_id = b.account_id AND p.currency = b.currency)""")
-        return [f"kept balance of {name} is {Money(kept, cur)} but its postings sum to "
-                f"{Money(total, cur)}" for name, cur, total, kept in rows]
+        return [VerifyProblem(ProblemKind.BALANCE_MISMATCH, None,
+                              f"kept balance of {name} is {Money(kept, cur)} but its postings "
+                              f"sum to {Money(total, cur)}") for name, cur, total, kept in rows]
 
 

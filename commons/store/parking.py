@@ -16,7 +16,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 
-from commons.errors import ConflictError
+from commons.errors import ConflictError, ErrorCode
 from commons.parking.month import CompoundBill, StoredSession
 from commons.parking.pricing import SessionFields
 from commons.parking.tariff import TariffFile
@@ -112,7 +112,7 @@ class ParkingTables:
                 f"{t.compound} already has another tariff from {t.effective_from} (loaded "
                 f"{row[1]})", field="effective_from",
                 fix="a tariff in force is never changed: give the new one a later "
-                "effective_from")
+                "effective_from", code=ErrorCode.ALREADY_RECORDED_DIFFERENTLY)
         self.conn.execute(
             "INSERT INTO parking_tariffs (compound, effective_from, source, content_hash, "
             "loaded_at) VALUES (?, ?, ?, ?, ?)",

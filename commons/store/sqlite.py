@@ -15,7 +15,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from commons.errors import CommonsError, InvalidInput, NotFound, RefusedByRule
+from commons.errors import CommonsError, ErrorCode, InvalidInput, NotFound, RefusedByRule
 from commons.store.schema import MIGRATIONS
 
 if TYPE_CHECKING:
@@ -37,9 +37,13 @@ SCHEMA_VERSION = len(MIGRATIONS)
 class StoreBusy(CommonsError):
     """Another process held the database longer than commons waits."""
 
+    default_code = ErrorCode.BUSY
+
 
 class StorageError(CommonsError):
     """SQLite could not do what was asked: an unreadable file, a full disk, a locked directory."""
+
+    default_code = ErrorCode.STORAGE
 
 
 def _storage_error(path: str, error: sqlite3.Error) -> CommonsError:
@@ -47,7 +51,7 @@ def _storage_error(path: str, error: sqlite3.Error) -> CommonsError:
         return StoreBusy(f"{path} is busy: {error}",
                          fix="another commons process is writing; try again when it is done")
     return StorageError(f"database {path}: {error}",
-                        fix="check that --db names a commons database file in a writable folder")
+                        fix="name a commons database file in a writable folder")
 
 
 def _uri(path: Path, read_only: bool) -> str:
@@ -71,7 +75,7 @@ def _uri(path: Path, read_only: bool) -> str:
             f"{path} cannot be read in its read-only folder: changes wait in {wal.name}, and "
             "SQLite needs to create an index file (-shm) beside it to read them",
             fix="copy the database with its -wal file into a folder you can write, or have "
-            "its keeper run any commons command on it without --read-only first")
+            "its keeper open it read-write once first", context={"kind": "read_only_folder"})
     return f"{uri}?mode=ro&immutable=1"
 
 
@@ -183,10 +187,12 @@ class SqliteStore:
         name = str(path)
         if Path(name).is_dir():
             raise InvalidInput(f"database {name} is a folder, not a database file",
-                               fix="point --db at a file, e.g. --db books/commons.db")
+                               fix="name a database file, not a folder",
+                               code=ErrorCode.STORAGE)
         if name != ":memory:" and not Path(name).is_file() and (read_only or not create):
             raise NotFound(f"database {name} does not exist",
-                           fix="create it with `commons --db FILE init`, or check --db")
+                           fix="create the books first, or check the path",
+                           context={"kind": "database", "id": name})
         try:
             if name == ":memory:":
                 conn = sqlite3.connect(name, isolation_level=None)
@@ -200,13 +206,15 @@ class SqliteStore:
                 store.close()
                 # A reader must not write: an empty file (`touch books.db`) stays empty.
                 raise NotFound(f"database {name} is empty: no commons books are in it",
-                               fix="create it with `commons --db FILE init`, or check --db")
+                               fix="create the books first, or check the path",
+                               context={"kind": "database", "id": name})
             store._configure()
             store._migrate()
         except sqlite3.DatabaseError as e:
             if "not a database" in str(e) or "malformed" in str(e):
                 raise InvalidInput(f"{name} is not a commons database (not SQLite)",
-                                   fix="point --db at a file made by `commons init`") from None
+                                   fix="name a database file that commons created",
+                                   code=ErrorCode.STORAGE) from None
             raise _storage_error(name, e) from None
         return store
 
@@ -234,11 +242,13 @@ class SqliteStore:
         version = self.schema_version
         if version == 0 and self._foreign_tables():
             raise InvalidInput(f"{self.path} is another program's SQLite database",
-                               fix="point --db at a new file or one made by `commons init`")
+                               fix="name a new file or a database that commons created",
+                               code=ErrorCode.STORAGE)
         if version > SCHEMA_VERSION:
             raise InvalidInput(
                 f"{self.path} has schema version {version}, newer than this commons "
-                f"({SCHEMA_VERSION})", fix="upgrade commons to read this database")
+                f"({SCHEMA_VERSION})", fix="upgrade commons to read this database",
+                code=ErrorCode.STORAGE)
         return version
 
     @property
@@ -251,7 +261,8 @@ class SqliteStore:
             return
         if self.read_only:
             raise InvalidInput(f"{self.path} needs an upgrade, which a read-only session cannot do",
-                               fix="run `commons init` once without --read-only")
+                               fix="open it once read-write to upgrade it",
+                               code=ErrorCode.READ_ONLY)
         while True:
             # Each step decides under the write lock: of processes opening a new file at once,
             # one creates the schema and the others find it made when their turn comes.
@@ -280,7 +291,8 @@ class SqliteStore:
         """One write transaction (BEGIN IMMEDIATE): committed whole, or rolled back whole."""
         if self.read_only:
             raise RefusedByRule(f"{self.path} is open read-only, so nothing can be written",
-                                fix="run the command without --read-only")
+                                fix="open the books read-write to change them",
+                                code=ErrorCode.READ_ONLY)
         self._begin("BEGIN IMMEDIATE")
         try:
             yield Tables(self.conn)
@@ -316,3 +328,33 @@ class SqliteStore:
     def close(self) -> None:
         """Close the connection."""
         self.conn.close()
+
+    def discard_if_unused(self, *, was_empty: bool) -> bool:
+        """Close a file this process created (or found empty, ``was_empty`` False meaning it
+        did not exist) and remove it again if nothing but the schema is in it: a refused
+        write must not leave a database behind. Checked under the write lock, so rows another
+        process wrote meanwhile keep the file. True if it was removed (or emptied again)."""
+        if self.path == ":memory:" or self.read_only:
+            return False
+        try:
+            self._begin("BEGIN IMMEDIATE")
+            tables = [name for (name,) in self.conn.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+                " AND name != 'meta'")]
+            used = any(self.conn.execute(f'SELECT EXISTS (SELECT 1 FROM "{name}")').fetchone()[0]
+                       for name in tables)
+            self._rollback()
+        except (sqlite3.Error, CommonsError):
+            return False
+        if used:
+            return False
+        self.conn.execute("PRAGMA journal_mode = DELETE")  # folds and removes the -wal file
+        self.conn.close()
+        db = Path(self.path)
+        if was_empty:
+            db.write_bytes(b"")
+        else:
+            db.unlink(missing_ok=True)
+        for suffix in ("-wal", "-shm", "-journal"):
+            db.with_name(db.name + suffix).unlink(missing_ok=True)
+        return True

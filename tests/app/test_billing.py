@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import WriteFile
+from conftest import WriteFile, raises
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from strategies import fee_areas, fee_prices, fee_roundings, share_plans
@@ -26,6 +26,7 @@ from commons.billing.payments import OpenInvoice, Payment, apply_payment
 from commons.billing.split import SharePlan, Stage
 from commons.clock import FixedClock
 from commons.demo import run_demo
+from commons.errors import ErrorCode
 from commons.estate.household import Household
 from commons.periods import Period
 
@@ -182,7 +183,7 @@ def test_a_month_is_billed_at_the_price_in_force_on_its_first_day(
 
 
 def test_a_month_before_the_first_rate_is_refused() -> None:
-    with pytest.raises(RefusedByRule, match="no price in force on 2025-12-01"):
+    with raises(RefusedByRule, ErrorCode.REFUSED):
         _two_rates("2026-07-01").rate_for(Period(2025, 12))
 
 
@@ -327,7 +328,7 @@ def test_a_schedule_change_that_would_rebill_an_invoiced_month_is_a_conflict(
     with pytest.raises(Problems) as caught:
         api.billing.schedule(rebilled)
     assert isinstance(caught.value.problems[0], ConflictError)
-    assert "would bill wjxc for 2026-08 differently" in str(caught.value)
+    assert caught.value.code == ErrorCode.CONFLICT
     assert state(api) == before
     later = write_file("later.toml", SCHEDULE.replace(
         '[[schedule]]\nid = "zy"', '[[schedule.rate]]\nfrom = "2026-09-01"\nprice = "1.00"\n\n'
@@ -346,9 +347,9 @@ def test_an_invoice_that_would_now_come_out_differently_is_a_conflict(
                                            (FeeRate(dt.date(2026, 1, 1), Money(99)),),
                                            plan=schedule.plan))
     before = state(api)
-    with pytest.raises(Problems, match="3 invoices of 2026-08 would change") as caught:
+    with raises(Problems, ErrorCode.ALREADY_RECORDED_DIFFERENTLY) as caught:
         api.billing.invoice("2026-08")
-    assert "wjxc-1-101:2026-08 was issued for 53.55" in str(caught.value)
+    assert caught.value.code == ErrorCode.ALREADY_RECORDED_DIFFERENTLY
     assert state(api) == before
 
 
@@ -380,7 +381,7 @@ def test_schedules_refer_to_recorded_compounds_one_schedule_each(
         api.billing.schedule(write_file("clash.toml", text))
     kinds = sorted(type(p).__name__ for p in caught.value.problems)
     assert kinds == ["ConflictError", "NotFound"]
-    with pytest.raises(InvalidInput, match="not valid TOML") as syntax:
+    with raises(InvalidInput, ErrorCode.MALFORMED_FILE) as syntax:
         api.billing.schedule(write_file("broken.toml", "[[schedule]\n"))
     assert syntax.value.line == 1
 
@@ -506,7 +507,6 @@ def test_a_bad_payment_row_is_named_by_line_and_field_and_nothing_is_stored(
     assert isinstance(problem, kind)
     assert (problem.file or "").endswith("pay.csv")
     assert (problem.line, problem.field) == (3, field)
-    assert "nothing was recorded" in str(caught.value)
     assert state(api) == before
 
 
@@ -516,13 +516,13 @@ def test_prepayment_up_to_the_limit_is_held_as_credit(api: commons.Books,
     # zy-1-1-301 owes 82.16 a month and may hold two months ahead beyond what it owes
     summary = pay(api, write_file, "Z-1,2026-08-20,zy-1-1-301,246.48,,,\n")
     assert summary.credit == Money.yuan("164.32")
-    with pytest.raises(Problems, match="more than 2 months"):
+    with raises(Problems, ErrorCode.REFUSED):
         pay(api, write_file, "Z-2,2026-08-21,zy-1-1-301,0.01,,,\n", "more.csv")
 
 
 def test_a_refused_ledger_posting_leaves_the_invoices_unissued(api: commons.Books) -> None:
     api.ledger.close_period("2026-09")
-    with pytest.raises(Problems, match="closed period 2026-09"):
+    with raises(Problems, ErrorCode.CLOSED_PERIOD):
         api.billing.invoice("2026-09")
     assert api.billing.collection_rate("2026-09") == ()
 
@@ -552,7 +552,7 @@ def test_arrears_age_from_the_invoice_date_and_collection_rates(
 
 def test_invoicing_a_compound_without_a_schedule_or_price_is_refused(
         api: commons.Books) -> None:
-    with pytest.raises(RefusedByRule, match="no price in force"):
+    with raises(RefusedByRule, ErrorCode.REFUSED):
         api.billing.invoice("2025-12", compound="wjxc")
     assert api.billing.invoice("2025-12").skipped == ("wjxc", "zy")
     with pytest.raises(NotFound):

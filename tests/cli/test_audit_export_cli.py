@@ -6,30 +6,12 @@ from __future__ import annotations
 import json
 import sqlite3
 from pathlib import Path
-from typing import Any
 
 import pytest
-from click.testing import Result
-from conftest import Invoke
+from conftest import Invoke, as_json, ok, refused
 from ledger_helpers import ADVERTISING, BANK, PARKING, REPAIRS, record, write_jsonl
 
-
-def ok(result: Result) -> Result:
-    assert result.exit_code == 0, (result.stdout, result.stderr)
-    return result
-
-
-def refused(result: Result, *texts: str) -> Result:
-    assert result.exit_code == 1, (result.stdout, result.stderr)
-    assert "Traceback" not in result.output
-    assert result.stderr.startswith("commons: error:")
-    for text in texts:
-        assert text in result.stderr, result.stderr
-    return result
-
-
-def as_json(result: Result) -> Any:
-    return json.loads(ok(result).stdout)
+from commons.errors import ErrorCode
 
 
 @pytest.fixture
@@ -74,8 +56,12 @@ def test_check_export_exits_1_naming_what_differs(cli: Invoke, books: Path) -> N
     ok(cli("audit", "export", "--format", "csv", "--out", out))
     lines = out.read_bytes().splitlines(keepends=True)
     out.write_bytes(b"".join(lines[:-1]))
-    refused(cli("audit", "check-export", out), "sha256", "holds 5 rows; the manifest says 6",
-            "line 7 is missing from the file")
+    # An export check reports what differs as text (it has no error code): the bytes, the rows,
+    # and the missing line are each named.
+    failed = cli("audit", "check-export", out)
+    assert failed.exit_code == 1 and "Traceback" not in failed.output
+    for named in ("sha256", "holds 5 rows; the manifest says 6", "line 7 is missing"):
+        assert named in failed.stderr, failed.stderr
     data = json.loads(cli("--json", "audit", "check-export", out).stdout)
     assert data["ok"] is False and data["problems"]
 
@@ -88,16 +74,21 @@ def test_check_export_refuses_a_tampered_copy_beside_a_copied_manifest(
     copy = books / "b.csv"
     copy.write_bytes(out.read_bytes().replace(b"120.00", b"121.00", 1))
     (books / "b.csv.manifest.json").write_bytes((books / "a.csv.manifest.json").read_bytes())
-    result = refused(cli("audit", "check-export", copy, db=False), str(copy), "sha256")
-    assert "a.csv is exactly" not in result.stdout
+    result = cli("audit", "check-export", copy, db=False)
+    assert result.exit_code == 1 and result.stdout == "", result.output
+    assert str(copy) in result.stderr and "sha256" in result.stderr
+    data = json.loads(cli("--json", "audit", "check-export", copy, db=False).stdout)
+    assert data["ok"] is False and data["file"] == str(copy)
     copy.write_bytes(out.read_bytes())
     checked = ok(cli("audit", "check-export", copy)).stdout
     assert checked.startswith(f"ok: {copy} is exactly what was exported (exported as a.csv)")
     copy.unlink()  # the manifest alone: the file it pairs with is missing, named
-    refused(cli("audit", "check-export", books / "b.csv.manifest.json"), f"{copy} is missing")
+    missing = cli("audit", "check-export", books / "b.csv.manifest.json")
+    assert missing.exit_code == 1 and str(copy) in missing.stderr, missing.output
     other = books / "c.csv"
     other.write_bytes(out.read_bytes())
-    refused(cli("audit", "check-export", other), "--manifest")
+    refused(cli("audit", "check-export", other), ErrorCode.NOT_FOUND, f"{other}.manifest.json",
+            "--manifest")
     ok(cli("audit", "check-export", other, "--manifest", books / "a.csv.manifest.json"))
 
 
@@ -105,11 +96,13 @@ def test_usage_and_input_errors(cli: Invoke, books: Path) -> None:
     assert cli("audit", "export", "--format", "pdf", "--out", books / "x").exit_code == 2
     assert cli("audit", "export", "--format", "csv").exit_code == 2
     refused(cli("audit", "export", "--format", "csv", "--out", books / "x.csv", "--from",
-                "2026-13-01"), "--from")
-    refused(cli("audit", "check-export", books / "nothing.csv"), "does not exist")
+                "2026-13-01"),
+            ErrorCode.INVALID_DATE, "--from")
+    refused(cli("audit", "check-export", books / "nothing.csv"), ErrorCode.NOT_FOUND)
     refused(cli("audit", "disclose", "--compound", "nowhere", "--period", "2026-10"),
-            "'nowhere' is not", "commons ledger chart nowhere")
-    refused(cli("audit", "disclose", "--compound", "wjxc", "--period", "2026-13"), "YYYY-Qn")
+            ErrorCode.NOT_FOUND, "'nowhere'", "commons ledger chart nowhere")
+    refused(cli("audit", "disclose", "--compound", "wjxc", "--period", "2026-13"),
+            ErrorCode.INVALID_DATE, "YYYY-Qn")
 
 
 def test_every_read_command_works_read_only_and_leaves_the_file_alone(
@@ -123,7 +116,7 @@ def test_every_read_command_works_read_only_and_leaves_the_file_alone(
         result = cli("--read-only", *args)
         assert result.exit_code in (0, 1), (args, result.output)
         assert "read-only" not in result.stderr, (args, result.stderr)
-    refused(cli("--read-only", "ledger", "open", "assets:cash:x"), "read-only")
+    refused(cli("--read-only", "ledger", "open", "assets:cash:x"), ErrorCode.READ_ONLY, "read-only")
     assert (db_path.read_bytes(), db_path.stat().st_mtime_ns) == before
 
 
@@ -180,7 +173,8 @@ def test_a_period_scopes_an_export_as_its_first_and_last_day(cli: Invoke, books:
                           books / "q.csv", "--period", "2026-Q4"))
     assert quarter["rows"] == 6
     refused(cli("audit", "export", "--format", "csv", "--out", books / "x.csv", "--period",
-                "2026-13"), "field '--period'", "YYYY-MM or YYYY-Qn")
+                "2026-13"),
+            ErrorCode.INVALID_DATE, "field '--period'")
     both = cli("audit", "export", "--format", "csv", "--out", books / "x.csv", "--period",
                "2026-10", "--from", "2026-10-01")
     assert both.exit_code == 2 and "not both" in both.stderr

@@ -4,15 +4,14 @@ errors with exit 2."""
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from pathlib import Path
-from typing import Any
 
 import pytest
-from click.testing import Result
-from conftest import Invoke, WriteFile
+from conftest import Invoke, WriteFile, as_json, ok, refused
 from test_billing import BUILDINGS, COMPOUNDS, HOUSEHOLDS, SCHEDULE
+
+from commons.errors import ErrorCode
 
 COMMANDS = ["schedule", "invoice", "pay", "arrears", "collection-rate", "receipt"]
 PAYMENTS = """\
@@ -20,21 +19,6 @@ external_id,date,household,amount,invoice,payer,memo
 P-1,2026-08-20,wjxc-1-101,100.00,,王建国,八月
 P-2,2026-08-21,zy-1-1-301,82.16,,,
 """
-
-
-def ok(result: Result) -> Result:
-    assert result.exit_code == 0, (result.stdout, result.stderr)
-    return result
-
-
-def as_json(result: Result) -> Any:
-    return json.loads(ok(result).stdout)
-
-
-def refused(result: Result) -> str:
-    assert result.exit_code == 1, (result.stdout, result.stderr)
-    assert result.stderr.startswith("commons: error: ") and "Traceback" not in result.stderr
-    return result.stderr
 
 
 @pytest.fixture
@@ -118,23 +102,26 @@ def test_a_month_of_fees_as_text(cli: Invoke, estate: Path, write_file: WriteFil
 def test_refusals_exit_1_naming_file_line_and_field_and_store_nothing(
         cli: Invoke, estate: Path, write_file: WriteFile) -> None:
     bad_schedule = write_file("bad.toml", SCHEDULE.replace('price = "0.95"', 'price = "0.955"'))
-    message = refused(cli("billing", "schedule", bad_schedule))
+    message = refused(cli("billing", "schedule", bad_schedule), ErrorCode.INVALID_AMOUNT)
     assert "bad.toml: field 'schedule[1].rate[2].price'" in message
     assert as_json(cli("--json", "billing", "invoice", "--period", "2026-08"))["issued"] == 0
     ok(cli("billing", "schedule", estate))
     ok(cli("billing", "invoice", "--period", "2026-08"))
     bad = write_file("bad.csv", PAYMENTS + "P-3,2026-08-22,nobody,1.00,,,\n")
-    message = refused(cli("billing", "pay", bad))
-    assert "bad.csv:4: field 'household': household 'nobody' is not recorded" in message
-    assert "nothing was recorded" in message
+    message = refused(cli("billing", "pay", bad), ErrorCode.NOT_FOUND)
+    assert "bad.csv:4: field 'household'" in message
     assert as_json(cli("--json", "billing", "collection-rate", "--period", "2026-08"))[
         "compounds"][0]["collected"] == "0.00"
-    assert "payment P-1 is not recorded" in refused(cli("billing", "receipt", "P-1"))
-    assert "no price in force" in refused(cli("billing", "invoice", "--period", "2025-01",
-                                              "--compound", "wjxc"))
-    assert "'2026-8' is not a period" in refused(cli("billing", "invoice", "--period", "2026-8"))
-    assert "field '--as-of'" in refused(cli("billing", "arrears", "--as-of", "yesterday"))
-    assert "does not exist" in refused(cli("billing", "pay", "missing.csv"))
+    refused(cli("billing", "receipt", "P-1"),
+            ErrorCode.NOT_FOUND)
+    refused(cli("billing", "invoice", "--period", "2025-01",
+                "--compound", "wjxc"),
+            ErrorCode.REFUSED)
+    refused(cli("billing", "invoice", "--period", "2026-8"),
+            ErrorCode.INVALID_DATE)
+    assert "field '--as-of'" in refused(cli("billing", "arrears", "--as-of", "yesterday"),
+                                        ErrorCode.INVALID_DATE)
+    refused(cli("billing", "pay", "missing.csv"), ErrorCode.NOT_FOUND)
 
 
 def test_usage_errors_exit_2(cli: Invoke) -> None:
@@ -150,9 +137,24 @@ def test_a_payment_id_twice_in_one_file_names_its_first_line_and_stores_nothing(
     with sqlite3.connect(db_path) as conn:
         before = list(conn.iterdump())
     bad = write_file("twice.csv", PAYMENTS + "P-1,2026-08-22,wjxc-1-101,5.00,,,\n")
-    message = refused(cli("billing", "pay", bad))
-    assert ("twice.csv:4: field 'external_id': payment P-1 appears twice in the file "
-            "(first on line 2) with other content") in message
+    message = refused(cli("billing", "pay", bad), ErrorCode.ALREADY_RECORDED_DIFFERENTLY)
     assert "P-1 was recorded" not in message
     with sqlite3.connect(db_path) as conn:
         assert list(conn.iterdump()) == before
+
+
+ESCAPES = "\x1b]0;pwned\x07\x1b[2J\x1b[31m红\x9b1m\b\u202e"  # no CR: it ends a CSV record
+
+
+def test_a_receipt_never_hands_the_terminal_an_escape_sequence(
+        cli: Invoke, estate: Path, write_file: WriteFile) -> None:
+    ok(cli("billing", "schedule", estate))
+    ok(cli("billing", "invoice", "--period", "2026-08", "--compound", "wjxc"))
+    ok(cli("billing", "pay", write_file("pay.csv", PAYMENTS.splitlines()[0] + "\n"
+                                        + f"P-9,2026-08-20,wjxc-1-101,100.00,,王{ESCAPES}建国,"
+                                        + f"八月{ESCAPES}\n")))
+    receipt = ok(cli("billing", "receipt", "P-9")).stdout
+    assert "王]0;pwned[2J[31m红1m建国" in receipt and "八月]0;pwned" in receipt
+    assert not [c for c in receipt if c != "\n" and (ord(c) < 32 or 0x7f <= ord(c) < 0xa0
+                                                    or c == "\u202e")]
+    assert as_json(cli("--json", "billing", "receipt", "P-9"))["memo"] == "八月" + ESCAPES

@@ -4,18 +4,16 @@ refusals that exit 1 naming file, line and key."""
 
 from __future__ import annotations
 
-import json
 import re
 from pathlib import Path
-from typing import Any
 
 import pytest
-from click.testing import Result
-from conftest import Invoke, WriteFile
+from conftest import Invoke, WriteFile, as_json, ok, refused
 from test_bundle_pricing import SCENARIO
 from test_estate import ESTATE
 
 from commons import Money
+from commons.errors import ErrorCode
 
 COMMANDS = [
     ["contract"], ["contract", "catalog"], ["contract", "firm"], ["contract", "firm", "add"],
@@ -29,22 +27,6 @@ DESIGN_KEYS = {"break_even_price", "target_price", "unit", "compounds", "bundle_
                "loss_probability", "margin", "runs", "seed"}
 PRICE = re.compile(r"-?\d+\.\d{4}")
 AMOUNT = re.compile(r"-?\d+\.\d\d")
-
-
-def ok(result: Result) -> Result:
-    assert result.exit_code == 0, (result.stdout, result.stderr)
-    return result
-
-
-def as_json(result: Result) -> Any:
-    return json.loads(ok(result).stdout)
-
-
-def refused(result: Result) -> str:
-    assert result.exit_code == 1, (result.stdout, result.stderr)
-    assert result.stderr.startswith("commons: error: ")
-    assert "Traceback" not in result.stderr
-    return result.stderr
 
 
 @pytest.fixture
@@ -119,14 +101,14 @@ def test_simulate_draws_a_png(cli: Invoke, scenario: Path, tmp_path: Path) -> No
 
 def test_a_bad_scenario_names_file_line_and_key(cli: Invoke, write_file: WriteFile) -> None:
     bad = write_file("bad.toml", SCENARIO.replace('area_m2 = "2400.50"', "area_m2 = 2400.5"))
-    message = refused(cli("bundle", "simulate", bad))
+    message = refused(cli("bundle", "simulate", bad), ErrorCode.INVALID_INPUT)
     assert f"{bad}:43: field 'compound[2].area_m2'" in message
     broken = write_file("broken.toml", SCENARIO.replace("months = 12", "months = = 12"))
-    assert f"{broken}:3: not valid TOML" in refused(cli("bundle", "simulate", broken))
+    assert f"{broken}:3" in refused(cli("bundle", "simulate", broken), ErrorCode.MALFORMED_FILE)
 
 
 def test_a_missing_scenario_file_exits_1(cli: Invoke, tmp_path: Path) -> None:
-    refused(cli("bundle", "simulate", tmp_path / "missing.toml"))
+    refused(cli("bundle", "simulate", tmp_path / "missing.toml"), ErrorCode.NOT_FOUND)
 
 
 def test_usage_errors_exit_2(cli: Invoke, scenario: Path) -> None:
@@ -160,7 +142,8 @@ def test_a_contracts_life_on_the_command_line(cli: Invoke, estate: None) -> None
         {"firm": "f2", "date": "2026-03-01", "reason": "党组织考评不合格", "year": 2026,
          "score": "5.50"}]
     assert "blacklist" in refused(cli("contract", "bid", "t1", "--firm", "f2", "--price", "0.7",
-                                      "--date", "2026-03-02"))
+                                      "--date", "2026-03-02"),
+                                  ErrorCode.REFUSED)
     ok(cli("contract", "bid", "t1", "--firm", "f1", "--price", "0.80", "--date", "2026-03-02"))
     bids = as_json(cli("--json", "contract", "tender", "bids", "t1"))["bids"]
     assert [(b["firm"], b["unit_price"]) for b in bids] == [("f2", "0.75"), ("f1", "0.80")]
@@ -187,17 +170,22 @@ def test_a_contracts_life_on_the_command_line(cli: Invoke, estate: None) -> None
 
 def test_contract_refusals_exit_1_naming_the_field(cli: Invoke, estate: None) -> None:
     ok(cli("contract", "firm", "add", "f1", "--name", "新南北物业"))
-    assert "compound 'nowhere'" in refused(cli("contract", "bundle", "add", "b", "nowhere"))
+    refused(cli("contract", "bundle", "add", "b", "nowhere"),
+            ErrorCode.NOT_FOUND)
     ok(cli("contract", "bundle", "add", "yh", "zy-1"))
     sign = ["contract", "sign", "k1", "--bundle", "yh", "--firm", "f1", "--from", "2026-07-01",
             "--to", "2027-06-30", "--price", "0.80"]
     assert "field 'commission_percent'" in refused(cli(*sign, "--regime", "commission",
-                                                       "--commission", "12"))
-    assert "field 'unit_price'" in refused(cli(*sign[:-1], "cheap", "--regime", "lump_sum"))
+                                                       "--commission", "12"),
+                                                   ErrorCode.INVALID_INPUT)
+    assert "field 'unit_price'" in refused(cli(*sign[:-1], "cheap", "--regime", "lump_sum"),
+                                           ErrorCode.INVALID_AMOUNT)
     assert "field '--from'" in refused(cli(*sign[:8], "2026-13-01", *sign[9:],
-                                           "--regime", "lump_sum"))
+                                           "--regime", "lump_sum"),
+                                       ErrorCode.INVALID_DATE)
     ok(cli(*sign, "--regime", "lump_sum"))
     assert "field 'street_office'" in refused(cli("contract", "evaluate", "k1", "2026-10",
                                                   "--street-office", "120", "--community", "1",
-                                                  "--committee", "1"))
-    assert "no evaluation" in refused(cli("contract", "settle", "k1", "2026-10"))
+                                                  "--committee", "1"),
+                                              ErrorCode.INVALID_INPUT)
+    refused(cli("contract", "settle", "k1", "2026-10"), ErrorCode.REFUSED)

@@ -17,30 +17,14 @@ from typing import Any
 
 import pytest
 from click.testing import Result
+from conftest import as_json, ok, refused
 from ledger_helpers import ADVERTISING, BANK, PARKING, REPAIRS, record, write_jsonl
+
+from commons.errors import ErrorCode
 
 Invoke = Callable[..., Result]
 AMOUNT = re.compile(r"-?\d+\.\d\d")
 HEX64 = re.compile(r"[0-9a-f]{64}")
-
-
-def ok(result: Result) -> Result:
-    assert result.exit_code == 0, (result.stdout, result.stderr)
-    return result
-
-
-def refused(result: Result, *texts: str) -> Result:
-    """Exit 1 with a message on stderr naming ``texts``, and no traceback anywhere."""
-    assert result.exit_code == 1, (result.stdout, result.stderr)
-    assert "Traceback" not in result.output
-    assert result.stderr.startswith("commons: error:")
-    for text in texts:
-        assert text in result.stderr, result.stderr
-    return result
-
-
-def as_json(result: Result) -> Any:
-    return json.loads(ok(result).stdout)
 
 
 def journal(cli: Invoke) -> tuple[Any, Any]:
@@ -79,12 +63,13 @@ def test_ledger_open_with_type_agreeing_and_disagreeing(cli: Invoke) -> None:
                        "--compound", "wjxc", "--date", "2026-01-01"))
     assert data == {"account": "income:rent:wjxc", "type": "income", "compound": "wjxc",
                     "opened_on": "2026-01-01"}
-    refused(cli("ledger", "open", "income:kiosk:wjxc", "--type", "assets"), "field 'type'",
-            "income:kiosk:wjxc")
-    refused(cli("ledger", "open", "bank:wjxc"), "bank:wjxc")
+    refused(cli("ledger", "open", "income:kiosk:wjxc", "--type", "assets"),
+            ErrorCode.INVALID_INPUT, "field 'type'", "income:kiosk:wjxc")
+    refused(cli("ledger", "open", "bank:wjxc"), ErrorCode.INVALID_INPUT, "bank:wjxc")
     refused(cli("ledger", "open", "income:rent:wjxc", "--compound", "other"),
-            "income:rent:wjxc")
-    refused(cli("ledger", "open", "income:x", "--date", "2026-1-1"), "2026-1-1")
+            ErrorCode.ALREADY_RECORDED_DIFFERENTLY, "income:rent:wjxc")
+    refused(cli("ledger", "open", "income:x", "--date", "2026-1-1"), ErrorCode.INVALID_DATE,
+            "2026-1-1")
     assert cli("ledger", "open", "income:x", "--type", "money").exit_code == 2
     balances = as_json(cli("--json", "ledger", "balance"))["balances"]
     assert balances == []  # opening moves no money
@@ -93,7 +78,7 @@ def test_ledger_open_with_type_agreeing_and_disagreeing(cli: Invoke) -> None:
 @pytest.mark.parametrize("args", [("ledger", "open", "income:x"),
                                   ("ledger", "reverse", "1", "--reason", "r")])
 def test_a_bad_date_option_is_named_as_typed(cli: Invoke, args: tuple[str, ...]) -> None:
-    refused(cli(*args, "--date", "2026-1-1"), "field '--date'")
+    refused(cli(*args, "--date", "2026-1-1"), ErrorCode.INVALID_DATE, "field '--date'")
 
 
 def test_ledger_chart_opens_the_standard_accounts(cli: Invoke) -> None:
@@ -103,7 +88,7 @@ def test_ledger_chart_opens_the_standard_accounts(cli: Invoke) -> None:
     assert data["compound"] == "wjxc"
     assert {BANK, PARKING, ADVERTISING, REPAIRS} <= set(data["accounts"])
     assert all(a.endswith(":wjxc") for a in data["accounts"])
-    refused(cli("ledger", "chart", "wj xc"), "compound")
+    refused(cli("ledger", "chart", "wj xc"), ErrorCode.INVALID_INPUT, "compound")
 
 
 # --- post ----------------------------------------------------------------------------------------
@@ -128,36 +113,38 @@ def test_post_prints_a_summary_and_reposting_is_already_recorded(cli: Invoke,
     assert "already recorded 2" in ok(cli("ledger", "post", path)).stdout
 
 
-@pytest.mark.parametrize(("line", "field"), [
-    (record("x", "2026-01-07", [(BANK, 100), (PARKING, -99)]), "postings"),
+@pytest.mark.parametrize(("line", "field", "code"), [
+    (record("x", "2026-01-07", [(BANK, 100), (PARKING, -99)]), "postings", ErrorCode.UNBALANCED),
     ({**record("x", "2026-01-07", [(BANK, 100), (PARKING, -100)]),
       "postings": [{"account": BANK, "amount": 1.0}, {"account": PARKING, "amount": "-1.00"}]},
-     None),
+     None, ErrorCode.INVALID_INPUT),
     ({**record("x", "2026-01-07", [(BANK, 100), (PARKING, -100)]),
       "postings": [{"account": BANK, "amount": "1.00"}, {"account": PARKING, "amount": "one"}]},
-     "postings[1].amount"),
+     "postings[1].amount", ErrorCode.INVALID_AMOUNT),
     ({**record("x", "2026-01-07", [(BANK, 100), (PARKING, -100)]),
       "postings": [{"account": BANK, "amount": "1.00"}, {"account": PARKING,
                                                           "amount": "-1.001"}]},
-     "postings[1].amount"),
+     "postings[1].amount", ErrorCode.INVALID_AMOUNT),
     (record("x", "2026-01-07", [(BANK, 100), ("income:nope:wjxc", -100)]),
-     "postings[1].account"),
-    (record("x", "2026-02-30", [(BANK, 100), (PARKING, -100)]), "date"),
+     "postings[1].account", ErrorCode.UNKNOWN_ACCOUNT),
+    (record("x", "2026-02-30", [(BANK, 100), (PARKING, -100)]), "date", ErrorCode.INVALID_DATE),
     ({k: v for k, v in record("x", "2026-01-07", [(BANK, 1), (PARKING, -1)]).items()
-      if k != "external_id"}, "external_id"),
-    (record("pk-1", "2026-01-05", [(BANK, 12001), (PARKING, -12001)]), "external_id"),
-    ('{"date": "2026-01-07", "memo": "cut off', None),
+      if k != "external_id"}, "external_id", ErrorCode.INVALID_INPUT),
+    (record("pk-1", "2026-01-05", [(BANK, 12001), (PARKING, -12001)]), "external_id",
+     ErrorCode.ALREADY_RECORDED_DIFFERENTLY),
+    ('{"date": "2026-01-07", "memo": "cut off', None, ErrorCode.MALFORMED_FILE),
 ])
 def test_a_bad_line_refuses_the_whole_file_naming_file_line_and_field(
-        cli: Invoke, books: Path, tmp_path: Path, line: Any, field: str | None) -> None:
+        cli: Invoke, books: Path, tmp_path: Path, line: Any, field: str | None,
+        code: ErrorCode) -> None:
     before = journal(cli)
     good = record("ok-1", "2026-01-07", [(BANK, 100), (PARKING, -100)])
     path = write_jsonl(tmp_path / "bad.jsonl", [good, line, good])
-    result = refused(cli("ledger", "post", path), f"{path}:2", "nothing was posted")
+    stderr = refused(cli("ledger", "post", path), code, f"{path}:2")
     if field is not None:
-        assert f"field '{field}'" in result.stderr
-    assert f"{path}:1" not in result.stderr and f"{path}:3" not in result.stderr
-    assert "fix:" in result.stderr
+        assert f"field '{field}'" in stderr
+    assert f"{path}:1" not in stderr and f"{path}:3" not in stderr
+    assert "fix:" in stderr
     assert journal(cli) == before
 
 
@@ -166,19 +153,17 @@ def test_a_line_of_the_wrong_shape_anywhere_is_named(cli: Invoke, books: Path,
     good = [record(f"ok-{i}", "2026-01-07", [(BANK, 100), (PARKING, -100)]) for i in range(5)]
     path = write_jsonl(tmp_path / "bad.jsonl", [*good[:2], "[1, 2]", *good[2:], "",
                                                 '"just text"'])
-    result = refused(cli("ledger", "post", path), f"{path}:3", f"{path}:8",
-                     "2 of 7 entries refused")
-    assert "not a JSON object" in result.stderr
+    refused(cli("ledger", "post", path), ErrorCode.MALFORMED_FILE, f"{path}:3", f"{path}:8")
 
 
 def test_a_missing_or_mis_encoded_file_is_refused(cli: Invoke, books: Path,
                                                   tmp_path: Path) -> None:
     before = journal(cli)
-    refused(cli("ledger", "post", tmp_path / "nope.jsonl"), "nope.jsonl", "does not exist")
+    refused(cli("ledger", "post", tmp_path / "nope.jsonl"), ErrorCode.NOT_FOUND, "nope.jsonl")
     gbk = tmp_path / "gbk.jsonl"
     gbk.write_bytes(json.dumps(record("g-1", "2026-01-07", [(BANK, 100), (PARKING, -100)],
                                       memo="停车费"), ensure_ascii=False).encode("gb18030"))
-    refused(cli("ledger", "post", gbk), "gbk.jsonl", "UTF-8")
+    refused(cli("ledger", "post", gbk), ErrorCode.MALFORMED_FILE, "gbk.jsonl", "UTF-8")
     ok(cli("ledger", "post", gbk, "--encoding", "gb18030"))
     assert journal(cli) != before
 
@@ -231,7 +216,7 @@ def test_balance_by_prefix_compound_and_date(cli: Invoke, books: Path, tmp_path:
     assert january["total"] == "0.00"
     before_any = as_json(cli("--json", "ledger", "balance", "--as-of", "2025-12-31"))
     assert all(r["balance"] == "0.00" for r in before_any["balances"])
-    refused(cli("ledger", "balance", "--as-of", "2026-13-01"), "--as-of")
+    refused(cli("ledger", "balance", "--as-of", "2026-13-01"), ErrorCode.INVALID_DATE, "--as-of")
 
 
 def test_balance_in_two_currencies_totals_each(cli: Invoke, books: Path, tmp_path: Path) -> None:
@@ -265,7 +250,7 @@ def test_trail_shows_the_running_balance(cli: Invoke, books: Path) -> None:
         (3, "2026-03-02", "-80.00", "540.00")]
     page = as_json(cli("--json", "ledger", "trail", BANK, "--limit", "1", "--offset", "1"))
     assert [(t["id"], t["balance"]) for t in page["trail"]] == [(2, "620.00")]
-    refused(cli("ledger", "trail", "assets:nope"), "assets:nope")
+    refused(cli("ledger", "trail", "assets:nope"), ErrorCode.UNKNOWN_ACCOUNT, "assets:nope")
 
 
 def test_reverse_needs_a_reason_and_undoes_the_entry(cli: Invoke, books: Path) -> None:
@@ -279,9 +264,9 @@ def test_reverse_needs_a_reason_and_undoes_the_entry(cli: Invoke, books: Path) -
     ads = as_json(cli("--json", "ledger", "balance", "--account", ADVERTISING))
     assert ads["total"] == "0.00"
     before = journal(cli)
-    refused(cli("ledger", "reverse", "2", "--reason", "again"), "already reversed")
-    refused(cli("ledger", "reverse", "99", "--reason", "typo"), "entry 99")
-    refused(cli("ledger", "reverse", "1", "--reason", " "), "reason")
+    refused(cli("ledger", "reverse", "2", "--reason", "again"), ErrorCode.ALREADY_DONE)
+    refused(cli("ledger", "reverse", "99", "--reason", "typo"), ErrorCode.NOT_FOUND)
+    refused(cli("ledger", "reverse", "1", "--reason", " "), ErrorCode.INVALID_INPUT, "reason")
     assert journal(cli) == before
     again = as_json(cli("--json", "ledger", "reverse", "4", "--reason", "it was right",
                         "--date", "2026-02-01"))
@@ -293,14 +278,14 @@ def test_close_then_posting_into_it_is_refused(cli: Invoke, books: Path, tmp_pat
     assert "already closed" in ok(cli("ledger", "close", "2026-01")).stdout
     assert as_json(cli("--json", "ledger", "close", "2026-01")) == {
         "period": "2026-01", "closed": True, "already_closed": True}
-    refused(cli("ledger", "close", "2026-1"), "YYYY-MM")
+    refused(cli("ledger", "close", "2026-1"), ErrorCode.INVALID_DATE, "YYYY-MM")
     before = journal(cli)
     late = write_jsonl(tmp_path / "late.jsonl", [
         record("late-1", "2026-02-01", [(BANK, 100), (PARKING, -100)]),
         record("late-2", "2026-01-31", [(BANK, 100), (PARKING, -100)])])
-    refused(cli("ledger", "post", late), f"{late}:2", "closed period 2026-01", "field 'date'")
+    refused(cli("ledger", "post", late), ErrorCode.CLOSED_PERIOD, f"{late}:2", "field 'date'")
     refused(cli("ledger", "reverse", "1", "--reason", "late", "--date", "2026-01-15"),
-            "closed period")
+            ErrorCode.CLOSED_PERIOD)
     assert journal(cli) == before
     # What was recorded before the close can still be posted again: it is already recorded.
     assert "already recorded 3" in ok(cli("ledger", "post", books)).stdout
@@ -320,11 +305,14 @@ def test_audit_verify_passes_then_fails_after_a_tamper(cli: Invoke, books: Path,
                                     "AND tbl_name = 'postings'").fetchall():
             conn.execute(f"DROP TRIGGER {name}")
         conn.execute("UPDATE postings SET amount_fen = 60000 WHERE entry_id = 2 AND seq = 0")
-    refused(cli("audit", "verify"), "entry 2", "fails verification")
+    failed = cli("audit", "verify")
+    assert failed.exit_code == 1 and "[unbalanced_entry] entry 2" in failed.stderr
     failing = cli("--json", "audit", "verify")
     assert failing.exit_code == 1
     data = json.loads(failing.stdout)
-    assert data["ok"] is False and "entry 2" in data["problems"][0]
+    assert data["ok"] is False
+    assert data["problems"][0] == {"kind": "unbalanced_entry", "entry_id": 2,
+                                   "detail": data["problems"][0]["detail"]}
 
 
 @pytest.mark.parametrize("args", [
@@ -340,12 +328,41 @@ def test_read_only_refuses_writes(cli: Invoke, books: Path, tmp_path: Path,
                        [record("ro-1", "2026-01-07", [(BANK, 100), (PARKING, -100)])])
     before = journal(cli)
     argv = [str(path) if a == "POSTFILE" else a for a in args]
-    refused(cli("--read-only", *argv), "read-only")
+    refused(cli("--read-only", *argv), ErrorCode.READ_ONLY, "read-only")
     assert journal(cli) == before
     ok(cli("--read-only", "ledger", "balance"))
     ok(cli("--read-only", "audit", "verify"))
 
 
 def test_read_only_on_a_missing_database_creates_nothing(cli: Invoke, db_path: Path) -> None:
-    refused(cli("--read-only", "ledger", "balance"), "does not exist")
+    refused(cli("--read-only", "ledger", "balance"), ErrorCode.NOT_FOUND)
     assert not db_path.exists()
+
+
+@pytest.mark.parametrize("before", [None, b""], ids=["missing", "empty"])
+def test_a_refused_post_creates_no_database(cli: Invoke, db_path: Path, tmp_path: Path,
+                                            before: bytes | None) -> None:
+    if before is not None:
+        db_path.write_bytes(before)
+    journal = write_jsonl(tmp_path / "j.jsonl", [
+        record("pk-1", "2026-10-05", [(BANK, 12000), (PARKING, -12000)])])
+    refused(cli("ledger", "post", journal), ErrorCode.UNKNOWN_ACCOUNT, "nothing was posted")
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"external_id": "x"\n', encoding="utf-8")
+    refused(cli("ledger", "post", bad), ErrorCode.MALFORMED_FILE, "nothing was posted")
+    left = sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(db_path.name))
+    assert left == ([] if before is None else [db_path.name])
+    assert before is None or db_path.read_bytes() == before
+    ok(cli("ledger", "chart", "wjxc"))  # the next writer makes the books as usual
+    ok(cli("ledger", "post", journal))
+
+
+def test_an_empty_journal_posts_nothing_and_says_so(cli: Invoke, db_path: Path,
+                                                    tmp_path: Path) -> None:
+    empty = tmp_path / "empty.jsonl"
+    empty.write_text("\n\n", encoding="utf-8")
+    assert ok(cli("ledger", "post", empty)).stdout == "the file has no entries; posted 0\n"
+    assert not db_path.exists()
+    ok(cli("ledger", "chart", "wjxc"))
+    assert "the file has no entries" in ok(cli("ledger", "post", empty)).stdout
+    assert json.loads(ok(cli("--json", "ledger", "post", empty)).stdout)["posted"] == 0

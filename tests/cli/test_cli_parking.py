@@ -3,24 +3,14 @@ of tariff, import, bill and report, and exit 1 naming file:line:field with nothi
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
-from typing import Any
 
 import pytest
-from click.testing import Result
-from conftest import Invoke, WriteFile
+from conftest import Invoke, WriteFile, as_json, ok, refused
 from parking_helpers import ESTATE, TARIFF_FILE, sessions_csv
 from test_parking import BAD, GOOD
 
-
-def ok(result: Result) -> Result:
-    assert result.exit_code == 0, (result.stdout, result.stderr)
-    return result
-
-
-def as_json(result: Result) -> Any:
-    return json.loads(ok(result).stdout)
+from commons.errors import ErrorCode
 
 
 @pytest.fixture
@@ -59,10 +49,7 @@ def test_tariff_text_and_json(cli: Invoke, ready: Path) -> None:
 
 def test_import_text_json_and_refusal(cli: Invoke, ready: Path, write_file: WriteFile) -> None:
     bad = write_file("bad.csv", sessions_csv(GOOD[:1] + BAD[:1]))
-    result = cli("parking", "import", bad)
-    assert result.exit_code == 1
-    assert "bad.csv:3: field 'exited_at'" in result.stderr
-    assert result.stderr.startswith("commons: error: 1 of 2 sessions refused")
+    refused(cli("parking", "import", bad), ErrorCode.INVALID_INPUT, "bad.csv:3: field 'exited_at'")
     assert as_json(cli("--json", "parking", "import", ready)) == {
         "file": str(ready), "rows": 4, "new": 4, "already_recorded": 0, "refused": 0,
         "reject_file": None, "breaches": []}
@@ -114,15 +101,14 @@ def test_report_plots_png_and_svg_and_refuses_other_formats(cli: Invoke, ready: 
                tmp_path / name))
         assert (tmp_path / name).stat().st_size > 1000
     assert (tmp_path / "month.png").read_bytes()[:4] == b"\x89PNG"
-    refused = cli("parking", "report", "--period", "2026-10", "--plot", tmp_path / "month.pdf")
-    assert refused.exit_code == 1 and "PNG or SVG" in refused.stderr
+    refused(cli("parking", "report", "--period", "2026-10", "--plot", tmp_path / "month.pdf"),
+            ErrorCode.INVALID_INPUT, "field 'plot'", "month.pdf")
 
 
 def test_usage_and_lookup_errors(cli: Invoke, ready: Path) -> None:
     assert cli("parking", "bill").exit_code == 2  # --period is required
-    result = cli("parking", "bill", "--period", "2026-13")
-    assert result.exit_code == 1 and "not a month" in result.stderr
-    result = cli("parking", "report", "--period", "2026-10", "--compound", "nowhere")
-    assert result.exit_code == 1 and "'nowhere' is not recorded" in result.stderr
+    refused(cli("parking", "bill", "--period", "2026-13"), ErrorCode.INVALID_DATE)
+    refused(cli("parking", "report", "--period", "2026-10", "--compound", "nowhere"),
+            ErrorCode.NOT_FOUND, "'nowhere'")
     result = cli("parking", "report", "--period", "2026-10", "--fee-bill", "12.345")
     assert result.exit_code == 1

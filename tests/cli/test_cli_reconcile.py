@@ -5,38 +5,25 @@ stored)."""
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
-import json
 import os
 from pathlib import Path
 from typing import Any
 
 import pytest
-from click.testing import Result
-from conftest import Invoke
+from commons_cli.reconcile import report_csv
+from conftest import Invoke, as_json, ok, refused
 from ledger_helpers import BANK, record, write_jsonl
+
+from commons import Money
+from commons.app import OutstandingItem, ReconciliationStatement
+from commons.errors import ErrorCode
+from commons.periods import Period
 
 FIXTURES = Path(__file__).parents[1] / "fixtures"
 GOLDEN = Path(__file__).parents[1] / "golden"
 OCT_XML = FIXTURES / "camt053_001_02_oct.xml"
-
-
-def ok(result: Result) -> Result:
-    assert result.exit_code == 0, (result.stdout, result.stderr)
-    return result
-
-
-def refused(result: Result, *texts: str) -> Result:
-    assert result.exit_code == 1, (result.stdout, result.stderr)
-    assert "Traceback" not in result.output
-    assert result.stderr.startswith("commons: error:")
-    for text in texts:
-        assert text in result.stderr, result.stderr
-    return result
-
-
-def as_json(result: Result) -> Any:
-    return json.loads(ok(result).stdout)
 
 
 def assert_golden(name: str, text: str) -> None:
@@ -158,7 +145,7 @@ def test_unmatch_text_and_json(cli: Invoke, books: None) -> None:
     report = as_json(cli("--json", "reconcile", "report", "--account", BANK, "--period",
                          "2026-10"))
     assert report["reconciled"] and len(report["bank_not_in_books"]) == 3
-    refused(cli("reconcile", "unmatch", str(first)), f"match {first} does not exist")
+    refused(cli("reconcile", "unmatch", str(first)), ErrorCode.NOT_FOUND)
 
 
 def _state(cli: Invoke) -> Any:
@@ -166,33 +153,79 @@ def _state(cli: Invoke) -> Any:
                        "2026-10"))
 
 
-@pytest.mark.parametrize(("name", "content", "where"), [
-    ("bad.csv", "date,amount\n2026-10-02,12x\n", "bad.csv:2: field 'amount'"),
-    ("fields.csv", "date,amount\n2026-10-02,1.00,3\n", "fields.csv:2: this record has 3"),
-    ("bad.xml", '<?xml version="1.0"?>\n<Document>\n<Stmt>\n</Document>\n', "bad.xml:4"),
-    ("gap.csv", "交易日期,收入金额,支出金额,余额\n2026-11-03,1.00,,1539.50\n", "a gap of 1.00"),
+@pytest.mark.parametrize(("name", "content", "where", "code"), [
+    ("bad.csv", "date,amount\n2026-10-02,12x\n", "bad.csv:2: field 'amount'",
+     ErrorCode.INVALID_AMOUNT),
+    ("fields.csv", "date,amount\n2026-10-02,1.00,3\n", "fields.csv:2",
+     ErrorCode.MALFORMED_FILE),
+    ("bad.xml", '<?xml version="1.0"?>\n<Document>\n<Stmt>\n</Document>\n', "bad.xml:4",
+     ErrorCode.MALFORMED_FILE),
+    ("gap.csv", "交易日期,收入金额,支出金额,余额\n2026-11-03,1.00,,1539.50\n", "gap.csv",
+     ErrorCode.REFUSED),
     ("integrity.csv", "交易日期,收入金额,支出金额,余额\n2026-11-03,1.00,,1538.50\n"
-                      "2026-11-04,1.00,,1540.00\n", "integrity.csv:3: field '余额'"),
+                      "2026-11-04,1.00,,1540.00\n", "integrity.csv:3: field '余额'",
+     ErrorCode.INVALID_INPUT),
 ])
 def test_bad_files_exit_1_naming_the_place_and_store_nothing(
-        cli: Invoke, books: None, tmp_path: Path, name: str, content: str, where: str) -> None:
+        cli: Invoke, books: None, tmp_path: Path, name: str, content: str, where: str,
+        code: ErrorCode) -> None:
     reconciled(cli)
     before = _state(cli)
     path = tmp_path / name
     path.write_text(content, encoding="utf-8")
-    refused(cli("reconcile", "import", path, "--account", BANK), where)
+    refused(cli("reconcile", "import", path, "--account", BANK), code, where)
     assert _state(cli) == before
 
 
 def test_wrong_profile_and_usage_errors(cli: Invoke, books: None) -> None:
     refused(cli("reconcile", "import", FIXTURES / "cn_bank_gbk.csv", "--account", BANK,
-                "--profile", "generic"), "cn_bank_gbk.csv:1", "no header row")
+                "--profile", "generic"),
+            ErrorCode.MALFORMED_FILE, "cn_bank_gbk.csv:1")
     refused(cli("reconcile", "import", FIXTURES / "cn_bank_gbk.csv", "--account", BANK,
-                "--profile", "icbc"), "no statement profile named 'icbc'")
+                "--profile", "icbc"),
+            ErrorCode.INVALID_INPUT)
     refused(cli("reconcile", "import", FIXTURES / "cn_bank_gbk.csv", "--account", BANK,
-                "--encoding", "utf-8"), "cn_bank_gbk.csv:1", "not valid utf-8")
+                "--encoding", "utf-8"),
+            ErrorCode.MALFORMED_FILE, "cn_bank_gbk.csv:1")
     refused(cli("reconcile", "report", "--account", BANK, "--period", "2026-10"),
-            "no bank statement")
+            ErrorCode.NOT_FOUND)
     assert cli("reconcile", "run", "--account", BANK, "--period", "2026-10",
                "--window-days", "-1").exit_code == 2
     assert cli("reconcile", "import", OCT_XML).exit_code == 2
+
+
+PAYLOADS = ['=HYPERLINK("http://x","y")', "+SUM(1)", "@SUM(A1)", "-2+3", "\tx"]
+
+
+def _formula_cells(text: str) -> list[str]:
+    return [cell for row in csv.reader(io.StringIO(text)) for cell in row[3:5]
+            if cell and cell[0] in "=+-@\t\r"]
+
+
+def test_report_csv_never_hands_a_spreadsheet_a_formula(cli: Invoke, books: None,
+                                                        tmp_path: Path) -> None:
+    ok(cli("ledger", "post", write_jsonl(tmp_path / "late.jsonl", [
+        record(f"late-{n}", "2026-10-31", [(BANK, 100 + n), ("income:parking:wjxc", -100 - n)],
+               memo=memo) for n, memo in enumerate(PAYLOADS[:-1])])))  # the journal refuses a tab
+    reconciled(cli)
+    text = ok(cli("reconcile", "report", "--account", BANK, "--period", "2026-10",
+                  "--format", "csv")).stdout
+    rows = list(csv.DictReader(io.StringIO(text)))
+    memos = {r["description"] for r in rows}
+    assert {"'" + p for p in PAYLOADS[:-1]} <= memos, memos
+    assert _formula_cells(text) == []
+    assert all(float(r["amount"]) == float(r["amount"]) for r in rows)  # amounts stay numbers
+
+
+def test_report_csv_neutralises_the_banks_text_and_keeps_amounts_numbers() -> None:
+    items = tuple(OutstandingItem(f"line:{n}", dt.date(2026, 10, 31), Money(-100 - n),
+                                  description=p, reference=p) for n, p in enumerate(PAYLOADS))
+    statement = ReconciliationStatement(BANK, Period.parse("2026-10"), Money(0), Money(0), (),
+                                        (), items, dt.date(2026, 10, 1), None)
+    text = report_csv(statement)
+    rows = list(csv.DictReader(io.StringIO(text)))
+    assert _formula_cells(text) == []
+    assert [r["reference"] for r in rows if r["section"] == "bank_not_in_books"] == [
+        "'" + p for p in PAYLOADS]
+    assert [r["amount"] for r in rows if r["section"] == "bank_not_in_books"] == [
+        "-1.00", "-1.01", "-1.02", "-1.03", "-1.04"]

@@ -1,6 +1,7 @@
 """A new user's mistakes through click's CliRunner: each case is input a real user produces (a
 GBK file, an absurd amount, a path that is a folder, a doubled id ...). Each must end in exit 1
-with one ``commons: error:`` naming where and how to fix it, no traceback, and nothing stored."""
+with one ``commons: error[CODE]:`` naming where and how to fix it, no traceback, and nothing
+stored."""
 
 from __future__ import annotations
 
@@ -8,8 +9,9 @@ import json
 import sqlite3
 from pathlib import Path
 
-from click.testing import Result
-from conftest import Invoke, WriteFile
+from conftest import Invoke, WriteFile, ok, refused, refused_json
+
+from commons.errors import ErrorCode
 
 
 def dump(db: Path) -> list[str]:
@@ -18,19 +20,11 @@ def dump(db: Path) -> list[str]:
         return list(conn.iterdump())
 
 
-def refused(result: Result, *parts: str) -> str:
-    assert result.exit_code == 1, (result.stdout, result.stderr)
-    assert "Traceback" not in result.stderr and result.stdout == ""
-    assert result.stderr.startswith("commons: error: "), result.stderr
-    for part in parts:
-        assert part in result.stderr, result.stderr
-    return result.stderr
-
-
 def test_elect_reads_a_gbk_file_with_the_encoding_its_error_suggests(
         cli: Invoke, write_file: WriteFile) -> None:
     path = write_file("v.csv", "candidate,votes\n张伟,3\n李秀英,1\n".encode("gbk"))
-    refused(cli("resolution", "elect", path, "--seats", "1"), f"{path}:2", "--encoding gb18030")
+    refused(cli("resolution", "elect", path, "--seats", "1"), ErrorCode.MALFORMED_FILE, f"{path}:2",
+            "--encoding gb18030")
     result = cli("resolution", "elect", path, "--seats", "1", "--encoding", "gb18030")
     assert result.exit_code == 0, result.stderr
     assert "张伟" in result.stdout
@@ -57,8 +51,8 @@ def test_a_household_area_beyond_any_flat_is_refused_by_field(
     path = write_file("h.csv", "id,building,floor,area_m2,owner\n"
                                "wjxc-1-101,wjxc-1,1,56.37,王\n"
                                "wjxc-1-102,wjxc-1,1,999999999999999999999999999,李\n")
-    refused(cli("estate", "import", "households", path),
-            f"{path}:3: field 'area_m2'", "is impossible", "at most 100000 m²")
+    refused(cli("estate", "import", "households", path), ErrorCode.INVALID_INPUT,
+            f"{path}:3: field 'area_m2'")
     assert dump(db_path) == before
 
 
@@ -76,8 +70,7 @@ def test_a_balance_beyond_what_sqlite_stores_is_refused_naming_the_account(
     assert cli("ledger", "post", first).exit_code == 0
     before = dump(db_path)
     second = write_file("b.jsonl", journal_line("t-2", "50000000000000000.00"))
-    refused(cli("ledger", "post", second), f"{second}: field 'postings'",
-            "balance of assets:bank:co-managed:wjxc would go beyond", "fix: check the amounts")
+    refused(cli("ledger", "post", second), ErrorCode.REFUSED, f"{second}: field 'postings'")
     assert dump(db_path) == before
 
 
@@ -86,7 +79,7 @@ def test_an_external_id_twice_in_one_journal_names_its_first_line(
     assert cli("ledger", "chart", "wjxc").exit_code == 0
     before = dump(db_path)
     path = write_file("j.jsonl", journal_line("t-1", "1.00") + journal_line("t-1", "2.00"))
-    err = refused(cli("ledger", "post", path),
+    err = refused(cli("ledger", "post", path), ErrorCode.ALREADY_RECORDED_DIFFERENTLY,
                   f"{path}:2: field 'external_id': external id t-1 appears twice with other "
                   "content (first on line 1)")
     assert "recorded as entry" not in err  # nothing of the file was recorded
@@ -100,9 +93,8 @@ def test_a_compound_id_no_account_can_hold_is_refused_at_import(
     path = write_file("c.csv", "id,name,community,governance,built_year\n"
                                "zy-1,梓园1栋,梓园,entrusted,1978\n"
                                "wei ji,卫技,砂子塘,self-managed,1985\n")
-    refused(cli("estate", "import", "compounds", path),
-            f"{path}:3: field 'id': compound id 'wei ji' has characters an account name",
-            "fix: use letters, digits, - or _")
+    refused(cli("estate", "import", "compounds", path), ErrorCode.INVALID_INPUT,
+            f"{path}:3: field 'id'")
     assert dump(db_path) == before
 
 
@@ -111,16 +103,38 @@ def test_a_folder_given_as_the_database_is_named_as_a_folder(cli: Invoke, tmp_pa
     folder.mkdir()
     for args in (["init"], ["ledger", "balance"], ["--read-only", "audit", "verify"],
                  ["ledger", "chart", "wjxc"]):
-        refused(cli("--db", folder, *args, db=False), f"database {folder} is a folder",
-                "fix: point --db at a file")
+        refused(cli("--db", folder, *args, db=False), ErrorCode.STORAGE)
     assert list(folder.iterdir()) == []
 
 
 def test_a_reading_command_leaves_an_empty_file_empty(cli: Invoke, db_path: Path) -> None:
     db_path.touch()
-    result = cli("ledger", "balance")
-    assert result.exit_code == 1
-    assert "is empty: no commons books are in it" in result.stderr
+    refused(cli("ledger", "balance"), ErrorCode.NOT_FOUND)
     assert db_path.stat().st_size == 0
     made = cli("init")
     assert made.exit_code == 0 and db_path.stat().st_size > 0
+
+
+def test_under_json_a_refusal_is_an_error_object_on_stderr(cli: Invoke,
+                                                           write_file: WriteFile) -> None:
+    path = write_file("w.csv", "id,weight\na,1\nb,三\n")
+    result = cli("--json", "split", "100", path)
+    assert result.stdout == ""
+    error = refused_json(result, ErrorCode.INVALID_AMOUNT)
+    assert error["where"] == {"file": str(path), "line": 3, "field": "weight"}
+    assert error["what"] and error["fix"]
+    assert "三" in result.stderr  # written as itself, not as a \u escape
+
+
+def test_the_advice_names_the_command_where_the_library_names_the_step(
+        cli: Invoke, write_file: WriteFile) -> None:
+    path = write_file("j.jsonl", json.dumps({
+        "date": "2026-10-01", "memo": "x", "external_id": "x-1",
+        "postings": [{"account": "assets:bank:nowhere", "amount": "1.00"},
+                     {"account": "income:parking:nowhere", "amount": "-1.00"}]}) + "\n")
+    ok(cli("init"))
+    stderr = refused(cli("ledger", "post", path), ErrorCode.UNKNOWN_ACCOUNT)
+    assert "fix: open it first: commons ledger open assets:bank:nowhere" in stderr
+    error = refused_json(cli("--json", "estate", "show", "nowhere"), ErrorCode.NOT_FOUND)
+    assert "commons estate import compounds FILE" in error["fix"]
+    assert error["context"] == {"kind": "compound", "id": "nowhere"}

@@ -11,8 +11,10 @@ from pathlib import Path
 import click
 import pytest
 from commons_cli.main import COMMANDS, main
-from conftest import Invoke, WriteFile
+from conftest import Invoke, WriteFile, refused
 from test_bundle_pricing import SCENARIO
+
+from commons.errors import ErrorCode
 
 GROUPS = {where.partition(":")[0] for where, _ in COMMANDS.values()}
 EXTRAS = {"numpy", "matplotlib", "openpyxl"}
@@ -69,6 +71,5 @@ def test_a_simulation_without_numpy_names_the_extra(cli: Invoke, write_file: Wri
     scenario = write_file("s.toml", SCENARIO)
     monkeypatch.setitem(sys.modules, "numpy", None)  # what `import` does when it is not there
     result = cli("bundle", "simulate", scenario, "--runs", "10")
-    assert result.exit_code == 1
-    assert "commons-ledger[sim]" in result.stderr
+    refused(result, ErrorCode.MISSING_EXTRA, "commons-ledger[sim]")
     assert "Traceback" not in result.stderr

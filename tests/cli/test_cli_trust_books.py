@@ -5,15 +5,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from click.testing import Result
-from conftest import Invoke
+from conftest import Invoke, ok, refused
 from revenue_helpers import ESTATE
 
-
-def exit_1(result: Result) -> Result:
-    assert result.exit_code == 1, (result.stdout, result.stderr)
-    assert "Traceback" not in result.output
-    return result
+from commons.errors import ErrorCode
 
 
 def test_unknown_compounds_are_refused_where_the_estate_holds_compounds(
@@ -21,12 +16,13 @@ def test_unknown_compounds_are_refused_where_the_estate_holds_compounds(
     (tmp_path / "compounds.csv").write_text(ESTATE["compounds"], encoding="utf-8")
     assert cli("estate", "import", "compounds", tmp_path / "compounds.csv").exit_code == 0
     assert cli("ledger", "chart", "wjxc").exit_code == 0
-    assert "did you mean 'wjxc'" in exit_1(cli("ledger", "chart", "wjcx")).stderr
-    exit_1(cli("ledger", "balance", "--compound", "hlp"))
-    exit_1(cli("audit", "export", "--format", "csv", "--out", tmp_path / "t.csv",
-               "--compound", "hlp"))
+    refused(cli("ledger", "chart", "wjcx"), ErrorCode.NOT_FOUND, "'wjcx'", "'wjxc'")
+    refused(cli("ledger", "balance", "--compound", "hlp"), ErrorCode.NOT_FOUND, "'hlp'")
+    refused(cli("audit", "export", "--format", "csv", "--out", tmp_path / "t.csv",
+                "--compound", "hlp"), ErrorCode.NOT_FOUND, "'hlp'")
     assert not (tmp_path / "t.csv").exists()
-    exit_1(cli("ledger", "trail", "assets:bank:co-managed:wjcx"))  # the chart was not opened
+    refused(cli("ledger", "trail", "assets:bank:co-managed:wjcx"),  # the chart was not opened
+            ErrorCode.UNKNOWN_ACCOUNT)
 
 
 def test_a_chart_with_a_wrong_date_is_reopened_then_the_opening_balance_posts(
@@ -40,18 +36,20 @@ def test_a_chart_with_a_wrong_date_is_reopened_then_the_opening_balance_posts(
         '{"account": "assets:bank:co-managed:hpl", "amount": "5000.00"}, '
         '{"account": "equity:opening-balance:hpl", "amount": "-5000.00"}]}\n',
         encoding="utf-8")
-    refused = exit_1(cli("ledger", "post", opening))
-    assert "commons ledger reopen assets:bank:co-managed:hpl --date 2026-11-30" in refused.stderr
-    again = exit_1(cli("ledger", "open", "assets:bank:co-managed:hpl", "--compound", "hpl",
-                       "--date", "2026-11-01"))
-    assert "ledger reopen" in again.stderr
+    # The advice names the command that re-dates it, and the date the entry needs.
+    refused(cli("ledger", "post", opening), ErrorCode.ACCOUNT_CLOSED,
+            "commons ledger reopen assets:bank:co-managed:hpl --date 2026-11-30")
+    refused(cli("ledger", "open", "assets:bank:co-managed:hpl", "--compound", "hpl",
+                "--date", "2026-11-01"),
+            ErrorCode.ALREADY_RECORDED_DIFFERENTLY, "commons ledger reopen")
     reopened = cli("ledger", "reopen", "--compound", "hpl", "--date", "2026-11-01",
                    "--reason", "typed the wrong year-end")
     assert reopened.exit_code == 0, reopened.output
     assert "re-dated assets:bank:co-managed:hpl: open from 2026-11-01" in reopened.stdout
     assert cli("ledger", "post", opening).exit_code == 0
-    exit_1(cli("ledger", "reopen", "assets:bank:co-managed:hpl", "--date", "2026-01-01"))
-    assert cli("audit", "verify").exit_code == 0
+    refused(cli("ledger", "reopen", "assets:bank:co-managed:hpl", "--date", "2026-01-01"),
+            ErrorCode.ACCOUNT_IN_USE, "assets:bank:co-managed:hpl")
+    ok(cli("audit", "verify"))
 
 
 def test_a_mistyped_account_suggests_the_nearest_open_ones_first(cli: Invoke,
@@ -63,6 +61,6 @@ def test_a_mistyped_account_suggests_the_nearest_open_ones_first(cli: Invoke,
         '{"date": "2026-11-30", "memo": "parking", "external_id": "pk-1", "postings": ['
         '{"account": "assets:bank:co-managed:hpl", "amount": "5.00"}, '
         '{"account": "income:parkng:hpl", "amount": "-5.00"}]}\n', encoding="utf-8")
-    stderr = exit_1(cli("ledger", "post", entry)).stderr
+    stderr = refused(cli("ledger", "post", entry), ErrorCode.UNKNOWN_ACCOUNT, "e.jsonl:1")
     assert "income:parking:hpl" in stderr
     assert stderr.index("income:parking:hpl") < stderr.index("commons ledger open")

@@ -1,6 +1,5 @@
 """Every public class, function and method of the library has a docstring, so that the API
-reference (``make docs``) says what each does, the application layer and the demo included;
-the CLI documents itself through its help."""
+reference (``make docs``) says what each does. The CLI documents itself through its help."""
 
 from __future__ import annotations
 
@@ -10,6 +9,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 PACKAGE = ROOT / "commons"
+NOT_COVERED: tuple[str, ...] = ()
 
 
 def _modules() -> Iterator[Path]:
@@ -34,8 +34,8 @@ def _undocumented(body: list[ast.stmt], prefix: str) -> Iterator[str]:
 
 def test_the_check_sees_the_library() -> None:
     names = {p.relative_to(PACKAGE).as_posix() for p in _modules()}
-    assert {"money.py", "ledger/journal.py", "store/sqlite.py", "app/handle.py",
-            "demo/__init__.py"} <= names
+    assert {"money.py", "ledger/journal.py", "store/sqlite.py"} <= names
+    assert {"app/handle.py", "demo/district.py"} <= names
 
 
 def test_every_module_says_what_it_holds() -> None:

@@ -15,6 +15,8 @@ from contextlib import closing
 from pathlib import Path
 from typing import Any
 
+from commons.ledger.journal import Entry
+
 BANK = "assets:bank:co-managed:wjxc"
 PARKING = "income:parking:wjxc"
 ADVERTISING = "income:advertising:wjxc"
@@ -41,6 +43,17 @@ def record(external_id: str, date: str, legs: Sequence[Leg], memo: str = "",
         postings.append(posting)
     return {"date": date, "memo": memo or f"entry {external_id}", "external_id": external_id,
             "postings": postings, **extra}
+
+
+def entry_record(entry: Entry) -> dict[str, Any]:
+    """The journal line (DESIGN.md format) a host would write for ``entry``, every field kept."""
+    optional = {"resource": entry.resource, "period": entry.period, "compound": entry.compound,
+                "reverses": entry.reverses}
+    return {"date": entry.date.isoformat(), "memo": entry.memo,
+            "external_id": entry.external_id,
+            "postings": [{"account": p.account, "amount": yuan_text(p.amount.fen),
+                          "currency": p.amount.currency} for p in entry.postings],
+            **{key: value for key, value in optional.items() if value is not None}}
 
 
 def write_jsonl(path: Path, records: Iterable[dict[str, Any] | str]) -> Path:

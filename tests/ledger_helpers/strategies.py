@@ -1,13 +1,16 @@
-"""Hypothesis strategies for the ledger: account names, balanced legs, entries."""
+"""Hypothesis strategies for the ledger: account names, balanced legs, entries, and the journal
+state an entry meets when it posts."""
 
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from hypothesis import strategies as st
 
 from commons import Money
-from commons.ledger.journal import Entry, Posting
+from commons.ledger.accounts import Account
+from commons.ledger.journal import Entry, Leg, Posting
 
 ACCOUNT_TYPES = ("assets", "liabilities", "equity", "income", "expenses")
 
@@ -38,8 +41,10 @@ def balanced_legs(draw: st.DrawFn, accounts: st.SearchStrategy[str] = account_na
 
 @st.composite
 def entries(draw: st.DrawFn, accounts: st.SearchStrategy[str] = account_names,
-            external_ids: st.SearchStrategy[str] | None = None) -> Entry:
-    """A valid entry: CNY legs, sometimes with a balanced USD pair as well."""
+            external_ids: st.SearchStrategy[str] | None = None,
+            reverses: st.SearchStrategy[int | None] | None = None) -> Entry:
+    """A valid entry: CNY legs, sometimes with a balanced USD pair as well; it reverses an entry
+    id drawn from ``reverses`` when that is given."""
     postings = draw(balanced_legs(accounts))
     if draw(st.integers(min_value=0, max_value=3)) == 0:
         postings += draw(balanced_legs(accounts, "USD", max_legs=2))
@@ -52,4 +57,34 @@ def entries(draw: st.DrawFn, accounts: st.SearchStrategy[str] = account_names,
         resource=draw(st.none() | st.just("parking:p-07")),
         period=draw(st.none() | st.just("2026-09")),
         compound=draw(st.none() | st.just("wjxc")),
+        reverses=None if reverses is None else draw(reverses),
     )
+
+
+@st.composite
+def journal_states(draw: st.DrawFn, entry: Entry) -> dict[str, Any]:
+    """What the journal may hold when ``entry`` posts, as the posting rule reads it: each of its
+    accounts open (for every date, or from or until near the entry's date) or not, its month
+    closed or not, and when it reverses an entry, that entry missing, reversed already, or there
+    with postings the entry does or does not negate."""
+    near = st.integers(min_value=-40, max_value=40).map(
+        lambda days: entry.date + dt.timedelta(days=days))
+    accounts = {}
+    for name in {p.account for p in entry.postings}:
+        kind = draw(st.sampled_from(["open", "open", "from", "until", "not open"]))
+        if kind != "not open":
+            day = draw(near)
+            accounts[name] = Account(name, opened_on=day if kind == "from" else None,
+                                     closed_on=day if kind == "until" else None)
+    month = entry.date.strftime("%Y-%m")
+    closed = frozenset(draw(st.sets(st.sampled_from([month, "2019-12", "2031-01"]))))
+    reversible: dict[int, int | None] = {}
+    undoes: dict[int, list[Leg]] = {}
+    if entry.reverses is not None:
+        status = draw(st.sampled_from(["missing", "reversed", "negated", "other"]))
+        if status != "missing":
+            reversible[entry.reverses] = 99 if status == "reversed" else None
+            sign = -1 if status in ("reversed", "negated") else 1
+            undoes[entry.reverses] = [Leg(p.account, sign * p.amount.fen, p.amount.currency)
+                                      for p in entry.postings]
+    return {"accounts": accounts, "closed": closed, "reversible": reversible, "undoes": undoes}

@@ -8,24 +8,27 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import random
 import signal
 import subprocess
 import time
 from pathlib import Path
 
 import pytest
+from conftest import raises
 from ledger_helpers import (
     BANK,
     PARKING,
     bulk_records,
     commons_script,
     expected_balances,
+    raw_count,
     record,
     write_jsonl,
 )
 
 import commons
-from commons.errors import CommonsError, InvalidInput, Problems
+from commons.errors import CommonsError, ErrorCode, InvalidInput, Problems
 from commons.io import journal_jsonl as posting
 
 CLOCK = "2026-10-31T18:00:00"
@@ -75,7 +78,7 @@ def test_a_badly_encoded_file_is_refused_through_the_worker(
         (f'{{"date": "2026-10-01", "memo": "停车费 {i}", "external_id": "g{i}", "postings": '
          f'[{{"account": "{BANK}", "amount": "1.00"}}, {{"account": "{PARKING}", '
          f'"amount": "-1.00"}}]}}\n').encode("gb18030") for i in range(50)))
-    with pytest.raises(InvalidInput, match="GBK"):
+    with raises(InvalidInput, ErrorCode.MALFORMED_FILE):
         post(tmp_path / "w.db", path, worker=True, monkeypatch=monkeypatch)
     with commons.connect(tmp_path / "w.db", read_only=True) as api:
         assert api.audit.verify().entries == 0
@@ -96,11 +99,24 @@ def test_a_host_starts_no_process_unless_it_asks(
 
 def test_a_worker_that_dies_is_a_clear_error_not_a_hang() -> None:
     context = multiprocessing.get_context("spawn")
-    inbox = context.Queue()
+    inbox, outbox = context.Pipe(duplex=False)
     worker = context.Process(target=os._exit, args=(3,))
     worker.start()
+    outbox.close()  # as the writer does: only the worker holds the sending end
     worker.join()
-    with pytest.raises(CommonsError, match="exit code 3"):
+    with raises(CommonsError, ErrorCode.STORAGE):
+        posting._receive(inbox, worker)
+
+
+def test_half_a_message_from_a_dead_worker_is_a_clear_error_not_a_hang() -> None:
+    context = multiprocessing.get_context("spawn")
+    inbox, outbox = context.Pipe(duplex=False)
+    worker = context.Process(target=os._exit, args=(9,))
+    worker.start()
+    os.write(outbox.fileno(), (1 << 20).to_bytes(4, "big") + b"the start of a chunk")
+    outbox.close()
+    worker.join()
+    with pytest.raises(CommonsError, match="nothing was posted"):
         posting._receive(inbox, worker)
 
 
@@ -148,3 +164,77 @@ def test_the_worker_exits_when_the_post_is_killed(tmp_path: Path) -> None:
     while any(_alive(w) for w in workers) and time.monotonic() < deadline:
         time.sleep(0.1)
     assert not any(_alive(w) for w in workers), "the parsing worker outlived its post"
+
+
+KILL_ROUNDS = 5
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not os.path.isdir("/proc"), reason="reads the process table from /proc")
+def test_killing_the_worker_at_any_moment_ends_the_post_with_nothing_posted(
+        tmp_path: Path) -> None:
+    """Issue 14, item 3: a worker killed while it sends a chunk left the writer blocked in
+    read() for ever, holding the write lock. Kill it at random moments, again and again."""
+    path = write_jsonl(tmp_path / "big.jsonl", bulk_records(200_000, "k"))
+    db = tmp_path / "k.db"
+    script = str(commons_script())
+    subprocess.run([script, "--db", str(db), "ledger", "chart", "wjxc"], check=True,
+                   capture_output=True)
+    rng = random.Random(14)
+    for round_ in range(KILL_ROUNDS):
+        proc = subprocess.Popen([script, "--db", str(db), "ledger", "post", str(path)],
+                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        workers = _wait_for_children(proc)
+        if round_ % 2:
+            time.sleep(rng.choice((0, 0.01, 0.05)) if round_ % 4 == 1 else rng.uniform(0, 1.0))
+        else:  # in the middle of handing over a chunk: where a Queue's reader hung for ever
+            _wait_until_sending(workers, rng.uniform(0, 0.5))
+        for pid in workers:
+            os.kill(pid, signal.SIGKILL)
+        killed = time.monotonic()
+        try:
+            _, err = proc.communicate(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.communicate()
+            pytest.fail(f"round {round_}: the post hung after its worker was killed")
+        assert time.monotonic() - killed < 5, (round_, time.monotonic() - killed, err)
+        assert proc.returncode == 1, (round_, err)
+        assert "nothing was posted" in err and "Traceback" not in err, (round_, err)
+        assert raw_count(db) == 0
+    with commons.connect(db, read_only=True) as api:
+        assert api.audit.verify().ok
+
+
+def _wait_until_sending(workers: set[int], after: float) -> None:
+    """Sleep ``after`` seconds, then until a thread of the worker is blocked writing to a pipe
+    (so a chunk is half sent), or at most 10 seconds."""
+    time.sleep(after)
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        for pid in workers:
+            for task in Path(f"/proc/{pid}/task").glob("*"):
+                try:
+                    if "pipe_write" in (task / "wchan").read_text():
+                        return
+                except OSError:
+                    continue
+        time.sleep(0.002)
+
+
+def _wait_for_children(proc: subprocess.Popen[str]) -> set[int]:
+    """The parsing worker: the child whose command line shows ``multiprocessing.spawn`` (the
+    resource tracker, the other child, is not it)."""
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and proc.poll() is None:
+        found = set()
+        for pid in _children(proc.pid):
+            try:
+                if b"multiprocessing.spawn" in Path(f"/proc/{pid}/cmdline").read_bytes():
+                    found.add(pid)
+            except OSError:
+                continue
+        if found:
+            return found
+        time.sleep(0.01)
+    pytest.fail("the post never started its parsing worker")

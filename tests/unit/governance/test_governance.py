@@ -9,11 +9,13 @@ from decimal import Decimal
 from fractions import Fraction
 
 import pytest
+from conftest import raises
 from hypothesis import given
 from hypothesis import strategies as st
 from strategies import ballots_of, candidate_votes, rolls, votes_on
 
 from commons import Household, InvalidInput, NotFound, RefusedByRule
+from commons.errors import ErrorCode
 from commons.governance import (
     Ballot,
     Choice,
@@ -70,7 +72,7 @@ def test_items_6_to_8_need_at_least_three_quarters_and_the_rest_more_than_half()
 
 
 def test_an_unknown_matter_names_the_known_ones() -> None:
-    with pytest.raises(InvalidInput, match="not one of the owners' matters") as caught:
+    with raises(InvalidInput, ErrorCode.INVALID_INPUT) as caught:
         Matter.parse("paint-the-gate")
     assert caught.value.fix is not None and "elevator-retrofit" in caught.value.fix
 
@@ -93,9 +95,9 @@ def test_a_building_roll_is_picked_out_of_its_compound_and_refuses_other_buildin
     theirs = Household("B2-01", "B2", 1, Decimal("60.00"), "B")
     assert Roll.of(BUILDING, [theirs, mine]).units == (mine,)
     assert Roll.of(Scope.compound("WJXC"), [theirs, mine]).headcount == 2
-    with pytest.raises(InvalidInput, match="B2-01 is in building B2, not in building B1"):
+    with raises(InvalidInput, ErrorCode.INVALID_INPUT):
         Roll(BUILDING, [mine, theirs])
-    with pytest.raises(InvalidInput, match="no exclusive units"):
+    with raises(InvalidInput, ErrorCode.INVALID_INPUT):
         Roll.of(BUILDING, [theirs])
 
 
@@ -109,14 +111,14 @@ def test_rolls_are_equal_whatever_order_their_units_came_in() -> None:
     ([Household("B1-01", "B1", 1, Decimal("50"), " ")], "has no owner"),
 ])
 def test_a_roll_refuses_impossible_units(units: list[Household], message: str) -> None:
-    with pytest.raises(InvalidInput, match=message):
+    with raises(InvalidInput, ErrorCode.INVALID_INPUT):
         Roll(BUILDING, units)
 
 
 def test_looking_up_what_is_not_on_the_roll_is_not_found() -> None:
-    with pytest.raises(NotFound, match="Z owns no unit in building B1"):
+    with raises(NotFound, ErrorCode.NOT_FOUND):
         SIX_EQUAL.area_of("Z")
-    with pytest.raises(NotFound, match="unit B1-99 is not in building B1"):
+    with raises(NotFound, ErrorCode.NOT_FOUND):
         SIX_EQUAL.unit("B1-99")
 
 
@@ -129,7 +131,7 @@ def test_scopes_parse(text: str, scope: Scope) -> None:
 
 @pytest.mark.parametrize("text", ["street:X", "building:", "LS-3"])
 def test_malformed_scopes_are_refused(text: str) -> None:
-    with pytest.raises(InvalidInput, match="not compound:ID or building:ID"):
+    with raises(InvalidInput, ErrorCode.INVALID_INPUT):
         Scope.parse(text)
 
 
@@ -232,26 +234,26 @@ def test_an_elevator_passes_once_every_owner_it_touches_consents() -> None:
 
 
 def test_an_elevator_is_decided_within_its_building_only() -> None:
-    with pytest.raises(RefusedByRule, match="decided within its building"):
+    with raises(RefusedByRule, ErrorCode.REFUSED):
         Proposal("P1", Matter.ELEVATOR_RETROFIT, Scope.compound("WJXC"))
 
 
 def test_affected_units_must_be_on_the_roll() -> None:
-    with pytest.raises(NotFound, match="unit B1-99 is not in building B1"):
+    with raises(NotFound, ErrorCode.NOT_FOUND):
         count(Matter.ELEVATOR_RETROFIT, ELEVATOR, {"A": Y}, affected=("B1-99",))
-    with pytest.raises(InvalidInput, match="name a unit twice"):
+    with raises(InvalidInput, ErrorCode.INVALID_INPUT):
         Proposal("P1", Matter.ELEVATOR_RETROFIT, BUILDING, affected=("B1-01", "B1-01"))
 
 
 def test_ballots_from_strangers_twice_or_on_another_scope_are_refused() -> None:
-    with pytest.raises(RefusedByRule, match="Z may not vote on proposal P1") as caught:
+    with raises(RefusedByRule, ErrorCode.NOT_AUTHORISED) as caught:
         count(Matter.OTHER, SIX_EQUAL, {"Z": Y})
     assert caught.value.field == "owner"
     proposal = Proposal("P1", Matter.OTHER, BUILDING)
-    with pytest.raises(RefusedByRule, match=r"A has already voted on proposal P1 \(yes\)"):
+    with raises(RefusedByRule, ErrorCode.ALREADY_DONE):
         tally(proposal, SIX_EQUAL, [Ballot("A", Choice.YES), Ballot("A", Choice.NO)])
     elsewhere = Proposal("P2", Matter.OTHER, Scope.building("B2"))
-    with pytest.raises(InvalidInput, match="roll of building B1 cannot decide proposal P2"):
+    with raises(InvalidInput, ErrorCode.INVALID_INPUT):
         tally(elsewhere, SIX_EQUAL, [])
 
 
@@ -425,7 +427,7 @@ def test_only_the_next_step_may_be_taken_and_resolving_needs_the_roll(start: Sta
     if to is start.next and to is not State.RESOLVED:
         assert advance(proposal, to.value).state is to
         return
-    with pytest.raises(RefusedByRule, match=f"P1 is {start.value} and cannot go to {to.value}") \
+    with raises(RefusedByRule, ErrorCode.REFUSED) \
             as caught:
         advance(proposal, to)
     step = start.next
@@ -437,59 +439,59 @@ def test_only_the_next_step_may_be_taken_and_resolving_needs_the_roll(start: Sta
 def test_nothing_moves_after_the_resolution() -> None:
     resolved = resolve(advance(drafted(), State.VOTED), SIX_EQUAL)
     assert resolved.passed is False  # nobody came
-    with pytest.raises(RefusedByRule, match="already resolved"):
+    with raises(RefusedByRule, ErrorCode.ALREADY_DONE):
         advance(resolved, State.RESOLVED)
-    with pytest.raises(RefusedByRule, match="vote is closed, so A's ballot cannot be counted"):
+    with raises(RefusedByRule, ErrorCode.ALREADY_DONE):
         cast(resolved, SIX_EQUAL, Ballot("A", Choice.YES))
-    with pytest.raises(RefusedByRule, match="already resolved"):
+    with raises(RefusedByRule, ErrorCode.ALREADY_DONE):
         resolve(resolved, SIX_EQUAL)
 
 
 @pytest.mark.parametrize("state", [State.PROPOSED, State.DISCUSSED, State.CONSULTED])
 def test_voting_before_a_draft_exists_is_refused(state: State) -> None:
     proposal = Proposal("P1", Matter.COVENANT, BUILDING, state=state)
-    with pytest.raises(RefusedByRule, match=f"P1 is {state.value}: there is no draft") as caught:
+    with raises(RefusedByRule, ErrorCode.REFUSED) as caught:
         cast(proposal, SIX_EQUAL, Ballot("A", Choice.YES))
     assert state.next is not None and caught.value.fix is not None
     assert f"advance it to {state.next.value}" in caught.value.fix
 
 
 def test_resolving_before_the_vote_opens_is_refused() -> None:
-    with pytest.raises(RefusedByRule, match="drafted; its vote has not opened"):
+    with raises(RefusedByRule, ErrorCode.REFUSED):
         resolve(drafted(), SIX_EQUAL)
-    with pytest.raises(RefusedByRule, match="P1 is proposed and cannot go to resolved"):
+    with raises(RefusedByRule, ErrorCode.REFUSED):
         resolve(Proposal("P1", Matter.COVENANT, BUILDING), SIX_EQUAL)
 
 
 def test_a_second_ballot_from_one_owner_is_refused_naming_owner_and_proposal() -> None:
     voted = cast(drafted(), SIX_EQUAL, Ballot("A", Choice.NO))
-    with pytest.raises(RefusedByRule, match=r"A has already voted on proposal P1 \(no\)"):
+    with raises(RefusedByRule, ErrorCode.ALREADY_DONE):
         cast(voted, SIX_EQUAL, Ballot("A", Choice.YES))
-    with pytest.raises(RefusedByRule, match="Z may not vote on proposal P1"):
+    with raises(RefusedByRule, ErrorCode.NOT_AUTHORISED):
         cast(voted, SIX_EQUAL, Ballot("Z", Choice.YES))
-    with pytest.raises(InvalidInput, match="cannot decide proposal P1"):
+    with raises(InvalidInput, ErrorCode.INVALID_INPUT):
         cast(voted, Roll.of(Scope.building("B2"), [Household("B2-1", "B2", 1, Decimal(9), "A")]),
              Ballot("B", Choice.YES))
 
 
 def test_an_affected_unit_off_the_roll_is_refused_at_the_first_ballot() -> None:
     proposal = drafted(Matter.ELEVATOR_RETROFIT, affected=("B1-99",))
-    with pytest.raises(NotFound, match="unit B1-99"):
+    with raises(NotFound, ErrorCode.NOT_FOUND):
         cast(proposal, SIX_EQUAL, Ballot("A", Choice.YES))
 
 
 def test_a_proposal_value_keeps_its_own_invariants() -> None:
-    with pytest.raises(InvalidInput, match="is drafted but holds ballots"):
+    with raises(InvalidInput, ErrorCode.INVALID_INPUT):
         Proposal("P1", Matter.OTHER, BUILDING, state=State.DRAFTED,
                  ballots=(Ballot("A", Choice.YES),))
-    with pytest.raises(RefusedByRule, match="two ballots from one owner"):
+    with raises(RefusedByRule, ErrorCode.REFUSED):
         Proposal("P1", Matter.OTHER, BUILDING, state=State.VOTED,
                  ballots=(Ballot("A", Choice.YES), Ballot("A", Choice.NO)))
-    with pytest.raises(InvalidInput, match="is resolved and has no tally"):
+    with raises(InvalidInput, ErrorCode.INVALID_INPUT):
         Proposal("P1", Matter.OTHER, BUILDING, state=State.RESOLVED)
-    with pytest.raises(InvalidInput, match="proposal id"):
+    with raises(InvalidInput, ErrorCode.INVALID_INPUT):
         Proposal(" P1", Matter.OTHER, BUILDING)
-    with pytest.raises(InvalidInput, match="choice 'maybe'"):
+    with raises(InvalidInput, ErrorCode.INVALID_INPUT):
         Choice.parse("maybe")
     assert Choice.parse(" YES ") is Choice.YES
     assert State.parse("drafted") is State.DRAFTED
@@ -544,7 +546,7 @@ def test_fewer_candidates_than_seats_are_all_elected() -> None:
     ({" ": 1}, 1, "has no name"),
 ])
 def test_impossible_elections_are_refused(votes: object, seats: int, message: str) -> None:
-    with pytest.raises(InvalidInput, match=message):
+    with raises(InvalidInput, ErrorCode.INVALID_INPUT):
         elect(votes, seats)  # type: ignore[arg-type]
 
 
@@ -578,6 +580,6 @@ def test_elections_are_deterministic_and_never_guess(votes: dict[str, int], seat
 ])
 def test_values_built_from_text_refuse_unknown_words_clearly(make: object,
                                                                message: str) -> None:
-    with pytest.raises(InvalidInput, match=message):
+    with raises(InvalidInput, ErrorCode.INVALID_INPUT):
         make()  # type: ignore[operator]
     assert Proposal("P1", "other", BUILDING, state="drafted").state is State.DRAFTED

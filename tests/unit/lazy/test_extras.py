@@ -7,6 +7,7 @@ import sys
 
 import pytest
 
+from commons.errors import ErrorCode
 from commons.extras import EXTRAS, MissingExtra, require
 
 
@@ -16,6 +17,7 @@ def test_a_missing_library_names_its_extra(extra: str, monkeypatch: pytest.Monke
     monkeypatch.setitem(sys.modules, library, None)  # what `import` does when it is not there
     with pytest.raises(MissingExtra) as refused:
         require(extra)
+    assert refused.value.code == ErrorCode.MISSING_EXTRA
     assert refused.value.fix is not None
     assert f"commons-ledger[{extra}]" in refused.value.fix
 

@@ -7,11 +7,13 @@ from typing import Any
 
 import attrs
 import pytest
+from conftest import raises
 from hypothesis import assume, given
 from hypothesis import strategies as st
 from ledger_helpers.strategies import account_names, balanced_legs, dates, entries, nonzero_fen
 
 from commons import ConflictError, InvalidInput, Money, NotFound, RefusedByRule
+from commons.errors import ErrorCode
 from commons.ledger.accounts import (
     CHART_TEMPLATE,
     Account,
@@ -64,16 +66,16 @@ def test_a_balanced_entry_builds() -> None:
     [(BANK, 100), (PARKING, -50), (PARKING, -49)],
 ])
 def test_an_unbalanced_entry_cannot_be_built(legs: list[tuple[str, int]]) -> None:
-    with pytest.raises(InvalidInput, match="does not balance") as info:
+    with raises(InvalidInput, ErrorCode.UNBALANCED) as info:
         entry(*legs)
     assert info.value.field == "postings"
 
 
 def test_balance_is_per_currency_not_overall() -> None:
     # +100 CNY and -100 USD add up to zero as numbers, but not as money.
-    with pytest.raises(InvalidInput, match="does not balance"):
+    with raises(InvalidInput, ErrorCode.UNBALANCED):
         entry((BANK, 100, "CNY"), (PARKING, -100, "USD"))
-    with pytest.raises(InvalidInput, match="USD"):
+    with raises(InvalidInput, ErrorCode.UNBALANCED):
         entry((BANK, 100), (PARKING, -100), ("assets:bank:usd", 5, "USD"),
               ("income:fx", -4, "USD"))
     both = entry((BANK, 100), (PARKING, -100), ("assets:bank:usd", 5, "USD"),
@@ -83,14 +85,14 @@ def test_balance_is_per_currency_not_overall() -> None:
 
 @pytest.mark.parametrize("legs", [[], [(BANK, 0)], [(BANK, 100)]])
 def test_an_entry_needs_two_postings(legs: list[tuple[str, int]]) -> None:
-    with pytest.raises(InvalidInput, match="fewer than two postings") as info:
+    with raises(InvalidInput, ErrorCode.INVALID_INPUT) as info:
         entry(*legs)
     assert info.value.field == "postings"
 
 
 def test_a_zero_posting_is_refused() -> None:
     repairs = "expenses:repairs:wjxc"
-    with pytest.raises(InvalidInput, match=r"posts 0\.00") as info:
+    with raises(InvalidInput, ErrorCode.INVALID_INPUT) as info:
         entry((BANK, 100), (PARKING, -100), (repairs, 0))
     assert info.value.field == "postings"
     assert repairs in str(info.value)
@@ -130,7 +132,7 @@ def test_any_nudge_unbalances(legs: list[Posting], nudge: int) -> None:
     first = legs[0]
     legs[0] = Posting(first.account, Money(first.amount.fen + nudge))
     assume(legs[0].amount.fen != 0)
-    with pytest.raises(InvalidInput, match="does not balance"):
+    with raises(InvalidInput, ErrorCode.UNBALANCED):
         Entry(DAY, "", tuple(legs), "x")
 
 
@@ -214,7 +216,7 @@ def test_from_record_does_not_silently_drop_reverses() -> None:
 
 def test_from_record_refuses_what_is_not_an_object() -> None:
     for bad in ([1, 2], "entry", None, 3):
-        with pytest.raises(InvalidInput, match="not a JSON object"):
+        with raises(InvalidInput, ErrorCode.MALFORMED_FILE):
             Entry.from_record(bad)
 
 
@@ -239,7 +241,7 @@ def test_period_parse_and_contains() -> None:
 @pytest.mark.parametrize("bad", ["2026-13", "2026-00", "2026-1", "26-10", "2026-10-01",
                                  "2026/10", "", "1899-12", "october"])
 def test_period_parse_refuses(bad: str) -> None:
-    with pytest.raises(InvalidInput, match=r"YYYY-MM|not a month"):
+    with raises(InvalidInput, ErrorCode.INVALID_DATE):
         Period.parse(bad)
 
 
@@ -256,7 +258,7 @@ def test_a_date_lies_in_its_period_and_no_other(day: dt.date) -> None:
 @pytest.mark.parametrize("bad", ["2026-1-1", "2026/10/01", "20261001", "2026-02-30", "",
                                  "2026-10-01T00:00", 20261001, None])
 def test_parse_date_takes_only_yyyy_mm_dd(bad: object) -> None:
-    with pytest.raises(InvalidInput, match="date"):
+    with raises(InvalidInput, ErrorCode.INVALID_DATE):
         parse_date(bad)
 
 
@@ -277,7 +279,7 @@ def test_account_create_type_agrees_with_the_first_segment(kind: str, name: str)
     assert a.type is AccountType(kind) and a.name == name and a.compound == "wjxc"
     assert Account.create(name).type is AccountType(kind)
     other = next(t for t in ("assets", "income") if t != kind)
-    with pytest.raises(InvalidInput, match=f"of type {kind}, not {other}") as info:
+    with raises(InvalidInput, ErrorCode.INVALID_INPUT) as info:
         Account.create(name, type=other)
     assert info.value.field == "type"
 
@@ -310,7 +312,7 @@ def test_account_open_and_close_dates() -> None:
     assert a.refuses(dt.date(2026, 1, 1)) is None
     assert a.refuses(dt.date(2026, 6, 30)) is None
     assert "closed" in (a.refuses(dt.date(2026, 7, 1)) or "")
-    with pytest.raises(InvalidInput, match="close before it opens"):
+    with raises(InvalidInput, ErrorCode.INVALID_INPUT):
         Account("income:x", opened_on=dt.date(2026, 2, 1), closed_on=dt.date(2026, 1, 1))
 
 
@@ -320,7 +322,7 @@ def test_chart_template_opens_every_account_of_a_compound() -> None:
     assert all(a.compound == "wjxc" and a.opened_on == dt.date(2026, 1, 1) for a in chart)
     kinds = {a.type for a in chart}
     assert kinds == set(AccountType)
-    with pytest.raises(InvalidInput, match="compound id"):
+    with raises(InvalidInput, ErrorCode.INVALID_INPUT):
         chart_for_compound("wj xc")
 
 
@@ -336,23 +338,24 @@ def plan(entry: Entry, head: ChainHead, known: dict[str, tuple[int, str]],
 
 def test_refusal_of_a_closed_period() -> None:
     e = entry((BANK, 100), (BANK, -100))
-    why = refusal(e, OPEN, frozenset({"2026-10"}))
+    why = refusal(prepare(e), OPEN, frozenset({"2026-10"}))
     assert isinstance(why, RefusedByRule) and why.field == "date" and "2026-10" in str(why)
-    assert refusal(e, OPEN, frozenset({"2026-09", "2026-11"})) is None
+    assert refusal(prepare(e), OPEN, frozenset({"2026-09", "2026-11"})) is None
 
 
 def test_refusal_of_an_unopened_account_names_the_posting() -> None:
     e = entry((BANK, 100), ("income:rent:wjxc", -100))
-    why = refusal(e, OPEN, frozenset())
+    why = refusal(prepare(e), OPEN, frozenset())
     assert isinstance(why, NotFound) and why.field == "postings[1].account"
     assert "income:rent:wjxc is not open" in str(why)
 
 
 def test_refusal_before_an_account_opens() -> None:
     early = entry((BANK, 100), (PARKING, -100))
-    why = refusal(early, OPEN, frozenset())
+    why = refusal(prepare(early), OPEN, frozenset())
     assert isinstance(why, RefusedByRule) and why.field == "postings[1].account"
-    assert refusal(attrs.evolve(early, date=dt.date(2026, 10, 2)), OPEN, frozenset()) is None
+    assert refusal(prepare(attrs.evolve(early, date=dt.date(2026, 10, 2))), OPEN,
+                   frozenset()) is None
 
 
 def test_plan_entry_decides_posted_already_recorded_conflict_refused() -> None:

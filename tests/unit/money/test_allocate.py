@@ -9,6 +9,7 @@ from fractions import Fraction
 from typing import Any
 
 import pytest
+from conftest import raises
 from hypothesis import given
 from hypothesis import strategies as st
 from strategies import (
@@ -25,6 +26,7 @@ from strategies import (
 
 from commons import FloorCoefficients, Household, InvalidInput, Money, SharePlan, Stage, allocate
 from commons.billing.split import split_total, weights_for
+from commons.errors import ErrorCode
 
 
 def exact_shares(total: int, weights: Mapping[Any, Any]) -> dict[Any, Fraction]:
@@ -215,31 +217,31 @@ def test_decimal_and_fraction_subclasses_are_still_exact_numbers() -> None:
 # --- refusals --------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("weights", "why"), [
-    ({}, "no weights"),
-    ([], "no weights"),
-    ({"a": 0, "b": Decimal("0.00"), "c": Fraction(0)}, "all weights are zero"),
-    ({"a": 1, "b": -1}, "weight of 'b' is negative"),
-    ({"a": 1, "b": Decimal("-0.01")}, "weight of 'b' is negative"),
-    ({"a": Fraction(-1, 3), "b": 1}, "weight of 'a' is negative"),
-    ({"a": 1, "b": 1.5}, "is a float"),
-    ({"a": 1, "b": 1.0}, "is a float"),
-    ({"a": True, "b": 1}, "is a bool"),
-    ({"a": 1, "b": "2"}, "is a str"),
-    ({"a": 1, "b": None}, "is a NoneType"),
-    ({"a": 1, "b": Decimal("NaN")}, "not a finite number"),
-    ({"a": 1, "b": Decimal("sNaN")}, "not a finite number"),
-    ({"a": 1, "b": Decimal("Infinity")}, "not a finite number"),
-    ({"a": Decimal(1), "b": Decimal("NaN")}, "not a finite number"),
-    ({"a": Decimal(1), "b": Decimal("sNaN")}, "not a finite number"),
-    ({"a": Decimal(1), "b": Decimal("-Infinity")}, "not a finite number"),
-    ({"a": Decimal(1), "b": Decimal("-1E+2")}, "weight of 'b' is negative"),
-    ([("a", 1), ("b", 2), ("a", 3)], "the same key appears twice"),
+@pytest.mark.parametrize(("weights", "code"), [
+    ({}, ErrorCode.INVALID_INPUT),
+    ([], ErrorCode.INVALID_INPUT),
+    ({"a": 0, "b": Decimal("0.00"), "c": Fraction(0)}, ErrorCode.INVALID_AMOUNT),
+    ({"a": 1, "b": -1}, ErrorCode.INVALID_AMOUNT),
+    ({"a": 1, "b": Decimal("-0.01")}, ErrorCode.INVALID_AMOUNT),
+    ({"a": Fraction(-1, 3), "b": 1}, ErrorCode.INVALID_AMOUNT),
+    ({"a": 1, "b": 1.5}, ErrorCode.INVALID_AMOUNT),
+    ({"a": 1, "b": 1.0}, ErrorCode.INVALID_AMOUNT),
+    ({"a": True, "b": 1}, ErrorCode.INVALID_AMOUNT),
+    ({"a": 1, "b": "2"}, ErrorCode.INVALID_AMOUNT),
+    ({"a": 1, "b": None}, ErrorCode.INVALID_AMOUNT),
+    ({"a": 1, "b": Decimal("NaN")}, ErrorCode.INVALID_AMOUNT),
+    ({"a": 1, "b": Decimal("sNaN")}, ErrorCode.INVALID_AMOUNT),
+    ({"a": 1, "b": Decimal("Infinity")}, ErrorCode.INVALID_AMOUNT),
+    ({"a": Decimal(1), "b": Decimal("NaN")}, ErrorCode.INVALID_AMOUNT),
+    ({"a": Decimal(1), "b": Decimal("sNaN")}, ErrorCode.INVALID_AMOUNT),
+    ({"a": Decimal(1), "b": Decimal("-Infinity")}, ErrorCode.INVALID_AMOUNT),
+    ({"a": Decimal(1), "b": Decimal("-1E+2")}, ErrorCode.INVALID_AMOUNT),
+    ([("a", 1), ("b", 2), ("a", 3)], ErrorCode.INVALID_INPUT),
 ])
-def test_refusals(weights: Any, why: str) -> None:
+def test_refusals(weights: Any, code: ErrorCode) -> None:
     with pytest.raises(InvalidInput) as caught:
         allocate(Money(100), weights)
-    assert why in str(caught.value)
+    assert caught.value.code == code
     assert caught.value.fix
 
 
@@ -247,13 +249,13 @@ def test_an_int_subclass_other_than_int_is_refused() -> None:
     class Count(int):
         pass
 
-    with pytest.raises(InvalidInput, match="is a Count"):
+    with raises(InvalidInput, ErrorCode.INVALID_AMOUNT):
         allocate(10, {"a": Count(1)})
 
 
 @pytest.mark.parametrize("total", [1.5, Decimal("1.50"), True])
 def test_the_total_must_be_money_or_whole_fen(total: Any) -> None:
-    with pytest.raises(InvalidInput, match="whole number of fen"):
+    with raises(InvalidInput, ErrorCode.INVALID_AMOUNT):
         allocate(total, {"a": 1})
 
 
@@ -351,33 +353,34 @@ def test_plan_behaviours(plan: SharePlan, total: str, expected: list[tuple[str, 
     assert amounts(plan, total) == expected
 
 
-@pytest.mark.parametrize(("make", "why"), [
-    (lambda: SharePlan(()), "at least one stage"),
-    (lambda: SharePlan((Stage("a", percent=Decimal(10)),)), "must take the rest"),
-    (lambda: SharePlan((Stage("a", rest=True), Stage("b", rest=True))), "must take the rest"),
+@pytest.mark.parametrize(("make", "code"), [
+    (lambda: SharePlan(()), ErrorCode.INVALID_INPUT),
+    (lambda: SharePlan((Stage("a", percent=Decimal(10)),)), ErrorCode.INVALID_INPUT),
+    (lambda: SharePlan((Stage("a", rest=True), Stage("b", rest=True))), ErrorCode.INVALID_INPUT),
     (lambda: SharePlan((Stage("a", rest=True), Stage("b", percent=Decimal(1)))),
-     "must take the rest"),
-    (lambda: SharePlan((Stage("a", percent=Decimal(1)), Stage("a", rest=True))), "twice"),
-    (lambda: Stage("a", percent=Decimal(101)), "outside 0..100"),
-    (lambda: Stage("a", percent=Decimal(-1)), "outside 0..100"),
-    (lambda: Stage("a", percent=30.0), "int or a finite Decimal"),
-    (lambda: Stage("a", percent=True), "int or a finite Decimal"),
-    (lambda: Stage("a", percent=Decimal("NaN")), "int or a finite Decimal"),
-    (lambda: Stage("a"), "exactly one of percent, fixed or rest"),
-    (lambda: Stage("a", percent=Decimal(1), fixed=Money(1)), "exactly one of"),
-    (lambda: Stage("a", fixed=Money(-1)), "fixed amount is negative"),
-    (lambda: Stage("a", percent=Decimal(1), cap=Money(-1)), "cap amount is negative"),
-    (lambda: Stage("a", rest=True, cap=Money(100)), "cannot be capped"),
+     ErrorCode.INVALID_INPUT),
+    (lambda: SharePlan((Stage("a", percent=Decimal(1)), Stage("a", rest=True))),
+     ErrorCode.INVALID_INPUT),
+    (lambda: Stage("a", percent=Decimal(101)), ErrorCode.INVALID_AMOUNT),
+    (lambda: Stage("a", percent=Decimal(-1)), ErrorCode.INVALID_AMOUNT),
+    (lambda: Stage("a", percent=30.0), ErrorCode.INVALID_AMOUNT),
+    (lambda: Stage("a", percent=True), ErrorCode.INVALID_AMOUNT),
+    (lambda: Stage("a", percent=Decimal("NaN")), ErrorCode.INVALID_AMOUNT),
+    (lambda: Stage("a"), ErrorCode.INVALID_INPUT),
+    (lambda: Stage("a", percent=Decimal(1), fixed=Money(1)), ErrorCode.INVALID_INPUT),
+    (lambda: Stage("a", fixed=Money(-1)), ErrorCode.INVALID_AMOUNT),
+    (lambda: Stage("a", percent=Decimal(1), cap=Money(-1)), ErrorCode.INVALID_AMOUNT),
+    (lambda: Stage("a", rest=True, cap=Money(100)), ErrorCode.INVALID_INPUT),
 ])
-def test_plan_refusals(make: Any, why: str) -> None:
-    with pytest.raises(InvalidInput, match=why):
+def test_plan_refusals(make: Any, code: ErrorCode) -> None:
+    with raises(InvalidInput, code):
         make()
 
 
 def test_a_cap_in_another_currency_is_refused_when_applied() -> None:
     plan = SharePlan((Stage("gov", percent=Decimal(10), cap=Money(100, "USD")),
                       Stage("r", rest=True)))
-    with pytest.raises(InvalidInput, match="currencies differ"):
+    with raises(InvalidInput, ErrorCode.CURRENCY_MISMATCH):
         plan.apply(Money(10000))
 
 
@@ -398,29 +401,30 @@ def test_plan_from_a_parsed_file() -> None:
                                           ("sponsor", "2000.00"), ("residents", "61000.00")]
 
 
-@pytest.mark.parametrize(("data", "why"), [
-    ({}, "no \\[\\[stage\\]\\] tables"),
-    ({"stage": []}, "no \\[\\[stage\\]\\] tables"),
-    ({"stage": {"party": "a"}}, "no \\[\\[stage\\]\\] tables"),
-    ({"stage": [{"percent": "1"}, {"party": "r", "rest": True}]}, "needs a party name"),
+@pytest.mark.parametrize(("data", "code"), [
+    ({}, ErrorCode.INVALID_INPUT),
+    ({"stage": []}, ErrorCode.INVALID_INPUT),
+    ({"stage": {"party": "a"}}, ErrorCode.INVALID_INPUT),
+    ({"stage": [{"percent": "1"}, {"party": "r", "rest": True}]}, ErrorCode.INVALID_INPUT),
     ({"stage": [{"party": "a", "percentt": "1"}, {"party": "r", "rest": True}]},
-     "unknown keys \\['percentt'\\]"),
+     ErrorCode.INVALID_INPUT),
     ({"stage": [{"party": "a", "percent": 30.5}, {"party": "r", "rest": True}]},
-     "integer or a quoted number"),
+     ErrorCode.INVALID_INPUT),
     ({"stage": [{"party": "a", "percent": True}, {"party": "r", "rest": True}]},
-     "integer or a quoted number"),
+     ErrorCode.INVALID_INPUT),
     ({"stage": [{"party": "a", "percent": "30%"}, {"party": "r", "rest": True}]},
-     "not a number"),
-    ({"stage": [{"party": "a", "fixed": 1.5}, {"party": "r", "rest": True}]}, "is a float"),
+     ErrorCode.INVALID_AMOUNT),
+    ({"stage": [{"party": "a", "fixed": 1.5}, {"party": "r", "rest": True}]},
+     ErrorCode.INVALID_AMOUNT),
     ({"stage": [{"party": "a", "fixed": "1.234"}, {"party": "r", "rest": True}]},
-     "more than two decimal places"),
+     ErrorCode.INVALID_AMOUNT),
     ({"stage": [{"party": "a", "percent": "1", "of": "half"}, {"party": "r", "rest": True}]},
-     r'of = "total" \(the default\) or of = "remaining"'),
-    ({"stage": [{"party": "r", "rest": "false"}]}, "rest must be true or false"),
-    ({"stage": [{"party": "r", "rest": 1}]}, "rest must be true or false"),
+     ErrorCode.INVALID_INPUT),
+    ({"stage": [{"party": "r", "rest": "false"}]}, ErrorCode.INVALID_INPUT),
+    ({"stage": [{"party": "r", "rest": 1}]}, ErrorCode.INVALID_INPUT),
 ])
-def test_plan_file_refusals_name_the_stage(data: dict[str, Any], why: str) -> None:
-    with pytest.raises(InvalidInput, match=why) as caught:
+def test_plan_file_refusals_name_the_stage(data: dict[str, Any], code: ErrorCode) -> None:
+    with raises(InvalidInput, code) as caught:
         SharePlan.from_mapping(data)
     assert caught.value.field is not None
     assert caught.value.field.startswith("stage")
@@ -450,7 +454,7 @@ def test_standard_coefficients_weigh_by_area_unless_told_not_to() -> None:
 
 @pytest.mark.parametrize("floor", [41, -1, 100])
 def test_a_floor_without_a_coefficient_is_refused(floor: int) -> None:
-    with pytest.raises(InvalidInput, match=f"no elevator coefficient for floor {floor}"):
+    with raises(InvalidInput, ErrorCode.INVALID_INPUT):
         FloorCoefficients.standard().coefficient(floor)
 
 
@@ -475,7 +479,7 @@ def test_coefficients_from_a_parsed_file() -> None:
     ({"by_area": "false"}, "by_area must be true or false"),
 ])
 def test_coefficient_file_refusals(data: dict[str, Any], why: str) -> None:
-    with pytest.raises(InvalidInput, match=why):
+    with raises(InvalidInput, ErrorCode.INVALID_INPUT):
         FloorCoefficients.from_mapping(data)
 
 
@@ -497,7 +501,7 @@ def test_weights_for_each_method() -> None:
     assert weights_for("households", homes) == {"a": 1, "b": 1}
     assert weights_for("equal", homes) == {"a": 1, "b": 1}
     assert weights_for("floor", homes) == {"a": 0, "b": Decimal("100.50")}
-    with pytest.raises(InvalidInput, match="appears twice"):
+    with raises(InvalidInput, ErrorCode.INVALID_INPUT):
         weights_for("area", [*homes, household(2, "1.00", "a")])
 
 
@@ -524,7 +528,7 @@ def test_two_fixed_stages_never_exceed_the_total(a: Money, b: Money) -> None:
 
 
 def test_keys_that_cannot_be_ordered_are_refused_when_a_tie_needs_them() -> None:
-    with pytest.raises(InvalidInput, match="cannot be ordered"):
+    with raises(InvalidInput, ErrorCode.INVALID_INPUT):
         allocate(Money(1), {"a": 1, 2: 1})
 
 

@@ -5,9 +5,10 @@ billed month is flagged (the import refuses it unless it is recorded already).""
 from __future__ import annotations
 
 import pytest
+from conftest import raises
 from parking_helpers import SHANGHAI, TARIFF
 
-from commons.errors import CommonsError
+from commons.errors import CommonsError, ErrorCode
 from commons.estate.resource import Resource, ResourceKind
 from commons.files import Row
 from commons.parking.checks import SessionChecks
@@ -31,15 +32,15 @@ def test_a_tidal_space_with_a_tariff_and_a_known_kind_is_its_compounds() -> None
     assert CHECKS.in_billed_month(r, "wjxc", fields) is None
 
 
-@pytest.mark.parametrize(("space", "kind", "field", "why"), [
-    ("P7", "outsider", "space", "not a recorded resource"),
-    ("P9", "outsider", "space", "a parking space but not tidal"),
-    ("P1", "valet", "kind", "neither outsider, resident nor a card"),
+@pytest.mark.parametrize(("space", "kind", "field"), [
+    ("P7", "outsider", "space"),
+    ("P9", "outsider", "space"),
+    ("P1", "valet", "kind"),
 ])
-def test_a_row_that_does_not_fit_is_refused_naming_its_field(space: str, kind: str, field: str,
-                                                              why: str) -> None:
+def test_a_row_that_does_not_fit_is_refused_naming_its_field(space: str, kind: str,
+                                                              field: str) -> None:
     r = row(space, kind)
-    with pytest.raises(CommonsError, match=why) as refused:
+    with raises(CommonsError, ErrorCode.INVALID_INPUT) as refused:
         CHECKS.compound_of(r, session_fields(r, SHANGHAI))
     assert (refused.value.field, refused.value.line) == (field, 2)
 
@@ -47,4 +48,5 @@ def test_a_row_that_does_not_fit_is_refused_naming_its_field(space: str, kind: s
 def test_a_session_in_a_billed_month_is_flagged() -> None:
     r = row(day="2026-10-09")
     flagged = CHECKS.in_billed_month(r, "wjxc", session_fields(r, SHANGHAI))
-    assert flagged is not None and "2026-10 is billed already" in flagged.what
+    assert flagged is not None and "2026-10" in flagged.what
+    assert flagged.code == ErrorCode.CLOSED_PERIOD

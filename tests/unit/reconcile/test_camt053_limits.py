@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from commons.errors import InvalidInput
+from commons.errors import ErrorCode, InvalidInput
 from commons.io.bank_formats import read_statements
 from commons.io.camt053 import MAX_ATTRIBUTE, MAX_DEPTH, MAX_TEXT
 
@@ -23,11 +23,13 @@ TAIL = b"</BkToCstmrStmt></Document>"
 QUICK_S = 1.0  # on a loaded two-core machine; the benchmark measures the real time
 
 
-def _refused(data: bytes, *texts: str) -> InvalidInput:
+def _refused(data: bytes, *texts: str, code: ErrorCode = ErrorCode.MALFORMED_FILE
+             ) -> InvalidInput:
     start = time.perf_counter()
     with pytest.raises(InvalidInput) as caught:
         read_statements(data, "h.xml")
     assert time.perf_counter() - start < QUICK_S
+    assert caught.value.code == code
     message = str(caught.value)
     assert len(message) < 400, message[:400]
     for text in texts:
@@ -64,7 +66,7 @@ def test_a_huge_attribute_is_refused_without_echoing_it() -> None:
 def test_a_bad_value_is_echoed_as_a_short_excerpt() -> None:
     xml = FIXTURE.read_bytes().replace(b"<CdtDbtInd>CRDT</CdtDbtInd>\n        <Sts>",
                                        b"<CdtDbtInd>" + b"X" * 4000 + b"</CdtDbtInd><Sts>")
-    _refused(xml, "credit/debit indicator 'XXXX", "...")
+    _refused(xml, "'XXXX", "...", code=ErrorCode.INVALID_INPUT)
 
 
 def test_entries_read_one_at_a_time_are_all_read() -> None:

@@ -4,48 +4,49 @@ named; a wrong kind of value once raised TypeError and a deeply nested one Recur
 from __future__ import annotations
 
 import pytest
+from conftest import raises
 
-from commons.errors import InvalidInput
+from commons.errors import ErrorCode, InvalidInput
 from commons.io.bank_csv import CsvProfile
 from commons.io.bank_formats import read_statements
 
 BASE = 'name = "icbc"\ndate = "记账日期"\namount = "金额"\n'
 
 
-@pytest.mark.parametrize(("extra", "key", "says"), [
-    ("encoding = 7\n", "encoding", "must be text in quotes, not a TOML int"),
-    ('encoding = "klingon"\n', "encoding", "names no known encoding 'klingon'"),
-    ("currency = true\n", "currency", "must be text in quotes, not a TOML bool"),
-    ("memo = 3.5\n", "memo", "not a TOML float"),
-    ("balance = { column = \"余额\" }\n", "balance", "not a TOML dict"),
-    ('optional = ["摘要", 2]\n', "optional", "must be a list of texts in quotes"),
-    ('optional = "摘要"\n', "optional", "must be a list of texts in quotes, not a TOML str"),
-    ("memo = " + "[" * 30 + "]" * 30 + "\n", "memo", "not a TOML list"),
+@pytest.mark.parametrize(("extra", "key"), [
+    ("encoding = 7\n", "encoding"),
+    ('encoding = "klingon"\n', "encoding"),
+    ("currency = true\n", "currency"),
+    ("memo = 3.5\n", "memo"),
+    ("balance = { column = \"余额\" }\n", "balance"),
+    ('optional = ["摘要", 2]\n', "optional"),
+    ('optional = "摘要"\n', "optional"),
+    ("memo = " + "[" * 30 + "]" * 30 + "\n", "memo"),
 ])
-def test_a_value_of_the_wrong_kind_names_its_key(extra: str, key: str, says: str) -> None:
+def test_a_value_of_the_wrong_kind_names_its_key(extra: str, key: str) -> None:
     with pytest.raises(InvalidInput) as caught:
         CsvProfile.from_toml(BASE + extra, "icbc.toml")
     assert caught.value.field == key
     assert caught.value.file == "icbc.toml"
-    assert says in str(caught.value)
+    assert caught.value.code == ErrorCode.INVALID_INPUT
 
 
 def test_a_wrong_kind_of_name_or_date_is_named_too() -> None:
-    with pytest.raises(InvalidInput, match="profile key 'name' must be text"):
+    with raises(InvalidInput, ErrorCode.INVALID_INPUT, match="'name'"):
         CsvProfile.from_toml('name = 1\ndate = "d"\namount = "a"\n', "p.toml")
-    with pytest.raises(InvalidInput, match="profile key 'date' must be text"):
+    with raises(InvalidInput, ErrorCode.INVALID_INPUT, match="'date'"):
         CsvProfile.from_toml('date = ["d"]\namount = "a"\n', "p.toml")
 
 
 def test_a_deeply_nested_value_is_refused_not_a_recursion_error() -> None:
     deep = BASE + "memo = " + "[" * 100_000 + "]" * 100_000 + "\n"
-    with pytest.raises(InvalidInput, match="nests values too deeply") as caught:
+    with raises(InvalidInput, ErrorCode.MALFORMED_FILE) as caught:
         CsvProfile.from_toml(deep, "deep.toml")
     assert caught.value.file == "deep.toml"
 
 
 def test_a_number_of_5000_digits_is_refused_not_a_value_error() -> None:
-    with pytest.raises(InvalidInput, match="a number too long to read"):
+    with raises(InvalidInput, ErrorCode.MALFORMED_FILE):
         CsvProfile.from_toml(BASE + "memo = " + "9" * 5000 + "\n", "long.toml")
 
 

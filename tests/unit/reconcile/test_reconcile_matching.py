@@ -8,11 +8,13 @@ from collections import Counter
 from typing import Any
 
 import pytest
+from conftest import raises
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from strategies import bank_view_of_books
 
 from commons import InvalidInput
+from commons.errors import ErrorCode
 from commons.reconcile.matching import BankItem, BookItem, MatchFound, match_items
 
 OCT = dt.date(2026, 10, 1)
@@ -122,7 +124,7 @@ def test_more_parts_than_the_bound_are_left_alone() -> None:
 
 @pytest.mark.parametrize("window", [-1, 367])
 def test_window_out_of_range(window: int) -> None:
-    with pytest.raises(InvalidInput, match="window"):
+    with raises(InvalidInput, ErrorCode.INVALID_INPUT):
         match_items([], [], window_days=window)
 
 

@@ -12,8 +12,10 @@ from contextlib import closing
 from pathlib import Path
 
 import pytest
+from conftest import raises
 from ledger_helpers import commons_script
 
+from commons.errors import ErrorCode
 from commons.store.sqlite import SqliteStore, StorageError
 
 
@@ -100,7 +102,7 @@ def test_a_waiting_log_in_a_read_only_folder_is_refused_with_the_reason(
         shutil.copy(wal_books, copy / "books.db")
         shutil.copy(f"{wal_books}-wal", copy / "books.db-wal")
     _unwritable(monkeypatch, copy)
-    with pytest.raises(StorageError, match=r"changes wait in books\.db-wal"):
+    with raises(StorageError, ErrorCode.STORAGE, match=r"books\.db-wal"):
         SqliteStore.open(copy / "books.db", read_only=True, create=False)
 
 
