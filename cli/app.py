@@ -42,6 +42,7 @@ class App:
 
     @property
     def api(self) -> Books:
+        """The handle on --db, opened on first use."""
         if self._handle is None:
             from commons.app import connect  # noqa: PLC0415 - `commons --help` needs no handle
 
@@ -55,6 +56,7 @@ class App:
         return self.api
 
     def close(self) -> None:
+        """Close the handle if a command opened one."""
         if self._handle is not None:
             self._handle.close()
 

@@ -114,7 +114,7 @@ _force_option = click.option("--force", is_flag=True,
 @click.option("--out", required=True, type=click.Path(dir_okay=False),
               help="The file to write; its manifest goes beside it as OUT.manifest.json.")
 @click.option("--account", help="Only accounts under this prefix.")
-@click.option("--compound", help="Only the accounts of this compound.")
+@click.option("--compound", help="Only the accounts of this compound (refused if unknown).")
 @click.option("--from", "date_from", callback=date_option, help="First date YYYY-MM-DD.")
 @click.option("--to", "date_to", callback=date_option, help="Last date YYYY-MM-DD.")
 @click.option("--period", callback=_period_option,
@@ -148,27 +148,35 @@ def _check_text(check: ExportCheck) -> str:
     m = check.manifest
     where = (f"and the ledger still holds them at chain head {m.head.id}" if check.against_ledger
              else "(not compared with the ledger: give --db FILE to check it still holds them)")
-    return (f"ok: {m.export_path} is exactly what was exported: {count_text(m.rows, 'posting')}, "
-            f"{count_text(m.entries, 'entry')}, sha256 {m.files[0].sha256[:16]}, {where}")
+    renamed = f" (exported as {m.files[0].name})" if m.files[0].name != check.file.name else ""
+    return (f"ok: {check.file} is exactly what was exported{renamed}: "
+            f"{count_text(m.rows, 'posting')}, {count_text(m.entries, 'entry')}, "
+            f"sha256 {m.files[0].sha256[:16]}, {where}")
 
 
 @audit.command("check-export")
 @click.argument("path", type=click.Path(dir_okay=False))
+@click.option("--manifest", type=click.Path(dir_okay=False),
+              help="The manifest to check PATH against, when it is not PATH.manifest.json.")
 @json_option
 @pass_app
-def check_export(app: App, path: str) -> None:
-    """Check the export at PATH (the file or its manifest): hashes, rows and totals, and, with
-    --db given, that the ledger still holds exactly those rows. Exit 1 naming what differs."""
-    check = app.read_only_api().audit.check_export(path, against_ledger=app.db_given)
+def check_export(app: App, path: str, manifest: str | None) -> None:
+    """Check the export file at PATH (or the file paired with the manifest PATH) against its
+    manifest PATH.manifest.json: the file's own sha256, size, rows and totals, and, with --db
+    given, that the ledger still holds exactly those rows. Exit 1 naming the file and what
+    differs."""
+    check = app.read_only_api().audit.check_export(path, manifest=manifest,
+                                                   against_ledger=app.db_given)
     if app.json:
-        echo_json({"ok": check.ok, "against_ledger": check.against_ledger,
+        echo_json({"ok": check.ok, "file": str(check.file), "against_ledger": check.against_ledger,
                    "manifest": check.manifest.path, "chain_head": check.manifest.head.hash,
                    "rows": check.manifest.rows, "problems": list(check.problems)})
     elif check.ok:
         click.echo(_check_text(check))
     if not check.ok:
         if not app.json:
-            click.echo("commons: error: the export fails its check:\n  "
+            click.echo(f"commons: error: {check.file} fails its check against "
+                       f"{check.manifest.path}:\n  "
                        + "\n  ".join(check.problems), err=True)
         click.get_current_context().exit(1)
 

@@ -32,8 +32,15 @@ def _estate(kind: str) -> Advice:
 
 ADVICE: dict[tuple[ErrorCode, str | None], Advice] = {
     (ErrorCode.UNKNOWN_ACCOUNT, None): lambda c: (
-        f"open it first: commons ledger open {c['account']}" if "account" in c
+        _nearest(c) if "account" in c
         else "list the open accounts with `commons ledger balance`"),
+    (ErrorCode.ACCOUNT_CLOSED, "redate"): lambda c: (
+        f"post within the account's open dates; if {c['account']} was opened with a wrong date "
+        f"and has no postings yet, re-date it: commons ledger reopen {c['account']} "
+        f"--date {c['date']}"),
+    (ErrorCode.ALREADY_RECORDED_DIFFERENTLY, "redate"): lambda c: (
+        f"if it has no postings yet, re-date it: commons ledger reopen {c['account']} --date "
+        "YYYY-MM-DD; otherwise open a new account under another name"),
     (ErrorCode.UNKNOWN_ACCOUNT, "chart"): lambda c: (
         f"open its chart first: commons ledger chart {c['compound']}"),
     (ErrorCode.READ_ONLY, None): lambda _: "run the command without --read-only",
@@ -56,10 +63,17 @@ ADVICE: dict[tuple[ErrorCode, str | None], Advice] = {
     (_NF, "posting"): lambda _: "find postings with `commons reconcile report`",
     (ErrorCode.BUSY, None): lambda _: "another commons process is writing; run the command "
                                       "again when it is done",
-    (_NF, "compound"): _estate("compounds"),
+    (_NF, "compound"): lambda c: _compound_hint(c) + _estate("compounds")(c),
+    (_NF, "charted_compound"): lambda c: (
+        f"{_compound_hint(c)}check the spelling, or open its chart: commons ledger chart "
+        f"{c['id']}"),
     (_NF, "building"): _estate("buildings"),
     (_NF, "household"): _estate("households"),
     (_NF, "database"): lambda _: "create it with `commons --db FILE init`, or check --db",
+    (_NF, "manifest"): lambda _: "give the export file or the .manifest.json written with it; "
+                                 "a manifest of another name only with --manifest M",
+    (ErrorCode.INVALID_INPUT, "manifest"): lambda _: (
+        "give the export file and --manifest, or the manifest alone"),
     (_NF, "entry"): lambda _: "find entry ids with `commons ledger trail ACCOUNT`",
     (_NF, "tariff"): lambda _: "load one with `commons parking tariff FILE`",
     (_NF, "proposal"): lambda _: "put it with `commons resolution propose`, or check the id",
@@ -87,6 +101,22 @@ ADVICE: dict[tuple[ErrorCode, str | None], Advice] = {
     (ErrorCode.ALREADY_RECORDED_DIFFERENTLY, "entry"): lambda _: (
         "a recorded entry is never changed; correct it with `commons ledger reverse ENTRY`"),
 }
+
+
+def _compound_hint(context: Mapping[str, str]) -> str:
+    """The library's "did you mean" for an unknown compound, from its error's context."""
+    from commons.app.compounds import compound_hint  # noqa: PLC0415 - `--help` needs no app
+
+    return compound_hint(context)
+
+
+def _nearest(context: Mapping[str, str]) -> str:
+    """Open the account, after naming the open accounts nearest to it, if any."""
+    opening = f"open it first: commons ledger open {context['account']}"
+    if "near" not in context:
+        return opening
+    near = " or ".join(context["near"].split())
+    return f"did you mean {near}? If {context['account']} is a new account, {opening}"
 
 
 def advice(error: CommonsError) -> str | None:

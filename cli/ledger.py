@@ -53,7 +53,11 @@ def open_account(app: App, account: str, account_type: str | None, compound: str
 @json_option
 @pass_app
 def open_chart(app: App, compound: str, opened_on: Any) -> None:
-    """Open the standard public-revenue accounts of COMPOUND (bank, income, expenses, funds)."""
+    """Open the standard public-revenue accounts of COMPOUND (bank, income, expenses, funds).
+
+    Where the estate holds compounds, COMPOUND must be one of them (a mistyped name is
+    refused with the nearest known ones); books kept without an estate may name any.
+    """
     chart = app.api.ledger.chart(compound, opened_on=opened_on)
     if app.json:
         echo_json({"compound": compound, "accounts": [a.name for a in chart]})
@@ -116,7 +120,7 @@ def _render_post(app: App, summary: PostSummary) -> None:
 
 @ledger.command("balance")
 @click.option("--account", help="An account or a prefix (sums its sub-accounts).")
-@click.option("--compound", help="Only accounts of this compound.")
+@click.option("--compound", help="Only accounts of this compound (refused if unknown).")
 @click.option("--as-of", callback=date_option, help="Balances at the end of this date.")
 @json_option
 @pass_app
@@ -199,6 +203,29 @@ def close(app: App, period: str) -> None:
     else:
         click.echo(f"closed {closed.period}" if closed.newly_closed
                    else f"{closed.period} was already closed")
+
+
+@ledger.command("reopen")
+@click.argument("accounts", metavar="[ACCOUNT]...", nargs=-1)
+@click.option("--compound", help="Re-date every account of this compound's chart.")
+@click.option("--date", "opened_on", callback=date_option, required=True,
+              help="The opening date they should have had, YYYY-MM-DD.")
+@click.option("--reason", default="", help="Why (kept with the re-dating).")
+@json_option
+@pass_app
+def reopen(app: App, accounts: tuple[str, ...], compound: str | None, opened_on: Any,
+           reason: str) -> None:
+    """Re-date the opening of ACCOUNTs (or of a compound's whole chart) to --date, for
+    accounts opened with a wrong date that have no postings yet; one with postings refuses
+    them all. Each re-dating is kept and checked by `commons audit verify`."""
+    redated = app.api.ledger.redate(accounts, compound=compound, opened_on=opened_on,
+                                    reason=reason)
+    if app.json:
+        echo_json({"accounts": [{"account": a.name, "opened_on": a.opened_on}
+                                for a in redated]})
+    else:
+        for a in redated:
+            click.echo(f"re-dated {a.name}: open from {a.opened_on}")
 
 
 @ledger.command("close-account")

@@ -17,11 +17,13 @@ __all__ = [
     "ConflictError",
     "CurrencyMismatch",
     "ErrorCode",
+    "HandleError",
     "InvalidInput",
     "NotFound",
     "Problems",
     "RefusedByRule",
     "Where",
+    "problems_of",
 ]
 
 
@@ -57,6 +59,9 @@ class ErrorCode(StrEnum):
     UNSAFE_OUTPUT = "unsafe_output"  # a file to write that is the database or one of its files
     OUTPUT_EXISTS = "output_exists"  # a file to write exists already and replacing was not asked
     WRITE_FAILED = "write_failed"  # a file could not be written (a full disk); none was left
+    HANDLE_CLOSED = "handle_closed"  # a ``Books`` handle used after ``close()``
+    WRONG_THREAD = "wrong_thread"  # a ``Books`` handle used from a thread other than its own
+    ACCOUNT_IN_USE = "account_in_use"  # an account re-dated after postings named it
     SEVERAL = "several"  # a ``Problems`` whose members do not share one code
 
 
@@ -191,6 +196,14 @@ class RefusedByRule(CommonsError):
     default_code = ErrorCode.REFUSED
 
 
+class HandleError(CommonsError):
+    """A ``Books`` handle used where it cannot be: after ``close()``, or from a thread other
+    than the one that opened its database (a handle belongs to one thread; open one per
+    thread, they share the file safely)."""
+
+    default_code = ErrorCode.HANDLE_CLOSED
+
+
 class Problems(CommonsError):
     """Several problems found in one pass (a whole file or ledger check), reported together.
 
@@ -217,3 +230,35 @@ class Problems(CommonsError):
         if self.fix:
             lines.append(f"  fix: {self.fix}")
         return "\n".join(lines)
+
+
+class _InvalidInputProblems(Problems, InvalidInput):
+    """Problems that are all InvalidInput: ``except InvalidInput`` catches them too."""
+
+
+class _NotFoundProblems(Problems, NotFound):
+    """Problems that are all NotFound: ``except NotFound`` catches them too."""
+
+
+class _ConflictProblems(Problems, ConflictError):
+    """Problems that are all ConflictError: ``except ConflictError`` catches them too."""
+
+
+class _RefusedProblems(Problems, RefusedByRule):
+    """Problems that are all RefusedByRule: ``except RefusedByRule`` catches them too."""
+
+
+_SHARED: dict[type[CommonsError], type[Problems]] = {
+    InvalidInput: _InvalidInputProblems, NotFound: _NotFoundProblems,
+    ConflictError: _ConflictProblems, RefusedByRule: _RefusedProblems}
+
+
+def problems_of(what: str, problems: Sequence[CommonsError], *, fix: str | None = None
+                ) -> Problems:
+    """``Problems`` that is also an instance of the class all of ``problems`` share (one of
+    InvalidInput, NotFound, ConflictError, RefusedByRule), so a host's ``except NotFound``
+    fires when every refusal was a NotFound, and ``except Problems`` still catches it."""
+    first = type(problems[0]) if problems else CommonsError
+    shared = next((c for c in first.__mro__ if c in _SHARED
+                   and all(isinstance(p, c) for p in problems)), None)
+    return (_SHARED[shared] if shared is not None else Problems)(what, problems, fix=fix)

@@ -10,7 +10,7 @@ import attrs
 
 from commons.errors import ErrorCode, InvalidInput
 
-__all__ = ["FILE_DATE_FIX", "Period", "parse_date", "read_date", "read_datetime"]
+__all__ = ["FILE_DATE_FIX", "Period", "as_date", "parse_date", "read_date", "read_datetime"]
 
 _MONTH = re.compile(r"([0-9]{4})-([0-9]{2})")
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
@@ -90,6 +90,21 @@ def parse_date(text: object) -> dt.date:
     except ValueError:
         raise InvalidInput(f"{text!r} is not a date in the form YYYY-MM-DD",
                            fix="write dates as 2026-10-01", code=ErrorCode.INVALID_DATE) from None
+
+
+def as_date(value: dt.date | str, field: str) -> dt.date:
+    """A date a host gave: a ``datetime.date`` as it is, or text read as ``parse_date`` reads
+    it; anything else (a datetime, a number) is an InvalidInput naming ``field``."""
+    if isinstance(value, dt.datetime):
+        raise InvalidInput(f"{field} {value!r} is a date and time, not a date", field=field,
+                           fix="give an accounting date: value.date() or \"2026-10-01\"",
+                           code=ErrorCode.INVALID_DATE)
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return parse_date(value)
+    except InvalidInput as e:
+        raise e.located(field=field) from None
 
 
 @attrs.frozen(order=True)

@@ -15,15 +15,16 @@ from typing import TYPE_CHECKING
 
 import attrs
 
+from commons.app.compounds import check_compound
 from commons.app.ledger import VerifyReport
 from commons.app.session import Service
 from commons.app.verifying import verify_in_processes, verify_ranges
 from commons.errors import CommonsError, InvalidInput, NotFound
 from commons.io.checking import (
     compare_files,
+    export_and_manifest,
     file_digest,
     file_problems,
-    read_manifest,
     recount,
     recount_problems,
 )
@@ -40,6 +41,7 @@ from commons.ledger.problems import ProblemKind, VerifyProblem
 from commons.ledger.rules import ChainHead, check_chain
 from commons.ledger.signing import head_signature, signature_matches
 from commons.money import Money
+from commons.periods import as_date
 from commons.revenue.disclosure import (
     AuthorityLookup,
     Disclosure,
@@ -57,12 +59,15 @@ __all__ = ["AuditService", "ExportCheck"]
 
 @attrs.frozen
 class ExportCheck:
-    """What ``audit.check_export`` found. ``against_ledger`` says whether the rows were also
-    derived again from the database; ``ok`` is True only when no problem was found."""
+    """What ``audit.check_export`` found. ``file`` is the file that was hashed and counted
+    (the one given, whatever name the manifest recorded); ``against_ledger`` says whether the
+    rows were also derived again from the database; ``ok`` is True only when no problem was
+    found."""
 
     manifest: ExportManifest
     against_ledger: bool
     problems: tuple[str, ...]
+    file: Path
 
     @property
     def ok(self) -> bool:
@@ -103,13 +108,14 @@ class AuditService(Service):
             problems += t.ledger.orphan_postings()
             problems += t.ledger.balance_mismatches()
             problems += t.ledger.unbalanced_totals()
+            problems += t.ledger.redating_mismatches()
             if head is not None or at is not None or signature is not None:
                 problems += _head_problems(t, last, head, at, signature, key)
         return VerifyReport(not problems, walked.id, walked.hash, tuple(problems))
 
     def export(self, out: str | Path, *, format: str, account: str | None = None,
-               compound: str | None = None, date_from: dt.date | None = None,
-               date_to: dt.date | None = None, force: bool = False,
+               compound: str | None = None, date_from: dt.date | str | None = None,
+               date_to: dt.date | str | None = None, force: bool = False,
                key: bytes | None = None) -> ExportManifest:
         """Export every posting in scope to ``out`` (csv, jsonl, xlsx or beancount) and write
         the manifest beside it; the database is only read, at one chain head.
@@ -117,6 +123,8 @@ class AuditService(Service):
         ``out`` (or its manifest) may not be the database or one of its files, nor exist
         already unless ``force``; a failed export leaves neither file behind. With ``key``,
         the manifest's chain head is signed (``head_signature``)."""
+        date_from = None if date_from is None else as_date(date_from, "date_from")
+        date_to = None if date_to is None else as_date(date_to, "date_to")
         if format not in FORMATS:
             raise InvalidInput(f"export format {format!r} is unknown", field="--format",
                                fix=f"use one of {', '.join(FORMATS)}")
@@ -127,6 +135,8 @@ class AuditService(Service):
         guard((path, manifest_path_of(path)), protected=database_files(self.path), force=force)
         scope = ExportScope(account, compound, date_from, date_to)
         with self.reader.read() as t:
+            if compound is not None:
+                check_compound(t, compound)
             manifest = self._export_in(t, path, format, scope, t.ledger.head(), {})
         if key is not None:
             manifest = attrs.evolve(manifest, signature=head_signature(manifest.head, key))
@@ -173,18 +183,23 @@ class AuditService(Service):
             self.clock.now().in_timezone("UTC").isoformat(), accounts,
             str(manifest_path_of(path)))
 
-    def check_export(self, path: str | Path, *, against_ledger: bool = True
-                     ) -> ExportCheck:
-        """Check an export (give the file or its manifest): files, hashes, rows and totals;
-        with ``against_ledger``, also that the ledger still holds exactly those rows."""
-        manifest = read_manifest(path)
-        problems = file_problems(manifest)
-        problems += recount_problems(manifest, recount(manifest))
-        if against_ledger:
-            problems += self._ledger_problems(manifest)
-        return ExportCheck(manifest, against_ledger, tuple(problems))
+    def check_export(self, path: str | Path, *, manifest: str | Path | None = None,
+                     against_ledger: bool = True) -> ExportCheck:
+        """Check the export file at ``path`` (or the file paired with the manifest given):
+        its sha256, size, rows and totals against its manifest; with ``against_ledger``, also
+        that the ledger still holds exactly those rows.
 
-    def _ledger_problems(self, manifest: ExportManifest) -> list[str]:
+        The manifest is ``path`` + ``.manifest.json`` (a renamed pair is checked as renamed);
+        a manifest of another name is used only when given as ``manifest``.
+        """
+        export, found = export_and_manifest(path, manifest)
+        problems = file_problems(found, export)
+        problems += recount_problems(found, recount(found, export), export.name)
+        if against_ledger and export.is_file():  # a missing file is named above already
+            problems += self._ledger_problems(found, export)
+        return ExportCheck(found, against_ledger, tuple(problems), export)
+
+    def _ledger_problems(self, manifest: ExportManifest, export: Path) -> list[str]:
         head = manifest.head
         with self.reader.read() as t:
             if head.id:
@@ -198,7 +213,7 @@ class AuditService(Service):
                 again = self._export_in(t, derived, manifest.format, manifest.scope, head,
                                         dict(manifest.accounts)
                                         if manifest.format == "beancount" else {})
-                return _differences(manifest, again, derived)
+                return _differences(manifest, export, again, derived)
 
     def disclose(self, compound: str, period: str | DisclosurePeriod, *,
                  key: bytes | None = None) -> Disclosure:
@@ -207,6 +222,7 @@ class AuditService(Service):
         span = period if isinstance(period, DisclosurePeriod) else DisclosurePeriod.parse(period)
         account = f"assets:bank:co-managed:{compound}"
         with self.reader.read() as t:
+            check_compound(t, compound)
             if account not in t.ledger.accounts():
                 raise NotFound(f"compound {compound} has no co-managed account {account}",
                                field="--compound",
@@ -269,9 +285,11 @@ def _spending_authority(t: Tables, compound: str, span: DisclosurePeriod) -> Aut
     return known.get
 
 
-def _differences(manifest: ExportManifest, again: ExportManifest, derived: Path) -> list[str]:
-    """How the export (and its manifest) differ from ``again``, the same export derived anew
-    into ``derived``. XLSX files hold the time they were written, so only their cells compare."""
+def _differences(manifest: ExportManifest, export: Path, again: ExportManifest,
+                 derived: Path) -> list[str]:
+    """How the export at ``export`` (and its manifest) differ from ``again``, the same export
+    derived anew into ``derived``. XLSX files hold the time they were written, so only their
+    cells compare."""
     if manifest.format != "xlsx":
         if again.files[0].sha256 != manifest.files[0].sha256:
             problems = [f"the ledger at chain head {manifest.head.id} gives {derived.name} with "
@@ -279,10 +297,10 @@ def _differences(manifest: ExportManifest, again: ExportManifest, derived: Path)
                         f"{manifest.files[0].sha256}"]
         else:
             problems = []
-        if file_digest(manifest.export_path) == again.files[0].sha256:
+        if file_digest(export) == again.files[0].sha256:
             return problems
-        return problems + compare_files(manifest, derived)
-    return compare_files(manifest, derived)
+        return problems + compare_files(manifest, export, derived)
+    return compare_files(manifest, export, derived)
 
 
 def _cny(rows: list[tuple[str, Money]], account: str) -> Money:

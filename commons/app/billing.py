@@ -30,7 +30,7 @@ from commons.estate.household import Household
 from commons.files import open_text
 from commons.io.billing_files import read_payments, read_schedules
 from commons.money import Money
-from commons.periods import Period
+from commons.periods import Period, as_date
 
 if TYPE_CHECKING:
     from commons.store import Tables
@@ -173,7 +173,8 @@ class BillingService(Service):
             t.billing.insert_invoices(batch.new)
             for source, household, allocations in batch.credit_applications:
                 t.billing.insert_applications(source, household, month.first_day, allocations)
-            self.ledger.post_in(t, batch.entries, None, None)
+            self.ledger.post_in(t, batch.entries, None, None,
+                                origin=f"billing invoice {month}")
         sums = batch.sums()
         return InvoiceRun(month, len(batch.new), batch.already_recorded, sums["gross"],
                           sums["subsidies"], sums["concessions"], sums["due"],
@@ -215,7 +216,8 @@ class BillingService(Service):
                     t.ledger.open_account(account)
                 t.billing.insert_payment(applied)
                 entries.append(payment_entry(applied, compound, self.actor))
-            self.ledger.post_in(t, entries, None, None)
+            self.ledger.post_in(t, entries, None, None,
+                                origin=f"billing pay {file or '(payments given)'}")
         accepted = [a for a, _ in batch.accepted]
         return PaymentImport(file, len(accepted), batch.already_recorded,
                              sum((a.payment.amount for a in accepted), Money.zero()),
@@ -233,9 +235,10 @@ class BillingService(Service):
         applied = sum((s.paid for s in standings), Money.zero())
         return HouseholdAccount(household, standings, paid, applied, credit)
 
-    def arrears(self, as_of: dt.date, *, compound: str | None = None) -> AgingReport:
+    def arrears(self, as_of: dt.date | str, *, compound: str | None = None) -> AgingReport:
         """What households owed on ``as_of``, by compound and age (0-30, 31-90, 91-180 and over
         180 days since the invoice was issued)."""
+        as_of = as_date(as_of, "as_of")
         with self.reader.read() as t:
             if compound is not None:
                 _compound(t, compound)
@@ -244,9 +247,10 @@ class BillingService(Service):
                            for iid, hh, c, p, owed, issued in rows))
 
     def collection_rate(self, period: str | Period, *, compound: str | None = None,
-                        as_of: dt.date | None = None) -> tuple[CollectionRate, ...]:
+                        as_of: dt.date | str | None = None) -> tuple[CollectionRate, ...]:
         """Per compound: what its households were billed for ``period`` and what was collected
         on those invoices (by ``as_of`` if given)."""
+        as_of = None if as_of is None else as_date(as_of, "as_of")
         month = period if isinstance(period, Period) else Period.parse(period)
         with self.reader.read() as t:
             if compound is not None:

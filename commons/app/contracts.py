@@ -45,7 +45,7 @@ from commons.errors import CommonsError, InvalidInput, NotFound, RefusedByRule
 from commons.io.scenario_files import read_scenario
 from commons.ledger.accounts import Account
 from commons.money import Money, money_field
-from commons.periods import Period
+from commons.periods import Period, as_date
 
 if TYPE_CHECKING:
     from commons.ledger.journal import Entry
@@ -148,14 +148,16 @@ class ContractService(Service):
         with self.reader.read() as t:
             return tuple(t.contracts.bundles())
 
-    def sign(self, id: str, *, bundle: str, firm: str, starts_on: dt.date,
-             ends_on: dt.date, regime: Regime | str, unit_price: Money | str,
+    def sign(self, id: str, *, bundle: str, firm: str, starts_on: dt.date | str,
+             ends_on: dt.date | str, regime: Regime | str, unit_price: Money | str,
              base_percent: Decimal | str = Decimal(70),
              commission_percent: Decimal | str | None = None,
              items: Sequence[str] | None = None,
              weights: tuple[int, int, int] | str = (40, 30, 30)) -> BundleContract:
         """Record a bundle contract; items default to the whole catalog. Percentages and
         weights may be given as text ("7.5", "40,30,30")."""
+        starts_on = as_date(starts_on, "starts_on")
+        ends_on = as_date(ends_on, "ends_on")
         chosen = (DEFAULT_CATALOG.items if items is None else DEFAULT_CATALOG.select(items))
         kind = regime if isinstance(regime, Regime) else parse_regime(regime)
         contract = BundleContract(id.strip(), bundle, firm, starts_on, ends_on, kind,
@@ -178,9 +180,11 @@ class ContractService(Service):
         with self.reader.read() as t:
             return self._contract(t, id)
 
-    def tender(self, id: str, *, bundle: str, closes_on: dt.date,
-               opens_on: dt.date | None = None) -> Tender:
+    def tender(self, id: str, *, bundle: str, closes_on: dt.date | str,
+               opens_on: dt.date | str | None = None) -> Tender:
         """Put a bundle out to tender until ``closes_on``."""
+        closes_on = as_date(closes_on, "closes_on")
+        opens_on = None if opens_on is None else as_date(opens_on, "opens_on")
         tender = Tender(id.strip(), bundle, opens_on or self.clock.today(), closes_on)
         with self.store.write() as t:
             self._bundle(t, bundle)
@@ -188,8 +192,9 @@ class ContractService(Service):
         return tender
 
     def bid(self, tender: str, *, firm: str, unit_price: Money | str,
-            on: dt.date | None = None) -> Bid:
+            on: dt.date | str | None = None) -> Bid:
         """A firm's bid; refused when the firm is blacklisted or the tender is not open."""
+        on = None if on is None else as_date(on, "on")
         bid = Bid(tender, firm, money_field(unit_price, "unit_price"), on or self.clock.today())
         with self.store.write() as t:
             found = t.contracts.tender(tender)
@@ -229,8 +234,9 @@ class ContractService(Service):
         return ScoredEvaluation(evaluation, found.weights, evaluation.score(found.weights))
 
     def party_score(self, firm: str, *, year: int, score: Decimal | str,
-                    reason: str = "", on: dt.date | None = None) -> PartyScoreOutcome:
+                    reason: str = "", on: dt.date | str | None = None) -> PartyScoreOutcome:
         """Record a party organisation's annual score of a firm (0-10); below 6 blacklists."""
+        on = None if on is None else as_date(on, "on")
         scored = PartyScore(firm, year, _score(score, "party", 10), on or self.clock.today(),
                             reason.strip())
         with self.store.write() as t:
@@ -268,7 +274,8 @@ class ContractService(Service):
             if result.entry is None:
                 return SettleReport(result, 0, 0)
             self._open_settlement_accounts(t, result.entry)
-            summary = self.ledger.post_in(t, [result.entry], None, None)
+            summary = self.ledger.post_in(t, [result.entry], None, None,
+                                          origin=f"contract settle {contract} {month}")
         return SettleReport(result, summary.posted, summary.already_recorded)
 
     def simulate(self, scenario: str | Path, *, runs: int | None = None,

@@ -9,6 +9,7 @@ field. Rows already recorded with the same content are counted and skipped.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from contextlib import ExitStack
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -23,6 +24,7 @@ from commons.estate.resource import Resource
 from commons.estate.summary import CompoundSummary, summarise
 from commons.files import open_text
 from commons.io.estate_files import read_estate_file
+from commons.io.sources import Source, spooled
 
 if TYPE_CHECKING:
     from commons.store import Tables
@@ -48,23 +50,37 @@ def _compound_fix(compound: str) -> str:
 class EstateService(Service):
     """The estate's use cases; each runs in one transaction."""
 
-    def import_file(self, kind: str, path: str | Path, *,
+    def import_file(self, kind: str, path: Source, *,
                     encoding: str | None = None) -> ImportSummary:
         """Import one CSV file of ``kind`` (compounds, buildings, households, resources or
         management-areas): all of its rows, or none."""
         return self.import_files([(kind, path)], encoding=encoding)[0]
 
-    def import_files(self, files: Sequence[tuple[str, str | Path]], *,
+    def import_files(self, files: Sequence[tuple[str, Source]], *,
                      encoding: str | None = None) -> tuple[ImportSummary, ...]:
         """Import several files as one batch, in one transaction: rows may refer to rows of any
         file in the batch (a household to a building in another file) or to stored ones. Files
-        may come in any order; the summaries follow it."""
-        for kind, path in files:
+        may come in any order; the summaries follow it. Each file may also be an open text or
+        binary file, or rows (mappings of column to value)."""
+        for kind, _ in files:
+            check_kind(kind)
+        with ExitStack() as stack:
+            sources = [stack.enter_context(spooled(source, kind=kind, fmt="csv",
+                                                   encoding=encoding))
+                       for kind, source in files]
+            summaries = self._import([(k, s.path, s.encoding)
+                                      for (k, _), s in zip(files, sources, strict=True)])
+            names = {str(s.path): s.name for s in sources}
+        return tuple(attrs.evolve(s, file=names.get(s.file, s.file)) for s in summaries)
+
+    def _import(self, files: Sequence[tuple[str, Path, str | None]]
+                ) -> tuple[ImportSummary, ...]:
+        for kind, path, encoding in files:
             check_kind(kind)
             open_text(path, encoding).close()  # a mistyped path must not create a database
         this_year = self.clock.today().year
         parsed = [read_estate_file(kind, path, encoding, this_year=this_year)
-                  for kind, path in files]
+                  for kind, path, encoding in files]
         with self.store.write() as t:
             plan = plan_import(parsed, t.estate.records(needed_ids(parsed)))
             plan.raise_if_refused()

@@ -43,6 +43,10 @@ class InitReport:
 class Books:
     """A handle on one commons database. Create it with ``commons.connect(path)``.
 
+    A handle belongs to the thread that first uses its database: open one per thread (each
+    use case is one transaction, so handles on one file share it safely). A closed handle
+    refuses use. Either misuse raises ``commons.HandleError``.
+
     Each service is made, and its module imported, when it is first used: a ledger balance
     never loads the parking tariffs or the contract simulation.
     """
@@ -143,13 +147,16 @@ class Books:
         return True
 
     def close(self) -> None:
-        """Close the database; the next use case opens it again."""
+        """Close the database. The handle refuses use from then on (``HandleError``); closing
+        again does nothing. ``with commons.connect(path) as books:`` closes it at the end."""
         self.session.close()
 
     def __enter__(self) -> Books:
+        """The handle itself, closed when the ``with`` block ends."""
         return self
 
     def __exit__(self, *_exc: object) -> None:
+        """Close the handle, whether the block ended normally or not."""
         self.close()
 
 

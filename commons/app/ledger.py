@@ -8,12 +8,14 @@ refused line. Memory stays flat however long the file is.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable
+import itertools
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import IO, TYPE_CHECKING, Any
 
 import attrs
 
+from commons.app.compounds import check_compound
 from commons.app.session import Service
 from commons.errors import (
     CommonsError,
@@ -21,12 +23,12 @@ from commons.errors import (
     ErrorCode,
     InvalidInput,
     NotFound,
-    Problems,
     RefusedByRule,
+    problems_of,
 )
 from commons.ledger.accounts import Account, chart_for_compound
 from commons.money import Money
-from commons.periods import Period
+from commons.periods import Period, as_date
 
 # The posting path (the journal's parser and hashing, the rules, the file reader) is imported by
 # the methods that post: a balance or a trail, which a command must answer within 0.1 s, never
@@ -116,6 +118,17 @@ class VerifyReport:
     problems: tuple[VerifyProblem, ...]
 
 
+def _entries_or_rows(source: object) -> Iterable[Entry] | list[Any]:
+    """``Entry`` values as given, or, for an open file or rows, a one-item list holding the
+    source to spool as a journal file (the first item is looked at, not consumed)."""
+    if hasattr(source, "read"):
+        return [source]
+    items = iter(source)  # type: ignore[call-overload]
+    first = next(items, None)
+    rest = itertools.chain([] if first is None else [first], items)
+    return [rest] if isinstance(first, Mapping) else rest
+
+
 def _twice_in_post(outcome: Outcome, external_id: str,
                    first_lines: dict[str, int | None]) -> Outcome:
     """An external id met earlier in the same post with other content is no stored entry (the
@@ -133,63 +146,102 @@ def _twice_in_post(outcome: Outcome, external_id: str,
 
 
 class _Tally:
-    """Counts of a post's outcomes and the refusals to report, each with its line."""
+    """Counts of a post's outcomes and the refusals to report, each with its place: the line
+    of a file, the position among entries a host gave, or, for entries a use case built
+    (``origin``), that use case and its inputs and the entry's external id."""
 
-    def __init__(self, file: str | None) -> None:
+    def __init__(self, file: str | None, origin: str | None = None) -> None:
         self.file = file
+        self.origin = origin
         self.posted = self.already_recorded = self.refused = 0
         self.problems: list[CommonsError] = []
 
-    def add(self, outcome: Outcome, line: int | None) -> None:
+    def add(self, outcome: Outcome, line: int | None, external_id: str | None = None) -> None:
         if outcome.status == "posted":
             self.posted += 1
         elif outcome.status == "already recorded":
             self.already_recorded += 1
         else:
             self.refused += 1
-            assert outcome.error is not None
-            if len(self.problems) < MAX_REPORTED:
-                self.problems.append(outcome.error.located(file=self.file, line=line))
+            error = outcome.error
+            assert error is not None
+            if len(self.problems) >= MAX_REPORTED:
+                return
+            if self.origin is None:
+                self.problems.append(error.located(file=self.file, line=line))
+                return
+            known = not external_id or external_id in error.what
+            named = "" if known else f" (entry {external_id})"
+            error.what = f"{self.origin}{named}: {error.what}"
+            self.problems.append(error.located())
 
     def raise_if_refused(self) -> None:
-        if self.refused:
-            total = self.posted + self.already_recorded + self.refused
-            raise Problems(f"{self.refused} of {total} entries refused; nothing was posted",
-                           self.problems,
-                           fix="correct the lines named above and post the file again")
+        """Raise one ``Problems`` listing what was refused; it is also an instance of the class
+        its problems share, so a host's ``except NotFound`` sees a post refused for accounts
+        that are not open."""
+        if not self.refused:
+            return
+        total = self.posted + self.already_recorded + self.refused
+        if self.origin is not None:
+            fix = f"correct what {self.origin} was given, or the books it needs, and run it again"
+        elif self.file is not None:
+            fix = "correct the lines named above and post the file again"
+        else:
+            fix = "correct the entries named above (numbered from 1 as given) and post them again"
+        raise problems_of(f"{self.refused} of {total} entries refused; nothing was posted",
+                          self.problems, fix=fix)
 
 
 class LedgerService(Service):
     """The ledger's use cases; each runs in one transaction."""
 
     def open(self, account: str, *, type: str | None = None, compound: str | None = None,
-             opened_on: dt.date | None = None, description: str = "") -> Account:
+             opened_on: dt.date | str | None = None, description: str = "") -> Account:
         """Open an account before anything posts to it; opening it again is a no-op."""
+        opened_on = None if opened_on is None else as_date(opened_on, "opened_on")
         opened = Account.create(account, type=type, compound=compound, opened_on=opened_on,
                                 description=description)
         with self.store.write() as t:
             t.ledger.open_account(opened)
         return opened
 
-    def chart(self, compound: str, *, opened_on: dt.date | None = None
+    def chart(self, compound: str, *, opened_on: dt.date | str | None = None
               ) -> list[Account]:
-        """Open the standard public-revenue accounts of one compound (a no-op where open)."""
+        """Open the standard public-revenue accounts of one compound (a no-op where open).
+
+        Where the estate holds compounds, ``compound`` must be one of them (a "did you mean"
+        names the nearest); books kept without an estate may open a chart for any name.
+        """
+        opened_on = None if opened_on is None else as_date(opened_on, "opened_on")
         chart = chart_for_compound(compound, opened_on)
         with self.store.write() as t:
+            check_compound(t, compound, opening=True)
             for account in chart:
                 t.ledger.open_account(account)
         return chart
 
-    def post(self, source: str | Path | Iterable[Entry], *, encoding: str | None = None,
+    def post(self, source: str | Path | IO[str] | IO[bytes] | Iterable[Entry]
+             | Iterable[Mapping[str, Any]], *, encoding: str | None = None,
              on_progress: Progress | None = None, workers: int = 1) -> PostSummary:
         """Post a JSON Lines file (or entries) in one transaction: all of it, or nothing.
 
-        Entries whose external id is already recorded with the same content are skipped. With
-        ``workers`` above 1, a large file is parsed in a second process while this one writes
-        (the CLI does this; a host opts in, since it starts a process).
+        ``source`` may be a path, an open text or binary file of JSON Lines, ``Entry`` values,
+        or rows (the JSON records as mappings). Entries whose external id is already recorded
+        with the same content are skipped. With ``workers`` above 1, a large file is parsed in
+        a second process while this one writes (the CLI does this; a host opts in, since it
+        starts a process).
         """
         from commons.files import open_text  # noqa: PLC0415 - see the imports
+        from commons.io.sources import spooled  # noqa: PLC0415
 
+        if hasattr(source, "read") or not isinstance(source, str | Path):
+            entries = _entries_or_rows(source)
+            if isinstance(entries, list):  # an open file or rows: read as a journal file
+                with spooled(entries[0], kind="journal", fmt="jsonl",
+                             encoding=encoding) as spool:
+                    return self.post(spool.path, encoding=spool.encoding,
+                                     on_progress=on_progress, workers=workers)
+            source = entries
         if isinstance(source, str | Path):
             open_text(source, encoding).close()  # a mistyped path must not create a database
         new_file = self.session.new_file()
@@ -204,13 +256,16 @@ class LedgerService(Service):
         return summary
 
     def post_in(self, t: Tables, source: str | Path | Iterable[Entry], encoding: str | None,
-                 on_progress: Progress | None, workers: int = 1) -> PostSummary:
+                 on_progress: Progress | None, workers: int = 1, *, origin: str | None = None
+                 ) -> PostSummary:
         """The post itself, inside the caller's write transaction ``t``: the one posting path
-        every area's service uses, so its entries pass the same rules as ``post``."""
+        every area's service uses, so its entries pass the same rules as ``post``. A use case
+        posting entries it built names itself and its inputs as ``origin``, which refusals
+        then name instead of a line."""
         from commons.io.journal_jsonl import chunks  # noqa: PLC0415 - see the imports
         from commons.ledger.rules import Outcome, plan_prepared  # noqa: PLC0415
 
-        tally = _Tally(str(source) if isinstance(source, str | Path) else None)
+        tally = _Tally(str(source) if isinstance(source, str | Path) else None, origin)
         recorded_at = self.clock.now().in_timezone("UTC").isoformat()
         opened = t.ledger.accounts()
         accounts = {name: account for name, (_, account) in opened.items()}
@@ -237,7 +292,7 @@ class LedgerService(Service):
                 outcome, link = plan_prepared(item, head, known, accounts, closed,
                                               recorded_at, reversible, undoes)
                 external_id = item.external_id
-                tally.add(_twice_in_post(outcome, external_id, first_lines), line)
+                tally.add(_twice_in_post(outcome, external_id, first_lines), line, external_id)
                 if link is not None:
                     first_lines[external_id] = line
                     accepted.append((item, link))
@@ -258,9 +313,15 @@ class LedgerService(Service):
         return PostSummary(tally.posted, tally.already_recorded, 0, head.hash)
 
     def balance(self, account: str | None = None, *, compound: str | None = None,
-                as_of: dt.date | None = None) -> BalanceReport:
-        """Balances of the accounts under ``account`` (a prefix), of ``compound``, at a date."""
+                as_of: dt.date | str | None = None) -> BalanceReport:
+        """Balances of the accounts under ``account`` (a prefix), of ``compound``, at a date.
+
+        A compound the books do not know is refused (see ``check_compound``), not reported as
+        an empty balance."""
+        as_of = None if as_of is None else as_date(as_of, "as_of")
         with self.reader.read() as t:
+            if compound is not None:
+                check_compound(t, compound)
             rows = t.ledger.balances(account, compound, as_of)
         totals: dict[str, Money] = {}
         for _, m in rows:
@@ -291,10 +352,11 @@ class LedgerService(Service):
                                code=ErrorCode.UNKNOWN_ACCOUNT)
             return t.ledger.postings_count(account)
 
-    def reverse(self, entry_id: int, *, reason: str, on: dt.date | None = None
+    def reverse(self, entry_id: int, *, reason: str, on: dt.date | str | None = None
                 ) -> StoredEntry:
         """Post the reversal of entry ``entry_id``, dated ``on`` (today by default), in one
         transaction with the checks that it exists and was not reversed already."""
+        on = None if on is None else as_date(on, "on")
         if not reason.strip():
             raise InvalidInput("a reversal needs a reason", field="reason",
                                fix="say why, e.g. 'posted to the wrong compound'")
@@ -311,7 +373,8 @@ class LedgerService(Service):
                                     code=ErrorCode.ALREADY_DONE)
             reversal = original.entry.reversal(date=on or self.clock.today(), entry_id=entry_id,
                                                reason=reason, actor=self.actor)
-            self.post_in(t, [reversal], None, None)
+            self.post_in(t, [reversal], None, None,
+                         origin=f"ledger reverse {entry_id} (dated {reversal.date})")
             done = t.ledger.reversed_by(entry_id)
             stored = t.ledger.entry(done) if done is not None else None
         assert stored is not None and stored.entry.reverses == entry_id
@@ -325,9 +388,35 @@ class LedgerService(Service):
             new = t.ledger.close_period(str(month), closed_at, self.actor)
         return PeriodClosed(month, new)
 
-    def close_account(self, account: str, *, on: dt.date | None = None) -> Account:
+    def redate(self, accounts: str | Iterable[str] = (), *, compound: str | None = None,
+               opened_on: dt.date | str | None, reason: str = "") -> tuple[Account, ...]:
+        """Move the opening date of ``accounts`` (or of every account of ``compound``'s chart)
+        to ``opened_on`` (None: from the start), for accounts opened with a wrong date that
+        have no postings yet, in one transaction: an account with postings, or a closed one,
+        refuses the whole. Each re-dating is kept (who, when, why, at which chain head) and
+        ``audit verify`` checks every account still agrees with its last one."""
+        day = as_date(opened_on, "opened_on") if opened_on is not None else None
+        names = [accounts] if isinstance(accounts, str) else list(accounts)
+        recorded_at = self.clock.now().in_timezone("UTC").isoformat()
+        with self.store.write() as t:
+            if compound is not None:
+                check_compound(t, compound)
+                names += [a.name for a in chart_for_compound(compound)]
+            if not names:
+                raise InvalidInput("no account to re-date", field="accounts",
+                                   fix="name the accounts, or the compound whose chart it is",
+                                   code=ErrorCode.INVALID_INPUT)
+            head = t.ledger.head()
+            for name in dict.fromkeys(names):
+                t.ledger.redate_account(name, day, reason=reason, actor=self.actor,
+                                        recorded_at=recorded_at, head=head)
+            opened = t.ledger.accounts()
+            return tuple(opened[name][1] for name in dict.fromkeys(names))
+
+    def close_account(self, account: str, *, on: dt.date | str | None = None) -> Account:
         """Close an account from ``on`` (today by default): postings dated then or later are
         refused. The account and its history stay."""
+        on = None if on is None else as_date(on, "on")
         day = on or self.clock.today()
         with self.store.write() as t:
             found = t.ledger.accounts().get(account)

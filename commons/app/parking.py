@@ -247,7 +247,8 @@ class ParkingService(Service):
         new = [(c, e) for c, e in entries if e.external_id not in known]
         if not new:
             return "already recorded"
-        self.ledger.post_in(t, [e for _, e in new], None, None)
+        self.ledger.post_in(t, [e for _, e in new], None, None,
+                            origin=f"parking bill {bill.compound} {bill.period} --collect")
         ids = t.ledger.known([e.external_id for _, e in new])
         t.revenue.add_collections([(c, ids[e.external_id][0], bill.rule.split(c.amount)[0])
                                    for c, e in new])

@@ -13,7 +13,7 @@ import datetime as dt
 from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import IO, TYPE_CHECKING
 
 import attrs
 
@@ -35,6 +35,7 @@ from commons.io.bank_formats import (
     read_statement_bytes,
     read_statements,
 )
+from commons.io.sources import read_bytes_of
 from commons.money import Money, currency_of, parse_fen
 from commons.periods import Period
 from commons.reconcile.matching import KINDS, MAX_WINDOW_DAYS, MatchFound, match_items
@@ -265,11 +266,13 @@ class ReconcileService(Service):
                 account_id, [MatchFound(BOOKED, (line,), (posting,))], made_at, self.actor)
         return BookedLine(line, entry.external_id, match_id, posted=bool(summary.posted))
 
-    def import_statement(self, path: str | Path, *, account: str, profile: str | None = None,
-                         encoding: str | None = None, opening: str | None = None,
-                         balances: str = "check") -> StatementImport:
+    def import_statement(self, path: str | Path | IO[str] | IO[bytes], *, account: str,
+                         profile: str | None = None, encoding: str | None = None,
+                         opening: str | None = None, balances: str = "check"
+                         ) -> StatementImport:
         """Import a bank statement file (CSV or camt.053 XML) of the books' ``account``.
 
+        ``path`` may also be an open binary or text file (a text one is read as UTF-8).
         ``profile`` names a built-in CSV profile or a TOML profile file; without it the
         built-in profiles are tried in turn. ``encoding`` overrides the detection of UTF-8
         or GBK/GB18030. ``opening`` (yuan) is the balance before the file's first statement
@@ -280,8 +283,14 @@ class ReconcileService(Service):
         if balances not in ("check", "ignore"):
             raise InvalidInput(f"balances must be check or ignore, not {balances!r}",
                                field="balances", fix="write check or ignore")
-        data = read_statement_bytes(path)
-        source = str(path)
+        if isinstance(path, str | Path):
+            data = read_statement_bytes(path)
+            source = str(path)
+        else:
+            text = not isinstance(path.read(0), bytes)
+            data = read_bytes_of(path)
+            source = str(getattr(path, "name", "") or "<statement file>")
+            encoding = "utf-8" if text else encoding
         profiles = read_profiles(profile)
         statements = read_statements(data, source, profiles=profiles, encoding=encoding,
                                      ignore_balances=balances == "ignore")

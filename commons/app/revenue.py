@@ -31,10 +31,11 @@ from commons.errors import (
 from commons.estate.resource import Resource
 from commons.files import open_text
 from commons.io.revenue_files import read_collections
+from commons.io.sources import Source, spooled
 from commons.ledger.journal import Entry, prepare
 from commons.ledger.rules import refusal
 from commons.money import Money, money_field
-from commons.periods import Period
+from commons.periods import Period, as_date
 from commons.revenue.income import (
     BANK,
     COMMISSION,
@@ -103,9 +104,10 @@ class RevenueService(SpendingService):
     def rule(self, compound: str, *, commission_percent: Decimal | str | int,
              max_commission_percent: Decimal | str | int = DEFAULT_MAX_COMMISSION_PERCENT,
              maintenance_percent: Decimal | str | int = DEFAULT_MAINTENANCE_PERCENT,
-             effective_from: dt.date) -> SharingRule:
+             effective_from: dt.date | str) -> SharingRule:
         """Set ``compound``'s sharing rule from ``effective_from``: a commission above its cap
         is refused, and so is a rule that would change how recorded income was split."""
+        effective_from = as_date(effective_from, "effective_from")
         rule = SharingRule(compound, effective_from, commission_percent, max_commission_percent,
                            maintenance_percent)
         with self.store.write() as t:
@@ -135,13 +137,14 @@ class RevenueService(SpendingService):
             compound_of(t, compound)
             return tuple(t.revenue.rules(compound))
 
-    def clear(self, compound: str, *, as_of: dt.date,
+    def clear(self, compound: str, *, as_of: dt.date | str,
               opening: Money | str | None = None) -> ClearReport:
         """Clear (清) ``compound``: every resource with what it earned in the twelve months to
         ``as_of``, the idle ones, income naming no resource, and with ``opening`` the verified
         opening balance of the co-managed account, posted once (another amount later is a
         ConflictError). With ``opening`` it opens the compound's chart if it is not open;
         without, it only reads, so an auditor may clear a read-only file."""
+        as_of = as_date(as_of, "as_of")
         if opening is None:
             with self.reader.read() as t:
                 return _clear_report(t, compound, as_of, "none")
@@ -169,17 +172,23 @@ class RevenueService(SpendingService):
         entry_id = None
         if amount:
             entry_id, _ = post_entry(self.ledger, t, opening_entry(compound, amount, day,
-                                                            actor=self.actor))
+                                                            actor=self.actor),
+                                     f"revenue clear {compound} (opening {amount} as of {day})")
         t.revenue.add_opening(compound, day, amount, entry_id, self._now(), self.actor)
         return "posted"
 
-    def collect(self, path: str | Path, *, encoding: str | None = None
-                ) -> CollectSummary:
+    def collect(self, path: Source, *, encoding: str | None = None) -> CollectSummary:
         """Collect (收) the incomes of a CSV file (external_id,date,compound,resource,period,
         amount[,payer,memo]): each into the co-managed account, with the operator's commission
         split off by the compound's sharing rule, to the fen. The whole file is checked first;
         any problem is named by file:line:field and nothing is posted. Incomes already
-        recorded are skipped."""
+        recorded are skipped. ``path`` may also be an open text or binary file, or rows
+        (mappings of those columns to values)."""
+        with spooled(path, kind="collections", fmt="csv", encoding=encoding) as source:
+            summary = self._collect(source.path, source.encoding)
+        return attrs.evolve(summary, file=source.name)
+
+    def _collect(self, path: Path, encoding: str | None) -> CollectSummary:
         file = str(path)
         open_text(path, encoding).close()  # a mistyped path must not create a database
         parsed, problems, rows = read_collections(path, encoding)
@@ -198,7 +207,8 @@ class RevenueService(SpendingService):
                                                    if e.external_id not in known])
             _raise_if(problems, rows)
             new = [(entry, c) for _, entry, c in entries if entry.external_id not in known]
-            self.ledger.post_in(t, [e for e, _ in new], None, None)
+            self.ledger.post_in(t, [e for e, _ in new], None, None,
+                                origin=f"revenue collect {file}")
             ids = t.ledger.known([e.external_id for e, _ in new])
             t.revenue.add_collections([(c, ids[e.external_id][0], _commission(e, c))
                                        for e, c in new])
@@ -265,7 +275,8 @@ class RevenueService(SpendingService):
                 status = "already recorded" if count else "nothing to set aside"
                 return SetAside(compound, due, Money.zero(), status, None)
             entry = set_aside_entry(compound, q, due.outstanding, top_up=count, actor=self.actor)
-            entry_id, _ = post_entry(self.ledger, t, entry)
+            entry_id, _ = post_entry(self.ledger, t, entry,
+                                     f"revenue set-aside {compound} {q} (dated {entry.date})")
             t.revenue.add_set_aside(compound, q, count, entry_id, due.outstanding, due.net,
                                     due.percent)
         return SetAside(compound, attrs.evolve(due, set_aside=due.set_aside + due.outstanding),

@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from commons.errors import ConflictError, ErrorCode, NotFound
+from commons.app.compounds import unknown_compound
+from commons.errors import ConflictError, ErrorCode
 from commons.estate.compound import Compound
 from commons.governance import ScopeKind
 from commons.ledger.accounts import chart_for_compound
@@ -30,12 +31,10 @@ __all__ = ["balance_of", "compound_of", "open_chart", "post_entry", "resolution_
 
 
 def compound_of(t: Tables, compound_id: str) -> Compound:
-    """The compound recorded as ``compound_id``; NotFound if the estate does not hold it."""
+    """The estate's compound ``compound_id``, or the refusal ``check_compound`` gives."""
     compound = t.estate.compound(compound_id)
     if compound is None:
-        raise NotFound(f"compound {compound_id!r} is not recorded", field="compound",
-                       fix=f"import compound {compound_id!r} first, or check the spelling",
-                       context={"kind": "compound", "id": compound_id})
+        raise unknown_compound(compound_id, [c.id for c in t.estate.compounds()])
     return compound
 
 
@@ -47,9 +46,11 @@ def open_chart(t: Tables, compound: str) -> None:
             t.ledger.open_account(account)
 
 
-def post_entry(ledger: LedgerService, t: Tables, entry: Entry) -> tuple[int, bool]:
+def post_entry(ledger: LedgerService, t: Tables, entry: Entry, origin: str
+               ) -> tuple[int, bool]:
     """Post ``entry`` in ``t`` through the ledger's posting path: its entry id, and whether it
-    is new (False: already recorded with the same content; other content is a conflict)."""
+    is new (False: already recorded with the same content; other content is a conflict).
+    ``origin`` names the use case and its inputs for a refusal."""
     seen = t.ledger.known([entry.external_id]).get(entry.external_id)
     if seen is not None:
         if seen[1] != entry.content_hash():
@@ -59,7 +60,7 @@ def post_entry(ledger: LedgerService, t: Tables, entry: Entry) -> tuple[int, boo
                                     "reversal", context={"kind": "entry", "id": str(seen[0])},
                                 code=ErrorCode.ALREADY_RECORDED_DIFFERENTLY)
         return seen[0], False
-    ledger.post_in(t, [entry], None, None)
+    ledger.post_in(t, [entry], None, None, origin=origin)
     return t.ledger.known([entry.external_id])[entry.external_id][0], True
 
 

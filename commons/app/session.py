@@ -1,16 +1,19 @@
 """The session every area service shares: one database, one clock, one actor.
 
 The store is opened on first use, so use cases that need no database (a split) never create
-one: ``store`` creates the file for a use case that writes, ``reader`` never does.
+one: ``store`` creates the file for a use case that writes, ``reader`` never does. A session
+belongs to the thread that first opened its store (an SQLite connection is not shared between
+threads) and refuses use once closed; either misuse is a ``HandleError``.
 """
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 from typing import TypeVar
 
 from commons.clock import Clock, SystemClock
-from commons.errors import NotFound
+from commons.errors import ErrorCode, HandleError, NotFound
 from commons.store import SqliteStore
 
 __all__ = ["Service", "Session"]
@@ -26,13 +29,13 @@ class Session:
         self.actor = actor
         self.read_only = read_only
         self._store: SqliteStore | None = None
+        self._thread: int | None = None  # the thread that opened the store
+        self._closed = False
 
     @property
     def store(self) -> SqliteStore:
         """The store for use cases that write: the file is created on first use."""
-        if self._store is None:
-            self._store = SqliteStore.open(self.path, read_only=self.read_only)
-        return self._store
+        return self._opened(create=True)
 
     def new_file(self) -> bool | None:
         """Whether opening the store for writing would make the database: None if the file
@@ -55,15 +58,32 @@ class Session:
     @property
     def reader(self) -> SqliteStore:
         """The store for use cases that only read: a missing file is NotFound, never created."""
+        return self._opened(create=False)
+
+    def _opened(self, *, create: bool) -> SqliteStore:
+        if self._closed:
+            raise HandleError(f"the handle on {self.path} was closed",
+                              fix="connect again: commons.connect(path)",
+                              code=ErrorCode.HANDLE_CLOSED)
         if self._store is None:
-            self._store = SqliteStore.open(self.path, read_only=self.read_only, create=False)
+            self._store = SqliteStore.open(self.path, read_only=self.read_only, create=create)
+            self._thread = threading.get_ident()
+        elif self._thread != threading.get_ident():
+            raise HandleError(
+                f"the handle on {self.path} was opened in another thread; a handle belongs to "
+                "the thread that first used it",
+                fix="call commons.connect(path) in each thread: handles on one file share it "
+                    "safely (a writer waits for another's transaction)",
+                code=ErrorCode.WRONG_THREAD)
         return self._store
 
     def close(self) -> None:
-        """Close the store if it was opened; the next use opens it again."""
+        """Close the store if it was opened; the session refuses any use from then on.
+        Closing again does nothing."""
         if self._store is not None:
             self._store.close()
             self._store = None
+        self._closed = True
 
 
 class Service:

@@ -28,6 +28,7 @@ from commons.app.session import Service, Session, recorded
 from commons.errors import ConflictError, ErrorCode, InvalidInput, NotFound, RefusedByRule
 from commons.governance import State, Tally
 from commons.money import Money, money_field
+from commons.periods import as_date
 from commons.revenue.spending import (
     AccountHolder,
     Approval,
@@ -240,10 +241,11 @@ class SpendingService(Service):
             t.revenue.add_approval(approval, len(approvals), self.actor)
         return SpendingStatus(spending, tuple(after), len(after) == 2)
 
-    def disburse(self, id: str, *, date: dt.date) -> Disbursement:
+    def disburse(self, id: str, *, date: dt.date | str) -> Disbursement:
         """Pay spending ``id`` on ``date``: Dr its purpose's expense account, Cr the co-managed
         account, entry ``disburse:<id>``. Refused, with the reason, unless approved by two
         roles, authorised, and within the available balance; a paid spending stays paid."""
+        date = as_date(date, "date")
         with self.store.write() as t:
             spending = _spending(t, id)
             paid = _disbursement(t, spending)
@@ -259,7 +261,8 @@ class SpendingService(Service):
             check_available(spending, balance_of(t, spending.compound),
                             earmarked_for_it=spending.amount)
             entry_id, _ = post_entry(self.ledger, t, disbursement_entry(spending, date,
-                                                                 actor=self.actor))
+                                                                 actor=self.actor),
+                                     f"revenue disburse {id} (dated {date})")
             t.revenue.add_disbursement(id, entry_id, date, given.kind, given.resolution,
                                        given.signer, self._now(), self.actor)
         return Disbursement(id, entry_id, date, spending.amount, given, tuple(approvals))

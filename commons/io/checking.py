@@ -20,13 +20,19 @@ from typing import Any
 
 from commons.errors import CommonsError, ErrorCode, InvalidInput, NotFound
 from commons.extras import require
-from commons.io.exporting import SUMMARY_SHEET, ExportManifest, manifest_path_of
+from commons.io.exporting import (
+    MANIFEST_SUFFIX,
+    SUMMARY_SHEET,
+    ExportManifest,
+    manifest_path_of,
+)
 from commons.ledger.export import COLUMNS, plain_amount
 from commons.money import currency_of, parse_fen
 
 __all__ = [
     "Recount",
     "compare_files",
+    "export_and_manifest",
     "file_digest",
     "file_problems",
     "read_manifest",
@@ -95,13 +101,42 @@ def read_manifest(path: str | Path) -> ExportManifest:
         data = json.loads(where.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise NotFound(f"manifest {where} does not exist", file=str(where),
-                       fix="give the export file or the .manifest.json written with it"
-                       ) from None
+                       fix="give the export file or the .manifest.json written with it; a "
+                           "manifest of another name only by naming it as the manifest",
+                       context={"kind": "manifest", "id": str(where)},
+                       code=ErrorCode.NOT_FOUND) from None
     except ValueError as e:
         raise InvalidInput(f"manifest {where} is not JSON: {e}", file=str(where),
                            fix="give the .manifest.json written with the export",
                            code=ErrorCode.MALFORMED_FILE) from None
     return ExportManifest.from_json(data, path=str(where))
+
+
+def export_and_manifest(path: str | Path, manifest: str | Path | None = None
+                        ) -> tuple[Path, ExportManifest]:
+    """The export file to check and the manifest to check it against.
+
+    The file is the one given (given a manifest alone, the file it is paired with by name:
+    ``b.csv`` for ``b.csv.manifest.json``), never the name recorded inside the manifest, so a
+    renamed pair is checked as it now is. The manifest is the one paired with the file by name,
+    unless the caller names another (``manifest``): a manifest never vouches for a file of
+    another name on its own.
+    """
+    given = Path(path)
+    if given.name.endswith(MANIFEST_SUFFIX):
+        if manifest is not None:
+            raise InvalidInput(f"{given} is a manifest, and another manifest was named too",
+                               file=str(given), field="--manifest",
+                               fix="give the export file and its manifest, or the manifest alone",
+                               context={"kind": "manifest"}, code=ErrorCode.INVALID_INPUT)
+        return given.with_name(given.name[:-len(MANIFEST_SUFFIX)]), read_manifest(given)
+    if manifest is None:
+        return given, read_manifest(given)
+    if not Path(manifest).name.endswith(MANIFEST_SUFFIX):
+        raise InvalidInput(f"manifest {manifest} is not a manifest file", field="--manifest",
+                           fix=f"give the {MANIFEST_SUFFIX} file written with the export",
+                           code=ErrorCode.INVALID_INPUT)
+    return given, read_manifest(manifest)
 
 
 def file_digest(path: Path) -> str | None:
@@ -115,12 +150,13 @@ def file_digest(path: Path) -> str | None:
     return digest.hexdigest()
 
 
-def file_problems(manifest: ExportManifest) -> list[str]:
-    """Files that are missing, or whose size or sha256 differs from the manifest's."""
+def file_problems(manifest: ExportManifest, export: Path) -> list[str]:
+    """Files that are missing, or whose size or sha256 differs from the manifest's; the
+    manifest's first file is checked as ``export``, any other beside the manifest."""
     problems = []
     folder = Path(manifest.path).parent
-    for f in manifest.files:
-        path = folder / f.name
+    for index, f in enumerate(manifest.files):
+        path = export if index == 0 else folder / f.name
         digest = file_digest(path)
         if digest is None:
             problems.append(f"{path} is missing")
@@ -134,10 +170,9 @@ def file_problems(manifest: ExportManifest) -> list[str]:
     return problems
 
 
-def recount(manifest: ExportManifest) -> Recount:
-    """Count the export again from its own cells."""
+def recount(manifest: ExportManifest, path: Path) -> Recount:
+    """Count the export at ``path`` again from its own cells."""
     count = Recount(distinct_entries=manifest.format == "xlsx")
-    path = manifest.export_path
     if not path.is_file():
         return count
     try:
@@ -254,10 +289,9 @@ _RECOUNTERS = {"csv": _recount_csv, "jsonl": _recount_jsonl, "xlsx": _recount_xl
                "beancount": _recount_beancount}
 
 
-def recount_problems(manifest: ExportManifest, count: Recount) -> list[str]:
-    """Where the recount disagrees with the manifest."""
+def recount_problems(manifest: ExportManifest, count: Recount, name: str) -> list[str]:
+    """Where the recount of the file called ``name`` disagrees with the manifest."""
     problems = list(count.problems)
-    name = manifest.export_path.name
     if count.rows != manifest.rows:
         problems.append(f"{name} holds {count.rows} rows; the manifest says {manifest.rows}")
     if count.entries != manifest.entries:
@@ -295,9 +329,9 @@ def _first_difference(found: Iterable[Any], wanted: Iterable[Any], what: str) ->
     return None
 
 
-def compare_files(manifest: ExportManifest, derived: Path) -> list[str]:
-    """Where the export differs from ``derived``, the same export made again from the ledger."""
-    path = manifest.export_path
+def compare_files(manifest: ExportManifest, path: Path, derived: Path) -> list[str]:
+    """Where the export at ``path`` differs from ``derived``, the same export made again from
+    the ledger."""
     if manifest.format == "xlsx":
         try:
             found = _first_difference(_workbook_rows(path, summary=True),

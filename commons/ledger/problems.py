@@ -29,6 +29,8 @@ class ProblemKind(StrEnum):
     BAD_SIGNATURE = "bad_signature"  # a recorded head's signature does not hold under the key
     MISSING_TAIL = "missing_tail"  # the journal ends before a recorded head's entry
     HEAD_MISMATCH = "head_mismatch"  # the recorded head's entry has another hash now
+    CHANGED_OPENING = "changed_opening"  # an account opens on another date than re-dated to
+    REDATED_IN_USE = "redated_in_use"  # an account re-dated after postings named it
 
 
 @attrs.frozen

@@ -8,9 +8,10 @@ touches a database or a clock.
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import functools
 from collections.abc import Iterable, Mapping, Sequence
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import attrs
 
@@ -84,18 +85,34 @@ def refusal(entry: Prepared, accounts: Mapping[str, Account], closed: frozenset[
         account = accounts.get(leg.account)
         if account is None:
             return NotFound(f"account {leg.account} is not open", field=f"postings[{i}].account",
-                            fix="open the account first", context={"account": leg.account},
-                            code=ErrorCode.UNKNOWN_ACCOUNT)
+                            **_not_open(leg.account, accounts), code=ErrorCode.UNKNOWN_ACCOUNT)
         if account.opened_on is None and account.closed_on is None:
             continue  # open for every date: no need to read the date
         day = day or dt.date.fromisoformat(date)
         why = account.refuses(day)
         if why:
+            fix = "post within the account's open dates"
+            context = {"account": leg.account}
+            if account.opened_on is not None and day < account.opened_on:
+                fix += (f"; if {leg.account} was opened with a wrong date and has no postings "
+                        f"yet, re-date it to {day} (``ledger.redate``)")
+                context.update(kind="redate", date=day.isoformat())
             return RefusedByRule(f"entry {entry.external_id}: {why}",
-                                 field=f"postings[{i}].account",
-                                 fix="post within the account's open dates",
+                                 field=f"postings[{i}].account", fix=fix, context=context,
                                  code=ErrorCode.ACCOUNT_CLOSED)
     return None
+
+
+def _not_open(name: str, accounts: Mapping[str, Account]) -> dict[str, Any]:
+    """The fix and context of an unopened ``name``: the open accounts nearest to it (in
+    ``context["near"]``, space-separated) before opening it."""
+    near = difflib.get_close_matches(name, list(accounts), n=3, cutoff=0.75)
+    context = {"account": name}
+    if not near:
+        return {"fix": "open the account first", "context": context}
+    context["near"] = " ".join(near)
+    return {"fix": f"did you mean {' or '.join(near)}? If {name} is a new account, open it "
+                   "first", "context": context}
 
 
 def _reversal_refusal(external_id: str, reverses: int,

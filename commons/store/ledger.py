@@ -83,7 +83,9 @@ class LedgerTables:
                     f"account {account.name} is already open"
                     f"{' (closed on ' + closed_on + ')' if closed_on else ''} with compound "
                     f"{compound or '-'} from {opened_on or 'the start'}",
-                    fix="open a new account under another name",
+                    fix="if it has no postings yet, re-date it (``ledger.redate``); otherwise "
+                        "open a new account under another name",
+                    context={"account": account.name, "kind": "redate"},
                     code=ErrorCode.ALREADY_RECORDED_DIFFERENTLY)
             return aid, False
         cursor = self.conn.execute(
@@ -102,6 +104,61 @@ class LedgerTables:
             raise NotFound(f"account {name} is not open",
                            fix="check the name; the balances list the open accounts",
                            code=ErrorCode.UNKNOWN_ACCOUNT)
+
+    def redate_account(self, name: str, opened_on: dt.date | None, *, reason: str, actor: str,
+                       recorded_at: str, head: ChainHead) -> dt.date | None:
+        """Re-date the open account ``name`` that has no postings; its former opening date.
+
+        The re-dating is kept in ``account_redatings`` (append-only) before the account
+        changes; the schema's trigger allows the change only to what that row says."""
+        row = self.conn.execute("SELECT id, opened_on, closed_on FROM accounts WHERE name = ?",
+                                (name,)).fetchone()
+        if row is None:
+            raise NotFound(f"account {name} is not open",
+                           fix="check the name; the balances list the open accounts",
+                           context={"account": name}, code=ErrorCode.UNKNOWN_ACCOUNT)
+        aid, before, closed_on = row
+        if closed_on is not None:
+            raise RefusedByRule(f"account {name} was closed on {closed_on}; a closed account "
+                                "is not re-dated", fix="open a new account under another name",
+                                context={"account": name}, code=ErrorCode.ACCOUNT_CLOSED)
+        posted = self.conn.execute("SELECT COUNT(*) FROM postings WHERE account_id = ?",
+                                   (aid,)).fetchone()[0]
+        if posted:
+            raise RefusedByRule(
+                f"account {name} has {posted} posting{'' if posted == 1 else 's'}, so its "
+                f"opening date "
+                f"({before or 'the start'}) stands: re-dating it would change what they mean",
+                fix="post the entry within the account's dates, or open a new account under "
+                    "another name", context={"account": name}, code=ErrorCode.ACCOUNT_IN_USE)
+        after = opened_on.isoformat() if opened_on else None
+        self.conn.execute(
+            "INSERT INTO account_redatings (account_id, old_opened_on, new_opened_on, reason, "
+            "actor, recorded_at, head_id, head_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (aid, before, after, reason, actor, recorded_at, head.id, head.hash))
+        self.conn.execute("UPDATE accounts SET opened_on = ? WHERE id = ?", (after, aid))
+        return _date(before)
+
+    def redating_mismatches(self) -> list[VerifyProblem]:
+        """Accounts whose opening date is not what their newest re-dating says (a change made
+        behind the library's back), and re-dated accounts that had postings by then."""
+        from commons.ledger.problems import ProblemKind, VerifyProblem  # noqa: PLC0415
+
+        rows = self.conn.execute(
+            "SELECT a.name, a.opened_on, r.new_opened_on FROM accounts a JOIN account_redatings r "
+            "ON r.id = (SELECT MAX(id) FROM account_redatings WHERE account_id = a.id) "
+            "WHERE a.opened_on IS NOT r.new_opened_on LIMIT 20").fetchall()
+        problems = [VerifyProblem(ProblemKind.CHANGED_OPENING, None,
+                                  f"account {name} opens on {opened or 'the start'}, but its "
+                                  f"last re-dating says {said or 'the start'}")
+                    for name, opened, said in rows]
+        rows = self.conn.execute(
+            "SELECT a.name, r.id FROM account_redatings r JOIN accounts a ON a.id = r.account_id "
+            "WHERE EXISTS (SELECT 1 FROM postings p WHERE p.account_id = r.account_id AND "
+            "p.entry_id <= r.head_id) LIMIT 20").fetchall()
+        return problems + [VerifyProblem(ProblemKind.REDATED_IN_USE, None,
+                                         f"account {name} was re-dated (re-dating {rid}) after "
+                                         "postings named it") for name, rid in rows]
 
     def closed_periods(self) -> frozenset[str]:
         """The closed months, as ``YYYY-MM``."""

@@ -595,4 +595,37 @@ MIGRATIONS: list[tuple[str, ...]] = [
             currency TEXT NOT NULL
         ) STRICT""",
     ),
+    (
+        # Re-dating an account that has no postings yet (a chart opened with a wrong date).
+        # Each re-dating is kept, with who, when, why and the chain head it was made at; the
+        # account's opening date may change only to what its newest re-dating says, and only
+        # while no posting names it.
+        """CREATE TABLE account_redatings (
+            id INTEGER PRIMARY KEY,
+            account_id INTEGER NOT NULL REFERENCES accounts(id),
+            old_opened_on TEXT,
+            new_opened_on TEXT,
+            reason TEXT NOT NULL,
+            actor TEXT NOT NULL,
+            recorded_at TEXT NOT NULL,
+            head_id INTEGER NOT NULL,
+            head_hash TEXT NOT NULL
+        ) STRICT""",
+        *[
+            f"CREATE TRIGGER account_redatings_append_only_{verb.lower()} BEFORE {verb} ON "
+            "account_redatings BEGIN SELECT RAISE(ABORT, 'commons: re-datings are kept; "
+            f"account_redatings cannot be {'changed' if verb == 'UPDATE' else 'deleted'}'); END"
+            for verb in ("UPDATE", "DELETE")
+        ],
+        "DROP TRIGGER accounts_only_close",
+        "CREATE TRIGGER accounts_only_close BEFORE UPDATE ON accounts WHEN NEW.id IS NOT OLD.id "
+        "OR NEW.name IS NOT OLD.name OR NEW.type IS NOT OLD.type OR NEW.compound IS NOT "
+        "OLD.compound OR OLD.closed_on IS NOT NULL OR (NEW.opened_on IS NOT OLD.opened_on AND "
+        "(EXISTS (SELECT 1 FROM postings WHERE account_id = OLD.id) OR NOT EXISTS (SELECT 1 "
+        "FROM account_redatings r WHERE r.id = (SELECT MAX(id) FROM account_redatings WHERE "
+        "account_id = OLD.id) AND r.old_opened_on IS OLD.opened_on AND r.new_opened_on IS "
+        "NEW.opened_on))) "
+        "BEGIN SELECT RAISE(ABORT, 'commons: an account can only be closed, once, or re-dated "
+        "while it has no postings'); END",
+    ),
 ]

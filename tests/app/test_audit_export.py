@@ -346,3 +346,48 @@ def test_bad_requests_are_clear_errors(books: commons.Books, tmp_path: Path) -> 
     (tmp_path / "bad.csv.manifest.json").write_text("{}", encoding="utf-8")
     with raises(commons.InvalidInput, ErrorCode.MALFORMED_FILE):
         books.audit.check_export(tmp_path / "bad.csv")
+
+
+def test_check_export_hashes_the_file_it_is_given_not_the_one_the_manifest_names(
+        books: commons.Books, tmp_path: Path) -> None:
+    """Issue 16 item 1: a tampered copy beside a copied manifest is refused, naming the copy."""
+    manifest = export(books, tmp_path, "csv")
+    original = manifest.export_path
+    copy = tmp_path / "b.csv"
+    content = original.read_bytes()
+    copy.write_bytes(content.replace(b"0.05", b"0.06", 1))
+    (tmp_path / "b.csv.manifest.json").write_bytes(Path(manifest.path).read_bytes())
+    for against in (True, False):
+        check = books.audit.check_export(copy, against_ledger=against)
+        assert not check.ok
+        assert check.file == copy
+        assert any(str(copy) in p and "sha256" in p for p in check.problems), check.problems
+    assert books.audit.check_export(original).ok  # the original still checks out
+
+
+def test_a_renamed_pair_is_checked_as_renamed(books: commons.Books, tmp_path: Path) -> None:
+    manifest = export(books, tmp_path, "csv")
+    renamed = tmp_path / "b.csv"
+    manifest.export_path.rename(renamed)
+    Path(manifest.path).rename(tmp_path / "b.csv.manifest.json")
+    for named in (renamed, tmp_path / "b.csv.manifest.json"):
+        check = books.audit.check_export(named)
+        assert check.ok, check.problems
+        assert check.file == renamed
+
+
+def test_a_manifest_vouches_for_another_name_only_when_named(books: commons.Books,
+                                                             tmp_path: Path) -> None:
+    manifest = export(books, tmp_path, "csv")
+    other = tmp_path / "other.csv"
+    other.write_bytes(manifest.export_path.read_bytes())
+    with raises(commons.NotFound, ErrorCode.NOT_FOUND) as caught:
+        books.audit.check_export(other)
+    assert caught.value.file == f"{other}.manifest.json"
+    assert books.audit.check_export(other, manifest=manifest.path).ok
+    other.write_bytes(manifest.export_path.read_bytes() + b"x")
+    check = books.audit.check_export(other, manifest=manifest.path, against_ledger=False)
+    assert not check.ok and any(str(other) in p for p in check.problems)
+    with raises(commons.InvalidInput, ErrorCode.INVALID_INPUT) as refused:
+        books.audit.check_export(manifest.path, manifest=manifest.path)
+    assert refused.value.field == "--manifest"

@@ -46,7 +46,8 @@ def test_export_and_check_as_text_and_json(cli: Invoke, books: Path) -> None:
     checked = ok(cli("audit", "check-export", out)).stdout
     assert checked.startswith("ok:") and "the ledger still holds them at chain head 3" in checked
     alone = as_json(cli("--json", "audit", "check-export", f"{out}.manifest.json", db=False))
-    assert alone == {"ok": True, "against_ledger": False, "manifest": f"{out}.manifest.json",
+    assert alone == {"ok": True, "file": str(out), "against_ledger": False,
+                     "manifest": f"{out}.manifest.json",
                      "chain_head": data["chain_head"]["hash"], "rows": 6, "problems": []}
 
 
@@ -65,6 +66,32 @@ def test_check_export_exits_1_naming_what_differs(cli: Invoke, books: Path) -> N
     assert data["ok"] is False and data["problems"]
 
 
+def test_check_export_refuses_a_tampered_copy_beside_a_copied_manifest(
+        cli: Invoke, books: Path) -> None:
+    """Issue 16 item 1: the file given is hashed, not the one the manifest names."""
+    out = books / "a.csv"
+    ok(cli("audit", "export", "--format", "csv", "--out", out))
+    copy = books / "b.csv"
+    copy.write_bytes(out.read_bytes().replace(b"120.00", b"121.00", 1))
+    (books / "b.csv.manifest.json").write_bytes((books / "a.csv.manifest.json").read_bytes())
+    result = cli("audit", "check-export", copy, db=False)
+    assert result.exit_code == 1 and result.stdout == "", result.output
+    assert str(copy) in result.stderr and "sha256" in result.stderr
+    data = json.loads(cli("--json", "audit", "check-export", copy, db=False).stdout)
+    assert data["ok"] is False and data["file"] == str(copy)
+    copy.write_bytes(out.read_bytes())
+    checked = ok(cli("audit", "check-export", copy)).stdout
+    assert checked.startswith(f"ok: {copy} is exactly what was exported (exported as a.csv)")
+    copy.unlink()  # the manifest alone: the file it pairs with is missing, named
+    missing = cli("audit", "check-export", books / "b.csv.manifest.json")
+    assert missing.exit_code == 1 and str(copy) in missing.stderr, missing.output
+    other = books / "c.csv"
+    other.write_bytes(out.read_bytes())
+    refused(cli("audit", "check-export", other), ErrorCode.NOT_FOUND, f"{other}.manifest.json",
+            "--manifest")
+    ok(cli("audit", "check-export", other, "--manifest", books / "a.csv.manifest.json"))
+
+
 def test_usage_and_input_errors(cli: Invoke, books: Path) -> None:
     assert cli("audit", "export", "--format", "pdf", "--out", books / "x").exit_code == 2
     assert cli("audit", "export", "--format", "csv").exit_code == 2
@@ -73,7 +100,7 @@ def test_usage_and_input_errors(cli: Invoke, books: Path) -> None:
             ErrorCode.INVALID_DATE, "--from")
     refused(cli("audit", "check-export", books / "nothing.csv"), ErrorCode.NOT_FOUND)
     refused(cli("audit", "disclose", "--compound", "nowhere", "--period", "2026-10"),
-            ErrorCode.NOT_FOUND)
+            ErrorCode.NOT_FOUND, "'nowhere'", "commons ledger chart nowhere")
     refused(cli("audit", "disclose", "--compound", "wjxc", "--period", "2026-13"),
             ErrorCode.INVALID_DATE, "YYYY-Qn")
 

@@ -119,3 +119,15 @@ def test_every_example_of_the_formats_page_is_read(cli: Invoke, tmp_path: Path,
     for run in _RUNS:
         result = cli(*run)
         assert result.exit_code == 0, (run, result.output)
+
+
+def test_python_examples_import_only_the_public_names() -> None:
+    """Issue 16 item 12: the README imported ``Entry`` from ``commons.ledger.journal``. A
+    host's examples use ``commons`` (and ``commons.app``, and ``commons.errors`` for the error
+    codes), never an inner module."""
+    inner = re.compile(r"^\s*(?:from|import) commons\.(?!app\b|errors\b)[\w.]+", re.M)
+    found = [f"{page.name}: {m.group(0).strip()}" for page in PAGES
+             for block in re.findall(r"^```python\n(.*?)^```$", page.read_text(encoding="utf-8"),
+                                     re.M | re.S)
+             for m in inner.finditer(block)]
+    assert not found, found
