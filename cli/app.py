@@ -9,7 +9,7 @@ run, so ``commons --version`` and ``commons ledger balance`` load only what they
 
 from __future__ import annotations
 
-import os
+import getpass
 import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -88,15 +88,20 @@ class CommonsGroup(click.Group):
         return super().get_command(ctx, cmd_name)
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
-        """click's command list, with a command not loaded yet shown by its summary."""
-        shown = [(name, self.commands.get(name) or click.Command(name, help=self.lazy[name][1]))
-                 for name in self.list_commands(ctx)]
-        shown = [(name, command) for name, command in shown if not command.hidden]
+        """click's command list, a registered command shown by its whole summary (click would
+        cut it at its first full stop, as in "art. 278", or at the width)."""
+        shown = [(name, command) for name in self.list_commands(ctx)
+                 if (command := self._listed(name)) is not None and not command.hidden]
         if shown:
             limit = formatter.width - 6 - max(len(name) for name, _ in shown)
             with formatter.section("Commands"):
                 formatter.write_dl([(name, command.get_short_help_str(limit))
                                     for name, command in shown])
+
+    def _listed(self, name: str) -> click.Command | None:
+        if name in self.lazy:
+            return click.Command(name, short_help=self.lazy[name][1])
+        return self.commands.get(name)
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -105,6 +110,32 @@ class CommonsGroup(click.Group):
             app = ctx.find_object(App)
             echo_error(e, as_json=app is not None and app.json)
             ctx.exit(1)
+        except click.NoSuchOption as e:
+            raise _misplaced(e) or e from None
+
+
+# The root's options that a command does not take, with the value each needs in a hint.
+GLOBAL_OPTIONS = {"--db": " FILE", "--actor": " NAME", "--read-only": ""}
+
+
+def _misplaced(e: click.NoSuchOption) -> click.UsageError | None:
+    """A global option written after the command (``commons ledger balance --db X``): click
+    would say only "No such option"; say where it goes. None for any other unknown option."""
+    if e.option_name not in GLOBAL_OPTIONS or e.ctx is None:
+        return None
+    root, _, path = e.ctx.command_path.partition(" ")
+    where = f"{root} {e.option_name}{GLOBAL_OPTIONS[e.option_name]} {path} ..."
+    return click.UsageError(f"{e.option_name} belongs to {root} itself: put {e.option_name} "
+                            f"before the command: {where}", ctx=e.ctx)
+
+
+def default_actor() -> str:
+    """Who acts when ``--actor`` and COMMONS_ACTOR are not given: the operating-system user,
+    else "cli" (getpass raises where no user name can be found, as in some containers)."""
+    try:
+        return getpass.getuser() or "cli"
+    except (OSError, KeyError, ImportError):  # which one getpass raises depends on the platform
+        return "cli"
 
 
 def _set_json(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
@@ -138,8 +169,9 @@ def json_option(f: F) -> F:
               help="Print machine-readable JSON on stdout (amounts as strings in yuan).")
 @click.option("--read-only", is_flag=True,
               help="Open the database read-only: nothing can be written, even by mistake.")
-@click.option("--actor", envvar="COMMONS_ACTOR", default=lambda: os.environ.get("USER", "cli"),
-              show_envvar=True, help="Who is acting; recorded on every entry written.")
+@click.option("--actor", envvar="COMMONS_ACTOR", default=default_actor, show_envvar=True,
+              help="Who is acting; recorded on every entry written (default: the "
+              "operating-system user).")
 @click.version_option(commons.__version__, prog_name="commons")
 @click.pass_context
 def main(ctx: click.Context, db: str, json_output: bool, read_only: bool, actor: str) -> None:
@@ -148,6 +180,9 @@ def main(ctx: click.Context, db: str, json_output: bool, read_only: bool, actor:
     Bundled contracts, a double-entry shared-revenue ledger, billing, tidal parking, cost splits,
     owners' resolutions, bank reconciliation and audit export. Amounts are yuan with at most two
     decimals and are kept as whole fen.
+
+    The options below go before the command (commons --db FILE ledger balance); --json may
+    also follow it.
     """
     app = App(db, json_output, read_only, actor)
     app.db_given = ctx.get_parameter_source("db") is not click.core.ParameterSource.DEFAULT

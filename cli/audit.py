@@ -16,6 +16,7 @@ from commons.app import (
     DisclosurePeriod,
     ExportCheck,
     ExportManifest,
+    count_text,
     disclosure_json,
     head_signature,
     render_html,
@@ -79,7 +80,7 @@ def verify(app: App, head: str | None, at: int | None, signature: str | None,
                    **({} if signed is None else {"signature": signed}),
                    "problems": [p.as_json() for p in report.problems]})
     elif report.ok:
-        click.echo(f"verified {report.entries} entries; chain head {report.head_hash}"
+        click.echo(f"verified {count_text(report.entries, 'entry')}; chain head {report.head_hash}"
                    + ("" if head is None else "; the recorded head holds")
                    + ("" if signed is None else f"\nsignature {signed}"))
     if not report.ok:
@@ -138,7 +139,8 @@ def export(app: App, export_format: str, out: str, account: str | None, compound
     if app.json:
         echo_json(manifest_json(m))
     else:
-        click.echo(f"exported {m.rows} postings of {m.entries} entries to {m.export_path} at "
+        click.echo(f"exported {count_text(m.rows, 'posting')} of "
+                   f"{count_text(m.entries, 'entry')} to {m.export_path} at "
                    f"chain head {m.head.id} {m.head.hash[:16]}; manifest {m.path}")
 
 
@@ -147,8 +149,9 @@ def _check_text(check: ExportCheck) -> str:
     where = (f"and the ledger still holds them at chain head {m.head.id}" if check.against_ledger
              else "(not compared with the ledger: give --db FILE to check it still holds them)")
     renamed = f" (exported as {m.files[0].name})" if m.files[0].name != check.file.name else ""
-    return (f"ok: {check.file} is exactly what was exported{renamed}: {m.rows} postings, "
-            f"{m.entries} entries, sha256 {m.files[0].sha256[:16]}, {where}")
+    return (f"ok: {check.file} is exactly what was exported{renamed}: "
+            f"{count_text(m.rows, 'posting')}, {count_text(m.entries, 'entry')}, "
+            f"sha256 {m.files[0].sha256[:16]}, {where}")
 
 
 @audit.command("check-export")

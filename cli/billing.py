@@ -14,6 +14,7 @@ from commons.app import (
     PaymentImport,
     Receipt,
     ScheduleImport,
+    count_text,
 )
 
 from .app import App, CommonsGroup, date_option, json_option, pass_app
@@ -65,7 +66,7 @@ def billing() -> None:
 
 @billing.command("schedule", epilog=SCHEDULE_HELP)
 @click.argument("file", type=click.Path(dir_okay=False))
-@click.option("--encoding", help="Text encoding of a CSV FILE (default UTF-8).")
+@click.option("--encoding", help="Text encoding of a CSV FILE (default: UTF-8, else GBK/GB18030).")
 @json_option
 @pass_app
 def schedule(app: App, file: str, encoding: str | None) -> None:
@@ -103,8 +104,9 @@ def invoice(app: App, period: str, compound: str | None) -> None:
     if app.json:
         echo_json(invoice_json(run))
         return
-    click.echo(f"{run.period}: {run.issued} invoices issued, {run.already_recorded} already "
-               f"recorded ({', '.join(run.compounds) or 'no compound'})")
+    click.echo(f"{run.period}: {count_text(run.issued, 'invoice')} issued, "
+               f"{run.already_recorded} already recorded "
+               f"({', '.join(run.compounds) or 'no compound'})")
     click.echo(table(("", "amount"), [
         ("gross fees", run.gross.format_grouped()),
         ("subsidies", run.subsidies.format_grouped()),
@@ -125,7 +127,7 @@ def invoice_json(run: InvoiceRun) -> dict[str, object]:
 
 @billing.command("pay", epilog=PAY_HELP)
 @click.argument("file", type=click.Path(dir_okay=False))
-@click.option("--encoding", help="Text encoding of FILE (default UTF-8, e.g. gb18030).")
+@click.option("--encoding", help="Text encoding of FILE (default: UTF-8, else GBK/GB18030).")
 @json_option
 @pass_app
 def pay(app: App, file: str, encoding: str | None) -> None:
@@ -138,7 +140,7 @@ def pay(app: App, file: str, encoding: str | None) -> None:
     if app.json:
         echo_json(pay_json(result))
     else:
-        click.echo(f"{result.file}: {result.recorded} payments recorded, "
+        click.echo(f"{result.file}: {count_text(result.recorded, 'payment')} recorded, "
                    f"{result.already_recorded} already recorded; "
                    f"{result.amount.format_grouped()} paid, {result.applied.format_grouped()} "
                    f"applied, {result.credit.format_grouped()} held as credit")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from commons.app import SPLIT_METHODS, Split
+from commons.app import SPLIT_METHODS, Split, count_text
 from commons.demo import run_demo
 
 from .app import App, json_option, pass_app
@@ -70,7 +70,7 @@ PLAN.toml, stages applied in order, the last takes the rest:
 @click.argument("file", type=click.Path(dir_okay=False))
 @click.option("--plan", type=click.Path(dir_okay=False),
               help="A share plan (TOML): government, firm, ... then the rest by --by.")
-@click.option("--encoding", help="The CSV's text encoding (default UTF-8, e.g. gb18030).")
+@click.option("--encoding", help="The CSV's text encoding (default: UTF-8, else GBK/GB18030).")
 @json_option
 @pass_app
 def split(app: App, total: str, method: str, file: str, plan: str | None,
@@ -107,7 +107,8 @@ def split_text(result: Split) -> str:
     out.append(table(("id", "weight", "amount"),
                      [(p.id, str(p.weight), p.amount.format_grouped()) for p in result.parts],
                      right=(1, 2)))
-    out.append(f"check: {len(result.parts)} parts sum to {result.parts_total.format_grouped()}"
+    out.append(f"check: {count_text(len(result.parts), 'part')} sum to "
+               f"{result.parts_total.format_grouped()}"
                + (f" = the {result.shares[-1].party}' share" if len(result.shares) > 1 else "")
                + f"; total {result.total.format_grouped()}")
     return "\n".join(out)

@@ -3,10 +3,8 @@ the blacklist, settlement) and ``commons bundle simulate``."""
 
 from __future__ import annotations
 
-import math
 import sys
 from contextlib import ExitStack
-from fractions import Fraction
 from typing import Any
 
 import click
@@ -18,7 +16,9 @@ from commons.app import (
     Firm,
     SettleReport,
     SimulationReport,
+    count_text,
     fraction_text,
+    unit_price_text,
 )
 
 from .app import App, CommonsGroup, date_option, json_option, pass_app
@@ -31,11 +31,7 @@ __all__ = ["bundle", "contract"]
 decimals = fraction_text
 
 
-def price(value: Fraction) -> str:
-    """A unit price: yuan per m² per month with four decimals (hundredths of a fen), rounded
-    up: the exact break-even price rounded to the nearest could lose a few jiao a month when
-    fed back as the scenario's ``price``, and rounded up it never earns less than it says."""
-    return fraction_text(Fraction(math.ceil(value * 10**4), 10**4), 4)
+price = unit_price_text
 
 
 @click.group(cls=CommonsGroup)
@@ -337,7 +333,8 @@ def bundle() -> None:
 
 
 SCENARIO_HELP = """\b
-SCENARIO.toml (money in quotes in yuan, percentages as "6" for 6%):
+SCENARIO.toml (money in quotes in yuan, percentages as "6" or "6%" for 6%;
+a bare fraction such as "0.06" is refused):
   [bundle]      id, name, months = 12, runs, seed, target_margin, tax_rate,
                 overhead_rate, overhead_fixed (a month per contract), subsidy, price
   [collection]  distribution = "triangular" (low, mode, high) | "uniform"
@@ -407,8 +404,8 @@ def simulation_text(r: SimulationReport) -> str:
              c.contribution.format_grouped(), c.standalone_cost.format_grouped(),
              price(c.standalone_price)) for c in r.compounds]
     lines = [
-        f"bundle {r.bundle}{' (' + r.name + ')' if r.name else ''}: {len(r.compounds)} "
-        f"compounds, prices in CNY per m² per month",
+        f"bundle {r.bundle}{' (' + r.name + ')' if r.name else ''}: "
+        f"{count_text(len(r.compounds), 'compound')}, prices in CNY per m² per month",
         f"  break-even price  {price(r.break_even_price)}",
         f"  target price      {price(r.target_price)}",
         f"  simulated at      {price(r.price)}",
@@ -420,7 +417,8 @@ def simulation_text(r: SimulationReport) -> str:
         f"{r.standalone_cost.format_grouped()}, bundling saves "
         f"{r.bundle_saving.format_grouped()}; expected margin "
         f"{r.expected_margin.format_grouped()}",
-        f"{r.runs} runs (seed {r.seed}), margin over {r.months} months: p5 "
+        f"{count_text(r.runs, 'run')} (seed {r.seed}), margin over "
+        f"{count_text(r.months, 'month')}: p5 "
         f"{r.margin_p5.format_grouped()}, p50 {r.margin_p50.format_grouped()}, p95 "
         f"{r.margin_p95.format_grouped()}; loss probability "
         f"{decimals(r.loss_probability * 100, 2)}%",

@@ -46,8 +46,9 @@ ADVICE: dict[tuple[ErrorCode, str | None], Advice] = {
     (ErrorCode.READ_ONLY, None): lambda _: "run the command without --read-only",
     (ErrorCode.OUTPUT_EXISTS, None): lambda _: "choose another --out, or pass --force to "
                                                "replace the file",
-    (ErrorCode.MALFORMED_FILE, "encoding"): lambda _: (
-        "save the file as UTF-8 (CSV UTF-8 in Excel) or pass --encoding gb18030"),
+    (ErrorCode.MALFORMED_FILE, "encoding"): lambda c: (
+        "save the file as UTF-8 (CSV UTF-8 in Excel) or pass --encoding "
+        + (c["looks_like"] if c.get("looks_like") else "with the encoding it is in")),
     (ErrorCode.STORAGE, "read_only_folder"): lambda _: (
         "copy the database with its -wal file into a folder you can write, or have its keeper "
         "run any commons command on it without --read-only first"),

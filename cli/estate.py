@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import click
 
-from commons.app import ESTATE_KINDS, CompoundSummary, ImportSummary
+from commons.app import ESTATE_KINDS, CompoundSummary, ImportSummary, count_text
 
 from .app import App, CommonsGroup, json_option, pass_app
 from .render import echo_json, plain, table
@@ -56,7 +56,7 @@ def _pairs(ctx: click.Context, _param: click.Parameter,
 @estate.command("import", epilog=FORMATS_HELP)
 @click.argument("files", nargs=-1, required=True, metavar="KIND FILE [KIND FILE]...",
                 callback=_pairs)
-@click.option("--encoding", help="Text encoding of the files (default UTF-8, e.g. gb18030).")
+@click.option("--encoding", help="Text encoding of the files (default: UTF-8, else GBK/GB18030).")
 @json_option
 @pass_app
 def import_files(app: App, files: list[tuple[str, str]], encoding: str | None) -> None:
@@ -121,8 +121,9 @@ def show_text(s: CompoundSummary) -> str:
     out = [f"{c.id}  {c.name}",
            f"{where}; governance {c.governance.value}; built {c.built_year}",
            f"management areas: {', '.join(s.management_areas) or '-'}",
-           f"{s.buildings} buildings ({s.elevators} with elevator), {s.households} households, "
-           f"{s.owners} owners, exclusive area {m2(s.area_m2)} m2", ""]
+           f"{count_text(s.buildings, 'building')} ({s.elevators} with elevator), "
+           f"{count_text(s.households, 'household')}, {count_text(s.owners, 'owner')}, "
+           f"exclusive area {m2(s.area_m2)} m2", ""]
     out.append(table(("building", "floors", "elevator", "households", "area_m2"),
                      [(b.id, str(b.floors), "yes" if b.elevator else "no", str(b.households),
                        m2(b.area_m2)) for b in s.building_lines], right=(1, 3, 4)))

@@ -11,7 +11,7 @@ from typing import Any
 
 import click
 
-from commons.app import BalanceReport, PostSummary
+from commons.app import BalanceReport, PostSummary, count_text
 
 from .app import App, CommonsGroup, date_option, json_option, pass_app
 from .render import echo_json, table, yuan
@@ -67,7 +67,7 @@ def open_chart(app: App, compound: str, opened_on: Any) -> None:
 
 @ledger.command("post")
 @click.argument("file", type=click.Path(dir_okay=False))
-@click.option("--encoding", help="Text encoding of FILE (default UTF-8).")
+@click.option("--encoding", help="Text encoding of FILE (default: UTF-8, else GBK/GB18030).")
 @json_option
 @pass_app
 def post(app: App, file: str, encoding: str | None) -> None:
@@ -157,17 +157,22 @@ def balance_json(report: BalanceReport) -> dict[str, Any]:
 @json_option
 @pass_app
 def trail(app: App, account: str, limit: int, offset: int) -> None:
-    """Every posting of ACCOUNT in date order with its running balance (paged)."""
+    """Every posting of ACCOUNT in date order with its running balance (paged); says how many
+    postings follow the page."""
     lines = app.api.ledger.trail(account, limit=limit, offset=offset)
+    more = max(app.api.ledger.trail_length(account) - offset - len(lines), 0)
     if app.json:
         echo_json({"account": account, "trail": [
             {"id": t.entry_id, "date": t.date, "memo": t.memo, "amount": yuan(t.amount),
              "balance": yuan(t.balance), "external_id": t.external_id, "actor": t.actor,
-             "reverses": t.reverses, "hash": t.hash} for t in lines]})
-    else:
-        click.echo(table(("id", "date", "memo", "amount", "balance"),
-                         [(str(t.entry_id), t.date, t.memo, t.amount.format_grouped(),
-                           t.balance.format_grouped()) for t in lines], right=(0, 3, 4)))
+             "reverses": t.reverses, "hash": t.hash} for t in lines], "more": more})
+        return
+    click.echo(table(("id", "date", "memo", "amount", "balance"),
+                     [(str(t.entry_id), t.date, t.memo, t.amount.format_grouped(),
+                       t.balance.format_grouped()) for t in lines], right=(0, 3, 4)))
+    if more:
+        click.echo(f"{count_text(more, 'more posting')}: --offset {offset + len(lines)} shows "
+                   "the next page")
 
 
 @ledger.command("reverse")

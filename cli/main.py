@@ -35,7 +35,8 @@ COMMANDS = {
                   "Bank reconciliation: import statements, match them to the books, report, "
                   "undo."),
     "resolution": ("commons_cli.resolution:resolution",
-                   "Owners' resolutions (业主共同决定) under Civil Code art."),
+                   "Owners' resolutions (业主共同决定) under Civil Code art. 278, and committee "
+                   "elections."),
     "revenue": ("commons_cli.revenue:revenue",
                 "Public revenue: clear, collect, manage, use and audit (清、收、管、用、审)."),
     "split": ("commons_cli.commands:split", "Split TOTAL yuan exactly over the rows of FILE."),

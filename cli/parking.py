@@ -16,6 +16,7 @@ from commons.app import (
     ParkingReport,
     SessionImport,
     TariffLoaded,
+    count_text,
     fraction_text,
 )
 
@@ -26,9 +27,9 @@ from .render import echo_json, table, yuan
 __all__ = ["parking"]
 
 SESSIONS_HELP = """\b
-FILE (CSV, UTF-8): session_id,space,plate,entered_at,exited_at,kind
-  entered_at, exited_at  ISO 8601, e.g. 2026-10-08T07:45:00+08:00; without an
-                         offset, local time (Asia/Shanghai unless configured)
+FILE (CSV, UTF-8 or GBK): session_id,space,plate,entered_at,exited_at,kind
+  entered_at, exited_at  e.g. 2026-10-08T07:45:00+08:00 or 2026/10/8 7:45; without
+                         an offset, local time (Asia/Shanghai unless configured)
   space                  a tidal parking space (commons estate import resources)
   kind                   outsider (访客, 临停) | resident (居民, 业主) | a card's id
 A session crossing midnight is billed day by day, the cap applying to each day.
@@ -53,8 +54,9 @@ def tariff(app: App, file: str) -> None:
     t, calendar = loaded.tariff.tariff, loaded.tariff.calendar
     click.echo(f"{t.compound}: tariff from {t.effective_from} "
                f"{'loaded' if loaded.newly_loaded else 'already loaded'}: "
-               f"{len(t.windows)} windows, {len(t.cards)} cards, {len(calendar.holidays)} "
-               f"holidays, {len(calendar.workdays)} make-up working days")
+               f"{count_text(len(t.windows), 'window')}, {count_text(len(t.cards), 'card')}, "
+               f"{count_text(len(calendar.holidays), 'holiday')}, "
+               f"{count_text(len(calendar.workdays), 'make-up working day')}")
     click.echo(table(("window", "days", "hours", "outsiders", "per unit", "per hour"),
                      [(w.name, w.days.value, w.span, str(w.outside_spaces),
                        w.per_unit.format() if w.per_unit else "-",
@@ -89,7 +91,7 @@ def tariff_json(loaded: TariffLoaded) -> dict[str, Any]:
 @click.option("--reject", type=click.Path(dir_okay=False),
               help="The reject file for --skip-bad (default: FILE with .rejects.csv for its "
               "suffix, sessions.csv -> sessions.rejects.csv).")
-@click.option("--encoding", help="Text encoding of FILE (default UTF-8, e.g. gb18030).")
+@click.option("--encoding", help="Text encoding of FILE (default: UTF-8, else GBK/GB18030).")
 @json_option
 @pass_app
 def import_sessions(app: App, file: str, skip_bad: bool, reject: str | None,
@@ -107,7 +109,7 @@ def import_sessions(app: App, file: str, skip_bad: bool, reject: str | None,
     if app.json:
         echo_json(import_json(summary))
         return
-    click.echo(f"{summary.file}: {summary.rows} rows: {summary.new} new, "
+    click.echo(f"{summary.file}: {count_text(summary.rows, 'row')}: {summary.new} new, "
                f"{summary.already_recorded} already recorded, {summary.refused} refused"
                + (f" (written to {summary.reject_file})" if summary.reject_file else ""))
     for b in summary.breaches:
@@ -228,8 +230,8 @@ def report_json(r: ParkingReport, plot: str | None) -> dict[str, Any]:
 
 
 def report_text(r: ParkingReport, plot: str | None) -> str:
-    out = [f"{r.compound} {r.period}: {r.bill.session_count:,} sessions on {len(r.spaces)} "
-           f"tidal spaces, income {r.bill.total.format_grouped()} ("
+    out = [f"{r.compound} {r.period}: {count_text(r.bill.session_count, 'session')} on "
+           f"{count_text(len(r.spaces), 'tidal space')}, income {r.bill.total.format_grouped()} ("
            + ", ".join(f"{s.party} {s.amount.format_grouped()}" for s in r.bill.shares) + ")"]
     if r.covered is not None and r.fee_bill is not None:
         out.append(f"the owners' share covers {fraction_text(r.covered * 100)}% of their fee "

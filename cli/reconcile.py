@@ -12,6 +12,7 @@ from commons.app import (
     OutstandingItem,
     ReconciliationStatement,
     StatementImport,
+    count_text,
     csv_record,
 )
 from commons.money import Money
@@ -68,9 +69,9 @@ def import_statement(app: App, statement: str, account: str, profile: str | None
     for s in done.statements:
         click.echo(f"{s.statement_id}: {s.first_day}..{s.last_day}, opening "
                    f"{s.opening.format_grouped()}, closing {s.closing.format_grouped()}; "
-                   f"{s.added} {'line' if s.added == 1 else 'lines'} added, "
+                   f"{count_text(s.added, 'line')} added, "
                    f"{s.already_recorded} already recorded"
-                   + (f", {len(s.skipped)} rows skipped" if s.skipped else ""))
+                   + (f", {count_text(len(s.skipped), 'row')} skipped" if s.skipped else ""))
         for note in s.notes:
             click.echo(f"  assumed: {note}")
         for row in s.skipped[:SHOWN_MATCHES]:
@@ -124,7 +125,8 @@ def run(app: App, account: str, period: str, window_days: int) -> None:
     """Match unmatched statement lines to unmatched book postings and store the matches.
 
     Passes: exact reference or external id; same amount within the window, closest date
-    first; one line for several postings (a batched deposit) or several lines for one.
+    first; one line for several postings (a batched deposit) or several lines for one,
+    never with a posting dated after the lines (takings are banked after they are taken).
     """
     result = app.api.reconcile.run(account=account, period=period, window_days=window_days)
     if app.json:
@@ -132,7 +134,8 @@ def run(app: App, account: str, period: str, window_days: int) -> None:
         return
     kinds = ", ".join(f"{kind} {n}" for kind, n in result.by_kind().items())
     click.echo(f"matched {len(result.matches)} ({kinds}); unmatched: "
-               f"{result.unmatched_lines} bank lines, {result.unmatched_postings} book postings")
+               f"{count_text(result.unmatched_lines, 'bank line')}, "
+               f"{count_text(result.unmatched_postings, 'book posting')}")
     rows = [(str(m.id), m.kind, " ".join(map(str, m.line_ids)),
              " ".join(f"{e}:{s}" for e, s in m.postings)) for m in result.matches[:SHOWN_MATCHES]]
     if rows:
@@ -182,8 +185,8 @@ def unmatch(app: App, match_id: int) -> None:
         echo_json({"id": m.id, "account": undone.account, "kind": m.kind,
                    "lines": list(m.line_ids), "postings": [f"{e}:{s}" for e, s in m.postings]})
     else:
-        click.echo(f"undid match {m.id} ({m.kind}): {len(m.line_ids)} bank lines and "
-                   f"{len(m.postings)} book postings are unmatched again")
+        click.echo(f"undid match {m.id} ({m.kind}): {count_text(len(m.line_ids), 'bank line')} "
+                   f"and {count_text(len(m.postings), 'book posting')} unmatched again")
 
 
 def _posting_key(text: str) -> tuple[int, int]:
@@ -256,8 +259,8 @@ def match(app: App, account: str, line_ids: tuple[int, ...], postings: tuple[str
         echo_json({"id": made.id, "kind": made.kind, "lines": list(made.line_ids),
                    "postings": [f"{e}:{s}" for e, s in made.postings]})
     else:
-        click.echo(f"match {made.id}: {len(made.line_ids)} bank lines, "
-                   f"{len(made.postings)} book postings")
+        click.echo(f"match {made.id}: {count_text(len(made.line_ids), 'bank line')}, "
+                   f"{count_text(len(made.postings), 'book posting')}")
 
 
 @reconcile.command("book")

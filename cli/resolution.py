@@ -15,6 +15,7 @@ from commons.app import (
     Ratio,
     State,
     Tally,
+    count_text,
 )
 
 from .app import App, CommonsGroup, json_option, pass_app
@@ -108,14 +109,14 @@ def vote(app: App, id: str, owner: str, choice: str) -> None:
     if app.json:
         echo_json(proposal_json(p))
     else:
-        click.echo(f"{p.id}: {owner} voted {choice}; {len(p.ballots)} ballot"
-                   f"{'' if len(p.ballots) == 1 else 's'} cast, {p.state.value}")
+        click.echo(f"{p.id}: {owner} voted {choice}; {count_text(len(p.ballots), 'ballot')} cast, "
+                   f"{p.state.value}")
 
 
 @resolution.command(epilog=GUIDE)
 @click.argument("id")
 @click.argument("file", type=click.Path(dir_okay=False))
-@click.option("--encoding", help="The CSV's text encoding (default UTF-8, e.g. gb18030).")
+@click.option("--encoding", help="The CSV's text encoding (default: UTF-8, else GBK/GB18030).")
 @json_option
 @pass_app
 def ballots(app: App, id: str, file: str, encoding: str | None) -> None:
@@ -126,8 +127,9 @@ def ballots(app: App, id: str, file: str, encoding: str | None) -> None:
     if app.json:
         echo_json(ballots_json(done))
     else:
-        click.echo(f"{done.file}: {done.new} new ballots, {done.already_recorded} already "
-                   f"recorded; {done.proposal.id} has {len(done.proposal.ballots)}, "
+        click.echo(f"{done.file}: {count_text(done.new, 'new ballot')}, "
+                   f"{done.already_recorded} already recorded; {done.proposal.id} has "
+                   f"{len(done.proposal.ballots)}, "
                    f"{done.proposal.state.value}")
 
 
@@ -253,7 +255,7 @@ def list_command(app: App, compound: str | None) -> None:
                            "  李秀英,38")
 @click.argument("file", type=click.Path(dir_okay=False))
 @click.option("--seats", required=True, type=click.IntRange(min=1), help="Seats to fill.")
-@click.option("--encoding", help="The CSV's text encoding (default UTF-8, e.g. gb18030).")
+@click.option("--encoding", help="The CSV's text encoding (default: UTF-8, else GBK/GB18030).")
 @json_option
 @pass_app
 def elect(app: App, file: str, seats: int, encoding: str | None) -> None:

@@ -64,7 +64,7 @@ def clear(app: App, compound: str, as_of: Any, opening: str | None) -> None:
 
 @revenue.command("collect", epilog=COLLECT_HELP)
 @click.argument("file", type=click.Path(dir_okay=False))
-@click.option("--encoding", help="Text encoding of FILE (default UTF-8, e.g. gb18030).")
+@click.option("--encoding", help="Text encoding of FILE (default: UTF-8, else GBK/GB18030).")
 @json_option
 @pass_app
 def collect(app: App, file: str, encoding: str | None) -> None:

@@ -1,9 +1,10 @@
 """Reading users' files: CSV and JSON Lines, streamed, with every error located.
 
 Each row comes back with its file name and line number, so whatever refuses a value can say
-exactly where it was (``households.csv:7: field 'area_m2': ...``). Text is UTF-8 (a byte-order
-mark is fine); a file in another encoding is refused with the encoding it looks like, never
-silently mangled.
+exactly where it was (``households.csv:7: field 'area_m2': ...``). Text is decoded strictly, in
+one way for every importer: the encoding the user names, else UTF-8 (a byte-order mark is fine),
+else GB18030, the superset of GBK that Excel in a Chinese locale and Chinese banks save. A file
+that none of them decodes is refused with the line of its first bad byte, never mangled.
 """
 
 from __future__ import annotations
@@ -14,17 +15,19 @@ import json
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import IO, Any, TypeVar
+from typing import Any, TextIO, TypeVar
 
 import attrs
 
 from commons.errors import CommonsError, ErrorCode, InvalidInput, NotFound
 
-__all__ = ["RAGGED_FIX", "Row", "batched", "csv_rows", "open_text", "parse_json_line",
-           "text_lines"]
+__all__ = ["DETECTED_ENCODINGS", "RAGGED_FIX", "Row", "batched", "csv_rows", "decode_text",
+           "detect_encoding", "open_text", "parse_json_line", "text_lines"]
 
 T = TypeVar("T")
 RAGGED_FIX = "check for a missing or extra comma, or quote text that contains commas"
+DETECTED_ENCODINGS = ("utf-8-sig", "gb18030")  # tried in this order when none is named
+_CHUNK = 1 << 20
 
 
 @attrs.frozen
@@ -67,45 +70,95 @@ def _first_bad_line(raw: bytes, encoding: str) -> int | None:
     return None
 
 
-def _encoding_hint(path: Path, encoding: str) -> InvalidInput:
-    raw = path.read_bytes()
-    looks = ""
+def _encoding_hint(raw: bytes, source: str, encoding: str) -> InvalidInput:
+    shown = "utf-8" if encoding == "utf-8-sig" else encoding
+    looks, like = "", ""
     try:
         raw.decode("gb18030")
-        looks = " (it looks like GBK/GB18030, as Chinese spreadsheets save)"
+        looks, like = " (it looks like GBK/GB18030, as Chinese spreadsheets save)", "gb18030"
     except UnicodeDecodeError:
         pass
     return InvalidInput(
-        f"{path.name} is not valid {encoding} text{looks}",
+        f"{Path(source).name} is not valid {shown} text{looks}",
         fix="save the file as UTF-8 (CSV UTF-8 in Excel) or read it as gb18030",
-        file=str(path),
+        file=source,
         line=_first_bad_line(raw, encoding), code=ErrorCode.MALFORMED_FILE,
-        context={"kind": "encoding", "encoding": encoding},
+        context={"kind": "encoding", "encoding": shown, "looks_like": like},
     )
 
 
-def open_text(path: Path | str, encoding: str | None = None) -> IO[str]:
-    """Open a user's text file for reading; a missing file is a clear NotFound."""
+def _named_encoding(encoding: str, source: str) -> str:
+    try:
+        name = codecs.lookup(encoding).name
+    except LookupError:
+        raise InvalidInput(f"unknown text encoding {encoding!r}", file=source,
+                           fix="name an encoding such as utf-8, gbk or gb18030",
+                           code=ErrorCode.INVALID_INPUT,
+                           context={"kind": "encoding_name", "encoding": encoding}) from None
+    return "utf-8-sig" if name == "utf-8" else name  # utf-8-sig drops Excel's byte-order mark
+
+
+def _chunks(path: Path) -> Iterator[bytes]:
+    with path.open("rb") as handle:
+        while chunk := handle.read(_CHUNK):
+            yield chunk
+
+
+def _decodes(chunks: Iterable[bytes], encoding: str) -> bool:
+    decoder = codecs.getincrementaldecoder(encoding)(errors="strict")
+    try:
+        for chunk in chunks:
+            decoder.decode(chunk)
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def detect_encoding(content: Path | bytes, source: str, encoding: str | None = None) -> str:
+    """The encoding to read ``content`` (a file, read in chunks, or its bytes) in: ``encoding``
+    if named, else the first of ``DETECTED_ENCODINGS`` that decodes all of it. Every importer
+    decides here; text that none decodes is refused with the line of its first bad byte."""
+    if encoding is not None:
+        return _named_encoding(encoding, source)
+    for candidate in DETECTED_ENCODINGS:
+        if _decodes(_chunks(content) if isinstance(content, Path) else (content,), candidate):
+            return candidate
+    raw = content.read_bytes() if isinstance(content, Path) else content
+    raise InvalidInput(f"{Path(source).name} is neither UTF-8 nor GBK/GB18030 text",
+                       file=source, line=_first_bad_line(raw, "utf-8"),
+                       fix="save the file as UTF-8, or name the encoding it is in",
+                       code=ErrorCode.MALFORMED_FILE,
+                       context={"kind": "encoding", "encoding": "utf-8"})
+
+
+def decode_text(data: bytes, source: str, encoding: str | None = None) -> str:
+    """A file's bytes as text, in ``encoding`` if named, else as ``detect_encoding`` finds."""
+    chosen = detect_encoding(data, source, encoding)
+    try:
+        return data.decode(chosen)
+    except UnicodeDecodeError:
+        raise _encoding_hint(data, source, chosen) from None
+
+
+def open_text(path: Path | str, encoding: str | None = None) -> TextIO:
+    """Open a user's text file for reading in ``encoding``, else in the one detected; a missing
+    file is a clear NotFound."""
     p = Path(path)
     if not p.is_file():
         raise NotFound(f"file {p} does not exist or is not a file", fix="check the path",
                        file=str(p))
-    if encoding is not None:
-        try:
-            codecs.lookup(encoding)
-        except LookupError:
-            raise InvalidInput(f"unknown text encoding {encoding!r}", file=str(p),
-                               fix="name an encoding such as utf-8 or gb18030") from None
     try:
-        # newline="" lets the csv module see quoted line breaks; utf-8-sig drops Excel's BOM.
-        return p.open(encoding=encoding or "utf-8-sig", newline="", errors="strict")
+        chosen = detect_encoding(p, str(p), encoding)
+        # newline="" lets the csv module see quoted line breaks.
+        return p.open(encoding=chosen, newline="", errors="strict")
     except OSError as e:
         raise InvalidInput(f"cannot read {p}: {e.strerror}", file=str(p),
                            fix="check the file's permissions",
                            code=ErrorCode.MALFORMED_FILE) from None
 
 
-def _decoded_lines(handle: IO[str], path: Path, encoding: str) -> Iterator[str]:
+def _decoded_lines(handle: TextIO, path: Path) -> Iterator[str]:
     lines = iter(handle)
     while True:
         try:
@@ -113,7 +166,7 @@ def _decoded_lines(handle: IO[str], path: Path, encoding: str) -> Iterator[str]:
         except StopIteration:
             return
         except UnicodeDecodeError:
-            raise _encoding_hint(path, encoding) from None
+            raise _encoding_hint(path.read_bytes(), str(path), handle.encoding) from None
 
 
 def csv_rows(
@@ -132,9 +185,8 @@ def csv_rows(
     skips bad rows can skip it too.
     """
     p = Path(path)
-    enc = encoding or "utf-8"
     with open_text(p, encoding) as handle:
-        reader = csv.reader(_decoded_lines(handle, p, enc))
+        reader = csv.reader(_decoded_lines(handle, p))
         try:
             yield from _records(reader, p, required, optional, ragged)
         except csv.Error as e:
@@ -186,8 +238,8 @@ def _read_header(
     if missing:
         raise InvalidInput(
             f"the header lacks column '{missing[0]}' (found: {','.join(header)})",
-            fix=f"the header must name the columns {expected}", file=str(path), line=1,
-            field=missing[0], code=ErrorCode.MALFORMED_FILE,
+            fix=f"the header must name the columns {','.join(required)}", file=str(path),
+            line=1, field=missing[0], code=ErrorCode.MALFORMED_FILE,
         )
     return header
 
@@ -209,7 +261,7 @@ def text_lines(path: Path | str, *, encoding: str | None = None) -> Iterator[tup
     """Stream ``(line number, text)`` for each non-blank line of a text file."""
     p = Path(path)
     with open_text(p, encoding) as handle:
-        for number, text in enumerate(_decoded_lines(handle, p, encoding or "utf-8"), start=1):
+        for number, text in enumerate(_decoded_lines(handle, p), start=1):
             if text.strip():
                 yield number, text
 

@@ -18,8 +18,8 @@ from fractions import Fraction
 
 from commons.errors import InvalidInput
 
-__all__ = ["amount_decimal", "amount_text", "chinese_capital", "fraction_text", "percent_text",
-           "spreadsheet_format"]
+__all__ = ["amount_decimal", "amount_text", "chinese_capital", "count_text", "fraction_text",
+           "percent_text", "spreadsheet_format"]
 
 
 def amount_text(minor: int, places: int = 2, *, grouped: bool = False, symbol: str = "") -> str:
@@ -57,6 +57,23 @@ def fraction_text(value: Fraction, places: int = 2) -> str:
     sign = "-" if value < 0 and units else ""
     text = str(units).rjust(places + 1, "0")
     return f"{sign}{text[:-places]}.{text[-places:]}" if places else f"{sign}{text}"
+
+
+def count_text(n: int, noun: str, plural: str | None = None) -> str:
+    """A count and its noun agreeing in number: ``count_text(1, "entry")`` -> ``"1 entry"``,
+    ``count_text(2, "entry")`` -> ``"2 entries"``, ``count_text(0, "match")`` -> ``"0 matches"``.
+    The noun's last word takes the plural (``"bank line"`` -> ``"bank lines"``); give
+    ``plural`` where English is irregular. Every count the command line prints is made here."""
+    if n == 1:
+        return f"1 {noun}"
+    if plural is None:
+        if noun.endswith("y") and noun[-2:-1] not in ("a", "e", "o", "u"):
+            plural = noun[:-1] + "ies"
+        elif noun.endswith(("s", "x", "ch", "sh")):
+            plural = noun + "es"
+        else:
+            plural = noun + "s"
+    return f"{n:,} {plural}"
 
 
 def percent_text(share: Fraction, places: int = 2) -> str:

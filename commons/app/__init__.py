@@ -54,6 +54,7 @@ if TYPE_CHECKING:  # what mypy sees instead of __getattr__: the names of EXPORTS
     from commons.contracts.catalog import CostDriver, ServiceCatalog, ServiceItem, ServiceLevel
     from commons.contracts.contract import Bundle, BundleContract, Firm, Regime
     from commons.contracts.evaluation import Bid, BlacklistEntry, Evaluation, PartyScore, Tender
+    from commons.contracts.pricing import unit_price_text
     from commons.contracts.settlement import Settlement
     from commons.contracts.simulation import CompoundResult, SimulationReport
     from commons.estate.compound import Building, Compound, Governance, ManagementArea
@@ -82,7 +83,7 @@ if TYPE_CHECKING:  # what mypy sees instead of __getattr__: the names of EXPORTS
     )
     from commons.io.disclosure_render import LANGUAGES, disclosure_json, render_html, render_text
     from commons.io.exporting import CurrencyTotal, ExportedFile, ExportManifest
-    from commons.l10n import fraction_text
+    from commons.l10n import count_text, fraction_text
     from commons.ledger.export import FORMATS as EXPORT_FORMATS
     from commons.ledger.export import Figure, csv_record
     from commons.ledger.rules import ChainHead
@@ -262,11 +263,13 @@ EXPORTS = {
     "connect": "commons.app.handle",
     "csv_record": "commons.ledger.export",
     "disclosure_json": "commons.io.disclosure_render",
+    "count_text": "commons.l10n",
     "fraction_text": "commons.l10n",
     "head_signature": "commons.ledger.signing",
     "parse_date": "commons.periods",
     "render_html": "commons.io.disclosure_render",
     "render_text": "commons.io.disclosure_render",
+    "unit_price_text": "commons.contracts.pricing",
 }
 
 if not TYPE_CHECKING:  # mypy would take any misspelt name for one __getattr__ returns
@@ -295,6 +298,7 @@ __all__ = [
     "SimulationReport", "SpendingAuthority", "SpendingLimit", "SpendingLine", "SpendingProposal",
     "SpendingStatus", "Split", "Stage", "Standing", "State", "StatementImport", "Tally", "Tariff",
     "TariffFile", "TariffLoaded", "Tender", "Tie", "TrailLine", "Transition", "UnattributedIncome",
-    "Unmatched", "VerifyReport", "WindowDays", "connect", "csv_record", "disclosure_json",
-    "fraction_text", "head_signature", "parse_date", "render_html", "render_text",
+    "Unmatched", "VerifyReport", "WindowDays", "connect", "count_text", "csv_record",
+    "disclosure_json", "fraction_text", "head_signature", "parse_date", "render_html",
+    "render_text", "unit_price_text",
 ]

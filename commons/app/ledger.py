@@ -343,6 +343,15 @@ class LedgerService(Service):
                       Money(r.balance_fen, r.currency), r.external_id, r.actor, r.reverses, r.hash)
             for r in rows)
 
+    def trail_length(self, account: str) -> int:
+        """How many postings ``account``'s whole trail holds, so a page can say what is left."""
+        with self.reader.read() as t:
+            if account not in t.ledger.accounts():
+                raise NotFound(f"account {account} is not open",
+                               fix="name an open account; the balances list them",
+                               code=ErrorCode.UNKNOWN_ACCOUNT)
+            return t.ledger.postings_count(account)
+
     def reverse(self, entry_id: int, *, reason: str, on: dt.date | str | None = None
                 ) -> StoredEntry:
         """Post the reversal of entry ``entry_id``, dated ``on`` (today by default), in one

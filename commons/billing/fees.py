@@ -29,7 +29,7 @@ from commons.errors import CommonsError, ErrorCode, InvalidInput, RefusedByRule
 from commons.fields import normalise, parse_choice
 from commons.files import Row
 from commons.money import Money
-from commons.periods import Period, parse_date
+from commons.periods import Period, parse_date, read_date
 
 __all__ = [
     "DEFAULT_PREPAY_MONTHS",
@@ -323,7 +323,7 @@ def schedules_from_csv(rows: Iterable[Row]) -> list[FeeSchedule]:
                 row.parse("regime", parse_regime),
                 row.parse("rounding", parse_rounding, required=False)
                 if row.text("rounding", required=False) else Rounding.HALF_UP)
-        rate = FeeRate(row.parse("from", parse_date), row.parse("price", parse_price))
+        rate = FeeRate(row.parse("from", read_date), row.parse("price", parse_price))
         if sid in heads and heads[sid][:3] != head:
             raise row.error("compounds", f"schedule {sid} is given other compounds, regime or "
                             f"rounding than on line {heads[sid][3].line}",

@@ -21,7 +21,7 @@ from commons.errors import ErrorCode, InvalidInput, RefusedByRule
 from commons.estate.household import Household
 from commons.files import Row
 from commons.money import Money
-from commons.periods import Period, parse_date
+from commons.periods import Period, read_date
 
 __all__ = ["PAYMENT_COLUMNS", "PAYMENT_OPTIONAL", "Allocation", "Applied", "OpenInvoice",
            "Payment", "apply_payment", "check_prepay", "credit_for", "prepay_refusal"]
@@ -62,7 +62,7 @@ class Payment:
         """One row of a payments CSV (see ``PAYMENT_COLUMNS``); errors name the field."""
         return cls(
             id=row.text("external_id"),
-            date=row.parse("date", parse_date),
+            date=row.parse("date", read_date),
             household=row.text("household"),
             amount=row.parse("amount", _positive_amount),
             invoice=row.text("invoice", required=False) or None,

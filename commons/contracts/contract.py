@@ -17,8 +17,9 @@ evaluation (as in Hangzhou Daguan: 基础营收 and 考评绩效营收).
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 from collections.abc import Iterable
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 from typing import Any
 
@@ -51,14 +52,29 @@ def fen_half_up(value: Fraction) -> int:
     return int((value + Fraction(1, 2)).__floor__())
 
 
-def parse_percent(text: str, what: str) -> Decimal:
-    """A percentage written as text with at most two decimals, 0 to 100 (the one rule the
-    sharing rules follow too), refused naming ``what``."""
+def parse_percent(text: str | int, what: str) -> Decimal:
+    """A percentage with at most two decimals, 0 to 100 (the one rule the sharing rules follow
+    too): ``8``, ``7.5``, ``"8%"``, ``"0.5%"``; refused naming ``what``. A bare fraction below 1
+    (``"0.08"``) is refused too: it is 8% written as a fraction far more often than 0.08%, and
+    taken as written it would silently price at a hundredth of the margin meant."""
+    bare = unicodedata.normalize("NFKC", text).strip() if isinstance(text, str) else ""
+    if bare and not bare.endswith("%"):
+        try:
+            fraction = 0 < Decimal(bare) < 1
+        except InvalidOperation:
+            fraction = False
+        if fraction:
+            meant = f"{(Decimal(bare) * 100).normalize():f}"
+            tiny = f', or "{bare}%" if {bare}% is meant' if len(bare.partition(".")[2]) <= 2 \
+                else ""
+            raise InvalidInput(f"{what} {text!r} is a fraction, not a percentage",
+                               fix=f'write {meant}% as "{meant}%" or {meant}{tiny}',
+                               code=ErrorCode.INVALID_AMOUNT)
     try:
         return percent(text)
     except CommonsError:
         raise InvalidInput(f"{what} {text!r} is not a percentage from 0 to 100",
-                           fix="write it like 8 or 7.5 (at most two decimals)",
+                           fix="write it like 8, \"8%\" or 7.5 (at most two decimals)",
                            code=ErrorCode.INVALID_AMOUNT) from None
 
 

@@ -32,7 +32,21 @@ from commons.contracts.scenario import CostItem, Scenario, ScenarioCompound
 from commons.errors import InvalidInput
 from commons.money import Money
 
-__all__ = ["CompoundPricing", "CostModel", "cost_model", "margin_at", "solve_price"]
+__all__ = ["CompoundPricing", "CostModel", "cost_model", "margin_at", "solve_price",
+           "unit_price_text"]
+
+PRICE_PLACES = 4
+
+
+def unit_price_text(value: Fraction) -> str:
+    """A unit price as text: yuan per m² per month with four decimals (hundredths of a fen),
+    rounded up: the exact break-even price rounded to the nearest could lose a few jiao a month
+    when fed back as the scenario's ``price``, and rounded up it never earns less than it says.
+    Every place that shows a price (the CLI, the demo) shows it through here."""
+    scaled = math.ceil(value * 10**PRICE_PLACES)
+    sign = "-" if scaled < 0 else ""
+    text = str(abs(scaled)).rjust(PRICE_PLACES + 1, "0")
+    return f"{sign}{text[:-PRICE_PLACES]}.{text[-PRICE_PLACES:]}"
 
 
 def _quantity(item: CostItem, compound: ScenarioCompound) -> Fraction:

@@ -1,8 +1,9 @@
 """A bundle pricing scenario, read from TOML text: the compounds, the cost items, the money.
 
-Money is text in yuan (``"3200.00"``), percentages are text or whole numbers (``"6"`` is 6%),
-counts are whole numbers; a TOML float is refused because it cannot hold a fen exactly. Every
-refusal names the file, the key (``compound[2].area_m2``) and, where it can be found, the line.
+Money is text in yuan (``"3200.00"``), percentages are text or whole numbers (``"6"``, ``6``
+and ``"6%"`` are 6%; ``"0.06"`` is refused rather than read as 0.06%), counts are whole
+numbers; a TOML float is refused because it cannot hold a fen exactly. Every refusal names the
+file, the key (``compound[2].area_m2``) and, where it can be found, the line.
 Unknown keys are refused, so a misspelt key never silently falls back to a default.
 
     [bundle]            id, name, months, runs, seed, target_margin, tax_rate, overhead_rate,
@@ -26,6 +27,7 @@ from typing import Any, TypeVar
 import attrs
 
 from commons.contracts.catalog import DEFAULT_CATALOG, CostDriver, parse_driver
+from commons.contracts.contract import parse_percent
 from commons.errors import CommonsError, ErrorCode, InvalidInput
 from commons.money import Money, parse_fen
 
@@ -131,11 +133,13 @@ def _decimal(value: Any, what: str) -> Decimal:
 
 
 def _percent(value: Any) -> Fraction:
-    number = _decimal(value, "percentage")
-    if not 0 <= number <= 100 or number != number.quantize(Decimal("0.01")):
-        raise InvalidInput(f"{value!r} is not a percentage from 0 to 100 (two decimals at "
-                           "most)", fix='write e.g. "6" for 6%', code=ErrorCode.INVALID_AMOUNT)
-    return Fraction(number) / 100
+    """A percentage as the contracts read one (``parse_percent``): ``"6"``, ``6`` or ``"6%"``;
+    ``"0.06"`` is refused, not taken as 0.06%."""
+    if isinstance(value, float) or type(value) not in (str, int):
+        _decimal(value, "percentage")  # a TOML float or bool is refused with its own reason
+        raise InvalidInput(f"{value!r} is not a percentage", fix='write e.g. "6" for 6%',
+                           code=ErrorCode.INVALID_AMOUNT)
+    return Fraction(parse_percent(value, "percentage")) / 100
 
 
 def _area(value: Any) -> Decimal:

@@ -15,7 +15,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from commons.app import fraction_text
+from commons.app import fraction_text, unit_price_text
 from commons.demo.base import DemoStep, write_file
 
 if TYPE_CHECKING:
@@ -117,13 +117,13 @@ def bundle_step(books: Books, folder: Path) -> DemoStep:
         "a firm of its own, and gives them to one firm (共享物业). Before it bids, the firm",
         "prices the bundle; prices are CNY per m² per month.",
         "",
-        f"  break-even {fraction_text(r.break_even_price, 4)}, target (5% margin) "
-        f"{fraction_text(r.target_price, 4)}",
+        f"  break-even {unit_price_text(r.break_even_price)}, target (5% margin) "
+        f"{unit_price_text(r.target_price)}",
         "",
         f"  {'yard':<22} {'cost/month':>12} {'contribution':>13} {'alone price':>12}",
     ]
     lines += [f"  {c.id:<22} {c.cost.format_grouped():>12} "
-              f"{c.contribution.format_grouped():>13} {fraction_text(c.standalone_price, 4):>12}"
+              f"{c.contribution.format_grouped():>13} {unit_price_text(c.standalone_price):>12}"
               for c in r.compounds]
     lines += [
         "",

@@ -19,7 +19,7 @@ from commons.estate.compound import Building, Compound, ManagementArea
 from commons.estate.household import Household
 from commons.estate.resource import Resource
 from commons.fields import LIST_SEPARATOR, parse_id
-from commons.files import Row
+from commons.files import RAGGED_FIX, Row
 
 __all__ = [
     "KINDS",
@@ -100,6 +100,8 @@ def read_rows(kind: str, file: str, rows: Iterable[Row], *, this_year: int) -> E
     refused: dict[str, int] = {}
     for row in rows:
         try:
+            if row.problem is not None:
+                raise InvalidInput(row.problem, fix=RAGGED_FIX, code=ErrorCode.MALFORMED_FILE)
             records.append((row.line, _record(kind, row, this_year)))
         except CommonsError as e:
             problems.append(e.located(file=row.file, line=row.line))

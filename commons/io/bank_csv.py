@@ -27,7 +27,8 @@ import attrs
 
 from commons.errors import CommonsError, ErrorCode, InvalidInput, Where
 from commons.money import CURRENCY, Money, currency_of, parse_fen
-from commons.reconcile.statements import Skipped, Statement, StatementLine, parse_bank_date
+from commons.periods import read_date
+from commons.reconcile.statements import Skipped, Statement, StatementLine
 
 __all__ = ["CsvProfile", "read_csv_statement"]
 
@@ -329,7 +330,7 @@ def _line(row: list[str], index: dict[str, int], profile: CsvProfile, source: st
     reason = _skip_reason(row, index, profile)
     if reason is not None:
         return Skipped(number, reason)
-    booked_on = _parse_cell(row, index, profile, "date", parse_bank_date, where)
+    booked_on = _parse_cell(row, index, profile, "date", read_date, where)
     fen = _signed_fen(row, index, profile, where)
     if isinstance(fen, str):
         return Skipped(number, fen)
@@ -347,7 +348,7 @@ def _line(row: list[str], index: dict[str, int], profile: CsvProfile, source: st
     if "balance" in index:
         balance = Money(_parse_cell(row, index, profile, "balance", amount, where), currency)
     value_text = _cell(row, index, "value_date")
-    value_on = (_parse_cell(row, index, profile, "value_date", parse_bank_date, where)
+    value_on = (_parse_cell(row, index, profile, "value_date", read_date, where)
                 if value_text else None)
     counterparty = " ".join(t for t in (_cell(row, index, "counterparty"),
                                         _cell(row, index, "counterparty_account")) if t)

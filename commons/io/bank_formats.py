@@ -2,27 +2,24 @@
 reading the file and its CSV profile.
 
 XML goes to the camt.053 reader (the XML declares its own encoding; UTF-16 is XML too). A
-CSV is decoded strictly: the encoding given, else UTF-8 (a byte-order mark is fine), else
-GB18030, the superset of GBK that Chinese banks export. Text that none of them decodes is
-refused with the line of the first bad byte, never read with replacement characters.
+CSV is decoded as every importer's files are (``commons.files.decode_text``): the encoding
+given, else UTF-8, else GB18030 (GBK); never read with replacement characters.
 """
 
 from __future__ import annotations
 
-import codecs
 from collections.abc import Sequence
 from pathlib import Path
 
 from commons.errors import ErrorCode, InvalidInput, NotFound
+from commons.files import decode_text
 from commons.io.bank_csv import CsvProfile, read_csv_statement
 from commons.io.bank_profiles import BUILTIN_PROFILES
 from commons.io.camt053 import read_camt053
 from commons.reconcile.statements import Statement
 
-__all__ = ["decode_text", "is_xml", "read_profiles", "read_statement_bytes", "read_statements",
+__all__ = ["is_xml", "read_profiles", "read_statement_bytes", "read_statements",
            "resolve_profiles"]
-
-_FALLBACK = "gb18030"
 
 
 def is_xml(data: bytes) -> bool:
@@ -32,40 +29,6 @@ def is_xml(data: bytes) -> bool:
         return True
     head = data[:64].lstrip(b"\xef\xbb\xbf").lstrip()
     return head.startswith(b"<")
-
-
-def _bad_line(data: bytes, encoding: str, error: UnicodeDecodeError) -> int:
-    good = data[: error.start].decode(encoding, errors="replace")
-    return good.replace("\r\n", "\n").replace("\r", "\n").count("\n") + 1
-
-
-def decode_text(data: bytes, source: str, encoding: str | None = None) -> str:
-    """The file's text: in ``encoding`` if given, else UTF-8, else GB18030 (GBK)."""
-    if encoding is not None:
-        try:
-            name = codecs.lookup(encoding).name
-        except LookupError:
-            raise InvalidInput(f"unknown text encoding {encoding!r}", file=source,
-                               fix="name an encoding such as utf-8, gbk or gb18030") from None
-        try:
-            return data.decode("utf-8-sig" if name == "utf-8" else name)
-        except UnicodeDecodeError as e:
-            raise InvalidInput(f"the file is not valid {encoding} text", file=source,
-                               line=_bad_line(data, name, e),
-                               fix="name the encoding the bank used, e.g. gb18030",
-                               code=ErrorCode.MALFORMED_FILE,
-                               context={"kind": "encoding", "encoding": encoding}) from None
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as first:
-        try:
-            return data.decode(_FALLBACK)
-        except UnicodeDecodeError:
-            raise InvalidInput("the file is neither UTF-8 nor GBK/GB18030 text", file=source,
-                               line=_bad_line(data, "utf-8", first),
-                               fix="name its encoding",
-                               code=ErrorCode.MALFORMED_FILE,
-                               context={"kind": "encoding", "encoding": "utf-8"}) from None
 
 
 def resolve_profiles(profile: CsvProfile | str | None) -> list[CsvProfile]:

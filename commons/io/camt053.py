@@ -27,7 +27,8 @@ from typing import Any, NoReturn
 
 from commons.errors import CommonsError, ErrorCode, InvalidInput
 from commons.money import Money, parse_fen
-from commons.reconcile.statements import Statement, StatementLine, parse_bank_date
+from commons.periods import read_date
+from commons.reconcile.statements import Statement, StatementLine
 
 __all__ = ["CAMT053_NAMESPACE", "MAX_ATTRIBUTE", "MAX_BYTES", "MAX_DEPTH", "MAX_TEXT",
            "read_camt053"]
@@ -316,7 +317,7 @@ def _day(node: _Node, source: str) -> dt.date:
     (``2017-04-01+02:00``), which says where that day is, not another day."""
     zoned = _ZONED_DATE.fullmatch(node.text)
     try:
-        return parse_bank_date(zoned.group(1) if zoned else node.text)
+        return read_date(zoned.group(1) if zoned else node.text)
     except CommonsError as e:
         raise e.located(file=source, line=node.line, field=node.path) from None
 

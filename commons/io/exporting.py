@@ -270,7 +270,7 @@ def _write_beancount(sink: _Sink, job: ExportJob, entries: Iterator[ScopedEntry]
     while forward in names.values():
         forward += "-X"
     sink.write(f"; commons audit export at chain head {job.head.id} {job.head.hash}\n"
-               f"; scope: {job.scope.as_json()}\n; commons account -> Beancount account:\n")
+               f"; scope: {job.scope.describe()}\n; commons account -> Beancount account:\n")
     sink.write("".join(f";   {c} -> {b}\n" for c, b in sorted(names.items())))
     sink.write('option "title" "commons audit export"\noption "operating_currency" "CNY"\n\n')
     for name, opened_on, first, currencies in job.openings:

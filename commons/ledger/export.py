@@ -155,6 +155,12 @@ class ExportScope:
                 "from": self.date_from.isoformat() if self.date_from else None,
                 "to": self.date_to.isoformat() if self.date_to else None}
 
+    def describe(self) -> str:
+        """The scope in words, for a human reader: ``compound wjxc, from 2026-10-01``, or
+        ``everything`` when nothing limits it."""
+        parts = [f"{key} {value}" for key, value in self.as_json().items() if value is not None]
+        return ", ".join(parts) or "everything"
+
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> ExportScope:
         """Read back what ``as_json`` wrote."""

@@ -20,7 +20,7 @@ import attrs
 from commons.errors import CommonsError, ErrorCode, InvalidInput
 from commons.ledger.accounts import parse_account_name
 from commons.money import CURRENCY, Money, currency_of, parse_fen
-from commons.periods import Period, parse_date
+from commons.periods import Period, read_date
 
 __all__ = [
     "GENESIS_HASH",
@@ -207,7 +207,7 @@ class Entry:
             raise InvalidInput("postings must be a list", field="postings",
                                fix='write "postings": [{"account": ..., "amount": "1.00"}, ...]')
         return cls(
-            date=_field(record, "date", parse_date),
+            date=_field(record, "date", read_date),
             memo=_text(record, "memo", required=False) or "",
             postings=tuple(_posting(i, p) for i, p in enumerate(postings)),
             external_id=_text(record, "external_id", required=True) or "",

@@ -27,6 +27,7 @@ from commons.fields import normalise, parse_id
 from commons.files import Row
 from commons.money import Money
 from commons.parking.tariff import Calendar, Cover, Holder, Tariff
+from commons.periods import read_datetime
 
 __all__ = [
     "SESSION_HEADER",
@@ -60,19 +61,13 @@ SessionFields = tuple[str, str, str, int, int, int, int, str]
 
 
 def parse_instant(text: str, zone: dt.tzinfo) -> tuple[int, int]:
-    """ISO 8601 date and time -> (seconds since the epoch, offset written in seconds).
+    """A date and time as every importer reads one (``read_datetime``: ISO 8601, or
+    ``2026/10/8 7:45``) -> (seconds since the epoch, offset written in seconds).
 
     A time with no offset is local time in ``zone``. Fractions of a second are refused: the
     15-minute unit is exact to the second and a fraction would make it depend on rounding.
     """
-    try:
-        moment = dt.datetime.fromisoformat(text)
-    except ValueError:
-        moment = None
-    if moment is None or len(text) <= 10:
-        raise InvalidInput(f"{text!r} is not a date and time",
-                           fix="write an ISO 8601 instant, e.g. 2026-10-08T07:45:00+08:00 "
-                           "(without an offset it is local time)", code=ErrorCode.INVALID_DATE)
+    moment = read_datetime(text)
     if moment.microsecond:
         raise InvalidInput(f"{text!r} has a fraction of a second",
                            fix="write whole seconds, e.g. 2026-10-08T07:45:00",

@@ -9,7 +9,9 @@ Deterministic passes, each over what the earlier ones left:
    amounts crowd together so that this would leave pairs unmade, they are paired in date order;
 3. ``many-to-one``: one line for several postings (a day's parking takings banked as one
    deposit): all of one day's postings, else at most ``max_parts`` of the ``max_candidates``
-   nearest; then ``one-to-many``, one posting paid or received in several lines, alike.
+   nearest; then ``one-to-many``, one posting paid or received in several lines, alike. Here
+   a posting is never dated after the lines it is matched to (``_span``): takings are banked
+   after they are taken, and a payment clears after it is booked.
 
 Each pass indexes by amount and date (hash maps, sorted lists and bisection), so the cost grows
 like n log n; the subset search of pass 3 is bounded per line. A line and a posting are each
@@ -187,12 +189,24 @@ def _by_amount_and_date(free: _Free, window: int) -> None:
             free.take("amount-date", [line.line_id], [posting.key])
 
 
+# The days, relative to a target's day, on which pool items may fall: (first, last) offsets.
+_Span = tuple[int, int]
+
+
+def _span(window: int, *, pool_is_book: bool) -> _Span:
+    """Where pass 3 looks, the one place its date rule is kept: a day's takings are banked on
+    or after the day they are taken, never before, and a payment clears on or after the day it
+    is booked; so book postings lie up to ``window`` days before a line, lines up to
+    ``window`` days after a posting."""
+    return (-window, 0) if pool_is_book else (0, window)
+
+
 def _nearest(pool: list[_Item[K]], days: list[int], free: set[K], day: int, fen: int,
-             window: int, limit: int) -> list[_Item[K]]:
-    """Up to ``limit`` free pool items of ``fen``'s sign and smaller size within ``window``
-    days of ``day``, nearest first, looking at no more than ``_SCAN_LIMIT`` items."""
-    low = bisect.bisect_left(days, day - window)
-    high = bisect.bisect_right(days, day + window)
+             span: _Span, limit: int) -> list[_Item[K]]:
+    """Up to ``limit`` free pool items of ``fen``'s sign and smaller size within ``span`` of
+    ``day``, nearest first, looking at no more than ``_SCAN_LIMIT`` items."""
+    low = bisect.bisect_left(days, day + span[0])
+    high = bisect.bisect_right(days, day + span[1])
     centre = bisect.bisect_left(days, day, low, high)
     left, right = centre - 1, centre
     out: list[_Item[K]] = []
@@ -243,7 +257,7 @@ def _may_sum(values: list[int], pairs: set[int], fen: int, size: int) -> bool:
 
 
 def _groups(targets: Iterable[tuple[int, T, int]], pool: list[_Item[K]], free: set[K],
-            window: int, max_parts: int, max_candidates: int) -> list[tuple[T, list[K]]]:
+            span: _Span, max_parts: int, max_candidates: int) -> list[tuple[T, list[K]]]:
     """For each target, pool items that sum to it: one day's items whole, else a bounded
     subset. ``pool`` is in date order; ``free`` holds its unmatched ids and loses those matched."""
     days = [item[0] for item in pool]
@@ -259,9 +273,9 @@ def _groups(targets: Iterable[tuple[int, T, int]], pool: list[_Item[K]], free: s
             sums[1] += item[2]
     out: list[tuple[T, list[K]]] = []
     for day, target, fen in targets:
-        chosen = _whole_day(by_day, day_sums, free, day, fen, window) if fen else None
+        chosen = _whole_day(by_day, day_sums, free, day, fen, span) if fen else None
         if chosen is None:
-            near = _nearest(pool, days, free, day, fen, window, max_candidates)
+            near = _nearest(pool, days, free, day, fen, span, max_candidates)
             chosen = _subset(near, day, fen, max_parts)
         if chosen:
             free.difference_update(item[1] for item in chosen)
@@ -274,12 +288,14 @@ def _groups(targets: Iterable[tuple[int, T, int]], pool: list[_Item[K]], free: s
 
 
 def _whole_day(by_day: dict[int, list[_Item[K]]], day_sums: dict[tuple[int, bool], list[int]],
-               free: set[K], day: int, fen: int, window: int) -> list[_Item[K]] | None:
-    """All free items of ``fen``'s sign on the nearest day within ``window`` whose items (two
+               free: set[K], day: int, fen: int, span: _Span) -> list[_Item[K]] | None:
+    """All free items of ``fen``'s sign on the nearest day within ``span`` whose items (two
     or more) sum to ``fen``; None if no day does. A day matched whole has none of that sign
     left, so its bucket is listed at most twice in all."""
-    for distance in range(window + 1):
+    for distance in range(max(-span[0], span[1]) + 1):
         for offset in ((-distance, distance) if distance else (0,)):
+            if not span[0] <= offset <= span[1]:
+                continue
             count, total = day_sums.get((day + offset, fen > 0), (0, 0))
             if count > 1 and total == fen:
                 return [i for i in by_day[day + offset] if i[1] in free and i[2] * fen > 0]
@@ -289,13 +305,13 @@ def _whole_day(by_day: dict[int, list[_Item[K]]], day_sums: dict[tuple[int, bool
 def _batched(free: _Free, window: int, max_parts: int, max_candidates: int) -> None:
     lines = [(x.booked_on.toordinal(), x.line_id, x.amount_fen) for x in free.lines.values()]
     pool = [(p.date.toordinal(), p.key, p.amount_fen) for p in free.postings.values()]
-    for line_id, keys in _groups(lines, pool, set(free.postings), window, max_parts,
-                                 max_candidates):
+    for line_id, keys in _groups(lines, pool, set(free.postings),
+                                 _span(window, pool_is_book=True), max_parts, max_candidates):
         free.take("many-to-one", [line_id], keys)
     postings = [(p.date.toordinal(), p.key, p.amount_fen) for p in free.postings.values()]
     line_pool = [(x.booked_on.toordinal(), x.line_id, x.amount_fen) for x in free.lines.values()]
-    for key, line_ids in _groups(postings, line_pool, set(free.lines), window, max_parts,
-                                 max_candidates):
+    for key, line_ids in _groups(postings, line_pool, set(free.lines),
+                                 _span(window, pool_is_book=False), max_parts, max_candidates):
         free.take("one-to-many", line_ids, [key])
 
 

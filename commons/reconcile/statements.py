@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -30,35 +29,9 @@ __all__ = [
     "StatementLine",
     "StoredTail",
     "line_keys",
-    "parse_bank_date",
     "plan_continuation",
     "without_balances",
 ]
-
-_COMPACT = re.compile(r"([0-9]{4})([0-9]{2})([0-9]{2})")
-_SEPARATED = re.compile(r"([0-9]{4})[-/.年]([0-9]{1,2})[-/.月]([0-9]{1,2})日?")
-_DATE_FIX = "write dates as 2026-10-01, 2026/10/01 or 20261001"
-
-
-def parse_bank_date(text: str) -> dt.date:
-    """A booking date as banks write it: ``2026-10-01``, ``2026/10/01``, ``20261001``,
-    ``2026年10月1日``; a time after the date (``2026-10-01 09:30:00``, ``...T09:30``) is dropped."""
-    head = text.strip().replace("T", " ").split(" ", 1)[0]
-    m = _COMPACT.fullmatch(head) or _SEPARATED.fullmatch(head)
-    if m is None:
-        raise InvalidInput(f"{_excerpt(text)} is not a date", fix=_DATE_FIX,
-                           code=ErrorCode.INVALID_DATE)
-    try:
-        return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
-    except ValueError:
-        raise InvalidInput(f"{_excerpt(text)} is not a day of the calendar", fix=_DATE_FIX,
-                           code=ErrorCode.INVALID_DATE) from None
-
-
-def _excerpt(text: str) -> str:
-    # A bank's cell may be megabytes long; a message repeats the start of it.
-    return repr(text) if len(text) <= 40 else f"{text[:40]!r}..."
-
 
 def _money(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
     if type(value) is not Money:

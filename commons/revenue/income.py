@@ -26,7 +26,7 @@ from commons.fields import parse_id
 from commons.files import Row
 from commons.ledger.journal import Entry, Posting
 from commons.money import CURRENCY, Money
-from commons.periods import Period, parse_date
+from commons.periods import Period, read_date
 
 __all__ = [
     "BANK",
@@ -286,7 +286,7 @@ class Collection:
         """One row of an income CSV (see ``HEADER`` and ``OPTIONAL``); errors name the field."""
         return cls(
             external_id=row.parse("external_id", parse_id),
-            date=row.parse("date", parse_date),
+            date=row.parse("date", read_date),
             compound=row.parse("compound", parse_id),
             resource=row.parse("resource", parse_id),
             period=row.parse("period", Period.parse),

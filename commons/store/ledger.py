@@ -259,6 +259,12 @@ class LedgerTables:
                WHERE a.name = ? ORDER BY p.date, p.entry_id, p.seq LIMIT ? OFFSET ?""",
             (account, limit, offset))))
 
+    def postings_count(self, account: str) -> int:
+        """How many postings ``account`` has: the length of its whole trail."""
+        row = self.conn.execute("SELECT COUNT(*) FROM postings p JOIN accounts a "
+                                "ON a.id = p.account_id WHERE a.name = ?", (account,)).fetchone()
+        return int(row[0])
+
     def entry(self, entry_id: int) -> StoredEntry | None:
         """One stored entry with its postings, or None."""
         from commons.ledger.journal import Entry, Posting, StoredEntry  # noqa: PLC0415 - see the imports

@@ -297,6 +297,19 @@ def test_beancount_export_passes_bean_check_and_its_balances_are_commons(
     assert books.audit.check_export(manifest.path).ok
 
 
+@pytest.mark.parametrize(("scope", "said"), [
+    ({}, "; scope: everything\n"),
+    ({"compound": "wjxc", "date_from": dt.date(2026, 2, 1)},
+     "; scope: compound wjxc, from 2026-02-01\n")])
+def test_the_beancount_header_is_beancount_comments(
+        books: commons.Books, tmp_path: Path, scope: dict[str, object], said: str) -> None:
+    """Issue 16 item 16: the header showed the scope as a Python dict's repr."""
+    text = export(books, tmp_path, "beancount", **scope).export_path.read_text(encoding="utf-8")
+    header = text.split("\noption ", 1)[0]
+    assert said in header
+    assert "{" not in header and "None" not in header
+
+
 def test_beancount_names_follow_its_rules_one_to_one() -> None:
     names = beancount_names(["assets:bank:co-managed:wjxc", "income:停车:x", "income:Rent",
                              "income:rent", "expenses:_misc", "equity:2026"])

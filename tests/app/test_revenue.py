@@ -15,7 +15,7 @@ import pytest
 from conftest import raises
 from hypothesis import given
 from hypothesis import strategies as st
-from revenue_helpers import build_estate, collections_csv, resolution
+from revenue_helpers import COLLECTIONS_HEADER, build_estate, collections_csv, resolution
 from strategies import income_fen, percents, sharing_rules
 
 import commons
@@ -150,6 +150,18 @@ BAD_ROWS = [
     ("x,2026-10-03,wjxc,wjxc-p1,Oct,1.00,,", "period", ErrorCode.INVALID_DATE),
     (",2026-10-03,wjxc,wjxc-p1,2026-10,1.00,,", "external_id", ErrorCode.INVALID_INPUT),
 ]
+
+
+def test_excel_dates_in_a_gbk_file_are_collected(api: commons.Books, tmp_path: Path) -> None:
+    """Issue 16 item 9: ``revenue collect`` refused ``2026/10/3`` (what Excel in a Chinese locale
+    writes) and a GBK file; it reads them as the statement import does."""
+    path = tmp_path / "excel.csv"
+    rows = ["x-1,2026/10/3,wjxc,wjxc-p1,2026-10,100.00,王,停车费",
+            "x-2,20261004,wjxc,wjxc-p1,2026-10,50.00,,",
+            "x-3,2026.10.5,wjxc,wjxc-p1,2026-10,1.00,,"]
+    path.write_bytes(("\n".join([COLLECTIONS_HEADER.strip(), *rows]) + "\n").encode("gbk"))
+    done = api.revenue.collect(path)
+    assert (done.posted, done.income) == (3, Money.parse("151.00"))
 
 
 @pytest.mark.parametrize(("row", "field", "code"), BAD_ROWS)

@@ -88,7 +88,7 @@ def test_a_month_of_fees_as_text(cli: Invoke, estate: Path, write_file: WriteFil
     assert "residents owe     117.19" in text
     paid = ok(cli("billing", "pay", write_file("pay.csv", PAYMENTS.splitlines()[0] + "\n"
                                                + PAYMENTS.splitlines()[1] + "\n"))).stdout
-    assert "1 payments recorded, 0 already recorded; 100.00 paid" in paid
+    assert "1 payment recorded, 0 already recorded; 100.00 paid" in paid
     receipt = ok(cli("billing", "receipt", "P-1")).stdout
     assert "大写       人民币壹佰元整" in receipt and "¥100.00" in receipt
     arrears = ok(cli("billing", "arrears", "--as-of", "2026-08-31")).stdout

@@ -189,3 +189,18 @@ def test_contract_refusals_exit_1_naming_the_field(cli: Invoke, estate: None) ->
                                                   "--committee", "1"),
                                               ErrorCode.INVALID_INPUT)
     refused(cli("contract", "settle", "k1", "2026-10"), ErrorCode.REFUSED)
+
+
+def test_demo_and_simulate_show_the_same_prices(cli: Invoke, tmp_path: Path) -> None:
+    """Issue 16 item 4: the demo rounded a price to the nearest, the CLI up (1.4805 against
+    1.4806 for one yard); both now show every price through one rule."""
+    import commons
+    from commons.demo.contracts import SCENARIO_NAME, bundle_step
+
+    with commons.connect(tmp_path / "demo.db") as books:
+        shown = "\n".join(bundle_step(books, tmp_path).lines)
+    data = as_json(cli("bundle", "simulate", tmp_path / SCENARIO_NAME, "--json"))
+    assert f"break-even {data['break_even_price']}, target" in shown
+    for c in data["compounds"]:
+        assert re.search(rf"^  {re.escape(c['id'])} .* {re.escape(c['standalone_price'])}$",
+                         shown, re.MULTILINE), (c, shown)

@@ -163,9 +163,13 @@ def test_a_missing_or_mis_encoded_file_is_refused(cli: Invoke, books: Path,
     gbk = tmp_path / "gbk.jsonl"
     gbk.write_bytes(json.dumps(record("g-1", "2026-01-07", [(BANK, 100), (PARKING, -100)],
                                       memo="停车费"), ensure_ascii=False).encode("gb18030"))
-    refused(cli("ledger", "post", gbk), ErrorCode.MALFORMED_FILE, "gbk.jsonl", "UTF-8")
-    ok(cli("ledger", "post", gbk, "--encoding", "gb18030"))
+    refused(cli("ledger", "post", gbk, "--encoding", "utf-8"), ErrorCode.MALFORMED_FILE,
+            "gbk.jsonl")
+    ok(cli("ledger", "post", gbk))  # GBK is detected, as in every importer
     assert journal(cli) != before
+    garbled = tmp_path / "garbled.jsonl"
+    garbled.write_bytes(b'{"memo": "\xff\xff"}\n')
+    refused(cli("ledger", "post", garbled), ErrorCode.MALFORMED_FILE, "garbled.jsonl")
 
 
 # --- balance -------------------------------------------------------------------------------------
@@ -251,6 +255,15 @@ def test_trail_shows_the_running_balance(cli: Invoke, books: Path) -> None:
     page = as_json(cli("--json", "ledger", "trail", BANK, "--limit", "1", "--offset", "1"))
     assert [(t["id"], t["balance"]) for t in page["trail"]] == [(2, "620.00")]
     refused(cli("ledger", "trail", "assets:nope"), ErrorCode.UNKNOWN_ACCOUNT, "assets:nope")
+
+
+def test_a_page_of_the_trail_says_how_many_postings_follow(cli: Invoke, books: Path) -> None:
+    """Issue 16 item 16: ``--limit`` cut the trail with no word that more followed."""
+    assert as_json(cli("--json", "ledger", "trail", BANK, "--limit", "1"))["more"] == 2
+    assert "2 more postings: --offset 1" in ok(cli("ledger", "trail", BANK, "--limit", "1")).stdout
+    assert "1 more posting: --offset 2" in ok(cli("ledger", "trail", BANK, "--limit", "2")).stdout
+    assert "more" not in ok(cli("ledger", "trail", BANK, "--limit", "3")).stdout
+    assert as_json(cli("--json", "ledger", "trail", BANK, "--offset", "9"))["more"] == 0
 
 
 def test_reverse_needs_a_reason_and_undoes_the_entry(cli: Invoke, books: Path) -> None:

@@ -93,7 +93,7 @@ def test_run_text_and_json(cli: Invoke, books: None) -> None:
     ok(cli("reconcile", "import", OCT_XML, "--account", BANK))
     result = ok(cli("reconcile", "run", "--account", BANK, "--period", "2026-10"))
     assert result.stdout.startswith("matched 3 (reference 1, amount-date 2, many-to-one 0, "
-                                    "one-to-many 0); unmatched: 1 bank lines, 3 book postings")
+                                    "one-to-many 0); unmatched: 1 bank line, 3 book postings")
     assert "match  kind" in result.stdout
     data = as_json(cli("--json", "reconcile", "run", "--account", BANK, "--period", "2026-10",
                        "--window-days", "5"))

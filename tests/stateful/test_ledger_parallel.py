@@ -34,12 +34,12 @@ from commons.io import journal_jsonl as posting
 CLOCK = "2026-10-31T18:00:00"
 
 
-def post(db: Path, path: Path, *, worker: bool, monkeypatch: pytest.MonkeyPatch
-         ) -> commons.PostSummary:
+def post(db: Path, path: Path, *, worker: bool, monkeypatch: pytest.MonkeyPatch,
+         encoding: str | None = None) -> commons.PostSummary:
     monkeypatch.setattr(posting, "PARALLEL_FROM_BYTES", 0 if worker else 1 << 62)
     with commons.connect(db, clock=commons.FixedClock.parse(CLOCK), actor="t") as api:
         api.ledger.chart("wjxc")
-        return api.ledger.post(path, workers=2)
+        return api.ledger.post(path, workers=2, encoding=encoding)
 
 
 def test_worker_and_in_process_posts_write_the_same_chain(
@@ -78,10 +78,11 @@ def test_a_badly_encoded_file_is_refused_through_the_worker(
         (f'{{"date": "2026-10-01", "memo": "停车费 {i}", "external_id": "g{i}", "postings": '
          f'[{{"account": "{BANK}", "amount": "1.00"}}, {{"account": "{PARKING}", '
          f'"amount": "-1.00"}}]}}\n').encode("gb18030") for i in range(50)))
-    with raises(InvalidInput, ErrorCode.MALFORMED_FILE):
-        post(tmp_path / "w.db", path, worker=True, monkeypatch=monkeypatch)
+    with raises(InvalidInput, ErrorCode.MALFORMED_FILE):  # GBK is detected unless told otherwise
+        post(tmp_path / "w.db", path, worker=True, monkeypatch=monkeypatch, encoding="utf-8")
     with commons.connect(tmp_path / "w.db", read_only=True) as api:
         assert api.audit.verify().entries == 0
+    assert post(tmp_path / "w.db", path, worker=True, monkeypatch=monkeypatch).posted == 50
 
 
 def test_a_host_starts_no_process_unless_it_asks(

@@ -3,6 +3,7 @@ Carlo, and scenario files refused by file, line and key."""
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
@@ -10,13 +11,14 @@ from pathlib import Path
 import attrs
 import pytest
 from conftest import raises
-from hypothesis import given
+from hypothesis import assume, given
 from hypothesis import strategies as st
 from strategies import scenarios
 
 from commons import InvalidInput, Money
 from commons.contracts import simulation
 from commons.contracts.catalog import CostDriver
+from commons.contracts.contract import parse_percent
 from commons.contracts.pricing import contributions, cost_model, margin_at, solve_price
 from commons.contracts.scenario import CostItem, Scenario, key_line
 from commons.contracts.simulation import simulate
@@ -168,7 +170,13 @@ def test_contributions_add_up_to_the_expected_margin(scenario: Scenario, cents: 
 
 @given(scenarios(max_compounds=3))
 def test_the_same_seed_gives_the_same_result(scenario: Scenario) -> None:
-    first, again = simulate(scenario), simulate(scenario)
+    try:
+        first = simulate(scenario)
+    except InvalidInput:
+        # A draw such as a 1% collection rate on 0.01 m² carrying thousands of yuan a month
+        # breaks even at a price whose fees no int64 holds exactly: refused, rightly.
+        assume(False)
+    again = simulate(scenario)
     assert first == again
     assert list(first.margins) == sorted(first.margins)
     assert first.margin_p5 <= first.margin_p50 <= first.margin_p95
@@ -250,6 +258,36 @@ def test_bad_scenarios_name_file_line_and_key(change: tuple[str, str], line: int
     error = caught.value
     assert (error.file, error.line, error.field) == ("s.toml", line, field), str(error)
     assert error.code == code
+
+
+@pytest.mark.parametrize("written", ['"0.08"', '"0.5"', '" 0.05 "'])
+def test_a_bare_fraction_is_refused_not_read_as_a_tiny_percentage(written: str) -> None:
+    """Issue 16 item 18: target_margin = "0.08" silently meant 0.08 %."""
+    with raises(InvalidInput, ErrorCode.INVALID_AMOUNT) as caught:
+        parsed(SCENARIO.replace('target_margin = "5"', f"target_margin = {written}"))
+    assert (caught.value.file, caught.value.line, caught.value.field) == (
+        "s.toml", 6, "bundle.target_margin")
+
+
+@pytest.mark.parametrize("written", ['"8"', "8", '"8%"', '"8 %"', '"８％"'])
+def test_a_percentage_is_written_as_a_number_or_with_its_sign(written: str) -> None:
+    scenario = parsed(SCENARIO.replace('target_margin = "5"', f"target_margin = {written}"))
+    assert scenario.target_margin == Fraction(8, 100)
+    tiny = parsed(SCENARIO.replace('target_margin = "5"', 'target_margin = "0.08%"'))
+    assert tiny.target_margin == Fraction(8, 10_000)
+
+
+def test_the_contracts_percent_parser_refuses_a_bare_fraction_and_its_fix_parses() -> None:
+    """A contract's commission or base share follows the same rule, and each value the
+    refusal offers is one the parser takes."""
+    with raises(InvalidInput, ErrorCode.INVALID_AMOUNT) as caught:
+        parse_percent("0.07", "commission_percent")
+    assert caught.value.fix is not None
+    offered = re.findall(r'"([^"]+)"', caught.value.fix)
+    assert offered == ["7%", "0.07%"]
+    assert [parse_percent(o, "commission_percent") for o in offered] == [
+        Decimal(7), Decimal("0.07")]
+    assert parse_percent("0", "x") == 0 and parse_percent(1, "x") == 1
 
 
 def test_toml_syntax_errors_name_the_line() -> None:

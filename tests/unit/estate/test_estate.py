@@ -306,6 +306,31 @@ def test_a_bad_row_is_refused_by_file_line_and_field_and_nothing_is_stored(
     assert problem.code == error.code == code
 
 
+def test_a_short_row_does_not_hide_an_unknown_building_after_it(
+        loaded: commons.Books, write_file: WriteFile) -> None:
+    """Issue 16 item 17: a row with a missing field stopped the file there, so an unknown
+    building on a later line was reported only on the next try."""
+    path = write_file("h.csv", "id,building,floor,area_m2,owner\nh8,wjxc-1,1,50,o\n"
+                      "h9,wjxc-1,2,50\nh10,nowhere,1,50,o\nh11,wjxc-1,1,50,o,extra\n")
+    error = refusal(loaded, "households", path)
+    assert [(p.file, p.line, p.field) for p in error.problems] == [
+        (str(path), 3, None), (str(path), 4, "building"), (str(path), 5, None)]
+    assert [p.code for p in error.problems] == [
+        ErrorCode.MALFORMED_FILE, ErrorCode.INVALID_INPUT, ErrorCode.MALFORMED_FILE]
+
+
+def test_a_missing_column_s_fix_names_only_the_required_columns(
+        api: commons.Books, write_file: WriteFile) -> None:
+    """Issue 16 item 17: the fix listed the optional columns as if they were required."""
+    path = write_file("c.csv", "id,name\nx,y\n")
+    with raises(InvalidInput, ErrorCode.MALFORMED_FILE) as caught:
+        api.estate.import_file("compounds", path)
+    assert (caught.value.file, caught.value.line, caught.value.field) == (str(path), 1,
+                                                                          "community")
+    assert caught.value.fix is not None
+    assert "built_year" in caught.value.fix and "subdistrict" not in caught.value.fix
+
+
 def test_duplicate_ids_in_one_file_name_both_lines(
         api: commons.Books, write_file: WriteFile) -> None:
     path = write_file("c.csv", "id,name,community,governance,built_year\n"
@@ -419,13 +444,16 @@ def test_unknown_kind_and_missing_file_create_no_database(
     assert not db.exists()
 
 
-def test_gbk_file_is_refused_with_a_hint_and_read_with_its_encoding(
+def test_a_gbk_file_is_detected_as_a_bank_statement_is(
         api: commons.Books, write_file: WriteFile) -> None:
+    """Issue 16 item 9: a GBK file was refused though the statement import detects GBK; every
+    importer now detects it the same way, and a named encoding still rules."""
     path = write_file("c.csv", COMPOUNDS.encode("gb18030"))
-    with raises(InvalidInput, ErrorCode.MALFORMED_FILE):
-        api.estate.import_file("compounds", path)
-    assert api.estate.import_file("compounds", path, encoding="gb18030").new == 2
+    assert api.estate.import_file("compounds", path).new == 2
     assert api.estate.show("wjxc").compound.name == "卫技新村"
+    with raises(InvalidInput, ErrorCode.MALFORMED_FILE) as refused:
+        api.estate.import_file("compounds", path, encoding="utf-8")
+    assert (refused.value.file, refused.value.line) == (str(path), 2)
 
 
 def test_a_compound_built_this_year_is_possible(

@@ -156,7 +156,7 @@ def test_from_record_reads_the_design_format() -> None:
 
 @pytest.mark.parametrize(("record", "field"), [
     (good_record(date="2026-13-01"), "date"),
-    (good_record(date="2026/10/01"), "date"),
+    (good_record(date="10/01/2026"), "date"),
     (good_record(date=20261001), "date"),
     (good_record(date=...), "date"),
     (good_record(external_id=...), "external_id"),

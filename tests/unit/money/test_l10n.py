@@ -16,6 +16,7 @@ from commons.l10n import (
     amount_decimal,
     amount_text,
     chinese_capital,
+    count_text,
     fraction_text,
     percent_text,
     spreadsheet_format,
@@ -114,3 +115,14 @@ def test_percent_text_is_what_arrears_and_the_tally_wrote(rate: Fraction) -> Non
 def test_percent_text_takes_other_places() -> None:
     assert percent_text(Fraction(2, 3), 0) == "67"
     assert percent_text(Fraction(2, 3), 4) == "66.6667"
+
+
+@pytest.mark.parametrize(("n", "noun", "text"), [
+    (1, "entry", "1 entry"), (2, "entry", "2 entries"), (0, "entry", "0 entries"),
+    (1, "bank line", "1 bank line"), (3, "bank line", "3 bank lines"),
+    (2, "match", "2 matches"), (2, "day", "2 days"), (1200, "posting", "1,200 postings"),
+    (2, "person", "2 people"),
+])
+def test_a_count_agrees_with_its_noun(n: int, noun: str, text: str) -> None:
+    """Issue 16 item 16: the command line printed "1 entries" and "1 bank lines"."""
+    assert count_text(n, noun, "people" if noun == "person" else None) == text

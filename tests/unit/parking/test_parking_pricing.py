@@ -153,12 +153,16 @@ SHARED = Pricer(T, C)
     ("2026-10-09 08:00", (1791504000, 28800)),
     ("2026-10-09T00:00:00Z", (1791504000, 0)),
     ("2026-10-09T09:00:00+09:00", (1791504000, 32400)),
+    # issue 16 item 9: the date forms every importer reads, with a time
+    ("2026/10/9 8:00", (1791504000, 28800)), ("2026.10.9 08:00:00", (1791504000, 28800)),
+    ("20261009 8:00", (1791504000, 28800)), ("2026/10/9 9:00 +09:00", (1791504000, 32400)),
 ])
 def test_instants_keep_their_offset(text: str, expected: tuple[int, int]) -> None:
     assert parse_instant(text, SHANGHAI) == expected
 
 
-@pytest.mark.parametrize("text", ["2026-10-09", "yesterday", "2026-10-09T08:00:00.5", ""])
+@pytest.mark.parametrize("text", ["2026-10-09", "yesterday", "2026-10-09T08:00:00.5", "",
+                                  "2026/10/9", "2026/10/9 25:00", "2026/10/9 8"])
 def test_bad_instants(text: str) -> None:
     with pytest.raises(InvalidInput):
         parse_instant(text, SHANGHAI)

@@ -11,14 +11,15 @@ from conftest import raises
 
 from commons import CommonsError, ConflictError, InvalidInput, Money, RefusedByRule
 from commons.errors import ErrorCode
+from commons.files import decode_text
 from commons.io.bank_csv import CsvProfile
-from commons.io.bank_formats import decode_text, read_statements, resolve_profiles
+from commons.io.bank_formats import read_statements, resolve_profiles
+from commons.periods import read_date
 from commons.reconcile.statements import (
     Statement,
     StatementLine,
     StoredTail,
     line_keys,
-    parse_bank_date,
     plan_continuation,
 )
 
@@ -46,15 +47,17 @@ def refused(data: bytes | str, code: ErrorCode, *texts: str, name: str = "s.csv"
     ("20261001", dt.date(2026, 10, 1)), ("2026/1/5", dt.date(2026, 1, 5)),
     ("2026年10月1日", dt.date(2026, 10, 1)), ("2026-10-01 09:30:00", dt.date(2026, 10, 1)),
     ("2026-10-01T09:30:00+08:00", dt.date(2026, 10, 1)), (" 2026.10.01 ", dt.date(2026, 10, 1)),
+    ("2027/1/3", dt.date(2027, 1, 3)), ("2027.1.3", dt.date(2027, 1, 3)),
+    ("20270103", dt.date(2027, 1, 3)), ("2027/1/3 0:00", dt.date(2027, 1, 3)),
 ])
 def test_bank_dates(text: str, day: dt.date) -> None:
-    assert parse_bank_date(text) == day
+    assert read_date(text) == day
 
 
 @pytest.mark.parametrize("text", ["", "01/10/2026", "2026-13-01", "20260230", "2026-10", "x"])
 def test_bad_bank_dates(text: str) -> None:
-    with pytest.raises(InvalidInput):
-        parse_bank_date(text)
+    with raises(InvalidInput, ErrorCode.INVALID_DATE):
+        read_date(text)
 
 
 def test_gbk_chinese_csv_is_detected_and_read_with_its_title_rows() -> None:

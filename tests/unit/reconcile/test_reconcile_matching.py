@@ -196,3 +196,30 @@ def test_the_subset_search_skips_only_sizes_that_cannot_sum(
     candidates = [(d, i, amount) for i, (d, amount) in enumerate(drawn)]
     assert _subset(candidates, 3, fen, max_parts) == _every_combination(candidates, 3, fen,
                                                                          max_parts)
+
+
+def test_takings_after_a_deposit_are_never_part_of_it() -> None:
+    """Issue 16 item 5: a deposit of 83.50 on 12-09 was matched with the cash taken on 12-08
+    and on 12-15; money taken after the deposit cannot be in it."""
+    dec = dt.date(2026, 12, 1)
+    lines = [BankItem(1, dec.replace(day=9), 8350)]
+    postings = [BookItem(1, 0, dec.replace(day=8), 5000), BookItem(2, 0, dec.replace(day=15), 3350)]
+    assert match_items(lines, postings, window_days=7) == []
+    postings[1] = BookItem(2, 0, dec.replace(day=9), 3350)
+    assert match_items(lines, postings, window_days=7) == [
+        MatchFound("many-to-one", (1,), ((2, 0), (1, 0)))]
+
+
+def test_a_payment_never_clears_before_it_is_booked() -> None:
+    """The other side of the rule: a line is never part of a posting booked after it."""
+    lines = [line(1, 9, -400000), line(2, 11, -280000)]
+    assert match_items(lines, [post(1, 10, -680000)]) == []
+    assert match_items(lines, [post(1, 9, -680000)]) == [
+        MatchFound("one-to-many", (1, 2), ((1, 0),))]
+
+
+def test_a_whole_day_of_takings_after_the_deposit_is_not_it() -> None:
+    """The whole-day search keeps the rule too: a later day's takings summing to the deposit
+    are left alone."""
+    postings = [post(1, 6, 4200), post(2, 6, 1800)]
+    assert match_items([line(1, 4, 6000)], postings) == []
