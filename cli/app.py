@@ -9,7 +9,6 @@ run, so ``commons --version`` and ``commons ledger balance`` load only what they
 
 from __future__ import annotations
 
-import getpass
 import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -133,6 +132,8 @@ def default_actor() -> str:
     """Who acts when ``--actor`` and COMMONS_ACTOR are not given: the operating-system user,
     else "cli" (getpass raises where no user name can be found, as in some containers)."""
     try:
+        import getpass  # noqa: PLC0415 - locale and pwd are not needed before this
+
         return getpass.getuser() or "cli"
     except (OSError, KeyError, ImportError):  # which one getpass raises depends on the platform
         return "cli"

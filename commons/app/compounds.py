@@ -6,7 +6,6 @@ export as if the compound simply had no postings.
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
@@ -27,6 +26,8 @@ def unknown_compound(compound: str, known: Sequence[str], *, where: str = "recor
     compounds of the chart of accounts). Its context names the compound, the close ones
     (``near``) or else the first known ones (``known``), space-separated, so the command
     line can give its own advice with the same hint."""
+    import difflib  # noqa: PLC0415 - only when a name is refused
+
     close = difflib.get_close_matches(compound, known, n=3, cutoff=0.6)
     context = {"kind": kind, "id": compound}
     if close:

@@ -9,7 +9,6 @@ never create one.
 from __future__ import annotations
 
 from functools import cached_property
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 import attrs
@@ -17,6 +16,8 @@ import attrs
 from commons.app.session import Session
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from commons.app.audit import AuditService
     from commons.app.billing import BillingService
     from commons.app.contracts import ContractService

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import os
 from collections.abc import Callable, Iterable, Mapping
-from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
 import attrs
@@ -34,6 +34,8 @@ from commons.periods import Period, as_date
 # the methods that post: a balance or a trail, which a command must answer within 0.1 s, never
 # loads it.
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from commons.ledger.journal import Entry, Prepared, StoredEntry
     from commons.ledger.problems import VerifyProblem
     from commons.ledger.rules import ChainHead, Link, Outcome
@@ -231,6 +233,8 @@ class LedgerService(Service):
         a second process while this one writes (the CLI does this; a host opts in, since it
         starts a process).
         """
+        from pathlib import Path  # noqa: PLC0415
+
         from commons.files import open_text  # noqa: PLC0415 - see the imports
         from commons.io.sources import spooled  # noqa: PLC0415
 
@@ -265,7 +269,7 @@ class LedgerService(Service):
         from commons.io.journal_jsonl import chunks  # noqa: PLC0415 - see the imports
         from commons.ledger.rules import Outcome, plan_prepared  # noqa: PLC0415
 
-        tally = _Tally(str(source) if isinstance(source, str | Path) else None, origin)
+        tally = _Tally(str(source) if isinstance(source, str | os.PathLike) else None, origin)
         recorded_at = self.clock.now().in_timezone("UTC").isoformat()
         opened = t.ledger.accounts()
         accounts = {name: account for name, (_, account) in opened.items()}

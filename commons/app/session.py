@@ -8,13 +8,16 @@ threads) and refuses use once closed; either misuse is a ``HandleError``.
 
 from __future__ import annotations
 
+import os
 import threading
-from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from commons.clock import Clock, SystemClock
 from commons.errors import ErrorCode, HandleError, NotFound
 from commons.store import SqliteStore
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 __all__ = ["Service", "Session"]
 
@@ -43,10 +46,9 @@ class Session:
         True if it does not exist."""
         if self._store is not None or self.path == ":memory:":
             return None
-        db = Path(self.path)
-        if not db.exists():
+        if not os.path.exists(self.path):
             return True
-        return False if db.is_file() and db.stat().st_size == 0 else None
+        return False if os.path.isfile(self.path) and os.path.getsize(self.path) == 0 else None
 
     def discard_if_unused(self, new_file: bool | None) -> None:
         """After a refused write: remove again the database that ``new_file`` (from before the

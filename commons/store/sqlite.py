@@ -12,13 +12,14 @@ import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import cached_property
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from commons.errors import CommonsError, ErrorCode, InvalidInput, NotFound, RefusedByRule
 from commons.store.schema import MIGRATIONS
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from commons.store.billing import BillingTables
     from commons.store.contracts import ContractTables
     from commons.store.estate import EstateTables
@@ -54,8 +55,8 @@ def _storage_error(path: str, error: sqlite3.Error) -> CommonsError:
                         fix="name a commons database file in a writable folder")
 
 
-def _uri(path: Path, read_only: bool) -> str:
-    """The URI SQLite opens ``path`` by: read-write-create, or read-only.
+def _read_only_uri(path: str | Path) -> str:
+    """The URI SQLite opens ``path`` by read-only.
 
     A WAL database is read through a ``-shm`` index beside it, which SQLite makes when it is
     missing; a reader in a folder it cannot write (a read-only mount, an archive copy) cannot
@@ -63,10 +64,11 @@ def _uri(path: Path, read_only: bool) -> str:
     immutable: read as it is, without the index or locks. That is exact as long as no change
     waits in a ``-wal`` log, which such a reader could not see, so that case is refused.
     """
-    full = path.resolve()
+    # pathlib (with urllib and ipaddress) is loaded only here: a writer opens by plain path.
+    from pathlib import Path  # noqa: PLC0415
+
+    full = Path(path).resolve()
     uri = full.as_uri()
-    if not read_only:
-        return f"{uri}?mode=rwc"
     wal, shm = Path(f"{full}-wal"), Path(f"{full}-shm")
     if os.access(full.parent, os.W_OK) or (wal.is_file() and shm.is_file()):
         return f"{uri}?mode=ro"
@@ -183,22 +185,24 @@ class SqliteStore:
              create: bool = True) -> SqliteStore:
         """Open the database at ``path``; only ``create`` may make a new file, only a writer
         migrates, and ``read_only`` opens through SQLite's ``mode=ro`` (``immutable`` in a folder
-        it cannot write, see ``_uri``) so nothing can write."""
+        it cannot write, see ``_read_only_uri``) so nothing can write."""
         name = str(path)
-        if Path(name).is_dir():
+        if os.path.isdir(name):
             raise InvalidInput(f"database {name} is a folder, not a database file",
                                fix="name a database file, not a folder",
                                code=ErrorCode.STORAGE)
-        if name != ":memory:" and not Path(name).is_file() and (read_only or not create):
+        if name != ":memory:" and not os.path.isfile(name) and (read_only or not create):
             raise NotFound(f"database {name} does not exist",
                            fix="create the books first, or check the path",
                            context={"kind": "database", "id": name})
         try:
             if name == ":memory:":
                 conn = sqlite3.connect(name, isolation_level=None)
+            elif not read_only:  # a plain path is opened read-write, created when missing
+                conn = sqlite3.connect(os.path.abspath(name), isolation_level=None, timeout=600)
             else:
-                conn = sqlite3.connect(_uri(Path(name), read_only), uri=True,
-                                       isolation_level=None, timeout=600)
+                conn = sqlite3.connect(_read_only_uri(name), uri=True, isolation_level=None,
+                                       timeout=600)
             store = cls(conn, name, read_only=read_only)
             # Look before touching: a foreign or blank file must be refused before WAL mode
             # (which persists in the file) is switched on.
@@ -350,6 +354,8 @@ class SqliteStore:
             return False
         self.conn.execute("PRAGMA journal_mode = DELETE")  # folds and removes the -wal file
         self.conn.close()
+        from pathlib import Path  # noqa: PLC0415 - see _read_only_uri
+
         db = Path(self.path)
         if was_empty:
             db.write_bytes(b"")
