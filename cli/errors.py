@@ -9,7 +9,6 @@ library's fix.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -159,6 +158,8 @@ def _text(error: CommonsError) -> str:
 def echo_error(error: CommonsError, *, as_json: bool) -> None:
     """Print ``error`` on stderr: ``commons: error[CODE]: message``, or JSON under --json."""
     if as_json:
+        import json  # noqa: PLC0415 - a text-mode command never needs it
+
         click.echo(json.dumps({"error": error_json(error)}, ensure_ascii=False, indent=2),
                    err=True)
     else:

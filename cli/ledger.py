@@ -7,11 +7,14 @@ import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from commons.app import BalanceReport, PostSummary, count_text
+from commons.app import BalanceReport, count_text
+
+if TYPE_CHECKING:
+    from commons.app import PostSummary
 
 from .app import App, CommonsGroup, date_option, json_option, pass_app
 from .render import echo_json, table, yuan

@@ -19,14 +19,8 @@ if TYPE_CHECKING:  # what mypy sees instead of __getattr__: the names of EXPORTS
     from commons.app.contracts import PartyScoreOutcome, ScoredEvaluation, SettleReport
     from commons.app.estate import ImportSummary
     from commons.app.handle import Books, InitReport, connect
-    from commons.app.ledger import (
-        AccountBalance,
-        BalanceReport,
-        PeriodClosed,
-        PostSummary,
-        TrailLine,
-        VerifyReport,
-    )
+    from commons.app.ledger import AccountBalance, BalanceReport
+    from commons.app.ledger_results import PeriodClosed, PostSummary, TrailLine, VerifyReport
     from commons.app.parking import ParkingBill, SessionImport, TariffLoaded
     from commons.app.reconcile import MatchRun, StatementImport, Unmatched
     from commons.app.resolutions import BallotsImported
@@ -129,8 +123,8 @@ EXPORTS = {
     "PartyScoreOutcome": "commons.app.contracts",
     "PaymentImport": "commons.app.billing",
     "Period": "commons.periods",
-    "PeriodClosed": "commons.app.ledger",
-    "PostSummary": "commons.app.ledger",
+    "PeriodClosed": "commons.app.ledger_results",
+    "PostSummary": "commons.app.ledger_results",
     "Posting": "commons.ledger.journal",
     "Problems": "commons.errors",
     "Proposal": "commons.governance",
@@ -166,9 +160,9 @@ EXPORTS = {
     "TariffFile": "commons.parking.tariff",
     "TariffLoaded": "commons.app.parking",
     "Tender": "commons.contracts.evaluation",
-    "TrailLine": "commons.app.ledger",
+    "TrailLine": "commons.app.ledger_results",
     "Unmatched": "commons.app.reconcile",
-    "VerifyReport": "commons.app.ledger",
+    "VerifyReport": "commons.app.ledger_results",
     "allocate": "commons.allocation",
     "connect": "commons.app.handle",
 }

@@ -20,14 +20,8 @@ if TYPE_CHECKING:  # what mypy sees instead of __getattr__: the names of EXPORTS
     from commons.app.contracts import PartyScoreOutcome, ScoredEvaluation, SettleReport
     from commons.app.estate import ImportSummary
     from commons.app.handle import Books, InitReport, connect
-    from commons.app.ledger import (
-        AccountBalance,
-        BalanceReport,
-        PeriodClosed,
-        PostSummary,
-        TrailLine,
-        VerifyReport,
-    )
+    from commons.app.ledger import AccountBalance, BalanceReport
+    from commons.app.ledger_results import PeriodClosed, PostSummary, TrailLine, VerifyReport
     from commons.app.parking import (
         CollectedBill,
         ParkingBill,
@@ -202,8 +196,8 @@ EXPORTS = {
     "PartyScoreOutcome": "commons.app.contracts",
     "Payment": "commons.billing.payments",
     "PaymentImport": "commons.app.billing",
-    "PeriodClosed": "commons.app.ledger",
-    "PostSummary": "commons.app.ledger",
+    "PeriodClosed": "commons.app.ledger_results",
+    "PostSummary": "commons.app.ledger_results",
     "Proposal": "commons.governance",
     "ProposalRecord": "commons.governance",
     "Quarter": "commons.revenue.income",
@@ -254,11 +248,11 @@ EXPORTS = {
     "TariffLoaded": "commons.app.parking",
     "Tender": "commons.contracts.evaluation",
     "Tie": "commons.governance",
-    "TrailLine": "commons.app.ledger",
+    "TrailLine": "commons.app.ledger_results",
     "Transition": "commons.governance",
     "UnattributedIncome": "commons.revenue.income",
     "Unmatched": "commons.app.reconcile",
-    "VerifyReport": "commons.app.ledger",
+    "VerifyReport": "commons.app.ledger_results",
     "WindowDays": "commons.parking.tariff",
     "connect": "commons.app.handle",
     "csv_record": "commons.ledger.export",

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 import attrs
 
 from commons.app.compounds import check_compound
-from commons.app.ledger import VerifyReport
+from commons.app.ledger_results import VerifyReport
 from commons.app.session import Service
 from commons.app.verifying import verify_in_processes, verify_ranges
 from commons.errors import CommonsError, InvalidInput, NotFound

@@ -36,36 +36,16 @@ from commons.periods import Period, as_date
 if TYPE_CHECKING:
     from pathlib import Path
 
+    from commons.app.ledger_results import PeriodClosed, PostSummary, TrailLine
     from commons.ledger.journal import Entry, Prepared, StoredEntry
-    from commons.ledger.problems import VerifyProblem
     from commons.ledger.rules import ChainHead, Link, Outcome
     from commons.store import Tables
 
-__all__ = [
-    "AccountBalance",
-    "BalanceReport",
-    "LedgerService",
-    "PeriodClosed",
-    "PostSummary",
-    "TrailLine",
-    "VerifyReport",
-]
+__all__ = ["AccountBalance", "BalanceReport", "LedgerService"]
 
 MAX_REPORTED = 50  # refused lines described in full; the rest are counted
 Progress = Callable[[int], None]
 
-
-@attrs.frozen
-class PostSummary:
-    """What a post did: how many entries were posted and how many were already recorded.
-
-    ``refused`` is always 0 here: a post with a refused line changes nothing and raises.
-    """
-
-    posted: int
-    already_recorded: int
-    refused: int
-    head_hash: str
 
 
 @attrs.frozen
@@ -85,39 +65,7 @@ class BalanceReport:
     as_of: dt.date | None = None
 
 
-@attrs.frozen
-class TrailLine:
-    """One posting of an account's trail, with the account's running balance after it."""
 
-    entry_id: int
-    date: str
-    memo: str
-    amount: Money
-    balance: Money
-    external_id: str
-    actor: str
-    reverses: int | None
-    hash: str
-
-
-@attrs.frozen
-class PeriodClosed:
-    """A month closed by ``ledger.close_period``; ``newly_closed`` is False if it already was."""
-
-    period: Period
-    newly_closed: bool
-
-
-@attrs.frozen
-class VerifyReport:
-    """What ``audit verify`` found: ``entries`` is the id of the last entry walked (the chain's
-    length when nothing is missing), ``head_hash`` its hash, which an auditor keeps;
-    ``problems`` the faults found, each a ``VerifyProblem`` (kind, entry id, detail)."""
-
-    ok: bool
-    entries: int
-    head_hash: str
-    problems: tuple[VerifyProblem, ...]
 
 
 def _entries_or_rows(source: object) -> Iterable[Entry] | list[Any]:
@@ -314,6 +262,8 @@ class LedgerService(Service):
             if on_progress is not None:
                 on_progress(sum(size for _, _, size in chunk))
         tally.raise_if_refused()
+        from commons.app.ledger_results import PostSummary  # noqa: PLC0415 - see the imports
+
         return PostSummary(tally.posted, tally.already_recorded, 0, head.hash)
 
     def balance(self, account: str | None = None, *, compound: str | None = None,
@@ -342,6 +292,8 @@ class LedgerService(Service):
                                fix="name an open account; the balances list them",
                                code=ErrorCode.UNKNOWN_ACCOUNT)
             rows = t.ledger.trail(account, limit=limit, offset=offset)
+        from commons.app.ledger_results import TrailLine  # noqa: PLC0415
+
         return tuple(
             TrailLine(r.entry_id, r.date, r.memo, Money(r.amount_fen, r.currency),
                       Money(r.balance_fen, r.currency), r.external_id, r.actor, r.reverses, r.hash)
@@ -390,6 +342,8 @@ class LedgerService(Service):
         closed_at = self.clock.now().in_timezone("UTC").isoformat()
         with self.store.write() as t:
             new = t.ledger.close_period(str(month), closed_at, self.actor)
+        from commons.app.ledger_results import PeriodClosed  # noqa: PLC0415
+
         return PeriodClosed(month, new)
 
     def redate(self, accounts: str | Iterable[str] = (), *, compound: str | None = None,

@@ -17,7 +17,7 @@ from ledger_helpers import BANK, PARKING
 
 import commons
 from commons import FixedClock, Money
-from commons.app.ledger import VerifyReport
+from commons.app.ledger_results import VerifyReport
 from commons.ledger.journal import Entry, Posting
 from commons.ledger.problems import ProblemKind
 from commons.ledger.rules import ChainHead

@@ -20,7 +20,7 @@ from ledger_helpers import BANK, PARKING, REPAIRS
 
 import commons
 from commons import FixedClock, Money
-from commons.app.ledger import VerifyReport
+from commons.app.ledger_results import VerifyReport
 from commons.ledger.journal import Entry, Posting
 from commons.ledger.problems import ProblemKind
 
