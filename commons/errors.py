@@ -23,7 +23,6 @@ __all__ = [
     "Problems",
     "RefusedByRule",
     "Where",
-    "problems_of",
 ]
 
 
@@ -230,35 +229,3 @@ class Problems(CommonsError):
         if self.fix:
             lines.append(f"  fix: {self.fix}")
         return "\n".join(lines)
-
-
-class _InvalidInputProblems(Problems, InvalidInput):
-    """Problems that are all InvalidInput: ``except InvalidInput`` catches them too."""
-
-
-class _NotFoundProblems(Problems, NotFound):
-    """Problems that are all NotFound: ``except NotFound`` catches them too."""
-
-
-class _ConflictProblems(Problems, ConflictError):
-    """Problems that are all ConflictError: ``except ConflictError`` catches them too."""
-
-
-class _RefusedProblems(Problems, RefusedByRule):
-    """Problems that are all RefusedByRule: ``except RefusedByRule`` catches them too."""
-
-
-_SHARED: dict[type[CommonsError], type[Problems]] = {
-    InvalidInput: _InvalidInputProblems, NotFound: _NotFoundProblems,
-    ConflictError: _ConflictProblems, RefusedByRule: _RefusedProblems}
-
-
-def problems_of(what: str, problems: Sequence[CommonsError], *, fix: str | None = None
-                ) -> Problems:
-    """``Problems`` that is also an instance of the class all of ``problems`` share (one of
-    InvalidInput, NotFound, ConflictError, RefusedByRule), so a host's ``except NotFound``
-    fires when every refusal was a NotFound, and ``except Problems`` still catches it."""
-    first = type(problems[0]) if problems else CommonsError
-    shared = next((c for c in first.__mro__ if c in _SHARED
-                   and all(isinstance(p, c) for p in problems)), None)
-    return (_SHARED[shared] if shared is not None else Problems)(what, problems, fix=fix)

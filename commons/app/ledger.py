@@ -23,8 +23,8 @@ from commons.errors import (
     ErrorCode,
     InvalidInput,
     NotFound,
+    Problems,
     RefusedByRule,
-    problems_of,
 )
 from commons.ledger.accounts import Account, chart_for_compound
 from commons.money import Money
@@ -126,9 +126,8 @@ class _Tally:
             self.problems.append(error.located())
 
     def raise_if_refused(self) -> None:
-        """Raise one ``Problems`` listing what was refused; it is also an instance of the class
-        its problems share, so a host's ``except NotFound`` sees a post refused for accounts
-        that are not open."""
+        """Raise one ``Problems`` listing what was refused; its ``code`` is the one its problems
+        share (``unknown_account`` for a post naming accounts that are not open)."""
         if not self.refused:
             return
         total = self.posted + self.already_recorded + self.refused
@@ -138,7 +137,7 @@ class _Tally:
             fix = "correct the lines named above and post the file again"
         else:
             fix = "correct the entries named above (numbered from 1 as given) and post them again"
-        raise problems_of(f"{self.refused} of {total} entries refused; nothing was posted",
+        raise Problems(f"{self.refused} of {total} entries refused; nothing was posted",
                           self.problems, fix=fix)
 
 

@@ -38,6 +38,7 @@ from commons.io.bank_formats import (
 from commons.io.sources import read_bytes_of
 from commons.money import Money, currency_of, parse_fen
 from commons.periods import Period
+from commons.reconcile.accounts import account_number, statements_of_account
 from commons.reconcile.matching import KINDS, MAX_WINDOW_DAYS, MatchFound, match_items
 from commons.reconcile.reconciliation import MatchRecord, ReconciliationStatement, reconcile
 from commons.reconcile.statements import (
@@ -103,45 +104,6 @@ class BankAccount:
     account: str
     number: str
     currency: str
-
-
-def _account_number(text: str) -> str:
-    """An account number as compared: without spaces (IBANs are printed in fours), upper case."""
-    return "".join(text.split()).upper()
-
-
-def _of_account(statements: list[Statement], recorded: tuple[str, str] | None, account: str,
-                source: str, tail_currency: str | None) -> list[Statement]:
-    """The file's statements of the books' account: those of another account are left out
-    (a file of several accounts), and a file with none of it is refused; a statement in
-    another currency than the account's is refused, naming the file and both currencies."""
-    numbers = {_account_number(s.bank_account) for s in statements if s.bank_account}
-    if recorded is None and len(numbers) > 1:
-        raise InvalidInput(f"{source} holds statements of {len(numbers)} accounts "
-                           f"({', '.join(sorted(numbers))}), and no account number is "
-                           f"recorded for {account}", file=source, field="account",
-                           fix=f"record {account}'s account number first",
-                           code=ErrorCode.INVALID_INPUT,
-                           context={"kind": "bank_account", "account": account})
-    if recorded is not None:
-        number = _account_number(recorded[0])
-        mine = [s for s in statements if _account_number(s.bank_account) in ("", number)]
-        if not mine:
-            raise RefusedByRule(f"{source} is a statement of another account: "
-                                f"{', '.join(sorted(numbers))}, not {account} ({number})",
-                                file=source, field="account",
-                                fix="import it into the books' account of that number",
-                                code=ErrorCode.OTHER_ACCOUNT)
-        statements = mine
-    currency = recorded[1] if recorded is not None else tail_currency
-    for s in statements:
-        if currency is not None and s.currency != currency:
-            raise InvalidInput(f"{source}: statement {s.statement_id} is in {s.currency}, but "
-                               f"{account} is kept in {currency}", file=source,
-                               field="currency", fix="import it into the books' account of "
-                               f"that currency, or record {account}'s currency",
-                               code=ErrorCode.CURRENCY_MISMATCH)
-    return statements
 
 
 @attrs.frozen
@@ -299,8 +261,9 @@ class ReconcileService(Service):
         with self.store.write() as t:
             account_id = _account_id(t, account)
             tail = t.reconcile.tail(account_id).balance
-            statements = _of_account(statements, t.reconcile.bank_account(account_id), account,
-                                     source, tail.currency if tail is not None else None)
+            recorded = t.reconcile.bank_account(account_id)
+            statements = statements_of_account(statements, recorded, account, source,
+                                               tail.currency if tail is not None else None)
             # The opening given is that of the account's first statement in the file.
             start = _opening(statements[0], opening, check=balances == "check")
             statements = [without_balances(s, start if number == 0 else None)
@@ -324,7 +287,7 @@ class ReconcileService(Service):
         """Record the number (IBAN or other) and currency of the bank account the books'
         ``account`` stands for; later imports refuse statements of another account or
         currency. Recording it again with other values changes it."""
-        digits = _account_number(number)
+        digits = account_number(number)
         if not digits or len(digits) > 64:
             raise InvalidInput(f"account number {number[:40]!r} is empty or too long",
                                field="number", fix="give the IBAN or the bank's account number")

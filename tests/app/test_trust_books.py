@@ -69,9 +69,8 @@ def test_a_chart_opened_with_a_wrong_date_is_redated_until_it_has_postings(
     is re-dated (and kept: verify still passes); an account with postings is not."""
     build_estate(books, tmp_path)
     books.ledger.chart("zy-1", opened_on=dt.date(2026, 12, 31))
-    with raises(commons.RefusedByRule, ErrorCode.ACCOUNT_CLOSED) as refused:
+    with raises(commons.Problems, ErrorCode.ACCOUNT_CLOSED) as refused:
         books.revenue.clear("zy-1", as_of=dt.date(2026, 11, 30), opening="5000.00")
-    assert isinstance(refused.value, commons.Problems)
     (problem,) = refused.value.problems
     assert (problem.file, problem.line) == (None, None)
     assert "revenue clear zy-1" in problem.what  # the use case, with its compound
@@ -90,16 +89,17 @@ def test_a_chart_opened_with_a_wrong_date_is_redated_until_it_has_postings(
     assert books.audit.verify().ok
 
 
-def test_a_post_refused_for_one_kind_of_problem_is_caught_as_that_kind(
+def test_a_post_refused_for_one_kind_of_problem_carries_that_kind_s_code(
         books: commons.Books) -> None:
-    """Issue 16 item 11: ``except NotFound`` fires for a post naming an account not open."""
+    """Issue 16 item 11: a post naming an account not open is one ``Problems`` whose code is
+    its members' (``unknown_account``), so a host can tell it from other refusals."""
     books.ledger.chart("hpl")
     entry = commons.Entry(dt.date(2026, 3, 1), "parking", (
         commons.Posting("assets:bank:co-managed:hpl", commons.Money(100)),
         commons.Posting("income:parkng:hpl", commons.Money(-100))), "pk-1")
-    with raises(commons.NotFound, ErrorCode.UNKNOWN_ACCOUNT) as caught:
+    with raises(commons.Problems, ErrorCode.UNKNOWN_ACCOUNT) as caught:
         books.ledger.post([entry])
-    assert isinstance(caught.value, commons.Problems)
+    assert caught.value.codes == (ErrorCode.UNKNOWN_ACCOUNT,)
     (problem,) = caught.value.problems
     assert problem.field == "postings[1].account"
     # Issue 16 item 8: the nearest open account is named for the host to offer.
@@ -194,7 +194,7 @@ def test_a_journal_is_posted_from_an_open_file_or_rows(books: commons.Books) -> 
     second = {**JOURNAL_ROW, "external_id": "pk-2"}
     assert books.ledger.post([second]).posted == 1
     bad = {**JOURNAL_ROW, "external_id": "pk-3", "date": "2026-13-01"}
-    with raises(commons.InvalidInput, ErrorCode.INVALID_DATE) as caught:
+    with raises(commons.Problems, ErrorCode.INVALID_DATE) as caught:
         books.ledger.post([bad])
     (problem,) = caught.value.problems
     assert problem.file == "<journal rows>" and problem.line == 1
