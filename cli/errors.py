@@ -54,6 +54,9 @@ ADVICE: dict[tuple[ErrorCode, str | None], Advice] = {
     (ErrorCode.REFUSED, "demo"): lambda _: "run it on a new file: commons --db demo.db demo",
     (ErrorCode.CONFLICT, "match"): lambda c: f"undo it first: commons reconcile unmatch "
                                               f"{c['match']}",
+    (ErrorCode.INVALID_INPUT, "window"): lambda _: (
+        "give --window-days as N (0 to 366) or as a signed range LOW:HIGH of the book date "
+        "minus the bank date, e.g. --window-days -3:0 or --window-days=-2:5"),
     (ErrorCode.INVALID_INPUT, "bank_account"): lambda c: (
         f"record it first: commons reconcile account {c['account']} --number N"),
     (ErrorCode.INVALID_AMOUNT, "opening"): lambda _: (

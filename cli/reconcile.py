@@ -117,16 +117,19 @@ def account_number(app: App, account: str, number: str, currency: str) -> None:
 @reconcile.command("run")
 @click.option("--account", required=True, help="The books' bank account.")
 @click.option("--period", required=True, help="The month, YYYY-MM.")
-@click.option("--window-days", type=click.IntRange(0, 366), default=3, show_default=True,
-              help="How many days a bank date may differ from the book date.")
+@click.option("--window-days", default="3", show_default=True, metavar="N|LOW:HIGH",
+              help="How many days a bank date may differ from the book date (0 to 366), or a "
+                   "signed range of the book date minus the bank date that then holds for "
+                   "every match: -3:0 (book up to 3 days before), -2:5 (up to 5 days after).")
 @json_option
 @pass_app
-def run(app: App, account: str, period: str, window_days: int) -> None:
+def run(app: App, account: str, period: str, window_days: str) -> None:
     """Match unmatched statement lines to unmatched book postings and store the matches.
 
     Passes: exact reference or external id; same amount within the window, closest date
     first; one line for several postings (a batched deposit) or several lines for one,
-    never with a posting dated after the lines (takings are banked after they are taken).
+    never with a posting dated after the lines (takings are banked after they are taken)
+    unless --window-days is a signed range that allows it.
     """
     result = app.api.reconcile.run(account=account, period=period, window_days=window_days)
     if app.json:
@@ -146,7 +149,8 @@ def run(app: App, account: str, period: str, window_days: int) -> None:
 
 def run_json(result: MatchRun) -> dict[str, Any]:
     return {"account": result.account, "period": str(result.period),
-            "window_days": result.window_days, "matched": len(result.matches),
+            "window_days": (str(result.window_days) if result.window_days.signed
+                            else result.window_days.high), "matched": len(result.matches),
             "by_kind": result.by_kind(),
             "matches": [{"id": m.id, "kind": m.kind, "lines": list(m.line_ids),
                          "postings": [f"{e}:{s}" for e, s in m.postings]}

@@ -58,6 +58,7 @@ if TYPE_CHECKING:  # what mypy sees instead of __getattr__: the names of EXPORTS
     from commons.parking.tariff import TariffFile
     from commons.parking.usage import ParkingReport
     from commons.periods import Period
+    from commons.reconcile.matching import DateWindow
     from commons.reconcile.reconciliation import ReconciliationStatement
     from commons.revenue.disclosure import Disclosure
     from commons.revenue.income import ClearReport, SharingRule
@@ -95,6 +96,7 @@ EXPORTS = {
     "CompoundSummary": "commons.estate.summary",
     "ConflictError": "commons.errors",
     "CurrencyMismatch": "commons.errors",
+    "DateWindow": "commons.reconcile.matching",
     "Disbursement": "commons.app.spending",
     "Disclosure": "commons.revenue.disclosure",
     "Election": "commons.governance",
@@ -191,6 +193,7 @@ __all__ = [
     "CompoundSummary",
     "ConflictError",
     "CurrencyMismatch",
+    "DateWindow",
     "Disbursement",
     "Disclosure",
     "Election",

@@ -39,7 +39,13 @@ from commons.io.sources import read_bytes_of
 from commons.money import Money, currency_of, parse_fen
 from commons.periods import Period
 from commons.reconcile.accounts import account_number, statements_of_account
-from commons.reconcile.matching import KINDS, MAX_WINDOW_DAYS, MatchFound, match_items
+from commons.reconcile.matching import (
+    KINDS,
+    MAX_WINDOW_DAYS,
+    DateWindow,
+    MatchFound,
+    match_items,
+)
 from commons.reconcile.reconciliation import MatchRecord, ReconciliationStatement, reconcile
 from commons.reconcile.statements import (
     Skipped,
@@ -113,7 +119,7 @@ class MatchRun:
 
     account: str
     period: Period
-    window_days: int
+    window_days: DateWindow
     matches: tuple[MatchRecord, ...]
     unmatched_lines: int
     unmatched_postings: int
@@ -300,29 +306,29 @@ class ReconcileService(Service):
         return BankAccount(account, digits, currency)
 
     def run(self, *, account: str, period: str | Period,
-            window_days: int = 3) -> MatchRun:
+            window_days: DateWindow | int | str = 3) -> MatchRun:
         """Match the account's unmatched statement lines to its unmatched book postings, up
-        to the period's last day plus ``window_days`` (postings from ``window_days`` before the
-        first statement), and store the matches."""
+        to the period's last day plus the window's reach (postings from that many days before
+        the first statement), and store the matches. ``window_days`` is N days (a posting in
+        several lines, or several in one, never dated after its lines) or a signed range
+        ``"LOW:HIGH"`` of the book date minus the bank date that holds for every match
+        (``"-2:5"``: the book date 2 days before to 5 days after the bank's)."""
         month = period if isinstance(period, Period) else Period.parse(period)
-        if type(window_days) is not int or not 0 <= window_days <= MAX_WINDOW_DAYS:
-            raise InvalidInput(f"a date window of {window_days!r} days is out of range",
-                               field="window_days",
-                               fix=f"give a whole number of days from 0 to {MAX_WINDOW_DAYS}")
+        window = DateWindow.of(window_days)
         made_at = self.clock.now().in_timezone("UTC").isoformat()
-        last = month.last_day + dt.timedelta(days=window_days)
+        last = month.last_day + dt.timedelta(days=window.reach)
         with self.store.write() as t:
             account_id = _account_id(t, account)
             first = self._first_statement(t, account_id, account)
             lines = t.reconcile.unmatched_lines(account_id, last)
             # A posting a few days before the first statement may clear in it.
-            since = first[0] - dt.timedelta(days=window_days)
+            since = first[0] - dt.timedelta(days=window.reach)
             postings = t.reconcile.unmatched_postings(account_id, first[1].currency, since, last)
-            found = match_items(lines, postings, window_days=window_days)
+            found = match_items(lines, postings, window_days=window)
             ids = t.reconcile.add_matches(account_id, found, made_at, self.actor)
         matched_lines = sum(len(m.line_ids) for m in found)
         matched_postings = sum(len(m.postings) for m in found)
-        return MatchRun(account, month, window_days,
+        return MatchRun(account, month, window,
                         tuple(MatchRecord(i, m.kind, m.line_ids, m.postings)
                               for i, m in zip(ids, found, strict=True)),
                         len(lines) - matched_lines, len(postings) - matched_postings)

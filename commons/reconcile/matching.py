@@ -4,14 +4,18 @@ Deterministic passes, each over what the earlier ones left:
 
 1. ``reference``: a line's bank or payment reference equals a posting's entry external id, with
    the same amount (or the entry's postings on the account summing to it);
-2. ``amount-date``: the same amount within ``window_days``, all pairs zero days apart first,
+2. ``amount-date``: the same amount within the date window, all pairs zero days apart first,
    then one day, and so on (the book date before the bank date at equal distance); where equal
    amounts crowd together so that this would leave pairs unmade, they are paired in date order;
 3. ``many-to-one``: one line for several postings (a day's parking takings banked as one
    deposit): all of one day's postings, else at most ``max_parts`` of the ``max_candidates``
    nearest; then ``one-to-many``, one posting paid or received in several lines, alike. Here
-   a posting is never dated after the lines it is matched to (``_span``): takings are banked
-   after they are taken, and a payment clears after it is booked.
+   a posting is never dated after the lines it is matched to: takings are banked after they
+   are taken, and a payment clears after it is booked.
+
+The window (a ``DateWindow``) is N days, or a signed range of the book date minus the bank
+date that the user gives to override the rule of pass 3 in every pass; ``_span`` alone turns
+it into the days each pass looks at.
 
 Each pass indexes by amount and date (hash maps, sorted lists and bisection), so the cost grows
 like n log n; the subset search of pass 3 is bounded per line. A line and a posting are each
@@ -22,6 +26,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import re
 from collections import defaultdict, deque
 from collections.abc import Iterable, Sequence
 from itertools import combinations
@@ -36,6 +41,7 @@ __all__ = [
     "MAX_WINDOW_DAYS",
     "BankItem",
     "BookItem",
+    "DateWindow",
     "MatchFound",
     "match_items",
 ]
@@ -44,6 +50,8 @@ MAX_WINDOW_DAYS = 366
 KINDS = ("reference", "amount-date", "many-to-one", "one-to-many")
 _SCAN_LIMIT = 256  # items looked at around one date in pass 3, matched or not
 PostingKey = tuple[int, int]  # (entry_id, seq): a posting's identity
+# The days, relative to a target's day, on which pool items may fall: (first, last) offsets.
+_Span = tuple[int, int]
 
 
 @attrs.frozen
@@ -79,6 +87,60 @@ class MatchFound:
     kind: str
     line_ids: tuple[int, ...]
     postings: tuple[PostingKey, ...]
+
+
+@attrs.frozen
+class DateWindow:
+    """How many days a book posting's date may lie from a bank line's: ``low`` to ``high`` of
+    the book date minus the bank date. Given as N (``signed`` False), pass 2 looks N days
+    either way and pass 3 only back in time; given as a signed range ``LOW:HIGH``, every pass
+    looks from ``low`` to ``high`` (``-2:5``: book dates 2 days before to 5 days after)."""
+
+    low: int
+    high: int
+    signed: bool = False
+
+    @classmethod
+    def of(cls, value: DateWindow | int | str) -> DateWindow:
+        """The window of a number of days or of the text ``N`` or ``LOW:HIGH``; a malformed
+        or out-of-range one raises ``InvalidInput`` (field ``window_days``)."""
+        if isinstance(value, DateWindow):
+            return value
+        text = str(value).strip() if type(value) in (int, str) else ""
+        low_text, colon, high_text = text.partition(":")
+        if colon:
+            low, high = _days(low_text, text), _days(high_text, text)
+            if low > high:
+                raise _bad_window(text, "its first day is after its last")
+            return cls(low, high, signed=True)
+        days = _days(text, text)
+        if days < 0:
+            raise _bad_window(text, "a single number of days cannot be negative")
+        return cls(-days, days)
+
+    @property
+    def reach(self) -> int:
+        """The most days the window looks away from a date, either way."""
+        return max(-self.low, self.high)
+
+    def __str__(self) -> str:
+        return f"{self.low}:{self.high}" if self.signed else str(self.high)
+
+
+def _days(part: str, text: str) -> int:
+    if not re.fullmatch(r"[+-]?[0-9]{1,4}", part.strip()):
+        raise _bad_window(text, f"{part.strip() or 'nothing'!r} is not a whole number of days")
+    days = int(part)
+    if abs(days) > MAX_WINDOW_DAYS:
+        raise _bad_window(text, f"{days} days is more than {MAX_WINDOW_DAYS}")
+    return days
+
+
+def _bad_window(text: str, why: str) -> InvalidInput:
+    return InvalidInput(f"date window {text[:40]!r} is not valid: {why}", field="window_days",
+                        fix=f"give N (0 to {MAX_WINDOW_DAYS} days) or a signed range LOW:HIGH "
+                            "of the book date minus the bank date, e.g. -3:0 or -2:5",
+                        context={"kind": "window"})
 
 
 K = TypeVar("K", int, PostingKey)
@@ -122,19 +184,21 @@ def _by_reference(free: _Free) -> None:
 
 
 def _closest_first(lines: list[BankItem], postings: list[BookItem],
-                   window: int) -> list[tuple[BankItem, BookItem]]:
+                   span: _Span) -> list[tuple[BankItem, BookItem]]:
     """Pairs of one amount: every pair zero days apart first, then one day, and so on."""
     buckets: dict[int, deque[BookItem]] = defaultdict(deque)
     for posting in postings:
         buckets[posting.date.toordinal()].append(posting)
     taken: set[PostingKey] = set()
     pairs: dict[int, tuple[BankItem, BookItem]] = {}
-    for distance in range(window + 1):
+    for distance in range(max(-span[0], span[1]) + 1):
+        offsets = [o for o in ((-distance, distance) if distance else (0,))
+                   if span[0] <= o <= span[1]]
         for line in lines:
             if line.line_id in pairs:
                 continue
             day = line.booked_on.toordinal()
-            for offset in ((-distance, distance) if distance else (0,)):
+            for offset in offsets:
                 bucket = buckets.get(day + offset)
                 while bucket and bucket[0].key in taken:
                     bucket.popleft()
@@ -147,26 +211,27 @@ def _closest_first(lines: list[BankItem], postings: list[BookItem],
 
 
 def _in_date_order(lines: list[BankItem], postings: list[BookItem],
-                   window: int) -> list[tuple[BankItem, BookItem]]:
+                   span: _Span) -> list[tuple[BankItem, BookItem]]:
     """Pairs of one amount walked in date order on both sides: the most pairs there can be."""
     pairs = []
     i = j = 0
     while i < len(lines) and j < len(postings):
-        gap = (lines[i].booked_on - postings[j].date).days
-        if abs(gap) <= window:
+        offset = (postings[j].date - lines[i].booked_on).days
+        if span[0] <= offset <= span[1]:
             pairs.append((lines[i], postings[j]))
             i += 1
             j += 1
-        elif gap < 0:
+        elif offset > span[1]:
             i += 1
         else:
             j += 1
     return pairs
 
 
-def _by_amount_and_date(free: _Free, window: int) -> None:
+def _by_amount_and_date(free: _Free, window: DateWindow) -> None:
     """Pass 2, one amount at a time. Closest dates first; should that leave pairs unmade that
     a walk in date order would make (equal amounts on nearby days), the walk is taken."""
+    span = _span(window, pool_is_book=True, batched=False)
     postings_of: dict[int, list[BookItem]] = defaultdict(list)
     for posting in free.postings.values():  # in (date, entry, seq) order
         postings_of[posting.amount_fen].append(posting)
@@ -178,27 +243,28 @@ def _by_amount_and_date(free: _Free, window: int) -> None:
         if not postings:
             continue
         if len(lines) == 1 and len(postings) == 1:
-            near = abs((lines[0].booked_on - postings[0].date).days) <= window
+            near = span[0] <= (postings[0].date - lines[0].booked_on).days <= span[1]
             pairs = [(lines[0], postings[0])] if near else []
         else:
-            pairs = _closest_first(lines, postings, window)
+            pairs = _closest_first(lines, postings, span)
             if len(pairs) < min(len(lines), len(postings)):
-                walked = _in_date_order(lines, postings, window)
+                walked = _in_date_order(lines, postings, span)
                 pairs = walked if len(walked) > len(pairs) else pairs
         for line, posting in pairs:
             free.take("amount-date", [line.line_id], [posting.key])
 
 
-# The days, relative to a target's day, on which pool items may fall: (first, last) offsets.
-_Span = tuple[int, int]
-
-
-def _span(window: int, *, pool_is_book: bool) -> _Span:
-    """Where pass 3 looks, the one place its date rule is kept: a day's takings are banked on
-    or after the day they are taken, never before, and a payment clears on or after the day it
-    is booked; so book postings lie up to ``window`` days before a line, lines up to
-    ``window`` days after a posting."""
-    return (-window, 0) if pool_is_book else (0, window)
+def _span(window: DateWindow, *, pool_is_book: bool, batched: bool) -> _Span:
+    """The days, relative to a target's day, on which pool items may fall: the one place the
+    date rule is kept. A signed range given by the user holds in every pass. Otherwise pass 2
+    pairs one line and one posting up to N days apart either way, while in pass 3 a day's
+    takings are banked on or after the day they are taken, never before, and a payment clears
+    on or after the day it is booked: book postings lie up to N days before a line, lines up
+    to N days after a posting."""
+    low, high = window.low, window.high
+    if not window.signed and batched:
+        high = 0
+    return (low, high) if pool_is_book else (-high, -low)
 
 
 def _nearest(pool: list[_Item[K]], days: list[int], free: set[K], day: int, fen: int,
@@ -302,33 +368,33 @@ def _whole_day(by_day: dict[int, list[_Item[K]]], day_sums: dict[tuple[int, bool
     return None
 
 
-def _batched(free: _Free, window: int, max_parts: int, max_candidates: int) -> None:
+def _batched(free: _Free, window: DateWindow, max_parts: int, max_candidates: int) -> None:
     lines = [(x.booked_on.toordinal(), x.line_id, x.amount_fen) for x in free.lines.values()]
     pool = [(p.date.toordinal(), p.key, p.amount_fen) for p in free.postings.values()]
     for line_id, keys in _groups(lines, pool, set(free.postings),
-                                 _span(window, pool_is_book=True), max_parts, max_candidates):
+                                 _span(window, pool_is_book=True, batched=True),
+                                 max_parts, max_candidates):
         free.take("many-to-one", [line_id], keys)
     postings = [(p.date.toordinal(), p.key, p.amount_fen) for p in free.postings.values()]
     line_pool = [(x.booked_on.toordinal(), x.line_id, x.amount_fen) for x in free.lines.values()]
     for key, line_ids in _groups(postings, line_pool, set(free.lines),
-                                 _span(window, pool_is_book=False), max_parts, max_candidates):
+                                 _span(window, pool_is_book=False, batched=True),
+                                 max_parts, max_candidates):
         free.take("one-to-many", line_ids, [key])
 
 
 def match_items(lines: Iterable[BankItem], postings: Iterable[BookItem], *,
-                window_days: int = 3, max_parts: int = 4, max_candidates: int = 12
-                ) -> list[MatchFound]:
-    """Match statement lines to book postings (all in one currency), pass by pass."""
-    if not 0 <= window_days <= MAX_WINDOW_DAYS:
-        raise InvalidInput(f"a date window of {window_days} days is out of range",
-                           field="window_days",
-                           fix=f"give a window from 0 to {MAX_WINDOW_DAYS} days")
+                window_days: DateWindow | int | str = 3, max_parts: int = 4,
+                max_candidates: int = 12) -> list[MatchFound]:
+    """Match statement lines to book postings (all in one currency), pass by pass, within
+    ``window_days`` (N, or a signed range ``LOW:HIGH``: see ``DateWindow``)."""
+    window = DateWindow.of(window_days)
     if not 2 <= max_parts <= 8 or not max_parts <= max_candidates <= 32:
         raise InvalidInput(f"max_parts {max_parts} / max_candidates {max_candidates} would not "
                            "keep the search bounded", field="max_parts",
                            fix="use 2 to 8 parts out of at most 32 candidates")
     free = _Free(lines, postings)
     _by_reference(free)
-    _by_amount_and_date(free, window_days)
-    _batched(free, window_days, max_parts, max_candidates)
+    _by_amount_and_date(free, window)
+    _batched(free, window, max_parts, max_candidates)
     return free.found

@@ -124,6 +124,22 @@ def test_the_same_month_from_a_gbk_csv(books: Books) -> None:
     assert books.reconcile.report(account=BANK, period="2026-10").reconciled
 
 
+def test_a_signed_window_lets_a_deposit_hold_takings_booked_after_it(books: Books) -> None:
+    """The 500.00 of 12 October is 300.00 taken on the 11th and 200.00 booked on the 14th.
+    By default takings dated after a deposit are never part of it; ``-1:2`` allows it."""
+    books.ledger.post([entry("pk-1011", "2026-10-11", "300.00"),
+                       entry("pk-1014", "2026-10-14", "200.00")])
+    books.reconcile.import_statement(FIXTURES / "cn_bank_gbk.csv", account=BANK)
+    run = books.reconcile.run(account=BANK, period="2026-10")
+    assert (str(run.window_days), run.by_kind()["many-to-one"]) == ("3", 0)
+    run = books.reconcile.run(account=BANK, period="2026-10", window_days="-1:2")
+    assert (str(run.window_days), run.window_days.signed) == ("-1:2", True)
+    assert [m.kind for m in run.matches] == ["many-to-one"]
+    with raises(InvalidInput, ErrorCode.INVALID_INPUT, match="2:-1") as info:
+        books.reconcile.run(account=BANK, period="2026-10", window_days="2:-1")
+    assert info.value.field == "window_days"
+
+
 def test_a_deposit_in_transit_at_the_month_end_clears_the_next_month(books: Books) -> None:
     books.ledger.post([entry("pk-1031", "2026-10-31", "300.00")])
     books.reconcile.import_statement(FIXTURES / "camt053_001_02_oct.xml", account=BANK)

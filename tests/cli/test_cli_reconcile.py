@@ -102,6 +102,25 @@ def test_run_text_and_json(cli: Invoke, books: None) -> None:
                          "unmatched_lines", "unmatched_postings"}
 
 
+@pytest.mark.parametrize("given", [("--window-days", "-3:0"), ("--window-days=-2:5",)])
+def test_run_with_a_signed_window(cli: Invoke, books: None, given: tuple[str, ...]) -> None:
+    ok(cli("reconcile", "import", OCT_XML, "--account", BANK))
+    data = as_json(cli("--json", "reconcile", "run", "--account", BANK, "--period", "2026-10",
+                       *given))
+    assert data["window_days"] == given[-1].removeprefix("--window-days=")
+    assert data["matched"] == 3
+
+
+@pytest.mark.parametrize("window", ["5:1", "3:x", "1:2:3", "400"])
+def test_a_malformed_window_is_refused_naming_the_option(cli: Invoke, books: None,
+                                                         window: str) -> None:
+    ok(cli("reconcile", "import", OCT_XML, "--account", BANK))
+    refused(cli("reconcile", "run", "--account", BANK, "--period", "2026-10",
+                "--window-days", window), ErrorCode.INVALID_INPUT, "--window-days", window)
+    lines = as_json(cli("--json", "reconcile", "lines", "--account", BANK))
+    assert lines and all(x["match"] is None for x in lines)  # a refused run stores nothing
+
+
 def test_report_text_golden(cli: Invoke, books: None) -> None:
     reconciled(cli)
     result = ok(cli("reconcile", "report", "--account", BANK, "--period", "2026-10"))
@@ -192,8 +211,8 @@ def test_wrong_profile_and_usage_errors(cli: Invoke, books: None) -> None:
             ErrorCode.MALFORMED_FILE, "cn_bank_gbk.csv:1")
     refused(cli("reconcile", "report", "--account", BANK, "--period", "2026-10"),
             ErrorCode.NOT_FOUND)
-    assert cli("reconcile", "run", "--account", BANK, "--period", "2026-10",
-               "--window-days", "-1").exit_code == 2
+    refused(cli("reconcile", "run", "--account", BANK, "--period", "2026-10",
+                "--window-days", "-1"), ErrorCode.INVALID_INPUT, "--window-days")
     assert cli("reconcile", "import", OCT_XML).exit_code == 2
 
 

@@ -15,7 +15,7 @@ from strategies import bank_view_of_books
 
 from commons import InvalidInput
 from commons.errors import ErrorCode
-from commons.reconcile.matching import BankItem, BookItem, MatchFound, match_items
+from commons.reconcile.matching import BankItem, BookItem, DateWindow, MatchFound, match_items
 
 OCT = dt.date(2026, 10, 1)
 
@@ -122,10 +122,72 @@ def test_more_parts_than_the_bound_are_left_alone() -> None:
     assert match_items([line(1, 4, total)], postings) == []
 
 
-@pytest.mark.parametrize("window", [-1, 367])
-def test_window_out_of_range(window: int) -> None:
-    with raises(InvalidInput, ErrorCode.INVALID_INPUT):
+@pytest.mark.parametrize("window", [-1, 367, "-1", "abc", "3:", ":3", "1:2:3", "5:-2",
+                                    "-400:0", "0:367", "3.5", "", "-3 : x", 3.0, True])
+def test_window_out_of_range(window: Any) -> None:
+    with raises(InvalidInput, ErrorCode.INVALID_INPUT) as info:
         match_items([], [], window_days=window)
+    assert info.value.field == "window_days"
+
+
+@pytest.mark.parametrize(("text", "window"), [
+    ("3", DateWindow(-3, 3)), (3, DateWindow(-3, 3)), ("0", DateWindow(0, 0)),
+    ("-3:0", DateWindow(-3, 0, signed=True)), ("-2:5", DateWindow(-2, 5, signed=True)),
+    ("+1:+4", DateWindow(1, 4, signed=True)), (" -366:366 ", DateWindow(-366, 366, signed=True)),
+])
+def test_a_window_is_n_days_or_a_signed_range(text: Any, window: DateWindow) -> None:
+    assert DateWindow.of(text) == window
+    assert DateWindow.of(str(window)) == window
+
+
+def test_by_default_one_pair_may_lie_either_way_but_a_range_is_kept() -> None:
+    """N keeps its meaning (a bank date 3 days before the book date is paired); a signed
+    range holds in pass 2 too: -3:0 lets no book date lie after the bank's, 0:3 does."""
+    lines, postings = [line(1, 7, 12000)], [post(1, 10, 12000)]
+    assert len(match_items(lines, postings, window_days=3)) == 1
+    assert match_items(lines, postings, window_days="-3:0") == []
+    assert len(match_items(lines, postings, window_days="0:3")) == 1
+    assert match_items(lines, postings, window_days="0:2") == []
+    crowded = [line(1, 7, 12000), line(2, 8, 12000)]
+    pairs = [post(1, 10, 12000), post(2, 11, 12000)]
+    assert match_items(crowded, pairs, window_days="-3:0") == []
+    assert len(match_items(crowded, pairs, window_days="2:3")) == 2
+
+
+def test_a_signed_range_lets_a_deposit_hold_later_takings() -> None:
+    """The default never puts takings dated after a deposit into it; a signed range that
+    reaches after the bank date, given by the user, does."""
+    lines = [line(1, 9, 8350)]
+    postings = [post(1, 8, 5000), post(2, 15, 3350)]
+    assert match_items(lines, postings, window_days=7) == []
+    assert match_items(lines, postings, window_days="-7:0") == []
+    assert match_items(lines, postings, window_days="-1:6") == [
+        MatchFound("many-to-one", (1,), ((1, 0), (2, 0)))]
+    assert match_items(lines, postings, window_days="-1:5") == []
+
+
+def test_a_signed_range_lets_a_payment_clear_before_it_is_booked() -> None:
+    lines = [line(1, 9, -400000), line(2, 11, -280000)]
+    assert match_items(lines, [post(1, 10, -680000)]) == []
+    assert match_items(lines, [post(1, 10, -680000)], window_days="-1:1") == [
+        MatchFound("one-to-many", (1, 2), ((1, 0),))]
+    assert match_items(lines, [post(1, 10, -680000)], window_days="-1:0") == []
+
+
+@given(bank_view_of_books(), st.integers(0, 3), st.integers(0, 3))
+@settings(max_examples=150)
+def test_every_match_keeps_a_signed_range(view: dict[str, Any], before: int,
+                                          after: int) -> None:
+    lines, postings = items_of(view)
+    window = DateWindow(-before, after, signed=True)
+    found = match_items(lines, postings, window_days=window)
+    check_laws(found, lines, postings)
+    bank = {x.line_id: x.booked_on for x in lines}
+    book = {p.key: p.date for p in postings}
+    for m in found:
+        for i in m.line_ids:
+            for k in m.postings:
+                assert -before <= (book[k] - bank[i]).days <= after
 
 
 def test_deterministic_whatever_the_input_order() -> None:
