@@ -234,14 +234,19 @@ def _check_schema(data: dict[str, Any], source: str) -> None:
 
 def _find_header(rows: Iterator[list[str]], profiles: Sequence[CsvProfile], source: str
                  ) -> tuple[CsvProfile, dict[str, int], int, int]:
-    """The first row, among the first few, that names every required column of a profile."""
+    """The first row, among the first few, that names every required column of a profile.
+    Where it names those of several, the most specific one reads it: the one requiring the
+    most columns (an app's export that adds a column to its bank's web layout), then the one
+    whose columns it names the most, then the first listed."""
     for number, row in enumerate(rows, start=1):
         cells = [c.strip().lstrip("\ufeff") for c in row]
-        for profile in profiles:
-            if all(h in cells for h in profile.required()):
-                index = {role: cells.index(h) for role, h in profile.columns().items()
-                         if h in cells}
-                return profile, index, number, len(cells)
+        fits = [p for p in profiles if all(h in cells for h in p.required())]
+        if fits:
+            profile = max(fits, key=lambda p: (len(p.required()),
+                                               sum(h in cells for h in p.columns().values())))
+            index = {role: cells.index(h) for role, h in profile.columns().items()
+                     if h in cells}
+            return profile, index, number, len(cells)
         if number >= HEADER_SEARCH_ROWS:
             break
     wanted = (" or ".join(",".join(p.required()) for p in profiles) if len(profiles) < 3

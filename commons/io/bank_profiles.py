@@ -1,8 +1,11 @@
 """The built-in statement profiles: the layouts of the detail exports (明细) of the big Chinese
-banks' online banking, the WeChat Pay bill and the Alipay transaction list, and three generic
-ones. Each is written in the same TOML a user's own profile file uses, so a user can copy one
-and change it. Without ``--profile`` the first one whose columns a file's header names is used,
-so the layouts that name the most columns come first and the generic ones last.
+banks' online banking and phone apps (``-app``, where the app's export differs), the WeChat Pay
+bill and the Alipay transaction list, and three generic ones. Each is written in the same TOML
+a user's own profile file uses, so a user can copy one and change it. Without ``--profile`` the
+one whose columns a file's header names is used; where the header names those of several, the
+most specific one (requiring the most columns), so an app's layout that adds a column to its
+bank's web layout is never read as the web one. docs/formats.md names the public description
+each layout was checked against.
 """
 
 from __future__ import annotations
@@ -25,7 +28,16 @@ debit = "记账金额(支出)"
 currency_column = "记账币种"
 balance = "余额"
 counterparty = "对方户名"
-optional = ["对方户名"]
+counterparty_account = "对方账户"
+payment_reference = "交易详情"
+optional = ["对方户名", "对方账户", "交易详情"]
+""" + _BANK,
+    "abc-app": """date = "交易日期"
+amount = "交易金额"
+balance = "本次余额"
+counterparty = "对手信息"
+memo = "交易摘要"
+payment_reference = "交易附言"
 """ + _BANK,
     "abc": """date = "交易日期"
 amount = "交易金额"
@@ -53,6 +65,20 @@ memo = "摘要"
 counterparty_account = "对方账号"
 counterparty = "对方户名"
 """ + _BANK,
+    "bocom-app": """date = "交易日期"
+direction = "借贷"
+amount = "交易金额"
+balance = "余额"
+counterparty_account = "对方账号"
+counterparty = "对方户名"
+memo = "交易类型"
+payment_reference = "摘要"
+""" + _BANK + """[directions]
+"借 Dr" = "out"
+"贷 Cr" = "in"
+"借" = "out"
+"贷" = "in"
+""",
     "bocom": """date = "交易日期"
 direction = "借贷状态"
 amount = "交易金额"
@@ -66,6 +92,14 @@ memo = "摘要"
 "借 Dr" = "out"
 "贷 Cr" = "in"
 """,
+    "cmb-app": """date = "记账日期"
+currency_column = "货币"
+amount = "交易金额"
+balance = "联机余额"
+memo = "交易摘要"
+counterparty = "对手信息"
+payment_reference = "客户摘要"
+""" + _BANK,
     "cmb": """date = "记账日期"
 currency_column = "货币"
 amount = "交易金额"

@@ -85,7 +85,7 @@ def test_a_refused_file_stores_nothing(books: Books, db: Path, tmp_path: Path) -
 
 def test_redacted_balances_are_refused_unless_ignored(books: Books, db: Path,
                                                       tmp_path: Path) -> None:
-    redacted = edited(tmp_path, "icbc.csv", '"11,120.00"', "xx,yyyy.zz", "gb18030")
+    redacted = edited(tmp_path, "icbc.csv", "11,120.00", "xx,yyyy.zz", "gb18030")
     with pytest.raises(InvalidInput) as caught:
         books.reconcile.import_statement(redacted, account=BANK)
     assert caught.value.field == "余额"

@@ -21,12 +21,15 @@ STATEMENTS = Path(__file__).parents[2] / "fixtures" / "statements"
 
 # profile: (lines in, money in, lines out, money out, skipped source lines)
 EXPECTED = {
-    "icbc": (2, "1203.50", 1, "80.00", [7]),
+    "icbc": (2, "1203.50", 1, "80.00", [9]),
     "abc": (2, "502.10", 1, "120.00", [6]),
+    "abc-app": (2, "502.10", 1, "120.00", [4]),
     "boc": (1, "800.00", 2, "180.00", [7]),
     "ccb": (2, "300.95", 1, "45.00", [6]),
     "bocom": (2, "2001.20", 1, "500.00", [7]),
+    "bocom-app": (2, "2001.20", 1, "500.00", [5]),
     "cmb": (1, "600.00", 1, "88.00", [7]),
+    "cmb-app": (1, "600.00", 1, "88.00", [4]),
     "wechat": (3, "35.00", 1, "3.50", [19]),
     "alipay": (2, "25.00", 1, "3.00", [18, 19]),
 }
@@ -52,8 +55,8 @@ def test_each_layout_is_recognised_and_reads_with_its_sums(name: str) -> None:
 
 
 @pytest.mark.parametrize(("name", "line"), [
-    ("icbc", 6), ("abc", 5), ("boc", 5), ("ccb", 5), ("bocom", 5), ("cmb", 6), ("wechat", 20),
-    ("alipay", 17)])
+    ("icbc", 10), ("abc", 5), ("abc-app", 3), ("boc", 5), ("ccb", 5), ("bocom", 5),
+    ("bocom-app", 3), ("cmb", 6), ("cmb-app", 3), ("wechat", 20), ("alipay", 17)])
 def test_money_out_stays_money_out(name: str, line: int) -> None:
     (statement,) = read(name)
     (paid,) = [x for x in statement.lines if x.source_line == line]
@@ -131,3 +134,37 @@ def test_any_profile_reads_random_lines_back_to_the_same_signed_amounts(
     (statement,) = read_statements(data, "r.csv", profiles=[profile])
     assert [x.amount.fen for x in statement.lines] == fens
     assert statement.skipped == ()
+
+
+def _fits(profile: CsvProfile, name: str) -> bool:
+    """Whether some row of the fixture ``name`` names every column ``profile`` requires."""
+    data = (STATEMENTS / f"{name}.csv").read_bytes()
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = data.decode("gb18030")
+    rows = [[cell.strip() for cell in line.split(",")] for line in text.splitlines()]
+    return any(all(h in row for h in profile.required()) for row in rows)
+
+
+def test_where_two_profiles_fit_the_more_specific_header_wins_for_every_pair() -> None:
+    """Every fixture against every other built-in profile, tried first or last: its own
+    profile reads it. The pairs where both fit are listed, so a new overlap is seen here."""
+    both = {(name, other) for name in EXPECTED for other in BUILTIN_PROFILES
+            if other != name and _fits(BUILTIN_PROFILES[other], name)}
+    assert both == {("cmb-app", "cmb")}
+    own = {name: BUILTIN_PROFILES[name] for name in EXPECTED}
+    for name, profile in own.items():
+        for other in BUILTIN_PROFILES.values():
+            for order in ([other, profile], [profile, other]):
+                data = (STATEMENTS / f"{name}.csv").read_bytes()
+                (statement,) = read_statements(data, f"{name}.csv", profiles=order)
+                assert statement.reader == f"csv:{name}", (name, other.name)
+
+
+def test_the_app_layouts_are_told_from_the_web_ones() -> None:
+    """The import says which profile it used, and an app's export is never read as its
+    bank's web export (nor the other way round)."""
+    for bank in ("abc", "bocom", "cmb"):
+        assert read(bank)[0].reader == f"csv:{bank}"
+        assert read(f"{bank}-app")[0].reader == f"csv:{bank}-app"
