@@ -34,6 +34,7 @@ __all__ = ["CsvProfile", "read_csv_statement"]
 
 HEADER_SEARCH_ROWS = 60  # preamble rows an export may print above the header (WeChat: ~17)
 _EMPTY = frozenset({"", "-", "--", "—"})  # how exports leave an amount cell blank
+_PLACEHOLDER = re.compile(r"-{2,}|—+|（空）|\(空\)")  # how they leave a text cell blank
 _COLUMN_KEYS = ("date", "amount", "credit", "debit", "direction", "balance", "reference",
                 "payment_reference", "counterparty", "counterparty_account", "memo",
                 "value_date", "currency_column", "status")
@@ -264,6 +265,14 @@ def _cell(row: list[str], index: dict[str, int], role: str) -> str:
     return row[position].strip() if position is not None and position < len(row) else ""
 
 
+def _text(row: list[str], index: dict[str, int], role: str) -> str:
+    """A text cell, blank where the export fills an empty one with a placeholder (the BOC
+    app's ``----------``, the ICBC app's ``（空）``), so no placeholder keys a line or names a
+    counterparty."""
+    text = _cell(row, index, role)
+    return "" if _PLACEHOLDER.fullmatch(text) else text
+
+
 def _amount(text: str, currency: str) -> int:
     return 0 if text in _EMPTY else parse_fen(text, currency)
 
@@ -355,12 +364,12 @@ def _line(row: list[str], index: dict[str, int], profile: CsvProfile, source: st
     value_text = _cell(row, index, "value_date")
     value_on = (_parse_cell(row, index, profile, "value_date", read_date, where)
                 if value_text else None)
-    counterparty = " ".join(t for t in (_cell(row, index, "counterparty"),
-                                        _cell(row, index, "counterparty_account")) if t)
+    counterparty = " ".join(t for t in (_text(row, index, "counterparty"),
+                                        _text(row, index, "counterparty_account")) if t)
     try:
-        return StatementLine(booked_on, Money(fen, currency), _cell(row, index, "reference"),
-                             _cell(row, index, "payment_reference"), counterparty,
-                             _cell(row, index, "memo"), value_on, balance, number)
+        return StatementLine(booked_on, Money(fen, currency), _text(row, index, "reference"),
+                             _text(row, index, "payment_reference"), counterparty,
+                             _text(row, index, "memo"), value_on, balance, number)
     except CommonsError as e:
         raise e.located(file=source, line=number, field=profile.amount or profile.credit) from None
 

@@ -22,10 +22,12 @@ STATEMENTS = Path(__file__).parents[2] / "fixtures" / "statements"
 # profile: (lines in, money in, lines out, money out, skipped source lines)
 EXPECTED = {
     "icbc": (2, "1203.50", 1, "80.00", [9]),
+    "icbc-app": (2, "1203.50", 1, "80.00", [6]),
     "abc": (2, "502.10", 1, "120.00", [6]),
     "abc-app": (2, "502.10", 1, "120.00", [4]),
     "boc": (1, "800.00", 2, "180.00", [7]),
     "ccb": (2, "300.95", 1, "45.00", [6]),
+    "ccb-app": (2, "300.95", 1, "45.00", [7]),
     "bocom": (2, "2001.20", 1, "500.00", [7]),
     "bocom-app": (2, "2001.20", 1, "500.00", [5]),
     "cmb": (1, "600.00", 1, "88.00", [7]),
@@ -55,7 +57,8 @@ def test_each_layout_is_recognised_and_reads_with_its_sums(name: str) -> None:
 
 
 @pytest.mark.parametrize(("name", "line"), [
-    ("icbc", 10), ("abc", 5), ("abc-app", 3), ("boc", 5), ("ccb", 5), ("bocom", 5),
+    ("icbc", 10), ("icbc-app", 5), ("abc", 5), ("abc-app", 3), ("boc", 5), ("ccb", 5),
+    ("ccb-app", 6), ("bocom", 5),
     ("bocom-app", 3), ("cmb", 6), ("cmb-app", 3), ("wechat", 20), ("alipay", 17)])
 def test_money_out_stays_money_out(name: str, line: int) -> None:
     (statement,) = read(name)
@@ -165,6 +168,18 @@ def test_where_two_profiles_fit_the_more_specific_header_wins_for_every_pair() -
 def test_the_app_layouts_are_told_from_the_web_ones() -> None:
     """The import says which profile it used, and an app's export is never read as its
     bank's web export (nor the other way round)."""
-    for bank in ("abc", "bocom", "cmb"):
+    for bank in ("icbc", "abc", "ccb", "bocom", "cmb"):
         assert read(bank)[0].reader == f"csv:{bank}"
         assert read(f"{bank}-app")[0].reader == f"csv:{bank}-app"
+
+
+def test_placeholders_in_text_cells_are_blank() -> None:
+    """The BOC app fills empty cells with dashes, the ICBC app with （空）: neither names a
+    counterparty."""
+    (boc,) = read("boc")
+    fee = next(x for x in boc.lines if x.source_line == 6)
+    assert (fee.counterparty, fee.payment_reference) == ("", "")
+    (icbc,) = read("icbc-app")
+    interest = next(x for x in icbc.lines if x.source_line == 7)
+    assert interest.counterparty == ""
+    assert icbc.lines[0].counterparty == "卫技新村停车场 6222000011112222"
