@@ -8,17 +8,19 @@ import csv
 import datetime as dt
 import io
 import os
+import re
 from pathlib import Path
 from typing import Any
 
 import pytest
-from commons_cli.reconcile import report_csv
+from commons_cli.reconcile import PROFILE_HELP, report_csv
 from conftest import Invoke, as_json, ok, refused
 from ledger_helpers import BANK, record, write_jsonl
 
 from commons import Money
 from commons.app import OutstandingItem, ReconciliationStatement
 from commons.errors import ErrorCode
+from commons.io.bank_profiles import BUILTIN_PROFILES
 from commons.periods import Period
 
 FIXTURES = Path(__file__).parents[1] / "fixtures"
@@ -285,3 +287,9 @@ def test_a_wallet_bill_says_its_profile_and_skipped_rows(cli: Invoke, books: Non
     report = as_json(cli("--json", "reconcile", "report", "--account", BANK, "--period",
                          "2026-10"))
     assert report["bank_balance_computed"] is True
+
+
+def test_the_import_help_names_every_built_in_profile(cli: Invoke) -> None:
+    shown = " ".join(ok(cli("reconcile", "import", "--help")).stdout.split())
+    assert "the most specific" in shown
+    assert [n for n in BUILTIN_PROFILES if not re.search(rf"\b{n}\b(?!-)", PROFILE_HELP)] == []

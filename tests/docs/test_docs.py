@@ -12,6 +12,7 @@ import pytest
 from conftest import Invoke
 
 from commons.io.bank_formats import read_statements
+from commons.io.bank_profiles import BUILTIN_PROFILES
 
 ROOT = Path(__file__).resolve().parents[2]
 DOCS = ROOT / "docs"
@@ -66,7 +67,20 @@ def test_the_readme_links_only_to_files_in_the_repository() -> None:
 _ENCODING = {"mybank-2611.csv": "gb18030", "icbc-2610.csv": "gb18030",
              "layout-alipay.csv": "gb18030"}
 # The built-in layouts' examples, read on their own: each must fit its profile by its header.
-_LAYOUTS = ("icbc", "abc", "boc", "ccb", "bocom", "cmb", "wechat", "alipay")
+_LAYOUTS = ("icbc", "icbc-app", "abc", "abc-app", "boc", "ccb", "ccb-app", "bocom", "bocom-app",
+            "cmb", "cmb-app", "wechat", "alipay")
+_OWN_LAYOUTS = {"cn-bank", "generic", "generic-debit-credit"}  # commons' own, no bank's
+
+
+def test_every_built_in_layout_has_an_example_and_a_source() -> None:
+    """Issue 15: formats.md shows one example per layout and names, for each built-in
+    profile, the public description it was checked against (or says none was found)."""
+    page = (DOCS / "formats.md").read_text(encoding="utf-8")
+    assert set(_LAYOUTS) == set(BUILTIN_PROFILES) - _OWN_LAYOUTS
+    for name in _LAYOUTS:
+        assert f"```csv layout-{name}.csv" in page, name
+        assert re.search(rf"^\| `{re.escape(name)}` \| (none found|[^|]*(importers|generator))",
+                         page, re.M), name
 
 # formats.md's examples through the commands that read them, in the order of the page.
 _RUNS = [
