@@ -165,13 +165,16 @@ def wallet_step(books: Books, folder: Path) -> DemoStep:
     books.ledger.post(journal)
     bill = write_file(folder, WALLET_BILL_NAME, wechat_bill_csv().encode("utf-8-sig"))
     done = books.reconcile.import_statement(bill, account=WALLET, opening="0.00")
-    run = books.reconcile.run(account=WALLET, period="2026-10")
+    # A signed window (book date minus the wallet's date): the takings are booked the day they
+    # arrive or the day before, never after, in every kind of match.
+    run = books.reconcile.run(account=WALLET, period="2026-10", window_days="-1:0")
     report = books.reconcile.report(account=WALLET, period="2026-10")
     return DemoStep("wallet", "Parking takings in the WeChat Pay wallet, reconciled", (
         f"The wallet's October bill is written to {WALLET_BILL_NAME} and imported into "
         f"{WALLET}",
         f"  read as {done.format}, opening 0.00 (a wallet bill has no balances): "
-        f"{done.added} lines; matched {len(run.matches)}",
+        f"{done.added} lines; matched {len(run.matches)} within --window-days "
+        f"{run.window_days} (booked that day or the day before)",
         f"  book balance {report.book_balance.format_symbol()}, bank balance "
         f"{report.bank_balance.format_symbol()} (computed): "
         f"{'reconciled' if report.reconciled else 'NOT reconciled'}"))

@@ -183,3 +183,21 @@ def test_placeholders_in_text_cells_are_blank() -> None:
     interest = next(x for x in icbc.lines if x.source_line == 7)
     assert interest.counterparty == ""
     assert icbc.lines[0].counterparty == "卫技新村停车场 6222000011112222"
+
+
+def test_the_alipay_app_list_in_its_other_column_order_with_padded_headers() -> None:
+    """china_bean_importers shows the app's list with 收/支 first and every header cell padded
+    with spaces; columns are found by name, so it reads the same."""
+    header = ["收/支", "交易对方", "对方账号", "商品说明", "收/付款方式", "金额", "交易状态",
+              "交易分类", "交易订单号", "商家订单号", "交易时间"]
+    text = "\n".join([
+        "-" * 24 + "支付宝（中国）网络技术有限公司  电子客户回单" + "-" * 24,
+        ",".join(f"{h:<20}" for h in header) + ",",
+        "收入,王五,wang***@163.com,停车费,,20.00,交易成功,收入,2026100822001400001\t,,"
+        "2026-10-08 10:00:00,",
+        "支出,联华超市,lh***@alipay.com,纸巾,余额,3.00,交易成功,日用百货,2026100722001400002\t,"
+        "T20261007001\t,2026-10-07 10:00:00,",
+    ]) + "\n"
+    (statement,) = read_statements(text.encode("gb18030"), "alipay-app.csv")
+    assert statement.reader == "csv:alipay"
+    assert [x.amount for x in statement.lines] == [Money.yuan("-3.00"), Money.yuan("20.00")]
