@@ -28,7 +28,8 @@ from commons.billing.receipts import Receipt
 from commons.errors import CommonsError, ConflictError, NotFound, Problems, RefusedByRule
 from commons.estate.household import Household
 from commons.files import open_text
-from commons.io.billing_files import read_payments, read_schedules
+from commons.io.billing_files import read_payments, read_schedules, schedule_format
+from commons.io.sources import Source, given_values, through
 from commons.money import Money
 from commons.periods import Period, as_date
 
@@ -119,20 +120,26 @@ class BillingService(Service):
         super().__init__(session)
         self.ledger = ledger  # the one posting path: ``ledger.post_in`` inside a transaction
 
-    def schedule(self, source: str | Path | Iterable[FeeSchedule], *,
+    def schedule(self, source: Source | Iterable[FeeSchedule], *,
                  encoding: str | None = None) -> ScheduleImport:
         """Import fee schedules from a TOML (``[[schedule]]`` tables) or CSV file, or the host's
-        own ``FeeSchedule`` values: all of them, or none.
+        own ``FeeSchedule`` values: all of them, or none. ``source`` may also be an open text
+        or binary file (TOML or CSV, told by its first line) or rows of the CSV's columns.
 
         A schedule stored with the same content is already recorded; a changed one replaces
         it, unless the change would bill a month already invoiced differently (a conflict).
         """
-        if isinstance(source, str | Path):
-            file = str(source)
-            open_text(source, encoding).close()  # a mistyped path must not create a database
-            schedules = read_schedules(source, encoding)
-        else:
-            file, schedules = "", list(source)
+        values, given = given_values(source)
+        if values is not None:
+            return self._schedule("", values)
+        return through(given, self._schedule_file, kind="schedules", fmt=schedule_format,
+                       encoding=encoding)
+
+    def _schedule_file(self, path: Path, encoding: str | None) -> ScheduleImport:
+        open_text(path, encoding).close()  # a mistyped path must not create a database
+        return self._schedule(str(path), read_schedules(path, encoding))
+
+    def _schedule(self, file: str, schedules: list[FeeSchedule]) -> ScheduleImport:
         with self.store.write() as t:
             stored = {s.id: s for s in t.billing.schedules()}
             problems = _schedule_problems(t, schedules, stored, file)
@@ -191,20 +198,25 @@ class BillingService(Service):
                            "first", context={"kind": "invoice", "id": invoice_id})
         return invoice
 
-    def pay(self, source: str | Path | Iterable[Payment], *,
+    def pay(self, source: Source | Iterable[Payment], *,
             encoding: str | None = None) -> PaymentImport:
         """Import a payments CSV (or the host's ``Payment`` values): every row checked first,
-        then all stored and posted, or none.
+        then all stored and posted, or none. ``source`` may also be an open text or binary
+        file, or rows (mappings of the CSV's columns to values).
 
         Rows are applied in date order (file order within a day). A row whose external id is
         recorded with the same content is skipped; with other content it is a conflict.
         """
-        if isinstance(source, str | Path):
-            file = str(source)
-            open_text(source, encoding).close()  # a mistyped path must not create a database
-            payments = read_payments(source, encoding)
-        else:
-            file, payments = "", list(enumerate(source, start=1))
+        values, given = given_values(source)
+        if values is not None:
+            return self._pay("", list(enumerate(values, start=1)))
+        return through(given, self._pay_file, kind="payments", encoding=encoding)
+
+    def _pay_file(self, path: Path, encoding: str | None) -> PaymentImport:
+        open_text(path, encoding).close()  # a mistyped path must not create a database
+        return self._pay(str(path), read_payments(path, encoding))
+
+    def _pay(self, file: str, payments: list[tuple[int, Payment]]) -> PaymentImport:
         with self.store.write() as t:
             batch = PaymentBatch(t, file, [p for _, p in payments])
             for line, payment in sorted(payments, key=lambda lp: (lp[1].date, lp[0])):

@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import IO, TYPE_CHECKING
 
 import attrs
 
@@ -43,6 +43,7 @@ from commons.contracts.settlement import SETTLEMENT_ACCOUNTS, Settlement, settle
 from commons.contracts.simulation import SimulationReport, simulate
 from commons.errors import CommonsError, InvalidInput, NotFound, RefusedByRule
 from commons.io.scenario_files import read_scenario
+from commons.io.sources import through
 from commons.ledger.accounts import Account
 from commons.money import Money, money_field
 from commons.periods import Period, as_date
@@ -278,11 +279,13 @@ class ContractService(Service):
                                           origin=f"contract settle {contract} {month}")
         return SettleReport(result, summary.posted, summary.already_recorded)
 
-    def simulate(self, scenario: str | Path, *, runs: int | None = None,
+    def simulate(self, scenario: str | Path | IO[str] | IO[bytes], *, runs: int | None = None,
                  seed: int | None = None,
                  on_progress: Progress | None = None) -> SimulationReport:
-        """Price and simulate the bundle of a scenario file (TOML); no database is touched."""
-        parsed = read_scenario(scenario)
+        """Price and simulate the bundle of a scenario file (TOML: a path, or an open text or
+        binary file); no database is touched."""
+        parsed = through(scenario, lambda file, _: read_scenario(file), kind="scenario",
+                         fmt="toml")
         total = parsed.runs if runs is None else runs
         step = None if on_progress is None else (lambda n: on_progress(n, total))
         return simulate(parsed, runs=runs, seed=seed, on_progress=step)

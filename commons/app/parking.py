@@ -12,7 +12,7 @@ operator's share under the compound's sharing rule owed to the operator.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar
+from typing import IO, TYPE_CHECKING, TypeVar
 from zoneinfo import ZoneInfo
 
 import attrs
@@ -33,6 +33,7 @@ from commons.errors import (
 from commons.estate.resource import ResourceKind
 from commons.files import RAGGED_FIX, batched, open_text
 from commons.io.parking_files import read_tariff, session_rows, write_rejects
+from commons.io.sources import Source, through
 from commons.io.writing import database_files
 from commons.money import Money
 from commons.parking.checks import SessionChecks
@@ -131,8 +132,12 @@ class ParkingService(Service):
         super().__init__(session)
         self.ledger = ledger  # the one posting path: ``ledger.post_in`` inside a transaction
 
-    def tariff(self, path: str | Path) -> TariffLoaded:
-        """Load a compound's tariff (TOML); loading the same file again is a no-op."""
+    def tariff(self, path: str | Path | IO[str] | IO[bytes]) -> TariffLoaded:
+        """Load a compound's tariff (TOML, a path or an open text or binary file); loading the
+        same file again is a no-op."""
+        return through(path, lambda file, _: self._tariff(file), kind="tariff", fmt="toml")
+
+    def _tariff(self, path: Path) -> TariffLoaded:
         tariff = read_tariff(path)
         t0 = tariff.tariff
         loaded_at = self.clock.now().in_timezone("UTC").isoformat()
@@ -160,12 +165,27 @@ class ParkingService(Service):
         with self.reader.read() as t:
             return tuple(t.parking.tariff_files(compound))
 
-    def import_sessions(self, path: str | Path, *, skip_bad: bool = False,
+    def import_sessions(self, path: Source, *, skip_bad: bool = False,
                         reject: str | Path | None = None,
                         encoding: str | None = None) -> SessionImport:
         """Import a sessions CSV (session_id,space,plate,entered_at,exited_at,kind) in one
         transaction: every row, or none; with ``skip_bad`` the good rows, and the bad ones
-        go to ``reject`` (default: FILE with the suffix .rejects.csv) with a reason column."""
+        go to ``reject`` (default: FILE with the suffix .rejects.csv) with a reason column.
+        ``path`` may also be an open text or binary file, or rows (mappings of those columns
+        to values); ``skip_bad`` then needs ``reject`` unless the file has a ``name``."""
+        name = path if isinstance(path, str | Path) else getattr(path, "name", None)
+        if reject is None and skip_bad:
+            if not isinstance(name, str | Path) or not name:
+                raise InvalidInput("bad rows of sessions given as rows or an unnamed file have "
+                                   "no file to be written beside", field="reject",
+                                   fix="name the reject file (reject=...)")
+            reject = Path(name).with_suffix(".rejects.csv")
+        return through(path, lambda file, encoding: self._import_sessions(
+            file, skip_bad=skip_bad, reject=reject, encoding=encoding), kind="sessions",
+            encoding=encoding)
+
+    def _import_sessions(self, path: Path, *, skip_bad: bool, reject: str | Path | None,
+                         encoding: str | None) -> SessionImport:
         open_text(path, encoding).close()  # a mistyped path must not create a database
         zone = ZoneInfo(self.clock.zone)
         with self.store.write() as t:

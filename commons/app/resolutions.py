@@ -37,6 +37,7 @@ from commons.governance import (
     resolve,
     tally,
 )
+from commons.io.sources import Source, through
 from commons.io.vote_files import read_ballot_rows, read_votes
 
 if TYPE_CHECKING:
@@ -148,12 +149,17 @@ class ResolutionService(Service):
             t.governance.save(voted, compound=compound, at=self.clock.now(), actor=self.actor)
         return voted
 
-    def import_ballots(self, id: str, path: str | Path, *,
+    def import_ballots(self, id: str, path: Source, *,
                        encoding: str | None = None) -> BallotsImported:
         """Cast the ballots of a CSV file ``owner,choice`` on proposal ``id``: every line is
         checked first (an owner not on the roll, an owner twice, a bad choice, another choice
         than the stored one), each problem named by file:line:field, and nothing is stored
-        unless all are good. Ballots already stored with the same choice are skipped."""
+        unless all are good. Ballots already stored with the same choice are skipped.
+        ``path`` may also be an open text or binary file, or rows (``{"owner", "choice"}``)."""
+        return through(path, lambda file, encoding: self._import_ballots(id, file, encoding),
+                       kind="ballots", encoding=encoding)
+
+    def _import_ballots(self, id: str, path: Path, encoding: str | None) -> BallotsImported:
         rows = read_ballot_rows(path, encoding)
         with self.store.write() as t:
             proposal, compound = self._load(t, id)
@@ -201,14 +207,16 @@ class ResolutionService(Service):
                                context={"kind": "compound", "id": compound})
             return tuple(t.governance.records(compound))
 
-    def elect(self, votes: str | Path | Mapping[str, int], seats: int, *,
+    def elect(self, votes: Source | Mapping[str, int], seats: int, *,
               encoding: str | None = None) -> Election:
-        """A committee election: the top ``seats`` vote-getters of ``votes`` (a mapping, or a
-        CSV file ``candidate,votes`` in ``encoding``, UTF-8 by default) are elected, the rest
+        """A committee election: the top ``seats`` vote-getters of ``votes`` (a mapping of
+        candidate to votes, or a CSV file ``candidate,votes`` in ``encoding``, UTF-8 by
+        default: a path, an open text or binary file, or rows) are elected, the rest
         alternates; a tie at the cut-off is reported, not guessed."""
         if isinstance(votes, Mapping):
             return elect(votes, seats)
-        return elect(read_votes(str(votes), encoding), seats)
+        return through(votes, lambda file, encoding: elect(read_votes(str(file), encoding),
+                                                           seats), kind="votes", encoding=encoding)
 
     @staticmethod
     def _load(t: Tables, id: str) -> tuple[Proposal, str]:

@@ -31,7 +31,7 @@ from commons.errors import (
 from commons.estate.resource import Resource
 from commons.files import open_text
 from commons.io.revenue_files import read_collections
-from commons.io.sources import Source, spooled
+from commons.io.sources import Source, through
 from commons.ledger.journal import Entry, prepare
 from commons.ledger.rules import refusal
 from commons.money import Money, money_field
@@ -184,9 +184,7 @@ class RevenueService(SpendingService):
         any problem is named by file:line:field and nothing is posted. Incomes already
         recorded are skipped. ``path`` may also be an open text or binary file, or rows
         (mappings of those columns to values)."""
-        with spooled(path, kind="collections", fmt="csv", encoding=encoding) as source:
-            summary = self._collect(source.path, source.encoding)
-        return attrs.evolve(summary, file=source.name)
+        return through(path, self._collect, kind="collections", encoding=encoding)
 
     def _collect(self, path: Path, encoding: str | None) -> CollectSummary:
         file = str(path)

@@ -19,7 +19,7 @@ from commons.billing.payments import PAYMENT_COLUMNS, PAYMENT_OPTIONAL, Payment
 from commons.errors import CommonsError, ErrorCode, InvalidInput, Problems
 from commons.files import csv_rows
 
-__all__ = ["read_payments", "read_schedules"]
+__all__ = ["read_payments", "read_schedules", "schedule_format"]
 
 MAX_REPORTED = 50
 
@@ -74,6 +74,14 @@ def read_schedules(path: str | Path, encoding: str | None = None) -> list[FeeSch
     if not schedules:
         raise InvalidInput("the file has no schedule", file=str(p), fix="add one")
     return schedules
+
+
+def schedule_format(data: bytes) -> str:
+    """``toml`` or ``csv``: the format of a schedules file given without a name, told by its
+    first line (TOML opens with a ``[[schedule]]`` table or a comment, a CSV with its header)."""
+    text = data.decode("utf-8", errors="replace").lstrip("\ufeff")
+    first = next((line.strip() for line in text.splitlines() if line.strip()), "")
+    return "toml" if first.startswith(("[", "#")) else "csv"
 
 
 def read_payments(path: str | Path, encoding: str | None = None) -> list[tuple[int, Payment]]:

@@ -3,7 +3,9 @@
 Every reader works on a file by name (so each refusal says ``file:line:field``). An open text
 or binary file, or rows (mappings of column to value; for a journal, its JSON records), are
 written to a private temporary file first; refusals and summaries then name the host's file
-object (its ``name``) or ``<rows>``, never the temporary file.
+object (its ``name``, or ``<KIND file>`` without one) or ``<KIND rows>``, never the temporary
+file. A refusal of rows names the row's number (1 for the first row), not the line of the CSV
+written for them. ``through`` is the one way a use case reads such a source.
 """
 
 from __future__ import annotations
@@ -12,18 +14,20 @@ import csv
 import io
 import json
 import tempfile
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, TypeVar, cast
 
 import attrs
 
 from commons.errors import CommonsError, ErrorCode, InvalidInput, Problems
 
-__all__ = ["Source", "Spooled", "is_rows", "read_bytes_of", "spooled"]
+__all__ = ["Source", "Spooled", "given_values", "is_rows", "read_bytes_of", "spooled", "through"]
 
 Source = str | Path | IO[str] | IO[bytes] | Iterable[Mapping[str, Any]]
+Format = str | Callable[[bytes], str]  # a format, or how to tell it from an open file's content
+T = TypeVar("T")
 
 
 @attrs.frozen
@@ -40,6 +44,15 @@ def is_rows(source: object) -> bool:
     """True for rows (an iterable that is neither text, a path nor an open file)."""
     return not isinstance(source, str | bytes | Path) and not hasattr(source, "read") \
         and isinstance(source, Iterable)
+
+
+def given_values(source: object) -> tuple[list[Any] | None, Any]:
+    """``(values, None)`` for a host's own values (an iterable of anything but mappings, such
+    as ``FeeSchedule``); otherwise ``(None, source)`` to read with ``through``, rows listed."""
+    if isinstance(source, str | bytes | Path | Mapping) or hasattr(source, "read"):
+        return None, source
+    items = list(source)  # type: ignore[call-overload]
+    return (None, items) if items and isinstance(items[0], Mapping) else (items, None)
 
 
 def _name_of(source: object, default: str) -> str:
@@ -72,41 +85,59 @@ def _rows_text(rows: Iterable[Mapping[str, Any]], fmt: str) -> str:
     return out.getvalue()
 
 
-def _relabel(error: CommonsError, temporary: str, name: str) -> CommonsError:
-    """``error`` (and the problems it lists) naming ``name`` instead of the temporary file."""
+def _relabel(error: CommonsError, temporary: str, name: str, header: bool) -> CommonsError:
+    """``error`` (and the problems it lists) naming ``name`` instead of the temporary file;
+    with ``header`` (rows written as CSV) a line is the row's number, the header none."""
     if isinstance(error, Problems):
         for problem in error.problems:
-            _relabel(problem, temporary, name)
+            _relabel(problem, temporary, name, header)
     error.what = error.what.replace(temporary, name)
     if error.where.file == temporary:
         error.where.file = name
+        if header and error.where.line is not None:
+            error.where.line = error.where.line - 1 or None
     return error.located()
 
 
 @contextmanager
-def spooled(source: Source, *, kind: str, fmt: str, encoding: str | None
+def spooled(source: Source, *, kind: str, fmt: Format, encoding: str | None
             ) -> Iterator[Spooled]:
     """``source`` as a file to read: a path as it is; an open file or rows written to a
-    temporary ``.fmt`` file for the block, whose errors then name the source."""
+    temporary ``KIND.FMT`` file for the block, whose errors then name the source. ``fmt`` may
+    tell the format from an open file's bytes; rows are CSV unless ``fmt`` is ``jsonl``."""
     if isinstance(source, str | Path):
         yield Spooled(Path(source), str(source), encoding)
         return
     with tempfile.TemporaryDirectory(prefix="commons-") as folder:
         if hasattr(source, "read"):
             name = _name_of(source, f"<{kind} file>")
-            path = Path(folder) / (Path(name).name if not name.startswith("<") else f"{kind}.{fmt}")
             data = source.read()
-            if isinstance(data, bytes):
-                path.write_bytes(data)
-            else:
-                path.write_text(data, encoding="utf-8")
-                encoding = None
+            raw = data if isinstance(data, bytes) else data.encode("utf-8")
+            encoding = encoding if isinstance(data, bytes) else None
+            path = Path(folder) / f"{kind}.{fmt if isinstance(fmt, str) else fmt(raw)}"
+            path.write_bytes(raw)
         else:
             name = f"<{kind} rows>"
+            fmt = fmt if fmt == "jsonl" else "csv"
             path = Path(folder) / f"{kind}.{fmt}"
             path.write_text(_rows_text(source, fmt), encoding="utf-8")
             encoding = None
         try:
             yield Spooled(path, name, encoding)
         except CommonsError as e:
-            raise _relabel(e, str(path), name) from None
+            raise _relabel(e, str(path), name, name.endswith("rows>") and fmt == "csv") from None
+
+
+def through(source: Source, read: Callable[[Path, str | None], T], *, kind: str,
+            fmt: Format = "csv", encoding: str | None = None) -> T:
+    """``read(path, encoding)`` of ``source`` (a path, an open text or binary file, or rows;
+    see ``spooled``): the one way a use case reads a host's input. Its errors, and the text
+    fields of the attrs value it returns, name the source rather than a temporary file."""
+    with spooled(source, kind=kind, fmt=fmt, encoding=encoding) as spool:
+        result = read(spool.path, spool.encoding)
+    temporary, value = str(spool.path), cast("Any", result)
+    if temporary == spool.name or not attrs.has(type(value)):
+        return result
+    changes = {f.alias or f.name: spool.name for f in attrs.fields(type(value))
+               if getattr(value, f.name) == temporary}
+    return cast("T", attrs.evolve(value, **changes)) if changes else result

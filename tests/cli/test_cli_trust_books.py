@@ -64,3 +64,14 @@ def test_a_mistyped_account_suggests_the_nearest_open_ones_first(cli: Invoke,
     stderr = refused(cli("ledger", "post", entry), ErrorCode.UNKNOWN_ACCOUNT, "e.jsonl:1")
     assert "income:parking:hpl" in stderr
     assert stderr.index("income:parking:hpl") < stderr.index("commons ledger open")
+
+
+def test_json_output_keeps_chinese_as_it_is(cli: Invoke, tmp_path: Path) -> None:
+    """Issue 16 item 13: JSON output is written with ``ensure_ascii=False``, so a compound's
+    name reads 卫技新村, not ``\\u536b\\u6280...``."""
+    (tmp_path / "compounds.csv").write_text(ESTATE["compounds"], encoding="utf-8")
+    ok(cli("estate", "import", "compounds", tmp_path / "compounds.csv"))
+    shown = cli("--json", "estate", "show", "wjxc")
+    assert shown.exit_code == 0, shown.stderr
+    assert '"name": "卫技新村"' in shown.stdout
+    assert "\\u" not in shown.stdout
