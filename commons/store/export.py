@@ -13,6 +13,7 @@ import functools
 import sqlite3
 from collections.abc import Iterator
 
+from commons.io.export_xlsx import SheetExtent
 from commons.ledger.export import ExportScope, ScopedEntry, ScopedLeg
 from commons.ledger.rules import ChainHead
 from commons.revenue.disclosure import PeriodPosting
@@ -121,6 +122,35 @@ class ExportTables:
             "AND date < ? GROUP BY account_id, currency", (head, scope.date_from.isoformat()))
         return {(accounts[aid][0], currency): fen for aid, currency, fen in rows
                 if aid in accounts and scope.covers(*accounts[aid])}
+
+    def extents(self, scope: ExportScope, head: int) -> tuple[list[SheetExtent], int]:
+        """What bounds the widths of an XLSX export's columns: per account in scope and
+        currency, the largest amount, the debits, the credits, the widest memo, external id
+        and actor, and the most postings an entry has besides the account's, over entries
+        1..``head``; and the widest account name. A text's width is
+        (bytes + characters) / 2 of its UTF-8, which counts a Chinese character (3 bytes) as
+        two columns and an ASCII one as one, without reading the text into Python."""
+        accounts = self._accounts()
+        covered = sorted(aid for aid, (name, compound) in accounts.items()
+                         if scope.covers(name, compound))
+        dates, args = self._dates(scope, "p.date")
+
+        def width(column: str) -> str:
+            return f"MAX((length(CAST({column} AS BLOB)) + length({column})) / 2)"
+
+        rows = self.conn.execute(
+            "SELECT p.account_id, p.currency, MAX(ABS(p.amount_fen)), "
+            "SUM(MAX(p.amount_fen, 0)), SUM(MIN(p.amount_fen, 0)), "
+            f"{width('e.memo')}, {width('e.external_id')}, {width('e.actor')}, "
+            "MAX((SELECT MAX(q.seq) FROM postings q WHERE q.entry_id = p.entry_id)) "
+            "FROM postings p JOIN entries e ON e.id = p.entry_id "
+            f"WHERE p.entry_id <= ?{dates} AND p.account_id IN "
+            f"({','.join(map(str, covered or [-1]))}) GROUP BY p.account_id, p.currency",
+            [head, *args])
+        extents = [SheetExtent(accounts[aid][0], currency, *(v or 0 for v in sizes))
+                   for aid, currency, *sizes in rows]
+        names = self.conn.execute(f"SELECT {width('name')} FROM accounts").fetchone()[0]
+        return extents, names or 0
 
     def openings(self, head: int) -> list[AccountOpening]:
         """Every account with postings in entries 1..``head``: its opening date, first posting
