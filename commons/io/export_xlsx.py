@@ -66,7 +66,8 @@ class SheetExtent(NamedTuple):
     the store before the rows: the largest amount, the debits and credits in scope (fen; the
     running balance stays between opening + credits and opening + debits), the display widths
     of the longest memo, external id and actor (a Chinese character counts two), and the most
-    counterparts one of its entries has."""
+    counterparts an entry has; the last four over the export's entries, not the account's
+    alone (see ``ExportTables.extents``)."""
 
     account: str
     currency: str

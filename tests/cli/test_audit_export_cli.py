@@ -157,7 +157,7 @@ def test_disclose_prints_text_html_and_json(cli: Invoke, books: Path) -> None:
 def test_the_demo_exports_checks_and_discloses(cli: Invoke, db_path: Path) -> None:
     data = as_json(cli("--json", "demo"))
     audit = next(step for step in data["steps"] if step["topic"] == "audit")
-    assert sum("checks out" in line for line in audit["lines"]) == 2
+    assert sum("checks out" in line for line in audit["lines"]) == 3  # CSV, XLSX and Beancount
     assert any("公共收益公示 2026-Q4" in line for line in audit["lines"])
     folder = db_path.with_name(f"{db_path.stem}-files")
     assert ok(cli("audit", "check-export", folder / "wjxc-trail.csv")).stdout.startswith("ok:")
