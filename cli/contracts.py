@@ -437,6 +437,7 @@ def loss(share: Fraction) -> str:
 
 
 def point_json(p: PricePoint) -> dict[str, Any]:
+    """A price and what the simulation says of it, as docs/formats.md lists it."""
     return {"price": price(p.price), "loss_probability": decimals(p.loss_probability, 4),
             "losses": p.losses, "runs": p.runs, "expected_margin": yuan(p.expected_margin),
             "margin": {"p5": yuan(p.margin_p5), "p50": yuan(p.margin_p50),
@@ -444,6 +445,7 @@ def point_json(p: PricePoint) -> dict[str, Any]:
 
 
 def bid_json(b: BidAsked) -> dict[str, Any]:
+    """The keys each option asked for adds to the report's JSON (only those asked for)."""
     data: dict[str, Any] = {}
     if b.evaluated is not None:
         data["evaluated"] = point_json(b.evaluated)
@@ -482,6 +484,7 @@ def sensitivity_text(rows: tuple[Sensitivity, ...]) -> str:
 
 
 def bid_text(b: BidAsked) -> list[str]:
+    """The sections each option asked for adds below the report, in the options' order."""
     parts = []
     if b.evaluated is not None:
         p = b.evaluated
