@@ -119,13 +119,16 @@ _force_option = click.option("--force", is_flag=True,
 @click.option("--to", "date_to", callback=date_option, help="Last date YYYY-MM-DD.")
 @click.option("--period", callback=_period_option,
               help="A month (2026-10) or a quarter (2026-Q4): the same as --from and --to.")
+@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
+              help="Language of the XLSX headers and totals (合计); CSV and JSON Lines keep "
+                   "their column ids.")
 @_force_option
 @_key_file_option
 @json_option
 @pass_app
 def export(app: App, export_format: str, out: str, account: str | None, compound: str | None,
-           date_from: Any, date_to: Any, period: DisclosurePeriod | None, force: bool,
-           key_file: str | None) -> None:
+           date_from: Any, date_to: Any, period: DisclosurePeriod | None, lang: str,
+           force: bool, key_file: str | None) -> None:
     """Export every posting in scope with its entry, counterparts, running balance and chain
     hash; the database is only read."""
     if period is not None:
@@ -135,7 +138,7 @@ def export(app: App, export_format: str, out: str, account: str | None, compound
     m = app.read_only_api().audit.export(out, format=export_format, account=account,
                                          compound=compound, date_from=date_from,
                                          date_to=date_to, force=force,
-                                         key=_signing_key(key_file))
+                                         key=_signing_key(key_file), lang=lang)
     if app.json:
         echo_json(manifest_json(m))
     else:

@@ -17,16 +17,18 @@ from typing import Any
 from commons.app import (
     PARKING_OWNERS,
     ParkingReport,
+    PricePoint,
     SimulationReport,
     Tariff,
     WindowDays,
     fraction_text,
+    unit_price_text,
 )
 from commons.errors import InvalidInput
 from commons.extras import require
 from commons.money import Money
 
-__all__ = ["PLOT_FORMATS", "plot_bundle", "plot_parking"]
+__all__ = ["PLOT_FORMATS", "plot_bundle", "plot_parking", "plot_sweep"]
 
 PLOT_FORMATS = {".png": "png", ".svg": "svg"}
 _RESIDENTS, _OUTSIDERS, _WINDOW = "#1f4e79", "#f28e2b", "#fde9d0"
@@ -167,6 +169,49 @@ def plot_bundle(report: SimulationReport, path: str | Path) -> Path:
             # are still right, so that is not worth a warning on every run.
             warnings.filterwarnings("ignore", message="Glyph .* missing", category=UserWarning)
             figure.savefig(out, dpi=100)
+    except (OSError, ValueError) as e:
+        raise InvalidInput(f"cannot write the plot to {out}: {e}", field="--plot",
+                           fix="give a writable path ending in .png, .svg or .pdf") from None
+    finally:
+        plt.close(figure)
+    return out
+
+
+def plot_sweep(bundle: str, points: tuple[PricePoint, ...], path: str | Path,
+               lowest: PricePoint | None = None) -> Path:
+    """Draw a sweep of prices to ``path``: the loss probability, and the margin's p5, p50 and
+    p95 over the term, against the price; ``lowest`` (a --max-loss price) is marked."""
+    require("plot")
+    import matplotlib  # noqa: PLC0415 - heavy, and only a plot needs it
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt  # noqa: PLC0415
+
+    out = Path(path)
+    # Drawing only: matplotlib works in floats; every figure printed comes from exact values.
+    prices = [float(p.price) for p in points]
+    figure, (risk, margin) = plt.subplots(1, 2, figsize=(13, 5), layout="constrained")
+    risk.plot(prices, [float(p.loss_probability * 100) for p in points], marker="o",
+              color="#e45756")
+    risk.set_title(f"{bundle}: loss probability by price")
+    risk.set_xlabel("price (CNY per m² per month)")
+    risk.set_ylabel("runs that lose (%)")
+    margin.fill_between(prices, [_whole_yuan(p.margin_p5.fen) for p in points],
+                        [_whole_yuan(p.margin_p95.fen) for p in points], color="#4c78a8",
+                        alpha=0.25, label="p5 to p95")
+    margin.plot(prices, [_whole_yuan(p.margin_p50.fen) for p in points], color="#4c78a8",
+                marker="o", label="p50")
+    margin.axhline(0, color="black", linewidth=0.8)
+    margin.set_title("margin over the term (CNY)")
+    margin.set_xlabel("price (CNY per m² per month)")
+    if lowest is not None:
+        for ax in (risk, margin):
+            ax.axvline(float(lowest.price), color="black", linestyle=":",
+                       label=f"--max-loss price {unit_price_text(lowest.price)}")
+        risk.legend()
+    margin.legend()
+    try:
+        figure.savefig(out, dpi=100)
     except (OSError, ValueError) as e:
         raise InvalidInput(f"cannot write the plot to {out}: {e}", field="--plot",
                            fix="give a writable path ending in .png, .svg or .pdf") from None

@@ -45,12 +45,13 @@ if TYPE_CHECKING:  # what mypy sees instead of __getattr__: the names of EXPORTS
     from commons.billing.payments import Payment
     from commons.billing.receipts import Receipt
     from commons.billing.split import SPLIT_METHODS, SharePlan, Split, Stage
+    from commons.contracts.bidding import Sensitivity
     from commons.contracts.catalog import CostDriver, ServiceCatalog, ServiceItem, ServiceLevel
     from commons.contracts.contract import Bundle, BundleContract, Firm, Regime
     from commons.contracts.evaluation import Bid, BlacklistEntry, Evaluation, PartyScore, Tender
     from commons.contracts.pricing import unit_price_text
     from commons.contracts.settlement import Settlement
-    from commons.contracts.simulation import CompoundResult, SimulationReport
+    from commons.contracts.simulation import CompoundResult, PricePoint, SimulationReport
     from commons.estate.compound import Building, Compound, Governance, ManagementArea
     from commons.estate.household import Household, Owner
     from commons.estate.importing import KINDS as ESTATE_KINDS
@@ -231,6 +232,8 @@ EXPORTS = {
     "Signer": "commons.revenue.spending",
     "SignerRole": "commons.revenue.spending",
     "SimulationReport": "commons.contracts.simulation",
+    "PricePoint": "commons.contracts.simulation",
+    "Sensitivity": "commons.contracts.bidding",
     "SpendingAuthority": "commons.revenue.disclosure",
     "SpendingLimit": "commons.revenue.spending",
     "SpendingLine": "commons.revenue.statement",
@@ -283,10 +286,12 @@ __all__ = [
     "HouseholdAccount", "ImportSummary", "ImportedStatement", "IncomeLine", "InitReport",
     "Invoice", "InvoiceRun", "InvoiceStanding", "ManagementArea", "MatchRecord", "MatchRun",
     "Matter", "Measures", "OutstandingItem", "Owner", "ParkingBill", "ParkingReport", "PartyScore",
-    "PartyScoreOutcome", "Payment", "PaymentImport", "PeriodClosed", "PostSummary", "Proposal",
+    "PartyScoreOutcome", "Payment", "PaymentImport", "PeriodClosed", "PostSummary",
+    "PricePoint", "Proposal",
     "ProposalRecord", "Quarter", "QuarterDue", "Ratio", "Receipt", "ReconciliationStatement",
     "Regime", "Resource", "ResourceCount", "ResourceEarning", "ResourceKind", "RevenueBalance",
     "RevenueStatement", "ScheduleImport", "Scope", "ScopeKind", "ScoredEvaluation",
+    "Sensitivity",
     "ServiceCatalog", "ServiceItem", "ServiceLevel", "SessionCharge", "SessionImport", "SetAside",
     "SettleReport", "Settlement", "SharePlan", "SharingRule", "Signer", "SignerRole",
     "SimulationReport", "SpendingAuthority", "SpendingLimit", "SpendingLine", "SpendingProposal",

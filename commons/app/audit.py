@@ -28,6 +28,7 @@ from commons.io.checking import (
     recount,
     recount_problems,
 )
+from commons.io.export_xlsx import LANGS
 from commons.io.exporting import (
     CurrencyTotal,
     ExportJob,
@@ -116,9 +117,12 @@ class AuditService(Service):
     def export(self, out: str | Path, *, format: str, account: str | None = None,
                compound: str | None = None, date_from: dt.date | str | None = None,
                date_to: dt.date | str | None = None, force: bool = False,
-               key: bytes | None = None) -> ExportManifest:
+               key: bytes | None = None, lang: str = "zh") -> ExportManifest:
         """Export every posting in scope to ``out`` (csv, jsonl, xlsx or beancount) and write
         the manifest beside it; the database is only read, at one chain head.
+
+        ``lang`` is the language of an XLSX export's headers (``zh`` or ``en``); the other
+        formats keep their column ids, which programs read, whatever it is.
 
         ``out`` (or its manifest) may not be the database or one of its files, nor exist
         already unless ``force``; a failed export leaves neither file behind. With ``key``,
@@ -128,6 +132,9 @@ class AuditService(Service):
         if format not in FORMATS:
             raise InvalidInput(f"export format {format!r} is unknown", field="--format",
                                fix=f"use one of {', '.join(FORMATS)}")
+        if lang not in LANGS:
+            raise InvalidInput(f"export language {lang!r} is unknown", field="--lang",
+                               fix=f"use one of {', '.join(LANGS)}")
         path = Path(out)
         if not path.parent.is_dir():
             raise NotFound(f"folder {path.parent} does not exist", field="--out",
@@ -137,7 +144,8 @@ class AuditService(Service):
         with self.reader.read() as t:
             if compound is not None:
                 check_compound(t, compound)
-            manifest = self._export_in(t, path, format, scope, t.ledger.head(), {})
+            manifest = self._export_in(t, path, format, scope, t.ledger.head(), {},
+                                       lang if format == "xlsx" else None)
         if key is not None:
             manifest = attrs.evolve(manifest, signature=head_signature(manifest.head, key))
         try:
@@ -163,10 +171,11 @@ class AuditService(Service):
         return path
 
     def _export_in(self, t: Tables, path: Path, format: str, scope: ExportScope,
-                   head: ChainHead, names: dict[str, str]) -> ExportManifest:
+                   head: ChainHead, names: dict[str, str], lang: str | None) -> ExportManifest:
+        extents, name_width = t.export.extents(scope, head.id) if format == "xlsx" else ([], 0)
         job = ExportJob(path, format, scope, head, t.export.opening(scope, head.id),
                         tuple(t.export.openings(head.id)) if format == "beancount" else (),
-                        names)
+                        names, lang or "zh", tuple(extents), name_width)
         try:
             tally, written, accounts = write_export(
                 job, lambda: t.export.entries(scope, head.id, in_id_order=True))
@@ -181,7 +190,7 @@ class AuditService(Service):
             tuple((a, Money(fen, c)) for (a, c), fen in sorted(tally.balances.items())),
             (written,), _library_version(),
             self.clock.now().in_timezone("UTC").isoformat(), accounts,
-            str(manifest_path_of(path)))
+            str(manifest_path_of(path)), lang=lang)
 
     def check_export(self, path: str | Path, *, manifest: str | Path | None = None,
                      against_ledger: bool = True) -> ExportCheck:
@@ -212,7 +221,8 @@ class AuditService(Service):
                 derived = Path(folder) / manifest.export_path.name
                 again = self._export_in(t, derived, manifest.format, manifest.scope, head,
                                         dict(manifest.accounts)
-                                        if manifest.format == "beancount" else {})
+                                        if manifest.format == "beancount" else {},
+                                        manifest.lang)
                 return _differences(manifest, export, again, derived)
 
     def disclose(self, compound: str, period: str | DisclosurePeriod, *,

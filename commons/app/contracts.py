@@ -20,6 +20,16 @@ import attrs
 
 from commons.app.ledger import LedgerService
 from commons.app.session import Service, Session, recorded
+from commons.contracts.bidding import (
+    Sensitivity,
+    evaluate_price,
+    lowest_price,
+    parse_max_loss,
+    parse_price,
+    parse_sweep,
+    sensitivity,
+    sweep,
+)
 from commons.contracts.catalog import DEFAULT_CATALOG, ServiceCatalog
 from commons.contracts.contract import (
     Bundle,
@@ -40,7 +50,7 @@ from commons.contracts.evaluation import (
     parse_score,
 )
 from commons.contracts.settlement import SETTLEMENT_ACCOUNTS, Settlement, settle
-from commons.contracts.simulation import SimulationReport, simulate
+from commons.contracts.simulation import PricePoint, SimulationReport, simulate
 from commons.errors import CommonsError, InvalidInput, NotFound, RefusedByRule
 from commons.io.scenario_files import read_scenario
 from commons.io.sources import through
@@ -289,6 +299,35 @@ class ContractService(Service):
         total = parsed.runs if runs is None else runs
         step = None if on_progress is None else (lambda n: on_progress(n, total))
         return simulate(parsed, runs=runs, seed=seed, on_progress=step)
+
+    def evaluate_price(self, scenario: str | Path, price: Fraction | str, *,
+                       runs: int | None = None, seed: int | None = None) -> PricePoint:
+        """The bundle of a scenario file at ``price`` (yuan per m² per month, text or exact,
+        at most four decimals): its loss probability and margin p5/p50/p95."""
+        given = parse_price(price) if isinstance(price, str) else price
+        return evaluate_price(read_scenario(scenario), given, runs=runs, seed=seed)
+
+    def sweep_prices(self, scenario: str | Path,
+                     prices: str | tuple[Fraction, Fraction, Fraction], *,
+                     runs: int | None = None, seed: int | None = None
+                     ) -> tuple[PricePoint, ...]:
+        """The bundle at every price of ``prices`` (``"FROM:TO:STEP"`` or three prices),
+        lowest first, each simulated from the same seed."""
+        start, stop, step = parse_sweep(prices) if isinstance(prices, str) else prices
+        return sweep(read_scenario(scenario), start, stop, step, runs=runs, seed=seed)
+
+    def lowest_price(self, scenario: str | Path, max_loss: Fraction | str | int, *,
+                     runs: int | None = None, seed: int | None = None) -> PricePoint:
+        """The lowest price whose simulated loss probability is at most ``max_loss``: a
+        percentage as text or a number ("5%", 5), or a share as a Fraction (1/20)."""
+        share = max_loss if isinstance(max_loss, Fraction) else parse_max_loss(max_loss)
+        return lowest_price(read_scenario(scenario), share, runs=runs, seed=seed)
+
+    def sensitivity(self, scenario: str | Path, *, runs: int | None = None,
+                    seed: int | None = None) -> tuple[Sensitivity, ...]:
+        """The break-even and target prices if each compound leaves the bundle, and if every
+        cost rises 10%, beside the bundle's own."""
+        return sensitivity(read_scenario(scenario), runs=runs, seed=seed)
 
     @staticmethod
     def _open_settlement_accounts(t: Tables, entry: Entry) -> None:

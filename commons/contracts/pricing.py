@@ -32,7 +32,7 @@ from commons.contracts.scenario import CostItem, Scenario, ScenarioCompound
 from commons.errors import InvalidInput
 from commons.money import Money
 
-__all__ = ["CompoundPricing", "CostModel", "cost_model", "margin_at", "solve_price",
+__all__ = ["CompoundPricing", "CostModel", "bid_price", "cost_model", "margin_at", "solve_price",
            "unit_price_text"]
 
 PRICE_PLACES = 4
@@ -47,6 +47,13 @@ def unit_price_text(value: Fraction) -> str:
     sign = "-" if scaled < 0 else ""
     text = str(abs(scaled)).rjust(PRICE_PLACES + 1, "0")
     return f"{sign}{text[:-PRICE_PLACES]}.{text[-PRICE_PLACES:]}"
+
+
+def bid_price(value: Fraction) -> Fraction:
+    """The price shown for an exact price, as a number: rounded up to four decimals, the rule
+    of ``unit_price_text``. Every price whose risk is simulated is simulated at this one, so
+    the loss probability printed beside a price is that of the price printed."""
+    return Fraction(math.ceil(value * 10**PRICE_PLACES), 10**PRICE_PLACES)
 
 
 def _quantity(item: CostItem, compound: ScenarioCompound) -> Fraction:

@@ -27,6 +27,7 @@ from commons.contracts.contract import fen_half_up
 from commons.contracts.pricing import (
     CompoundPricing,
     CostModel,
+    bid_price,
     contributions,
     cost_model,
     margin_at,
@@ -41,7 +42,8 @@ if TYPE_CHECKING:
     import numpy as np
     import numpy.typing as npt
 
-__all__ = ["CHUNK_RUNS", "CompoundResult", "SimulationReport", "simulate"]
+__all__ = ["CHUNK_RUNS", "CompoundResult", "PricePoint", "SimulationReport", "price_point",
+           "simulate"]
 
 CHUNK_RUNS = 1000  # runs drawn and summed at a time: bounded memory, a progress tick each
 PPM = 1_000_000  # a drawn rate is kept as whole millionths
@@ -62,6 +64,27 @@ class CompoundResult:
     contribution: Money
     standalone_cost: Money
     standalone_price: Fraction
+    standalone_loss: Fraction = Fraction(0)  # alone, at its standalone price as shown
+
+
+@attrs.frozen
+class PricePoint:
+    """A unit price (yuan per m² per month, exact) and what the simulation says of it: the
+    expected margin a month, how many of the runs ended in a loss, and the margin's p5, p50
+    and p95 over the term."""
+
+    price: Fraction
+    expected_margin: Money
+    runs: int
+    losses: int
+    margin_p5: Money
+    margin_p50: Money
+    margin_p95: Money
+
+    @property
+    def loss_probability(self) -> Fraction:
+        """The share of runs that ended in a loss."""
+        return Fraction(self.losses, self.runs)
 
 
 @attrs.frozen
@@ -88,6 +111,8 @@ class SimulationReport:
     margin_p50: Money
     margin_p95: Money
     margins: tuple[int, ...] = attrs.field(repr=False)
+    break_even_loss: Fraction = Fraction(0)  # at the break-even price as shown (about half)
+    target_loss: Fraction = Fraction(0)  # at the target price as shown
 
     @property
     def loss_probability(self) -> Fraction:
@@ -150,12 +175,42 @@ def _nearest_rank(sorted_fen: npt.NDArray[np.int64], percent: int) -> Money:
     return Money(int(sorted_fen[rank - 1]))
 
 
+def price_point(model: CostModel, price: Fraction, *, runs: int, seed: int,
+                on_progress: Progress | None = None) -> PricePoint:
+    """Simulate ``model`` at ``price`` (below zero: at zero) ``runs`` times from ``seed``.
+
+    The same seed draws the same collection rates at every price, and a run's margin never
+    falls as the price rises, so at a higher price no more runs lose (common random numbers).
+    """
+    require("sim")
+    price = max(Fraction(0), price)
+    margins = _margins(model, price, runs, seed, on_progress)
+    return PricePoint(price, margin_at(model, price), runs, int((margins < 0).sum()),
+                      _nearest_rank(margins, 5), _nearest_rank(margins, 50),
+                      _nearest_rank(margins, 95))
+
+
+def _loss_at(model: CostModel, price: Fraction, runs: int, seed: int) -> Fraction:
+    return price_point(model, bid_price(price), runs=runs, seed=seed).loss_probability
+
+
+def _standalone_loss(scenario: Scenario, c: CompoundPricing, runs: int, seed: int) -> Fraction:
+    """The loss probability of compound ``c`` contracted alone at its standalone price: a
+    scenario of it alone, without the bundle's subsidy (its standalone price has none)."""
+    alone = attrs.evolve(scenario, compounds=tuple(x for x in scenario.compounds
+                                                   if x.id == c.id), subsidy=Money.zero())
+    return _loss_at(cost_model(alone), c.standalone_price, runs, seed)
+
+
 def simulate(scenario: Scenario, *, runs: int | None = None, seed: int | None = None,
              on_progress: Progress | None = None) -> SimulationReport:
     """Price the bundle and simulate its margin ``runs`` times (the scenario's by default).
 
-    The simulated price is the scenario's ``price`` if it names one, else the target price; a
-    price below zero (public income alone covers the costs) is simulated as zero.
+    The simulated price is the scenario's ``price`` if it names one, else the target price as
+    shown (rounded up to four decimals); a price below zero (public income alone covers the
+    costs) is simulated as zero. The break-even and target prices as shown, and each compound
+    alone at its standalone price, are simulated too, from the same seed, for the loss
+    probability printed beside each.
     """
     require("sim")
     runs = scenario.runs if runs is None else runs
@@ -168,18 +223,20 @@ def simulate(scenario: Scenario, *, runs: int | None = None, seed: int | None = 
         solve_price(cost=model.cost.fen, income=model.income.fen, subsidy=model.subsidy.fen,
                     area_m2=model.area_m2, scenario=scenario, margin=margin)
         for margin in (Fraction(0), scenario.target_margin))
-    price = max(Fraction(0), scenario.price if scenario.price is not None else target)
+    price = max(Fraction(0), scenario.price if scenario.price is not None else bid_price(target))
     shares = contributions(model, price)
     margins = _margins(model, price, runs, seed, on_progress)
     expected = margin_at(model, price)
     return SimulationReport(
         scenario.id, scenario.name, scenario.months, runs, seed, break_even, target, price,
         model.cost, model.standalone_cost, model.bundle_saving, expected,
-        tuple(_result(c, shares[c.id]) for c in model.compounds),
+        tuple(_result(c, shares[c.id], _standalone_loss(scenario, c, runs, seed))
+              for c in model.compounds),
         int((margins < 0).sum()), _nearest_rank(margins, 5), _nearest_rank(margins, 50),
-        _nearest_rank(margins, 95), tuple(margins.tolist()))
+        _nearest_rank(margins, 95), tuple(margins.tolist()),
+        _loss_at(model, break_even, runs, seed), _loss_at(model, target, runs, seed))
 
 
-def _result(c: CompoundPricing, contribution: Money) -> CompoundResult:
+def _result(c: CompoundPricing, contribution: Money, loss: Fraction) -> CompoundResult:
     return CompoundResult(c.id, c.households, c.area_m2, c.cost, contribution,
-                          c.standalone_cost, c.standalone_price)
+                          c.standalone_cost, c.standalone_price, loss)

@@ -18,14 +18,16 @@ DISCLOSED = "2026-Q4"
 
 
 def audit_step(books: Books, folder: Path) -> DemoStep:
-    """Export the compound's trail as CSV and Beancount, check both against the ledger, and
-    render the disclosure of the fourth quarter."""
+    """Export the compound's trail as CSV, XLSX and Beancount, check each against the ledger,
+    and render the disclosure of the fourth quarter."""
     lines = [
         "Changsha Yuhua asks for special audits of public revenue. An auditor (--read-only)",
-        "exports the compound's trail and checks it against the ledger's chain head.",
+        "exports the compound's trail and checks it against the ledger's chain head; the",
+        "workbook has Chinese headers, a filter, a totals row (合计) per sheet and ¥ amounts.",
         "",
     ]
-    for fmt, name in (("csv", f"{WJXC}-trail.csv"), ("beancount", f"{WJXC}.beancount")):
+    for fmt, name in (("csv", f"{WJXC}-trail.csv"), ("xlsx", f"{WJXC}-trail.xlsx"),
+                      ("beancount", f"{WJXC}.beancount")):
         manifest = books.audit.export(folder / name, format=fmt, compound=WJXC, force=True)
         check = books.audit.check_export(manifest.path)
         lines.append(f"  {fmt:<9} {manifest.rows} postings of {manifest.entries} entries, "

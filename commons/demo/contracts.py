@@ -12,6 +12,8 @@ is drawn once for the term (per = "term"): who pays and who does not changes slo
 
 from __future__ import annotations
 
+import math
+from fractions import Fraction
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -21,7 +23,7 @@ from commons.demo.base import DemoStep, write_file
 if TYPE_CHECKING:
     from commons.app import Books, SimulationReport
 
-__all__ = ["SCENARIO_NAME", "ZIYUAN_SCENARIO", "bundle_step", "ziyuan_report"]
+__all__ = ["SCENARIO_NAME", "ZIYUAN_SCENARIO", "bid_step", "bundle_step", "ziyuan_report"]
 
 SCENARIO_NAME = "ziyuan-bundle.toml"
 
@@ -119,11 +121,15 @@ def bundle_step(books: Books, folder: Path) -> DemoStep:
         "",
         f"  break-even {unit_price_text(r.break_even_price)}, target (5% margin) "
         f"{unit_price_text(r.target_price)}",
+        f"  runs that lose money: {_loss(r.break_even_loss)} at break-even, "
+        f"{_loss(r.target_loss)} at the target",
         "",
-        f"  {'yard':<22} {'cost/month':>12} {'contribution':>13} {'alone price':>12}",
+        f"  {'yard':<22} {'cost/month':>12} {'contribution':>13} {'alone loss':>11} "
+        f"{'alone price':>12}",
     ]
     lines += [f"  {c.id:<22} {c.cost.format_grouped():>12} "
-              f"{c.contribution.format_grouped():>13} {unit_price_text(c.standalone_price):>12}"
+              f"{c.contribution.format_grouped():>13} {_loss(c.standalone_loss):>11} "
+              f"{unit_price_text(c.standalone_price):>12}"
               for c in r.compounds]
     lines += [
         "",
@@ -137,3 +143,36 @@ def bundle_step(books: Books, folder: Path) -> DemoStep:
         f"{r.margin_p50.format_symbol()}, p95 {r.margin_p95.format_symbol()}",
     ]
     return DemoStep("bundle", "Pricing Ziyuan's shared property (Changsha Yuhua)", tuple(lines))
+
+
+def _loss(share: Fraction) -> str:
+    return f"{fraction_text(share * 100, 2)}%"
+
+
+def bid_step(books: Books, folder: Path) -> DemoStep:
+    """What the firm bids for Ziyuan: a sweep of prices from just below break-even, and the
+    lowest price that loses money in at most 5% of the runs (``bundle simulate --sweep
+    --max-loss``)."""
+    scenario = folder / SCENARIO_NAME  # written by bundle_step
+    r = books.contracts.simulate(scenario)
+    start = Fraction(math.floor(r.break_even_price * 20), 20)  # down to 0.05
+    points = books.contracts.sweep_prices(scenario, (start, start + Fraction(3, 10),
+                                                     Fraction(1, 20)))
+    lowest = books.contracts.lowest_price(scenario, "5%")
+    lines = [
+        "At break-even about half the runs lose money. The firm sweeps the price and asks",
+        "for the lowest one that loses in at most 5% of the runs:",
+        "",
+        f"  {'price':>8} {'loss':>8} {'margin p5':>14} {'margin p50':>14} {'margin p95':>14}",
+    ]
+    lines += [f"  {unit_price_text(p.price):>8} {_loss(p.loss_probability):>8} "
+              f"{p.margin_p5.format_grouped():>14} {p.margin_p50.format_grouped():>14} "
+              f"{p.margin_p95.format_grouped():>14}" for p in points]
+    lines += [
+        "",
+        f"  bid at least {unit_price_text(lowest.price)} (loss {_loss(lowest.loss_probability)}"
+        f", margin p50 {lowest.margin_p50.format_symbol()} over {r.months} months)",
+        f"  commons bundle simulate {SCENARIO_NAME} --sweep {unit_price_text(start)}:"
+        f"{unit_price_text(start + Fraction(3, 10))}:0.05 --max-loss 5%",
+    ]
+    return DemoStep("bid", "A price the firm can bid for Ziyuan", tuple(lines))

@@ -31,7 +31,7 @@ from commons.demo.base import (
     write_file,
 )
 from commons.demo.billing import billing_step
-from commons.demo.contracts import bundle_step
+from commons.demo.contracts import bid_step, bundle_step
 from commons.demo.ledger import ledger_step
 from commons.demo.parking import parking_step
 from commons.demo.reconcile import reconcile_step, wallet_step
@@ -142,6 +142,7 @@ def run_demo(api: Books) -> DemoReport:
             billing_step(api),
             audit_step(api, folder),
             bundle_step(api, folder),
+            bid_step(api, folder),
             elevator,
         )
     return DemoReport(steps, split, str(folder) if kept else None)

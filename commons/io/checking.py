@@ -20,9 +20,9 @@ from typing import Any
 
 from commons.errors import CommonsError, ErrorCode, InvalidInput, NotFound
 from commons.extras import require
+from commons.io.export_xlsx import HEADERS, SUMMARY_SHEET, TOTAL_LABELS
 from commons.io.exporting import (
     MANIFEST_SUFFIX,
-    SUMMARY_SHEET,
     ExportManifest,
     manifest_path_of,
 )
@@ -241,19 +241,33 @@ def _workbook_rows(path: Path, *, summary: bool = False
 
 
 def _recount_xlsx(path: Path, _manifest: ExportManifest, count: Recount) -> None:
-    for title, number, values in _workbook_rows(path):
+    headers = (COLUMNS, *HEADERS.values())  # COLUMNS: an export made before headers were named
+    sums: dict[tuple[str, str], int] = {}  # per sheet and currency, for its totals rows
+    for title, number, cells in _workbook_rows(path):
         where = f"{path} sheet {title} row {number}"
+        # A reader drops the empty end of a totals row.
+        total = bool(cells) and cells[0] in TOTAL_LABELS.values()
+        values = cells + (None,) * (len(COLUMNS) - len(cells)) if total else cells
         if number == 1:
-            if values != COLUMNS:
-                count.problem(f"{where}: the header is not {','.join(COLUMNS)}")
+            if values not in headers:
+                count.problem(f"{where}: the header is not {','.join(HEADERS['zh'])} "
+                              f"(nor {','.join(HEADERS['en'])})")
             continue
         if len(values) != len(COLUMNS):
             count.problem(f"{where}: {len(values)} cells, not {len(COLUMNS)}")
             continue
         try:
             currency = str(values[7])
-            count.row(where, values[0], str(values[3]), _cell_fen(values[6], currency),
-                      currency, _cell_fen(values[8], currency))
+            fen = _cell_fen(values[6], currency)
+            if total:
+                added = sums.get((title, currency), 0)
+                if fen != added:
+                    count.problem(f"{where}: the total is {plain_amount(fen, currency)}, but "
+                                  f"the rows above add up to {plain_amount(added, currency)}")
+                continue
+            sums[(title, currency)] = sums.get((title, currency), 0) + fen
+            count.row(where, values[0], str(values[3]), fen, currency,
+                      _cell_fen(values[8], currency))
         except (ValueError, CommonsError) as e:
             count.problem(f"{where}: {e}")
 

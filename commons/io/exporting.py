@@ -14,16 +14,14 @@ import hashlib
 import queue
 import threading
 from collections.abc import Callable, Iterator, Mapping
-from decimal import Decimal
 from pathlib import Path
 from typing import Any, BinaryIO
 
 import attrs
 
 from commons.errors import ErrorCode, InvalidInput
-from commons.extras import require
+from commons.io.export_xlsx import SheetExtent, write_xlsx
 from commons.io.writing import replacing
-from commons.l10n import amount_decimal, spreadsheet_format
 from commons.ledger.export import (
     COLUMNS,
     ExportScope,
@@ -38,7 +36,7 @@ from commons.ledger.export import (
     plain_amount,
 )
 from commons.ledger.rules import ChainHead
-from commons.money import Money, currency_of
+from commons.money import Money
 
 __all__ = [
     "MANIFEST_SUFFIX",
@@ -52,10 +50,6 @@ __all__ = [
 
 MANIFEST_SUFFIX = ".manifest.json"
 MANIFEST_KIND = "commons audit export"
-DATE_FORMAT = "yyyy-mm-dd"
-SUMMARY_SHEET = "summary"
-SUMMARY_COLUMNS = ("account", "sheet", "currency", "opening", "debits", "credits", "closing",
-                   "rows")
 BROUGHT_FORWARD = "Equity:Export-Brought-Forward"
 
 
@@ -99,6 +93,7 @@ class ExportManifest:
     accounts: Mapping[str, str] = attrs.field(factory=dict)
     path: str = ""
     signature: str | None = None  # the head's, where the host gave a key (docs/tamper.md)
+    lang: str | None = None  # the XLSX headers' language; None for the other formats
 
     @property
     def export_path(self) -> Path:
@@ -120,6 +115,7 @@ class ExportManifest:
                       for f in self.files],
             "accounts": dict(self.accounts), "columns": list(COLUMNS),
             "library_version": self.library_version, "created_at": self.created_at,
+            "lang": self.lang,
         }
 
     @classmethod
@@ -148,7 +144,8 @@ class ExportManifest:
                        int(data["entries"]), totals, balances, files,
                        str(data["library_version"]), str(data["created_at"]),
                        dict(data.get("accounts") or {}), path,
-                       None if head.get("signature") is None else str(head["signature"]))
+                       None if head.get("signature") is None else str(head["signature"]),
+                       None if data.get("lang") is None else str(data["lang"]))
         except (KeyError, TypeError, ValueError, AttributeError) as e:
             raise InvalidInput(f"manifest {path} is malformed near {field!r}: {e}",
                                file=path, field=field,
@@ -215,7 +212,8 @@ Entries = Callable[[], Iterator[ScopedEntry]]
 
 @attrs.frozen
 class ExportJob:
-    """One export to write: where, what, at which head, and what the store read beforehand."""
+    """One export to write: where, what, at which head, and what the store read beforehand;
+    an XLSX export's header language, and the sizes that bound its columns' widths."""
 
     path: Path
     format: str
@@ -224,6 +222,9 @@ class ExportJob:
     opening: Mapping[tuple[str, str], int]
     openings: tuple[tuple[str, str | None, str, tuple[str, ...]], ...]
     names: Mapping[str, str]
+    lang: str = "zh"
+    extents: tuple[SheetExtent, ...] = ()
+    name_width: int = 0
 
 
 def write_export(job: ExportJob, entries: Entries) -> tuple[Tally, ExportedFile, dict[str, str]]:
@@ -231,7 +232,8 @@ def write_export(job: ExportJob, entries: Entries) -> tuple[Tally, ExportedFile,
     tally = Tally(job.opening)
     with replacing(job.path) as handle:
         if job.format == "xlsx":
-            names = _write_xlsx(handle, entries(), tally)
+            names = write_xlsx(handle, entries(), tally, lang=job.lang, extents=job.extents,
+                               id_digits=len(str(job.head.id)), names=job.name_width)
             digest, size = _file_digest(handle)
         else:
             sink = _Sink(handle)
@@ -329,81 +331,3 @@ def _assertions(job: ExportJob, names: Mapping[str, str], tally: Tally,
 
 
 _TEXT_WRITERS = {"csv": _write_csv, "jsonl": _write_jsonl, "beancount": _write_beancount}
-
-
-def _sheet_title(name: str, taken: set[str]) -> str:
-    """An XLSX sheet title for account ``name``, not among ``taken`` (and added to it): ``:``
-    is not allowed in one, and at most 31 characters are, so ``assets:bank:x`` is
-    ``assets.bank.x``, shortened and numbered when two would coincide."""
-    base = name.replace(":", ".")[:31]
-    title, n = base, 1
-    while title in taken:
-        n += 1
-        title = f"{base[:31 - len(str(n)) - 1]}~{n}"
-    taken.add(title)
-    return title
-
-
-def _amount_cell(fen: int, currency: str) -> tuple[Decimal, str]:
-    """An amount as a spreadsheet cell holds it: the exact Decimal and the currency's number
-    format (``"¥"#,##0.00``; ``"JP¥"#,##0``)."""
-    unit = currency_of(currency)
-    return (amount_decimal(fen, unit.minor_units),
-            spreadsheet_format(unit.minor_units, unit.symbol))
-
-
-def _write_xlsx(handle: BinaryIO, entries: Iterator[ScopedEntry], tally: Tally) -> dict[str, str]:
-    require("xlsx")
-    import openpyxl  # noqa: PLC0415 - only an XLSX export pays for loading it
-    from openpyxl.cell import WriteOnlyCell  # noqa: PLC0415
-
-    book = openpyxl.Workbook(write_only=True)
-    summary = book.create_sheet(SUMMARY_SHEET)
-    sheets: dict[str, Any] = {}
-    titles: dict[str, str] = {}
-    taken = {SUMMARY_SHEET}
-    moves: dict[tuple[str, str], list[int]] = {}
-
-    def amount(sheet: Any, fen: int, currency: str) -> Any:
-        return cell(sheet, *_amount_cell(fen, currency))
-
-    def cell(sheet: Any, value: object, number_format: str | None = None) -> Any:
-        made = WriteOnlyCell(sheet, value=value)
-        if isinstance(value, str):
-            made.data_type = "s"  # text, even if it begins with "=": never a formula
-        if number_format:
-            made.number_format = number_format
-        return made
-
-    try:
-        for row in export_rows(entries, tally):
-            sheet = sheets.get(row.account)
-            if sheet is None:
-                titles[row.account] = _sheet_title(row.account, taken)
-                sheet = sheets[row.account] = book.create_sheet(titles[row.account])
-                sheet.freeze_panes = "A2"
-                sheet.append(list(COLUMNS))
-            sheet.append([row.entry_id, row.seq,
-                          cell(sheet, dt.date.fromisoformat(row.date), DATE_FORMAT),
-                          row.account, ";".join(row.counterparts), cell(sheet, row.memo),
-                          amount(sheet, row.amount_fen, row.currency), row.currency,
-                          amount(sheet, row.balance_fen, row.currency),
-                          cell(sheet, row.external_id), cell(sheet, row.actor), row.reverses,
-                          row.reversed_by, row.entry_hash])
-            sums = moves.setdefault((row.account, row.currency), [0, 0, 0])
-            sums[0 if row.amount_fen > 0 else 1] += row.amount_fen
-            sums[2] += 1
-        summary.freeze_panes = "A2"
-        summary.append(list(SUMMARY_COLUMNS))
-        for (account, currency), closing in sorted(tally.balances.items()):
-            debits, credits, count = moves.get((account, currency), (0, 0, 0))
-            summary.append([account, titles.get(account, ""), currency] + [
-                amount(summary, v, currency)
-                for v in (tally.opening.get((account, currency), 0), debits, credits, closing)
-            ] + [count])
-    except BaseException:
-        for sheet in (summary, *sheets.values()):
-            sheet.close()  # end each sheet's writer now, not when it is collected
-        raise
-    book.save(handle)
-    return titles

@@ -13,6 +13,7 @@ import functools
 import sqlite3
 from collections.abc import Iterator
 
+from commons.io.export_xlsx import SheetExtent
 from commons.ledger.export import ExportScope, ScopedEntry, ScopedLeg
 from commons.ledger.rules import ChainHead
 from commons.revenue.disclosure import PeriodPosting
@@ -98,8 +99,11 @@ class ExportTables:
         dates, args = self._dates(scope, "date")
         touching = ""
         if scope.filters_accounts:
+            # "+" keeps SQLite from looking the accounts up in postings_by_account, which
+            # reads all of their postings for every entry (a scoped export took minutes): by
+            # the primary key it reads the entry's own few postings.
             touching = (" AND EXISTS (SELECT 1 FROM postings q WHERE q.entry_id = {} AND "
-                        f"q.account_id IN ({','.join(map(str, sorted(covered) or [-1]))}))")
+                        f"+q.account_id IN ({','.join(map(str, sorted(covered) or [-1]))}))")
         order = "" if in_id_order else "date, "
         entries = self.conn.execute(
             "SELECT id, date, memo, external_id, actor, reverses, (SELECT MIN(r.id) FROM "
@@ -121,6 +125,40 @@ class ExportTables:
             "AND date < ? GROUP BY account_id, currency", (head, scope.date_from.isoformat()))
         return {(accounts[aid][0], currency): fen for aid, currency, fen in rows
                 if aid in accounts and scope.covers(*accounts[aid])}
+
+    def extents(self, scope: ExportScope, head: int) -> tuple[list[SheetExtent], int]:
+        """What bounds the widths of an XLSX export's columns: per account in scope and
+        currency, the largest amount, the debits and the credits over entries 1..``head``
+        (read from the covering index); the widest memo, external id and actor, and the most
+        counterparts, of all entries in the scope's dates (over every account: reading them
+        per account joins each posting to its entry, four times as slow on a million
+        postings); and the widest account name. A text's width is (bytes + characters) / 2 of
+        its UTF-8, which counts a Chinese character (3 bytes) as two columns and an ASCII one
+        as one, without reading the text into Python."""
+        accounts = self._accounts()
+        covered = sorted(aid for aid, (name, compound) in accounts.items()
+                         if scope.covers(name, compound))
+        dates, args = self._dates(scope, "date")
+
+        def width(column: str) -> str:
+            return f"MAX((length(CAST({column} AS BLOB)) + length({column})) / 2)"
+
+        texts = self.conn.execute(
+            f"SELECT {width('memo')}, {width('external_id')}, {width('actor')} FROM entries "
+            f"WHERE id <= ?{dates}", [head, *args]).fetchone()
+        legs = self.conn.execute("SELECT MAX(seq) FROM postings WHERE entry_id <= ?",
+                                 (head,)).fetchone()[0]
+        rows = self.conn.execute(
+            "SELECT account_id, currency, MAX(ABS(amount_fen)), SUM(MAX(amount_fen, 0)), "
+            f"SUM(MIN(amount_fen, 0)) FROM postings WHERE entry_id <= ?{dates} AND account_id "
+            f"IN ({','.join(map(str, covered or [-1]))}) GROUP BY account_id, currency",
+            [head, *args])
+        memo, external_id, actor = (v or 0 for v in texts)
+        extents = [SheetExtent(accounts[aid][0], currency, largest, debits, credits, memo,
+                               external_id, actor, legs or 0)
+                   for aid, currency, largest, debits, credits in rows]
+        names = self.conn.execute(f"SELECT {width('name')} FROM accounts").fetchone()[0]
+        return extents, names or 0
 
     def openings(self, head: int) -> list[AccountOpening]:
         """Every account with postings in entries 1..``head``: its opening date, first posting

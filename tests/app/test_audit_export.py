@@ -258,8 +258,7 @@ def test_xlsx_has_a_sheet_per_account_numbers_in_yuan_dates_and_no_formulas(
         for row in sheet.iter_rows(min_row=2):
             assert all(c.data_type != "f" for c in row)
     sheet = book[manifest.accounts[BANK]]
-    header = [c.value for c in sheet[1]]
-    amount, day, memo = (header.index(k) + 1 for k in ("amount", "date", "memo"))
+    amount, day, memo = (COLUMNS.index(k) + 1 for k in ("amount", "date", "memo"))
     cell = sheet.cell(row=2, column=amount)
     assert cell.data_type == "n" and "¥" in cell.number_format and "0.00" in cell.number_format
     assert isinstance(sheet.cell(row=2, column=day).value, dt.datetime)

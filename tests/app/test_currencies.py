@@ -16,6 +16,7 @@ from ledger_helpers import BANK, PARKING, write_jsonl
 import commons
 from commons import Money
 from commons.errors import ErrorCode
+from commons.ledger.export import COLUMNS
 
 FX = "income:fx:wjxc"
 
@@ -99,10 +100,10 @@ def test_xlsx_cells_hold_yen_in_a_yen_format(books: commons.Books, tmp_path: Pat
 
     manifest = export(books, tmp_path, "xlsx")
     sheet = openpyxl.load_workbook(manifest.export_path)[manifest.accounts[BANK]]
-    header = [c.value for c in sheet[1]]
-    amount, currency = header.index("amount") + 1, header.index("currency") + 1
+    amount, currency = COLUMNS.index("amount") + 1, COLUMNS.index("currency") + 1
     cells = {sheet.cell(row=r, column=currency).value: sheet.cell(row=r, column=amount)
-             for r in range(2, sheet.max_row + 1)}
+             for r in range(2, sheet.max_row + 1)
+             if isinstance(sheet.cell(row=r, column=1).value, int)}  # not the totals rows
     assert (cells["JPY"].value, cells["JPY"].number_format) == (66, '"JP¥"#,##0')
     assert (Decimal(repr(cells["USD"].value)), cells["USD"].number_format) == (
         Decimal("12.34"), '"US$"#,##0.00')

@@ -157,7 +157,7 @@ def test_disclose_prints_text_html_and_json(cli: Invoke, books: Path) -> None:
 def test_the_demo_exports_checks_and_discloses(cli: Invoke, db_path: Path) -> None:
     data = as_json(cli("--json", "demo"))
     audit = next(step for step in data["steps"] if step["topic"] == "audit")
-    assert sum("checks out" in line for line in audit["lines"]) == 2
+    assert sum("checks out" in line for line in audit["lines"]) == 3  # CSV, XLSX and Beancount
     assert any("公共收益公示 2026-Q4" in line for line in audit["lines"])
     folder = db_path.with_name(f"{db_path.stem}-files")
     assert ok(cli("audit", "check-export", folder / "wjxc-trail.csv")).stdout.startswith("ok:")
@@ -179,3 +179,19 @@ def test_a_period_scopes_an_export_as_its_first_and_last_day(cli: Invoke, books:
                "2026-10", "--from", "2026-10-01")
     assert both.exit_code == 2 and "not both" in both.stderr
     assert not (books / "x.csv").exists()
+
+
+def test_export_lang_names_the_xlsx_headers_and_a_bad_one_is_a_usage_error(
+        cli: Invoke, books: Path) -> None:
+    openpyxl = pytest.importorskip("openpyxl")
+    assert "--lang [zh|en]" in ok(cli("audit", "export", "--help")).stdout
+    for lang, first in (("zh", "凭证号"), ("en", "Entry")):
+        out = books / f"trail-{lang}.xlsx"
+        data = as_json(cli("--json", "audit", "export", "--format", "xlsx", "--out", out,
+                           "--lang", lang))
+        assert data["lang"] == lang
+        assert openpyxl.load_workbook(out).worksheets[1]["A1"].value == first
+        assert ok(cli("audit", "check-export", out)).stdout.startswith("ok:")
+    result = cli("audit", "export", "--format", "xlsx", "--out", books / "x.xlsx", "--lang", "fr")
+    assert result.exit_code == 2 and "--lang" in result.stderr
+    assert not (books / "x.xlsx").exists()
