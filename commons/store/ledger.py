@@ -247,6 +247,21 @@ class LedgerTables:
         assert all(prefix is None or matches_prefix(r[0], prefix) for r in rows)
         return [(name, Money(fen, currency)) for name, currency, fen in rows]
 
+    def monthly_sums(self, first: dt.date, last: dt.date, compound: str | None = None
+                     ) -> list[tuple[str, str, Money]]:
+        """The postings of every income and expense account (of ``compound``) from ``first``
+        to ``last`` summed by month (``YYYY-MM``), in SQL: an income statement reads only
+        these sums."""
+        where, args = "", [first.isoformat(), last.isoformat()]
+        if compound is not None:
+            where, args = " AND a.compound = ?", [*args, compound]
+        rows = self.conn.execute(
+            "SELECT a.name, substr(p.date, 1, 7) AS month, p.currency, SUM(p.amount_fen) "
+            "FROM accounts a JOIN postings p ON p.account_id = a.id AND p.date BETWEEN ? AND ? "
+            f"WHERE a.type IN ('income', 'expenses'){where} "
+            "GROUP BY a.name, month, p.currency", args)
+        return [(name, month, Money(fen, currency)) for name, month, currency, fen in rows]
+
     def trail(self, account: str, *, limit: int, offset: int) -> list[TrailRow]:
         """An account's postings in date order with the running balance, one page."""
         return list(map(TrailRow._make, self.conn.execute(
