@@ -44,7 +44,8 @@ def _shared(f: F) -> F:
         click.option("--csv", "as_csv", is_flag=True, help="Print CSV instead of text."),
         click.option("--xlsx", type=click.Path(dir_okay=False),
                      help="Write the statement to this spreadsheet instead (needs the xlsx "
-                          "extra; an existing file is refused without --force)."),
+                          "extra; an existing file is refused without --force); with --json "
+                          "the path written is printed as JSON."),
         click.option("--force", is_flag=True, help="Replace the --xlsx file if it exists."),
         json_option,
     )):
@@ -54,8 +55,8 @@ def _shared(f: F) -> F:
 
 def _show(app: App, statement: BalanceSheet | IncomeStatement, *, as_csv: bool,
           xlsx: str | None, force: bool, lang: str) -> None:
-    if sum((as_csv, xlsx is not None, app.json)) > 1:
-        raise click.UsageError("give one of --json, --csv and --xlsx")
+    if as_csv and (xlsx is not None or app.json):
+        raise click.UsageError("--csv prints the statement: give it without --json or --xlsx")
     if xlsx is not None:
         path = app.api.reports.write_xlsx(statement, xlsx, lang=lang, force=force)
         if app.json:
