@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from commons.app import LANGUAGES, statement_csv, statement_json, statement_text
+from commons.app import statement_csv, statement_json, statement_text
 from commons.errors import CommonsError, ErrorCode
 
 from .app import App, CommonsGroup, date_option, json_option, pass_app
@@ -38,7 +38,7 @@ def _shared(f: F) -> F:
                                         "unknown, with the nearest names)."),
         click.option("--depth", type=click.IntRange(min=1),
                      help="Roll accounts up to N segments of the : tree (1: the types)."),
-        click.option("--lang", type=click.Choice(LANGUAGES), default="zh", show_default=True,
+        click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
                      help="Language of the labels and headings."),
         click.option("--currency", help="The currency to show, where the books hold several."),
         click.option("--csv", "as_csv", is_flag=True, help="Print CSV instead of text."),

@@ -47,7 +47,7 @@ class ReportService(Service):
         with self.reader.read() as t:
             if compound is not None:
                 check_compound(t, compound)
-            rows = t.ledger.balances(None, compound, day)
+            rows = t.ledger.balances_at(day, compound)
         return balance_sheet(rows, as_of=day, compound=compound, depth=depth, lang=lang,
                              currency=currency)
 
