@@ -152,3 +152,18 @@ def test_the_nearest_compound_is_named(books: commons.Books) -> None:
     with raises(NotFound, ErrorCode.NOT_FOUND) as info:
         books.reports.balance_sheet(as_of="2026-12-31", compound="wjxx")
     assert info.value.context["near"] == "wjxc"
+
+
+def test_the_demo_draws_up_a_balanced_sheet_and_the_quarter(tmp_path: Any) -> None:
+    from commons.demo import run_demo
+
+    with commons.connect(tmp_path / "demo.db", clock=FixedClock.parse("2027-01-05T09:00:00"),
+                         actor="demo") as books:
+        step = next(s for s in run_demo(books).steps if s.topic == "statements")
+        text = "\n".join(step.lines)
+        assert "资产负债表  wjxc  截至 2026-12-31" in text and "收支表  wjxc" in text
+        assert "平衡：" in text and "NOT BALANCED" not in text
+        sheet = books.reports.balance_sheet(as_of="2026-12-31", compound="wjxc")
+        quarter = books.reports.income(date_from="2026-Q4", compound="wjxc")
+        assert sheet.balanced
+        assert "  结余（收入减支出）" in text and quarter.net_total.format_grouped() in text

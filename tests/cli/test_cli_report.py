@@ -306,3 +306,19 @@ def test_a_sheet_that_does_not_balance_is_shown_and_refused(cli: Invoke, books: 
     data = cli("--json", "report", "balance-sheet", "--as-of", "2026-12-31", "--compound", W)
     assert data.exit_code == 1 and '"balanced": false' in data.stdout
     assert ok(cli("report", "balance-sheet", "--as-of", "2026-12-31")).stdout
+
+
+def test_the_json_documented_is_what_the_commands_print(cli: Invoke, books: Path) -> None:
+    import json
+    import re
+
+    page = (Path(__file__).parents[2] / "docs" / "reports.md").read_text(encoding="utf-8")
+    documented = [json.loads(b) for b in re.findall(r"^```json\n(.*?)^```", page, re.M | re.S)]
+    printed = [as_json(cli("--json", "report", "balance-sheet", "--as-of", "2026-12-31",
+                           "--compound", W)),
+               as_json(cli("--json", "report", "income", "--from", "2026-10", "--to",
+                           "2026-12", "--compound", W, "--monthly")),
+               as_json(cli("--json", "ledger", "accounts", "--type", "income", "--compound",
+                           Z))]
+    printed[2]["accounts"] = [a for a in printed[2]["accounts"] if a["balance"] != "0.00"]
+    assert documented == printed
