@@ -9,6 +9,7 @@ keys are English whatever the language; the labels, titles and the spreadsheet's
 
 from __future__ import annotations
 
+import datetime as dt
 import unicodedata
 from collections.abc import Sequence
 from typing import Any, BinaryIO
@@ -18,7 +19,7 @@ from commons.l10n import amount_decimal, spreadsheet_format
 from commons.ledger.accounts import AccountType
 from commons.ledger.export import Figure, csv_record
 from commons.ledger.statements import BalanceSheet, IncomeStatement, ListedAccount
-from commons.money import Money, currency_of
+from commons.money import CURRENCY, Money, currency_of
 
 __all__ = ["accounts_json", "accounts_text", "statement_csv", "statement_json",
            "statement_rows", "statement_text", "write_statement_xlsx"]
@@ -205,8 +206,9 @@ def accounts_text(accounts: Sequence[ListedAccount], lang: str = "zh") -> str:
               words["opened"], words["closed"], words["balance"]]]
     for a in accounts:
         acc = a.account
-        balance = ", ".join(m.format_grouped() + ("" if m.currency == "CNY" else f" {m.currency}")
-                            for m in a.balances) or "0.00"
+        balance = ", ".join(
+            m.format_grouped() + ("" if m.currency == CURRENCY else f" {m.currency}")
+            for m in a.balances) or "0.00"
         table.append([acc.name, a.label, acc.type.value, acc.compound or "-",
                       str(acc.opened_on) if acc.opened_on else words["start"],
                       str(acc.closed_on) if acc.closed_on else "", balance])
@@ -228,5 +230,5 @@ def accounts_json(accounts: Sequence[ListedAccount]) -> dict[str, Any]:
     } for a in accounts]}
 
 
-def _iso(day: Any) -> str | None:
-    return None if day is None else str(day.isoformat())
+def _iso(day: dt.date | None) -> str | None:
+    return None if day is None else day.isoformat()
