@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from commons.app import PostSummary
 
 from .app import App, CommonsGroup, date_option, json_option, pass_app
-from .render import echo_json, table, yuan
+from .render import echo_json, plain, table, yuan
 
 __all__ = ["ledger"]
 
@@ -66,6 +66,30 @@ def open_chart(app: App, compound: str, opened_on: Any) -> None:
         echo_json({"compound": compound, "accounts": [a.name for a in chart]})
     else:
         click.echo(table(("account", "what it holds"), [(a.name, a.description) for a in chart]))
+
+
+@ledger.command("accounts")
+@click.option("--compound", help="Only the accounts of this compound (refused if unknown).")
+@click.option("--type", "account_type",
+              type=click.Choice(["assets", "liabilities", "equity", "income", "expenses"]),
+              help="Only the accounts of this type.")
+@click.option("--closed", is_flag=True, help="List the closed accounts too.")
+@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
+              help="Language of the labels.")
+@json_option
+@pass_app
+def accounts(app: App, compound: str | None, account_type: str | None, closed: bool,
+             lang: str) -> None:
+    """Every account with its label (停车收益 beside income:parking:wjxc), type, compound,
+    opening date and balance; closed accounts only with --closed."""
+    from commons.app import accounts_json, accounts_text  # noqa: PLC0415 - only this command
+
+    listed = app.api.ledger.accounts(compound=compound, type=account_type, closed=closed,
+                                     lang=lang)
+    if app.json:
+        echo_json(accounts_json(listed))
+    else:
+        click.echo(plain(accounts_text(listed, lang)), nl=False)
 
 
 @ledger.command("post")

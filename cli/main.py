@@ -34,6 +34,9 @@ COMMANDS = {
     "reconcile": ("commons_cli.reconcile:reconcile",
                   "Bank reconciliation: import statements, match them to the books, report, "
                   "undo."),
+    "report": ("commons_cli.report:report",
+               "Financial statements: the balance sheet (资产负债表) and the income statement "
+               "(收支表)."),
     "resolution": ("commons_cli.resolution:resolution",
                    "Owners' resolutions (业主共同决定) under Civil Code art. 278, and committee "
                    "elections."),

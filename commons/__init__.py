@@ -54,6 +54,7 @@ if TYPE_CHECKING:  # what mypy sees instead of __getattr__: the names of EXPORTS
     from commons.io.exporting import ExportManifest
     from commons.ledger.accounts import Account
     from commons.ledger.journal import Entry, Posting, StoredEntry
+    from commons.ledger.statements import BalanceSheet, IncomeStatement, ListedAccount
     from commons.money import Money
     from commons.parking.tariff import TariffFile
     from commons.parking.usage import ParkingReport
@@ -81,6 +82,7 @@ EXPORTS = {
     "AccountHolder": "commons.revenue.spending",
     "AgingReport": "commons.billing.arrears",
     "BalanceReport": "commons.app.ledger",
+    "BalanceSheet": "commons.ledger.statements",
     "BallotsImported": "commons.app.resolutions",
     "Bid": "commons.contracts.evaluation",
     "BlacklistEntry": "commons.contracts.evaluation",
@@ -111,10 +113,12 @@ EXPORTS = {
     "Household": "commons.estate.household",
     "HouseholdAccount": "commons.app.billing",
     "ImportSummary": "commons.app.estate",
+    "IncomeStatement": "commons.ledger.statements",
     "InitReport": "commons.app.handle",
     "InvalidInput": "commons.errors",
     "Invoice": "commons.billing.invoices",
     "InvoiceRun": "commons.app.billing",
+    "ListedAccount": "commons.ledger.statements",
     "MatchRun": "commons.app.reconcile",
     "Money": "commons.money",
     "NotFound": "commons.errors",
@@ -178,6 +182,7 @@ __all__ = [
     "AccountHolder",
     "AgingReport",
     "BalanceReport",
+    "BalanceSheet",
     "BallotsImported",
     "Bid",
     "BlacklistEntry",
@@ -208,10 +213,12 @@ __all__ = [
     "Household",
     "HouseholdAccount",
     "ImportSummary",
+    "IncomeStatement",
     "InitReport",
     "InvalidInput",
     "Invoice",
     "InvoiceRun",
+    "ListedAccount",
     "MatchRun",
     "Money",
     "NotFound",

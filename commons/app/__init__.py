@@ -78,11 +78,28 @@ if TYPE_CHECKING:  # what mypy sees instead of __getattr__: the names of EXPORTS
     )
     from commons.io.disclosure_render import LANGUAGES, disclosure_json, render_html, render_text
     from commons.io.exporting import CurrencyTotal, ExportedFile, ExportManifest
+    from commons.io.statement_files import (
+        accounts_json,
+        accounts_text,
+        statement_csv,
+        statement_json,
+        statement_text,
+    )
     from commons.l10n import count_text, fraction_text
     from commons.ledger.export import FORMATS as EXPORT_FORMATS
     from commons.ledger.export import Figure, csv_record
     from commons.ledger.rules import ChainHead
     from commons.ledger.signing import head_signature
+    from commons.ledger.statements import (
+        GROUPINGS,
+        BalanceSheet,
+        IncomeRow,
+        IncomeStatement,
+        ListedAccount,
+        StatementColumn,
+        StatementLine,
+        StatementSection,
+    )
     from commons.parking.month import OWNERS as PARKING_OWNERS
     from commons.parking.month import CompoundBill, SessionCharge
     from commons.parking.tariff import TARIFF_HELP, Tariff, TariffFile, WindowDays
@@ -267,6 +284,19 @@ EXPORTS = {
     "render_html": "commons.io.disclosure_render",
     "render_text": "commons.io.disclosure_render",
     "unit_price_text": "commons.contracts.pricing",
+    "BalanceSheet": "commons.ledger.statements",
+    "IncomeRow": "commons.ledger.statements",
+    "IncomeStatement": "commons.ledger.statements",
+    "ListedAccount": "commons.ledger.statements",
+    "StatementColumn": "commons.ledger.statements",
+    "StatementLine": "commons.ledger.statements",
+    "StatementSection": "commons.ledger.statements",
+    "GROUPINGS": "commons.ledger.statements",
+    "accounts_json": "commons.io.statement_files",
+    "accounts_text": "commons.io.statement_files",
+    "statement_csv": "commons.io.statement_files",
+    "statement_json": "commons.io.statement_files",
+    "statement_text": "commons.io.statement_files",
 }
 
 if not TYPE_CHECKING:  # mypy would take any misspelt name for one __getattr__ returns
@@ -300,4 +330,9 @@ __all__ = [
     "Unmatched", "VerifyReport", "WindowDays", "connect", "count_text", "csv_record",
     "disclosure_json", "fraction_text", "head_signature", "parse_date", "render_html",
     "render_text", "unit_price_text",
+]
+__all__ += [  # the financial statements
+    "GROUPINGS", "BalanceSheet", "IncomeRow", "IncomeStatement", "ListedAccount",
+    "StatementColumn", "StatementLine", "StatementSection", "accounts_json", "accounts_text",
+    "statement_csv", "statement_json", "statement_text",
 ]

@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from commons.app.ledger import LedgerService
     from commons.app.parking import ParkingService
     from commons.app.reconcile import ReconcileService
+    from commons.app.reports import ReportService
     from commons.app.resolutions import ResolutionService
     from commons.app.revenue import RevenueService
     from commons.app.splits import SplitService
@@ -118,6 +119,13 @@ class Books:
         from commons.app.audit import AuditService  # noqa: PLC0415
 
         return AuditService(self.session)
+
+    @cached_property
+    def reports(self) -> ReportService:
+        """Financial statements: the balance sheet and the income statement."""
+        from commons.app.reports import ReportService  # noqa: PLC0415
+
+        return ReportService(self.session)
 
     @cached_property
     def splits(self) -> SplitService:

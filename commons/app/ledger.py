@@ -39,6 +39,7 @@ if TYPE_CHECKING:
     from commons.app.ledger_results import PeriodClosed, PostSummary, TrailLine
     from commons.ledger.journal import Entry, Prepared, StoredEntry
     from commons.ledger.rules import ChainHead, Link, Outcome
+    from commons.ledger.statements import ListedAccount
     from commons.store import Tables
 
 __all__ = ["AccountBalance", "BalanceReport", "LedgerService"]
@@ -281,6 +282,19 @@ class LedgerService(Service):
             totals[m.currency] = totals.get(m.currency, Money.zero(m.currency)) + m
         return BalanceReport(tuple(AccountBalance(n, m) for n, m in rows),
                              tuple(totals.values()), as_of)
+
+    def accounts(self, *, compound: str | None = None, type: str | None = None,
+                 closed: bool = False, lang: str = "zh") -> tuple[ListedAccount, ...]:
+        """Every account (of ``compound``, of ``type``) with its label in ``lang``, opening date
+        and balance; accounts closed by today only with ``closed``."""
+        from commons.ledger.statements import list_accounts  # noqa: PLC0415 - see the imports
+
+        with self.reader.read() as t:
+            if compound is not None:
+                check_compound(t, compound)
+            opened, rows = t.ledger.accounts(), t.ledger.balances()
+        return list_accounts([a for _, a in opened.values()], rows, today=self.clock.today(),
+                             compound=compound, type=type, closed=closed, lang=lang)
 
     def trail(self, account: str, *, limit: int = 100, offset: int = 0
               ) -> tuple[TrailLine, ...]:

@@ -7,7 +7,8 @@ September's journal is posted and reconciled with the bank, and the month closed
 income is collected (收) and November's tidal parking billed into it; the maintenance fund is
 set aside and balances managed (管); the owners vote a cleaning subsidy that two signers pay,
 while the firm alone is refused (用); property fees are invoiced with a subsidy and a
-concession; the trail is exported and checked, and the quarter disclosed (审); a firm prices
+concession; the trail is exported and checked, and the quarter disclosed (审); the balance
+sheet and the quarter's income statement are drawn up; a firm prices
 Ziyuan's bundle; and Leshan Shizhong's elevator cost is split by floor. Each step returns its
 narrative as lines of text, so the CLI only prints and tests can check the figures. Every input
 is written into ``<db>-files/`` first, so each step can be replayed from the command line.
@@ -36,6 +37,7 @@ from commons.demo.ledger import ledger_step
 from commons.demo.parking import parking_step
 from commons.demo.reconcile import reconcile_step, wallet_step
 from commons.demo.revenue import clear_step, collect_step, set_aside_step, use_step
+from commons.demo.statements import statements_step
 from commons.errors import RefusedByRule
 from commons.money import Money
 
@@ -141,6 +143,7 @@ def run_demo(api: Books) -> DemoReport:
             use_step(api),
             billing_step(api),
             audit_step(api, folder),
+            statements_step(api),
             bundle_step(api, folder),
             bid_step(api, folder),
             elevator,

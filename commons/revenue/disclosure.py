@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable
 
 import attrs
 
 from commons.errors import ErrorCode, InvalidInput
 from commons.ledger.accounts import is_firms_own
+from commons.ledger.labels import LABELS
 from commons.ledger.rules import ChainHead
 from commons.money import Money
 
@@ -181,13 +182,13 @@ def build_disclosure(compound: str, period: DisclosurePeriod, *, account: str,
                       tuple(sorted(spending, key=lambda s: (s.date, s.entry_id))))
 
 
-LABELS_ZH: Mapping[str, str] = {
-    "parking": "停车收益", "advertising": "广告收益", "rent": "场地租赁", "services": "服务收益",
-    "interest": "利息收入", "cleaning": "保洁", "repairs": "维修", "greening": "绿化",
-    "security": "秩序维护", "bank-charges": "银行手续费", "operator-commission": "运营方佣金",
-}
-
-
 def purpose_label(word: str, lang: str) -> str:
-    """A source or purpose as the statement names it (Chinese by default)."""
-    return LABELS_ZH.get(word, word) if lang == "zh" else word.replace("-", " ")
+    """A source or purpose as the statement names it (Chinese by default): the account label
+    of ``income:WORD`` or ``expenses:WORD`` (``commons.ledger.labels``), else the word."""
+    if lang != "zh":
+        return word.replace("-", " ")
+    for kind in ("income", "expenses"):
+        label = LABELS.get(f"{kind}:{word}")
+        if label is not None:
+            return label[0]
+    return word

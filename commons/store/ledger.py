@@ -247,6 +247,39 @@ class LedgerTables:
         assert all(prefix is None or matches_prefix(r[0], prefix) for r in rows)
         return [(name, Money(fen, currency)) for name, currency, fen in rows]
 
+    def balances_at(self, as_of: dt.date, compound: str | None = None
+                    ) -> list[tuple[str, Money]]:
+        """Balance of every account (of ``compound``) at the end of ``as_of``: its kept
+        balance less its postings dated later, which the index reads from the end of each
+        account's postings, so a sheet at the end of the books reads almost none."""
+        where, args = "", [as_of.isoformat()]
+        if compound is not None:
+            where, args = " WHERE a.compound = ?", [*args, compound]
+        rows = self.conn.execute(
+            "SELECT a.name, b.currency, b.amount_fen - COALESCE((SELECT SUM(p.amount_fen) "
+            "FROM postings p WHERE p.account_id = b.account_id AND p.currency = b.currency "
+            "AND p.date > ?), 0) FROM balances b JOIN accounts a ON a.id = b.account_id"
+            f"{where} ORDER BY a.name, b.currency", args)
+        return [(name, Money(fen, currency)) for name, currency, fen in rows]
+
+    def monthly_sums(self, first: dt.date, last: dt.date, compound: str | None = None
+                     ) -> list[tuple[str, str, Money]]:
+        """The postings of every income and expense account (of ``compound``) from ``first``
+        to ``last`` summed by month (``YYYY-MM``), in SQL: an income statement reads only
+        these sums. Each account and currency the kept balances name is one range of the
+        postings' index (CROSS JOIN keeps SQLite from scanning the whole index instead)."""
+        where, args = "", [first.isoformat(), last.isoformat()]
+        if compound is not None:
+            where, args = " AND a.compound = ?", [*args, compound]
+        rows = self.conn.execute(
+            "SELECT a.name, substr(p.date, 1, 7) AS month, p.currency, SUM(p.amount_fen) "
+            "FROM accounts a CROSS JOIN balances b ON b.account_id = a.id "
+            "CROSS JOIN postings p ON p.account_id = b.account_id AND p.currency = b.currency "
+            "AND p.date BETWEEN ? AND ? "
+            f"WHERE a.type IN ('income', 'expenses'){where} "
+            "GROUP BY a.name, month, p.currency", args)
+        return [(name, month, Money(fen, currency)) for name, month, currency, fen in rows]
+
     def trail(self, account: str, *, limit: int, offset: int) -> list[TrailRow]:
         """An account's postings in date order with the running balance, one page."""
         return list(map(TrailRow._make, self.conn.execute(
