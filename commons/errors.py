@@ -62,6 +62,7 @@ class ErrorCode(StrEnum):
     WRONG_THREAD = "wrong_thread"  # a ``Books`` handle used from a thread other than its own
     ACCOUNT_IN_USE = "account_in_use"  # an account re-dated after postings named it
     SEVERAL = "several"  # a ``Problems`` whose members do not share one code
+    HEAD_NOT_ON_CHAIN = "head_not_on_chain"  # a recorded chain head no entry of the journal has
 
 
 class Where:
