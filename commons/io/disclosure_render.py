@@ -261,7 +261,7 @@ def render_text(d: Disclosure, lang: str = "zh") -> str:
 
 def _html_table(t: Table) -> str:
     def cell(i: int, c: str) -> str:
-        label = f" data-label=\"{html.escape(t.headers[i])}\"" if t.headers and i else ""
+        label = f" data-label=\"{html.escape(t.headers[i])}\"" if t.headers else ""
         kind = " class=\"num\"" if i in t.numeric else ""
         return f"<td{kind}{label}>{html.escape(c)}</td>"
 
@@ -280,12 +280,12 @@ def _html_table(t: Table) -> str:
 # One self-contained page: no external fonts, scripts or images. On a phone (below 600 px) the
 # wide tables turn into one card per row, each cell labelled from its column, so nothing needs
 # sideways scrolling; long hashes and numbers may break anywhere. In print, A4 at a size that
-# keeps a small compound's quarter on one sheet.
+# keeps a small compound's quarter on one sheet, the short sections two abreast.
 _CSS = (
     "*{box-sizing:border-box}"
     "body{font-family:'Noto Sans CJK SC','Source Han Sans SC','PingFang SC','Microsoft YaHei',"
-    "sans-serif;font-size:14px;line-height:1.4;color:#111;margin:0 auto;max-width:60em;"
-    "padding:10px}"
+    "'WenQuanYi Micro Hei',sans-serif;font-size:14px;line-height:1.4;color:#111;"
+    "margin:0 auto;max-width:60em;padding:10px}"
     "h1{font-size:1.35em;margin:0 0 .2em}h2{font-size:1.05em;margin:.7em 0 .25em;"
     "border-bottom:1px solid #666}p{margin:.2em 0}"
     "table{border-collapse:collapse;width:100%;margin:0 0 .3em}"
@@ -298,8 +298,12 @@ _CSS = (
     "table.rows thead{display:none}table.rows tr{display:block;border:1px solid #999;"
     "margin:0 0 .4em}table.rows td{display:block;border:0;text-align:left;white-space:normal}"
     "table.rows td[data-label]::before{content:attr(data-label) ': ';color:#555}"
+    "table.rows td:empty{display:none}"
     "table.kv th{width:42%}}"
-    "@media print{@page{size:A4;margin:12mm}body{font-size:9pt;max-width:none;padding:0}"
+    "table.rows td:nth-child(-n+3),table.rows th{white-space:nowrap}"
+    "@media print{@page{size:A4;margin:12mm}body{font-size:9pt;max-width:none;padding:0;"
+    "display:grid;grid-template-columns:1fr 1fr;column-gap:5mm;grid-auto-flow:row dense}"
+    "h1,body>p,#publication,#spending,#signatures,#verification{grid-column:1/-1}"
     "h2{margin:.5em 0 .15em}section{break-inside:avoid}tr{break-inside:avoid}}")
 
 
