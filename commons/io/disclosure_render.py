@@ -57,7 +57,7 @@ _WORDS = {
            "failed": "未通过", "owners": "户数", "area": "面积",
            "committee_decision": "业委会在业主大会授权限额内决定", "signed": "签批",
            "bank-account-agreement": "银行账户协议约定的收费（常设规则）", "sep": "；",
-           "list": "、"},
+           "list": "、", "colon": "："},
     "en": {"title": "Public revenue disclosure", "period": "Period", "to": "to",
            "subdistrict": "Subdistrict", "community": "Community",
            "publication": "Publication", "published": "Published on",
@@ -92,7 +92,7 @@ _WORDS = {
            "committee decision within the limit the owners' assembly set",
            "signed": "signed by", "bank-account-agreement":
            "charges under the bank account agreement (standing rule)", "sep": "; ",
-           "list": ", "},
+           "list": ", ", "colon": ": "},
 }
 
 Row = tuple[str, str]
@@ -144,7 +144,7 @@ def authority_text(line: DisclosedSpending, lang: str = "zh") -> str:
         if a.owners_percent and a.area_percent:
             body += (f" ({w['owners']} {_percent(a.owners_percent)}, "
                      f"{w['area']} {_percent(a.area_percent)})")
-        text = f"{a.title or a.resolution}{'：' if lang == 'zh' else ': '}{body}"
+        text = f"{a.title or a.resolution}{w['colon']}{body}"
     else:
         text = w["committee_decision"]
     if a.approvers:
@@ -175,7 +175,7 @@ def _spending(d: Disclosure, w: dict[str, str], lang: str) -> Table:
 def _signatures(d: Disclosure, w: dict[str, str]) -> Table:
     s = d.notice.signatories if d.notice is not None else None
     names = (s.committee, s.firm, s.community) if s is not None else ("", "", "")
-    return Table((), tuple((f"{party}{'：' + name if name else ''}", w["sign_line"])
+    return Table((), tuple((f"{party}{w['colon'] + name if name else ''}", w["sign_line"])
                            for party, name in zip((w["committee"], w["firm"],
                                                    w["community_sign"]), names, strict=True)),
                  labels=True)
@@ -301,10 +301,12 @@ _CSS = (
     "table.rows td:empty{display:none}"
     "table.kv th{width:42%}}"
     "table.rows td:nth-child(-n+3),table.rows th{white-space:nowrap}"
-    "@media print{@page{size:A4;margin:12mm}body{font-size:9pt;max-width:none;padding:0;"
-    "display:grid;grid-template-columns:1fr 1fr;column-gap:5mm;grid-auto-flow:row dense}"
+    "@media print{@page{size:A4;margin:12mm}body{font-size:8.5pt;line-height:1.3;"
+    "max-width:none;padding:0;display:grid;grid-template-columns:1fr 1fr;column-gap:5mm;"
+    "grid-auto-flow:row dense}"
     "h1,body>p,#publication,#spending,#signatures,#verification{grid-column:1/-1}"
-    "h2{margin:.5em 0 .15em}section{break-inside:avoid}tr{break-inside:avoid}}")
+    "h2{margin:.45em 0 .1em}section{break-inside:avoid}#spending{break-inside:auto}"
+    "#spending td:nth-child(4){min-width:12em}tr{break-inside:avoid}}")
 
 
 def render_html(d: Disclosure, lang: str = "zh") -> str:

@@ -167,11 +167,14 @@ def _disclosed(paid: commons.Books, folder: Path) -> Disclosure:
     return paid.audit.disclose("wjxc", "2026-Q4", notice=notice)
 
 
-def test_the_text_layout_matches_the_golden_file(paid: commons.Books, tmp_path: Path) -> None:
-    text = render_text(_disclosed(paid, tmp_path))
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_text_layout_matches_the_golden_file(paid: commons.Books, tmp_path: Path,
+                                                 lang: str) -> None:
+    golden = GOLDEN if lang == "zh" else GOLDEN.with_name(f"{GOLDEN.stem}.{lang}.txt")
+    text = render_text(_disclosed(paid, tmp_path), lang)
     if os.environ.get("UPDATE_GOLDEN"):
-        GOLDEN.write_text(text, encoding="utf-8")
-    assert text == GOLDEN.read_text(encoding="utf-8")
+        golden.write_text(text, encoding="utf-8")
+    assert text == golden.read_text(encoding="utf-8")
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
