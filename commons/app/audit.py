@@ -255,7 +255,7 @@ def _on_chain(t: Tables, head: str, last: int) -> RecordedHead:
                        field="head", fix="compare the hash with the printed one; if it is "
                        "the same, treat these books as altered and check them against an "
                        "export", code=ErrorCode.HEAD_NOT_ON_CHAIN)
-    entry, day, _recorded_at = found
+    entry, day = found
     return RecordedHead(entry, day, last - entry)
 
 

@@ -69,13 +69,13 @@ class ExportTables:
                                 (entry_id,)).fetchone()
         return ChainHead(row[0], row[1]) if row else None
 
-    def entry_of_hash(self, hash: str) -> tuple[int, dt.date, str] | None:
-        """The entry whose chain hash is ``hash``: its id, date and recording instant (ISO
-        8601, UTC), or None when no entry has it. A hash is searched seldom (a printed
-        statement checked), so the journal is scanned, not indexed."""
-        row = self.conn.execute("SELECT id, date, recorded_at FROM entries WHERE hash = ?",
+    def entry_of_hash(self, hash: str) -> tuple[int, dt.date] | None:
+        """The entry whose chain hash is ``hash``: its id and date, or None when no entry has
+        it. A hash is searched seldom (a printed statement checked), so the journal is
+        scanned, not indexed."""
+        row = self.conn.execute("SELECT id, date FROM entries WHERE hash = ?",
                                 (hash,)).fetchone()
-        return None if row is None else (row[0], dt.date.fromisoformat(row[1]), row[2])
+        return None if row is None else (row[0], dt.date.fromisoformat(row[1]))
 
     def _accounts(self) -> dict[int, tuple[str, str | None]]:
         rows = self.conn.execute("SELECT id, name, compound FROM accounts")
