@@ -34,7 +34,7 @@ _WORDS = {
            "community": "社区", "publication": "公示信息", "published": "公示日期",
            "objection_period": "公示期", "days": "天", "contact": "异议联系人",
            "how": "异议方式", "how_default": "公示期内书面或当面向联系人提出，写明对哪一笔、"
-           "什么异议及理由；业委会在公示期满后七日内答复",
+           "什么异议及理由",
            "unstated": "（未填写）", "bank": "共管账户", "bank_name": "开户银行",
            "number": "账号", "ledger": "账本科目", "opening_balance": "期初余额",
            "opening": "期初余额", "opening_recorded": "本期入账的核实期初余额",
@@ -64,8 +64,7 @@ _WORDS = {
            "objection_period": "Objection period", "days": "days",
            "contact": "Objections to", "how": "How to object",
            "how_default": "in writing or in person to the contact within the objection "
-           "period, naming the line, the objection and why; the committee answers within "
-           "seven days after the period ends", "unstated": "(not given)",
+           "period, naming the line, the objection and why", "unstated": "(not given)",
            "bank": "Co-managed account", "bank_name": "Bank", "number": "Account number",
            "ledger": "Ledger account", "opening_balance": "Opening balance",
            "opening": "Opening balance", "opening_recorded":
