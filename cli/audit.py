@@ -57,31 +57,42 @@ def _signing_key(key_file: str | None) -> bytes | None:
 
 @audit.command("verify")
 @click.option("--head", help="A chain head hash recorded earlier (by verify, an export's "
-              "manifest or a disclosure): entry --at must still have it.")
+              "manifest or a printed disclosure): some entry must have it, so the books it was "
+              "recorded from are a prefix of these; says which entry and its date.")
 @click.option("--at", type=click.IntRange(min=0),
-              help="The entry the recorded head is of (default: the newest, so that an entry "
-              "appended since is caught too).")
+              help="The entry the recorded head is of: that entry must have it.")
+@click.option("--newest", is_flag=True, help="The newest entry must have the recorded head, "
+              "so that an entry appended since is caught too.")
 @click.option("--signature", help="The recorded head's signature: checked with the key.")
 @_key_file_option
 @json_option
 @pass_app
-def verify(app: App, head: str | None, at: int | None, signature: str | None,
+def verify(app: App, head: str | None, at: int | None, newest: bool, signature: str | None,
            key_file: str | None) -> None:
     """Recompute the hash chain and balances; exit 1 naming the first broken entry. With
-    --head, also compare with a head recorded earlier; with a key, print the head's signature
-    (and check --signature). docs/tamper.md says what each check catches."""
+    --head, also find a head recorded earlier on the chain (refused if no entry has it); with
+    a key, print the head's signature (and check --signature). docs/tamper.md says what each
+    check catches."""
     key = _signing_key(key_file)
     report = app.read_only_api().audit.verify(workers=os.cpu_count() or 1, head=head, at=at,
-                                              signature=signature, key=key)
+                                              signature=signature, key=key, newest=newest)
     signed = None if key is None else head_signature(
         ChainHead(report.entries, report.head_hash), key)
+    found = report.recorded
     if app.json:
         echo_json({"ok": report.ok, "entries": report.entries, "head": report.head_hash,
                    **({} if signed is None else {"signature": signed}),
+                   **({} if found is None else {"recorded": {
+                       "entry": found.entry, "date": found.date.isoformat(),
+                       "appended_since": found.appended}}),
                    "problems": [p.as_json() for p in report.problems]})
     elif report.ok:
         click.echo(f"verified {count_text(report.entries, 'entry')}; chain head {report.head_hash}"
                    + ("" if head is None else "; the recorded head holds")
+                   + ("" if found is None else
+                      f"\nthe recorded head is entry {found.entry} of {found.date}: the books "
+                      f"it was recorded from are the first {count_text(found.entry, 'entry')} "
+                      f"of these; {count_text(found.appended, 'entry')} recorded since")
                    + ("" if signed is None else f"\nsignature {signed}"))
     if not report.ok:
         if not app.json:
@@ -188,20 +199,36 @@ def check_export(app: App, path: str, manifest: str | None) -> None:
 @click.option("--compound", required=True, help="The compound whose statement to make.")
 @click.option("--period", required=True, help="A month YYYY-MM or a quarter YYYY-Qn.")
 @click.option("--format", "out_format", type=click.Choice(("text", "html", "json")),
-              default="text", show_default=True)
+              default="text", show_default=True,
+              help="html is one page that prints on A4 and reads on a phone.")
 @click.option("--lang", type=click.Choice(LANGUAGES), default="zh", show_default=True,
               help="Labels in Chinese (zh) or English (en).")
+@click.option("--notice", type=click.Path(dir_okay=False),
+              help="The committee's notice file (TOML: objection_days, contact, "
+              "how_to_object, [signatures]; docs/formats.md); the options below override it.")
+@click.option("--published", callback=date_option,
+              help="The publication date YYYY-MM-DD, the first day of the 公示期 [default: "
+              "today].")
+@click.option("--objection-days", type=int,
+              help="The 公示期 in days from the publication date, 1 to 90 [default: 7].")
+@click.option("--contact", help="Whom to raise an objection with (name, phone, room).")
+@click.option("--how-to-object", help="How to raise an objection (one line).")
 @click.option("--out", type=click.Path(dir_okay=False), help="Write to this file, not stdout.")
 @_force_option
 @_key_file_option
 @json_option
 @pass_app
 def disclose(app: App, compound: str, period: str, out_format: str, lang: str,
-             out: str | None, force: bool, key_file: str | None) -> None:
-    """The disclosure statement (公示): income by source, spending by purpose with its
-    authority, opening and closing balance of the co-managed account."""
-    statement = app.read_only_api().audit.disclose(compound, period,
-                                                   key=_signing_key(key_file))
+             notice: str | None, published: Any, objection_days: int | None,
+             contact: str | None, how_to_object: str | None, out: str | None, force: bool,
+             key_file: str | None) -> None:
+    """The disclosure statement (公示) the committee posts: the compound's name, bank and
+    masked account number, the 公示期 and how to object, opening balance, income by source,
+    each spending with its authority, spending by purpose, set-asides, closing balance, a
+    signature block, and the chain head to check a printed copy with `audit verify --head`."""
+    statement = app.read_only_api().audit.disclose(
+        compound, period, key=_signing_key(key_file), notice=notice, published_on=published,
+        objection_days=objection_days, contact=contact, how_to_object=how_to_object)
     if out is None and (app.json or out_format == "json"):
         echo_json(disclosure_json(statement))
         return
@@ -215,3 +242,4 @@ def disclose(app: App, compound: str, period: str, out_format: str, lang: str,
     else:
         app.read_only_api().audit.write_disclosure(out, text, force=force)
         click.echo(f"wrote {out}")
+

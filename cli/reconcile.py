@@ -100,19 +100,25 @@ def import_json(done: StatementImport) -> dict[str, Any]:
               "statements give it (Acct/Id).")
 @click.option("--currency", default="CNY", show_default=True,
               help="The currency the account is kept in.")
+@click.option("--bank", help="The bank (and branch) the account is kept at, as the "
+              "disclosure (公示) names it; kept when not given again.")
 @json_option
 @pass_app
-def account_number(app: App, account: str, number: str, currency: str) -> None:
-    """Record the number and currency of the bank account ACCOUNT stands for.
+def account_number(app: App, account: str, number: str, currency: str,
+                   bank: str | None) -> None:
+    """Record the number and currency of the bank account ACCOUNT stands for, and its bank.
 
     Imports then refuse a statement of another account ("another account: N") or currency,
-    and import only ACCOUNT's statements from a camt.053 file holding several accounts.
+    and import only ACCOUNT's statements from a camt.053 file holding several accounts. A
+    disclosure shows the bank and the number masked but for its last four digits.
     """
-    done = app.api.reconcile.set_account(account, number=number, currency=currency)
+    done = app.api.reconcile.set_account(account, number=number, currency=currency, bank=bank)
     if app.json:
-        echo_json({"account": done.account, "number": done.number, "currency": done.currency})
+        echo_json({"account": done.account, "number": done.number, "currency": done.currency,
+                   "bank": done.bank})
         return
-    click.echo(f"{done.account}: bank account {done.number} in {done.currency}")
+    click.echo(f"{done.account}: bank account {done.number} in {done.currency}"
+               + (f" at {done.bank}" if done.bank else ""))
 
 
 @reconcile.command("run")

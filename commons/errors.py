@@ -63,6 +63,7 @@ class ErrorCode(StrEnum):
     ACCOUNT_IN_USE = "account_in_use"  # an account re-dated after postings named it
     SEVERAL = "several"  # a ``Problems`` whose members do not share one code
     STATEMENT_UNBALANCED = "statement_unbalanced"  # a balance sheet whose sides differ
+    HEAD_NOT_ON_CHAIN = "head_not_on_chain"  # a recorded chain head no entry of the journal has
 
 
 class Where:

@@ -21,7 +21,13 @@ if TYPE_CHECKING:  # what mypy sees instead of __getattr__: the names of EXPORTS
     from commons.app.estate import ImportSummary
     from commons.app.handle import Books, InitReport, connect
     from commons.app.ledger import AccountBalance, BalanceReport
-    from commons.app.ledger_results import PeriodClosed, PostSummary, TrailLine, VerifyReport
+    from commons.app.ledger_results import (
+        PeriodClosed,
+        PostSummary,
+        RecordedHead,
+        TrailLine,
+        VerifyReport,
+    )
     from commons.app.parking import (
         CollectedBill,
         ParkingBill,
@@ -112,9 +118,12 @@ if TYPE_CHECKING:  # what mypy sees instead of __getattr__: the names of EXPORTS
     )
     from commons.revenue.disclosure import (
         DisclosedIncome,
+        DisclosedPlace,
         DisclosedSpending,
         Disclosure,
+        DisclosureNotice,
         DisclosurePeriod,
+        Signatories,
         SpendingAuthority,
     )
     from commons.revenue.income import (
@@ -173,6 +182,10 @@ EXPORTS = {
     "CurrencyTotal": "commons.io.exporting",
     "Disbursement": "commons.app.spending",
     "DisclosedIncome": "commons.revenue.disclosure",
+    "DisclosedPlace": "commons.revenue.disclosure",
+    "DisclosureNotice": "commons.revenue.disclosure",
+    "Signatories": "commons.revenue.disclosure",
+    "RecordedHead": "commons.app.ledger_results",
     "DisclosedSpending": "commons.revenue.disclosure",
     "Disclosure": "commons.revenue.disclosure",
     "DisclosurePeriod": "commons.revenue.disclosure",
@@ -310,7 +323,8 @@ __all__ = [
     "BuildingLine", "Bundle", "BundleContract", "ChainHead", "Choice", "ClearReport",
     "CollectSummary", "CollectedBill", "CollectionRate", "Compound", "CompoundBill",
     "CompoundResult", "CompoundSummary", "ConflictingImport", "CostDriver", "CurrencyTotal",
-    "Disbursement", "DisclosedIncome", "DisclosedSpending", "Disclosure", "DisclosurePeriod",
+    "Disbursement", "DisclosedIncome", "DisclosedPlace", "DisclosedSpending", "Disclosure",
+    "DisclosureNotice", "DisclosurePeriod",
     "Election", "Evaluation", "ExportCheck", "ExportManifest", "ExportedFile", "FeeRate",
     "FeeSchedule", "Figure", "Firm", "Governance", "HourOccupancy", "Household",
     "HouseholdAccount", "ImportSummary", "ImportedStatement", "IncomeLine", "InitReport",
@@ -319,11 +333,12 @@ __all__ = [
     "PartyScoreOutcome", "Payment", "PaymentImport", "PeriodClosed", "PostSummary",
     "PricePoint", "Proposal",
     "ProposalRecord", "Quarter", "QuarterDue", "Ratio", "Receipt", "ReconciliationStatement",
-    "Regime", "Resource", "ResourceCount", "ResourceEarning", "ResourceKind", "RevenueBalance",
+    "RecordedHead", "Regime", "Resource", "ResourceCount", "ResourceEarning", "ResourceKind",
+    "RevenueBalance",
     "RevenueStatement", "ScheduleImport", "Scope", "ScopeKind", "ScoredEvaluation",
     "Sensitivity",
     "ServiceCatalog", "ServiceItem", "ServiceLevel", "SessionCharge", "SessionImport", "SetAside",
-    "SettleReport", "Settlement", "SharePlan", "SharingRule", "Signer", "SignerRole",
+    "SettleReport", "Settlement", "SharePlan", "SharingRule", "Signatories", "Signer", "SignerRole",
     "SimulationReport", "SpendingAuthority", "SpendingLimit", "SpendingLine", "SpendingProposal",
     "SpendingStatus", "Split", "Stage", "Standing", "State", "StatementImport", "Tally", "Tariff",
     "TariffFile", "TariffLoaded", "Tender", "Tie", "TrailLine", "Transition", "UnattributedIncome",

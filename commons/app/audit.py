@@ -16,10 +16,11 @@ from typing import TYPE_CHECKING
 import attrs
 
 from commons.app.compounds import check_compound
-from commons.app.ledger_results import VerifyReport
+from commons.app.disclosing import gather_disclosure
+from commons.app.ledger_results import RecordedHead, VerifyReport
 from commons.app.session import Service
 from commons.app.verifying import verify_in_processes, verify_ranges
-from commons.errors import CommonsError, InvalidInput, NotFound
+from commons.errors import CommonsError, ErrorCode, InvalidInput, NotFound
 from commons.io.checking import (
     compare_files,
     export_and_manifest,
@@ -28,6 +29,7 @@ from commons.io.checking import (
     recount,
     recount_problems,
 )
+from commons.io.disclosure_notice import read_notice
 from commons.io.export_xlsx import LANGS
 from commons.io.exporting import (
     CurrencyTotal,
@@ -43,13 +45,7 @@ from commons.ledger.rules import ChainHead, check_chain
 from commons.ledger.signing import head_signature, signature_matches
 from commons.money import Money
 from commons.periods import as_date
-from commons.revenue.disclosure import (
-    AuthorityLookup,
-    Disclosure,
-    DisclosurePeriod,
-    SpendingAuthority,
-    build_disclosure,
-)
+from commons.revenue.disclosure import Disclosure, DisclosureNotice, DisclosurePeriod
 from commons.store.export import OutOfDateOrder
 
 if TYPE_CHECKING:
@@ -86,19 +82,24 @@ class AuditService(Service):
     """Exports, their checks and the disclosure statement."""
 
     def verify(self, *, workers: int = 1, head: str | None = None, at: int | None = None,
-               signature: str | None = None, key: bytes | None = None) -> VerifyReport:
+               signature: str | None = None, key: bytes | None = None,
+               newest: bool = False) -> VerifyReport:
         """Recompute the hash chain and balances; report the first broken entries, if any.
 
         With ``workers`` above 1, a large journal's chain is walked in that many processes at
         once, each from the entry stored before its range (the CLI uses every core).
 
-        ``head`` is a hash recorded earlier (from ``verify``, an export manifest or a
-        disclosure): entry ``at`` (default: the newest) must still have it, which catches a
-        deleted tail, hashes recomputed throughout, and, with no ``at``, any entry appended
-        since. ``signature`` with ``key`` checks that the recorded head itself was signed
-        with the host's key (``head_signature``), so a head made up by whoever forged the
-        journal is caught too.
+        ``head`` is a hash recorded earlier (from ``verify``, an export manifest or a printed
+        disclosure). Alone, it must be the hash of some entry of the chain: the books it was
+        recorded from are then a prefix of these, and ``recorded`` says which entry it is, its
+        date and how many entries came after; a hash no entry has is refused
+        (``head_not_on_chain``). With ``at``, entry ``at`` must have it; with ``newest``, the
+        newest entry must (which catches any entry appended since). Both catch a deleted tail
+        and hashes recomputed throughout. ``signature`` with ``key`` checks that the recorded
+        head itself was signed with the host's key (``head_signature``), so a head made up by
+        whoever forged the journal is caught too.
         """
+        recorded = None
         with self.reader.read() as t:
             last = t.ledger.head().id
             ranges = verify_ranges(last, workers) if self.path != ":memory:" else [(1, last)]
@@ -110,9 +111,12 @@ class AuditService(Service):
             problems += t.ledger.balance_mismatches()
             problems += t.ledger.unbalanced_totals()
             problems += t.ledger.redating_mismatches()
-            if head is not None or at is not None or signature is not None:
+            if head is not None or at is not None or signature is not None or newest:
+                if head is not None and at is None and not newest:
+                    recorded = _on_chain(t, head, last)
+                    at = recorded.entry
                 problems += _head_problems(t, last, head, at, signature, key)
-        return VerifyReport(not problems, walked.id, walked.hash, tuple(problems))
+        return VerifyReport(not problems, walked.id, walked.hash, tuple(problems), recorded)
 
     def export(self, out: str | Path, *, format: str, account: str | None = None,
                compound: str | None = None, date_from: dt.date | str | None = None,
@@ -226,28 +230,43 @@ class AuditService(Service):
                 return _differences(manifest, export, again, derived)
 
     def disclose(self, compound: str, period: str | DisclosurePeriod, *,
-                 key: bytes | None = None) -> Disclosure:
+                 key: bytes | None = None, notice: str | Path | None = None,
+                 published_on: dt.date | str | None = None, objection_days: int | None = None,
+                 contact: str | None = None, how_to_object: str | None = None) -> Disclosure:
         """The disclosure statement (公示) of ``compound`` for a month or quarter, with the
-        journal's head at the time, signed with ``key`` if one is given."""
+        journal's head at the time, signed with ``key`` if one is given.
+
+        The page's notice (docs/formats.md) comes from the TOML file ``notice`` if given;
+        ``published_on`` (default: today), ``objection_days`` (the 公示期, default 7),
+        ``contact`` and ``how_to_object`` override it."""
         span = period if isinstance(period, DisclosurePeriod) else DisclosurePeriod.parse(period)
-        account = f"assets:bank:co-managed:{compound}"
+        today = self.clock.today()
+        published = (dt.date(today.year, today.month, today.day) if published_on is None
+                     else as_date(published_on, "published_on"))
+        base = (read_notice(notice, published) if notice is not None
+                else DisclosureNotice(published))
+        page = attrs.evolve(
+            base, objection_days=base.objection_days if objection_days is None
+            else objection_days, contact=base.contact if contact is None else contact,
+            how_to_object=base.how_to_object if how_to_object is None else how_to_object)
         with self.reader.read() as t:
-            check_compound(t, compound)
-            if account not in t.ledger.accounts():
-                raise NotFound(f"compound {compound} has no co-managed account {account}",
-                               field="--compound",
-                               fix="open the compound's chart of accounts first",
-                               context={"kind": "chart", "compound": compound})
-            before = t.ledger.balances(account, None, span.first_day - dt.timedelta(days=1))
-            after = t.ledger.balances(account, None, span.last_day)
-            postings = t.export.period_postings(compound, span.first_day, span.last_day)
-            head = t.ledger.head()
-            statement = build_disclosure(compound, span, account=account,
-                                         opening=_cny(before, account),
-                                         closing=_cny(after, account), postings=postings,
-                                         authority=_spending_authority(t, compound, span))
-        return attrs.evolve(statement, head=head,
-                            signature=None if key is None else head_signature(head, key))
+            statement = gather_disclosure(t, compound, span, self.clock.zone)
+        return attrs.evolve(statement, notice=page, signature=None if key is None
+                            else head_signature(statement.head, key))
+
+
+def _on_chain(t: Tables, head: str, last: int) -> RecordedHead:
+    """The entry of the chain whose hash is ``head``; refused when no entry has it."""
+    found = t.export.entry_of_hash(head.strip().lower())
+    if found is None:
+        raise NotFound(f"no entry of the journal has hash {head.strip()[:64]}: the books it was "
+                       "recorded from are not a prefix of these books (another ledger, a "
+                       "mistyped hash, or a journal changed and its hashes recomputed)",
+                       field="head", fix="compare the hash with the printed one; if it is "
+                       "the same, treat these books as altered and check them against an "
+                       "export", code=ErrorCode.HEAD_NOT_ON_CHAIN)
+    entry, day = found
+    return RecordedHead(entry, day, last - entry)
 
 
 def _head_problems(t: Tables, last: int, head: str | None, at: int | None,
@@ -284,17 +303,6 @@ def _head_problems(t: Tables, last: int, head: str | None, at: int | None,
     return problems
 
 
-def _spending_authority(t: Tables, compound: str, span: DisclosurePeriod) -> AuthorityLookup:
-    """Who authorised each spending entry of the period: the disbursements the public-revenue
-    duties recorded (a resolution, or a committee decision within its limit, and the two
-    signers). A spending posted outside those duties has no authority recorded."""
-    known = {
-        line.entry_id: SpendingAuthority(line.authority, line.resolution,
-                                          tuple(a for a in line.approvers if a))
-        for line in t.revenue.spending_lines(compound, span.first_day, span.last_day)}
-    return known.get
-
-
 def _differences(manifest: ExportManifest, export: Path, again: ExportManifest,
                  derived: Path) -> list[str]:
     """How the export at ``export`` (and its manifest) differ from ``again``, the same export
@@ -312,6 +320,3 @@ def _differences(manifest: ExportManifest, export: Path, again: ExportManifest,
         return problems + compare_files(manifest, export, derived)
     return compare_files(manifest, export, derived)
 
-
-def _cny(rows: list[tuple[str, Money]], account: str) -> Money:
-    return next((m for name, m in rows if name == account and m.currency == "CNY"), Money(0))

@@ -12,11 +12,13 @@ from typing import TYPE_CHECKING
 import attrs
 
 if TYPE_CHECKING:
+    import datetime as dt
+
     from commons.ledger.problems import VerifyProblem
     from commons.money import Money
     from commons.periods import Period
 
-__all__ = ["PeriodClosed", "PostSummary", "TrailLine", "VerifyReport"]
+__all__ = ["PeriodClosed", "PostSummary", "RecordedHead", "TrailLine", "VerifyReport"]
 
 
 @attrs.frozen
@@ -56,6 +58,17 @@ class PeriodClosed:
 
 
 @attrs.frozen
+class RecordedHead:
+    """Where a recorded head (a printed disclosure's, a manifest's) sits on today's chain:
+    entry ``entry`` of ``date`` has its hash, and ``appended`` entries were recorded since, so
+    the books it was made from are the first ``entry`` entries of today's."""
+
+    entry: int
+    date: dt.date
+    appended: int
+
+
+@attrs.frozen
 class VerifyReport:
     """What ``audit verify`` found: ``entries`` is the id of the last entry walked (the chain's
     length when nothing is missing), ``head_hash`` its hash, which an auditor keeps;
@@ -65,3 +78,5 @@ class VerifyReport:
     entries: int
     head_hash: str
     problems: tuple[VerifyProblem, ...]
+    # With a recorded head searched on the chain (``verify(head=...)``): the entry that has it.
+    recorded: RecordedHead | None = None

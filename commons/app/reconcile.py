@@ -110,6 +110,7 @@ class BankAccount:
     account: str
     number: str
     currency: str
+    bank: str = ""
 
 
 @attrs.frozen
@@ -289,21 +290,30 @@ class ReconcileService(Service):
         kind = "camt.053" if is_xml(data) else statements[0].reader
         return StatementImport(account, source, kind, tuple(done))
 
-    def set_account(self, account: str, *, number: str, currency: str = "CNY") -> BankAccount:
+    def set_account(self, account: str, *, number: str, currency: str = "CNY",
+                    bank: str | None = None) -> BankAccount:
         """Record the number (IBAN or other) and currency of the bank account the books'
-        ``account`` stands for; later imports refuse statements of another account or
-        currency. Recording it again with other values changes it."""
+        ``account`` stands for, and the ``bank`` it is kept at (a disclosure names it); later
+        imports refuse statements of another account or currency. Recording it again with
+        other values changes it; without ``bank``, a bank recorded before stays."""
         digits = account_number(number)
         if not digits or len(digits) > 64:
             raise InvalidInput(f"account number {number[:40]!r} is empty or too long",
                                field="number", fix="give the IBAN or the bank's account number")
+        if bank is not None and (not bank.strip() or len(bank) > 100 or "\n" in bank):
+            raise InvalidInput(f"bank name {bank[:40]!r} is empty, too long or not one line",
+                               field="bank", fix="give the bank's name as it prints it, e.g. "
+                               "长沙银行雨花支行")
         try:
             currency_of(currency)
         except CommonsError as e:
             raise e.located(field="currency") from None
         with self.store.write() as t:
-            t.reconcile.set_bank_account(_account_id(t, account), digits, currency)
-        return BankAccount(account, digits, currency)
+            account_id = _account_id(t, account)
+            t.reconcile.set_bank_account(account_id, digits, currency,
+                                         None if bank is None else bank.strip())
+            name = t.reconcile.bank_name(account_id)
+        return BankAccount(account, digits, currency, name)
 
     def run(self, *, account: str, period: str | Period,
             window_days: DateWindow | int | str = 3) -> MatchRun:

@@ -3,15 +3,21 @@
 Built from ledger values only: the postings of the compound's ``income:*`` and ``expenses:*``
 accounts in the period, and the balance of its co-managed bank account before and after. Who
 authorised each spending comes from an ``AuthorityLookup`` the caller passes (the public-revenue
-work keeps the resolutions); without one, the authority column stays empty. Rendering to text,
-HTML or JSON is pure too: values in, text out.
+work keeps the resolutions); a spending no lookup knows is covered by a standing rule where one
+exists (bank charges under the account agreement), else its authority stays unrecorded. What the
+page carries besides the figures (the compound's name, the bank, the publication date and the
+objection period, who signs) is a ``DisclosureNotice`` and a ``DisclosedPlace``. Rendering to
+text, HTML or JSON is pure too: values in, text out.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any
 
 import attrs
 
@@ -22,20 +28,37 @@ from commons.ledger.rules import ChainHead
 from commons.money import Money
 
 __all__ = [
+    "DEFAULT_OBJECTION_DAYS",
+    "ROLES_ZH",
+    "SECTIONS",
+    "STANDING_RULES",
     "AuthorityLookup",
     "DisclosedIncome",
+    "DisclosedPlace",
     "DisclosedSpending",
     "Disclosure",
+    "DisclosureNotice",
     "DisclosurePeriod",
     "PeriodPosting",
+    "Signatories",
     "SpendingAuthority",
     "build_disclosure",
+    "mask_account_number",
     "no_authority",
     "purpose_label",
+    "role_label",
+    "standing_authority",
 ]
 
 _QUARTER = re.compile(r"([0-9]{4})-?[Qq]([1-4])")
 _MONTH = re.compile(r"([0-9]{4})-([0-9]{2})")
+DEFAULT_OBJECTION_DAYS = 7
+MAX_OBJECTION_DAYS = 90  # a quarter: longer, and the next statement is posted first
+MAX_NOTICE_TEXT = 200  # characters of a contact or a signatory: one line of a printed page
+# The sections every rendering shows, in order: the text's headings, the HTML's <section>s
+# and the JSON's "sections" list (each also a key of the JSON) all follow it.
+SECTIONS = ("publication", "bank", "opening_balance", "income", "spending",
+            "spending_by_purpose", "set_asides", "closing_balance", "signatures", "verification")
 
 
 @attrs.frozen
@@ -65,14 +88,26 @@ class DisclosurePeriod:
                            code=ErrorCode.INVALID_DATE)
 
 
+
 @attrs.frozen
 class SpendingAuthority:
-    """What authorised a spending: an owners' ``resolution`` (its id), or a ``committee``
-    decision within the limit the assembly set; and who signed the payment."""
+    """What authorised a spending and who signed the payment: an owners' ``resolution`` (its
+    id, title, the day its vote closed, whether it passed and the share of yes by owners and
+    by area, as percent text), a ``committee`` decision within the limit the assembly set, or a
+    ``standing`` rule (``rule``: e.g. the bank's account agreement) that covers the payment.
+    ``approvers`` are ``(signer, role)`` pairs; ``building`` is set when the owners of one
+    building decided."""
 
     kind: str
     resolution: str | None = None
-    approvers: tuple[str, ...] = ()
+    approvers: tuple[tuple[str, str], ...] = ()
+    title: str = ""
+    decided_on: dt.date | None = None
+    passed: bool | None = None
+    owners_percent: str = ""
+    area_percent: str = ""
+    building: str | None = None
+    rule: str | None = None
 
 
 AuthorityLookup = Callable[[int], SpendingAuthority | None]
@@ -82,6 +117,111 @@ AuthorityLookup = Callable[[int], SpendingAuthority | None]
 def no_authority(_entry_id: int) -> SpendingAuthority | None:
     """The lookup used until resolutions are linked to disbursements: none is known."""
     return None
+
+
+# Purposes a standing rule covers without a decision per payment: the bank takes its charges
+# under the account agreement the owners' assembly approved when it opened the account.
+STANDING_RULES: Mapping[str, str] = {"bank-charges": "bank-account-agreement"}
+
+
+def standing_authority(purpose: str) -> SpendingAuthority | None:
+    """The standing rule that covers spending of ``purpose``, or None."""
+    rule = STANDING_RULES.get(purpose)
+    return None if rule is None else SpendingAuthority("standing", rule=rule)
+
+
+def mask_account_number(number: str) -> str:
+    """A bank account number as a posted page shows it: every character but the last four
+    hidden, in groups of four so that it wraps on a phone (``**** **** 1234``)."""
+    digits = "".join(number.split())
+    if not digits:
+        return ""
+    hidden = "*" * max(len(digits) - 4, 0) + digits[-4:]
+    cut = len(hidden) % 4
+    groups = ([hidden[:cut]] if cut else []) + [hidden[i:i + 4]
+                                                 for i in range(cut, len(hidden), 4)]
+    return " ".join(groups)
+
+
+def _one_line(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    """A notice's text: one line of at most ``MAX_NOTICE_TEXT`` characters."""
+    if not isinstance(value, str) or len(value) > MAX_NOTICE_TEXT or "\n" in value.strip():
+        raise InvalidInput(f"{attribute.name} must be one line of text of at most "
+                           f"{MAX_NOTICE_TEXT} characters", field=attribute.name,
+                           fix=f"write {attribute.name} as a short quoted string on one line")
+
+
+@attrs.frozen
+class Signatories:
+    """Who signs the posted page: the owners' (or self-management) committee, the firm and
+    the community. A blank name leaves a line to write it on."""
+
+    committee: str = attrs.field(default="", validator=_one_line)
+    firm: str = attrs.field(default="", validator=_one_line)
+    community: str = attrs.field(default="", validator=_one_line)
+
+
+def _objection_days(value: object) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or \
+            not 1 <= value <= MAX_OBJECTION_DAYS:
+        raise InvalidInput(f"objection period {value!r} is not a whole number of days from 1 "
+                           f"to {MAX_OBJECTION_DAYS}", field="objection_days",
+                           fix=f"give the days of the 公示期, e.g. {DEFAULT_OBJECTION_DAYS}")
+    return value
+
+
+@attrs.frozen
+class DisclosureNotice:
+    """What the committee prints on every statement besides the figures: the publication day,
+    the 公示期 in days from it, whom to raise an objection with and how, and who signs."""
+
+    published_on: dt.date
+    objection_days: int = attrs.field(default=DEFAULT_OBJECTION_DAYS, converter=_objection_days)
+    contact: str = attrs.field(default="", validator=_one_line)
+    how_to_object: str = attrs.field(default="", validator=_one_line)
+    signatories: Signatories = attrs.field(factory=Signatories)
+
+    @property
+    def objection_until(self) -> dt.date:
+        """The last day of the 公示期 (the publication day is its first)."""
+        return self.published_on + dt.timedelta(days=self.objection_days - 1)
+
+    @classmethod
+    def from_mapping(cls, data: Mapping[str, Any], published_on: dt.date) -> DisclosureNotice:
+        """The notice a committee keeps (a TOML file's tables): ``objection_days``,
+        ``contact``, ``how_to_object`` and a ``[signatures]`` table of ``committee``, ``firm``
+        and ``community``; any other key is refused, naming it."""
+        _only(data, ("objection_days", "contact", "how_to_object", "signatures"), "")
+        signatures = data.get("signatures", {})
+        if not isinstance(signatures, Mapping):
+            raise InvalidInput("signatures must be a table", field="signatures",
+                               fix="write [signatures] with committee, firm and community")
+        _only(signatures, ("committee", "firm", "community"), "signatures.")
+        return cls(published_on, data.get("objection_days", DEFAULT_OBJECTION_DAYS),
+                   data.get("contact", ""), data.get("how_to_object", ""),
+                   Signatories(**dict(signatures)))
+
+
+def _only(data: Mapping[str, Any], keys: tuple[str, ...], where: str) -> None:
+    unknown = sorted(set(data) - set(keys))
+    if unknown:
+        raise InvalidInput(f"{where}{unknown[0]} is not a setting of the disclosure notice",
+                           field=f"{where}{unknown[0]}",
+                           fix=f"use only {', '.join(where + k for k in keys)}",
+                           code=ErrorCode.INVALID_INPUT)
+
+
+@attrs.frozen
+class DisclosedPlace:
+    """The compound as residents know it: its name, community and subdistrict (街道), and its
+    co-managed bank account: the bank's name and the number, masked but for the last four."""
+
+    compound: str
+    name: str = ""
+    community: str = ""
+    subdistrict: str = ""
+    bank: str = ""
+    number_masked: str = ""
 
 
 @attrs.frozen
@@ -104,11 +244,19 @@ class DisclosedSpending:
     authority: SpendingAuthority | None = None
 
 
+def _zero(instance: Any) -> Money:
+    return Money.zero(instance.opening.currency)
+
+
 @attrs.frozen
 class Disclosure:
     """The statement: income by source, each spending with its authority, and the balance of
-    the co-managed account at the start and end. ``other`` is what moved the account besides
-    income and spending (transfers, opening balances), so the statement always adds up."""
+    the co-managed account at the start and end. ``opening_recorded`` is the verified opening
+    balance entered in the period (a new account's first money), shown as its own line;
+    ``set_aside`` is what the period moved into the maintenance fund and ``maintenance_fund``
+    what that fund holds at the end, money in the account that is not free to spend. ``other``
+    is what else moved the account (transfers between the compound's own accounts), so the
+    statement always adds up."""
 
     compound: str
     period: DisclosurePeriod
@@ -121,6 +269,12 @@ class Disclosure:
     # books still hold it (``audit verify --head``); signed where the host has a key.
     head: ChainHead = attrs.field(factory=ChainHead)
     signature: str | None = None
+    opening_recorded: Money = attrs.field(default=attrs.Factory(_zero, takes_self=True))
+    set_aside: Money = attrs.field(default=attrs.Factory(_zero, takes_self=True))
+    maintenance_fund: Money = attrs.field(default=attrs.Factory(_zero, takes_self=True))
+    place: DisclosedPlace = attrs.field(
+        default=attrs.Factory(lambda d: DisclosedPlace(d.compound), takes_self=True))
+    notice: DisclosureNotice | None = None
 
     @property
     def income_total(self) -> Money:
@@ -134,9 +288,16 @@ class Disclosure:
 
     @property
     def other(self) -> Money:
-        """What else moved the co-managed account (bank charges, interest ...), so
-        that opening plus income less spending plus other is the closing balance."""
-        return self.closing - self.opening - self.income_total + self.spending_total
+        """What else moved the co-managed account (transfers to the compound's other
+        accounts ...), so that opening plus the verified opening recorded, plus income, less
+        spending, plus other is the closing balance."""
+        return (self.closing - self.opening - self.opening_recorded - self.income_total
+                + self.spending_total)
+
+    @property
+    def free_balance(self) -> Money:
+        """The closing balance less what the maintenance fund holds."""
+        return self.closing - self.maintenance_fund
 
     def spending_by_purpose(self) -> dict[str, Money]:
         """Spending summed by purpose."""
@@ -144,6 +305,27 @@ class Disclosure:
         for s in self.spending:
             out[s.purpose] = out.get(s.purpose, Money.zero(s.amount.currency)) + s.amount
         return out
+
+    @property
+    def figures_hash(self) -> str:
+        """The sha256 of the statement's figures (compound, period, account, every amount,
+        entry and authority), not of when it was made or published: the same period disclosed
+        again gives the same hash while the books of the period are unchanged."""
+        figures = {
+            "compound": self.compound, "period": self.period.label, "account": self.account,
+            "opening": self.opening.fen, "opening_recorded": self.opening_recorded.fen,
+            "closing": self.closing.fen, "set_aside": self.set_aside.fen,
+            "maintenance_fund": self.maintenance_fund.fen,
+            "income": [(i.source, i.amount.fen) for i in self.income],
+            "spending": [(s.entry_id, s.date.isoformat(), s.purpose, s.amount.fen,
+                          attrs.asdict(s.authority, value_serializer=_plain)
+                          if s.authority else None) for s in self.spending]}
+        text = json.dumps(figures, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+        return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _plain(_instance: object, _field: object, value: object) -> object:
+    return value.isoformat() if isinstance(value, dt.date) else value
 
 
 def _word(account: str, compound: str) -> str:
@@ -164,7 +346,8 @@ def build_disclosure(compound: str, period: DisclosurePeriod, *, account: str,
     """The statement from the period's income and expense postings of the compound.
 
     Income is credited (negative fen), so its amount is shown negated; a reversal shows as
-    negative income or spending, never hidden.
+    negative income or spending, never hidden. A spending ``authority`` does not know gets
+    the standing rule that covers its purpose, if any.
     """
     income: dict[str, Money] = {}
     spending = []
@@ -175,8 +358,10 @@ def build_disclosure(compound: str, period: DisclosurePeriod, *, account: str,
             source = _word(name, compound)
             income[source] = income.get(source, Money.zero(currency)) - Money(fen, currency)
         elif name.startswith("expenses:"):
-            spending.append(DisclosedSpending(entry_id, day, _word(name, compound), memo,
-                                         Money(fen, currency), authority(entry_id)))
+            purpose = _word(name, compound)
+            spending.append(DisclosedSpending(
+                entry_id, day, purpose, memo, Money(fen, currency),
+                authority(entry_id) or standing_authority(purpose)))
     return Disclosure(compound, period, account, opening, closing,
                       tuple(DisclosedIncome(s, m) for s, m in sorted(income.items())),
                       tuple(sorted(spending, key=lambda s: (s.date, s.entry_id))))
@@ -192,3 +377,15 @@ def purpose_label(word: str, lang: str) -> str:
         if label is not None:
             return label[0]
     return word
+
+
+ROLES_ZH: Mapping[str, str] = {
+    "owners-committee": "业委会", "self-management-committee": "自管会", "community": "社区",
+    "party-organisation": "小区党组织", "street-office": "街道办", "firm": "物业服务企业",
+}
+
+
+def role_label(role: str, lang: str) -> str:
+    """A signer's role as the statement names it (Chinese by default)."""
+    return ROLES_ZH.get(role, role) if lang == "zh" else role.replace("-", " ")
+

@@ -70,6 +70,14 @@ class ExportTables:
                                 (entry_id,)).fetchone()
         return ChainHead(row[0], row[1]) if row else None
 
+    def entry_of_hash(self, hash: str) -> tuple[int, dt.date] | None:
+        """The entry whose chain hash is ``hash``: its id and date, or None when no entry has
+        it. A hash is searched seldom (a printed statement checked), so the journal is
+        scanned, not indexed."""
+        row = self.conn.execute("SELECT id, date FROM entries WHERE hash = ?",
+                                (hash,)).fetchone()
+        return None if row is None else (row[0], dt.date.fromisoformat(row[1]))
+
     def _accounts(self) -> dict[int, tuple[str, str | None]]:
         rows = self.conn.execute("SELECT id, name, compound FROM accounts")
         return {aid: (name, compound) for aid, name, compound in rows}

@@ -442,4 +442,9 @@ LATER: list[tuple[str, ...]] = [
         "BEGIN SELECT RAISE(ABORT, 'commons: an account can only be closed, once, or re-dated "
         "while it has no postings'); END",
     ),
+    (
+        # Issue 17. The bank a books' bank account is kept at, so that a disclosure (公示)
+        # names the bank beside the masked account number.
+        "ALTER TABLE bank_accounts ADD COLUMN bank TEXT NOT NULL DEFAULT ''",
+    ),
 ]

@@ -104,12 +104,20 @@ class ReconcileTables:
                                 (account_id,)).fetchone()
         return None if row is None else (row[0], row[1])
 
-    def set_bank_account(self, account_id: int, number: str, currency: str) -> None:
-        """Record (or change) the number and currency of the books' bank account."""
-        self.conn.execute("INSERT INTO bank_accounts (account_id, number, currency) VALUES "
-                          "(?, ?, ?) ON CONFLICT (account_id) DO UPDATE SET number = "
-                          "excluded.number, currency = excluded.currency",
-                          (account_id, number, currency))
+    def set_bank_account(self, account_id: int, number: str, currency: str,
+                         bank: str | None = None) -> None:
+        """Record (or change) the number and currency of the books' bank account, and the
+        bank's name unless ``bank`` is None (then a name recorded before stays)."""
+        self.conn.execute("INSERT INTO bank_accounts (account_id, number, currency, bank) "
+                          "VALUES (?, ?, ?, ?) ON CONFLICT (account_id) DO UPDATE SET number = "
+                          "excluded.number, currency = excluded.currency, bank = "
+                          "COALESCE(?, bank)", (account_id, number, currency, bank or "", bank))
+
+    def bank_name(self, account_id: int) -> str:
+        """The name of the bank recorded for the books' bank account ('' when none is)."""
+        row = self.conn.execute("SELECT bank FROM bank_accounts WHERE account_id = ?",
+                                (account_id,)).fetchone()
+        return "" if row is None else str(row[0])
 
     def listed_lines(self, account_id: int, first: dt.date, last: dt.date,
                      unmatched: bool) -> list[tuple[Any, ...]]:

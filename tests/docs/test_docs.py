@@ -113,6 +113,8 @@ _RUNS = [
     ("bundle", "simulate", "bundle.toml", "--runs", "50"),
     ("split", "580000", "--by", "floor", "ls-3.csv", "--plan", "elevator.toml"),
     ("split", "100", "weights.csv"),
+    ("audit", "disclose", "--compound", "wjxc", "--period", "2026-11", "--notice",
+     "wjxc-notice.toml"),
 ]
 
 

@@ -12,12 +12,13 @@ from pathlib import Path
 
 import pytest
 from click.testing import Result
-from conftest import Invoke
+from conftest import Invoke, raises
 from ledger_helpers import BANK, PARKING
 
 import commons
 from commons import FixedClock, Money
 from commons.app.ledger_results import VerifyReport
+from commons.errors import ErrorCode
 from commons.ledger.journal import Entry, Posting
 from commons.ledger.problems import ProblemKind
 from commons.ledger.rules import ChainHead
@@ -74,7 +75,9 @@ def test_a_deleted_tail_with_its_balances_fixed_up_is_caught(db: Path) -> None:
                     "currency, SUM(amount_fen) FROM postings GROUP BY account_id, currency"):
             conn.execute(sql)
     assert verify(db).ok  # the chain alone cannot tell
-    newest = verify(db, head=before.head_hash)
+    with raises(commons.CommonsError, ErrorCode.HEAD_NOT_ON_CHAIN):
+        verify(db, head=before.head_hash)
+    newest = verify(db, head=before.head_hash, newest=True)
     assert not newest.ok and newest.problems[0].kind == ProblemKind.HEAD_MISMATCH
     at = verify(db, head=before.head_hash, at=before.entries)
     assert not at.ok and at.problems[0].kind == ProblemKind.MISSING_TAIL
@@ -85,8 +88,10 @@ def test_a_journal_rebuilt_with_its_hashes_recomputed_is_caught(db: Path,
     before = verify(db)
     shutil.copyfile(build(tmp_path / "forged.db", (12000, 300, 4500)), db)
     assert verify(db).ok  # every hash recomputed: the chain alone cannot tell
-    for at in (None, before.entries):
-        report = verify(db, head=before.head_hash, at=at)
+    with raises(commons.CommonsError, ErrorCode.HEAD_NOT_ON_CHAIN):
+        verify(db, head=before.head_hash)
+    for recorded in ({"newest": True}, {"at": before.entries}):
+        report = verify(db, head=before.head_hash, **recorded)
         assert not report.ok and report.problems[0].kind == ProblemKind.HEAD_MISMATCH
 
 
@@ -96,7 +101,11 @@ def test_a_forged_append_is_caught_by_the_head_and_its_forged_head_by_the_signat
     signed = head_signature(ChainHead(before.entries, before.head_hash), KEY)
     forge_append(db)
     assert verify(db).ok  # appended through commons: the chain alone cannot tell
-    report = verify(db, head=before.head_hash)
+    # The recorded head is still on the chain (the books it came from are a prefix) ...
+    found = verify(db, head=before.head_hash)
+    assert found.ok and found.recorded is not None and found.recorded.appended == 1
+    # ... but it is no longer the newest entry.
+    report = verify(db, head=before.head_hash, newest=True)
     assert not report.ok and report.problems[0].kind == ProblemKind.HEAD_MISMATCH
     # The genuine head still holds where it was signed: the forgery came after it.
     assert verify(db, head=before.head_hash, at=before.entries, signature=signed, key=KEY).ok
@@ -123,7 +132,8 @@ def test_the_cli_prints_signs_and_checks_the_head(
     text = ok(cli("audit", "verify", "--head", head, "--signature", signature)).stdout
     assert "the recorded head holds" in text and f"signature {signature}" in text
     forge_append(db)
-    failed = cli("audit", "verify", "--head", head)
+    assert "is entry 3 of 2026-03-03" in ok(cli("audit", "verify", "--head", head)).stdout
+    failed = cli("audit", "verify", "--head", head, "--newest")
     assert failed.exit_code == 1 and "appended" in failed.stderr
     ok(cli("audit", "verify", "--head", head, "--at", "3", "--signature", signature))
     monkeypatch.delenv("COMMONS_SIGNING_KEY")
@@ -135,8 +145,8 @@ def test_every_disclosure_shows_the_head_and_signs_it_with_a_key(
         cli: Invoke, db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     head = verify(db).head_hash
     args = ("audit", "disclose", "--compound", "wjxc", "--period", "2026-03")
-    assert f": 3 {head}" in ok(cli(*args)).stdout
-    assert f": 3 {head}" in ok(cli(*args, "--format", "html")).stdout
+    assert f"  3 {head}\n" in ok(cli(*args)).stdout
+    assert f">3 {head}<" in ok(cli(*args, "--format", "html")).stdout
     data = json.loads(ok(cli(*args, "--format", "json")).stdout)
     assert data["chain_head"] == {"id": 3, "hash": head, "signature": None}
     monkeypatch.setenv("COMMONS_SIGNING_KEY", KEY.decode())
