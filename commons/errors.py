@@ -62,6 +62,9 @@ class ErrorCode(StrEnum):
     WRONG_THREAD = "wrong_thread"  # a ``Books`` handle used from a thread other than its own
     ACCOUNT_IN_USE = "account_in_use"  # an account re-dated after postings named it
     SEVERAL = "several"  # a ``Problems`` whose members do not share one code
+    ILLEGAL_MOVE = "illegal_move"  # an order event its order's current state does not allow
+    BLACKLISTED = "blacklisted"  # a provider on the blacklist listing, taking orders or paid
+    ABOVE_CEILING = "above_ceiling"  # a low-cost (低偿) service priced above its ceiling
 
 
 class Where:
