@@ -22,6 +22,10 @@ if TYPE_CHECKING:  # what mypy sees instead of __getattr__: the names of EXPORTS
     from commons.app.handle import Books, InitReport, connect
     from commons.app.ledger import AccountBalance, BalanceReport
     from commons.app.ledger_results import PeriodClosed, PostSummary, TrailLine, VerifyReport
+    from commons.app.market import OrderOutcome
+    from commons.app.market_orders import EventBatch, Quote, SettlementRun
+    from commons.app.market_reports import SORTS as MARKET_SORTS
+    from commons.app.market_reports import MarketStatement, ProviderCard, SearchHit
     from commons.app.parking import (
         CollectedBill,
         ParkingBill,
@@ -82,6 +86,19 @@ if TYPE_CHECKING:  # what mypy sees instead of __getattr__: the names of EXPORTS
     from commons.ledger.export import Figure, csv_record
     from commons.ledger.rules import ChainHead
     from commons.ledger.signing import head_signature
+    from commons.market.model import CHANNELS as MARKET_CHANNELS
+    from commons.market.model import (
+        Agreement,
+        Category,
+        Provider,
+        ProviderKind,
+        Resident,
+        SubsidyProgramme,
+    )
+    from commons.market.model import Service as ListedService
+    from commons.market.orders import Order, OrderState
+    from commons.market.settlement import MarketReport, ProviderFigures, SubsidyClaim
+    from commons.market.settlement import Settlement as MarketSettlement
     from commons.parking.month import OWNERS as PARKING_OWNERS
     from commons.parking.month import CompoundBill, SessionCharge
     from commons.parking.tariff import TARIFF_HELP, Tariff, TariffFile, WindowDays
@@ -264,6 +281,28 @@ EXPORTS = {
     "render_html": "commons.io.disclosure_render",
     "render_text": "commons.io.disclosure_render",
     "unit_price_text": "commons.contracts.pricing",
+    "Agreement": "commons.market.model",
+    "Category": "commons.market.model",
+    "EventBatch": "commons.app.market_orders",
+    "ListedService": "commons.market.model:Service",
+    "MARKET_CHANNELS": "commons.market.model:CHANNELS",
+    "MARKET_SORTS": "commons.app.market_reports:SORTS",
+    "MarketReport": "commons.market.settlement",
+    "MarketSettlement": "commons.market.settlement:Settlement",
+    "MarketStatement": "commons.app.market_reports",
+    "Order": "commons.market.orders",
+    "OrderOutcome": "commons.app.market",
+    "OrderState": "commons.market.orders",
+    "Provider": "commons.market.model",
+    "ProviderCard": "commons.app.market_reports",
+    "ProviderFigures": "commons.market.settlement",
+    "ProviderKind": "commons.market.model",
+    "Quote": "commons.app.market_orders",
+    "Resident": "commons.market.model",
+    "SearchHit": "commons.app.market_reports",
+    "SettlementRun": "commons.app.market_orders",
+    "SubsidyClaim": "commons.market.settlement",
+    "SubsidyProgramme": "commons.market.model",
 }
 
 if not TYPE_CHECKING:  # mypy would take any misspelt name for one __getattr__ returns
@@ -295,4 +334,11 @@ __all__ = [
     "Unmatched", "VerifyReport", "WindowDays", "connect", "count_text", "csv_record",
     "disclosure_json", "fraction_text", "head_signature", "parse_date", "render_html",
     "render_text", "unit_price_text",
+]
+# The services marketplace (issue 18).
+__all__ += [
+    "MARKET_CHANNELS", "MARKET_SORTS", "Agreement", "Category", "EventBatch", "ListedService",
+    "MarketReport", "MarketSettlement", "MarketStatement", "Order", "OrderOutcome", "OrderState",
+    "Provider", "ProviderCard", "ProviderFigures", "ProviderKind", "Quote", "Resident",
+    "SearchHit", "SettlementRun", "SubsidyClaim", "SubsidyProgramme",
 ]

@@ -26,6 +26,7 @@ __all__ = [
     "OrderEvent",
     "OrderState",
     "PriceSplit",
+    "illegal_move",
     "placed",
     "split_price",
 ]
@@ -146,7 +147,8 @@ def split_price(price: Money, programme: SubsidyProgramme | None, *, tag: str | 
                       programme.id, tag)
 
 
-def _illegal(order: Order, event: EventType, why: str = "") -> RefusedByRule:
+def illegal_move(order: Order, event: EventType, why: str = "") -> RefusedByRule:
+    """The refusal of ``event`` on ``order`` in its current state, naming the state."""
     allowed = ", ".join(sorted(ALLOWED.get(event, ())))
     return RefusedByRule(
         f"order {order.id} is {order.state.value}; it cannot be {event.value}d"
@@ -216,9 +218,9 @@ class Order:
         ``complete`` needs the ``split`` of the price as of the service date."""
         kind = event.type
         if kind is EventType.PLACE:
-            raise _illegal(self, kind, " already")
+            raise illegal_move(self, kind, " already")
         if self.state not in ALLOWED[kind]:
-            raise _illegal(self, kind)
+            raise illegal_move(self, kind)
         if event.at < self.placed_at:
             raise InvalidInput(f"event {event.id} at {event.at.isoformat()} is before order "
                                f"{self.id} was placed", field="at",
@@ -228,10 +230,10 @@ class Order:
             assert split is not None, "a completion needs its price split"
             return attrs.evolve(self, state=S.COMPLETED, completed_at=at, split=split)
         if kind is EventType.CANCEL and self.state is S.ACCEPTED and not cancel_after_accept:
-            raise _illegal(self, kind, " and its provider does not allow cancelling an "
+            raise illegal_move(self, kind, " and its provider does not allow cancelling an "
                            "accepted order")
         if kind is EventType.RATE and self.stars is not None:
-            raise _illegal(self, kind, f" and was rated {self.stars} already")
+            raise illegal_move(self, kind, f" and was rated {self.stars} already")
         changes: dict[EventType, dict[str, object]] = {
             EventType.ACCEPT: {"state": S.ACCEPTED, "accepted_at": at},
             EventType.START: {"state": S.STARTED, "started_at": at},
