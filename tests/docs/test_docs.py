@@ -99,6 +99,11 @@ _RUNS = [
     ("bundle", "simulate", "bundle.toml", "--runs", "50"),
     ("split", "580000", "--by", "floor", "ls-3.csv", "--plan", "elevator.toml"),
     ("split", "100", "weights.csv"),
+    ("market", "provider", "add", "canteen", "--name", "长者食堂", "--kind", "社会组织",
+     "--areas", "wjxc"),
+    ("market", "service", "add", "meal", "--provider", "canteen", "--category", "canteen-meal",
+     "--name", "午餐", "--unit", "meal", "--price", "12.00", "--compounds", "wjxc"),
+    ("market", "import", "market-events.jsonl"),
 ]
 
 
