@@ -185,6 +185,7 @@ LABELS_ZH: Mapping[str, str] = {
     "parking": "停车收益", "advertising": "广告收益", "rent": "场地租赁", "services": "服务收益",
     "interest": "利息收入", "cleaning": "保洁", "repairs": "维修", "greening": "绿化",
     "security": "秩序维护", "bank-charges": "银行手续费", "operator-commission": "运营方佣金",
+    "marketplace": "社区服务分成",
 }
 
 

@@ -199,3 +199,18 @@ def test_the_report_and_the_service_record(api: commons.Books) -> None:
     assert api.market.provider("canteen").levels_met == 0
     record = api.market.service_record("canteen", "2026-11")
     assert [p.provider for p in record.providers] == ["canteen"]
+
+
+def test_the_demo_courtyard_ends_with_its_share_disclosed(tmp_path: Path) -> None:
+    from commons.demo import run_demo
+
+    with commons.connect(tmp_path / "demo.db") as books:
+        step = next(s for s in run_demo(books).steps if s.topic == "market")
+        assert any("社区服务分成" in line and "¥123.70" in line for line in step.lines)
+        assert any("lunch-28-0 cancelled" in line for line in step.lines)
+        claim = books.market.claims("shinan-street-office", "2026-11")
+        settled = books.market.statement("jx-canteen", "2026-11")
+        assert settled.settled and claim.total == settled.settlement.subsidy
+        head = books.ledger.balance().balances
+        run_demo(books)
+        assert books.ledger.balance().balances == head
