@@ -11,12 +11,11 @@ receivable from its funder and the provider's payable; a refund posts what it ta
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from commons.app.revenue_books import open_chart
 from commons.app.session import Service
 from commons.contracts.evaluation import blacklisting
 from commons.errors import (
@@ -29,9 +28,9 @@ from commons.errors import (
     RefusedByRule,
 )
 from commons.io.market_files import event_content
-from commons.ledger.accounts import Account
+from commons.ledger.accounts import Account, chart_for_compound
 from commons.ledger.journal import Entry, Posting
-from commons.market.model import ProviderStatus, SubsidyProgramme
+from commons.market.model import Agreement, ProviderStatus, SubsidyProgramme
 from commons.market.orders import (
     CHINA,
     EventType,
@@ -55,6 +54,7 @@ if TYPE_CHECKING:
 __all__ = ["EventBatch", "MarketOrders", "Quote", "SettlementRun"]
 
 _MAX_REPORTED = 50
+_MISSING = object()
 
 
 @attrs.frozen
@@ -108,6 +108,16 @@ class _Batch:
         self.used: dict[tuple[str, str, str | None], Money] = {}
         self.quotes: list[tuple[str, Quote]] = []
         self.problems: list[CommonsError] = []
+        # Looked up once per batch: a feed names the same few services and providers often.
+        self.cache: dict[tuple[str, str], Any] = {}
+
+
+def _once(b: _Batch, kind: str, key: str, load: Callable[[], Any]) -> Any:
+    """``load()``'s value, read once per batch for (``kind``, ``key``)."""
+    found = b.cache.get((kind, key), _MISSING)
+    if found is _MISSING:
+        found = b.cache[(kind, key)] = load()
+    return found
 
 
 class MarketOrders(Service):
@@ -168,8 +178,10 @@ class MarketOrders(Service):
                            context={"kind": "order", "id": event.order})
         elif event.type is EventType.COMPLETE:
             day = event.at.astimezone(CHINA).date()
-            if t.market.settlement(order.provider, Period.of(day)) is not None:
-                raise RefusedByRule(f"{order.provider}'s {Period.of(day)} is settled; order "
+            who, month = order.provider, Period.of(day)
+            if _once(b, "settled", f"{who} {month}",
+                     lambda: t.market.settlement(who, month)) is not None:
+                raise RefusedByRule(f"{who}'s {month} is settled; order "
                                     f"{order.id} cannot be completed in it", field="at",
                                     code=ErrorCode.CLOSED_PERIOD,
                                     fix="complete it with its real time in an open month")
@@ -177,8 +189,9 @@ class MarketOrders(Service):
             self._post_completion(t, b, order)
         else:
             if event.type is EventType.ACCEPT:
-                self._not_blacklisted(t, order.provider, event.at)
-            provider = t.market.provider(order.provider)
+                self._not_blacklisted(t, order.provider, event.at, b)
+            who = order.provider
+            provider = _once(b, "provider", who, lambda: t.market.provider(who))
             before = order
             order = order.apply(event, cancel_after_accept=provider is None
                                 or provider.cancel_after_accept)
@@ -188,7 +201,8 @@ class MarketOrders(Service):
 
     def _place(self, t: Tables, b: _Batch, event: OrderEvent) -> Order:
         assert event.service is not None and event.household is not None
-        service = t.market.service(event.service)
+        wanted = event.service
+        service = _once(b, "service", wanted, lambda: t.market.service(wanted))
         if service is None:
             raise NotFound(f"service {event.service} is not listed", field="service",
                            fix="list it first (commons market service add), or check the id",
@@ -198,13 +212,14 @@ class MarketOrders(Service):
             raise NotFound(f"household {event.household} is not recorded", field="household",
                            fix="import the estate's households first, or check the id",
                            context={"kind": "household", "id": event.household})
-        provider = t.market.provider(service.provider)
+        provider = _once(b, "provider", service.provider,
+                         lambda: t.market.provider(service.provider))
         assert provider is not None
         if provider.status is not ProviderStatus.ACTIVE:
             raise RefusedByRule(f"provider {provider.id} is {provider.status.value}, so it "
                                 "takes no orders", field="service",
                                 fix="order from an active provider")
-        self._not_blacklisted(t, provider.id, event.at)
+        self._not_blacklisted(t, provider.id, event.at, b)
         if compound not in service.compounds:
             raise RefusedByRule(f"service {service.id} does not reach {compound}, where "
                                 f"household {event.household} is", field="service",
@@ -221,8 +236,10 @@ class MarketOrders(Service):
                                                service.price * event.units)))
         return order
 
-    def _not_blacklisted(self, t: Tables, provider: str, at: dt.datetime) -> None:
-        since = self._blacklisted_on(t, provider)
+    def _not_blacklisted(self, t: Tables, provider: str, at: dt.datetime,
+                         b: _Batch | None = None) -> None:
+        since = self._blacklisted_on(t, provider) if b is None else \
+            _once(b, "blacklisted", provider, lambda: self._blacklisted_on(t, provider))
         if since is not None and since <= at.astimezone(CHINA).date():
             raise RefusedByRule(f"provider {provider} is on the blacklist since {since}, so it "
                                 "cannot list, take orders or be paid for them", field="service",
@@ -242,7 +259,7 @@ class MarketOrders(Service):
         best: tuple[PriceSplit, bool] | None = None
         tags = () if order.resident is None else \
             getattr(t.market.resident(order.resident, day), "tags", ())
-        for programme in t.market.programmes().values():
+        for programme in _once(b, "programmes", "", t.market.programmes).values():
             if not programme.covers(order.category, tags):
                 continue
             limit = self._limit(t, b, programme, Period.of(day), order.resident)
@@ -265,7 +282,7 @@ class MarketOrders(Service):
         return max(left, Money.zero())
 
     def _split(self, t: Tables, b: _Batch, order: Order, day: dt.date) -> PriceSplit:
-        service = t.market.service(order.service)
+        service = _once(b, "service", order.service, lambda: t.market.service(order.service))
         assert service is not None
         split = self._quote(t, b, order, day, service.price * order.units).split
         if split.programme is not None and split.subsidy:
@@ -340,6 +357,10 @@ class MarketOrders(Service):
             fixed = {a.provider for a in t.market.agreements() if a.fixed_monthly}
             entries: list[Entry] = []
             collections = []
+            charts: set[str] = set()
+            agreements: dict[str, list[Agreement]] = {}
+            for a in t.market.agreements():
+                agreements.setdefault(a.provider, []).append(a)
             for provider in sorted(set(by_provider) | fixed):
                 stored = t.market.settlement(provider, month)
                 if stored is not None:
@@ -347,12 +368,12 @@ class MarketOrders(Service):
                     already += 1
                     continue
                 s = settle_provider(provider, month, by_provider.get(provider, ()),
-                                    t.market.agreements(provider),
+                                    agreements.get(provider, []),
                                     blacklisted_on=self._blacklisted_on(t, provider))
                 if not (s.lines or s.shares or s.withheld):
                     continue
                 for share in s.shares:
-                    open_chart(t, share.compound)
+                    charts.add(share.compound)
                     entry, collection = share_entry(s, share, self.actor)
                     entries.append(entry)
                     if collection is not None:
@@ -361,6 +382,10 @@ class MarketOrders(Service):
                 done.append(s)
                 posted += 1
             if entries:
+                opened = t.ledger.accounts()
+                for account in (a for c in sorted(charts) for a in chart_for_compound(c)):
+                    if account.name not in opened:  # each compound's chart, as open_chart does
+                        t.ledger.open_account(account)
                 self._open_accounts(t, entries)
                 self.ledger.post_in(t, entries, None, None, origin=f"market settle {month}")
                 ids = t.ledger.known([c.external_id for c in collections])
