@@ -383,9 +383,9 @@ def import_events(app: App, events: str, encoding: str | None) -> None:
     """Apply a host's event feed: all or nothing; events already recorded are skipped."""
     b = app.api.market.import_events(events, encoding=encoding)
     _echo(app, {"file": b.file, "applied": b.applied, "already_recorded": b.already_recorded,
-                "orders": len(b.orders)},
+                "orders": b.orders},
           f"{b.file}: {b.applied} events applied, {b.already_recorded} already recorded, "
-          f"{len(b.orders)} orders changed")
+          f"{b.orders} orders changed")
 
 
 @market.command("settle")

@@ -23,9 +23,10 @@ if TYPE_CHECKING:  # what mypy sees instead of __getattr__: the names of EXPORTS
     from commons.app.ledger import AccountBalance, BalanceReport
     from commons.app.ledger_results import PeriodClosed, PostSummary, TrailLine, VerifyReport
     from commons.app.market import OrderOutcome
-    from commons.app.market_orders import EventBatch, Quote, SettlementRun
+    from commons.app.market_orders import EventBatch, Quote
     from commons.app.market_reports import SORTS as MARKET_SORTS
     from commons.app.market_reports import MarketStatement, ProviderCard, SearchHit
+    from commons.app.market_settle import SettlementRun
     from commons.app.parking import (
         CollectedBill,
         ParkingBill,
@@ -300,7 +301,7 @@ EXPORTS = {
     "Quote": "commons.app.market_orders",
     "Resident": "commons.market.model",
     "SearchHit": "commons.app.market_reports",
-    "SettlementRun": "commons.app.market_orders",
+    "SettlementRun": "commons.app.market_settle",
     "SubsidyClaim": "commons.market.settlement",
     "SubsidyProgramme": "commons.market.model",
 }

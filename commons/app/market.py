@@ -217,7 +217,7 @@ class MarketService(MarketReports):
                 if t.market.events_known([e.id]):
                     return OrderOutcome(self._order(t, order), "already recorded")
         try:
-            batch = self._apply([(None, e)], None)
+            batch = self._apply([[(None, e)]], None, quotes=True)
         except Problems as p:  # one event: its own error says it better
             raise p.problems[0] from None
         status = "recorded" if batch.applied else "already recorded"
@@ -253,9 +253,4 @@ class MarketService(MarketReports):
         from commons.io.sources import spooled  # noqa: PLC0415
 
         with spooled(source, kind="market events", fmt="jsonl", encoding=encoding) as spool:
-            events, problems = read_events(spool.path, spool.encoding)
-            if problems:
-                raise Problems(f"{len(problems)} lines of {spool.name} refused; nothing was "
-                               "recorded", problems[:50],
-                               fix="correct the lines named above and import the file again")
-            return self._apply(events, spool.name)
+            return self._apply(read_events(spool.path, spool.encoding), spool.name)

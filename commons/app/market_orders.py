@@ -11,7 +11,7 @@ receivable from its funder and the provider's payable; a refund posts what it ta
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -28,9 +28,9 @@ from commons.errors import (
     RefusedByRule,
 )
 from commons.io.market_files import event_content
-from commons.ledger.accounts import Account, chart_for_compound
+from commons.ledger.accounts import Account
 from commons.ledger.journal import Entry, Posting
-from commons.market.model import Agreement, ProviderStatus, SubsidyProgramme
+from commons.market.model import ProviderStatus, SubsidyProgramme
 from commons.market.orders import (
     CHINA,
     EventType,
@@ -41,8 +41,7 @@ from commons.market.orders import (
     placed,
 )
 from commons.market.orders import split_price as price_split
-from commons.market.postings import SHARE_INCOME, market_accounts, share_entry
-from commons.market.settlement import Settlement, settle_provider
+from commons.market.postings import SHARE_INCOME, market_accounts
 from commons.money import Money
 from commons.periods import Period
 
@@ -51,7 +50,7 @@ if TYPE_CHECKING:
     from commons.app.session import Session
     from commons.store import Tables
 
-__all__ = ["EventBatch", "MarketOrders", "Quote", "SettlementRun"]
+__all__ = ["EventBatch", "MarketOrders", "Quote"]
 
 _MAX_REPORTED = 50
 _MISSING = object()
@@ -76,30 +75,21 @@ class Quote:
 
 @attrs.frozen
 class EventBatch:
-    """What a batch of events did: applied, already recorded, and the orders as they are now
-    (with the placing quote of each order placed in the batch)."""
+    """What a batch of events did: applied, already recorded, how many orders it changed, and
+    the placing quote of each order placed in the batch."""
 
     file: str | None
     applied: int
     already_recorded: int
-    orders: tuple[Order, ...]
+    orders: int
     quotes: tuple[tuple[str, Quote], ...] = ()
-
-
-@attrs.frozen
-class SettlementRun:
-    """A month's settlement: each provider's, and how many were posted now or before."""
-
-    period: Period
-    settlements: tuple[Settlement, ...]
-    posted: int
-    already_recorded: int
 
 
 class _Batch:
     """The state one batch of events builds before anything is written."""
 
-    def __init__(self) -> None:
+    def __init__(self, quotes: bool = False) -> None:
+        self.keep_quotes = quotes  # one event's caller shows its quote; a feed's are not kept
         self.orders: dict[str, Order] = {}
         self.touched: dict[str, Order] = {}
         self.entries: list[Entry] = []
@@ -108,6 +98,8 @@ class _Batch:
         self.used: dict[tuple[str, str, str | None], Money] = {}
         self.quotes: list[tuple[str, Quote]] = []
         self.problems: list[CommonsError] = []
+        self.applied = 0
+        self.changed: set[str] = set()  # ids of the orders written
         # Looked up once per batch: a feed names the same few services and providers often.
         self.cache: dict[tuple[str, str], Any] = {}
 
@@ -127,44 +119,71 @@ class MarketOrders(Service):
         super().__init__(session)
         self.ledger = ledger
 
-    def _apply(self, events: Sequence[tuple[int | None, OrderEvent]], file: str | None
-               ) -> EventBatch:
+    def _apply(self, chunks: Iterable[Sequence[tuple[int | None, OrderEvent | CommonsError]]],
+               file: str | None, *, quotes: bool = False) -> EventBatch:
+        """Apply events chunk by chunk in one transaction: each chunk is written once checked,
+        so memory stays flat; after the first refusal nothing more is written, the rest is
+        still checked, and the transaction is rolled back with every refusal named."""
         with self.store.write() as t:
-            b = _Batch()
-            known = t.market.events_known([e.id for _, e in events])
-            b.orders = t.market.orders_by_id([e.order for _, e in events])
-            already = 0
-            for line, event in events:
-                content = event_content(event)
-                seen = known.get(event.id, b.seen.get(event.id))
-                if seen is not None:
-                    if seen != content:
-                        b.problems.append(ConflictError(
-                            f"event {event.id} was recorded with other content",
-                            field="id", file=file, line=line,
-                            fix="give a new event a new id; a recorded one is kept",
-                            code=ErrorCode.ALREADY_RECORDED_DIFFERENTLY))
-                    already += 1
-                    continue
-                b.seen[event.id] = content
-                try:
-                    self._one(t, b, event)
-                except CommonsError as e:
-                    b.problems.append(e.located(file=file, line=line))
-                    continue
-                b.events.append((event.id, event.order, content))
+            b = _Batch(quotes)
+            total = already = 0
+            for chunk in chunks:
+                total += len(chunk)
+                already += self._chunk(t, b, chunk, file)
+                if not b.problems:
+                    self._write(t, b, file)
             if b.problems:
-                raise Problems(f"{len(b.problems)} of {len(events)} events refused; nothing "
+                raise Problems(f"{len(b.problems)} of {total} events refused; nothing "
                                "was recorded", b.problems[:_MAX_REPORTED],
                                fix="correct the events named above and send them again")
-            t.market.save_orders(b.touched.values())
-            t.market.add_events(b.events)
-            if b.entries:
-                self._open_accounts(t, b.entries)
-                self.ledger.post_in(t, b.entries, None, None,
-                                    origin=f"market events{' ' + file if file else ''}")
-        return EventBatch(file, len(b.events), already, tuple(b.touched.values()),
-                          tuple(b.quotes))
+        return EventBatch(file, b.applied, already, len(b.changed), tuple(b.quotes))
+
+    def _chunk(self, t: Tables, b: _Batch,
+               chunk: Sequence[tuple[int | None, OrderEvent | CommonsError]],
+               file: str | None) -> int:
+        """Check and apply one chunk in memory; how many of its events were recorded before."""
+        events = []
+        for line, item in chunk:
+            if isinstance(item, CommonsError):
+                b.problems.append(item.located(file=file, line=line))
+            else:
+                events.append((line, item))
+        known = t.market.events_known([e.id for _, e in events])
+        b.orders.update(t.market.orders_by_id([e.order for _, e in events
+                                               if e.order not in b.orders]))
+        already = 0
+        for line, event in events:
+            content = event_content(event)
+            seen = known.get(event.id, b.seen.get(event.id))
+            if seen is not None:
+                if seen != content:
+                    b.problems.append(ConflictError(
+                        f"event {event.id} was recorded with other content",
+                        field="id", file=file, line=line,
+                        fix="give a new event a new id; a recorded one is kept",
+                        code=ErrorCode.ALREADY_RECORDED_DIFFERENTLY))
+                already += 1
+                continue
+            b.seen[event.id] = content
+            try:
+                self._one(t, b, event)
+            except CommonsError as e:
+                b.problems.append(e.located(file=file, line=line))
+                continue
+            b.events.append((event.id, event.order, content))
+        return already
+
+    def _write(self, t: Tables, b: _Batch, file: str | None) -> None:
+        """Write what the chunks checked so far did, and forget it: it is in the store now."""
+        t.market.save_orders(b.touched.values())
+        t.market.add_events(b.events)
+        if b.entries:
+            self._open_accounts(t, b.entries)
+            self.ledger.post_in(t, b.entries, None, None,
+                                origin=f"market events{' ' + file if file else ''}")
+        b.applied += len(b.events)
+        b.changed.update(b.touched)
+        b.orders, b.touched, b.seen, b.events, b.entries = {}, {}, {}, [], []
 
     def _one(self, t: Tables, b: _Batch, event: OrderEvent) -> None:
         order = b.orders.get(event.order)
@@ -232,8 +251,10 @@ class MarketOrders(Service):
                                    fix="record the resident (commons market resident add)")
         order = placed(event, provider=provider.id, category=service.category,
                        compound=compound)
-        b.quotes.append((order.id, self._quote(t, b, order, event.at.astimezone(CHINA).date(),
-                                               service.price * event.units)))
+        if b.keep_quotes:
+            b.quotes.append((order.id, self._quote(t, b, order,
+                                                   event.at.astimezone(CHINA).date(),
+                                                   service.price * event.units)))
         return order
 
     def _not_blacklisted(self, t: Tables, provider: str, at: dt.datetime,
@@ -343,52 +364,3 @@ class MarketOrders(Service):
                 compound = name.rpartition(":")[2] if name.startswith(SHARE_INCOME) else None
                 t.ledger.open_account(Account.create(name, compound=compound,
                                                      description="services marketplace"))
-
-    def settle(self, period: Period | str) -> SettlementRun:
-        """Settle ``period`` for every provider with orders (or a fixed share) in it: post each
-        compound's share into its public revenue, once. Settling again changes nothing."""
-        month = period if isinstance(period, Period) else Period.parse(period)
-        settled_at = self.clock.now().in_timezone("UTC").isoformat()
-        done, posted, already = [], 0, 0
-        with self.store.write() as t:
-            by_provider: dict[str, list[Order]] = {}
-            for o in t.market.orders(period=month):
-                by_provider.setdefault(o.provider, []).append(o)
-            fixed = {a.provider for a in t.market.agreements() if a.fixed_monthly}
-            entries: list[Entry] = []
-            collections = []
-            charts: set[str] = set()
-            agreements: dict[str, list[Agreement]] = {}
-            for a in t.market.agreements():
-                agreements.setdefault(a.provider, []).append(a)
-            for provider in sorted(set(by_provider) | fixed):
-                stored = t.market.settlement(provider, month)
-                if stored is not None:
-                    done.append(stored)
-                    already += 1
-                    continue
-                s = settle_provider(provider, month, by_provider.get(provider, ()),
-                                    agreements.get(provider, []),
-                                    blacklisted_on=self._blacklisted_on(t, provider))
-                if not (s.lines or s.shares or s.withheld):
-                    continue
-                for share in s.shares:
-                    charts.add(share.compound)
-                    entry, collection = share_entry(s, share, self.actor)
-                    entries.append(entry)
-                    if collection is not None:
-                        collections.append(collection)
-                t.market.add_settlement(s, settled_at)
-                done.append(s)
-                posted += 1
-            if entries:
-                opened = t.ledger.accounts()
-                for account in (a for c in sorted(charts) for a in chart_for_compound(c)):
-                    if account.name not in opened:  # each compound's chart, as open_chart does
-                        t.ledger.open_account(account)
-                self._open_accounts(t, entries)
-                self.ledger.post_in(t, entries, None, None, origin=f"market settle {month}")
-                ids = t.ledger.known([c.external_id for c in collections])
-                t.revenue.add_collections([(c, ids[c.external_id][0], Money.zero())
-                                           for c in collections])
-        return SettlementRun(month, tuple(done), posted, already)

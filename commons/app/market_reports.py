@@ -10,7 +10,8 @@ from typing import TYPE_CHECKING
 
 import attrs
 
-from commons.app.market_orders import MarketOrders, Quote, _Batch
+from commons.app.market_orders import Quote, _Batch
+from commons.app.market_settle import MarketSettling
 from commons.app.session import recorded
 from commons.errors import InvalidInput
 from commons.market.model import DEFAULT_CATEGORIES, Category, Provider, ProviderStatus, Service
@@ -72,7 +73,7 @@ class MarketStatement:
     settled: bool
 
 
-class MarketReports(MarketOrders):
+class MarketReports(MarketSettling):
     """The marketplace's reading use cases; ``MarketService`` adds the writing ones."""
 
     def _card(self, t: Tables, p: Provider, standing: tuple[int, int, int, int, int],

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -100,12 +100,12 @@ def event_content(event: OrderEvent) -> str:
                        event.comment], ensure_ascii=False, separators=(",", ":"))
 
 
-def read_events(path: str | Path, encoding: str | None = None
-                ) -> tuple[list[tuple[int, OrderEvent]], list[CommonsError]]:
-    """Every event of a JSONL feed with its line, and the problems of the lines refused
-    (each located by file, line and field). Blank lines are skipped."""
+def read_events(path: str | Path, encoding: str | None = None, *, size: int = 20_000
+                ) -> Iterator[list[tuple[int | None, OrderEvent | CommonsError]]]:
+    """A JSONL feed's events in chunks of ``size`` lines, each with its line; a line that is
+    refused comes as its error, located by file, line and field. Blank lines are skipped."""
     file = str(path)
-    events, problems = [], []
+    chunk: list[tuple[int | None, OrderEvent | CommonsError]] = []
     with open_text(path, encoding) as f:
         for number, text in enumerate(f, start=1):
             if not text.strip():
@@ -117,7 +117,11 @@ def read_events(path: str | Path, encoding: str | None = None
                     raise InvalidInput(f"the line is not JSON ({e.args[0]})",
                                        fix="write one JSON object a line",
                                        code=ErrorCode.MALFORMED_FILE) from None
-                events.append((number, event_from_record(record)))
+                chunk.append((number, event_from_record(record)))
             except CommonsError as e:
-                problems.append(e.located(file=file, line=number))
-    return events, problems
+                chunk.append((number, e.located(file=file, line=number)))
+            if len(chunk) >= size:
+                yield chunk
+                chunk = []
+    if chunk:
+        yield chunk

@@ -4,6 +4,7 @@ share reaches its public revenue and disclosure, the blacklist, budgets, the fee
 from __future__ import annotations
 
 import json
+from functools import partial
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,7 @@ from market_helpers import at, marketplace, order
 
 import commons
 from commons.errors import ConflictError, ErrorCode, InvalidInput, Problems, RefusedByRule
+from commons.io import market_files
 from commons.money import Money
 
 
@@ -135,8 +137,12 @@ def test_a_full_refund_takes_back_everything_and_frees_the_subsidy(api: commons.
         api.market.event("o2", "resolve", at=at(5), refund=Money.yuan("9.00"))
 
 
-def test_the_feed_imports_all_or_nothing_and_again_changes_nothing(api: commons.Books,
-                                                                    tmp_path: Path) -> None:
+@pytest.mark.parametrize("size", [2, 20_000])
+def test_the_feed_imports_all_or_nothing_and_again_changes_nothing(
+        api: commons.Books, tmp_path: Path, size: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    # In chunks of 2 lines an order's events span chunks, and the refused line comes after
+    # earlier chunks were written: the whole import must still leave nothing.
+    monkeypatch.setattr(market_files, "read_events", partial(market_files.read_events, size=size))
     feed = tmp_path / "events.jsonl"
     lines = [{"id": "e1", "type": "place", "order": "f1", "at": at(6, 9), "service": "meal",
               "household": "jx171-101", "resident": "r-yu", "channel": "支付宝"},
@@ -152,7 +158,7 @@ def test_the_feed_imports_all_or_nothing_and_again_changes_nothing(api: commons.
         api.market.order("f1")
     feed.write_text("".join(json.dumps(x, ensure_ascii=False) + "\n" for x in lines), "utf-8")
     first = api.market.import_events(feed)
-    assert (first.applied, first.already_recorded) == (5, 0)
+    assert (first.applied, first.already_recorded, first.orders) == (5, 0, 1)
     head = api.ledger.balance().balances
     again = api.market.import_events(feed)
     assert (again.applied, again.already_recorded) == (0, 5)
