@@ -90,6 +90,15 @@ ADVICE: dict[tuple[ErrorCode, str | None], Advice] = {
     (_NF, "firm"): lambda c: f"record it with `commons contract firm add {c['id']} --name ...`",
     (_NF, "bundle"): lambda c: f"record it with `commons contract bundle add {c['id']} ...`",
     (_NF, "contract"): lambda _: "sign it with `commons contract sign`",
+    (_NF, "provider"): lambda c: f"record it with `commons market provider add {c['id']} ...`",
+    (_NF, "service"): lambda _: "list it with `commons market service add`, or find one with "
+                                "`commons market service search HOUSEHOLD`",
+    (_NF, "order"): lambda c: f"place it first: commons market order place {c['id']} ...",
+    (ErrorCode.ILLEGAL_MOVE, "order"): lambda c: (
+        f"order {c['id']} is {c['state']}: see it with `commons market order show {c['id']}`"),
+    (ErrorCode.BLACKLISTED, None): lambda _: (
+        "see the blacklist with `commons contract blacklist`; find another provider with "
+        "`commons market service search HOUSEHOLD`"),
     (_NF, "invoice"): lambda _: "invoices are named HOUSEHOLD:YYYY-MM; issue them with "
                                 "`commons billing invoice --period YYYY-MM`",
     (ErrorCode.REFUSED, "schedule"): lambda _: "import one with `commons billing schedule FILE`",

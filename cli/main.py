@@ -29,6 +29,8 @@ COMMANDS = {
     "ledger": ("commons_cli.ledger:ledger",
                "The shared-revenue journal: accounts, postings, balances, reversals, closed "
                "months."),
+    "market": ("commons_cli.market:market",
+               "The services marketplace: providers, services, subsidies, orders, settlement."),
     "parking": ("commons_cli.parking:parking",
                 "Tidal parking (潮汐车位): tariffs, sessions, monthly bills and reports."),
     "reconcile": ("commons_cli.reconcile:reconcile",

@@ -64,6 +64,9 @@ class ErrorCode(StrEnum):
     SEVERAL = "several"  # a ``Problems`` whose members do not share one code
     STATEMENT_UNBALANCED = "statement_unbalanced"  # a balance sheet whose sides differ
     HEAD_NOT_ON_CHAIN = "head_not_on_chain"  # a recorded chain head no entry of the journal has
+    ILLEGAL_MOVE = "illegal_move"  # an order event its order's current state does not allow
+    BLACKLISTED = "blacklisted"  # a provider on the blacklist listing, taking orders or paid
+    ABOVE_CEILING = "above_ceiling"  # a low-cost (低偿) service priced above its ceiling
 
 
 class Where:

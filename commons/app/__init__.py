@@ -28,6 +28,11 @@ if TYPE_CHECKING:  # what mypy sees instead of __getattr__: the names of EXPORTS
         TrailLine,
         VerifyReport,
     )
+    from commons.app.market import OrderOutcome
+    from commons.app.market_orders import EventBatch, Quote
+    from commons.app.market_reports import SORTS as MARKET_SORTS
+    from commons.app.market_reports import MarketStatement, ProviderCard, SearchHit
+    from commons.app.market_settle import SettlementRun
     from commons.app.parking import (
         CollectedBill,
         ParkingBill,
@@ -106,6 +111,19 @@ if TYPE_CHECKING:  # what mypy sees instead of __getattr__: the names of EXPORTS
         StatementLine,
         StatementSection,
     )
+    from commons.market.model import CHANNELS as MARKET_CHANNELS
+    from commons.market.model import (
+        Agreement,
+        Category,
+        Provider,
+        ProviderKind,
+        Resident,
+        SubsidyProgramme,
+    )
+    from commons.market.model import Service as ListedService
+    from commons.market.orders import Order, OrderState
+    from commons.market.settlement import MarketReport, ProviderFigures, SubsidyClaim
+    from commons.market.settlement import Settlement as MarketSettlement
     from commons.parking.month import OWNERS as PARKING_OWNERS
     from commons.parking.month import CompoundBill, SessionCharge
     from commons.parking.tariff import TARIFF_HELP, Tariff, TariffFile, WindowDays
@@ -310,6 +328,28 @@ EXPORTS = {
     "statement_csv": "commons.io.statement_files",
     "statement_json": "commons.io.statement_files",
     "statement_text": "commons.io.statement_files",
+    "Agreement": "commons.market.model",
+    "Category": "commons.market.model",
+    "EventBatch": "commons.app.market_orders",
+    "ListedService": "commons.market.model:Service",
+    "MARKET_CHANNELS": "commons.market.model:CHANNELS",
+    "MARKET_SORTS": "commons.app.market_reports:SORTS",
+    "MarketReport": "commons.market.settlement",
+    "MarketSettlement": "commons.market.settlement:Settlement",
+    "MarketStatement": "commons.app.market_reports",
+    "Order": "commons.market.orders",
+    "OrderOutcome": "commons.app.market",
+    "OrderState": "commons.market.orders",
+    "Provider": "commons.market.model",
+    "ProviderCard": "commons.app.market_reports",
+    "ProviderFigures": "commons.market.settlement",
+    "ProviderKind": "commons.market.model",
+    "Quote": "commons.app.market_orders",
+    "Resident": "commons.market.model",
+    "SearchHit": "commons.app.market_reports",
+    "SettlementRun": "commons.app.market_settle",
+    "SubsidyClaim": "commons.market.settlement",
+    "SubsidyProgramme": "commons.market.model",
 }
 
 if not TYPE_CHECKING:  # mypy would take any misspelt name for one __getattr__ returns
@@ -350,4 +390,11 @@ __all__ += [  # the financial statements
     "GROUPINGS", "BalanceSheet", "IncomeRow", "IncomeStatement", "ListedAccount",
     "StatementColumn", "StatementLine", "StatementSection", "accounts_json", "accounts_text",
     "statement_csv", "statement_json", "statement_text",
+]
+# The services marketplace (issue 18).
+__all__ += [
+    "MARKET_CHANNELS", "MARKET_SORTS", "Agreement", "Category", "EventBatch", "ListedService",
+    "MarketReport", "MarketSettlement", "MarketStatement", "Order", "OrderOutcome", "OrderState",
+    "Provider", "ProviderCard", "ProviderFigures", "ProviderKind", "Quote", "Resident",
+    "SearchHit", "SettlementRun", "SubsidyClaim", "SubsidyProgramme",
 ]

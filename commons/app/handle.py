@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from commons.app.contracts import ContractService
     from commons.app.estate import EstateService
     from commons.app.ledger import LedgerService
+    from commons.app.market import MarketService
     from commons.app.parking import ParkingService
     from commons.app.reconcile import ReconcileService
     from commons.app.reports import ReportService
@@ -112,6 +113,13 @@ class Books:
         from commons.app.contracts import ContractService  # noqa: PLC0415
 
         return ContractService(self.session, self.ledger)
+
+    @cached_property
+    def market(self) -> MarketService:
+        """The services marketplace: providers, services, orders, subsidies, settlement."""
+        from commons.app.market import MarketService  # noqa: PLC0415
+
+        return MarketService(self.session, self.ledger)
 
     @cached_property
     def audit(self) -> AuditService:

@@ -34,6 +34,7 @@ from commons.demo.base import (
 from commons.demo.billing import billing_step
 from commons.demo.contracts import bid_step, bundle_step
 from commons.demo.ledger import ledger_step
+from commons.demo.market import market_step
 from commons.demo.parking import parking_step
 from commons.demo.reconcile import reconcile_step, wallet_step
 from commons.demo.revenue import clear_step, collect_step, set_aside_step, use_step
@@ -142,6 +143,7 @@ def run_demo(api: Books) -> DemoReport:
             set_aside_step(api),
             use_step(api),
             billing_step(api),
+            market_step(api, folder),
             audit_step(api, folder),
             statements_step(api),
             bundle_step(api, folder),

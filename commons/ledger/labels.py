@@ -45,6 +45,7 @@ LABELS: Mapping[str, tuple[str, str]] = {
     "income:rent": ("场地租赁", "rent"),
     "income:services": ("服务收益", "services"),
     "income:interest": ("利息收入", "interest"),
+    "income:marketplace": ("社区服务分成", "community services share"),
     "income:firm": ("物业企业收入", "the firm's income"),
     "income:firm:property-fees": ("物业费", "property fees"),
     "expenses": ("支出", "expenses"),

@@ -447,4 +447,120 @@ LATER: list[tuple[str, ...]] = [
         # names the bank beside the masked account number.
         "ALTER TABLE bank_accounts ADD COLUMN bank TEXT NOT NULL DEFAULT ''",
     ),
+    (
+        # Issue 18, the services marketplace. Events are the append-only log, keyed by the
+        # host's id with their content (the same id again must say the same); orders are their
+        # projection, updated as events apply. Percentages are INTEGER hundredths (30% is
+        # 3000), times ISO 8601 with their offset. Residents keep tags and a birth year only,
+        # one row per date their tags changed, so eligibility is read as of the service date.
+        """CREATE TABLE market_categories (
+            id TEXT PRIMARY KEY,
+            name TEXT NOT NULL,
+            accept_within INTEGER NOT NULL,
+            done_within INTEGER NOT NULL,
+            ceiling_fen INTEGER
+        ) STRICT""",
+        """CREATE TABLE market_providers (
+            id TEXT PRIMARY KEY,
+            name TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            areas TEXT NOT NULL,
+            status TEXT NOT NULL CHECK (status IN ('active', 'suspended')),
+            firm TEXT,
+            cancel_after_accept INTEGER NOT NULL
+        ) STRICT""",
+        """CREATE TABLE market_services (
+            id TEXT PRIMARY KEY,
+            provider TEXT NOT NULL REFERENCES market_providers(id),
+            category TEXT NOT NULL REFERENCES market_categories(id),
+            name TEXT NOT NULL,
+            unit TEXT NOT NULL,
+            price_fen INTEGER NOT NULL CHECK (price_fen > 0),
+            compounds TEXT NOT NULL
+        ) STRICT""",
+        """CREATE TABLE market_service_reach (
+            compound TEXT NOT NULL,
+            service TEXT NOT NULL REFERENCES market_services(id),
+            PRIMARY KEY (compound, service)
+        ) STRICT, WITHOUT ROWID""",
+        """CREATE TABLE market_residents (
+            id TEXT NOT NULL,
+            since TEXT NOT NULL,
+            household TEXT NOT NULL REFERENCES households(id),
+            birth_year INTEGER,
+            tags TEXT NOT NULL,
+            PRIMARY KEY (id, since)
+        ) STRICT""",
+        "CREATE INDEX market_residents_by_household ON market_residents (household)",
+        """CREATE TABLE market_programmes (
+            id TEXT PRIMARY KEY,
+            funder TEXT NOT NULL,
+            tag TEXT NOT NULL,
+            categories TEXT NOT NULL,
+            percent_hundredths INTEGER NOT NULL,
+            cap_fen INTEGER NOT NULL,
+            budget_fen INTEGER NOT NULL,
+            concession_hundredths INTEGER NOT NULL
+        ) STRICT""",
+        """CREATE TABLE market_agreements (
+            id TEXT PRIMARY KEY,
+            provider TEXT NOT NULL REFERENCES market_providers(id),
+            compound TEXT NOT NULL REFERENCES compounds(id),
+            starts_on TEXT NOT NULL,
+            space TEXT REFERENCES resources(id),
+            rent_fen INTEGER NOT NULL,
+            share_hundredths INTEGER,
+            fixed_fen INTEGER,
+            earmark TEXT NOT NULL
+        ) STRICT""",
+        """CREATE TABLE market_orders (
+            id TEXT PRIMARY KEY,
+            service TEXT NOT NULL,
+            provider TEXT NOT NULL,
+            category TEXT NOT NULL,
+            household TEXT NOT NULL,
+            compound TEXT NOT NULL,
+            units INTEGER NOT NULL,
+            channel TEXT NOT NULL,
+            placed_at TEXT NOT NULL,
+            resident TEXT,
+            state TEXT NOT NULL,
+            accepted_at TEXT,
+            started_at TEXT,
+            completed_at TEXT,
+            closed_at TEXT,
+            period TEXT,
+            price_fen INTEGER,
+            subsidy_fen INTEGER,
+            concession_fen INTEGER,
+            resident_fen INTEGER,
+            programme TEXT,
+            tag TEXT,
+            refund_fen INTEGER,
+            stars INTEGER,
+            comment TEXT NOT NULL
+        ) STRICT""",
+        "CREATE INDEX market_orders_by_period ON market_orders (period, provider)",
+        "CREATE INDEX market_orders_by_provider ON market_orders (provider)",
+        "CREATE INDEX market_orders_rated ON market_orders (stars) WHERE stars IS NOT NULL",
+        "CREATE INDEX market_orders_by_programme ON market_orders (programme, period, resident)",
+        """CREATE TABLE market_events (
+            id TEXT PRIMARY KEY,
+            order_id TEXT NOT NULL,
+            content TEXT NOT NULL
+        ) STRICT, WITHOUT ROWID""",
+        """CREATE TABLE market_settlements (
+            provider TEXT NOT NULL,
+            period TEXT NOT NULL,
+            settled_at TEXT NOT NULL,
+            figures TEXT NOT NULL,
+            PRIMARY KEY (provider, period)
+        ) STRICT""",
+        *[
+            f"CREATE TRIGGER market_{table}_append_only_{verb.lower()} BEFORE {verb} ON "
+            f"market_{table} BEGIN SELECT RAISE(ABORT, 'commons: market_{table} are kept; "
+            f"they cannot be {'changed' if verb == 'UPDATE' else 'deleted'}'); END"
+            for table in ("events", "settlements") for verb in ("UPDATE", "DELETE")
+        ],
+    ),
 ]

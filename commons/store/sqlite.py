@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from commons.store.export import ExportTables
     from commons.store.governance import GovernanceTables
     from commons.store.ledger import LedgerTables
+    from commons.store.market import MarketTables
     from commons.store.parking import ParkingTables
     from commons.store.reconcile import ReconcileTables
     from commons.store.revenue import RevenueTables
@@ -154,6 +155,13 @@ class Tables:
         from commons.store.parking import ParkingTables  # noqa: PLC0415
 
         return ParkingTables(self.conn)
+
+    @cached_property
+    def market(self) -> MarketTables:
+        """The services marketplace: providers, services, orders, events, settlements."""
+        from commons.store.market import MarketTables  # noqa: PLC0415
+
+        return MarketTables(self.conn)
 
     def meta(self, key: str) -> str | None:
         """A value of the database's meta table, or None."""

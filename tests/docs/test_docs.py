@@ -115,6 +115,11 @@ _RUNS = [
     ("split", "100", "weights.csv"),
     ("audit", "disclose", "--compound", "wjxc", "--period", "2026-11", "--notice",
      "wjxc-notice.toml"),
+    ("market", "provider", "add", "canteen", "--name", "长者食堂", "--kind", "社会组织",
+     "--areas", "wjxc"),
+    ("market", "service", "add", "meal", "--provider", "canteen", "--category", "canteen-meal",
+     "--name", "午餐", "--unit", "meal", "--price", "12.00", "--compounds", "wjxc"),
+    ("market", "import", "market-events.jsonl"),
 ]
 
 

@@ -1,0 +1,366 @@
+"""The marketplace's order events and monthly settlement, as use cases.
+
+Every order event, from one CLI command or a host's whole feed, passes through ``_apply``: in one
+transaction each event is checked against its order's state, the provider (active, not on the
+contracts blacklist), the household and the subsidy programmes; any refusal refuses the whole
+batch and names the line. An event id seen before with the same content is a no-op, with other
+content a conflict. A completion posts the resident's payment (by channel), the subsidy
+receivable from its funder and the provider's payable; a refund posts what it takes back.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable, Sequence
+from typing import TYPE_CHECKING, Any
+
+import attrs
+
+from commons.app.session import Service
+from commons.contracts.evaluation import blacklisting
+from commons.errors import (
+    CommonsError,
+    ConflictError,
+    ErrorCode,
+    InvalidInput,
+    NotFound,
+    Problems,
+    RefusedByRule,
+)
+from commons.io.market_files import event_content
+from commons.ledger.accounts import Account
+from commons.ledger.journal import Entry, Posting
+from commons.market.model import ProviderStatus, SubsidyProgramme
+from commons.market.orders import (
+    CHINA,
+    EventType,
+    Order,
+    OrderEvent,
+    PriceSplit,
+    illegal_move,
+    placed,
+)
+from commons.market.orders import split_price as price_split
+from commons.market.postings import SHARE_INCOME, market_accounts
+from commons.money import Money
+from commons.periods import Period
+
+if TYPE_CHECKING:
+    from commons.app.ledger import LedgerService
+    from commons.app.session import Session
+    from commons.store import Tables
+
+__all__ = ["EventBatch", "MarketOrders", "Quote"]
+
+_MAX_REPORTED = 50
+_MISSING = object()
+
+
+@attrs.frozen
+class Quote:
+    """What the household pays for an order, as of a date: the split, and whether a
+    programme's budget or the resident's cap for the month cut the subsidy short."""
+
+    split: PriceSplit
+    short: bool
+
+    @property
+    def note(self) -> str:
+        """What to tell the resident before placing, or "" when nothing was cut."""
+        if not self.short:
+            return ""
+        return (f"the subsidy for this month is spent or capped: the resident pays "
+                f"{self.split.resident} of {self.split.price}")
+
+
+@attrs.frozen
+class EventBatch:
+    """What a batch of events did: applied, already recorded, how many orders it changed, and
+    the placing quote of each order placed in the batch."""
+
+    file: str | None
+    applied: int
+    already_recorded: int
+    orders: int
+    quotes: tuple[tuple[str, Quote], ...] = ()
+
+
+class _Batch:
+    """The state one batch of events builds before anything is written."""
+
+    def __init__(self, quotes: bool = False) -> None:
+        self.keep_quotes = quotes  # one event's caller shows its quote; a feed's are not kept
+        self.orders: dict[str, Order] = {}
+        self.touched: dict[str, Order] = {}
+        self.entries: list[Entry] = []
+        self.events: list[tuple[str, str, str]] = []
+        self.seen: dict[str, str] = {}
+        self.used: dict[tuple[str, str, str | None], Money] = {}
+        self.quotes: list[tuple[str, Quote]] = []
+        self.problems: list[CommonsError] = []
+        self.applied = 0
+        self.changed: set[str] = set()  # ids of the orders written
+        # Looked up once per batch: a feed names the same few services and providers often.
+        self.cache: dict[tuple[str, str], Any] = {}
+
+
+def _once(b: _Batch, kind: str, key: str, load: Callable[[], Any]) -> Any:
+    """``load()``'s value, read once per batch for (``kind``, ``key``)."""
+    found = b.cache.get((kind, key), _MISSING)
+    if found is _MISSING:
+        found = b.cache[(kind, key)] = load()
+    return found
+
+
+class MarketOrders(Service):
+    """Order events and settlement; ``MarketService`` adds the listings and reports."""
+
+    def __init__(self, session: Session, ledger: LedgerService) -> None:
+        super().__init__(session)
+        self.ledger = ledger
+
+    def _apply(self, chunks: Iterable[Sequence[tuple[int | None, OrderEvent | CommonsError]]],
+               file: str | None, *, quotes: bool = False) -> EventBatch:
+        """Apply events chunk by chunk in one transaction: each chunk is written once checked,
+        so memory stays flat; after the first refusal nothing more is written, the rest is
+        still checked, and the transaction is rolled back with every refusal named."""
+        with self.store.write() as t:
+            b = _Batch(quotes)
+            total = already = 0
+            for chunk in chunks:
+                total += len(chunk)
+                already += self._chunk(t, b, chunk, file)
+                if not b.problems:
+                    self._write(t, b, file)
+            if b.problems:
+                raise Problems(f"{len(b.problems)} of {total} events refused; nothing "
+                               "was recorded", b.problems[:_MAX_REPORTED],
+                               fix="correct the events named above and send them again")
+        return EventBatch(file, b.applied, already, len(b.changed), tuple(b.quotes))
+
+    def _chunk(self, t: Tables, b: _Batch,
+               chunk: Sequence[tuple[int | None, OrderEvent | CommonsError]],
+               file: str | None) -> int:
+        """Check and apply one chunk in memory; how many of its events were recorded before."""
+        events = []
+        for line, item in chunk:
+            if isinstance(item, CommonsError):
+                b.problems.append(item.located(file=file, line=line))
+            else:
+                events.append((line, item))
+        known = t.market.events_known([e.id for _, e in events])
+        b.orders.update(t.market.orders_by_id([e.order for _, e in events
+                                               if e.order not in b.orders]))
+        already = 0
+        for line, event in events:
+            content = event_content(event)
+            seen = known.get(event.id, b.seen.get(event.id))
+            if seen is not None:
+                if seen != content:
+                    b.problems.append(ConflictError(
+                        f"event {event.id} was recorded with other content",
+                        field="id", file=file, line=line,
+                        fix="give a new event a new id; a recorded one is kept",
+                        code=ErrorCode.ALREADY_RECORDED_DIFFERENTLY))
+                already += 1
+                continue
+            b.seen[event.id] = content
+            try:
+                self._one(t, b, event)
+            except CommonsError as e:
+                b.problems.append(e.located(file=file, line=line))
+                continue
+            b.events.append((event.id, event.order, content))
+        return already
+
+    def _write(self, t: Tables, b: _Batch, file: str | None) -> None:
+        """Write what the chunks checked so far did, and forget it: it is in the store now."""
+        t.market.save_orders(b.touched.values())
+        t.market.add_events(b.events)
+        if b.entries:
+            self._open_accounts(t, b.entries)
+            self.ledger.post_in(t, b.entries, None, None,
+                                origin=f"market events{' ' + file if file else ''}")
+        b.applied += len(b.events)
+        b.changed.update(b.touched)
+        b.orders, b.touched, b.seen, b.events, b.entries = {}, {}, {}, [], []
+
+    def _one(self, t: Tables, b: _Batch, event: OrderEvent) -> None:
+        order = b.orders.get(event.order)
+        if event.type is EventType.PLACE:
+            if order is not None:
+                raise illegal_move(order, event.type, " already")
+            order = self._place(t, b, event)
+        elif order is None:
+            raise NotFound(f"order {event.order} was never placed", field="order",
+                           fix="send the order's place event first, or check the id",
+                           context={"kind": "order", "id": event.order})
+        elif event.type is EventType.COMPLETE:
+            day = event.at.astimezone(CHINA).date()
+            who, month = order.provider, Period.of(day)
+            if _once(b, "settled", f"{who} {month}",
+                     lambda: t.market.settlement(who, month)) is not None:
+                raise RefusedByRule(f"{who}'s {month} is settled; order "
+                                    f"{order.id} cannot be completed in it", field="at",
+                                    code=ErrorCode.CLOSED_PERIOD,
+                                    fix="complete it with its real time in an open month")
+            order = order.apply(event, split=self._split(t, b, order, day))
+            self._post_completion(t, b, order)
+        else:
+            if event.type is EventType.ACCEPT:
+                self._not_blacklisted(t, order.provider, event.at, b)
+            who = order.provider
+            provider = _once(b, "provider", who, lambda: t.market.provider(who))
+            before = order
+            order = order.apply(event, cancel_after_accept=provider is None
+                                or provider.cancel_after_accept)
+            if event.type is EventType.RESOLVE:
+                self._post_refund(t, b, before, order)
+        b.orders[order.id] = b.touched[order.id] = order
+
+    def _place(self, t: Tables, b: _Batch, event: OrderEvent) -> Order:
+        assert event.service is not None and event.household is not None
+        wanted = event.service
+        service = _once(b, "service", wanted, lambda: t.market.service(wanted))
+        if service is None:
+            raise NotFound(f"service {event.service} is not listed", field="service",
+                           fix="list it first (commons market service add), or check the id",
+                           context={"kind": "service", "id": event.service})
+        compound = t.market.household_compounds([event.household]).get(event.household)
+        if compound is None:
+            raise NotFound(f"household {event.household} is not recorded", field="household",
+                           fix="import the estate's households first, or check the id",
+                           context={"kind": "household", "id": event.household})
+        provider = _once(b, "provider", service.provider,
+                         lambda: t.market.provider(service.provider))
+        assert provider is not None
+        if provider.status is not ProviderStatus.ACTIVE:
+            raise RefusedByRule(f"provider {provider.id} is {provider.status.value}, so it "
+                                "takes no orders", field="service",
+                                fix="order from an active provider")
+        self._not_blacklisted(t, provider.id, event.at, b)
+        if compound not in service.compounds:
+            raise RefusedByRule(f"service {service.id} does not reach {compound}, where "
+                                f"household {event.household} is", field="service",
+                                fix="search the services open to the household")
+        if event.resident is not None:
+            resident = t.market.resident(event.resident, event.at.astimezone(CHINA).date())
+            if resident is None or resident.household != event.household:
+                raise InvalidInput(f"resident {event.resident} is not recorded in household "
+                                   f"{event.household}", field="resident",
+                                   fix="record the resident (commons market resident add)")
+        order = placed(event, provider=provider.id, category=service.category,
+                       compound=compound)
+        if b.keep_quotes:
+            b.quotes.append((order.id, self._quote(t, b, order,
+                                                   event.at.astimezone(CHINA).date(),
+                                                   service.price * event.units)))
+        return order
+
+    def _not_blacklisted(self, t: Tables, provider: str, at: dt.datetime,
+                         b: _Batch | None = None) -> None:
+        since = self._blacklisted_on(t, provider) if b is None else \
+            _once(b, "blacklisted", provider, lambda: self._blacklisted_on(t, provider))
+        if since is not None and since <= at.astimezone(CHINA).date():
+            raise RefusedByRule(f"provider {provider} is on the blacklist since {since}, so it "
+                                "cannot list, take orders or be paid for them", field="service",
+                                code=ErrorCode.BLACKLISTED,
+                                fix="order from a provider not on the blacklist")
+
+    @staticmethod
+    def _blacklisted_on(t: Tables, provider: str) -> dt.date | None:
+        found = t.market.provider(provider)
+        if found is None or found.firm is None:
+            return None
+        entries = [e for e in map(blacklisting, t.contracts.party_scores(found.firm))
+                   if e is not None]
+        return min((e.listed_on for e in entries), default=None)
+
+    def _quote(self, t: Tables, b: _Batch, order: Order, day: dt.date, price: Money) -> Quote:
+        best: tuple[PriceSplit, bool] | None = None
+        tags = () if order.resident is None else \
+            getattr(t.market.resident(order.resident, day), "tags", ())
+        for programme in _once(b, "programmes", "", t.market.programmes).values():
+            if not programme.covers(order.category, tags):
+                continue
+            limit = self._limit(t, b, programme, Period.of(day), order.resident)
+            split = price_split(price, programme, tag=programme.tag, limit=limit)
+            full = price_split(price, programme, tag=programme.tag)
+            if best is None or split.subsidy > best[0].subsidy:
+                best = (split, split.subsidy < full.subsidy)
+        return Quote(*best) if best is not None else Quote(price_split(price, None), False)
+
+    @staticmethod
+    def _limit(t: Tables, b: _Batch, p: SubsidyProgramme, month: Period,
+               resident: str | None) -> Money:
+        """What ``p`` may still pay ``resident`` in ``month``: the least of what its budget
+        and the resident's cap leave (an order names a resident to be eligible at all)."""
+        for key in ((p.id, str(month), None), (p.id, str(month), resident)):
+            if key not in b.used:
+                b.used[key] = t.market.subsidy_used(p.id, month, key[2])
+        left = min(p.budget - b.used[(p.id, str(month), None)],
+                   p.cap - b.used[(p.id, str(month), resident)])
+        return max(left, Money.zero())
+
+    def _split(self, t: Tables, b: _Batch, order: Order, day: dt.date) -> PriceSplit:
+        service = _once(b, "service", order.service, lambda: t.market.service(order.service))
+        assert service is not None
+        split = self._quote(t, b, order, day, service.price * order.units).split
+        if split.programme is not None and split.subsidy:
+            for key in ((split.programme, str(Period.of(day)), None),
+                        (split.programme, str(Period.of(day)), order.resident)):
+                b.used[key] = b.used[key] + split.subsidy
+        return split
+
+    def _post_completion(self, t: Tables, b: _Batch, order: Order) -> None:
+        split = order.split
+        assert split is not None and order.service_date is not None
+        funder = self._funder(t, split)
+        names = market_accounts(order, funder)
+        legs = [Posting(names["paid"], split.resident)]
+        if funder is not None:
+            legs.append(Posting(names["subsidy"], split.subsidy))
+        legs.append(Posting(names["payable"], -(split.resident + split.subsidy)))
+        if any(p.amount for p in legs):
+            b.entries.append(Entry(order.service_date, f"marketplace order {order.id} "
+                                   f"({order.service}) for {order.household}",
+                                   tuple(p for p in legs if p.amount), f"market:order:{order.id}",
+                                   self.actor, None, str(order.period)))
+
+    def _post_refund(self, t: Tables, b: _Batch, before: Order, after: Order) -> None:
+        split = after.split
+        assert split is not None and after.closed_at is not None and after.refund is not None
+        day = after.closed_at.astimezone(CHINA).date()
+        names = market_accounts(after, self._funder(t, split))
+        if after.fully_refunded:
+            legs = [Posting(names["paid"], -split.resident),
+                    Posting(names["payable"], split.resident + split.subsidy)]
+            if "subsidy" in names and split.programme is not None:
+                legs.append(Posting(names["subsidy"], -split.subsidy))
+                for key in ((split.programme, str(after.period), None),
+                            (split.programme, str(after.period), after.resident)):
+                    if key in b.used:  # the budget and cap get back what was refunded
+                        b.used[key] = b.used[key] - split.subsidy
+        else:
+            legs = [Posting(names["payable"], after.refund),
+                    Posting(names["paid"], -after.refund)]
+        legs = [p for p in legs if p.amount]
+        if legs and before.split is not None:
+            b.entries.append(Entry(day, f"refund of marketplace order {after.id}", tuple(legs),
+                                   f"market:refund:{after.id}", self.actor, None,
+                                   str(Period.of(day))))
+
+    @staticmethod
+    def _funder(t: Tables, split: PriceSplit) -> str | None:
+        if split.programme is None or not split.subsidy:
+            return None
+        return t.market.programmes()[split.programme].funder
+
+    @staticmethod
+    def _open_accounts(t: Tables, entries: Sequence[Entry]) -> None:
+        opened = t.ledger.accounts()
+        for name in dict.fromkeys(p.account for e in entries for p in e.postings):
+            if name not in opened:
+                compound = name.rpartition(":")[2] if name.startswith(SHARE_INCOME) else None
+                t.ledger.open_account(Account.create(name, compound=compound,
+                                                     description="services marketplace"))

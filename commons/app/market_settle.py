@@ -1,0 +1,86 @@
+"""The marketplace's monthly settlement as a use case: each provider's month settled once, each
+compound's share posted into its co-managed account as marketplace income and recorded as a
+collection (收) against the agreement's space."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import attrs
+
+from commons.app.market_orders import MarketOrders
+from commons.ledger.accounts import chart_for_compound
+from commons.market.model import Agreement
+from commons.market.orders import Order
+from commons.market.postings import share_entry
+from commons.market.settlement import Settlement, settle_provider
+from commons.money import Money
+from commons.periods import Period
+
+if TYPE_CHECKING:
+    from commons.ledger.journal import Entry
+
+__all__ = ["MarketSettling", "SettlementRun"]
+
+
+@attrs.frozen
+class SettlementRun:
+    """A month's settlement: each provider's, and how many were posted now or before."""
+
+    period: Period
+    settlements: tuple[Settlement, ...]
+    posted: int
+    already_recorded: int
+
+
+class MarketSettling(MarketOrders):
+    """Order events (``MarketOrders``) and the month's settlement."""
+
+    def settle(self, period: Period | str) -> SettlementRun:
+        """Settle ``period`` for every provider with orders (or a fixed share) in it: post each
+        compound's share into its public revenue, once. Settling again changes nothing."""
+        month = period if isinstance(period, Period) else Period.parse(period)
+        settled_at = self.clock.now().in_timezone("UTC").isoformat()
+        done, posted, already = [], 0, 0
+        with self.store.write() as t:
+            by_provider: dict[str, list[Order]] = {}
+            for o in t.market.orders(period=month):
+                by_provider.setdefault(o.provider, []).append(o)
+            fixed = {a.provider for a in t.market.agreements() if a.fixed_monthly}
+            entries: list[Entry] = []
+            collections = []
+            charts: set[str] = set()
+            agreements: dict[str, list[Agreement]] = {}
+            for a in t.market.agreements():
+                agreements.setdefault(a.provider, []).append(a)
+            for provider in sorted(set(by_provider) | fixed):
+                stored = t.market.settlement(provider, month)
+                if stored is not None:
+                    done.append(stored)
+                    already += 1
+                    continue
+                s = settle_provider(provider, month, by_provider.get(provider, ()),
+                                    agreements.get(provider, []),
+                                    blacklisted_on=self._blacklisted_on(t, provider))
+                if not (s.lines or s.shares or s.withheld):
+                    continue
+                for share in s.shares:
+                    charts.add(share.compound)
+                    entry, collection = share_entry(s, share, self.actor)
+                    entries.append(entry)
+                    if collection is not None:
+                        collections.append(collection)
+                t.market.add_settlement(s, settled_at)
+                done.append(s)
+                posted += 1
+            if entries:
+                opened = t.ledger.accounts()
+                for account in (a for c in sorted(charts) for a in chart_for_compound(c)):
+                    if account.name not in opened:  # each compound's chart, as open_chart does
+                        t.ledger.open_account(account)
+                self._open_accounts(t, entries)
+                self.ledger.post_in(t, entries, None, None, origin=f"market settle {month}")
+                ids = t.ledger.known([c.external_id for c in collections])
+                t.revenue.add_collections([(c, ids[c.external_id][0], Money.zero())
+                                           for c in collections])
+        return SettlementRun(month, tuple(done), posted, already)

@@ -1,0 +1,127 @@
+"""The marketplace's event feed: JSON Lines, one order event a line, as a host's mini-program
+sends them (see docs/formats.md), and the canonical text an event is recorded by."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+from typing import Any
+
+from commons.errors import CommonsError, ErrorCode, InvalidInput
+from commons.fields import parse_id
+from commons.files import open_text
+from commons.market.model import parse_channel
+from commons.market.orders import CHINA, EventType, OrderEvent
+from commons.money import Money
+from commons.periods import read_datetime
+
+__all__ = ["EVENT_FIELDS", "event_content", "event_from_record", "read_events"]
+
+EVENT_FIELDS = ("id", "type", "order", "at", "service", "household", "resident", "units",
+                "channel", "refund", "stars", "comment")
+_TYPES = ", ".join(t.value for t in EventType)
+
+
+def _text(record: Mapping[str, Any], key: str, *, required: bool = False) -> str | None:
+    value = record.get(key)
+    if value is None:
+        if required:
+            raise InvalidInput(f"the event has no {key}", field=key,
+                               fix=f"give every event its {key}")
+        return None
+    if not isinstance(value, str):
+        raise InvalidInput(f"{key} {value!r} is not text", field=key,
+                           fix=f'write {key} as a JSON string, e.g. "{key}": "..."')
+    return value
+
+
+def _whole(record: Mapping[str, Any], key: str) -> int | None:
+    value = record.get(key)
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise InvalidInput(f"{key} {value!r} is not a whole number", field=key,
+                           fix=f"write {key} as a whole number, e.g. 1")
+    return value
+
+
+def _instant(text: str) -> dt.datetime:
+    at = read_datetime(text)
+    return at if at.tzinfo is not None else at.replace(tzinfo=CHINA)
+
+
+def event_from_record(record: Mapping[str, Any]) -> OrderEvent:
+    """One event from its JSON object; errors name the field. A time with no offset is
+    local (Asia/Shanghai)."""
+    if not isinstance(record, Mapping):
+        raise InvalidInput("the line is not a JSON object", fix='write {"id": ..., ...}')
+    unknown = sorted(set(record) - set(EVENT_FIELDS))
+    if unknown:
+        raise InvalidInput(f"unknown field {unknown[0]!r}", field=unknown[0],
+                           fix=f"use only {', '.join(EVENT_FIELDS)}")
+    kind = _text(record, "type", required=True)
+    if kind not in {t.value for t in EventType}:
+        raise InvalidInput(f"event type {kind!r} is not one of {_TYPES}", field="type",
+                           fix=f"write one of {_TYPES}")
+    fields: dict[str, Any] = {}
+    for key, parse in (("service", parse_id), ("household", parse_id),
+                       ("resident", parse_id), ("channel", parse_channel)):
+        value = _text(record, key)
+        if value is not None:
+            try:
+                fields[key] = parse(value)
+            except CommonsError as e:
+                raise e.located(field=key) from None
+    refund = _text(record, "refund")
+    if refund is not None and refund != "full":
+        try:
+            fields["refund"] = Money.parse(refund)
+        except CommonsError as e:
+            raise e.located(field="refund") from None
+    try:
+        at = _instant(_text(record, "at", required=True) or "")
+    except CommonsError as e:
+        raise e.located(field="at") from None
+    units = _whole(record, "units")
+    return OrderEvent(parse_id(_text(record, "id", required=True) or ""), EventType(kind),
+                      parse_id(_text(record, "order", required=True) or ""), at,
+                      units=1 if units is None else units, stars=_whole(record, "stars"),
+                      comment=_text(record, "comment") or "", **fields)
+
+
+def event_content(event: OrderEvent) -> str:
+    """The text an event is recorded by: every field but the id, so the same id sent again
+    with the same content is recognised (and with other content refused)."""
+    return json.dumps([event.type.value, event.order, event.at.isoformat(), event.service,
+                       event.household, event.resident, event.units, event.channel,
+                       None if event.refund is None else event.refund.fen, event.stars,
+                       event.comment], ensure_ascii=False, separators=(",", ":"))
+
+
+def read_events(path: str | Path, encoding: str | None = None, *, size: int = 20_000
+                ) -> Iterator[list[tuple[int | None, OrderEvent | CommonsError]]]:
+    """A JSONL feed's events in chunks of ``size`` lines, each with its line; a line that is
+    refused comes as its error, located by file, line and field. Blank lines are skipped."""
+    file = str(path)
+    chunk: list[tuple[int | None, OrderEvent | CommonsError]] = []
+    with open_text(path, encoding) as f:
+        for number, text in enumerate(f, start=1):
+            if not text.strip():
+                continue
+            try:
+                try:
+                    record = json.loads(text)
+                except ValueError as e:
+                    raise InvalidInput(f"the line is not JSON ({e.args[0]})",
+                                       fix="write one JSON object a line",
+                                       code=ErrorCode.MALFORMED_FILE) from None
+                chunk.append((number, event_from_record(record)))
+            except CommonsError as e:
+                chunk.append((number, e.located(file=file, line=number)))
+            if len(chunk) >= size:
+                yield chunk
+                chunk = []
+    if chunk:
+        yield chunk
