@@ -14,10 +14,12 @@ from typing import TYPE_CHECKING, TypeVar
 
 from commons.clock import Clock, SystemClock
 from commons.errors import ErrorCode, HandleError, NotFound
-from commons.store import SqliteStore
+from commons.store import is_server_url, open_store
 
 if TYPE_CHECKING:
     from pathlib import Path
+
+    from commons.store.opening import Store
 
 __all__ = ["Service", "Session"]
 
@@ -31,12 +33,12 @@ class Session:
         self.clock: Clock = clock or SystemClock()
         self.actor = actor
         self.read_only = read_only
-        self._store: SqliteStore | None = None
+        self._store: Store | None = None
         self._thread: int | None = None  # the thread that opened the store
         self._closed = False
 
     @property
-    def store(self) -> SqliteStore:
+    def store(self) -> Store:
         """The store for use cases that write: the file is created on first use."""
         return self._opened(create=True)
 
@@ -44,7 +46,7 @@ class Session:
         """Whether opening the store for writing would make the database: None if the file
         holds something (or is ``:memory:`` or already open), False if it exists but is empty,
         True if it does not exist."""
-        if self._store is not None or self.path == ":memory:":
+        if self._store is not None or self.path == ":memory:" or is_server_url(self.path):
             return None
         if not os.path.exists(self.path):
             return True
@@ -58,17 +60,17 @@ class Session:
             self._store = None
 
     @property
-    def reader(self) -> SqliteStore:
+    def reader(self) -> Store:
         """The store for use cases that only read: a missing file is NotFound, never created."""
         return self._opened(create=False)
 
-    def _opened(self, *, create: bool) -> SqliteStore:
+    def _opened(self, *, create: bool) -> Store:
         if self._closed:
             raise HandleError(f"the handle on {self.path} was closed",
                               fix="connect again: commons.connect(path)",
                               code=ErrorCode.HANDLE_CLOSED)
         if self._store is None:
-            self._store = SqliteStore.open(self.path, read_only=self.read_only, create=create)
+            self._store = open_store(self.path, read_only=self.read_only, create=create)
             self._thread = threading.get_ident()
         elif self._thread != threading.get_ident():
             raise HandleError(
@@ -95,12 +97,12 @@ class Service:
         self.session = session
 
     @property
-    def store(self) -> SqliteStore:
+    def store(self) -> Store:
         """The session's store, created on first write."""
         return self.session.store
 
     @property
-    def reader(self) -> SqliteStore:
+    def reader(self) -> Store:
         """The session's store for reading; a missing file is NotFound."""
         return self.session.reader
 
