@@ -17,6 +17,9 @@ import commons
 from commons import Money
 from commons.errors import ErrorCode
 
+# Each test runs on both stores: an SQLite file and a book on a PostgreSQL server.
+pytestmark = pytest.mark.usefixtures("store")
+
 FX = "income:fx:wjxc"
 
 

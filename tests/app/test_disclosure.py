@@ -25,6 +25,9 @@ from commons.app import (
 )
 from commons.revenue.disclosure import build_disclosure
 
+# Each test runs on both stores: an SQLite file and a book on a PostgreSQL server.
+pytestmark = pytest.mark.usefixtures("store")
+
 GOLDEN = Path(__file__).parents[1] / "golden" / "disclosure_wjxc_2026-11.txt"
 CLOCK = commons.FixedClock.parse("2026-12-01T10:00:00")
 
