@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from commons.app.audit import AuditService
     from commons.app.billing import BillingService
     from commons.app.contracts import ContractService
+    from commons.app.database import DatabaseService
     from commons.app.estate import EstateService
     from commons.app.ledger import LedgerService
     from commons.app.parking import ParkingService
@@ -125,6 +126,13 @@ class Books:
         from commons.app.splits import SplitService  # noqa: PLC0415
 
         return SplitService()
+
+    @cached_property
+    def db(self) -> DatabaseService:
+        """The database itself: its schema version, and migrating it forward."""
+        from commons.app.database import DatabaseService  # noqa: PLC0415
+
+        return DatabaseService(self.session)
 
     @property
     def path(self) -> str:

@@ -1,0 +1,46 @@
+"""The database itself: where its schema stands, and moving it forward.
+
+The same list of migrations serves an SQLite file and a book on a PostgreSQL server; a status
+reads the version without writing, a migrate applies what is missing, one transaction each.
+"""
+
+from __future__ import annotations
+
+import attrs
+
+from commons.app.session import Service
+from commons.store import SCHEMA_VERSION, is_server_url, stored_version
+
+__all__ = ["DatabaseService", "DbStatus"]
+
+
+@attrs.frozen
+class DbStatus:
+    """Where a database stands: its store, its schema version (None: no books there yet) and
+    the version this commons writes."""
+
+    path: str
+    store: str
+    version: int | None
+    latest: int
+
+    @property
+    def pending(self) -> int:
+        """How many migrations ``migrate`` would apply."""
+        return self.latest - (self.version or 0)
+
+
+class DatabaseService(Service):
+    """Status and migration of the handle's database."""
+
+    def status(self) -> DbStatus:
+        """The database's schema version, read without changing anything."""
+        store = "postgresql" if is_server_url(self.path) else "sqlite"
+        return DbStatus(self.path, store, stored_version(self.path), SCHEMA_VERSION)
+
+    def migrate(self) -> tuple[DbStatus, DbStatus]:
+        """Apply the missing migrations (creating the books if there are none); the status
+        before and after."""
+        before = self.status()
+        _ = self.store  # opening read-write migrates, one transaction per version
+        return before, self.status()
