@@ -34,7 +34,8 @@ def _json(status: DbStatus) -> dict[str, object]:
 
 @click.group(cls=CommonsGroup)
 def db() -> None:
-    """The database: its schema version (status) and migrating it forward (migrate).
+    """The database: its schema version (status), migrating it forward (migrate) and copying
+    it between SQLite and PostgreSQL (copy).
 
     --db names an SQLite file or a PostgreSQL book (postgresql://HOST/DATABASE?book=NAME);
     both use the same list of schema versions.
@@ -63,3 +64,24 @@ def migrate(app: App) -> None:
         echo_json({"before": _json(before), "after": _json(after)})
     else:
         click.echo(f"{after.path}: schema version {before.version or 0} -> {after.version}")
+
+
+@db.command()
+@click.argument("source")
+@click.argument("target")
+@json_option
+@pass_app
+def copy(app: App, source: str, target: str) -> None:
+    """Copy the books at SOURCE into new books at TARGET (each an SQLite file or a
+    postgresql://... book), checked: equal chain heads and balances per account, or refused
+    naming the first difference."""
+    from commons.app import connect  # noqa: PLC0415 - only this command opens two databases
+
+    with connect(source, read_only=True, actor=app.actor) as books:
+        report = books.db.copy(target)
+    if app.json:
+        echo_json({"source": report.source, "target": report.target, "tables": report.tables,
+                   "rows": report.rows})
+    else:
+        click.echo(f"copied {report.rows} rows of {report.tables} tables from {report.source} "
+                   f"to {report.target}; chain head and balances are equal")

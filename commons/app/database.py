@@ -1,4 +1,4 @@
-"""The database itself: where its schema stands, and moving it forward.
+"""The database itself: where its schema stands, moving it forward, copying it elsewhere.
 
 The same list of migrations serves an SQLite file and a book on a PostgreSQL server; a status
 reads the version without writing, a migrate applies what is missing, one transaction each.
@@ -9,9 +9,19 @@ from __future__ import annotations
 import attrs
 
 from commons.app.session import Service
-from commons.store import SCHEMA_VERSION, is_server_url, stored_version
+from commons.store import SCHEMA_VERSION, is_server_url, open_store, stored_version
 
-__all__ = ["DatabaseService", "DbStatus"]
+__all__ = ["CopyReport", "DatabaseService", "DbStatus"]
+
+
+@attrs.frozen
+class CopyReport:
+    """What ``copy`` did: from where to where, how many tables and rows."""
+
+    source: str
+    target: str
+    tables: int
+    rows: int
 
 
 @attrs.frozen
@@ -44,3 +54,15 @@ class DatabaseService(Service):
         before = self.status()
         _ = self.store  # opening read-write migrates, one transaction per version
         return before, self.status()
+
+    def copy(self, target: str) -> CopyReport:
+        """Copy these books into the new, empty books at ``target`` (a file or a server book),
+        checked: equal chain heads and balances, or refused naming the first difference."""
+        from commons.store.copying import copy_books  # noqa: PLC0415 - a cold path
+
+        store = open_store(target, create=True)
+        try:
+            tables, rows = copy_books(self.reader, store)
+        finally:
+            store.close()
+        return CopyReport(self.path, store.path, tables, rows)

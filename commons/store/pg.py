@@ -91,6 +91,7 @@ class PgCursor:
         self._cursor = cursor
         self.rowcount = cursor.rowcount
         self.lastrowid = lastrowid
+        self.description = cursor.description
 
     def fetchone(self) -> Any:
         """The next row, or None."""

@@ -6,8 +6,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import Invoke, as_json, ok, pg_book
+from conftest import Invoke, as_json, ok, pg_book, raises, refused_json
 
+from commons.errors import ErrorCode, RefusedByRule
 from commons.store import SCHEMA_VERSION
 
 
@@ -46,3 +47,47 @@ def test_a_book_left_at_an_old_version_is_moved_forward(pg_server: Any, db_path:
     moved = as_json(ok(cli("--db", url, "--json", "db", "migrate", db=False)))
     assert (moved["before"]["schema_version"], moved["after"]["schema_version"]) == (
         SCHEMA_VERSION - 1, SCHEMA_VERSION)
+
+
+def test_copy_a_file_to_a_server_book_and_back(cli: Invoke, pg_server: Any, db_path: Path,
+                                               tmp_path: Path) -> None:
+    ok(cli("demo"))
+    url = pg_book(pg_server, tmp_path / "copy")
+    there = as_json(ok(cli("--json", "db", "copy", str(db_path), url, db=False)))
+    assert there["rows"] > 100
+    back = tmp_path / "back.db"
+    again = as_json(ok(cli("--json", "db", "copy", url, str(back), db=False)))
+    assert again["rows"] == there["rows"]
+    for where in (url, str(back)):
+        verified = as_json(ok(cli("--db", where, "--json", "audit", "verify", db=False)))
+        original = as_json(ok(cli("--json", "audit", "verify")))
+        assert verified["ok"] and verified["head"] == original["head"]
+        assert as_json(ok(cli("--db", where, "--json", "ledger", "balance", db=False))) == \
+            as_json(ok(cli("--json", "ledger", "balance")))
+    refused_json(cli("--json", "db", "copy", str(db_path), url, db=False), ErrorCode.CONFLICT)
+
+
+def test_a_copy_that_differs_is_refused_naming_the_difference(tmp_path: Path) -> None:
+    import datetime as dt
+
+    import commons
+    from commons import Entry, Money, Posting
+    from commons.store import open_store
+    from commons.store.copying import _compare
+
+    def post(books: commons.Books, n: int) -> None:
+        books.ledger.post([Entry(dt.date(2026, 3, 1), "fee", (
+            Posting("assets:bank:co-managed:wjxc", Money(100)),
+            Posting("income:parking:wjxc", Money(-100))), f"x-{n}")])
+
+    with commons.connect(tmp_path / "a.db") as a:
+        a.ledger.chart("wjxc")
+        post(a, 1)
+        a.db.copy(str(tmp_path / "b.db"))
+        post(a, 2)
+    one, other = open_store(tmp_path / "a.db"), open_store(tmp_path / "b.db")
+    with one.read() as src, other.read() as dst, raises(RefusedByRule, ErrorCode.STORAGE,
+                                                            match="entry 2"):
+        _compare(src, dst, "a", "b")
+    one.close()
+    other.close()
