@@ -85,3 +85,20 @@ def copy(app: App, source: str, target: str) -> None:
     else:
         click.echo(f"copied {report.rows} rows of {report.tables} tables from {report.source} "
                    f"to {report.target}; chain head and balances are equal")
+
+
+@db.command(name="grant")
+@click.argument("role")
+@click.option("--auditor", is_flag=True,
+              help="Read everything, write nothing (the audit office's role).")
+@json_option
+@pass_app
+def grant_role(app: App, role: str, auditor: bool) -> None:
+    """Give the server role ROLE the application's rights on the --db book: no UPDATE or
+    DELETE on the journal's history (or, with --auditor, reading only). PostgreSQL books only;
+    run it as the book's owner."""
+    done = app.api.db.grant(role, auditor=auditor)
+    if app.json:
+        echo_json({"role": role, "auditor": auditor, "statements": done})
+    else:
+        click.echo("\n".join(done))

@@ -9,6 +9,7 @@ from __future__ import annotations
 import attrs
 
 from commons.app.session import Service
+from commons.errors import ErrorCode, InvalidInput
 from commons.store import SCHEMA_VERSION, is_server_url, open_store, stored_version
 
 __all__ = ["CopyReport", "DatabaseService", "DbStatus"]
@@ -66,3 +67,18 @@ class DatabaseService(Service):
         finally:
             store.close()
         return CopyReport(self.path, store.path, tables, rows)
+
+    def grant(self, role: str, *, auditor: bool = False) -> list[str]:
+        """Give the server role ``role`` the application's rights on this book (no UPDATE or
+        DELETE on the journal's history), or with ``auditor`` the right to read only; the
+        statements run. Only a book on a PostgreSQL server has roles."""
+        if not is_server_url(self.path):
+            raise InvalidInput(f"{self.path} is an SQLite file, which has no roles",
+                               fix="grant roles on a postgresql://... book; a file is guarded "
+                                   "by its folder's permissions", code=ErrorCode.STORAGE)
+        from commons.store.pg import PgStore  # noqa: PLC0415 - only a server book has roles
+        from commons.store.pg_roles import grant  # noqa: PLC0415
+
+        store = self.store
+        assert isinstance(store, PgStore)
+        return grant(store, role, auditor=auditor)

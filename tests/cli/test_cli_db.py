@@ -91,3 +91,8 @@ def test_a_copy_that_differs_is_refused_naming_the_difference(tmp_path: Path) ->
         _compare(src, dst, "a", "b")
     one.close()
     other.close()
+
+
+def test_a_file_has_no_roles_to_grant(cli: Invoke) -> None:
+    ok(cli("init"))
+    refused_json(cli("--json", "db", "grant", "clerk"), ErrorCode.STORAGE)

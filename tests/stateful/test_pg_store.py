@@ -149,3 +149,32 @@ def test_the_server_refuses_changes_to_the_journal_and_verify_finds_a_superusers
     assert not report.ok
     assert (ProblemKind.CHANGED_CONTENT, 3) in kinds
     assert any(kind is ProblemKind.BALANCE_MISMATCH for kind, _ in kinds)
+
+
+def test_the_application_role_cannot_change_history_and_the_auditors_cannot_write(
+        pg_server: Any, tmp_path: Path) -> None:
+    url = new_book(pg_server, "granted")
+    pg_server.psql("CREATE ROLE clerk LOGIN; CREATE ROLE auditor LOGIN")
+    with commons.connect(url) as owner:
+        owner.db.grant("clerk")
+        owner.db.grant("auditor", auditor=True)
+    clerk_url = f"{pg_server.url('commons', user='clerk')}?book=granted"
+    records = list(bulk_records(20, "clerk"))
+    with commons.connect(clerk_url, actor="clerk") as clerk:
+        assert clerk.ledger.post(write_jsonl(tmp_path / "c.jsonl", records)).posted == 20
+        clerk.ledger.close_period("2026-01")
+    with psycopg.connect(pg_server.url("commons", user="clerk"), autocommit=True) as conn:
+        conn.execute("SET search_path = granted")
+        for sql in ("UPDATE entries SET memo = 'x' WHERE id = 3",
+                    "DELETE FROM postings WHERE entry_id = 3",
+                    "DELETE FROM closed_periods", "DELETE FROM accounts"):
+            with pytest.raises(psycopg.errors.InsufficientPrivilege):
+                conn.execute(sql)
+    auditor_url = f"{pg_server.url('commons', user='auditor')}?book=granted"
+    with commons.connect(auditor_url, read_only=True) as auditor:
+        report = auditor.audit.verify()
+        assert report.ok and report.entries == 20
+    with psycopg.connect(pg_server.url("commons", user="auditor"), autocommit=True) as conn:
+        conn.execute("SET search_path = granted")
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            conn.execute("INSERT INTO closed_periods VALUES ('2026-02', 'x', 'x')")
