@@ -81,6 +81,19 @@ class PgServer:
         """Remove the server's folder."""
         shutil.rmtree(self.folder, ignore_errors=True)
 
+    def standby(self) -> PgServer:
+        """A streaming-replication hot standby of this server, from ``pg_basebackup``,
+        started on its own port."""
+        other = PgServer(self.bin)
+        if self.root:
+            shutil.chown(other.folder, "postgres", "postgres")
+        self.run(self.bin / "pg_basebackup", "-h", "127.0.0.1", "-p", str(self.port), "-U",
+                 self.user, "-D", other.data, "-R", "-X", "stream", "-c", "fast", "--no-sync")
+        with (other.data / "postgresql.conf").open("a") as conf:
+            conf.write(f"port = {other.port}\nunix_socket_directories = '{other.folder}'\n")
+        other.start()
+        return other
+
     def url(self, db: str = "postgres", user: str | None = None) -> str:
         """The URL of database ``db`` as ``user`` (the superuser by default)."""
         return f"postgresql://{user or self.user}@127.0.0.1:{self.port}/{db}"

@@ -54,8 +54,10 @@ class Books:
     """
 
     def __init__(self, path: str | Path, *, clock: Clock | None = None,
-                 read_only: bool = False, actor: str = "library") -> None:
-        self.session = Session(path, clock=clock, read_only=read_only, actor=actor)
+                 read_only: bool = False, actor: str = "library",
+                 read_url: str | None = None) -> None:
+        self.session = Session(path, clock=clock, read_only=read_only, actor=actor,
+                               read_url=read_url)
 
     @cached_property
     def ledger(self) -> LedgerService:
@@ -170,11 +172,14 @@ class Books:
 
 
 def connect(path: str | Path = "commons.db", *, clock: Clock | None = None,
-            read_only: bool = False, actor: str = "library") -> Books:
+            read_only: bool = False, actor: str = "library",
+            read_url: str | None = None) -> Books:
     """Open (and on first use create) the commons database at ``path``.
 
     ``":memory:"`` gives a private in-memory database. ``clock`` defaults to the system clock in
     Asia/Shanghai; ``read_only`` opens an existing file so that nothing can be written; ``actor``
-    is recorded on every entry this handle writes.
+    is recorded on every entry this handle writes. ``read_url`` names a hot standby of the
+    server book ``path`` (same ``?book=``): use cases that only read (balances, reports,
+    verify, exports) are served from it, and see what it has replayed so far.
     """
-    return Books(path, clock=clock, read_only=read_only, actor=actor)
+    return Books(path, clock=clock, read_only=read_only, actor=actor, read_url=read_url)

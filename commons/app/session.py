@@ -28,8 +28,11 @@ class Session:
     """The database path, clock and actor of one handle, and its lazily opened store."""
 
     def __init__(self, path: str | Path, *, clock: Clock | None = None,
-                 read_only: bool = False, actor: str = "library") -> None:
+                 read_only: bool = False, actor: str = "library",
+                 read_url: str | None = None) -> None:
         self.path = str(path)
+        self.read_url = read_url  # a standby serving the use cases that only read
+        self._read_store: Store | None = None
         self.clock: Clock = clock or SystemClock()
         self.actor = actor
         self.read_only = read_only
@@ -61,8 +64,14 @@ class Session:
 
     @property
     def reader(self) -> Store:
-        """The store for use cases that only read: a missing file is NotFound, never created."""
-        return self._opened(create=False)
+        """The store for use cases that only read: a missing file is NotFound, never created.
+        With a ``read_url`` it is that database (a hot standby), opened read-only."""
+        if self.read_url is None:
+            return self._opened(create=False)
+        self._opened(create=False)  # the same checks of the handle: closed, thread
+        if self._read_store is None:
+            self._read_store = open_store(self.read_url, read_only=True, create=False)
+        return self._read_store
 
     def _opened(self, *, create: bool) -> Store:
         if self._closed:
@@ -84,9 +93,10 @@ class Session:
     def close(self) -> None:
         """Close the store if it was opened; the session refuses any use from then on.
         Closing again does nothing."""
-        if self._store is not None:
-            self._store.close()
-            self._store = None
+        for store in (self._store, self._read_store):
+            if store is not None:
+                store.close()
+        self._store = self._read_store = None
         self._closed = True
 
 

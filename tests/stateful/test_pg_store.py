@@ -178,3 +178,28 @@ def test_the_application_role_cannot_change_history_and_the_auditors_cannot_writ
         conn.execute("SET search_path = granted")
         with pytest.raises(psycopg.errors.InsufficientPrivilege):
             conn.execute("INSERT INTO closed_periods VALUES ('2026-02', 'x', 'x')")
+
+
+def test_reports_are_read_from_a_hot_standby(pg_server: Any, tmp_path: Path) -> None:
+    url = new_book(pg_server, "replicated")
+    standby = pg_server.standby()
+    try:
+        read_url = f"{standby.url('commons')}?book=replicated"
+        records = list(bulk_records(30, "rep"))
+        with commons.connect(url, read_url=read_url) as books:
+            books.ledger.post(write_jsonl(tmp_path / "r.jsonl", records))  # to the primary
+            lsn = pg_server.psql("SELECT pg_current_wal_lsn()")
+            deadline = time.monotonic() + 30
+            while standby.psql(f"SELECT pg_last_wal_replay_lsn() >= '{lsn}'") != "t":
+                assert time.monotonic() < deadline, "the standby did not catch up"
+                time.sleep(0.1)
+            balances = {x.account: x.balance.fen for x in books.ledger.balance().balances
+                        if x.balance}
+            assert books.audit.verify().entries == 30
+            assert str(standby.port) in books.session.reader.path
+            assert str(pg_server.port) in books.session.store.path
+        assert balances == {k: v for k, v in expected_balances(records).items() if v}
+        assert standby.psql("SELECT pg_is_in_recovery()") == "t"
+    finally:
+        standby.stop()
+        standby.remove()
