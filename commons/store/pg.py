@@ -33,6 +33,9 @@ __all__ = ["DEFAULT_BOOK", "PgConnection", "PgCursor", "PgStore", "book_version"
 
 DEFAULT_BOOK = "commons"
 _BOOK = re.compile(r"[a-z_][a-z0-9_]{0,62}")
+# An INSERT whose every value is a placeholder, which COPY can load instead, from this many rows.
+_PLAIN_INSERT = re.compile(r"^INSERT INTO (\w+) \(([\w, ]+)\) VALUES \(\?(?:, \?)*\)$")
+_COPY_FROM = 100
 # The lock every write of a book takes: its name's 64-bit hash.
 _LOCK = "SELECT pg_advisory_xact_lock(hashtextextended(current_schema(), 0))"
 
@@ -148,9 +151,16 @@ class PgConnection:
             raise sqlite3.IntegrityError(str(e).strip()) from e
 
     def executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> PgCursor:
-        """Run one statement for each of ``rows``."""
+        """Run one statement for each of ``rows``; a plain INSERT of many rows is sent as COPY,
+        the server's bulk load."""
         text = statement(sql)
         cursor = self.raw.cursor()
+        plain = _PLAIN_INSERT.match(sql)
+        if plain is not None:
+            batch = [tuple(r) for r in rows]
+            if len(batch) >= _COPY_FROM:
+                return self._copy(cursor, plain.group(1), plain.group(2), batch)
+            rows = batch
         upsert = "DO UPDATE" in text
         try:
             if upsert:
@@ -163,6 +173,18 @@ class PgConnection:
                 self.raw.execute("ROLLBACK TO SAVEPOINT commons_upsert")
             raise sqlite3.IntegrityError(str(e).strip()) from e
         return PgCursor(cursor)
+
+    def _copy(self, cursor: psycopg.Cursor[Any], table: str, columns: str,
+              rows: list[tuple[Any, ...]]) -> PgCursor:
+        try:
+            with cursor.copy(f"COPY {table} ({columns}) FROM STDIN".encode()) as copy:
+                for row in rows:
+                    copy.write_row(row)
+        except (pg_errors.IntegrityError, pg_errors.DataError) as e:
+            raise sqlite3.IntegrityError(str(e).strip()) from e
+        cursor_ = PgCursor(cursor)
+        cursor_.rowcount = len(rows)
+        return cursor_
 
     def iterdump(self) -> Iterator[str]:
         """Every row of the book's tables, one line each in table and key order: what
