@@ -165,7 +165,8 @@ def json_option(f: F) -> F:
 
 @click.group(cls=CommonsGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--db", default="commons.db", envvar="COMMONS_DB", show_default=True,
-              show_envvar=True, help="The SQLite database file.")
+              show_envvar=True, help="The SQLite database file, or a book on a PostgreSQL "
+              "server: postgresql://[USER@]HOST[:PORT]/DATABASE?book=NAME.")
 @click.option("--json", "json_output", is_flag=True,
               help="Print machine-readable JSON on stdout (amounts as strings in yuan).")
 @click.option("--read-only", is_flag=True,

@@ -19,6 +19,9 @@ COMMANDS = {
     "contract": ("commons_cli.contracts:contract",
                  "Bundled service contracts: catalog, firms, bundles, tenders, evaluations, "
                  "settlement."),
+    "db": ("commons_cli.db:db",
+           "The database: its schema version (status), migrating it forward (migrate) and "
+           "copying it between SQLite and PostgreSQL (copy)."),
     "demo": ("commons_cli.commands:demo",
              "Build a sample district (Changsha Yuhua's Ziyuan and Weiji Xincun) and walk it "
              "through every duty."),

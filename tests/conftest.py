@@ -155,3 +155,91 @@ def raises(cls: type[E], code: ErrorCode, *, match: str | None = None
     assert info.value.code == code, (info.value.code, str(info.value))
 
 
+
+
+# -- PostgreSQL ------------------------------------------------------------------------------
+# One server for the whole run (tests/pg_server.py), started on first use. Where no PostgreSQL
+# is installed its tests are skipped, and the run's summary says so in capitals.
+
+_PG_SKIPPED: list[str] = []
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator[Any]:
+    """A running PostgreSQL server of this run; its tests skip when none is installed."""
+    from pg_server import PgServer, binaries
+
+    found = binaries()
+    if found is None:
+        _PG_SKIPPED.append("no PostgreSQL binaries in /usr/lib/postgresql/*/bin or on PATH")
+        pytest.skip("PostgreSQL is not installed: its tests are skipped")
+    server = PgServer(found)
+    server.init()
+    server.start()
+    server.psql("CREATE DATABASE commons")
+    try:
+        yield server
+    finally:
+        server.stop()
+        server.remove()
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    """Say loudly that the PostgreSQL store went untested."""
+    if _PG_SKIPPED:
+        terminalreporter.write_line(
+            f"WARNING: POSTGRESQL TESTS WERE SKIPPED ({_PG_SKIPPED[0]}); install Debian's "
+            "postgresql package to run them", red=True, bold=True)
+
+
+def pg_book(server: Any, path: str | os.PathLike[str]) -> str:
+    """The URL of the server book standing for the SQLite file ``path`` in a test."""
+    import hashlib
+
+    digest = hashlib.sha1(str(path).encode()).hexdigest()[:20]
+    return f"{server.url('commons')}?book=b_{digest}"
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Which store the test's books are on. On ``postgresql`` every database path a test gives
+    ``commons.connect`` is a book of its own on the run's server (the same path, the same
+    book); a test that opens the SQLite file itself is marked ``sqlite_only``."""
+    if request.param == "postgresql":
+        if request.node.get_closest_marker("sqlite_only"):
+            pytest.skip("reads or changes the SQLite file itself")
+        server = request.getfixturevalue("pg_server")
+        from commons.app import session
+        from commons.store import is_server_url
+
+        plain = session.Session.__init__
+
+        def on_server(self: Any, path: Any, **options: Any) -> None:
+            if str(path) != ":memory:" and not is_server_url(str(path)):
+                path = pg_book(server, path)
+            plain(self, path, **options)
+
+        monkeypatch.setattr(session.Session, "__init__", on_server)
+        monkeypatch.setitem(_ON_SERVER, "server", server)
+    return str(request.param)
+
+
+_ON_SERVER: dict[str, Any] = {}  # the server of a test running on ``postgresql``
+
+
+def dump_tables(db: str | os.PathLike[str], tables: Sequence[str]) -> dict[str, list[Any]]:
+    """Every row of ``tables`` in the books at ``db``, on whichever store the test runs."""
+    server = _ON_SERVER.get("server")
+    if server is None:
+        import sqlite3
+        from contextlib import closing
+
+        with closing(sqlite3.connect(db)) as conn:
+            return {t: conn.execute(f"SELECT * FROM {t} ORDER BY 1").fetchall() for t in tables}
+    import psycopg
+
+    url, book = pg_book(server, db).split("?book=")
+    with psycopg.connect(url) as conn:
+        conn.execute(f"SET search_path = {book}")
+        return {t: [tuple(r) for r in conn.execute(f"SELECT * FROM {t} ORDER BY 1")]
+                for t in tables}

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from commons.app.audit import AuditService
     from commons.app.billing import BillingService
     from commons.app.contracts import ContractService
+    from commons.app.database import DatabaseService
     from commons.app.estate import EstateService
     from commons.app.ledger import LedgerService
     from commons.app.market import MarketService
@@ -55,8 +56,10 @@ class Books:
     """
 
     def __init__(self, path: str | Path, *, clock: Clock | None = None,
-                 read_only: bool = False, actor: str = "library") -> None:
-        self.session = Session(path, clock=clock, read_only=read_only, actor=actor)
+                 read_only: bool = False, actor: str = "library",
+                 read_url: str | None = None) -> None:
+        self.session = Session(path, clock=clock, read_only=read_only, actor=actor,
+                               read_url=read_url)
 
     @cached_property
     def ledger(self) -> LedgerService:
@@ -142,6 +145,13 @@ class Books:
 
         return SplitService()
 
+    @cached_property
+    def db(self) -> DatabaseService:
+        """The database itself: its schema version, and migrating it forward."""
+        from commons.app.database import DatabaseService  # noqa: PLC0415
+
+        return DatabaseService(self.session)
+
     @property
     def path(self) -> str:
         """The database path, as given to ``connect``."""
@@ -178,11 +188,14 @@ class Books:
 
 
 def connect(path: str | Path = "commons.db", *, clock: Clock | None = None,
-            read_only: bool = False, actor: str = "library") -> Books:
+            read_only: bool = False, actor: str = "library",
+            read_url: str | None = None) -> Books:
     """Open (and on first use create) the commons database at ``path``.
 
     ``":memory:"`` gives a private in-memory database. ``clock`` defaults to the system clock in
     Asia/Shanghai; ``read_only`` opens an existing file so that nothing can be written; ``actor``
-    is recorded on every entry this handle writes.
+    is recorded on every entry this handle writes. ``read_url`` names a hot standby of the
+    server book ``path`` (same ``?book=``): use cases that only read (balances, reports,
+    verify, exports) are served from it, and see what it has replayed so far.
     """
-    return Books(path, clock=clock, read_only=read_only, actor=actor)
+    return Books(path, clock=clock, read_only=read_only, actor=actor, read_url=read_url)

@@ -14,10 +14,12 @@ from typing import TYPE_CHECKING, TypeVar
 
 from commons.clock import Clock, SystemClock
 from commons.errors import ErrorCode, HandleError, NotFound
-from commons.store import SqliteStore
+from commons.store import is_server_url, open_store
 
 if TYPE_CHECKING:
     from pathlib import Path
+
+    from commons.store.opening import Store
 
 __all__ = ["Service", "Session"]
 
@@ -26,17 +28,20 @@ class Session:
     """The database path, clock and actor of one handle, and its lazily opened store."""
 
     def __init__(self, path: str | Path, *, clock: Clock | None = None,
-                 read_only: bool = False, actor: str = "library") -> None:
+                 read_only: bool = False, actor: str = "library",
+                 read_url: str | None = None) -> None:
         self.path = str(path)
+        self.read_url = read_url  # a standby serving the use cases that only read
+        self._read_store: Store | None = None
         self.clock: Clock = clock or SystemClock()
         self.actor = actor
         self.read_only = read_only
-        self._store: SqliteStore | None = None
+        self._store: Store | None = None
         self._thread: int | None = None  # the thread that opened the store
         self._closed = False
 
     @property
-    def store(self) -> SqliteStore:
+    def store(self) -> Store:
         """The store for use cases that write: the file is created on first use."""
         return self._opened(create=True)
 
@@ -44,7 +49,7 @@ class Session:
         """Whether opening the store for writing would make the database: None if the file
         holds something (or is ``:memory:`` or already open), False if it exists but is empty,
         True if it does not exist."""
-        if self._store is not None or self.path == ":memory:":
+        if self._store is not None or self.path == ":memory:" or is_server_url(self.path):
             return None
         if not os.path.exists(self.path):
             return True
@@ -58,17 +63,23 @@ class Session:
             self._store = None
 
     @property
-    def reader(self) -> SqliteStore:
-        """The store for use cases that only read: a missing file is NotFound, never created."""
-        return self._opened(create=False)
+    def reader(self) -> Store:
+        """The store for use cases that only read: a missing file is NotFound, never created.
+        With a ``read_url`` it is that database (a hot standby), opened read-only."""
+        if self.read_url is None:
+            return self._opened(create=False)
+        self._opened(create=False)  # the same checks of the handle: closed, thread
+        if self._read_store is None:
+            self._read_store = open_store(self.read_url, read_only=True, create=False)
+        return self._read_store
 
-    def _opened(self, *, create: bool) -> SqliteStore:
+    def _opened(self, *, create: bool) -> Store:
         if self._closed:
             raise HandleError(f"the handle on {self.path} was closed",
                               fix="connect again: commons.connect(path)",
                               code=ErrorCode.HANDLE_CLOSED)
         if self._store is None:
-            self._store = SqliteStore.open(self.path, read_only=self.read_only, create=create)
+            self._store = open_store(self.path, read_only=self.read_only, create=create)
             self._thread = threading.get_ident()
         elif self._thread != threading.get_ident():
             raise HandleError(
@@ -82,9 +93,10 @@ class Session:
     def close(self) -> None:
         """Close the store if it was opened; the session refuses any use from then on.
         Closing again does nothing."""
-        if self._store is not None:
-            self._store.close()
-            self._store = None
+        for store in (self._store, self._read_store):
+            if store is not None:
+                store.close()
+        self._store = self._read_store = None
         self._closed = True
 
 
@@ -95,12 +107,12 @@ class Service:
         self.session = session
 
     @property
-    def store(self) -> SqliteStore:
+    def store(self) -> Store:
         """The session's store, created on first write."""
         return self.session.store
 
     @property
-    def reader(self) -> SqliteStore:
+    def reader(self) -> Store:
         """The session's store for reading; a missing file is NotFound."""
         return self.session.reader
 

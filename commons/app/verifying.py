@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from commons.ledger.problems import VerifyProblem
 from commons.ledger.rules import ChainHead, check_chain
-from commons.store import SqliteStore
+from commons.store import open_store
 
 __all__ = ["PARALLEL_FROM_ENTRIES", "verify_in_processes", "verify_ranges"]
 
@@ -26,7 +26,7 @@ def verify_ranges(last: int, workers: int) -> list[tuple[int, int]]:
 
 
 def _walk(path: str, first: int, last: int) -> tuple[list[VerifyProblem], int, str]:
-    store = SqliteStore.open(path, read_only=True)
+    store = open_store(path, read_only=True)
     try:
         with store.read() as t:
             problems, head = check_chain(t.ledger.stored_rows(first, last),

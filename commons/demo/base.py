@@ -81,8 +81,9 @@ DISTRICT = {
 @contextmanager
 def demo_folder(db_path: str) -> Iterator[tuple[Path, bool]]:
     """The folder the demo writes its files to: ``<db>-files`` beside the database (kept), or a
-    temporary one for ``:memory:`` (removed after). Yields the folder and whether it is kept."""
-    if db_path == ":memory:":
+    temporary one for ``:memory:`` or a server's book (removed after). Yields the folder and
+    whether it is kept."""
+    if db_path == ":memory:" or "://" in db_path:
         with tempfile.TemporaryDirectory(prefix="commons-demo-") as spare:
             yield Path(spare), False
         return

@@ -202,7 +202,7 @@ class BillingTables:
         """Households' credit (paid less applied), for those holding any."""
         sql = ("SELECT household, SUM(fen), currency FROM (SELECT household, amount_fen AS fen, "
                "currency FROM fee_payments UNION ALL SELECT household, -amount_fen, currency "
-               "FROM fee_applications) GROUP BY household, currency HAVING SUM(fen) != 0")
+               "FROM fee_applications) moves GROUP BY household, currency HAVING SUM(fen) != 0")
         rows = self.conn.execute(sql).fetchall()
         wanted = None if households is None else set(households)
         return {h: Money(fen, cur) for h, fen, cur in rows if wanted is None or h in wanted}
@@ -252,9 +252,10 @@ class BillingTables:
         args: list[object] = [as_of.isoformat()] if as_of is not None else []
         args += [str(period), *((compound,) if compound is not None else ())]
         rows = self.conn.execute(
-            f"SELECT compound, COUNT(*), SUM(due_fen), SUM(paid), SUM(paid >= due_fen), currency "
+            "SELECT compound, COUNT(*), SUM(due_fen), SUM(paid), "
+            "SUM(CASE WHEN paid >= due_fen THEN 1 ELSE 0 END), currency "
             f"FROM (SELECT compound, due_fen, currency, {_APPLIED.format(date_filter)} AS paid "
-            f"FROM fee_invoices i WHERE period = ?{where}) GROUP BY compound, currency "
+            f"FROM fee_invoices i WHERE period = ?{where}) due GROUP BY compound, currency "
             "ORDER BY compound", args)
         return [tuple(r) for r in rows]
 

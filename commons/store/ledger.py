@@ -208,8 +208,9 @@ class LedgerTables:
         try:
             self.conn.executemany(
                 "INSERT INTO balances (account_id, currency, amount_fen) VALUES (?, ?, ?) "
-                "ON CONFLICT (account_id, currency) DO UPDATE SET amount_fen = amount_fen + "
-                "excluded.amount_fen", [(a, c, f) for (a, c), f in deltas.items()])
+                "ON CONFLICT (account_id, currency) DO UPDATE SET amount_fen = "
+                "balances.amount_fen + excluded.amount_fen",
+                [(a, c, f) for (a, c), f in deltas.items()])
         except (sqlite3.IntegrityError, OverflowError):
             raise self._beyond_storable(deltas) from None
 

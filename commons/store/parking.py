@@ -53,7 +53,7 @@ WITH fresh AS (
 span AS (SELECT strftime({UTC_TEXT}, min(entered_s), 'unixepoch') AS low,
                 strftime({UTC_TEXT}, max(exited_s), 'unixepoch') AS high FROM fresh),
 kept AS (
-    SELECT NULL AS line, s.id, s.space, unixepoch(s.entered_at) AS entered_s,
+    SELECT CAST(NULL AS INTEGER) AS line, s.id, s.space, unixepoch(s.entered_at) AS entered_s,
            unixepoch(s.exited_at) AS exited_s
     FROM parking_sessions s, span
     WHERE s.space IN (SELECT space FROM fresh) AND s.entered_at < span.high

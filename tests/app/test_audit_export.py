@@ -32,6 +32,9 @@ from commons.ledger.export import (
     restore,
 )
 
+# Each test runs on both stores: an SQLite file and a book on a PostgreSQL server.
+pytestmark = pytest.mark.usefixtures("store")
+
 CLEANING = "expenses:cleaning:wjxc"
 TRICKY_MEMOS = ["=HYPERLINK(\"http://x\",\"y\")", "+1", "-3.00 refund", "@SUM(A1)", "'quoted",
                 "停车费, 一月 \"北门\"", "plain"]
@@ -320,6 +323,7 @@ def test_beancount_names_follow_its_rules_one_to_one() -> None:
     assert len(set(names.values())) == len(names)
 
 
+@pytest.mark.sqlite_only
 def test_export_through_a_read_only_handle_leaves_the_database_untouched(
         books: commons.Books, tmp_path: Path) -> None:
     books.close()

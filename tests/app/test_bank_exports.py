@@ -5,13 +5,12 @@ and the continuity of balances from one statement to the next."""
 
 from __future__ import annotations
 
-import sqlite3
 import tempfile
-from contextlib import closing
 from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import dump_tables
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from strategies import statement_file
@@ -20,6 +19,9 @@ import commons
 from commons import FixedClock, InvalidInput, Money, NotFound, RefusedByRule
 from commons.app import Books
 from commons.io.bank_profiles import BUILTIN_PROFILES
+
+# Each test runs on both stores: an SQLite file and a book on a PostgreSQL server.
+pytestmark = pytest.mark.usefixtures("store")
 
 STATEMENTS = Path(__file__).parents[1] / "fixtures" / "statements"
 BANK = "assets:bank:co-managed:wjxc"
@@ -39,8 +41,7 @@ def books(db: Path) -> Books:
 
 
 def dump(db: Path) -> dict[str, list[Any]]:
-    with closing(sqlite3.connect(db)) as conn:
-        return {t: conn.execute(f"SELECT * FROM {t} ORDER BY 1").fetchall() for t in TABLES}
+    return dump_tables(db, TABLES)
 
 
 def edited(tmp_path: Path, name: str, old: str, new: str, encoding: str = "utf-8-sig") -> Path:

@@ -30,6 +30,9 @@ from commons.errors import ErrorCode
 from commons.estate.household import Household
 from commons.periods import Period
 
+# Each test runs on both stores: an SQLite file and a book on a PostgreSQL server.
+pytestmark = pytest.mark.usefixtures("store")
+
 CLOCK = FixedClock.parse("2026-12-01T12:00:00")
 
 COMPOUNDS = """\

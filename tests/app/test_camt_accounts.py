@@ -14,6 +14,9 @@ from commons import FixedClock, InvalidInput, Money, RefusedByRule
 from commons.app import Books
 from commons.io.bank_formats import read_statements
 
+# Each test runs on both stores: an SQLite file and a book on a PostgreSQL server.
+pytestmark = pytest.mark.usefixtures("store")
+
 BANK = "assets:bank:co-managed:wjxc"
 HEAD = ('<?xml version="1.0" encoding="UTF-8"?>\n<Document xmlns="urn:iso:std:iso:20022:tech:'
         'xsd:camt.053.001.02"><BkToCstmrStmt><GrpHdr><MsgId>M</MsgId></GrpHdr>')

@@ -33,6 +33,9 @@ from commons.contracts.settlement import settle
 from commons.errors import ErrorCode
 from commons.periods import Period
 
+# Each test runs on both stores: an SQLite file and a book on a PostgreSQL server.
+pytestmark = pytest.mark.usefixtures("store")
+
 CLOCK = FixedClock.parse("2026-06-01T12:00:00")
 OCT = Period(2026, 10)
 AREAS = {"wjxc": Decimal("147.57"), "zy-1": Decimal("88.05")}  # the sample estate's floor areas

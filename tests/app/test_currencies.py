@@ -18,6 +18,9 @@ from commons import Money
 from commons.errors import ErrorCode
 from commons.ledger.export import COLUMNS
 
+# Each test runs on both stores: an SQLite file and a book on a PostgreSQL server.
+pytestmark = pytest.mark.usefixtures("store")
+
 FX = "income:fx:wjxc"
 
 

@@ -7,11 +7,15 @@ import json
 import re
 from pathlib import Path
 
+import pytest
 from conftest import Invoke
 
 import commons
 from commons import Money
 from commons.demo import run_demo
+
+# Each test runs on both stores: an SQLite file and a book on a PostgreSQL server.
+pytestmark = pytest.mark.usefixtures("store")
 
 AMOUNT = re.compile(r"(-?¥[\d,]+\.\d\d)\s*$")
 

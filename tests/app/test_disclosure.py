@@ -29,6 +29,9 @@ from commons.io.disclosure_render import statement_rows
 from commons.ledger.problems import ProblemKind
 from commons.revenue.disclosure import SECTIONS, build_disclosure, mask_account_number
 
+# Each test runs on both stores: an SQLite file and a book on a PostgreSQL server.
+pytestmark = pytest.mark.usefixtures("store")
+
 GOLDEN = Path(__file__).parents[1] / "golden" / "disclosure_wjxc_2026-Q4.txt"
 CLOCK = commons.FixedClock.parse("2026-12-01T10:00:00")
 

@@ -23,6 +23,9 @@ from commons.app import ParkingBill
 from commons.demo import run_demo
 from commons.errors import ErrorCode
 
+# Each test runs on both stores: an SQLite file and a book on a PostgreSQL server.
+pytestmark = pytest.mark.usefixtures("store")
+
 GOOD = [
     ("s1", "P1", "湘A11111", "2026-10-09T08:00:00", "2026-10-09T09:20:00", "outsider"),
     ("s2", "P1", "湘A22222", "2026-10-09T10:00:00+08:00", "2026-10-09T10:40:00+08:00", "访客"),

@@ -1,5 +1,8 @@
 """One posting rule over one shape: an entry a host posts from the library and the same entry read
 from a JSON Lines file reach ``refusal`` as the same ``Prepared`` values, so they get the same
+
+# Each test runs on both stores: an SQLite file and a book on a PostgreSQL server.
+pytestmark = pytest.mark.usefixtures("store")
 verdict, whatever the journal holds."""
 
 from __future__ import annotations

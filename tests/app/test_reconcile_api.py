@@ -8,14 +8,12 @@ The books: wjxc's co-managed account opens with 1,000.00 on 30 September, takes 
 from __future__ import annotations
 
 import datetime as dt
-import sqlite3
 import tempfile
-from contextlib import closing
 from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import raises
+from conftest import dump_tables, raises
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from strategies import bank_view_of_books
@@ -35,6 +33,9 @@ from commons import (
 from commons.app import Books
 from commons.demo import run_demo
 from commons.errors import ErrorCode
+
+# Each test runs on both stores: an SQLite file and a book on a PostgreSQL server.
+pytestmark = pytest.mark.usefixtures("store")
 
 FIXTURES = Path(__file__).parents[1] / "fixtures"
 BANK = "assets:bank:co-managed:wjxc"
@@ -77,8 +78,7 @@ def books(db: Path) -> Books:
 
 
 def dump(db: Path) -> dict[str, list[Any]]:
-    with closing(sqlite3.connect(db)) as conn:
-        return {t: conn.execute(f"SELECT * FROM {t} ORDER BY 1").fetchall() for t in TABLES}
+    return dump_tables(db, TABLES)
 
 
 def test_import_camt_twice_adds_nothing_the_second_time(books: Books, db: Path) -> None:
@@ -388,6 +388,7 @@ def test_a_removed_or_altered_line_is_reported(tmp_path: Path, view: dict[str, A
         assert report.difference == Money(fen) and not report.reconciled
 
 
+@pytest.mark.sqlite_only
 def test_the_demo_reconciles_september_with_the_fee_listed(tmp_path: Path) -> None:
     with commons.connect(tmp_path / "demo.db") as books:
         step = next(s for s in run_demo(books).steps if s.topic == "reconcile")

@@ -13,6 +13,9 @@ import commons
 from commons import ConflictError, Entry, FixedClock, Money, Posting, RefusedByRule
 from commons.app import Books
 
+# Each test runs on both stores: an SQLite file and a book on a PostgreSQL server.
+pytestmark = pytest.mark.usefixtures("store")
+
 FIXTURES = Path(__file__).parents[1] / "fixtures"
 BANK = "assets:bank:co-managed:wjxc"
 FEES = "expenses:repairs:wjxc"

@@ -25,6 +25,9 @@ from commons.clock import FixedClock
 from commons.errors import ErrorCode
 from commons.revenue.income import Quarter, default_rule, quarter_dues
 
+# Each test runs on both stores: an SQLite file and a book on a PostgreSQL server.
+pytestmark = pytest.mark.usefixtures("store")
+
 CLOCK = FixedClock.parse("2026-12-01T10:00:00")
 NOV = dt.date(2026, 11, 30)
 

@@ -6,11 +6,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 import commons
 from commons import Money
 from commons.clock import FixedClock
 from commons.demo import run_demo
 from commons.demo.revenue import CLEANING
+
+# Each test runs on both stores: an SQLite file and a book on a PostgreSQL server.
+pytestmark = pytest.mark.usefixtures("store")
 
 
 def test_the_demo_walks_the_five_duties_twice_and_verifies(tmp_path: Path) -> None:

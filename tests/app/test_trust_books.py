@@ -18,6 +18,9 @@ from revenue_helpers import build_estate
 import commons
 from commons.errors import ErrorCode
 
+# Each test runs on both stores: an SQLite file and a book on a PostgreSQL server.
+pytestmark = pytest.mark.usefixtures("store")
+
 
 @pytest.fixture
 def books(tmp_path: Path) -> Iterator[commons.Books]:
