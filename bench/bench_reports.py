@@ -19,7 +19,6 @@ With ``--strict`` the exit code is 1 when a target is missed.
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import subprocess
@@ -95,21 +94,10 @@ def run(n: int, runs: int, book: Path | None = None) -> dict[str, float]:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    argv = list(sys.argv[1:] if argv is None else argv)
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--n", type=int,
-                        default=int(os.environ.get("BENCH_REPORTS_N") or DEFAULT_N),
-                        help="transactions in the book (default 200,000 or env BENCH_REPORTS_N)")
-    parser.add_argument("--runs", type=int, default=5, help="runs of each statement")
-    parser.add_argument("--book", type=Path,
-                        help="time this book of --n transactions instead of building one")
-    parser.add_argument("--strict", action="store_true", help="exit 1 when a target is missed")
-    # parse_known_args: bench/run.py may call main() with its own arguments in sys.argv.
-    args, _unknown = parser.parse_known_args(argv)
-    figures = run(args.n, args.runs, args.book)
-    missed = any(figures[key] > target for key, target in TARGETS.items())
-    return 1 if args.strict and missed else 0
-
+    """Time the balance sheet and the income statement on a book of --n transactions."""
+    return bench_startup.timed_main(argv, doc=__doc__ or "", env="BENCH_REPORTS_N", runs=5,
+                                    runs_help="runs of each statement", run=run,
+                                    targets=TARGETS)
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -34,7 +34,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 BENCH = Path(__file__).resolve().parent
@@ -185,22 +185,30 @@ def run(n: int, runs: int, book: Path | None = None) -> dict[str, float]:
     return figures
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def timed_main(argv: Sequence[str] | None, *, doc: str, env: str, runs: int, runs_help: str,
+               run: Callable[[int, int, Path | None], dict[str, float]],
+               targets: dict[str, float]) -> int:
+    """The command line every book-timing benchmark shares: --n (or ``env``), --runs, --book
+    and --strict, then ``run(n, runs, book)`` and its figures against ``targets``."""
     argv = list(sys.argv[1:] if argv is None else argv)
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--n", type=int,
-                        default=int(os.environ.get("BENCH_STARTUP_N") or DEFAULT_N),
-                        help="transactions in the book (default 200,000 or env BENCH_STARTUP_N)")
-    parser.add_argument("--runs", type=int, default=10, help="runs of each command (median)")
+    parser = argparse.ArgumentParser(description=doc.split("\n\n", maxsplit=1)[0])
+    parser.add_argument("--n", type=int, default=int(os.environ.get(env) or DEFAULT_N),
+                        help=f"transactions in the book (default 200,000 or env {env})")
+    parser.add_argument("--runs", type=int, default=runs, help=runs_help)
     parser.add_argument("--book", type=Path,
                         help="time this book of --n transactions instead of building one")
     parser.add_argument("--strict", action="store_true", help="exit 1 when a target is missed")
     # parse_known_args: bench/run.py may call main() with its own arguments in sys.argv.
     args, _unknown = parser.parse_known_args(argv)
     figures = run(args.n, args.runs, args.book)
-    missed = any(figures[key] > target for key, target in TARGETS.items())
+    missed = any(figures[key] > target for key, target in targets.items())
     return 1 if args.strict and missed else 0
 
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Time the start-up of the commands on a book of --n transactions."""
+    return timed_main(argv, doc=__doc__ or "", env="BENCH_STARTUP_N", runs=10,
+                      runs_help="runs of each command (median)", run=run, targets=TARGETS)
 
 if __name__ == "__main__":
     sys.exit(main())

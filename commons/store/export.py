@@ -157,8 +157,10 @@ class ExportTables:
         legs = self.conn.execute("SELECT MAX(seq) FROM postings WHERE entry_id <= ?",
                                  (head,)).fetchone()[0]
         rows = self.conn.execute(
-            "SELECT account_id, currency, MAX(ABS(amount_fen)), SUM(MAX(amount_fen, 0)), "
-            f"SUM(MIN(amount_fen, 0)) FROM postings WHERE entry_id <= ?{dates} AND account_id "
+            "SELECT account_id, currency, MAX(ABS(amount_fen)), "
+            "SUM(CASE WHEN amount_fen > 0 THEN amount_fen ELSE 0 END), "
+            "SUM(CASE WHEN amount_fen < 0 THEN amount_fen ELSE 0 END) "
+            f"FROM postings WHERE entry_id <= ?{dates} AND account_id "
             f"IN ({','.join(map(str, covered or [-1]))}) GROUP BY account_id, currency",
             [head, *args])
         memo, external_id, actor = (v or 0 for v in texts)

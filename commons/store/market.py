@@ -302,8 +302,10 @@ class MarketTables:
 
     def save_orders(self, orders: Iterable[Order]) -> None:
         """Write orders as they now are (new ones inserted, known ones replaced)."""
-        self.conn.executemany(f"INSERT OR REPLACE INTO market_orders VALUES "
-                              f"({', '.join('?' * 25)})", map(_order_row, orders))
+        # Delete and insert rather than SQLite's INSERT OR REPLACE, which PostgreSQL lacks.
+        rows = [_order_row(order) for order in orders]
+        self.conn.executemany("DELETE FROM market_orders WHERE id = ?", [(r[0],) for r in rows])
+        self.conn.executemany(f"INSERT INTO market_orders VALUES ({', '.join('?' * 25)})", rows)
 
     def orders(self, *, period: Period | None = None, provider: str | None = None,
                placed_in: Period | None = None) -> list[Order]:
@@ -328,11 +330,13 @@ class MarketTables:
         for part in _chunks(list(dict.fromkeys(providers))):
             found.update((r[0], tuple(r[1:])) for r in self.conn.execute(
                 "SELECT o.provider, COUNT(o.stars), COALESCE(SUM(o.stars), 0), "
-                "COUNT(o.completed_at), COALESCE(SUM(o.completed_at IS NOT NULL AND "
-                "(julianday(o.accepted_at) - julianday(o.placed_at)) * 1440 <= "
-                "c.accept_within + 1e-6 AND (julianday(o.completed_at) - "
-                "julianday(o.placed_at)) * 1440 <= c.done_within + 1e-6), 0), "
-                "SUM(o.state IN ('disputed', 'resolved')) FROM market_orders o "
+                # CASE rather than a sum of truth values, and whole seconds: both stores.
+                "COUNT(o.completed_at), COALESCE(SUM(CASE WHEN o.completed_at IS NOT NULL AND "
+                "unixepoch(o.accepted_at) - unixepoch(o.placed_at) <= c.accept_within * 60 "
+                "AND unixepoch(o.completed_at) - unixepoch(o.placed_at) <= c.done_within * 60 "
+                "THEN 1 ELSE 0 END), 0), "
+                "SUM(CASE WHEN o.state IN ('disputed', 'resolved') THEN 1 ELSE 0 END) "
+                "FROM market_orders o "
                 "JOIN market_categories c ON c.id = o.category "
                 f"WHERE o.provider IN ({', '.join('?' * len(part))}) GROUP BY o.provider",
                 part))

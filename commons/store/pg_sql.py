@@ -82,6 +82,9 @@ def _dialect(sql: str) -> str:
     sql = re.sub(r"\bjson_array\(", "jsonb_build_array(", sql)
     sql = re.sub(r"\btemp\.", "pg_temp.", sql)
     sql = re.sub(r"\bORDER BY rowid\b", "ORDER BY ctid", sql)
+    # SQLite's CROSS JOIN ... ON only fixes the join order; PostgreSQL wants a plain JOIN.
+    sql = re.sub(r"\bCROSS JOIN (\w+ \w+ ON)\b", r"JOIN \1", sql)
+    sql = re.sub(r"\blength\(CAST\((\w+) AS BLOB\)\)", r"octet_length(\1)", sql)
     return re.sub(r"\bAS INTEGER\)", "AS BIGINT)", sql)
 
 

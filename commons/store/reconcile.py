@@ -111,7 +111,8 @@ class ReconcileTables:
         self.conn.execute("INSERT INTO bank_accounts (account_id, number, currency, bank) "
                           "VALUES (?, ?, ?, ?) ON CONFLICT (account_id) DO UPDATE SET number = "
                           "excluded.number, currency = excluded.currency, bank = "
-                          "COALESCE(?, bank)", (account_id, number, currency, bank or "", bank))
+                          "COALESCE(?, bank_accounts.bank)",
+                          (account_id, number, currency, bank or "", bank))
 
     def bank_name(self, account_id: int) -> str:
         """The name of the bank recorded for the books' bank account ('' when none is)."""

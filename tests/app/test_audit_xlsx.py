@@ -31,6 +31,9 @@ from commons.l10n import amount_text
 from commons.ledger.export import COLUMNS
 from commons.money import currency_of
 
+# Each test runs on both stores: an SQLite file and a book on a PostgreSQL server.
+pytestmark = pytest.mark.usefixtures("store")
+
 openpyxl = pytest.importorskip("openpyxl")
 AMOUNT, CURRENCY = COLUMNS.index("amount"), COLUMNS.index("currency")
 

@@ -20,6 +20,9 @@ from test_bundle_pricing import SCENARIO
 import commons
 from commons.errors import CommonsError
 
+# Each test runs on both stores: an SQLite file and a book on a PostgreSQL server.
+pytestmark = pytest.mark.usefixtures("store")
+
 CLOCK = commons.FixedClock.parse("2026-12-01T09:00")
 ESTATE = {
     "compounds": "id,name,community,governance,built_year\n"

@@ -16,6 +16,9 @@ from commons.errors import ConflictError, ErrorCode, InvalidInput, Problems, Ref
 from commons.io import market_files
 from commons.money import Money
 
+# Each test runs on both stores: an SQLite file and a book on a PostgreSQL server.
+pytestmark = pytest.mark.usefixtures("store")
+
 
 @pytest.fixture
 def api(tmp_path: Path) -> commons.Books:

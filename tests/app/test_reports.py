@@ -20,6 +20,9 @@ from commons.errors import ErrorCode
 from commons.ledger.accounts import CHART_TEMPLATE
 from commons.periods import Period
 
+# Each test runs on both stores: an SQLite file and a book on a PostgreSQL server.
+pytestmark = pytest.mark.usefixtures("store")
+
 COMPOUNDS = ("wjxc", "zy-1")
 # Equity accounts move only by the opening entries, dated before every period asked about:
 # after that the fund changes by income and expenses alone.

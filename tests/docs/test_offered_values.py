@@ -11,6 +11,7 @@ offered unchecked.
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import re
 import tempfile
@@ -40,7 +41,11 @@ from commons.governance.matters import Matter
 from commons.governance.roll import Scope
 from commons.io.bank_formats import resolve_profiles
 from commons.io.disclosure_render import LANGUAGES
+from commons.io.market_files import event_from_record
 from commons.ledger.accounts import account_type_of
+from commons.ledger.labels import check_language
+from commons.ledger.statements import list_accounts, statement_columns
+from commons.market.model import parse_channel
 from commons.money import currency_of
 from commons.parking.tariff import TariffFile
 from commons.periods import Period, parse_date, read_date, read_datetime
@@ -73,6 +78,41 @@ def _balances(value: str) -> object:
         if e.field == "balances":
             raise
     return value
+
+
+def _refused_for(field: str, call: Callable[[], object], value: str) -> object:
+    """``call`` refused only for ``field``: other refusals (no such household, no books) come
+    after the value was taken."""
+    try:
+        call()
+    except CommonsError as e:
+        if e.field == field:
+            raise
+    return value
+
+
+def _export_lang(lang: str) -> object:
+    with tempfile.TemporaryDirectory(prefix="offered-") as folder, \
+            commons.connect(Path(folder) / "books.db") as books:
+        books.ledger.chart("hpl")
+        return books.audit.export(Path(folder) / "export.xlsx", format="xlsx", lang=lang)
+
+
+def _market_sort(sort: str) -> object:
+    return _refused_for("sort", lambda: commons.connect(":memory:").market.search(
+        "h-1", sort=sort), sort)
+
+
+def _event_type(kind: str) -> object:
+    return _refused_for("type", lambda: event_from_record({"id": "e-1", "type": kind}), kind)
+
+
+def _accounts_of(account_type: str) -> object:
+    return list_accounts([], [], today=dt.date(2026, 12, 31), type=account_type)
+
+
+def _grouping(grouping: str) -> object:
+    return statement_columns(dt.date(2026, 1, 1), dt.date(2026, 3, 31), grouping)
 
 
 def _open_as(account_type: str) -> object:
@@ -125,6 +165,13 @@ CLI_PARSERS: dict[str, Parser] = {
     "audit export --format": _export_format,
     "audit disclose --format": _rendered_by_the_command,
     "audit disclose --lang": _language,
+    "audit export --lang": _export_lang,
+    "ledger accounts --lang": check_language,
+    "ledger accounts --type": _accounts_of,
+    "report balance-sheet --lang": check_language,
+    "report income --lang": check_language,
+    "market order place --channel": parse_channel,
+    "market service search --sort": _market_sort,
     "split --by": _split_by,
     "contract sign --regime": parse_regime,
     "ledger open --type": _open_as,
@@ -206,6 +253,12 @@ FIX_PARSERS: dict[str, tuple[Parser, str, str]] = {
     "date in a file": (read_date, "commons/periods.py", "2026-13-45"),
     "date and time": (read_datetime, "commons/periods.py", "zz"),
     "date": (parse_date, "commons/periods.py", "2026-13-45"),
+    "statement account type": (_accounts_of, "commons/ledger/statements.py", "zz"),
+    "statement columns": (_grouping, "commons/ledger/statements.py", "zz"),
+    "report language": (check_language, "commons/ledger/labels.py", "zz"),
+    "payment channel": (parse_channel, "commons/market/model.py", "zz"),
+    "market sort": (_market_sort, "commons/app/market_reports.py", "zz"),
+    "event type": (_event_type, "commons/io/market_files.py", "zz"),
 }
 
 # Files whose "one of" fixes list data rather than a vocabulary: the spaces and card kinds of
@@ -256,6 +309,8 @@ def test_every_value_a_fix_offers_parses(name: str, value: str) -> None:
 DOC_PARSERS: dict[tuple[str, str], Parser] = {
     ("Compounds", "governance"): parse_governance,
     ("Ballots CSV", "choice"): Choice.parse,
+    ("Event feed (JSON Lines)", "type"): _event_type,
+    ("Event feed (JSON Lines)", "channel"): parse_channel,
     ("Parking tariff TOML", "days"): _tariff_with("days", "working"),
     ("Parking tariff TOML", "holder"): _tariff_with("holder", "resident"),
     ("Parking tariff TOML", "covers"): _tariff_with("covers", "night"),
