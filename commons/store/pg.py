@@ -24,7 +24,7 @@ from psycopg.adapt import Dumper, Loader
 
 from commons.errors import CommonsError, ErrorCode, InvalidInput, NotFound, RefusedByRule
 from commons.store.pg_sql import COMPAT, migrations, statement
-from commons.store.sqlite import SCHEMA_VERSION, StorageError, StoreBusy, Tables
+from commons.store.sqlite import SCHEMA_VERSION, StorageError, StoreBusy, Tables, known_version
 
 if TYPE_CHECKING:
     from psycopg.pq.abc import Buffer
@@ -270,12 +270,7 @@ class PgStore:
             raise InvalidInput(f"book {self.book} in {self.path} holds another program's tables",
                                fix="name a new book (?book=) or one that commons created",
                                code=ErrorCode.STORAGE)
-        if version > SCHEMA_VERSION:
-            raise InvalidInput(
-                f"book {self.book} in {self.path} has schema version {version}, newer than "
-                f"this commons ({SCHEMA_VERSION})", fix="upgrade commons to read this book",
-                code=ErrorCode.STORAGE)
-        return version
+        return known_version(version, f"book {self.book} in {self.path}", "book")
 
     def _migrate(self) -> None:
         if self.schema_version == SCHEMA_VERSION:

@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     from commons.store.reconcile import ReconcileTables
     from commons.store.revenue import RevenueTables
 
-__all__ = ["SCHEMA_VERSION", "SqliteStore", "StorageError", "StoreBusy", "Tables"]
+__all__ = ["SCHEMA_VERSION", "SqliteStore", "StorageError", "StoreBusy", "Tables", "known_version"]
 
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -80,6 +80,15 @@ def _read_only_uri(path: str | Path) -> str:
             fix="copy the database with its -wal file into a folder you can write, or have "
             "its keeper open it read-write once first", context={"kind": "read_only_folder"})
     return f"{uri}?mode=ro&immutable=1"
+
+
+def known_version(version: int, what: str, kind: str) -> int:
+    """``version``, unless a newer commons wrote it: either store refuses such books alike."""
+    if version > SCHEMA_VERSION:
+        raise InvalidInput(
+            f"{what} has schema version {version}, newer than this commons ({SCHEMA_VERSION})",
+            fix=f"upgrade commons to read this {kind}", code=ErrorCode.STORAGE)
+    return version
 
 
 class Tables:
@@ -256,12 +265,7 @@ class SqliteStore:
             raise InvalidInput(f"{self.path} is another program's SQLite database",
                                fix="name a new file or a database that commons created",
                                code=ErrorCode.STORAGE)
-        if version > SCHEMA_VERSION:
-            raise InvalidInput(
-                f"{self.path} has schema version {version}, newer than this commons "
-                f"({SCHEMA_VERSION})", fix="upgrade commons to read this database",
-                code=ErrorCode.STORAGE)
-        return version
+        return known_version(version, str(self.path), "database")
 
     @property
     def schema_version(self) -> int:
