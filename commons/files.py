@@ -22,7 +22,7 @@ import attrs
 from commons.errors import CommonsError, ErrorCode, InvalidInput, NotFound
 
 __all__ = ["DETECTED_ENCODINGS", "RAGGED_FIX", "Row", "batched", "csv_rows", "decode_text",
-           "detect_encoding", "open_text", "parse_json_line", "text_lines"]
+           "detect_encoding", "open_text", "parse_json_line", "read_toml", "text_lines"]
 
 T = TypeVar("T")
 RAGGED_FIX = "check for a missing or extra comma, or quote text that contains commas"
@@ -314,3 +314,17 @@ _LONG_NUMBER_KEY = re.compile(rf'"([^"\\]*)"\s*:\s*-?[0-9]{{{_INT_DIGITS + 1}}}'
 # One decoder for every line: json.loads with a hook would build a new decoder per call.
 _DECODER = json.JSONDecoder(parse_float=_refuse_float, parse_int=_bounded_int,
                             object_pairs_hook=_refuse_repeated_keys)
+
+
+def read_toml(text: str, what: str, file: str | None = None) -> dict[str, Any]:
+    """``text`` as TOML; a syntax error is refused naming ``what``, the file and the line."""
+    import tomllib  # noqa: PLC0415 - only the TOML inputs need it, not a ledger balance
+
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as e:
+        line = re.search(r"at line ([0-9]+)", str(e))
+        raise InvalidInput(f"{what} is not valid TOML: {e}", file=file,
+                           line=int(line.group(1)) if line else None,
+                           fix="correct the TOML syntax on that line",
+                           code=ErrorCode.MALFORMED_FILE) from None

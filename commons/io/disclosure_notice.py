@@ -4,12 +4,10 @@ objection period, the objection contact, how to object and who signs (docs/forma
 from __future__ import annotations
 
 import datetime as dt
-import re
-import tomllib
 from pathlib import Path
 
-from commons.errors import CommonsError, ErrorCode, InvalidInput
-from commons.files import open_text
+from commons.errors import CommonsError
+from commons.files import open_text, read_toml
 from commons.revenue.disclosure import DisclosureNotice
 
 __all__ = ["read_notice"]
@@ -22,14 +20,7 @@ def read_notice(path: str | Path, published_on: dt.date) -> DisclosureNotice:
     name = str(path)
     with open_text(name) as handle:
         text = handle.read()
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as e:
-        line = re.search(r"at line ([0-9]+)", str(e))
-        raise InvalidInput(f"the disclosure notice is not valid TOML: {e}", file=name,
-                           line=int(line.group(1)) if line else None,
-                           fix="correct the TOML syntax on that line",
-                           code=ErrorCode.MALFORMED_FILE) from None
+    data = read_toml(text, "the disclosure notice", name)
     try:
         return DisclosureNotice.from_mapping(data, published_on)
     except CommonsError as e:

@@ -18,7 +18,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
-import tomllib
 from collections.abc import Iterable, Mapping
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
@@ -28,7 +27,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import attrs
 
 from commons.clock import DEFAULT_ZONE
-from commons.errors import CommonsError, ErrorCode, InvalidInput
+from commons.errors import CommonsError, InvalidInput
+from commons.files import read_toml
 from commons.money import CURRENCY, Money
 
 __all__ = [
@@ -430,14 +430,7 @@ class TariffFile:
     @classmethod
     def parse(cls, text: str, *, file: str | None = None) -> TariffFile:
         """Parse and check a tariff file; every problem names the file and the field."""
-        try:
-            data = tomllib.loads(text)
-        except tomllib.TOMLDecodeError as e:
-            line = re.search(r"at line ([0-9]+)", str(e))
-            raise InvalidInput(f"the tariff is not valid TOML: {e}", file=file,
-                               line=int(line.group(1)) if line else None,
-                               fix="correct the TOML syntax on that line",
-                               code=ErrorCode.MALFORMED_FILE) from None
+        data = read_toml(text, "the tariff", file)
         try:
             return cls._from_mapping(data, text)
         except CommonsError as e:
