@@ -74,7 +74,7 @@ postgresql:
 		    apt-get install -y -qq postgresql >/dev/null; }; }; } || true
 
 test: lint browser postgresql
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n auto
 	@$(HAVE_BROWSER) || $(NO_BROWSER)
 
 # The API reference from the docstrings (docs/api/, not kept in git) and docs/cli.md from the
