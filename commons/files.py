@@ -2,9 +2,11 @@
 
 Each row comes back with its file name and line number, so whatever refuses a value can say
 exactly where it was (``households.csv:7: field 'area_m2': ...``). Text is decoded strictly, in
-one way for every importer: the encoding the user names, else UTF-8 (a byte-order mark is fine),
-else GB18030, the superset of GBK that Excel in a Chinese locale and Chinese banks save. A file
-that none of them decodes is refused with the line of its first bad byte, never mangled.
+one way for every importer: the encoding the user names, else UTF-16 where the text starts with
+its byte-order mark (Excel's "Unicode text", Bank of China's web export), else UTF-8 (a
+byte-order mark is fine), else GB18030, the superset of GBK that Excel in a Chinese locale and
+Chinese banks save. A file that none of them decodes is refused with the line of its first bad
+byte, never mangled.
 """
 
 from __future__ import annotations
@@ -27,6 +29,8 @@ __all__ = ["DETECTED_ENCODINGS", "RAGGED_FIX", "Row", "batched", "csv_rows", "de
 T = TypeVar("T")
 RAGGED_FIX = "check for a missing or extra comma, or quote text that contains commas"
 DETECTED_ENCODINGS = ("utf-8-sig", "gb18030")  # tried in this order when none is named
+# UTF-16 is told by its byte-order mark alone: without one, nearly any even run of bytes decodes.
+_UTF16_MARKS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 _CHUNK = 1 << 20
 
 
@@ -104,6 +108,13 @@ def _chunks(path: Path) -> Iterator[bytes]:
             yield chunk
 
 
+def _head(content: Path | bytes) -> bytes:
+    if isinstance(content, bytes):
+        return content[:4]
+    with content.open("rb") as handle:
+        return handle.read(4)
+
+
 def _decodes(chunks: Iterable[bytes], encoding: str) -> bool:
     decoder = codecs.getincrementaldecoder(encoding)(errors="strict")
     try:
@@ -121,6 +132,9 @@ def detect_encoding(content: Path | bytes, source: str, encoding: str | None = N
     decides here; text that none decodes is refused with the line of its first bad byte."""
     if encoding is not None:
         return _named_encoding(encoding, source)
+    head = _head(content)
+    if head.startswith(_UTF16_MARKS) and not head.startswith(codecs.BOM_UTF32_LE):
+        return "utf-16"
     for candidate in DETECTED_ENCODINGS:
         if _decodes(_chunks(content) if isinstance(content, Path) else (content,), candidate):
             return candidate

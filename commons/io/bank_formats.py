@@ -1,13 +1,15 @@
 """Which reader a statement file needs, how its bytes become text without mangling them, and
 reading the file and its CSV profile.
 
-XML goes to the camt.053 reader (the XML declares its own encoding; UTF-16 is XML too). A
-CSV is decoded as every importer's files are (``commons.files.decode_text``): the encoding
-given, else UTF-8, else GB18030 (GBK); never read with replacement characters.
+XML goes to the camt.053 reader (the XML declares its own encoding, UTF-16 among them). A CSV
+is decoded as every importer's files are (``commons.files.decode_text``): the encoding given,
+else UTF-16 where a byte-order mark says so, else UTF-8, else GB18030 (GBK); never read with
+replacement characters.
 """
 
 from __future__ import annotations
 
+import codecs
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -24,8 +26,12 @@ __all__ = ["is_xml", "read_profiles", "read_statement_bytes", "read_statements",
 
 def is_xml(data: bytes) -> bool:
     """Whether the file is XML: it starts with ``<``, in UTF-8 (or an ASCII superset such as
-    GB18030) or in UTF-16 with or without its byte-order mark."""
-    if data[:2] in (b"\xff\xfe", b"\xfe\xff") or data[:2] in (b"<\x00", b"\x00<"):
+    GB18030) or in UTF-16 with or without its byte-order mark. A UTF-16 text that starts with
+    anything else (Bank of China's tab-separated web export) is no XML."""
+    for mark, codec in ((codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be")):
+        if data.startswith(mark):
+            return data[2:130].decode(codec, errors="ignore").lstrip().startswith("<")
+    if data[:2] in (b"<\x00", b"\x00<"):
         return True
     head = data[:64].lstrip(b"\xef\xbb\xbf").lstrip()
     return head.startswith(b"<")

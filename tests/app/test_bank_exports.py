@@ -128,9 +128,10 @@ def test_any_profile_imports_twice_as_once_and_a_refused_file_stores_nothing(
     profile = BUILTIN_PROFILES[name]
     data = statement_file(profile, fens, 10**8)
     if refuse:  # the last line dated no day of the calendar: the whole file is refused
-        last = f"2026-01-{len(fens):02d}".encode()
-        assert data.count(last) == 1
-        data = data.replace(last, b"2026-01-32")
+        last, encoding = f"2026-01-{len(fens):02d}", profile.encoding or "utf-8"
+        text = data.decode(encoding)
+        assert text.count(last) == 1
+        data = text.replace(last, "2026-01-32").encode(encoding)
     with tempfile.TemporaryDirectory() as folder:
         db = Path(folder) / "b.db"
         books = commons.connect(db, clock=FixedClock.parse("2026-12-01T09:00:00"), actor="t")

@@ -289,6 +289,16 @@ def test_a_wallet_bill_says_its_profile_and_skipped_rows(cli: Invoke, books: Non
     assert report["bank_balance_computed"] is True
 
 
+def test_the_boc_web_export_imports_as_the_bank_saves_it(cli: Invoke, books: None) -> None:
+    """UTF-16 with tabs, straight from 中国银行 网银: no conversion, no --profile."""
+    export = FIXTURES / "statements" / "boc-web.csv"
+    result = ok(cli("reconcile", "import", export, "--account", BANK))
+    assert f"{export}: read as csv:boc-web\n" in result.stdout
+    assert "  skipped line 11: moves 0.00\n" in result.stdout
+    lines = as_json(cli("--json", "reconcile", "lines", "--account", BANK))
+    assert [x["amount"] for x in lines] == ["800.00", "-150.00", "-30.00", "0.35"]
+
+
 def test_the_import_help_names_every_built_in_profile(cli: Invoke) -> None:
     shown = " ".join(ok(cli("reconcile", "import", "--help")).stdout.split())
     assert "the most specific" in shown

@@ -63,12 +63,13 @@ def test_the_readme_links_only_to_files_in_the_repository() -> None:
     assert "DESIGN.md" not in (ROOT / "README.md").read_text(encoding="utf-8")
 
 
-# Files a bank saves in GB18030, as the profile in formats.md says; the rest are UTF-8.
+# Files a bank saves in GB18030 or UTF-16, as the profiles in formats.md say; the rest
+# are UTF-8.
 _ENCODING = {"mybank-2611.csv": "gb18030", "icbc-2610.csv": "gb18030",
-             "layout-alipay.csv": "gb18030"}
+             "layout-alipay.csv": "gb18030", "layout-boc-web.csv": "utf-16"}
 # The built-in layouts' examples, read on their own: each must fit its profile by its header.
-_LAYOUTS = ("icbc", "icbc-app", "abc", "abc-app", "boc", "ccb", "ccb-app", "bocom", "bocom-app",
-            "cmb", "cmb-app", "wechat", "alipay")
+_LAYOUTS = ("icbc", "icbc-app", "abc", "abc-app", "boc", "boc-web", "ccb", "ccb-app", "bocom",
+            "bocom-app", "cmb", "cmb-app", "wechat", "alipay")
 _OWN_LAYOUTS = {"cn-bank", "generic", "generic-debit-credit"}  # commons' own, no bank's
 
 
