@@ -27,8 +27,9 @@ SHOWN_MATCHES = 20  # matches a run lists in text; --json lists them all
 LABEL_WIDTH = 58
 AMOUNT_WIDTH = 14
 PROFILE_HELP = ("CSV column profile: icbc, abc, boc, ccb, bocom, cmb (the banks' 明细 "
-                "exports), boc-web (中国银行 网银, UTF-16 with tabs), icbc-app, abc-app, ccb-app, bocom-app, cmb-app (their phone apps' "
-                "exports saved as CSV), wechat (微信支付账单), alipay (支付宝交易明细), cn-bank "
+                "exports), boc-web (中国银行 网银, UTF-16 with tabs), icbc-app, abc-app, "
+                "ccb-app, bocom-app, cmb-app (their phone apps' exports saved as CSV), wechat "
+                "(微信支付账单), alipay (支付宝交易明细), cn-bank "
                 "(交易日期,收入金额,支出金额,余额,对方户名,摘要), generic (date,amount,...), "
                 "generic-debit-credit, or a TOML profile file. Default: the built-in one the "
                 "header fits, the most specific if several do; the import says which.")
