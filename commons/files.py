@@ -24,7 +24,8 @@ import attrs
 from commons.errors import CommonsError, ErrorCode, InvalidInput, NotFound
 
 __all__ = ["DETECTED_ENCODINGS", "RAGGED_FIX", "Row", "batched", "csv_rows", "decode_text",
-           "detect_encoding", "open_text", "parse_json_line", "read_toml", "text_lines"]
+           "detect_encoding", "open_text", "parse_json_line", "read_text", "read_toml",
+           "read_toml_file", "text_lines"]
 
 T = TypeVar("T")
 RAGGED_FIX = "check for a missing or extra comma, or quote text that contains commas"
@@ -331,7 +332,8 @@ _DECODER = json.JSONDecoder(parse_float=_refuse_float, parse_int=_bounded_int,
 
 
 def read_toml(text: str, what: str, file: str | None = None) -> dict[str, Any]:
-    """``text`` as TOML; a syntax error is refused naming ``what``, the file and the line."""
+    """``text`` as TOML; a syntax error is refused naming ``what``, the file and the line, as
+    is text nested past Python's recursion limit or holding a number too long to read."""
     import tomllib  # noqa: PLC0415 - only the TOML inputs need it, not a ledger balance
 
     try:
@@ -342,3 +344,23 @@ def read_toml(text: str, what: str, file: str | None = None) -> dict[str, Any]:
                            line=int(line.group(1)) if line else None,
                            fix="correct the TOML syntax on that line",
                            code=ErrorCode.MALFORMED_FILE) from None
+    except RecursionError:
+        raise InvalidInput(f"{what} nests its values too deeply to read", file=file,
+                           fix="write its tables and arrays without deep nesting",
+                           code=ErrorCode.MALFORMED_FILE) from None
+    except ValueError:  # int() refuses a number past 4,300 digits
+        raise InvalidInput(f"{what} holds a number too long to read", file=file,
+                           fix="shorten the number; amounts are text in quotes, e.g. \"12.50\"",
+                           code=ErrorCode.MALFORMED_FILE) from None
+
+
+def read_text(path: Path | str, encoding: str | None = None) -> str:
+    """All of a user's text file, decoded as ``open_text`` decodes it."""
+    with open_text(path, encoding) as handle:
+        return handle.read()
+
+
+def read_toml_file(path: Path | str, what: str, encoding: str | None = None) -> dict[str, Any]:
+    """The TOML file at ``path``: a missing file, text in no known encoding and a syntax error
+    are each refused naming the file (and the line)."""
+    return read_toml(read_text(path, encoding), what, str(path))

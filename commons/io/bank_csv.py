@@ -20,13 +20,13 @@ import csv
 import functools
 import io
 import re
-import tomllib
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 import attrs
 
 from commons.errors import CommonsError, ErrorCode, InvalidInput, Where
+from commons.files import read_toml
 from commons.money import CURRENCY, Money, currency_of, parse_fen
 from commons.periods import read_date
 from commons.reconcile.statements import Skipped, Statement, StatementLine
@@ -194,20 +194,7 @@ class CsvProfile:
         (header texts), ``optional`` (a list of them), ``encoding``, ``currency``,
         ``directions`` (a table), ``skip_status`` (a list), ``skip_zero``, ``trailer``,
         ``blank_ends``, ``ragged``, ``delimiter``."""
-        try:
-            data = tomllib.loads(text)
-        except tomllib.TOMLDecodeError as e:
-            raise InvalidInput(f"profile {source} is not valid TOML: {e}", file=source,
-                               fix="check the quoting: date = \"交易日期\"",
-                               code=ErrorCode.MALFORMED_FILE) from None
-        except RecursionError:
-            raise InvalidInput(f"profile {source} nests values too deeply", file=source,
-                               fix="a profile is flat: one key = \"text\" a line",
-                               code=ErrorCode.MALFORMED_FILE) from None
-        except ValueError:  # tomllib's int() past 4,300 digits
-            raise InvalidInput(f"profile {source} holds a number too long to read", file=source,
-                               fix="a profile holds header texts in quotes, not numbers",
-                               code=ErrorCode.MALFORMED_FILE) from None
+        data = read_toml(text, f"profile {source}", source)
         _check_schema(data, source)
         if "date" not in data:
             raise InvalidInput("the profile does not name its date column", file=source,

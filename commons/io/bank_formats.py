@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from commons.errors import ErrorCode, InvalidInput, NotFound
-from commons.files import decode_text
+from commons.files import decode_text, read_text
 from commons.io.bank_csv import CsvProfile, read_csv_statement
 from commons.io.bank_profiles import BUILTIN_PROFILES
 from commons.io.camt053 import read_camt053
@@ -81,13 +81,7 @@ def read_profiles(profile: str | None) -> list[CsvProfile]:
     if not path.is_file():
         raise NotFound(f"profile file {path} does not exist", file=str(path), field="profile",
                        fix="check the path of the TOML profile, or name a built-in profile")
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as e:
-        raise InvalidInput(f"cannot read profile {path}: {e}", file=str(path),
-                           fix="save the profile as UTF-8 text",
-                           code=ErrorCode.MALFORMED_FILE) from None
-    return [CsvProfile.from_toml(text, str(path))]
+    return [CsvProfile.from_toml(read_text(path), str(path))]
 
 
 def read_statement_bytes(path: str | Path) -> bytes:
