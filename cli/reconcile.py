@@ -45,7 +45,9 @@ def reconcile() -> None:
 @click.option("--account", required=True, help="The books' bank account, e.g. "
               "assets:bank:co-managed:wjxc.")
 @click.option("--profile", help=PROFILE_HELP)
-@click.option("--encoding", help="Text encoding of a CSV (default: UTF-8, else GBK/GB18030).")
+@click.option("--encoding", help="Text encoding of a CSV (default: the profile's if one is "
+              "named, else UTF-16 where a byte-order mark says so, else UTF-8, else "
+              "GBK/GB18030).")
 @click.option("--opening", metavar="AMOUNT", help="The balance before the file's first line, "
               "where the file gives none (a wallet bill) and no earlier statement is imported.")
 @click.option("--balances", type=click.Choice(["check", "ignore"]), default="check",
@@ -382,8 +384,9 @@ def report_csv(s: ReconciliationStatement) -> str:
                         end="\n")]
     as_of = Figure(s.as_of.isoformat())
 
-    def total(section: str, amount: Money) -> None:
-        lines.append(csv_record((section, "", as_of, "", "", Figure(yuan(amount))), end="\n"))
+    def total(section: str, amount: Money, description: str = "") -> None:
+        lines.append(csv_record((section, "", as_of, "", description, Figure(yuan(amount))),
+                                end="\n"))
 
     def items(section: str, rows: tuple[OutstandingItem, ...]) -> None:
         lines.extend(csv_record((section, Figure(i.id), Figure(i.date.isoformat()),
@@ -393,7 +396,8 @@ def report_csv(s: ReconciliationStatement) -> str:
     total("book_balance", s.book_balance)
     items("bank_not_in_books", s.bank_not_in_books)
     total("adjusted_book_balance", s.adjusted_book_balance)
-    total("bank_balance", s.bank_balance)
+    total("bank_balance", s.bank_balance,
+          "computed (银行余额为推算数)" if s.bank_balance_computed else "")
     items("deposits_in_transit", s.deposits_in_transit)
     items("outstanding_payments", s.outstanding_payments)
     total("adjusted_bank_balance", s.adjusted_bank_balance)

@@ -382,7 +382,12 @@ def _line(row: list[str], index: dict[str, int], profile: CsvProfile, source: st
     amount = functools.partial(parse_fen, currency=currency)
     balance = None
     if "balance" in index:
-        balance = Money(_parse_cell(row, index, profile, "balance", amount, where), currency)
+        try:
+            balance = Money(_parse_cell(row, index, profile, "balance", amount, where), currency)
+        except CommonsError as e:
+            e.fix = (f"the balance column ({profile.balance}) is redacted or not an amount: "
+                     "import the file with --balances ignore to read it without its balances")
+            raise
     value_text = _cell(row, index, "value_date")
     value_on = (_parse_cell(row, index, profile, "value_date", read_date, where)
                 if value_text else None)

@@ -90,11 +90,29 @@ def test_redacted_balances_are_refused_unless_ignored(books: Books, db: Path,
     with pytest.raises(InvalidInput) as caught:
         books.reconcile.import_statement(redacted, account=BANK)
     assert caught.value.field == "余额"
+    assert "--balances ignore" in (caught.value.fix or "")  # a new user was not told how
     done = books.reconcile.import_statement(redacted, account=BANK, balances="ignore",
                                             opening="10000.00")
     assert done.added == 3
     assert done.statements[0].closing == Money.yuan("11123.50")
     assert books.reconcile.report(account=BANK, period="2026-10").bank_balance_computed
+
+
+def test_a_reported_statement_after_a_computed_one_reports_its_balance(
+        books: Books, tmp_path: Path) -> None:
+    """Found by hand: one statement imported with --balances ignore once marked every later
+    month's bank balance computed, though November's statement reported it and continued the
+    history it was checked against."""
+    redacted = edited(tmp_path, "icbc.csv", "11,120.00", "xx,yyyy.zz", "gb18030")
+    books.reconcile.import_statement(redacted, account=BANK, balances="ignore",
+                                     opening="10000.00")
+    november = tmp_path / "nov.csv"
+    november.write_text("date,amount,balance\n2026-11-02,100.00,11223.50\n", encoding="utf-8")
+    books.reconcile.import_statement(november, account=BANK, profile="generic")
+    assert books.reconcile.report(account=BANK, period="2026-10").bank_balance_computed
+    reported = books.reconcile.report(account=BANK, period="2026-11")
+    assert (reported.bank_balance, reported.bank_balance_computed) == (
+        Money.yuan("11223.50"), False)
 
 
 def test_an_opening_that_contradicts_the_file_or_the_stored_history_is_refused(

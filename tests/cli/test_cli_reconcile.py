@@ -287,6 +287,17 @@ def test_a_wallet_bill_says_its_profile_and_skipped_rows(cli: Invoke, books: Non
     report = as_json(cli("--json", "reconcile", "report", "--account", BANK, "--period",
                          "2026-10"))
     assert report["bank_balance_computed"] is True
+    # Found by hand: the CSV statement did not say so.
+    shown = ok(cli("reconcile", "report", "--account", BANK, "--period", "2026-10", "--format",
+                   "csv")).stdout
+    assert "bank_balance,,2026-10-31,,computed (银行余额为推算数),131.50" in shown
+
+
+def test_an_unknown_match_points_at_the_list_of_matches(cli: Invoke, books: None) -> None:
+    """Found by hand: the hint sent a user to --json reports for ids that `reconcile matches`
+    lists."""
+    refused(cli("reconcile", "unmatch", "999"), ErrorCode.NOT_FOUND,
+            "commons reconcile matches --account A --period P")
 
 
 def test_the_boc_web_export_imports_as_the_bank_saves_it(cli: Invoke, books: None) -> None:
