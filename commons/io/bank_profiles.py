@@ -70,6 +70,7 @@ credit = "收入金额"
 debit = "支出金额"
 balance = "余额"
 counterparty = "对方账户名称"
+memo = "附言"
 payment_reference = "附言"
 optional = ["附言"]
 delimiter = "\\t"

@@ -216,7 +216,8 @@ def test_the_boc_web_export_is_utf16_and_tab_separated() -> None:
     assert (statement.opening, statement.closing) == (Money.yuan("2000.00"),
                                                       Money.yuan("2620.35"))
     first = statement.lines[0]
-    assert (first.counterparty, first.payment_reference) == ("张三", "摊位费")
+    # 附言, the only text the export has, is both the memo and what the payer wrote.
+    assert (first.counterparty, first.memo, first.payment_reference) == ("张三", "摊位费", "摊位费")
     assert first.booked_on == dt.date(2026, 10, 5)
     (utf8,) = read_statements(data.decode("utf-16").encode("utf-8"), "boc-web.csv")
     assert (utf8.reader, utf8.lines) == (statement.reader, statement.lines)
