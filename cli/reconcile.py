@@ -45,9 +45,8 @@ def reconcile() -> None:
 @click.option("--account", required=True, help="The books' bank account, e.g. "
               "assets:bank:co-managed:wjxc.")
 @click.option("--profile", help=PROFILE_HELP)
-@click.option("--encoding", help="Text encoding of a CSV (default: the profile's if one is "
-              "named, else UTF-16 where a byte-order mark says so, else UTF-8, else "
-              "GBK/GB18030).")
+@click.option("--encoding", help="Text encoding of a CSV (default: what the bytes say, a "
+              "byte-order mark or valid UTF-8; else the named profile's; else GBK/GB18030).")
 @click.option("--opening", metavar="AMOUNT", help="The balance before the file's first line, "
               "where the file gives none (a wallet bill) and no earlier statement is imported.")
 @click.option("--balances", type=click.Choice(["check", "ignore"]), default="check",

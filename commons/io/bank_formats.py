@@ -62,12 +62,28 @@ def read_statements(data: bytes, source: str, *,
     if is_xml(data):
         return read_camt053(data, source)
     chosen = list(profiles) if profiles else list(BUILTIN_PROFILES.values())
-    # A profile's declared encoding counts where it is the only profile tried; among all the
-    # built-in ones, detection (UTF-8, else GB18030) reads the Alipay list's GB18030 too.
+    # A profile's declared encoding counts where it is the only profile tried and the bytes do
+    # not say their own; among all the built-in ones, detection (UTF-16 by its mark, UTF-8,
+    # else GB18030) reads the Alipay list's GB18030 and BOC's UTF-16 too.
     declared = {p.encoding for p in chosen if p.encoding}
-    text = decode_text(data, source, encoding or (declared.pop() if len(chosen) == 1 and declared
-                                                  else None))
+    if encoding is None and len(chosen) == 1 and declared and not _says_its_encoding(data):
+        encoding = declared.pop()
+    text = decode_text(data, source, encoding)
     return [read_csv_statement(text, source, chosen, ignore_balances=ignore_balances)]
+
+
+def _says_its_encoding(data: bytes) -> bool:
+    """Whether the bytes tell their encoding themselves: a byte-order mark, or text that is
+    valid UTF-8 without a NUL (which GB18030 Chinese and UTF-16 almost never are). Such a file
+    is read as it says, whatever its profile expects: an Alipay list re-saved from Excel as
+    CSV UTF-8 is still an Alipay list."""
+    if data.startswith((codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return True
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return b"\x00" not in data
 
 
 def read_profiles(profile: str | None) -> list[CsvProfile]:

@@ -239,6 +239,22 @@ def test_a_utf16_profile_reads_a_file_without_its_byte_order_mark() -> None:
     assert [x.amount for x in statement.lines] == [Money.yuan("-1.00")]
 
 
+@pytest.mark.parametrize(("name", "codec"), [
+    ("alipay", "utf-8"), ("alipay", "utf-8-sig"), ("alipay", "utf-16"), ("alipay", "gb18030"),
+    ("boc-web", "utf-16"), ("boc-web", "utf-16-le"), ("boc-web", "utf-8")])
+def test_a_profiles_encoding_yields_to_what_the_bytes_say(name: str, codec: str) -> None:
+    """Found by hand: the Alipay list re-saved from Excel as CSV UTF-8 (or as Unicode text)
+    was refused under --profile alipay as "not valid gb18030 text", with the fix "save the
+    file as UTF-8". A byte-order mark or valid UTF-8 is read as such; the profile's encoding
+    serves where the bytes do not say (GB18030, UTF-16 that lost its mark)."""
+    text = decode_text((STATEMENTS / f"{name}.csv").read_bytes(), name)
+    n_in, money_in, _, _, _ = EXPECTED[name]
+    (statement,) = read_statements(text.encode(codec), f"{name}.csv",
+                                   profiles=resolve_profiles(name))
+    ins = [x.amount for x in statement.lines if x.amount.fen > 0]
+    assert (len(ins), sum(ins, Money.zero())) == (n_in, Money.yuan(money_in))
+
+
 @pytest.mark.parametrize("delimiter", ['"|"', '"ab"', '""', "1"])
 def test_a_delimiter_commons_does_not_read_is_refused_naming_the_key(delimiter: str) -> None:
     with pytest.raises(InvalidInput) as caught:
