@@ -40,8 +40,8 @@ _COLUMN_KEYS = ("date", "amount", "credit", "debit", "direction", "balance", "re
                 "payment_reference", "counterparty", "counterparty_account", "memo",
                 "value_date", "currency_column", "status")
 _WAYS = {"in": 1, "out": -1, "skip": 0}  # what a direction column's value may mean
-# The cell separators exports use: a comma, a tab (UTF-16 "Unicode text"), a semicolon.
-DELIMITERS = (",", "\t", ";")
+# The cell separators exports use, by name: a tab in UTF-16 "Unicode text" (BOC's web export).
+DELIMITERS = {",": "comma", "\t": "tab", ";": "semicolon"}
 # How exports name the currency in a currency column.
 _CURRENCY_NAMES = {"人民币": "CNY", "人民币元": "CNY", "RMB": "CNY", "CNY": "CNY", "156": "CNY"}
 # A profile file's schema: each key and the kind of TOML value it takes.
@@ -312,10 +312,11 @@ def _check_width(row: list[str], profile: CsvProfile, where: tuple[str, int],
     if profile.ragged or len(row) == width or (
             len(row) > width and not any(c.strip() for c in row[width:])):
         return
+    separator = DELIMITERS[profile.delimiter]
     raise InvalidInput(f"this record has {len(row)} fields but the header has {width}",
                        file=where[0], line=where[1],
-                       fix="check for a missing or extra comma, or quote text with commas; a "
-                       "profile with ragged = true accepts such rows",
+                       fix=f"check for a missing or extra {separator}, or quote text with "
+                       f"{separator}s; a profile with ragged = true accepts such rows",
                        code=ErrorCode.MALFORMED_FILE)
 
 

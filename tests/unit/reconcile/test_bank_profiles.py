@@ -229,6 +229,14 @@ def test_the_boc_web_export_is_utf16_and_tab_separated() -> None:
     assert (caught.value.code, caught.value.line) == ("malformed_file", 1)
 
 
+def test_a_ragged_row_of_a_tab_separated_file_is_told_in_tabs() -> None:
+    profile = CsvProfile.from_toml('date = "日期"\namount = "金额"\ndelimiter = "\\t"\n', "p.toml")
+    text = "日期\t金额\n2026-10-01\t1.00\tx\ty\n"
+    with pytest.raises(InvalidInput) as caught:
+        read_statements(text.encode(), "t.csv", profiles=[profile])
+    assert (caught.value.line, "extra tab" in (caught.value.fix or "")) == (2, True)
+
+
 def test_a_utf16_profile_reads_a_file_without_its_byte_order_mark() -> None:
     """A profile's ``encoding = "utf-16"`` reads text that lost its mark (little-endian, as
     Windows writes it); detection alone would not dare."""
