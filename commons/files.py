@@ -78,14 +78,18 @@ def _first_bad_line(raw: bytes, encoding: str) -> int | None:
 def _encoding_hint(raw: bytes, source: str, encoding: str) -> InvalidInput:
     shown = "utf-8" if encoding == "utf-8-sig" else encoding
     looks, like = "", ""
-    try:
-        raw.decode("gb18030")
-        looks, like = " (it looks like GBK/GB18030, as Chinese spreadsheets save)", "gb18030"
-    except UnicodeDecodeError:
-        pass
+    if raw.startswith(_UTF16_MARKS) and not shown.startswith("utf-16"):
+        looks, like = (" (it starts with UTF-16's byte-order mark, as Excel's Unicode text and "
+                       "Bank of China's web export do)", "utf-16")
+    else:
+        try:
+            raw.decode("gb18030")
+            looks, like = " (it looks like GBK/GB18030, as Chinese spreadsheets save)", "gb18030"
+        except UnicodeDecodeError:
+            pass
     return InvalidInput(
         f"{Path(source).name} is not valid {shown} text{looks}",
-        fix="save the file as UTF-8 (CSV UTF-8 in Excel) or read it as gb18030",
+        fix=f"save the file as UTF-8 (CSV UTF-8 in Excel) or read it as {like or 'gb18030'}",
         file=source,
         line=_first_bad_line(raw, encoding), code=ErrorCode.MALFORMED_FILE,
         context={"kind": "encoding", "encoding": shown, "looks_like": like},

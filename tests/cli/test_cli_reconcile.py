@@ -308,6 +308,9 @@ def test_the_boc_web_export_imports_as_the_bank_saves_it(cli: Invoke, books: Non
     assert "  skipped line 11: moves 0.00\n" in result.stdout
     lines = as_json(cli("--json", "reconcile", "lines", "--account", BANK))
     assert [x["amount"] for x in lines] == ["800.00", "-150.00", "-30.00", "0.35"]
+    # Found by hand: a wrong --encoding was told to try GB18030, never UTF-16.
+    refused(cli("reconcile", "import", export, "--account", BANK, "--encoding", "utf-8"),
+            ErrorCode.MALFORMED_FILE, "byte-order mark", "--encoding utf-16")
 
 
 def test_the_import_help_names_every_built_in_profile(cli: Invoke) -> None:
