@@ -84,8 +84,8 @@ ADVICE: dict[tuple[ErrorCode, str | None], Advice] = {
     (_NF, "spending"): lambda _: "propose it with `commons revenue propose`, or check the id",
     (_NF, "statement"): lambda c: (f"import one first: commons reconcile import FILE "
                                    f"--account {c['account']}"),
-    (_NF, "match"): lambda _: "find match ids with `commons --json reconcile report` or in "
-                              "the output of `commons reconcile run`",
+    (_NF, "match"): lambda _: "find match ids with `commons reconcile matches --account A "
+                              "--period P`",
     (_NF, "tender"): lambda _: "open it with `commons contract tender open`",
     (_NF, "firm"): lambda c: f"record it with `commons contract firm add {c['id']} --name ...`",
     (_NF, "bundle"): lambda c: f"record it with `commons contract bundle add {c['id']} ...`",

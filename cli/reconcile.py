@@ -27,8 +27,9 @@ SHOWN_MATCHES = 20  # matches a run lists in text; --json lists them all
 LABEL_WIDTH = 58
 AMOUNT_WIDTH = 14
 PROFILE_HELP = ("CSV column profile: icbc, abc, boc, ccb, bocom, cmb (the banks' 明细 "
-                "exports), icbc-app, abc-app, ccb-app, bocom-app, cmb-app (their phone apps' "
-                "exports saved as CSV), wechat (微信支付账单), alipay (支付宝交易明细), cn-bank "
+                "exports), boc-web (中国银行 网银, UTF-16 with tabs), icbc-app, abc-app, "
+                "ccb-app, bocom-app, cmb-app (their phone apps' exports saved as CSV), wechat "
+                "(微信支付账单), alipay (支付宝交易明细), cn-bank "
                 "(交易日期,收入金额,支出金额,余额,对方户名,摘要), generic (date,amount,...), "
                 "generic-debit-credit, or a TOML profile file. Default: the built-in one the "
                 "header fits, the most specific if several do; the import says which.")
@@ -44,7 +45,8 @@ def reconcile() -> None:
 @click.option("--account", required=True, help="The books' bank account, e.g. "
               "assets:bank:co-managed:wjxc.")
 @click.option("--profile", help=PROFILE_HELP)
-@click.option("--encoding", help="Text encoding of a CSV (default: UTF-8, else GBK/GB18030).")
+@click.option("--encoding", help="Text encoding of a CSV (default: what the bytes say, a "
+              "byte-order mark or valid UTF-8; else the named profile's; else GBK/GB18030).")
 @click.option("--opening", metavar="AMOUNT", help="The balance before the file's first line, "
               "where the file gives none (a wallet bill) and no earlier statement is imported.")
 @click.option("--balances", type=click.Choice(["check", "ignore"]), default="check",
@@ -381,8 +383,9 @@ def report_csv(s: ReconciliationStatement) -> str:
                         end="\n")]
     as_of = Figure(s.as_of.isoformat())
 
-    def total(section: str, amount: Money) -> None:
-        lines.append(csv_record((section, "", as_of, "", "", Figure(yuan(amount))), end="\n"))
+    def total(section: str, amount: Money, description: str = "") -> None:
+        lines.append(csv_record((section, "", as_of, "", description, Figure(yuan(amount))),
+                                end="\n"))
 
     def items(section: str, rows: tuple[OutstandingItem, ...]) -> None:
         lines.extend(csv_record((section, Figure(i.id), Figure(i.date.isoformat()),
@@ -392,7 +395,8 @@ def report_csv(s: ReconciliationStatement) -> str:
     total("book_balance", s.book_balance)
     items("bank_not_in_books", s.bank_not_in_books)
     total("adjusted_book_balance", s.adjusted_book_balance)
-    total("bank_balance", s.bank_balance)
+    total("bank_balance", s.bank_balance,
+          "computed (银行余额为推算数)" if s.bank_balance_computed else "")
     items("deposits_in_transit", s.deposits_in_transit)
     items("outstanding_payments", s.outstanding_payments)
     total("adjusted_bank_balance", s.adjusted_bank_balance)

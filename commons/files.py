@@ -2,9 +2,11 @@
 
 Each row comes back with its file name and line number, so whatever refuses a value can say
 exactly where it was (``households.csv:7: field 'area_m2': ...``). Text is decoded strictly, in
-one way for every importer: the encoding the user names, else UTF-8 (a byte-order mark is fine),
-else GB18030, the superset of GBK that Excel in a Chinese locale and Chinese banks save. A file
-that none of them decodes is refused with the line of its first bad byte, never mangled.
+one way for every importer: the encoding the user names, else UTF-16 where the text starts with
+its byte-order mark (Excel's "Unicode text", Bank of China's web export), else UTF-8 (a
+byte-order mark is fine), else GB18030, the superset of GBK that Excel in a Chinese locale and
+Chinese banks save. A file that none of them decodes is refused with the line of its first bad
+byte, never mangled.
 """
 
 from __future__ import annotations
@@ -22,11 +24,14 @@ import attrs
 from commons.errors import CommonsError, ErrorCode, InvalidInput, NotFound
 
 __all__ = ["DETECTED_ENCODINGS", "RAGGED_FIX", "Row", "batched", "csv_rows", "decode_text",
-           "detect_encoding", "open_text", "parse_json_line", "read_toml", "text_lines"]
+           "detect_encoding", "open_text", "parse_json_line", "read_text", "read_toml",
+           "read_toml_file", "text_lines"]
 
 T = TypeVar("T")
 RAGGED_FIX = "check for a missing or extra comma, or quote text that contains commas"
 DETECTED_ENCODINGS = ("utf-8-sig", "gb18030")  # tried in this order when none is named
+# UTF-16 is told by its byte-order mark alone: without one, nearly any even run of bytes decodes.
+_UTF16_MARKS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 _CHUNK = 1 << 20
 
 
@@ -73,14 +78,18 @@ def _first_bad_line(raw: bytes, encoding: str) -> int | None:
 def _encoding_hint(raw: bytes, source: str, encoding: str) -> InvalidInput:
     shown = "utf-8" if encoding == "utf-8-sig" else encoding
     looks, like = "", ""
-    try:
-        raw.decode("gb18030")
-        looks, like = " (it looks like GBK/GB18030, as Chinese spreadsheets save)", "gb18030"
-    except UnicodeDecodeError:
-        pass
+    if raw.startswith(_UTF16_MARKS) and not shown.startswith("utf-16"):
+        looks, like = (" (it starts with UTF-16's byte-order mark, as Excel's Unicode text and "
+                       "Bank of China's web export do)", "utf-16")
+    else:
+        try:
+            raw.decode("gb18030")
+            looks, like = " (it looks like GBK/GB18030, as Chinese spreadsheets save)", "gb18030"
+        except UnicodeDecodeError:
+            pass
     return InvalidInput(
         f"{Path(source).name} is not valid {shown} text{looks}",
-        fix="save the file as UTF-8 (CSV UTF-8 in Excel) or read it as gb18030",
+        fix=f"save the file as UTF-8 (CSV UTF-8 in Excel) or read it as {like or 'gb18030'}",
         file=source,
         line=_first_bad_line(raw, encoding), code=ErrorCode.MALFORMED_FILE,
         context={"kind": "encoding", "encoding": shown, "looks_like": like},
@@ -104,6 +113,13 @@ def _chunks(path: Path) -> Iterator[bytes]:
             yield chunk
 
 
+def _head(content: Path | bytes) -> bytes:
+    if isinstance(content, bytes):
+        return content[:4]
+    with content.open("rb") as handle:
+        return handle.read(4)
+
+
 def _decodes(chunks: Iterable[bytes], encoding: str) -> bool:
     decoder = codecs.getincrementaldecoder(encoding)(errors="strict")
     try:
@@ -121,6 +137,9 @@ def detect_encoding(content: Path | bytes, source: str, encoding: str | None = N
     decides here; text that none decodes is refused with the line of its first bad byte."""
     if encoding is not None:
         return _named_encoding(encoding, source)
+    head = _head(content)
+    if head.startswith(_UTF16_MARKS) and not head.startswith(codecs.BOM_UTF32_LE):
+        return "utf-16"
     for candidate in DETECTED_ENCODINGS:
         if _decodes(_chunks(content) if isinstance(content, Path) else (content,), candidate):
             return candidate
@@ -317,7 +336,8 @@ _DECODER = json.JSONDecoder(parse_float=_refuse_float, parse_int=_bounded_int,
 
 
 def read_toml(text: str, what: str, file: str | None = None) -> dict[str, Any]:
-    """``text`` as TOML; a syntax error is refused naming ``what``, the file and the line."""
+    """``text`` as TOML; a syntax error is refused naming ``what``, the file and the line, as
+    is text nested past Python's recursion limit or holding a number too long to read."""
     import tomllib  # noqa: PLC0415 - only the TOML inputs need it, not a ledger balance
 
     try:
@@ -328,3 +348,23 @@ def read_toml(text: str, what: str, file: str | None = None) -> dict[str, Any]:
                            line=int(line.group(1)) if line else None,
                            fix="correct the TOML syntax on that line",
                            code=ErrorCode.MALFORMED_FILE) from None
+    except RecursionError:
+        raise InvalidInput(f"{what} nests its values too deeply to read", file=file,
+                           fix="write its tables and arrays without deep nesting",
+                           code=ErrorCode.MALFORMED_FILE) from None
+    except ValueError:  # int() refuses a number past 4,300 digits
+        raise InvalidInput(f"{what} holds a number too long to read", file=file,
+                           fix="shorten the number; amounts are text in quotes, e.g. \"12.50\"",
+                           code=ErrorCode.MALFORMED_FILE) from None
+
+
+def read_text(path: Path | str, encoding: str | None = None) -> str:
+    """All of a user's text file, decoded as ``open_text`` decodes it."""
+    with open_text(path, encoding) as handle:
+        return handle.read()
+
+
+def read_toml_file(path: Path | str, what: str, encoding: str | None = None) -> dict[str, Any]:
+    """The TOML file at ``path``: a missing file, text in no known encoding and a syntax error
+    are each refused naming the file (and the line)."""
+    return read_toml(read_text(path, encoding), what, str(path))

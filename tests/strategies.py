@@ -411,7 +411,7 @@ def statement_file(profile: CsvProfile, fens: list[int], start: int) -> bytes:
     """A file in ``profile``'s layout holding ``fens`` in order, a day apart."""
     headers = list(profile.columns().values())
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = csv.writer(out, delimiter=profile.delimiter)
     writer.writerow(headers)
     ways = {way: value for value, way in profile.directions}
     balance = start

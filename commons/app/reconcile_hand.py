@@ -118,14 +118,14 @@ def manual_match(t: Tables, account_id: int, line_ids: Sequence[int],
     if not line_ids or not postings:
         raise InvalidInput("a match needs at least one line and one posting", field="posting",
                            fix="give the bank lines and the postings (ENTRY:SEQ) to match")
-    total, currency = 0, "CNY"
+    lines_fen, postings_fen, currency = 0, 0, "CNY"
     for line_id in line_ids:
         row = _free_line(t, account_id, line_id)
         if row[7] is not None:
             raise ConflictError(f"bank line {line_id} is already in match {row[7]}",
                                 field="line", fix=f"undo match {row[7]} first",
                                 context={"kind": "match", "match": str(row[7])})
-        total, currency = total + row[3], row[4]
+        lines_fen, currency = lines_fen + row[3], row[4]
     for entry_id, seq in postings:
         found = t.reconcile.posting(entry_id, seq)
         if found is None or found[0] != account_id:
@@ -136,11 +136,12 @@ def manual_match(t: Tables, account_id: int, line_ids: Sequence[int],
             raise ConflictError(f"posting {entry_id}:{seq} is already in match {found[4]}",
                                 field="posting", fix=f"undo match {found[4]} first",
                                 context={"kind": "match", "match": str(found[4])})
-        total -= found[2]
-    if total:
-        gap = Money(total, currency).format_grouped()  # the sign says which side is more
-        raise RefusedByRule(f"the lines and postings do not agree: the lines are {gap} more "
-                            "than the postings", field="posting",
+        postings_fen += found[2]
+    if lines_fen != postings_fen:
+        lines, booked, gap = (Money(fen, currency).format_grouped() for fen in
+                              (lines_fen, postings_fen, abs(lines_fen - postings_fen)))
+        raise RefusedByRule(f"the lines and postings do not agree: the lines come to {lines} "
+                            f"and the postings to {booked}, {gap} apart", field="posting",
                             fix="add the missing line or posting, or book the difference")
     return MatchFound(MANUAL, tuple(line_ids), tuple(postings))
 

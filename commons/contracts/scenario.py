@@ -18,7 +18,6 @@ Unknown keys are refused, so a misspelt key never silently falls back to a defau
 from __future__ import annotations
 
 import re
-import tomllib
 from collections.abc import Callable, Mapping
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
@@ -29,6 +28,7 @@ import attrs
 from commons.contracts.catalog import DEFAULT_CATALOG, CostDriver, parse_driver
 from commons.contracts.contract import parse_percent
 from commons.errors import CommonsError, ErrorCode, InvalidInput
+from commons.files import read_toml
 from commons.money import Money, parse_fen
 
 __all__ = ["Collection", "CostItem", "Scenario", "ScenarioCompound", "key_line"]
@@ -36,7 +36,6 @@ __all__ = ["Collection", "CostItem", "Scenario", "ScenarioCompound", "key_line"]
 T = TypeVar("T")
 MAX_RUNS = 1_000_000
 MAX_MONTHS = 120
-_TOML_AT = re.compile(r"\(at line (\d+), column \d+\)")
 _ARRAY_HEADER = re.compile(r"\s*\[\[\s*([\w.-]+)\s*\]\]")
 _TABLE_HEADER = re.compile(r"\s*\[\s*([\w.-]+)\s*\]")
 _SECTION_KEYS = {
@@ -256,14 +255,7 @@ class Scenario:
     @classmethod
     def from_toml(cls, text: str, file: str = "scenario.toml") -> Scenario:
         """Parse a scenario; any problem is one InvalidInput naming file, line and key."""
-        try:
-            data = tomllib.loads(text)
-        except tomllib.TOMLDecodeError as e:
-            m = _TOML_AT.search(str(e))
-            raise InvalidInput(f"not valid TOML: {_TOML_AT.sub('', str(e)).strip()}",
-                               fix="correct the TOML syntax on that line", file=file,
-                               line=int(m.group(1)) if m else None,
-                               code=ErrorCode.MALFORMED_FILE) from None
+        data = read_toml(text, "the scenario", file)
         unknown = sorted(set(data) - set(_SECTION_KEYS))
         if unknown:
             raise InvalidInput(f"unknown section '{unknown[0]}'", field=unknown[0], file=file,

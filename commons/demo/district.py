@@ -36,7 +36,7 @@ from commons.demo.contracts import bid_step, bundle_step
 from commons.demo.ledger import ledger_step
 from commons.demo.market import market_step
 from commons.demo.parking import parking_step
-from commons.demo.reconcile import reconcile_step, wallet_step
+from commons.demo.reconcile import boc_web_step, reconcile_step, wallet_step
 from commons.demo.revenue import clear_step, collect_step, set_aside_step, use_step
 from commons.demo.statements import statements_step
 from commons.errors import RefusedByRule
@@ -139,6 +139,7 @@ def run_demo(api: Books) -> DemoReport:
             reconcile_step(api, folder),
             wallet_step(api, folder),
             collect_step(api, folder),
+            boc_web_step(api, folder),
             parking_step(api, folder),
             set_aside_step(api),
             use_step(api),

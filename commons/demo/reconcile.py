@@ -5,7 +5,9 @@ GBK-encoded as Chinese banks export it. It opens with the balance the clear duty
 bank saw the books' receipts and payments a day or so apart from the books' dates, banked the
 first weekend's two days of parking takings as one deposit, never saw the greening bill the
 books posted twice and reversed, and took an account fee the books have not booked yet: the
-余额调节表 lists that fee and still agrees to the fen. The month is then closed.
+余额调节表 lists that fee and still agrees to the fen. The month is then closed. Weiji Xincun's
+WeChat Pay wallet is reconciled with its bill, and Ziyuan 1's co-managed account, kept at the
+Bank of China, with the quarter's web export as the bank saves it (UTF-16, tab-separated).
 """
 
 from __future__ import annotations
@@ -24,7 +26,8 @@ from commons.money import Money
 if TYPE_CHECKING:
     from commons.app import Books
 
-__all__ = ["reconcile_step", "wallet_step", "wechat_bill_csv", "wjxc_statement_csv"]
+__all__ = ["boc_web_export", "boc_web_step", "reconcile_step", "wallet_step", "wechat_bill_csv",
+           "wjxc_statement_csv"]
 
 BANK = "assets:bank:co-managed:wjxc"
 PERIOD = "2026-09"
@@ -177,4 +180,57 @@ def wallet_step(books: Books, folder: Path) -> DemoStep:
         f"{run.window_days} (booked that day or the day before)",
         f"  book balance {report.book_balance.format_symbol()}, bank balance "
         f"{report.bank_balance.format_symbol()} (computed): "
+        f"{'reconciled' if report.reconciled else 'NOT reconciled'}"))
+
+
+BOC_ACCOUNT = "assets:bank:co-managed:zy-1"
+BOC_EXPORT_NAME = "zy-1-2026-q4-boc-web.csv"
+BOC_INTEREST = Money.parse("0.62")  # the quarter's interest the bank paid, not in the books yet
+_BOC_PREAMBLE = (("中国银行 交易明细",), ("账号", "6217****3167"), ("户名", "梓园1栋业主委员会"),
+                 ("查询区间", "2026/10/01-2026/12/31"), ())
+
+
+def boc_web_export(trail: tuple[TrailLine, ...]) -> bytes:
+    """Ziyuan 1's fourth quarter as Bank of China's web banking exports it: UTF-16 text with
+    tabs, the account above the header and 合计 below; the bank also paid interest and printed
+    its 利息税 of 0.00, a row the import skips."""
+    moves = [(dt.date.fromisoformat(t.date), t.amount, "梓园停车管理", t.memo) for t in trail
+             if t.date >= "2026-10-01"]
+    moves += [(dt.date(2026, 12, 21), BOC_INTEREST, "", "结息"),
+              (dt.date(2026, 12, 21), Money.zero(), "", "利息税")]
+    balance = sum((t.amount for t in trail if t.date < "2026-10-01"), Money.zero())
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter="\t", lineterminator="\r\n")
+    writer.writerows(_BOC_PREAMBLE)
+    writer.writerow(("交易日期", "收入金额", "支出金额", "余额", "对方账户名称", "附言",
+                     "网点名称"))
+    for day, amount, party, memo in moves:
+        balance = balance + amount
+        writer.writerow((f"{day:%Y/%m/%d}", amount.format() if amount.fen >= 0 else "",
+                         (-amount).format() if amount.fen < 0 else "", balance.format(), party,
+                         memo, "中国银行长沙侯家塘支行"))
+    income = sum((m[1] for m in moves if m[1].fen > 0), Money.zero())
+    writer.writerows(((), ("合计", income.format(), "0.00")))
+    return out.getvalue().encode("utf-16")
+
+
+def boc_web_step(books: Books, folder: Path) -> DemoStep:
+    """Ziyuan 1's quarter at the Bank of China: the web export written as the bank saves it,
+    imported without naming its layout, matched month by month and reported."""
+    export = write_file(folder, BOC_EXPORT_NAME,
+                        boc_web_export(books.ledger.trail(BOC_ACCOUNT, limit=1000)))
+    done = books.reconcile.import_statement(export, account=BOC_ACCOUNT)
+    matched = sum(len(books.reconcile.run(account=BOC_ACCOUNT, period=f"2026-{m}").matches)
+                  for m in ("10", "11", "12"))
+    report = books.reconcile.report(account=BOC_ACCOUNT, period="2026-12")
+    skipped = "; ".join(f"line {x.source_line} skipped: {x.reason}"
+                        for s in done.statements for x in s.skipped)
+    return DemoStep("boc-web", "Ziyuan 1's quarter from Bank of China's web export", (
+        "Ziyuan 1 keeps its co-managed account at the Bank of China. The quarter's web export,",
+        f"UTF-16 with tabs as the bank saves it, is written to {BOC_EXPORT_NAME} and imported",
+        f"as it is: read as {done.format}, {done.added} lines ({skipped})",
+        f"  matched {matched}; the bank's interest "
+        f"{BOC_INTEREST.format_symbol()} is not in the books yet, so the 调节表 lists it:",
+        f"  book balance {report.book_balance.format_symbol()}, bank balance "
+        f"{report.bank_balance.format_symbol()}: "
         f"{'reconciled' if report.reconciled else 'NOT reconciled'}"))

@@ -5,7 +5,8 @@ given (one signed column; separate in and out columns; or an unsigned amount and
 column such as 收/支 or 借贷 with a map of its values to ``in``, ``out`` or ``skip``), the
 running balance, the references, counterparty and its account, memo, currency and status. It
 also says which rows to skip (by status, or moving 0.00), where the table ends (a trailer
-pattern such as 合计, or a blank line) and whether ragged rows are fine. The built-in ones are
+pattern such as 合计, or a blank line), whether ragged rows are fine, the cell separator (a
+comma, or a tab as in Bank of China's UTF-16 web export) and the encoding. The built-in ones are
 in ``commons.io.bank_profiles``; users add their own in a TOML file with the same keys, no code
 needed. The header may follow a preamble, as Chinese and wallet exports have. A row's direction
 is never guessed: one its profile cannot tell is refused. Every refusal names file, line and
@@ -19,13 +20,13 @@ import csv
 import functools
 import io
 import re
-import tomllib
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 import attrs
 
 from commons.errors import CommonsError, ErrorCode, InvalidInput, Where
+from commons.files import read_toml
 from commons.money import CURRENCY, Money, currency_of, parse_fen
 from commons.periods import read_date
 from commons.reconcile.statements import Skipped, Statement, StatementLine
@@ -39,6 +40,8 @@ _COLUMN_KEYS = ("date", "amount", "credit", "debit", "direction", "balance", "re
                 "payment_reference", "counterparty", "counterparty_account", "memo",
                 "value_date", "currency_column", "status")
 _WAYS = {"in": 1, "out": -1, "skip": 0}  # what a direction column's value may mean
+# The cell separators exports use, by name: a tab in UTF-16 "Unicode text" (BOC's web export).
+DELIMITERS = {",": "comma", "\t": "tab", ";": "semicolon"}
 # How exports name the currency in a currency column.
 _CURRENCY_NAMES = {"人民币": "CNY", "人民币元": "CNY", "RMB": "CNY", "CNY": "CNY", "156": "CNY"}
 # A profile file's schema: each key and the kind of TOML value it takes.
@@ -47,13 +50,13 @@ _TEXT, _TEXTS, _FLAG, _TABLE = ("text in quotes", "a list of texts in quotes", "
 _PROFILE_SCHEMA = {"name": _TEXT, **dict.fromkeys(_COLUMN_KEYS, _TEXT), "optional": _TEXTS,
                    "encoding": _TEXT, "currency": _TEXT, "directions": _TABLE,
                    "skip_status": _TEXTS, "skip_zero": _FLAG, "trailer": _TEXT,
-                   "blank_ends": _FLAG, "ragged": _FLAG}
+                   "blank_ends": _FLAG, "ragged": _FLAG, "delimiter": _TEXT}
 _PROFILE_EXAMPLES = {"optional": 'optional = ["摘要"]', "encoding": 'encoding = "gb18030"',
                      "currency": 'currency = "CNY"', "name": 'name = "icbc"',
                      "directions": '[directions] followed by "收入" = "in" and "支出" = "out"',
                      "skip_status": 'skip_status = ["交易关闭"]', "skip_zero": "skip_zero = true",
                      "trailer": 'trailer = "^(合计|人民币合计)"', "blank_ends": "blank_ends = true",
-                     "ragged": "ragged = true"}
+                     "ragged": "ragged = true", "delimiter": 'delimiter = "\\t"'}
 
 
 def _column(value: object) -> str | None:
@@ -75,6 +78,14 @@ def _directions(value: Mapping[str, str] | Iterable[tuple[str, str]]
     return tuple(sorted((k.strip(), v) for k, v in pairs))
 
 
+def _check_delimiter(profile: CsvProfile, attribute: attrs.Attribute[str], value: str) -> None:
+    if value not in DELIMITERS:
+        raise InvalidInput(f"profile {profile.name}'s delimiter {value[:8]!r} is not a cell "
+                           "separator commons reads", field="delimiter",
+                           fix='write delimiter = "\\t" for a tab-separated export, ";" for a '
+                           'semicolon, or leave it out for a comma')
+
+
 def _required_column(value: object) -> str:
     column = _column(value)
     if column is None:
@@ -92,7 +103,8 @@ class CsvProfile:
     ``skip_status`` lists the values of the ``status`` column whose rows are left out;
     ``skip_zero`` leaves out rows moving 0.00 (refused otherwise); ``trailer`` is a pattern
     whose match at the start of a row's first cell ends the table, as does a blank row when
-    ``blank_ends``; ``ragged`` accepts rows with fewer or more cells than the header.
+    ``blank_ends``; ``ragged`` accepts rows with fewer or more cells than the header;
+    ``delimiter`` separates the cells (a comma unless it says a tab or a semicolon).
     """
 
     name: str
@@ -119,6 +131,7 @@ class CsvProfile:
     trailer: str | None = None
     blank_ends: bool = False
     ragged: bool = False
+    delimiter: str = attrs.field(default=",", validator=_check_delimiter)
 
     def __attrs_post_init__(self) -> None:
         split = self.credit is not None or self.debit is not None
@@ -180,21 +193,8 @@ class CsvProfile:
         ``counterparty_account``, ``memo``, ``value_date``, ``currency_column``, ``status``
         (header texts), ``optional`` (a list of them), ``encoding``, ``currency``,
         ``directions`` (a table), ``skip_status`` (a list), ``skip_zero``, ``trailer``,
-        ``blank_ends``, ``ragged``."""
-        try:
-            data = tomllib.loads(text)
-        except tomllib.TOMLDecodeError as e:
-            raise InvalidInput(f"profile {source} is not valid TOML: {e}", file=source,
-                               fix="check the quoting: date = \"交易日期\"",
-                               code=ErrorCode.MALFORMED_FILE) from None
-        except RecursionError:
-            raise InvalidInput(f"profile {source} nests values too deeply", file=source,
-                               fix="a profile is flat: one key = \"text\" a line",
-                               code=ErrorCode.MALFORMED_FILE) from None
-        except ValueError:  # tomllib's int() past 4,300 digits
-            raise InvalidInput(f"profile {source} holds a number too long to read", file=source,
-                               fix="a profile holds header texts in quotes, not numbers",
-                               code=ErrorCode.MALFORMED_FILE) from None
+        ``blank_ends``, ``ragged``, ``delimiter``."""
+        data = read_toml(text, f"profile {source}", source)
         _check_schema(data, source)
         if "date" not in data:
             raise InvalidInput("the profile does not name its date column", file=source,
@@ -233,8 +233,8 @@ def _check_schema(data: dict[str, Any], source: str) -> None:
                                fix='write encoding = "gb18030" or "utf-8"') from None
 
 
-def _find_header(rows: Iterator[list[str]], profiles: Sequence[CsvProfile], source: str
-                 ) -> tuple[CsvProfile, dict[str, int], int, int]:
+def _find_header(rows: Iterator[list[str]], profiles: Sequence[CsvProfile]
+                 ) -> tuple[CsvProfile, dict[str, int], int, int] | None:
     """The first row, among the first few, that names every required column of a profile.
     Where it names those of several, the most specific one reads it: the one requiring the
     most columns (an app's export that adds a column to its bank's web layout), then the one
@@ -250,6 +250,28 @@ def _find_header(rows: Iterator[list[str]], profiles: Sequence[CsvProfile], sour
             return profile, index, number, len(cells)
         if number >= HEADER_SEARCH_ROWS:
             break
+    return None
+
+
+def _open_table(text: str, source: str, profiles: Sequence[CsvProfile]
+                ) -> tuple[CsvProfile, dict[str, int], int, int, Iterator[tuple[int, list[str]]]]:
+    """The profile that reads ``text``, its columns, header line and width, and the records
+    after the header. The text is split at each profile's delimiter in turn: a tab-separated
+    file split at commas names no header of a comma profile, nor the other way round. A record
+    that is not valid CSV at every delimiter tried is refused with its line."""
+    unreadable: InvalidInput | None = None
+    for delimiter in dict.fromkeys(p.delimiter for p in profiles):
+        records = _records(text, source, delimiter)
+        try:
+            found = _find_header((r for _, r in records),
+                                 [p for p in profiles if p.delimiter == delimiter])
+        except InvalidInput as e:
+            unreadable = unreadable or e
+            continue
+        if found is not None:
+            return (*found, records)
+    if unreadable is not None:
+        raise unreadable
     wanted = (" or ".join(",".join(p.required()) for p in profiles) if len(profiles) < 3
               else f"of any of the profiles {', '.join(p.name for p in profiles)}")
     raise InvalidInput(f"no header row naming the columns {wanted} in its first "
@@ -290,10 +312,11 @@ def _check_width(row: list[str], profile: CsvProfile, where: tuple[str, int],
     if profile.ragged or len(row) == width or (
             len(row) > width and not any(c.strip() for c in row[width:])):
         return
+    separator = DELIMITERS[profile.delimiter]
     raise InvalidInput(f"this record has {len(row)} fields but the header has {width}",
                        file=where[0], line=where[1],
-                       fix="check for a missing or extra comma, or quote text with commas; a "
-                       "profile with ragged = true accepts such rows",
+                       fix=f"check for a missing or extra {separator}, or quote text with "
+                       f"{separator}s; a profile with ragged = true accepts such rows",
                        code=ErrorCode.MALFORMED_FILE)
 
 
@@ -360,7 +383,12 @@ def _line(row: list[str], index: dict[str, int], profile: CsvProfile, source: st
     amount = functools.partial(parse_fen, currency=currency)
     balance = None
     if "balance" in index:
-        balance = Money(_parse_cell(row, index, profile, "balance", amount, where), currency)
+        try:
+            balance = Money(_parse_cell(row, index, profile, "balance", amount, where), currency)
+        except CommonsError as e:
+            e.fix = (f"the balance column ({profile.balance}) is redacted or not an amount: "
+                     "import the file with --balances ignore to read it without its balances")
+            raise
     value_text = _cell(row, index, "value_date")
     value_on = (_parse_cell(row, index, profile, "value_date", read_date, where)
                 if value_text else None)
@@ -383,9 +411,9 @@ def _currency(text: str, default: str) -> str:
     return code
 
 
-def _records(text: str, source: str) -> Iterator[tuple[int, list[str]]]:
+def _records(text: str, source: str, delimiter: str) -> Iterator[tuple[int, list[str]]]:
     """(line number, record) for each CSV record, numbered as the file's lines."""
-    reader = csv.reader(io.StringIO(text, newline=""))
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     last = 0
     while True:
         try:
@@ -425,9 +453,7 @@ def read_csv_statement(text: str, source: str, profiles: Sequence[CsvProfile], *
     unknown and come from the stored history or an opening the user gives. The statement's
     ``reader`` names the profile used and ``skipped`` the rows left out.
     """
-    records = _records(text, source)
-    profile, index, header_line, width = _find_header((r for _, r in records), profiles,
-                                                      source)
+    profile, index, header_line, width, records = _open_table(text, source, profiles)
     if ignore_balances:
         index.pop("balance", None)
     read = [_line(record, index, profile, source, number)

@@ -1,5 +1,6 @@
 """The built-in statement profiles: the layouts of the detail exports (明细) of the big Chinese
-banks' online banking and phone apps (``-app``, where the app's export differs), the WeChat Pay
+banks' online banking (``-web`` where a bank's web export differs from its other one) and phone
+apps (``-app``, where the app's export differs), the WeChat Pay
 bill and the Alipay transaction list, and three generic ones. Each is written in the same TOML
 a user's own profile file uses, so a user can copy one and change it. Without ``--profile`` the
 one whose columns a file's header names is used; where the header names those of several, the
@@ -63,6 +64,17 @@ memo = "交易名称"
 payment_reference = "附言"
 counterparty = "对方账户名"
 counterparty_account = "对方卡号/账号"
+""" + _BANK,
+    "boc-web": """date = "交易日期"
+credit = "收入金额"
+debit = "支出金额"
+balance = "余额"
+counterparty = "对方账户名称"
+memo = "附言"
+payment_reference = "附言"
+optional = ["附言"]
+delimiter = "\\t"
+encoding = "utf-16"
 """ + _BANK,
     "ccb-app": """date = "交易日期"
 amount = "交易金额"

@@ -6,7 +6,6 @@ from it reaches the store.
 
 from __future__ import annotations
 
-import tomllib
 from pathlib import Path
 
 from commons.billing.fees import (
@@ -16,26 +15,12 @@ from commons.billing.fees import (
     schedules_from_csv,
 )
 from commons.billing.payments import PAYMENT_COLUMNS, PAYMENT_OPTIONAL, Payment
-from commons.errors import CommonsError, ErrorCode, InvalidInput, Problems
-from commons.files import csv_rows
+from commons.errors import CommonsError, InvalidInput, Problems
+from commons.files import csv_rows, read_toml_file
 
 __all__ = ["read_payments", "read_schedules", "schedule_format"]
 
 MAX_REPORTED = 50
-
-
-def _toml(path: Path) -> dict[str, object]:
-    try:
-        with path.open("rb") as handle:
-            return tomllib.load(handle)
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as e:
-        marker = "(at line "
-        text = str(e)
-        digits = text.split(marker, 1)[1].split(",", 1)[0] if marker in text else ""
-        raise InvalidInput(f"schedule file is not valid TOML: {e}", file=str(path),
-                           line=int(digits) if digits.isdigit() else None,
-                           fix="correct the TOML syntax on that line",
-                           code=ErrorCode.MALFORMED_FILE) from None
 
 
 def read_schedules(path: str | Path, encoding: str | None = None) -> list[FeeSchedule]:
@@ -48,7 +33,7 @@ def read_schedules(path: str | Path, encoding: str | None = None) -> list[FeeSch
         except CommonsError as e:
             raise e.located(file=str(p)) from None
     else:
-        data = _toml(p)
+        data = read_toml_file(p, "the schedule file", encoding)
         tables = data.get("schedule")
         if not isinstance(tables, list) or not tables or set(data) != {"schedule"}:
             raise InvalidInput("the file must hold [[schedule]] tables and nothing else",

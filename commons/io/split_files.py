@@ -5,7 +5,6 @@ error located by file, line and field.
 
 from __future__ import annotations
 
-import tomllib
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -14,7 +13,7 @@ from commons.allocation import parse_weight
 from commons.billing.split import FloorCoefficients, SplitMethod, weights_for
 from commons.errors import CommonsError, ErrorCode, InvalidInput
 from commons.estate.household import Household
-from commons.files import Row, csv_rows
+from commons.files import Row, csv_rows, read_toml_file
 
 __all__ = ["read_plan", "read_split_source"]
 
@@ -25,26 +24,7 @@ _SOURCE_FIX = (
 
 def read_plan(path: str | Path) -> dict[str, Any]:
     """Read a plan TOML file; a syntax error names the file and line."""
-    p = Path(path)
-    try:
-        with p.open("rb") as handle:
-            return tomllib.load(handle)
-    except FileNotFoundError:
-        raise InvalidInput(f"plan file {p} does not exist", fix="check the plan file's path",
-                           file=str(p)) from None
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as e:
-        line = _toml_line(str(e))
-        raise InvalidInput(f"plan file is not valid TOML: {e}", file=str(p), line=line,
-                           fix="correct the TOML syntax on that line",
-                           code=ErrorCode.MALFORMED_FILE) from None
-
-
-def _toml_line(message: str) -> int | None:
-    marker = "(at line "
-    if marker not in message:
-        return None
-    digits = message.split(marker, 1)[1].split(",", 1)[0]
-    return int(digits) if digits.isdigit() else None
+    return read_toml_file(path, "the plan file")
 
 
 def _weight_row(row: Row) -> tuple[str, Decimal]:

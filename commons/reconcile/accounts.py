@@ -43,7 +43,16 @@ def statements_of_account(statements: list[Statement], recorded: tuple[str, str]
         if currency is not None and s.currency != currency:
             raise InvalidInput(f"{source}: statement {s.statement_id} is in {s.currency}, but "
                                f"{account} is kept in {currency}", file=source,
-                               field="currency", fix="import it into the books' account of "
-                               f"that currency, or record {account}'s currency",
+                               field="currency", fix=_currency_fix(account, s.currency, recorded),
                                code=ErrorCode.CURRENCY_MISMATCH)
     return statements
+
+
+def _currency_fix(account: str, currency: str, recorded: tuple[str, str] | None) -> str:
+    """Where the statement belongs; and, where the account's currency was recorded by hand
+    (perhaps wrongly), how to record it again."""
+    fix = f"import it into the books' account kept in {currency}"
+    if recorded is None:
+        return fix
+    return (f"{fix}, or correct the recorded currency: commons reconcile account {account} "
+            f"--number {recorded[0]} --currency {currency}")

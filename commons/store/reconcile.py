@@ -92,11 +92,13 @@ class ReconcileTables:
         return None if row is None else (_day(row[0]), Money(row[1], row[2]))
 
     def balances_computed(self, account_id: int, end: dt.date) -> bool:
-        """Whether a statement up to ``end`` had its balances computed, not reported."""
-        row = self.conn.execute("SELECT 1 FROM bank_statements WHERE account_id = ? AND "
-                                "first_day <= ? AND balances = 'computed' LIMIT 1",
+        """Whether the latest statement begun by ``end`` had its balances computed, not
+        reported. One the bank reported continues the history it was checked against, so
+        an earlier computed one no longer makes the balance at ``end`` a computed one."""
+        row = self.conn.execute("SELECT balances FROM bank_statements WHERE account_id = ? AND "
+                                "first_day <= ? ORDER BY last_day DESC, id DESC LIMIT 1",
                                 (account_id, end.isoformat())).fetchone()
-        return row is not None
+        return row is not None and row[0] == "computed"
 
     def bank_account(self, account_id: int) -> tuple[str, str] | None:
         """The number and currency recorded for the books' bank account, or None."""

@@ -90,11 +90,29 @@ def test_redacted_balances_are_refused_unless_ignored(books: Books, db: Path,
     with pytest.raises(InvalidInput) as caught:
         books.reconcile.import_statement(redacted, account=BANK)
     assert caught.value.field == "余额"
+    assert "--balances ignore" in (caught.value.fix or "")  # a new user was not told how
     done = books.reconcile.import_statement(redacted, account=BANK, balances="ignore",
                                             opening="10000.00")
     assert done.added == 3
     assert done.statements[0].closing == Money.yuan("11123.50")
     assert books.reconcile.report(account=BANK, period="2026-10").bank_balance_computed
+
+
+def test_a_reported_statement_after_a_computed_one_reports_its_balance(
+        books: Books, tmp_path: Path) -> None:
+    """Found by hand: one statement imported with --balances ignore once marked every later
+    month's bank balance computed, though November's statement reported it and continued the
+    history it was checked against."""
+    redacted = edited(tmp_path, "icbc.csv", "11,120.00", "xx,yyyy.zz", "gb18030")
+    books.reconcile.import_statement(redacted, account=BANK, balances="ignore",
+                                     opening="10000.00")
+    november = tmp_path / "nov.csv"
+    november.write_text("date,amount,balance\n2026-11-02,100.00,11223.50\n", encoding="utf-8")
+    books.reconcile.import_statement(november, account=BANK, profile="generic")
+    assert books.reconcile.report(account=BANK, period="2026-10").bank_balance_computed
+    reported = books.reconcile.report(account=BANK, period="2026-11")
+    assert (reported.bank_balance, reported.bank_balance_computed) == (
+        Money.yuan("11223.50"), False)
 
 
 def test_an_opening_that_contradicts_the_file_or_the_stored_history_is_refused(
@@ -128,9 +146,10 @@ def test_any_profile_imports_twice_as_once_and_a_refused_file_stores_nothing(
     profile = BUILTIN_PROFILES[name]
     data = statement_file(profile, fens, 10**8)
     if refuse:  # the last line dated no day of the calendar: the whole file is refused
-        last = f"2026-01-{len(fens):02d}".encode()
-        assert data.count(last) == 1
-        data = data.replace(last, b"2026-01-32")
+        last, encoding = f"2026-01-{len(fens):02d}", profile.encoding or "utf-8"
+        text = data.decode(encoding)
+        assert text.count(last) == 1
+        data = text.replace(last, "2026-01-32").encode(encoding)
     with tempfile.TemporaryDirectory() as folder:
         db = Path(folder) / "b.db"
         books = commons.connect(db, clock=FixedClock.parse("2026-12-01T09:00:00"), actor="t")

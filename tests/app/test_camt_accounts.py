@@ -115,3 +115,6 @@ def test_another_currency_is_refused_naming_the_file_and_both(books: Books,
     with pytest.raises(InvalidInput) as recorded:
         books.reconcile.import_statement(path, account=BANK)
     assert "USD" in str(recorded.value) and "EUR" in str(recorded.value)
+    # Found by hand: the fix said "record its currency" without saying how.
+    assert "--number CH93 --currency EUR" in (recorded.value.fix or "")
+    assert "--currency" not in (caught.value.fix or "")  # history, not a record, says CNY

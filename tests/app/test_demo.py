@@ -83,3 +83,17 @@ def test_the_demo_reconciles_a_wechat_pay_bill_of_parking_takings(tmp_path: Path
     assert report.reconciled and report.bank_balance_computed
     assert report.bank_balance == Money.parse("45.00")
     assert lines == []
+
+
+def test_the_demo_reconciles_a_boc_web_export_as_the_bank_saves_it(tmp_path: Path) -> None:
+    """Ziyuan 1's quarter from Bank of China's web export: UTF-16 with tabs, read without a
+    profile named, its interest listed as a bank credit not in the books."""
+    with commons.connect(tmp_path / "demo.db") as books:
+        (step,) = [s for s in run_demo(books).steps if s.topic == "boc-web"]
+        report = books.reconcile.report(account="assets:bank:co-managed:zy-1", period="2026-12")
+        unmatched = books.reconcile.lines(account="assets:bank:co-managed:zy-1", unmatched=True)
+    assert "read as csv:boc-web" in " ".join(step.lines)
+    assert report.reconciled and not report.bank_balance_computed
+    assert [(i.amount, i.description) for i in report.bank_not_in_books] == [
+        (Money.parse("0.62"), "结息")]
+    assert [x.amount for x in unmatched] == [Money.parse("0.62")]

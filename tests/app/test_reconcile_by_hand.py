@@ -74,6 +74,11 @@ def test_a_match_by_hand_must_agree_to_the_fen(books: Books) -> None:
     with pytest.raises(RefusedByRule) as caught:
         books.reconcile.match(account=BANK, lines=[fee.line_id], postings=repairs.postings)
     assert caught.value.field == "posting"
+    # Found by hand: "the lines are -5.00 more than the postings" named neither side's sum.
+    repaired = books.reconcile.lines(account=BANK)[2].amount  # what the postings come to
+    assert (f"the lines come to {fee.amount.format_grouped()} and the postings to "
+            f"{repaired.format_grouped()}, {abs(fee.amount - repaired).format_grouped()} "
+            "apart") in str(caught.value)
     made = books.reconcile.match(account=BANK, lines=repairs.line_ids,
                                  postings=repairs.postings)
     assert made.kind == "manual"

@@ -287,6 +287,30 @@ def test_a_wallet_bill_says_its_profile_and_skipped_rows(cli: Invoke, books: Non
     report = as_json(cli("--json", "reconcile", "report", "--account", BANK, "--period",
                          "2026-10"))
     assert report["bank_balance_computed"] is True
+    # Found by hand: the CSV statement did not say so.
+    shown = ok(cli("reconcile", "report", "--account", BANK, "--period", "2026-10", "--format",
+                   "csv")).stdout
+    assert "bank_balance,,2026-10-31,,computed (银行余额为推算数),131.50" in shown
+
+
+def test_an_unknown_match_points_at_the_list_of_matches(cli: Invoke, books: None) -> None:
+    """Found by hand: the hint sent a user to --json reports for ids that `reconcile matches`
+    lists."""
+    refused(cli("reconcile", "unmatch", "999"), ErrorCode.NOT_FOUND,
+            "commons reconcile matches --account A --period P")
+
+
+def test_the_boc_web_export_imports_as_the_bank_saves_it(cli: Invoke, books: None) -> None:
+    """UTF-16 with tabs, straight from 中国银行 网银: no conversion, no --profile."""
+    export = FIXTURES / "statements" / "boc-web.csv"
+    result = ok(cli("reconcile", "import", export, "--account", BANK))
+    assert f"{export}: read as csv:boc-web\n" in result.stdout
+    assert "  skipped line 11: moves 0.00\n" in result.stdout
+    lines = as_json(cli("--json", "reconcile", "lines", "--account", BANK))
+    assert [x["amount"] for x in lines] == ["800.00", "-150.00", "-30.00", "0.35"]
+    # Found by hand: a wrong --encoding was told to try GB18030, never UTF-16.
+    refused(cli("reconcile", "import", export, "--account", BANK, "--encoding", "utf-8"),
+            ErrorCode.MALFORMED_FILE, "byte-order mark", "--encoding utf-16")
 
 
 def test_the_import_help_names_every_built_in_profile(cli: Invoke) -> None:

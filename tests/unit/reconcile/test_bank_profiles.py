@@ -4,7 +4,9 @@ and any profile reads a file written from random lines back to the same signed a
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 from pathlib import Path
 
 import pytest
@@ -13,6 +15,7 @@ from hypothesis import strategies as st
 from strategies import statement_file
 
 from commons import InvalidInput, Money
+from commons.files import decode_text
 from commons.io.bank_csv import CsvProfile
 from commons.io.bank_formats import read_statements, resolve_profiles
 from commons.io.bank_profiles import BUILTIN_PROFILES
@@ -26,6 +29,7 @@ EXPECTED = {
     "abc": (2, "502.10", 1, "120.00", [6]),
     "abc-app": (2, "502.10", 1, "120.00", [4]),
     "boc": (1, "800.00", 2, "180.00", [7]),
+    "boc-web": (2, "800.35", 2, "180.00", [11]),
     "ccb": (2, "300.95", 1, "45.00", [6]),
     "ccb-app": (2, "300.95", 1, "45.00", [7]),
     "bocom": (2, "2001.20", 1, "500.00", [7]),
@@ -57,7 +61,8 @@ def test_each_layout_is_recognised_and_reads_with_its_sums(name: str) -> None:
 
 
 @pytest.mark.parametrize(("name", "line"), [
-    ("icbc", 10), ("icbc-app", 5), ("abc", 5), ("abc-app", 3), ("boc", 5), ("ccb", 5),
+    ("icbc", 10), ("icbc-app", 5), ("abc", 5), ("abc-app", 3), ("boc", 5), ("boc-web", 8),
+    ("ccb", 5),
     ("ccb-app", 6), ("bocom", 5),
     ("bocom-app", 3), ("cmb", 6), ("cmb-app", 3), ("wechat", 20), ("alipay", 17)])
 def test_money_out_stays_money_out(name: str, line: int) -> None:
@@ -141,12 +146,9 @@ def test_any_profile_reads_random_lines_back_to_the_same_signed_amounts(
 
 def _fits(profile: CsvProfile, name: str) -> bool:
     """Whether some row of the fixture ``name`` names every column ``profile`` requires."""
-    data = (STATEMENTS / f"{name}.csv").read_bytes()
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = data.decode("gb18030")
-    rows = [[cell.strip() for cell in line.split(",")] for line in text.splitlines()]
+    text = decode_text((STATEMENTS / f"{name}.csv").read_bytes(), name)
+    rows = [[cell.strip() for cell in line.split(profile.delimiter)]
+            for line in text.splitlines()]
     return any(all(h in row for h in profile.required()) for row in rows)
 
 
@@ -201,3 +203,84 @@ def test_the_alipay_app_list_in_its_other_column_order_with_padded_headers() -> 
     (statement,) = read_statements(text.encode("gb18030"), "alipay-app.csv")
     assert statement.reader == "csv:alipay"
     assert [x.amount for x in statement.lines] == [Money.yuan("-3.00"), Money.yuan("20.00")]
+
+
+def test_the_boc_web_export_is_utf16_and_tab_separated() -> None:
+    """Bank of China's web export: UTF-16LE with its byte-order mark, cells split by tabs, an
+    account preamble above the header and a 合计 trailer below a blank row. It is read without
+    --profile, with its counterparty and 附言; the same file saved as UTF-8 with its tabs is
+    read as boc-web still; saved with commas instead of tabs, it is no boc-web file."""
+    data = (STATEMENTS / "boc-web.csv").read_bytes()
+    assert data.startswith(b"\xff\xfe")
+    (statement,) = read_statements(data, "boc-web.csv")
+    assert (statement.opening, statement.closing) == (Money.yuan("2000.00"),
+                                                      Money.yuan("2620.35"))
+    first = statement.lines[0]
+    # 附言, the only text the export has, is both the memo and what the payer wrote.
+    assert (first.counterparty, first.memo, first.payment_reference) == ("张三", "摊位费", "摊位费")
+    assert first.booked_on == dt.date(2026, 10, 5)
+    (utf8,) = read_statements(data.decode("utf-16").encode("utf-8"), "boc-web.csv")
+    assert (utf8.reader, utf8.lines) == (statement.reader, statement.lines)
+    commas = io.StringIO()
+    csv.writer(commas).writerows(csv.reader(io.StringIO(data.decode("utf-16")), delimiter="\t"))
+    with pytest.raises(InvalidInput) as caught:
+        read_statements(commas.getvalue().encode("utf-8"), "boc.csv",
+                        profiles=resolve_profiles("boc-web"))
+    assert (caught.value.code, caught.value.line) == ("malformed_file", 1)
+
+
+def test_a_ragged_row_of_a_tab_separated_file_is_told_in_tabs() -> None:
+    profile = CsvProfile.from_toml('date = "日期"\namount = "金额"\ndelimiter = "\\t"\n', "p.toml")
+    text = "日期\t金额\n2026-10-01\t1.00\tx\ty\n"
+    with pytest.raises(InvalidInput) as caught:
+        read_statements(text.encode(), "t.csv", profiles=[profile])
+    assert (caught.value.line, "extra tab" in (caught.value.fix or "")) == (2, True)
+
+
+def test_a_utf16_profile_reads_a_file_without_its_byte_order_mark() -> None:
+    """A profile's ``encoding = "utf-16"`` reads text that lost its mark (little-endian, as
+    Windows writes it); detection alone would not dare."""
+    text = "日期\t金额\n2026-10-01\t-1.00\n"
+    profile = CsvProfile.from_toml(
+        'date = "日期"\namount = "金额"\ndelimiter = "\\t"\nencoding = "utf-16"\n', "p.toml")
+    (statement,) = read_statements(text.encode("utf-16-le"), "p.csv", profiles=[profile])
+    assert [x.amount for x in statement.lines] == [Money.yuan("-1.00")]
+
+
+@pytest.mark.parametrize(("name", "codec"), [
+    ("alipay", "utf-8"), ("alipay", "utf-8-sig"), ("alipay", "utf-16"), ("alipay", "gb18030"),
+    ("boc-web", "utf-16"), ("boc-web", "utf-16-le"), ("boc-web", "utf-8")])
+def test_a_profiles_encoding_yields_to_what_the_bytes_say(name: str, codec: str) -> None:
+    """Found by hand: the Alipay list re-saved from Excel as CSV UTF-8 (or as Unicode text)
+    was refused under --profile alipay as "not valid gb18030 text", with the fix "save the
+    file as UTF-8". A byte-order mark or valid UTF-8 is read as such; the profile's encoding
+    serves where the bytes do not say (GB18030, UTF-16 that lost its mark)."""
+    text = decode_text((STATEMENTS / f"{name}.csv").read_bytes(), name)
+    n_in, money_in, _, _, _ = EXPECTED[name]
+    (statement,) = read_statements(text.encode(codec), f"{name}.csv",
+                                   profiles=resolve_profiles(name))
+    ins = [x.amount for x in statement.lines if x.amount.fen > 0]
+    assert (len(ins), sum(ins, Money.zero())) == (n_in, Money.yuan(money_in))
+
+
+@pytest.mark.parametrize("delimiter", ['"|"', '"ab"', '""', "1"])
+def test_a_delimiter_commons_does_not_read_is_refused_naming_the_key(delimiter: str) -> None:
+    with pytest.raises(InvalidInput) as caught:
+        CsvProfile.from_toml(f'date = "日期"\namount = "金额"\ndelimiter = {delimiter}\n',
+                             "p.toml")
+    assert (caught.value.file, caught.value.field) == ("p.toml", "delimiter")
+
+
+def test_a_semicolon_profile_reads_beside_the_comma_ones() -> None:
+    """Tried among comma profiles, first or last, a semicolon profile reads its file, and a
+    comma file is still read by its own."""
+    semicolon = CsvProfile.from_toml(
+        'name = "semi"\ndate = "Buchungstag"\namount = "Betrag"\ndelimiter = ";"\n', "p.toml")
+    text = "Buchungstag;Betrag\n2026-10-01;-1,50\n".replace("-1,50", "-1.50")
+    for profiles in ([semicolon, *BUILTIN_PROFILES.values()],
+                     [*BUILTIN_PROFILES.values(), semicolon]):
+        (statement,) = read_statements(text.encode(), "s.csv", profiles=profiles)
+        assert statement.reader == "csv:semi"
+        (generic,) = read_statements(b"date,amount\n2026-10-01,2.00\n", "g.csv",
+                                     profiles=profiles)
+        assert generic.reader == "csv:generic"

@@ -82,6 +82,16 @@ def test_encoding_given_and_wrong() -> None:
     assert "\ufffd" not in decode_text(data, "f.csv")
 
 
+def test_utf16_is_told_by_its_byte_order_mark() -> None:
+    """Either byte order with its mark; UTF-8 and GB18030 text are never taken for UTF-16."""
+    text = "日期,金额\n"
+    for codec in ("utf-16", "utf-16-be"):
+        mark = b"\xfe\xff" if codec == "utf-16-be" else b""
+        assert decode_text(mark + text.encode(codec), "u.csv") == text
+    for codec in ("utf-8", "gb18030"):
+        assert decode_text(text.encode(codec), "u.csv") == text
+
+
 def test_text_that_is_no_known_encoding_is_refused_not_mangled() -> None:
     refused(b"date,amount\n2026-10-01,1.00\n\xff\xff\xff\n", ErrorCode.MALFORMED_FILE, "s.csv:3")
 
