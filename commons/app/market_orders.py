@@ -237,11 +237,12 @@ class MarketOrders(Service):
         else:
             if event.type is EventType.ACCEPT:
                 self._not_blacklisted(t, order.provider, event.at, b)
-            who = order.provider
-            provider = _once(b, "provider", who, lambda: t.market.provider(who))
-            before = order
-            order = order.apply(event, cancel_after_accept=provider is None
-                                or provider.cancel_after_accept)
+            before, allowed = order, True
+            if event.type is EventType.CANCEL:  # the provider's rule for accepted orders
+                who = order.provider
+                provider = _once(b, "provider", who, lambda: t.market.provider(who))
+                allowed = provider is None or provider.cancel_after_accept
+            order = order.apply(event, cancel_after_accept=allowed)
             if event.type is EventType.RESOLVE:
                 self._post_refund(t, b, before, order)
         b.orders[order.id] = b.touched[order.id] = order

@@ -22,7 +22,8 @@ __all__ = ["EVENT_FIELDS", "event_content", "event_from_record", "read_events"]
 EVENT_FIELDS = ("id", "type", "order", "at", "service", "household", "resident", "units",
                 "channel", "refund", "stars", "comment")
 _TYPES = ", ".join(t.value for t in EventType)
-_TYPE_VALUES = frozenset(t.value for t in EventType)
+_TYPE_BY_VALUE = {t.value: t for t in EventType}
+_FIELD_SET = frozenset(EVENT_FIELDS)
 # One encoder for every event's content: json.dumps with options builds a new one each call,
 # which a feed of a million events pays a million times.
 _CONTENT = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
@@ -56,43 +57,47 @@ def _instant(text: str) -> dt.datetime:
     return at if at.tzinfo is not None else at.replace(tzinfo=CHINA)
 
 
+def _refund(text: str) -> Money | None:
+    return None if text == "full" else Money.parse(text)
+
+
+# The optional text fields and their parsers, in the order they are checked; a feed's event
+# names only a few of them, and only those given are looked at.
+_OPTIONAL = (("service", parse_id), ("household", parse_id), ("resident", parse_id),
+             ("channel", parse_channel), ("refund", _refund))
+
+
 def event_from_record(record: Mapping[str, Any]) -> OrderEvent:
     """One event from its JSON object; errors name the field. A time with no offset is
     local (Asia/Shanghai)."""
     if not isinstance(record, Mapping):
         raise InvalidInput("the line is not a JSON object", fix='write {"id": ..., ...}')
-    unknown = sorted(set(record) - set(EVENT_FIELDS))
-    if unknown:
+    if not _FIELD_SET.issuperset(record):
+        unknown = sorted(set(record) - _FIELD_SET)
         raise InvalidInput(f"unknown field {unknown[0]!r}", field=unknown[0],
                            fix=f"use only {', '.join(EVENT_FIELDS)}")
-    kind = _text(record, "type", required=True)
-    if kind not in _TYPE_VALUES:
-        raise InvalidInput(f"event type {kind!r} is not one of {_TYPES}", field="type",
-                           fix=f"write one of {_TYPES}")
+    kind = _TYPE_BY_VALUE.get(_text(record, "type", required=True) or "")
+    if kind is None:
+        raise InvalidInput(f"event type {record['type']!r} is not one of {_TYPES}",
+                           field="type", fix=f"write one of {_TYPES}")
     fields: dict[str, Any] = {}
-    for key, parse in (("service", parse_id), ("household", parse_id),
-                       ("resident", parse_id), ("channel", parse_channel)):
-        value = _text(record, key)
-        if value is not None:
+    for key, parse in _OPTIONAL:
+        if record.get(key) is not None:
             try:
-                fields[key] = parse(value)
+                fields[key] = parse(_text(record, key) or "")
             except CommonsError as e:
                 raise e.located(field=key) from None
-    refund = _text(record, "refund")
-    if refund is not None and refund != "full":
-        try:
-            fields["refund"] = Money.parse(refund)
-        except CommonsError as e:
-            raise e.located(field="refund") from None
     try:
         at = _instant(_text(record, "at", required=True) or "")
     except CommonsError as e:
         raise e.located(field="at") from None
-    units = _whole(record, "units")
-    return OrderEvent(parse_id(_text(record, "id", required=True) or ""), EventType(kind),
-                      parse_id(_text(record, "order", required=True) or ""), at,
-                      units=1 if units is None else units, stars=_whole(record, "stars"),
-                      comment=_text(record, "comment") or "", **fields)
+    for key in ("units", "stars"):
+        if record.get(key) is not None:
+            fields[key] = _whole(record, key)
+    if record.get("comment") is not None:
+        fields["comment"] = _text(record, "comment")
+    return OrderEvent(parse_id(_text(record, "id", required=True) or ""), kind,
+                      parse_id(_text(record, "order", required=True) or ""), at, **fields)
 
 
 def event_content(event: OrderEvent) -> str:
