@@ -6,7 +6,8 @@ residents aged 80+, a meal subsidy, providers with a 10% agreement each, service
 bulk), writes N events (orders placed, accepted, started, completed, some rated, some
 cancelled), then measures, each in its own process for wall seconds and peak RSS:
 
-    (a) import: ``Books.market.import_events(feed)``     target <= 30 s and <= 400 MB
+    (a) import: ``Books.market.import_events(feed, workers=os.cpu_count())``
+                                                         target <= 30 s and <= 400 MB
     (b) settle the month: ``Books.market.settle``         target <= 10 s
     (c) one household's search: ``Books.market.search``   target <= 20 ms (median of 20)
 
@@ -120,13 +121,13 @@ def build(db: Path, n: int, seed: int = 18) -> tuple[Path, str]:
 
 
 _CHILD = """
-import json, resource, sys, time, statistics
+import json, os, resource, sys, time, statistics
 import commons
 books = commons.connect(sys.argv[1], clock=commons.FixedClock.parse("2026-11-30T20:00:00"))
 start = time.perf_counter()
 cpu = time.process_time()
 if sys.argv[2] == "import":
-    done = books.market.import_events(sys.argv[3])
+    done = books.market.import_events(sys.argv[3], workers=os.cpu_count() or 1)
     out = {"applied": done.applied}
 elif sys.argv[2] == "settle":
     run = books.market.settle("2026-11")

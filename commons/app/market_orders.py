@@ -27,7 +27,7 @@ from commons.errors import (
     Problems,
     RefusedByRule,
 )
-from commons.io.market_files import event_content
+from commons.io.market_files import Item
 from commons.ledger.accounts import Account
 from commons.ledger.journal import Entry, Posting
 from commons.market.model import ProviderStatus, SubsidyProgramme
@@ -140,8 +140,8 @@ class MarketOrders(Service):
         super().__init__(session)
         self.ledger = ledger
 
-    def _apply(self, chunks: Iterable[Sequence[tuple[int | None, OrderEvent | CommonsError]]],
-               file: str | None, *, quotes: bool = False) -> EventBatch:
+    def _apply(self, chunks: Iterable[Sequence[Item]], file: str | None, *,
+               quotes: bool = False) -> EventBatch:
         """Apply events chunk by chunk in one transaction: each chunk is written once checked,
         so memory stays flat; after the first refusal nothing more is written, the rest is
         still checked, and the transaction is rolled back with every refusal named."""
@@ -159,25 +159,22 @@ class MarketOrders(Service):
                                fix="correct the events named above and send them again")
         return EventBatch(file, b.applied, already, len(b.changed), tuple(b.quotes))
 
-    def _chunk(self, t: Tables, b: _Batch,
-               chunk: Sequence[tuple[int | None, OrderEvent | CommonsError]],
-               file: str | None) -> int:
+    def _chunk(self, t: Tables, b: _Batch, chunk: Sequence[Item], file: str | None) -> int:
         """Check and apply one chunk in memory; how many of its events were recorded before."""
         events = []
-        for line, item in chunk:
+        for line, item, content in chunk:
             if isinstance(item, CommonsError):
                 b.problems.append(item.located(file=file, line=line))
             else:
-                events.append((line, item))
-        known = t.market.events_known([e.id for _, e in events])
-        found = t.market.orders_by_id([e.order for _, e in events if e.order not in b.orders])
+                events.append((line, item, content))
+        known = t.market.events_known([e.id for _, e, _ in events])
+        found = t.market.orders_by_id([e.order for _, e, _ in events if e.order not in b.orders])
         b.stored.update(found)
         b.orders.update(found)
         b.compounds.update(t.market.household_compounds(list({
-            e.household for _, e in events if e.household is not None})))
+            e.household for _, e, _ in events if e.household is not None})))
         already = 0
-        for line, event in events:
-            content = event_content(event)
+        for line, event, content in events:
             seen = known.get(event.id, b.seen.get(event.id))
             if seen is not None:
                 if seen != content:

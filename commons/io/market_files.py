@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
@@ -12,12 +13,14 @@ from typing import Any
 from commons.errors import CommonsError, ErrorCode, InvalidInput
 from commons.fields import parse_id
 from commons.files import open_text
+from commons.io.journal_jsonl import PARALLEL_FROM_BYTES
+from commons.io.worker import in_worker
 from commons.market.model import parse_channel
 from commons.market.orders import CHINA, EventType, OrderEvent
 from commons.money import Money
 from commons.periods import read_datetime
 
-__all__ = ["EVENT_FIELDS", "event_content", "event_from_record", "read_events"]
+__all__ = ["EVENT_FIELDS", "Item", "event_content", "event_from_record", "read_events"]
 
 EVENT_FIELDS = ("id", "type", "order", "at", "service", "household", "resident", "units",
                 "channel", "refund", "stars", "comment")
@@ -109,13 +112,18 @@ def event_content(event: OrderEvent) -> str:
                      event.comment])
 
 
-def read_events(path: str | Path, encoding: str | None = None, *, size: int = 20_000
-                ) -> Iterator[list[tuple[int | None, OrderEvent | CommonsError]]]:
-    """A JSONL feed's events in chunks of ``size`` lines, each with its line; a line that is
-    refused comes as its error, located by file, line and field. Blank lines are skipped."""
-    file = str(path)
+Item = tuple[int | None, OrderEvent | CommonsError, str]  # line, event or refusal, content
+# An event as plain values, which cross between processes cheaply: the fields of OrderEvent
+# in order, its type as text and its refund in fen.
+Plain = tuple[str, str, str, dt.datetime, str | None, str | None, str | None, int, str,
+              int | None, int | None, str]
+
+
+def _events(file: str, encoding: str | None, size: int
+            ) -> Iterator[list[tuple[int | None, OrderEvent | CommonsError]]]:
+    """The file's events in chunks of ``size`` lines, each with its line, or its refusal."""
     chunk: list[tuple[int | None, OrderEvent | CommonsError]] = []
-    with open_text(path, encoding) as f:
+    with open_text(file, encoding) as f:
         for number, text in enumerate(f, start=1):
             if not text.strip():
                 continue
@@ -134,3 +142,40 @@ def read_events(path: str | Path, encoding: str | None = None, *, size: int = 20
                 chunk = []
     if chunk:
         yield chunk
+
+
+def _plain(e: OrderEvent) -> Plain:
+    return (e.id, e.type.value, e.order, e.at, e.service, e.household, e.resident, e.units,
+            e.channel, None if e.refund is None else e.refund.fen, e.stars, e.comment)
+
+
+def _event(p: Plain) -> OrderEvent:
+    return OrderEvent(p[0], _TYPE_BY_VALUE[p[1]], p[2], p[3], p[4], p[5], p[6], p[7], p[8],
+                      None if p[9] is None else Money(p[9]), p[10], p[11])
+
+
+def _plain_chunks(file: str, encoding: str | None, size: int
+                  ) -> Iterator[list[tuple[int | None, Plain | CommonsError, str]]]:
+    """What the worker sends: each event as plain values with its content, or its refusal."""
+    for chunk in _events(file, encoding, size):
+        yield [(line, e, "") if isinstance(e, CommonsError) else
+               (line, _plain(e), event_content(e)) for line, e in chunk]
+
+
+def read_events(path: str | Path, encoding: str | None = None, *, size: int = 10_000,
+                workers: int = 1) -> Iterator[list[Item]]:
+    """A JSONL feed's events in chunks of ``size`` lines, each with its line and the content
+    it is recorded by; a line that is refused comes as its error (and no content), located by
+    file, line and field. Blank lines are skipped. With ``workers`` above 1, a file of at
+    least ``PARALLEL_FROM_BYTES`` is parsed in a worker process."""
+    file = str(path)
+    if workers > 1 and os.path.getsize(file) >= PARALLEL_FROM_BYTES:
+        sent: list[tuple[int | None, Plain | CommonsError, str]]
+        for sent in in_worker(_plain_chunks, (file, encoding, size),
+                              name="commons-market-parser", verb=("import", "imported")):
+            yield [(line, p if isinstance(p, CommonsError) else _event(p), content)
+                   for line, p, content in sent]
+        return
+    for chunk in _events(file, encoding, size):
+        yield [(line, e, "" if isinstance(e, CommonsError) else event_content(e))
+               for line, e in chunk]
