@@ -114,8 +114,9 @@ def event_content(event: OrderEvent) -> str:
 
 Item = tuple[int | None, OrderEvent | CommonsError, str]  # line, event or refusal, content
 # An event as plain values, which cross between processes cheaply: the fields of OrderEvent
-# in order, its type as text and its refund in fen.
-Plain = tuple[str, str, str, dt.datetime, str | None, str | None, str | None, int, str,
+# in order, its type and time as text (a datetime's zone is pickled anew each time) and its
+# refund in fen.
+Plain = tuple[str, str, str, str, str | None, str | None, str | None, int, str,
               int | None, int | None, str]
 
 
@@ -145,13 +146,13 @@ def _events(file: str, encoding: str | None, size: int
 
 
 def _plain(e: OrderEvent) -> Plain:
-    return (e.id, e.type.value, e.order, e.at, e.service, e.household, e.resident, e.units,
-            e.channel, None if e.refund is None else e.refund.fen, e.stars, e.comment)
+    return (e.id, e.type.value, e.order, e.at.isoformat(), e.service, e.household, e.resident,
+            e.units, e.channel, None if e.refund is None else e.refund.fen, e.stars, e.comment)
 
 
 def _event(p: Plain) -> OrderEvent:
-    return OrderEvent(p[0], _TYPE_BY_VALUE[p[1]], p[2], p[3], p[4], p[5], p[6], p[7], p[8],
-                      None if p[9] is None else Money(p[9]), p[10], p[11])
+    return OrderEvent(p[0], _TYPE_BY_VALUE[p[1]], p[2], dt.datetime.fromisoformat(p[3]), p[4],
+                      p[5], p[6], p[7], p[8], None if p[9] is None else Money(p[9]), p[10], p[11])
 
 
 def _plain_chunks(file: str, encoding: str | None, size: int
