@@ -6,7 +6,8 @@ residents aged 80+, a meal subsidy, providers with a 10% agreement each, service
 bulk), writes N events (orders placed, accepted, started, completed, some rated, some
 cancelled), then measures, each in its own process for wall seconds and peak RSS:
 
-    (a) import: ``Books.market.import_events(feed)``     target <= 30 s and <= 400 MB
+    (a) import: ``Books.market.import_events(feed, workers=os.cpu_count())``
+                                                         target <= 30 s and <= 400 MB
     (b) settle the month: ``Books.market.settle``         target <= 10 s
     (c) one household's search: ``Books.market.search``   target <= 20 ms (median of 20)
 
@@ -15,7 +16,8 @@ cancelled), then measures, each in its own process for wall seconds and peak RSS
     make bench                                           # bench/run.py calls main()
 
 The default N can also come from env BENCH_MARKET_N. With ``--strict`` the exit code is 1 when
-a target is missed. Figures go to ``bench/out/market-results-N.json`` too.
+a target is missed. Figures go to ``bench/out/market-results-N.json`` too, with the CPU
+seconds of each step beside its wall seconds: on a shared machine the two differ.
 """
 
 from __future__ import annotations
@@ -119,12 +121,13 @@ def build(db: Path, n: int, seed: int = 18) -> tuple[Path, str]:
 
 
 _CHILD = """
-import json, resource, sys, time, statistics
+import json, os, resource, sys, time, statistics
 import commons
 books = commons.connect(sys.argv[1], clock=commons.FixedClock.parse("2026-11-30T20:00:00"))
 start = time.perf_counter()
+cpu = time.process_time()
 if sys.argv[2] == "import":
-    done = books.market.import_events(sys.argv[3])
+    done = books.market.import_events(sys.argv[3], workers=os.cpu_count() or 1)
     out = {"applied": done.applied}
 elif sys.argv[2] == "settle":
     run = books.market.settle("2026-11")
@@ -137,7 +140,11 @@ else:
         times.append(time.perf_counter() - t0)
     out = {"hits": len(hits), "search_ms": statistics.median(times) * 1000}
 out["seconds"] = time.perf_counter() - start
+out["cpu_s"] = time.process_time() - cpu
 out["max_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+worker = resource.getrusage(resource.RUSAGE_CHILDREN)  # the feed's parser, once it ended
+out["worker_cpu_s"] = worker.ru_utime + worker.ru_stime
+out["worker_max_rss_mb"] = worker.ru_maxrss / 1024
 print(json.dumps(out))
 """
 
@@ -169,14 +176,17 @@ def main(argv: Sequence[str] | None = None) -> int:
                "search": searched}
     (OUT / f"market-results-{args.n}.json").write_text(json.dumps(results, indent=2))
     load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
-    print(f"  import {imported['applied']:,} events: {imported['seconds']:.1f} s, "
-          f"{imported['max_rss_mb']:.0f} MB (target <= 30 s, <= 400 MB)\n"
+    print(f"  import {imported['applied']:,} events: {imported['seconds']:.1f} s "
+          f"({imported['cpu_s']:.1f} s of CPU), {imported['max_rss_mb']:.0f} MB; its parser "
+          f"{imported['worker_cpu_s']:.1f} s of CPU, {imported['worker_max_rss_mb']:.0f} MB "
+          f"(target <= 30 s, <= 400 MB)\n"
           f"  settle the month ({settled['settled']} providers): {settled['seconds']:.1f} s "
-          f"(target <= 10 s)\n"
+          f"({settled['cpu_s']:.1f} s of CPU; target <= 10 s)\n"
           f"  search one household ({searched['hits']} hits): {searched['search_ms']:.1f} ms "
           f"(target <= 20 ms)\n  load average {load}")
     missed = [imported["seconds"] > TARGETS["import_s"],
-              imported["max_rss_mb"] > TARGETS["import_max_rss_mb"],
+              imported["max_rss_mb"] + imported["worker_max_rss_mb"]
+              > TARGETS["import_max_rss_mb"],
               settled["seconds"] > TARGETS["settle_s"],
               searched["search_ms"] > TARGETS["search_ms"]]
     return 1 if args.strict and any(missed) else 0

@@ -16,6 +16,7 @@ from commons.app import (
     Bundle,
     BundleContract,
     Firm,
+    MarketRecord,
     PricePoint,
     Sensitivity,
     SettleReport,
@@ -247,7 +248,12 @@ def bid(app: App, tender_id: str, firm_id: str, price: str, on: Any) -> None:
 @pass_app
 def evaluate(app: App, contract_id: str, period: str, street_office: str, community: str,
              committee: str) -> None:
-    """Record CONTRACT_ID's evaluation for PERIOD (YYYY-MM); print the weighted score."""
+    """Record CONTRACT_ID's evaluation for PERIOD (YYYY-MM); print the weighted score.
+
+    Where the contract's firm is also a marketplace provider, its month there in the bundle's
+    compounds takes points off: 10 times the share of its completed orders that missed their
+    service levels, and 20 per complaint per order (at most 10). The settlement's
+    performance pay follows the score after it."""
     scored = app.api.contracts.evaluate(contract_id, period, street_office=street_office,
                                         community=community, committee=committee)
     e = scored.evaluation
@@ -255,9 +261,32 @@ def evaluate(app: App, contract_id: str, period: str, street_office: str, commun
         echo_json({"contract": e.contract, "period": str(e.period),
                    "scores": {"street_office": str(e.street_office),
                               "community": str(e.community), "committee": str(e.committee)},
-                   "weights": list(scored.weights), "score": decimals(scored.score, 2)})
-    else:
-        click.echo(f"{e.contract} {e.period}: weighted score {decimals(scored.score, 2)} of 100")
+                   "weights": list(scored.weights),
+                   "weighted_score": decimals(scored.weighted, 2),
+                   "market": _market_json(scored.market), "score": decimals(scored.score, 2)})
+        return
+    click.echo(f"{e.contract} {e.period}: weighted score {decimals(scored.weighted, 2)} of 100")
+    if scored.market is not None:
+        click.echo(f"{_market_text(scored.market)}: score {decimals(scored.score, 2)}")
+
+
+def _market_json(record: MarketRecord | None) -> dict[str, Any] | None:
+    """The firm's marketplace record and the points it took off, or None (no provider)."""
+    if record is None:
+        return None
+    return {"orders": record.orders, "levels_measured": record.levels_measured,
+            "levels_met": record.levels_met, "complaints": record.complaints,
+            "levels_points": decimals(record.levels_points, 2),
+            "complaint_points": decimals(record.complaint_points, 2),
+            "deduction": decimals(record.deduction, 2)}
+
+
+def _market_text(record: MarketRecord) -> str:
+    return (f"marketplace record: {record.orders} orders, {record.levels_met} of "
+            f"{record.levels_measured} completed within service levels, {record.complaints} "
+            f"complaints; takes off {decimals(record.deduction, 2)} "
+            f"({decimals(record.levels_points, 2)} for levels, "
+            f"{decimals(record.complaint_points, 2)} for complaints)")
 
 
 @contract.command("party-score")
@@ -318,6 +347,7 @@ def _render_settlement(app: App, report: SettleReport) -> None:
             "commission": yuan(s.commission), "base": yuan(s.base),
             "performance_due": yuan(s.performance_due),
             "performance_paid": yuan(s.performance_paid), "paid": yuan(s.paid),
+            "market": _market_json(s.market),
             "surplus": None if s.surplus is None else yuan(s.surplus), "surplus_to": s.surplus_to,
             "external_id": None if s.entry is None else s.entry.external_id,
             "posted": report.posted, "already_recorded": report.already_recorded}
@@ -327,6 +357,8 @@ def _render_settlement(app: App, report: SettleReport) -> None:
     click.echo(table(("", "amount"), [(k, str(data[k])) for k in (
         "costs", "commission", "base", "performance_due", "performance_paid", "paid", "surplus")
         if data[k] is not None], right=(1,)))
+    if s.market is not None:
+        click.echo(_market_text(s.market))
     click.echo(f"score {data['score']}; surplus is the {s.surplus_to}'; posted "
                f"{report.posted}, already recorded {report.already_recorded}")
 

@@ -4,6 +4,7 @@ the month's report)."""
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 import click
@@ -381,7 +382,8 @@ def order_show(app: App, order_id: str) -> None:
 @pass_app
 def import_events(app: App, events: str, encoding: str | None) -> None:
     """Apply a host's event feed: all or nothing; events already recorded are skipped."""
-    b = app.api.market.import_events(events, encoding=encoding)
+    # A large feed is parsed in a second process meanwhile, as `ledger post` does.
+    b = app.api.market.import_events(events, encoding=encoding, workers=os.cpu_count() or 1)
     _echo(app, {"file": b.file, "applied": b.applied, "already_recorded": b.already_recorded,
                 "orders": b.orders},
           f"{b.file}: {b.applied} events applied, {b.already_recorded} already recorded, "

@@ -5,6 +5,7 @@ Each raises ``InvalidInput`` saying what was wrong; ``Row.parse`` adds the file,
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Mapping
 from enum import StrEnum
@@ -19,6 +20,9 @@ E = TypeVar("E", bound=StrEnum)
 LIST_SEPARATOR = ";"  # between the ids of one field, e.g. a management area's compounds
 _YES = frozenset({"true", "yes", "y", "1", "是", "有"})
 _NO = frozenset({"false", "no", "n", "0", "否", "无", "没有"})
+# The list separator and Unicode's control characters (category Cc: C0, DEL and C1), in one
+# compiled search: ids are checked by the million when a host's feed is imported.
+_NOT_IN_ID = re.compile(f"[{LIST_SEPARATOR}\x00-\x1f\x7f-\x9f]")
 
 
 def normalise(text: str) -> str:
@@ -33,7 +37,7 @@ def parse_id(text: str) -> str:
     value = text.strip()
     if not value:
         raise InvalidInput("the id is empty", fix="give every row an id")
-    if LIST_SEPARATOR in value or any(unicodedata.category(c) == "Cc" for c in value):
+    if _NOT_IN_ID.search(value):
         raise InvalidInput(f"id {value!r} contains ';' or a control character",
                            fix="use letters, digits, '-' or Chinese characters in ids")
     return value

@@ -30,6 +30,7 @@ from commons.app import (
 )
 from commons.billing.fees import Rounding
 from commons.contracts.catalog import CostDriver
+from commons.contracts.evaluation import MarketRecord
 from commons.contracts.scenario import Collection, CostItem, Scenario, ScenarioCompound
 from commons.governance import Ballot, Choice, Matter, Proposal, Roll, Scope, State, resolve
 from commons.io.bank_csv import CsvProfile
@@ -434,3 +435,13 @@ def statement_file(profile: CsvProfile, fens: list[int], start: int) -> bytes:
                 cells[header] = value
         writer.writerow([cells[h] for h in headers])
     return out.getvalue().encode(profile.encoding or "utf-8")
+
+
+@st.composite
+def market_records(draw: st.DrawFn) -> MarketRecord:
+    """A bundle firm's month on the marketplace: met within measured within orders, and
+    complaints within orders."""
+    orders = draw(st.integers(0, 500))
+    measured = draw(st.integers(0, orders))
+    return MarketRecord(orders, measured, draw(st.integers(0, measured)),
+                        draw(st.integers(0, orders)))

@@ -59,7 +59,14 @@ if TYPE_CHECKING:  # what mypy sees instead of __getattr__: the names of EXPORTS
     from commons.contracts.bidding import Sensitivity
     from commons.contracts.catalog import CostDriver, ServiceCatalog, ServiceItem, ServiceLevel
     from commons.contracts.contract import Bundle, BundleContract, Firm, Regime
-    from commons.contracts.evaluation import Bid, BlacklistEntry, Evaluation, PartyScore, Tender
+    from commons.contracts.evaluation import (
+        Bid,
+        BlacklistEntry,
+        Evaluation,
+        MarketRecord,
+        PartyScore,
+        Tender,
+    )
     from commons.contracts.pricing import unit_price_text
     from commons.contracts.settlement import Settlement
     from commons.contracts.simulation import CompoundResult, PricePoint, SimulationReport
@@ -334,6 +341,7 @@ EXPORTS = {
     "ListedService": "commons.market.model:Service",
     "MARKET_CHANNELS": "commons.market.model:CHANNELS",
     "MARKET_SORTS": "commons.app.market_reports:SORTS",
+    "MarketRecord": "commons.contracts.evaluation",
     "MarketReport": "commons.market.settlement",
     "MarketSettlement": "commons.market.settlement:Settlement",
     "MarketStatement": "commons.app.market_reports",
@@ -394,7 +402,7 @@ __all__ += [  # the financial statements
 # The services marketplace (issue 18).
 __all__ += [
     "MARKET_CHANNELS", "MARKET_SORTS", "Agreement", "Category", "EventBatch", "ListedService",
-    "MarketReport", "MarketSettlement", "MarketStatement", "Order", "OrderOutcome", "OrderState",
-    "Provider", "ProviderCard", "ProviderFigures", "ProviderKind", "Quote", "Resident",
-    "SearchHit", "SettlementRun", "SubsidyClaim", "SubsidyProgramme",
+    "MarketRecord", "MarketReport", "MarketSettlement", "MarketStatement", "Order",
+    "OrderOutcome", "OrderState", "Provider", "ProviderCard", "ProviderFigures", "ProviderKind",
+    "Quote", "Resident", "SearchHit", "SettlementRun", "SubsidyClaim", "SubsidyProgramme",
 ]

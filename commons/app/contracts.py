@@ -18,6 +18,7 @@ from typing import IO, TYPE_CHECKING
 
 import attrs
 
+from commons.app.contract_market import market_record
 from commons.app.ledger import LedgerService
 from commons.app.session import Service, Session, recorded
 from commons.contracts.bidding import (
@@ -43,10 +44,12 @@ from commons.contracts.evaluation import (
     Bid,
     BlacklistEntry,
     Evaluation,
+    MarketRecord,
     PartyScore,
     Tender,
     blacklisting,
     check_bid,
+    market_adjusted,
     parse_score,
 )
 from commons.contracts.settlement import SETTLEMENT_ACCOUNTS, Settlement, settle
@@ -69,11 +72,19 @@ Progress = Callable[[int, int], None]  # runs done in this step, runs in all
 
 @attrs.frozen
 class ScoredEvaluation:
-    """A month's evaluation with the contract's weights and the weighted score out of 100."""
+    """A month's evaluation with the contract's weights and its score out of 100: the three
+    scores weighted, less what the firm's marketplace record (``market``, where the firm serves
+    on the marketplace) takes off."""
 
     evaluation: Evaluation
     weights: tuple[int, int, int]
     score: Fraction
+    market: MarketRecord | None = None
+
+    @property
+    def weighted(self) -> Fraction:
+        """The three scores weighted, before the marketplace record."""
+        return self.evaluation.score(self.weights)
 
 
 @attrs.frozen
@@ -230,7 +241,8 @@ class ContractService(Service):
     def evaluate(self, contract: str, period: Period | str, *,
                  street_office: Decimal | str, community: Decimal | str,
                  committee: Decimal | str) -> ScoredEvaluation:
-        """Record a month's three scores (0-100) and return the weighted score."""
+        """Record a month's three scores (0-100) and return the weighted score, less what the
+        firm's marketplace record in the bundle's compounds takes off (see ``MarketRecord``)."""
         month = period if isinstance(period, Period) else Period.parse(period)
         evaluation = Evaluation(contract, month, _score(street_office, "street_office", 100),
                                 _score(community, "community", 100),
@@ -242,7 +254,9 @@ class ContractService(Service):
                                     fix=f"evaluate a month from {found.starts_on} to "
                                     f"{found.ends_on}")
             t.contracts.insert_evaluation(evaluation)
-        return ScoredEvaluation(evaluation, found.weights, evaluation.score(found.weights))
+            market = market_record(t, found, self._bundle(t, found.bundle).compounds, month)
+        return ScoredEvaluation(evaluation, found.weights,
+                                market_adjusted(evaluation.score(found.weights), market), market)
 
     def party_score(self, firm: str, *, year: int, score: Decimal | str,
                     reason: str = "", on: dt.date | str | None = None) -> PartyScoreOutcome:
@@ -265,7 +279,8 @@ class ContractService(Service):
                costs: Money | str | None = None,
                fees_collected: Money | str | None = None) -> SettleReport:
         """Settle a month by the contract's regime and post it to the ledger, in one
-        transaction; the month must have been evaluated."""
+        transaction; the month must have been evaluated. The performance pay follows the
+        month's score after the firm's marketplace record."""
         month = period if isinstance(period, Period) else Period.parse(period)
         spent = None if costs is None else money_field(costs, "costs")
         fees = None if fees_collected is None else money_field(fees_collected, "fees_collected")
@@ -278,10 +293,12 @@ class ContractService(Service):
                                     fix="record the month's evaluation first",
                                     context={"kind": "evaluation", "contract": contract,
                                              "month": str(month)})
+            compounds = self._bundle(t, found.bundle).compounds
             areas = {c: sum((h.area_m2 for h in t.estate.households(compound=c)), Decimal(0))
-                     for c in self._bundle(t, found.bundle).compounds}
+                     for c in compounds}
             result = settle(found, month, areas=areas, evaluation=evaluation, costs=spent,
-                            fees_collected=fees, actor=self.actor)
+                            fees_collected=fees, actor=self.actor,
+                            market=market_record(t, found, compounds, month))
             if result.entry is None:
                 return SettleReport(result, 0, 0)
             self._open_settlement_accounts(t, result.entry)

@@ -200,7 +200,7 @@ class MarketService(MarketReports):
         """Apply one event to ``order`` (``place_order`` and the others name the kind); its id
         defaults to ``ORDER:KIND``. Without ``at`` it happens now, and sent again (no time
         given) it is already recorded."""
-        from commons.io.market_files import event_from_record  # noqa: PLC0415
+        from commons.io.market_files import event_content, event_from_record  # noqa: PLC0415
 
         kind = EventType(kind)
         given = at is not None
@@ -217,7 +217,7 @@ class MarketService(MarketReports):
                 if t.market.events_known([e.id]):
                     return OrderOutcome(self._order(t, order), "already recorded")
         try:
-            batch = self._apply([[(None, e)]], None, quotes=True)
+            batch = self._apply([[(None, e, event_content(e))]], None, quotes=True)
         except Problems as p:  # one event: its own error says it better
             raise p.problems[0] from None
         status = "recorded" if batch.applied else "already recorded"
@@ -245,12 +245,15 @@ class MarketService(MarketReports):
         return recorded(t.market.orders_by_id([id]).get(id), "order", id,
                         first="place the order")
 
-    def import_events(self, source: Source, *, encoding: str | None = None) -> EventBatch:
+    def import_events(self, source: Source, *, encoding: str | None = None, workers: int = 1
+                      ) -> EventBatch:
         """Apply a host's event feed (JSON Lines, see docs/formats.md) in one transaction: all
         of it or nothing, each refused line named. Events already recorded are skipped, so
-        importing the feed again changes nothing."""
+        importing the feed again changes nothing. With ``workers`` above 1, a large feed is
+        parsed in a second process while this one applies what it has received."""
         from commons.io.market_files import read_events  # noqa: PLC0415
         from commons.io.sources import spooled  # noqa: PLC0415
 
         with spooled(source, kind="market events", fmt="jsonl", encoding=encoding) as spool:
-            return self._apply(read_events(spool.path, spool.encoding), spool.name)
+            return self._apply(read_events(spool.path, spool.encoding, workers=workers),
+                               spool.name)

@@ -27,7 +27,7 @@ from commons.errors import (
     Problems,
     RefusedByRule,
 )
-from commons.io.market_files import event_content
+from commons.io.market_files import Item
 from commons.ledger.accounts import Account
 from commons.ledger.journal import Entry, Posting
 from commons.market.model import ProviderStatus, SubsidyProgramme
@@ -95,13 +95,34 @@ class _Batch:
         self.entries: list[Entry] = []
         self.events: list[tuple[str, str, str]] = []
         self.seen: dict[str, str] = {}
+        # What each programme has paid in a month, in all (resident None) and per resident:
+        # read once, kept running through the batch, written back with it.
         self.used: dict[tuple[str, str, str | None], Money] = {}
+        self.used_changed: set[tuple[str, str, str | None]] = set()
         self.quotes: list[tuple[str, Quote]] = []
         self.problems: list[CommonsError] = []
         self.applied = 0
         self.changed: set[str] = set()  # ids of the orders written
+        self.stored: set[str] = set()  # ids of the orders read from the store, not new
+        self.compounds: dict[str, str] = {}  # each household's compound, read once a chunk
         # Looked up once per batch: a feed names the same few services and providers often.
         self.cache: dict[tuple[str, str], Any] = {}
+
+
+def _used(t: Tables, b: _Batch, key: tuple[str, str, str | None]) -> Money:
+    """What programme ``key[0]`` has paid in month ``key[1]`` (to resident ``key[2]``, or in
+    all), as the batch has it so far."""
+    if key not in b.used:
+        b.used[key] = t.market.subsidy_used(*key)
+    return b.used[key]
+
+
+def _use(t: Tables, b: _Batch, programme: str, month: str, resident: str | None,
+         amount: Money) -> None:
+    """Count ``amount`` (negative: given back) against the programme's month and resident."""
+    for key in dict.fromkeys(((programme, month, None), (programme, month, resident))):
+        b.used[key] = _used(t, b, key) + amount
+        b.used_changed.add(key)
 
 
 def _once(b: _Batch, kind: str, key: str, load: Callable[[], Any]) -> Any:
@@ -119,8 +140,8 @@ class MarketOrders(Service):
         super().__init__(session)
         self.ledger = ledger
 
-    def _apply(self, chunks: Iterable[Sequence[tuple[int | None, OrderEvent | CommonsError]]],
-               file: str | None, *, quotes: bool = False) -> EventBatch:
+    def _apply(self, chunks: Iterable[Sequence[Item]], file: str | None, *,
+               quotes: bool = False) -> EventBatch:
         """Apply events chunk by chunk in one transaction: each chunk is written once checked,
         so memory stays flat; after the first refusal nothing more is written, the rest is
         still checked, and the transaction is rolled back with every refusal named."""
@@ -138,22 +159,22 @@ class MarketOrders(Service):
                                fix="correct the events named above and send them again")
         return EventBatch(file, b.applied, already, len(b.changed), tuple(b.quotes))
 
-    def _chunk(self, t: Tables, b: _Batch,
-               chunk: Sequence[tuple[int | None, OrderEvent | CommonsError]],
-               file: str | None) -> int:
+    def _chunk(self, t: Tables, b: _Batch, chunk: Sequence[Item], file: str | None) -> int:
         """Check and apply one chunk in memory; how many of its events were recorded before."""
         events = []
-        for line, item in chunk:
+        for line, item, content in chunk:
             if isinstance(item, CommonsError):
                 b.problems.append(item.located(file=file, line=line))
             else:
-                events.append((line, item))
-        known = t.market.events_known([e.id for _, e in events])
-        b.orders.update(t.market.orders_by_id([e.order for _, e in events
-                                               if e.order not in b.orders]))
+                events.append((line, item, content))
+        known = t.market.events_known([e.id for _, e, _ in events])
+        found = t.market.orders_by_id([e.order for _, e, _ in events if e.order not in b.orders])
+        b.stored.update(found)
+        b.orders.update(found)
+        b.compounds.update(t.market.household_compounds(list({
+            e.household for _, e, _ in events if e.household is not None})))
         already = 0
-        for line, event in events:
-            content = event_content(event)
+        for line, event, content in events:
             seen = known.get(event.id, b.seen.get(event.id))
             if seen is not None:
                 if seen != content:
@@ -175,8 +196,11 @@ class MarketOrders(Service):
 
     def _write(self, t: Tables, b: _Batch, file: str | None) -> None:
         """Write what the chunks checked so far did, and forget it: it is in the store now."""
-        t.market.save_orders(b.touched.values())
+        t.market.save_orders(b.touched.values(), replacing=b.stored)
         t.market.add_events(b.events)
+        t.market.set_subsidy_used((*key, b.used[key]) for key in sorted(
+            b.used_changed, key=lambda k: (k[0], k[1], k[2] or "")))
+        b.used_changed = set()
         if b.entries:
             self._open_accounts(t, b.entries)
             self.ledger.post_in(t, b.entries, None, None,
@@ -184,6 +208,7 @@ class MarketOrders(Service):
         b.applied += len(b.events)
         b.changed.update(b.touched)
         b.orders, b.touched, b.seen, b.events, b.entries = {}, {}, {}, [], []
+        b.stored, b.compounds = set(), {}
 
     def _one(self, t: Tables, b: _Batch, event: OrderEvent) -> None:
         order = b.orders.get(event.order)
@@ -209,11 +234,12 @@ class MarketOrders(Service):
         else:
             if event.type is EventType.ACCEPT:
                 self._not_blacklisted(t, order.provider, event.at, b)
-            who = order.provider
-            provider = _once(b, "provider", who, lambda: t.market.provider(who))
-            before = order
-            order = order.apply(event, cancel_after_accept=provider is None
-                                or provider.cancel_after_accept)
+            before, allowed = order, True
+            if event.type is EventType.CANCEL:  # the provider's rule for accepted orders
+                who = order.provider
+                provider = _once(b, "provider", who, lambda: t.market.provider(who))
+                allowed = provider is None or provider.cancel_after_accept
+            order = order.apply(event, cancel_after_accept=allowed)
             if event.type is EventType.RESOLVE:
                 self._post_refund(t, b, before, order)
         b.orders[order.id] = b.touched[order.id] = order
@@ -226,7 +252,7 @@ class MarketOrders(Service):
             raise NotFound(f"service {event.service} is not listed", field="service",
                            fix="list it first (commons market service add), or check the id",
                            context={"kind": "service", "id": event.service})
-        compound = t.market.household_compounds([event.household]).get(event.household)
+        compound = b.compounds.get(event.household)
         if compound is None:
             raise NotFound(f"household {event.household} is not recorded", field="household",
                            fix="import the estate's households first, or check the id",
@@ -295,11 +321,8 @@ class MarketOrders(Service):
                resident: str | None) -> Money:
         """What ``p`` may still pay ``resident`` in ``month``: the least of what its budget
         and the resident's cap leave (an order names a resident to be eligible at all)."""
-        for key in ((p.id, str(month), None), (p.id, str(month), resident)):
-            if key not in b.used:
-                b.used[key] = t.market.subsidy_used(p.id, month, key[2])
-        left = min(p.budget - b.used[(p.id, str(month), None)],
-                   p.cap - b.used[(p.id, str(month), resident)])
+        left = min(p.budget - _used(t, b, (p.id, str(month), None)),
+                   p.cap - _used(t, b, (p.id, str(month), resident)))
         return max(left, Money.zero())
 
     def _split(self, t: Tables, b: _Batch, order: Order, day: dt.date) -> PriceSplit:
@@ -307,9 +330,7 @@ class MarketOrders(Service):
         assert service is not None
         split = self._quote(t, b, order, day, service.price * order.units).split
         if split.programme is not None and split.subsidy:
-            for key in ((split.programme, str(Period.of(day)), None),
-                        (split.programme, str(Period.of(day)), order.resident)):
-                b.used[key] = b.used[key] + split.subsidy
+            _use(t, b, split.programme, str(Period.of(day)), order.resident, split.subsidy)
         return split
 
     def _post_completion(self, t: Tables, b: _Batch, order: Order) -> None:
@@ -337,10 +358,8 @@ class MarketOrders(Service):
                     Posting(names["payable"], split.resident + split.subsidy)]
             if "subsidy" in names and split.programme is not None:
                 legs.append(Posting(names["subsidy"], -split.subsidy))
-                for key in ((split.programme, str(after.period), None),
-                            (split.programme, str(after.period), after.resident)):
-                    if key in b.used:  # the budget and cap get back what was refunded
-                        b.used[key] = b.used[key] - split.subsidy
+                # The budget and the cap get back what was refunded.
+                _use(t, b, split.programme, str(after.period), after.resident, -split.subsidy)
         else:
             legs = [Posting(names["payable"], after.refund),
                     Posting(names["paid"], -after.refund)]

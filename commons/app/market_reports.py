@@ -22,7 +22,7 @@ from commons.market.settlement import (
     Settlement,
     SubsidyClaim,
     market_report,
-    settle_provider,
+    settle_lines,
     subsidy_claim,
 )
 from commons.periods import Period
@@ -30,7 +30,8 @@ from commons.periods import Period
 if TYPE_CHECKING:
     from commons.store import Tables
 
-__all__ = ["SORTS", "MarketReports", "MarketStatement", "ProviderCard", "SearchHit"]
+__all__ = ["SORTS", "MarketReports", "MarketStatement", "ProviderCard", "SearchHit",
+           "categories_read"]
 
 SORTS = ("price", "rating", "levels")
 
@@ -71,6 +72,11 @@ class MarketStatement:
 
     settlement: Settlement
     settled: bool
+
+
+def categories_read(t: Tables) -> dict[str, Category]:
+    """The categories configured, or the seven defaults until one is (nothing written)."""
+    return t.market.categories() or {c.id: c for c in DEFAULT_CATEGORIES}
 
 
 class MarketReports(MarketSettling):
@@ -117,8 +123,7 @@ class MarketReports(MarketSettling):
             recorded(compound, "household", household, first="import the households")
             assert compound is not None
             services = t.market.services(compound=compound, category=category)
-            cards = self._cards(t, [p for p in t.market.providers()
-                                    if p.id in {s.provider for s in services}])
+            cards = self._cards(t, t.market.providers([s.provider for s in services]))
             people: list[str | None] = [resident] if resident is not None else \
                 [r.id for r in t.market.residents_of(household, day)] or [None]
             b, hits = _Batch(), []
@@ -147,8 +152,8 @@ class MarketReports(MarketSettling):
             stored = t.market.settlement(provider, month)
             if stored is not None:
                 return MarketStatement(stored, True)
-            return MarketStatement(settle_provider(
-                provider, month, t.market.orders(period=month, provider=provider),
+            return MarketStatement(settle_lines(
+                provider, month, t.market.settling(month, provider).get(provider, ()),
                 t.market.agreements(provider),
                 blacklisted_on=self._blacklisted_on(t, provider)), False)
 
@@ -167,11 +172,7 @@ class MarketReports(MarketSettling):
         month = period if isinstance(period, Period) else Period.parse(period)
         with self.reader.read() as t:
             return market_report(month, t.market.orders(placed_in=month),
-                                 self._categories_read(t), compound=compound)
-
-    @staticmethod
-    def _categories_read(t: Tables) -> dict[str, Category]:
-        return t.market.categories() or {c.id: c for c in DEFAULT_CATEGORIES}
+                                 categories_read(t), compound=compound)
 
     def service_record(self, provider: str, period: Period | str) -> MarketReport:
         """``provider``'s service levels, complaints and rating in ``period``: the bundle's

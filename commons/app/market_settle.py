@@ -11,9 +11,8 @@ import attrs
 from commons.app.market_orders import MarketOrders
 from commons.ledger.accounts import chart_for_compound
 from commons.market.model import Agreement
-from commons.market.orders import Order
 from commons.market.postings import share_entry
-from commons.market.settlement import Settlement, settle_provider
+from commons.market.settlement import Settlement, settle_lines
 from commons.money import Money
 from commons.periods import Period
 
@@ -43,9 +42,7 @@ class MarketSettling(MarketOrders):
         settled_at = self.clock.now().in_timezone("UTC").isoformat()
         done, posted, already = [], 0, 0
         with self.store.write() as t:
-            by_provider: dict[str, list[Order]] = {}
-            for o in t.market.orders(period=month):
-                by_provider.setdefault(o.provider, []).append(o)
+            by_provider = t.market.settling(month)
             fixed = {a.provider for a in t.market.agreements() if a.fixed_monthly}
             entries: list[Entry] = []
             collections = []
@@ -59,9 +56,9 @@ class MarketSettling(MarketOrders):
                     done.append(stored)
                     already += 1
                     continue
-                s = settle_provider(provider, month, by_provider.get(provider, ()),
-                                    agreements.get(provider, []),
-                                    blacklisted_on=self._blacklisted_on(t, provider))
+                s = settle_lines(provider, month, by_provider.get(provider, ()),
+                                 agreements.get(provider, []),
+                                 blacklisted_on=self._blacklisted_on(t, provider))
                 if not (s.lines or s.shares or s.withheld):
                     continue
                 for share in s.shares:

@@ -6,6 +6,12 @@ contract's weights make one score, and the performance part of the firm's pay is
 proportion to it. A party organisation's annual score below 6 out of 10 puts the firm on the
 blacklist with the date and reason (as in Qingdao Laoshan), and a blacklisted firm's bid is
 refused.
+
+Where the bundle's firm also serves on the services marketplace, its month there (orders that
+missed their category's service levels, and complaints) is an input to the evaluation: a
+``MarketRecord`` takes points off the weighted score, and so off the performance pay (see
+``MarketRecord.deduction``). The record comes as plain figures: this module knows nothing of
+the marketplace's orders.
 """
 
 from __future__ import annotations
@@ -26,10 +32,12 @@ __all__ = [
     "Bid",
     "BlacklistEntry",
     "Evaluation",
+    "MarketRecord",
     "PartyScore",
     "Tender",
     "blacklisting",
     "check_bid",
+    "market_adjusted",
     "parse_score",
     "performance_pay",
 ]
@@ -70,6 +78,63 @@ class Evaluation:
         scores = (self.street_office, self.community, self.committee)
         return sum((Fraction(w, 100) * Fraction(s) for w, s in zip(weights, scores,
                                                                    strict=True)), Fraction(0))
+
+
+# Points the marketplace record can take off a month's weighted score (out of 100).
+LEVELS_POINTS = 10  # all of them when every completed order missed its service levels
+COMPLAINT_POINTS = 20  # per complaint per order: one complaint in 20 orders costs one point
+COMPLAINTS_MOST = 10  # complaints never cost more than this
+
+
+@attrs.frozen
+class MarketRecord:
+    """The bundle's firm's month on the services marketplace, in the bundle's compounds:
+    ``orders`` placed or completed in the month, the completed ones ``levels_measured``
+    against their category's service levels, those that ``levels_met`` them, and the orders
+    disputed (``complaints``)."""
+
+    orders: int
+    levels_measured: int
+    levels_met: int
+    complaints: int
+
+    def __attrs_post_init__(self) -> None:
+        if not (0 <= self.levels_met <= self.levels_measured <= self.orders
+                and 0 <= self.complaints <= self.orders):
+            raise InvalidInput(
+                f"a marketplace record of {self.orders} orders, {self.levels_met} of "
+                f"{self.levels_measured} meeting their service levels and {self.complaints} "
+                "complaints does not add up", field="market",
+                fix="count met within measured within orders, and complaints within orders")
+
+    @property
+    def levels_points(self) -> Fraction:
+        """Points off for service levels missed: ``LEVELS_POINTS`` times the share of the
+        completed orders that missed them."""
+        if not self.levels_measured:
+            return Fraction(0)
+        return Fraction(LEVELS_POINTS * (self.levels_measured - self.levels_met),
+                        self.levels_measured)
+
+    @property
+    def complaint_points(self) -> Fraction:
+        """Points off for complaints: ``COMPLAINT_POINTS`` times complaints per order, at most
+        ``COMPLAINTS_MOST``."""
+        if not self.orders:
+            return Fraction(0)
+        return min(Fraction(COMPLAINT_POINTS * self.complaints, self.orders),
+                   Fraction(COMPLAINTS_MOST))
+
+    @property
+    def deduction(self) -> Fraction:
+        """All the points the record takes off the weighted score (at most 20)."""
+        return self.levels_points + self.complaint_points
+
+
+def market_adjusted(score: Fraction, record: MarketRecord | None) -> Fraction:
+    """The month's score out of 100 after the firm's marketplace record (none: unchanged),
+    never below zero."""
+    return score if record is None else max(score - record.deduction, Fraction(0))
 
 
 def performance_pay(performance: Money, score: Fraction) -> Money:

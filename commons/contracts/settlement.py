@@ -24,7 +24,12 @@ import attrs
 
 from commons.allocation import allocate
 from commons.contracts.contract import BundleContract, Regime, fen_half_up
-from commons.contracts.evaluation import Evaluation, performance_pay
+from commons.contracts.evaluation import (
+    Evaluation,
+    MarketRecord,
+    market_adjusted,
+    performance_pay,
+)
 from commons.errors import InvalidInput, RefusedByRule
 from commons.ledger.journal import Entry, Posting
 from commons.money import Money
@@ -52,7 +57,8 @@ class Settlement:
     ``costs`` is the contract price (lump sum) or the month's costs (commission); ``base`` and
     ``performance_due`` split the pay that the score acts on (the price, or the commission);
     ``paid`` is what the firm is owed. ``surplus`` is fees collected less ``paid`` when the fees
-    are known, and ``surplus_to`` says whose it is (the firm's or the owners').
+    are known, and ``surplus_to`` says whose it is (the firm's or the owners'). ``score`` is
+    the month's after the firm's marketplace ``market`` record, if it has one.
     """
 
     contract: str
@@ -70,6 +76,7 @@ class Settlement:
     surplus: Money | None
     surplus_to: str
     entry: Entry | None
+    market: MarketRecord | None = None
 
 
 def _split_pay(contract: BundleContract, pot: Money, score: Fraction) -> tuple[Money, Money,
@@ -81,8 +88,10 @@ def _split_pay(contract: BundleContract, pot: Money, score: Fraction) -> tuple[M
 
 def settle(contract: BundleContract, period: Period, *, areas: Mapping[str, Decimal],
            evaluation: Evaluation, costs: Money | None = None,
-           fees_collected: Money | None = None, actor: str = "") -> Settlement:
-    """Settle one month of ``contract``; ``areas`` are the floor areas of its compounds."""
+           fees_collected: Money | None = None, actor: str = "",
+           market: MarketRecord | None = None) -> Settlement:
+    """Settle one month of ``contract``; ``areas`` are the floor areas of its compounds; the
+    firm's ``market`` record, where it serves on the marketplace, lowers the score."""
     if not contract.covers(period):
         raise RefusedByRule(f"contract {contract.id} runs {contract.starts_on} to "
                             f"{contract.ends_on}, not in {period}",
@@ -91,7 +100,7 @@ def settle(contract: BundleContract, period: Period, *, areas: Mapping[str, Deci
     if total_area <= 0:
         raise RefusedByRule(f"the compounds of contract {contract.id} have no recorded floor "
                             "area", fix="import their households first")
-    score = evaluation.score(contract.weights)
+    score = market_adjusted(evaluation.score(contract.weights), market)
     if contract.regime is Regime.LUMP_SUM:
         if costs is not None:
             raise InvalidInput("a lump-sum (包干制) contract is paid its price, not its costs",
@@ -114,7 +123,7 @@ def settle(contract: BundleContract, period: Period, *, areas: Mapping[str, Deci
     owner = "firm" if contract.regime is Regime.LUMP_SUM else "owners"
     entry = _entry(contract, period, areas, legs, actor)
     return Settlement(contract.id, period, contract.regime, total_area, score, spent, commission,
-                      base, due, earned, paid, fees_collected, surplus, owner, entry)
+                      base, due, earned, paid, fees_collected, surplus, owner, entry, market)
 
 
 def _entry(contract: BundleContract, period: Period, areas: Mapping[str, Decimal],

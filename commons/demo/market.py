@@ -3,14 +3,18 @@ of its own. The community centre gives social organisations its space rent-free;
 low-cost canteen and childcare there, 10% of what they earn pays for the courtyard's cleaning,
 and the street office pays 30% of the meals of residents aged 80+ ("the government adds a
 little, the firm gives up a little, the residents pay a little"). A month of orders, with a
-dispute and a cancellation, is settled, claimed from the street office and disclosed."""
+dispute and a cancellation, is settled, claimed from the street office and disclosed.
+
+The state-owned firm that looks after the courtyard (国企兜底) takes repair call-outs on the same
+marketplace; its month there, one call-out answered late and one complaint, is an input to the
+courtyard's monthly tri-party evaluation and lowers the firm's performance pay."""
 
 from __future__ import annotations
 
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from commons.app import render_text
+from commons.app import fraction_text, render_text
 from commons.demo.base import DemoStep, write_file
 
 if TYPE_CHECKING:
@@ -31,6 +35,8 @@ _ESTATE = {
 }
 _AGED = (f"{JX171}-1-101", f"{JX171}-1-201", f"{JX171}-2-101")  # a resident aged 80+ each
 _PERIOD = "2026-11"
+_FIRM = "shinan-guoqi"  # the state-owned fallback firm (国企兜底) under contract for the courtyard
+_CONTRACT = f"{JX171}-property"
 
 
 def _setup(books: Books, folder: Path) -> None:
@@ -52,6 +58,14 @@ def _setup(books: Books, folder: Path) -> None:
     for household in _AGED:
         m.add_resident(f"r-{household}", household=household, tags="aged-80+",
                        birth_year=1941, since="2026-01-01")
+    books.contracts.add_firm(_FIRM, name="市南国企物业 (国企兜底)")
+    books.contracts.add_bundle(JX171, compounds=[JX171], name="江西路171号院")
+    books.contracts.sign(_CONTRACT, bundle=JX171, firm=_FIRM, starts_on="2026-01-01",
+                         ends_on="2026-12-31", regime="lump_sum", unit_price="0.60")
+    m.add_provider("jx-repairs", name="市南国企物业 上门维修", kind="state-fallback",
+                   areas=JX171, firm=_FIRM)
+    m.add_service("jx-fix", provider="jx-repairs", category="repair-call-out",
+                  name="上门维修", unit="call-out", price="30.00", compounds=JX171)
     m.add_subsidy("shinan-meal-80", funder="shinan-street-office", tag="aged-80+",
                   categories="canteen-meal", percent="30", cap="100.00", budget="2000.00",
                   concession="5")
@@ -74,11 +88,20 @@ def _month(books: Books) -> None:
     m.event("lunch-04-1", "dispute", at="2026-11-04T13:00:00+08:00", comment="菜凉了")
     m.event("lunch-04-1", "resolve", at="2026-11-05T09:00:00+08:00", refund="3.00")
     m.event("lunch-05-0", "rate", at="2026-11-05T13:00:00+08:00", stars=5, comment="好吃")
+    for day, household in ((6, _AGED[1]), (13, _AGED[2]), (20, f"{JX171}-2-302")):
+        _done(books, f"fix-{day:02d}", "jx-fix", household, None, day)
+    # A leaking pipe on the 24th is accepted after 50 minutes (a repair allows 30), and the
+    # household complains that it leaks again.
+    m.place_order("fix-24", service="jx-fix", household=_AGED[0], at="2026-11-24T08:00:00+08:00")
+    for step, minute in (("accept", "50"), ("start", "55")):
+        m.event("fix-24", step, at=f"2026-11-24T08:{minute}:00+08:00")
+    m.event("fix-24", "complete", at="2026-11-24T09:30:00+08:00")
+    m.event("fix-24", "dispute", at="2026-11-25T08:00:00+08:00", comment="又漏了")
 
 
 def _done(books: Books, order: str, service: str, household: str, resident: str | None,
           day: int, units: int = 1) -> None:
-    hour = 11 if service == "jx-lunch" else 16
+    hour = {"jx-lunch": 11, "jx-fix": 9}.get(service, 16)
     m = books.market
     m.place_order(order, service=service, household=household, resident=resident, units=units,
                   channel="cash" if day % 5 == 0 else "wechat-pay",
@@ -114,5 +137,25 @@ def market_step(books: Books, folder: Path) -> DemoStep:
               f"{disputed.refund.format_symbol() if disputed.refund else '-'}", ""]
     lines += [f"  {line}".rstrip() for line in
               render_text(books.audit.disclose(JX171, _PERIOD)).splitlines()]
+    lines += _evaluation(books)
     return DemoStep("market", "The services marketplace of 江西路171号院 (Qingdao Shinan)",
                     tuple(lines))
+
+
+def _evaluation(books: Books) -> list[str]:
+    """The courtyard's tri-party evaluation of the month, with the firm's marketplace record,
+    and the performance pay it leads to."""
+    scored = books.contracts.evaluate(_CONTRACT, _PERIOD, street_office="92", community="88",
+                                      committee="90")
+    settled = books.contracts.settle(_CONTRACT, _PERIOD).settlement
+    record = scored.market
+    assert record is not None  # the firm serves on the marketplace: jx-repairs
+    return ["", "The firm under contract (国企兜底) also takes repair call-outs on the",
+            "marketplace; its month there is an input to the tri-party evaluation (三方考评):",
+            f"  weighted score {fraction_text(scored.weighted, 2)} of 100; {record.orders} "
+            f"call-outs, {record.levels_met} of {record.levels_measured} within service levels, "
+            f"{record.complaints} complaint",
+            f"  the record takes off {fraction_text(record.deduction, 2)} points: score "
+            f"{fraction_text(scored.score, 2)}, performance pay "
+            f"{settled.performance_paid.format_symbol()} of "
+            f"{settled.performance_due.format_symbol()}"]

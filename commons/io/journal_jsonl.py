@@ -13,26 +13,21 @@ small server then share the work. Plain tuples cross between the processes cheap
 from __future__ import annotations
 
 import os
-import queue
-import signal
-import threading
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TypeVar
 
 import attrs
 
-from commons.errors import CommonsError, ErrorCode
+from commons.errors import CommonsError
 from commons.files import batched, parse_json_line, text_lines
+from commons.io.worker import in_worker
 from commons.ledger.journal import Entry, PlainPrepared, Prepared, named, plain_prepared, prepare
 
 __all__ = ["CHUNK", "PARALLEL_FROM_BYTES", "Item", "chunks"]
 
 CHUNK = 2000  # entries checked against the journal per query and written per executemany
 PARALLEL_FROM_BYTES = 4 << 20  # below ~20,000 entries, starting a worker costs more than it saves
-READ_AHEAD = 8  # chunks the worker may parse ahead of the writer: bounded memory, no stalls
-_DONE = "done"
-_WAIT_S = 1.0  # how often the writer checks that the worker is still there
 
 T = TypeVar("T")
 Item = tuple[int | None, Prepared | CommonsError, int]  # line, entry or refusal, bytes read
@@ -75,95 +70,15 @@ def chunks(source: str | Path | Iterable[Entry], encoding: str | None, actor: st
                for index, entry in batch]
 
 
-def _parse_into(out: Any, path: str, encoding: str | None, actor: str) -> None:
-    """The worker: parse the file a chunk at a time into the pipe ``out``, then say it is
-    done. An error that stops the whole file (a bad encoding) is sent in place of the rest.
-    A thread sends while the next chunks are parsed (at most ``READ_AHEAD`` wait). Once the
-    writer has gone (killed, or finished early because it raised) a send fails, as the pipe
-    has no reader left, and the worker stops."""
-    # Ctrl-C reaches the whole process group; the writer handles it and ends this worker.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    pending: queue.Queue[object] = queue.Queue(maxsize=READ_AHEAD)
-    sender = threading.Thread(target=_send_all, args=(out, pending), daemon=True)
-    sender.start()
-    try:
-        for chunk in _file_chunks(path, encoding, actor, plain_prepared):
-            if not _hand_over(pending, sender, chunk):
-                break
-        else:
-            _hand_over(pending, sender, _DONE)
-    except CommonsError as e:
-        _hand_over(pending, sender, e)
-    sender.join()
-    out.close()
-
-
-def _hand_over(pending: queue.Queue[object], sender: threading.Thread, message: object) -> bool:
-    """Queue ``message`` for the sending thread; False once it has stopped (the writer went)."""
-    while sender.is_alive():
-        try:
-            pending.put(message, timeout=_WAIT_S)
-            return True
-        except queue.Full:
-            continue
-    return False
-
-
-def _send_all(out: Any, pending: queue.Queue[object]) -> None:
-    try:
-        while True:
-            message = pending.get()
-            out.send(message)
-            if isinstance(message, str | CommonsError):  # done, or the file's error
-                return
-    except OSError:  # the writer has gone: nobody is left to tell
-        return
+def _plain_chunks(path: str, encoding: str | None, actor: str
+                  ) -> Iterator[list[tuple[int | None, PlainPrepared | CommonsError, int]]]:
+    """The file's entries as plain tuples, which cross between processes cheaply."""
+    return _file_chunks(path, encoding, actor, plain_prepared)
 
 
 def _worker_chunks(path: str, encoding: str | None, actor: str) -> Iterator[list[Item]]:
-    # Imported here, not atop the module: a ledger balance starts no process and should not
-    # pay for importing the machinery (multiprocessing, concurrent.futures: ~10 ms).
-    import multiprocessing  # noqa: PLC0415
-
-    # spawn, not fork: a forked child would inherit this process's open database connection.
-    context = multiprocessing.get_context("spawn")
-    # A one-way pipe whose sending end only the worker holds: if the worker dies, even in the
-    # middle of a chunk, reading it ends with EOFError instead of waiting for ever (a Queue's
-    # pipe is held open by this process too).
-    inbox, outbox = context.Pipe(duplex=False)
-    worker = context.Process(target=_parse_into, args=(outbox, path, encoding, actor),
-                             name="commons-post-parser", daemon=True)
-    worker.start()
-    outbox.close()
-    try:
-        while True:
-            message = _receive(inbox, worker)
-            if message == _DONE:
-                return
-            if isinstance(message, CommonsError):
-                raise message
-            sent: list[Sent] = message
-            yield [(line, item if isinstance(item, CommonsError) else named(item), size)
-                   for line, item, size in sent]
-    finally:
-        inbox.close()  # a worker still sending now fails at once and stops
-        worker.join(_WAIT_S)
-        if worker.is_alive():
-            worker.terminate()
-            worker.join()
-
-
-def _receive(inbox: Any, worker: Any) -> Any:
-    try:
-        while not inbox.poll(_WAIT_S):
-            if not worker.is_alive():
-                break
-        return inbox.recv()
-    except (EOFError, OSError):
-        worker.join(_WAIT_S)
-        raise CommonsError(
-            f"the process parsing the file stopped unexpectedly (exit code "
-            f"{worker.exitcode}); nothing was posted",
-            fix="post the file again; if it happens again, report it with the file",
-            code=ErrorCode.STORAGE,
-        ) from None
+    sent: list[Sent]
+    for sent in in_worker(_plain_chunks, (path, encoding, actor), name="commons-post-parser",
+                          verb=("post", "posted")):
+        yield [(line, item if isinstance(item, CommonsError) else named(item), size)
+               for line, item, size in sent]

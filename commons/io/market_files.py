@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
@@ -12,16 +13,23 @@ from typing import Any
 from commons.errors import CommonsError, ErrorCode, InvalidInput
 from commons.fields import parse_id
 from commons.files import open_text
+from commons.io.journal_jsonl import PARALLEL_FROM_BYTES
+from commons.io.worker import in_worker
 from commons.market.model import parse_channel
 from commons.market.orders import CHINA, EventType, OrderEvent
 from commons.money import Money
 from commons.periods import read_datetime
 
-__all__ = ["EVENT_FIELDS", "event_content", "event_from_record", "read_events"]
+__all__ = ["EVENT_FIELDS", "Item", "event_content", "event_from_record", "read_events"]
 
 EVENT_FIELDS = ("id", "type", "order", "at", "service", "household", "resident", "units",
                 "channel", "refund", "stars", "comment")
 _TYPES = ", ".join(t.value for t in EventType)
+_TYPE_BY_VALUE = {t.value: t for t in EventType}
+_FIELD_SET = frozenset(EVENT_FIELDS)
+# One encoder for every event's content: json.dumps with options builds a new one each call,
+# which a feed of a million events pays a million times.
+_CONTENT = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 
 
 def _text(record: Mapping[str, Any], key: str, *, required: bool = False) -> str | None:
@@ -52,61 +60,71 @@ def _instant(text: str) -> dt.datetime:
     return at if at.tzinfo is not None else at.replace(tzinfo=CHINA)
 
 
+def _refund(text: str) -> Money | None:
+    return None if text == "full" else Money.parse(text)
+
+
+# The optional text fields and their parsers, in the order they are checked; a feed's event
+# names only a few of them, and only those given are looked at.
+_OPTIONAL = (("service", parse_id), ("household", parse_id), ("resident", parse_id),
+             ("channel", parse_channel), ("refund", _refund))
+
+
 def event_from_record(record: Mapping[str, Any]) -> OrderEvent:
     """One event from its JSON object; errors name the field. A time with no offset is
     local (Asia/Shanghai)."""
     if not isinstance(record, Mapping):
         raise InvalidInput("the line is not a JSON object", fix='write {"id": ..., ...}')
-    unknown = sorted(set(record) - set(EVENT_FIELDS))
-    if unknown:
+    if not _FIELD_SET.issuperset(record):
+        unknown = sorted(set(record) - _FIELD_SET)
         raise InvalidInput(f"unknown field {unknown[0]!r}", field=unknown[0],
                            fix=f"use only {', '.join(EVENT_FIELDS)}")
-    kind = _text(record, "type", required=True)
-    if kind not in {t.value for t in EventType}:
-        raise InvalidInput(f"event type {kind!r} is not one of {_TYPES}", field="type",
-                           fix=f"write one of {_TYPES}")
+    kind = _TYPE_BY_VALUE.get(_text(record, "type", required=True) or "")
+    if kind is None:
+        raise InvalidInput(f"event type {record['type']!r} is not one of {_TYPES}",
+                           field="type", fix=f"write one of {_TYPES}")
     fields: dict[str, Any] = {}
-    for key, parse in (("service", parse_id), ("household", parse_id),
-                       ("resident", parse_id), ("channel", parse_channel)):
-        value = _text(record, key)
-        if value is not None:
+    for key, parse in _OPTIONAL:
+        if record.get(key) is not None:
             try:
-                fields[key] = parse(value)
+                fields[key] = parse(_text(record, key) or "")
             except CommonsError as e:
                 raise e.located(field=key) from None
-    refund = _text(record, "refund")
-    if refund is not None and refund != "full":
-        try:
-            fields["refund"] = Money.parse(refund)
-        except CommonsError as e:
-            raise e.located(field="refund") from None
     try:
         at = _instant(_text(record, "at", required=True) or "")
     except CommonsError as e:
         raise e.located(field="at") from None
-    units = _whole(record, "units")
-    return OrderEvent(parse_id(_text(record, "id", required=True) or ""), EventType(kind),
-                      parse_id(_text(record, "order", required=True) or ""), at,
-                      units=1 if units is None else units, stars=_whole(record, "stars"),
-                      comment=_text(record, "comment") or "", **fields)
+    for key in ("units", "stars"):
+        if record.get(key) is not None:
+            fields[key] = _whole(record, key)
+    if record.get("comment") is not None:
+        fields["comment"] = _text(record, "comment")
+    return OrderEvent(parse_id(_text(record, "id", required=True) or ""), kind,
+                      parse_id(_text(record, "order", required=True) or ""), at, **fields)
 
 
 def event_content(event: OrderEvent) -> str:
     """The text an event is recorded by: every field but the id, so the same id sent again
     with the same content is recognised (and with other content refused)."""
-    return json.dumps([event.type.value, event.order, event.at.isoformat(), event.service,
-                       event.household, event.resident, event.units, event.channel,
-                       None if event.refund is None else event.refund.fen, event.stars,
-                       event.comment], ensure_ascii=False, separators=(",", ":"))
+    return _CONTENT([event.type.value, event.order, event.at.isoformat(), event.service,
+                     event.household, event.resident, event.units, event.channel,
+                     None if event.refund is None else event.refund.fen, event.stars,
+                     event.comment])
 
 
-def read_events(path: str | Path, encoding: str | None = None, *, size: int = 20_000
-                ) -> Iterator[list[tuple[int | None, OrderEvent | CommonsError]]]:
-    """A JSONL feed's events in chunks of ``size`` lines, each with its line; a line that is
-    refused comes as its error, located by file, line and field. Blank lines are skipped."""
-    file = str(path)
+Item = tuple[int | None, OrderEvent | CommonsError, str]  # line, event or refusal, content
+# An event as plain values, which cross between processes cheaply: the fields of OrderEvent
+# in order, its type and time as text (a datetime's zone is pickled anew each time) and its
+# refund in fen.
+Plain = tuple[str, str, str, str, str | None, str | None, str | None, int, str,
+              int | None, int | None, str]
+
+
+def _events(file: str, encoding: str | None, size: int
+            ) -> Iterator[list[tuple[int | None, OrderEvent | CommonsError]]]:
+    """The file's events in chunks of ``size`` lines, each with its line, or its refusal."""
     chunk: list[tuple[int | None, OrderEvent | CommonsError]] = []
-    with open_text(path, encoding) as f:
+    with open_text(file, encoding) as f:
         for number, text in enumerate(f, start=1):
             if not text.strip():
                 continue
@@ -125,3 +143,40 @@ def read_events(path: str | Path, encoding: str | None = None, *, size: int = 20
                 chunk = []
     if chunk:
         yield chunk
+
+
+def _plain(e: OrderEvent) -> Plain:
+    return (e.id, e.type.value, e.order, e.at.isoformat(), e.service, e.household, e.resident,
+            e.units, e.channel, None if e.refund is None else e.refund.fen, e.stars, e.comment)
+
+
+def _event(p: Plain) -> OrderEvent:
+    return OrderEvent(p[0], _TYPE_BY_VALUE[p[1]], p[2], dt.datetime.fromisoformat(p[3]), p[4],
+                      p[5], p[6], p[7], p[8], None if p[9] is None else Money(p[9]), p[10], p[11])
+
+
+def _plain_chunks(file: str, encoding: str | None, size: int
+                  ) -> Iterator[list[tuple[int | None, Plain | CommonsError, str]]]:
+    """What the worker sends: each event as plain values with its content, or its refusal."""
+    for chunk in _events(file, encoding, size):
+        yield [(line, e, "") if isinstance(e, CommonsError) else
+               (line, _plain(e), event_content(e)) for line, e in chunk]
+
+
+def read_events(path: str | Path, encoding: str | None = None, *, size: int = 10_000,
+                workers: int = 1) -> Iterator[list[Item]]:
+    """A JSONL feed's events in chunks of ``size`` lines, each with its line and the content
+    it is recorded by; a line that is refused comes as its error (and no content), located by
+    file, line and field. Blank lines are skipped. With ``workers`` above 1, a file of at
+    least ``PARALLEL_FROM_BYTES`` is parsed in a worker process."""
+    file = str(path)
+    if workers > 1 and os.path.getsize(file) >= PARALLEL_FROM_BYTES:
+        sent: list[tuple[int | None, Plain | CommonsError, str]]
+        for sent in in_worker(_plain_chunks, (file, encoding, size),
+                              name="commons-market-parser", verb=("import", "imported")):
+            yield [(line, p if isinstance(p, CommonsError) else _event(p), content)
+                   for line, p, content in sent]
+        return
+    for chunk in _events(file, encoding, size):
+        yield [(line, e, "" if isinstance(e, CommonsError) else event_content(e))
+               for line, e in chunk]

@@ -28,6 +28,7 @@ __all__ = [
     "bayesian_rating",
     "level_met",
     "market_report",
+    "settle_lines",
     "settle_provider",
     "subsidy_claim",
 ]
@@ -75,7 +76,9 @@ class Settlement:
     withheld: tuple[str, ...] = ()
 
     def _sum(self, field: str) -> Money:
-        return sum((getattr(line, field) for line in self.lines), Money.zero())
+        # Summed as whole fen, not Money by Money: a city's month has lines by the hundred
+        # thousand, all in one currency (the marketplace's own).
+        return Money(sum(getattr(line, field).fen for line in self.lines))
 
     @property
     def orders(self) -> int:
@@ -133,17 +136,28 @@ def settle_provider(provider: str, period: Period, orders: Iterable[Order],
                     blacklisted_on: dt.date | None = None) -> Settlement:
     """``provider``'s settlement for ``period`` from its orders (those that settle in it) and
     its agreements; orders placed on or after ``blacklisted_on`` are withheld."""
-    lines, withheld = [], []
-    for order in sorted(orders, key=lambda o: o.id):
-        if order.provider != provider or not order.settles or order.period != period:
-            continue
-        if blacklisted_on is not None and order.placed_on >= blacklisted_on:
-            withheld.append(order.id)
-            continue
-        lines.append(_line(order))
-    gross: dict[str, Money] = {}
-    for line in lines:
-        gross[line.compound] = gross.get(line.compound, Money.zero()) + line.gross
+    return settle_lines(provider, period, ((_line(o), o.placed_on) for o in orders
+                                           if o.provider == provider and o.settles
+                                           and o.period == period),
+                        agreements, blacklisted_on=blacklisted_on)
+
+
+def settle_lines(provider: str, period: Period,
+                 lines: Iterable[tuple[SettlementLine, dt.date]],
+                 agreements: Sequence[Agreement], *,
+                 blacklisted_on: dt.date | None = None) -> Settlement:
+    """``provider``'s settlement for ``period`` from the lines of the orders that settle in it
+    (each with the date its order was placed: those placed on or after ``blacklisted_on`` are
+    withheld) and its agreements, in the order of the orders' ids."""
+    kept, withheld = [], []
+    for line, placed_on in sorted(lines, key=lambda pair: pair[0].order):
+        if blacklisted_on is not None and placed_on >= blacklisted_on:
+            withheld.append(line.order)
+        else:
+            kept.append(line)
+    gross: dict[str, int] = {}
+    for line in kept:
+        gross[line.compound] = gross.get(line.compound, 0) + line.gross.fen
     shares = []
     for compound in sorted({a.compound for a in agreements} | set(gross)):
         agreement = _in_force(agreements, compound, period)
@@ -151,7 +165,7 @@ def settle_provider(provider: str, period: Period, orders: Iterable[Order],
             continue
         if agreement.share_percent is not None:
             rate = Fraction(agreement.share_percent)
-            amount = allocate(gross.get(compound, Money.zero()),
+            amount = allocate(Money(gross.get(compound, 0)),
                               {"share": rate, "rest": 100 - rate})["share"]
         else:
             assert agreement.fixed_monthly is not None
@@ -159,7 +173,7 @@ def settle_provider(provider: str, period: Period, orders: Iterable[Order],
         if amount:
             shares.append(CompoundShare(compound, agreement.id, amount, agreement.earmark,
                                         agreement.space))
-    return Settlement(provider, period, tuple(lines), tuple(shares), tuple(withheld))
+    return Settlement(provider, period, tuple(kept), tuple(shares), tuple(withheld))
 
 
 @attrs.frozen

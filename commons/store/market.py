@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sqlite3
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -27,7 +27,7 @@ from commons.market.model import (
     Service,
     SubsidyProgramme,
 )
-from commons.market.orders import Order, OrderState, PriceSplit
+from commons.market.orders import CHINA, Order, OrderState, PriceSplit
 from commons.market.settlement import CompoundShare, Settlement, SettlementLine
 from commons.money import Money
 from commons.periods import Period
@@ -62,6 +62,10 @@ def _t(value: dt.datetime | None) -> str | None:
 
 def _at(text: str | None) -> dt.datetime | None:
     return None if text is None else dt.datetime.fromisoformat(text)
+
+
+def _local_day(text: str) -> dt.date:
+    return dt.datetime.fromisoformat(text).astimezone(CHINA).date()
 
 
 def _list(text: str) -> tuple[str, ...]:
@@ -166,9 +170,13 @@ class MarketTables:
         row = self.conn.execute(f"{_PROVIDER} WHERE id = ?", (id,)).fetchone()
         return None if row is None else _provider(row)
 
-    def providers(self) -> list[Provider]:
-        """Every provider by id."""
-        return [_provider(r) for r in self.conn.execute(f"{_PROVIDER} ORDER BY id")]
+    def providers(self, ids: Sequence[str] | None = None) -> list[Provider]:
+        """Every provider (or those of ``ids``) by id."""
+        if ids is None:
+            return [_provider(r) for r in self.conn.execute(f"{_PROVIDER} ORDER BY id")]
+        found = [_provider(r) for part in _chunks(sorted(set(ids))) for r in self.conn.execute(
+            f"{_PROVIDER} WHERE id IN ({', '.join('?' * len(part))})", part)]
+        return sorted(found, key=lambda p: p.id)
 
     def add_service(self, s: Service) -> bool:
         """Record a service and the compounds it reaches; again the same is a no-op."""
@@ -250,18 +258,22 @@ class MarketTables:
         """Every programme by id."""
         return {r[0]: _programme(r) for r in self.conn.execute(f"{_PROGRAMME} ORDER BY id")}
 
-    def subsidy_used(self, programme: str, period: Period, resident: str | None = None
+    def subsidy_used(self, programme: str, period: Period | str, resident: str | None = None
                      ) -> Money:
-        """The subsidy a programme has paid in ``period`` (of one resident if given), orders
-        refunded in full left out."""
-        sql = ("SELECT COALESCE(SUM(subsidy_fen), 0) FROM market_orders WHERE programme = ? "
-               "AND period = ? AND (refund_fen IS NULL OR refund_fen < subsidy_fen + "
-               "resident_fen)")
-        args: list[Any] = [programme, str(period)]
-        if resident is not None:
-            sql += " AND resident = ?"
-            args.append(resident)
-        return Money(self.conn.execute(sql, args).fetchone()[0])
+        """The subsidy a programme has paid in ``period`` (to one resident if given), orders
+        refunded in full left out: the running figure, not a sum over the month's orders."""
+        row = self.conn.execute(
+            "SELECT used_fen FROM market_subsidy_usage WHERE programme = ? AND period = ? "
+            "AND resident = ?", (programme, str(period), resident or "")).fetchone()
+        return Money(0 if row is None else row[0])
+
+    def set_subsidy_used(self, figures: Iterable[tuple[str, str, str | None, Money]]) -> None:
+        """Record what programmes have now paid, as (programme, period, resident or None for
+        all of its residents, amount)."""
+        self.conn.executemany(
+            "INSERT INTO market_subsidy_usage VALUES (?, ?, ?, ?) ON CONFLICT (programme, "
+            "period, resident) DO UPDATE SET used_fen = excluded.used_fen",
+            [(p, m, r or "", used.fen) for p, m, r, used in figures])
 
     def add_agreement(self, a: Agreement) -> bool:
         """Record an agreement; the same again is a no-op."""
@@ -300,11 +312,13 @@ class MarketTables:
             found.update((r[0], _order(r)) for r in rows)
         return found
 
-    def save_orders(self, orders: Iterable[Order]) -> None:
-        """Write orders as they now are (new ones inserted, known ones replaced)."""
+    def save_orders(self, orders: Iterable[Order], *, replacing: Collection[str]) -> None:
+        """Write orders as they now are: new ones inserted, those whose ids are in
+        ``replacing`` (read from the store before) replaced."""
         # Delete and insert rather than SQLite's INSERT OR REPLACE, which PostgreSQL lacks.
         rows = [_order_row(order) for order in orders]
-        self.conn.executemany("DELETE FROM market_orders WHERE id = ?", [(r[0],) for r in rows])
+        self.conn.executemany("DELETE FROM market_orders WHERE id = ?",
+                              [(r[0],) for r in rows if r[0] in replacing])
         self.conn.executemany(f"INSERT INTO market_orders VALUES ({', '.join('?' * 25)})", rows)
 
     def orders(self, *, period: Period | None = None, provider: str | None = None,
@@ -322,6 +336,27 @@ class MarketTables:
             args.append(provider)
         sql = f"{_ORDER}{' WHERE ' + ' AND '.join(where) if where else ''} ORDER BY id"
         return [_order(r) for r in self.conn.execute(sql, args)]
+
+    def settling(self, period: Period, provider: str | None = None
+                 ) -> dict[str, list[tuple[SettlementLine, dt.date]]]:
+        """By provider, the lines of the orders that settle in ``period`` (completed then, not
+        refunded in full), each with the local date its order was placed."""
+        sql = ("SELECT provider, id, compound, household, completed_at, units, "
+               "price_fen - COALESCE(refund_fen, 0), resident_fen - COALESCE(refund_fen, 0), "
+               "subsidy_fen, concession_fen, COALESCE(refund_fen, 0), placed_at "
+               "FROM market_orders WHERE period = ? AND price_fen IS NOT NULL AND "
+               "(refund_fen IS NULL OR refund_fen < subsidy_fen + resident_fen)")
+        args = [str(period)]
+        if provider is not None:
+            sql += " AND provider = ?"
+            args.append(provider)
+        found: dict[str, list[tuple[SettlementLine, dt.date]]] = {}
+        day = _local_day
+        for r in self.conn.execute(sql, args):
+            found.setdefault(r[0], []).append((SettlementLine(
+                r[1], r[2], r[3], day(r[4]), r[5], Money(r[6]), Money(r[7]), Money(r[8]),
+                Money(r[9]), Money(r[10])), day(r[11])))
+        return found
 
     def standing(self, providers: Sequence[str]) -> dict[str, tuple[int, int, int, int, int]]:
         """Per provider: ratings given, their stars summed, completed orders measured against

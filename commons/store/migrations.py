@@ -5,6 +5,8 @@ change made since. Migration order is the files' history: a new one is appended 
 
 from __future__ import annotations
 
+from commons.store.market_usage import MARKET_USAGE
+
 __all__ = ["LATER"]
 
 # The roles a co-managed account's signers hold (commons.revenue.spending.SignerRole).
@@ -563,4 +565,6 @@ LATER: list[tuple[str, ...]] = [
             for table in ("events", "settlements") for verb in ("UPDATE", "DELETE")
         ],
     ),
+    # Issue 18's benchmark: the marketplace's running subsidy use, in its own module.
+    MARKET_USAGE,
 ]

@@ -61,6 +61,11 @@ def test_demo_json(cli: Invoke) -> None:
     # line is the check sum.
     assert len(amounts_in(steps["split"]["lines"][:-1])) == 3 + 12
     assert sum(amounts_in(steps["split"]["lines"][:-1])) == Money.parse("931000.00")
+    # 江西路171号院's firm: one repair answered late and one complaint in four call-outs take
+    # 2.50 + 5.00 points off its weighted 90.20 (92, 88, 90 weighted 40/30/30).
+    market = "\n".join(steps["market"]["lines"])
+    assert "weighted score 90.20 of 100; 4 call-outs, 3 of 4 within service levels" in market
+    assert "takes off 7.50 points: score 82.70" in market
 
 
 def test_demo_through_the_library(tmp_path: Path) -> None:

@@ -125,3 +125,23 @@ def test_the_installed_command_imports_a_feed_in_a_real_process(books: Path,
     assert bad.returncode == 1 and "illegal_move" in bad.stderr and "events.jsonl:5" in bad.stderr
     shown = run("market", "order", "show", "f1", "--json")
     assert json.loads(shown.stdout)["state"] == "completed"
+
+
+def test_the_evaluation_shows_the_firm_s_marketplace_record(cli: Invoke, books: Path) -> None:
+    ok(cli("contract", "bundle", "add", "jx", "jx171"))
+    ok(cli("contract", "sign", "k-jx", "--bundle", "jx", "--firm", "shinan-pm", "--from",
+           "2026-01-01", "--to", "2026-12-31", "--regime", "lump_sum", "--price", "0.60"))
+    ok(cli("market", "order", "place", "f1", "--service", "fix", "--household", "jx171-101",
+           "--at", at(3, 9)))
+    for step, minute in (("accept", 45), ("start", 50), ("complete", 55)):  # accepted late
+        ok(cli("market", "order", step, "f1", "--at", at(3, 9, minute)))
+    ok(cli("market", "order", "dispute", "f1", "--at", at(4), "--comment", "又漏水了"))
+    scored = as_json(cli("--json", "contract", "evaluate", "k-jx", "2026-11", "--street-office",
+                         "90", "--community", "80", "--committee", "70"))
+    assert scored["market"] == {"orders": 1, "levels_measured": 1, "levels_met": 0,
+                                "complaints": 1, "levels_points": "10.00",
+                                "complaint_points": "10.00", "deduction": "20.00"}
+    assert (scored["weighted_score"], scored["score"]) == ("81.00", "61.00")
+    shown = ok(cli("contract", "settle", "k-jx", "2026-11")).stdout
+    assert "marketplace record: 1 orders, 0 of 1 completed within service levels" in shown
+    assert "score 61.00" in shown

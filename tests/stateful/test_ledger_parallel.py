@@ -30,6 +30,7 @@ from ledger_helpers import (
 import commons
 from commons.errors import CommonsError, ErrorCode, InvalidInput, Problems
 from commons.io import journal_jsonl as posting
+from commons.io import worker as worker_io
 
 CLOCK = "2026-10-31T18:00:00"
 
@@ -106,7 +107,7 @@ def test_a_worker_that_dies_is_a_clear_error_not_a_hang() -> None:
     outbox.close()  # as the writer does: only the worker holds the sending end
     worker.join()
     with raises(CommonsError, ErrorCode.STORAGE):
-        posting._receive(inbox, worker)
+        worker_io._receive(inbox, worker)
 
 
 def test_half_a_message_from_a_dead_worker_is_a_clear_error_not_a_hang() -> None:
@@ -118,7 +119,7 @@ def test_half_a_message_from_a_dead_worker_is_a_clear_error_not_a_hang() -> None
     outbox.close()
     worker.join()
     with raises(CommonsError, ErrorCode.STORAGE):
-        posting._receive(inbox, worker)
+        worker_io._receive(inbox, worker)
 
 
 def _children(pid: int) -> set[int]:

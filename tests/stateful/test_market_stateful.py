@@ -1,8 +1,9 @@
 """Random event sequences against a model of the order life cycle, on 江西路171号院's
 marketplace (tests/market_helpers.py). Whatever the sequence: no illegal move is accepted (and
 every legal one is); every order's parts sum to its price; no subsidy cap or budget is ever
-exceeded; the settlement equals the sum of its orders; a cancelled order never settles; and
-re-importing every event sent (as a host's feed) changes nothing."""
+exceeded (and the running figures of what each programme paid agree with the orders); the
+settlement equals the sum of its orders; a cancelled order never settles; and re-importing
+every event sent (as a host's feed) changes nothing."""
 
 from __future__ import annotations
 
@@ -142,6 +143,12 @@ class OrderLifeCycle(RuleBasedStateMachine):
         caps = {"meal-80": Money.yuan("100.00"), "care-80": CAP}  # per person a month
         for (programme, resident), amount in used.items():
             assert amount <= (BUDGET if resident is None else caps[programme])
+        # The running figures the quotes read agree with the orders, refunds given back.
+        with self.api.session.reader.read() as t:
+            for programme in caps:
+                for resident in (None, "r-yu", "r-jiang"):
+                    assert t.market.subsidy_used(programme, "2026-11", resident) == \
+                        used.get((programme, resident), Money.zero())
 
     @invariant()
     def the_settlement_is_the_sum_of_its_orders(self) -> None:
