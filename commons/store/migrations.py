@@ -5,6 +5,8 @@ change made since. Migration order is the files' history: a new one is appended 
 
 from __future__ import annotations
 
+from commons.store.points_schema import POINTS
+
 __all__ = ["LATER"]
 
 # The roles a co-managed account's signers hold (commons.revenue.spending.SignerRole).
@@ -563,4 +565,6 @@ LATER: list[tuple[str, ...]] = [
             for table in ("events", "settlements") for verb in ("UPDATE", "DELETE")
         ],
     ),
+    # Issue 19, volunteer points (嘉州积分): its SQL is in its own module.
+    POINTS,
 ]
