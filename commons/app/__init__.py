@@ -92,6 +92,7 @@ if TYPE_CHECKING:  # what mypy sees instead of __getattr__: the names of EXPORTS
     )
     from commons.io.disclosure_render import LANGUAGES, disclosure_json, render_html, render_text
     from commons.io.exporting import CurrencyTotal, ExportedFile, ExportManifest
+    from commons.io.points_files import PROGRAMME_HELP as POINTS_PROGRAMME_HELP
     from commons.io.statement_files import (
         accounts_json,
         accounts_text,
@@ -364,6 +365,7 @@ EXPORTS = {
     "SubsidyProgramme": "commons.market.model",
     # Volunteer points (issue 19).
     "POINTS_BASES": "commons.points.model:BASES",
+    "POINTS_PROGRAMME_HELP": "commons.io.points_files:PROGRAMME_HELP",
     "POINTS_UNIT": "commons.points.model:UNIT",
     "ActivityKind": "commons.points.model",
     "Award": "commons.points.earning",
@@ -437,7 +439,7 @@ __all__ += [
 ]
 # Volunteer points (issue 19).
 __all__ += [
-    "POINTS_BASES",
+    "POINTS_BASES", "POINTS_PROGRAMME_HELP",
     "POINTS_UNIT",
     "ActivityKind",
     "Award",
