@@ -63,11 +63,13 @@ def programme() -> None:
 
 @programme.command("add", epilog=POINTS_PROGRAMME_HELP)
 @click.argument("file", type=click.Path(dir_okay=False))
+@click.option("--on", callback=date_option, metavar="YYYY-MM-DD",
+              help="The day the sponsor fund is paid in (default: today).")
 @json_option
 @pass_app
-def programme_add(app: App, file: str) -> None:
+def programme_add(app: App, file: str, on: Any) -> None:
     """Record the programme FILE describes (TOML), with its members; again is a no-op."""
-    done = app.api.points.add_programme(file)
+    done = app.api.points.add_programme(file, on=on)
     p = done.programme
     _echo(app, {**programme_json(p), "members": done.members,
                 "already_recorded": done.already_recorded},
@@ -114,12 +116,13 @@ def roster_submit(app: App, file: str, programme: str, id: str | None, by: str |
 @click.argument("id")
 @PROGRAMME
 @BY
+@ON
 @json_option
 @pass_app
-def roster_confirm(app: App, id: str, programme: str | None, by: str | None) -> None:
+def roster_confirm(app: App, id: str, programme: str | None, by: str | None, on: Any) -> None:
     """Confirm roster ID and issue its points under the monthly cap (the excess is reported,
     not issued); again is a no-op."""
-    c = app.api.points.confirm(id, programme=programme, by=by)
+    c = app.api.points.confirm(id, programme=programme, by=by, on=on)
     _echo(app, confirmed_json(c), confirmed_text(c))
 
 

@@ -132,12 +132,12 @@ class PointsEarning(Service):
 
     # --- programmes and members ------------------------------------------------------------
 
-    def add_programme(self, source: str | Path | Programme,
-                      members: Sequence[Member] = ()) -> ProgrammeRecorded:
+    def add_programme(self, source: str | Path | Programme, members: Sequence[Member] = (),
+                      *, on: dt.date | str | None = None) -> ProgrammeRecorded:
         """Record a programme from its TOML file (or value), with its members; the same
         programme again is a no-op (its members are enrolled again: a consent may change),
         another one under the same id a conflict. The sponsor fund is posted into
-        ``assets:points-fund:ID`` on the day it is recorded."""
+        ``assets:points-fund:ID`` on ``on`` (default: today)."""
         from commons.io.points_files import read_programme  # noqa: PLC0415 - files only here
 
         if isinstance(source, Programme):
@@ -158,7 +158,7 @@ class PointsEarning(Service):
                 self._open(t, accounts_of(programme.id).values(), "volunteer points")
                 if programme.fund.fen:
                     self._post(t, [funding_entry(programme.id, programme.sponsor,
-                                                 programme.fund, self.clock.today(),
+                                                 programme.fund, self._today(on),
                                                  self.actor)], f"points programme {programme.id}")
             self._enrol(t, programme.id, listed)
         return ProgrammeRecorded(programme, len(listed), found is not None)
@@ -258,12 +258,13 @@ class PointsEarning(Service):
             seen.add(key)
         return errors
 
-    def confirm(self, id: str, *, programme: str | None = None,
-                by: str | None = None) -> RosterConfirmed:
+    def confirm(self, id: str, *, programme: str | None = None, by: str | None = None,
+                on: dt.date | str | None = None) -> RosterConfirmed:
         """Confirm roster ``id`` as ``by`` (default: the session's actor), a second person of
         another role than its organiser, and issue its points under the monthly cap, as one
-        entry dated today; the excess is reported, not issued. Confirming again changes
-        nothing."""
+        entry dated ``on`` (default: today); the excess is reported, not issued. Confirming
+        again changes nothing."""
+        day = self._today(on)
         confirmer = by or self.actor
         with self.store.write() as t:
             programme = programme or self._roster_programme(t, id)
@@ -278,17 +279,18 @@ class PointsEarning(Service):
                                        True)
             check_confirmer(p, roster, confirmer)
             awards = award(p, lines, t.points.earned(programme, roster.people, months))
-            self._issue(t, p, id, awards)
+            self._issue(t, p, id, awards, day)
             t.points.confirm_roster(programme, id, confirmer,
                                     self.clock.now().in_timezone("UTC").isoformat())
         return RosterConfirmed(programme, id, confirmer, awards, False)
 
-    def _issue(self, t: Tables, p: Programme, roster: str, awards: Sequence[Award]) -> None:
+    def _issue(self, t: Tables, p: Programme, roster: str, awards: Sequence[Award],
+               day: dt.date) -> None:
         issued = [a for a in awards if a.issued]
         if not issued:
             return
         by_person = people_sums((a.line.person, a.issued) for a in issued)
-        entry = issue_entry(p.id, roster, by_person, self.clock.today(), self.actor)
+        entry = issue_entry(p.id, roster, by_person, day, self.actor)
         self._open(t, [held(p.id, person) for person in by_person], "volunteer points")
         self.ledger.post_in(t, [entry], None, None, origin=f"points roster {roster}")
         t.points.add_lots(p.id, ((a.line.person, a.line.day, p.expires_on(a.line.day),
