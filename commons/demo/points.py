@@ -10,9 +10,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from commons.errors import CommonsError
 from commons.demo.base import DemoStep, write_file
 from commons.demo.market import JX171
+from commons.errors import CommonsError
 
 if TYPE_CHECKING:
     from commons.app import Books
