@@ -54,7 +54,8 @@ def programme_text(p: PointsProgramme) -> str:
 
 def confirmed_json(c: RosterConfirmed) -> dict[str, Any]:
     return {"programme": c.programme, "roster": c.id, "confirmed_by": c.confirmed_by,
-            "issued": c.issued, "excess": c.excess, "already_recorded": c.already_recorded,
+            "issued": c.issued, "excess": c.excess, "people": c.people,
+            "already_recorded": c.already_recorded,
             "capped": [{"line": a.line.line, "activity": a.line.activity,
                         "person": a.line.person, "date": a.line.day.isoformat(),
                         "points": a.points, "issued": a.issued, "excess": a.excess}
@@ -65,7 +66,8 @@ def confirmed_text(c: RosterConfirmed) -> str:
     if c.already_recorded:
         return f"roster {c.id}: confirmed by {c.confirmed_by} before; nothing changed"
     lines = [f"roster {c.id}: confirmed by {c.confirmed_by}; {c.issued} points issued to "
-             f"{len({a.line.person for a in c.awards if a.issued})} people"]
+             f"{c.people} people"
+             + (f"; {c.excess} over the monthly cap, not issued" if c.excess else "")]
     lines += [f"  capped: {a.line.person} in {a.line.activity} earned {a.points}, "
               f"{a.issued} issued, {a.excess} over the monthly cap" for a in c.capped]
     return "\n".join(lines)

@@ -25,19 +25,19 @@ from commons.errors import (
     NotFound,
     Problems,
 )
+from commons.files import batched
 from commons.ledger.accounts import Account
-from commons.periods import Period, as_date
+from commons.periods import as_date
 from commons.points.earning import (
     Award,
-    Roster,
+    RosterDigest,
     RosterLine,
     award,
     check_confirmer,
     check_submitter,
-    line_points,
 )
-from commons.points.model import Basis, Member, Programme
-from commons.points.postings import accounts_of, funding_entry, held, issue_entry, people_sums
+from commons.points.model import Basis, Member, Programme, parse_person
+from commons.points.postings import accounts_of, funding_entry, held, issue_entry
 
 if TYPE_CHECKING:
     from commons.app.ledger import LedgerService
@@ -48,6 +48,7 @@ if TYPE_CHECKING:
 __all__ = ["PointsEarning", "ProgrammeRecorded", "RosterConfirmed", "RosterSubmitted"]
 
 _MAX_REPORTED = 50
+_CHUNK = 20_000  # roster lines checked and written at a time
 
 
 @attrs.frozen
@@ -72,29 +73,18 @@ class RosterSubmitted:
 
 @attrs.frozen
 class RosterConfirmed:
-    """A confirmed roster: what each line earned, what was issued, and the excess the cap
-    kept back; ``already_recorded`` when it had been confirmed before (nothing changed)."""
+    """A confirmed roster: the points it issued, to how many people, the excess the monthly
+    cap kept back, and the first lines the cap cut short (listed when it is confirmed);
+    ``already_recorded`` when it had been confirmed before (nothing changed)."""
 
     programme: str
     id: str
     confirmed_by: str
-    awards: tuple[Award, ...]
+    issued: int
+    excess: int
+    people: int
+    capped: tuple[Award, ...]
     already_recorded: bool
-
-    @property
-    def issued(self) -> int:
-        """Points issued."""
-        return sum(a.issued for a in self.awards)
-
-    @property
-    def excess(self) -> int:
-        """Points the monthly cap kept from being issued."""
-        return sum(a.excess for a in self.awards)
-
-    @property
-    def capped(self) -> tuple[Award, ...]:
-        """The lines the cap cut short."""
-        return tuple(a for a in self.awards if a.excess)
 
 
 def _located(errors: list[CommonsError], file: str | None, what: str) -> Problems:
@@ -119,12 +109,12 @@ class PointsEarning(Service):
         return recorded(found, "points programme", id,
                         first="add it with commons points programme add")[0]
 
-    def _open(self, t: Tables, names: Iterable[str], description: str) -> None:
-        """Open the accounts of ``names`` that are not open yet."""
-        opened = t.ledger.accounts()
-        for name in dict.fromkeys(names):
-            if name not in opened:
-                t.ledger.open_account(Account.create(name, description=description))
+    @staticmethod
+    def _open(t: Tables, names: Iterable[str], description: str) -> None:
+        """Open the accounts of ``names`` that are not open yet (looked up by name: a roster
+        opens the accounts of its new members among 100,000 open ones)."""
+        t.points.open_accounts([Account.create(name, description=description)
+                                for name in t.points.unopened(names)])
 
     def _post(self, t: Tables, entries: Sequence[Entry], origin: str) -> None:
         self._open(t, (p.account for e in entries for p in e.postings), "volunteer points")
@@ -199,45 +189,61 @@ class PointsEarning(Service):
         """Submit a roster (a CSV file, ``activity,kind,date,person,quantity``, or lines) for
         confirmation, as organiser ``by`` (default: the session's actor), under ``id`` (default:
         the file's name without its suffix). The same roster again is a no-op; a line whose
-        activity and person another roster already names is refused."""
+        activity and person another roster already names is refused. The file is read a chunk
+        at a time, so a roster of any length takes the memory of one chunk."""
         from commons.io.points_files import read_roster  # noqa: PLC0415 - files only here
 
-        if isinstance(source, str | Path):
-            file: str | None = str(source)
-            lines = tuple(read_roster(source, encoding=encoding))
-            id = id or Path(source).stem
-        else:
-            file, lines = None, tuple(source)
+        file = str(source) if isinstance(source, str | Path) else None
+        lines = read_roster(source, encoding=encoding) if isinstance(source, str | Path) \
+            else iter(source)
+        id = id or (Path(file).stem if file else None)
         if id is None:
             raise InvalidInput("a roster given as lines needs an id", field="id",
                                fix="give the roster an id, e.g. cleanup-2026-12-05")
-        roster = Roster(id, programme, by or self.actor, lines)
+        organiser = parse_person(by or self.actor)
+        digest = RosterDigest(programme, organiser)
         with self.store.write() as t:
             p = self._programme(t, programme)
-            found = t.points.roster(programme, roster.id)
+            found = t.points.roster(programme, id)
             if found is not None:
-                if found[0] != roster.content_hash():
-                    raise ConflictError(f"roster {roster.id} is recorded with other lines",
+                for chunk in batched(lines, _CHUNK):
+                    digest.add(chunk)
+                if found.digest != digest.hexdigest():
+                    raise ConflictError(f"roster {id} is recorded with other lines",
                                         code=ErrorCode.ALREADY_RECORDED_DIFFERENTLY,
                                         fix="submit the new roster under another id",
-                                        context={"kind": "roster", "id": roster.id})
-                return RosterSubmitted(programme, roster.id, found[3], found[1], True)
-            check_submitter(p, roster)
-            errors = self._line_problems(t, p, roster)
+                                        context={"kind": "roster", "id": id})
+                return RosterSubmitted(programme, id, found.lines, found.submitted_by, True)
+            check_submitter(p, id, organiser)
+            errors: list[CommonsError] = []
+            seen: set[tuple[str, str]] = set()
+            for chunk in batched(lines, _CHUNK):
+                errors += self._line_problems(t, p, id, organiser, chunk, seen)
+                if not errors:
+                    t.points.add_roster_lines(programme, id, digest.lines, chunk)
+                digest.add(chunk)
             if errors:
-                raise _located(errors, file, f"of {len(lines)} roster lines")
-            t.points.add_roster(roster, self.clock.now().in_timezone("UTC").isoformat())
-        return RosterSubmitted(programme, roster.id, len(lines), roster.submitted_by, False)
+                raise _located(errors, file, f"of {digest.lines} roster lines")
+            if not digest.lines:
+                raise InvalidInput(f"roster {id} has no line", field="lines", file=file,
+                                   fix="list who served: activity,kind,date,person,quantity")
+            t.points.add_roster(programme, id, organiser,
+                                self.clock.now().in_timezone("UTC").isoformat(),
+                                digest.hexdigest(), digest.lines)
+        return RosterSubmitted(programme, id, digest.lines, organiser, False)
 
     @staticmethod
-    def _line_problems(t: Tables, p: Programme, roster: Roster) -> list[CommonsError]:
+    def _line_problems(t: Tables, p: Programme, roster: str, organiser: str,
+                       lines: Sequence[RosterLine], seen: set[tuple[str, str]]
+                       ) -> list[CommonsError]:
         errors: list[CommonsError] = []
-        members = t.points.members(p.id, roster.people)
-        posted = t.points.lines_posted(p.id, roster.lines)
-        seen: set[tuple[str, str]] = set()
-        for x in roster.lines:
+        members = t.points.member_ids(p.id, {x.person for x in lines})
+        posted = t.points.lines_posted(p.id, lines)
+        for x in lines:
             key = (x.activity, x.person)
             try:
+                if x.person == organiser:
+                    check_submitter(p, roster, organiser, named=True)
                 kind = p.kind(x.kind)
                 if kind.basis is Basis.TASK and x.quantity != x.quantity.to_integral_value():
                     raise InvalidInput(f"{x.kind} counts whole tasks, not {x.quantity}",
@@ -249,7 +255,7 @@ class PointsEarning(Service):
                                    context={"kind": "member", "id": x.person})
                 if key in seen or key in posted:
                     where = "earlier in this roster" if key in seen else \
-                        f"in roster {posted[key][0]}"
+                        f"in roster {posted[key]}"
                     raise ConflictError(f"{x.person} in activity {x.activity} is listed "
                                         f"{where}: a line posts once", field="person",
                                         fix="list each person once per activity")
@@ -263,7 +269,7 @@ class PointsEarning(Service):
         """Confirm roster ``id`` as ``by`` (default: the session's actor), a second person of
         another role than its organiser, and issue its points under the monthly cap, as one
         entry dated ``on`` (default: today); the excess is reported, not issued. Confirming
-        again changes nothing."""
+        again changes nothing. The lines are read a chunk at a time, in date order."""
         day = self._today(on)
         confirmer = by or self.actor
         with self.store.write() as t:
@@ -271,47 +277,38 @@ class PointsEarning(Service):
             p = self._programme(t, programme)
             found = recorded(t.points.roster(programme, id), "roster", id,
                              first="submit it with commons points roster submit")
-            lines = t.points.roster_lines(programme, id)
-            roster = Roster(id, programme, found[1], lines)
-            months = {Period.of(x.day) for x in lines}
-            if found[2] is not None:
-                return RosterConfirmed(programme, id, found[2], self._awarded(t, p, roster),
-                                       True)
-            check_confirmer(p, roster, confirmer)
-            awards = award(p, lines, t.points.earned(programme, roster.people, months))
-            self._issue(t, p, id, awards, day)
+            if found.confirmed_by is not None:
+                return RosterConfirmed(programme, id, found.confirmed_by, found.issued or 0,
+                                       found.excess or 0, found.people or 0, (), True)
+            check_confirmer(p, id, found.submitted_by, confirmer,
+                            named=t.points.names(programme, id, confirmer))
+            earned = t.points.earned_before(programme, id)
+            by_person: dict[str, int] = {}
+            capped: list[Award] = []
+            excess = 0
+            expiry: dict[dt.date, dt.date] = {}  # a roster spans a few days
+            for chunk in t.points.roster_lines(programme, id):
+                awards, earned = award(p, chunk, earned)
+                issued = [a for a in awards if a.issued]
+                for a in issued:
+                    by_person[a.line.person] = by_person.get(a.line.person, 0) + a.issued
+                excess += sum(a.excess for a in awards)
+                capped += [a for a in awards if a.excess][:_MAX_REPORTED - len(capped)]
+                for a in issued:
+                    if a.line.day not in expiry:
+                        expiry[a.line.day] = p.expires_on(a.line.day)
+                t.points.add_lots(p.id, ((a.line.person, a.line.day, expiry[a.line.day],
+                                          a.issued, False, f"roster:{id}") for a in issued))
+            if by_person:
+                self._open(t, [held(p.id, person) for person in by_person], "volunteer points")
+                self.ledger.post_in(t, [issue_entry(p.id, id, by_person, day, self.actor)],
+                                    None, None, origin=f"points roster {id}")
+            issued_total = sum(by_person.values())
             t.points.confirm_roster(programme, id, confirmer,
-                                    self.clock.now().in_timezone("UTC").isoformat())
-        return RosterConfirmed(programme, id, confirmer, awards, False)
-
-    def _issue(self, t: Tables, p: Programme, roster: str, awards: Sequence[Award],
-               day: dt.date) -> None:
-        issued = [a for a in awards if a.issued]
-        if not issued:
-            return
-        by_person = people_sums((a.line.person, a.issued) for a in issued)
-        entry = issue_entry(p.id, roster, by_person, day, self.actor)
-        self._open(t, [held(p.id, person) for person in by_person], "volunteer points")
-        self.ledger.post_in(t, [entry], None, None, origin=f"points roster {roster}")
-        t.points.add_lots(p.id, ((a.line.person, a.line.day, p.expires_on(a.line.day),
-                                  a.issued, False, f"roster:{roster}") for a in issued))
-
-    @staticmethod
-    def _awarded(t: Tables, p: Programme, roster: Roster) -> tuple[Award, ...]:
-        """A confirmed roster's awards as issued: each line's points, the lots it made."""
-        lots: dict[tuple[str, dt.date], int] = {}
-        for person in roster.people:
-            for lot in t.points.lots(p.id, person):
-                if lot.source == f"roster:{roster.id}":
-                    lots[(person, lot.earned_on)] = lots.get((person, lot.earned_on), 0) + \
-                        lot.points
-        out = []
-        for x in roster.lines:
-            points = line_points(p, x)
-            got = min(points, lots.get((x.person, x.day), 0))
-            lots[(x.person, x.day)] = lots.get((x.person, x.day), 0) - got
-            out.append(Award(x, points, got))
-        return tuple(out)
+                                    self.clock.now().in_timezone("UTC").isoformat(),
+                                    issued_total, excess, len(by_person))
+        return RosterConfirmed(programme, id, confirmer, issued_total, excess, len(by_person),
+                               tuple(capped), False)
 
     @staticmethod
     def _roster_programme(t: Tables, id: str) -> str:

@@ -17,12 +17,10 @@ from decimal import Decimal
 import attrs
 
 from commons.errors import ErrorCode, InvalidInput, RefusedByRule
-from commons.fields import parse_id
-from commons.periods import Period
-from commons.points.model import Basis, Programme, parse_person
+from commons.points.model import Basis, Programme, parse_person, parse_token
 
-__all__ = ["Award", "Roster", "RosterLine", "award", "check_confirmer", "check_submitter",
-           "line_points", "parse_quantity"]
+__all__ = ["Award", "RosterDigest", "RosterLine", "award", "check_confirmer", "check_submitter",
+           "line_points", "month_of", "parse_quantity"]
 
 _HUNDREDTHS = Decimal("0.01")
 
@@ -47,8 +45,8 @@ class RosterLine:
     """One line of a roster: in ``activity`` (one occasion, e.g. a clean-up day) of ``kind`` on
     ``day``, ``person`` served ``quantity`` hours or tasks; ``line`` is where the file said so."""
 
-    activity: str = attrs.field(converter=parse_id)
-    kind: str = attrs.field(converter=parse_id)
+    activity: str = attrs.field(converter=parse_token)
+    kind: str = attrs.field(converter=parse_token)
     day: dt.date
     person: str = attrs.field(converter=parse_person)
     quantity: Decimal
@@ -64,70 +62,63 @@ def line_points(programme: Programme, line: RosterLine) -> int:
     return int(kind.points * line.quantity)
 
 
-def _lines(lines: Iterable[RosterLine]) -> tuple[RosterLine, ...]:
-    return tuple(lines)
+class RosterDigest:
+    """The digest of what a roster says (not where its lines were in a file), built line by
+    line so a roster of 200,000 lines is never held whole: the same roster again gives the
+    same digest."""
+
+    def __init__(self, programme: str, submitted_by: str) -> None:
+        self._hash = hashlib.sha256(f"{programme}\x1d{submitted_by}\x1d".encode())
+        self.lines = 0
+
+    def add(self, lines: Iterable[RosterLine]) -> None:
+        """Take ``lines`` in, in the roster's order."""
+        for x in lines:
+            self._hash.update(f"{x.activity}\x1f{x.kind}\x1f{x.day}\x1f{x.person}\x1f"
+                              f"{x.quantity}\x1e".encode())
+            self.lines += 1
+
+    def hexdigest(self) -> str:
+        """The digest of every line taken in."""
+        return self._hash.hexdigest()
 
 
-@attrs.frozen
-class Roster:
-    """A roster submitted to ``programme`` by ``submitted_by``, under the id ``id``."""
-
-    id: str = attrs.field(converter=parse_id)
-    programme: str
-    submitted_by: str = attrs.field(converter=parse_person)
-    lines: tuple[RosterLine, ...] = attrs.field(converter=_lines)
-
-    def __attrs_post_init__(self) -> None:
-        if not self.lines:
-            raise InvalidInput(f"roster {self.id} has no line", field="lines",
-                               fix="list who served: activity,kind,date,person,quantity")
-
-    @property
-    def people(self) -> frozenset[str]:
-        """Everyone the roster awards points to."""
-        return frozenset(line.person for line in self.lines)
-
-    def content_hash(self) -> str:
-        """Digest of what the roster says (not where its lines were in a file)."""
-        text = "\x1e".join(f"{x.activity}\x1f{x.kind}\x1f{x.day}\x1f{x.person}\x1f{x.quantity}"
-                           for x in self.lines)
-        return hashlib.sha256(f"{self.programme}\x1d{self.submitted_by}\x1d{text}".encode()
-                              ).hexdigest()
-
-
-def _not_awarded(roster: Roster, person: str, act: str) -> None:
-    if person in roster.people:
-        raise RefusedByRule(f"{person} cannot {act} roster {roster.id}, which awards them "
+def _not_awarded(roster: str, person: str, act: str, named: bool) -> None:
+    if named:
+        raise RefusedByRule(f"{person} cannot {act} roster {roster}, which awards them "
                             "points", field="by", code=ErrorCode.NOT_AUTHORISED,
                             fix="have a person the roster does not name do it")
 
 
-def check_submitter(programme: Programme, roster: Roster) -> None:
-    """The organiser must be the programme's staff and may not award themselves."""
-    if programme.role_of(roster.submitted_by) is None:
-        raise RefusedByRule(f"{roster.submitted_by} is not on programme {programme.id}'s staff, "
-                            "so cannot submit a roster", field="by",
+def check_submitter(programme: Programme, roster: str, organiser: str, *,
+                    named: bool = False) -> None:
+    """The organiser must be the programme's staff and may not award themselves (``named``:
+    the roster names them)."""
+    if programme.role_of(organiser) is None:
+        raise RefusedByRule(f"{organiser} is not on programme {programme.id}'s staff, so "
+                            "cannot submit a roster", field="by",
                             code=ErrorCode.NOT_AUTHORISED,
                             fix="add them to the programme's staff, or submit as its organiser")
-    _not_awarded(roster, roster.submitted_by, "submit")
+    _not_awarded(roster, organiser, "submit", named)
 
 
-def check_confirmer(programme: Programme, roster: Roster, confirmer: str) -> None:
+def check_confirmer(programme: Programme, roster: str, organiser: str, confirmer: str, *,
+                    named: bool) -> None:
     """The confirmer is a second person, of another role than the organiser's, on the staff,
-    and not awarded by the roster."""
+    and not awarded by the roster (``named``: it names them)."""
     role = programme.role_of(confirmer)
-    organiser = programme.role_of(roster.submitted_by)
-    if confirmer == roster.submitted_by:
-        raise RefusedByRule(f"{confirmer} submitted roster {roster.id} and cannot confirm it too",
+    organiser_role = programme.role_of(organiser)
+    if confirmer == organiser:
+        raise RefusedByRule(f"{confirmer} submitted roster {roster} and cannot confirm it too",
                             field="by", code=ErrorCode.NOT_AUTHORISED,
                             fix="have a second person, of another role, confirm it")
-    if role is None or role == organiser:
+    if role is None or role == organiser_role:
         why = "is not on the programme's staff" if role is None else \
             f"has the organiser's role ({role})"
-        raise RefusedByRule(f"{confirmer} {why}, so cannot confirm roster {roster.id}",
+        raise RefusedByRule(f"{confirmer} {why}, so cannot confirm roster {roster}",
                             field="by", code=ErrorCode.NOT_AUTHORISED,
-                            fix=f"have staff of a role other than {organiser} confirm it")
-    _not_awarded(roster, confirmer, "confirm")
+                            fix=f"have staff of a role other than {organiser_role} confirm it")
+    _not_awarded(roster, confirmer, "confirm", named)
 
 
 @attrs.frozen
@@ -147,18 +138,30 @@ class Award:
         return self.points - self.issued
 
 
+def month_of(day: dt.date) -> str:
+    """The month a day falls in, as the cap counts it: ``2026-12``."""
+    return day.isoformat()[:7]
+
+
 def award(programme: Programme, lines: Sequence[RosterLine],
-          earned: Mapping[tuple[str, Period], int]) -> tuple[Award, ...]:
-    """Each line's award under the monthly cap, given what each person already ``earned`` in
-    each month; in the lines' order."""
+          earned: Mapping[tuple[str, str], int]
+          ) -> tuple[tuple[Award, ...], dict[tuple[str, str], int]]:
+    """Each line's award under the monthly cap, in the lines' order, given what each person
+    already ``earned`` in each month (keyed by person and ``month_of``); and what they have
+    earned after these lines. Lines are capped in date order, then in the order given, so a
+    roster read in date order a chunk at a time is capped as if whole."""
     so_far = dict(earned)
     order = sorted(range(len(lines)), key=lambda i: (lines[i].day, i))
-    awards: dict[int, Award] = {}
+    points = {kind.id: kind.points for kind in programme.kinds}
+    cap = programme.monthly_cap
+    awards: list[Award | None] = [None] * len(lines)
     for i in order:
         line = lines[i]
-        key = (line.person, Period.of(line.day))
-        points = line_points(programme, line)
-        issued = max(0, min(points, programme.monthly_cap - so_far.get(key, 0)))
-        so_far[key] = so_far.get(key, 0) + issued
-        awards[i] = Award(line, points, issued)
-    return tuple(awards[i] for i in range(len(lines)))
+        key = (line.person, month_of(line.day))
+        earns = int(points[line.kind] * line.quantity) if line.kind in points else \
+            line_points(programme, line)
+        before = so_far.get(key, 0)
+        issued = max(0, min(earns, cap - before))
+        so_far[key] = before + issued
+        awards[i] = Award(line, earns, issued)
+    return tuple(a for a in awards if a is not None), so_far

@@ -9,21 +9,39 @@ from __future__ import annotations
 
 import datetime as dt
 import sqlite3
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from decimal import Decimal
 from typing import Any
 
+import attrs
+
+from commons.ledger.accounts import Account
 from commons.money import Money
 from commons.periods import Period
-from commons.points.earning import Roster, RosterLine
+from commons.points.earning import RosterLine
 from commons.points.lots import Draw, Lot
 from commons.points.model import ActivityKind, Member, Programme, ShelfItem, Staff
 from commons.points.reports import Movement
 from commons.store.queries import where_in
 
-__all__ = ["PointsTables"]
+__all__ = ["PointsTables", "RosterRow"]
 
 _LOT = ("SELECT id, person, earned_on, expires_on, points, remaining, source FROM points_lots")
+
+
+@attrs.frozen
+class RosterRow:
+    """A recorded roster: its digest, organiser and number of lines, and once confirmed who
+    confirmed it, the points it issued, the excess the cap kept back and to how many
+    people."""
+
+    digest: str
+    submitted_by: str
+    lines: int
+    confirmed_by: str | None
+    issued: int | None
+    excess: int | None
+    people: int | None
 
 
 def _lot(r: Sequence[Any]) -> Lot:
@@ -94,6 +112,28 @@ class PointsTables:
             self.conn, "SELECT person, household, named FROM points_members WHERE programme = ? "
             "AND person IN ({})", people, before=(programme,))}
 
+    def member_ids(self, programme: str, people: Iterable[str]) -> set[str]:
+        """Those of ``people`` who are members."""
+        return {r[0] for r in where_in(self.conn, "SELECT person FROM points_members WHERE "
+                                       "programme = ? AND person IN ({})", people,
+                                       before=(programme,))}
+
+    def unopened(self, accounts: Iterable[str]) -> list[str]:
+        """Those of ``accounts`` not opened yet, in the order given."""
+        wanted = list(dict.fromkeys(accounts))
+        opened = {r[0] for r in where_in(self.conn, "SELECT name FROM accounts WHERE name IN "
+                                         "({})", wanted)}
+        return [name for name in wanted if name not in opened]
+
+    def open_accounts(self, accounts: Sequence[Account]) -> None:
+        """Open new accounts at once (those ``unopened`` named): the holders' accounts of a
+        roster's new members, thousands at a time."""
+        self.conn.executemany(
+            "INSERT INTO accounts (name, type, compound, opened_on, description) "
+            "VALUES (?, ?, ?, ?, ?)",
+            [(a.name, a.type.value, a.compound, None if a.opened_on is None else
+              a.opened_on.isoformat(), a.description) for a in accounts])
+
     def member_programmes(self, person: str) -> list[str]:
         """The programmes ``person`` is a member of."""
         return [r[0] for r in self.conn.execute(
@@ -109,13 +149,12 @@ class PointsTables:
 
     # --- rosters ---------------------------------------------------------------------------
 
-    def roster(self, programme: str, id: str) -> tuple[str, str, str | None, int] | None:
-        """A roster's content digest, submitter, confirmer (None until confirmed) and number of
-        lines, or None."""
-        r = self.conn.execute("SELECT content, submitted_by, confirmed_by, lines FROM "
-                              "points_rosters WHERE programme = ? AND id = ?",
-                              (programme, id)).fetchone()
-        return None if r is None else (r[0], r[1], r[2], r[3])
+    def roster(self, programme: str, id: str) -> RosterRow | None:
+        """A roster as recorded, or None."""
+        r = self.conn.execute("SELECT content, submitted_by, lines, confirmed_by, issued, "
+                              "excess, people FROM points_rosters WHERE programme = ? AND "
+                              "id = ?", (programme, id)).fetchone()
+        return None if r is None else RosterRow(*r)
 
     def roster_programmes(self, id: str) -> list[str]:
         """The programmes that have a roster ``id``."""
@@ -123,53 +162,72 @@ class PointsTables:
             "SELECT programme FROM points_rosters WHERE id = ? ORDER BY programme", (id,))]
 
     def lines_posted(self, programme: str, lines: Sequence[RosterLine]
-                     ) -> dict[tuple[str, str], tuple[str, str, str, int]]:
-        """Lines already recorded under the same (activity, person): their roster, kind, day
-        and quantity in hundredths."""
-        found: dict[tuple[str, str], tuple[str, str, str, int]] = {}
+                     ) -> dict[tuple[str, str], str]:
+        """Lines recorded before under the same (activity, person), with their roster."""
+        found: dict[tuple[str, str], str] = {}
         for activity in {x.activity for x in lines}:
             people = [x.person for x in lines if x.activity == activity]
-            for r in where_in(self.conn, "SELECT person, roster, kind, day, quantity_hundredths "
-                              "FROM points_roster_lines WHERE programme = ? AND activity = ? "
-                              "AND person IN ({})", people, before=(programme, activity)):
-                found[(activity, r[0])] = (r[1], r[2], r[3], r[4])
+            for r in where_in(self.conn, "SELECT person, roster FROM points_roster_lines "
+                              "WHERE programme = ? AND activity = ? AND person IN ({})", people,
+                              before=(programme, activity)):
+                found[(activity, r[0])] = r[1]
         return found
 
-    def add_roster(self, roster: Roster, submitted_at: str) -> None:
-        """Record a submitted roster and its lines."""
-        p = roster.programme
-        self.conn.execute("INSERT INTO points_rosters VALUES (?, ?, ?, ?, ?, ?, NULL, NULL)",
-                          (p, roster.id, roster.submitted_by, submitted_at,
-                           roster.content_hash(), len(roster.lines)))
+    def add_roster(self, programme: str, id: str, submitted_by: str, submitted_at: str,
+                   digest: str, lines: int) -> None:
+        """Record a submitted roster (its lines are added by ``add_roster_lines``)."""
+        self.conn.execute("INSERT INTO points_rosters VALUES (?, ?, ?, ?, ?, ?, NULL, NULL, "
+                          "NULL, NULL, NULL)",
+                          (programme, id, submitted_by, submitted_at, digest, lines))
+
+    def add_roster_lines(self, programme: str, roster: str, first: int,
+                         lines: Sequence[RosterLine]) -> None:
+        """Record a chunk of a roster's lines, numbered from ``first``."""
         self.conn.executemany(
             "INSERT INTO points_roster_lines VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            [(p, x.activity, x.person, roster.id, seq, x.kind, x.day.isoformat(),
-              int(x.quantity.scaleb(2))) for seq, x in enumerate(roster.lines)])
+            [(programme, x.activity, x.person, roster, first + n, x.kind, x.day.isoformat(),
+              int(x.quantity.scaleb(2))) for n, x in enumerate(lines)])
 
-    def roster_lines(self, programme: str, id: str) -> list[RosterLine]:
-        """A roster's lines in the order submitted."""
-        return [RosterLine(r[0], r[1], dt.date.fromisoformat(r[2]), r[3],
-                           Decimal(r[4]).scaleb(-2), r[5] + 1) for r in self.conn.execute(
-            "SELECT activity, kind, day, person, quantity_hundredths, seq FROM "
-            "points_roster_lines WHERE programme = ? AND roster = ? ORDER BY seq",
-            (programme, id))]
+    def roster_lines(self, programme: str, id: str, size: int = 20_000
+                     ) -> Iterator[list[RosterLine]]:
+        """A roster's lines in date order (then as submitted), a chunk of ``size`` at a time;
+        each line's ``line`` is where it stood in the file (the header being line 1)."""
+        after: tuple[str, int] = ("", -1)
+        while True:
+            rows = self.conn.execute(
+                "SELECT activity, kind, day, person, quantity_hundredths, seq FROM "
+                "points_roster_lines WHERE programme = ? AND roster = ? AND (day > ? OR "
+                "(day = ? AND seq > ?)) ORDER BY day, seq LIMIT ?",
+                (programme, id, after[0], after[0], after[1], size)).fetchall()
+            if not rows:
+                return
+            yield [RosterLine(r[0], r[1], dt.date.fromisoformat(r[2]), r[3],
+                              Decimal(r[4]).scaleb(-2), r[5] + 2) for r in rows]
+            after = (rows[-1][2], rows[-1][5])
 
-    def confirm_roster(self, programme: str, id: str, by: str, at: str) -> None:
-        """Mark a roster confirmed."""
-        self.conn.execute("UPDATE points_rosters SET confirmed_by = ?, confirmed_at = ? WHERE "
-                          "programme = ? AND id = ?", (by, at, programme, id))
+    def names(self, programme: str, roster: str, person: str) -> bool:
+        """Whether roster ``roster`` awards ``person`` points."""
+        return self.conn.execute("SELECT 1 FROM points_roster_lines WHERE programme = ? AND "
+                                 "roster = ? AND person = ? LIMIT 1",
+                                 (programme, roster, person)).fetchone() is not None
 
-    def earned(self, programme: str, people: Iterable[str], months: Iterable[Period]
-               ) -> dict[tuple[str, Period], int]:
-        """What ``people`` earned from rosters in each of ``months``."""
-        spans = sorted(months, key=str)
-        if not spans:
-            return {}
-        first, last = spans[0].first_day.isoformat(), spans[-1].last_day.isoformat()
-        return {(r[0], Period.parse(r[1])): r[2] for r in where_in(
-            self.conn, "SELECT person, substr(earned_on, 1, 7) AS month, SUM(points) FROM "
-            "points_lots WHERE programme = ? AND received = 0 AND earned_on BETWEEN ? AND ? "
-            "AND person IN ({}) GROUP BY person, month", people, before=(programme, first, last))}
+    def confirm_roster(self, programme: str, id: str, by: str, at: str, issued: int,
+                       excess: int, people: int) -> None:
+        """Mark a roster confirmed, with what it issued, what the cap kept back, and to how
+        many people."""
+        self.conn.execute("UPDATE points_rosters SET confirmed_by = ?, confirmed_at = ?, "
+                          "issued = ?, excess = ?, people = ? WHERE programme = ? AND id = ?",
+                          (by, at, issued, excess, people, programme, id))
+
+    def earned_before(self, programme: str, roster: str) -> dict[tuple[str, str], int]:
+        """What the people a roster names earned from rosters in the months it covers."""
+        return {(r[0], r[1]): r[2] for r in self.conn.execute(
+            "SELECT l.person, substr(l.earned_on, 1, 7) AS month, SUM(l.points) FROM "
+            "points_lots l WHERE l.programme = ? AND l.received = 0 AND l.person IN (SELECT "
+            "person FROM points_roster_lines WHERE programme = ? AND roster = ?) AND "
+            "substr(l.earned_on, 1, 7) IN (SELECT DISTINCT substr(day, 1, 7) FROM "
+            "points_roster_lines WHERE programme = ? AND roster = ?) GROUP BY l.person, month",
+            (programme, programme, roster, programme, roster))}
 
     # --- lots and movements ----------------------------------------------------------------
 
@@ -217,12 +275,6 @@ class PointsTables:
                                    "WHERE programme = ? AND person = ? ORDER BY id",
                                    (programme, person))]
         return sorted(rows, key=lambda m: m.date)
-
-    def outstanding(self, programme: str) -> int:
-        """The points the programme's lots still hold."""
-        r = self.conn.execute("SELECT COALESCE(SUM(remaining), 0) FROM points_lots WHERE "
-                              "programme = ?", (programme,)).fetchone()
-        return int(r[0])
 
     def by_building(self, programme: str, period_from: dt.date, period_to: dt.date
                     ) -> list[tuple[str, str, bool, int]]:

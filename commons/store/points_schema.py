@@ -64,6 +64,9 @@ POINTS: tuple[str, ...] = (
         lines INTEGER NOT NULL,
         confirmed_by TEXT,
         confirmed_at TEXT,
+        issued INTEGER,
+        excess INTEGER,
+        people INTEGER,
         PRIMARY KEY (programme, id)
     ) STRICT""",
     """CREATE TABLE points_roster_lines (
@@ -77,7 +80,8 @@ POINTS: tuple[str, ...] = (
         quantity_hundredths INTEGER NOT NULL CHECK (quantity_hundredths > 0),
         PRIMARY KEY (programme, activity, person)
     ) STRICT""",
-    "CREATE INDEX points_roster_lines_by_roster ON points_roster_lines (programme, roster, seq)",
+    "CREATE INDEX points_roster_lines_by_roster ON points_roster_lines (programme, roster, day, "
+    "seq)",
     """CREATE TABLE points_lots (
         id INTEGER PRIMARY KEY,
         programme TEXT NOT NULL,

@@ -79,8 +79,10 @@ def test_the_cap_holds_and_the_excess_is_reported(tmp_path: Path) -> None:
         "a,clean-up,2026-11-08,r-yu,2", "b,clean-up,2026-11-09,r-yu,2",
         "c,clean-up,2026-12-01,r-yu,1"]), by="org-wang")
     done = api.points.confirm("r1", by="cw-zhao")
-    assert [(a.points, a.issued) for a in done.awards] == [(20, 20), (20, 10), (10, 10)]
-    assert done.excess == 10 and len(done.capped) == 1
+    assert [(a.line.line, a.points, a.issued) for a in done.capped] == [(3, 20, 10)]
+    assert (done.issued, done.excess, done.people) == (40, 10, 1)
+    again = api.points.confirm("r1", by="cw-zhao")
+    assert again.already_recorded and (again.issued, again.excess) == (40, 10)
     assert api.points.balance("r-yu").balance == 40
 
 

@@ -15,14 +15,14 @@ from strategies import points_counts, points_lots, points_programmes, points_rat
 
 from commons.errors import CommonsError, ErrorCode
 from commons.money import Money
-from commons.periods import Period
 from commons.points.earning import (
-    Roster,
+    Award,
     RosterLine,
     award,
     check_confirmer,
     check_submitter,
     line_points,
+    month_of,
 )
 from commons.points.lots import Lot, draw_oldest_first, expired_lots, spendable
 from commons.points.model import ActivityKind, Programme, Staff, add_months, yuan_value
@@ -48,20 +48,34 @@ def test_the_rounding_rule_by_example(points: int, rate: int, yuan: str) -> None
        st.dictionaries(st.sampled_from(["p-a", "p-b"]), st.integers(0, 300)))
 def test_caps_hold_and_the_excess_is_exactly_what_they_keep_back(
         programme: Programme, lines: list[RosterLine], before: dict[str, int]) -> None:
-    month = Period(2026, 11)
-    earned = {(p, month): n for p, n in before.items()}
-    awards = award(programme, lines, earned)
+    earned = {(p, "2026-11"): n for p, n in before.items()}
+    awards, after = award(programme, lines, earned)
     assert [a.line for a in awards] == lines
-    totals: dict[tuple[str, Period], int] = {}
-    wanted: dict[tuple[str, Period], int] = {}
+    totals: dict[tuple[str, str], int] = {}
+    wanted: dict[tuple[str, str], int] = {}
     for a in awards:
         assert a.points == line_points(programme, a.line) and a.issued + a.excess == a.points
-        key = (a.line.person, Period.of(a.line.day))
+        key = (a.line.person, month_of(a.line.day))
         totals[key] = totals.get(key, 0) + a.issued
         wanted[key] = wanted.get(key, 0) + a.points
     for key, issued in totals.items():
         room = max(0, programme.monthly_cap - earned.get(key, 0))
         assert issued == min(room, wanted[key])
+        assert after[key] == earned.get(key, 0) + issued <= max(programme.monthly_cap,
+                                                                earned.get(key, 0))
+
+
+@given(points_programmes(), roster_lines(), st.integers(min_value=1, max_value=11))
+def test_a_roster_capped_a_chunk_at_a_time_is_capped_as_if_whole(
+        programme: Programme, lines: list[RosterLine], size: int) -> None:
+    ordered = sorted(lines, key=lambda x: x.day)
+    whole, _ = award(programme, ordered, {})
+    parts: list[Award] = []
+    earned: dict[tuple[str, str], int] = {}
+    for start in range(0, len(ordered), size):
+        chunk, earned = award(programme, ordered[start:start + size], earned)
+        parts += chunk
+    assert parts == list(whole)
 
 
 def test_a_line_earns_whole_points_rounded_down() -> None:
@@ -108,10 +122,10 @@ PEOPLE = ["o-1", "o-2", "c-1", "p-a", "nobody"]
        st.sampled_from(PEOPLE))
 def test_no_one_confirms_their_own_roster_nor_one_of_their_role(
         programme: Programme, lines: list[RosterLine], organiser: str, confirmer: str) -> None:
-    roster = Roster("r", programme.id, organiser, lines)
+    people = {x.person for x in lines}
     try:
-        check_submitter(programme, roster)
-        check_confirmer(programme, roster, confirmer)
+        check_submitter(programme, "r", organiser, named=organiser in people)
+        check_confirmer(programme, "r", organiser, confirmer, named=confirmer in people)
     except CommonsError as e:
         assert e.code == ErrorCode.NOT_AUTHORISED
         allowed = False
