@@ -3,8 +3,8 @@ people, submitted, confirmed and posted; then one person's statement.
 
 It builds the books in a fresh database under ``bench/out`` (a district of households, a
 programme after Leshan's 嘉州积分 and its 100,000 members) and writes the rosters: ten
-activities, each naming every person once, two to a CSV file (N lines in all). Then it measures, each in its
-own process for wall seconds and peak RSS:
+activities, each naming every person once, two to a CSV file (N lines in all). Then it
+measures, each in its own process for wall seconds and peak RSS:
 
     (a) submit and confirm every roster: ``Books.points.submit`` and ``.confirm``
                                                          target <= 30 s and <= 300 MB
