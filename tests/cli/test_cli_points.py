@@ -103,3 +103,43 @@ def test_bad_input_is_refused_with_its_code(cli: Invoke, books: Path, tmp_path: 
     broken = tmp_path / "broken.toml"
     broken.write_text('id = "x"\nmonthly_cap = "lots"\n', encoding="utf-8")
     refused(cli("points", "programme", "add", broken), ErrorCode.INVALID_INPUT, "broken.toml")
+
+
+PAGE = Path(__file__).resolve().parents[2] / "docs" / "points.md"
+
+
+@pytest.mark.slow
+def test_the_example_of_the_points_page_runs_on_the_demo(tmp_path: Path,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    import contextlib
+    import io
+    import re
+    import shlex
+
+    from click.testing import CliRunner
+    from commons_cli.main import main
+
+    text = PAGE.read_text(encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("COMMONS_DB", raising=False)
+    for name, body in re.findall(r"^```csv (\S+)\n(.*?)^```$", text, re.M | re.S):
+        (tmp_path / name).write_text(body, encoding="utf-8")
+    runner = CliRunner()
+    assert runner.invoke(main, ["--db", "demo.db", "demo"]).exit_code == 0
+    (block,) = re.findall(r"^```sh points\n(.*?)^```$", text, re.M | re.S)
+    outputs = []
+    for line in block.splitlines():
+        argv = shlex.split(line)
+        result = runner.invoke(main, argv[1:], catch_exceptions=False)
+        assert result.exit_code == 0, f"{line}\n{result.output}"
+        outputs.append(result.stdout)
+        if len(outputs) == 1:  # submitted: its organiser may not confirm it
+            refused(runner.invoke(main, ["--db", "demo.db", "points", "roster", "confirm",
+                                         "cleanup-2026-12-12", "--by", "org-luan"]),
+                    ErrorCode.NOT_AUTHORISED, "org-luan")
+    assert "35 points issued to 2 people" in outputs[1]
+    (python,) = re.findall(r"^```python\n(.*?)^```$", text, re.M | re.S)
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        exec(compile(python, str(PAGE), "exec"), {"__name__": "points_page"})
+    assert out.getvalue().splitlines()[0] == "True True"
