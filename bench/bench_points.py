@@ -126,6 +126,7 @@ else:
     out = {"lots": len(s.lots), "balance": s.balance,
            "statement_ms": statistics.median(times) * 1000}
 out["seconds"] = time.perf_counter() - start
+out["cpu_s"] = time.process_time()
 out["max_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 print(json.dumps(out))
 """
@@ -158,7 +159,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     (OUT / f"points-results-{args.n}.json").write_text(json.dumps(results, indent=2))
     load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
     print(f"  submit and confirm {posted['lines']:,} lines in {posted['rosters']} rosters "
-          f"({posted['issued']:,} points): {posted['seconds']:.1f} s, "
+          f"({posted['issued']:,} points): {posted['seconds']:.1f} s ({posted['cpu_s']:.1f} s "
+          f"of CPU), "
           f"{posted['max_rss_mb']:.0f} MB (target <= 30 s, <= 300 MB)\n"
           f"  one person's statement ({stated['lots']} lots): {stated['statement_ms']:.1f} ms "
           f"(target <= 50 ms)\n  load average {load}")

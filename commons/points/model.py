@@ -13,7 +13,7 @@ import datetime as dt
 import re
 from collections.abc import Callable
 from enum import StrEnum
-from typing import Any
+from typing import Any, TypeVar
 
 import attrs
 
@@ -148,6 +148,19 @@ class Member:
     named: bool = False
 
 
+T = TypeVar("T", ActivityKind, ShelfItem)
+
+
+def _one(values: tuple[T, ...], id: str, where: str, what: str, field: str) -> T:
+    """The value of ``values`` whose id is ``id``; NotFound naming those there are."""
+    for value in values:
+        if value.id == id:
+            return value
+    raise NotFound(f"{where} has no {what} {id!r}", field=field,
+                   fix=f"use one of {', '.join(v.id for v in values) or '(none)'}",
+                   context={"kind": what, "id": id})
+
+
 def _fund(_instance: object, _attribute: object, value: Money) -> None:
     if value.currency != CURRENCY or value.is_negative():
         raise InvalidInput(f"sponsor fund {value} is not an amount of yuan of zero or more",
@@ -189,21 +202,11 @@ class Programme:
 
     def kind(self, id: str) -> ActivityKind:
         """The activity kind ``id``; NotFound naming the kinds there are."""
-        for k in self.kinds:
-            if k.id == id:
-                return k
-        raise NotFound(f"programme {self.id} has no activity kind {id!r}", field="kind",
-                       fix=f"use one of {', '.join(k.id for k in self.kinds)}",
-                       context={"kind": "activity kind", "id": id})
+        return _one(self.kinds, id, f"programme {self.id}", "activity kind", "kind")
 
     def item(self, id: str) -> ShelfItem:
         """The shelf item ``id``; NotFound naming the items there are."""
-        for i in self.shelf:
-            if i.id == id:
-                return i
-        raise NotFound(f"programme {self.id}'s points shelf has no item {id!r}", field="item",
-                       fix=f"use one of {', '.join(i.id for i in self.shelf) or '(none)'}",
-                       context={"kind": "shelf item", "id": id})
+        return _one(self.shelf, id, f"programme {self.id}'s points shelf", "shelf item", "item")
 
     def role_of(self, person: str) -> str | None:
         """The role ``person`` has in the programme, or None."""
