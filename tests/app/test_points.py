@@ -184,3 +184,32 @@ def test_a_programme_again_is_a_no_op_and_other_details_conflict(api: commons.Bo
     refused(ErrorCode.ALREADY_RECORDED_DIFFERENTLY, api.points.add_programme,
            programme_file(tmp_path, cap=5))
     assert pts(api, "assets:points-fund") == {"assets:points-fund:jz": Money.yuan("100.00")}
+
+
+@pytest.mark.parametrize("fmt", ["jsonl", "beancount"])
+def test_every_export_carries_the_points_and_checks_out(api: commons.Books, tmp_path: Path,
+                                                        fmt: str) -> None:
+    earn(api, tmp_path, "r1", ["a,clean-up,2026-11-08,r-yu,3"])
+    out = tmp_path / f"books.{fmt}"
+    manifest = api.audit.export(out, format=fmt, account="liabilities:points")
+    assert "PTS" in out.read_text(encoding="utf-8")
+    assert {t.currency for t in manifest.totals} == {"PTS"}
+    assert api.audit.check_export(out).ok
+
+
+@pytest.mark.sqlite_only
+def test_verify_finds_points_changed_behind_the_books_back(api: commons.Books,
+                                                           tmp_path: Path) -> None:
+    import sqlite3
+    from contextlib import closing
+
+    earn(api, tmp_path, "r1", ["a,clean-up,2026-11-08,r-yu,3"])
+    assert api.audit.verify().ok
+    with closing(sqlite3.connect(tmp_path / "p.db")) as conn:
+        triggers = [r[0] for r in conn.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'postings'")]
+        for name in triggers:
+            conn.execute(f"DROP TRIGGER {name}")
+        conn.execute("UPDATE postings SET amount_fen = amount_fen * 10 WHERE currency = 'PTS'")
+        conn.commit()
+    assert not api.audit.verify().ok
