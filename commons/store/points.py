@@ -185,7 +185,7 @@ class PointsTables:
         """Record a chunk of a roster's lines, numbered from ``first``."""
         self.conn.executemany(
             "INSERT INTO points_roster_lines VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            [(programme, x.activity, x.person, roster, first + n, x.kind, x.day.isoformat(),
+            [(programme, roster, x.day.isoformat(), first + n, x.activity, x.person, x.kind,
               int(x.quantity.scaleb(2))) for n, x in enumerate(lines)])
 
     def roster_lines(self, programme: str, id: str, size: int = 20_000

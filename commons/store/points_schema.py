@@ -69,19 +69,21 @@ POINTS: tuple[str, ...] = (
         people INTEGER,
         PRIMARY KEY (programme, id)
     ) STRICT""",
+    # Kept in the order a confirmation reads them (date, then as submitted); the unique index
+    # keeps a line once per activity and person.
     """CREATE TABLE points_roster_lines (
         programme TEXT NOT NULL,
+        roster TEXT NOT NULL,
+        day TEXT NOT NULL,
+        seq INTEGER NOT NULL,
         activity TEXT NOT NULL,
         person TEXT NOT NULL,
-        roster TEXT NOT NULL,
-        seq INTEGER NOT NULL,
         kind TEXT NOT NULL,
-        day TEXT NOT NULL,
         quantity_hundredths INTEGER NOT NULL CHECK (quantity_hundredths > 0),
-        PRIMARY KEY (programme, activity, person)
-    ) STRICT""",
-    "CREATE INDEX points_roster_lines_by_roster ON points_roster_lines (programme, roster, day, "
-    "seq)",
+        PRIMARY KEY (programme, roster, day, seq)
+    ) STRICT, WITHOUT ROWID""",
+    "CREATE UNIQUE INDEX points_roster_lines_once ON points_roster_lines (programme, activity, "
+    "person)",
     """CREATE TABLE points_lots (
         id INTEGER PRIMARY KEY,
         programme TEXT NOT NULL,
@@ -93,9 +95,8 @@ POINTS: tuple[str, ...] = (
         received INTEGER NOT NULL,
         source TEXT NOT NULL
     ) STRICT""",
+    # Expiry scans a programme's lots (a batch job); an index of them would slow every issue.
     "CREATE INDEX points_lots_by_person ON points_lots (programme, person, earned_on)",
-    "CREATE INDEX points_lots_expiring ON points_lots (programme, expires_on) "
-    "WHERE remaining > 0",
     """CREATE TABLE points_movements (
         id INTEGER PRIMARY KEY,
         programme TEXT NOT NULL,
