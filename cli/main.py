@@ -36,6 +36,9 @@ COMMANDS = {
                "The services marketplace: providers, services, subsidies, orders, settlement."),
     "parking": ("commons_cli.parking:parking",
                 "Tidal parking (潮汐车位): tariffs, sessions, monthly bills and reports."),
+    "points": ("commons_cli.points:points",
+               "Volunteer points (积分): earned for service, spent in the marketplace, kept in "
+               "the books."),
     "reconcile": ("commons_cli.reconcile:reconcile",
                   "Bank reconciliation: import statements, match them to the books, report, "
                   "undo."),

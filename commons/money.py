@@ -48,6 +48,9 @@ _TABLE = {c.code: c for c in (
     Currency("EUR", 2, "€"),
     Currency("JPY", 0, "JP¥"),
     Currency("KRW", 0, "₩"),
+    # Volunteer points (积分, commons.points): not money, but a unit the journal moves and
+    # balances the same way, whole points only, so it sits in the same table.
+    Currency("PTS", 0, "积分"),
 )}
 CURRENCIES: Mapping[str, Currency] = MappingProxyType(_TABLE)
 _YUAN = _TABLE[CURRENCY]

@@ -34,6 +34,9 @@ from commons.contracts.evaluation import MarketRecord
 from commons.contracts.scenario import Collection, CostItem, Scenario, ScenarioCompound
 from commons.governance import Ballot, Choice, Matter, Proposal, Roll, Scope, State, resolve
 from commons.io.bank_csv import CsvProfile
+from commons.points.earning import RosterLine
+from commons.points.lots import Lot
+from commons.points.model import ActivityKind, Programme, Staff
 
 # Up to a hundred billion yuan either way: well past any compound's budget.
 MAX_FEN = 10**13
@@ -445,3 +448,51 @@ def market_records(draw: st.DrawFn) -> MarketRecord:
     measured = draw(st.integers(0, orders))
     return MarketRecord(orders, measured, draw(st.integers(0, measured)),
                         draw(st.integers(0, orders)))
+
+
+# --- volunteer points ----------------------------------------------------------------------
+
+points_people = st.sampled_from(["p-a", "p-b", "p-c", "p-d"])
+points_rates = st.integers(min_value=1, max_value=1000)
+points_counts = st.integers(min_value=0, max_value=10**9)
+
+
+@st.composite
+def points_programmes(draw: st.DrawFn) -> Programme:
+    """A programme with a clean-up kind by the hour, a help kind by the task, and a cap."""
+    return Programme("pp", "points", "community",
+                     (ActivityKind("clean", "clean-up", "hour",
+                                   draw(st.integers(min_value=1, max_value=50))),
+                      ActivityKind("help", "help", "task",
+                                   draw(st.integers(min_value=1, max_value=50)))),
+                     draw(st.integers(min_value=1, max_value=200)),
+                     draw(points_rates), draw(st.integers(min_value=1, max_value=36)),
+                     "sponsor", Money(0),
+                     staff=(Staff("o-1", "organiser"), Staff("o-2", "organiser"),
+                            Staff("c-1", "community")))
+
+
+@st.composite
+def roster_lines(draw: st.DrawFn, *, size: int = 12) -> list[RosterLine]:
+    """Lines of one or more activities over a few days of two months."""
+    lines = []
+    for n in range(draw(st.integers(min_value=1, max_value=size))):
+        kind = draw(st.sampled_from(["clean", "help"]))
+        quantity = Decimal(draw(st.integers(min_value=1, max_value=800))).scaleb(-2) \
+            if kind == "clean" else Decimal(draw(st.integers(min_value=1, max_value=5)))
+        day = dt.date(2026, 11, 20) + dt.timedelta(days=draw(st.integers(0, 20)))
+        lines.append(RosterLine(f"act-{n}", kind, day, draw(points_people), quantity, n + 2))
+    return lines
+
+
+@st.composite
+def points_lots(draw: st.DrawFn) -> list[Lot]:
+    """A person's lots: some partly spent, some expiring before others."""
+    lots = []
+    for n in range(draw(st.integers(min_value=0, max_value=8))):
+        earned = dt.date(2026, 1, 1) + dt.timedelta(days=draw(st.integers(0, 400)))
+        points = draw(st.integers(min_value=1, max_value=500))
+        lots.append(Lot(n + 1, "p-a", earned,
+                        earned + dt.timedelta(days=draw(st.integers(1, 800))), points,
+                        draw(st.integers(min_value=0, max_value=points)), "roster:r"))
+    return lots

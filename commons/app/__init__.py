@@ -39,6 +39,9 @@ if TYPE_CHECKING:  # what mypy sees instead of __getattr__: the names of EXPORTS
         SessionImport,
         TariffLoaded,
     )
+    from commons.app.points import ProgrammeRecorded, RosterConfirmed, RosterSubmitted
+    from commons.app.points_reports import PointsBalance, PointsReport
+    from commons.app.points_spending import Expiry, Payout, Redemption, Transfer
     from commons.app.reconcile import (
         BankAccount,
         ImportedStatement,
@@ -96,6 +99,7 @@ if TYPE_CHECKING:  # what mypy sees instead of __getattr__: the names of EXPORTS
     )
     from commons.io.disclosure_render import LANGUAGES, disclosure_json, render_html, render_text
     from commons.io.exporting import CurrencyTotal, ExportedFile, ExportManifest
+    from commons.io.points_files import PROGRAMME_HELP as POINTS_PROGRAMME_HELP
     from commons.io.statement_files import (
         accounts_json,
         accounts_text,
@@ -136,6 +140,15 @@ if TYPE_CHECKING:  # what mypy sees instead of __getattr__: the names of EXPORTS
     from commons.parking.tariff import TARIFF_HELP, Tariff, TariffFile, WindowDays
     from commons.parking.usage import Breach, HourOccupancy, ParkingReport
     from commons.periods import parse_date
+    from commons.points.earning import Award, RosterLine
+    from commons.points.lots import Lot
+    from commons.points.model import BASES as POINTS_BASES
+    from commons.points.model import UNIT as POINTS_UNIT
+    from commons.points.model import ActivityKind, Member, ShelfItem, Staff
+    from commons.points.model import Programme as PointsProgramme
+    from commons.points.reports import BuildingPoints, Liability, NamedPoints
+    from commons.points.reports import Movement as PointsMovement
+    from commons.points.reports import Statement as PointsStatement
     from commons.reconcile.reconciliation import (
         MatchRecord,
         OutstandingItem,
@@ -358,6 +371,32 @@ EXPORTS = {
     "SettlementRun": "commons.app.market_settle",
     "SubsidyClaim": "commons.market.settlement",
     "SubsidyProgramme": "commons.market.model",
+    # Volunteer points (issue 19).
+    "POINTS_BASES": "commons.points.model:BASES",
+    "POINTS_PROGRAMME_HELP": "commons.io.points_files:PROGRAMME_HELP",
+    "POINTS_UNIT": "commons.points.model:UNIT",
+    "ActivityKind": "commons.points.model",
+    "Award": "commons.points.earning",
+    "BuildingPoints": "commons.points.reports",
+    "Expiry": "commons.app.points_spending",
+    "Liability": "commons.points.reports",
+    "Lot": "commons.points.lots",
+    "Member": "commons.points.model",
+    "NamedPoints": "commons.points.reports",
+    "Payout": "commons.app.points_spending",
+    "PointsBalance": "commons.app.points_reports",
+    "PointsMovement": "commons.points.reports:Movement",
+    "PointsProgramme": "commons.points.model:Programme",
+    "PointsReport": "commons.app.points_reports",
+    "PointsStatement": "commons.points.reports:Statement",
+    "ProgrammeRecorded": "commons.app.points",
+    "Redemption": "commons.app.points_spending",
+    "RosterConfirmed": "commons.app.points",
+    "RosterLine": "commons.points.earning",
+    "RosterSubmitted": "commons.app.points",
+    "ShelfItem": "commons.points.model",
+    "Staff": "commons.points.model",
+    "Transfer": "commons.app.points_spending",
 }
 
 if not TYPE_CHECKING:  # mypy would take any misspelt name for one __getattr__ returns
@@ -405,4 +444,31 @@ __all__ += [
     "MarketRecord", "MarketReport", "MarketSettlement", "MarketStatement", "Order",
     "OrderOutcome", "OrderState", "Provider", "ProviderCard", "ProviderFigures", "ProviderKind",
     "Quote", "Resident", "SearchHit", "SettlementRun", "SubsidyClaim", "SubsidyProgramme",
+]
+# Volunteer points (issue 19).
+__all__ += [
+    "POINTS_BASES", "POINTS_PROGRAMME_HELP",
+    "POINTS_UNIT",
+    "ActivityKind",
+    "Award",
+    "BuildingPoints",
+    "Expiry",
+    "Liability",
+    "Lot",
+    "Member",
+    "NamedPoints",
+    "Payout",
+    "PointsBalance",
+    "PointsMovement",
+    "PointsProgramme",
+    "PointsReport",
+    "PointsStatement",
+    "ProgrammeRecorded",
+    "Redemption",
+    "RosterConfirmed",
+    "RosterLine",
+    "RosterSubmitted",
+    "ShelfItem",
+    "Staff",
+    "Transfer",
 ]

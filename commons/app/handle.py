@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from commons.app.ledger import LedgerService
     from commons.app.market import MarketService
     from commons.app.parking import ParkingService
+    from commons.app.points_reports import PointsService
     from commons.app.reconcile import ReconcileService
     from commons.app.reports import ReportService
     from commons.app.resolutions import ResolutionService
@@ -123,6 +124,14 @@ class Books:
         from commons.app.market import MarketService  # noqa: PLC0415
 
         return MarketService(self.session, self.ledger)
+
+    @cached_property
+    def points(self) -> PointsService:
+        """Volunteer points (积分): programmes, rosters, redemptions, transfers, expiry,
+        statements and reports."""
+        from commons.app.points_reports import PointsService  # noqa: PLC0415
+
+        return PointsService(self.session, self.ledger)
 
     @cached_property
     def audit(self) -> AuditService:

@@ -80,4 +80,8 @@ class MarketSettling(MarketOrders):
                 ids = t.ledger.known([c.external_id for c in collections])
                 t.revenue.add_collections([(c, ids[c.external_id][0], Money.zero())
                                            for c in collections])
+            # Volunteer points redeemed on these providers' orders: paid from sponsor funds.
+            from commons.app.points_spending import pay_redemptions  # noqa: PLC0415
+
+            pay_redemptions(self.ledger, t, month, [s.provider for s in done], self.actor)
         return SettlementRun(month, tuple(done), posted, already)

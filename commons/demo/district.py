@@ -36,6 +36,7 @@ from commons.demo.contracts import bid_step, bundle_step
 from commons.demo.ledger import ledger_step
 from commons.demo.market import market_step
 from commons.demo.parking import parking_step
+from commons.demo.points import points_step
 from commons.demo.reconcile import boc_web_step, reconcile_step, wallet_step
 from commons.demo.revenue import clear_step, collect_step, set_aside_step, use_step
 from commons.demo.statements import statements_step
@@ -145,6 +146,7 @@ def run_demo(api: Books) -> DemoReport:
             use_step(api),
             billing_step(api),
             market_step(api, folder),
+            points_step(api, folder),
             audit_step(api, folder),
             statements_step(api),
             bundle_step(api, folder),

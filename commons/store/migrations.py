@@ -6,6 +6,7 @@ change made since. Migration order is the files' history: a new one is appended 
 from __future__ import annotations
 
 from commons.store.market_usage import MARKET_USAGE
+from commons.store.points_schema import POINTS
 
 __all__ = ["LATER"]
 
@@ -567,4 +568,6 @@ LATER: list[tuple[str, ...]] = [
     ),
     # Issue 18's benchmark: the marketplace's running subsidy use, in its own module.
     MARKET_USAGE,
+    # Issue 19, volunteer points (嘉州积分): its SQL is in its own module.
+    POINTS,
 ]

@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from commons.store.ledger import LedgerTables
     from commons.store.market import MarketTables
     from commons.store.parking import ParkingTables
+    from commons.store.points import PointsTables
     from commons.store.reconcile import ReconcileTables
     from commons.store.revenue import RevenueTables
 
@@ -171,6 +172,13 @@ class Tables:
         from commons.store.market import MarketTables  # noqa: PLC0415
 
         return MarketTables(self.conn)
+
+    @cached_property
+    def points(self) -> PointsTables:
+        """Volunteer points: programmes, rosters, lots, movements, redemptions, transfers."""
+        from commons.store.points import PointsTables  # noqa: PLC0415
+
+        return PointsTables(self.conn)
 
     def meta(self, key: str) -> str | None:
         """A value of the database's meta table, or None."""

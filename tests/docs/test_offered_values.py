@@ -49,6 +49,7 @@ from commons.market.model import parse_channel
 from commons.money import currency_of
 from commons.parking.tariff import TariffFile
 from commons.periods import Period, parse_date, read_date, read_datetime
+from commons.points.model import parse_basis
 from commons.revenue.income import parse_percent
 from commons.revenue.spending import parse_purpose, parse_role
 
@@ -259,12 +260,14 @@ FIX_PARSERS: dict[str, tuple[Parser, str, str]] = {
     "payment channel": (parse_channel, "commons/market/model.py", "zz"),
     "market sort": (_market_sort, "commons/app/market_reports.py", "zz"),
     "event type": (_event_type, "commons/io/market_files.py", "zz"),
+    "points basis": (parse_basis, "commons/fields.py", "zz"),
 }
 
 # Files whose "one of" fixes list data rather than a vocabulary: the spaces and card kinds of
-# one compound's tariff, the categories of the catalog being built.
+# one compound's tariff, the categories of the catalog being built, a points programme's
+# activity kinds and shelf items.
 DATA_NOT_VOCABULARY = {"commons/parking/checks.py", "commons/parking/pricing.py",
-                       "commons/contracts/catalog.py"}
+                       "commons/contracts/catalog.py", "commons/points/model.py"}
 
 # What introduces the values a fix offers, the first of these found.
 _OFFERS = [re.compile(p) for p in (r"one of (.+)", r"e\.g\. (.+)", r"such as (.+)", r"like (.+)",

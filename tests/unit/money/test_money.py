@@ -266,7 +266,7 @@ def test_parse_keeps_the_currency_it_is_given(m: Money) -> None:
 
 def test_the_table_holds_each_currencys_minor_units() -> None:
     assert {code: c.minor_units for code, c in CURRENCIES.items()} == {
-        "CNY": 2, "HKD": 2, "USD": 2, "EUR": 2, "JPY": 0, "KRW": 0}
+        "CNY": 2, "HKD": 2, "USD": 2, "EUR": 2, "JPY": 0, "KRW": 0, "PTS": 0}
     assert all(currency_of(code).code == code for code in CURRENCIES)
 
 

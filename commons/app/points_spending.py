@@ -1,0 +1,300 @@
+"""Spending volunteer points: at a marketplace provider as part of an order's resident share,
+or for goods from a programme's points shelf; transfers within a household; expiry; and the
+hook that pays providers from the sponsor fund when the marketplace settles a month.
+
+A balance never goes below zero: points are drawn from the person's lots oldest first, and a
+spend the spendable lots cannot cover is refused with nothing written. A redemption or transfer
+is keyed by the host's id (a redemption at a provider by its order's id): the same again is a
+no-op, other content under the same id a conflict.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+import attrs
+
+from commons.app.points import PointsEarning
+from commons.app.session import recorded
+from commons.errors import ConflictError, ErrorCode, InvalidInput, RefusedByRule
+from commons.market.postings import CLEARING, TRANSFERS
+from commons.money import Money
+from commons.periods import Period
+from commons.points.lots import Draw, draw_oldest_first
+from commons.points.model import Member, Programme
+from commons.points.postings import (
+    expiry_entry,
+    payout_entry,
+    people_sums,
+    redemption_entry,
+    transfer_entry,
+)
+from commons.points.reports import Movement
+
+if TYPE_CHECKING:
+    from commons.app.ledger import LedgerService
+    from commons.market.orders import Order
+    from commons.store import Tables
+
+__all__ = ["Expiry", "Payout", "PointsSpending", "Redemption", "Transfer", "pay_redemptions"]
+
+
+@attrs.frozen
+class Redemption:
+    """Points spent: at a provider on an order (``value`` in yuan, paid from the sponsor fund
+    at the provider's settlement), or for ``quantity`` of a shelf ``item``."""
+
+    programme: str
+    id: str
+    person: str
+    points: int
+    value: Money
+    date: dt.date
+    already_recorded: bool
+    order: str | None = None
+    provider: str | None = None
+    item: str | None = None
+    quantity: int = 0
+    drawn: tuple[tuple[dt.date, int], ...] = ()  # (expiry day of the lot, points), oldest first
+
+
+@attrs.frozen
+class Transfer:
+    """Points moved from one member to another."""
+
+    programme: str
+    id: str
+    giver: str
+    taker: str
+    points: int
+    date: dt.date
+    already_recorded: bool
+
+
+@attrs.frozen
+class Expiry:
+    """What ``points expire`` moved in one programme: how many lots and points, of how many
+    people."""
+
+    programme: str
+    as_of: dt.date
+    lots: int
+    points: int
+    people: int
+
+
+@attrs.frozen
+class Payout:
+    """The sponsor fund paying a provider for a month's redemptions."""
+
+    programme: str
+    provider: str
+    period: Period
+    value: Money
+    already_recorded: bool
+
+
+def pay_redemptions(ledger: LedgerService, t: Tables, month: Period, providers: Sequence[str],
+                    actor: str) -> tuple[Payout, ...]:
+    """The marketplace settlement's hook: each provider's month of redemptions paid from each
+    programme's sponsor fund into the marketplace's transfers account, once."""
+    payouts, entries = [], []
+    for provider in dict.fromkeys(providers):
+        for programme, value in t.points.redeemed_at(provider, month):
+            if not value.fen:
+                continue
+            entry = payout_entry(programme, provider, str(month), value, month.last_day,
+                                 TRANSFERS, actor)
+            known = bool(t.ledger.known([entry.external_id]))
+            payouts.append(Payout(programme, provider, month, value, known))
+            if not known:
+                entries.append(entry)
+    if entries:
+        ledger.post_in(t, entries, None, None, origin=f"points payouts {month}")
+    return tuple(payouts)
+
+
+def _content(*parts: object) -> str:
+    return "\x1f".join(str(p) for p in parts)
+
+
+class PointsSpending(PointsEarning):
+    """Redemptions, transfers and expiry (``PointsEarning``: programmes and rosters)."""
+
+    def _member(self, t: Tables, p: Programme, person: str) -> Member:
+        found = t.points.members(p.id, [person]).get(person)
+        return recorded(found, "member", person, missing=f"is not a member of {p.id}",
+                        first="enrol them first")
+
+    def _act(self, t: Tables, p: Programme, kind: str, id: str, content: str) -> bool:
+        """Whether the act ``id`` was recorded with ``content``; a conflict if with other."""
+        found = t.points.act(p.id, kind, id)
+        if found is not None and found != content:
+            raise ConflictError(f"{kind} {id} is recorded with other details",
+                                code=ErrorCode.ALREADY_RECORDED_DIFFERENTLY,
+                                fix=f"give a new {kind} a new id",
+                                context={"kind": kind, "id": id})
+        return found is not None
+
+    def _spend(self, t: Tables, p: Programme, person: str, points: int, day: dt.date,
+               what: str, movement: str, reference: str) -> tuple[Draw, ...]:
+        draws = draw_oldest_first(t.points.lots(p.id, person), points, day, who=person,
+                                  what=what)
+        t.points.draw(draws)
+        t.points.add_movements(p.id, [(person, Movement(day, movement, -points, reference))])
+        return draws
+
+    def redeem(self, programme: str, person: str, *, points: int | None = None,
+               order: str | None = None, item: str | None = None, quantity: int = 1,
+               id: str | None = None, on: dt.date | str | None = None) -> Redemption:
+        """Spend ``person``'s points: ``points`` on marketplace ``order`` (a completed order of
+        their household, in a month not yet settled; worth points / rate yuan, half up to the
+        fen, at most the resident's share), or on ``quantity`` of shelf ``item`` (host's id
+        ``id``, stock kept). Oldest lots first; never below zero."""
+        if (order is None) == (item is None):
+            raise InvalidInput("a redemption is either on an order or for a shelf item",
+                               field="order", fix="give --order ORDER or --item ITEM")
+        day = self._today(on)
+        with self.store.write() as t:
+            p = self._programme(t, programme)
+            member = self._member(t, p, person)
+            if order is not None:
+                return self._on_order(t, p, member, order, points, day)
+            assert item is not None
+            if id is None:
+                raise InvalidInput("a shelf redemption needs the host's id", field="id",
+                                   fix="give --id, e.g. the receipt number")
+            if quantity < 1:
+                raise InvalidInput(f"quantity {quantity} is not one or more", field="quantity",
+                                   fix="take one item or more", code=ErrorCode.INVALID_AMOUNT)
+            goods = p.item(item)
+            cost = goods.points * quantity
+            if self._act(t, p, "redemption", id, _content(person, item, quantity)):
+                return Redemption(p.id, id, person, cost, Money.zero(), day, True, item=item,
+                                  quantity=quantity)
+            if goods.stock < quantity:
+                raise RefusedByRule(f"the points shelf holds {goods.stock} of {item}, fewer than "
+                                    f"{quantity}", field="quantity",
+                                    fix=f"take at most {goods.stock}",
+                                    context={"kind": "shelf item", "id": item})
+            ref = f"redeem:{id}"
+            draws = self._spend(t, p, person, cost, day, f"{quantity} x {item}", "spent", ref)
+            t.points.take_stock(p.id, item, quantity)
+            t.points.add_act(p.id, "redemption", id, _content(person, item, quantity))
+            self._post(t, [redemption_entry(p.id, id, person, cost, day,
+                                            f"{person} took {quantity} x {item} for {cost} "
+                                            "points", self.actor)], f"points redeem {id}")
+        return Redemption(p.id, id, person, cost, Money.zero(), day, False, item=item,
+                          quantity=quantity, drawn=_drawn(draws))
+
+    def _on_order(self, t: Tables, p: Programme, member: Member, id: str,
+                  points: int | None, day: dt.date) -> Redemption:
+        if points is None or points < 1:
+            raise InvalidInput(f"{points} points is not one or more", field="points",
+                               fix="give the points to spend, e.g. --points 50",
+                               code=ErrorCode.INVALID_AMOUNT)
+        o = recorded(t.market.orders_by_id([id]).get(id), "order", id)
+        person, value = member.person, p.value_of(points)
+        content = _content(person, points, id)
+        if self._act(t, p, "redemption", id, content):
+            return Redemption(p.id, id, person, points, value, day, True, order=id,
+                              provider=o.provider)
+        month = self._payable_month(t, o, member)
+        share = o.split.resident - (o.refund or Money.zero()) if o.split else Money.zero()
+        if value > share:
+            most = points
+            while most and p.value_of(most) > share:
+                most -= 1
+            raise RefusedByRule(f"{points} points are worth {value}, more than the {share} "
+                                f"the resident pays for order {id}", field="points",
+                                code=ErrorCode.INVALID_AMOUNT,
+                                fix=f"spend at most {most} points on this order")
+        ref = f"redeem:{id}"
+        draws = self._spend(t, p, person, points, day, f"order {id}", "spent", ref)
+        t.points.add_act(p.id, "redemption", id, content, provider=o.provider,
+                         period=str(month), value=value)
+        self._post(t, [redemption_entry(
+            p.id, id, person, points, day, f"{person} paid {value} of order {id} at "
+            f"{o.provider} with {points} points", self.actor, value=value,
+            channel_account=f"{CLEARING}:{o.channel}")], f"points redeem {id}")
+        return Redemption(p.id, id, person, points, value, day, False, order=id,
+                          provider=o.provider, drawn=_drawn(draws))
+
+    @staticmethod
+    def _payable_month(t: Tables, o: Order, member: Member) -> Period:
+        if member.household != o.household:
+            raise RefusedByRule(f"order {o.id} is household {o.household}'s, not "
+                                f"{member.person}'s ({member.household})", field="order",
+                                code=ErrorCode.NOT_AUTHORISED,
+                                fix="pay with the points of a member of the ordering household")
+        if o.split is None or o.period is None:
+            raise RefusedByRule(f"order {o.id} is {o.state.value}; points pay part of a "
+                                "completed order", field="order",
+                                fix="redeem once the order is completed")
+        if t.market.settlement(o.provider, o.period) is not None:
+            raise RefusedByRule(f"{o.provider}'s {o.period} is settled; points can no longer "
+                                f"pay for order {o.id}", field="order",
+                                code=ErrorCode.CLOSED_PERIOD,
+                                fix="redeem points before the provider's month is settled")
+        return o.period
+
+    def transfer(self, programme: str, giver: str, taker: str, points: int, *, id: str,
+                 on: dt.date | str | None = None) -> Transfer:
+        """Move ``points`` from ``giver`` to ``taker``, members of one household (of any two
+        households if the programme allows it); the received lots keep their earned and
+        expiry days."""
+        day = self._today(on)
+        if type(points) is not int or points < 1:
+            raise InvalidInput(f"{points!r} points is not one or more", field="points",
+                               fix="transfer a whole number of points, 1 or more",
+                               code=ErrorCode.INVALID_AMOUNT)
+        with self.store.write() as t:
+            p = self._programme(t, programme)
+            a, b = self._member(t, p, giver), self._member(t, p, taker)
+            content = _content(giver, taker, points)
+            if self._act(t, p, "transfer", id, content):
+                return Transfer(p.id, id, giver, taker, points, day, True)
+            if giver == taker or (a.household != b.household and not p.cross_household):
+                raise RefusedByRule(
+                    f"{giver} ({a.household}) cannot transfer points to {taker} "
+                    f"({b.household})" + ("" if giver != taker else ": the same person"),
+                    field="to", code=ErrorCode.NOT_AUTHORISED,
+                    fix=f"programme {p.id} allows transfers within a household only")
+            draws = self._spend(t, p, giver, points, day, f"transfer {id}", "given",
+                                f"transfer:{id}")
+            t.points.add_lots(p.id, [(taker, d.lot.earned_on, d.lot.expires_on, d.points, True,
+                                      f"transfer:{id}") for d in draws])
+            t.points.add_act(p.id, "transfer", id, content)
+            self._post(t, [transfer_entry(p.id, id, giver, taker, points, day, self.actor)],
+                       f"points transfer {id}")
+        return Transfer(p.id, id, giver, taker, points, day, False)
+
+    def expire(self, as_of: dt.date | str, *, programme: str | None = None
+               ) -> tuple[Expiry, ...]:
+        """Move what is left of every lot expiring on or before ``as_of`` to its programme's
+        expired account, once: running it again moves nothing more."""
+        day = self._today(as_of, "as_of")
+        out = []
+        with self.store.write() as t:
+            ids = [self._programme(t, programme).id] if programme else t.points.programme_ids()
+            for pid in ids:
+                lots = t.points.expiring(pid, day)
+                if not lots:
+                    out.append(Expiry(pid, day, 0, 0, 0))
+                    continue
+                by_person = people_sums((x.person, x.remaining) for x in lots)
+                t.points.draw([Draw(x, x.remaining) for x in lots])
+                t.points.add_movements(pid, [(x.person, Movement(
+                    day, "expired", -x.remaining, f"lot:{x.earned_on}:{x.id}")) for x in lots])
+                self._post(t, [expiry_entry(pid, f"{day}:{lots[0].id}", by_person, day,
+                                            self.actor)], f"points expire {day}")
+                out.append(Expiry(pid, day, len(lots), sum(by_person.values()), len(by_person)))
+        return tuple(out)
+
+
+def _drawn(draws: Sequence[Draw]) -> tuple[tuple[dt.date, int], ...]:
+    return tuple((d.lot.expires_on, d.points) for d in draws)
+
+

@@ -1,0 +1,158 @@
+"""The files of volunteer points: a programme in TOML (its kinds, staff, shelf and members) and
+a roster in CSV (``activity,kind,date,person,quantity``), each error naming the file, the line
+(a roster's) and the field."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable, Iterator, Mapping
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, TypeVar
+
+from commons.errors import CommonsError, InvalidInput
+from commons.files import Row, csv_rows, open_text, read_toml
+from commons.money import Money
+from commons.periods import read_date
+from commons.points.earning import RosterLine, parse_quantity
+from commons.points.model import ActivityKind, Basis, Member, Programme, ShelfItem, Staff
+
+__all__ = ["PROGRAMME_HELP", "ROSTER_COLUMNS", "read_programme", "read_roster"]
+
+T = TypeVar("T")
+ROSTER_COLUMNS = ("activity", "kind", "date", "person", "quantity")
+PROGRAMME_HELP = """\b
+PROGRAMME.toml:
+  id = "jiazhou-jx171"
+  name = "嘉州积分 江西路171号院"
+  operator = "江西路社区"           # the community or street office that runs it
+  monthly_cap = 300                # points a person may earn in a month
+  points_per_yuan = 10             # redemption rate
+  expiry_months = 24
+  sponsor = "shinan-street-office"
+  fund = "2000.00"                 # yuan that reimburse providers for redeemed points
+  cross_household = false          # transfers only within a household
+  [[kind]]
+  id = "clean-up"
+  name = "环境清洁"
+  basis = "hour"                   # or "task"
+  points = 10
+  [[staff]]
+  person = "organiser-id"
+  role = "organiser"               # a roster's confirmer has another role
+  [[shelf]]
+  id = "rice-5kg"
+  name = "大米 5kg"
+  points = 400
+  stock = 20
+  [[member]]
+  person = "r-101"
+  household = "jx171-1-101"
+  named = true                     # agreed to be named on the notice board
+"""
+
+
+def _value(table: Mapping[str, Any], key: str, kind: type[T], where: str,
+           default: T | None = None) -> T:
+    value = table.get(key, default)
+    if value is None:
+        raise InvalidInput(f"{where} has no {key}", field=key, fix=f"give {where} its {key}")
+    if not isinstance(value, kind) or isinstance(value, bool) is not (kind is bool):
+        raise InvalidInput(f"{where}: {key} {value!r} is not {kind.__name__}", field=key,
+                           fix=f"write {key} as a TOML {kind.__name__}")
+    return value
+
+
+def _each(data: Mapping[str, Any], key: str, make: Callable[[Mapping[str, Any], str], T]
+          ) -> tuple[T, ...]:
+    tables = data.get(key, [])
+    if not isinstance(tables, list):
+        raise InvalidInput(f"{key} is not a list of tables", field=key,
+                           fix=f"write each as [[{key}]]")
+    out = []
+    for n, table in enumerate(tables, start=1):
+        where = f"[[{key}]] number {n}"
+        if not isinstance(table, dict):
+            raise InvalidInput(f"{where} is not a table", field=key, fix=f"write [[{key}]]")
+        try:
+            out.append(make(table, where))
+        except CommonsError as e:
+            raise e.located(field=f"{key}[{n}].{e.where.field or key}") from None
+    return tuple(out)
+
+
+def _programme(data: Mapping[str, Any]) -> Programme:
+    where = "the programme"
+    s, i = str, int
+    return Programme(
+        _value(data, "id", s, where), _value(data, "name", s, where),
+        _value(data, "operator", s, where),
+        _each(data, "kind", lambda t, w: ActivityKind(
+            _value(t, "id", s, w), _value(t, "name", s, w), _value(t, "basis", s, w),
+            _value(t, "points", i, w))),
+        _value(data, "monthly_cap", i, where), _value(data, "points_per_yuan", i, where),
+        _value(data, "expiry_months", i, where), _value(data, "sponsor", s, where),
+        Money.parse(_value(data, "fund", s, where, "0.00")),
+        _value(data, "cross_household", bool, where, False),
+        _each(data, "staff", lambda t, w: Staff(_value(t, "person", s, w),
+                                                _value(t, "role", s, w))),
+        _each(data, "shelf", lambda t, w: ShelfItem(
+            _value(t, "id", s, w), _value(t, "name", s, w), _value(t, "points", i, w),
+            _value(t, "stock", i, w))))
+
+
+def read_programme(path: Path | str) -> tuple[Programme, tuple[Member, ...]]:
+    """The programme a TOML file describes, and its members."""
+    with open_text(path) as handle:
+        text = handle.read()
+    data = read_toml(text, f"programme file {Path(path).name}", str(path))
+    known = {"id", "name", "operator", "monthly_cap", "points_per_yuan", "expiry_months",
+             "sponsor", "fund", "cross_household", "kind", "staff", "shelf", "member"}
+    try:
+        unknown = sorted(set(data) - known)
+        if unknown:
+            raise InvalidInput(f"unknown key {unknown[0]!r}", field=unknown[0],
+                               fix=f"use only {', '.join(sorted(known))}")
+        members = _each(data, "member", lambda t, w: Member(
+            _value(t, "person", str, w), _value(t, "household", str, w),
+            _value(t, "named", bool, w, False)))
+        return _programme(data), members
+    except CommonsError as e:
+        raise e.located(file=str(path)) from None
+
+
+def _hours_or_tasks(text: str) -> Decimal:
+    """Hours or tasks as written; whether the line's kind counts whole tasks is checked against
+    the programme when the roster is submitted."""
+    return parse_quantity(text, Basis.HOUR)
+
+
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_PLAIN_QUANTITY = re.compile(r"[0-9]{1,4}(?:\.[0-9]{1,2})?")
+
+
+def _line(row: Row) -> RosterLine:
+    """One line; the forms commons itself writes (2026-12-05, 2.5) take a quick path, anything
+    else the full readers, whose errors name the field."""
+    values = row.values
+    day, quantity = values["date"].strip(), values["quantity"].strip()
+    try:
+        on = dt.date.fromisoformat(day) if _ISO_DATE.fullmatch(day) else None
+    except ValueError:
+        on = None
+    return RosterLine(row.text("activity"), row.text("kind"),
+                      on or row.parse("date", read_date), row.text("person"),
+                      Decimal(quantity) if _PLAIN_QUANTITY.fullmatch(quantity)
+                      and quantity.strip("0.") else row.parse("quantity", _hours_or_tasks),
+                      row.line)
+
+
+def read_roster(path: Path | str, *, encoding: str | None = None) -> Iterator[RosterLine]:
+    """A roster's lines, streamed; an error names the file, line and field."""
+    for row in csv_rows(path, ROSTER_COLUMNS, encoding=encoding):
+        try:
+            line = _line(row)
+        except CommonsError as e:
+            raise (e if e.where.file else e.located(file=row.file, line=row.line)) from None
+        yield line

@@ -1,0 +1,167 @@
+"""Earning points: a roster of who served in which activity, checked and confirmed by two people,
+and the points each line earns once the monthly cap is applied.
+
+A line earns ``kind.points x quantity`` rounded down to a whole point (a part point is never
+issued). The cap counts what a person earned in the month of the activity; what a line would
+add beyond it is reported as excess and not issued. Lines are capped in date order, then in the
+roster's order.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Iterable, Mapping, Sequence
+from decimal import Decimal
+
+import attrs
+
+from commons.errors import ErrorCode, InvalidInput, RefusedByRule
+from commons.points.model import Basis, Programme, parse_person, parse_token
+
+__all__ = ["Award", "RosterDigest", "RosterLine", "award", "check_confirmer", "check_submitter",
+           "line_points", "month_of", "parse_quantity"]
+
+_HUNDREDTHS = Decimal("0.01")
+
+
+def parse_quantity(text: str, basis: Basis) -> Decimal:
+    """Hours (at most two decimals, e.g. 2.5) or tasks (whole), above zero."""
+    try:
+        value = Decimal(text.strip())
+    except ArithmeticError:
+        value = Decimal("NaN")
+    whole = basis is Basis.TASK
+    if not value.is_finite() or value <= 0 or value != value.quantize(_HUNDREDTHS) \
+            or (whole and value != value.to_integral_value()) or value > 10_000:
+        raise InvalidInput(f"{text!r} is not a number of {basis.value}s above zero",
+                           field="quantity", code=ErrorCode.INVALID_AMOUNT,
+                           fix="give whole tasks (3) or hours with at most two decimals (2.5)")
+    return value
+
+
+@attrs.frozen
+class RosterLine:
+    """One line of a roster: in ``activity`` (one occasion, e.g. a clean-up day) of ``kind`` on
+    ``day``, ``person`` served ``quantity`` hours or tasks; ``line`` is where the file said so."""
+
+    activity: str = attrs.field(converter=parse_token)
+    kind: str = attrs.field(converter=parse_token)
+    day: dt.date
+    person: str = attrs.field(converter=parse_person)
+    quantity: Decimal
+    line: int | None = attrs.field(default=None, eq=False)
+
+    def __attrs_post_init__(self) -> None:
+        assert self.quantity > 0, self
+
+
+def line_points(programme: Programme, line: RosterLine) -> int:
+    """What a line earns before the cap: the kind's points times the quantity, rounded down."""
+    kind = programme.kind(line.kind)
+    return int(kind.points * line.quantity)
+
+
+class RosterDigest:
+    """The digest of what a roster says (not where its lines were in a file), built line by
+    line so a roster of 200,000 lines is never held whole: the same roster again gives the
+    same digest."""
+
+    def __init__(self, programme: str, submitted_by: str) -> None:
+        self._hash = hashlib.sha256(f"{programme}\x1d{submitted_by}\x1d".encode())
+        self.lines = 0
+
+    def add(self, lines: Iterable[RosterLine]) -> None:
+        """Take ``lines`` in, in the roster's order."""
+        for x in lines:
+            self._hash.update(f"{x.activity}\x1f{x.kind}\x1f{x.day}\x1f{x.person}\x1f"
+                              f"{x.quantity}\x1e".encode())
+            self.lines += 1
+
+    def hexdigest(self) -> str:
+        """The digest of every line taken in."""
+        return self._hash.hexdigest()
+
+
+def _not_awarded(roster: str, person: str, act: str, named: bool) -> None:
+    if named:
+        raise RefusedByRule(f"{person} cannot {act} roster {roster}, which awards them "
+                            "points", field="by", code=ErrorCode.NOT_AUTHORISED,
+                            fix="have a person the roster does not name do it")
+
+
+def check_submitter(programme: Programme, roster: str, organiser: str, *,
+                    named: bool = False) -> None:
+    """The organiser must be the programme's staff and may not award themselves (``named``:
+    the roster names them)."""
+    if programme.role_of(organiser) is None:
+        raise RefusedByRule(f"{organiser} is not on programme {programme.id}'s staff, so "
+                            "cannot submit a roster", field="by",
+                            code=ErrorCode.NOT_AUTHORISED,
+                            fix="add them to the programme's staff, or submit as its organiser")
+    _not_awarded(roster, organiser, "submit", named)
+
+
+def check_confirmer(programme: Programme, roster: str, organiser: str, confirmer: str, *,
+                    named: bool) -> None:
+    """The confirmer is a second person, of another role than the organiser's, on the staff,
+    and not awarded by the roster (``named``: it names them)."""
+    role = programme.role_of(confirmer)
+    organiser_role = programme.role_of(organiser)
+    if confirmer == organiser:
+        raise RefusedByRule(f"{confirmer} submitted roster {roster} and cannot confirm it too",
+                            field="by", code=ErrorCode.NOT_AUTHORISED,
+                            fix="have a second person, of another role, confirm it")
+    if role is None or role == organiser_role:
+        why = "is not on the programme's staff" if role is None else \
+            f"has the organiser's role ({role})"
+        raise RefusedByRule(f"{confirmer} {why}, so cannot confirm roster {roster}",
+                            field="by", code=ErrorCode.NOT_AUTHORISED,
+                            fix=f"have staff of a role other than {organiser_role} confirm it")
+    _not_awarded(roster, confirmer, "confirm", named)
+
+
+@attrs.frozen
+class Award:
+    """What one roster line earns: its points before the cap, those issued and the excess."""
+
+    line: RosterLine
+    points: int
+    issued: int
+
+    def __attrs_post_init__(self) -> None:
+        assert 0 <= self.issued <= self.points, self
+
+    @property
+    def excess(self) -> int:
+        """Points the cap kept from being issued."""
+        return self.points - self.issued
+
+
+def month_of(day: dt.date) -> str:
+    """The month a day falls in, as the cap counts it: ``2026-12``."""
+    return day.isoformat()[:7]
+
+
+def award(programme: Programme, lines: Sequence[RosterLine],
+          earned: Mapping[tuple[str, str], int]
+          ) -> tuple[tuple[Award, ...], dict[tuple[str, str], int]]:
+    """Each line's award under the monthly cap, in the lines' order, given what each person
+    already ``earned`` in each month (keyed by person and ``month_of``); and what they have
+    earned after these lines. Lines are capped in date order, then in the order given, so a
+    roster read in date order a chunk at a time is capped as if whole."""
+    so_far = dict(earned)
+    order = sorted(range(len(lines)), key=lambda i: (lines[i].day, i))
+    points = {kind.id: kind.points for kind in programme.kinds}
+    cap = programme.monthly_cap
+    awards: list[Award | None] = [None] * len(lines)
+    for i in order:
+        line = lines[i]
+        key = (line.person, month_of(line.day))
+        earns = int(points[line.kind] * line.quantity) if line.kind in points else \
+            line_points(programme, line)
+        before = so_far.get(key, 0)
+        issued = max(0, min(earns, cap - before))
+        so_far[key] = before + issued
+        awards[i] = Award(line, earns, issued)
+    return tuple(a for a in awards if a is not None), so_far

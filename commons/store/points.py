@@ -1,0 +1,312 @@
+"""Volunteer points tables: programmes with their kinds, staff, shelf and members; rosters and
+their lines; lots; movements; and the acts keyed by the host's id (redemptions, transfers).
+
+Every method runs inside the caller's transaction. Points are INTEGER counts, yuan INTEGER fen
+with a currency, dates TEXT ``YYYY-MM-DD``. Bulk writes go through ``executemany``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+from collections.abc import Iterable, Iterator, Sequence
+from decimal import Decimal
+from typing import Any
+
+import attrs
+
+from commons.ledger.accounts import Account
+from commons.money import Money
+from commons.periods import Period
+from commons.points.earning import RosterLine
+from commons.points.lots import Draw, Lot
+from commons.points.model import ActivityKind, Member, Programme, ShelfItem, Staff
+from commons.points.reports import Movement
+from commons.store.queries import where_in
+
+__all__ = ["PointsTables", "RosterRow"]
+
+_LOT = ("SELECT id, person, earned_on, expires_on, points, remaining, source FROM points_lots")
+
+
+@attrs.frozen
+class RosterRow:
+    """A recorded roster: its digest, organiser and number of lines, and once confirmed who
+    confirmed it, the points it issued, the excess the cap kept back and to how many
+    people."""
+
+    digest: str
+    submitted_by: str
+    lines: int
+    confirmed_by: str | None
+    issued: int | None
+    excess: int | None
+    people: int | None
+
+
+def _lot(r: Sequence[Any]) -> Lot:
+    return Lot(r[0], r[1], dt.date.fromisoformat(r[2]), dt.date.fromisoformat(r[3]), r[4], r[5],
+               r[6])
+
+
+class PointsTables:
+    """The points tables of one transaction."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+
+    # --- programmes ------------------------------------------------------------------------
+
+    def programme(self, id: str) -> tuple[Programme, str] | None:
+        """The programme ``id`` and the content it was recorded with, or None."""
+        r = self.conn.execute("SELECT id, name, operator, monthly_cap, points_per_yuan, "
+                              "expiry_months, sponsor, fund_fen, currency, cross_household, "
+                              "content FROM points_programmes WHERE id = ?", (id,)).fetchone()
+        if r is None:
+            return None
+        kinds = tuple(ActivityKind(*k) for k in self.conn.execute(
+            "SELECT id, name, basis, points FROM points_kinds WHERE programme = ? ORDER BY id",
+            (id,)))
+        staff = tuple(Staff(*s) for s in self.conn.execute(
+            "SELECT person, role FROM points_staff WHERE programme = ? ORDER BY person", (id,)))
+        shelf = tuple(ShelfItem(*i) for i in self.conn.execute(
+            "SELECT id, name, points, stock FROM points_shelf WHERE programme = ? ORDER BY id",
+            (id,)))
+        return Programme(r[0], r[1], r[2], kinds, r[3], r[4], r[5], r[6], Money(r[7], r[8]),
+                         bool(r[9]), staff, shelf), r[10]
+
+    def programme_ids(self) -> list[str]:
+        """Every programme's id."""
+        return [r[0] for r in self.conn.execute("SELECT id FROM points_programmes ORDER BY id")]
+
+    def add_programme(self, p: Programme, content: str) -> None:
+        """Record a new programme with its kinds, staff and shelf."""
+        self.conn.execute("INSERT INTO points_programmes VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                          (p.id, p.name, p.operator, p.monthly_cap, p.points_per_yuan,
+                           p.expiry_months, p.sponsor, p.fund.fen, p.fund.currency,
+                           int(p.cross_household), content))
+        self.conn.executemany("INSERT INTO points_kinds VALUES (?, ?, ?, ?, ?)",
+                              [(p.id, k.id, k.name, k.basis.value, k.points) for k in p.kinds])
+        self.conn.executemany("INSERT INTO points_staff VALUES (?, ?, ?)",
+                              [(p.id, s.person, s.role) for s in p.staff])
+        self.conn.executemany("INSERT INTO points_shelf VALUES (?, ?, ?, ?, ?)",
+                              [(p.id, i.id, i.name, i.points, i.stock) for i in p.shelf])
+
+    def take_stock(self, programme: str, item: str, quantity: int) -> None:
+        """Take ``quantity`` of ``item`` off the shelf (the caller checked the stock)."""
+        self.conn.execute("UPDATE points_shelf SET stock = stock - ? WHERE programme = ? AND "
+                          "id = ?", (quantity, programme, item))
+
+    # --- members ---------------------------------------------------------------------------
+
+    def enrol(self, programme: str, members: Sequence[Member]) -> None:
+        """Record members; one recorded before takes the household and consent given now."""
+        self.conn.executemany(
+            "INSERT INTO points_members VALUES (?, ?, ?, ?) ON CONFLICT (programme, person) "
+            "DO UPDATE SET household = excluded.household, named = excluded.named",
+            [(programme, m.person, m.household, int(m.named)) for m in members])
+
+    def members(self, programme: str, people: Iterable[str]) -> dict[str, Member]:
+        """The members among ``people``."""
+        return {r[0]: Member(r[0], r[1], bool(r[2])) for r in where_in(
+            self.conn, "SELECT person, household, named FROM points_members WHERE programme = ? "
+            "AND person IN ({})", people, before=(programme,))}
+
+    def member_ids(self, programme: str, people: Iterable[str]) -> set[str]:
+        """Those of ``people`` who are members."""
+        return {r[0] for r in where_in(self.conn, "SELECT person FROM points_members WHERE "
+                                       "programme = ? AND person IN ({})", people,
+                                       before=(programme,))}
+
+    def unopened(self, accounts: Iterable[str]) -> list[str]:
+        """Those of ``accounts`` not opened yet, in the order given."""
+        wanted = list(dict.fromkeys(accounts))
+        opened = {r[0] for r in where_in(self.conn, "SELECT name FROM accounts WHERE name IN "
+                                         "({})", wanted)}
+        return [name for name in wanted if name not in opened]
+
+    def open_accounts(self, accounts: Sequence[Account]) -> None:
+        """Open new accounts at once (those ``unopened`` named): the holders' accounts of a
+        roster's new members, thousands at a time."""
+        self.conn.executemany(
+            "INSERT INTO accounts (name, type, compound, opened_on, description) "
+            "VALUES (?, ?, ?, ?, ?)",
+            [(a.name, a.type.value, a.compound, None if a.opened_on is None else
+              a.opened_on.isoformat(), a.description) for a in accounts])
+
+    def member_programmes(self, person: str) -> list[str]:
+        """The programmes ``person`` is a member of."""
+        return [r[0] for r in self.conn.execute(
+            "SELECT programme FROM points_members WHERE person = ? ORDER BY programme",
+            (person,))]
+
+    def missing_households(self, households: Iterable[str]) -> list[str]:
+        """Those of ``households`` the estate does not hold."""
+        wanted = set(households)
+        found = {r[0] for r in where_in(self.conn, "SELECT id FROM households WHERE id IN ({})",
+                                        wanted)}
+        return sorted(wanted - found)
+
+    # --- rosters ---------------------------------------------------------------------------
+
+    def roster(self, programme: str, id: str) -> RosterRow | None:
+        """A roster as recorded, or None."""
+        r = self.conn.execute("SELECT content, submitted_by, lines, confirmed_by, issued, "
+                              "excess, people FROM points_rosters WHERE programme = ? AND "
+                              "id = ?", (programme, id)).fetchone()
+        return None if r is None else RosterRow(*r)
+
+    def roster_programmes(self, id: str) -> list[str]:
+        """The programmes that have a roster ``id``."""
+        return [r[0] for r in self.conn.execute(
+            "SELECT programme FROM points_rosters WHERE id = ? ORDER BY programme", (id,))]
+
+    def lines_posted(self, programme: str, lines: Sequence[RosterLine]
+                     ) -> dict[tuple[str, str], str]:
+        """Lines recorded before under the same (activity, person), with their roster."""
+        found: dict[tuple[str, str], str] = {}
+        for activity in {x.activity for x in lines}:
+            people = [x.person for x in lines if x.activity == activity]
+            for r in where_in(self.conn, "SELECT person, roster FROM points_roster_lines "
+                              "WHERE programme = ? AND activity = ? AND person IN ({})", people,
+                              before=(programme, activity)):
+                found[(activity, r[0])] = r[1]
+        return found
+
+    def add_roster(self, programme: str, id: str, submitted_by: str, submitted_at: str,
+                   digest: str, lines: int) -> None:
+        """Record a submitted roster (its lines are added by ``add_roster_lines``)."""
+        self.conn.execute("INSERT INTO points_rosters VALUES (?, ?, ?, ?, ?, ?, NULL, NULL, "
+                          "NULL, NULL, NULL)",
+                          (programme, id, submitted_by, submitted_at, digest, lines))
+
+    def add_roster_lines(self, programme: str, roster: str, first: int,
+                         lines: Sequence[RosterLine]) -> None:
+        """Record a chunk of a roster's lines, numbered from ``first``."""
+        self.conn.executemany(
+            "INSERT INTO points_roster_lines VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            [(programme, roster, x.day.isoformat(), first + n, x.activity, x.person, x.kind,
+              int(x.quantity.scaleb(2))) for n, x in enumerate(lines)])
+
+    def roster_lines(self, programme: str, id: str, size: int = 20_000
+                     ) -> Iterator[list[RosterLine]]:
+        """A roster's lines in date order (then as submitted), a chunk of ``size`` at a time;
+        each line's ``line`` is where it stood in the file (the header being line 1)."""
+        after: tuple[str, int] = ("", -1)
+        while True:
+            rows = self.conn.execute(
+                "SELECT activity, kind, day, person, quantity_hundredths, seq FROM "
+                "points_roster_lines WHERE programme = ? AND roster = ? AND (day > ? OR "
+                "(day = ? AND seq > ?)) ORDER BY day, seq LIMIT ?",
+                (programme, id, after[0], after[0], after[1], size)).fetchall()
+            if not rows:
+                return
+            yield [RosterLine(r[0], r[1], dt.date.fromisoformat(r[2]), r[3],
+                              Decimal(r[4]).scaleb(-2), r[5] + 2) for r in rows]
+            after = (rows[-1][2], rows[-1][5])
+
+    def names(self, programme: str, roster: str, person: str) -> bool:
+        """Whether roster ``roster`` awards ``person`` points."""
+        return self.conn.execute("SELECT 1 FROM points_roster_lines WHERE programme = ? AND "
+                                 "roster = ? AND person = ? LIMIT 1",
+                                 (programme, roster, person)).fetchone() is not None
+
+    def confirm_roster(self, programme: str, id: str, by: str, at: str, issued: int,
+                       excess: int, people: int) -> None:
+        """Mark a roster confirmed, with what it issued, what the cap kept back, and to how
+        many people."""
+        self.conn.execute("UPDATE points_rosters SET confirmed_by = ?, confirmed_at = ?, "
+                          "issued = ?, excess = ?, people = ? WHERE programme = ? AND id = ?",
+                          (by, at, issued, excess, people, programme, id))
+
+    def earned_before(self, programme: str, roster: str) -> dict[tuple[str, str], int]:
+        """What the people a roster names earned from rosters in the months it covers."""
+        return {(r[0], r[1]): r[2] for r in self.conn.execute(
+            "SELECT l.person, substr(l.earned_on, 1, 7) AS month, SUM(l.points) FROM "
+            "points_lots l WHERE l.programme = ? AND l.received = 0 AND l.person IN (SELECT "
+            "person FROM points_roster_lines WHERE programme = ? AND roster = ?) AND "
+            "substr(l.earned_on, 1, 7) IN (SELECT DISTINCT substr(day, 1, 7) FROM "
+            "points_roster_lines WHERE programme = ? AND roster = ?) GROUP BY l.person, month",
+            (programme, programme, roster, programme, roster))}
+
+    # --- lots and movements ----------------------------------------------------------------
+
+    def add_lots(self, programme: str, lots: Iterable[tuple[str, dt.date, dt.date, int, bool,
+                                                              str]]) -> None:
+        """New lots: (person, earned on, expires on, points, received, source)."""
+        self.conn.executemany(
+            "INSERT INTO points_lots (programme, person, earned_on, expires_on, points, "
+            "remaining, received, source) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            ((programme, person, earned.isoformat(), expires.isoformat(), n, n, int(received),
+              source) for person, earned, expires, n, received, source in lots))
+
+    def lots(self, programme: str, person: str) -> list[Lot]:
+        """A person's lots, in the order recorded."""
+        return [_lot(r) for r in self.conn.execute(
+            f"{_LOT} WHERE programme = ? AND person = ? ORDER BY id", (programme, person))]
+
+    def expiring(self, programme: str, as_of: dt.date) -> list[Lot]:
+        """Lots that still hold points and expire on or before ``as_of``."""
+        return [_lot(r) for r in self.conn.execute(
+            f"{_LOT} WHERE programme = ? AND remaining > 0 AND expires_on <= ? ORDER BY id",
+            (programme, as_of.isoformat()))]
+
+    def draw(self, draws: Iterable[Draw]) -> None:
+        """Take the drawn points from their lots."""
+        self.conn.executemany("UPDATE points_lots SET remaining = remaining - ? WHERE id = ?",
+                              [(d.points, d.lot.id) for d in draws])
+
+    def add_movements(self, programme: str, movements: Iterable[tuple[str, Movement]]) -> None:
+        """Movements that are not lots: (person, movement)."""
+        self.conn.executemany(
+            "INSERT INTO points_movements (programme, person, day, kind, points, reference) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            [(programme, person, m.date.isoformat(), m.kind, m.points, m.reference)
+             for person, m in movements])
+
+    def movements(self, programme: str, person: str) -> list[Movement]:
+        """A person's movements: each lot as earned or received, then the rest, by date."""
+        rows = [Movement(dt.date.fromisoformat(r[0]), "received" if r[1] else "earned", r[2],
+                         r[3]) for r in self.conn.execute(
+            "SELECT earned_on, received, points, source FROM points_lots WHERE programme = ? "
+            "AND person = ? ORDER BY id", (programme, person))]
+        rows += [Movement(dt.date.fromisoformat(r[0]), r[1], r[2], r[3]) for r in
+                 self.conn.execute("SELECT day, kind, points, reference FROM points_movements "
+                                   "WHERE programme = ? AND person = ? ORDER BY id",
+                                   (programme, person))]
+        return sorted(rows, key=lambda m: m.date)
+
+    def by_building(self, programme: str, period_from: dt.date, period_to: dt.date
+                    ) -> list[tuple[str, str, bool, int]]:
+        """(building, person, named, points earned) for points earned in the dates given."""
+        return [(r[0], r[1], bool(r[2]), r[3]) for r in self.conn.execute(
+            "SELECT h.building, l.person, m.named, SUM(l.points) FROM points_lots l "
+            "JOIN points_members m ON m.programme = l.programme AND m.person = l.person "
+            "JOIN households h ON h.id = m.household WHERE l.programme = ? AND l.received = 0 "
+            "AND l.earned_on BETWEEN ? AND ? GROUP BY h.building, l.person, m.named",
+            (programme, period_from.isoformat(), period_to.isoformat()))]
+
+    # --- acts keyed by the host's id -------------------------------------------------------
+
+    def act(self, programme: str, kind: str, id: str) -> str | None:
+        """The content a redemption or transfer ``id`` was recorded with, or None."""
+        r = self.conn.execute("SELECT content FROM points_acts WHERE programme = ? AND kind = ? "
+                              "AND id = ?", (programme, kind, id)).fetchone()
+        return None if r is None else str(r[0])
+
+    def add_act(self, programme: str, kind: str, id: str, content: str, *,
+                provider: str | None = None, period: str | None = None,
+                value: Money | None = None) -> None:
+        """Record a redemption or transfer, with the provider, month and yuan value of a
+        redemption at a marketplace provider."""
+        value = value or Money.zero()
+        self.conn.execute("INSERT INTO points_acts VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                          (programme, kind, id, content, provider, period, value.fen,
+                           value.currency))
+
+    def redeemed_at(self, provider: str, period: Period) -> list[tuple[str, Money]]:
+        """The yuan value of points redeemed at ``provider`` in ``period``, per programme."""
+        return [(r[0], Money(r[2], r[1])) for r in self.conn.execute(
+            "SELECT programme, currency, SUM(value_fen) FROM points_acts WHERE provider = ? "
+            "AND period = ? GROUP BY programme, currency ORDER BY programme",
+            (provider, str(period)))]

@@ -1,0 +1,145 @@
+"""``commons points ...``: every command's help, a clean-up day's points from roster to order to
+settlement through the command line, the JSON shapes hosts rely on, and refusals with codes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from conftest import Invoke, as_json, ok, refused, refused_json
+from market_helpers import marketplace, order
+from points_helpers import programme_file, roster_file
+
+from commons.errors import ErrorCode
+
+COMMANDS = [["programme", "add"], ["programme", "show"], ["roster", "submit"],
+            ["roster", "confirm"], ["redeem"], ["transfer"], ["expire"], ["balance"],
+            ["statement"], ["report"]]
+
+
+@pytest.fixture
+def books(db_path: Path, tmp_path: Path) -> Path:
+    api = marketplace(db_path, tmp_path)
+    order(api, "o1", day=10)
+    api.close()
+    return db_path
+
+
+@pytest.mark.parametrize("command", COMMANDS, ids=" ".join)
+def test_every_command_has_help(cli: Invoke, command: list[str]) -> None:
+    shown = ok(cli("points", *command, "--help")).stdout
+    assert "--json" in shown and f"points {' '.join(command)}" in shown
+
+
+def test_points_from_roster_to_settlement(cli: Invoke, books: Path, tmp_path: Path) -> None:
+    added = as_json(cli("--json", "points", "programme", "add", programme_file(tmp_path)))
+    assert (added["members"], added["fund"], added["already_recorded"]) == (4, "100.00", False)
+    assert as_json(cli("points", "programme", "show", "jz", "--json"))["kinds"][0] == {
+        "id": "clean-up", "name": "环境清洁", "basis": "hour", "points": 10}
+    roster = roster_file(tmp_path, "cleanup-1108", ["c,clean-up,2026-11-08,r-yu,5",
+                                                    "c,clean-up,2026-11-08,r-sun,1"])
+    submitted = as_json(cli("--actor", "org-wang", "--json", "points", "roster", "submit",
+                            roster, "--programme", "jz"))
+    assert (submitted["roster"], submitted["lines"]) == ("cleanup-1108", 2)
+    refused(cli("--actor", "org-wang", "points", "roster", "confirm", "cleanup-1108"),
+            ErrorCode.NOT_AUTHORISED, "org-wang")
+    confirmed = as_json(cli("points", "roster", "confirm", "cleanup-1108", "--by", "cw-zhao",
+                            "--json"))
+    assert (confirmed["issued"], confirmed["excess"]) == (60, 0)
+    paid = as_json(cli("points", "redeem", "--programme", "jz", "--person", "r-yu", "--order",
+                       "o1", "--points", "25", "--on", "2026-11-10", "--json"))
+    assert (paid["value"], paid["provider"], paid["drawn"]) == (
+        "2.50", "canteen", [{"expires_on": "2028-11-08", "points": 25}])
+    ok(cli("market", "settle", "--period", "2026-11"))
+    statement = as_json(cli("points", "statement", "r-yu", "--as-of", "2026-11-30", "--json"))
+    assert statement["balance"] == 25 and statement["lots"] == [
+        {"earned_on": "2026-11-08", "points": 50, "remaining": 25, "expires_on": "2028-11-08",
+         "source": "roster:cleanup-1108"}]
+    assert [m["kind"] for m in statement["movements"]] == ["earned", "spent"]
+    report = as_json(cli("points", "report", "--programme", "jz", "--period", "2026-Q4",
+                         "--json"))
+    assert (report["issued"], report["held"], report["spent"], report["fund"]) == (
+        60, 35, 25, "97.50")
+    assert report["buildings"] == [{"building": "jx171-1", "points": 60, "unnamed": 1,
+                                    "unnamed_points": 10,
+                                    "named": [{"person": "r-yu", "points": 50}]}]
+    text = ok(cli("points", "report", "--programme", "jz", "--period", "2026-Q4")).stdout
+    assert "r-yu 50" in text and "r-sun" not in text
+    assert as_json(cli("--json", "audit", "verify"))["ok"]
+
+
+def test_balance_transfer_and_expiry(cli: Invoke, books: Path, tmp_path: Path) -> None:
+    ok(cli("points", "programme", "add", programme_file(tmp_path)))
+    ok(cli("points", "roster", "submit", roster_file(tmp_path, "r1", [
+        "a,clean-up,2026-11-08,r-yu,3"]), "--programme", "jz", "--by", "org-wang"))
+    ok(cli("points", "roster", "confirm", "r1", "--by", "cw-zhao"))
+    moved = as_json(cli("points", "transfer", "--programme", "jz", "--from", "r-yu", "--to",
+                        "r-yu-son", "--points", "10", "--id", "t1", "--json"))
+    assert moved["points"] == 10
+    refused_json(cli("--json", "points", "transfer", "--programme", "jz", "--from", "r-yu",
+                     "--to", "r-jiang", "--points", "1", "--id", "t2"),
+                 ErrorCode.NOT_AUTHORISED)
+    assert as_json(cli("points", "balance", "r-yu", "--as-of", "2026-12-01", "--json")) == {
+        "person": "r-yu", "programme": "jz", "as_of": "2026-12-01", "balance": 20,
+        "spendable": 20, "value": "2.00"}
+    expired = as_json(cli("points", "expire", "--as-of", "2028-11-08", "--json"))
+    assert expired["expired"][0]["points"] == 30
+    assert as_json(cli("points", "expire", "--as-of", "2028-11-08", "--json")
+                   )["expired"][0]["points"] == 0
+
+
+def test_bad_input_is_refused_with_its_code(cli: Invoke, books: Path, tmp_path: Path) -> None:
+    ok(cli("points", "programme", "add", programme_file(tmp_path)))
+    refused(cli("points", "roster", "submit", roster_file(tmp_path, "bad", [
+        "a,clean-up,2026-11-08,nobody,1"]), "--programme", "jz", "--by", "org-wang"),
+        ErrorCode.NOT_FOUND, "bad.csv:2", "nobody")
+    refused(cli("points", "balance", "nobody"), ErrorCode.NOT_FOUND, "nobody")
+    refused(cli("points", "expire", "--as-of", "2028-13-01"), ErrorCode.INVALID_DATE,
+            "--as-of")
+    refused(cli("points", "redeem", "--programme", "jz", "--person", "r-yu", "--item",
+                "rice", "--id", "s1"), ErrorCode.INSUFFICIENT_FUNDS, "r-yu")
+    refused(cli("points", "report", "--programme", "nope", "--period", "2026-Q4"),
+            ErrorCode.NOT_FOUND, "nope")
+    broken = tmp_path / "broken.toml"
+    broken.write_text('id = "x"\nmonthly_cap = "lots"\n', encoding="utf-8")
+    refused(cli("points", "programme", "add", broken), ErrorCode.INVALID_INPUT, "broken.toml")
+
+
+PAGE = Path(__file__).resolve().parents[2] / "docs" / "points.md"
+
+
+@pytest.mark.slow
+def test_the_example_of_the_points_page_runs_on_the_demo(tmp_path: Path,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    import contextlib
+    import io
+    import re
+    import shlex
+
+    from click.testing import CliRunner
+    from commons_cli.main import main
+
+    text = PAGE.read_text(encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("COMMONS_DB", raising=False)
+    for name, body in re.findall(r"^```csv (\S+)\n(.*?)^```$", text, re.M | re.S):
+        (tmp_path / name).write_text(body, encoding="utf-8")
+    runner = CliRunner()
+    assert runner.invoke(main, ["--db", "demo.db", "demo"]).exit_code == 0
+    (block,) = re.findall(r"^```sh points\n(.*?)^```$", text, re.M | re.S)
+    outputs = []
+    for line in block.splitlines():
+        argv = shlex.split(line)
+        result = runner.invoke(main, argv[1:], catch_exceptions=False)
+        assert result.exit_code == 0, f"{line}\n{result.output}"
+        outputs.append(result.stdout)
+        if len(outputs) == 1:  # submitted: its organiser may not confirm it
+            refused(runner.invoke(main, ["--db", "demo.db", "points", "roster", "confirm",
+                                         "cleanup-2026-12-12", "--by", "org-luan"]),
+                    ErrorCode.NOT_AUTHORISED, "org-luan")
+    assert "35 points issued to 2 people" in outputs[1]
+    (python,) = re.findall(r"^```python\n(.*?)^```$", text, re.M | re.S)
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        exec(compile(python, str(PAGE), "exec"), {"__name__": "points_page"})
+    assert out.getvalue().splitlines()[0] == "True True"
