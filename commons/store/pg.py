@@ -23,7 +23,9 @@ from psycopg import errors as pg_errors
 from psycopg.adapt import Dumper, Loader
 
 from commons.errors import CommonsError, ErrorCode, InvalidInput, NotFound, RefusedByRule
+from commons.store.pg_roles import grant
 from commons.store.pg_sql import COMPAT, migrations, statement
+from commons.store.pg_tenants import apply_policies, as_office, has_tenancy
 from commons.store.sqlite import SCHEMA_VERSION, StorageError, StoreBusy, Tables, known_version
 
 if TYPE_CHECKING:
@@ -125,13 +127,18 @@ class PgConnection:
 
     def __init__(self, conn: psycopg.Connection[Any]) -> None:
         self.raw = conn
+        # Set by the store once it knows the book: whether COPY may load rows (not where row
+        # policies apply to the role: the server refuses COPY FROM there), and the role's
+        # name when it is a street office's (see commons.store.pg_tenants).
+        self.copy_rows = True
+        self.office: str | None = None
         conn.adapters.register_loader("numeric", _Numbers)
         conn.adapters.register_loader("bool", _Flags)
         conn.adapters.register_dumper(bool, _FlagParams)
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> PgCursor:
         """Run one statement with ``?`` placeholders."""
-        text = statement(sql)
+        text = statement(sql if self.office is None else as_office(sql, self.office))
         cursor = self.raw.cursor()
         upsert = "DO UPDATE" in text
         try:
@@ -158,7 +165,7 @@ class PgConnection:
         plain = _PLAIN_INSERT.match(sql)
         if plain is not None:
             batch = [tuple(r) for r in rows]
-            if len(batch) >= _COPY_FROM:
+            if len(batch) >= _COPY_FROM and self.copy_rows:
                 return self._copy(cursor, plain.group(1), plain.group(2), batch)
             rows = batch
         upsert = "DO UPDATE" in text
@@ -207,6 +214,12 @@ class PgConnection:
 
 
 def _storage_error(where: str, error: Exception) -> CommonsError:
+    if isinstance(error, pg_errors.InsufficientPrivilege):
+        return RefusedByRule(f"{where}: the server refused this role: {str(error).strip()}",
+                             fix="a street office's role reads and writes only its own "
+                                 "compounds, and the district's tables are read only; ask the "
+                                 "book's owner (commons db tenant) or act as the role that "
+                                 "keeps those rows", code=ErrorCode.NOT_AUTHORISED)
     if isinstance(error, (pg_errors.LockNotAvailable, pg_errors.DeadlockDetected,
                           pg_errors.SerializationFailure)):
         return StoreBusy(f"{where} is busy: {error}",
@@ -245,6 +258,7 @@ class PgStore:
                                fix="create the books first, or check the URL's ?book=",
                                context={"kind": "database", "id": shown})
             store._migrate()
+            store._know_role()
         except psycopg.Error as e:
             store.close()
             raise _storage_error(shown, e) from None
@@ -252,6 +266,18 @@ class PgStore:
             store.close()
             raise
         return store
+
+    def _know_role(self) -> None:
+        """Tell the connection whether row policies bind this role in this book."""
+        raw = self.conn.raw
+        if not has_tenancy(raw):
+            return
+        role, bypass, office = raw.execute(
+            "SELECT current_user, rolsuper OR rolbypassrls, EXISTS (SELECT 1 FROM "
+            "commons_offices WHERE role = current_user) FROM pg_roles "
+            "WHERE rolname = current_user").fetchall()[0]
+        self.conn.copy_rows = bool(bypass)
+        self.conn.office = str(role) if office and not bypass else None
 
     @property
     def schema_version(self) -> int:
@@ -308,7 +334,25 @@ class PgStore:
                 raw.execute("ROLLBACK")
                 raise
             if number + 1 >= to:
+                self._keep_offices_apart(reached)
                 return reached
+
+    def _keep_offices_apart(self, reached: list[int]) -> None:
+        """After new versions, the new tables get their row policies and the offices their
+        rights on them, as ``commons db tenant`` gave them on the old ones."""
+        raw = self.conn.raw
+        if not reached or not has_tenancy(raw):
+            return
+        raw.execute("BEGIN")
+        try:
+            kept = apply_policies(self)
+            roles = [r for (r,) in raw.execute("SELECT DISTINCT role FROM commons_offices")]
+            raw.execute("COMMIT")
+        except BaseException:
+            raw.execute("ROLLBACK")
+            raise
+        for role in roles:
+            grant(self, role, writable=set(kept))
 
     @contextmanager
     def write(self) -> Iterator[Tables]:
