@@ -165,8 +165,9 @@ class PgConnection:
         plain = _PLAIN_INSERT.match(sql)
         if plain is not None:
             batch = [tuple(r) for r in rows]
-            if len(batch) >= _COPY_FROM and self.copy_rows:
-                return self._copy(cursor, plain.group(1), plain.group(2), batch)
+            if len(batch) >= _COPY_FROM:
+                load = self._copy if self.copy_rows else self._staged
+                return load(cursor, plain.group(1), plain.group(2), batch)
             rows = batch
         upsert = "DO UPDATE" in text
         try:
@@ -188,6 +189,26 @@ class PgConnection:
                 for row in rows:
                     copy.write_row(row)
         except (pg_errors.IntegrityError, pg_errors.DataError) as e:
+            raise sqlite3.IntegrityError(str(e).strip()) from e
+        cursor_ = PgCursor(cursor)
+        cursor_.rowcount = len(rows)
+        return cursor_
+
+    def _staged(self, cursor: psycopg.Cursor[Any], table: str, columns: str,
+                rows: list[tuple[Any, ...]]) -> PgCursor:
+        """Many rows where row policies forbid COPY into ``table``: COPY into a temporary
+        table of the session (which has no policies), then one INSERT ... SELECT, which the
+        policies check row by row as they would any INSERT."""
+        stage = f"pg_temp.commons_stage_{table}"
+        # Each time: a rolled-back transaction takes a table it created with it.
+        self.raw.execute(f"CREATE TEMP TABLE IF NOT EXISTS {stage} (LIKE {table}) "
+                         "ON COMMIT DELETE ROWS".encode())
+        try:
+            self._copy(cursor, stage, columns, rows)
+            cursor.execute(f"INSERT INTO {table} ({columns}) SELECT {columns} FROM {stage}"
+                           .encode())
+            cursor.execute(f"DELETE FROM {stage}".encode())
+        except pg_errors.IntegrityError as e:
             raise sqlite3.IntegrityError(str(e).strip()) from e
         cursor_ = PgCursor(cursor)
         cursor_.rowcount = len(rows)

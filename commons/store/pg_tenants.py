@@ -1,15 +1,18 @@
 """Street offices sharing one server book, kept apart by the server's row-level security.
 
 A book's map ``commons_offices`` (role, compound) says which compounds each street office's
-role keeps. Every table whose rows belong to a compound gets one policy, FORCEd so that the
-book's owner cannot slip past it either: a role in the map reads and writes only rows of its
-compounds; a role not in the map (the owner, the application's role, the auditors' role,
-whose grants allow reading only) sees every row. A row belongs to a compound through its
-``compound`` column (``id`` of ``compounds``) or, failing that, through a foreign key to a
-table whose rows do, followed as far as it goes (a posting through its account, a household
-through its building). An entry names its compound seldom: it belongs to the compounds its
-postings' accounts do. Tables that reach no compound (currencies, firms, closed months,
-bank statements ...) are the district's: an office reads them and writes none.
+role keeps, and the offices are the members of the book's group role ``BOOK_offices``. Every
+table whose rows belong to a compound gets two policies, FORCEd so that the book's owner
+cannot slip past them either: a permissive one that lets every role see every row, and a
+restrictive one, for the offices' group alone, that keeps a member to the rows of its
+compounds. The owner, the application's role and the auditors' role (whose grants allow
+reading only) are thus not bound, and the server plans their statements as if there were no
+policies. A row belongs to a compound through its ``compound`` column (``id`` of
+``compounds``) or, failing that, through a foreign key to a table whose rows do, followed as
+far as it goes (a posting through its account, a household through its building). An entry
+names its compound seldom: it belongs to the compounds its postings' accounts do. Tables that
+reach no compound (currencies, firms, closed months, bank statements ...) are the district's:
+an office reads them and writes none.
 
 The hash chain stays one over the whole book. An office cannot see other offices' entries, so
 it reads the chain's head through ``commons_chain_head()``, a SECURITY DEFINER function that
@@ -35,7 +38,8 @@ if TYPE_CHECKING:
 
     from commons.store.pg import PgStore
 
-__all__ = ["MAP", "Tenancy", "apply_policies", "as_office", "enrol", "has_tenancy", "routes"]
+__all__ = ["MAP", "Tenancy", "apply_policies", "as_office", "enrol", "has_tenancy",
+           "offices_role", "routes"]
 
 MAP = "commons_offices"
 _NOT_ROUTED = {MAP, "schema_version"}
@@ -55,23 +59,22 @@ class Tenancy:
 
 
 def _setup(book: str) -> list[str]:
-    """The map and the functions the policies call; names qualified, so a policy means the
-    same whatever the session's search_path."""
+    """The map and the function that reads the chain's head past the policies; names
+    qualified, so they mean the same whatever the session's search_path."""
     return [
         f"CREATE TABLE IF NOT EXISTS {book}.{MAP} (role TEXT NOT NULL, compound TEXT NOT NULL, "
         "PRIMARY KEY (role, compound))",
-        # Plain SQL functions, so the planner inlines them into each policy: the first is an
-        # uncorrelated test run once per statement, which spares non-office roles the rest.
-        f"CREATE OR REPLACE FUNCTION {book}.commons_unbounded() RETURNS boolean LANGUAGE sql "
-        f"STABLE AS $$ SELECT NOT EXISTS (SELECT 1 FROM {book}.{MAP} "
-        "WHERE role = current_user) $$",
-        f"CREATE OR REPLACE FUNCTION {book}.commons_sees(c text) RETURNS boolean LANGUAGE sql "
-        f"STABLE AS $$ SELECT EXISTS (SELECT 1 FROM {book}.{MAP} "
-        "WHERE role = current_user AND compound = c) $$",
         f"CREATE OR REPLACE FUNCTION {book}.commons_chain_head() RETURNS TABLE (id bigint, "
         f"hash text) LANGUAGE sql STABLE SECURITY DEFINER SET search_path = {book} AS "
         f"$$ SELECT e.id, e.hash FROM {book}.entries e ORDER BY e.id DESC LIMIT 1 $$",
     ]
+
+
+def _sees(column: str) -> str:
+    """The test that the session's role keeps the compound in ``column``: written into each
+    policy (not called as a function) so the planner makes it one index look-up."""
+    return (f"EXISTS (SELECT 1 FROM {MAP} o WHERE o.role = current_user AND "
+            f"o.compound = {column})")
 
 
 def routes(raw: psycopg.Connection[Any]) -> dict[str, str]:
@@ -93,15 +96,15 @@ def routes(raw: psycopg.Connection[Any]) -> dict[str, str]:
     # names say what they refer to.
     keys += [(t, c, *_IMPLIED[c]) for t, cols in sorted(columns.items()) for c in sorted(cols)
              if c in _IMPLIED and not any(k[:2] == (t, c) for k in keys)]
-    found = {"compounds": "commons_sees(id)"}
-    found.update({t: "commons_sees(compound)" for t, cols in columns.items()
+    found = {"compounds": _sees("compounds.id")}
+    found.update({t: _sees(f"{t}.compound") for t, cols in columns.items()
                   if "compound" in cols and t not in _NOT_ROUTED | {"entries"}})
     # Postings reach their compound through their account, before entries (which reach
     # theirs through their postings) are routed: the other way round would loop.
     while _follow(found, keys):
         pass
     found["entries"] = ("CASE WHEN compound IS NULL THEN EXISTS (SELECT 1 FROM postings p "
-                        "WHERE p.entry_id = entries.id) ELSE commons_sees(compound) END")
+                        "WHERE p.entry_id = entries.id) ELSE " + _sees("entries.compound") + " END")
     while _follow(found, keys):
         pass
     return {t: found[t] for t in sorted(found) if t in columns}
@@ -118,24 +121,45 @@ def _follow(found: dict[str, str], keys: Sequence[tuple[str, str, str, str]]) ->
     return grew
 
 
+def offices_role(book: str) -> str:
+    """The group role whose members are the book's street offices (a server role name has
+    at most 63 bytes: a long book's name is shortened and told apart by its hash)."""
+    name = f"{book}_offices"
+    if len(name) <= 63:
+        return name
+    import hashlib  # noqa: PLC0415 - only for a long book name
+
+    return f"{book[:46]}_{hashlib.sha1(book.encode()).hexdigest()[:8]}_offices"
+
+
 def apply_policies(store: PgStore) -> dict[str, str]:
-    """(Re)create the map, its functions and one FORCEd policy per table that reaches a
-    compound, in the caller's transaction; those tables and their conditions."""
+    """(Re)create the map, its function, the offices' group role and two FORCEd policies per
+    table that reaches a compound, in the caller's transaction; those tables and their
+    conditions.
+
+    Every role may see every row (a permissive policy, ``true``); the members of the
+    offices' group see only the rows their compounds reach (a restrictive one, for them
+    alone). So the policies cost the owner, the application's and the auditors' roles
+    nothing: the server plans their statements as if there were none."""
     raw = store.conn.raw
     book = store.book
+    group = offices_role(book)
     for sql in _setup(book):
         raw.execute(sql.encode())  # the book's name is checked where the URL is read
+    if raw.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (group,)).fetchone() is None:
+        raw.execute(f"CREATE ROLE {group} NOLOGIN".encode())
     kept = routes(raw)
     for table, condition in kept.items():
         check = condition
         if table == "entries":  # its postings come after it, in the same transaction
-            check = "compound IS NULL OR commons_sees(compound)"
+            check = f"compound IS NULL OR {_sees('entries.compound')}"
         for sql in (f"ALTER TABLE {book}.{table} ENABLE ROW LEVEL SECURITY",
                     f"ALTER TABLE {book}.{table} FORCE ROW LEVEL SECURITY",
+                    f"DROP POLICY IF EXISTS commons_everyone ON {book}.{table}",
+                    f"CREATE POLICY commons_everyone ON {book}.{table} USING (true)",
                     f"DROP POLICY IF EXISTS commons_office ON {book}.{table}",
-                    f"CREATE POLICY commons_office ON {book}.{table} USING "
-                    f"(commons_unbounded() OR {condition}) WITH CHECK "
-                    f"(commons_unbounded() OR {check})"):
+                    f"CREATE POLICY commons_office ON {book}.{table} AS RESTRICTIVE TO {group} "
+                    f"USING ({condition}) WITH CHECK ({check})"):
             raw.execute(sql.encode())
     return kept
 
@@ -165,6 +189,7 @@ def enrol(store: PgStore, role: str, compounds: Sequence[str]) -> Tenancy:
         kept = apply_policies(store)
         raw.cursor().executemany(f"INSERT INTO {MAP} (role, compound) VALUES (%s, %s) "
                         "ON CONFLICT DO NOTHING".encode(), [(role, c) for c in compounds])
+        raw.execute(f"GRANT {offices_role(store.book)} TO {role}".encode())
         mine = tuple(c for (c,) in raw.execute(
             f"SELECT compound FROM {MAP} WHERE role = %s ORDER BY compound".encode(), (role,)))
         raw.execute("COMMIT")

@@ -78,6 +78,8 @@ def test_an_office_sees_and_writes_only_its_own_compounds(shared: dict[str, str]
             books.ledger.chart("ls4")  # a compound of no office of A's: the server refuses
         with raises(NotFound, ErrorCode.UNKNOWN_ACCOUNT):  # B's account is no row to A
             books.ledger.close_account(f"income:parking:{B}", on=dt.date(2026, 4, 1))
+        with raises(RefusedByRule, ErrorCode.NOT_AUTHORISED, match="closed_periods"):
+            books.ledger.close_period("2026-03")  # a month closes for the district, not one office
     everything = balances(shared["owner"])
     assert everything[f"assets:bank:co-managed:{B}"] == 250
     assert everything[f"assets:bank:co-managed:{A}"] == 200
