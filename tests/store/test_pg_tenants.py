@@ -139,8 +139,10 @@ def test_two_offices_post_into_the_one_chain_at_once_without_a_fork(
             100 * (1 + rounds * size) + (150 if compound == B else 0)
 
 
-def test_every_table_that_reaches_a_compound_has_its_policy(shared: dict[str, str]) -> None:
-    store = PgStore.open(shared["owner"])
+def policed(url: str) -> tuple[set[str], set[str]]:
+    """The tables of the book at ``url`` that reach a compound, and those whose row security
+    is on and FORCEd."""
+    store = PgStore.open(url)
     try:
         kept = routes(store.conn.raw)
         forced = {t for (t,) in store.conn.raw.execute(
@@ -148,8 +150,30 @@ def test_every_table_that_reaches_a_compound_has_its_policy(shared: dict[str, st
             "AND relkind = 'r' AND relrowsecurity AND relforcerowsecurity")}
     finally:
         store.close()
-    assert set(kept) == forced
+    return set(kept), forced
+
+
+def test_every_table_that_reaches_a_compound_has_its_policy(shared: dict[str, str]) -> None:
+    kept, forced = policed(shared["owner"])
+    assert kept == forced
     assert {"households", "buildings", "resources", "parking_sessions"} <= forced
+
+
+def test_a_migrate_puts_the_policies_on_the_new_tables(shared: dict[str, str], pg_server: Any,
+                                                      cli: Invoke) -> None:
+    book = shared["owner"].split("book=")[1]
+    pg_server.undo_newest_version(book)
+    tables = f"SELECT tablename FROM pg_tables WHERE schemaname = '{book}'"
+    before = set(pg_server.psql(tables, db="commons").split())
+    ok(cli("--db", shared["owner"], "db", "migrate", db=False))
+    kept, forced = policed(shared["owner"])
+    assert kept == forced
+    office = shared["office_a"].split("://")[1].split("@")[0]
+    new = sorted(kept - before)
+    rights = pg_server.psql(" UNION ALL ".join(
+        f"SELECT has_table_privilege('{office}', '{book}.{t}', 'INSERT')" for t in new),
+        db="commons") if new else ""
+    assert set(rights.split()) <= {"t"}
 
 
 def test_a_file_has_no_offices(cli: Invoke) -> None:
