@@ -40,25 +40,48 @@ def role_url(url: str, role: str) -> str:
     return f"{scheme}://{role}@{rest.split('@', 1)[1]}"
 
 
-@pytest.fixture
-def shared(pg_server: Any, tmp_path: Path, cli: Invoke) -> dict[str, str]:
-    """One book with two offices (A and B) and an auditor; the URLs each connects with."""
-    owner = pg_book(pg_server, tmp_path / "shared")
+def new_book(server: Any, where: Path) -> dict[str, str]:
+    """A book with A's and B's charts, one fee each, and the server roles of two offices and
+    an auditor (not yet given any right); the URLs each connects with."""
+    owner = pg_book(server, where)
     suffix = owner.rsplit("_", 1)[1][:8]
     roles = {k: f"{k}_{suffix}" for k in ("office_a", "office_b", "auditor")}
     for role in roles.values():
-        pg_server.psql(f"CREATE ROLE {role} LOGIN")
+        server.psql(f"CREATE ROLE {role} LOGIN")
     with commons.connect(owner) as books:
         books.ledger.chart(A)
         books.ledger.chart(B)
         books.ledger.post([fee(A, 0), fee(B, 0, 250)])
-    ok(cli("--db", owner, "db", "tenant", roles["office_a"], "--compound", A, db=False))
-    done = as_json(ok(cli("--db", owner, "--json", "db", "tenant", roles["office_b"],
-                          "--compound", B, db=False)))
+    return {"owner": owner, **{k: role_url(owner, r) for k, r in roles.items()},
+            **{f"{k}_role": r for k, r in roles.items()}}
+
+
+@pytest.fixture(scope="module")
+def shared(pg_server: Any, tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    """One book shared by office A and office B, and read by the auditors (one for the
+    module: the tests below assert what holds whatever the others posted)."""
+    urls = new_book(pg_server, tmp_path_factory.mktemp("shared") / "shared.db")
+    with commons.connect(urls["owner"]) as books:
+        books.db.tenant(urls["office_a_role"], [A])
+        books.db.tenant(urls["office_b_role"], [B])
+        books.db.grant(urls["auditor_role"], auditor=True)
+    return urls
+
+
+def test_db_tenant_keeps_an_office_to_its_compounds(pg_server: Any, tmp_path: Path,
+                                                    cli: Invoke) -> None:
+    urls = new_book(pg_server, tmp_path / "cli.db")
+    owner, office = urls["owner"], urls["office_b_role"]
+    text = ok(cli("--db", owner, "db", "tenant", office, "--compound", B, db=False)).stdout
+    assert text.startswith(f"{office} keeps {B}: its rows of ")
+    done = as_json(ok(cli("--db", owner, "--json", "db", "tenant", office, "--compound", "ls4",
+                          db=False)))
+    assert done["compounds"] == sorted([B, "ls4"])  # added to what it kept
     assert {"accounts", "postings", "balances", "entries"} <= set(done["kept_apart"])
-    assert "closed_periods" in done["shared"] and done["compounds"] == [B]
-    ok(cli("--db", owner, "db", "grant", roles["auditor"], "--auditor", db=False))
-    return {"owner": owner, **{k: role_url(owner, r) for k, r in roles.items()}}
+    assert "closed_periods" in done["shared"]
+    assert set(balances(urls["office_b"])) == {a for a in balances(owner) if a.endswith(B)}
+    refused_json(cli("--db", owner, "--json", "db", "tenant", "Not A Role", "--compound", B,
+                     db=False), ErrorCode.INVALID_INPUT)
 
 
 def balances(url: str) -> dict[str, int]:
@@ -67,23 +90,24 @@ def balances(url: str) -> dict[str, int]:
 
 
 def test_an_office_sees_and_writes_only_its_own_compounds(shared: dict[str, str]) -> None:
+    before = balances(shared["owner"])
     seen = balances(shared["office_a"])
-    assert seen and all(name.endswith(f":{A}") for name in seen)
-    assert seen["assets:bank:co-managed:wjxc"] == 100
+    assert seen == {a: fen for a, fen in before.items() if a.endswith(f":{A}")}
     with commons.connect(shared["office_a"]) as books:
-        books.ledger.post([fee(A, 1)])
+        books.ledger.post([fee(A, 10_001)])
         with raises(CommonsError, ErrorCode.UNKNOWN_ACCOUNT):  # B's accounts are not there
-            books.ledger.post([fee(B, 1)])
+            books.ledger.post([fee(B, 10_001)])
         with raises(RefusedByRule, ErrorCode.NOT_AUTHORISED, match="accounts"):
             books.ledger.chart("ls4")  # a compound of no office of A's: the server refuses
         with raises(NotFound, ErrorCode.UNKNOWN_ACCOUNT):  # B's account is no row to A
             books.ledger.close_account(f"income:parking:{B}", on=dt.date(2026, 4, 1))
         with raises(RefusedByRule, ErrorCode.NOT_AUTHORISED, match="closed_periods"):
-            books.ledger.close_period("2026-03")  # a month closes for the district, not one office
-    everything = balances(shared["owner"])
-    assert everything[f"assets:bank:co-managed:{B}"] == 250
-    assert everything[f"assets:bank:co-managed:{A}"] == 200
-    assert "assets:bank:co-managed:ls4" not in everything
+            books.ledger.close_period("2026-03")  # a month closes for the district
+    after = balances(shared["owner"])
+    assert after[f"assets:bank:co-managed:{A}"] == before[f"assets:bank:co-managed:{A}"] + 100
+    assert {a: f for a, f in after.items() if a.endswith(B)} == \
+        {a: f for a, f in before.items() if a.endswith(B)}
+    assert "assets:bank:co-managed:ls4" not in after
 
 
 def test_an_office_reads_nothing_of_another_by_plain_sql(shared: dict[str, str]) -> None:
@@ -92,20 +116,30 @@ def test_an_office_reads_nothing_of_another_by_plain_sql(shared: dict[str, str])
         conn.execute(f"SET search_path = {book}")
         names = {n for (n,) in conn.execute("SELECT name FROM accounts")}
         assert names and all(n.endswith(f":{B}") for n in names)
-        (entries,) = conn.execute("SELECT count(*) FROM entries").fetchone() or (0,)
-        assert entries == 1  # the whole book holds two
+        accounts = {a for (a,) in conn.execute("SELECT DISTINCT account_id FROM postings")}
+        assert accounts <= {i for (i,) in conn.execute("SELECT id FROM accounts")}
+        seen = conn.execute("SELECT count(*) FROM entries").fetchall()[0][0]
+        assert 0 < seen < whole_book(shared)
         with pytest.raises(psycopg.errors.InsufficientPrivilege):
             conn.execute("INSERT INTO accounts (name, type, compound) VALUES "
                          f"('income:ads:{A}', 'income', '{A}')")
 
 
+def whole_book(shared: dict[str, str]) -> int:
+    """How many entries the book holds, as the auditors count them."""
+    with commons.connect(shared["auditor"], read_only=True) as books:
+        return books.audit.verify().entries
+
+
 def test_the_auditor_reads_all_and_writes_nothing(shared: dict[str, str], cli: Invoke) -> None:
     assert balances(shared["auditor"]) == balances(shared["owner"])
     verified = as_json(ok(cli("--db", shared["auditor"], "--json", "audit", "verify", db=False)))
-    assert verified["ok"] and verified["entries"] == 2
+    assert verified["ok"]
+    assert verified == as_json(ok(cli("--db", shared["owner"], "--json", "audit", "verify",
+                                      db=False)))
     with commons.connect(shared["auditor"]) as books, raises(
             RefusedByRule, ErrorCode.NOT_AUTHORISED):
-        books.ledger.post([fee(A, 9)])
+        books.ledger.post([fee(A, 20_001)])
     refused_json(cli("--db", shared["office_a"], "--json", "audit", "verify", db=False),
                  ErrorCode.NOT_AUTHORISED)
 
@@ -114,6 +148,8 @@ def test_two_offices_post_into_the_one_chain_at_once_without_a_fork(
         shared: dict[str, str]) -> None:
     rounds, size = 6, 20
     errors: list[BaseException] = []
+    entries = whole_book(shared)
+    before = balances(shared["owner"])
 
     def office(url: str, compound: str) -> None:
         try:
@@ -132,11 +168,11 @@ def test_two_offices_post_into_the_one_chain_at_once_without_a_fork(
     assert not errors, errors
     with commons.connect(shared["auditor"], read_only=True) as books:
         report = books.audit.verify()
-        assert report.ok, report.problems
-        assert report.entries == 2 + 2 * rounds * size  # nothing lost, nothing doubled
+        assert report.ok, report.problems  # one chain, no fork, no gap
+        assert report.entries == entries + 2 * rounds * size  # nothing lost or doubled
     for key, compound in (("office_a", A), ("office_b", B)):
-        assert balances(shared[key])[f"assets:bank:co-managed:{compound}"] == \
-            100 * (1 + rounds * size) + (150 if compound == B else 0)
+        bank = f"assets:bank:co-managed:{compound}"
+        assert balances(shared[key])[bank] == before[bank] + 100 * rounds * size
 
 
 def policed(url: str) -> tuple[set[str], set[str]]:
