@@ -232,6 +232,11 @@ def store(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> st
 
 _ON_SERVER: dict[str, Any] = {}  # the server of a test running on ``postgresql``
 
+# ``pytestmark = ON_POSTGRESQL``: the module's tests (often imported from an SQLite module)
+# run once, with the ``store`` fixture's ``postgresql``, and their ``cli`` on its book's URL.
+ON_POSTGRESQL = [pytest.mark.usefixtures("store"),
+                 pytest.mark.parametrize("store", ["postgresql"], indirect=True)]
+
 
 def dump_tables(db: str | os.PathLike[str], tables: Sequence[str]) -> dict[str, list[Any]]:
     """Every row of ``tables`` in the books at ``db``, on whichever store the test runs."""

@@ -208,7 +208,7 @@ class PgConnection:
             cursor.execute(f"INSERT INTO {table} ({columns}) SELECT {columns} FROM {stage}"
                            .encode())
             cursor.execute(f"DELETE FROM {stage}".encode())
-        except pg_errors.IntegrityError as e:
+        except (pg_errors.IntegrityError, pg_errors.DataError) as e:
             raise sqlite3.IntegrityError(str(e).strip()) from e
         cursor_ = PgCursor(cursor)
         cursor_.rowcount = len(rows)

@@ -4,7 +4,7 @@ JSON (see tests/conftest.py's ``cli``)."""
 
 from __future__ import annotations
 
-import pytest
+from conftest import ON_POSTGRESQL
 from test_audit_export_cli import (
     books,
     test_check_export_exits_1_naming_what_differs,
@@ -15,5 +15,4 @@ from test_audit_export_cli import (
 __all__ = ["books", "test_check_export_exits_1_naming_what_differs",
            "test_disclose_prints_text_html_and_json", "test_export_and_check_as_text_and_json"]
 
-pytestmark = [pytest.mark.usefixtures("store"),
-              pytest.mark.parametrize("store", ["postgresql"], indirect=True)]
+pytestmark = ON_POSTGRESQL

@@ -4,7 +4,7 @@ months (see tests/conftest.py's ``cli``)."""
 
 from __future__ import annotations
 
-import pytest
+from conftest import ON_POSTGRESQL
 from test_cli_ledger import (
     books,
     test_a_bad_line_refuses_the_whole_file_naming_file_line_and_field,
@@ -23,5 +23,4 @@ __all__ = ["books", "test_a_bad_line_refuses_the_whole_file_naming_file_line_and
            "test_reverse_needs_a_reason_and_undoes_the_entry",
            "test_trail_shows_the_running_balance"]
 
-pytestmark = [pytest.mark.usefixtures("store"),
-              pytest.mark.parametrize("store", ["postgresql"], indirect=True)]
+pytestmark = ON_POSTGRESQL

@@ -15,12 +15,11 @@ from typing import Any
 
 import psycopg
 import pytest
-from conftest import Invoke, as_json, ok, pg_book
+from conftest import ON_POSTGRESQL, Invoke, as_json, ok, pg_book
 from ledger_helpers import BANK, PARKING, record, write_jsonl
 from test_cli_split import console_script
 
-pytestmark = [pytest.mark.usefixtures("store"),
-              pytest.mark.parametrize("store", ["postgresql"], indirect=True)]
+pytestmark = ON_POSTGRESQL
 
 
 def posted(cli: Invoke, tmp_path: Path) -> None:

@@ -4,7 +4,7 @@ checked with ``audit verify --head`` (see tests/conftest.py's ``cli``)."""
 
 from __future__ import annotations
 
-import pytest
+from conftest import ON_POSTGRESQL
 from test_disclosure_cli import (
     books,
     test_a_printed_head_is_checked_with_verify_head,
@@ -15,5 +15,4 @@ from test_disclosure_cli import (
 __all__ = ["books", "test_a_printed_head_is_checked_with_verify_head",
            "test_the_options_reach_the_page", "test_wrong_inputs_are_refused_with_codes"]
 
-pytestmark = [pytest.mark.usefixtures("store"),
-              pytest.mark.parametrize("store", ["postgresql"], indirect=True)]
+pytestmark = ON_POSTGRESQL
