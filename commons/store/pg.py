@@ -22,7 +22,14 @@ import psycopg
 from psycopg import errors as pg_errors
 from psycopg.adapt import Dumper, Loader
 
-from commons.errors import CommonsError, ErrorCode, InvalidInput, NotFound, RefusedByRule
+from commons.errors import (
+    CommonsError,
+    ConflictError,
+    ErrorCode,
+    InvalidInput,
+    NotFound,
+    RefusedByRule,
+)
 from commons.store.pg_roles import grant
 from commons.store.pg_sql import COMPAT, migrations, statement
 from commons.store.pg_tenants import apply_policies, as_office, has_tenancy
@@ -249,6 +256,16 @@ def _storage_error(where: str, error: Exception) -> CommonsError:
                         fix="check that the server is up and the role may use the book")
 
 
+def _unseen_conflict(where: str, office: str, error: Exception) -> ConflictError:
+    """A key a street office wrote that a row it cannot see holds already (under the book's
+    lock no other writer can be racing it): most often an external id of another office."""
+    detail = getattr(getattr(error, "diag", None), "message_detail", None) or str(error)
+    return ConflictError(f"{where}: a row of another office already holds this key "
+                         f"({detail.strip()}), which role {office} cannot see",
+                         fix="external ids are unique across the shared book: prefix them with "
+                             "the office's or the compound's name", code=ErrorCode.CONFLICT)
+
+
 class PgStore:
     """One book (a schema) of a PostgreSQL database, at the current schema version."""
 
@@ -391,6 +408,8 @@ class PgStore:
         except (psycopg.Error, sqlite3.Error) as e:
             self._rollback()
             cause = e.__cause__ if isinstance(e.__cause__, psycopg.Error) else e
+            if self.conn.office and isinstance(cause, pg_errors.UniqueViolation):
+                raise _unseen_conflict(self.path, self.conn.office, cause) from None
             raise _storage_error(self.path, cause) from None
         except BaseException:
             self._rollback()

@@ -13,13 +13,14 @@ import threading
 from pathlib import Path
 from typing import Any
 
+import attrs
 import psycopg
 import pytest
 from conftest import Invoke, as_json, ok, pg_book, raises, refused_json
 
 import commons
 from commons import Entry, Money, Posting
-from commons.errors import CommonsError, ErrorCode, NotFound, RefusedByRule
+from commons.errors import CommonsError, ConflictError, ErrorCode, NotFound, RefusedByRule
 from commons.store.pg import PgStore
 from commons.store.pg_tenants import routes
 
@@ -103,6 +104,8 @@ def test_an_office_sees_and_writes_only_its_own_compounds(shared: dict[str, str]
             books.ledger.close_account(f"income:parking:{B}", on=dt.date(2026, 4, 1))
         with raises(RefusedByRule, ErrorCode.NOT_AUTHORISED, match="closed_periods"):
             books.ledger.close_period("2026-03")  # a month closes for the district
+        with raises(ConflictError, ErrorCode.CONFLICT, match="external_id"):
+            books.ledger.post([attrs.evolve(fee(A, 10_002), external_id=f"{B}-0")])  # B's
     after = balances(shared["owner"])
     assert after[f"assets:bank:co-managed:{A}"] == before[f"assets:bank:co-managed:{A}"] + 100
     assert {a: f for a, f in after.items() if a.endswith(B)} == \
