@@ -30,7 +30,7 @@ from commons.errors import (
     NotFound,
     RefusedByRule,
 )
-from commons.store.pg_roles import grant
+from commons.store.pg_roles import grants
 from commons.store.pg_sql import COMPAT, migrations, statement
 from commons.store.pg_tenants import apply_policies, as_office, has_tenancy
 from commons.store.sqlite import SCHEMA_VERSION, StorageError, StoreBusy, Tables, known_version
@@ -378,19 +378,13 @@ class PgStore:
     def _keep_offices_apart(self, reached: list[int]) -> None:
         """After new versions, the new tables get their row policies and the offices their
         rights on them, as ``commons db tenant`` gave them on the old ones."""
-        raw = self.conn.raw
-        if not reached or not has_tenancy(raw):
+        if not reached or not has_tenancy(self.conn.raw):
             return
-        raw.execute("BEGIN")
-        try:
+        with self.admin() as raw:
             kept = apply_policies(self)
-            roles = [r for (r,) in raw.execute("SELECT DISTINCT role FROM commons_offices")]
-            raw.execute("COMMIT")
-        except BaseException:
-            raw.execute("ROLLBACK")
-            raise
-        for role in roles:
-            grant(self, role, writable=set(kept))
+            for (role,) in raw.execute("SELECT DISTINCT role FROM commons_offices").fetchall():
+                for sql in grants(self, role, writable=set(kept)):
+                    raw.execute(sql.encode())  # names checked; not literal strings
 
     @contextmanager
     def write(self) -> Iterator[Tables]:
@@ -411,6 +405,28 @@ class PgStore:
             if self.conn.office and isinstance(cause, pg_errors.UniqueViolation):
                 raise _unseen_conflict(self.path, self.conn.office, cause) from None
             raise _storage_error(self.path, cause) from None
+        except BaseException:
+            self._rollback()
+            raise
+
+    @contextmanager
+    def admin(self) -> Iterator[psycopg.Connection[Any]]:
+        """One transaction of the book's owner changing who may do what (grants, offices,
+        policies), under the book's lock; the server's refusal as a CommonsError."""
+        raw = self.conn.raw
+        try:
+            raw.execute("BEGIN")
+            raw.execute(_LOCK)
+            yield raw
+            raw.execute("COMMIT")
+        except pg_errors.UndefinedObject as e:
+            self._rollback()
+            raise NotFound(f"{self.path}: {str(e).strip()}",
+                           fix="create the server role first (CREATE ROLE name LOGIN), then "
+                               "give it its rights", code=ErrorCode.NOT_FOUND) from None
+        except psycopg.Error as e:
+            self._rollback()
+            raise _storage_error(self.path, e) from None
         except BaseException:
             self._rollback()
             raise

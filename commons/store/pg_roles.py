@@ -17,7 +17,7 @@ from commons.errors import ErrorCode, InvalidInput
 if TYPE_CHECKING:
     from commons.store.pg import PgStore
 
-__all__ = ["checked_role", "grant"]
+__all__ = ["checked_role", "grant", "grants"]
 
 _ROLE = re.compile(r"[a-z_][a-z0-9_]{0,62}")
 # The triggers that make a table's rows history (no UPDATE) or permanent (no DELETE).
@@ -45,11 +45,21 @@ def checked_role(role: str) -> str:
     return role
 
 
-def grant(store: PgStore, role: str, *, auditor: bool = False,
-          writable: set[str] | None = None) -> list[str]:
+def grant(store: PgStore, role: str, *, auditor: bool = False) -> list[str]:
     """Grant ``role`` (an existing server role) the application's rights on the book, or the
-    auditors' (``auditor``: SELECT only); with ``writable``, writes on those tables only (a
-    street office's, see ``pg_tenants``). The statements run, in order."""
+    auditors' (``auditor``: SELECT only), in one transaction; the statements run, in order."""
+    done = grants(store, role, auditor=auditor)
+    with store.admin() as raw:
+        for sql in done:
+            raw.execute(sql.encode())  # names checked; not literal strings
+    return done
+
+
+def grants(store: PgStore, role: str, *, auditor: bool = False,
+           writable: set[str] | None = None) -> list[str]:
+    """The statements that give ``role`` the application's rights on the book, or the
+    auditors' (``auditor``); with ``writable``, writes on those tables only (a street
+    office's, see ``pg_tenants``)."""
     checked_role(role)
     raw = store.conn.raw
     book = store.book
@@ -64,12 +74,4 @@ def grant(store: PgStore, role: str, *, auditor: bool = False,
         for table in tables if writable is None else [t for t in tables if t in writable]:
             verbs = ["INSERT", *(v for v in ("UPDATE", "DELETE") if v not in kept.get(table, ()))]
             done.append(f"GRANT {', '.join(verbs)} ON {book}.{table} TO {role}")
-    raw.execute("BEGIN")
-    try:
-        for sql in done:
-            raw.execute(sql.encode())  # names checked above; not literal strings
-        raw.execute("COMMIT")
-    except BaseException:
-        raw.execute("ROLLBACK")
-        raise
     return done

@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from commons.errors import ErrorCode, InvalidInput, RefusedByRule
-from commons.store.pg_roles import checked_role, grant
+from commons.store.pg_roles import checked_role, grants
 
 if TYPE_CHECKING:
     import psycopg
@@ -182,21 +182,16 @@ def enrol(store: PgStore, role: str, compounds: Sequence[str]) -> Tenancy:
         raise InvalidInput(f"office {role} is given no compound",
                            fix="name its compounds with --compound C (once each)",
                            field="compound", code=ErrorCode.INVALID_INPUT)
-    raw = store.conn.raw
-    raw.execute("BEGIN")
-    try:
-        raw.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", (store.book,))
+    with store.admin() as raw:
         kept = apply_policies(store)
         raw.cursor().executemany(f"INSERT INTO {MAP} (role, compound) VALUES (%s, %s) "
-                        "ON CONFLICT DO NOTHING".encode(), [(role, c) for c in compounds])
+                                 "ON CONFLICT DO NOTHING".encode(),
+                                 [(role, c) for c in compounds])
         raw.execute(f"GRANT {offices_role(store.book)} TO {role}".encode())
+        for sql in grants(store, role, writable=set(kept)):
+            raw.execute(sql.encode())  # names checked; not literal strings
         mine = tuple(c for (c,) in raw.execute(
             f"SELECT compound FROM {MAP} WHERE role = %s ORDER BY compound".encode(), (role,)))
-        raw.execute("COMMIT")
-    except BaseException:
-        raw.execute("ROLLBACK")
-        raise
-    grant(store, role, writable=set(kept))
     tables = [t for (t,) in raw.execute(
         "SELECT tablename FROM pg_tables WHERE schemaname = current_schema() ORDER BY 1")]
     return Tenancy(role, mine, tuple(kept), tuple(t for t in tables if t not in kept))

@@ -83,6 +83,9 @@ def test_db_tenant_keeps_an_office_to_its_compounds(pg_server: Any, tmp_path: Pa
     assert set(balances(urls["office_b"])) == {a for a in balances(owner) if a.endswith(B)}
     refused_json(cli("--db", owner, "--json", "db", "tenant", "Not A Role", "--compound", B,
                      db=False), ErrorCode.INVALID_INPUT)
+    for command in (("db", "tenant", "no_such_office", "--compound", B),
+                    ("db", "grant", "no_such_office")):
+        refused_json(cli("--db", owner, "--json", *command, db=False), ErrorCode.NOT_FOUND)
 
 
 def balances(url: str) -> dict[str, int]:
