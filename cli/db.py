@@ -35,8 +35,10 @@ def _json(status: DbStatus) -> dict[str, object]:
 @click.group(cls=CommonsGroup)
 def db() -> None:
     """The database: its schema version (status), migrating it forward (migrate) and copying
-    it between SQLite and PostgreSQL (copy); on a PostgreSQL book, the server roles that may
-    use it (grant) and the street offices that share it, each kept to its compounds (tenant).
+    it between SQLite and PostgreSQL (copy).
+
+    On a PostgreSQL book also the server roles that may use it (grant) and the street offices
+    that share it, each kept to its compounds by the server (tenant).
 
     --db names an SQLite file or a PostgreSQL book (postgresql://HOST/DATABASE?book=NAME);
     both use the same list of schema versions.
