@@ -37,6 +37,9 @@ def db() -> None:
     """The database: its schema version (status), migrating it forward (migrate) and copying
     it between SQLite and PostgreSQL (copy).
 
+    On a PostgreSQL book also the server roles that may use it (grant) and the street offices
+    that share it, each kept to its compounds by the server (tenant).
+
     --db names an SQLite file or a PostgreSQL book (postgresql://HOST/DATABASE?book=NAME);
     both use the same list of schema versions.
     """
@@ -102,3 +105,24 @@ def grant_role(app: App, role: str, auditor: bool) -> None:
         echo_json({"role": role, "auditor": auditor, "statements": done})
     else:
         click.echo("\n".join(done))
+
+
+@db.command()
+@click.argument("role")
+@click.option("--compound", "compounds", multiple=True, required=True, metavar="ID",
+              help="A compound the office keeps (repeat for each).")
+@json_option
+@pass_app
+def tenant(app: App, role: str, compounds: tuple[str, ...]) -> None:
+    """Make the server role ROLE a street office of the shared --db book: the server's row
+    policies let it read and write only the rows of its compounds (postings through their
+    accounts, households through their buildings ...) and read, not write, the district's
+    tables. Other roles are not bound; the auditors' role (db grant --auditor) reads all.
+    PostgreSQL books only; run it as the book's owner."""
+    done = app.api.db.tenant(role, compounds)
+    if app.json:
+        echo_json({"role": done.role, "compounds": list(done.compounds),
+                   "kept_apart": list(done.kept_apart), "shared": list(done.shared)})
+    else:
+        click.echo(f"{done.role} keeps {', '.join(done.compounds)}: its rows of "
+                   f"{len(done.kept_apart)} tables; reads {len(done.shared)} district tables")

@@ -88,19 +88,25 @@ def db_path(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def cli(db_path: Path, monkeypatch: pytest.MonkeyPatch) -> Invoke:
-    """Run ``commons ARGS...`` in-process with ``--db`` in the test's directory.
+def cli(request: pytest.FixtureRequest, db_path: Path, monkeypatch: pytest.MonkeyPatch
+        ) -> Invoke:
+    """Run ``commons ARGS...`` in-process with ``--db`` in the test's directory; in a test
+    that runs on the ``store`` fixture's ``postgresql``, ``--db`` is the URL of the server
+    book that ``commons.connect(db_path)`` opens in that test too.
 
     Exceptions other than click's exit are re-raised (``catch_exceptions=False``), so a traceback
     a user would see fails the test instead of passing as exit code 1.
     """
     monkeypatch.delenv("COMMONS_DB", raising=False)
+    where = str(db_path)
+    if "store" in request.fixturenames and request.getfixturevalue("store") == "postgresql":
+        where = pg_book(request.getfixturevalue("pg_server"), db_path)
     runner = CliRunner()
 
     def invoke(*args: str | os.PathLike[str], db: bool = True, input: str | None = None) -> Result:
         argv: Sequence[str] = [str(a) for a in args]
         if db:
-            argv = ["--db", str(db_path), *argv]
+            argv = ["--db", where, *argv]
         return runner.invoke(main, argv, input=input, catch_exceptions=False, prog_name="commons")
 
     return invoke
@@ -225,6 +231,11 @@ def store(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> st
 
 
 _ON_SERVER: dict[str, Any] = {}  # the server of a test running on ``postgresql``
+
+# ``pytestmark = ON_POSTGRESQL``: the module's tests (often imported from an SQLite module)
+# run once, with the ``store`` fixture's ``postgresql``, and their ``cli`` on its book's URL.
+ON_POSTGRESQL = [pytest.mark.usefixtures("store"),
+                 pytest.mark.parametrize("store", ["postgresql"], indirect=True)]
 
 
 def dump_tables(db: str | os.PathLike[str], tables: Sequence[str]) -> dict[str, list[Any]]:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import glob
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -104,3 +105,18 @@ class PgServer:
                           "-h", "127.0.0.1", "-p", str(self.port), "-U", self.user, "-d", db,
                           "-c", sql)
         return result.stdout.strip()
+
+    def undo_newest_version(self, book: str, db: str = "commons") -> None:
+        """Take ``book`` back to the schema version before the newest, by hand: drop what
+        the newest migration created, as if the book had been made by the commons before."""
+        from commons.store import SCHEMA_VERSION
+        from commons.store.pg_sql import migrations
+
+        newest = " ".join(migrations()[-1])
+        undo = [f"DROP TABLE {t} CASCADE" for t in re.findall(r"CREATE TABLE (\w+)", newest)]
+        undo += [f"DROP FUNCTION {f}()" for f in re.findall(r"CREATE FUNCTION (\w+)\(\)",
+                                                             newest)]
+        assert undo, "the newest migration creates no table: undo it here by hand"
+        self.psql(f"SET search_path = {book}; {'; '.join(undo)}; "
+                  f"UPDATE schema_version SET version = {SCHEMA_VERSION - 1}", db=db)
+

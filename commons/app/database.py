@@ -6,11 +6,18 @@ reads the version without writing, a migrate applies what is missing, one transa
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
 import attrs
 
 from commons.app.session import Service
 from commons.errors import ErrorCode, InvalidInput
 from commons.store import SCHEMA_VERSION, is_server_url, open_store, stored_version
+
+if TYPE_CHECKING:
+    from commons.store.pg import PgStore
+    from commons.store.pg_tenants import Tenancy
 
 __all__ = ["CopyReport", "DatabaseService", "DbStatus"]
 
@@ -72,13 +79,25 @@ class DatabaseService(Service):
         """Give the server role ``role`` the application's rights on this book (no UPDATE or
         DELETE on the journal's history), or with ``auditor`` the right to read only; the
         statements run. Only a book on a PostgreSQL server has roles."""
+        from commons.store.pg_roles import grant  # noqa: PLC0415 - only a server book has roles
+
+        return grant(self._server_store("grant roles"), role, auditor=auditor)
+
+    def tenant(self, role: str, compounds: Sequence[str]) -> Tenancy:
+        """Make the server role ``role`` a street office of this book that reads and writes
+        only the rows of ``compounds`` (added to those it kept), enforced by the server's row
+        policies. Only a book on a PostgreSQL server has roles."""
+        from commons.store.pg_tenants import enrol  # noqa: PLC0415 - see grant
+
+        return enrol(self._server_store("keep street offices apart"), role, compounds)
+
+    def _server_store(self, act: str) -> PgStore:
         if not is_server_url(self.path):
             raise InvalidInput(f"{self.path} is an SQLite file, which has no roles",
-                               fix="grant roles on a postgresql://... book; a file is guarded "
+                               fix=f"{act} on a postgresql://... book; a file is guarded "
                                    "by its folder's permissions", code=ErrorCode.STORAGE)
-        from commons.store.pg import PgStore  # noqa: PLC0415 - only a server book has roles
-        from commons.store.pg_roles import grant  # noqa: PLC0415
+        from commons.store.pg import PgStore  # noqa: PLC0415 - see grant
 
         store = self.store
         assert isinstance(store, PgStore)
-        return grant(store, role, auditor=auditor)
+        return store

@@ -22,8 +22,17 @@ import psycopg
 from psycopg import errors as pg_errors
 from psycopg.adapt import Dumper, Loader
 
-from commons.errors import CommonsError, ErrorCode, InvalidInput, NotFound, RefusedByRule
+from commons.errors import (
+    CommonsError,
+    ConflictError,
+    ErrorCode,
+    InvalidInput,
+    NotFound,
+    RefusedByRule,
+)
+from commons.store.pg_roles import grants
 from commons.store.pg_sql import COMPAT, migrations, statement
+from commons.store.pg_tenants import apply_policies, as_office, has_tenancy
 from commons.store.sqlite import SCHEMA_VERSION, StorageError, StoreBusy, Tables, known_version
 
 if TYPE_CHECKING:
@@ -125,13 +134,18 @@ class PgConnection:
 
     def __init__(self, conn: psycopg.Connection[Any]) -> None:
         self.raw = conn
+        # Set by the store once it knows the book: whether COPY may load rows (not where row
+        # policies apply to the role: the server refuses COPY FROM there), and the role's
+        # name when it is a street office's (see commons.store.pg_tenants).
+        self.copy_rows = True
+        self.office: str | None = None
         conn.adapters.register_loader("numeric", _Numbers)
         conn.adapters.register_loader("bool", _Flags)
         conn.adapters.register_dumper(bool, _FlagParams)
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> PgCursor:
         """Run one statement with ``?`` placeholders."""
-        text = statement(sql)
+        text = statement(sql if self.office is None else as_office(sql, self.office))
         cursor = self.raw.cursor()
         upsert = "DO UPDATE" in text
         try:
@@ -159,7 +173,8 @@ class PgConnection:
         if plain is not None:
             batch = [tuple(r) for r in rows]
             if len(batch) >= _COPY_FROM:
-                return self._copy(cursor, plain.group(1), plain.group(2), batch)
+                load = self._copy if self.copy_rows else self._staged
+                return load(cursor, plain.group(1), plain.group(2), batch)
             rows = batch
         upsert = "DO UPDATE" in text
         try:
@@ -180,6 +195,26 @@ class PgConnection:
             with cursor.copy(f"COPY {table} ({columns}) FROM STDIN".encode()) as copy:
                 for row in rows:
                     copy.write_row(row)
+        except (pg_errors.IntegrityError, pg_errors.DataError) as e:
+            raise sqlite3.IntegrityError(str(e).strip()) from e
+        cursor_ = PgCursor(cursor)
+        cursor_.rowcount = len(rows)
+        return cursor_
+
+    def _staged(self, cursor: psycopg.Cursor[Any], table: str, columns: str,
+                rows: list[tuple[Any, ...]]) -> PgCursor:
+        """Many rows where row policies forbid COPY into ``table``: COPY into a temporary
+        table of the session (which has no policies), then one INSERT ... SELECT, which the
+        policies check row by row as they would any INSERT."""
+        stage = f"pg_temp.commons_stage_{table}"
+        # Each time: a rolled-back transaction takes a table it created with it.
+        self.raw.execute(f"CREATE TEMP TABLE IF NOT EXISTS {stage} (LIKE {table}) "
+                         "ON COMMIT DELETE ROWS".encode())
+        try:
+            self._copy(cursor, stage, columns, rows)
+            cursor.execute(f"INSERT INTO {table} ({columns}) SELECT {columns} FROM {stage}"
+                           .encode())
+            cursor.execute(f"DELETE FROM {stage}".encode())
         except (pg_errors.IntegrityError, pg_errors.DataError) as e:
             raise sqlite3.IntegrityError(str(e).strip()) from e
         cursor_ = PgCursor(cursor)
@@ -207,12 +242,28 @@ class PgConnection:
 
 
 def _storage_error(where: str, error: Exception) -> CommonsError:
+    if isinstance(error, pg_errors.InsufficientPrivilege):
+        return RefusedByRule(f"{where}: the server refused this role: {str(error).strip()}",
+                             fix="a street office's role reads and writes only its own "
+                                 "compounds, and the district's tables are read only; ask the "
+                                 "book's owner (commons db tenant) or act as the role that "
+                                 "keeps those rows", code=ErrorCode.NOT_AUTHORISED)
     if isinstance(error, (pg_errors.LockNotAvailable, pg_errors.DeadlockDetected,
                           pg_errors.SerializationFailure)):
         return StoreBusy(f"{where} is busy: {error}",
                          fix="another commons process is writing; try again when it is done")
     return StorageError(f"database {where}: {str(error).strip()}",
                         fix="check that the server is up and the role may use the book")
+
+
+def _unseen_conflict(where: str, office: str, error: Exception) -> ConflictError:
+    """A key a street office wrote that a row it cannot see holds already (under the book's
+    lock no other writer can be racing it): most often an external id of another office."""
+    detail = getattr(getattr(error, "diag", None), "message_detail", None) or str(error)
+    return ConflictError(f"{where}: a row of another office already holds this key "
+                         f"({detail.strip()}), which role {office} cannot see",
+                         fix="external ids are unique across the shared book: prefix them with "
+                             "the office's or the compound's name", code=ErrorCode.CONFLICT)
 
 
 class PgStore:
@@ -245,6 +296,7 @@ class PgStore:
                                fix="create the books first, or check the URL's ?book=",
                                context={"kind": "database", "id": shown})
             store._migrate()
+            store._know_role()
         except psycopg.Error as e:
             store.close()
             raise _storage_error(shown, e) from None
@@ -252,6 +304,18 @@ class PgStore:
             store.close()
             raise
         return store
+
+    def _know_role(self) -> None:
+        """Tell the connection whether row policies bind this role in this book."""
+        raw = self.conn.raw
+        if not has_tenancy(raw):
+            return
+        role, bypass, office = raw.execute(
+            "SELECT current_user, rolsuper OR rolbypassrls, EXISTS (SELECT 1 FROM "
+            "commons_offices WHERE role = current_user) FROM pg_roles "
+            "WHERE rolname = current_user").fetchall()[0]
+        self.conn.copy_rows = bool(bypass)
+        self.conn.office = str(role) if office and not bypass else None
 
     @property
     def schema_version(self) -> int:
@@ -299,8 +363,8 @@ class PgStore:
                     if number == 0:
                         steps = (*COMPAT, "CREATE TABLE schema_version (version INTEGER NOT "
                                  "NULL)", "INSERT INTO schema_version VALUES (0)", *steps)
-                    for sql in steps:
-                        raw.execute(cast("Any", sql))
+                    # One round trip per version: a new book's DDL is most of its opening.
+                    raw.execute(cast("Any", ";\n".join(steps)))
                     raw.execute("UPDATE schema_version SET version = %s", (number + 1,))
                     reached.append(number + 1)
                 raw.execute("COMMIT")
@@ -308,7 +372,19 @@ class PgStore:
                 raw.execute("ROLLBACK")
                 raise
             if number + 1 >= to:
+                self._keep_offices_apart(reached)
                 return reached
+
+    def _keep_offices_apart(self, reached: list[int]) -> None:
+        """After new versions, the new tables get their row policies and the offices their
+        rights on them, as ``commons db tenant`` gave them on the old ones."""
+        if not reached or not has_tenancy(self.conn.raw):
+            return
+        with self.admin() as raw:
+            kept = apply_policies(self)
+            for (role,) in raw.execute("SELECT DISTINCT role FROM commons_offices").fetchall():
+                for sql in grants(self, role, writable=set(kept)):
+                    raw.execute(sql.encode())  # names checked; not literal strings
 
     @contextmanager
     def write(self) -> Iterator[Tables]:
@@ -326,7 +402,31 @@ class PgStore:
         except (psycopg.Error, sqlite3.Error) as e:
             self._rollback()
             cause = e.__cause__ if isinstance(e.__cause__, psycopg.Error) else e
+            if self.conn.office and isinstance(cause, pg_errors.UniqueViolation):
+                raise _unseen_conflict(self.path, self.conn.office, cause) from None
             raise _storage_error(self.path, cause) from None
+        except BaseException:
+            self._rollback()
+            raise
+
+    @contextmanager
+    def admin(self) -> Iterator[psycopg.Connection[Any]]:
+        """One transaction of the book's owner changing who may do what (grants, offices,
+        policies), under the book's lock; the server's refusal as a CommonsError."""
+        raw = self.conn.raw
+        try:
+            raw.execute("BEGIN")
+            raw.execute(_LOCK)
+            yield raw
+            raw.execute("COMMIT")
+        except pg_errors.UndefinedObject as e:
+            self._rollback()
+            raise NotFound(f"{self.path}: {str(e).strip()}",
+                           fix="create the server role first (CREATE ROLE name LOGIN), then "
+                               "give it its rights", code=ErrorCode.NOT_FOUND) from None
+        except psycopg.Error as e:
+            self._rollback()
+            raise _storage_error(self.path, e) from None
         except BaseException:
             self._rollback()
             raise

@@ -17,7 +17,7 @@ from commons.errors import ErrorCode, InvalidInput
 if TYPE_CHECKING:
     from commons.store.pg import PgStore
 
-__all__ = ["grant"]
+__all__ = ["checked_role", "grant", "grants"]
 
 _ROLE = re.compile(r"[a-z_][a-z0-9_]{0,62}")
 # The triggers that make a table's rows history (no UPDATE) or permanent (no DELETE).
@@ -36,13 +36,31 @@ def withheld(store: PgStore) -> dict[str, set[str]]:
     return out
 
 
-def grant(store: PgStore, role: str, *, auditor: bool = False) -> list[str]:
-    """Grant ``role`` (an existing server role) the application's rights on the book, or the
-    auditors' (``auditor``: SELECT only); the statements run, in order."""
+def checked_role(role: str) -> str:
+    """``role`` if it can be a server role's name (it goes into GRANT statements as is)."""
     if not _ROLE.fullmatch(role):
         raise InvalidInput(f"role {role!r} is not a server role name",
                            fix="name the role with lower-case letters, digits and _",
                            field="role", code=ErrorCode.INVALID_INPUT)
+    return role
+
+
+def grant(store: PgStore, role: str, *, auditor: bool = False) -> list[str]:
+    """Grant ``role`` (an existing server role) the application's rights on the book, or the
+    auditors' (``auditor``: SELECT only), in one transaction; the statements run, in order."""
+    done = grants(store, role, auditor=auditor)
+    with store.admin() as raw:
+        for sql in done:
+            raw.execute(sql.encode())  # names checked; not literal strings
+    return done
+
+
+def grants(store: PgStore, role: str, *, auditor: bool = False,
+           writable: set[str] | None = None) -> list[str]:
+    """The statements that give ``role`` the application's rights on the book, or the
+    auditors' (``auditor``); with ``writable``, writes on those tables only (a street
+    office's, see ``pg_tenants``)."""
+    checked_role(role)
     raw = store.conn.raw
     book = store.book
     tables = [t for (t,) in raw.execute(
@@ -53,15 +71,7 @@ def grant(store: PgStore, role: str, *, auditor: bool = False) -> list[str]:
     if not auditor:
         kept = withheld(store)
         done.append(f"GRANT USAGE ON ALL SEQUENCES IN SCHEMA {book} TO {role}")
-        for table in tables:
+        for table in tables if writable is None else [t for t in tables if t in writable]:
             verbs = ["INSERT", *(v for v in ("UPDATE", "DELETE") if v not in kept.get(table, ()))]
             done.append(f"GRANT {', '.join(verbs)} ON {book}.{table} TO {role}")
-    raw.execute("BEGIN")
-    try:
-        for sql in done:
-            raw.execute(sql.encode())  # names checked above; not literal strings
-        raw.execute("COMMIT")
-    except BaseException:
-        raw.execute("ROLLBACK")
-        raise
     return done

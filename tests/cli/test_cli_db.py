@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from typing import Any
 
@@ -34,18 +33,11 @@ def test_status_then_migrate_then_status(cli: Invoke, where: str) -> None:
 def test_a_book_left_at_an_old_version_is_moved_forward(pg_server: Any, db_path: Path,
                                                        cli: Invoke) -> None:
     from commons.store.pg import PgStore
-    from commons.store.pg_sql import migrations
 
     url = pg_book(pg_server, db_path)
-    book = url.split("book=")[1]
     store = PgStore.open(url, create=True)  # at the newest; undo the last version by hand
     store.close()
-    newest = " ".join(migrations()[-1])
-    undo = [f"DROP TABLE {t} CASCADE" for t in re.findall(r"CREATE TABLE (\w+)", newest)]
-    undo += [f"DROP FUNCTION {f}()" for f in re.findall(r"CREATE FUNCTION (\w+)\(\)", newest)]
-    assert undo, "the newest migration creates no table: undo it here by hand"
-    pg_server.psql(f"SET search_path = {book}; {'; '.join(undo)}; "
-                   f"UPDATE schema_version SET version = {SCHEMA_VERSION - 1}", db="commons")
+    pg_server.undo_newest_version(url.split("book=")[1])
     status = as_json(ok(cli("--db", url, "--json", "db", "status", db=False)))
     assert status["pending"] == 1
     moved = as_json(ok(cli("--db", url, "--json", "db", "migrate", db=False)))

@@ -18,7 +18,7 @@ from typing import Any
 
 import attrs
 import pytest
-from conftest import raises
+from conftest import pg_book, raises
 from hypothesis import settings
 from hypothesis import strategies as st
 from hypothesis.stateful import (
@@ -28,6 +28,7 @@ from hypothesis.stateful import (
     invariant,
     precondition,
     rule,
+    run_state_machine_as_test,
 )
 from ledger_helpers import BANK, PARKING, REPAIRS, record, write_jsonl
 from ledger_helpers.strategies import balanced_legs
@@ -316,10 +317,14 @@ def as_record(e: Entry) -> dict[str, Any]:
 class LedgerMachine(RuleBasedStateMachine):
     posted = Bundle("posted")
 
-    def __init__(self) -> None:
+    def __init__(self, server: Any = None) -> None:
+        """The books are an SQLite file, or with ``server`` a new book on that PostgreSQL
+        server."""
         super().__init__()
         self.dir = Path(tempfile.mkdtemp(prefix="ledger-machine-"))
-        self.api = commons.connect(self.dir / "machine.db", clock=CLOCK, actor="machine")
+        where = self.dir / "machine.db"
+        self.api = commons.connect(where if server is None else pg_book(server, where),
+                                   clock=CLOCK, actor="machine")
         self.api.init()  # reading a database that does not exist yet is NotFound
         self.opened: set[str] = set()
         self.closed: set[str] = set()
@@ -556,3 +561,12 @@ class LedgerMachine(RuleBasedStateMachine):
 
 LedgerMachine.TestCase.settings = settings(stateful_step_count=40)
 TestLedgerMachine = LedgerMachine.TestCase
+
+
+@pytest.mark.slow
+def test_the_machine_on_a_postgresql_book(pg_server: Any) -> None:
+    """The same machine on the server store, one new book per example: fewer examples and
+    steps than on SQLite, since a new server book alone takes about half a second."""
+    run_state_machine_as_test(lambda: LedgerMachine(pg_server),
+                              settings=settings(max_examples=6, stateful_step_count=25,
+                                                deadline=None))

@@ -103,7 +103,7 @@ def test_a_writer_killed_in_a_bulk_load_leaves_the_book_consistent(
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline and not rows(
             pg_server, "killed", "SELECT 1 FROM pg_stat_activity WHERE state = 'active' AND "
-            "query LIKE 'INSERT INTO postings%'"):
+            "(query LIKE 'INSERT INTO postings%' OR query LIKE 'COPY postings%')"):
         time.sleep(0.05)
     proc.send_signal(signal.SIGKILL)
     proc.wait(timeout=30)
