@@ -4,6 +4,7 @@ an order refunded in full left out."""
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from pathlib import Path
 
@@ -11,7 +12,8 @@ from market_helpers import at, marketplace, order
 
 import commons
 from commons.money import Money
-from commons.store import SCHEMA_VERSION
+from commons.store.market_usage import MARKET_USAGE
+from commons.store.schema import MIGRATIONS
 
 
 def _used(api: commons.Books) -> dict[str | None, Money]:
@@ -31,9 +33,13 @@ def test_the_migration_fills_the_running_figures_from_the_orders(tmp_path: Path)
     assert before == {None: Money.yuan("7.20"), "r-yu": Money.yuan("7.20"),
                       "r-jiang": Money.zero()}
     api.close()
-    with sqlite3.connect(db) as conn:  # the book as it was before the migration
-        conn.execute("DROP TABLE market_subsidy_usage")
-        conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION - 1}")
+    # The book as it was before the migration: what it and every later one created is dropped.
+    version = MIGRATIONS.index(MARKET_USAGE)
+    later = " ".join(" ".join(m) for m in MIGRATIONS[version:])
+    with sqlite3.connect(db) as conn:
+        for table in reversed(re.findall(r"CREATE TABLE (\w+)", later)):
+            conn.execute(f"DROP TABLE {table}")
+        conn.execute(f"PRAGMA user_version = {version}")
     conn.close()
     again = commons.connect(db)
     try:
