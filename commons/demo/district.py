@@ -145,7 +145,7 @@ def run_demo(api: Books) -> DemoReport:
             billing_step(api),
             market_step(api, folder),
             audit_step(api, folder),
-            statements_step(api),
+            statements_step(api, folder),
             bundle_step(api, folder),
             bid_step(api, folder),
             elevator,
