@@ -278,6 +278,24 @@ def test_a_currency_is_chosen_where_the_books_hold_two(cli: Invoke, books: Path,
     assert (data["currency"], data["net_total"]) == ("USD", "10.00")
 
 
+def test_a_currency_the_accounts_do_not_hold_is_refused_not_shown_as_zeros(
+        cli: Invoke, books: Path) -> None:
+    # A new user asked for USD of books kept in yuan and got a sheet of 0.00 that balanced.
+    refused(cli("report", "balance-sheet", "--as-of", "2026-12-31", "--currency", "USD"),
+            ErrorCode.CURRENCY_MISMATCH, "USD", "CNY")
+    refused(cli("report", "income", "--from", "2026-Q4", "--compound", W, "--currency", "USD"),
+            ErrorCode.CURRENCY_MISMATCH, "CNY")
+
+
+@pytest.mark.parametrize(("args", "option"), [
+    (("--from", "2026"), "--from"), (("--from", "2026-Q5"), "--from"),
+    (("--from", "2026-10", "--to", "2026-10-31"), "--to"),
+    (("--from", "2026-Q4", "--to", "2026-Q3"), "--to")])
+def test_a_wrong_period_names_the_option_to_fix(cli: Invoke, books: Path,
+                                                args: tuple[str, ...], option: str) -> None:
+    refused(cli("report", "income", *args), ErrorCode.INVALID_DATE, f"field '{option}'")
+
+
 @pytest.mark.parametrize(("args", "shown"), [
     (("report",), ("balance-sheet", "income")),
     (("report", "balance-sheet"), ("--as-of", "--compound", "--depth", "--lang", "--currency",
