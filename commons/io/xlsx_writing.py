@@ -71,11 +71,11 @@ def text_cell(text: str, style: int = 0) -> str:
     a formula); an empty text is an empty cell. Spaces at either end are kept."""
     if not text:
         return "<c/>"
+    if "&" in text or "<" in text or ">" in text:
+        text = xml_escape(text)
+    kept = ' xml:space="preserve"' if text[0] in " \t" or text[-1] in " \t" else ""
     styled = f' s="{style}"' if style else ""
-    if text[0] in " \t" or text[-1] in " \t":
-        return (f'<c t="inlineStr"{styled}><is><t xml:space="preserve">{xml_escape(text)}</t>'
-                "</is></c>")
-    return f'<c t="inlineStr"{styled}><is><t>{xml_escape(text)}</t></is></c>'
+    return f'<c t="inlineStr"{styled}><is><t{kept}>{text}</t></is></c>'
 
 
 def date_serial(day: dt.date) -> int:
