@@ -274,8 +274,10 @@ def _head_problems(t: Tables, last: int, head: str | None, at: int | None,
     """How the journal differs from the recorded ``head`` of entry ``at`` (default: the
     newest), and whether the head's ``signature`` holds under ``key``."""
     if head is None:
-        raise InvalidInput("a recorded entry or signature needs the recorded head's hash",
-                           field="head", fix="give the hash the head was recorded with")
+        # Named as typed: a new user gave --newest alone and was told of "a recorded entry".
+        raise InvalidInput("--at, --newest and --signature check a recorded head, and none "
+                           "was given", field="--head",
+                           fix="give the hash the head was recorded with: --head HASH")
     if signature is not None and key is None:
         raise InvalidInput("a signature can only be checked with the key it was made with",
                            field="signature", fix="give the key the head was signed with")
