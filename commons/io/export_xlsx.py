@@ -36,13 +36,7 @@ from commons.io.xlsx_writing import (
     text_cell,
 )
 from commons.l10n import amount_decimal, amount_text, spreadsheet_format
-from commons.ledger.export import (
-    COLUMNS,
-    COUNTERPART_SEPARATOR,
-    ScopedEntry,
-    Tally,
-    plain_amount,
-)
+from commons.ledger.export import COLUMNS, ScopedEntry, Tally, plain_amount, scoped_postings
 from commons.money import currency_of
 
 __all__ = [
@@ -248,59 +242,49 @@ class _Export:
 
     def write_rows(self, entries: Iterator[ScopedEntry], tally: Tally) -> None:
         """A row per posting in scope on its account's sheet, counted in ``tally`` as
-        ``export_rows`` counts them. The cells are spelled here, entry by entry, and what
-        ``_figure`` and ``Sheet.add`` do is inlined, because this loop is what an export of
-        millions of postings spends its time on."""
-        balances, debits, credits = tally.balances, tally.debits, tally.credits
+        ``export_rows`` counts them. What the entry holds is spelled once an entry, and the
+        amounts here in the common case, because this loop is what an export of millions of
+        postings spends its time on."""
         dates: dict[str, str] = {}
         current, currencies, shared = self.current, self.currencies, self.shared_cells
-        rows = 0
-        for entry_id, day, memo, external_id, actor, reverses, reversed_by, link, legs \
-                in entries:
-            tally.entries += 1
-            date = dates.get(day) or dates.setdefault(
-                day, f'</v></c><c s="{self.date_style}"><v>'
-                     f"{date_serial(dt.date.fromisoformat(day))}</v></c>")
-            front = f"<row><c><v>{entry_id}</v></c><c><v>"
-            memo_cell = text_cell(memo)
-            tail = (f"</v></c>{text_cell(external_id)}{shared.get(actor) or self.shared(actor)}"
-                    + ("<c/><c/>" if reverses is None and reversed_by is None else
-                       _number_cell(reverses) + _number_cell(reversed_by))
-                    + f'<c t="inlineStr"><is><t>{link}</t></is></c></row>')
-            names = [leg.account for leg in legs]
-            pair = len(names) == 2 and names[0] != names[1]
-            for index, (seq, account, fen, currency, in_scope) in enumerate(legs):
-                if not in_scope:
-                    continue
-                others = names[1 - index] if pair else \
-                    COUNTERPART_SEPARATOR.join(dict.fromkeys(n for n in names if n != account))
-                key = (account, currency)
-                balance = balances[key] = balances.get(key, 0) + fen
-                sums = debits if fen > 0 else credits
-                sums[currency] = sums.get(currency, 0) + fen
-                rows += 1
-                place = current.get(account) or self.start(account)
-                before, between, cents = currencies.get(currency) or self.currency(currency)
-                if cents and (fen >= 100 or fen <= -100):
-                    amount = str(fen)
-                    amount = f"{amount[:-2]}.{amount[-2:]}"
-                else:
-                    amount = plain_amount(fen, currency)
-                if cents and (balance >= 100 or balance <= -100):
-                    held = str(balance)
-                    held = f"{held[:-2]}.{held[-2:]}"
-                else:
-                    held = plain_amount(balance, currency)
-                moves = place.moves.get(currency) or place.moves.setdefault(currency, [0, 0, 0])
-                moves[0 if fen > 0 else 1] += fen
-                moves[2] += 1
-                pending = place.pending
-                pending.append(f"{front}{seq}{date}{place.account_cell}"
-                               f"{shared.get(others) or self.shared(others)}{memo_cell}"
-                               f"{before}{amount}{between}{held}{tail}")
-                if len(pending) >= place.batch and place.full():
-                    self.end(place)
-        tally.rows += rows
+        last: ScopedEntry | None = None
+        front = date = memo_cell = tail = ""
+        for entry, seq, account, fen, currency, others, balance in scoped_postings(entries,
+                                                                                  tally):
+            if entry is not last:
+                last = entry
+                entry_id, day, memo, external_id, actor, reverses, reversed_by, link, _ = entry
+                date = dates.get(day) or dates.setdefault(
+                    day, f'</v></c><c s="{self.date_style}"><v>'
+                         f"{date_serial(dt.date.fromisoformat(day))}</v></c>")
+                front = f"<row><c><v>{entry_id}</v></c><c><v>"
+                memo_cell = text_cell(memo)
+                tail = (f"</v></c>{text_cell(external_id)}"
+                        f"{shared.get(actor) or self.shared(actor)}"
+                        + ("<c/><c/>" if reverses is None and reversed_by is None else
+                           _number_cell(reverses) + _number_cell(reversed_by))
+                        + f'<c t="inlineStr"><is><t>{link}</t></is></c></row>')
+            place = current.get(account) or self.start(account)
+            before, between, cents = currencies.get(currency) or self.currency(currency)
+            if cents and (fen >= 100 or fen <= -100):
+                amount = str(fen)
+                amount = f"{amount[:-2]}.{amount[-2:]}"
+            else:
+                amount = plain_amount(fen, currency)
+            if cents and (balance >= 100 or balance <= -100):
+                held = str(balance)
+                held = f"{held[:-2]}.{held[-2:]}"
+            else:
+                held = plain_amount(balance, currency)
+            moves = place.moves.get(currency) or place.moves.setdefault(currency, [0, 0, 0])
+            moves[0 if fen > 0 else 1] += fen
+            moves[2] += 1
+            pending = place.pending
+            pending.append(f"{front}{seq}{date}{place.account_cell}"
+                           f"{shared.get(others) or self.shared(others)}{memo_cell}"
+                           f"{before}{amount}{between}{held}{tail}")
+            if len(pending) >= place.batch and place.full():
+                self.end(place)
 
     def write_summary(self, tally: Tally) -> None:
         """The summary sheet: every account's sheets, opening, debits, credits, closing and
