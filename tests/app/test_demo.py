@@ -13,6 +13,7 @@ from conftest import Invoke
 import commons
 from commons import Money
 from commons.demo import run_demo
+from commons.demo.statements import ACCOUNTS_SHEET, statements_step
 
 # Each test runs on both stores: an SQLite file and a book on a PostgreSQL server.
 pytestmark = pytest.mark.usefixtures("store")
@@ -83,3 +84,15 @@ def test_the_demo_reconciles_a_wechat_pay_bill_of_parking_takings(tmp_path: Path
     assert report.reconciled and report.bank_balance_computed
     assert report.bank_balance == Money.parse("45.00")
     assert lines == []
+
+
+def test_the_demo_writes_the_account_list_a_spreadsheet_reads(tmp_path: Path) -> None:
+    openpyxl = pytest.importorskip("openpyxl")
+    with commons.connect(tmp_path / "demo.db") as books:
+        run_demo(books)  # on a server's book its folder is a temporary one: write it again
+        step = statements_step(books, tmp_path)
+        listed = books.ledger.accounts(compound="wjxc")
+    assert ACCOUNTS_SHEET in "\n".join(step.lines)
+    rows = list(openpyxl.load_workbook(tmp_path / ACCOUNTS_SHEET).active.values)
+    assert rows[0][0] == "科目"
+    assert [r[0] for r in rows[1:]] == [a.name for a in listed]
