@@ -22,7 +22,6 @@ from __future__ import annotations
 import datetime as dt
 import unicodedata
 from collections.abc import Iterable, Iterator, Mapping
-from typing import BinaryIO
 
 import attrs
 
@@ -32,6 +31,7 @@ from commons.io.xlsx_writing import (
     Cell,
     Sheet,
     Workbook,
+    Writer,
     date_serial,
     text_cell,
 )
@@ -320,7 +320,7 @@ class _Export:
         self.summary.close(len(SUMMARY_COLUMNS), len(lines))
 
 
-def write_xlsx(handle: BinaryIO, entries: Iterator[ScopedEntry], tally: Tally, *,
+def write_xlsx(handle: Writer, entries: Iterator[ScopedEntry], tally: Tally, *,
                lang: str = "zh", extents: Iterable[SheetExtent] = (), id_digits: int = 1,
                names: int = 0, row_limit: int = ROW_LIMIT) -> dict[str, str]:
     """Write the workbook to ``handle``; the sheet title of every account (its first, where

@@ -29,12 +29,12 @@ import threading
 import zlib
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
-from typing import IO, BinaryIO
+from typing import IO, Protocol
 
 from commons.errors import ErrorCode, RefusedByRule
 
-__all__ = ["ROWS_A_PIECE", "ROW_LIMIT", "Cell", "Sheet", "Workbook", "column_letter", "date_serial",
-           "text_cell", "xml_escape"]
+__all__ = ["ROWS_A_PIECE", "ROW_LIMIT", "Cell", "Sheet", "Workbook", "Writer", "column_letter",
+           "date_serial", "text_cell", "xml_escape"]
 
 ROW_LIMIT = 1_048_576  # Excel's rows per sheet
 ROWS_A_PIECE = 2000  # rows compressed at a time: about a megabyte of an export's XML
@@ -51,6 +51,12 @@ _DECLARATION = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
 # A cell given to ``Sheet.append``: None (empty), an int, a text, or (value, style) where the
 # value is an int, a Decimal, a date or a text and the style one ``Workbook.style`` made.
 Cell = None | int | str | tuple[int | Decimal | dt.date | str, int]
+
+
+class Writer(Protocol):
+    """Where a workbook is written: a binary file, or whatever counts and hashes on the way."""
+
+    def write(self, data: bytes, /) -> int: ...
 
 
 def xml_escape(text: str, *, quotes: bool = False) -> str:
@@ -323,7 +329,7 @@ class Workbook:
              f"{strings}</sst>"),
         ]
 
-    def save(self, handle: BinaryIO) -> None:
+    def save(self, handle: Writer) -> None:
         """Write the workbook as a ZIP to ``handle`` (every sheet closed before)."""
         parts = []
         for name, text in self._package_parts():
@@ -338,7 +344,7 @@ class Workbook:
         self.deflater.close()
 
 
-def _write_zip(handle: BinaryIO, parts: Sequence[_Part], spool: IO[bytes]) -> None:
+def _write_zip(handle: Writer, parts: Sequence[_Part], spool: IO[bytes]) -> None:
     """The ZIP of ``parts``, each stored as deflated (method 8), dated 1980-01-01 so that the
     same workbook is the same bytes."""
     total = sum(30 + len(p.name) + p.packed for p in parts)
