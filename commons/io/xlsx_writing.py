@@ -56,7 +56,8 @@ Cell = None | int | str | tuple[int | Decimal | dt.date | str, int]
 class Writer(Protocol):
     """Where a workbook is written: a binary file, or whatever counts and hashes on the way."""
 
-    def write(self, data: bytes, /) -> int: ...
+    def write(self, data: bytes, /) -> int:
+        """Write ``data``; the bytes written."""
 
 
 def xml_escape(text: str, *, quotes: bool = False) -> str:
