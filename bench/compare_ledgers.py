@@ -122,6 +122,9 @@ def measure(cmd: Sequence[str], *, stdout: Path | None = None, cwd: str | Path |
     return {
         "cmd": " ".join(str(part) for part in cmd),
         "seconds": round(seconds, 3),
+        # What the child ran on the cores, user and system, all threads: steadier than the
+        # wall time where other work shares the cores.
+        "cpu_seconds": round(usage.ru_utime + usage.ru_stime, 3),
         "max_rss_mb": round(usage.ru_maxrss / 1024, 1),  # Linux reports kilobytes
         "tree_peak_rss_mb": round(max(sampler.peak_kb, usage.ru_maxrss) / 1024, 1),
         "returncode": child.returncode,

@@ -17,7 +17,8 @@ if TYPE_CHECKING:
     from commons.app import PostSummary
 
 from .app import App, CommonsGroup, date_option, json_option, pass_app
-from .render import echo_json, plain, table, yuan
+from .render import echo_json, table, yuan
+from .report_output import output_options, show_report
 
 __all__ = ["ledger"]
 
@@ -75,21 +76,23 @@ def open_chart(app: App, compound: str, opened_on: Any) -> None:
               help="Only the accounts of this type.")
 @click.option("--closed", is_flag=True, help="List the closed accounts too.")
 @click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
-              help="Language of the labels.")
+              help="Language of the labels (and of the spreadsheet's headers).")
+@output_options
 @json_option
 @pass_app
 def accounts(app: App, compound: str | None, account_type: str | None, closed: bool,
-             lang: str) -> None:
+             lang: str, as_csv: bool, xlsx: str | None, force: bool) -> None:
     """Every account with its label (停车收益 beside income:parking:wjxc), type, compound,
-    opening date and balance; closed accounts only with --closed."""
-    from commons.app import accounts_json, accounts_text  # noqa: PLC0415 - only this command
+    opening date and balance; closed accounts only with --closed. Text by default, or --json,
+    --csv (a row an account and currency), or --xlsx FILE."""
+    # Only this command loads the renderers.
+    from commons.app import accounts_csv, accounts_json, accounts_text  # noqa: PLC0415
 
     listed = app.api.ledger.accounts(compound=compound, type=account_type, closed=closed,
                                      lang=lang)
-    if app.json:
-        echo_json(accounts_json(listed))
-    else:
-        click.echo(plain(accounts_text(listed, lang)), nl=False)
+    show_report(app, listed, as_csv=as_csv, xlsx=xlsx, force=force, lang=lang,
+                as_json=lambda: accounts_json(listed), csv=lambda: accounts_csv(listed, lang),
+                text=lambda: accounts_text(listed, lang))
 
 
 @ledger.command("post")

@@ -11,7 +11,7 @@ from commons.app import statement_csv, statement_json, statement_text
 from commons.errors import CommonsError, ErrorCode
 
 from .app import App, CommonsGroup, date_option, json_option, pass_app
-from .render import echo_json, plain
+from .report_output import output_options, show_report
 
 if TYPE_CHECKING:
     from commons.app import BalanceSheet, IncomeStatement
@@ -41,12 +41,7 @@ def _shared(f: F) -> F:
         click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
                      help="Language of the labels and headings."),
         click.option("--currency", help="The currency to show, where the books hold several."),
-        click.option("--csv", "as_csv", is_flag=True, help="Print CSV instead of text."),
-        click.option("--xlsx", type=click.Path(dir_okay=False),
-                     help="Write the statement to this spreadsheet instead (needs the xlsx "
-                          "extra; an existing file is refused without --force); with --json "
-                          "the path written is printed as JSON."),
-        click.option("--force", is_flag=True, help="Replace the --xlsx file if it exists."),
+        output_options,
         json_option,
     )):
         f = option(f)
@@ -55,20 +50,10 @@ def _shared(f: F) -> F:
 
 def _show(app: App, statement: BalanceSheet | IncomeStatement, *, as_csv: bool,
           xlsx: str | None, force: bool, lang: str) -> None:
-    if as_csv and (xlsx is not None or app.json):
-        raise click.UsageError("--csv prints the statement: give it without --json or --xlsx")
-    if xlsx is not None:
-        path = app.api.reports.write_xlsx(statement, xlsx, lang=lang, force=force)
-        if app.json:
-            echo_json({"xlsx": str(path)})
-        else:
-            click.echo(f"wrote {path}")
-    elif app.json:
-        echo_json(statement_json(statement))
-    elif as_csv:
-        click.echo(statement_csv(statement, lang), nl=False)
-    else:
-        click.echo(plain(statement_text(statement, lang)), nl=False)
+    show_report(app, statement, as_csv=as_csv, xlsx=xlsx, force=force, lang=lang,
+                as_json=lambda: statement_json(statement),
+                csv=lambda: statement_csv(statement, lang),
+                text=lambda: statement_text(statement, lang))
 
 
 @report.command("balance-sheet")

@@ -1,7 +1,8 @@
 """The optional parts of commons, each an install extra: ``pip install 'commons-ledger[sim]'``.
 
-Plots need matplotlib (``plot``), the bundle simulation numpy (``sim``), and XLSX files openpyxl
-(``xlsx``); ``[all]`` installs the three. The core books need none of them, and each is
+Plots need matplotlib (``plot``), the bundle simulation numpy (``sim``), and reading XLSX files
+back (``check-export`` of a workbook) openpyxl (``xlsx``; commons writes XLSX itself); ``[all]``
+installs the three. The core books need none of them, and each is
 imported only where it is used. ``require`` refuses early, naming the extra to install, where
 a missing one would otherwise end in an ImportError traceback halfway through.
 """
@@ -18,7 +19,7 @@ __all__ = ["EXTRAS", "MissingExtra", "require"]
 EXTRAS = {
     "plot": ("matplotlib", "drawing a plot"),
     "sim": ("numpy", "simulating a bundle"),
-    "xlsx": ("openpyxl", "reading or writing XLSX"),
+    "xlsx": ("openpyxl", "reading an XLSX file back"),
 }
 
 

@@ -101,6 +101,7 @@ if TYPE_CHECKING:  # what mypy sees instead of __getattr__: the names of EXPORTS
     from commons.io.exporting import CurrencyTotal, ExportedFile, ExportManifest
     from commons.io.points_files import PROGRAMME_HELP as POINTS_PROGRAMME_HELP
     from commons.io.statement_files import (
+        accounts_csv,
         accounts_json,
         accounts_text,
         statement_csv,
@@ -343,6 +344,7 @@ EXPORTS = {
     "StatementLine": "commons.ledger.statements",
     "StatementSection": "commons.ledger.statements",
     "GROUPINGS": "commons.ledger.statements",
+    "accounts_csv": "commons.io.statement_files",
     "accounts_json": "commons.io.statement_files",
     "accounts_text": "commons.io.statement_files",
     "statement_csv": "commons.io.statement_files",
@@ -435,7 +437,8 @@ __all__ = [
 ]
 __all__ += [  # the financial statements
     "GROUPINGS", "BalanceSheet", "IncomeRow", "IncomeStatement", "ListedAccount",
-    "StatementColumn", "StatementLine", "StatementSection", "accounts_json", "accounts_text",
+    "StatementColumn", "StatementLine", "StatementSection", "accounts_csv", "accounts_json",
+    "accounts_text",
     "statement_csv", "statement_json", "statement_text",
 ]
 # The services marketplace (issue 18).

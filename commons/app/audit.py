@@ -8,8 +8,10 @@ Each reads through ``self.reader`` in one read transaction and never writes to t
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import json
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -39,6 +41,7 @@ from commons.io.exporting import (
     write_export,
 )
 from commons.io.writing import database_files, guard, replacing
+from commons.ledger.accounts import matches_prefix
 from commons.ledger.export import FORMATS, ExportScope
 from commons.ledger.problems import ProblemKind, VerifyProblem
 from commons.ledger.rules import ChainHead, check_chain
@@ -148,6 +151,8 @@ class AuditService(Service):
         with self.reader.read() as t:
             if compound is not None:
                 check_compound(t, compound)
+            if account is not None:
+                _check_prefix(account, t.ledger.accounts())
             manifest = self._export_in(t, path, format, scope, t.ledger.head(), {},
                                        lang if format == "xlsx" else None)
         if key is not None:
@@ -255,6 +260,19 @@ class AuditService(Service):
                             else head_signature(statement.head, key))
 
 
+def _check_prefix(prefix: str, names: Iterable[str]) -> None:
+    """Refuse an export's ``--account`` that no account is or is under: a mistyped name
+    would otherwise export nothing, and an empty trail reads as an account never used."""
+    known = list(names)
+    if any(matches_prefix(name, prefix) for name in known):
+        return
+    near = difflib.get_close_matches(prefix, known, n=3, cutoff=0.6)
+    raise NotFound(f"no account is {prefix} or under it", field="--account",
+                   fix=(f"did you mean {' or '.join(near)}?" if near else
+                        "list the accounts with `commons ledger accounts`"),
+                   code=ErrorCode.NOT_FOUND)
+
+
 def _on_chain(t: Tables, head: str, last: int) -> RecordedHead:
     """The entry of the chain whose hash is ``head``; refused when no entry has it."""
     found = t.export.entry_of_hash(head.strip().lower())
@@ -274,8 +292,10 @@ def _head_problems(t: Tables, last: int, head: str | None, at: int | None,
     """How the journal differs from the recorded ``head`` of entry ``at`` (default: the
     newest), and whether the head's ``signature`` holds under ``key``."""
     if head is None:
-        raise InvalidInput("a recorded entry or signature needs the recorded head's hash",
-                           field="head", fix="give the hash the head was recorded with")
+        # Named as typed: a new user gave --newest alone and was told of "a recorded entry".
+        raise InvalidInput("--at, --newest and --signature check a recorded head, and none "
+                           "was given", field="--head",
+                           fix="give the hash the head was recorded with: --head HASH")
     if signature is not None and key is None:
         raise InvalidInput("a signature can only be checked with the key it was made with",
                            field="signature", fix="give the key the head was signed with")

@@ -1,5 +1,6 @@
 """Use cases of the financial statements: the balance sheet and the income statement (the
-account list is ``books.ledger.accounts``), and writing a statement to a spreadsheet.
+account list is ``books.ledger.accounts``), and writing a statement or the account list to a
+spreadsheet.
 
 Each reads the books in one transaction: the store sums the postings in SQL and the statement
 is built from the sums (``commons.ledger.statements``), so the statements of a book of 200,000
@@ -9,17 +10,19 @@ entries answer in a fraction of a second.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from pathlib import Path
 
 from commons.app.compounds import check_compound
 from commons.app.session import Service
 from commons.errors import NotFound
-from commons.io.statement_files import write_statement_xlsx
+from commons.io.statement_files import write_accounts_xlsx, write_statement_xlsx
 from commons.io.writing import database_files, guard, replacing
 from commons.ledger.labels import check_language
 from commons.ledger.statements import (
     BalanceSheet,
     IncomeStatement,
+    ListedAccount,
     balance_sheet,
     check_depth,
     income_statement,
@@ -69,11 +72,12 @@ class ReportService(Service):
             ((name, Period.parse(month).first_day, money) for name, month, money in sums),
             columns=columns, compound=compound, depth=depth, lang=lang, currency=currency)
 
-    def write_xlsx(self, statement: BalanceSheet | IncomeStatement, out: str | Path, *,
-                   lang: str = "zh", force: bool = False) -> Path:
-        """Write ``statement`` to the spreadsheet ``out`` (needs the ``xlsx`` extra), as
-        exports are written: never over the database, over an existing file only with
-        ``force``, never through a symlink, whole or not at all."""
+    def write_xlsx(self, report: BalanceSheet | IncomeStatement | Sequence[ListedAccount],
+                   out: str | Path, *, lang: str = "zh", force: bool = False) -> Path:
+        """Write ``report`` (a statement, or the account list ``books.ledger.accounts``
+        gives) to the spreadsheet ``out``, as exports are written: never over the database,
+        over an existing file only with ``force``, never through a symlink, whole or not at
+        all."""
         check_language(lang)
         path = Path(out)
         if not path.parent.is_dir():
@@ -82,5 +86,8 @@ class ReportService(Service):
         guard((path,), protected=database_files(self.session.path), force=force,
               field="--xlsx")
         with replacing(path) as handle:
-            write_statement_xlsx(handle, statement, lang)
+            if isinstance(report, BalanceSheet | IncomeStatement):
+                write_statement_xlsx(handle, report, lang)
+            else:
+                write_accounts_xlsx(handle, report, lang)
         return path

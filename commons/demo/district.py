@@ -148,7 +148,7 @@ def run_demo(api: Books) -> DemoReport:
             market_step(api, folder),
             points_step(api, folder),
             audit_step(api, folder),
-            statements_step(api),
+            statements_step(api, folder),
             bundle_step(api, folder),
             bid_step(api, folder),
             elevator,

@@ -8,11 +8,13 @@ shown with the currency's symbol (``"¥"#,##0.00``): a number format cannot divi
 so fen in the cells would read as 30000 for ¥300.00. The entry hash is the last column, kept
 narrow (the whole hash is in the cell).
 
-The workbook is written in openpyxl's write-only mode, one row at a time, so memory stays flat;
+The workbook is written by ``commons.io.xlsx_writing``, a row of XML at a time, compressed
+by a second thread as it goes, so memory stays flat and a million postings take seconds;
 a sheet's column widths must be known before its first row, so the store reads the sizes that
 bound them beforehand (``SheetExtent``: the largest amount and what the running balance can
 reach, the longest memo, external id and actor); the summary is written last, from its own
-values.
+values. A sheet holds at most Excel's 1,048,576 rows: an account with more goes on in a
+second sheet (``assets.bank.x~2``), with its own header and totals.
 """
 
 from __future__ import annotations
@@ -20,12 +22,21 @@ from __future__ import annotations
 import datetime as dt
 import unicodedata
 from collections.abc import Iterable, Iterator, Mapping
-from decimal import Decimal
-from typing import Any, BinaryIO, NamedTuple
 
-from commons.extras import require
+import attrs
+
+from commons.io.xlsx_writing import (
+    ROW_LIMIT,
+    ROWS_A_PIECE,
+    Cell,
+    Sheet,
+    Workbook,
+    Writer,
+    date_serial,
+    text_cell,
+)
 from commons.l10n import amount_decimal, amount_text, spreadsheet_format
-from commons.ledger.export import COLUMNS, ScopedEntry, Tally, export_rows
+from commons.ledger.export import COLUMNS, ScopedEntry, Tally, plain_amount, scoped_postings
 from commons.money import currency_of
 
 __all__ = [
@@ -61,7 +72,8 @@ _PAD = 2
 _AMOUNT = COLUMNS.index("amount")
 
 
-class SheetExtent(NamedTuple):
+@attrs.frozen
+class SheetExtent:
     """What bounds the width of an account sheet's columns, for one of its currencies, read by
     the store before the rows: the largest amount, the debits and credits in scope (fen; the
     running balance stays between opening + credits and opening + debits), the display widths
@@ -90,14 +102,6 @@ def _amount_width(fen: int, currency: str) -> int:
     return len(amount_text(-abs(fen), unit.minor_units, grouped=True, symbol=unit.symbol))
 
 
-def _amount_cell(fen: int, currency: str) -> tuple[Decimal, str]:
-    """An amount as a spreadsheet cell holds it: the exact Decimal and the currency's number
-    format (``"¥"#,##0.00``; ``"JP¥"#,##0``)."""
-    unit = currency_of(currency)
-    return (amount_decimal(fen, unit.minor_units),
-            spreadsheet_format(unit.minor_units, unit.symbol))
-
-
 def _sheet_widths(account: str, extents: Iterable[SheetExtent], opening: Mapping[str, int],
                   lang: str, id_digits: int, names: int) -> list[int]:
     """The widths of an account sheet's columns, fitting its header and every value it can
@@ -121,20 +125,6 @@ def _sheet_widths(account: str, extents: Iterable[SheetExtent], opening: Mapping
     return widths
 
 
-def _set_widths(sheet: Any, widths: Iterable[int]) -> None:
-    from openpyxl.utils import get_column_letter  # noqa: PLC0415 - loaded with openpyxl
-
-    for index, width in enumerate(widths, 1):
-        sheet.column_dimensions[get_column_letter(index)].width = width
-
-
-def _finish(sheet: Any, columns: int, rows: int) -> None:
-    """The autofilter over the header and ``rows`` rows (the totals below it stay put)."""
-    from openpyxl.utils import get_column_letter  # noqa: PLC0415 - loaded with openpyxl
-
-    sheet.auto_filter.ref = f"A1:{get_column_letter(columns)}{rows + 1}"
-
-
 def _sheet_title(name: str, taken: set[str]) -> str:
     """An XLSX sheet title for account ``name``, not among ``taken`` (and added to it): ``:``
     is not allowed in one, and at most 31 characters are, so ``assets:bank:x`` is
@@ -148,78 +138,166 @@ def _sheet_title(name: str, taken: set[str]) -> str:
     return title
 
 
-class _Workbook:
-    """The write-only workbook being written: its sheets, their titles and sums."""
+class _AccountSheet:
+    """One sheet of an account's rows, the sums per currency of what it holds, and the rows
+    it has room for (an account with more rows than a sheet holds goes on in another).
 
-    def __init__(self, lang: str, extents: Iterable[SheetExtent], opening: Mapping[
-            tuple[str, str], int], id_digits: int, names: int) -> None:
-        import openpyxl  # noqa: PLC0415 - only an XLSX export pays for loading it
-        from openpyxl.cell import WriteOnlyCell  # noqa: PLC0415
+    ``batch`` is how many rows ``pending`` may gather before ``full`` is asked: a piece's
+    worth, or fewer when the sheet has less room left, so a row costs one comparison."""
 
-        self.new_cell = WriteOnlyCell
-        self.book = openpyxl.Workbook(write_only=True)
-        self.summary = self.book.create_sheet(SUMMARY_SHEET)
-        self.lang = lang
-        self.sheets: dict[str, Any] = {}
-        self.titles: dict[str, str] = {}
+    def __init__(self, sheet: Sheet, account: str, account_cell: str, room: int) -> None:
+        self.sheet, self.account, self.account_cell, self.room = (sheet, account,
+                                                                 account_cell, room)
+        self.pending = sheet.pending
+        self.batch = min(ROWS_A_PIECE, room)
+        self.moves: dict[str, list[int]] = {}  # currency: debits, credits, rows
+
+    def full(self) -> bool:
+        """Compress the rows gathered; whether the sheet has no room left."""
+        self.room -= len(self.pending)
+        self.sheet.flush()
+        self.batch = min(ROWS_A_PIECE, self.room)
+        return not self.room
+
+
+def _number_cell(value: int | None) -> str:
+    return "<c/>" if value is None else f"<c><v>{value}</v></c>"
+
+
+class _Export:
+    """The workbook being written: the account sheets, their titles and sums, and the cells
+    that repeat (currencies, counterparts), made once."""
+
+    def __init__(self, lang: str, extents: Iterable[SheetExtent],
+                 opening: Mapping[tuple[str, str], int], id_digits: int, names: int,
+                 row_limit: int) -> None:
+        self.book = Workbook()
+        self.summary = self.book.sheet(SUMMARY_SHEET)
+        self.lang, self.opening, self.row_limit = lang, opening, row_limit
+        self.id_digits, self.names = id_digits, names
+        self.current: dict[str, _AccountSheet] = {}
+        self.sheets: list[_AccountSheet] = []
+        self.titles: dict[str, list[str]] = {}
         self.taken = {SUMMARY_SHEET}
-        # per (account, currency): debits, credits, rows
-        self.moves: dict[tuple[str, str], list[int]] = {}
         self.extents: dict[str, list[SheetExtent]] = {}
         for e in extents:
             self.extents.setdefault(e.account, []).append(e)
-        self.opening = opening
-        self.id_digits, self.names = id_digits, names
+        self.date_style = self.book.style(DATE_FORMAT)
+        self.currencies: dict[str, tuple[str, str, bool]] = {}
+        self.shared_cells: dict[str, str] = {}
 
-    def cell(self, sheet: Any, value: object, number_format: str | None = None) -> Any:
-        """A cell of ``sheet``: text is always text (a leading ``=`` is never a formula)."""
-        made = self.new_cell(sheet, value=value)
-        if isinstance(value, str):
-            made.data_type = "s"
-        if number_format:
-            made.number_format = number_format
+    def amount(self, fen: int, currency: str) -> Cell:
+        """An amount's cell: yuan, shown with the currency's symbol (``"¥"#,##0.00``)."""
+        unit = currency_of(currency)
+        return (amount_decimal(fen, unit.minor_units),
+                self.book.style(spreadsheet_format(unit.minor_units, unit.symbol)))
+
+    def currency(self, code: str) -> tuple[str, str, bool]:
+        """What a row holds around its amount and balance in currency ``code``: the XML
+        before the amount, between it and the balance (the currency's cell), and whether
+        the currency has two decimals."""
+        unit = currency_of(code)
+        style = self.book.style(spreadsheet_format(unit.minor_units, unit.symbol))
+        made = self.currencies[code] = (f'<c s="{style}"><v>',
+                                        f'</v></c>{self.shared(code)}<c s="{style}"><v>',
+                                        unit.minor_units == 2)
         return made
 
-    def amount(self, sheet: Any, fen: int, currency: str) -> Any:
-        """An amount's cell: yuan, shown with the currency's symbol."""
-        return self.cell(sheet, *_amount_cell(fen, currency))
+    def shared(self, text: str) -> str:
+        """The cell of a text that repeats (counterparts, actors), made once."""
+        made = self.shared_cells[text] = self.book.shared(text)
+        return made
 
-    def sheet(self, account: str) -> Any:
-        """The account's sheet, made with its widths, frozen header and header row."""
-        sheet = self.sheets.get(account)
-        if sheet is None:
-            self.titles[account] = _sheet_title(account, self.taken)
-            sheet = self.sheets[account] = self.book.create_sheet(self.titles[account])
-            opening = {c: fen for (a, c), fen in self.opening.items() if a == account}
-            _set_widths(sheet, _sheet_widths(account, self.extents.get(account, ()), opening,
-                                             self.lang, self.id_digits, self.names))
-            sheet.freeze_panes = "A2"
-            sheet.append(list(HEADERS[self.lang]))
-        return sheet
+    def start(self, account: str) -> _AccountSheet:
+        """A new sheet for ``account``'s rows, with its widths, frozen header and header row
+        (after ``end`` ended the one it continues, if any)."""
+        title = _sheet_title(account, self.taken)
+        self.titles.setdefault(account, []).append(title)
+        sheet = self.book.sheet(title)
+        extents = self.extents.get(account, ())
+        opening = {c: fen for (a, c), fen in self.opening.items() if a == account}
+        sheet.widths = _sheet_widths(account, extents, opening, self.lang, self.id_digits,
+                                     self.names)
+        sheet.append(HEADERS[self.lang])
+        # Room for the header and rows, above a totals row per currency.
+        room = self.row_limit - max(1, len(extents))
+        place = self.current[account] = _AccountSheet(sheet, account, self.shared(account),
+                                                      room)
+        self.sheets.append(place)
+        return place
 
-    def totals(self) -> None:
-        """Each account sheet's autofilter and totals rows: the sum of its amounts per
-        currency, under the amount column."""
-        label = TOTAL_LABELS[self.lang]
-        for account, sheet in self.sheets.items():
-            _finish(sheet, len(COLUMNS), sum(count for (name, _), (*_, count)
-                                             in self.moves.items() if name == account))
-            for (name, currency), (debits, credits, _) in sorted(self.moves.items()):
-                if name == account:
-                    row: list[Any] = [None] * len(COLUMNS)
-                    row[0] = self.cell(sheet, label)
-                    row[COLUMNS.index("account")] = self.cell(sheet, account)
-                    row[_AMOUNT] = self.amount(sheet, debits + credits, currency)
-                    row[COLUMNS.index("currency")] = self.cell(sheet, currency)
-                    sheet.append(row)
+    def end(self, place: _AccountSheet) -> None:
+        """The sheet's totals rows (the sum of its amounts per currency, under the amount
+        column) below its autofilter, and its end; the account's next row starts a sheet."""
+        del self.current[place.account]
+        rows = place.sheet.rows - 1
+        for currency, (debits, credits, _) in sorted(place.moves.items()):
+            row: list[Cell] = [None] * len(COLUMNS)
+            row[0] = TOTAL_LABELS[self.lang]
+            row[COLUMNS.index("account")] = place.account
+            row[_AMOUNT] = self.amount(debits + credits, currency)
+            row[COLUMNS.index("currency")] = currency
+            place.sheet.append(row)
+        place.sheet.close(len(COLUMNS), rows)
+
+    def write_rows(self, entries: Iterator[ScopedEntry], tally: Tally) -> None:
+        """A row per posting in scope on its account's sheet, counted in ``tally`` as
+        ``export_rows`` counts them. What the entry holds is spelled once an entry, and the
+        amounts here in the common case, because this loop is what an export of millions of
+        postings spends its time on."""
+        dates: dict[str, str] = {}
+        current, currencies, shared = self.current, self.currencies, self.shared_cells
+        last: ScopedEntry | None = None
+        front = date = memo_cell = tail = ""
+        for entry, seq, account, fen, currency, others, balance in scoped_postings(entries,
+                                                                                  tally):
+            if entry is not last:
+                last = entry
+                entry_id, day, memo, external_id, actor, reverses, reversed_by, link, _ = entry
+                date = dates.get(day) or dates.setdefault(
+                    day, f'</v></c><c s="{self.date_style}"><v>'
+                         f"{date_serial(dt.date.fromisoformat(day))}</v></c>")
+                front = f"<row><c><v>{entry_id}</v></c><c><v>"
+                memo_cell = text_cell(memo)
+                tail = (f"</v></c>{text_cell(external_id)}"
+                        f"{shared.get(actor) or self.shared(actor)}"
+                        + ("<c/><c/>" if reverses is None and reversed_by is None else
+                           _number_cell(reverses) + _number_cell(reversed_by))
+                        + f'<c t="inlineStr"><is><t>{link}</t></is></c></row>')
+            place = current.get(account) or self.start(account)
+            before, between, cents = currencies.get(currency) or self.currency(currency)
+            if cents and (fen >= 100 or fen <= -100):
+                amount = str(fen)
+                amount = f"{amount[:-2]}.{amount[-2:]}"
+            else:
+                amount = plain_amount(fen, currency)
+            if cents and (balance >= 100 or balance <= -100):
+                held = str(balance)
+                held = f"{held[:-2]}.{held[-2:]}"
+            else:
+                held = plain_amount(balance, currency)
+            moves = place.moves.get(currency) or place.moves.setdefault(currency, [0, 0, 0])
+            moves[0 if fen > 0 else 1] += fen
+            moves[2] += 1
+            pending = place.pending
+            pending.append(f"{front}{seq}{date}{place.account_cell}"
+                           f"{shared.get(others) or self.shared(others)}{memo_cell}"
+                           f"{before}{amount}{between}{held}{tail}")
+            if len(pending) >= place.batch and place.full():
+                self.end(place)
 
     def write_summary(self, tally: Tally) -> None:
-        """The summary sheet: every account's opening, debits, credits, closing and rows, and
-        per currency their totals, with widths fitting them all."""
+        """The summary sheet: every account's sheets, opening, debits, credits, closing and
+        rows, and per currency their totals, with widths fitting them all."""
+        moves: dict[tuple[str, str], list[int]] = {}
+        for place in self.sheets:
+            for currency, sums in place.moves.items():
+                added = moves.setdefault((place.account, currency), [0, 0, 0])
+                added[:] = [a + b for a, b in zip(added, sums, strict=True)]
         lines: list[tuple[str, str, str, tuple[int, ...], int]] = []
         for (account, currency), closing in sorted(tally.balances.items()):
-            debits, credits, count = self.moves.get((account, currency), (0, 0, 0))
-            lines.append((account, self.titles.get(account, ""), currency,
+            debits, credits, count = moves.get((account, currency), (0, 0, 0))
+            lines.append((account, ", ".join(self.titles.get(account, ())), currency,
                           (tally.opening.get((account, currency), 0), debits, credits,
                            closing), count))
         totals: dict[str, list[int]] = {}
@@ -234,45 +312,28 @@ class _Workbook:
             content = (display_width(account), len(title), len(currency),
                        *(_amount_width(v, currency) for v in amounts), len(str(count)))
             widths = [max(w, c) for w, c in zip(widths, content, strict=True)]
-        _set_widths(self.summary, (w + _PAD for w in widths))
-        self.summary.freeze_panes = "A2"
-        self.summary.append(list(SUMMARY_HEADERS[self.lang]))
+        self.summary.widths = [w + _PAD for w in widths]
+        self.summary.append(SUMMARY_HEADERS[self.lang])
         for account, title, currency, amounts, count in every:
-            self.summary.append([self.cell(self.summary, account), title, currency]
-                                + [self.amount(self.summary, v, currency) for v in amounts]
-                                + [count])
-        _finish(self.summary, len(SUMMARY_COLUMNS), len(lines))
-
-    def close(self) -> None:
-        """End each sheet's writer now, not when it is collected (after a failure)."""
-        for sheet in (self.summary, *self.sheets.values()):
-            sheet.close()
+            self.summary.append([account, title, currency,
+                                 *(self.amount(v, currency) for v in amounts), count])
+        self.summary.close(len(SUMMARY_COLUMNS), len(lines))
 
 
-def write_xlsx(handle: BinaryIO, entries: Iterator[ScopedEntry], tally: Tally, *,
+def write_xlsx(handle: Writer, entries: Iterator[ScopedEntry], tally: Tally, *,
                lang: str = "zh", extents: Iterable[SheetExtent] = (), id_digits: int = 1,
-               names: int = 0) -> dict[str, str]:
-    """Write the workbook to ``handle``; the sheet title of every account. ``id_digits`` is
-    the width of the largest entry id, ``names`` of the longest account name (a counterpart)."""
-    require("xlsx")
-    book = _Workbook(lang, extents, tally.opening, id_digits, names)
+               names: int = 0, row_limit: int = ROW_LIMIT) -> dict[str, str]:
+    """Write the workbook to ``handle``; the sheet title of every account (its first, where
+    its rows go on over more sheets than one). ``id_digits`` is the width of the largest
+    entry id, ``names`` of the longest account name (a counterpart); ``row_limit`` the rows
+    a sheet holds, Excel's unless a test asks for fewer."""
+    export = _Export(lang, extents, tally.opening, id_digits, names, row_limit)
     try:
-        for row in export_rows(entries, tally):
-            sheet = book.sheet(row.account)
-            sheet.append([row.entry_id, row.seq,
-                          book.cell(sheet, dt.date.fromisoformat(row.date), DATE_FORMAT),
-                          row.account, ";".join(row.counterparts), book.cell(sheet, row.memo),
-                          book.amount(sheet, row.amount_fen, row.currency), row.currency,
-                          book.amount(sheet, row.balance_fen, row.currency),
-                          book.cell(sheet, row.external_id), book.cell(sheet, row.actor),
-                          row.reverses, row.reversed_by, row.entry_hash])
-            sums = book.moves.setdefault((row.account, row.currency), [0, 0, 0])
-            sums[0 if row.amount_fen > 0 else 1] += row.amount_fen
-            sums[2] += 1
-        book.totals()
-        book.write_summary(tally)
-    except BaseException:
-        book.close()
-        raise
-    book.book.save(handle)
-    return book.titles
+        export.write_rows(entries, tally)
+        for place in list(export.current.values()):
+            export.end(place)
+        export.write_summary(tally)
+        export.book.save(handle)
+    finally:
+        export.book.close()
+    return {account: titles[0] for account, titles in export.titles.items()}

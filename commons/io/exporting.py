@@ -197,14 +197,19 @@ class _Sink:
             raise self._failed
 
 
-def _file_digest(handle: BinaryIO) -> tuple[str, int]:
-    digest = hashlib.sha256()
-    size = 0
-    handle.seek(0)
-    while chunk := handle.read(1 << 20):
-        digest.update(chunk)
-        size += len(chunk)
-    return digest.hexdigest(), size
+class _Hashing:
+    """A binary file that hashes and counts what is written to it (a workbook, written in
+    large pieces, so no second thread is worth it)."""
+
+    def __init__(self, handle: BinaryIO) -> None:
+        self.handle = handle
+        self.digest = hashlib.sha256()
+        self.size = 0
+
+    def write(self, data: bytes, /) -> int:
+        self.digest.update(data)
+        self.size += len(data)
+        return self.handle.write(data)
 
 
 Entries = Callable[[], Iterator[ScopedEntry]]
@@ -232,9 +237,10 @@ def write_export(job: ExportJob, entries: Entries) -> tuple[Tally, ExportedFile,
     tally = Tally(job.opening)
     with replacing(job.path) as handle:
         if job.format == "xlsx":
-            names = write_xlsx(handle, entries(), tally, lang=job.lang, extents=job.extents,
+            hashing = _Hashing(handle)
+            names = write_xlsx(hashing, entries(), tally, lang=job.lang, extents=job.extents,
                                id_digits=len(str(job.head.id)), names=job.name_width)
-            digest, size = _file_digest(handle)
+            digest, size = hashing.digest.hexdigest(), hashing.size
         else:
             sink = _Sink(handle)
             try:

@@ -14,15 +14,15 @@ import unicodedata
 from collections.abc import Sequence
 from typing import Any, BinaryIO
 
-from commons.extras import require
-from commons.l10n import amount_decimal, spreadsheet_format
+from commons.io.xlsx_writing import Cell, Workbook
+from commons.l10n import amount_decimal, amount_text, spreadsheet_format
 from commons.ledger.accounts import AccountType
 from commons.ledger.export import Figure, csv_record
 from commons.ledger.statements import BalanceSheet, IncomeStatement, ListedAccount
 from commons.money import CURRENCY, Money, currency_of
 
-__all__ = ["accounts_json", "accounts_text", "statement_csv", "statement_json",
-           "statement_rows", "statement_text", "write_statement_xlsx"]
+__all__ = ["accounts_csv", "accounts_json", "accounts_text", "statement_csv", "statement_json",
+           "statement_rows", "statement_text", "write_accounts_xlsx", "write_statement_xlsx"]
 
 _WORDS = {
     "zh": {"sheet": "资产负债表", "income_title": "收支表", "as_of": "截至", "to": "至",
@@ -31,7 +31,7 @@ _WORDS = {
            "balanced": "平衡：资产 = 负债 + 业主共有资金及基金",
            "unbalanced": "不平衡：资产 ≠ 负债 + 业主共有资金及基金",
            "difference": "差额", "type": "类型", "compound": "小区", "opened": "开立日期",
-           "closed": "关闭日期", "balance": "余额", "start": "建账起"},
+           "closed": "关闭日期", "balance": "余额", "start": "建账起", "accounts": "科目表"},
     "en": {"sheet": "Balance sheet", "income_title": "Income statement", "as_of": "as of",
            "to": "to", "account": "account", "label": "label", "amount": "amount",
            "total": "total", "all": "all compounds", "none": "(none)",
@@ -40,7 +40,7 @@ _WORDS = {
            "unbalanced": "NOT balanced: assets differ from liabilities + owners' fund",
            "difference": "difference", "type": "type", "compound": "compound",
            "opened": "opened", "closed": "closed", "balance": "balance",
-           "start": "from the start"},
+           "start": "from the start", "accounts": "Accounts"},
 }
 _SECTIONS = {"zh": {"assets": "资产", "liabilities": "负债", "equity": "业主共有资金及基金",
                     "income": "收入", "expenses": "支出"},
@@ -161,49 +161,101 @@ def statement_csv(s: Statement, lang: str = "zh") -> str:
     return "".join(out)
 
 
+_Line = tuple[Sequence[str | Money | None], bool]  # a spreadsheet row's cells, and bold
+
+
+def _shown_width(cell: str | Money | None) -> int:
+    if isinstance(cell, Money):
+        unit = currency_of(cell.currency)
+        return len(amount_text(cell.fen, unit.minor_units, grouped=True, symbol=unit.symbol))
+    return _width(cell or "")
+
+
+def _sheet_cell(book: Workbook, cell: str | Money | None, bold: bool) -> Cell:
+    """A report's cell: text, or an amount as an exact number in its currency's format."""
+    if isinstance(cell, Money):
+        unit = currency_of(cell.currency)
+        return (amount_decimal(cell.fen, unit.minor_units),
+                book.style(spreadsheet_format(unit.minor_units, unit.symbol), bold=bold))
+    return (cell, book.style(bold=True)) if bold and cell else cell
+
+
+def _write_sheet(handle: BinaryIO, title: str, header: Sequence[str],
+                 lines: Sequence[_Line]) -> None:
+    """One worksheet titled ``title``: ``header`` in bold and frozen, then ``lines``, widths
+    fitting what each column shows, an autofilter over them all."""
+    book = Workbook()
+    try:
+        sheet = book.sheet(title)
+        table: list[_Line] = [(header, True), *lines]
+        sheet.widths = [max(12, 4 + max(_shown_width(cells[i]) for cells, _ in table))
+                        for i in range(len(header))]
+        for cells, bold in table:
+            sheet.append([_sheet_cell(book, c, bold) for c in cells])
+        sheet.close(len(header), len(lines))
+        book.save(handle)
+    finally:
+        book.close()
+
+
 def write_statement_xlsx(handle: BinaryIO, s: Statement, lang: str = "zh") -> None:
     """The statement as one worksheet: headers in ``lang``, a frozen header row, widths that
     fit the content, amounts as exact numbers in the currency's format, totals in bold."""
-    require("xlsx")
-    import openpyxl  # noqa: PLC0415 - only a spreadsheet pays for loading it
-    from openpyxl.styles import Font  # noqa: PLC0415
-
     words, titles = _WORDS[lang], _SECTIONS[lang]
-    unit = currency_of(s.currency)
-    number_format = spreadsheet_format(unit.minor_units, unit.symbol)
     amounts = ([words["balance"]] if isinstance(s, BalanceSheet)
                else [*(c.label for c in s.columns), words["total"]])
-    book = openpyxl.Workbook()
-    sheet = book.active
-    sheet.title = words["sheet"] if isinstance(s, BalanceSheet) else words["income_title"]
-    sheet.append([words["type"], words["account"], words["label"], *amounts])
-    for kind, account, label, sums in statement_rows(s, lang):
-        shown_kind = titles.get(kind, words["total"] if kind == "total" else words["net"])
-        sheet.append([shown_kind, account, label,
-                      *(amount_decimal(m.fen, unit.minor_units) for m in sums)])
-        row = sheet.max_row
-        for column in range(4, 4 + len(sums)):
-            sheet.cell(row, column).number_format = number_format
-        if kind in ("total", "net"):
-            for column in range(1, 4 + len(sums)):
-                sheet.cell(row, column).font = Font(bold=True)
-    for column in sheet.columns:
-        widest = max(_width(str(c.value)) if c.value is not None else 0 for c in column)
-        letter = column[0].column_letter
-        sheet.column_dimensions[letter].width = max(widest + 4, 12)
-    for c in sheet[1]:
-        c.font = Font(bold=True)
-    sheet.freeze_panes = "A2"
-    sheet.auto_filter.ref = sheet.dimensions
-    book.save(handle)
+    lines: list[_Line] = [
+        ([titles.get(kind, words["total"] if kind == "total" else words["net"]), account, label,
+          *sums], kind in ("total", "net"))
+        for kind, account, label, sums in statement_rows(s, lang)]
+    _write_sheet(handle, words["sheet"] if isinstance(s, BalanceSheet) else
+                 words["income_title"], [words["type"], words["account"], words["label"],
+                                         *amounts], lines)
+
+
+def _account_lines(accounts: Sequence[ListedAccount], lang: str
+                   ) -> list[tuple[str, str, str, str, str, str, Money]]:
+    """The account list as rows (name, label, type, compound, opened, closed, balance): one
+    an account and currency it holds, one with 0.00 for an account that holds none."""
+    start = _WORDS[lang]["start"]
+    return [(a.name, a.label, a.account.type.value, a.account.compound or "",
+             _iso(a.account.opened_on) or start, _iso(a.account.closed_on) or "", money)
+            for a in accounts for money in (a.balances or (Money(0),))]
+
+
+def _account_header(lang: str) -> list[str]:
+    words = _WORDS[lang]
+    return [words[k] for k in ("account", "label", "type", "compound", "opened", "closed",
+                               "balance")]
+
+
+def accounts_csv(accounts: Sequence[ListedAccount], lang: str = "zh") -> str:
+    """The account list as CSV, a row an account and currency it holds: the columns of
+    ``accounts_json`` (English keys, labels in ``lang``), amounts as plain yuan."""
+    out = [csv_record(("account", "label", "type", "compound", "opened_on", "closed_on",
+                       "currency", "balance"), end="\n")]
+    out += [csv_record((Figure(name), label, Figure(kind), Figure(compound),
+                        Figure("" if opened == _WORDS[lang]["start"] else opened),
+                        Figure(closed), Figure(money.currency), Figure(money.format())),
+                       end="\n")
+            for name, label, kind, compound, opened, closed, money
+            in _account_lines(accounts, lang)]
+    return "".join(out)
+
+
+def write_accounts_xlsx(handle: BinaryIO, accounts: Sequence[ListedAccount],
+                        lang: str = "zh") -> None:
+    """The account list as one worksheet, laid out as the statements are: headers in
+    ``lang``, frozen, widths that fit, balances as exact numbers in their currency's format."""
+    _write_sheet(handle, _WORDS[lang]["accounts"], _account_header(lang),
+                 [(line, False) for line in _account_lines(accounts, lang)])
 
 
 def accounts_text(accounts: Sequence[ListedAccount], lang: str = "zh") -> str:
     """The account list as aligned text: name, label, type, compound, opening (and closing)
     date and balance."""
     words = _WORDS[lang]
-    table = [[words["account"], words["label"], words["type"], words["compound"],
-              words["opened"], words["closed"], words["balance"]]]
+    table = [_account_header(lang)]
     for a in accounts:
         acc = a.account
         balance = ", ".join(

@@ -51,6 +51,7 @@ __all__ = [
     "neutralise",
     "plain_amount",
     "restore",
+    "scoped_postings",
 ]
 
 FORMATS = ("csv", "jsonl", "xlsx", "beancount")
@@ -191,26 +192,45 @@ class Tally:
         return balance
 
 
-def _others(names: list[str], account: str) -> tuple[str, ...]:
-    return tuple(dict.fromkeys(n for n in names if n != account))
+def scoped_postings(entries: Iterable[ScopedEntry], tally: Tally
+                    ) -> Iterator[tuple[ScopedEntry, int, str, int, str, str, int]]:
+    """Each posting in scope, in the entries' order, as (its entry, seq, account, fen,
+    currency, the entry's other accounts joined by ``;``, its account's running balance
+    after it), counted in ``tally``: the walk every export format makes, so a writer spells
+    what the entry holds once, where the entry is not the one before.
+
+    ``Tally.add`` is inlined and the common entry of two legs takes the other leg's account as
+    it is, because this loop is what an export of millions of postings spends its time on."""
+    balances, debits, credits = tally.balances, tally.debits, tally.credits
+    for entry in entries:
+        tally.entries += 1
+        legs = entry[8]
+        names = [leg.account for leg in legs]
+        pair = len(names) == 2 and names[0] != names[1]
+        for index, (seq, account, fen, currency, in_scope) in enumerate(legs):
+            if not in_scope:
+                continue
+            others = names[1 - index] if pair else \
+                COUNTERPART_SEPARATOR.join(dict.fromkeys(n for n in names if n != account))
+            key = (account, currency)
+            balance = balances[key] = balances.get(key, 0) + fen
+            sums = debits if fen > 0 else credits
+            sums[currency] = sums.get(currency, 0) + fen
+            tally.rows += 1
+            yield entry, seq, account, fen, currency, others, balance
 
 
 def export_rows(entries: Iterable[ScopedEntry], tally: Tally | None = None
                 ) -> Iterator[ExportRow]:
     """One row per posting in scope, in the entries' order, each with the other accounts of its
     entry and the running balance of its account and currency, counted in ``tally``."""
-    tally = tally if tally is not None else Tally()
-    # Unpacked by position: every field is read, once per entry and once per posting, and one
-    # unpacking is faster than reading them by name on an export of millions of postings.
-    for entry_id, day, memo, external_id, actor, reverses, reversed_by, link, legs in entries:
-        tally.entries += 1
-        names = [leg.account for leg in legs]
-        for seq, account, fen, currency, in_scope in legs:
-            if in_scope:
-                yield _new_export_row((
-                    entry_id, seq, day, account, _others(names, account), memo, fen, currency,
-                    tally.add(account, fen, currency), external_id, actor, reverses, reversed_by,
-                    link))
+    for entry, seq, account, fen, currency, others, balance in scoped_postings(
+            entries, tally if tally is not None else Tally()):
+        entry_id, day, memo, external_id, actor, reverses, reversed_by, link, _ = entry
+        yield _new_export_row((
+            entry_id, seq, day, account,
+            tuple(others.split(COUNTERPART_SEPARATOR)) if others else (), memo, fen, currency,
+            balance, external_id, actor, reverses, reversed_by, link))
 
 
 def _csv_cell(text: str) -> str:
@@ -230,46 +250,37 @@ def csv_text(entries: Iterable[ScopedEntry], tally: Tally, *, batch: int = 2000
              ) -> Iterator[str]:
     """The CSV records of the rows ``export_rows`` gives, ``batch`` entries to a piece of text.
 
-    Cells are built once per entry where they are the entry's and with
-    ``Tally.add`` inlined, because this loop is what an export of millions of postings spends
+    Cells are built once per entry where they are the entry's, and the amounts spelled here
+    in the common case, because this loop is what an export of millions of postings spends
     its time on.
     """
     lines: list[str] = []
-    balances, debits, credits = tally.balances, tally.debits, tally.credits
-    rows = 0
-    # Unpacked by position, entries and legs alike, for the same reason.
-    for count, (entry_id, day, memo, external_id, actor, reverses, reversed_by, link, legs) \
-            in enumerate(entries, 1):
-        middle = f",{_csv_cell(neutralise(memo))},"
-        tail = (f",{_csv_cell(neutralise(external_id))},{_csv_cell(neutralise(actor))},"
-                f"{'' if reverses is None else reverses},"
-                f"{'' if reversed_by is None else reversed_by},{link}\r\n")
-        names = [leg.account for leg in legs]
-        pair = len(names) == 2 and names[0] != names[1]
-        for index, (seq, account, fen, currency, in_scope) in enumerate(legs):
-            if not in_scope:
-                continue
-            others = names[1 - index] if pair else \
-                COUNTERPART_SEPARATOR.join(_others(names, account))
-            key = (account, currency)
-            balance = balances[key] = balances.get(key, 0) + fen
-            sums = debits if fen > 0 else credits
-            sums[currency] = sums.get(currency, 0) + fen
-            rows += 1
-            # plain_amount inlined for the common case: two decimals, one yuan or more either way
-            amount, held = str(fen), str(balance)
-            cents = currency in _CENTS
-            amount = (f"{amount[:-2]}.{amount[-2:]}" if cents and (fen >= 100 or fen <= -100)
-                      else plain_amount(fen, currency))
-            held = (f"{held[:-2]}.{held[-2:]}" if cents and (balance >= 100 or balance <= -100)
-                    else plain_amount(balance, currency))
-            lines.append(f"{entry_id},{seq},{day},{account},{others}{middle}{amount},"
-                         f"{currency},{held}{tail}")
-        if count % batch == 0:
-            yield "".join(lines)
-            lines.clear()
-        tally.entries += 1
-    tally.rows += rows
+    last: ScopedEntry | None = None
+    count = 0
+    middle = tail = head = ""
+    for entry, seq, account, fen, currency, others, balance in scoped_postings(entries, tally):
+        if entry is not last:
+            last = entry
+            entry_id, day, memo, external_id, actor, reverses, reversed_by, link, _ = entry
+            head = f"{entry_id},"
+            middle = f",{day},"
+            tail = (f",{_csv_cell(neutralise(external_id))},{_csv_cell(neutralise(actor))},"
+                    f"{'' if reverses is None else reverses},"
+                    f"{'' if reversed_by is None else reversed_by},{link}\r\n")
+            memo_cell = f",{_csv_cell(neutralise(memo))},"
+            count += 1
+            if count % batch == 0:
+                yield "".join(lines)
+                lines.clear()
+        # plain_amount inlined for the common case: two decimals, one yuan or more either way
+        amount, held = str(fen), str(balance)
+        cents = currency in _CENTS
+        amount = (f"{amount[:-2]}.{amount[-2:]}" if cents and (fen >= 100 or fen <= -100)
+                  else plain_amount(fen, currency))
+        held = (f"{held[:-2]}.{held[-2:]}" if cents and (balance >= 100 or balance <= -100)
+                else plain_amount(balance, currency))
+        lines.append(f"{head}{seq}{middle}{account},{others}{memo_cell}{amount},"
+                     f"{currency},{held}{tail}")
     yield "".join(lines)
 
 

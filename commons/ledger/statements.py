@@ -82,9 +82,16 @@ def check_depth(depth: int | None) -> int | None:
 
 
 def _one_currency(found: Iterable[str], currency: str | None) -> str:
-    """The currency a statement shows: the one given, or the only one the rows hold."""
+    """The currency a statement shows: the one given, or the only one the rows hold. One
+    given that none of the rows holds is refused: its statement would show only zeros, which
+    reads as books with nothing in them."""
     kinds = sorted(set(found))
     if currency is not None:
+        if kinds and currency not in kinds:
+            raise InvalidInput(f"the statement's accounts hold no {currency}: they hold "
+                               f"{', '.join(kinds)}", field="currency",
+                               fix=f"ask for {' or '.join(kinds)} with --currency",
+                               code=ErrorCode.CURRENCY_MISMATCH)
         return currency
     if len(kinds) > 1:
         raise InvalidInput(f"the books hold amounts in {', '.join(kinds)}; a statement shows "
@@ -211,11 +218,12 @@ def _month_bounds(text: str, field: str) -> tuple[dt.date, dt.date]:
 def statement_range(date_from: str, date_to: str | None = None) -> tuple[dt.date, dt.date]:
     """The first and last day from a month or quarter ``date_from`` through ``date_to`` (the
     same when not given); a range that ends before it starts is refused."""
-    first, _ = _month_bounds(date_from, "from")
-    _, last = _month_bounds(date_from if date_to is None else date_to, "to")
+    # Named as the command line names them, as the export's scope names its --to.
+    first, _ = _month_bounds(date_from, "--from")
+    _, last = _month_bounds(date_from if date_to is None else date_to, "--to")
     if last < first:
         raise InvalidInput(f"the period from {date_from} to {date_to} ends before it starts",
-                           field="to", fix="give --to on or after --from",
+                           field="--to", fix="give --to on or after --from",
                            code=ErrorCode.INVALID_DATE)
     return first, last
 

@@ -37,6 +37,8 @@ def _merge(entries: Iterator[_Header], postings: Iterator[tuple[int, int, int, i
            accounts: dict[int, tuple[str, str | None]], covered: set[int], in_id_order: bool,
            ) -> Iterator[ScopedEntry]:
     """Walk the two cursors, which share one order, giving each entry its postings."""
+    # Each account's name and whether it is in scope, found with one lookup a posting.
+    legs_of = {aid: (name, aid in covered) for aid, (name, _) in accounts.items()}
     pending = next(postings, None)
     last_day = ""
     for header in entries:
@@ -52,8 +54,8 @@ def _merge(entries: Iterator[_Header], postings: Iterator[tuple[int, int, int, i
             pending = next(postings, None)
         while pending is not None and pending[0] == entry_id:
             _, seq, aid, fen, currency, _ = pending
-            name = accounts[aid][0] if aid in accounts else f"#{aid}"
-            legs.append(_new_leg((seq, name, fen, currency, aid in covered)))
+            name, in_scope = legs_of.get(aid) or (f"#{aid}", False)
+            legs.append(_new_leg((seq, name, fen, currency, in_scope)))
             pending = next(postings, None)
         yield _new_entry((*header, tuple(legs)))
 

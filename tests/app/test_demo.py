@@ -13,6 +13,7 @@ from conftest import Invoke
 import commons
 from commons import Money
 from commons.demo import run_demo
+from commons.demo.statements import ACCOUNTS_SHEET, statements_step
 
 # Each test runs on both stores: an SQLite file and a book on a PostgreSQL server.
 pytestmark = pytest.mark.usefixtures("store")
@@ -102,3 +103,15 @@ def test_the_demo_reconciles_a_boc_web_export_as_the_bank_saves_it(tmp_path: Pat
     assert [(i.amount, i.description) for i in report.bank_not_in_books] == [
         (Money.parse("0.62"), "结息")]
     assert [x.amount for x in unmatched] == [Money.parse("0.62")]
+
+
+def test_the_demo_writes_the_account_list_a_spreadsheet_reads(tmp_path: Path) -> None:
+    openpyxl = pytest.importorskip("openpyxl")
+    with commons.connect(tmp_path / "demo.db") as books:
+        run_demo(books)  # on a server's book its folder is a temporary one: write it again
+        step = statements_step(books, tmp_path)
+        listed = books.ledger.accounts(compound="wjxc")
+    assert ACCOUNTS_SHEET in "\n".join(step.lines)
+    rows = list(openpyxl.load_workbook(tmp_path / ACCOUNTS_SHEET).active.values)
+    assert rows[0][0] == "科目"
+    assert [r[0] for r in rows[1:]] == [a.name for a in listed]

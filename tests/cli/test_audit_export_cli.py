@@ -105,6 +105,21 @@ def test_usage_and_input_errors(cli: Invoke, books: Path) -> None:
             ErrorCode.INVALID_DATE, "YYYY-Qn")
 
 
+def test_an_account_prefix_no_account_is_under_is_refused_not_exported_empty(
+        cli: Invoke, books: Path) -> None:
+    # Tried as a new user: a mistyped --account exported "0 postings", an empty trail that
+    # reads as an account never used.
+    out = books / "typo.xlsx"
+    refused(cli("audit", "export", "--format", "xlsx", "--out", out, "--account",
+                "assets:bank:co-manged"), ErrorCode.NOT_FOUND, "--account",
+            "assets:bank:co-managed")
+    assert not out.exists()
+    refused(cli("audit", "export", "--format", "csv", "--out", books / "none.csv", "--account",
+                "assets:nothing"), ErrorCode.NOT_FOUND, "commons ledger accounts")
+    ok(cli("audit", "export", "--format", "csv", "--out", books / "bank.csv", "--account",
+           "assets:bank"))  # a prefix of accounts is what --account takes
+
+
 def test_every_read_command_works_read_only_and_leaves_the_file_alone(
         cli: Invoke, books: Path, db_path: Path) -> None:
     before = (db_path.read_bytes(), db_path.stat().st_mtime_ns)

@@ -130,6 +130,45 @@ def test_accounts_json(cli: Invoke, books: Path) -> None:
     assert {a["compound"] for a in data["accounts"]} == {Z}
 
 
+def test_accounts_csv_has_the_json_columns_a_row_an_account(cli: Invoke, books: Path) -> None:
+    rows = list(csv.DictReader(io.StringIO(ok(cli(
+        "ledger", "accounts", "--compound", W, "--csv")).stdout)))
+    listed = as_json(cli("--json", "ledger", "accounts", "--compound", W))["accounts"]
+    assert [r["account"] for r in rows] == [a["account"] for a in listed]
+    parking = next(r for r in rows if r["account"] == f"income:parking:{W}")
+    assert parking == {"account": f"income:parking:{W}", "label": "停车收益", "type": "income",
+                       "compound": W, "opened_on": "", "closed_on": "", "currency": "CNY",
+                       "balance": "-2550.00"}
+    english = list(csv.DictReader(io.StringIO(ok(cli(
+        "ledger", "accounts", "--compound", W, "--csv", "--lang", "en")).stdout)))
+    assert next(r for r in english if r["account"] == parking["account"])["label"] == "parking"
+
+
+def test_accounts_xlsx_is_read_back_as_the_statements_are(cli: Invoke, books: Path,
+                                                          tmp_path: Path) -> None:
+    openpyxl = pytest.importorskip("openpyxl")
+    out = tmp_path / "accounts.xlsx"
+    args = ("ledger", "accounts", "--compound", W, "--xlsx", out)
+    assert ok(cli(*args)).stdout == f"wrote {out}\n"
+    sheet = openpyxl.load_workbook(out).active
+    rows = list(sheet.values)
+    assert sheet.title == "科目表"
+    assert rows[0] == ("科目", "名称", "类型", "小区", "开立日期", "关闭日期", "余额")
+    bank = next(r for r in rows if r[0] == f"assets:bank:co-managed:{W}")
+    assert bank[1:5] == ("共管账户", "assets", W, "建账起")
+    assert bank[6] == 12037.5  # a number, in the yuan format
+    assert sheet.cell(rows.index(bank) + 1, 7).number_format == '"¥"#,##0.00'
+    assert sheet.freeze_panes == "A2"
+    assert sheet.auto_filter.ref == f"A1:G{len(rows)}"
+    assert sheet.column_dimensions["A"].width >= len(f"liabilities:payable:firm:{W}")
+    assert len(rows) == 1 + len(as_json(cli("--json", "ledger", "accounts", "--compound",
+                                            W))["accounts"])
+    refused(cli(*args), ErrorCode.OUTPUT_EXISTS, str(out))
+    assert as_json(cli("--json", *args, "--force", "--lang", "en")) == {"xlsx": str(out)}
+    assert next(openpyxl.load_workbook(out).active.values)[:2] == ("account", "label")
+    assert cli("ledger", "accounts", "--csv", "--xlsx", out, "--force").exit_code == 2
+
+
 def test_csv_holds_every_row(cli: Invoke, books: Path) -> None:
     out = ok(cli("report", "income", "--from", "2026-10", "--to", "2026-11", "--compound", W,
                  "--monthly", "--csv")).stdout
@@ -239,13 +278,32 @@ def test_a_currency_is_chosen_where_the_books_hold_two(cli: Invoke, books: Path,
     assert (data["currency"], data["net_total"]) == ("USD", "10.00")
 
 
+def test_a_currency_the_accounts_do_not_hold_is_refused_not_shown_as_zeros(
+        cli: Invoke, books: Path) -> None:
+    # A new user asked for USD of books kept in yuan and got a sheet of 0.00 that balanced.
+    refused(cli("report", "balance-sheet", "--as-of", "2026-12-31", "--currency", "USD"),
+            ErrorCode.CURRENCY_MISMATCH, "USD", "CNY")
+    refused(cli("report", "income", "--from", "2026-Q4", "--compound", W, "--currency", "USD"),
+            ErrorCode.CURRENCY_MISMATCH, "CNY")
+
+
+@pytest.mark.parametrize(("args", "option"), [
+    (("--from", "2026"), "--from"), (("--from", "2026-Q5"), "--from"),
+    (("--from", "2026-10", "--to", "2026-10-31"), "--to"),
+    (("--from", "2026-Q4", "--to", "2026-Q3"), "--to")])
+def test_a_wrong_period_names_the_option_to_fix(cli: Invoke, books: Path,
+                                                args: tuple[str, ...], option: str) -> None:
+    refused(cli("report", "income", *args), ErrorCode.INVALID_DATE, f"field '{option}'")
+
+
 @pytest.mark.parametrize(("args", "shown"), [
     (("report",), ("balance-sheet", "income")),
     (("report", "balance-sheet"), ("--as-of", "--compound", "--depth", "--lang", "--currency",
                                    "--csv", "--xlsx", "--force", "--json")),
     (("report", "income"), ("--from", "--to", "--monthly", "--quarterly", "--compound",
                             "--depth", "--lang", "--csv", "--xlsx")),
-    (("ledger", "accounts"), ("--compound", "--type", "--closed", "--lang", "--json"))])
+    (("ledger", "accounts"), ("--compound", "--type", "--closed", "--lang", "--csv", "--xlsx",
+                              "--force", "--json"))])
 def test_help(cli: Invoke, args: tuple[str, ...], shown: tuple[str, ...]) -> None:
     out = ok(cli(*args, "--help")).stdout
     assert out.startswith(f"Usage: commons {' '.join(args)} ")

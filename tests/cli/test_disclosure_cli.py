@@ -84,3 +84,5 @@ def test_a_printed_head_is_checked_with_verify_head(cli: Invoke, books: Path) ->
     failed = cli("audit", "verify", "--head", head, "--newest")
     assert failed.exit_code == 1 and "head_mismatch" in failed.stderr
     refused(cli("audit", "verify", "--head", "ab" * 32), ErrorCode.HEAD_NOT_ON_CHAIN, "ab" * 32)
+    for alone in (("--newest",), ("--at", "1")):  # what they check needs the head's hash
+        refused(cli("audit", "verify", *alone), ErrorCode.INVALID_INPUT, "--head")

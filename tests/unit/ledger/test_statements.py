@@ -55,7 +55,7 @@ def test_quarterly_columns_are_cut_to_the_range() -> None:
 def test_a_range_ending_before_it_starts_names_to() -> None:
     with pytest.raises(InvalidInput) as info:
         statement_range("2026-Q4", "2026-09")
-    assert (info.value.code, info.value.field) == (ErrorCode.INVALID_DATE, "to")
+    assert (info.value.code, info.value.field) == (ErrorCode.INVALID_DATE, "--to")
 
 
 def test_credit_types_show_positive_and_income_less_expenses_is_the_surplus() -> None:
