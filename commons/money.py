@@ -33,12 +33,14 @@ class Currency:
     """A currency the books hold: its ISO 4217 code, the decimal places of its minor unit (ISO
     4217's "minor units": 2 for CNY, whose yuan is 100 fen; 0 for JPY, which has none), and the
     symbol written before an amount, as Chinese text writes it (CLDR's ``zh`` locale), so a yuan
-    is never read as a yen."""
+    is never read as a yen. ``money`` is false for a unit that is not money (volunteer points):
+    a statement shows such a unit only when asked for it."""
 
     code: str
     # Two places or none: the parser's hints and messages speak of these.
     minor_units: int = attrs.field(validator=attrs.validators.in_((0, 2)))
     symbol: str
+    money: bool = True
 
 
 _TABLE = {c.code: c for c in (
@@ -50,7 +52,7 @@ _TABLE = {c.code: c for c in (
     Currency("KRW", 0, "₩"),
     # Volunteer points (积分, commons.points): not money, but a unit the journal moves and
     # balances the same way, whole points only, so it sits in the same table.
-    Currency("PTS", 0, "积分"),
+    Currency("PTS", 0, "积分", money=False),
 )}
 CURRENCIES: Mapping[str, Currency] = MappingProxyType(_TABLE)
 _YUAN = _TABLE[CURRENCY]

@@ -23,7 +23,7 @@ import attrs
 from commons.errors import ErrorCode, InvalidInput
 from commons.ledger.accounts import Account, AccountType
 from commons.ledger.labels import account_label, check_language
-from commons.money import CURRENCY, Money
+from commons.money import CURRENCIES, CURRENCY, Money
 from commons.periods import Period
 
 __all__ = [
@@ -84,7 +84,8 @@ def check_depth(depth: int | None) -> int | None:
 def _one_currency(found: Iterable[str], currency: str | None) -> str:
     """The currency a statement shows: the one given, or the only one the rows hold. One
     given that none of the rows holds is refused: its statement would show only zeros, which
-    reads as books with nothing in them."""
+    reads as books with nothing in them. A unit that is not money (volunteer points) is shown
+    only when asked for, so books that hold yuan and points show the yuan by default."""
     kinds = sorted(set(found))
     if currency is not None:
         if kinds and currency not in kinds:
@@ -93,6 +94,7 @@ def _one_currency(found: Iterable[str], currency: str | None) -> str:
                                fix=f"ask for {' or '.join(kinds)} with --currency",
                                code=ErrorCode.CURRENCY_MISMATCH)
         return currency
+    kinds = [k for k in kinds if k not in CURRENCIES or CURRENCIES[k].money] or kinds
     if len(kinds) > 1:
         raise InvalidInput(f"the books hold amounts in {', '.join(kinds)}; a statement shows "
                            "one currency", field="currency",

@@ -278,6 +278,22 @@ def test_a_currency_is_chosen_where_the_books_hold_two(cli: Invoke, books: Path,
     assert (data["currency"], data["net_total"]) == ("USD", "10.00")
 
 
+def test_books_of_yuan_and_points_show_the_yuan_unless_points_are_asked_for(
+        cli: Invoke, books: Path, tmp_path: Path) -> None:
+    # Volunteer points ride the same journal; they are not money, so they never make a
+    # statement of yuan ask which unit to show.
+    ok(cli("ledger", "open", "assets:points:held"))
+    ok(cli("ledger", "open", "income:points:issued"))
+    ok(cli("ledger", "post", write_jsonl(tmp_path / "pts.jsonl", [{
+        "date": "2026-10-02", "memo": "clean-up day", "external_id": "pts-1", "postings": [
+            {"account": "assets:points:held", "amount": "30", "currency": "PTS"},
+            {"account": "income:points:issued", "amount": "-30", "currency": "PTS"}]}])))
+    assert as_json(cli("--json", "report", "balance-sheet", "--as-of", "2026-12-31")
+                   )["currency"] == "CNY"
+    data = as_json(cli("--json", "report", "income", "--from", "2026-10", "--currency", "PTS"))
+    assert (data["currency"], data["net_total"]) == ("PTS", "30")
+
+
 def test_a_currency_the_accounts_do_not_hold_is_refused_not_shown_as_zeros(
         cli: Invoke, books: Path) -> None:
     # A new user asked for USD of books kept in yuan and got a sheet of 0.00 that balanced.
