@@ -36,6 +36,7 @@ from commons.points.reports import Movement
 if TYPE_CHECKING:
     from commons.app.ledger import LedgerService
     from commons.market.orders import Order
+    from commons.market.settlement import Settlement
     from commons.store import Tables
 
 __all__ = ["Expiry", "Payout", "PointsSpending", "Redemption", "Transfer", "pay_redemptions"]
@@ -96,19 +97,25 @@ class Payout:
     already_recorded: bool
 
 
-def pay_redemptions(ledger: LedgerService, t: Tables, month: Period, providers: Sequence[str],
-                    actor: str) -> tuple[Payout, ...]:
-    """The marketplace settlement's hook: each provider's month of redemptions paid from each
-    programme's sponsor fund into the marketplace's transfers account, once."""
+def pay_redemptions(ledger: LedgerService, t: Tables, month: Period,
+                    settlements: Sequence[Settlement], actor: str) -> tuple[Payout, ...]:
+    """The marketplace settlement's hook: the points redeemed on the orders each settlement
+    pays (its ``points_value``, withheld orders left out) paid from each programme's sponsor
+    fund into the marketplace's transfers account, once."""
     payouts, entries = [], []
-    for provider in dict.fromkeys(providers):
-        for programme, value in t.points.redeemed_at(provider, month):
+    for s in settlements:
+        paid = {line.order for line in s.lines}
+        by_programme: dict[str, Money] = {}
+        for programme, order, value in t.points.redeemed_at(s.provider, month):
+            if order in paid:
+                by_programme[programme] = by_programme.get(programme, Money.zero()) + value
+        for programme, value in by_programme.items():
             if not value.fen:
                 continue
-            entry = payout_entry(programme, provider, str(month), value, month.last_day,
+            entry = payout_entry(programme, s.provider, str(month), value, month.last_day,
                                  TRANSFERS, actor)
             known = bool(t.ledger.known([entry.external_id]))
-            payouts.append(Payout(programme, provider, month, value, known))
+            payouts.append(Payout(programme, s.provider, month, value, known))
             if not known:
                 entries.append(entry)
     if entries:

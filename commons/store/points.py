@@ -304,9 +304,9 @@ class PointsTables:
                           (programme, kind, id, content, provider, period, value.fen,
                            value.currency))
 
-    def redeemed_at(self, provider: str, period: Period) -> list[tuple[str, Money]]:
-        """The yuan value of points redeemed at ``provider`` in ``period``, per programme."""
-        return [(r[0], Money(r[2], r[1])) for r in self.conn.execute(
-            "SELECT programme, currency, SUM(value_fen) FROM points_acts WHERE provider = ? "
-            "AND period = ? GROUP BY programme, currency ORDER BY programme",
-            (provider, str(period)))]
+    def redeemed_at(self, provider: str, period: Period) -> list[tuple[str, str, Money]]:
+        """(programme, order, yuan value) of the points redeemed on ``provider``'s orders of
+        ``period``."""
+        return [(r[0], r[1], Money(r[3], r[2])) for r in self.conn.execute(
+            "SELECT programme, id, currency, value_fen FROM points_acts WHERE provider = ? "
+            "AND period = ? ORDER BY programme, id", (provider, str(period)))]

@@ -117,7 +117,15 @@ def test_points_pay_part_of_an_order_and_the_fund_pays_the_provider(
     assert pts(api, "assets:receivable:points-fund") == {
         "assets:receivable:points-fund:jz": Money.yuan("3.30")}
     order(api, "o2", day=12)
+    preview = api.market.statement("canteen", "2026-11").settlement
     api.market.settle("2026-11")
+    s = api.market.statement("canteen", "2026-11").settlement
+    assert s == preview
+    # Residents paid 2 x 7.80 less the 3.30 in points, in yuan; the fund pays the 3.30.
+    assert (s.resident_paid, s.points_value) == (Money.yuan("12.30"), Money.yuan("3.30"))
+    assert [x.points_value for x in s.lines] == [Money.yuan("3.30"), Money.zero()]
+    assert s.gross == s.resident_paid + s.subsidy + s.concession + s.points_value
+    assert s.net_payable == s.resident_paid + s.subsidy + s.points_value - s.compound_share
     assert pts(api, "assets:receivable:points-fund") == {
         "assets:receivable:points-fund:jz": Money.zero()}
     assert pts(api, "assets:points-fund") == {"assets:points-fund:jz": Money.yuan("96.70")}

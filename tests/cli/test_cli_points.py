@@ -50,7 +50,19 @@ def test_points_from_roster_to_settlement(cli: Invoke, books: Path, tmp_path: Pa
                        "o1", "--points", "25", "--on", "2026-11-10", "--json"))
     assert (paid["value"], paid["provider"], paid["drawn"]) == (
         "2.50", "canteen", [{"expires_on": "2028-11-08", "points": 25}])
-    ok(cli("market", "settle", "--period", "2026-11"))
+    settled = as_json(cli("--json", "market", "settle", "--period", "2026-11"))
+    canteen = settled["providers"][0]
+    # 12.00 a meal: 30% subsidy 3.60, 5% conceded 0.60, the resident's 7.80 paid 5.30 in yuan
+    # and 2.50 in points; the net payable still counts the points.
+    assert {k: canteen[k] for k in ("provider", "gross", "resident_paid", "subsidy",
+                                    "concession", "points_value", "compound_share",
+                                    "net_payable")} == {
+        "provider": "canteen", "gross": "12.00", "resident_paid": "5.30", "subsidy": "3.60",
+        "concession": "0.60", "points_value": "2.50", "compound_share": "1.20",
+        "net_payable": "10.20"}
+    assert canteen["lines"][0]["points_value"] == "2.50"
+    text = ok(cli("market", "statement", "canteen", "--period", "2026-11")).stdout
+    assert "residents paid 5.30" in text and "paid in points 2.50 (from sponsor funds)" in text
     statement = as_json(cli("points", "statement", "r-yu", "--as-of", "2026-11-30", "--json"))
     assert statement["balance"] == 25 and statement["lots"] == [
         {"earned_on": "2026-11-08", "points": 50, "remaining": 25, "expires_on": "2028-11-08",
