@@ -39,7 +39,8 @@ if TYPE_CHECKING:
     from commons.market.settlement import Settlement
     from commons.store import Tables
 
-__all__ = ["Expiry", "Payout", "PointsSpending", "Redemption", "Transfer", "pay_redemptions"]
+__all__ = ["Expiry", "Payout", "PointsSpending", "Redemption", "Transfer", "content_of",
+           "pay_redemptions"]
 
 
 @attrs.frozen
@@ -123,7 +124,8 @@ def pay_redemptions(ledger: LedgerService, t: Tables, month: Period,
     return tuple(payouts)
 
 
-def _content(*parts: object) -> str:
+def content_of(*parts: object) -> str:
+    """An act's content as recorded: its parts, unit-separated."""
     return "\x1f".join(str(p) for p in parts)
 
 
@@ -178,7 +180,7 @@ class PointsSpending(PointsEarning):
                                    fix="take one item or more", code=ErrorCode.INVALID_AMOUNT)
             goods = p.item(item)
             cost = goods.points * quantity
-            if self._act(t, p, "redemption", id, _content(person, item, quantity)):
+            if self._act(t, p, "redemption", id, content_of(person, item, quantity)):
                 return Redemption(p.id, id, person, cost, Money.zero(), day, True, item=item,
                                   quantity=quantity)
             if goods.stock < quantity:
@@ -189,7 +191,7 @@ class PointsSpending(PointsEarning):
             ref = f"redeem:{id}"
             draws = self._spend(t, p, person, cost, day, f"{quantity} x {item}", "spent", ref)
             t.points.take_stock(p.id, item, quantity)
-            t.points.add_act(p.id, "redemption", id, _content(person, item, quantity))
+            t.points.add_act(p.id, "redemption", id, content_of(person, item, quantity))
             self._post(t, [redemption_entry(p.id, id, person, cost, day,
                                             f"{person} took {quantity} x {item} for {cost} "
                                             "points", self.actor)], f"points redeem {id}")
@@ -204,7 +206,7 @@ class PointsSpending(PointsEarning):
                                code=ErrorCode.INVALID_AMOUNT)
         o = recorded(t.market.orders_by_id([id]).get(id), "order", id)
         person, value = member.person, p.value_of(points)
-        content = _content(person, points, id)
+        content = content_of(person, points, id)
         if self._act(t, p, "redemption", id, content):
             return Redemption(p.id, id, person, points, value, day, True, order=id,
                               provider=o.provider)
@@ -260,7 +262,7 @@ class PointsSpending(PointsEarning):
         with self.store.write() as t:
             p = self._programme(t, programme)
             a, b = self._member(t, p, giver), self._member(t, p, taker)
-            content = _content(giver, taker, points)
+            content = content_of(giver, taker, points)
             if self._act(t, p, "transfer", id, content):
                 return Transfer(p.id, id, giver, taker, points, day, True)
             if giver == taker or (a.household != b.household and not p.cross_household):

@@ -90,6 +90,9 @@ def points_step(books: Books, folder: Path) -> DemoStep:
     p = books.points
     recorded = p.add_programme(write_file(folder, "jx171-points.toml", _PROGRAMME_TOML),
                                on="2026-12-01")
+    son = p.add_member(PROGRAMME, "yu-101-son", household=f"{JX171}-1-101", by="cw-song")
+    stocked = p.restock(PROGRAMME, "rice-5kg", 5, id="donation-2026-12-01", by="cw-song",
+                        on="2026-12-01")
     roster = write_file(folder, "cleanup-2026-12-05.csv", _ROSTER)
     p.submit(PROGRAMME, roster, by="org-luan")
     try:  # run again, the demo finds the roster confirmed: nothing to refuse
@@ -113,6 +116,8 @@ def points_step(books: Books, folder: Path) -> DemoStep:
         f"  programme {recorded.programme.id}: {recorded.members} members, "
         f"{recorded.programme.points_per_yuan} points a yuan, sponsor fund "
         f"{recorded.programme.fund.format_symbol()}",
+        f"  cw-song enrolled {son.member.person} ({son.member.household}, not named) and "
+        f"restocked the shelf: {stocked.stock} {stocked.item} ({stocked.quantity} donated)",
         f"  clean-up day roster (6 lines) submitted by the organiser org-luan; "
         f"org-luan confirming it: {refused}",
         f"  confirmed by cw-song (community): {done.issued} points issued",

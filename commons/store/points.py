@@ -97,6 +97,11 @@ class PointsTables:
         self.conn.execute("UPDATE points_shelf SET stock = stock - ? WHERE programme = ? AND "
                           "id = ?", (quantity, programme, item))
 
+    def restock(self, programme: str, item: str, quantity: int) -> None:
+        """Put ``quantity`` more of ``item`` on the shelf."""
+        self.conn.execute("UPDATE points_shelf SET stock = stock + ? WHERE programme = ? AND "
+                          "id = ?", (quantity, programme, item))
+
     # --- members ---------------------------------------------------------------------------
 
     def enrol(self, programme: str, members: Sequence[Member]) -> None:
@@ -111,6 +116,12 @@ class PointsTables:
         return {r[0]: Member(r[0], r[1], bool(r[2])) for r in where_in(
             self.conn, "SELECT person, household, named FROM points_members WHERE programme = ? "
             "AND person IN ({})", people, before=(programme,))}
+
+    def all_members(self, programme: str) -> list[Member]:
+        """Every member of ``programme``, by person."""
+        return [Member(r[0], r[1], bool(r[2])) for r in self.conn.execute(
+            "SELECT person, household, named FROM points_members WHERE programme = ? "
+            "ORDER BY person", (programme,))]
 
     def member_ids(self, programme: str, people: Iterable[str]) -> set[str]:
         """Those of ``people`` who are members."""

@@ -221,3 +221,46 @@ def test_verify_finds_points_changed_behind_the_books_back(api: commons.Books,
         conn.execute("UPDATE postings SET amount_fen = amount_fen * 10 WHERE currency = 'PTS'")
         conn.commit()
     assert not api.audit.verify().ok
+
+
+def test_staff_enrol_members_once_and_members_keep_their_household(api: commons.Books) -> None:
+    added = api.points.add_member("jz", "r-sun-2", household="jx171-201", by="org-wang")
+    assert (added.member.named, added.already_recorded) == (False, False)
+    assert api.points.add_member("jz", "r-sun-2", household="jx171-201",
+                                 by="org-wang").already_recorded
+    # Their consent to be named is theirs to change; their household is not.
+    again = api.points.add_member("jz", "r-sun-2", household="jx171-201", named=True,
+                                  by="cw-zhao")
+    assert (again.already_recorded, again.consent_changed, again.member.named) == (
+        False, True, True)
+    refused(ErrorCode.ALREADY_RECORDED_DIFFERENTLY, api.points.add_member, "jz", "r-sun-2",
+            household="jx171-101", by="org-wang")
+    refused(ErrorCode.NOT_AUTHORISED, api.points.add_member, "jz", "r-x",
+            household="jx171-101", by="r-yu")
+    refused(ErrorCode.NOT_FOUND, api.points.add_member, "jz", "r-x", household="nowhere",
+            by="org-wang")
+    refused(ErrorCode.INVALID_INPUT, api.points.add_member, "jz", "r x",
+            household="jx171-101", by="org-wang")
+    members = api.points.members("jz")
+    assert [m.person for m in members] == ["r-jiang", "r-sun", "r-sun-2", "r-yu", "r-yu-son"]
+    assert next(m for m in members if m.person == "r-sun-2").named
+    refused(ErrorCode.NOT_FOUND, api.points.members, "nope")
+
+
+def test_staff_restock_the_shelf_once_per_id(api: commons.Books, tmp_path: Path) -> None:
+    earn(api, tmp_path, "r1", ["a,clean-up,2026-11-08,r-yu,12"])
+    api.points.redeem("jz", "r-yu", item="rice", quantity=2, id="shelf-1", on="2026-11-20")
+    done = api.points.restock("jz", "rice", 3, id="delivery-1", by="cw-zhao", on="2026-11-21")
+    assert (done.stock, done.already_recorded) == (3, False)
+    again = api.points.restock("jz", "rice", 3, id="delivery-1", by="cw-zhao")
+    assert again.already_recorded and api.points.programme("jz").item("rice").stock == 3
+    refused(ErrorCode.ALREADY_RECORDED_DIFFERENTLY, api.points.restock, "jz", "rice", 4,
+            id="delivery-1", by="cw-zhao")
+    refused(ErrorCode.NOT_AUTHORISED, api.points.restock, "jz", "rice", 1, id="d2", by="r-yu")
+    refused(ErrorCode.NOT_FOUND, api.points.restock, "jz", "oil", 1, id="d2", by="cw-zhao")
+    for bad in (0, -1):
+        refused(ErrorCode.INVALID_AMOUNT, api.points.restock, "jz", "rice", bad, id="d2",
+                by="cw-zhao")
+    assert api.points.programme("jz").item("rice").stock == 3
+    api.points.redeem("jz", "r-yu", item="rice", quantity=1, id="shelf-2", on="2026-11-22")
+    assert api.points.programme("jz").item("rice").stock == 2

@@ -12,9 +12,9 @@ from points_helpers import programme_file, roster_file
 
 from commons.errors import ErrorCode
 
-COMMANDS = [["programme", "add"], ["programme", "show"], ["roster", "submit"],
-            ["roster", "confirm"], ["redeem"], ["transfer"], ["expire"], ["balance"],
-            ["statement"], ["report"]]
+COMMANDS = [["programme", "add"], ["programme", "show"], ["member", "add"], ["member", "list"],
+            ["shelf", "restock"], ["roster", "submit"], ["roster", "confirm"], ["redeem"],
+            ["transfer"], ["expire"], ["balance"], ["statement"], ["report"]]
 
 
 @pytest.fixture
@@ -98,6 +98,37 @@ def test_balance_transfer_and_expiry(cli: Invoke, books: Path, tmp_path: Path) -
     assert expired["expired"][0]["points"] == 30
     assert as_json(cli("points", "expire", "--as-of", "2028-11-08", "--json")
                    )["expired"][0]["points"] == 0
+
+
+def test_members_and_the_shelf_from_the_command_line(cli: Invoke, books: Path,
+                                                     tmp_path: Path) -> None:
+    ok(cli("points", "programme", "add", programme_file(tmp_path)))
+    added = as_json(cli("points", "member", "add", "r-sun-2", "--programme", "jz",
+                        "--household", "jx171-201", "--named", "--by", "org-wang", "--json"))
+    assert added == {"person": "r-sun-2", "household": "jx171-201", "named": True,
+                     "programme": "jz", "already_recorded": False, "consent_changed": False}
+    text = ok(cli("--actor", "org-wang", "points", "member", "add", "r-sun-2", "--programme",
+                  "jz", "--household", "jx171-201", "--unnamed")).stdout
+    assert "consent updated; not named" in text
+    refused(cli("points", "member", "add", "r-x", "--programme", "jz", "--household",
+                "jx171-201"), ErrorCode.NOT_AUTHORISED, "staff")
+    listed = as_json(cli("points", "member", "list", "--programme", "jz", "--json"))
+    assert listed["members"][2] == {"person": "r-sun-2", "household": "jx171-201",
+                                    "named": False}
+    assert "5 members" in ok(cli("points", "member", "list", "--programme", "jz")).stdout
+    restocked = as_json(cli("points", "shelf", "restock", "rice", "--programme", "jz",
+                            "--quantity", "5", "--id", "d-1", "--by", "cw-zhao", "--on",
+                            "2026-11-21", "--json"))
+    assert restocked == {"programme": "jz", "id": "d-1", "item": "rice", "quantity": 5,
+                         "stock": 7, "date": "2026-11-21", "by": "cw-zhao",
+                         "already_recorded": False}
+    again = ok(cli("points", "shelf", "restock", "rice", "--programme", "jz", "--quantity",
+                   "5", "--id", "d-1", "--by", "cw-zhao")).stdout
+    assert "7 on the shelf (recorded before; nothing changed)" in again
+    refused(cli("points", "shelf", "restock", "rice", "--programme", "jz", "--quantity", "0",
+                "--id", "d-2", "--by", "cw-zhao"), ErrorCode.INVALID_AMOUNT, "quantity")
+    shown = as_json(cli("points", "programme", "show", "jz", "--json"))
+    assert shown["shelf"][0]["stock"] == 7
 
 
 def test_bad_input_is_refused_with_its_code(cli: Invoke, books: Path, tmp_path: Path) -> None:
