@@ -11,11 +11,13 @@ delivery note): the same again is a no-op, other content under the same id a con
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 import attrs
 
 from commons.app.points_spending import PointsSpending, content_of
-from commons.errors import ConflictError, ErrorCode, InvalidInput, RefusedByRule
+from commons.errors import CommonsError, ConflictError, ErrorCode, InvalidInput, RefusedByRule
+from commons.fields import parse_id
 from commons.points.model import Member, Programme, parse_person
 
 __all__ = ["MemberEnrolled", "PointsAdmin", "Restocked"]
@@ -46,6 +48,13 @@ class Restocked:
     already_recorded: bool
 
 
+def _read(field: str, parse: Callable[[str], str], text: str) -> str:
+    try:
+        return parse(text)
+    except CommonsError as e:
+        raise e.located(field=field) from None
+
+
 class PointsAdmin(PointsSpending):
     """Members and the points shelf (``PointsSpending``: redemptions, transfers, expiry)."""
 
@@ -62,7 +71,8 @@ class PointsAdmin(PointsSpending):
                    by: str | None = None) -> MemberEnrolled:
         """Enrol ``person`` of ``household`` in ``programme``, named on the notice board only
         if ``named`` (they agreed), as staff member ``by`` (default: the session's actor)."""
-        member = Member(person, household, named)
+        member = Member(_read("person", parse_person, person),
+                        _read("household", parse_id, household), named)
         with self.store.write() as t:
             p = self._programme(t, programme)
             self._staff(p, by, "enrol members")

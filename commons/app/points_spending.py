@@ -135,7 +135,7 @@ class PointsSpending(PointsEarning):
     def _member(self, t: Tables, p: Programme, person: str) -> Member:
         found = t.points.members(p.id, [person]).get(person)
         return recorded(found, "member", person, missing=f"is not a member of {p.id}",
-                        first="enrol them first")
+                        first="enrol them first (commons points member add)")
 
     def _act(self, t: Tables, p: Programme, kind: str, id: str, content: str) -> bool:
         """Whether the act ``id`` was recorded with ``content``; a conflict if with other."""
@@ -186,7 +186,8 @@ class PointsSpending(PointsEarning):
             if goods.stock < quantity:
                 raise RefusedByRule(f"the points shelf holds {goods.stock} of {item}, fewer than "
                                     f"{quantity}", field="quantity",
-                                    fix=f"take at most {goods.stock}",
+                                    fix=f"take at most {goods.stock}" if goods.stock else
+                                    "restock it first (commons points shelf restock)",
                                     context={"kind": "shelf item", "id": item})
             ref = f"redeem:{id}"
             draws = self._spend(t, p, person, cost, day, f"{quantity} x {item}", "spent", ref)
@@ -212,6 +213,9 @@ class PointsSpending(PointsEarning):
                               provider=o.provider)
         month = self._payable_month(t, o, member)
         share = o.split.resident - (o.refund or Money.zero()) if o.split else Money.zero()
+        # Points of other programmes may have paid part of the same share already.
+        share -= sum((v for _, _, v in t.points.redeemed_at(o.provider, month, id)),
+                     Money.zero())
         if value > share:
             most = points
             while most and p.value_of(most) > share:
@@ -265,11 +269,13 @@ class PointsSpending(PointsEarning):
             content = content_of(giver, taker, points)
             if self._act(t, p, "transfer", id, content):
                 return Transfer(p.id, id, giver, taker, points, day, True)
-            if giver == taker or (a.household != b.household and not p.cross_household):
+            if giver == taker:
+                raise InvalidInput(f"{giver} cannot transfer points to themselves", field="to",
+                                   fix="name another member of the household as --to")
+            if a.household != b.household and not p.cross_household:
                 raise RefusedByRule(
                     f"{giver} ({a.household}) cannot transfer points to {taker} "
-                    f"({b.household})" + ("" if giver != taker else ": the same person"),
-                    field="to", code=ErrorCode.NOT_AUTHORISED,
+                    f"({b.household})", field="to", code=ErrorCode.NOT_AUTHORISED,
                     fix=f"programme {p.id} allows transfers within a household only")
             draws = self._spend(t, p, giver, points, day, f"transfer {id}", "given",
                                 f"transfer:{id}")

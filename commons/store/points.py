@@ -315,9 +315,12 @@ class PointsTables:
                           (programme, kind, id, content, provider, period, value.fen,
                            value.currency))
 
-    def redeemed_at(self, provider: str, period: Period) -> list[tuple[str, str, Money]]:
+    def redeemed_at(self, provider: str, period: Period, order: str | None = None
+                    ) -> list[tuple[str, str, Money]]:
         """(programme, order, yuan value) of the points redeemed on ``provider``'s orders of
-        ``period``."""
+        ``period`` (on ``order`` only, if given)."""
+        one = "" if order is None else " AND id = ?"
         return [(r[0], r[1], Money(r[3], r[2])) for r in self.conn.execute(
             "SELECT programme, id, currency, value_fen FROM points_acts WHERE provider = ? "
-            "AND period = ? ORDER BY programme, id", (provider, str(period)))]
+            f"AND period = ?{one} ORDER BY programme, id",
+            (provider, str(period), *([] if order is None else [order])))]

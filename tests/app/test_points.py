@@ -264,3 +264,44 @@ def test_staff_restock_the_shelf_once_per_id(api: commons.Books, tmp_path: Path)
     assert api.points.programme("jz").item("rice").stock == 3
     api.points.redeem("jz", "r-yu", item="rice", quantity=1, id="shelf-2", on="2026-11-22")
     assert api.points.programme("jz").item("rice").stock == 2
+
+
+def test_points_of_two_programmes_never_pay_more_than_the_residents_share(
+        api: commons.Books, tmp_path: Path) -> None:
+    """Found trying points as a new user: each programme checked its own redemption against
+    the whole resident's share, so two programmes together could pay more than it."""
+    second = tmp_path / "second"
+    second.mkdir()
+    text = programme_file(second).read_text(encoding="utf-8")
+    (second / "jz.toml").write_text(text.replace('id = "jz"', 'id = "jz2"', 1),
+                                    encoding="utf-8")
+    api.points.add_programme(second / "jz.toml")
+    earn(api, tmp_path, "r1", ["a,clean-up,2026-11-08,r-yu,10"])
+    api.points.submit("jz2", roster_file(tmp_path, "r2", ["b,clean-up,2026-11-08,r-yu,10"]),
+                      by="org-wang")
+    api.points.confirm("r2", programme="jz2", by="cw-zhao")
+    order(api, "o1", day=10)  # the resident pays 7.80
+    api.points.redeem("jz", "r-yu", order="o1", points=50, on="2026-11-10")  # 5.00
+    error = refused(ErrorCode.INVALID_AMOUNT, api.points.redeem, "jz2", "r-yu", order="o1",
+                    points=30, on="2026-11-10")
+    assert "at most 28 points" in error.fix
+    api.points.redeem("jz2", "r-yu", order="o1", points=28, on="2026-11-10")
+    s = api.market.statement("canteen", "2026-11").settlement
+    assert (s.resident_paid, s.points_value) == (Money.zero(), Money.yuan("7.80"))
+
+
+def test_the_trials_refusals_say_what_to_do(api: commons.Books, tmp_path: Path) -> None:
+    """Found trying points as a new user: an empty shelf offered "take at most 0", a transfer
+    to oneself was blamed on the household rule, and a malformed person named no field."""
+    earn(api, tmp_path, "r1", ["a,clean-up,2026-11-08,r-yu,10"])
+    api.points.redeem("jz", "r-yu", item="rice", quantity=2, id="shelf-1", on="2026-11-20")
+    empty = refused(ErrorCode.REFUSED, api.points.redeem, "jz", "r-yu", item="rice",
+                    id="shelf-2")
+    assert "points shelf restock" in (empty.fix or "")
+    refused(ErrorCode.INVALID_INPUT, api.points.transfer, "jz", "r-yu", "r-yu", 1, id="t1")
+    bad = refused(ErrorCode.INVALID_INPUT, api.points.add_member, "jz", "r yu",
+                  household="jx171-101", by="org-wang")
+    assert bad.where.field == "person"
+    stranger = refused(ErrorCode.NOT_FOUND, api.points.redeem, "jz", "r-x", item="rice",
+                       id="shelf-3")
+    assert "points member add" in (stranger.fix or "")
