@@ -186,3 +186,21 @@ def test_the_example_of_the_points_page_runs_on_the_demo(tmp_path: Path,
     with contextlib.redirect_stdout(out):
         exec(compile(python, str(PAGE), "exec"), {"__name__": "points_page"})
     assert out.getvalue().splitlines()[0] == "True True"
+
+
+@pytest.mark.parametrize(("old", "new", "field"), [
+    ('basis = "hour"', 'basis = "day"', "kind[1].basis"),
+    ("stock = 2", 'stock = "2"', "shelf[1].stock"),
+    ('fund = "100.00"', "fund = 100.5", "fund"),
+])
+def test_a_programme_files_mistakes_name_their_place(cli: Invoke, books: Path, tmp_path: Path,
+                                                     old: str, new: str, field: str) -> None:
+    """Found trying points as a new user: a bad basis was reported as field 'kind[1].kind', a
+    value inside a [[table]] without its table."""
+    path = programme_file(tmp_path)
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    error = refused_json(cli("--json", "points", "programme", "add", path),
+                         ErrorCode.INVALID_INPUT)
+    assert error["where"]["field"] == field
