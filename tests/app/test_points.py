@@ -305,3 +305,42 @@ def test_the_trials_refusals_say_what_to_do(api: commons.Books, tmp_path: Path) 
     stranger = refused(ErrorCode.NOT_FOUND, api.points.redeem, "jz", "r-x", item="rice",
                        id="shelf-3")
     assert "points member add" in (stranger.fix or "")
+
+
+def test_points_on_a_withheld_order_are_not_paid(api: commons.Books, tmp_path: Path) -> None:
+    earn(api, tmp_path, "r1", ["a,clean-up,2026-11-08,r-yu,5"])
+    order(api, "o1", service="fix", resident=None, day=5)
+    api.points.redeem("jz", "r-yu", order="o1", points=20, on="2026-11-06")
+    api.contracts.party_score("shinan-pm", year=2026, score="4", on="2026-11-04")
+    (s,) = [x for x in api.market.settle("2026-11").settlements if x.provider == "repairs"]
+    assert s.withheld == ("o1",) and s.points_value == Money.zero()
+    assert pts(api, "assets:points-fund") == {"assets:points-fund:jz": Money.yuan("100.00")}
+    assert pts(api, "assets:receivable:points-fund") == {
+        "assets:receivable:points-fund:jz": Money.yuan("2.00")}
+
+
+@pytest.mark.sqlite_only
+def test_a_settlement_recorded_before_points_showed_reads_as_recorded(
+        api: commons.Books, tmp_path: Path) -> None:
+    """A settlement stored before its lines kept the points' value (one column fewer) reads
+    back as it was recorded: points_value zero, resident_paid as then."""
+    import json
+    import sqlite3
+    from contextlib import closing
+
+    order(api, "o1", day=10)
+    api.market.settle("2026-11")
+    before = api.market.statement("canteen", "2026-11").settlement
+    with closing(sqlite3.connect(tmp_path / "p.db")) as conn:
+        (figures,) = conn.execute("SELECT figures FROM market_settlements WHERE "
+                                  "provider = 'canteen'").fetchone()
+        old = json.loads(figures)
+        old["lines"] = [line[:-1] for line in old["lines"]]
+        for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' "
+                                    "AND tbl_name = 'market_settlements'").fetchall():
+            conn.execute(f"DROP TRIGGER {name}")  # as the record was written then
+        conn.execute("UPDATE market_settlements SET figures = ? WHERE provider = 'canteen'",
+                     (json.dumps(old),))
+        conn.commit()
+    after = api.market.statement("canteen", "2026-11").settlement
+    assert after == before and after.points_value == Money.zero()
