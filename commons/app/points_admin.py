@@ -15,8 +15,8 @@ from collections.abc import Callable
 
 import attrs
 
-from commons.app.points_spending import PointsSpending, content_of
-from commons.errors import CommonsError, ConflictError, ErrorCode, InvalidInput, RefusedByRule
+from commons.app.points_spending import PointsSpending, content_of, one_or_more
+from commons.errors import CommonsError, ConflictError, ErrorCode, RefusedByRule
 from commons.fields import parse_id
 from commons.points.model import Member, Programme, parse_person
 
@@ -99,10 +99,7 @@ class PointsAdmin(PointsSpending):
         """Put ``quantity`` more of shelf ``item`` on ``programme``'s points shelf, as staff
         member ``by``, under the host's ``id`` (e.g. the delivery note): once."""
         day = self._today(on)
-        if type(quantity) is not int or quantity < 1:
-            raise InvalidInput(f"quantity {quantity!r} is not one or more", field="quantity",
-                               fix="restock a whole number of items, 1 or more",
-                               code=ErrorCode.INVALID_AMOUNT)
+        one_or_more(quantity, "quantity", "restock a whole number of items, 1 or more")
         with self.store.write() as t:
             p = self._programme(t, programme)
             person = self._staff(p, by, "restock its shelf")

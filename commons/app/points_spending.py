@@ -40,7 +40,7 @@ if TYPE_CHECKING:
     from commons.store import Tables
 
 __all__ = ["Expiry", "Payout", "PointsSpending", "Redemption", "Transfer", "content_of",
-           "pay_redemptions"]
+           "one_or_more", "pay_redemptions"]
 
 
 @attrs.frozen
@@ -124,6 +124,14 @@ def pay_redemptions(ledger: LedgerService, t: Tables, month: Period,
     return tuple(payouts)
 
 
+def one_or_more(count: object, field: str, fix: str) -> int:
+    """``count`` if it is a whole number of 1 or more; else bad input in ``field``."""
+    if type(count) is not int or count < 1:
+        raise InvalidInput(f"{field} {count!r} is not a whole number of 1 or more",
+                           field=field, fix=fix, code=ErrorCode.INVALID_AMOUNT)
+    return count
+
+
 def content_of(*parts: object) -> str:
     """An act's content as recorded: its parts, unit-separated."""
     return "\x1f".join(str(p) for p in parts)
@@ -175,9 +183,7 @@ class PointsSpending(PointsEarning):
             if id is None:
                 raise InvalidInput("a shelf redemption needs the host's id", field="id",
                                    fix="give --id, e.g. the receipt number")
-            if quantity < 1:
-                raise InvalidInput(f"quantity {quantity} is not one or more", field="quantity",
-                                   fix="take one item or more", code=ErrorCode.INVALID_AMOUNT)
+            one_or_more(quantity, "quantity", "take one item or more")
             goods = p.item(item)
             cost = goods.points * quantity
             if self._act(t, p, "redemption", id, content_of(person, item, quantity)):
@@ -201,10 +207,7 @@ class PointsSpending(PointsEarning):
 
     def _on_order(self, t: Tables, p: Programme, member: Member, id: str,
                   points: int | None, day: dt.date) -> Redemption:
-        if points is None or points < 1:
-            raise InvalidInput(f"{points} points is not one or more", field="points",
-                               fix="give the points to spend, e.g. --points 50",
-                               code=ErrorCode.INVALID_AMOUNT)
+        points = one_or_more(points, "points", "give the points to spend, e.g. --points 50")
         o = recorded(t.market.orders_by_id([id]).get(id), "order", id)
         person, value = member.person, p.value_of(points)
         content = content_of(person, points, id)
@@ -259,10 +262,7 @@ class PointsSpending(PointsEarning):
         households if the programme allows it); the received lots keep their earned and
         expiry days."""
         day = self._today(on)
-        if type(points) is not int or points < 1:
-            raise InvalidInput(f"{points!r} points is not one or more", field="points",
-                               fix="transfer a whole number of points, 1 or more",
-                               code=ErrorCode.INVALID_AMOUNT)
+        one_or_more(points, "points", "transfer a whole number of points, 1 or more")
         with self.store.write() as t:
             p = self._programme(t, programme)
             a, b = self._member(t, p, giver), self._member(t, p, taker)
