@@ -108,7 +108,10 @@ class PointsTables:
         """Record members; one recorded before takes the household and consent given now."""
         self.conn.executemany(
             "INSERT INTO points_members VALUES (?, ?, ?, ?) ON CONFLICT (programme, person) "
-            "DO UPDATE SET household = excluded.household, named = excluded.named",
+            "DO UPDATE SET household = excluded.household, named = excluded.named "
+            # A member given again as recorded is not rewritten (PostgreSQL would move the row).
+            "WHERE points_members.household <> excluded.household "
+            "OR points_members.named <> excluded.named",
             [(programme, m.person, m.household, int(m.named)) for m in members])
 
     def members(self, programme: str, people: Iterable[str]) -> dict[str, Member]:
