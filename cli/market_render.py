@@ -36,17 +36,19 @@ def _share(value: Fraction | None) -> str | None:
 
 
 def settlement_json(s: MarketSettlement, settled: bool) -> dict[str, Any]:
-    """A provider's settlement with the keys the issue lists (``points_value`` is zero: the
-    marketplace takes no volunteer points yet)."""
+    """A provider's settlement with the keys the issue lists: ``resident_paid`` is what
+    residents paid in yuan, ``points_value`` what sponsor funds pay for the volunteer points
+    they paid the rest with."""
     return {"provider": s.provider, "period": str(s.period), "orders": s.orders,
             "gross": yuan(s.gross), "resident_paid": yuan(s.resident_paid),
             "subsidy": yuan(s.subsidy), "concession": yuan(s.concession),
-            "points_value": "0.00", "compound_share": yuan(s.compound_share),
+            "points_value": yuan(s.points_value), "compound_share": yuan(s.compound_share),
             "net_payable": yuan(s.net_payable), "settled": settled,
             "lines": [{"order": x.order, "compound": x.compound, "household": x.household,
                        "date": x.date.isoformat(), "units": x.units, "gross": yuan(x.gross),
                        "resident_paid": yuan(x.resident_paid), "subsidy": yuan(x.subsidy),
-                       "concession": yuan(x.concession), "refund": yuan(x.refund)}
+                       "concession": yuan(x.concession), "points_value": yuan(x.points_value),
+                       "refund": yuan(x.refund)}
                       for x in s.lines],
             "shares": [{"compound": x.compound, "agreement": x.agreement,
                         "amount": yuan(x.amount), "earmark": x.earmark, "space": x.space}
@@ -64,7 +66,9 @@ def show_settlements(as_json: bool, period: str, settlements: list[tuple[MarketS
         state = "settled" if done else "not settled yet (a preview)"
         click.echo(f"{plain(s.provider)} {s.period}: {state}\n"
                    f"  {s.orders} orders, gross {s.gross}: residents paid {s.resident_paid}, "
-                   f"subsidies {s.subsidy}, conceded {s.concession}\n"
+                   f"subsidies {s.subsidy}, conceded {s.concession}"
+                   + (f", paid in points {s.points_value} (from sponsor funds)"
+                      if s.points_value else "") + "\n"
                    f"  compounds' share {s.compound_share}, net payable {s.net_payable}")
         for x in s.shares:
             earmark = f" (earmarked for {x.earmark})" if x.earmark else ""

@@ -1,5 +1,6 @@
-"""``commons points ...``: volunteer points (嘉州积分): programmes, rosters submitted and
-confirmed, redemptions, transfers, expiry, balances, statements and the programme report."""
+"""``commons points ...``: volunteer points (嘉州积分): programmes, members, rosters submitted and
+confirmed, the points shelf, redemptions, transfers, expiry, balances, statements and the
+programme report."""
 
 from __future__ import annotations
 
@@ -15,11 +16,14 @@ from .points_render import (
     confirmed_json,
     confirmed_text,
     expiry_json,
+    member_json,
+    members_text,
     programme_json,
     programme_text,
     redemption_json,
     report_json,
     report_text,
+    restocked_json,
     statement_json,
     statement_text,
     transfer_json,
@@ -85,6 +89,70 @@ def programme_show(app: App, id: str) -> None:
     """Show programme ID: kinds, cap, rate, expiry, fund, staff and the points shelf."""
     p = app.read_only_api().points.programme(id)
     _echo(app, programme_json(p), programme_text(p))
+
+
+@points.group("member", cls=CommonsGroup)
+def member() -> None:
+    """A programme's members: their household, and whether they agreed to be named."""
+
+
+@member.command("add")
+@click.argument("person")
+@NEEDED
+@click.option("--household", required=True, metavar="ID", help="The household they belong "
+              "to (it must be recorded).")
+@click.option("--named/--unnamed", default=False, show_default=True, help="Whether they "
+              "agreed to be named on the notice board.")
+@BY
+@json_option
+@pass_app
+def member_add(app: App, person: str, programme: str, household: str, named: bool,
+               by: str | None) -> None:
+    """Enrol PERSON in the programme, as one of its staff. Again with the same household is a
+    no-op (the consent given is kept); another household is refused."""
+    e = app.api.points.add_member(programme, person, household=household, named=named, by=by)
+    state = "already enrolled" if e.already_recorded else (
+        "consent updated" if e.consent_changed else "enrolled")
+    _echo(app, {**member_json(e.member), "programme": e.programme,
+                "already_recorded": e.already_recorded, "consent_changed": e.consent_changed},
+          f"{e.member.person} of {e.member.household} in {e.programme}: {state}; "
+          + ("named" if e.member.named else "not named") + " on the notice board")
+
+
+@member.command("list")
+@NEEDED
+@json_option
+@pass_app
+def member_list(app: App, programme: str) -> None:
+    """The programme's members, their households and whether they are named."""
+    found = app.read_only_api().points.members(programme)
+    _echo(app, {"programme": programme, "members": [member_json(m) for m in found]},
+          members_text(found))
+
+
+@points.group("shelf", cls=CommonsGroup)
+def shelf() -> None:
+    """The programme's points shelf: goods residents take for points (see programme show)."""
+
+
+@shelf.command("restock")
+@click.argument("item")
+@NEEDED
+@click.option("--quantity", type=int, required=True, metavar="N", help="How many more.")
+@click.option("--id", required=True, metavar="ID", help="The host's id of the restock (a "
+              "delivery note): the same again is a no-op.")
+@BY
+@ON
+@json_option
+@pass_app
+def shelf_restock(app: App, item: str, programme: str, quantity: int, id: str,
+                  by: str | None, on: Any) -> None:
+    """Put N more of shelf ITEM on the programme's points shelf, as one of its staff; once
+    per --id."""
+    r = app.api.points.restock(programme, item, quantity, id=id, by=by, on=on)
+    _echo(app, restocked_json(r), f"{r.item}: {r.quantity} more by {r.by} ({r.id}); "
+          f"{r.stock} on the shelf" + (" (recorded before; nothing changed)"
+                                       if r.already_recorded else ""))
 
 
 @points.group("roster", cls=CommonsGroup)

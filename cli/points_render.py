@@ -7,20 +7,38 @@ from typing import Any
 
 from commons.app import (
     Expiry,
+    Member,
     PointsBalance,
     PointsProgramme,
     PointsReport,
     PointsStatement,
     Redemption,
+    Restocked,
     RosterConfirmed,
     Transfer,
 )
 
 from .render import table, yuan
 
-__all__ = ["balance_json", "confirmed_json", "confirmed_text", "expiry_json", "programme_json",
-           "programme_text", "redemption_json", "report_json", "report_text", "statement_json",
-           "statement_text", "transfer_json"]
+__all__ = ["balance_json", "confirmed_json", "confirmed_text", "expiry_json", "member_json",
+           "members_text", "programme_json", "programme_text", "redemption_json", "report_json",
+           "report_text", "restocked_json", "statement_json", "statement_text", "transfer_json"]
+
+
+def member_json(m: Member) -> dict[str, Any]:
+    return {"person": m.person, "household": m.household, "named": m.named}
+
+
+def members_text(members: tuple[Member, ...]) -> str:
+    return table(("person", "household", "named"),
+                 [(m.person, m.household, "yes" if m.named else "no") for m in members]) \
+        + f"\n{len(members)} members"
+
+
+def restocked_json(r: Restocked) -> dict[str, Any]:
+    return {"programme": r.programme, "id": r.id, "item": r.item, "quantity": r.quantity,
+            "stock": r.stock, "date": r.date.isoformat(), "by": r.by,
+            "already_recorded": r.already_recorded}
 
 
 def programme_json(p: PointsProgramme) -> dict[str, Any]:

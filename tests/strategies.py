@@ -34,6 +34,7 @@ from commons.contracts.evaluation import MarketRecord
 from commons.contracts.scenario import Collection, CostItem, Scenario, ScenarioCompound
 from commons.governance import Ballot, Choice, Matter, Proposal, Roll, Scope, State, resolve
 from commons.io.bank_csv import CsvProfile
+from commons.market.settlement import SettlementLine
 from commons.points.earning import RosterLine
 from commons.points.lots import Lot
 from commons.points.model import ActivityKind, Programme, Staff
@@ -496,3 +497,20 @@ def points_lots(draw: st.DrawFn) -> list[Lot]:
                         earned + dt.timedelta(days=draw(st.integers(1, 800))), points,
                         draw(st.integers(min_value=0, max_value=points)), "roster:r"))
     return lots
+
+
+@st.composite
+def paid_in_points(draw: st.DrawFn, *, max_lines: int = 8
+                   ) -> tuple[list[tuple[SettlementLine, dt.date]], dict[str, Money]]:
+    """Settlement lines of one compound's orders (each with the day it was placed) and, for
+    some of them, the yuan value of points redeemed on them, at most the resident's part."""
+    lines, points = [], {}
+    for i in range(draw(st.integers(0, max_lines))):
+        resident, subsidy, concession = (draw(st.integers(0, 10_000)) for _ in range(3))
+        line = SettlementLine(f"o{i}", "jx171", "jx171-101", dt.date(2026, 11, 3), 1,
+                              Money(resident + subsidy + concession), Money(resident),
+                              Money(subsidy), Money(concession), Money.zero())
+        lines.append((line, dt.date(2026, 11, draw(st.integers(1, 28)))))
+        if draw(st.booleans()):
+            points[line.order] = Money(draw(st.integers(0, resident)))
+    return lines, points

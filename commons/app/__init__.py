@@ -40,6 +40,7 @@ if TYPE_CHECKING:  # what mypy sees instead of __getattr__: the names of EXPORTS
         TariffLoaded,
     )
     from commons.app.points import ProgrammeRecorded, RosterConfirmed, RosterSubmitted
+    from commons.app.points_admin import MemberEnrolled, Restocked
     from commons.app.points_reports import PointsBalance, PointsReport
     from commons.app.points_spending import Expiry, Payout, Redemption, Transfer
     from commons.app.reconcile import (
@@ -384,6 +385,7 @@ EXPORTS = {
     "Liability": "commons.points.reports",
     "Lot": "commons.points.lots",
     "Member": "commons.points.model",
+    "MemberEnrolled": "commons.app.points_admin",
     "NamedPoints": "commons.points.reports",
     "Payout": "commons.app.points_spending",
     "PointsBalance": "commons.app.points_reports",
@@ -393,6 +395,7 @@ EXPORTS = {
     "PointsStatement": "commons.points.reports:Statement",
     "ProgrammeRecorded": "commons.app.points",
     "Redemption": "commons.app.points_spending",
+    "Restocked": "commons.app.points_admin",
     "RosterConfirmed": "commons.app.points",
     "RosterLine": "commons.points.earning",
     "RosterSubmitted": "commons.app.points",
@@ -459,6 +462,7 @@ __all__ += [
     "Liability",
     "Lot",
     "Member",
+    "MemberEnrolled",
     "NamedPoints",
     "Payout",
     "PointsBalance",
@@ -468,6 +472,7 @@ __all__ += [
     "PointsStatement",
     "ProgrammeRecorded",
     "Redemption",
+    "Restocked",
     "RosterConfirmed",
     "RosterLine",
     "RosterSubmitted",

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 import attrs
 
 from commons.app.market_orders import Quote, _Batch
-from commons.app.market_settle import MarketSettling
+from commons.app.market_settle import MarketSettling, points_on_orders
 from commons.app.session import recorded
 from commons.errors import InvalidInput
 from commons.market.model import DEFAULT_CATEGORIES, Category, Provider, ProviderStatus, Service
@@ -155,7 +155,8 @@ class MarketReports(MarketSettling):
             return MarketStatement(settle_lines(
                 provider, month, t.market.settling(month, provider).get(provider, ()),
                 t.market.agreements(provider),
-                blacklisted_on=self._blacklisted_on(t, provider)), False)
+                blacklisted_on=self._blacklisted_on(t, provider),
+                points=points_on_orders(t, provider, month)), False)
 
     def claims(self, funder: str, period: Period | str) -> SubsidyClaim:
         """``funder``'s subsidy claim for ``period``: each eligible order and the total."""

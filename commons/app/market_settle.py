@@ -1,6 +1,7 @@
 """The marketplace's monthly settlement as a use case: each provider's month settled once, each
 compound's share posted into its co-managed account as marketplace income and recorded as a
-collection (收) against the agreement's space."""
+collection (收) against the agreement's space, and the volunteer points residents paid with
+shown apart from their yuan and paid from the sponsor funds."""
 
 from __future__ import annotations
 
@@ -18,8 +19,18 @@ from commons.periods import Period
 
 if TYPE_CHECKING:
     from commons.ledger.journal import Entry
+    from commons.store import Tables
 
-__all__ = ["MarketSettling", "SettlementRun"]
+__all__ = ["MarketSettling", "SettlementRun", "points_on_orders"]
+
+
+def points_on_orders(t: Tables, provider: str, month: Period) -> dict[str, Money]:
+    """The yuan value of the volunteer points redeemed on each of ``provider``'s orders of
+    ``month`` (of every programme)."""
+    found: dict[str, Money] = {}
+    for _, order, value in t.points.redeemed_at(provider, month):
+        found[order] = found.get(order, Money.zero()) + value
+    return found
 
 
 @attrs.frozen
@@ -58,7 +69,8 @@ class MarketSettling(MarketOrders):
                     continue
                 s = settle_lines(provider, month, by_provider.get(provider, ()),
                                  agreements.get(provider, []),
-                                 blacklisted_on=self._blacklisted_on(t, provider))
+                                 blacklisted_on=self._blacklisted_on(t, provider),
+                                 points=points_on_orders(t, provider, month))
                 if not (s.lines or s.shares or s.withheld):
                     continue
                 for share in s.shares:
@@ -83,5 +95,5 @@ class MarketSettling(MarketOrders):
             # Volunteer points redeemed on these providers' orders: paid from sponsor funds.
             from commons.app.points_spending import pay_redemptions  # noqa: PLC0415
 
-            pay_redemptions(self.ledger, t, month, [s.provider for s in done], self.actor)
+            pay_redemptions(self.ledger, t, month, done, self.actor)
         return SettlementRun(month, tuple(done), posted, already)

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 import attrs
 
-from commons.app.points_spending import PointsSpending
+from commons.app.points_admin import PointsAdmin
 from commons.errors import NotFound
 from commons.money import CURRENCY, Money
 from commons.points.model import UNIT
@@ -50,8 +50,9 @@ class PointsReport:
     buildings: tuple[BuildingPoints, ...]
 
 
-class PointsService(PointsSpending):
-    """``books.points``: programmes, rosters, redemptions, transfers, expiry and reports."""
+class PointsService(PointsAdmin):
+    """``books.points``: programmes, members, rosters, the shelf, redemptions, transfers,
+    expiry and reports."""
 
     def _person_programme(self, t: Tables, person: str, programme: str | None) -> str:
         if programme is not None:

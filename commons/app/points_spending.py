@@ -36,9 +36,11 @@ from commons.points.reports import Movement
 if TYPE_CHECKING:
     from commons.app.ledger import LedgerService
     from commons.market.orders import Order
+    from commons.market.settlement import Settlement
     from commons.store import Tables
 
-__all__ = ["Expiry", "Payout", "PointsSpending", "Redemption", "Transfer", "pay_redemptions"]
+__all__ = ["Expiry", "Payout", "PointsSpending", "Redemption", "Transfer", "content_of",
+           "one_or_more", "pay_redemptions"]
 
 
 @attrs.frozen
@@ -96,19 +98,25 @@ class Payout:
     already_recorded: bool
 
 
-def pay_redemptions(ledger: LedgerService, t: Tables, month: Period, providers: Sequence[str],
-                    actor: str) -> tuple[Payout, ...]:
-    """The marketplace settlement's hook: each provider's month of redemptions paid from each
-    programme's sponsor fund into the marketplace's transfers account, once."""
+def pay_redemptions(ledger: LedgerService, t: Tables, month: Period,
+                    settlements: Sequence[Settlement], actor: str) -> tuple[Payout, ...]:
+    """The marketplace settlement's hook: the points redeemed on the orders each settlement
+    pays (its ``points_value``, withheld orders left out) paid from each programme's sponsor
+    fund into the marketplace's transfers account, once."""
     payouts, entries = [], []
-    for provider in dict.fromkeys(providers):
-        for programme, value in t.points.redeemed_at(provider, month):
+    for s in settlements:
+        paid = {line.order for line in s.lines}
+        by_programme: dict[str, Money] = {}
+        for programme, order, value in t.points.redeemed_at(s.provider, month):
+            if order in paid:
+                by_programme[programme] = by_programme.get(programme, Money.zero()) + value
+        for programme, value in by_programme.items():
             if not value.fen:
                 continue
-            entry = payout_entry(programme, provider, str(month), value, month.last_day,
+            entry = payout_entry(programme, s.provider, str(month), value, month.last_day,
                                  TRANSFERS, actor)
             known = bool(t.ledger.known([entry.external_id]))
-            payouts.append(Payout(programme, provider, month, value, known))
+            payouts.append(Payout(programme, s.provider, month, value, known))
             if not known:
                 entries.append(entry)
     if entries:
@@ -116,7 +124,16 @@ def pay_redemptions(ledger: LedgerService, t: Tables, month: Period, providers: 
     return tuple(payouts)
 
 
-def _content(*parts: object) -> str:
+def one_or_more(count: object, field: str, fix: str) -> int:
+    """``count`` if it is a whole number of 1 or more; else bad input in ``field``."""
+    if type(count) is not int or count < 1:
+        raise InvalidInput(f"{field} {count!r} is not a whole number of 1 or more",
+                           field=field, fix=fix, code=ErrorCode.INVALID_AMOUNT)
+    return count
+
+
+def content_of(*parts: object) -> str:
+    """An act's content as recorded: its parts, unit-separated."""
     return "\x1f".join(str(p) for p in parts)
 
 
@@ -126,7 +143,7 @@ class PointsSpending(PointsEarning):
     def _member(self, t: Tables, p: Programme, person: str) -> Member:
         found = t.points.members(p.id, [person]).get(person)
         return recorded(found, "member", person, missing=f"is not a member of {p.id}",
-                        first="enrol them first")
+                        first="enrol them first (commons points member add)")
 
     def _act(self, t: Tables, p: Programme, kind: str, id: str, content: str) -> bool:
         """Whether the act ``id`` was recorded with ``content``; a conflict if with other."""
@@ -166,23 +183,22 @@ class PointsSpending(PointsEarning):
             if id is None:
                 raise InvalidInput("a shelf redemption needs the host's id", field="id",
                                    fix="give --id, e.g. the receipt number")
-            if quantity < 1:
-                raise InvalidInput(f"quantity {quantity} is not one or more", field="quantity",
-                                   fix="take one item or more", code=ErrorCode.INVALID_AMOUNT)
+            one_or_more(quantity, "quantity", "take one item or more")
             goods = p.item(item)
             cost = goods.points * quantity
-            if self._act(t, p, "redemption", id, _content(person, item, quantity)):
+            if self._act(t, p, "redemption", id, content_of(person, item, quantity)):
                 return Redemption(p.id, id, person, cost, Money.zero(), day, True, item=item,
                                   quantity=quantity)
             if goods.stock < quantity:
                 raise RefusedByRule(f"the points shelf holds {goods.stock} of {item}, fewer than "
                                     f"{quantity}", field="quantity",
-                                    fix=f"take at most {goods.stock}",
+                                    fix=f"take at most {goods.stock}" if goods.stock else
+                                    "restock it first (commons points shelf restock)",
                                     context={"kind": "shelf item", "id": item})
             ref = f"redeem:{id}"
             draws = self._spend(t, p, person, cost, day, f"{quantity} x {item}", "spent", ref)
             t.points.take_stock(p.id, item, quantity)
-            t.points.add_act(p.id, "redemption", id, _content(person, item, quantity))
+            t.points.add_act(p.id, "redemption", id, content_of(person, item, quantity))
             self._post(t, [redemption_entry(p.id, id, person, cost, day,
                                             f"{person} took {quantity} x {item} for {cost} "
                                             "points", self.actor)], f"points redeem {id}")
@@ -191,18 +207,18 @@ class PointsSpending(PointsEarning):
 
     def _on_order(self, t: Tables, p: Programme, member: Member, id: str,
                   points: int | None, day: dt.date) -> Redemption:
-        if points is None or points < 1:
-            raise InvalidInput(f"{points} points is not one or more", field="points",
-                               fix="give the points to spend, e.g. --points 50",
-                               code=ErrorCode.INVALID_AMOUNT)
+        points = one_or_more(points, "points", "give the points to spend, e.g. --points 50")
         o = recorded(t.market.orders_by_id([id]).get(id), "order", id)
         person, value = member.person, p.value_of(points)
-        content = _content(person, points, id)
+        content = content_of(person, points, id)
         if self._act(t, p, "redemption", id, content):
             return Redemption(p.id, id, person, points, value, day, True, order=id,
                               provider=o.provider)
         month = self._payable_month(t, o, member)
         share = o.split.resident - (o.refund or Money.zero()) if o.split else Money.zero()
+        # Points of other programmes may have paid part of the same share already.
+        share -= sum((v for _, _, v in t.points.redeemed_at(o.provider, month, id)),
+                     Money.zero())
         if value > share:
             most = points
             while most and p.value_of(most) > share:
@@ -246,21 +262,20 @@ class PointsSpending(PointsEarning):
         households if the programme allows it); the received lots keep their earned and
         expiry days."""
         day = self._today(on)
-        if type(points) is not int or points < 1:
-            raise InvalidInput(f"{points!r} points is not one or more", field="points",
-                               fix="transfer a whole number of points, 1 or more",
-                               code=ErrorCode.INVALID_AMOUNT)
+        one_or_more(points, "points", "transfer a whole number of points, 1 or more")
         with self.store.write() as t:
             p = self._programme(t, programme)
             a, b = self._member(t, p, giver), self._member(t, p, taker)
-            content = _content(giver, taker, points)
+            content = content_of(giver, taker, points)
             if self._act(t, p, "transfer", id, content):
                 return Transfer(p.id, id, giver, taker, points, day, True)
-            if giver == taker or (a.household != b.household and not p.cross_household):
+            if giver == taker:
+                raise InvalidInput(f"{giver} cannot transfer points to themselves", field="to",
+                                   fix="name another member of the household as --to")
+            if a.household != b.household and not p.cross_household:
                 raise RefusedByRule(
                     f"{giver} ({a.household}) cannot transfer points to {taker} "
-                    f"({b.household})" + ("" if giver != taker else ": the same person"),
-                    field="to", code=ErrorCode.NOT_AUTHORISED,
+                    f"({b.household})", field="to", code=ErrorCode.NOT_AUTHORISED,
                     fix=f"programme {p.id} allows transfers within a household only")
             draws = self._spend(t, p, giver, points, day, f"transfer {id}", "given",
                                 f"transfer:{id}")

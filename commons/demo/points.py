@@ -90,6 +90,9 @@ def points_step(books: Books, folder: Path) -> DemoStep:
     p = books.points
     recorded = p.add_programme(write_file(folder, "jx171-points.toml", _PROGRAMME_TOML),
                                on="2026-12-01")
+    son = p.add_member(PROGRAMME, "yu-101-son", household=f"{JX171}-1-101", by="cw-song")
+    stocked = p.restock(PROGRAMME, "rice-5kg", 5, id="donation-2026-12-01", by="cw-song",
+                        on="2026-12-01")
     roster = write_file(folder, "cleanup-2026-12-05.csv", _ROSTER)
     p.submit(PROGRAMME, roster, by="org-luan")
     try:  # run again, the demo finds the roster confirmed: nothing to refuse
@@ -101,7 +104,8 @@ def points_step(books: Books, folder: Path) -> DemoStep:
     _lunch(books)
     paid = p.redeem(PROGRAMME, "yu-101", order="lunch-dec-07", points=20, on="2026-12-07")
     oldest = p.statement("yu-101", as_of="2026-12-07").lots[0]
-    books.market.settle("2026-12")
+    canteen = next(s for s in books.market.settle("2026-12").settlements
+                   if s.provider == "jx-canteen")
     report = p.report(PROGRAMME, "2026-Q4")
     x = report.liability
     lines = [
@@ -112,12 +116,18 @@ def points_step(books: Books, folder: Path) -> DemoStep:
         f"  programme {recorded.programme.id}: {recorded.members} members, "
         f"{recorded.programme.points_per_yuan} points a yuan, sponsor fund "
         f"{recorded.programme.fund.format_symbol()}",
+        f"  cw-song enrolled {son.member.person} ({son.member.household}, not named) and "
+        f"restocked the shelf: {stocked.stock} {stocked.item} ({stocked.quantity} donated)",
         f"  clean-up day roster (6 lines) submitted by the organiser org-luan; "
         f"org-luan confirming it: {refused}",
         f"  confirmed by cw-song (community): {done.issued} points issued",
         f"  lunch-dec-07 at jx-canteen: yu-101 paid {paid.value.format_symbol()} of it with "
         f"{paid.points} points (oldest lot first, expiring {oldest.expires_on})",
-        f"  the canteen's December settled: the fund paid {paid.value.format_symbol()}, "
+        f"  the canteen's December settled: gross {canteen.gross.format_symbol()}, residents "
+        f"paid {canteen.resident_paid.format_symbol()} in yuan and "
+        f"{canteen.points_value.format_symbol()} in points, subsidies "
+        f"{canteen.subsidy.format_symbol()}, conceded {canteen.concession.format_symbol()}",
+        f"  the sponsor fund paid the points' {canteen.points_value.format_symbol()}, "
         f"{x.fund.format_symbol()} left",
         f"  issued {x.issued} = held {x.held} + spent {x.spent} + expired {x.expired}; held "
         f"points are worth {x.value.format_symbol()}"

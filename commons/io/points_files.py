@@ -11,12 +11,20 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, TypeVar
 
-from commons.errors import CommonsError, InvalidInput
+from commons.errors import CommonsError, InvalidInput, Where
 from commons.files import Row, csv_rows, open_text, read_toml
 from commons.money import Money
 from commons.periods import read_date
 from commons.points.earning import RosterLine, parse_quantity
-from commons.points.model import ActivityKind, Basis, Member, Programme, ShelfItem, Staff
+from commons.points.model import (
+    ActivityKind,
+    Basis,
+    Member,
+    Programme,
+    ShelfItem,
+    Staff,
+    parse_basis,
+)
 
 __all__ = ["PROGRAMME_HELP", "ROSTER_COLUMNS", "read_programme", "read_roster"]
 
@@ -59,9 +67,23 @@ def _value(table: Mapping[str, Any], key: str, kind: type[T], where: str,
     if value is None:
         raise InvalidInput(f"{where} has no {key}", field=key, fix=f"give {where} its {key}")
     if not isinstance(value, kind) or isinstance(value, bool) is not (kind is bool):
-        raise InvalidInput(f"{where}: {key} {value!r} is not {kind.__name__}", field=key,
-                           fix=f"write {key} as a TOML {kind.__name__}")
+        wanted, example = _KINDS[kind]
+        raise InvalidInput(f"{where}: {key} {value!r} is not {wanted}", field=key,
+                           fix=f"write {key} = {example}")
     return value
+
+
+# What each TOML type is called in an error, and an example (money is text: "2000.00").
+_KINDS: dict[type, tuple[str, str]] = {str: ("text in quotes", '"..." (money too: "2000.00")'),
+                                       int: ("a whole number", "10, with no quotes"),
+                                       bool: ("true or false", "true or false, no quotes")}
+
+
+def _basis(table: Mapping[str, Any], where: str) -> Basis:
+    try:
+        return parse_basis(_value(table, "basis", str, where))
+    except CommonsError as e:
+        raise e.located(field="basis") from None
 
 
 def _each(data: Mapping[str, Any], key: str, make: Callable[[Mapping[str, Any], str], T]
@@ -78,7 +100,9 @@ def _each(data: Mapping[str, Any], key: str, make: Callable[[Mapping[str, Any], 
         try:
             out.append(make(table, where))
         except CommonsError as e:
-            raise e.located(field=f"{key}[{n}].{e.where.field or key}") from None
+            # The field inside the table, named as its place in the file: kind[2].basis.
+            e.where = Where(e.where.file, e.where.line, f"{key}[{n}].{e.where.field or key}")
+            raise e from None
     return tuple(out)
 
 
@@ -89,7 +113,7 @@ def _programme(data: Mapping[str, Any]) -> Programme:
         _value(data, "id", s, where), _value(data, "name", s, where),
         _value(data, "operator", s, where),
         _each(data, "kind", lambda t, w: ActivityKind(
-            _value(t, "id", s, w), _value(t, "name", s, w), _value(t, "basis", s, w),
+            _value(t, "id", s, w), _value(t, "name", s, w), _basis(t, w),
             _value(t, "points", i, w))),
         _value(data, "monthly_cap", i, where), _value(data, "points_per_yuan", i, where),
         _value(data, "expiry_months", i, where), _value(data, "sponsor", s, where),

@@ -1,6 +1,7 @@
 """Money out of the marketplace, computed purely: the monthly settlement per provider (with the
-compounds' shares by agreement), the subsidy claim per funder, the service-level record, the
-Bayesian-average rating, and the month's report."""
+compounds' shares by agreement, and the part of residents' shares paid in volunteer points), the
+subsidy claim per funder, the service-level record, the Bayesian-average rating, and the month's
+report."""
 
 from __future__ import annotations
 
@@ -38,7 +39,9 @@ PRIOR_WEIGHT = 5  # a Bayesian average counts the prior as this many reviews
 
 @attrs.frozen
 class SettlementLine:
-    """One order in a settlement: its parts after any partial refund."""
+    """One order in a settlement: its parts after any partial refund. ``resident_paid`` is what
+    the household paid in yuan; ``points_value`` what sponsor funds pay for the volunteer points
+    it paid the rest of its share with. The parts always sum to ``gross``."""
 
     order: str
     compound: str
@@ -50,6 +53,18 @@ class SettlementLine:
     subsidy: Money
     concession: Money
     refund: Money
+    points_value: Money = attrs.field(factory=Money.zero)
+
+    def __attrs_post_init__(self) -> None:
+        # In whole fen: a city's month builds lines by the hundred thousand.
+        assert self.gross.fen == self.resident_paid.fen + self.subsidy.fen \
+            + self.concession.fen + self.points_value.fen, \
+            f"order {self.order}'s parts do not sum to its gross"
+
+    def paid_in_points(self, value: Money) -> SettlementLine:
+        """The line with ``value`` of the resident's share paid in points, not yuan."""
+        return attrs.evolve(self, resident_paid=self.resident_paid - value,
+                            points_value=self.points_value + value)
 
 
 @attrs.frozen
@@ -65,8 +80,9 @@ class CompoundShare:
 
 @attrs.frozen
 class Settlement:
-    """A provider's month: gross, concessions, subsidies claimed, residents' payments, the
-    compounds' shares and the net payable (residents' payments + subsidies - shares). Orders
+    """A provider's month: gross, concessions, subsidies claimed, residents' payments in yuan,
+    the sponsor funds' payment for points redeemed, the compounds' shares and the net payable
+    (residents' payments + subsidies + points' value - shares). Orders
     taken after the provider's blacklisting are ``withheld``: listed, never paid."""
 
     provider: str
@@ -106,14 +122,20 @@ class Settlement:
         return self._sum("concession")
 
     @property
+    def points_value(self) -> Money:
+        """What sponsor funds pay for the volunteer points residents paid with."""
+        return self._sum("points_value")
+
+    @property
     def compound_share(self) -> Money:
         """The compounds' shares together."""
         return sum((s.amount for s in self.shares), Money.zero())
 
     @property
     def net_payable(self) -> Money:
-        """What the provider is paid: residents' payments and subsidies, less the shares."""
-        return self.resident_paid + self.subsidy - self.compound_share
+        """What the provider is paid: residents' payments, subsidies and the points' value,
+        less the shares."""
+        return self.resident_paid + self.subsidy + self.points_value - self.compound_share
 
 
 def _line(order: Order) -> SettlementLine:
@@ -133,26 +155,34 @@ def _in_force(agreements: Iterable[Agreement], compound: str, period: Period
 
 def settle_provider(provider: str, period: Period, orders: Iterable[Order],
                     agreements: Sequence[Agreement], *,
-                    blacklisted_on: dt.date | None = None) -> Settlement:
+                    blacklisted_on: dt.date | None = None,
+                    points: Mapping[str, Money] | None = None) -> Settlement:
     """``provider``'s settlement for ``period`` from its orders (those that settle in it) and
-    its agreements; orders placed on or after ``blacklisted_on`` are withheld."""
+    its agreements; orders placed on or after ``blacklisted_on`` are withheld. ``points`` maps
+    an order to the yuan value of the points redeemed on it."""
     return settle_lines(provider, period, ((_line(o), o.placed_on) for o in orders
                                            if o.provider == provider and o.settles
                                            and o.period == period),
-                        agreements, blacklisted_on=blacklisted_on)
+                        agreements, blacklisted_on=blacklisted_on, points=points)
 
 
 def settle_lines(provider: str, period: Period,
                  lines: Iterable[tuple[SettlementLine, dt.date]],
                  agreements: Sequence[Agreement], *,
-                 blacklisted_on: dt.date | None = None) -> Settlement:
+                 blacklisted_on: dt.date | None = None,
+                 points: Mapping[str, Money] | None = None) -> Settlement:
     """``provider``'s settlement for ``period`` from the lines of the orders that settle in it
     (each with the date its order was placed: those placed on or after ``blacklisted_on`` are
-    withheld) and its agreements, in the order of the orders' ids."""
+    withheld) and its agreements, in the order of the orders' ids. ``points`` maps an order to
+    the yuan value of the volunteer points redeemed on it: that part of the resident's share
+    is paid by the sponsor funds, not in yuan."""
     kept, withheld = [], []
+    points = points or {}
     for line, placed_on in sorted(lines, key=lambda pair: pair[0].order):
         if blacklisted_on is not None and placed_on >= blacklisted_on:
             withheld.append(line.order)
+        elif line.order in points:
+            kept.append(line.paid_in_points(points[line.order]))
         else:
             kept.append(line)
     gross: dict[str, int] = {}

@@ -65,7 +65,7 @@ def draw_oldest_first(lots: Sequence[Lot], points: int, day: dt.date, *,
     have = spendable(lots, day)
     if have < points:
         raise RefusedByRule(f"{who} has {have} points to spend on {day}, fewer than the "
-                            f"{points} {what} needs", field="points",
+                            f"{points} that {what} needs", field="points",
                             code=ErrorCode.INSUFFICIENT_FUNDS,
                             fix=f"spend at most {have} points",
                             context={"kind": "person", "id": who})

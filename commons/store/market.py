@@ -398,7 +398,7 @@ class MarketTables:
 def _figures(s: Settlement) -> dict[str, Any]:
     return {"lines": [[x.order, x.compound, x.household, x.date.isoformat(), x.units,
                        x.gross.fen, x.resident_paid.fen, x.subsidy.fen, x.concession.fen,
-                       x.refund.fen] for x in s.lines],
+                       x.refund.fen, x.points_value.fen] for x in s.lines],
             "shares": [[x.compound, x.agreement, x.amount.fen, x.earmark, x.space]
                        for x in s.shares], "withheld": list(s.withheld)}
 

@@ -97,13 +97,21 @@ class PointsTables:
         self.conn.execute("UPDATE points_shelf SET stock = stock - ? WHERE programme = ? AND "
                           "id = ?", (quantity, programme, item))
 
+    def restock(self, programme: str, item: str, quantity: int) -> None:
+        """Put ``quantity`` more of ``item`` on the shelf."""
+        self.conn.execute("UPDATE points_shelf SET stock = stock + ? WHERE programme = ? AND "
+                          "id = ?", (quantity, programme, item))
+
     # --- members ---------------------------------------------------------------------------
 
     def enrol(self, programme: str, members: Sequence[Member]) -> None:
         """Record members; one recorded before takes the household and consent given now."""
         self.conn.executemany(
             "INSERT INTO points_members VALUES (?, ?, ?, ?) ON CONFLICT (programme, person) "
-            "DO UPDATE SET household = excluded.household, named = excluded.named",
+            "DO UPDATE SET household = excluded.household, named = excluded.named "
+            # A member given again as recorded is not rewritten (PostgreSQL would move the row).
+            "WHERE points_members.household <> excluded.household "
+            "OR points_members.named <> excluded.named",
             [(programme, m.person, m.household, int(m.named)) for m in members])
 
     def members(self, programme: str, people: Iterable[str]) -> dict[str, Member]:
@@ -111,6 +119,12 @@ class PointsTables:
         return {r[0]: Member(r[0], r[1], bool(r[2])) for r in where_in(
             self.conn, "SELECT person, household, named FROM points_members WHERE programme = ? "
             "AND person IN ({})", people, before=(programme,))}
+
+    def all_members(self, programme: str) -> list[Member]:
+        """Every member of ``programme``, by person."""
+        return [Member(r[0], r[1], bool(r[2])) for r in self.conn.execute(
+            "SELECT person, household, named FROM points_members WHERE programme = ? "
+            "ORDER BY person", (programme,))]
 
     def member_ids(self, programme: str, people: Iterable[str]) -> set[str]:
         """Those of ``people`` who are members."""
@@ -304,9 +318,12 @@ class PointsTables:
                           (programme, kind, id, content, provider, period, value.fen,
                            value.currency))
 
-    def redeemed_at(self, provider: str, period: Period) -> list[tuple[str, Money]]:
-        """The yuan value of points redeemed at ``provider`` in ``period``, per programme."""
-        return [(r[0], Money(r[2], r[1])) for r in self.conn.execute(
-            "SELECT programme, currency, SUM(value_fen) FROM points_acts WHERE provider = ? "
-            "AND period = ? GROUP BY programme, currency ORDER BY programme",
-            (provider, str(period)))]
+    def redeemed_at(self, provider: str, period: Period, order: str | None = None
+                    ) -> list[tuple[str, str, Money]]:
+        """(programme, order, yuan value) of the points redeemed on ``provider``'s orders of
+        ``period`` (on ``order`` only, if given)."""
+        one = "" if order is None else " AND id = ?"
+        return [(r[0], r[1], Money(r[3], r[2])) for r in self.conn.execute(
+            "SELECT programme, id, currency, value_fen FROM points_acts WHERE provider = ? "
+            f"AND period = ?{one} ORDER BY programme, id",
+            (provider, str(period), *([] if order is None else [order])))]

@@ -67,6 +67,11 @@ def test_demo_json(cli: Invoke) -> None:
     market = "\n".join(steps["market"]["lines"])
     assert "weighted score 90.20 of 100; 4 call-outs, 3 of 4 within service levels" in market
     assert "takes off 7.50 points: score 82.70" in market
+    # The canteen's December: the resident paid 2.00 of the 7.10 + 2.00 share in points, which
+    # the settlement shows apart from the yuan, and the sponsor fund pays.
+    points = "\n".join(steps["points"]["lines"])
+    assert "residents paid ¥7.10 in yuan and ¥2.00 in points" in points
+    assert "the sponsor fund paid the points' ¥2.00, ¥1,998.00 left" in points
 
 
 def test_demo_through_the_library(tmp_path: Path) -> None:

@@ -117,7 +117,15 @@ def test_points_pay_part_of_an_order_and_the_fund_pays_the_provider(
     assert pts(api, "assets:receivable:points-fund") == {
         "assets:receivable:points-fund:jz": Money.yuan("3.30")}
     order(api, "o2", day=12)
+    preview = api.market.statement("canteen", "2026-11").settlement
     api.market.settle("2026-11")
+    s = api.market.statement("canteen", "2026-11").settlement
+    assert s == preview
+    # Residents paid 2 x 7.80 less the 3.30 in points, in yuan; the fund pays the 3.30.
+    assert (s.resident_paid, s.points_value) == (Money.yuan("12.30"), Money.yuan("3.30"))
+    assert [x.points_value for x in s.lines] == [Money.yuan("3.30"), Money.zero()]
+    assert s.gross == s.resident_paid + s.subsidy + s.concession + s.points_value
+    assert s.net_payable == s.resident_paid + s.subsidy + s.points_value - s.compound_share
     assert pts(api, "assets:receivable:points-fund") == {
         "assets:receivable:points-fund:jz": Money.zero()}
     assert pts(api, "assets:points-fund") == {"assets:points-fund:jz": Money.yuan("96.70")}
@@ -213,3 +221,126 @@ def test_verify_finds_points_changed_behind_the_books_back(api: commons.Books,
         conn.execute("UPDATE postings SET amount_fen = amount_fen * 10 WHERE currency = 'PTS'")
         conn.commit()
     assert not api.audit.verify().ok
+
+
+def test_staff_enrol_members_once_and_members_keep_their_household(api: commons.Books) -> None:
+    added = api.points.add_member("jz", "r-sun-2", household="jx171-201", by="org-wang")
+    assert (added.member.named, added.already_recorded) == (False, False)
+    assert api.points.add_member("jz", "r-sun-2", household="jx171-201",
+                                 by="org-wang").already_recorded
+    # Their consent to be named is theirs to change; their household is not.
+    again = api.points.add_member("jz", "r-sun-2", household="jx171-201", named=True,
+                                  by="cw-zhao")
+    assert (again.already_recorded, again.consent_changed, again.member.named) == (
+        False, True, True)
+    refused(ErrorCode.ALREADY_RECORDED_DIFFERENTLY, api.points.add_member, "jz", "r-sun-2",
+            household="jx171-101", by="org-wang")
+    refused(ErrorCode.NOT_AUTHORISED, api.points.add_member, "jz", "r-x",
+            household="jx171-101", by="r-yu")
+    refused(ErrorCode.NOT_FOUND, api.points.add_member, "jz", "r-x", household="nowhere",
+            by="org-wang")
+    refused(ErrorCode.INVALID_INPUT, api.points.add_member, "jz", "r x",
+            household="jx171-101", by="org-wang")
+    members = api.points.members("jz")
+    assert [m.person for m in members] == ["r-jiang", "r-sun", "r-sun-2", "r-yu", "r-yu-son"]
+    assert next(m for m in members if m.person == "r-sun-2").named
+    refused(ErrorCode.NOT_FOUND, api.points.members, "nope")
+
+
+def test_staff_restock_the_shelf_once_per_id(api: commons.Books, tmp_path: Path) -> None:
+    earn(api, tmp_path, "r1", ["a,clean-up,2026-11-08,r-yu,12"])
+    api.points.redeem("jz", "r-yu", item="rice", quantity=2, id="shelf-1", on="2026-11-20")
+    done = api.points.restock("jz", "rice", 3, id="delivery-1", by="cw-zhao", on="2026-11-21")
+    assert (done.stock, done.already_recorded) == (3, False)
+    again = api.points.restock("jz", "rice", 3, id="delivery-1", by="cw-zhao")
+    assert again.already_recorded and api.points.programme("jz").item("rice").stock == 3
+    refused(ErrorCode.ALREADY_RECORDED_DIFFERENTLY, api.points.restock, "jz", "rice", 4,
+            id="delivery-1", by="cw-zhao")
+    refused(ErrorCode.NOT_AUTHORISED, api.points.restock, "jz", "rice", 1, id="d2", by="r-yu")
+    refused(ErrorCode.NOT_FOUND, api.points.restock, "jz", "oil", 1, id="d2", by="cw-zhao")
+    for bad in (0, -1):
+        refused(ErrorCode.INVALID_AMOUNT, api.points.restock, "jz", "rice", bad, id="d2",
+                by="cw-zhao")
+    assert api.points.programme("jz").item("rice").stock == 3
+    api.points.redeem("jz", "r-yu", item="rice", quantity=1, id="shelf-2", on="2026-11-22")
+    assert api.points.programme("jz").item("rice").stock == 2
+
+
+def test_points_of_two_programmes_never_pay_more_than_the_residents_share(
+        api: commons.Books, tmp_path: Path) -> None:
+    """Found trying points as a new user: each programme checked its own redemption against
+    the whole resident's share, so two programmes together could pay more than it."""
+    second = tmp_path / "second"
+    second.mkdir()
+    text = programme_file(second).read_text(encoding="utf-8")
+    (second / "jz.toml").write_text(text.replace('id = "jz"', 'id = "jz2"', 1),
+                                    encoding="utf-8")
+    api.points.add_programme(second / "jz.toml")
+    earn(api, tmp_path, "r1", ["a,clean-up,2026-11-08,r-yu,10"])
+    api.points.submit("jz2", roster_file(tmp_path, "r2", ["b,clean-up,2026-11-08,r-yu,10"]),
+                      by="org-wang")
+    api.points.confirm("r2", programme="jz2", by="cw-zhao")
+    order(api, "o1", day=10)  # the resident pays 7.80
+    api.points.redeem("jz", "r-yu", order="o1", points=50, on="2026-11-10")  # 5.00
+    error = refused(ErrorCode.INVALID_AMOUNT, api.points.redeem, "jz2", "r-yu", order="o1",
+                    points=30, on="2026-11-10")
+    assert "at most 28 points" in error.fix
+    api.points.redeem("jz2", "r-yu", order="o1", points=28, on="2026-11-10")
+    s = api.market.statement("canteen", "2026-11").settlement
+    assert (s.resident_paid, s.points_value) == (Money.zero(), Money.yuan("7.80"))
+
+
+def test_the_trials_refusals_say_what_to_do(api: commons.Books, tmp_path: Path) -> None:
+    """Found trying points as a new user: an empty shelf offered "take at most 0", a transfer
+    to oneself was blamed on the household rule, and a malformed person named no field."""
+    earn(api, tmp_path, "r1", ["a,clean-up,2026-11-08,r-yu,10"])
+    api.points.redeem("jz", "r-yu", item="rice", quantity=2, id="shelf-1", on="2026-11-20")
+    empty = refused(ErrorCode.REFUSED, api.points.redeem, "jz", "r-yu", item="rice",
+                    id="shelf-2")
+    assert "points shelf restock" in (empty.fix or "")
+    refused(ErrorCode.INVALID_INPUT, api.points.transfer, "jz", "r-yu", "r-yu", 1, id="t1")
+    bad = refused(ErrorCode.INVALID_INPUT, api.points.add_member, "jz", "r yu",
+                  household="jx171-101", by="org-wang")
+    assert bad.where.field == "person"
+    stranger = refused(ErrorCode.NOT_FOUND, api.points.redeem, "jz", "r-x", item="rice",
+                       id="shelf-3")
+    assert "points member add" in (stranger.fix or "")
+
+
+def test_points_on_a_withheld_order_are_not_paid(api: commons.Books, tmp_path: Path) -> None:
+    earn(api, tmp_path, "r1", ["a,clean-up,2026-11-08,r-yu,5"])
+    order(api, "o1", service="fix", resident=None, day=5)
+    api.points.redeem("jz", "r-yu", order="o1", points=20, on="2026-11-06")
+    api.contracts.party_score("shinan-pm", year=2026, score="4", on="2026-11-04")
+    (s,) = [x for x in api.market.settle("2026-11").settlements if x.provider == "repairs"]
+    assert s.withheld == ("o1",) and s.points_value == Money.zero()
+    assert pts(api, "assets:points-fund") == {"assets:points-fund:jz": Money.yuan("100.00")}
+    assert pts(api, "assets:receivable:points-fund") == {
+        "assets:receivable:points-fund:jz": Money.yuan("2.00")}
+
+
+@pytest.mark.sqlite_only
+def test_a_settlement_recorded_before_points_showed_reads_as_recorded(
+        api: commons.Books, tmp_path: Path) -> None:
+    """A settlement stored before its lines kept the points' value (one column fewer) reads
+    back as it was recorded: points_value zero, resident_paid as then."""
+    import json
+    import sqlite3
+    from contextlib import closing
+
+    order(api, "o1", day=10)
+    api.market.settle("2026-11")
+    before = api.market.statement("canteen", "2026-11").settlement
+    with closing(sqlite3.connect(tmp_path / "p.db")) as conn:
+        (figures,) = conn.execute("SELECT figures FROM market_settlements WHERE "
+                                  "provider = 'canteen'").fetchone()
+        old = json.loads(figures)
+        old["lines"] = [line[:-1] for line in old["lines"]]
+        for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' "
+                                    "AND tbl_name = 'market_settlements'").fetchall():
+            conn.execute(f"DROP TRIGGER {name}")  # as the record was written then
+        conn.execute("UPDATE market_settlements SET figures = ? WHERE provider = 'canteen'",
+                     (json.dumps(old),))
+        conn.commit()
+    after = api.market.statement("canteen", "2026-11").settlement
+    assert after == before and after.points_value == Money.zero()

@@ -12,9 +12,9 @@ from points_helpers import programme_file, roster_file
 
 from commons.errors import ErrorCode
 
-COMMANDS = [["programme", "add"], ["programme", "show"], ["roster", "submit"],
-            ["roster", "confirm"], ["redeem"], ["transfer"], ["expire"], ["balance"],
-            ["statement"], ["report"]]
+COMMANDS = [["programme", "add"], ["programme", "show"], ["member", "add"], ["member", "list"],
+            ["shelf", "restock"], ["roster", "submit"], ["roster", "confirm"], ["redeem"],
+            ["transfer"], ["expire"], ["balance"], ["statement"], ["report"]]
 
 
 @pytest.fixture
@@ -50,7 +50,19 @@ def test_points_from_roster_to_settlement(cli: Invoke, books: Path, tmp_path: Pa
                        "o1", "--points", "25", "--on", "2026-11-10", "--json"))
     assert (paid["value"], paid["provider"], paid["drawn"]) == (
         "2.50", "canteen", [{"expires_on": "2028-11-08", "points": 25}])
-    ok(cli("market", "settle", "--period", "2026-11"))
+    settled = as_json(cli("--json", "market", "settle", "--period", "2026-11"))
+    canteen = settled["providers"][0]
+    # 12.00 a meal: 30% subsidy 3.60, 5% conceded 0.60, the resident's 7.80 paid 5.30 in yuan
+    # and 2.50 in points; the net payable still counts the points.
+    assert {k: canteen[k] for k in ("provider", "gross", "resident_paid", "subsidy",
+                                    "concession", "points_value", "compound_share",
+                                    "net_payable")} == {
+        "provider": "canteen", "gross": "12.00", "resident_paid": "5.30", "subsidy": "3.60",
+        "concession": "0.60", "points_value": "2.50", "compound_share": "1.20",
+        "net_payable": "10.20"}
+    assert canteen["lines"][0]["points_value"] == "2.50"
+    text = ok(cli("market", "statement", "canteen", "--period", "2026-11")).stdout
+    assert "residents paid 5.30" in text and "paid in points 2.50 (from sponsor funds)" in text
     statement = as_json(cli("points", "statement", "r-yu", "--as-of", "2026-11-30", "--json"))
     assert statement["balance"] == 25 and statement["lots"] == [
         {"earned_on": "2026-11-08", "points": 50, "remaining": 25, "expires_on": "2028-11-08",
@@ -86,6 +98,37 @@ def test_balance_transfer_and_expiry(cli: Invoke, books: Path, tmp_path: Path) -
     assert expired["expired"][0]["points"] == 30
     assert as_json(cli("points", "expire", "--as-of", "2028-11-08", "--json")
                    )["expired"][0]["points"] == 0
+
+
+def test_members_and_the_shelf_from_the_command_line(cli: Invoke, books: Path,
+                                                     tmp_path: Path) -> None:
+    ok(cli("points", "programme", "add", programme_file(tmp_path)))
+    added = as_json(cli("points", "member", "add", "r-sun-2", "--programme", "jz",
+                        "--household", "jx171-201", "--named", "--by", "org-wang", "--json"))
+    assert added == {"person": "r-sun-2", "household": "jx171-201", "named": True,
+                     "programme": "jz", "already_recorded": False, "consent_changed": False}
+    text = ok(cli("--actor", "org-wang", "points", "member", "add", "r-sun-2", "--programme",
+                  "jz", "--household", "jx171-201", "--unnamed")).stdout
+    assert "consent updated; not named" in text
+    refused(cli("points", "member", "add", "r-x", "--programme", "jz", "--household",
+                "jx171-201"), ErrorCode.NOT_AUTHORISED, "staff")
+    listed = as_json(cli("points", "member", "list", "--programme", "jz", "--json"))
+    assert listed["members"][2] == {"person": "r-sun-2", "household": "jx171-201",
+                                    "named": False}
+    assert "5 members" in ok(cli("points", "member", "list", "--programme", "jz")).stdout
+    restocked = as_json(cli("points", "shelf", "restock", "rice", "--programme", "jz",
+                            "--quantity", "5", "--id", "d-1", "--by", "cw-zhao", "--on",
+                            "2026-11-21", "--json"))
+    assert restocked == {"programme": "jz", "id": "d-1", "item": "rice", "quantity": 5,
+                         "stock": 7, "date": "2026-11-21", "by": "cw-zhao",
+                         "already_recorded": False}
+    again = ok(cli("points", "shelf", "restock", "rice", "--programme", "jz", "--quantity",
+                   "5", "--id", "d-1", "--by", "cw-zhao")).stdout
+    assert "7 on the shelf (recorded before; nothing changed)" in again
+    refused(cli("points", "shelf", "restock", "rice", "--programme", "jz", "--quantity", "0",
+                "--id", "d-2", "--by", "cw-zhao"), ErrorCode.INVALID_AMOUNT, "quantity")
+    shown = as_json(cli("points", "programme", "show", "jz", "--json"))
+    assert shown["shelf"][0]["stock"] == 7
 
 
 def test_bad_input_is_refused_with_its_code(cli: Invoke, books: Path, tmp_path: Path) -> None:
@@ -143,3 +186,21 @@ def test_the_example_of_the_points_page_runs_on_the_demo(tmp_path: Path,
     with contextlib.redirect_stdout(out):
         exec(compile(python, str(PAGE), "exec"), {"__name__": "points_page"})
     assert out.getvalue().splitlines()[0] == "True True"
+
+
+@pytest.mark.parametrize(("old", "new", "field"), [
+    ('basis = "hour"', 'basis = "day"', "kind[1].basis"),
+    ("stock = 2", 'stock = "2"', "shelf[1].stock"),
+    ('fund = "100.00"', "fund = 100.5", "fund"),
+])
+def test_a_programme_files_mistakes_name_their_place(cli: Invoke, books: Path, tmp_path: Path,
+                                                     old: str, new: str, field: str) -> None:
+    """Found trying points as a new user: a bad basis was reported as field 'kind[1].kind', a
+    value inside a [[table]] without its table."""
+    path = programme_file(tmp_path)
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    error = refused_json(cli("--json", "points", "programme", "add", path),
+                         ErrorCode.INVALID_INPUT)
+    assert error["where"]["field"] == field

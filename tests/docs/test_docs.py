@@ -126,6 +126,10 @@ _RUNS = [
     ("market", "service", "add", "meal", "--provider", "canteen", "--category", "canteen-meal",
      "--name", "午餐", "--unit", "meal", "--price", "12.00", "--compounds", "wjxc"),
     ("market", "import", "market-events.jsonl"),
+    ("points", "programme", "add", "points.toml"),
+    ("points", "roster", "submit", "roster-2026-12-05.csv", "--programme", "wjxc-points",
+     "--by", "org-wang"),
+    ("points", "roster", "confirm", "roster-2026-12-05", "--by", "cw-li"),
 ]
 
 

@@ -326,6 +326,7 @@ DOC_PARSERS: dict[tuple[str, str], Parser] = {
     ("Bundle scenario TOML", "driver"): _scenario_with(
         'id = "manager"\n', 'id = "manager"\ndriver = "{}"\n'),
     ("Cost plan TOML", "of"): _plan_of,
+    ("Points programme TOML", "basis"): parse_basis,
     ("mode", "also accepted"): parse_governance,
     ("kind", "also accepted"): parse_resource_kind,
     ("role", "also accepted"): parse_role,

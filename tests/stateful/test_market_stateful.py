@@ -2,8 +2,9 @@
 marketplace (tests/market_helpers.py). Whatever the sequence: no illegal move is accepted (and
 every legal one is); every order's parts sum to its price; no subsidy cap or budget is ever
 exceeded (and the running figures of what each programme paid agree with the orders); the
-settlement equals the sum of its orders; a cancelled order never settles; and re-importing
-every event sent (as a host's feed) changes nothing."""
+settlement equals the sum of its orders, the part residents paid in volunteer points apart from
+their yuan; a cancelled order never settles; and re-importing every event sent (as a host's
+feed) changes nothing."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from hypothesis import settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
 from market_helpers import marketplace
+from points_helpers import earn, programme_file
 
 from commons import CommonsError, Money
 from commons.errors import ErrorCode
@@ -29,6 +31,7 @@ MODEL = {"accept": ({"placed"}, "accepted"), "start": ({"accepted"}, "started"),
          "dispute": ({"completed"}, "disputed"), "resolve": ({"disputed"}, "resolved"),
          "rate": ({"completed", "disputed", "resolved"}, None)}
 WHO = [("jx171-101", "r-yu"), ("jx171-102", "r-jiang"), ("jx171-101", None)]
+MEMBER = {"jx171-101": "r-yu", "jx171-102": "r-jiang"}  # who pays a household's points
 BUDGET, CAP = Money.yuan("10.00"), Money.yuan("6.00")
 
 
@@ -40,6 +43,10 @@ class OrderLifeCycle(RuleBasedStateMachine):
         self.api.market.add_subsidy("care-80", funder="street-office", tag="aged-80+",
                                     categories="childcare-hour", percent="50", cap=str(CAP),
                                     budget=str(BUDGET))
+        self.api.points.add_programme(programme_file(self.folder))  # 10 points a yuan
+        earn(self.api, self.folder, "r1", ["a,clean-up,2026-11-01,r-yu,20",
+                                           "a,clean-up,2026-11-01,r-jiang,20"])
+        self.redeemed: dict[str, tuple[int, Money]] = {}  # order: points, their value
         self.state: dict[str, str] = {}
         self.rated: set[str] = set()
         self.sent: list[dict[str, object]] = []
@@ -111,6 +118,30 @@ class OrderLifeCycle(RuleBasedStateMachine):
         elif current is None:
             self.place(order, "meal", WHO[0])
 
+    @rule(order=st.sampled_from(ORDERS), points=st.integers(1, 40))
+    def redeem(self, order: str, points: int) -> None:
+        """Pay part of an order's resident share in points (at most 4.00 of a share of at least
+        7.80, so a later partial refund of 0.50 leaves yuan paid)."""
+        if order not in self.state:
+            return
+        o = self.api.market.order(order)
+        person = MEMBER[o.household]
+        try:
+            paid = self.api.points.redeem("jz", person, order=order, points=points)
+        except CommonsError as e:
+            if order in self.redeemed:
+                assert e.code == ErrorCode.ALREADY_RECORDED_DIFFERENTLY, e
+            else:
+                assert self.state[order] not in ("completed", "disputed", "resolved"), e
+                assert e.code == ErrorCode.REFUSED, e
+            return
+        if order in self.redeemed:
+            assert paid.already_recorded and self.redeemed[order][0] == points
+            return
+        assert self.state[order] in ("completed", "disputed", "resolved")
+        assert paid.value == Money(points * 10)
+        self.redeemed[order] = (points, paid.value)
+
     @precondition(lambda self: self.sent)
     @rule(data=st.data())
     def resend(self, data: st.DataObject) -> None:
@@ -166,8 +197,13 @@ class OrderLifeCycle(RuleBasedStateMachine):
         assert all(self.state[o] != "cancelled" for o in settling)
         gross = sum((orders[o].split.price - (orders[o].refund or Money.zero())  # type: ignore[union-attr]
                      for o in settling), Money.zero())
-        assert s.gross == gross == s.resident_paid + s.subsidy + s.concession
-        assert s.net_payable == s.resident_paid + s.subsidy - s.compound_share
+        assert s.gross == gross == s.resident_paid + s.subsidy + s.concession + s.points_value
+        assert s.points_value == sum((self.redeemed[o][1] for o in settling
+                                      if o in self.redeemed), Money.zero())
+        for line in s.lines:
+            assert line.resident_paid.fen > 0
+            assert line.points_value == self.redeemed.get(line.order, (0, Money.zero()))[1]
+        assert s.net_payable == s.resident_paid + s.subsidy + s.points_value - s.compound_share
 
     def _settle_once(self) -> None:
         feed = self.folder / "feed.jsonl"
@@ -178,9 +214,14 @@ class OrderLifeCycle(RuleBasedStateMachine):
             again = self.api.market.import_events(feed)
             assert (again.applied, again.already_recorded) == (0, len(self.sent))
         assert self.api.ledger.balance().balances == before
+        fund = self.api.ledger.balance(account="assets:points-fund:jz").balances
         run = self.api.market.settle("2026-11")
         for s in run.settlements:
             self._check(s)
+        # The sponsor fund paid exactly the points' value the settlements show.
+        paid = sum((s.points_value for s in run.settlements), Money.zero())
+        after = self.api.ledger.balance(account="assets:points-fund:jz").balances
+        assert [b.balance for b in fund] == [b.balance + paid for b in after]
         settled = self.api.ledger.balance().balances
         assert self.api.market.settle("2026-11").posted == 0
         assert self.api.ledger.balance().balances == settled

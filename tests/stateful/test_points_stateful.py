@@ -99,7 +99,9 @@ class PointsLife(RuleBasedStateMachine):
             self.api.points.transfer("jz", giver, taker, points, id=f"t{self.acts}",
                                      on=self.day)
         except CommonsError as e:
-            assert e.code in (ErrorCode.NOT_AUTHORISED, ErrorCode.INSUFFICIENT_FUNDS)
+            assert e.code == (ErrorCode.INVALID_INPUT if giver == taker else e.code)
+            assert e.code in (ErrorCode.INVALID_INPUT, ErrorCode.NOT_AUTHORISED,
+                              ErrorCode.INSUFFICIENT_FUNDS)
             assert not allowed or have < points
             return
         assert allowed and have >= points

@@ -6,9 +6,13 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 from fractions import Fraction
+from random import Random
 
 import pytest
 from conftest import raises
+from hypothesis import given
+from hypothesis import strategies as st
+from strategies import paid_in_points
 
 from commons.errors import ErrorCode, InvalidInput, RefusedByRule
 from commons.market.model import (
@@ -31,9 +35,11 @@ from commons.market.orders import (
     split_price,
 )
 from commons.market.settlement import (
+    SettlementLine,
     bayesian_rating,
     level_met,
     market_report,
+    settle_lines,
     settle_provider,
     subsidy_claim,
 )
@@ -182,3 +188,30 @@ def test_service_levels_and_the_bayesian_rating() -> None:
 def test_a_programme_refuses_a_bad_percent(percent: str) -> None:
     with raises(InvalidInput, ErrorCode.INVALID_AMOUNT):
         SubsidyProgramme("p", "f", "t", ("c",), Decimal(percent), Money(0), Money(0))
+
+
+@given(paid=paid_in_points(), blacklisted=st.one_of(st.none(), st.integers(1, 29)),
+       shuffle=st.randoms(use_true_random=False))
+def test_points_move_part_of_the_residents_share_and_nothing_else(
+        paid: tuple[list[tuple[SettlementLine, dt.date]], dict[str, Money]],
+        blacklisted: int | None, shuffle: Random) -> None:
+    """Points redeemed on orders take their value out of resident_paid into points_value, line
+    by line; gross, subsidy, concession, the shares and the net payable are as without them;
+    the settlement still equals the sum of its lines; the input's order does not matter."""
+    lines, points = paid
+    agreement = Agreement("a1", "canteen", "jx171", dt.date(2026, 11, 1), space="jx171-centre",
+                          share_percent=Decimal(10))
+    on = None if blacklisted is None else dt.date(2026, 11, blacklisted)
+    plain = settle_lines("canteen", NOV, lines, [agreement], blacklisted_on=on)
+    shuffle.shuffle(lines)
+    s = settle_lines("canteen", NOV, lines, [agreement], blacklisted_on=on, points=points)
+    assert s.withheld == plain.withheld
+    assert (s.gross, s.subsidy, s.concession, s.compound_share, s.net_payable) == (
+        plain.gross, plain.subsidy, plain.concession, plain.compound_share, plain.net_payable)
+    assert s.resident_paid + s.points_value == plain.resident_paid
+    assert s.points_value == sum((points.get(x.order, Money.zero()) for x in s.lines),
+                                 Money.zero())
+    assert s.gross == s.resident_paid + s.subsidy + s.concession + s.points_value
+    for line in s.lines:
+        assert line.resident_paid.fen >= 0
+        assert line.points_value == points.get(line.order, Money.zero())
