@@ -48,7 +48,12 @@ from commons.ledger.rules import ChainHead, check_chain
 from commons.ledger.signing import head_signature, signature_matches
 from commons.money import Money
 from commons.periods import as_date
-from commons.revenue.disclosure import Disclosure, DisclosureNotice, DisclosurePeriod
+from commons.revenue.disclosure import (
+    Disclosure,
+    DisclosureNotice,
+    DisclosurePeriod,
+    check_published,
+)
 from commons.store.export import OutOfDateOrder
 
 if TYPE_CHECKING:
@@ -248,6 +253,7 @@ class AuditService(Service):
         today = self.clock.today()
         published = (dt.date(today.year, today.month, today.day) if published_on is None
                      else as_date(published_on, "published_on"))
+        check_published(span, published, defaulted=published_on is None)
         base = (read_notice(notice, published) if notice is not None
                 else DisclosureNotice(published))
         page = attrs.evolve(

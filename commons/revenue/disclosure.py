@@ -43,6 +43,7 @@ __all__ = [
     "Signatories",
     "SpendingAuthority",
     "build_disclosure",
+    "check_published",
     "mask_account_number",
     "no_authority",
     "purpose_label",
@@ -87,6 +88,22 @@ class DisclosurePeriod:
                            field="--period", fix="write e.g. 2026-10 or 2026-Q4",
                            code=ErrorCode.INVALID_DATE)
 
+
+
+def check_published(period: DisclosurePeriod, published_on: dt.date, *,
+                    defaulted: bool) -> None:
+    """Refuse a statement published before ``period``'s last day: its figures could still
+    change, and residents would read a quarter as closed while it is still running.
+    ``defaulted``: ``published_on`` is today because no date was given."""
+    if published_on >= period.last_day:
+        return
+    given = (f"today, {published_on}," if defaulted
+             else f"the publication date {published_on}")
+    raise InvalidInput(f"{given} is before {period.label} ends on {period.last_day}: a "
+                       "disclosure of a period still running cannot be published",
+                       field="--published", code=ErrorCode.INVALID_DATE,
+                       fix=f"give --published {period.last_day} or later (or disclose "
+                           f"{period.label} once it has ended)")
 
 
 @attrs.frozen

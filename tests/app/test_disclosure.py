@@ -252,6 +252,21 @@ def test_without_a_notice_the_objection_period_is_seven_days_from_today(
     assert later.notice is not None and later.notice.objection_until == dt.date(2027, 1, 23)
 
 
+def test_a_period_still_running_is_not_published(tmp_path: Path) -> None:
+    with commons.connect(tmp_path / "early.db", clock=CLOCK) as api:  # 2026-12-01
+        api.ledger.chart("wjxc")
+        with raises(commons.InvalidInput, ErrorCode.INVALID_DATE, match="2026-12-31") as e:
+            api.audit.disclose("wjxc", "2026-Q4")  # published today, by default
+        assert e.value.field == "--published"
+        with raises(commons.InvalidInput, ErrorCode.INVALID_DATE) as e:
+            api.audit.disclose("wjxc", "2026-Q4", published_on="2026-11-01")
+        assert e.value.field == "--published"
+        last_day = api.audit.disclose("wjxc", "2026-Q4", published_on="2026-12-31")
+        assert last_day.notice is not None
+        assert last_day.notice.published_on == dt.date(2026, 12, 31)
+        assert api.audit.disclose("wjxc", "2026-11").notice is not None  # ended yesterday
+
+
 @pytest.mark.parametrize(("text", "code"), [
     ("objection_days = 0\n", ErrorCode.INVALID_INPUT),
     ("objection_days = \"7\"\n", ErrorCode.INVALID_INPUT),

@@ -126,7 +126,8 @@ def test_every_read_command_works_read_only_and_leaves_the_file_alone(
     for args in (("ledger", "balance"), ("ledger", "trail", BANK), ("audit", "verify"),
                  ("audit", "export", "--format", "beancount", "--out", books / "t.beancount"),
                  ("audit", "check-export", books / "t.beancount"),
-                 ("audit", "disclose", "--compound", "wjxc", "--period", "2026-Q4"),
+                 ("audit", "disclose", "--compound", "wjxc", "--period", "2026-Q4",
+                  "--published", "2027-01-05"),
                  ("estate", "show", "wjxc")):
         result = cli("--read-only", *args)
         assert result.exit_code in (0, 1), (args, result.output)
@@ -145,7 +146,8 @@ def test_audit_commands_never_write_even_without_read_only(
     for args in (("audit", "verify"),
                  ("audit", "export", "--format", "csv", "--out", books / "t.csv"),
                  ("audit", "check-export", books / "t.csv"),
-                 ("audit", "disclose", "--compound", "wjxc", "--period", "2026-Q4")):
+                 ("audit", "disclose", "--compound", "wjxc", "--period", "2026-Q4",
+                  "--published", "2027-01-05")):
         ok(cli(*args))
     assert db_path.read_bytes() == before
     assert sorted(p.name for p in books.iterdir() if p.name.startswith(db_path.name)) == [
@@ -156,7 +158,7 @@ def test_disclose_prints_text_html_and_json(cli: Invoke, books: Path) -> None:
     text = ok(cli("audit", "disclose", "--compound", "wjxc", "--period", "2026-10")).stdout
     assert "公共收益公示" in text and "停车收益" in text and "¥120.00" in text
     english = ok(cli("audit", "disclose", "--compound", "wjxc", "--period", "2026-Q4",
-                     "--lang", "en")).stdout
+                     "--published", "2027-01-05", "--lang", "en")).stdout
     assert "Public revenue disclosure" in english and "¥80.00" in english
     page = ok(cli("audit", "disclose", "--compound", "wjxc", "--period", "2026-10",
                   "--format", "html", "--out", books / "d.html")).stdout
