@@ -256,10 +256,8 @@ class AuditService(Service):
         check_published(span, published, defaulted=published_on is None)
         base = (read_notice(notice, published) if notice is not None
                 else DisclosureNotice(published))
-        page = attrs.evolve(
-            base, objection_days=base.objection_days if objection_days is None
-            else objection_days, contact=base.contact if contact is None else contact,
-            how_to_object=base.how_to_object if how_to_object is None else how_to_object)
+        page = base.overridden(objection_days=objection_days, contact=contact,
+                               how_to_object=how_to_object)
         with self.reader.read() as t:
             statement = gather_disclosure(t, compound, span, self.clock.zone)
         return attrs.evolve(statement, notice=page, signature=None if key is None

@@ -203,6 +203,20 @@ class DisclosureNotice:
         """The last day of the 公示期 (the publication day is its first)."""
         return self.published_on + dt.timedelta(days=self.objection_days - 1)
 
+    def overridden(self, *, objection_days: int | None = None, contact: str | None = None,
+                   how_to_object: str | None = None) -> DisclosureNotice:
+        """This notice with the options a user gave in place of the file's (None: keep the
+        file's); a bad one is refused naming the option (``--objection-days``), not the
+        attribute, since that is what the user typed."""
+        try:
+            return attrs.evolve(
+                self, objection_days=self.objection_days if objection_days is None
+                else objection_days, contact=self.contact if contact is None else contact,
+                how_to_object=self.how_to_object if how_to_object is None else how_to_object)
+        except InvalidInput as e:
+            raise InvalidInput(e.what, fix=e.fix, code=e.code,
+                               field="--" + (e.field or "").replace("_", "-")) from None
+
     @classmethod
     def from_mapping(cls, data: Mapping[str, Any], published_on: dt.date) -> DisclosureNotice:
         """The notice a committee keeps (a TOML file's tables): ``objection_days``,

@@ -57,12 +57,14 @@ def test_the_options_reach_the_page(cli: Invoke, books: Path) -> None:
 
 
 def test_wrong_inputs_are_refused_with_codes(cli: Invoke, books: Path) -> None:
-    refused(cli(*DISCLOSE, "--objection-days", "0"), ErrorCode.INVALID_INPUT, "objection_days")
+    refused(cli(*DISCLOSE, "--objection-days", "0"), ErrorCode.INVALID_INPUT,
+            "'--objection-days'")
     refused(cli(*DISCLOSE, "--objection-days", "91"), ErrorCode.INVALID_INPUT)
     refused(cli(*DISCLOSE, "--published", "2027-02-30"), ErrorCode.INVALID_DATE, "--published")
     refused(cli(*DISCLOSE, "--published", "2026-11-01"), ErrorCode.INVALID_DATE, "--published",
             "2026-12-31")
-    refused(cli(*DISCLOSE, "--contact", "a\nb"), ErrorCode.INVALID_INPUT, "contact")
+    refused(cli(*DISCLOSE, "--contact", "a\nb"), ErrorCode.INVALID_INPUT, "'--contact'")
+    refused(cli(*DISCLOSE, "--compound", "wjcx"), ErrorCode.NOT_FOUND, "'--compound'")
     refused(cli(*DISCLOSE, "--notice", books / "none.toml"), ErrorCode.NOT_FOUND, "none.toml")
     bad = books / "bad.toml"
     bad.write_text("objection_days = [\n", encoding="utf-8")
