@@ -112,12 +112,15 @@ class SpendingAuthority:
     id, title, the day its vote closed, whether it passed and the share of yes by owners and
     by area, as percent text), a ``committee`` decision within the limit the assembly set, or a
     ``standing`` rule (``rule``: e.g. the bank's account agreement) that covers the payment.
-    ``approvers`` are ``(signer, role)`` pairs; ``building`` is set when the owners of one
+    ``approvers`` are ``(signer, role)`` pairs and ``approver_names`` the name each signer was
+    recorded under (``revenue signer --name``; blank where none was), in the same order, so a
+    page names the committee rather than its id; ``building`` is set when the owners of one
     building decided."""
 
     kind: str
     resolution: str | None = None
     approvers: tuple[tuple[str, str], ...] = ()
+    approver_names: tuple[str, ...] = attrs.field(default=(), kw_only=True)
     title: str = ""
     decided_on: dt.date | None = None
     passed: bool | None = None
@@ -125,6 +128,23 @@ class SpendingAuthority:
     area_percent: str = ""
     building: str | None = None
     rule: str | None = None
+
+    def __attrs_post_init__(self) -> None:
+        assert not self.approver_names or len(self.approver_names) == len(self.approvers), \
+            "one name (blank for none) per approver"
+
+    @property
+    def named_approvers(self) -> tuple[tuple[str, str, str], ...]:
+        """``(signer, role, name)`` for each approver, the name blank where none was recorded."""
+        names = self.approver_names or ("",) * len(self.approvers)
+        return tuple((who, role, name)
+                     for (who, role), name in zip(self.approvers, names, strict=True))
+
+    @property
+    def signed_by(self) -> tuple[tuple[str, str], ...]:
+        """``(who, role)`` for each approver as a page names them: the recorded name, else the
+        signer's id."""
+        return tuple((name or who, role) for who, role, name in self.named_approvers)
 
 
 AuthorityLookup = Callable[[int], SpendingAuthority | None]
@@ -349,10 +369,17 @@ class Disclosure:
             "maintenance_fund": self.maintenance_fund.fen,
             "income": [(i.source, i.amount.fen) for i in self.income],
             "spending": [(s.entry_id, s.date.isoformat(), s.purpose, s.amount.fen,
-                          attrs.asdict(s.authority, value_serializer=_plain)
-                          if s.authority else None) for s in self.spending]}
+                          attrs.asdict(s.authority, value_serializer=_plain,
+                                       filter=_figures) if s.authority else None)
+                         for s in self.spending]}
         text = json.dumps(figures, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
         return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _figures(field: attrs.Attribute[Any], _value: object) -> bool:
+    """What the figures hash covers of an authority: all but the signers' names, which only
+    say how the page names who signed (a name recorded later leaves the hash alone)."""
+    return field.name != "approver_names"
 
 
 def _plain(_instance: object, _field: object, value: object) -> object:

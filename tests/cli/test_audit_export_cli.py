@@ -178,6 +178,17 @@ def test_the_demo_exports_checks_and_discloses(cli: Invoke, db_path: Path) -> No
     assert any("公共收益公示 2026-Q4" in line for line in audit["lines"])
     folder = db_path.with_name(f"{db_path.stem}-files")
     assert ok(cli("audit", "check-export", folder / "wjxc-trail.csv")).stdout.startswith("ok:")
+    # The command the demo prints gives the page a resident reads: the committee's contact,
+    # the resolution's Chinese title, and the signers by name, not by id.
+    command = next(line.split()[1:] for line in audit["lines"]
+                   if line.strip().startswith("commons audit disclose"))
+    page = ok(cli(*[str(db_path.parent / a) if a.endswith(".toml") else a for a in command],
+                  "--format", "text")).stdout
+    spending = next(line for line in page.splitlines() if "2026-12-31  保洁" in line)
+    assert "签批 卫技新村居民自治委员会 (自管会)、砂子塘社区居民委员会 (社区)" in spending
+    assert "关于使用公共收益补贴" in spending and "业主大会决议" in spending
+    assert "wjxc-smc" not in page and "cleaning" not in page and "（未填写）" not in page
+    assert "王师傅" in page
 
 
 def test_a_period_scopes_an_export_as_its_first_and_last_day(cli: Invoke, books: Path) -> None:
