@@ -214,7 +214,8 @@ def check_export(app: App, path: str, manifest: str | None) -> None:
 @click.option("--contact", help="Whom to raise an objection with (name, phone, room).")
 @click.option("--how-to-object", help="How to raise an objection (one line).")
 @click.option("--out", type=click.Path(dir_okay=False), help="Write to this file, not stdout.")
-@_force_option
+@click.option("--force", is_flag=True, help="Replace --out if it exists already (a page has no "
+              "manifest).")
 @_key_file_option
 @json_option
 @pass_app
