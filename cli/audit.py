@@ -207,14 +207,15 @@ def check_export(app: App, path: str, manifest: str | None) -> None:
               help="The committee's notice file (TOML: objection_days, contact, "
               "how_to_object, [signatures]; docs/formats.md); the options below override it.")
 @click.option("--published", callback=date_option,
-              help="The publication date YYYY-MM-DD, the first day of the 公示期 [default: "
-              "today].")
+              help="The publication date YYYY-MM-DD, the first day of the 公示期, on or after "
+              "the period's last day [default: today].")
 @click.option("--objection-days", type=int,
               help="The 公示期 in days from the publication date, 1 to 90 [default: 7].")
 @click.option("--contact", help="Whom to raise an objection with (name, phone, room).")
 @click.option("--how-to-object", help="How to raise an objection (one line).")
 @click.option("--out", type=click.Path(dir_okay=False), help="Write to this file, not stdout.")
-@_force_option
+@click.option("--force", is_flag=True, help="Replace --out if it exists already (a page has no "
+              "manifest).")
 @_key_file_option
 @json_option
 @pass_app

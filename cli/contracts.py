@@ -5,10 +5,8 @@ from __future__ import annotations
 
 import sys
 from contextlib import ExitStack
-from fractions import Fraction
 from typing import Any
 
-import attrs
 import click
 
 from commons.app import (
@@ -17,16 +15,13 @@ from commons.app import (
     BundleContract,
     Firm,
     MarketRecord,
-    PricePoint,
-    Sensitivity,
     SettleReport,
-    SimulationReport,
-    count_text,
     fraction_text,
     unit_price_text,
 )
 
 from .app import App, CommonsGroup, date_option, json_option, pass_app
+from .bundle_render import BidAsked, bid_json, bid_text, simulation_json, simulation_text
 from .plots import plot_bundle, plot_sweep
 from .render import echo_json, plain, table, yuan
 
@@ -383,8 +378,10 @@ a bare fraction such as "0.06" is refused):
 \b
 Prices are CNY per m² per month with 4 decimals (hundredths of a fen),
 rounded up, so a break-even or target price fed back as price still earns it;
-cost, contribution and bundle_saving are a month; the margin percentiles
-are over the whole term.
+cost, contribution and bundle_saving are a month; the margin (expected, p5,
+p50, p95) is over the whole term, with a month of the expected one beside.
+The report is at the scenario's price, else the target price ("report
+price"); --price P is evaluated below it.
 """
 
 
@@ -432,7 +429,7 @@ def simulate(app: App, scenario: str, runs: int | None, seed: int | None, given:
         None if max_loss is None else api.lowest_price(scenario, max_loss, runs=runs,
                                                        seed=seed),
         _as_percent(max_loss),
-        api.sensitivity(scenario, runs=runs, seed=seed) if sensitivity else None)
+        api.sensitivity(scenario, runs=runs, seed=seed) if sensitivity else None, report.months)
     if plot is not None:
         if asked.sweep is not None:
             plot_sweep(report.bundle, asked.sweep, plot, asked.lowest)
@@ -449,136 +446,3 @@ def _as_percent(text: str | None) -> str | None:
     if text is None:
         return None
     return text.strip() if text.strip().endswith("%") else f"{text.strip()}%"
-
-
-@attrs.frozen
-class BidAsked:
-    """What ``bundle simulate`` was asked beyond the report: a price, a sweep, the lowest
-    price under ``max_loss`` (as written), the sensitivity table."""
-
-    evaluated: PricePoint | None
-    sweep: tuple[PricePoint, ...] | None
-    lowest: PricePoint | None
-    max_loss: str | None
-    sensitivity: tuple[Sensitivity, ...] | None
-
-
-def loss(share: Fraction) -> str:
-    """A loss probability as printed: a percentage with two decimals."""
-    return f"{decimals(share * 100, 2)}%"
-
-
-def point_json(p: PricePoint) -> dict[str, Any]:
-    """A price and what the simulation says of it, as docs/formats.md lists it."""
-    return {"price": price(p.price), "loss_probability": decimals(p.loss_probability, 4),
-            "losses": p.losses, "runs": p.runs, "expected_margin": yuan(p.expected_margin),
-            "margin": {"p5": yuan(p.margin_p5), "p50": yuan(p.margin_p50),
-                       "p95": yuan(p.margin_p95)}}
-
-
-def bid_json(b: BidAsked) -> dict[str, Any]:
-    """The keys each option asked for adds to the report's JSON (only those asked for)."""
-    data: dict[str, Any] = {}
-    if b.evaluated is not None:
-        data["evaluated"] = point_json(b.evaluated)
-    if b.sweep is not None:
-        data["sweep"] = [point_json(p) for p in b.sweep]
-    if b.lowest is not None:
-        data["max_loss"] = {"target": b.max_loss, **point_json(b.lowest)}
-    if b.sensitivity is not None:
-        data["sensitivity"] = [
-            {"case": s.case, "compound": s.compound, "cost_rise": decimals(s.cost_rise * 100, 2),
-             "break_even": point_json(s.break_even), "target": point_json(s.target),
-             "target_change": price(s.change)} for s in b.sensitivity]
-    return data
-
-
-def _margins(p: PricePoint) -> str:
-    return (f"margin p5 {p.margin_p5.format_grouped()}, p50 {p.margin_p50.format_grouped()}, "
-            f"p95 {p.margin_p95.format_grouped()}")
-
-
-def sweep_text(points: tuple[PricePoint, ...]) -> str:
-    """The sweep as a table: price, loss probability, losses, margin p5/p50/p95."""
-    return table(("price", "loss", "runs lost", "margin p5", "margin p50", "margin p95"),
-                 [(price(p.price), loss(p.loss_probability), f"{p.losses}/{p.runs}",
-                   p.margin_p5.format_grouped(), p.margin_p50.format_grouped(),
-                   p.margin_p95.format_grouped()) for p in points], right=(0, 1, 2, 3, 4, 5))
-
-
-def sensitivity_text(rows: tuple[Sensitivity, ...]) -> str:
-    """The sensitivity table: each case's break-even and target price with their loss."""
-    return table(("case", "break-even", "loss", "target", "loss", "target change"),
-                 [(s.case, price(s.break_even.price), loss(s.break_even.loss_probability),
-                   price(s.target.price), loss(s.target.loss_probability),
-                   ("+" if s.change >= 0 else "") + price(s.change)) for s in rows],
-                 right=(1, 2, 3, 4, 5))
-
-
-def bid_text(b: BidAsked) -> list[str]:
-    """The sections each option asked for adds below the report, in the options' order."""
-    parts = []
-    if b.evaluated is not None:
-        p = b.evaluated
-        parts.append(f"at {price(p.price)}: loss probability {loss(p.loss_probability)} "
-                     f"({p.losses} of {p.runs} runs), expected margin "
-                     f"{p.expected_margin.format_grouped()} a month; {_margins(p)}")
-    if b.sweep is not None:
-        parts.append("prices swept, margin over the term:\n" + sweep_text(b.sweep))
-    if b.lowest is not None:
-        p = b.lowest
-        parts.append(f"lowest price with a loss probability of at most {b.max_loss}: "
-                     f"{price(p.price)} (loss {loss(p.loss_probability)}, {p.losses} of "
-                     f"{p.runs} runs; {_margins(p)})")
-    if b.sensitivity is not None:
-        parts.append("sensitivity, prices needed:\n" + sensitivity_text(b.sensitivity))
-    return parts
-
-
-def simulation_json(r: SimulationReport) -> dict[str, Any]:
-    return {
-        "bundle": r.bundle, "break_even_price": price(r.break_even_price),
-        "break_even_loss_probability": decimals(r.break_even_loss, 4),
-        "target_price": price(r.target_price),
-        "target_loss_probability": decimals(r.target_loss, 4), "price": price(r.price),
-        "unit": "CNY/m2/month", "months": r.months,
-        "compounds": [{"id": c.id, "cost": yuan(c.cost), "contribution": yuan(c.contribution),
-                       "standalone_price": price(c.standalone_price),
-                       "standalone_loss_probability": decimals(c.standalone_loss, 4),
-                       "standalone_cost": yuan(c.standalone_cost)} for c in r.compounds],
-        "cost": yuan(r.cost), "standalone_cost": yuan(r.standalone_cost),
-        "bundle_saving": yuan(r.bundle_saving), "expected_margin": yuan(r.expected_margin),
-        "loss_probability": decimals(r.loss_probability, 4), "losses": r.losses,
-        "margin": {"p5": yuan(r.margin_p5), "p50": yuan(r.margin_p50),
-                   "p95": yuan(r.margin_p95)},
-        "runs": r.runs, "seed": r.seed,
-    }
-
-
-def simulation_text(r: SimulationReport) -> str:
-    rows = [(c.id, str(c.households), decimals(c.area_m2, 2), c.cost.format_grouped(),
-             c.contribution.format_grouped(), c.standalone_cost.format_grouped(),
-             price(c.standalone_price), loss(c.standalone_loss)) for c in r.compounds]
-    lines = [
-        f"bundle {r.bundle}{' (' + r.name + ')' if r.name else ''}: "
-        f"{count_text(len(r.compounds), 'compound')}, prices in CNY per m² per month, each "
-        "with the share of runs that lose money at it",
-        f"  break-even price  {price(r.break_even_price)}  loss {loss(r.break_even_loss)}",
-        f"  target price      {price(r.target_price)}  loss {loss(r.target_loss)}",
-        f"  simulated at      {price(r.price)}  loss {loss(r.loss_probability)}",
-        "",
-        table(("compound", "households", "area m²", "cost/month", "contribution",
-               "alone/month", "alone price", "alone loss"), rows,
-              right=(1, 2, 3, 4, 5, 6, 7)),
-        "",
-        f"a month: bundle cost {r.cost.format_grouped()}, one by one "
-        f"{r.standalone_cost.format_grouped()}, bundling saves "
-        f"{r.bundle_saving.format_grouped()}; expected margin "
-        f"{r.expected_margin.format_grouped()}",
-        f"{count_text(r.runs, 'run')} (seed {r.seed}), margin over "
-        f"{count_text(r.months, 'month')}: p5 "
-        f"{r.margin_p5.format_grouped()}, p50 {r.margin_p50.format_grouped()}, p95 "
-        f"{r.margin_p95.format_grouped()}; loss probability "
-        f"{decimals(r.loss_probability * 100, 2)}%",
-    ]
-    return "\n".join(lines)

@@ -127,7 +127,8 @@ def set_aside(app: App, compound: str, quarter: str) -> None:
 @click.argument("compound")
 @click.argument("signer")
 @click.option("--role", required=True, help=f"One of {ROLES}.")
-@click.option("--name", default="", help="The signer's name.")
+@click.option("--name", default="", help="The signer's name as residents know it (e.g. "
+              "砂子塘社区居民委员会): the disclosure (公示) shows it, the id where none is given.")
 @json_option
 @pass_app
 def signer(app: App, compound: str, signer: str, role: str, name: str) -> None:

@@ -48,7 +48,12 @@ from commons.ledger.rules import ChainHead, check_chain
 from commons.ledger.signing import head_signature, signature_matches
 from commons.money import Money
 from commons.periods import as_date
-from commons.revenue.disclosure import Disclosure, DisclosureNotice, DisclosurePeriod
+from commons.revenue.disclosure import (
+    Disclosure,
+    DisclosureNotice,
+    DisclosurePeriod,
+    check_published,
+)
 from commons.store.export import OutOfDateOrder
 
 if TYPE_CHECKING:
@@ -248,12 +253,11 @@ class AuditService(Service):
         today = self.clock.today()
         published = (dt.date(today.year, today.month, today.day) if published_on is None
                      else as_date(published_on, "published_on"))
+        check_published(span, published, defaulted=published_on is None)
         base = (read_notice(notice, published) if notice is not None
                 else DisclosureNotice(published))
-        page = attrs.evolve(
-            base, objection_days=base.objection_days if objection_days is None
-            else objection_days, contact=base.contact if contact is None else contact,
-            how_to_object=base.how_to_object if how_to_object is None else how_to_object)
+        page = base.overridden(objection_days=objection_days, contact=contact,
+                               how_to_object=how_to_object)
         with self.reader.read() as t:
             statement = gather_disclosure(t, compound, span, self.clock.zone)
         return attrs.evolve(statement, notice=page, signature=None if key is None

@@ -20,8 +20,8 @@ _LISTED = 10  # known compounds named in a fix when none is close to the name gi
 
 
 def unknown_compound(compound: str, known: Sequence[str], *, where: str = "recorded",
-                     how: str = "import it into the estate first", kind: str = "compound"
-                     ) -> NotFound:
+                     how: str = "import it into the estate first", kind: str = "compound",
+                     field: str = "compound") -> NotFound:
     """The refusal of ``compound``, with a "did you mean" from ``known`` (estate ids or the
     compounds of the chart of accounts). Its context names the compound, the close ones
     (``near``) or else the first known ones (``known``), space-separated, so the command
@@ -34,7 +34,7 @@ def unknown_compound(compound: str, known: Sequence[str], *, where: str = "recor
         context["near"] = " ".join(close)
     elif known:
         context["known"] = " ".join(known[:_LISTED]) + (" ..." if len(known) > _LISTED else "")
-    return NotFound(f"compound {compound!r} is not {where}", field="compound",
+    return NotFound(f"compound {compound!r} is not {where}", field=field,
                     fix=f"{compound_hint(context)}check the spelling, or {how}",
                     context=context, code=ErrorCode.NOT_FOUND)
 
@@ -48,8 +48,10 @@ def compound_hint(context: Mapping[str, str]) -> str:
     return ""
 
 
-def check_compound(t: Tables, compound: str, *, opening: bool = False) -> None:
-    """Refuse ``compound`` unless the books know it.
+def check_compound(t: Tables, compound: str, *, opening: bool = False,
+                   field: str = "--compound") -> None:
+    """Refuse ``compound`` unless the books know it; the refusal names ``field``, the option
+    a user typed it as (every command but ``ledger chart COMPOUND`` takes ``--compound``).
 
     Where the estate holds compounds, those are the known ones. Books kept without an estate
     know the compounds their accounts carry; there a chart being opened (``opening``) may name
@@ -59,11 +61,11 @@ def check_compound(t: Tables, compound: str, *, opening: bool = False) -> None:
     if compound in estate:
         return
     if estate:
-        raise unknown_compound(compound, estate, where="in the estate")
+        raise unknown_compound(compound, estate, where="in the estate", field=field)
     if opening:
         return
     charted = sorted({a.compound for _, a in t.ledger.accounts().values() if a.compound})
     if compound not in charted:
         raise unknown_compound(compound, charted, where="the compound of any account",
                                how="open its chart first (``ledger.chart``)",
-                               kind="charted_compound")
+                               kind="charted_compound", field=field)

@@ -1,7 +1,8 @@
 """Gathering a disclosure statement (公示) from the books in one read transaction: the figures
 of the co-managed account, the compound's name and bank, the set-asides, and each spending's
 authority in the words residents read (the resolution's title, the day its vote closed and its
-tally; the committee within its limit; the standing rule that covers bank charges)."""
+tally; the committee within its limit; the standing rule that covers bank charges), and
+each signer by the name recorded for them (the id where none was)."""
 
 from __future__ import annotations
 
@@ -79,7 +80,8 @@ def _spending_authority(t: Tables, compound: str, span: DisclosurePeriod,
     """Who authorised each spending entry of the period: the disbursements the public-revenue
     duties recorded (a resolution, or a committee decision within its limit, and the two
     signers). A spending posted outside those duties has no authority recorded."""
-    known = {line.entry_id: _authority(t, line, zone)
+    names = {s.id: s.name.strip() for s in t.revenue.signers(compound)}
+    known = {line.entry_id: _authority(t, line, zone, names)
              for line in t.revenue.spending_lines(compound, span.first_day, span.last_day)}
     return known.get
 
@@ -95,18 +97,21 @@ def _signers(approvers: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
     return tuple(pairs)
 
 
-def _authority(t: Tables, line: SpendingLine, zone: str) -> SpendingAuthority:
-    """One payment's authority; a resolution with its title, closing day and tally."""
+def _authority(t: Tables, line: SpendingLine, zone: str,
+               names: dict[str, str]) -> SpendingAuthority:
+    """One payment's authority, its signers named as recorded (``names``: id -> name); a
+    resolution with its title, closing day and tally."""
     signers = _signers(line.approvers)
+    named = tuple(names.get(who, "") for who, _ in signers)
     record = t.governance.record(line.resolution) if line.resolution else None
     if record is None:
-        return SpendingAuthority(line.authority, line.resolution, signers)
+        return SpendingAuthority(line.authority, line.resolution, signers, approver_names=named)
     proposal = record.proposal
     closed = next((step.at for step in reversed(record.history)
                    if step.to_state is State.RESOLVED), None)
     tally = proposal.tally
     return SpendingAuthority(
-        line.authority, line.resolution, signers, title=proposal.title,
+        line.authority, line.resolution, signers, approver_names=named, title=proposal.title,
         decided_on=None if closed is None else closed.in_timezone(zone).date(),
         passed=None if tally is None else tally.passes,
         owners_percent="" if tally is None else tally.yes.owners.percent,

@@ -165,7 +165,7 @@ class LedgerService(Service):
         opened_on = None if opened_on is None else as_date(opened_on, "opened_on")
         chart = chart_for_compound(compound, opened_on)
         with self.store.write() as t:
-            check_compound(t, compound, opening=True)
+            check_compound(t, compound, opening=True, field="compound")
             for account in chart:
                 t.ledger.open_account(account)
         return chart

@@ -283,14 +283,14 @@ class ParkingService(Service):
         month = period if isinstance(period, Period) else Period.parse(period)
         fees = Money.parse(fee_bill) if isinstance(fee_bill, str) else fee_bill
         if fees is not None and fees.is_negative():
-            raise InvalidInput(f"the fee bill {fees} is negative", field="fee-bill",
+            raise InvalidInput(f"the fee bill {fees} is negative", field="--fee-bill",
                                fix="give the owners' fee bill for the month, e.g. 12000.00",
                                code=ErrorCode.INVALID_AMOUNT)
         with self.reader.read() as t:
             chosen = _compounds(t, compound)
             if len(chosen) != 1:
                 raise InvalidInput(f"{len(chosen)} compounds have parking tariffs: "
-                                   f"{', '.join(chosen)}", field="compound",
+                                   f"{', '.join(chosen)}", field="--compound",
                                    fix="name the compound to report on")
             c = chosen[0]
             if fees is None:
@@ -314,8 +314,8 @@ def _compounds(t: Tables, compound: str | None) -> list[str]:
         known = t.estate.compound(compound) is not None
         raise NotFound(f"compound {compound!r} " + ("has no parking tariff" if known
                                                      else "is not recorded"),
-                       field="compound", fix="load a parking tariff for the compound first" if known
-                       else "check the spelling",
+                       field="--compound", fix="load a parking tariff for the compound first"
+                       if known else "check the spelling",
                        context={"kind": "tariff" if known else "compound", "id": compound,
                                 "compound": compound})
     return [compound]

@@ -58,7 +58,10 @@ def audit_step(books: Books, folder: Path) -> DemoStep:
     lines += ["", "The committee posts the statement, one A4 page that also reads on a phone,",
               f"as {DISCLOSURE_PAGE}, with the notice it keeps ({NOTICE_NAME}).",
               "Checked later with commons audit verify --head HASH, the printed chain head is",
-              f"{where}: the books it was printed from are a prefix of today's.", ""]
+              f"{where}: the books it was printed from are a prefix of today's.",
+              "Print it again, with the notice and the day it was posted:",
+              f"  commons audit disclose --compound {WJXC} --period {DISCLOSED} --notice "
+              f"{folder.name}/{NOTICE_NAME} --published {PUBLISHED} --format html", ""]
     lines += [f"  {line}".rstrip() for line in render_text(statement).splitlines()]
     return DemoStep("audit", f"Audit trail and disclosure of Weiji Xincun, {DISCLOSED} "
                     "(Changsha Yuhua)", tuple(lines))

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
 __all__ = ["CLEANING", "INCOME_NAME", "clear_step", "collect_step", "set_aside_step", "use_step"]
 
 FIRM = "hj-property"  # the one firm the bundle is contracted to
+FIRM_NAME = "华景物业服务有限公司"
 INCOME_NAME = "income-2026q4.csv"
 INCOME = ["external_id,date,compound,resource,period,amount,payer,memo"] + [
     f"{c}-p-{m}," f"2026-{m}-28,{c},{c}-p1,2026-{m},{yuan},,parking"
@@ -91,12 +92,14 @@ def _signers(api: Books) -> list[str]:
         lines.append(f"  refused: {e.what}")
     for c in ZIYUAN:
         api.revenue.account_holder(c, "ziyuan-community", role="community")
-        api.revenue.add_signer(c, "ziyuan-community", role="community", name="梓园社区")
-        api.revenue.add_signer(c, FIRM, role="firm", name="共享物业服务企业")
+        api.revenue.add_signer(c, "ziyuan-community", role="community",
+                               name="梓园社区居民委员会")
+        api.revenue.add_signer(c, FIRM, role="firm", name=FIRM_NAME)
     api.revenue.account_holder(WJXC, "wjxc-smc", role="self-management-committee")
     api.revenue.add_signer(WJXC, "wjxc-smc", role="self-management-committee",
                            name="卫技新村居民自治委员会")
-    api.revenue.add_signer(WJXC, "yuhua-community", role="community", name="社区")
+    api.revenue.add_signer(WJXC, "yuhua-community", role="community",
+                           name="砂子塘社区居民委员会")
     return lines
 
 
@@ -143,18 +146,18 @@ def use_step(api: Books) -> DemoStep:
              "and two sign-offs of different roles, one of them the owners' side (管、用).", ""]
     lines += _signers(api)
     _resolution(api, "wjxc-r-cleaning", "compound:wjxc",
-                "subsidise cleaning from public revenue",
+                "关于使用公共收益补贴2026年第四季度保洁费用的决定",
                 [(o, "yes") for o in OWNERS[:7]] + [(OWNERS[7], "no"), (OWNERS[8], "abstain")])
     api.revenue.propose(CLEANING, compound=WJXC, purpose="cleaning", amount="6000.00",
-                        payee="睦邻保洁合作社", memo="Q4 cleaning subsidy",
+                        payee="睦邻保洁合作社", memo="2026年第四季度保洁补贴",
                         resolution="wjxc-r-cleaning")
     lines.append(f"  the owners passed wjxc-r-cleaning: "
                  f"{api.revenue.tally(CLEANING).reason}")
     lines += _approve_and_pay(api, CLEANING, ["wjxc-smc", "yuhua-community"])
-    _resolution(api, "zy-1-r-repairs", "compound:zy-1", "stairwell lights",
+    _resolution(api, "zy-1-r-repairs", "compound:zy-1", "关于更换1栋楼道照明灯的决定",
                 [("孙", "yes"), ("钱", "yes"), ("周", "yes")])
     api.revenue.propose("zy-1-stair-lights", compound="zy-1", purpose="repairs",
-                        amount="600.00", payee=FIRM, resolution="zy-1-r-repairs")
+                        amount="600.00", payee=FIRM_NAME, resolution="zy-1-r-repairs")
     lines += ["", "In Ziyuan the firm approves its own repair bill and tries to pay it:"]
     lines += _approve_and_pay(api, "zy-1-stair-lights", [FIRM, FIRM, "ziyuan-community"])
     balance = api.revenue.balance(WJXC)

@@ -147,7 +147,7 @@ def authority_text(line: DisclosedSpending, lang: str = "zh") -> str:
     else:
         text = w["committee_decision"]
     if a.approvers:
-        signers = w["list"].join(f"{who} ({role_label(role, lang)})" for who, role in a.approvers)
+        signers = w["list"].join(f"{who} ({role_label(role, lang)})" for who, role in a.signed_by)
         text += f"{w['sep']}{w['signed']} {signers}"
     return text
 
@@ -163,8 +163,14 @@ def _publication(d: Disclosure, w: dict[str, str], n: DisclosureNotice | None) -
     return Table((), tuple(rows), labels=True)
 
 
+def _memo(s: DisclosedSpending) -> str:
+    """The memo as the page shows it: without the ``cleaning: `` a disbursement's memo starts
+    with, since the purpose has its own column (in the residents' words)."""
+    return s.memo.removeprefix(f"{s.purpose}: ") or s.memo
+
+
 def _spending(d: Disclosure, w: dict[str, str], lang: str) -> Table:
-    rows = [(str(s.entry_id), str(s.date), purpose_label(s.purpose, lang), s.memo,
+    rows = [(str(s.entry_id), str(s.date), purpose_label(s.purpose, lang), _memo(s),
              s.amount.format_symbol(), authority_text(s, lang)) for s in d.spending]
     return Table((w["entry"], w["date"], w["purpose"], w["memo"], w["amount"], w["authority"]),
                  (*rows, (w["spending_total"], "", "", "", d.spending_total.format_symbol(),
@@ -336,6 +342,8 @@ def _authority_json(s: DisclosedSpending) -> dict[str, Any] | None:
             "passed": a.passed, "owners_percent": a.owners_percent or None,
             "area_percent": a.area_percent or None, "building": a.building, "rule": a.rule,
             "approvers": [f"{who} ({role})" for who, role in a.approvers],
+            "signers": [{"id": who, "role": role, "name": name or None}
+                        for who, role, name in a.named_approvers],
             "text": authority_text(s, "zh"), "text_en": authority_text(s, "en")}
 
 

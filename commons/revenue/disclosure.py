@@ -43,6 +43,7 @@ __all__ = [
     "Signatories",
     "SpendingAuthority",
     "build_disclosure",
+    "check_published",
     "mask_account_number",
     "no_authority",
     "purpose_label",
@@ -89,18 +90,37 @@ class DisclosurePeriod:
 
 
 
+def check_published(period: DisclosurePeriod, published_on: dt.date, *,
+                    defaulted: bool) -> None:
+    """Refuse a statement published before ``period``'s last day: its figures could still
+    change, and residents would read a quarter as closed while it is still running.
+    ``defaulted``: ``published_on`` is today because no date was given."""
+    if published_on >= period.last_day:
+        return
+    given = (f"today, {published_on}," if defaulted
+             else f"the publication date {published_on}")
+    raise InvalidInput(f"{given} is before {period.label} ends on {period.last_day}: a "
+                       "disclosure of a period still running cannot be published",
+                       field="--published", code=ErrorCode.INVALID_DATE,
+                       fix=f"give --published {period.last_day} or later (or disclose "
+                           f"{period.label} once it has ended)")
+
+
 @attrs.frozen
 class SpendingAuthority:
     """What authorised a spending and who signed the payment: an owners' ``resolution`` (its
     id, title, the day its vote closed, whether it passed and the share of yes by owners and
     by area, as percent text), a ``committee`` decision within the limit the assembly set, or a
     ``standing`` rule (``rule``: e.g. the bank's account agreement) that covers the payment.
-    ``approvers`` are ``(signer, role)`` pairs; ``building`` is set when the owners of one
+    ``approvers`` are ``(signer, role)`` pairs and ``approver_names`` the name each signer was
+    recorded under (``revenue signer --name``; blank where none was), in the same order, so a
+    page names the committee rather than its id; ``building`` is set when the owners of one
     building decided."""
 
     kind: str
     resolution: str | None = None
     approvers: tuple[tuple[str, str], ...] = ()
+    approver_names: tuple[str, ...] = attrs.field(default=(), kw_only=True)
     title: str = ""
     decided_on: dt.date | None = None
     passed: bool | None = None
@@ -108,6 +128,23 @@ class SpendingAuthority:
     area_percent: str = ""
     building: str | None = None
     rule: str | None = None
+
+    def __attrs_post_init__(self) -> None:
+        assert not self.approver_names or len(self.approver_names) == len(self.approvers), \
+            "one name (blank for none) per approver"
+
+    @property
+    def named_approvers(self) -> tuple[tuple[str, str, str], ...]:
+        """``(signer, role, name)`` for each approver, the name blank where none was recorded."""
+        names = self.approver_names or ("",) * len(self.approvers)
+        return tuple((who, role, name)
+                     for (who, role), name in zip(self.approvers, names, strict=True))
+
+    @property
+    def signed_by(self) -> tuple[tuple[str, str], ...]:
+        """``(who, role)`` for each approver as a page names them: the recorded name, else the
+        signer's id."""
+        return tuple((name or who, role) for who, role, name in self.named_approvers)
 
 
 AuthorityLookup = Callable[[int], SpendingAuthority | None]
@@ -185,6 +222,20 @@ class DisclosureNotice:
     def objection_until(self) -> dt.date:
         """The last day of the 公示期 (the publication day is its first)."""
         return self.published_on + dt.timedelta(days=self.objection_days - 1)
+
+    def overridden(self, *, objection_days: int | None = None, contact: str | None = None,
+                   how_to_object: str | None = None) -> DisclosureNotice:
+        """This notice with the options a user gave in place of the file's (None: keep the
+        file's); a bad one is refused naming the option (``--objection-days``), not the
+        attribute, since that is what the user typed."""
+        try:
+            return attrs.evolve(
+                self, objection_days=self.objection_days if objection_days is None
+                else objection_days, contact=self.contact if contact is None else contact,
+                how_to_object=self.how_to_object if how_to_object is None else how_to_object)
+        except InvalidInput as e:
+            raise InvalidInput(e.what, fix=e.fix, code=e.code,
+                               field="--" + (e.field or "").replace("_", "-")) from None
 
     @classmethod
     def from_mapping(cls, data: Mapping[str, Any], published_on: dt.date) -> DisclosureNotice:
@@ -318,10 +369,17 @@ class Disclosure:
             "maintenance_fund": self.maintenance_fund.fen,
             "income": [(i.source, i.amount.fen) for i in self.income],
             "spending": [(s.entry_id, s.date.isoformat(), s.purpose, s.amount.fen,
-                          attrs.asdict(s.authority, value_serializer=_plain)
-                          if s.authority else None) for s in self.spending]}
+                          attrs.asdict(s.authority, value_serializer=_plain,
+                                       filter=_figures) if s.authority else None)
+                         for s in self.spending]}
         text = json.dumps(figures, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
         return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _figures(field: attrs.Attribute[Any], _value: object) -> bool:
+    """What the figures hash covers of an authority: all but the signers' names, which only
+    say how the page names who signed (a name recorded later leaves the hash alone)."""
+    return field.name != "approver_names"
 
 
 def _plain(_instance: object, _field: object, value: object) -> object:

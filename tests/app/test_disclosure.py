@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from html.parser import HTMLParser
 from pathlib import Path
 
+import attrs
 import pytest
 from conftest import raises
 from hypothesis import given
@@ -25,7 +26,7 @@ from commons.app import (
     render_text,
 )
 from commons.errors import ErrorCode
-from commons.io.disclosure_render import statement_rows
+from commons.io.disclosure_render import authority_text, statement_rows
 from commons.ledger.problems import ProblemKind
 from commons.revenue.disclosure import SECTIONS, build_disclosure, mask_account_number
 
@@ -107,9 +108,9 @@ def paid(tmp_path: Path) -> Iterator[commons.Books]:
         api.revenue.collect(collections_csv(tmp_path, [
             "pk-1,2026-10-03,wjxc,wjxc-p1,2026-10,1000.00,,",
             "ad-1,2026-11-05,wjxc,wjxc-ad1,2026-11,600.00,,"]))
-        for signer, role in (("wang", "self-management-committee"), ("sq", "community"),
-                             ("li", "owners-committee")):
-            api.revenue.add_signer("wjxc", signer, role=role)
+        for signer, role, name in (("wang", "self-management-committee", "卫技新村居民自治委员会"),
+                                   ("sq", "community", ""), ("li", "owners-committee", "")):
+            api.revenue.add_signer("wjxc", signer, role=role, name=name)
         resolution(api, "R-limit", matter="rules")
         api.revenue.limit("wjxc", "300.00", resolution="R-limit")
         api.revenue.propose("S1", compound="wjxc", purpose="greening", amount="120.00",
@@ -158,6 +159,16 @@ def test_each_spending_shows_the_authority_the_revenue_duties_recorded(
         "66.67", "66.67")
     assert cleaning.authority is None
     assert charges.authority is not None and charges.authority.kind == "standing"
+    # A signer shows by the name recorded for them; one recorded without a name by its id.
+    assert set(greening.authority.signed_by) == {("卫技新村居民自治委员会",
+                                                  "self-management-committee"),
+                                                 ("sq", "community")}
+    assert "签批 sq (社区)、卫技新村居民自治委员会 (自管会)" in authority_text(greening)
+    assert greening.memo == "greening: flower co-op"  # as posted; the page drops the purpose
+    nameless = attrs.evolve(d, spending=tuple(
+        attrs.evolve(s, authority=attrs.evolve(s.authority, approver_names=()))
+        if s.authority else s for s in d.spending))
+    assert nameless.figures_hash == d.figures_hash  # names are not figures
     assert d.opening + d.income_total - d.spending_total + d.other == d.closing
     balance = paid.ledger.balance("assets:bank:co-managed:wjxc",
                                   as_of=dt.date(2026, 11, 30)).balances[0].balance
@@ -250,6 +261,21 @@ def test_without_a_notice_the_objection_period_is_seven_days_from_today(
     later = paid.audit.disclose("wjxc", "2026-Q4", published_on="2027-01-10",
                                 objection_days=14)
     assert later.notice is not None and later.notice.objection_until == dt.date(2027, 1, 23)
+
+
+def test_a_period_still_running_is_not_published(tmp_path: Path) -> None:
+    with commons.connect(tmp_path / "early.db", clock=CLOCK) as api:  # 2026-12-01
+        api.ledger.chart("wjxc")
+        with raises(commons.InvalidInput, ErrorCode.INVALID_DATE, match="2026-12-31") as e:
+            api.audit.disclose("wjxc", "2026-Q4")  # published today, by default
+        assert e.value.field == "--published"
+        with raises(commons.InvalidInput, ErrorCode.INVALID_DATE) as e:
+            api.audit.disclose("wjxc", "2026-Q4", published_on="2026-11-01")
+        assert e.value.field == "--published"
+        last_day = api.audit.disclose("wjxc", "2026-Q4", published_on="2026-12-31")
+        assert last_day.notice is not None
+        assert last_day.notice.published_on == dt.date(2026, 12, 31)
+        assert api.audit.disclose("wjxc", "2026-11").notice is not None  # ended yesterday
 
 
 @pytest.mark.parametrize(("text", "code"), [

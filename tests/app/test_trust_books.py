@@ -45,10 +45,10 @@ def test_a_compound_outside_the_estate_is_refused_with_the_nearest_known(
         estate.ledger.trail("assets:bank:co-managed:wjcx")
     with raises(commons.NotFound, ErrorCode.NOT_FOUND) as balance:
         estate.ledger.balance(compound="nope")
-    assert balance.value.field == "compound"
+    assert balance.value.field == "--compound"  # the option a user typed
     with raises(commons.NotFound, ErrorCode.NOT_FOUND) as export:
         estate.audit.export(tmp_path / "t.csv", format="csv", compound="nope")
-    assert export.value.field == "compound"
+    assert export.value.field == "--compound"  # the option a user typed
     assert not (tmp_path / "t.csv").exists()
     assert not (tmp_path / "t.csv.manifest.json").exists()
     estate.ledger.balance(compound="wjxc")  # the known one still works
@@ -62,7 +62,7 @@ def test_books_kept_without_an_estate_keep_working(books: commons.Books, tmp_pat
     assert books.audit.export(tmp_path / "t.csv", format="csv", compound="hpl").rows == 0
     with raises(commons.NotFound, ErrorCode.NOT_FOUND) as caught:
         books.ledger.balance(compound="hlp")
-    assert caught.value.field == "compound"
+    assert caught.value.field == "--compound"  # the option a user typed
     assert caught.value.context == {"kind": "charted_compound", "id": "hlp", "near": "hpl"}
 
 

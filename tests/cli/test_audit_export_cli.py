@@ -126,7 +126,8 @@ def test_every_read_command_works_read_only_and_leaves_the_file_alone(
     for args in (("ledger", "balance"), ("ledger", "trail", BANK), ("audit", "verify"),
                  ("audit", "export", "--format", "beancount", "--out", books / "t.beancount"),
                  ("audit", "check-export", books / "t.beancount"),
-                 ("audit", "disclose", "--compound", "wjxc", "--period", "2026-Q4"),
+                 ("audit", "disclose", "--compound", "wjxc", "--period", "2026-Q4",
+                  "--published", "2027-01-05"),
                  ("estate", "show", "wjxc")):
         result = cli("--read-only", *args)
         assert result.exit_code in (0, 1), (args, result.output)
@@ -145,7 +146,8 @@ def test_audit_commands_never_write_even_without_read_only(
     for args in (("audit", "verify"),
                  ("audit", "export", "--format", "csv", "--out", books / "t.csv"),
                  ("audit", "check-export", books / "t.csv"),
-                 ("audit", "disclose", "--compound", "wjxc", "--period", "2026-Q4")):
+                 ("audit", "disclose", "--compound", "wjxc", "--period", "2026-Q4",
+                  "--published", "2027-01-05")):
         ok(cli(*args))
     assert db_path.read_bytes() == before
     assert sorted(p.name for p in books.iterdir() if p.name.startswith(db_path.name)) == [
@@ -156,7 +158,7 @@ def test_disclose_prints_text_html_and_json(cli: Invoke, books: Path) -> None:
     text = ok(cli("audit", "disclose", "--compound", "wjxc", "--period", "2026-10")).stdout
     assert "公共收益公示" in text and "停车收益" in text and "¥120.00" in text
     english = ok(cli("audit", "disclose", "--compound", "wjxc", "--period", "2026-Q4",
-                     "--lang", "en")).stdout
+                     "--published", "2027-01-05", "--lang", "en")).stdout
     assert "Public revenue disclosure" in english and "¥80.00" in english
     page = ok(cli("audit", "disclose", "--compound", "wjxc", "--period", "2026-10",
                   "--format", "html", "--out", books / "d.html")).stdout
@@ -176,6 +178,17 @@ def test_the_demo_exports_checks_and_discloses(cli: Invoke, db_path: Path) -> No
     assert any("公共收益公示 2026-Q4" in line for line in audit["lines"])
     folder = db_path.with_name(f"{db_path.stem}-files")
     assert ok(cli("audit", "check-export", folder / "wjxc-trail.csv")).stdout.startswith("ok:")
+    # The command the demo prints gives the page a resident reads: the committee's contact,
+    # the resolution's Chinese title, and the signers by name, not by id.
+    command = next(line.split()[1:] for line in audit["lines"]
+                   if line.strip().startswith("commons audit disclose"))
+    page = ok(cli(*[str(db_path.parent / a) if a.endswith(".toml") else a for a in command],
+                  "--format", "text")).stdout
+    spending = next(line for line in page.splitlines() if "2026-12-31  保洁" in line)
+    assert "签批 卫技新村居民自治委员会 (自管会)、砂子塘社区居民委员会 (社区)" in spending
+    assert "关于使用公共收益补贴" in spending and "业主大会决议" in spending
+    assert "wjxc-smc" not in page and "cleaning" not in page and "（未填写）" not in page
+    assert "王师傅" in page
 
 
 def test_a_period_scopes_an_export_as_its_first_and_last_day(cli: Invoke, books: Path) -> None:

@@ -19,7 +19,8 @@ from commons.errors import ErrorCode
 PRICE = re.compile(r"-?\d+\.\d{4}")
 SHARE = re.compile(r"[01]\.\d{4}")
 AMOUNT = re.compile(r"-?\d+\.\d\d")
-POINT_KEYS = {"price", "loss_probability", "losses", "runs", "expected_margin", "margin"}
+POINT_KEYS = {"price", "unit", "loss_probability", "losses", "runs", "expected_margin",
+              "months", "margin"}
 
 
 @pytest.fixture
@@ -31,8 +32,12 @@ def assert_point(point: dict[str, Any]) -> None:
     assert set(point) == POINT_KEYS
     assert PRICE.fullmatch(point["price"]) and SHARE.fullmatch(point["loss_probability"])
     assert AMOUNT.fullmatch(point["expected_margin"])
-    assert set(point["margin"]) == {"p5", "p50", "p95"}
+    assert point["unit"] == "CNY/m2/month" and point["months"] == 12
+    # The margin is over the term, the expected margin too; expected_margin is a month.
+    assert set(point["margin"]) == {"expected", "p5", "p50", "p95"}
     assert all(AMOUNT.fullmatch(v) for v in point["margin"].values())
+    a_month = int(point["expected_margin"].replace(".", ""))
+    assert point["margin"]["expected"] == f"{a_month * 12 / 100:.2f}"
 
 
 def test_every_option_has_its_help(cli: Invoke) -> None:
@@ -45,8 +50,11 @@ def test_every_option_has_its_help(cli: Invoke) -> None:
 
 def test_every_price_shown_has_its_loss_probability(cli: Invoke, scenario: Path) -> None:
     text = ok(cli("bundle", "simulate", scenario, "--runs", "400")).stdout
-    for label in ("break-even price", "target price", "simulated at"):
+    for label in ("break-even price", "target price", "report price"):
         assert re.search(rf"^  {label} +\d+\.\d{{4}}  loss \d+\.\d\d%$", text, re.M), label
+    assert "(the target price: the contributions and margins below are at it" in text
+    assert re.search(r"^\d+ runs \(seed \d+\) at \d+\.\d{4}, margin over 12 months: expected "
+                     r"[-\d,.]+ \([-\d,.]+ a month\), p5 ", text, re.M)
     assert re.search(r"^big .* \d+\.\d{4} +\d+\.\d\d%$", text, re.M)
     break_even = float(re.search(r"break-even price .* loss (\d+\.\d\d)%", text)[1])
     assert 40 < break_even < 60  # about half the runs lose at break-even
@@ -87,6 +95,17 @@ def test_json_shapes_of_a_bid(cli: Invoke, scenario: Path) -> None:
     assert data["sensitivity"][1]["compound"] == "big"
     assert data["sensitivity"][3]["cost_rise"] == "10.00"
     assert data["sensitivity"][0]["target"]["price"] == data["target_price"]
+
+
+def test_a_price_evaluated_says_its_units(cli: Invoke, scenario: Path) -> None:
+    text = ok(cli("bundle", "simulate", scenario, "--runs", "300", "--price", "1.10")).stdout
+    # The report above stays at the target price, and says so; the price asked for is below,
+    # its margins all over the term, the expected one with a month of it beside.
+    assert "  report price " in text and "(the target price" in text
+    assert re.search(r"^--price 1\.1000 \(CNY per m² per month\): loss probability "
+                     r"\d+\.\d\d% \(\d+ of 300 runs\); margin over 12 months: expected "
+                     r"[-\d,.]+ \([-\d,.]+ a month\), p5 [-\d,.]+, p50 [-\d,.]+, p95 [-\d,.]+$",
+                     text, re.M)
 
 
 def test_max_loss_as_text(cli: Invoke, scenario: Path) -> None:

@@ -52,8 +52,11 @@ def test_simulate_json_has_design_md_keys(cli: Invoke, scenario: Path, db_path: 
     assert PRICE.fullmatch(data["break_even_price"]) and PRICE.fullmatch(data["target_price"])
     assert AMOUNT.fullmatch(data["bundle_saving"])
     assert re.fullmatch(r"[01]\.\d{4}", data["loss_probability"])
-    assert set(data["margin"]) == {"p5", "p50", "p95"}
+    assert set(data["margin"]) == {"expected", "p5", "p50", "p95"}  # over the term
     assert all(AMOUNT.fullmatch(v) for v in data["margin"].values())
+    expected_a_month = int(data["expected_margin"].replace(".", ""))
+    assert data["margin"]["expected"] == f"{expected_a_month * data['months'] / 100:.2f}"
+    assert data["price_is"] == "target" and data["price"] == data["target_price"]
     assert [c["id"] for c in data["compounds"]] == ["big", "small"]
     for c in data["compounds"]:
         assert set(c) >= {"id", "cost", "contribution", "standalone_price"}

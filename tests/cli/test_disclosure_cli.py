@@ -12,7 +12,9 @@ from ledger_helpers import BANK, PARKING, record, write_jsonl
 
 from commons.errors import ErrorCode
 
-DISCLOSE = ("audit", "disclose", "--compound", "wjxc", "--period", "2026-Q4")
+# Published after the quarter: a statement of a period still running is refused.
+DISCLOSE = ("audit", "disclose", "--compound", "wjxc", "--period", "2026-Q4", "--published",
+            "2027-01-05")
 
 
 @pytest.fixture
@@ -40,7 +42,7 @@ def test_the_options_reach_the_page(cli: Invoke, books: Path) -> None:
            "长沙银行雨花支行"))
     notice = books / "notice.toml"
     notice.write_text('contact = "王师傅"\n[signatures]\nfirm = "梓园物业"\n', encoding="utf-8")
-    text = ok(cli(*DISCLOSE, "--notice", notice, "--published", "2027-01-05",
+    text = ok(cli(*DISCLOSE, "--notice", notice,
                   "--objection-days", "10", "--how-to-object", "投递1栋101信箱")).stdout
     assert "2027-01-05 至 2027-01-14 (10 天)" in text
     assert "王师傅" in text and "投递1栋101信箱" in text and "梓园物业" in text
@@ -55,10 +57,14 @@ def test_the_options_reach_the_page(cli: Invoke, books: Path) -> None:
 
 
 def test_wrong_inputs_are_refused_with_codes(cli: Invoke, books: Path) -> None:
-    refused(cli(*DISCLOSE, "--objection-days", "0"), ErrorCode.INVALID_INPUT, "objection_days")
+    refused(cli(*DISCLOSE, "--objection-days", "0"), ErrorCode.INVALID_INPUT,
+            "'--objection-days'")
     refused(cli(*DISCLOSE, "--objection-days", "91"), ErrorCode.INVALID_INPUT)
     refused(cli(*DISCLOSE, "--published", "2027-02-30"), ErrorCode.INVALID_DATE, "--published")
-    refused(cli(*DISCLOSE, "--contact", "a\nb"), ErrorCode.INVALID_INPUT, "contact")
+    refused(cli(*DISCLOSE, "--published", "2026-11-01"), ErrorCode.INVALID_DATE, "--published",
+            "2026-12-31")
+    refused(cli(*DISCLOSE, "--contact", "a\nb"), ErrorCode.INVALID_INPUT, "'--contact'")
+    refused(cli(*DISCLOSE, "--compound", "wjcx"), ErrorCode.NOT_FOUND, "'--compound'")
     refused(cli(*DISCLOSE, "--notice", books / "none.toml"), ErrorCode.NOT_FOUND, "none.toml")
     bad = books / "bad.toml"
     bad.write_text("objection_days = [\n", encoding="utf-8")
