@@ -32,9 +32,10 @@ from commons.points.earning import (
     Award,
     RosterDigest,
     RosterLine,
-    award,
+    cap_points,
     check_confirmer,
     check_submitter,
+    stored_earns,
 )
 from commons.points.model import Basis, Member, Programme, parse_person
 from commons.points.postings import accounts_of, funding_entry, held, issue_entry
@@ -282,23 +283,7 @@ class PointsEarning(Service):
                                        found.excess or 0, found.people or 0, (), True)
             check_confirmer(p, id, found.submitted_by, confirmer,
                             named=t.points.names(programme, id, confirmer))
-            earned = t.points.earned_before(programme, id)
-            by_person: dict[str, int] = {}
-            capped: list[Award] = []
-            excess = 0
-            expiry: dict[dt.date, dt.date] = {}  # a roster spans a few days
-            for chunk in t.points.roster_lines(programme, id):
-                awards, earned = award(p, chunk, earned)
-                issued = [a for a in awards if a.issued]
-                for a in issued:
-                    by_person[a.line.person] = by_person.get(a.line.person, 0) + a.issued
-                excess += sum(a.excess for a in awards)
-                capped += [a for a in awards if a.excess][:_MAX_REPORTED - len(capped)]
-                for a in issued:
-                    if a.line.day not in expiry:
-                        expiry[a.line.day] = p.expires_on(a.line.day)
-                t.points.add_lots(p.id, ((a.line.person, a.line.day, expiry[a.line.day],
-                                          a.issued, False, f"roster:{id}") for a in issued))
+            by_person, excess, capped = self._award_roster(t, p, id)
             if by_person:
                 self._open(t, [held(p.id, person) for person in by_person], "volunteer points")
                 self.ledger.post_in(t, [issue_entry(p.id, id, by_person, day, self.actor)],
@@ -308,7 +293,36 @@ class PointsEarning(Service):
                                     self.clock.now().in_timezone("UTC").isoformat(),
                                     issued_total, excess, len(by_person))
         return RosterConfirmed(programme, id, confirmer, issued_total, excess, len(by_person),
-                               tuple(capped), False)
+                               capped, False)
+
+    @staticmethod
+    def _award_roster(t: Tables, p: Programme, id: str
+                      ) -> tuple[dict[str, int], int, tuple[Award, ...]]:
+        """Cap a roster's lines as stored, a chunk at a time in date order, and add a lot for
+        each line that earns: the points issued per person, the excess, and the first lines
+        the cap cut short."""
+        earned = t.points.earned_before(p.id, id)
+        by_person: dict[str, int] = {}
+        capped: list[Award] = []
+        excess = 0
+        expiry: dict[str, str] = {}  # a roster spans a few days
+        for rows in t.points.roster_rows(p.id, id):
+            earns = stored_earns(p, (r[:4] for r in rows))
+            issued, earned = cap_points(p.monthly_cap, earns, earned)
+            lots = []
+            for row, (person, _, points), n in zip(rows, earns, issued, strict=True):
+                if n:
+                    by_person[person] = by_person.get(person, 0) + n
+                    day = row[0]
+                    if day not in expiry:
+                        expiry[day] = p.expires_on(dt.date.fromisoformat(day)).isoformat()
+                    lots.append((person, day, expiry[day], n))
+                if n < points:
+                    excess += points - n
+                    if len(capped) < _MAX_REPORTED:
+                        capped.append(Award(t.points.roster_line(row), points, n))
+            t.points.add_earned_lots(p.id, f"roster:{id}", lots)
+        return by_person, excess, tuple(capped)
 
     @staticmethod
     def _roster_programme(t: Tables, id: str) -> str:

@@ -188,22 +188,31 @@ class PointsTables:
             [(programme, roster, x.day.isoformat(), first + n, x.activity, x.person, x.kind,
               int(x.quantity.scaleb(2))) for n, x in enumerate(lines)])
 
-    def roster_lines(self, programme: str, id: str, size: int = 20_000
-                     ) -> Iterator[list[RosterLine]]:
-        """A roster's lines in date order (then as submitted), a chunk of ``size`` at a time;
-        each line's ``line`` is where it stood in the file (the header being line 1)."""
+    def roster_rows(self, programme: str, id: str, size: int = 20_000
+                    ) -> Iterator[list[tuple[str, str, str, int, int, str]]]:
+        """A roster's lines in date order (then as submitted), a chunk of ``size`` at a time,
+        as rows (day, person, kind, hundredths of the quantity, seq, activity): a confirmation
+        reads a million of them, and builds a ``RosterLine`` (``roster_line``) only for the
+        few it reports."""
         after: tuple[str, int] = ("", -1)
         while True:
             rows = self.conn.execute(
-                "SELECT activity, kind, day, person, quantity_hundredths, seq FROM "
+                "SELECT day, person, kind, quantity_hundredths, seq, activity FROM "
                 "points_roster_lines WHERE programme = ? AND roster = ? AND (day > ? OR "
                 "(day = ? AND seq > ?)) ORDER BY day, seq LIMIT ?",
                 (programme, id, after[0], after[0], after[1], size)).fetchall()
             if not rows:
                 return
-            yield [RosterLine(r[0], r[1], dt.date.fromisoformat(r[2]), r[3],
-                              Decimal(r[4]).scaleb(-2), r[5] + 2) for r in rows]
-            after = (rows[-1][2], rows[-1][5])
+            yield rows
+            after = (rows[-1][0], rows[-1][4])
+
+    @staticmethod
+    def roster_line(row: tuple[str, str, str, int, int, str]) -> RosterLine:
+        """The line a ``roster_rows`` row holds; its ``line`` is where it stood in the file
+        (the header being line 1)."""
+        day, person, kind, hundredths, seq, activity = row
+        return RosterLine(activity, kind, dt.date.fromisoformat(day), person,
+                          Decimal(hundredths).scaleb(-2), seq + 2)
 
     def names(self, programme: str, roster: str, person: str) -> bool:
         """Whether roster ``roster`` awards ``person`` points."""
@@ -230,6 +239,16 @@ class PointsTables:
             (programme, programme, roster, programme, roster))}
 
     # --- lots and movements ----------------------------------------------------------------
+
+    def add_earned_lots(self, programme: str, source: str,
+                        lots: Iterable[tuple[str, str, str, int]]) -> None:
+        """New lots a roster issued: (person, earned on, expires on, points), dates as
+        ``YYYY-MM-DD``."""
+        self.conn.executemany(
+            "INSERT INTO points_lots (programme, person, earned_on, expires_on, points, "
+            "remaining, received, source) VALUES (?, ?, ?, ?, ?, ?, 0, ?)",
+            ((programme, person, earned, expires, n, n, source)
+             for person, earned, expires, n in lots))
 
     def add_lots(self, programme: str, lots: Iterable[tuple[str, dt.date, dt.date, int, bool,
                                                               str]]) -> None:
