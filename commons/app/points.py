@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
+from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -30,6 +31,7 @@ from commons.ledger.accounts import Account
 from commons.periods import as_date
 from commons.points.earning import (
     Award,
+    LineRow,
     RosterDigest,
     RosterLine,
     cap_points,
@@ -196,7 +198,7 @@ class PointsEarning(Service):
 
         file = str(source) if isinstance(source, str | Path) else None
         lines = read_roster(source, encoding=encoding) if isinstance(source, str | Path) \
-            else iter(source)
+            else (x.as_row() for x in source)
         id = id or (Path(file).stem if file else None)
         if id is None:
             raise InvalidInput("a roster given as lines needs an id", field="id",
@@ -235,33 +237,35 @@ class PointsEarning(Service):
 
     @staticmethod
     def _line_problems(t: Tables, p: Programme, roster: str, organiser: str,
-                       lines: Sequence[RosterLine], seen: set[tuple[str, str]]
+                       rows: Sequence[LineRow], seen: set[tuple[str, str]]
                        ) -> list[CommonsError]:
         errors: list[CommonsError] = []
-        members = t.points.member_ids(p.id, {x.person for x in lines})
-        posted = t.points.lines_posted(p.id, lines)
-        for x in lines:
-            key = (x.activity, x.person)
+        members = t.points.member_ids(p.id, {x[3] for x in rows})
+        posted = t.points.lines_posted(p.id, rows)
+        kinds = {kind.id: kind for kind in p.kinds}
+        for activity, kind_id, _, person, hundredths, line in rows:
+            key = (activity, person)
             try:
-                if x.person == organiser:
+                if person == organiser:
                     check_submitter(p, roster, organiser, named=True)
-                kind = p.kind(x.kind)
-                if kind.basis is Basis.TASK and x.quantity != x.quantity.to_integral_value():
-                    raise InvalidInput(f"{x.kind} counts whole tasks, not {x.quantity}",
+                kind = kinds.get(kind_id) or p.kind(kind_id)
+                if kind.basis is Basis.TASK and hundredths % 100:
+                    raise InvalidInput(f"{kind_id} counts whole tasks, not "
+                                       f"{Decimal(hundredths).scaleb(-2)}",
                                        field="quantity", code=ErrorCode.INVALID_AMOUNT,
                                        fix="give a whole number of tasks")
-                if x.person not in members:
-                    raise NotFound(f"{x.person} is not a member of programme {p.id}",
+                if person not in members:
+                    raise NotFound(f"{person} is not a member of programme {p.id}",
                                    field="person", fix="enrol them first, or check the id",
-                                   context={"kind": "member", "id": x.person})
+                                   context={"kind": "member", "id": person})
                 if key in seen or key in posted:
                     where = "earlier in this roster" if key in seen else \
                         f"in roster {posted[key]}"
-                    raise ConflictError(f"{x.person} in activity {x.activity} is listed "
+                    raise ConflictError(f"{person} in activity {activity} is listed "
                                         f"{where}: a line posts once", field="person",
                                         fix="list each person once per activity")
             except CommonsError as e:
-                errors.append(e.located(line=x.line) if x.line else e)
+                errors.append(e.located(line=line) if line else e)
             seen.add(key)
         return errors
 

@@ -15,8 +15,17 @@ from commons.errors import CommonsError, InvalidInput
 from commons.files import Row, csv_rows, open_text, read_toml
 from commons.money import Money
 from commons.periods import read_date
-from commons.points.earning import RosterLine, parse_quantity
-from commons.points.model import ActivityKind, Basis, Member, Programme, ShelfItem, Staff
+from commons.points.earning import LineRow, RosterLine, parse_quantity
+from commons.points.model import (
+    PERSON_PATTERN,
+    TOKEN_PATTERN,
+    ActivityKind,
+    Basis,
+    Member,
+    Programme,
+    ShelfItem,
+    Staff,
+)
 
 __all__ = ["PROGRAMME_HELP", "ROSTER_COLUMNS", "read_programme", "read_roster"]
 
@@ -133,26 +142,40 @@ _PLAIN_QUANTITY = re.compile(r"[0-9]{1,4}(?:\.[0-9]{1,2})?")
 
 
 def _line(row: Row) -> RosterLine:
-    """One line; the forms commons itself writes (2026-12-05, 2.5) take a quick path, anything
-    else the full readers, whose errors name the field."""
+    """One line through the full readers, whose errors name the field."""
+    return RosterLine(row.text("activity"), row.text("kind"), row.parse("date", read_date),
+                      row.text("person"), row.parse("quantity", _hours_or_tasks), row.line)
+
+
+def _row(row: Row) -> LineRow:
+    """One line as a row; the forms commons itself writes (plain ids, 2026-12-05, 2.5) are
+    checked by a match each, anything else goes through ``_line``'s full readers."""
     values = row.values
-    day, quantity = values["date"].strip(), values["quantity"].strip()
+    activity, kind, day = values["activity"].strip(), values["kind"].strip(), \
+        values["date"].strip()
+    person, quantity = values["person"].strip(), values["quantity"].strip()
+    if TOKEN_PATTERN.fullmatch(activity) and TOKEN_PATTERN.fullmatch(kind) \
+            and PERSON_PATTERN.fullmatch(person) and _ISO_DATE.fullmatch(day) \
+            and _PLAIN_QUANTITY.fullmatch(quantity) and quantity.strip("0.") and _is_date(day):
+        whole, _, part = quantity.partition(".")
+        return (activity, kind, day, person, int(whole) * 100 + int(part.ljust(2, "0")),
+                row.line)
+    return _line(row).as_row()
+
+
+def _is_date(day: str) -> bool:
     try:
-        on = dt.date.fromisoformat(day) if _ISO_DATE.fullmatch(day) else None
+        dt.date.fromisoformat(day)
     except ValueError:
-        on = None
-    return RosterLine(row.text("activity"), row.text("kind"),
-                      on or row.parse("date", read_date), row.text("person"),
-                      Decimal(quantity) if _PLAIN_QUANTITY.fullmatch(quantity)
-                      and quantity.strip("0.") else row.parse("quantity", _hours_or_tasks),
-                      row.line)
+        return False
+    return True
 
 
-def read_roster(path: Path | str, *, encoding: str | None = None) -> Iterator[RosterLine]:
-    """A roster's lines, streamed; an error names the file, line and field."""
+def read_roster(path: Path | str, *, encoding: str | None = None) -> Iterator[LineRow]:
+    """A roster's lines as rows, streamed; an error names the file, line and field."""
     for row in csv_rows(path, ROSTER_COLUMNS, encoding=encoding):
         try:
-            line = _line(row)
+            line = _row(row)
         except CommonsError as e:
             raise (e if e.where.file else e.located(file=row.file, line=row.line)) from None
         yield line

@@ -19,8 +19,9 @@ import attrs
 from commons.errors import ErrorCode, InvalidInput, RefusedByRule
 from commons.points.model import Basis, Programme, parse_person, parse_token
 
-__all__ = ["Award", "RosterDigest", "RosterLine", "award", "cap_points", "check_confirmer",
-           "check_submitter", "line_points", "month_of", "parse_quantity", "stored_earns"]
+__all__ = ["Award", "LineRow", "RosterDigest", "RosterLine", "award", "cap_points",
+           "check_confirmer", "check_submitter", "line_points", "month_of", "parse_quantity",
+           "stored_earns"]
 
 _HUNDREDTHS = Decimal("0.01")
 
@@ -55,6 +56,17 @@ class RosterLine:
     def __attrs_post_init__(self) -> None:
         assert self.quantity > 0, self
 
+    def as_row(self) -> LineRow:
+        """The line as a roster is checked, digested and stored a chunk at a time."""
+        return (self.activity, self.kind, self.day.isoformat(), self.person,
+                int(self.quantity.scaleb(2)), self.line)
+
+
+# A roster line as a row: (activity, kind, day ``YYYY-MM-DD``, person, hundredths of an hour
+# or a task, line in the file or None). A roster of a million lines is read, checked and
+# stored as rows; a ``RosterLine`` is built only for a line a result names.
+LineRow = tuple[str, str, str, str, int, int | None]
+
 
 def line_points(programme: Programme, line: RosterLine) -> int:
     """What a line earns before the cap: the kind's points times the quantity, rounded down."""
@@ -71,12 +83,11 @@ class RosterDigest:
         self._hash = hashlib.sha256(f"{programme}\x1d{submitted_by}\x1d".encode())
         self.lines = 0
 
-    def add(self, lines: Iterable[RosterLine]) -> None:
-        """Take ``lines`` in, in the roster's order."""
-        for x in lines:
-            self._hash.update(f"{x.activity}\x1f{x.kind}\x1f{x.day}\x1f{x.person}\x1f"
-                              f"{x.quantity}\x1e".encode())
-            self.lines += 1
+    def add(self, rows: Sequence[LineRow]) -> None:
+        """Take ``rows`` in, in the roster's order."""
+        self._hash.update("".join([f"{a}\x1f{k}\x1f{d}\x1f{p}\x1f{h}\x1e"
+                                   for a, k, d, p, h, _ in rows]).encode())
+        self.lines += len(rows)
 
     def hexdigest(self) -> str:
         """The digest of every line taken in."""

@@ -18,7 +18,7 @@ import attrs
 from commons.ledger.accounts import Account
 from commons.money import Money
 from commons.periods import Period
-from commons.points.earning import RosterLine
+from commons.points.earning import LineRow, RosterLine
 from commons.points.lots import Draw, Lot
 from commons.points.model import ActivityKind, Member, Programme, ShelfItem, Staff
 from commons.points.reports import Movement
@@ -161,14 +161,16 @@ class PointsTables:
         return [r[0] for r in self.conn.execute(
             "SELECT programme FROM points_rosters WHERE id = ? ORDER BY programme", (id,))]
 
-    def lines_posted(self, programme: str, lines: Sequence[RosterLine]
+    def lines_posted(self, programme: str, rows: Sequence[LineRow]
                      ) -> dict[tuple[str, str], str]:
         """Lines recorded before under the same (activity, person), with their roster."""
+        people: dict[str, list[str]] = {}
+        for activity, _, _, person, _, _ in rows:
+            people.setdefault(activity, []).append(person)
         found: dict[tuple[str, str], str] = {}
-        for activity in {x.activity for x in lines}:
-            people = [x.person for x in lines if x.activity == activity]
+        for activity, named in people.items():
             for r in where_in(self.conn, "SELECT person, roster FROM points_roster_lines "
-                              "WHERE programme = ? AND activity = ? AND person IN ({})", people,
+                              "WHERE programme = ? AND activity = ? AND person IN ({})", named,
                               before=(programme, activity)):
                 found[(activity, r[0])] = r[1]
         return found
@@ -181,12 +183,13 @@ class PointsTables:
                           (programme, id, submitted_by, submitted_at, digest, lines))
 
     def add_roster_lines(self, programme: str, roster: str, first: int,
-                         lines: Sequence[RosterLine]) -> None:
+                         rows: Sequence[LineRow]) -> None:
         """Record a chunk of a roster's lines, numbered from ``first``."""
         self.conn.executemany(
             "INSERT INTO points_roster_lines VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            [(programme, roster, x.day.isoformat(), first + n, x.activity, x.person, x.kind,
-              int(x.quantity.scaleb(2))) for n, x in enumerate(lines)])
+            [(programme, roster, day, seq, activity, person, kind, hundredths)
+             for seq, (activity, kind, day, person, hundredths, _)
+             in enumerate(rows, start=first)])
 
     def roster_rows(self, programme: str, id: str, size: int = 20_000
                     ) -> Iterator[list[tuple[str, str, str, int, int, str]]]:
