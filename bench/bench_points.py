@@ -106,14 +106,15 @@ def build(db: Path, n: int, people: int) -> list[Path]:
 
 
 _CHILD = """
-import json, resource, sys, time, statistics
+import json, os, resource, sys, time, statistics
 import commons
 books = commons.connect(sys.argv[1], clock=commons.FixedClock.parse("2026-12-31T20:00:00"))
 start = time.perf_counter()
 if sys.argv[2] == "post":
     issued = lines = 0
     for path in sys.argv[3:]:
-        lines += books.points.submit("jiazhou", path, by="organiser").lines
+        lines += books.points.submit("jiazhou", path, by="organiser",
+                                     workers=os.cpu_count() or 1).lines
         issued += books.points.confirm(path.rsplit("/", 1)[1][:-4], programme="jiazhou",
                                        by="community").issued
     out = {"lines": lines, "issued": issued, "rosters": len(sys.argv) - 3}

@@ -188,17 +188,18 @@ class PointsEarning(Service):
 
     def submit(self, programme: str, source: str | Path | Iterable[RosterLine], *,
                id: str | None = None, by: str | None = None,
-               encoding: str | None = None) -> RosterSubmitted:
+               encoding: str | None = None, workers: int = 1) -> RosterSubmitted:
         """Submit a roster (a CSV file, ``activity,kind,date,person,quantity``, or lines) for
         confirmation, as organiser ``by`` (default: the session's actor), under ``id`` (default:
         the file's name without its suffix). The same roster again is a no-op; a line whose
         activity and person another roster already names is refused. The file is read a chunk
-        at a time, so a roster of any length takes the memory of one chunk."""
-        from commons.io.points_files import read_roster  # noqa: PLC0415 - files only here
+        at a time, so a roster of any length takes the memory of a few chunks; with
+        ``workers`` above 1 a large file is parsed in a second process meanwhile."""
+        from commons.io.points_files import read_roster_chunks  # noqa: PLC0415 - files only here
 
         file = str(source) if isinstance(source, str | Path) else None
-        lines = read_roster(source, encoding=encoding) if isinstance(source, str | Path) \
-            else (x.as_row() for x in source)
+        chunks = read_roster_chunks(source, encoding=encoding, size=_CHUNK, workers=workers) \
+            if isinstance(source, str | Path) else batched((x.as_row() for x in source), _CHUNK)
         id = id or (Path(file).stem if file else None)
         if id is None:
             raise InvalidInput("a roster given as lines needs an id", field="id",
@@ -209,7 +210,7 @@ class PointsEarning(Service):
             p = self._programme(t, programme)
             found = t.points.roster(programme, id)
             if found is not None:
-                for chunk in batched(lines, _CHUNK):
+                for chunk in chunks:
                     digest.add(chunk)
                 if found.digest != digest.hexdigest():
                     raise ConflictError(f"roster {id} is recorded with other lines",
@@ -220,7 +221,7 @@ class PointsEarning(Service):
             check_submitter(p, id, organiser)
             errors: list[CommonsError] = []
             seen: set[tuple[str, str]] = set()
-            for chunk in batched(lines, _CHUNK):
+            for chunk in chunks:
                 errors += self._line_problems(t, p, id, organiser, chunk, seen)
                 if not errors:
                     t.points.add_roster_lines(programme, id, digest.lines, chunk)

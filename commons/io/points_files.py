@@ -5,6 +5,7 @@ a roster in CSV (``activity,kind,date,person,quantity``), each error naming the 
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 from collections.abc import Callable, Iterator, Mapping
 from decimal import Decimal
@@ -12,7 +13,9 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from commons.errors import CommonsError, InvalidInput
-from commons.files import Row, csv_rows, open_text, read_toml
+from commons.files import Row, batched, csv_rows, open_text, read_toml
+from commons.io.journal_jsonl import PARALLEL_FROM_BYTES
+from commons.io.worker import in_worker
 from commons.money import Money
 from commons.periods import read_date
 from commons.points.earning import LineRow, RosterLine, parse_quantity
@@ -27,7 +30,8 @@ from commons.points.model import (
     Staff,
 )
 
-__all__ = ["PROGRAMME_HELP", "ROSTER_COLUMNS", "read_programme", "read_roster"]
+__all__ = ["PROGRAMME_HELP", "ROSTER_COLUMNS", "read_programme", "read_roster",
+           "read_roster_chunks"]
 
 T = TypeVar("T")
 ROSTER_COLUMNS = ("activity", "kind", "date", "person", "quantity")
@@ -169,6 +173,26 @@ def _is_date(day: str) -> bool:
     except ValueError:
         return False
     return True
+
+
+def read_roster_chunks(path: Path | str, *, encoding: str | None = None, size: int,
+                       workers: int = 1) -> Iterator[list[LineRow]]:
+    """A roster's lines as rows, ``size`` at a time. With ``workers`` above 1, a file of at
+    least ``PARALLEL_FROM_BYTES`` is parsed in a worker process (the ledger's post does so)
+    while the caller checks and writes the chunks it has."""
+    file = str(path)
+    try:
+        large = workers > 1 and os.path.getsize(file) >= PARALLEL_FROM_BYTES
+    except OSError:  # reading it says what is wrong, naming the file
+        large = False
+    if large:
+        return in_worker(_roster_chunks, (file, encoding, size), name="commons-roster-parser",
+                         verb=("submit", "submitted"))
+    return _roster_chunks(file, encoding, size)
+
+
+def _roster_chunks(path: str, encoding: str | None, size: int) -> Iterator[list[LineRow]]:
+    return batched(read_roster(path, encoding=encoding), size)
 
 
 def read_roster(path: Path | str, *, encoding: str | None = None) -> Iterator[LineRow]:

@@ -1,0 +1,44 @@
+"""A large roster is parsed in a worker process while the books check and write it: on both
+stores the worker's rows are the rows read in-process (the same roster again is a no-op), and
+a bad line stops the submission with its place, nothing recorded."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from points_helpers import points_books, refused, roster_file
+
+import commons
+from commons.errors import ErrorCode
+from commons.io import points_files
+
+pytestmark = pytest.mark.usefixtures("store")
+
+
+@pytest.fixture
+def api(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> commons.Books:
+    monkeypatch.setattr(points_files, "PARALLEL_FROM_BYTES", 0)  # small files take it too
+    return points_books(tmp_path / "p.db", tmp_path)
+
+
+def test_a_roster_parsed_in_a_worker_is_the_roster_read_here(api: commons.Books,
+                                                            tmp_path: Path) -> None:
+    rows = ["a,clean-up,2026-11-08,r-yu,2.5", "a,clean-up,2026-11-08,r-jiang,2",
+            "h,help-elderly,2026-11-09,r-yu,1"]
+    done = api.points.submit("jz", roster_file(tmp_path, "r1", rows), by="org-wang",
+                             workers=2)
+    assert (done.lines, done.already_recorded) == (3, False)
+    again = api.points.submit("jz", tmp_path / "r1.csv", by="org-wang")  # read here
+    assert again.already_recorded
+    assert api.points.confirm("r1", by="cw-zhao").issued == 25 + 20 + 15
+
+
+def test_a_bad_line_in_the_worker_is_named_and_nothing_is_recorded(api: commons.Books,
+                                                                  tmp_path: Path) -> None:
+    bad = roster_file(tmp_path, "bad", ["a,clean-up,2026-11-08,r-yu,1",
+                                        "a,clean-up,2026-13-08,r-jiang,1"])
+    error = refused(ErrorCode.INVALID_DATE, api.points.submit, "jz", bad, by="org-wang",
+                    workers=2)
+    assert (error.where.line, error.where.field) == (3, "date")
+    refused(ErrorCode.NOT_FOUND, api.points.confirm, "bad", by="cw-zhao")
