@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import sqlite3
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -26,6 +26,7 @@ from commons.store.queries import where_in
 
 __all__ = ["PointsTables", "RosterRow"]
 
+_LOOKUPS = 2_000  # above this many people, reading every member's id is the cheaper way
 _LOT = ("SELECT id, person, earned_on, expires_on, points, remaining, source FROM points_lots")
 
 
@@ -112,11 +113,17 @@ class PointsTables:
             self.conn, "SELECT person, household, named FROM points_members WHERE programme = ? "
             "AND person IN ({})", people, before=(programme,))}
 
-    def member_ids(self, programme: str, people: Iterable[str]) -> set[str]:
-        """Those of ``people`` who are members."""
-        return {r[0] for r in where_in(self.conn, "SELECT person FROM points_members WHERE "
-                                       "programme = ? AND person IN ({})", people,
-                                       before=(programme,))}
+    def member_ids(self, programme: str, people: Collection[str]) -> set[str]:
+        """Those of ``people`` who are members: looked up one by one for a few, and for a
+        roster's chunk of thousands read with every member's id (a scan of the programme's
+        members costs less than thousands of lookups)."""
+        if len(people) < _LOOKUPS:
+            return {r[0] for r in where_in(self.conn, "SELECT person FROM points_members "
+                                           "WHERE programme = ? AND person IN ({})", people,
+                                           before=(programme,))}
+        return {r[0] for r in self.conn.execute(
+            "SELECT person FROM points_members WHERE programme = ?", (programme,))
+            if r[0] in people}
 
     def unopened(self, accounts: Iterable[str]) -> list[str]:
         """Those of ``accounts`` not opened yet, in the order given."""
@@ -163,17 +170,14 @@ class PointsTables:
 
     def lines_posted(self, programme: str, rows: Sequence[LineRow]
                      ) -> dict[tuple[str, str], str]:
-        """Lines recorded before under the same (activity, person), with their roster."""
-        people: dict[str, list[str]] = {}
-        for activity, _, _, person, _, _ in rows:
-            people.setdefault(activity, []).append(person)
-        found: dict[tuple[str, str], str] = {}
-        for activity, named in people.items():
-            for r in where_in(self.conn, "SELECT person, roster FROM points_roster_lines "
-                              "WHERE programme = ? AND activity = ? AND person IN ({})", named,
-                              before=(programme, activity)):
-                found[(activity, r[0])] = r[1]
-        return found
+        """Lines recorded before under the same (activity, person), with their roster: the
+        recorded lines of the few activities a chunk names, read by activity (the unique
+        index leads with it) and kept where the chunk names the person."""
+        wanted = {(activity, person) for activity, _, _, person, _, _ in rows}
+        return {(r[0], r[1]): r[2] for r in where_in(
+            self.conn, "SELECT activity, person, roster FROM points_roster_lines WHERE "
+            "programme = ? AND activity IN ({})", sorted({a for a, _ in wanted}),
+            before=(programme,)) if (r[0], r[1]) in wanted}
 
     def add_roster(self, programme: str, id: str, submitted_by: str, submitted_at: str,
                    digest: str, lines: int) -> None:

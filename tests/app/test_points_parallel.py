@@ -1,10 +1,12 @@
 """A large roster is parsed in a worker process while the books check and write it: on both
 stores the worker's rows are the rows read in-process (the same roster again is a no-op), and
-a bad line stops the submission with its place, nothing recorded."""
+a bad line stops the submission with its place, nothing recorded. Members are checked as for a
+chunk of thousands (every member's id read once) so that path meets the same refusals."""
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 from points_helpers import points_books, refused, roster_file
@@ -12,6 +14,7 @@ from points_helpers import points_books, refused, roster_file
 import commons
 from commons.errors import ErrorCode
 from commons.io import points_files
+from commons.store import points as points_tables
 
 pytestmark = pytest.mark.usefixtures("store")
 
@@ -19,6 +22,7 @@ pytestmark = pytest.mark.usefixtures("store")
 @pytest.fixture
 def api(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> commons.Books:
     monkeypatch.setattr(points_files, "PARALLEL_FROM_BYTES", 0)  # small files take it too
+    monkeypatch.setattr(points_tables, "_LOOKUPS", 0)
     return points_books(tmp_path / "p.db", tmp_path)
 
 
@@ -42,3 +46,14 @@ def test_a_bad_line_in_the_worker_is_named_and_nothing_is_recorded(api: commons.
                     workers=2)
     assert (error.where.line, error.where.field) == (3, "date")
     refused(ErrorCode.NOT_FOUND, api.points.confirm, "bad", by="cw-zhao")
+
+
+def test_a_stranger_and_a_line_posted_before_are_refused_by_line(api: commons.Books,
+                                                                tmp_path: Path) -> None:
+    api.points.submit("jz", roster_file(tmp_path, "r1", ["a,clean-up,2026-11-08,r-yu,1"]),
+                      by="org-wang", workers=2)
+    problems: Any = refused(ErrorCode.SEVERAL, api.points.submit, "jz", roster_file(
+        tmp_path, "r2", ["b,clean-up,2026-11-09,r-jiang,1", "a,clean-up,2026-11-08,r-yu,1",
+                         "b,clean-up,2026-11-09,nobody,1"]), by="org-wang", workers=2)
+    assert [(p.where.line, p.code) for p in problems.problems] == [
+        (3, ErrorCode.CONFLICT), (4, ErrorCode.NOT_FOUND)]
