@@ -126,10 +126,12 @@ class PointsTables:
             if r[0] in people}
 
     def unopened(self, accounts: Iterable[str]) -> list[str]:
-        """Those of ``accounts`` not opened yet, in the order given."""
+        """Those of ``accounts`` not opened yet, in the order given (for thousands, read with
+        every account's name, as ``member_ids`` reads members)."""
         wanted = list(dict.fromkeys(accounts))
-        opened = {r[0] for r in where_in(self.conn, "SELECT name FROM accounts WHERE name IN "
-                                         "({})", wanted)}
+        rows = where_in(self.conn, "SELECT name FROM accounts WHERE name IN ({})", wanted) \
+            if len(wanted) < _LOOKUPS else self.conn.execute("SELECT name FROM accounts")
+        opened = {r[0] for r in rows}
         return [name for name in wanted if name not in opened]
 
     def open_accounts(self, accounts: Sequence[Account]) -> None:
