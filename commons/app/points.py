@@ -221,8 +221,9 @@ class PointsEarning(Service):
             check_submitter(p, id, organiser)
             errors: list[CommonsError] = []
             seen: set[tuple[str, str]] = set()
+            members: set[str] = set()  # found so far: a roster names the same people often
             for chunk in chunks:
-                errors += self._line_problems(t, p, id, organiser, chunk, seen)
+                errors += self._line_problems(t, p, id, organiser, chunk, seen, members)
                 if not errors:
                     t.points.add_roster_lines(programme, id, digest.lines, chunk)
                 digest.add(chunk)
@@ -238,10 +239,10 @@ class PointsEarning(Service):
 
     @staticmethod
     def _line_problems(t: Tables, p: Programme, roster: str, organiser: str,
-                       rows: Sequence[LineRow], seen: set[tuple[str, str]]
+                       rows: Sequence[LineRow], seen: set[tuple[str, str]], members: set[str]
                        ) -> list[CommonsError]:
         errors: list[CommonsError] = []
-        members = t.points.member_ids(p.id, {x[3] for x in rows})
+        members |= t.points.member_ids(p.id, {x[3] for x in rows} - members)
         posted = t.points.lines_posted(p.id, rows)
         kinds = {kind.id: kind for kind in p.kinds}
         for activity, kind_id, _, person, hundredths, line in rows:

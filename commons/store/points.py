@@ -172,14 +172,17 @@ class PointsTables:
 
     def lines_posted(self, programme: str, rows: Sequence[LineRow]
                      ) -> dict[tuple[str, str], str]:
-        """Lines recorded before under the same (activity, person), with their roster: the
-        recorded lines of the few activities a chunk names, read by activity (the unique
-        index leads with it) and kept where the chunk names the person."""
-        wanted = {(activity, person) for activity, _, _, person, _, _ in rows}
-        return {(r[0], r[1]): r[2] for r in where_in(
-            self.conn, "SELECT activity, person, roster FROM points_roster_lines WHERE "
-            "programme = ? AND activity IN ({})", sorted({a for a, _ in wanted}),
-            before=(programme,)) if (r[0], r[1]) in wanted}
+        """Lines recorded before under the same (activity, person), with their roster."""
+        people: dict[str, list[str]] = {}
+        for activity, _, _, person, _, _ in rows:
+            people.setdefault(activity, []).append(person)
+        found: dict[tuple[str, str], str] = {}
+        for activity, named in people.items():
+            for r in where_in(self.conn, "SELECT person, roster FROM points_roster_lines "
+                              "WHERE programme = ? AND activity = ? AND person IN ({})", named,
+                              before=(programme, activity)):
+                found[(activity, r[0])] = r[1]
+        return found
 
     def add_roster(self, programme: str, id: str, submitted_by: str, submitted_at: str,
                    digest: str, lines: int) -> None:
