@@ -4,6 +4,7 @@ programme report."""
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 import click
@@ -172,7 +173,8 @@ def roster_submit(app: App, file: str, programme: str, id: str | None, by: str |
                   encoding: str | None) -> None:
     """Submit roster FILE (CSV: activity,kind,date,person,quantity; quantity in hours or
     tasks, as the kind counts) for confirmation. Nothing is issued until it is confirmed."""
-    s = app.api.points.submit(programme, file, id=id, by=by, encoding=encoding)
+    s = app.api.points.submit(programme, file, id=id, by=by, encoding=encoding,
+                              workers=os.cpu_count() or 1)  # a large file parsed meanwhile
     _echo(app, {"programme": s.programme, "roster": s.id, "lines": s.lines,
                 "submitted_by": s.submitted_by, "already_recorded": s.already_recorded},
           f"roster {s.id}: {s.lines} lines "

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
+from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -30,11 +31,13 @@ from commons.ledger.accounts import Account
 from commons.periods import as_date
 from commons.points.earning import (
     Award,
+    LineRow,
     RosterDigest,
     RosterLine,
-    award,
+    cap_points,
     check_confirmer,
     check_submitter,
+    stored_earns,
 )
 from commons.points.model import Basis, Member, Programme, parse_person
 from commons.points.postings import accounts_of, funding_entry, held, issue_entry
@@ -185,17 +188,18 @@ class PointsEarning(Service):
 
     def submit(self, programme: str, source: str | Path | Iterable[RosterLine], *,
                id: str | None = None, by: str | None = None,
-               encoding: str | None = None) -> RosterSubmitted:
+               encoding: str | None = None, workers: int = 1) -> RosterSubmitted:
         """Submit a roster (a CSV file, ``activity,kind,date,person,quantity``, or lines) for
         confirmation, as organiser ``by`` (default: the session's actor), under ``id`` (default:
         the file's name without its suffix). The same roster again is a no-op; a line whose
         activity and person another roster already names is refused. The file is read a chunk
-        at a time, so a roster of any length takes the memory of one chunk."""
-        from commons.io.points_files import read_roster  # noqa: PLC0415 - files only here
+        at a time, so a roster of any length takes the memory of a few chunks; with
+        ``workers`` above 1 a large file is parsed in a second process meanwhile."""
+        from commons.io.points_files import read_roster_chunks  # noqa: PLC0415 - files only here
 
         file = str(source) if isinstance(source, str | Path) else None
-        lines = read_roster(source, encoding=encoding) if isinstance(source, str | Path) \
-            else iter(source)
+        chunks = read_roster_chunks(source, encoding=encoding, size=_CHUNK, workers=workers) \
+            if isinstance(source, str | Path) else batched((x.as_row() for x in source), _CHUNK)
         id = id or (Path(file).stem if file else None)
         if id is None:
             raise InvalidInput("a roster given as lines needs an id", field="id",
@@ -206,7 +210,7 @@ class PointsEarning(Service):
             p = self._programme(t, programme)
             found = t.points.roster(programme, id)
             if found is not None:
-                for chunk in batched(lines, _CHUNK):
+                for chunk in chunks:
                     digest.add(chunk)
                 if found.digest != digest.hexdigest():
                     raise ConflictError(f"roster {id} is recorded with other lines",
@@ -217,8 +221,9 @@ class PointsEarning(Service):
             check_submitter(p, id, organiser)
             errors: list[CommonsError] = []
             seen: set[tuple[str, str]] = set()
-            for chunk in batched(lines, _CHUNK):
-                errors += self._line_problems(t, p, id, organiser, chunk, seen)
+            members: set[str] = set()  # found so far: a roster names the same people often
+            for chunk in chunks:
+                errors += self._line_problems(t, p, id, organiser, chunk, seen, members)
                 if not errors:
                     t.points.add_roster_lines(programme, id, digest.lines, chunk)
                 digest.add(chunk)
@@ -234,33 +239,35 @@ class PointsEarning(Service):
 
     @staticmethod
     def _line_problems(t: Tables, p: Programme, roster: str, organiser: str,
-                       lines: Sequence[RosterLine], seen: set[tuple[str, str]]
+                       rows: Sequence[LineRow], seen: set[tuple[str, str]], members: set[str]
                        ) -> list[CommonsError]:
         errors: list[CommonsError] = []
-        members = t.points.member_ids(p.id, {x.person for x in lines})
-        posted = t.points.lines_posted(p.id, lines)
-        for x in lines:
-            key = (x.activity, x.person)
+        members |= t.points.member_ids(p.id, {x[3] for x in rows} - members)
+        posted = t.points.lines_posted(p.id, rows)
+        kinds = {kind.id: kind for kind in p.kinds}
+        for activity, kind_id, _, person, hundredths, line in rows:
+            key = (activity, person)
             try:
-                if x.person == organiser:
+                if person == organiser:
                     check_submitter(p, roster, organiser, named=True)
-                kind = p.kind(x.kind)
-                if kind.basis is Basis.TASK and x.quantity != x.quantity.to_integral_value():
-                    raise InvalidInput(f"{x.kind} counts whole tasks, not {x.quantity}",
+                kind = kinds.get(kind_id) or p.kind(kind_id)
+                if kind.basis is Basis.TASK and hundredths % 100:
+                    raise InvalidInput(f"{kind_id} counts whole tasks, not "
+                                       f"{Decimal(hundredths).scaleb(-2)}",
                                        field="quantity", code=ErrorCode.INVALID_AMOUNT,
                                        fix="give a whole number of tasks")
-                if x.person not in members:
-                    raise NotFound(f"{x.person} is not a member of programme {p.id}",
+                if person not in members:
+                    raise NotFound(f"{person} is not a member of programme {p.id}",
                                    field="person", fix="enrol them first, or check the id",
-                                   context={"kind": "member", "id": x.person})
+                                   context={"kind": "member", "id": person})
                 if key in seen or key in posted:
                     where = "earlier in this roster" if key in seen else \
                         f"in roster {posted[key]}"
-                    raise ConflictError(f"{x.person} in activity {x.activity} is listed "
+                    raise ConflictError(f"{person} in activity {activity} is listed "
                                         f"{where}: a line posts once", field="person",
                                         fix="list each person once per activity")
             except CommonsError as e:
-                errors.append(e.located(line=x.line) if x.line else e)
+                errors.append(e.located(line=line) if line else e)
             seen.add(key)
         return errors
 
@@ -282,23 +289,7 @@ class PointsEarning(Service):
                                        found.excess or 0, found.people or 0, (), True)
             check_confirmer(p, id, found.submitted_by, confirmer,
                             named=t.points.names(programme, id, confirmer))
-            earned = t.points.earned_before(programme, id)
-            by_person: dict[str, int] = {}
-            capped: list[Award] = []
-            excess = 0
-            expiry: dict[dt.date, dt.date] = {}  # a roster spans a few days
-            for chunk in t.points.roster_lines(programme, id):
-                awards, earned = award(p, chunk, earned)
-                issued = [a for a in awards if a.issued]
-                for a in issued:
-                    by_person[a.line.person] = by_person.get(a.line.person, 0) + a.issued
-                excess += sum(a.excess for a in awards)
-                capped += [a for a in awards if a.excess][:_MAX_REPORTED - len(capped)]
-                for a in issued:
-                    if a.line.day not in expiry:
-                        expiry[a.line.day] = p.expires_on(a.line.day)
-                t.points.add_lots(p.id, ((a.line.person, a.line.day, expiry[a.line.day],
-                                          a.issued, False, f"roster:{id}") for a in issued))
+            by_person, excess, capped = self._award_roster(t, p, id)
             if by_person:
                 self._open(t, [held(p.id, person) for person in by_person], "volunteer points")
                 self.ledger.post_in(t, [issue_entry(p.id, id, by_person, day, self.actor)],
@@ -308,7 +299,36 @@ class PointsEarning(Service):
                                     self.clock.now().in_timezone("UTC").isoformat(),
                                     issued_total, excess, len(by_person))
         return RosterConfirmed(programme, id, confirmer, issued_total, excess, len(by_person),
-                               tuple(capped), False)
+                               capped, False)
+
+    @staticmethod
+    def _award_roster(t: Tables, p: Programme, id: str
+                      ) -> tuple[dict[str, int], int, tuple[Award, ...]]:
+        """Cap a roster's lines as stored, a chunk at a time in date order, and add a lot for
+        each line that earns: the points issued per person, the excess, and the first lines
+        the cap cut short."""
+        earned = t.points.earned_before(p.id, id)
+        by_person: dict[str, int] = {}
+        capped: list[Award] = []
+        excess = 0
+        expiry: dict[str, str] = {}  # a roster spans a few days
+        for rows in t.points.roster_rows(p.id, id):
+            earns = stored_earns(p, (r[:4] for r in rows))
+            issued, earned = cap_points(p.monthly_cap, earns, earned)
+            lots = []
+            for row, (person, _, points), n in zip(rows, earns, issued, strict=True):
+                if n:
+                    by_person[person] = by_person.get(person, 0) + n
+                    day = row[0]
+                    if day not in expiry:
+                        expiry[day] = p.expires_on(dt.date.fromisoformat(day)).isoformat()
+                    lots.append((person, day, expiry[day], n))
+                if n < points:
+                    excess += points - n
+                    if len(capped) < _MAX_REPORTED:
+                        capped.append(Award(t.points.roster_line(row), points, n))
+            t.points.add_earned_lots(p.id, f"roster:{id}", lots)
+        return by_person, excess, tuple(capped)
 
     @staticmethod
     def _roster_programme(t: Tables, id: str) -> str:

@@ -5,6 +5,7 @@ a roster in CSV (``activity,kind,date,person,quantity``), each error naming the 
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 from collections.abc import Callable, Iterator, Mapping
 from decimal import Decimal
@@ -12,11 +13,15 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from commons.errors import CommonsError, InvalidInput, Where
-from commons.files import Row, csv_rows, open_text, read_toml
+from commons.files import Row, batched, csv_rows, open_text, read_toml
+from commons.io.journal_jsonl import PARALLEL_FROM_BYTES
+from commons.io.worker import in_worker
 from commons.money import Money
 from commons.periods import read_date
-from commons.points.earning import RosterLine, parse_quantity
+from commons.points.earning import LineRow, RosterLine, parse_quantity
 from commons.points.model import (
+    PERSON_PATTERN,
+    TOKEN_PATTERN,
     ActivityKind,
     Basis,
     Member,
@@ -26,7 +31,8 @@ from commons.points.model import (
     parse_basis,
 )
 
-__all__ = ["PROGRAMME_HELP", "ROSTER_COLUMNS", "read_programme", "read_roster"]
+__all__ = ["PROGRAMME_HELP", "ROSTER_COLUMNS", "read_programme", "read_roster",
+           "read_roster_chunks"]
 
 T = TypeVar("T")
 ROSTER_COLUMNS = ("activity", "kind", "date", "person", "quantity")
@@ -157,26 +163,60 @@ _PLAIN_QUANTITY = re.compile(r"[0-9]{1,4}(?:\.[0-9]{1,2})?")
 
 
 def _line(row: Row) -> RosterLine:
-    """One line; the forms commons itself writes (2026-12-05, 2.5) take a quick path, anything
-    else the full readers, whose errors name the field."""
+    """One line through the full readers, whose errors name the field."""
+    return RosterLine(row.text("activity"), row.text("kind"), row.parse("date", read_date),
+                      row.text("person"), row.parse("quantity", _hours_or_tasks), row.line)
+
+
+def _row(row: Row) -> LineRow:
+    """One line as a row; the forms commons itself writes (plain ids, 2026-12-05, 2.5) are
+    checked by a match each, anything else goes through ``_line``'s full readers."""
     values = row.values
-    day, quantity = values["date"].strip(), values["quantity"].strip()
+    activity, kind, day = values["activity"].strip(), values["kind"].strip(), \
+        values["date"].strip()
+    person, quantity = values["person"].strip(), values["quantity"].strip()
+    if TOKEN_PATTERN.fullmatch(activity) and TOKEN_PATTERN.fullmatch(kind) \
+            and PERSON_PATTERN.fullmatch(person) and _ISO_DATE.fullmatch(day) \
+            and _PLAIN_QUANTITY.fullmatch(quantity) and quantity.strip("0.") and _is_date(day):
+        whole, _, part = quantity.partition(".")
+        return (activity, kind, day, person, int(whole) * 100 + int(part.ljust(2, "0")),
+                row.line)
+    return _line(row).as_row()
+
+
+def _is_date(day: str) -> bool:
     try:
-        on = dt.date.fromisoformat(day) if _ISO_DATE.fullmatch(day) else None
+        dt.date.fromisoformat(day)
     except ValueError:
-        on = None
-    return RosterLine(row.text("activity"), row.text("kind"),
-                      on or row.parse("date", read_date), row.text("person"),
-                      Decimal(quantity) if _PLAIN_QUANTITY.fullmatch(quantity)
-                      and quantity.strip("0.") else row.parse("quantity", _hours_or_tasks),
-                      row.line)
+        return False
+    return True
 
 
-def read_roster(path: Path | str, *, encoding: str | None = None) -> Iterator[RosterLine]:
-    """A roster's lines, streamed; an error names the file, line and field."""
+def read_roster_chunks(path: Path | str, *, encoding: str | None = None, size: int,
+                       workers: int = 1) -> Iterator[list[LineRow]]:
+    """A roster's lines as rows, ``size`` at a time. With ``workers`` above 1, a file of at
+    least ``PARALLEL_FROM_BYTES`` is parsed in a worker process (the ledger's post does so)
+    while the caller checks and writes the chunks it has."""
+    file = str(path)
+    try:
+        large = workers > 1 and os.path.getsize(file) >= PARALLEL_FROM_BYTES
+    except OSError:  # reading it says what is wrong, naming the file
+        large = False
+    if large:
+        return in_worker(_roster_chunks, (file, encoding, size), name="commons-roster-parser",
+                         verb=("submit", "submitted"))
+    return _roster_chunks(file, encoding, size)
+
+
+def _roster_chunks(path: str, encoding: str | None, size: int) -> Iterator[list[LineRow]]:
+    return batched(read_roster(path, encoding=encoding), size)
+
+
+def read_roster(path: Path | str, *, encoding: str | None = None) -> Iterator[LineRow]:
+    """A roster's lines as rows, streamed; an error names the file, line and field."""
     for row in csv_rows(path, ROSTER_COLUMNS, encoding=encoding):
         try:
-            line = _line(row)
+            line = _row(row)
         except CommonsError as e:
             raise (e if e.where.file else e.located(file=row.file, line=row.line)) from None
         yield line

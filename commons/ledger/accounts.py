@@ -42,9 +42,16 @@ class AccountType(enum.StrEnum):
     EXPENSES = "expenses"
 
 
+# A whole name of the usual shape, checked by one match (a roster opens and posts to 100,000
+# holders' accounts); any other text takes the segment-by-segment path that names its fault.
+_WELL_FORMED = re.compile(f"(?:{'|'.join(t.value for t in AccountType)})(?::[\\w][\\w\\-]*)*")
+
+
 @functools.lru_cache(maxsize=65536)
 def parse_account_name(text: str) -> str:
     """Check an account name's shape: a known type, then non-empty segments, split by ``:``."""
+    if _WELL_FORMED.fullmatch(text):
+        return text
     name = text.strip()
     segments = name.split(":")
     if not name or not all(_SEGMENT.fullmatch(s) for s in segments):

@@ -19,8 +19,9 @@ import attrs
 from commons.errors import ErrorCode, InvalidInput, RefusedByRule
 from commons.points.model import Basis, Programme, parse_person, parse_token
 
-__all__ = ["Award", "RosterDigest", "RosterLine", "award", "check_confirmer", "check_submitter",
-           "line_points", "month_of", "parse_quantity"]
+__all__ = ["Award", "LineRow", "RosterDigest", "RosterLine", "award", "cap_points",
+           "check_confirmer", "check_submitter", "line_points", "month_of", "parse_quantity",
+           "stored_earns"]
 
 _HUNDREDTHS = Decimal("0.01")
 
@@ -55,6 +56,17 @@ class RosterLine:
     def __attrs_post_init__(self) -> None:
         assert self.quantity > 0, self
 
+    def as_row(self) -> LineRow:
+        """The line as a roster is checked, digested and stored a chunk at a time."""
+        return (self.activity, self.kind, self.day.isoformat(), self.person,
+                int(self.quantity.scaleb(2)), self.line)
+
+
+# A roster line as a row: (activity, kind, day ``YYYY-MM-DD``, person, hundredths of an hour
+# or a task, line in the file or None). A roster of a million lines is read, checked and
+# stored as rows; a ``RosterLine`` is built only for a line a result names.
+LineRow = tuple[str, str, str, str, int, int | None]
+
 
 def line_points(programme: Programme, line: RosterLine) -> int:
     """What a line earns before the cap: the kind's points times the quantity, rounded down."""
@@ -71,12 +83,11 @@ class RosterDigest:
         self._hash = hashlib.sha256(f"{programme}\x1d{submitted_by}\x1d".encode())
         self.lines = 0
 
-    def add(self, lines: Iterable[RosterLine]) -> None:
-        """Take ``lines`` in, in the roster's order."""
-        for x in lines:
-            self._hash.update(f"{x.activity}\x1f{x.kind}\x1f{x.day}\x1f{x.person}\x1f"
-                              f"{x.quantity}\x1e".encode())
-            self.lines += 1
+    def add(self, rows: Sequence[LineRow]) -> None:
+        """Take ``rows`` in, in the roster's order."""
+        self._hash.update("".join([f"{a}\x1f{k}\x1f{d}\x1f{p}\x1f{h}\x1e"
+                                   for a, k, d, p, h, _ in rows]).encode())
+        self.lines += len(rows)
 
     def hexdigest(self) -> str:
         """The digest of every line taken in."""
@@ -143,6 +154,36 @@ def month_of(day: dt.date) -> str:
     return day.isoformat()[:7]
 
 
+def cap_points(cap: int, earns: Iterable[tuple[str, str, int]],
+               earned: Mapping[tuple[str, str], int]
+               ) -> tuple[list[int], dict[tuple[str, str], int]]:
+    """The points issued for each of ``earns`` (person, ``month_of`` the day, points before the
+    cap), taken in the order given, under ``cap`` a person and month, given what each person
+    already ``earned`` in each month; and what they have earned after these. The one rule of
+    the cap, for a few lines as for a roster of a million read from the store in date order."""
+    so_far = dict(earned)
+    issued: list[int] = []
+    for person, month, points in earns:
+        key = (person, month)
+        before = so_far.get(key, 0)
+        room = cap - before
+        n = points if points <= room else max(room, 0)
+        so_far[key] = before + n
+        issued.append(n)
+    return issued, so_far
+
+
+def stored_earns(programme: Programme, rows: Iterable[tuple[str, str, str, int]]
+                 ) -> list[tuple[str, str, int]]:
+    """``cap_points``'s input for lines as the store keeps them (day ``YYYY-MM-DD``, person,
+    kind, ``hundredths`` of an hour or a task): the same whole points, rounded down, as
+    ``line_points``. Their kinds were checked against the programme when they were
+    submitted."""
+    points = {kind.id: kind.points for kind in programme.kinds}
+    return [(person, day[:7], points[kind] * hundredths // 100)
+            for day, person, kind, hundredths in rows]
+
+
 def award(programme: Programme, lines: Sequence[RosterLine],
           earned: Mapping[tuple[str, str], int]
           ) -> tuple[tuple[Award, ...], dict[tuple[str, str], int]]:
@@ -150,18 +191,10 @@ def award(programme: Programme, lines: Sequence[RosterLine],
     already ``earned`` in each month (keyed by person and ``month_of``); and what they have
     earned after these lines. Lines are capped in date order, then in the order given, so a
     roster read in date order a chunk at a time is capped as if whole."""
-    so_far = dict(earned)
     order = sorted(range(len(lines)), key=lambda i: (lines[i].day, i))
-    points = {kind.id: kind.points for kind in programme.kinds}
-    cap = programme.monthly_cap
-    awards: list[Award | None] = [None] * len(lines)
-    for i in order:
-        line = lines[i]
-        key = (line.person, month_of(line.day))
-        earns = int(points[line.kind] * line.quantity) if line.kind in points else \
-            line_points(programme, line)
-        before = so_far.get(key, 0)
-        issued = max(0, min(earns, cap - before))
-        so_far[key] = before + issued
-        awards[i] = Award(line, earns, issued)
-    return tuple(a for a in awards if a is not None), so_far
+    earns = {i: line_points(programme, lines[i]) for i in order}
+    issued, so_far = cap_points(programme.monthly_cap,
+                                [(lines[i].person, month_of(lines[i].day), earns[i])
+                                 for i in order], earned)
+    by_line = dict(zip(order, issued, strict=True))
+    return tuple(Award(line, earns[i], by_line[i]) for i, line in enumerate(lines)), so_far

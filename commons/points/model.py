@@ -23,6 +23,8 @@ from commons.money import CURRENCY, Money
 
 __all__ = [
     "BASES",
+    "PERSON_PATTERN",
+    "TOKEN_PATTERN",
     "UNIT",
     "ActivityKind",
     "Basis",
@@ -38,7 +40,7 @@ __all__ = [
 ]
 
 UNIT = "PTS"  # the journal's unit code of volunteer points (commons.money's table holds it)
-_SEGMENT = re.compile(r"[\w][\w\-]*")
+PERSON_PATTERN = re.compile(r"[\w][\w\-]*")  # what an account name's segment may be
 
 
 class Basis(StrEnum):
@@ -63,21 +65,21 @@ def parse_basis(text: str | Basis) -> Basis:
 def parse_person(text: str) -> str:
     """A person's or programme's id: it names a journal account, so letters, digits (Chinese
     too), ``-`` and ``_`` only."""
-    if type(text) is str and _SEGMENT.fullmatch(text):
+    if type(text) is str and PERSON_PATTERN.fullmatch(text):
         return text  # the common case, checked once: a roster names 100,000 people
     value = parse_id(text)
-    if not _SEGMENT.fullmatch(value):
+    if not PERSON_PATTERN.fullmatch(value):
         raise InvalidInput(f"id {value!r} has characters an account name cannot hold",
                            fix="use letters, digits, '-' or '_' (Chinese characters too)")
     return value
 
 
-_TOKEN = re.compile(r"[\w.:\-]+")
+TOKEN_PATTERN = re.compile(r"[\w.:\-]+")  # a plain id, which parse_id keeps as it is
 
 
 def parse_token(text: str) -> str:
     """An activity's or kind's id, as ``parse_id`` reads it; plain ids take a quick path."""
-    if type(text) is str and _TOKEN.fullmatch(text):
+    if type(text) is str and TOKEN_PATTERN.fullmatch(text):
         return text
     return parse_id(text)
 

@@ -12,6 +12,7 @@ pays it from the fund.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Iterable, Mapping
 
 from commons.ledger.journal import Entry, Posting
@@ -47,7 +48,10 @@ def accounts_of(programme: str) -> dict[str, str]:
             "reimbursed": f"expenses:points-fund:{programme}:reimbursed"}
 
 
+@functools.lru_cache(maxsize=4096)
 def _pts(count: int) -> Money:
+    """``count`` points as a value: a roster's 100,000 holders earn a few dozen distinct
+    counts, and a Money is immutable, so each count is built once."""
     return Money(count, UNIT)
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import sqlite3
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -18,7 +18,7 @@ import attrs
 from commons.ledger.accounts import Account
 from commons.money import Money
 from commons.periods import Period
-from commons.points.earning import RosterLine
+from commons.points.earning import LineRow, RosterLine
 from commons.points.lots import Draw, Lot
 from commons.points.model import ActivityKind, Member, Programme, ShelfItem, Staff
 from commons.points.reports import Movement
@@ -26,6 +26,7 @@ from commons.store.queries import where_in
 
 __all__ = ["PointsTables", "RosterRow"]
 
+_LOOKUPS = 2_000  # above this many people, reading every member's id is the cheaper way
 _LOT = ("SELECT id, person, earned_on, expires_on, points, remaining, source FROM points_lots")
 
 
@@ -126,17 +127,25 @@ class PointsTables:
             "SELECT person, household, named FROM points_members WHERE programme = ? "
             "ORDER BY person", (programme,))]
 
-    def member_ids(self, programme: str, people: Iterable[str]) -> set[str]:
-        """Those of ``people`` who are members."""
-        return {r[0] for r in where_in(self.conn, "SELECT person FROM points_members WHERE "
-                                       "programme = ? AND person IN ({})", people,
-                                       before=(programme,))}
+    def member_ids(self, programme: str, people: Collection[str]) -> set[str]:
+        """Those of ``people`` who are members: looked up one by one for a few, and for a
+        roster's chunk of thousands read with every member's id (a scan of the programme's
+        members costs less than thousands of lookups)."""
+        if len(people) < _LOOKUPS:
+            return {r[0] for r in where_in(self.conn, "SELECT person FROM points_members "
+                                           "WHERE programme = ? AND person IN ({})", people,
+                                           before=(programme,))}
+        return {r[0] for r in self.conn.execute(
+            "SELECT person FROM points_members WHERE programme = ?", (programme,))
+            if r[0] in people}
 
     def unopened(self, accounts: Iterable[str]) -> list[str]:
-        """Those of ``accounts`` not opened yet, in the order given."""
+        """Those of ``accounts`` not opened yet, in the order given (for thousands, read with
+        every account's name, as ``member_ids`` reads members)."""
         wanted = list(dict.fromkeys(accounts))
-        opened = {r[0] for r in where_in(self.conn, "SELECT name FROM accounts WHERE name IN "
-                                         "({})", wanted)}
+        rows = where_in(self.conn, "SELECT name FROM accounts WHERE name IN ({})", wanted) \
+            if len(wanted) < _LOOKUPS else self.conn.execute("SELECT name FROM accounts")
+        opened = {r[0] for r in rows}
         return [name for name in wanted if name not in opened]
 
     def open_accounts(self, accounts: Sequence[Account]) -> None:
@@ -175,14 +184,16 @@ class PointsTables:
         return [r[0] for r in self.conn.execute(
             "SELECT programme FROM points_rosters WHERE id = ? ORDER BY programme", (id,))]
 
-    def lines_posted(self, programme: str, lines: Sequence[RosterLine]
+    def lines_posted(self, programme: str, rows: Sequence[LineRow]
                      ) -> dict[tuple[str, str], str]:
         """Lines recorded before under the same (activity, person), with their roster."""
+        people: dict[str, list[str]] = {}
+        for activity, _, _, person, _, _ in rows:
+            people.setdefault(activity, []).append(person)
         found: dict[tuple[str, str], str] = {}
-        for activity in {x.activity for x in lines}:
-            people = [x.person for x in lines if x.activity == activity]
+        for activity, named in people.items():
             for r in where_in(self.conn, "SELECT person, roster FROM points_roster_lines "
-                              "WHERE programme = ? AND activity = ? AND person IN ({})", people,
+                              "WHERE programme = ? AND activity = ? AND person IN ({})", named,
                               before=(programme, activity)):
                 found[(activity, r[0])] = r[1]
         return found
@@ -195,29 +206,39 @@ class PointsTables:
                           (programme, id, submitted_by, submitted_at, digest, lines))
 
     def add_roster_lines(self, programme: str, roster: str, first: int,
-                         lines: Sequence[RosterLine]) -> None:
+                         rows: Sequence[LineRow]) -> None:
         """Record a chunk of a roster's lines, numbered from ``first``."""
         self.conn.executemany(
             "INSERT INTO points_roster_lines VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            [(programme, roster, x.day.isoformat(), first + n, x.activity, x.person, x.kind,
-              int(x.quantity.scaleb(2))) for n, x in enumerate(lines)])
+            [(programme, roster, day, seq, activity, person, kind, hundredths)
+             for seq, (activity, kind, day, person, hundredths, _)
+             in enumerate(rows, start=first)])
 
-    def roster_lines(self, programme: str, id: str, size: int = 20_000
-                     ) -> Iterator[list[RosterLine]]:
-        """A roster's lines in date order (then as submitted), a chunk of ``size`` at a time;
-        each line's ``line`` is where it stood in the file (the header being line 1)."""
+    def roster_rows(self, programme: str, id: str, size: int = 20_000
+                    ) -> Iterator[list[tuple[str, str, str, int, int, str]]]:
+        """A roster's lines in date order (then as submitted), a chunk of ``size`` at a time,
+        as rows (day, person, kind, hundredths of the quantity, seq, activity): a confirmation
+        reads a million of them, and builds a ``RosterLine`` (``roster_line``) only for the
+        few it reports."""
         after: tuple[str, int] = ("", -1)
         while True:
             rows = self.conn.execute(
-                "SELECT activity, kind, day, person, quantity_hundredths, seq FROM "
+                "SELECT day, person, kind, quantity_hundredths, seq, activity FROM "
                 "points_roster_lines WHERE programme = ? AND roster = ? AND (day > ? OR "
                 "(day = ? AND seq > ?)) ORDER BY day, seq LIMIT ?",
                 (programme, id, after[0], after[0], after[1], size)).fetchall()
             if not rows:
                 return
-            yield [RosterLine(r[0], r[1], dt.date.fromisoformat(r[2]), r[3],
-                              Decimal(r[4]).scaleb(-2), r[5] + 2) for r in rows]
-            after = (rows[-1][2], rows[-1][5])
+            yield rows
+            after = (rows[-1][0], rows[-1][4])
+
+    @staticmethod
+    def roster_line(row: tuple[str, str, str, int, int, str]) -> RosterLine:
+        """The line a ``roster_rows`` row holds; its ``line`` is where it stood in the file
+        (the header being line 1)."""
+        day, person, kind, hundredths, seq, activity = row
+        return RosterLine(activity, kind, dt.date.fromisoformat(day), person,
+                          Decimal(hundredths).scaleb(-2), seq + 2)
 
     def names(self, programme: str, roster: str, person: str) -> bool:
         """Whether roster ``roster`` awards ``person`` points."""
@@ -244,6 +265,16 @@ class PointsTables:
             (programme, programme, roster, programme, roster))}
 
     # --- lots and movements ----------------------------------------------------------------
+
+    def add_earned_lots(self, programme: str, source: str,
+                        lots: Iterable[tuple[str, str, str, int]]) -> None:
+        """New lots a roster issued: (person, earned on, expires on, points), dates as
+        ``YYYY-MM-DD``."""
+        self.conn.executemany(
+            "INSERT INTO points_lots (programme, person, earned_on, expires_on, points, "
+            "remaining, received, source) VALUES (?, ?, ?, ?, ?, ?, 0, ?)",
+            ((programme, person, earned, expires, n, n, source)
+             for person, earned, expires, n in lots))
 
     def add_lots(self, programme: str, lots: Iterable[tuple[str, dt.date, dt.date, int, bool,
                                                               str]]) -> None:
