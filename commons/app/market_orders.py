@@ -107,6 +107,7 @@ class _Batch:
         self.compounds: dict[str, str] = {}  # each household's compound, read once a chunk
         # Looked up once per batch: a feed names the same few services and providers often.
         self.cache: dict[tuple[str, str], Any] = {}
+        self.splits: dict[tuple[str, Money], PriceSplit] = {}  # each price's split, no limit
 
 
 def _used(t: Tables, b: _Batch, key: tuple[str, str, str | None]) -> Money:
@@ -310,8 +311,12 @@ class MarketOrders(Service):
             if not programme.covers(order.category, tags):
                 continue
             limit = self._limit(t, b, programme, Period.of(day), order.resident)
-            split = price_split(price, programme, tag=programme.tag, limit=limit)
-            full = price_split(price, programme, tag=programme.tag)
+            key = (programme.id, price)
+            full = b.splits.get(key) or b.splits.setdefault(
+                key, price_split(price, programme, tag=programme.tag))
+            # A limit the full subsidy stays within changes nothing: the plan gives the same.
+            split = full if full.subsidy <= limit else \
+                price_split(price, programme, tag=programme.tag, limit=limit)
             if best is None or split.subsidy > best[0].subsidy:
                 best = (split, split.subsidy < full.subsidy)
         return Quote(*best) if best is not None else Quote(price_split(price, None), False)
@@ -336,7 +341,7 @@ class MarketOrders(Service):
     def _post_completion(self, t: Tables, b: _Batch, order: Order) -> None:
         split = order.split
         assert split is not None and order.service_date is not None
-        funder = self._funder(t, split)
+        funder = self._funder(t, b, split)
         names = market_accounts(order, funder)
         legs = [Posting(names["paid"], split.resident)]
         if funder is not None:
@@ -352,7 +357,7 @@ class MarketOrders(Service):
         split = after.split
         assert split is not None and after.closed_at is not None and after.refund is not None
         day = after.closed_at.astimezone(CHINA).date()
-        names = market_accounts(after, self._funder(t, split))
+        names = market_accounts(after, self._funder(t, b, split))
         if after.fully_refunded:
             legs = [Posting(names["paid"], -split.resident),
                     Posting(names["payable"], split.resident + split.subsidy)]
@@ -370,10 +375,11 @@ class MarketOrders(Service):
                                    str(Period.of(day))))
 
     @staticmethod
-    def _funder(t: Tables, split: PriceSplit) -> str | None:
+    def _funder(t: Tables, b: _Batch, split: PriceSplit) -> str | None:
         if split.programme is None or not split.subsidy:
             return None
-        return t.market.programmes()[split.programme].funder
+        programmes = _once(b, "programmes", "", t.market.programmes)
+        return str(programmes[split.programme].funder)
 
     @staticmethod
     def _open_accounts(t: Tables, entries: Sequence[Entry]) -> None:
