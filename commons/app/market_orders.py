@@ -38,7 +38,8 @@ from commons.market.orders import (
     OrderEvent,
     PriceSplit,
     illegal_move,
-    placed,
+    moved,
+    placed_fields,
 )
 from commons.market.orders import split_price as price_split
 from commons.market.postings import SHARE_INCOME, market_accounts
@@ -90,8 +91,10 @@ class _Batch:
 
     def __init__(self, quotes: bool = False) -> None:
         self.keep_quotes = quotes  # one event's caller shows its quote; a feed's are not kept
-        self.orders: dict[str, Order] = {}
-        self.touched: dict[str, Order] = {}
+        # Each order as plain fields, its events folded in by the one state machine
+        # (``moved``); an order is built once, when the chunk is written.
+        self.orders: dict[str, dict[str, Any]] = {}
+        self.touched: set[str] = set()
         self.entries: list[Entry] = []
         self.events: list[tuple[str, str, str]] = []
         self.seen: dict[str, str] = {}
@@ -171,7 +174,7 @@ class MarketOrders(Service):
         known = t.market.events_known([e.id for _, e, _ in events])
         found = t.market.orders_by_id([e.order for _, e, _ in events if e.order not in b.orders])
         b.stored.update(found)
-        b.orders.update(found)
+        b.orders.update((id, attrs.asdict(order, recurse=False)) for id, order in found.items())
         b.compounds.update(t.market.household_compounds(list({
             e.household for _, e, _ in events if e.household is not None})))
         already = 0
@@ -197,7 +200,7 @@ class MarketOrders(Service):
 
     def _write(self, t: Tables, b: _Batch, file: str | None) -> None:
         """Write what the chunks checked so far did, and forget it: it is in the store now."""
-        t.market.save_orders(b.touched.values(), replacing=b.stored)
+        t.market.save_orders([Order(**b.orders[id]) for id in b.touched], replacing=b.stored)
         t.market.add_events(b.events)
         t.market.set_subsidy_used((*key, b.used[key]) for key in sorted(
             b.used_changed, key=lambda k: (k[0], k[1], k[2] or "")))
@@ -208,44 +211,44 @@ class MarketOrders(Service):
                                 origin=f"market events{' ' + file if file else ''}")
         b.applied += len(b.events)
         b.changed.update(b.touched)
-        b.orders, b.touched, b.seen, b.events, b.entries = {}, {}, {}, [], []
+        b.orders, b.touched, b.seen, b.events, b.entries = {}, set(), {}, [], []
         b.stored, b.compounds = set(), {}
 
     def _one(self, t: Tables, b: _Batch, event: OrderEvent) -> None:
         order = b.orders.get(event.order)
         if event.type is EventType.PLACE:
             if order is not None:
-                raise illegal_move(order, event.type, " already")
-            order = self._place(t, b, event)
+                raise illegal_move(event.order, order["state"], event.type, " already")
+            b.orders[event.order] = self._place(t, b, event)
         elif order is None:
             raise NotFound(f"order {event.order} was never placed", field="order",
                            fix="send the order's place event first, or check the id",
                            context={"kind": "order", "id": event.order})
         elif event.type is EventType.COMPLETE:
             day = event.at.astimezone(CHINA).date()
-            who, month = order.provider, Period.of(day)
+            who, month = order["provider"], Period.of(day)
             if _once(b, "settled", f"{who} {month}",
                      lambda: t.market.settlement(who, month)) is not None:
                 raise RefusedByRule(f"{who}'s {month} is settled; order "
-                                    f"{order.id} cannot be completed in it", field="at",
+                                    f"{event.order} cannot be completed in it", field="at",
                                     code=ErrorCode.CLOSED_PERIOD,
                                     fix="complete it with its real time in an open month")
-            order = order.apply(event, split=self._split(t, b, order, day))
-            self._post_completion(t, b, order)
+            order.update(moved(order, event, split=self._split(t, b, order, day)))
+            self._post_completion(t, b, Order(**order))
         else:
             if event.type is EventType.ACCEPT:
-                self._not_blacklisted(t, order.provider, event.at, b)
-            before, allowed = order, True
+                self._not_blacklisted(t, order["provider"], event.at, b)
+            allowed = True
             if event.type is EventType.CANCEL:  # the provider's rule for accepted orders
-                who = order.provider
+                who = order["provider"]
                 provider = _once(b, "provider", who, lambda: t.market.provider(who))
                 allowed = provider is None or provider.cancel_after_accept
-            order = order.apply(event, cancel_after_accept=allowed)
+            order.update(moved(order, event, cancel_after_accept=allowed))
             if event.type is EventType.RESOLVE:
-                self._post_refund(t, b, before, order)
-        b.orders[order.id] = b.touched[order.id] = order
+                self._post_refund(t, b, Order(**order))
+        b.touched.add(event.order)
 
-    def _place(self, t: Tables, b: _Batch, event: OrderEvent) -> Order:
+    def _place(self, t: Tables, b: _Batch, event: OrderEvent) -> dict[str, Any]:
         assert event.service is not None and event.household is not None
         wanted = event.service
         service = _once(b, "service", wanted, lambda: t.market.service(wanted))
@@ -276,12 +279,12 @@ class MarketOrders(Service):
                 raise InvalidInput(f"resident {event.resident} is not recorded in household "
                                    f"{event.household}", field="resident",
                                    fix="record the resident (commons market resident add)")
-        order = placed(event, provider=provider.id, category=service.category,
-                       compound=compound)
+        order = placed_fields(event, provider=provider.id, category=service.category,
+                              compound=compound)
         if b.keep_quotes:
-            b.quotes.append((order.id, self._quote(t, b, order,
-                                                   event.at.astimezone(CHINA).date(),
-                                                   service.price * event.units)))
+            b.quotes.append((event.order, self._quote_for(
+                t, b, service.category, event.resident, event.at.astimezone(CHINA).date(),
+                service.price * event.units)))
         return order
 
     def _not_blacklisted(self, t: Tables, provider: str, at: dt.datetime,
@@ -304,13 +307,19 @@ class MarketOrders(Service):
         return min((e.listed_on for e in entries), default=None)
 
     def _quote(self, t: Tables, b: _Batch, order: Order, day: dt.date, price: Money) -> Quote:
+        return self._quote_for(t, b, order.category, order.resident, day, price)
+
+    def _quote_for(self, t: Tables, b: _Batch, category: str, resident: str | None,
+                   day: dt.date, price: Money) -> Quote:
+        """What a ``resident`` (or nobody) pays of ``price`` for a service of ``category`` on
+        ``day``: the programme that subsidises most, within what it has left."""
         best: tuple[PriceSplit, bool] | None = None
-        tags = () if order.resident is None else \
-            getattr(t.market.resident(order.resident, day), "tags", ())
+        tags = () if resident is None else \
+            getattr(t.market.resident(resident, day), "tags", ())
         for programme in _once(b, "programmes", "", t.market.programmes).values():
-            if not programme.covers(order.category, tags):
+            if not programme.covers(category, tags):
                 continue
-            limit = self._limit(t, b, programme, Period.of(day), order.resident)
+            limit = self._limit(t, b, programme, Period.of(day), resident)
             key = (programme.id, price)
             full = b.splits.get(key) or b.splits.setdefault(
                 key, price_split(price, programme, tag=programme.tag))
@@ -330,12 +339,14 @@ class MarketOrders(Service):
                    p.cap - _used(t, b, (p.id, str(month), resident)))
         return max(left, Money.zero())
 
-    def _split(self, t: Tables, b: _Batch, order: Order, day: dt.date) -> PriceSplit:
-        service = _once(b, "service", order.service, lambda: t.market.service(order.service))
+    def _split(self, t: Tables, b: _Batch, order: dict[str, Any], day: dt.date) -> PriceSplit:
+        wanted, resident = order["service"], order["resident"]
+        service = _once(b, "service", wanted, lambda: t.market.service(wanted))
         assert service is not None
-        split = self._quote(t, b, order, day, service.price * order.units).split
+        split = self._quote_for(t, b, order["category"], resident, day,
+                                service.price * order["units"]).split
         if split.programme is not None and split.subsidy:
-            _use(t, b, split.programme, str(Period.of(day)), order.resident, split.subsidy)
+            _use(t, b, split.programme, str(Period.of(day)), resident, split.subsidy)
         return split
 
     def _post_completion(self, t: Tables, b: _Batch, order: Order) -> None:
@@ -353,7 +364,7 @@ class MarketOrders(Service):
                                    tuple(p for p in legs if p.amount), f"market:order:{order.id}",
                                    self.actor, None, str(order.period)))
 
-    def _post_refund(self, t: Tables, b: _Batch, before: Order, after: Order) -> None:
+    def _post_refund(self, t: Tables, b: _Batch, after: Order) -> None:
         split = after.split
         assert split is not None and after.closed_at is not None and after.refund is not None
         day = after.closed_at.astimezone(CHINA).date()
@@ -369,7 +380,7 @@ class MarketOrders(Service):
             legs = [Posting(names["payable"], after.refund),
                     Posting(names["paid"], -after.refund)]
         legs = [p for p in legs if p.amount]
-        if legs and before.split is not None:
+        if legs:
             b.entries.append(Entry(day, f"refund of marketplace order {after.id}", tuple(legs),
                                    f"market:refund:{after.id}", self.actor, None,
                                    str(Period.of(day))))
