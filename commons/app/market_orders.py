@@ -30,7 +30,7 @@ from commons.errors import (
 from commons.io.market_files import Item
 from commons.ledger.accounts import Account
 from commons.ledger.journal import Entry, Posting
-from commons.market.model import ProviderStatus, SubsidyProgramme
+from commons.market.model import ProviderStatus, Resident, SubsidyProgramme
 from commons.market.orders import (
     CHINA,
     EventType,
@@ -108,6 +108,9 @@ class _Batch:
         self.changed: set[str] = set()  # ids of the orders written
         self.stored: set[str] = set()  # ids of the orders read from the store, not new
         self.compounds: dict[str, str] = {}  # each household's compound, read once a chunk
+        # Each resident as of a day, read once a chunk: an order is placed and completed on
+        # the same day, and both look its resident up.
+        self.residents: dict[tuple[str, dt.date], Resident | None] = {}
         # Looked up once per batch: a feed names the same few services and providers often.
         self.cache: dict[tuple[str, str], Any] = {}
         self.splits: dict[tuple[str, Money], PriceSplit] = {}  # each price's split, no limit
@@ -127,6 +130,14 @@ def _use(t: Tables, b: _Batch, programme: str, month: str, resident: str | None,
     for key in dict.fromkeys(((programme, month, None), (programme, month, resident))):
         b.used[key] = _used(t, b, key) + amount
         b.used_changed.add(key)
+
+
+def _resident(t: Tables, b: _Batch, id: str, day: dt.date) -> Resident | None:
+    """Resident ``id`` as of ``day``, read once a chunk."""
+    key = (id, day)
+    if key not in b.residents:
+        b.residents[key] = t.market.resident(id, day)
+    return b.residents[key]
 
 
 def _once(b: _Batch, kind: str, key: str, load: Callable[[], Any]) -> Any:
@@ -212,7 +223,7 @@ class MarketOrders(Service):
         b.applied += len(b.events)
         b.changed.update(b.touched)
         b.orders, b.touched, b.seen, b.events, b.entries = {}, set(), {}, [], []
-        b.stored, b.compounds = set(), {}
+        b.stored, b.compounds, b.residents = set(), {}, {}
 
     def _one(self, t: Tables, b: _Batch, event: OrderEvent) -> None:
         order = b.orders.get(event.order)
@@ -274,7 +285,7 @@ class MarketOrders(Service):
                                 f"household {event.household} is", field="service",
                                 fix="search the services open to the household")
         if event.resident is not None:
-            resident = t.market.resident(event.resident, event.at.astimezone(CHINA).date())
+            resident = _resident(t, b, event.resident, event.at.astimezone(CHINA).date())
             if resident is None or resident.household != event.household:
                 raise InvalidInput(f"resident {event.resident} is not recorded in household "
                                    f"{event.household}", field="resident",
@@ -315,7 +326,7 @@ class MarketOrders(Service):
         ``day``: the programme that subsidises most, within what it has left."""
         best: tuple[PriceSplit, bool] | None = None
         tags = () if resident is None else \
-            getattr(t.market.resident(resident, day), "tags", ())
+            getattr(_resident(t, b, resident, day), "tags", ())
         for programme in _once(b, "programmes", "", t.market.programmes).values():
             if not programme.covers(category, tags):
                 continue
