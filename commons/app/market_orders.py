@@ -114,6 +114,7 @@ class _Batch:
         # Looked up once per batch: a feed names the same few services and providers often.
         self.cache: dict[tuple[str, str], Any] = {}
         self.splits: dict[tuple[str, Money], PriceSplit] = {}  # each price's split, no limit
+        self.accounts: set[str] | None = None  # the ledger's accounts, read once a batch
 
 
 def _used(t: Tables, b: _Batch, key: tuple[str, str, str | None]) -> Money:
@@ -217,7 +218,9 @@ class MarketOrders(Service):
             b.used_changed, key=lambda k: (k[0], k[1], k[2] or "")))
         b.used_changed = set()
         if b.entries:
-            self._open_accounts(t, b.entries)
+            if b.accounts is None:
+                b.accounts = set(t.ledger.accounts())
+            self._open_accounts(t, b.entries, b.accounts)
             self.ledger.post_in(t, b.entries, None, None,
                                 origin=f"market events{' ' + file if file else ''}")
         b.applied += len(b.events)
@@ -404,10 +407,14 @@ class MarketOrders(Service):
         return str(programmes[split.programme].funder)
 
     @staticmethod
-    def _open_accounts(t: Tables, entries: Sequence[Entry]) -> None:
-        opened = t.ledger.accounts()
+    def _open_accounts(t: Tables, entries: Sequence[Entry], opened: set[str] | None = None
+                       ) -> None:
+        """Open the accounts ``entries`` post to that are not open yet; ``opened`` names
+        those known open (read from the ledger when not given) and learns the new ones."""
+        known = set(t.ledger.accounts()) if opened is None else opened
         for name in dict.fromkeys(p.account for e in entries for p in e.postings):
-            if name not in opened:
+            if name not in known:
                 compound = name.rpartition(":")[2] if name.startswith(SHARE_INCOME) else None
                 t.ledger.open_account(Account.create(name, compound=compound,
                                                      description="services marketplace"))
+                known.add(name)
