@@ -34,8 +34,8 @@ from commons.market.model import ProviderStatus, Resident, SubsidyProgramme
 from commons.market.orders import (
     CHINA,
     EventType,
+    EventValues,
     Order,
-    OrderEvent,
     PriceSplit,
     illegal_move,
     moved,
@@ -183,31 +183,34 @@ class MarketOrders(Service):
                 b.problems.append(item.located(file=file, line=line))
             else:
                 events.append((line, item, content))
-        known = t.market.events_known([e.id for _, e, _ in events])
-        found = t.market.orders_by_id([e.order for _, e, _ in events if e.order not in b.orders])
+        # An event comes as its values (see EventValues): id, type, order, at, service,
+        # household, ...
+        known = t.market.events_known([e[0] for _, e, _ in events])
+        found = t.market.orders_by_id([e[2] for _, e, _ in events if e[2] not in b.orders])
         b.stored.update(found)
         b.orders.update((id, attrs.asdict(order, recurse=False)) for id, order in found.items())
         b.compounds.update(t.market.household_compounds(list({
-            e.household for _, e, _ in events if e.household is not None})))
+            e[5] for _, e, _ in events if e[5] is not None})))
         already = 0
         for line, event, content in events:
-            seen = known.get(event.id, b.seen.get(event.id))
+            event_id = event[0]
+            seen = known.get(event_id, b.seen.get(event_id))
             if seen is not None:
                 if seen != content:
                     b.problems.append(ConflictError(
-                        f"event {event.id} was recorded with other content",
+                        f"event {event_id} was recorded with other content",
                         field="id", file=file, line=line,
                         fix="give a new event a new id; a recorded one is kept",
                         code=ErrorCode.ALREADY_RECORDED_DIFFERENTLY))
                 already += 1
                 continue
-            b.seen[event.id] = content
+            b.seen[event_id] = content
             try:
                 self._one(t, b, event)
             except CommonsError as e:
                 b.problems.append(e.located(file=file, line=line))
                 continue
-            b.events.append((event.id, event.order, content))
+            b.events.append((event_id, event[2], content))
         return already
 
     def _write(self, t: Tables, b: _Batch, file: str | None) -> None:
@@ -228,53 +231,54 @@ class MarketOrders(Service):
         b.orders, b.touched, b.seen, b.events, b.entries = {}, set(), {}, [], []
         b.stored, b.compounds, b.residents = set(), {}, {}
 
-    def _one(self, t: Tables, b: _Batch, event: OrderEvent) -> None:
-        order = b.orders.get(event.order)
-        if event.type is EventType.PLACE:
+    def _one(self, t: Tables, b: _Batch, event: EventValues) -> None:
+        _, kind, id, at, *_ = event
+        order = b.orders.get(id)
+        if kind is EventType.PLACE:
             if order is not None:
-                raise illegal_move(event.order, order["state"], event.type, " already")
-            b.orders[event.order] = self._place(t, b, event)
+                raise illegal_move(id, order["state"], kind, " already")
+            b.orders[id] = self._place(t, b, event)
         elif order is None:
-            raise NotFound(f"order {event.order} was never placed", field="order",
+            raise NotFound(f"order {id} was never placed", field="order",
                            fix="send the order's place event first, or check the id",
-                           context={"kind": "order", "id": event.order})
-        elif event.type is EventType.COMPLETE:
-            day = event.at.astimezone(CHINA).date()
+                           context={"kind": "order", "id": id})
+        elif kind is EventType.COMPLETE:
+            day = at.astimezone(CHINA).date()
             who, month = order["provider"], Period.of(day)
             if _once(b, "settled", f"{who} {month}",
                      lambda: t.market.settlement(who, month)) is not None:
                 raise RefusedByRule(f"{who}'s {month} is settled; order "
-                                    f"{event.order} cannot be completed in it", field="at",
+                                    f"{id} cannot be completed in it", field="at",
                                     code=ErrorCode.CLOSED_PERIOD,
                                     fix="complete it with its real time in an open month")
             order.update(moved(order, event, split=self._split(t, b, order, day)))
             self._post_completion(t, b, Order(**order))
         else:
-            if event.type is EventType.ACCEPT:
-                self._not_blacklisted(t, order["provider"], event.at, b)
+            if kind is EventType.ACCEPT:
+                self._not_blacklisted(t, order["provider"], at, b)
             allowed = True
-            if event.type is EventType.CANCEL:  # the provider's rule for accepted orders
+            if kind is EventType.CANCEL:  # the provider's rule for accepted orders
                 who = order["provider"]
                 provider = _once(b, "provider", who, lambda: t.market.provider(who))
                 allowed = provider is None or provider.cancel_after_accept
             order.update(moved(order, event, cancel_after_accept=allowed))
-            if event.type is EventType.RESOLVE:
+            if kind is EventType.RESOLVE:
                 self._post_refund(t, b, Order(**order))
-        b.touched.add(event.order)
+        b.touched.add(id)
 
-    def _place(self, t: Tables, b: _Batch, event: OrderEvent) -> dict[str, Any]:
-        assert event.service is not None and event.household is not None
-        wanted = event.service
+    def _place(self, t: Tables, b: _Batch, event: EventValues) -> dict[str, Any]:
+        _, _, id, at, wanted, household, resident_id, units, *_ = event
+        assert wanted is not None and household is not None
         service = _once(b, "service", wanted, lambda: t.market.service(wanted))
         if service is None:
-            raise NotFound(f"service {event.service} is not listed", field="service",
+            raise NotFound(f"service {wanted} is not listed", field="service",
                            fix="list it first (commons market service add), or check the id",
-                           context={"kind": "service", "id": event.service})
-        compound = b.compounds.get(event.household)
+                           context={"kind": "service", "id": wanted})
+        compound = b.compounds.get(household)
         if compound is None:
-            raise NotFound(f"household {event.household} is not recorded", field="household",
+            raise NotFound(f"household {household} is not recorded", field="household",
                            fix="import the estate's households first, or check the id",
-                           context={"kind": "household", "id": event.household})
+                           context={"kind": "household", "id": household})
         provider = _once(b, "provider", service.provider,
                          lambda: t.market.provider(service.provider))
         assert provider is not None
@@ -282,23 +286,23 @@ class MarketOrders(Service):
             raise RefusedByRule(f"provider {provider.id} is {provider.status.value}, so it "
                                 "takes no orders", field="service",
                                 fix="order from an active provider")
-        self._not_blacklisted(t, provider.id, event.at, b)
+        self._not_blacklisted(t, provider.id, at, b)
         if compound not in service.compounds:
             raise RefusedByRule(f"service {service.id} does not reach {compound}, where "
-                                f"household {event.household} is", field="service",
+                                f"household {household} is", field="service",
                                 fix="search the services open to the household")
-        if event.resident is not None:
-            resident = _resident(t, b, event.resident, event.at.astimezone(CHINA).date())
-            if resident is None or resident.household != event.household:
-                raise InvalidInput(f"resident {event.resident} is not recorded in household "
-                                   f"{event.household}", field="resident",
+        if resident_id is not None:
+            resident = _resident(t, b, resident_id, at.astimezone(CHINA).date())
+            if resident is None or resident.household != household:
+                raise InvalidInput(f"resident {resident_id} is not recorded in household "
+                                   f"{household}", field="resident",
                                    fix="record the resident (commons market resident add)")
         order = placed_fields(event, provider=provider.id, category=service.category,
                               compound=compound)
         if b.keep_quotes:
-            b.quotes.append((event.order, self._quote_for(
-                t, b, service.category, event.resident, event.at.astimezone(CHINA).date(),
-                service.price * event.units)))
+            b.quotes.append((id, self._quote_for(t, b, service.category, resident_id,
+                                                 at.astimezone(CHINA).date(),
+                                                 service.price * units)))
         return order
 
     def _not_blacklisted(self, t: Tables, provider: str, at: dt.datetime,

@@ -24,6 +24,7 @@ __all__ = [
     "ALLOWED",
     "CHINA",
     "EventType",
+    "EventValues",
     "Order",
     "OrderEvent",
     "OrderState",
@@ -88,6 +89,12 @@ def _aware(_instance: object, _attribute: object, value: dt.datetime) -> None:
                            code=ErrorCode.INVALID_DATE)
 
 
+# An OrderEvent's values in the order of its fields: what a bulk import checks and folds
+# without building the event (a feed's parser already did, in its own process).
+EventValues = tuple[str, EventType, str, dt.datetime, str | None, str | None, str | None, int,
+                    str, Money | None, int | None, str]
+
+
 @attrs.frozen
 class OrderEvent:
     """One event of a host's feed. ``place`` names the service, household, resident (for
@@ -122,6 +129,11 @@ class OrderEvent:
             raise InvalidInput(f"event {self.id}: refund {self.refund} is negative",
                                field="refund", fix="refund zero or more, or in full",
                                code=ErrorCode.INVALID_AMOUNT)
+
+    def values(self) -> EventValues:
+        """The event's values, in the order of its fields."""
+        return (self.id, self.type, self.order, self.at, self.service, self.household,
+                self.resident, self.units, self.channel, self.refund, self.stars, self.comment)
 
 
 @attrs.frozen
@@ -169,23 +181,23 @@ def illegal_move(order: str, state: OrderState, event: EventType, why: str = ""
                                               "state": state.value})
 
 
-def moved(order: Mapping[str, Any], event: OrderEvent, *, split: PriceSplit | None = None,
+def moved(order: Mapping[str, Any], event: EventValues, *, split: PriceSplit | None = None,
           cancel_after_accept: bool = True) -> dict[str, Any]:
-    """The fields ``event`` changes on an order whose fields are ``order`` (by the names of
-    ``Order``'s); an illegal move is refused with the current state. The one state machine:
-    ``Order.apply`` evolves an order by it, and a bulk import folds a feed's events into plain
-    fields by it, building each order once. ``complete`` needs the ``split`` of the price as of
-    the service date."""
-    kind, state, id = event.type, order["state"], order["id"]
+    """The fields ``event`` (an ``OrderEvent``'s values) changes on an order whose fields are
+    ``order`` (by the names of ``Order``'s); an illegal move is refused with the current
+    state. The one state machine: ``Order.apply`` evolves an order by it, and a bulk import
+    folds a feed's events into plain fields by it, building each order once. ``complete``
+    needs the ``split`` of the price as of the service date."""
+    event_id, kind, _, at, *_, refund, stars, comment = event
+    state, id = order["state"], order["id"]
     if kind is EventType.PLACE:
         raise illegal_move(id, state, kind, " already")
     if state not in ALLOWED[kind]:
         raise illegal_move(id, state, kind)
-    if event.at < order["placed_at"]:
-        raise InvalidInput(f"event {event.id} at {event.at.isoformat()} is before order "
+    if at < order["placed_at"]:
+        raise InvalidInput(f"event {event_id} at {at.isoformat()} is before order "
                            f"{id} was placed", field="at",
                            fix="give the event's own time", code=ErrorCode.INVALID_DATE)
-    at = event.at
     if kind is EventType.COMPLETE:
         assert split is not None, "a completion needs its price split"
         return {"state": S.COMPLETED, "completed_at": at, "split": split}
@@ -198,25 +210,25 @@ def moved(order: Mapping[str, Any], event: OrderEvent, *, split: PriceSplit | No
         new, stamp = _STAMPED[kind]
         return {"state": new, stamp: at}
     if kind is EventType.RESOLVE:
-        return {"state": S.RESOLVED, "closed_at": at, "refund": _refund(order, event)}
-    comment = event.comment or order["comment"]
+        return {"state": S.RESOLVED, "closed_at": at, "refund": _refund(order, refund)}
+    comment = comment or order["comment"]
     if kind is EventType.DISPUTE:
         return {"state": S.DISPUTED, "comment": comment}
-    return {"stars": event.stars, "comment": comment}
+    return {"stars": stars, "comment": comment}
 
 
-def _refund(order: Mapping[str, Any], event: OrderEvent) -> Money:
+def _refund(order: Mapping[str, Any], refund: Money | None) -> Money:
     split: PriceSplit = order["split"]
     paid = split.resident + split.subsidy
-    if event.refund is None or event.refund == paid:
+    if refund is None or refund == paid:
         return paid
-    if event.refund > split.resident:
+    if refund > split.resident:
         raise InvalidInput(
-            f"a partial refund of {event.refund} on order {order['id']} is more than the "
+            f"a partial refund of {refund} on order {order['id']} is more than the "
             f"{split.resident} the resident paid", field="refund",
             fix=f"refund at most {split.resident}, or in full ({paid})",
             code=ErrorCode.INVALID_AMOUNT)
-    return event.refund
+    return refund
 
 
 @attrs.frozen
@@ -276,26 +288,27 @@ class Order:
               cancel_after_accept: bool = True) -> Order:
         """The order after ``event`` (see ``moved``); an illegal move is refused with the
         current state. ``complete`` needs the ``split`` of the price as of the service date."""
-        return attrs.evolve(self, **moved(attrs.asdict(self, recurse=False), event, split=split,
-                                          cancel_after_accept=cancel_after_accept))
+        return attrs.evolve(self, **moved(attrs.asdict(self, recurse=False), event.values(),
+                                          split=split, cancel_after_accept=cancel_after_accept))
 
 
 def placed(event: OrderEvent, *, provider: str, category: str, compound: str) -> Order:
     """The order a ``place`` event makes, for a service of ``provider`` and ``category`` in
     ``compound``."""
-    return Order(**placed_fields(event, provider=provider, category=category,
+    return Order(**placed_fields(event.values(), provider=provider, category=category,
                                  compound=compound))
 
 
-def placed_fields(event: OrderEvent, *, provider: str, category: str, compound: str
+def placed_fields(event: EventValues, *, provider: str, category: str, compound: str
                   ) -> dict[str, Any]:
-    """The fields of the order a ``place`` event makes (see ``placed``), as ``moved`` folds
-    them."""
-    assert event.service is not None and event.household is not None
-    return {"id": event.order, "service": event.service, "provider": provider,
-            "category": category, "household": event.household, "compound": compound,
-            "units": event.units, "channel": event.channel, "placed_at": event.at,
-            "resident": event.resident, "state": OrderState.PLACED, "accepted_at": None,
+    """The fields of the order a ``place`` event (an ``OrderEvent``'s values) makes (see
+    ``placed``), as ``moved`` folds them."""
+    _, _, order, at, service, household, resident, units, channel, *_ = event
+    assert service is not None and household is not None
+    return {"id": order, "service": service, "provider": provider,
+            "category": category, "household": household, "compound": compound,
+            "units": units, "channel": channel, "placed_at": at,
+            "resident": resident, "state": OrderState.PLACED, "accepted_at": None,
             "started_at": None, "completed_at": None, "closed_at": None, "split": None,
             "refund": None, "stars": None, "comment": ""}
 
