@@ -245,14 +245,15 @@ class MarketOrders(Service):
         elif kind is EventType.COMPLETE:
             day = at.astimezone(CHINA).date()
             who, month = order["provider"], Period.of(day)
-            if _once(b, "settled", f"{who} {month}",
+            text = str(month)  # the month as the budgets and the entry name it, made once
+            if _once(b, "settled", f"{who} {text}",
                      lambda: t.market.settlement(who, month)) is not None:
                 raise RefusedByRule(f"{who}'s {month} is settled; order "
                                     f"{id} cannot be completed in it", field="at",
                                     code=ErrorCode.CLOSED_PERIOD,
                                     fix="complete it with its real time in an open month")
-            order.update(moved(order, event, split=self._split(t, b, order, day)))
-            self._post_completion(t, b, Order(**order))
+            order.update(moved(order, event, split=self._split(t, b, order, day, text)))
+            self._post_completion(t, b, Order(**order), day, text)
         else:
             if kind is EventType.ACCEPT:
                 self._not_blacklisted(t, order["provider"], at, b)
@@ -357,19 +358,22 @@ class MarketOrders(Service):
                    p.cap - _used(t, b, (p.id, str(month), resident)))
         return max(left, Money.zero())
 
-    def _split(self, t: Tables, b: _Batch, order: dict[str, Any], day: dt.date) -> PriceSplit:
+    def _split(self, t: Tables, b: _Batch, order: dict[str, Any], day: dt.date, month: str
+               ) -> PriceSplit:
         wanted, resident = order["service"], order["resident"]
         service = _once(b, "service", wanted, lambda: t.market.service(wanted))
         assert service is not None
         split = self._quote_for(t, b, order["category"], resident, day,
                                 service.price * order["units"]).split
         if split.programme is not None and split.subsidy:
-            _use(t, b, split.programme, str(Period.of(day)), resident, split.subsidy)
+            _use(t, b, split.programme, month, resident, split.subsidy)
         return split
 
-    def _post_completion(self, t: Tables, b: _Batch, order: Order) -> None:
+    def _post_completion(self, t: Tables, b: _Batch, order: Order, day: dt.date, month: str
+                         ) -> None:
+        """Post a completed ``order``: served on ``day``, in ``month``."""
         split = order.split
-        assert split is not None and order.service_date is not None
+        assert split is not None and order.service_date == day
         funder = self._funder(t, b, split)
         names = market_accounts(order, funder)
         legs = [Posting(names["paid"], split.resident)]
@@ -377,10 +381,10 @@ class MarketOrders(Service):
             legs.append(Posting(names["subsidy"], split.subsidy))
         legs.append(Posting(names["payable"], -(split.resident + split.subsidy)))
         if any(p.amount for p in legs):
-            b.entries.append(Entry(order.service_date, f"marketplace order {order.id} "
+            b.entries.append(Entry(day, f"marketplace order {order.id} "
                                    f"({order.service}) for {order.household}",
                                    tuple(p for p in legs if p.amount), f"market:order:{order.id}",
-                                   self.actor, None, str(order.period)))
+                                   self.actor, None, month))
 
     def _post_refund(self, t: Tables, b: _Batch, after: Order) -> None:
         split = after.split
