@@ -514,3 +514,13 @@ def paid_in_points(draw: st.DrawFn, *, max_lines: int = 8
         if draw(st.booleans()):
             points[line.order] = Money(draw(st.integers(0, resident)))
     return lines, points
+
+
+# A marketplace order's later events: each a kind, minutes after the order was placed (some
+# before it, which is refused), a refund in fen (None: in full) and stars.
+order_moves = st.lists(st.tuples(
+    st.sampled_from(["accept", "start", "complete", "cancel", "dispute", "resolve", "rate",
+                     "place"]),
+    st.integers(min_value=-5, max_value=600),
+    st.one_of(st.none(), st.integers(min_value=0, max_value=2000)),
+    st.integers(min_value=1, max_value=5)), max_size=8)

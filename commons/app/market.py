@@ -217,7 +217,7 @@ class MarketService(MarketReports):
                 if t.market.events_known([e.id]):
                     return OrderOutcome(self._order(t, order), "already recorded")
         try:
-            batch = self._apply([[(None, e, event_content(e))]], None, quotes=True)
+            batch = self._apply([[(None, e.values(), event_content(e))]], None, quotes=True)
         except Problems as p:  # one event: its own error says it better
             raise p.problems[0] from None
         status = "recorded" if batch.applied else "already recorded"

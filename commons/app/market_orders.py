@@ -30,15 +30,16 @@ from commons.errors import (
 from commons.io.market_files import Item
 from commons.ledger.accounts import Account
 from commons.ledger.journal import Entry, Posting
-from commons.market.model import ProviderStatus, SubsidyProgramme
+from commons.market.model import ProviderStatus, Resident, SubsidyProgramme
 from commons.market.orders import (
     CHINA,
     EventType,
+    EventValues,
     Order,
-    OrderEvent,
     PriceSplit,
     illegal_move,
-    placed,
+    moved,
+    placed_fields,
 )
 from commons.market.orders import split_price as price_split
 from commons.market.postings import SHARE_INCOME, market_accounts
@@ -90,8 +91,10 @@ class _Batch:
 
     def __init__(self, quotes: bool = False) -> None:
         self.keep_quotes = quotes  # one event's caller shows its quote; a feed's are not kept
-        self.orders: dict[str, Order] = {}
-        self.touched: dict[str, Order] = {}
+        # Each order as plain fields, its events folded in by the one state machine
+        # (``moved``); an order is built once, when the chunk is written.
+        self.orders: dict[str, dict[str, Any]] = {}
+        self.touched: set[str] = set()
         self.entries: list[Entry] = []
         self.events: list[tuple[str, str, str]] = []
         self.seen: dict[str, str] = {}
@@ -105,8 +108,13 @@ class _Batch:
         self.changed: set[str] = set()  # ids of the orders written
         self.stored: set[str] = set()  # ids of the orders read from the store, not new
         self.compounds: dict[str, str] = {}  # each household's compound, read once a chunk
+        # Each resident as of a day, read once a chunk: an order is placed and completed on
+        # the same day, and both look its resident up.
+        self.residents: dict[tuple[str, dt.date], Resident | None] = {}
         # Looked up once per batch: a feed names the same few services and providers often.
         self.cache: dict[tuple[str, str], Any] = {}
+        self.splits: dict[tuple[str, Money], PriceSplit] = {}  # each price's split, no limit
+        self.accounts: set[str] | None = None  # the ledger's accounts, read once a batch
 
 
 def _used(t: Tables, b: _Batch, key: tuple[str, str, str | None]) -> Money:
@@ -123,6 +131,14 @@ def _use(t: Tables, b: _Batch, programme: str, month: str, resident: str | None,
     for key in dict.fromkeys(((programme, month, None), (programme, month, resident))):
         b.used[key] = _used(t, b, key) + amount
         b.used_changed.add(key)
+
+
+def _resident(t: Tables, b: _Batch, id: str, day: dt.date) -> Resident | None:
+    """Resident ``id`` as of ``day``, read once a chunk."""
+    key = (id, day)
+    if key not in b.residents:
+        b.residents[key] = t.market.resident(id, day)
+    return b.residents[key]
 
 
 def _once(b: _Batch, kind: str, key: str, load: Callable[[], Any]) -> Any:
@@ -167,96 +183,103 @@ class MarketOrders(Service):
                 b.problems.append(item.located(file=file, line=line))
             else:
                 events.append((line, item, content))
-        known = t.market.events_known([e.id for _, e, _ in events])
-        found = t.market.orders_by_id([e.order for _, e, _ in events if e.order not in b.orders])
+        # An event comes as its values (see EventValues): id, type, order, at, service,
+        # household, ...
+        known = t.market.events_known([e[0] for _, e, _ in events])
+        found = t.market.orders_by_id([e[2] for _, e, _ in events if e[2] not in b.orders])
         b.stored.update(found)
-        b.orders.update(found)
+        b.orders.update((id, attrs.asdict(order, recurse=False)) for id, order in found.items())
         b.compounds.update(t.market.household_compounds(list({
-            e.household for _, e, _ in events if e.household is not None})))
+            e[5] for _, e, _ in events if e[5] is not None})))
         already = 0
         for line, event, content in events:
-            seen = known.get(event.id, b.seen.get(event.id))
+            event_id = event[0]
+            seen = known.get(event_id, b.seen.get(event_id))
             if seen is not None:
                 if seen != content:
                     b.problems.append(ConflictError(
-                        f"event {event.id} was recorded with other content",
+                        f"event {event_id} was recorded with other content",
                         field="id", file=file, line=line,
                         fix="give a new event a new id; a recorded one is kept",
                         code=ErrorCode.ALREADY_RECORDED_DIFFERENTLY))
                 already += 1
                 continue
-            b.seen[event.id] = content
+            b.seen[event_id] = content
             try:
                 self._one(t, b, event)
             except CommonsError as e:
                 b.problems.append(e.located(file=file, line=line))
                 continue
-            b.events.append((event.id, event.order, content))
+            b.events.append((event_id, event[2], content))
         return already
 
     def _write(self, t: Tables, b: _Batch, file: str | None) -> None:
         """Write what the chunks checked so far did, and forget it: it is in the store now."""
-        t.market.save_orders(b.touched.values(), replacing=b.stored)
+        t.market.save_orders([Order(**b.orders[id]) for id in b.touched], replacing=b.stored)
         t.market.add_events(b.events)
         t.market.set_subsidy_used((*key, b.used[key]) for key in sorted(
             b.used_changed, key=lambda k: (k[0], k[1], k[2] or "")))
         b.used_changed = set()
         if b.entries:
-            self._open_accounts(t, b.entries)
+            if b.accounts is None:
+                b.accounts = set(t.ledger.accounts())
+            self._open_accounts(t, b.entries, b.accounts)
             self.ledger.post_in(t, b.entries, None, None,
                                 origin=f"market events{' ' + file if file else ''}")
         b.applied += len(b.events)
         b.changed.update(b.touched)
-        b.orders, b.touched, b.seen, b.events, b.entries = {}, {}, {}, [], []
-        b.stored, b.compounds = set(), {}
+        b.orders, b.touched, b.seen, b.events, b.entries = {}, set(), {}, [], []
+        b.stored, b.compounds, b.residents = set(), {}, {}
 
-    def _one(self, t: Tables, b: _Batch, event: OrderEvent) -> None:
-        order = b.orders.get(event.order)
-        if event.type is EventType.PLACE:
+    def _one(self, t: Tables, b: _Batch, event: EventValues) -> None:
+        _, kind, id, at, *_ = event
+        order = b.orders.get(id)
+        if kind is EventType.PLACE:
             if order is not None:
-                raise illegal_move(order, event.type, " already")
-            order = self._place(t, b, event)
+                raise illegal_move(id, order["state"], kind, " already")
+            b.orders[id] = self._place(t, b, event)
         elif order is None:
-            raise NotFound(f"order {event.order} was never placed", field="order",
+            raise NotFound(f"order {id} was never placed", field="order",
                            fix="send the order's place event first, or check the id",
-                           context={"kind": "order", "id": event.order})
-        elif event.type is EventType.COMPLETE:
-            day = event.at.astimezone(CHINA).date()
-            who, month = order.provider, Period.of(day)
-            if _once(b, "settled", f"{who} {month}",
+                           context={"kind": "order", "id": id})
+        elif kind is EventType.COMPLETE:
+            day = at.astimezone(CHINA).date()
+            who, month = order["provider"], Period.of(day)
+            text = str(month)  # the month as the budgets and the entry name it, made once
+            if _once(b, "settled", f"{who} {text}",
                      lambda: t.market.settlement(who, month)) is not None:
                 raise RefusedByRule(f"{who}'s {month} is settled; order "
-                                    f"{order.id} cannot be completed in it", field="at",
+                                    f"{id} cannot be completed in it", field="at",
                                     code=ErrorCode.CLOSED_PERIOD,
                                     fix="complete it with its real time in an open month")
-            order = order.apply(event, split=self._split(t, b, order, day))
-            self._post_completion(t, b, order)
+            order.update(moved(order, event, split=self._split(t, b, order, day, text)))
+            self._post_completion(t, b, Order(**order), day, text)
         else:
-            if event.type is EventType.ACCEPT:
-                self._not_blacklisted(t, order.provider, event.at, b)
-            before, allowed = order, True
-            if event.type is EventType.CANCEL:  # the provider's rule for accepted orders
-                who = order.provider
+            if kind is EventType.ACCEPT:
+                self._not_blacklisted(t, order["provider"], at, b)
+            allowed = True
+            if kind is EventType.CANCEL:  # the provider's rule for accepted orders
+                who = order["provider"]
                 provider = _once(b, "provider", who, lambda: t.market.provider(who))
                 allowed = provider is None or provider.cancel_after_accept
-            order = order.apply(event, cancel_after_accept=allowed)
-            if event.type is EventType.RESOLVE:
-                self._post_refund(t, b, before, order)
-        b.orders[order.id] = b.touched[order.id] = order
+            order.update(moved(order, event, cancel_after_accept=allowed))
+            if kind is EventType.RESOLVE:
+                self._post_refund(t, b, Order(**order))
+        b.touched.add(id)
 
-    def _place(self, t: Tables, b: _Batch, event: OrderEvent) -> Order:
-        assert event.service is not None and event.household is not None
-        wanted = event.service
+    def _place(self, t: Tables, b: _Batch, event: EventValues) -> dict[str, Any]:
+        _, _, id, at, wanted, household, resident_id, units, *_ = event
+        assert wanted is not None and household is not None
         service = _once(b, "service", wanted, lambda: t.market.service(wanted))
         if service is None:
-            raise NotFound(f"service {event.service} is not listed", field="service",
+            raise NotFound(f"service {wanted} is not listed", field="service",
                            fix="list it first (commons market service add), or check the id",
-                           context={"kind": "service", "id": event.service})
-        compound = b.compounds.get(event.household)
+                           context={"kind": "service", "id": wanted})
+        compound = b.compounds.get(household)
         if compound is None:
-            raise NotFound(f"household {event.household} is not recorded", field="household",
+            raise NotFound(f"household {household} is not recorded", field="household",
                            fix="import the estate's households first, or check the id",
-                           context={"kind": "household", "id": event.household})
+                           context={"kind": "household", "id": household})
         provider = _once(b, "provider", service.provider,
                          lambda: t.market.provider(service.provider))
         assert provider is not None
@@ -264,23 +287,23 @@ class MarketOrders(Service):
             raise RefusedByRule(f"provider {provider.id} is {provider.status.value}, so it "
                                 "takes no orders", field="service",
                                 fix="order from an active provider")
-        self._not_blacklisted(t, provider.id, event.at, b)
+        self._not_blacklisted(t, provider.id, at, b)
         if compound not in service.compounds:
             raise RefusedByRule(f"service {service.id} does not reach {compound}, where "
-                                f"household {event.household} is", field="service",
+                                f"household {household} is", field="service",
                                 fix="search the services open to the household")
-        if event.resident is not None:
-            resident = t.market.resident(event.resident, event.at.astimezone(CHINA).date())
-            if resident is None or resident.household != event.household:
-                raise InvalidInput(f"resident {event.resident} is not recorded in household "
-                                   f"{event.household}", field="resident",
+        if resident_id is not None:
+            resident = _resident(t, b, resident_id, at.astimezone(CHINA).date())
+            if resident is None or resident.household != household:
+                raise InvalidInput(f"resident {resident_id} is not recorded in household "
+                                   f"{household}", field="resident",
                                    fix="record the resident (commons market resident add)")
-        order = placed(event, provider=provider.id, category=service.category,
-                       compound=compound)
+        order = placed_fields(event, provider=provider.id, category=service.category,
+                              compound=compound)
         if b.keep_quotes:
-            b.quotes.append((order.id, self._quote(t, b, order,
-                                                   event.at.astimezone(CHINA).date(),
-                                                   service.price * event.units)))
+            b.quotes.append((id, self._quote_for(t, b, service.category, resident_id,
+                                                 at.astimezone(CHINA).date(),
+                                                 service.price * units)))
         return order
 
     def _not_blacklisted(self, t: Tables, provider: str, at: dt.datetime,
@@ -303,15 +326,25 @@ class MarketOrders(Service):
         return min((e.listed_on for e in entries), default=None)
 
     def _quote(self, t: Tables, b: _Batch, order: Order, day: dt.date, price: Money) -> Quote:
+        return self._quote_for(t, b, order.category, order.resident, day, price)
+
+    def _quote_for(self, t: Tables, b: _Batch, category: str, resident: str | None,
+                   day: dt.date, price: Money) -> Quote:
+        """What a ``resident`` (or nobody) pays of ``price`` for a service of ``category`` on
+        ``day``: the programme that subsidises most, within what it has left."""
         best: tuple[PriceSplit, bool] | None = None
-        tags = () if order.resident is None else \
-            getattr(t.market.resident(order.resident, day), "tags", ())
+        tags = () if resident is None else \
+            getattr(_resident(t, b, resident, day), "tags", ())
         for programme in _once(b, "programmes", "", t.market.programmes).values():
-            if not programme.covers(order.category, tags):
+            if not programme.covers(category, tags):
                 continue
-            limit = self._limit(t, b, programme, Period.of(day), order.resident)
-            split = price_split(price, programme, tag=programme.tag, limit=limit)
-            full = price_split(price, programme, tag=programme.tag)
+            limit = self._limit(t, b, programme, Period.of(day), resident)
+            key = (programme.id, price)
+            full = b.splits.get(key) or b.splits.setdefault(
+                key, price_split(price, programme, tag=programme.tag))
+            # A limit the full subsidy stays within changes nothing: the plan gives the same.
+            split = full if full.subsidy <= limit else \
+                price_split(price, programme, tag=programme.tag, limit=limit)
             if best is None or split.subsidy > best[0].subsidy:
                 best = (split, split.subsidy < full.subsidy)
         return Quote(*best) if best is not None else Quote(price_split(price, None), False)
@@ -325,34 +358,39 @@ class MarketOrders(Service):
                    p.cap - _used(t, b, (p.id, str(month), resident)))
         return max(left, Money.zero())
 
-    def _split(self, t: Tables, b: _Batch, order: Order, day: dt.date) -> PriceSplit:
-        service = _once(b, "service", order.service, lambda: t.market.service(order.service))
+    def _split(self, t: Tables, b: _Batch, order: dict[str, Any], day: dt.date, month: str
+               ) -> PriceSplit:
+        wanted, resident = order["service"], order["resident"]
+        service = _once(b, "service", wanted, lambda: t.market.service(wanted))
         assert service is not None
-        split = self._quote(t, b, order, day, service.price * order.units).split
+        split = self._quote_for(t, b, order["category"], resident, day,
+                                service.price * order["units"]).split
         if split.programme is not None and split.subsidy:
-            _use(t, b, split.programme, str(Period.of(day)), order.resident, split.subsidy)
+            _use(t, b, split.programme, month, resident, split.subsidy)
         return split
 
-    def _post_completion(self, t: Tables, b: _Batch, order: Order) -> None:
+    def _post_completion(self, t: Tables, b: _Batch, order: Order, day: dt.date, month: str
+                         ) -> None:
+        """Post a completed ``order``: served on ``day``, in ``month``."""
         split = order.split
-        assert split is not None and order.service_date is not None
-        funder = self._funder(t, split)
+        assert split is not None and order.service_date == day
+        funder = self._funder(t, b, split)
         names = market_accounts(order, funder)
         legs = [Posting(names["paid"], split.resident)]
         if funder is not None:
             legs.append(Posting(names["subsidy"], split.subsidy))
         legs.append(Posting(names["payable"], -(split.resident + split.subsidy)))
         if any(p.amount for p in legs):
-            b.entries.append(Entry(order.service_date, f"marketplace order {order.id} "
+            b.entries.append(Entry(day, f"marketplace order {order.id} "
                                    f"({order.service}) for {order.household}",
                                    tuple(p for p in legs if p.amount), f"market:order:{order.id}",
-                                   self.actor, None, str(order.period)))
+                                   self.actor, None, month))
 
-    def _post_refund(self, t: Tables, b: _Batch, before: Order, after: Order) -> None:
+    def _post_refund(self, t: Tables, b: _Batch, after: Order) -> None:
         split = after.split
         assert split is not None and after.closed_at is not None and after.refund is not None
         day = after.closed_at.astimezone(CHINA).date()
-        names = market_accounts(after, self._funder(t, split))
+        names = market_accounts(after, self._funder(t, b, split))
         if after.fully_refunded:
             legs = [Posting(names["paid"], -split.resident),
                     Posting(names["payable"], split.resident + split.subsidy)]
@@ -364,22 +402,27 @@ class MarketOrders(Service):
             legs = [Posting(names["payable"], after.refund),
                     Posting(names["paid"], -after.refund)]
         legs = [p for p in legs if p.amount]
-        if legs and before.split is not None:
+        if legs:
             b.entries.append(Entry(day, f"refund of marketplace order {after.id}", tuple(legs),
                                    f"market:refund:{after.id}", self.actor, None,
                                    str(Period.of(day))))
 
     @staticmethod
-    def _funder(t: Tables, split: PriceSplit) -> str | None:
+    def _funder(t: Tables, b: _Batch, split: PriceSplit) -> str | None:
         if split.programme is None or not split.subsidy:
             return None
-        return t.market.programmes()[split.programme].funder
+        programmes = _once(b, "programmes", "", t.market.programmes)
+        return str(programmes[split.programme].funder)
 
     @staticmethod
-    def _open_accounts(t: Tables, entries: Sequence[Entry]) -> None:
-        opened = t.ledger.accounts()
+    def _open_accounts(t: Tables, entries: Sequence[Entry], opened: set[str] | None = None
+                       ) -> None:
+        """Open the accounts ``entries`` post to that are not open yet; ``opened`` names
+        those known open (read from the ledger when not given) and learns the new ones."""
+        known = set(t.ledger.accounts()) if opened is None else opened
         for name in dict.fromkeys(p.account for e in entries for p in e.postings):
-            if name not in opened:
+            if name not in known:
                 compound = name.rpartition(":")[2] if name.startswith(SHARE_INCOME) else None
                 t.ledger.open_account(Account.create(name, compound=compound,
                                                      description="services marketplace"))
+                known.add(name)

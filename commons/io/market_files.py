@@ -16,7 +16,7 @@ from commons.files import open_text
 from commons.io.journal_jsonl import PARALLEL_FROM_BYTES
 from commons.io.worker import in_worker
 from commons.market.model import parse_channel
-from commons.market.orders import CHINA, EventType, OrderEvent
+from commons.market.orders import CHINA, EventType, EventValues, OrderEvent
 from commons.money import Money
 from commons.periods import read_datetime
 
@@ -112,7 +112,8 @@ def event_content(event: OrderEvent) -> str:
                      event.comment])
 
 
-Item = tuple[int | None, OrderEvent | CommonsError, str]  # line, event or refusal, content
+# A line, its event's values (see EventValues) or its refusal, and the event's content.
+Item = tuple[int | None, EventValues | CommonsError, str]
 # An event as plain values, which cross between processes cheaply: the fields of OrderEvent
 # in order, its type and time as text (a datetime's zone is pickled anew each time) and its
 # refund in fen.
@@ -150,9 +151,11 @@ def _plain(e: OrderEvent) -> Plain:
             e.units, e.channel, None if e.refund is None else e.refund.fen, e.stars, e.comment)
 
 
-def _event(p: Plain) -> OrderEvent:
-    return OrderEvent(p[0], _TYPE_BY_VALUE[p[1]], p[2], dt.datetime.fromisoformat(p[3]), p[4],
-                      p[5], p[6], p[7], p[8], None if p[9] is None else Money(p[9]), p[10], p[11])
+def _values(p: Plain) -> EventValues:
+    """The values of the event the worker checked (built as an OrderEvent, validated, there):
+    building it again here would repeat every check for nothing."""
+    return (p[0], _TYPE_BY_VALUE[p[1]], p[2], dt.datetime.fromisoformat(p[3]), p[4], p[5],
+            p[6], p[7], p[8], None if p[9] is None else Money(p[9]), p[10], p[11])
 
 
 def _plain_chunks(file: str, encoding: str | None, size: int
@@ -165,18 +168,18 @@ def _plain_chunks(file: str, encoding: str | None, size: int
 
 def read_events(path: str | Path, encoding: str | None = None, *, size: int = 10_000,
                 workers: int = 1) -> Iterator[list[Item]]:
-    """A JSONL feed's events in chunks of ``size`` lines, each with its line and the content
-    it is recorded by; a line that is refused comes as its error (and no content), located by
-    file, line and field. Blank lines are skipped. With ``workers`` above 1, a file of at
-    least ``PARALLEL_FROM_BYTES`` is parsed in a worker process."""
+    """A JSONL feed's events, as their values, in chunks of ``size`` lines, each with its line
+    and the content it is recorded by; a line that is refused comes as its error (and no
+    content), located by file, line and field. Blank lines are skipped. With ``workers`` above
+    1, a file of at least ``PARALLEL_FROM_BYTES`` is parsed in a worker process."""
     file = str(path)
     if workers > 1 and os.path.getsize(file) >= PARALLEL_FROM_BYTES:
         sent: list[tuple[int | None, Plain | CommonsError, str]]
         for sent in in_worker(_plain_chunks, (file, encoding, size),
                               name="commons-market-parser", verb=("import", "imported")):
-            yield [(line, p if isinstance(p, CommonsError) else _event(p), content)
+            yield [(line, p if isinstance(p, CommonsError) else _values(p), content)
                    for line, p, content in sent]
         return
     for chunk in _events(file, encoding, size):
-        yield [(line, e, "" if isinstance(e, CommonsError) else event_content(e))
-               for line, e in chunk]
+        yield [(line, e, "") if isinstance(e, CommonsError) else
+               (line, e.values(), event_content(e)) for line, e in chunk]

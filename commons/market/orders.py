@@ -8,7 +8,9 @@ is refused naming that state. The price and its split are fixed at completion.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from enum import StrEnum
+from typing import Any
 
 import attrs
 
@@ -22,12 +24,15 @@ __all__ = [
     "ALLOWED",
     "CHINA",
     "EventType",
+    "EventValues",
     "Order",
     "OrderEvent",
     "OrderState",
     "PriceSplit",
     "illegal_move",
+    "moved",
     "placed",
+    "placed_fields",
     "split_price",
 ]
 
@@ -71,12 +76,23 @@ ALLOWED: dict[EventType, frozenset[OrderState]] = {
     EventType.RATE: frozenset({S.COMPLETED, S.DISPUTED, S.RESOLVED}),
 }
 
+# The moves that set a new state and stamp their time in one field.
+_STAMPED = {EventType.ACCEPT: (S.ACCEPTED, "accepted_at"),
+            EventType.START: (S.STARTED, "started_at"),
+            EventType.CANCEL: (S.CANCELLED, "closed_at")}
+
 
 def _aware(_instance: object, _attribute: object, value: dt.datetime) -> None:
     if value.tzinfo is None:
         raise InvalidInput(f"instant {value} has no offset", field="at",
                            fix="give times with their offset, e.g. 2026-11-03T12:00:00+08:00",
                            code=ErrorCode.INVALID_DATE)
+
+
+# An OrderEvent's values in the order of its fields: what a bulk import checks and folds
+# without building the event (a feed's parser already did, in its own process).
+EventValues = tuple[str, EventType, str, dt.datetime, str | None, str | None, str | None, int,
+                    str, Money | None, int | None, str]
 
 
 @attrs.frozen
@@ -114,6 +130,11 @@ class OrderEvent:
                                field="refund", fix="refund zero or more, or in full",
                                code=ErrorCode.INVALID_AMOUNT)
 
+    def values(self) -> EventValues:
+        """The event's values, in the order of its fields."""
+        return (self.id, self.type, self.order, self.at, self.service, self.household,
+                self.resident, self.units, self.channel, self.refund, self.stars, self.comment)
+
 
 @attrs.frozen
 class PriceSplit:
@@ -147,16 +168,67 @@ def split_price(price: Money, programme: SubsidyProgramme | None, *, tag: str | 
                       programme.id, tag)
 
 
-def illegal_move(order: Order, event: EventType, why: str = "") -> RefusedByRule:
-    """The refusal of ``event`` on ``order`` in its current state, naming the state."""
+def illegal_move(order: str, state: OrderState, event: EventType, why: str = ""
+                 ) -> RefusedByRule:
+    """The refusal of ``event`` on order ``order`` in its current ``state``, naming it."""
     allowed = ", ".join(sorted(ALLOWED.get(event, ())))
     return RefusedByRule(
-        f"order {order.id} is {order.state.value}; it cannot be {event.value}d"
+        f"order {order} is {state.value}; it cannot be {event.value}d"
         f"{why}" if event is not EventType.RATE else
-        f"order {order.id} is {order.state.value}{why}; it cannot be rated",
+        f"order {order} is {state.value}{why}; it cannot be rated",
         field="type", fix=f"{event.value} an order that is {allowed or 'new'}",
-        code=ErrorCode.ILLEGAL_MOVE, context={"kind": "order", "id": order.id,
-                                              "state": order.state.value})
+        code=ErrorCode.ILLEGAL_MOVE, context={"kind": "order", "id": order,
+                                              "state": state.value})
+
+
+def moved(order: Mapping[str, Any], event: EventValues, *, split: PriceSplit | None = None,
+          cancel_after_accept: bool = True) -> dict[str, Any]:
+    """The fields ``event`` (an ``OrderEvent``'s values) changes on an order whose fields are
+    ``order`` (by the names of ``Order``'s); an illegal move is refused with the current
+    state. The one state machine: ``Order.apply`` evolves an order by it, and a bulk import
+    folds a feed's events into plain fields by it, building each order once. ``complete``
+    needs the ``split`` of the price as of the service date."""
+    event_id, kind, _, at, *_, refund, stars, comment = event
+    state, id = order["state"], order["id"]
+    if kind is EventType.PLACE:
+        raise illegal_move(id, state, kind, " already")
+    if state not in ALLOWED[kind]:
+        raise illegal_move(id, state, kind)
+    if at < order["placed_at"]:
+        raise InvalidInput(f"event {event_id} at {at.isoformat()} is before order "
+                           f"{id} was placed", field="at",
+                           fix="give the event's own time", code=ErrorCode.INVALID_DATE)
+    if kind is EventType.COMPLETE:
+        assert split is not None, "a completion needs its price split"
+        return {"state": S.COMPLETED, "completed_at": at, "split": split}
+    if kind is EventType.CANCEL and state is S.ACCEPTED and not cancel_after_accept:
+        raise illegal_move(id, state, kind, " and its provider does not allow cancelling an "
+                           "accepted order")
+    if kind is EventType.RATE and order["stars"] is not None:
+        raise illegal_move(id, state, kind, f" and was rated {order['stars']} already")
+    if kind in _STAMPED:
+        new, stamp = _STAMPED[kind]
+        return {"state": new, stamp: at}
+    if kind is EventType.RESOLVE:
+        return {"state": S.RESOLVED, "closed_at": at, "refund": _refund(order, refund)}
+    comment = comment or order["comment"]
+    if kind is EventType.DISPUTE:
+        return {"state": S.DISPUTED, "comment": comment}
+    return {"stars": stars, "comment": comment}
+
+
+def _refund(order: Mapping[str, Any], refund: Money | None) -> Money:
+    split: PriceSplit = order["split"]
+    paid = split.resident + split.subsidy
+    if refund is None or refund == paid:
+        return paid
+    if refund > split.resident:
+        raise InvalidInput(
+            f"a partial refund of {refund} on order {order['id']} is more than the "
+            f"{split.resident} the resident paid", field="refund",
+            fix=f"refund at most {split.resident}, or in full ({paid})",
+            code=ErrorCode.INVALID_AMOUNT)
+    return refund
 
 
 @attrs.frozen
@@ -214,55 +286,29 @@ class Order:
 
     def apply(self, event: OrderEvent, *, split: PriceSplit | None = None,
               cancel_after_accept: bool = True) -> Order:
-        """The order after ``event``; an illegal move is refused with the current state.
-        ``complete`` needs the ``split`` of the price as of the service date."""
-        kind = event.type
-        if kind is EventType.PLACE:
-            raise illegal_move(self, kind, " already")
-        if self.state not in ALLOWED[kind]:
-            raise illegal_move(self, kind)
-        if event.at < self.placed_at:
-            raise InvalidInput(f"event {event.id} at {event.at.isoformat()} is before order "
-                               f"{self.id} was placed", field="at",
-                               fix="give the event's own time", code=ErrorCode.INVALID_DATE)
-        at = event.at
-        if kind is EventType.COMPLETE:
-            assert split is not None, "a completion needs its price split"
-            return attrs.evolve(self, state=S.COMPLETED, completed_at=at, split=split)
-        if kind is EventType.CANCEL and self.state is S.ACCEPTED and not cancel_after_accept:
-            raise illegal_move(self, kind, " and its provider does not allow cancelling an "
-                           "accepted order")
-        if kind is EventType.RATE and self.stars is not None:
-            raise illegal_move(self, kind, f" and was rated {self.stars} already")
-        changes: dict[EventType, dict[str, object]] = {
-            EventType.ACCEPT: {"state": S.ACCEPTED, "accepted_at": at},
-            EventType.START: {"state": S.STARTED, "started_at": at},
-            EventType.CANCEL: {"state": S.CANCELLED, "closed_at": at},
-            EventType.DISPUTE: {"state": S.DISPUTED, "comment": event.comment or self.comment},
-            EventType.RATE: {"stars": event.stars, "comment": event.comment or self.comment},
-        }
-        if kind is EventType.RESOLVE:
-            return attrs.evolve(self, state=S.RESOLVED, closed_at=at, refund=self._refund(event))
-        return attrs.evolve(self, **changes[kind])  # type: ignore[arg-type]
-
-    def _refund(self, event: OrderEvent) -> Money:
-        assert self.split is not None
-        paid = self.split.resident + self.split.subsidy
-        if event.refund is None or event.refund == paid:
-            return paid
-        if event.refund > self.split.resident:
-            raise InvalidInput(
-                f"a partial refund of {event.refund} on order {self.id} is more than the "
-                f"{self.split.resident} the resident paid", field="refund",
-                fix=f"refund at most {self.split.resident}, or in full ({paid})",
-                code=ErrorCode.INVALID_AMOUNT)
-        return event.refund
+        """The order after ``event`` (see ``moved``); an illegal move is refused with the
+        current state. ``complete`` needs the ``split`` of the price as of the service date."""
+        return attrs.evolve(self, **moved(attrs.asdict(self, recurse=False), event.values(),
+                                          split=split, cancel_after_accept=cancel_after_accept))
 
 
 def placed(event: OrderEvent, *, provider: str, category: str, compound: str) -> Order:
     """The order a ``place`` event makes, for a service of ``provider`` and ``category`` in
     ``compound``."""
-    assert event.service is not None and event.household is not None
-    return Order(event.order, event.service, provider, category, event.household, compound,
-                 event.units, event.channel, event.at, event.resident)
+    return Order(**placed_fields(event.values(), provider=provider, category=category,
+                                 compound=compound))
+
+
+def placed_fields(event: EventValues, *, provider: str, category: str, compound: str
+                  ) -> dict[str, Any]:
+    """The fields of the order a ``place`` event (an ``OrderEvent``'s values) makes (see
+    ``placed``), as ``moved`` folds them."""
+    _, _, order, at, service, household, resident, units, channel, *_ = event
+    assert service is not None and household is not None
+    return {"id": order, "service": service, "provider": provider,
+            "category": category, "household": household, "compound": compound,
+            "units": units, "channel": channel, "placed_at": at,
+            "resident": resident, "state": OrderState.PLACED, "accepted_at": None,
+            "started_at": None, "completed_at": None, "closed_at": None, "split": None,
+            "refund": None, "stars": None, "comment": ""}
 

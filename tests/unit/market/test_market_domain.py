@@ -8,11 +8,12 @@ from decimal import Decimal
 from fractions import Fraction
 from random import Random
 
+import attrs
 import pytest
 from conftest import raises
 from hypothesis import given
 from hypothesis import strategies as st
-from strategies import paid_in_points
+from strategies import order_moves, paid_in_points
 
 from commons.errors import ErrorCode, InvalidInput, RefusedByRule
 from commons.market.model import (
@@ -31,6 +32,7 @@ from commons.market.orders import (
     Order,
     OrderEvent,
     OrderState,
+    moved,
     placed,
     split_price,
 )
@@ -215,3 +217,30 @@ def test_points_move_part_of_the_residents_share_and_nothing_else(
     for line in s.lines:
         assert line.resident_paid.fen >= 0
         assert line.points_value == points.get(line.order, Money.zero())
+
+
+@given(order_moves)
+def test_folding_events_into_plain_fields_gives_what_evolving_the_order_gives(
+        moves: list[tuple[str, int, int | None, int]]) -> None:
+    """The bulk import folds a feed's events into a dict of fields by ``moved``; the one state
+    machine must give it the order, and the refusals, that ``Order.apply`` gives."""
+    order = new_order()
+    fields = attrs.asdict(order, recurse=False)
+    split = split_price(Money.yuan("12.00"), AGED, tag="aged-80+", limit=Money.yuan("100.00"))
+    for i, (kind, minutes, refund_fen, stars) in enumerate(moves):
+        e = event(kind, when=at(3, 11) + dt.timedelta(minutes=minutes),
+                  refund=None if refund_fen is None else Money(refund_fen), stars=stars,
+                  comment=f"note {i}", service="meal", household="h1")
+        options = {"split": split} if kind == "complete" else {"cancel_after_accept": i % 2 == 0}
+        try:
+            evolved: Order | ErrorCode = order.apply(e, **options)  # type: ignore[arg-type]
+        except (InvalidInput, RefusedByRule) as refused:
+            evolved = refused.code
+        try:
+            fields.update(moved(fields, e.values(), **options))  # type: ignore[arg-type]
+            folded: Order | ErrorCode = Order(**fields)
+        except (InvalidInput, RefusedByRule) as refused:
+            folded = refused.code
+        assert folded == evolved
+        if isinstance(evolved, Order):
+            order = evolved
