@@ -132,6 +132,9 @@ class PgConnection:
     explicit BEGIN and COMMIT, as on SQLite.
     """
 
+    # commons.store.queries.where_in binds an IN list as one array here.
+    binds_arrays = True
+
     def __init__(self, conn: psycopg.Connection[Any]) -> None:
         self.raw = conn
         # Set by the store once it knows the book: whether COPY may load rows (not where row

@@ -17,6 +17,15 @@ def where_in(conn: sqlite3.Connection, sql: str, values: Iterable[object], *,
     """Rows of ``sql``, whose ``{}`` becomes an IN list, for ``values`` (each once), a chunk at
     a time; ``before`` and ``after`` bind the parameters around the list."""
     unique = list(dict.fromkeys(values))
+    if not unique:
+        return
+    if getattr(conn, "binds_arrays", False):
+        # PostgreSQL takes the whole list as one array parameter; its client library would
+        # otherwise parse every long IN list afresh (it caches only short statements).
+        kind = "bigint" if all(type(v) is int for v in unique) else "text"
+        yield from conn.execute(sql.format(f"SELECT unnest(?::{kind}[])"),
+                                (*before, unique, *after))
+        return
     for start in range(0, len(unique), CHUNK):
         chunk = unique[start:start + CHUNK]
         yield from conn.execute(sql.format(",".join("?" * len(chunk))),
