@@ -11,7 +11,7 @@ import datetime as dt
 import functools
 import sqlite3
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from commons.errors import ConflictError, ErrorCode, NotFound, RefusedByRule
 from commons.ledger.accounts import Account, matches_prefix
@@ -95,13 +95,25 @@ class NamedAccounts(Mapping[str, Account]):
             self._found[name] = account
 
     def __getitem__(self, name: str) -> Account:
-        self.load((name,))
-        return self._found[name]
+        found = self._found.get(name)
+        if found is None:
+            self.load((name,))
+            return self._found[name]
+        return found
+
+    def get(self, key: str, default: Any = None) -> Any:
+        """The open account ``key``, or ``default`` (a post asks for every leg's)."""
+        return self._found[key] if key in self else default
 
     def _read_all(self) -> None:
         if not self._whole:
             self._add(_accounts(self.conn.execute(f"SELECT {_ACCOUNT_COLUMNS} FROM accounts")))
             self._whole = True
+
+    def __contains__(self, name: object) -> bool:
+        if name not in self._found and isinstance(name, str):
+            self.load((name,))
+        return name in self._found
 
     def __iter__(self) -> Iterator[str]:
         self._read_all()
