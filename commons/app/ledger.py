@@ -219,9 +219,7 @@ class LedgerService(Service):
 
         tally = _Tally(str(source) if isinstance(source, str | os.PathLike) else None, origin)
         recorded_at = self.clock.now().in_timezone("UTC").isoformat()
-        opened = t.ledger.accounts()
-        accounts = {name: account for name, (_, account) in opened.items()}
-        ids = {name: aid for name, (aid, _) in opened.items()}
+        accounts = t.ledger.named_accounts()
         closed = t.ledger.closed_periods()
         head: ChainHead | Link = t.ledger.head()
         # Once a line is refused nothing more is written, so the ids that would have been
@@ -230,6 +228,7 @@ class LedgerService(Service):
         first_lines: dict[str, int | None] = {}  # external ids of this post, by first line
         for chunk in chunks(source, encoding, self.actor, workers=workers):
             entries = [e for _, e, _ in chunk if not isinstance(e, CommonsError)]
+            accounts.load(leg.account for e in entries for leg in e.legs)
             known = t.ledger.known([e.external_id for e in entries])
             known.update((e.external_id, unwritten[e.external_id]) for e in entries
                          if e.external_id in unwritten)
@@ -254,7 +253,7 @@ class LedgerService(Service):
                         reversible[item.reverses] = link.id
             if not tally.problems:
                 try:
-                    t.ledger.append(accepted, recorded_at, ids)
+                    t.ledger.append(accepted, recorded_at, accounts.ids)
                 except CommonsError as e:
                     raise e.located(file=tally.file) from None
             else:

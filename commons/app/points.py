@@ -222,8 +222,10 @@ class PointsEarning(Service):
             errors: list[CommonsError] = []
             seen: set[tuple[str, str]] = set()
             members: set[str] = set()  # found so far: a roster names the same people often
+            activities: dict[str, bool] = {}  # whether rosters before this one name it
             for chunk in chunks:
-                errors += self._line_problems(t, p, id, organiser, chunk, seen, members)
+                errors += self._line_problems(t, p, id, organiser, chunk, seen,
+                                              (members, activities))
                 if not errors:
                     t.points.add_roster_lines(programme, id, digest.lines, chunk)
                 digest.add(chunk)
@@ -239,11 +241,19 @@ class PointsEarning(Service):
 
     @staticmethod
     def _line_problems(t: Tables, p: Programme, roster: str, organiser: str,
-                       rows: Sequence[LineRow], seen: set[tuple[str, str]], members: set[str]
-                       ) -> list[CommonsError]:
+                       rows: Sequence[LineRow], seen: set[tuple[str, str]],
+                       found: tuple[set[str], dict[str, bool]]) -> list[CommonsError]:
+        """The problems of a chunk of lines; ``seen`` holds the lines of earlier chunks,
+        ``found`` the members and activities looked up for them."""
         errors: list[CommonsError] = []
+        members, activities = found
         members |= t.points.member_ids(p.id, {x[3] for x in rows} - members)
-        posted = t.points.lines_posted(p.id, rows)
+        new = {x[0] for x in rows} - activities.keys()
+        recorded_before = t.points.activities_recorded(p.id, new)
+        activities.update((a, a in recorded_before) for a in new)
+        # A line of an activity no earlier roster names can only repeat one of this roster,
+        # which ``seen`` holds: only the others are looked up.
+        posted = t.points.lines_posted(p.id, [x for x in rows if activities[x[0]]])
         kinds = {kind.id: kind for kind in p.kinds}
         for activity, kind_id, _, person, hundredths, line in rows:
             key = (activity, person)

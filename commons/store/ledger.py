@@ -11,7 +11,7 @@ import datetime as dt
 import functools
 import sqlite3
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from commons.errors import ConflictError, ErrorCode, NotFound, RefusedByRule
 from commons.ledger.accounts import Account, matches_prefix
@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from commons.ledger.problems import VerifyProblem
     from commons.ledger.rules import ChainHead, Link, StoredRow
 
-__all__ = ["LedgerTables", "TrailRow"]
+__all__ = ["LedgerTables", "NamedAccounts", "TrailRow"]
 
 _ENTRY_COLUMNS = ("id, date, memo, external_id, actor, resource, period, compound, reverses, "
                   "recorded_at, content_hash, prev_hash, hash")
@@ -57,6 +57,72 @@ def _prefix_filter(prefix: str | None) -> tuple[str, list[str]]:
         prefix, prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + ":%"]
 
 
+_LOOKUPS = 2_000  # above this many accounts named, reading every account is the cheaper way
+_ACCOUNT_COLUMNS = "id, name, compound, opened_on, closed_on, description"
+
+
+def _accounts(rows: Iterable[tuple[int, str, str | None, str | None, str | None, str]]
+              ) -> dict[str, tuple[int, Account]]:
+    return {name: (aid, Account(name, compound, _date(opened), _date(closed), text))
+            for aid, name, compound, opened, closed, text in rows}
+
+
+class NamedAccounts(Mapping[str, Account]):
+    """The open accounts a post names, read as its entries name them (``load``), with their
+    row ids (``ids``): a post to a few of 100,000 accounts reads a few. Listing them (as a
+    refusal does to suggest the nearest names) reads every account once."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+        self.ids: dict[str, int] = {}
+        self._found: dict[str, Account] = {}
+        self._looked_up: set[str] = set()
+        self._whole = False
+
+    def load(self, names: Iterable[str]) -> None:
+        """Read those of ``names`` not read yet."""
+        wanted = set(names) - self._looked_up
+        if len(wanted) >= _LOOKUPS:
+            self._read_all()  # a scan of every account costs less than thousands of lookups
+        elif wanted and not self._whole:
+            self._add(_accounts(where_in(self.conn, f"SELECT {_ACCOUNT_COLUMNS} FROM accounts "
+                                         "WHERE name IN ({})", wanted)))
+            self._looked_up |= wanted
+
+    def _add(self, found: Mapping[str, tuple[int, Account]]) -> None:
+        for name, (aid, account) in found.items():
+            self.ids[name] = aid
+            self._found[name] = account
+
+    def __getitem__(self, name: str) -> Account:
+        found = self._found.get(name)
+        if found is None:
+            self.load((name,))
+            return self._found[name]
+        return found
+
+    def get(self, key: str, default: Any = None) -> Any:
+        """The open account ``key``, or ``default`` (a post asks for every leg's)."""
+        return self._found[key] if key in self else default
+
+    def _read_all(self) -> None:
+        if not self._whole:
+            self._add(_accounts(self.conn.execute(f"SELECT {_ACCOUNT_COLUMNS} FROM accounts")))
+            self._whole = True
+
+    def __contains__(self, name: object) -> bool:
+        if name not in self._found and isinstance(name, str):
+            self.load((name,))
+        return name in self._found
+
+    def __iter__(self) -> Iterator[str]:
+        self._read_all()
+        return iter(self._found)
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
+
+
 class LedgerTables:
     """The ledger's rows in one SQLite connection."""
 
@@ -65,10 +131,11 @@ class LedgerTables:
 
     def accounts(self) -> dict[str, tuple[int, Account]]:
         """Every account by name, with its row id."""
-        rows = self.conn.execute(
-            "SELECT id, name, compound, opened_on, closed_on, description FROM accounts")
-        return {name: (aid, Account(name, compound, _date(opened), _date(closed), text))
-                for aid, name, compound, opened, closed, text in rows}
+        return _accounts(self.conn.execute(f"SELECT {_ACCOUNT_COLUMNS} FROM accounts"))
+
+    def named_accounts(self) -> NamedAccounts:
+        """The open accounts, read as a post names them."""
+        return NamedAccounts(self.conn)
 
     def open_account(self, account: Account) -> tuple[int, bool]:
         """Insert ``account``; opening it again as it is is a no-op, otherwise a conflict."""

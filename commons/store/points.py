@@ -128,16 +128,16 @@ class PointsTables:
             "ORDER BY person", (programme,))]
 
     def member_ids(self, programme: str, people: Collection[str]) -> set[str]:
-        """Those of ``people`` who are members: looked up one by one for a few, and for a
-        roster's chunk of thousands read with every member's id (a scan of the programme's
-        members costs less than thousands of lookups)."""
+        """Those of ``people`` who are members, looked up one by one for a few; for a
+        roster's chunk of thousands every member's id (a scan of the programme's members
+        costs less than thousands of lookups, and a caller that keeps the set looks up none
+        of the roster's later chunks)."""
         if len(people) < _LOOKUPS:
             return {r[0] for r in where_in(self.conn, "SELECT person FROM points_members "
                                            "WHERE programme = ? AND person IN ({})", people,
                                            before=(programme,))}
         return {r[0] for r in self.conn.execute(
-            "SELECT person FROM points_members WHERE programme = ?", (programme,))
-            if r[0] in people}
+            "SELECT person FROM points_members WHERE programme = ?", (programme,))}
 
     def unopened(self, accounts: Iterable[str]) -> list[str]:
         """Those of ``accounts`` not opened yet, in the order given (for thousands, read with
@@ -183,6 +183,13 @@ class PointsTables:
         """The programmes that have a roster ``id``."""
         return [r[0] for r in self.conn.execute(
             "SELECT programme FROM points_rosters WHERE id = ? ORDER BY programme", (id,))]
+
+    def activities_recorded(self, programme: str, activities: Iterable[str]) -> set[str]:
+        """Those of ``activities`` that some roster's lines name (each looked up alone: a
+        chunk of a roster names a few)."""
+        return {a for a in set(activities) if self.conn.execute(
+            "SELECT 1 FROM points_roster_lines WHERE programme = ? AND activity = ? LIMIT 1",
+            (programme, a)).fetchone() is not None}
 
     def lines_posted(self, programme: str, rows: Sequence[LineRow]
                      ) -> dict[tuple[str, str], str]:
