@@ -113,7 +113,8 @@ class _Batch:
         self.residents: dict[tuple[str, dt.date], Resident | None] = {}
         # Looked up once per batch: a feed names the same few services and providers often.
         self.cache: dict[tuple[str, str], Any] = {}
-        self.splits: dict[tuple[str, Money], PriceSplit] = {}  # each price's split, no limit
+        # Each price's split, no limit, by programme ("": none).
+        self.splits: dict[tuple[str, Money], PriceSplit] = {}
         self.accounts: set[str] | None = None  # the ledger's accounts, read once a batch
 
 
@@ -215,7 +216,7 @@ class MarketOrders(Service):
 
     def _write(self, t: Tables, b: _Batch, file: str | None) -> None:
         """Write what the chunks checked so far did, and forget it: it is in the store now."""
-        t.market.save_orders([Order(**b.orders[id]) for id in b.touched], replacing=b.stored)
+        t.market.save_orders([b.orders[id] for id in b.touched], replacing=b.stored)
         t.market.add_events(b.events)
         t.market.set_subsidy_used((*key, b.used[key]) for key in sorted(
             b.used_changed, key=lambda k: (k[0], k[1], k[2] or "")))
@@ -253,7 +254,7 @@ class MarketOrders(Service):
                                     code=ErrorCode.CLOSED_PERIOD,
                                     fix="complete it with its real time in an open month")
             order.update(moved(order, event, split=self._split(t, b, order, day, text)))
-            self._post_completion(t, b, Order(**order), day, text)
+            self._post_completion(t, b, order, day, text)
         else:
             if kind is EventType.ACCEPT:
                 self._not_blacklisted(t, order["provider"], at, b)
@@ -347,7 +348,12 @@ class MarketOrders(Service):
                 price_split(price, programme, tag=programme.tag, limit=limit)
             if best is None or split.subsidy > best[0].subsidy:
                 best = (split, split.subsidy < full.subsidy)
-        return Quote(*best) if best is not None else Quote(price_split(price, None), False)
+        if best is not None:
+            return Quote(*best)
+        # Most orders name no programme's resident: each price's whole split, made once.
+        key = ("", price)
+        return Quote(b.splits.get(key) or b.splits.setdefault(key, price_split(price, None)),
+                     False)
 
     @staticmethod
     def _limit(t: Tables, b: _Batch, p: SubsidyProgramme, month: Period,
@@ -369,28 +375,28 @@ class MarketOrders(Service):
             _use(t, b, split.programme, month, resident, split.subsidy)
         return split
 
-    def _post_completion(self, t: Tables, b: _Batch, order: Order, day: dt.date, month: str
-                         ) -> None:
-        """Post a completed ``order``: served on ``day``, in ``month``."""
-        split = order.split
-        assert split is not None and order.service_date == day
+    def _post_completion(self, t: Tables, b: _Batch, order: dict[str, Any], day: dt.date,
+                         month: str) -> None:
+        """Post a completed order, given as its fields: served on ``day``, in ``month``."""
+        split: PriceSplit = order["split"]
+        assert split is not None and order["completed_at"].astimezone(CHINA).date() == day
         funder = self._funder(t, b, split)
-        names = market_accounts(order, funder)
+        names = market_accounts(order["channel"], order["provider"], funder)
         legs = [Posting(names["paid"], split.resident)]
         if funder is not None:
             legs.append(Posting(names["subsidy"], split.subsidy))
         legs.append(Posting(names["payable"], -(split.resident + split.subsidy)))
         if any(p.amount for p in legs):
-            b.entries.append(Entry(day, f"marketplace order {order.id} "
-                                   f"({order.service}) for {order.household}",
-                                   tuple(p for p in legs if p.amount), f"market:order:{order.id}",
-                                   self.actor, None, month))
+            b.entries.append(Entry(day, f"marketplace order {order['id']} "
+                                   f"({order['service']}) for {order['household']}",
+                                   tuple(p for p in legs if p.amount),
+                                   f"market:order:{order['id']}", self.actor, None, month))
 
     def _post_refund(self, t: Tables, b: _Batch, after: Order) -> None:
         split = after.split
         assert split is not None and after.closed_at is not None and after.refund is not None
         day = after.closed_at.astimezone(CHINA).date()
-        names = market_accounts(after, self._funder(t, b, split))
+        names = market_accounts(after.channel, after.provider, self._funder(t, b, split))
         if after.fully_refunded:
             legs = [Posting(names["paid"], -split.resident),
                     Posting(names["payable"], split.resident + split.subsidy)]

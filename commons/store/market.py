@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sqlite3
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -82,16 +82,20 @@ def _order(r: Sequence[Any]) -> Order:
                  None if r[21] is None else Money(r[21]), r[22], r[23])
 
 
-def _order_row(o: Order) -> tuple[Any, ...]:
-    s = o.split
-    period = None if o.period is None else str(o.period)
-    return (o.id, o.service, o.provider, o.category, o.household, o.compound, o.units,
-            o.channel, _t(o.placed_at), o.resident, o.state.value, _t(o.accepted_at),
-            _t(o.started_at), _t(o.completed_at), _t(o.closed_at), period,
-            None if s is None else s.price.fen, None if s is None else s.subsidy.fen,
-            None if s is None else s.concession.fen, None if s is None else s.resident.fen,
-            None if s is None else s.programme, None if s is None else s.tag,
-            None if o.refund is None else o.refund.fen, o.stars, o.comment)
+def _order_row(o: Mapping[str, Any]) -> tuple[Any, ...]:
+    """An order's row from its fields (by the names of ``Order``'s): an import folds its
+    events into fields and writes them without building each order."""
+    s: PriceSplit | None = o["split"]
+    done, refund = o["completed_at"], o["refund"]
+    # The month it settles in, as ``Order.period`` has it: its service date's.
+    period = None if done is None else str(Period.of(done.astimezone(CHINA).date()))
+    return (o["id"], o["service"], o["provider"], o["category"], o["household"],
+            o["compound"], o["units"], o["channel"], o["placed_at"].isoformat(),
+            o["resident"], o["state"].value, _t(o["accepted_at"]), _t(o["started_at"]),
+            _t(done), _t(o["closed_at"]), period,
+            *((None,) * 6 if s is None else (s.price.fen, s.subsidy.fen, s.concession.fen,
+                                             s.resident.fen, s.programme, s.tag)),
+            None if refund is None else refund.fen, o["stars"], o["comment"])
 
 
 def _provider(r: Sequence[Any]) -> Provider:
@@ -312,9 +316,11 @@ class MarketTables:
             found.update((r[0], _order(r)) for r in rows)
         return found
 
-    def save_orders(self, orders: Iterable[Order], *, replacing: Collection[str]) -> None:
-        """Write orders as they now are: new ones inserted, those whose ids are in
-        ``replacing`` (read from the store before) replaced."""
+    def save_orders(self, orders: Iterable[Mapping[str, Any]], *, replacing: Collection[str]
+                    ) -> None:
+        """Write orders as they now are, each as its fields (by the names of ``Order``'s):
+        new ones inserted, those whose ids are in ``replacing`` (read from the store before)
+        replaced."""
         # Delete and insert rather than SQLite's INSERT OR REPLACE, which PostgreSQL lacks.
         rows = [_order_row(order) for order in orders]
         self.conn.executemany("DELETE FROM market_orders WHERE id = ?",
