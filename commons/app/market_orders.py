@@ -150,6 +150,19 @@ def _once(b: _Batch, kind: str, key: str, load: Callable[[], Any]) -> Any:
     return found
 
 
+def _read_ahead(t: Tables, b: _Batch, events: Sequence[EventValues]) -> None:
+    """Read what a chunk's events name in a few queries: their orders, the compounds of
+    their households and the services not read yet (``_once`` then finds each)."""
+    found = t.market.orders_by_id([e[2] for e in events if e[2] not in b.orders])
+    b.stored.update(found)
+    b.orders.update((id, attrs.asdict(order, recurse=False)) for id, order in found.items())
+    b.compounds.update(t.market.household_compounds(list({
+        e[5] for e in events if e[5] is not None})))
+    wanted = {e[4] for e in events if e[4] is not None and ("service", e[4]) not in b.cache}
+    services = t.market.services_by_id(list(wanted))
+    b.cache.update((("service", id), services.get(id)) for id in wanted)
+
+
 class MarketOrders(Service):
     """Order events and settlement; ``MarketService`` adds the listings and reports."""
 
@@ -187,11 +200,7 @@ class MarketOrders(Service):
         # An event comes as its values (see EventValues): id, type, order, at, service,
         # household, ...
         known = t.market.events_known([e[0] for _, e, _ in events])
-        found = t.market.orders_by_id([e[2] for _, e, _ in events if e[2] not in b.orders])
-        b.stored.update(found)
-        b.orders.update((id, attrs.asdict(order, recurse=False)) for id, order in found.items())
-        b.compounds.update(t.market.household_compounds(list({
-            e[5] for _, e, _ in events if e[5] is not None})))
+        _read_ahead(t, b, [e for _, e, _ in events])
         already = 0
         for line, event, content in events:
             event_id = event[0]
