@@ -30,7 +30,7 @@ from commons.errors import (
 from commons.io.market_files import Item
 from commons.ledger.accounts import Account
 from commons.ledger.journal import Entry, Posting
-from commons.market.model import ProviderStatus, Resident, SubsidyProgramme
+from commons.market.model import ProviderStatus, Resident, SubsidyProgramme, resident_as_of
 from commons.market.orders import (
     CHINA,
     EventType,
@@ -108,9 +108,9 @@ class _Batch:
         self.changed: set[str] = set()  # ids of the orders written
         self.stored: set[str] = set()  # ids of the orders read from the store, not new
         self.compounds: dict[str, str] = {}  # each household's compound, read once a chunk
-        # Each resident as of a day, read once a chunk: an order is placed and completed on
-        # the same day, and both look its resident up.
-        self.residents: dict[tuple[str, dt.date], Resident | None] = {}
+        # The records of the residents a chunk names, read at once: an order is placed and
+        # completed on the same day, and both look its resident up.
+        self.residents: dict[str, list[tuple[str, Resident]]] = {}
         # Looked up once per batch: a feed names the same few services and providers often.
         self.cache: dict[tuple[str, str], Any] = {}
         # Each price's split, no limit, by programme ("": none).
@@ -135,11 +135,10 @@ def _use(t: Tables, b: _Batch, programme: str, month: str, resident: str | None,
 
 
 def _resident(t: Tables, b: _Batch, id: str, day: dt.date) -> Resident | None:
-    """Resident ``id`` as of ``day``, read once a chunk."""
-    key = (id, day)
-    if key not in b.residents:
-        b.residents[key] = t.market.resident(id, day)
-    return b.residents[key]
+    """Resident ``id`` as of ``day``, its records read once a chunk."""
+    if id not in b.residents:
+        b.residents.update(t.market.resident_records([id]))
+    return resident_as_of(b.residents.get(id, ()), day)
 
 
 def _once(b: _Batch, kind: str, key: str, load: Callable[[], Any]) -> Any:
@@ -152,12 +151,17 @@ def _once(b: _Batch, kind: str, key: str, load: Callable[[], Any]) -> Any:
 
 def _read_ahead(t: Tables, b: _Batch, events: Sequence[EventValues]) -> None:
     """Read what a chunk's events name in a few queries: their orders, the compounds of
-    their households and the services not read yet (``_once`` then finds each)."""
+    their households, the records of their residents and the services not read yet
+    (``_once`` then finds each)."""
     found = t.market.orders_by_id([e[2] for e in events if e[2] not in b.orders])
     b.stored.update(found)
     b.orders.update((id, attrs.asdict(order, recurse=False)) for id, order in found.items())
     b.compounds.update(t.market.household_compounds(list({
         e[5] for e in events if e[5] is not None})))
+    named = {e[6] for e in events if e[6] is not None}
+    named.update(o["resident"] for o in map(b.orders.get, (e[2] for e in events))
+                 if o is not None and o["resident"] is not None)
+    b.residents.update(t.market.resident_records(list(named - b.residents.keys())))
     wanted = {e[4] for e in events if e[4] is not None and ("service", e[4]) not in b.cache}
     services = t.market.services_by_id(list(wanted))
     b.cache.update((("service", id), services.get(id)) for id in wanted)

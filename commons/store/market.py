@@ -26,6 +26,7 @@ from commons.market.model import (
     Resident,
     Service,
     SubsidyProgramme,
+    resident_as_of,
 )
 from commons.market.orders import CHINA, Order, OrderState, PriceSplit
 from commons.market.settlement import CompoundShare, Settlement, SettlementLine
@@ -239,10 +240,19 @@ class MarketTables:
 
     def resident(self, id: str, on: dt.date) -> Resident | None:
         """A resident's tags as of ``on`` (the latest record not after it), or None."""
-        row = self.conn.execute(
-            "SELECT household, birth_year, tags FROM market_residents WHERE id = ? AND "
-            "since <= ? ORDER BY since DESC LIMIT 1", (id, on.isoformat())).fetchone()
-        return None if row is None else Resident(id, row[0], row[1], _list(row[2]))
+        return resident_as_of(self.resident_records([id]).get(id, ()), on)
+
+    def resident_records(self, ids: Sequence[str]) -> dict[str, list[tuple[str, Resident]]]:
+        """Each resident's records of ``ids`` found, oldest first, with the day (ISO 8601)
+        each holds from: an import reads a chunk's residents in one query."""
+        found: dict[str, list[tuple[str, Resident]]] = {}
+        for part in _chunks(list(dict.fromkeys(ids))):
+            for r in self.conn.execute(
+                    "SELECT id, since, household, birth_year, tags FROM market_residents "
+                    f"WHERE id IN ({', '.join('?' * len(part))}) ORDER BY id, since", part):
+                found.setdefault(r[0], []).append((r[1], Resident(r[0], r[2], r[3],
+                                                                  _list(r[4]))))
+        return found
 
     def residents_of(self, household: str, on: dt.date) -> list[Resident]:
         """The residents of ``household`` with their tags as of ``on``."""
