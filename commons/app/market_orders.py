@@ -115,7 +115,10 @@ class _Batch:
         self.cache: dict[tuple[str, str], Any] = {}
         # Each price's split, no limit, by programme ("": none).
         self.splits: dict[tuple[str, Money], PriceSplit] = {}
+        self.months: dict[dt.date, tuple[Period, str]] = {}  # each service day's month
         self.accounts: set[str] | None = None  # the ledger's accounts, read once a batch
+        # The accounts of each channel, provider and funder, named once.
+        self.names: dict[tuple[str, str, str | None], dict[str, str]] = {}
 
 
 def _used(t: Tables, b: _Batch, key: tuple[str, str, str | None]) -> Money:
@@ -258,8 +261,10 @@ class MarketOrders(Service):
                            context={"kind": "order", "id": id})
         elif kind is EventType.COMPLETE:
             day = at.astimezone(CHINA).date()
-            who, month = order["provider"], Period.of(day)
-            text = str(month)  # the month as the budgets and the entry name it, made once
+            who = order["provider"]
+            # The month, and as the budgets and the entry name it: made once a day.
+            month, text = b.months.get(day) or b.months.setdefault(
+                day, (Period.of(day), str(Period.of(day))))
             if _once(b, "settled", f"{who} {text}",
                      lambda: t.market.settlement(who, month)) is not None:
                 raise RefusedByRule(f"{who}'s {month} is settled; order "
@@ -394,7 +399,8 @@ class MarketOrders(Service):
         split: PriceSplit = order["split"]
         assert split is not None and order["completed_at"].astimezone(CHINA).date() == day
         funder = self._funder(t, b, split)
-        names = market_accounts(order["channel"], order["provider"], funder)
+        key = (order["channel"], order["provider"], funder)
+        names = b.names.get(key) or b.names.setdefault(key, market_accounts(*key))
         legs = [Posting(names["paid"], split.resident)]
         if funder is not None:
             legs.append(Posting(names["subsidy"], split.subsidy))
