@@ -30,7 +30,7 @@ from commons.errors import (
 from commons.io.market_files import Item
 from commons.ledger.accounts import Account
 from commons.ledger.journal import Entry, Posting
-from commons.market.model import ProviderStatus, Resident, SubsidyProgramme
+from commons.market.model import ProviderStatus, Resident, SubsidyProgramme, resident_as_of
 from commons.market.orders import (
     CHINA,
     EventType,
@@ -108,13 +108,17 @@ class _Batch:
         self.changed: set[str] = set()  # ids of the orders written
         self.stored: set[str] = set()  # ids of the orders read from the store, not new
         self.compounds: dict[str, str] = {}  # each household's compound, read once a chunk
-        # Each resident as of a day, read once a chunk: an order is placed and completed on
-        # the same day, and both look its resident up.
-        self.residents: dict[tuple[str, dt.date], Resident | None] = {}
+        # The records of the residents a chunk names, read at once: an order is placed and
+        # completed on the same day, and both look its resident up.
+        self.residents: dict[str, list[tuple[str, Resident]]] = {}
         # Looked up once per batch: a feed names the same few services and providers often.
         self.cache: dict[tuple[str, str], Any] = {}
-        self.splits: dict[tuple[str, Money], PriceSplit] = {}  # each price's split, no limit
+        # Each price's split, no limit, by programme ("": none).
+        self.splits: dict[tuple[str, Money], PriceSplit] = {}
+        self.months: dict[dt.date, tuple[Period, str]] = {}  # each service day's month
         self.accounts: set[str] | None = None  # the ledger's accounts, read once a batch
+        # The accounts of each channel, provider and funder, named once.
+        self.names: dict[tuple[str, str, str | None], dict[str, str]] = {}
 
 
 def _used(t: Tables, b: _Batch, key: tuple[str, str, str | None]) -> Money:
@@ -134,11 +138,10 @@ def _use(t: Tables, b: _Batch, programme: str, month: str, resident: str | None,
 
 
 def _resident(t: Tables, b: _Batch, id: str, day: dt.date) -> Resident | None:
-    """Resident ``id`` as of ``day``, read once a chunk."""
-    key = (id, day)
-    if key not in b.residents:
-        b.residents[key] = t.market.resident(id, day)
-    return b.residents[key]
+    """Resident ``id`` as of ``day``, its records read once a chunk."""
+    if id not in b.residents:
+        b.residents.update(t.market.resident_records([id]))
+    return resident_as_of(b.residents.get(id, ()), day)
 
 
 def _once(b: _Batch, kind: str, key: str, load: Callable[[], Any]) -> Any:
@@ -147,6 +150,24 @@ def _once(b: _Batch, kind: str, key: str, load: Callable[[], Any]) -> Any:
     if found is _MISSING:
         found = b.cache[(kind, key)] = load()
     return found
+
+
+def _read_ahead(t: Tables, b: _Batch, events: Sequence[EventValues]) -> None:
+    """Read what a chunk's events name in a few queries: their orders, the compounds of
+    their households, the records of their residents and the services not read yet
+    (``_once`` then finds each)."""
+    found = t.market.orders_by_id([e[2] for e in events if e[2] not in b.orders])
+    b.stored.update(found)
+    b.orders.update((id, attrs.asdict(order, recurse=False)) for id, order in found.items())
+    b.compounds.update(t.market.household_compounds(list({
+        e[5] for e in events if e[5] is not None})))
+    named = {e[6] for e in events if e[6] is not None}
+    named.update(o["resident"] for o in map(b.orders.get, (e[2] for e in events))
+                 if o is not None and o["resident"] is not None)
+    b.residents.update(t.market.resident_records(list(named - b.residents.keys())))
+    wanted = {e[4] for e in events if e[4] is not None and ("service", e[4]) not in b.cache}
+    services = t.market.services_by_id(list(wanted))
+    b.cache.update((("service", id), services.get(id)) for id in wanted)
 
 
 class MarketOrders(Service):
@@ -186,11 +207,7 @@ class MarketOrders(Service):
         # An event comes as its values (see EventValues): id, type, order, at, service,
         # household, ...
         known = t.market.events_known([e[0] for _, e, _ in events])
-        found = t.market.orders_by_id([e[2] for _, e, _ in events if e[2] not in b.orders])
-        b.stored.update(found)
-        b.orders.update((id, attrs.asdict(order, recurse=False)) for id, order in found.items())
-        b.compounds.update(t.market.household_compounds(list({
-            e[5] for _, e, _ in events if e[5] is not None})))
+        _read_ahead(t, b, [e for _, e, _ in events])
         already = 0
         for line, event, content in events:
             event_id = event[0]
@@ -215,7 +232,7 @@ class MarketOrders(Service):
 
     def _write(self, t: Tables, b: _Batch, file: str | None) -> None:
         """Write what the chunks checked so far did, and forget it: it is in the store now."""
-        t.market.save_orders([Order(**b.orders[id]) for id in b.touched], replacing=b.stored)
+        t.market.save_orders([b.orders[id] for id in b.touched], replacing=b.stored)
         t.market.add_events(b.events)
         t.market.set_subsidy_used((*key, b.used[key]) for key in sorted(
             b.used_changed, key=lambda k: (k[0], k[1], k[2] or "")))
@@ -244,8 +261,10 @@ class MarketOrders(Service):
                            context={"kind": "order", "id": id})
         elif kind is EventType.COMPLETE:
             day = at.astimezone(CHINA).date()
-            who, month = order["provider"], Period.of(day)
-            text = str(month)  # the month as the budgets and the entry name it, made once
+            who = order["provider"]
+            # The month, and as the budgets and the entry name it: made once a day.
+            month, text = b.months.get(day) or b.months.setdefault(
+                day, (Period.of(day), str(Period.of(day))))
             if _once(b, "settled", f"{who} {text}",
                      lambda: t.market.settlement(who, month)) is not None:
                 raise RefusedByRule(f"{who}'s {month} is settled; order "
@@ -253,7 +272,7 @@ class MarketOrders(Service):
                                     code=ErrorCode.CLOSED_PERIOD,
                                     fix="complete it with its real time in an open month")
             order.update(moved(order, event, split=self._split(t, b, order, day, text)))
-            self._post_completion(t, b, Order(**order), day, text)
+            self._post_completion(t, b, order, day, text)
         else:
             if kind is EventType.ACCEPT:
                 self._not_blacklisted(t, order["provider"], at, b)
@@ -347,7 +366,12 @@ class MarketOrders(Service):
                 price_split(price, programme, tag=programme.tag, limit=limit)
             if best is None or split.subsidy > best[0].subsidy:
                 best = (split, split.subsidy < full.subsidy)
-        return Quote(*best) if best is not None else Quote(price_split(price, None), False)
+        if best is not None:
+            return Quote(*best)
+        # Most orders name no programme's resident: each price's whole split, made once.
+        key = ("", price)
+        return Quote(b.splits.get(key) or b.splits.setdefault(key, price_split(price, None)),
+                     False)
 
     @staticmethod
     def _limit(t: Tables, b: _Batch, p: SubsidyProgramme, month: Period,
@@ -369,28 +393,29 @@ class MarketOrders(Service):
             _use(t, b, split.programme, month, resident, split.subsidy)
         return split
 
-    def _post_completion(self, t: Tables, b: _Batch, order: Order, day: dt.date, month: str
-                         ) -> None:
-        """Post a completed ``order``: served on ``day``, in ``month``."""
-        split = order.split
-        assert split is not None and order.service_date == day
+    def _post_completion(self, t: Tables, b: _Batch, order: dict[str, Any], day: dt.date,
+                         month: str) -> None:
+        """Post a completed order, given as its fields: served on ``day``, in ``month``."""
+        split: PriceSplit = order["split"]
+        assert split is not None and order["completed_at"].astimezone(CHINA).date() == day
         funder = self._funder(t, b, split)
-        names = market_accounts(order, funder)
+        key = (order["channel"], order["provider"], funder)
+        names = b.names.get(key) or b.names.setdefault(key, market_accounts(*key))
         legs = [Posting(names["paid"], split.resident)]
         if funder is not None:
             legs.append(Posting(names["subsidy"], split.subsidy))
         legs.append(Posting(names["payable"], -(split.resident + split.subsidy)))
         if any(p.amount for p in legs):
-            b.entries.append(Entry(day, f"marketplace order {order.id} "
-                                   f"({order.service}) for {order.household}",
-                                   tuple(p for p in legs if p.amount), f"market:order:{order.id}",
-                                   self.actor, None, month))
+            b.entries.append(Entry(day, f"marketplace order {order['id']} "
+                                   f"({order['service']}) for {order['household']}",
+                                   tuple(p for p in legs if p.amount),
+                                   f"market:order:{order['id']}", self.actor, None, month))
 
     def _post_refund(self, t: Tables, b: _Batch, after: Order) -> None:
         split = after.split
         assert split is not None and after.closed_at is not None and after.refund is not None
         day = after.closed_at.astimezone(CHINA).date()
-        names = market_accounts(after, self._funder(t, b, split))
+        names = market_accounts(after.channel, after.provider, self._funder(t, b, split))
         if after.fully_refunded:
             legs = [Posting(names["paid"], -split.resident),
                     Posting(names["payable"], split.resident + split.subsidy)]

@@ -4,7 +4,7 @@ programmes and agreements, each validated on construction."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from enum import StrEnum
 
@@ -28,6 +28,7 @@ __all__ = [
     "parse_channel",
     "parse_percent",
     "parse_provider_kind",
+    "resident_as_of",
 ]
 
 CHANNELS = ("wechat-pay", "alipay", "cash")
@@ -214,6 +215,13 @@ class Resident:
         if self.birth_year is not None and not 1890 <= self.birth_year <= 2100:
             raise InvalidInput(f"resident {self.id}: birth year {self.birth_year} is not "
                                "plausible", field="birth_year", fix="give a year such as 1942")
+
+
+def resident_as_of(records: Sequence[tuple[str, Resident]], on: dt.date) -> Resident | None:
+    """The resident as of ``on`` among its ``records`` (oldest first, see
+    the store's ``resident_records``): the latest not after it, or None."""
+    day = on.isoformat()
+    return next((r for since, r in reversed(records) if since <= day), None)
 
 
 @attrs.frozen

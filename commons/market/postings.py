@@ -4,7 +4,6 @@ a compound's share from a provider's payable into the compound's public revenue.
 from __future__ import annotations
 
 from commons.ledger.journal import Entry, Posting
-from commons.market.orders import Order
 from commons.market.settlement import CompoundShare, Settlement
 from commons.revenue.income import BANK, Collection, account_of
 
@@ -18,9 +17,10 @@ TRANSFERS = "assets:market:transfers"
 SHARE_INCOME = "income:marketplace"
 
 
-def market_accounts(order: Order, funder: str | None) -> dict[str, str]:
-    """The accounts an order posts to: by channel, the funder's receivable, the payable."""
-    names = {"paid": f"{CLEARING}:{order.channel}", "payable": f"{PAYABLE}:{order.provider}"}
+def market_accounts(channel: str, provider: str, funder: str | None) -> dict[str, str]:
+    """The accounts an order paid through ``channel`` to ``provider`` posts to: by channel,
+    the funder's receivable, the provider's payable."""
+    names = {"paid": f"{CLEARING}:{channel}", "payable": f"{PAYABLE}:{provider}"}
     if funder is not None:
         names["subsidy"] = f"{SUBSIDY_DUE}:{funder}"
     return names

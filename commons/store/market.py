@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sqlite3
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -26,6 +26,7 @@ from commons.market.model import (
     Resident,
     Service,
     SubsidyProgramme,
+    resident_as_of,
 )
 from commons.market.orders import CHINA, Order, OrderState, PriceSplit
 from commons.market.settlement import CompoundShare, Settlement, SettlementLine
@@ -82,16 +83,20 @@ def _order(r: Sequence[Any]) -> Order:
                  None if r[21] is None else Money(r[21]), r[22], r[23])
 
 
-def _order_row(o: Order) -> tuple[Any, ...]:
-    s = o.split
-    period = None if o.period is None else str(o.period)
-    return (o.id, o.service, o.provider, o.category, o.household, o.compound, o.units,
-            o.channel, _t(o.placed_at), o.resident, o.state.value, _t(o.accepted_at),
-            _t(o.started_at), _t(o.completed_at), _t(o.closed_at), period,
-            None if s is None else s.price.fen, None if s is None else s.subsidy.fen,
-            None if s is None else s.concession.fen, None if s is None else s.resident.fen,
-            None if s is None else s.programme, None if s is None else s.tag,
-            None if o.refund is None else o.refund.fen, o.stars, o.comment)
+def _order_row(o: Mapping[str, Any]) -> tuple[Any, ...]:
+    """An order's row from its fields (by the names of ``Order``'s): an import folds its
+    events into fields and writes them without building each order."""
+    s: PriceSplit | None = o["split"]
+    done, refund = o["completed_at"], o["refund"]
+    # The month it settles in, as ``Order.period`` has it: its service date's.
+    period = None if done is None else str(Period.of(done.astimezone(CHINA).date()))
+    return (o["id"], o["service"], o["provider"], o["category"], o["household"],
+            o["compound"], o["units"], o["channel"], o["placed_at"].isoformat(),
+            o["resident"], o["state"].value, _t(o["accepted_at"]), _t(o["started_at"]),
+            _t(done), _t(o["closed_at"]), period,
+            *((None,) * 6 if s is None else (s.price.fen, s.subsidy.fen, s.concession.fen,
+                                             s.resident.fen, s.programme, s.tag)),
+            None if refund is None else refund.fen, o["stars"], o["comment"])
 
 
 def _provider(r: Sequence[Any]) -> Provider:
@@ -201,6 +206,14 @@ class MarketTables:
         row = self.conn.execute(f"{_SERVICE} WHERE id = ?", (id,)).fetchone()
         return None if row is None else _service(row)
 
+    def services_by_id(self, ids: Sequence[str]) -> dict[str, Service]:
+        """The services listed of ``ids``: an import reads a chunk's in one query."""
+        found: dict[str, Service] = {}
+        for part in _chunks(list(dict.fromkeys(ids))):
+            found.update((r[0], _service(r)) for r in self.conn.execute(
+                f"{_SERVICE} WHERE id IN ({', '.join('?' * len(part))})", part))
+        return found
+
     def services(self, *, provider: str | None = None, compound: str | None = None,
                  category: str | None = None) -> list[Service]:
         """Services by id, of one provider, reaching one compound, of one category."""
@@ -227,10 +240,19 @@ class MarketTables:
 
     def resident(self, id: str, on: dt.date) -> Resident | None:
         """A resident's tags as of ``on`` (the latest record not after it), or None."""
-        row = self.conn.execute(
-            "SELECT household, birth_year, tags FROM market_residents WHERE id = ? AND "
-            "since <= ? ORDER BY since DESC LIMIT 1", (id, on.isoformat())).fetchone()
-        return None if row is None else Resident(id, row[0], row[1], _list(row[2]))
+        return resident_as_of(self.resident_records([id]).get(id, ()), on)
+
+    def resident_records(self, ids: Sequence[str]) -> dict[str, list[tuple[str, Resident]]]:
+        """Each resident's records of ``ids`` found, oldest first, with the day (ISO 8601)
+        each holds from: an import reads a chunk's residents in one query."""
+        found: dict[str, list[tuple[str, Resident]]] = {}
+        for part in _chunks(list(dict.fromkeys(ids))):
+            for r in self.conn.execute(
+                    "SELECT id, since, household, birth_year, tags FROM market_residents "
+                    f"WHERE id IN ({', '.join('?' * len(part))}) ORDER BY id, since", part):
+                found.setdefault(r[0], []).append((r[1], Resident(r[0], r[2], r[3],
+                                                                  _list(r[4]))))
+        return found
 
     def residents_of(self, household: str, on: dt.date) -> list[Resident]:
         """The residents of ``household`` with their tags as of ``on``."""
@@ -312,9 +334,11 @@ class MarketTables:
             found.update((r[0], _order(r)) for r in rows)
         return found
 
-    def save_orders(self, orders: Iterable[Order], *, replacing: Collection[str]) -> None:
-        """Write orders as they now are: new ones inserted, those whose ids are in
-        ``replacing`` (read from the store before) replaced."""
+    def save_orders(self, orders: Iterable[Mapping[str, Any]], *, replacing: Collection[str]
+                    ) -> None:
+        """Write orders as they now are, each as its fields (by the names of ``Order``'s):
+        new ones inserted, those whose ids are in ``replacing`` (read from the store before)
+        replaced."""
         # Delete and insert rather than SQLite's INSERT OR REPLACE, which PostgreSQL lacks.
         rows = [_order_row(order) for order in orders]
         self.conn.executemany("DELETE FROM market_orders WHERE id = ?",

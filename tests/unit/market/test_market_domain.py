@@ -21,10 +21,12 @@ from commons.market.model import (
     Category,
     Provider,
     ProviderKind,
+    Resident,
     Service,
     SubsidyProgramme,
     parse_channel,
     parse_provider_kind,
+    resident_as_of,
 )
 from commons.market.orders import (
     CHINA,
@@ -244,3 +246,12 @@ def test_folding_events_into_plain_fields_gives_what_evolving_the_order_gives(
         assert folded == evolved
         if isinstance(evolved, Order):
             order = evolved
+
+
+def test_a_resident_is_taken_as_of_the_latest_record_not_after_the_day() -> None:
+    first, moved = Resident("r1", "c1-1", tags="aged-80+"), Resident("r1", "c1-2")
+    records = [("2026-01-01", first), ("2026-06-01", moved)]
+    assert resident_as_of(records, dt.date(2025, 12, 31)) is None
+    assert resident_as_of(records, dt.date(2026, 5, 31)) == first
+    assert resident_as_of(records, dt.date(2026, 6, 1)) == moved
+    assert resident_as_of([], dt.date(2026, 6, 1)) is None
