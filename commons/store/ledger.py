@@ -67,6 +67,10 @@ def _accounts(rows: Iterable[tuple[int, str, str | None, str | None, str | None,
             for aid, name, compound, opened, closed, text in rows}
 
 
+def _every_account(conn: sqlite3.Connection) -> dict[str, tuple[int, Account]]:
+    return _accounts(conn.execute(f"SELECT {_ACCOUNT_COLUMNS} FROM accounts"))
+
+
 class NamedAccounts(Mapping[str, Account]):
     """The open accounts a post names, read as its entries name them (``load``), with their
     row ids (``ids``): a post to a few of 100,000 accounts reads a few. Listing them (as a
@@ -107,7 +111,7 @@ class NamedAccounts(Mapping[str, Account]):
 
     def _read_all(self) -> None:
         if not self._whole:
-            self._add(_accounts(self.conn.execute(f"SELECT {_ACCOUNT_COLUMNS} FROM accounts")))
+            self._add(_every_account(self.conn))
             self._whole = True
 
     def __contains__(self, name: object) -> bool:
@@ -131,7 +135,7 @@ class LedgerTables:
 
     def accounts(self) -> dict[str, tuple[int, Account]]:
         """Every account by name, with its row id."""
-        return _accounts(self.conn.execute(f"SELECT {_ACCOUNT_COLUMNS} FROM accounts"))
+        return _every_account(self.conn)
 
     def named_accounts(self) -> NamedAccounts:
         """The open accounts, read as a post names them."""
