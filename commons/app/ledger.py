@@ -196,9 +196,11 @@ class LedgerService(Service):
             source = entries
         if isinstance(source, str | Path):
             open_text(source, encoding).close()  # a mistyped path must not create a database
+        from commons.io.collector import collector_paused  # noqa: PLC0415
+
         new_file = self.session.new_file()
         try:
-            with self.store.write() as t:
+            with collector_paused(), self.store.write() as t:
                 summary = self.post_in(t, source, encoding, on_progress, workers)
         except BaseException:
             self.session.discard_if_unused(new_file)  # a refused post leaves no database

@@ -251,9 +251,11 @@ class MarketService(MarketReports):
         of it or nothing, each refused line named. Events already recorded are skipped, so
         importing the feed again changes nothing. With ``workers`` above 1, a large feed is
         parsed in a second process while this one applies what it has received."""
+        from commons.io.collector import collector_paused  # noqa: PLC0415
         from commons.io.market_files import read_events  # noqa: PLC0415
         from commons.io.sources import spooled  # noqa: PLC0415
 
-        with spooled(source, kind="market events", fmt="jsonl", encoding=encoding) as spool:
+        with spooled(source, kind="market events", fmt="jsonl", encoding=encoding) as spool, \
+                collector_paused():
             return self._apply(read_events(spool.path, spool.encoding, workers=workers),
                                spool.name)

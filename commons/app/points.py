@@ -27,6 +27,7 @@ from commons.errors import (
     Problems,
 )
 from commons.files import batched
+from commons.io.collector import collector_paused
 from commons.ledger.accounts import Account
 from commons.periods import as_date
 from commons.points.earning import (
@@ -206,7 +207,7 @@ class PointsEarning(Service):
                                fix="give the roster an id, e.g. cleanup-2026-12-05")
         organiser = parse_person(by or self.actor)
         digest = RosterDigest(programme, organiser)
-        with self.store.write() as t:
+        with collector_paused(), self.store.write() as t:
             p = self._programme(t, programme)
             found = t.points.roster(programme, id)
             if found is not None:
@@ -289,7 +290,7 @@ class PointsEarning(Service):
         again changes nothing. The lines are read a chunk at a time, in date order."""
         day = self._today(on)
         confirmer = by or self.actor
-        with self.store.write() as t:
+        with collector_paused(), self.store.write() as t:
             programme = programme or self._roster_programme(t, id)
             p = self._programme(t, programme)
             found = recorded(t.points.roster(programme, id), "roster", id,

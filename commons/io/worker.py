@@ -11,6 +11,7 @@ encoding) is sent in place of the rest.
 
 from __future__ import annotations
 
+import gc
 import queue
 import signal
 import threading
@@ -34,6 +35,7 @@ def _parse_into(out: Any, produce: Callable[..., Iterator[Any]], args: tuple[Any
     has no reader left, and the worker stops."""
     # Ctrl-C reaches the whole process group; the writer handles it and ends this worker.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    gc.disable()  # this process only parses: see commons.io.collector
     pending: queue.Queue[object] = queue.Queue(maxsize=READ_AHEAD)
     sender = threading.Thread(target=_send_all, args=(out, pending), daemon=True)
     sender.start()

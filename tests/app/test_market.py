@@ -3,6 +3,7 @@ share reaches its public revenue and disclosure, the blacklist, budgets, the fee
 
 from __future__ import annotations
 
+import gc
 import json
 from functools import partial
 from pathlib import Path
@@ -160,6 +161,7 @@ def test_the_feed_imports_all_or_nothing_and_again_changes_nothing(
     feed.write_text("".join(json.dumps(x, ensure_ascii=False) + "\n" for x in bad), "utf-8")
     with raises(Problems, ErrorCode.ILLEGAL_MOVE, match="events.jsonl:6"):
         api.market.import_events(feed, workers=workers)
+    assert gc.isenabled()  # the import paused the cycle collector, and not for good
     with raises(commons.NotFound, ErrorCode.NOT_FOUND):
         api.market.order("f1")
     feed.write_text("".join(json.dumps(x, ensure_ascii=False) + "\n" for x in lines), "utf-8")
