@@ -209,9 +209,9 @@ class LedgerService(Service):
             self.session.discard_if_unused(new_file)  # nor does one that posted nothing
         return summary
 
-    def post_in(self, t: Tables, source: str | Path | Iterable[Entry], encoding: str | None,
-                 on_progress: Progress | None, workers: int = 1, *, origin: str | None = None
-                 ) -> PostSummary:
+    def post_in(self, t: Tables, source: str | Path | Iterable[Entry | Prepared],
+                encoding: str | None, on_progress: Progress | None, workers: int = 1, *,
+                origin: str | None = None) -> PostSummary:
         """The post itself, inside the caller's write transaction ``t``: the one posting path
         every area's service uses, so its entries pass the same rules as ``post``. A use case
         posting entries it built names itself and its inputs as ``origin``, which refusals

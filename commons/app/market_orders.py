@@ -29,7 +29,7 @@ from commons.errors import (
 )
 from commons.io.market_files import Item
 from commons.ledger.accounts import Account
-from commons.ledger.journal import Entry, Posting
+from commons.ledger.journal import Prepared, prepared_of
 from commons.market.model import ProviderStatus, Resident, SubsidyProgramme, resident_as_of
 from commons.market.orders import (
     CHINA,
@@ -95,7 +95,7 @@ class _Batch:
         # (``moved``); an order is built once, when the chunk is written.
         self.orders: dict[str, dict[str, Any]] = {}
         self.touched: set[str] = set()
-        self.entries: list[Entry] = []
+        self.entries: list[Prepared] = []
         self.events: list[tuple[str, str, str]] = []
         self.seen: dict[str, str] = {}
         # What each programme has paid in a month, in all (resident None) and per resident:
@@ -240,7 +240,8 @@ class MarketOrders(Service):
         if b.entries:
             if b.accounts is None:
                 b.accounts = set(t.ledger.accounts())
-            self._open_accounts(t, b.entries, b.accounts)
+            self._open_accounts(t, (leg.account for e in b.entries for leg in e.legs),
+                                b.accounts)
             self.ledger.post_in(t, b.entries, None, None,
                                 origin=f"market events{' ' + file if file else ''}")
         b.applied += len(b.events)
@@ -401,15 +402,12 @@ class MarketOrders(Service):
         funder = self._funder(t, b, split)
         key = (order["channel"], order["provider"], funder)
         names = b.names.get(key) or b.names.setdefault(key, market_accounts(*key))
-        legs = [Posting(names["paid"], split.resident)]
+        legs = [(names["paid"], split.resident)]
         if funder is not None:
-            legs.append(Posting(names["subsidy"], split.subsidy))
-        legs.append(Posting(names["payable"], -(split.resident + split.subsidy)))
-        if any(p.amount for p in legs):
-            b.entries.append(Entry(day, f"marketplace order {order['id']} "
-                                   f"({order['service']}) for {order['household']}",
-                                   tuple(p for p in legs if p.amount),
-                                   f"market:order:{order['id']}", self.actor, None, month))
+            legs.append((names["subsidy"], split.subsidy))
+        legs.append((names["payable"], -(split.resident + split.subsidy)))
+        self._add_entry(b, day, f"marketplace order {order['id']} ({order['service']}) for "
+                        f"{order['household']}", legs, f"market:order:{order['id']}", month)
 
     def _post_refund(self, t: Tables, b: _Batch, after: Order) -> None:
         split = after.split
@@ -417,20 +415,24 @@ class MarketOrders(Service):
         day = after.closed_at.astimezone(CHINA).date()
         names = market_accounts(after.channel, after.provider, self._funder(t, b, split))
         if after.fully_refunded:
-            legs = [Posting(names["paid"], -split.resident),
-                    Posting(names["payable"], split.resident + split.subsidy)]
+            legs = [(names["paid"], -split.resident),
+                    (names["payable"], split.resident + split.subsidy)]
             if "subsidy" in names and split.programme is not None:
-                legs.append(Posting(names["subsidy"], -split.subsidy))
+                legs.append((names["subsidy"], -split.subsidy))
                 # The budget and the cap get back what was refunded.
                 _use(t, b, split.programme, str(after.period), after.resident, -split.subsidy)
         else:
-            legs = [Posting(names["payable"], after.refund),
-                    Posting(names["paid"], -after.refund)]
-        legs = [p for p in legs if p.amount]
-        if legs:
-            b.entries.append(Entry(day, f"refund of marketplace order {after.id}", tuple(legs),
-                                   f"market:refund:{after.id}", self.actor, None,
-                                   str(Period.of(day))))
+            legs = [(names["payable"], after.refund), (names["paid"], -after.refund)]
+        self._add_entry(b, day, f"refund of marketplace order {after.id}", legs,
+                        f"market:refund:{after.id}", str(Period.of(day)))
+
+    def _add_entry(self, b: _Batch, day: dt.date, memo: str, legs: list[tuple[str, Money]],
+                   external_id: str, month: str) -> None:
+        """Add the entry of ``legs`` that move something, if any do, to the batch's post:
+        built as plain values, as a feed's tens of thousands of completions are."""
+        moving = [(account, m.fen, m.currency) for account, m in legs if m.fen]
+        if moving:
+            b.entries.append(prepared_of(day, memo, moving, external_id, self.actor, month))
 
     @staticmethod
     def _funder(t: Tables, b: _Batch, split: PriceSplit) -> str | None:
@@ -440,12 +442,12 @@ class MarketOrders(Service):
         return str(programmes[split.programme].funder)
 
     @staticmethod
-    def _open_accounts(t: Tables, entries: Sequence[Entry], opened: set[str] | None = None
+    def _open_accounts(t: Tables, accounts: Iterable[str], opened: set[str] | None = None
                        ) -> None:
-        """Open the accounts ``entries`` post to that are not open yet; ``opened`` names
+        """Open the ``accounts`` entries post to that are not open yet; ``opened`` names
         those known open (read from the ledger when not given) and learns the new ones."""
         known = set(t.ledger.accounts()) if opened is None else opened
-        for name in dict.fromkeys(p.account for e in entries for p in e.postings):
+        for name in dict.fromkeys(accounts):
             if name not in known:
                 compound = name.rpartition(":")[2] if name.startswith(SHARE_INCOME) else None
                 t.ledger.open_account(Account.create(name, compound=compound,

@@ -87,7 +87,7 @@ class MarketSettling(MarketOrders):
                 for account in (a for c in sorted(charts) for a in chart_for_compound(c)):
                     if account.name not in opened:  # each compound's chart, as open_chart does
                         t.ledger.open_account(account)
-                self._open_accounts(t, entries)
+                self._open_accounts(t, (p.account for e in entries for p in e.postings))
                 self.ledger.post_in(t, entries, None, None, origin=f"market settle {month}")
                 ids = t.ledger.known([c.external_id for c in collections])
                 t.revenue.add_collections([(c, ids[c.external_id][0], Money.zero())

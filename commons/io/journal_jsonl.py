@@ -53,11 +53,12 @@ def _file_chunks(path: str, encoding: str | None, actor: str, reduce: Callable[[
         yield _prepare_lines(path, lines, actor, reduce)
 
 
-def chunks(source: str | Path | Iterable[Entry], encoding: str | None, actor: str, *,
-           workers: int = 1) -> Iterator[list[Item]]:
+def chunks(source: str | Path | Iterable[Entry | Prepared], encoding: str | None, actor: str,
+           *, workers: int = 1) -> Iterator[list[Item]]:
     """The source's entries, prepared, in chunks of ``CHUNK``; entries without an actor get
-    ``actor``. With ``workers`` above 1, a file of at least ``PARALLEL_FROM_BYTES`` is parsed
-    in a worker process."""
+    ``actor`` (one a use case gave already prepared, see ``prepared_of``, is taken as it is).
+    With ``workers`` above 1, a file of at least ``PARALLEL_FROM_BYTES`` is parsed in a worker
+    process."""
     if isinstance(source, str | Path):
         path = str(source)
         if workers > 1 and os.path.getsize(path) >= PARALLEL_FROM_BYTES:
@@ -66,7 +67,8 @@ def chunks(source: str | Path | Iterable[Entry], encoding: str | None, actor: st
             yield from _file_chunks(path, encoding, actor, prepare)
         return
     for batch in batched(enumerate(source, start=1), CHUNK):
-        yield [(index, prepare(entry if entry.actor else attrs.evolve(entry, actor=actor)), 0)
+        yield [(index, entry if not isinstance(entry, Entry) else
+                prepare(entry if entry.actor else attrs.evolve(entry, actor=actor)), 0)
                for index, entry in batch]
 
 

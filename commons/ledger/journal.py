@@ -36,6 +36,7 @@ __all__ = [
     "named",
     "plain_prepared",
     "prepare",
+    "prepared_of",
     "sums_by_currency",
 ]
 
@@ -106,6 +107,58 @@ def sums_by_currency(postings: Sequence[Posting]) -> dict[str, int]:
     return sums
 
 
+def _check_fields(external_id: str, date: object, texts: Sequence[str], reverses: object,
+                  period: str | None) -> None:
+    """What an entry's fields must be, whether built as an ``Entry`` or as plain values."""
+    joined = "".join(texts)
+    if _CONTROL.search(joined):
+        raise InvalidInput(f"entry {external_id!r} has a control character in its text",
+                           field="memo",
+                           fix="remove tabs, line breaks and other control characters")
+    if not joined.isascii():
+        try:
+            joined.encode()
+        except UnicodeEncodeError:
+            raise InvalidInput(f"entry {external_id!r} has text that is not valid "
+                               "Unicode (a lone surrogate)", field="memo",
+                               fix="save the file as UTF-8 from its source") from None
+    if type(date) is not dt.date and not (isinstance(date, dt.date) and
+                                          not isinstance(date, dt.datetime)):
+        raise InvalidInput(f"entry {external_id!r}: date {date!r} is not a date",
+                           field="date", fix="give the accounting date, without a time",
+                           code=ErrorCode.INVALID_DATE)
+    if reverses is not None and type(reverses) is not int:
+        raise InvalidInput(f"entry {external_id!r}: reverses {reverses!r} is not "
+                           "an entry id", field="reverses", fix="name the entry by its id")
+    if period is not None and not _PERIOD_LINK.fullmatch(period):
+        raise InvalidInput(f"entry {external_id!r}: period {period!r} is neither a "
+                           "month nor a quarter", field="period",
+                           fix="write the period it belongs to as 2026-10 or 2026-Q4")
+    if not external_id:
+        raise InvalidInput("the entry has no external id", field="external_id",
+                           fix="give every entry a unique external_id so re-imports are safe")
+
+
+def _check_legs(external_id: str, legs: Sequence[tuple[str, int, str]]) -> None:
+    """What an entry's postings must be: two or more, none of nothing, balanced per currency."""
+    if len(legs) < 2:
+        raise InvalidInput(f"entry {external_id} has fewer than two postings",
+                           field="postings", fix="a double entry moves money between accounts")
+    sums: dict[str, int] = {}
+    for account, fen, currency in legs:
+        if fen == 0:
+            raise InvalidInput(f"entry {external_id} posts 0.00 to {account}",
+                               field="postings", fix="drop postings that move nothing")
+        sums[currency] = sums.get(currency, 0) + fen
+    unbalanced = {c: total for c, total in sums.items() if total}
+    if unbalanced:
+        currency, off = next(iter(unbalanced.items()))
+        raise InvalidInput(
+            f"entry {external_id} does not balance: its {currency} postings sum to "
+            f"{Money(off, currency)}", field="postings",
+            fix="make the postings of each currency sum to zero", code=ErrorCode.UNBALANCED)
+
+
 def _as_postings(value: Sequence[Posting]) -> tuple[Posting, ...]:
     return tuple(value)
 
@@ -125,49 +178,11 @@ class Entry:
     reverses: int | None = None
 
     def __attrs_post_init__(self) -> None:
-        texts = (self.memo, self.external_id, self.actor, self.resource or "", self.period or "",
-                 self.compound or "")
-        joined = "".join(texts)
-        if _CONTROL.search(joined):
-            raise InvalidInput(f"entry {self.external_id!r} has a control character in its text",
-                               field="memo",
-                               fix="remove tabs, line breaks and other control characters")
-        if not joined.isascii():
-            try:
-                joined.encode()
-            except UnicodeEncodeError:
-                raise InvalidInput(f"entry {self.external_id!r} has text that is not valid "
-                                   "Unicode (a lone surrogate)", field="memo",
-                                   fix="save the file as UTF-8 from its source") from None
-        if type(self.date) is not dt.date and not (isinstance(self.date, dt.date) and
-                                                   not isinstance(self.date, dt.datetime)):
-            raise InvalidInput(f"entry {self.external_id!r}: date {self.date!r} is not a date",
-                               field="date", fix="give the accounting date, without a time",
-                               code=ErrorCode.INVALID_DATE)
-        if self.reverses is not None and type(self.reverses) is not int:
-            raise InvalidInput(f"entry {self.external_id!r}: reverses {self.reverses!r} is not "
-                               "an entry id", field="reverses", fix="name the entry by its id")
-        if self.period is not None and not _PERIOD_LINK.fullmatch(self.period):
-            raise InvalidInput(f"entry {self.external_id!r}: period {self.period!r} is neither a "
-                               "month nor a quarter", field="period",
-                               fix="write the period it belongs to as 2026-10 or 2026-Q4")
-        if not self.external_id:
-            raise InvalidInput("the entry has no external id", field="external_id",
-                               fix="give every entry a unique external_id so re-imports are safe")
-        if len(self.postings) < 2:
-            raise InvalidInput(f"entry {self.external_id} has fewer than two postings",
-                               field="postings", fix="a double entry moves money between accounts")
-        for p in self.postings:
-            if p.amount.fen == 0:
-                raise InvalidInput(f"entry {self.external_id} posts 0.00 to {p.account}",
-                                   field="postings", fix="drop postings that move nothing")
-        unbalanced = {c: s for c, s in sums_by_currency(self.postings).items() if s}
-        if unbalanced:
-            currency, off = next(iter(unbalanced.items()))
-            raise InvalidInput(
-                f"entry {self.external_id} does not balance: its {currency} postings sum to "
-                f"{Money(off, currency)}", field="postings",
-                fix="make the postings of each currency sum to zero", code=ErrorCode.UNBALANCED)
+        _check_fields(self.external_id, self.date, (self.memo, self.external_id, self.actor,
+                      self.resource or "", self.period or "", self.compound or ""),
+                      self.reverses, self.period)
+        _check_legs(self.external_id, [(p.account, p.amount.fen, p.amount.currency)
+                                       for p in self.postings])
 
     def content_hash(self) -> str:
         """Digest of everything the entry says (not who recorded it, nor when)."""
@@ -302,6 +317,10 @@ PlainPrepared = tuple[str, str, str, str, str | None, str | None, str | None, in
 # costs as much again, and every entry posted is built here.
 _new_leg = functools.partial(tuple.__new__, Leg)
 _new_prepared = functools.partial(tuple.__new__, Prepared)
+# Account names and currencies ``prepared_of`` has checked once: a feed names the same few
+# hundred accounts in tens of thousands of entries. Bounded by the accounts the books hold.
+_CHECKED_ACCOUNTS: set[str] = set()
+_CHECKED_CURRENCIES: set[str] = set()
 
 
 def plain_prepared(entry: Entry) -> PlainPrepared:
@@ -322,6 +341,27 @@ def named(values: PlainPrepared) -> Prepared:
 def prepare(entry: Entry) -> Prepared:
     """``entry`` as plain values, for the posting rules and the store."""
     return named(plain_prepared(entry))
+
+
+def prepared_of(date: dt.date, memo: str, legs: Sequence[tuple[str, int, str]],
+                external_id: str, actor: str, period: str | None = None) -> Prepared:
+    """The ``Prepared`` entry that ``prepare(Entry(...))`` gives, built from plain legs
+    (account, minor units, currency) without an ``Entry``, its ``Posting`` values and their
+    ``Money``: for a use case that posts tens of thousands of entries it built itself (a
+    marketplace feed's completions). Every check an ``Entry`` makes is made here too."""
+    for account, fen, currency in legs:  # in the order an Entry's parts are checked
+        if type(fen) is not int or account not in _CHECKED_ACCOUNTS or \
+                currency not in _CHECKED_CURRENCIES:
+            Posting(account, Money(fen, currency))  # its validators say what is wrong
+            _CHECKED_ACCOUNTS.add(account)
+            _CHECKED_CURRENCIES.add(currency)
+    _check_fields(external_id, date, (memo, external_id, actor, period or ""), None, period)
+    _check_legs(external_id, legs)
+    day = date.isoformat()
+    plain = tuple(legs)
+    digest = content_digest(day, memo, external_id, None, period, None, None, plain)
+    return _new_prepared((external_id, day, memo, actor, None, period, None, None,
+                          tuple(map(_new_leg, plain)), digest))
 
 
 @attrs.frozen

@@ -23,7 +23,14 @@ from commons.ledger.accounts import (
     matches_prefix,
     parse_account_name,
 )
-from commons.ledger.journal import GENESIS_HASH, Entry, Posting, chain_hash, prepare
+from commons.ledger.journal import (
+    GENESIS_HASH,
+    Entry,
+    Posting,
+    chain_hash,
+    prepare,
+    prepared_of,
+)
 from commons.ledger.rules import ChainHead, Link, Outcome, plan_prepared, refusal
 from commons.periods import Period, parse_date
 
@@ -481,3 +488,43 @@ def test_an_entry_refuses_a_period_that_is_no_month_or_quarter(period: str) -> N
                                            Posting("income:parking:a", Money(-100))),
               "p-1", period=period)
     assert refused.value.field == "period"
+
+
+@given(entries(), st.sampled_from(["", "org-luan"]))
+def test_prepared_of_gives_what_prepare_gives(built: Entry, actor: str) -> None:
+    # A use case building its entries as plain legs must post what an Entry would: the same
+    # values and the same content hash, so re-importing a feed meets its own entries again.
+    plain = built if built.resource is None and built.compound is None else \
+        attrs.evolve(built, resource=None, compound=None)
+    legs = [(p.account, p.amount.fen, p.amount.currency) for p in plain.postings]
+    assert prepared_of(plain.date, plain.memo, legs, plain.external_id, actor, plain.period) \
+        == prepare(attrs.evolve(plain, actor=actor))
+
+
+@given(st.lists(st.tuples(st.sampled_from([BANK, PARKING, "bank:no-type", "assets::x"]),
+                          st.integers(min_value=-3, max_value=3),
+                          st.sampled_from(["CNY", "USD", "XXX"])), max_size=5),
+       st.sampled_from(["pk-1", ""]), st.sampled_from([None, "2026-10", "2026-13"]),
+       st.sampled_from(["memo", "tab\there"]))
+def test_prepared_of_refuses_what_an_entry_refuses(
+        legs: list[tuple[str, int, str]], external_id: str, period: str | None,
+        memo: str) -> None:
+    def outcome(build: Any) -> tuple[str, str | None] | None:
+        try:
+            build()
+        except InvalidInput as e:
+            return (e.code, e.field)
+        return None
+
+    as_entry = outcome(lambda: Entry(DAY, memo, tuple(Posting(a, Money(f, c))
+                                                      for a, f, c in legs),
+                                     external_id, period=period))
+    assert outcome(lambda: prepared_of(DAY, memo, legs, external_id, "", period)) == as_entry
+
+
+def test_prepared_of_refuses_a_fraction_of_a_fen_after_the_account_is_known() -> None:
+    prepared_of(DAY, "m", [(BANK, 100, "CNY"), (PARKING, -100, "CNY")], "pk-1", "")
+    with pytest.raises(InvalidInput) as info:
+        prepared_of(DAY, "m", [(BANK, 1.5, "CNY"), (PARKING, -1.5, "CNY")],  # type: ignore[list-item]
+                    "pk-2", "")
+    assert info.value.code == ErrorCode.INVALID_AMOUNT
