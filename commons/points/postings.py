@@ -15,7 +15,7 @@ import datetime as dt
 import functools
 from collections.abc import Iterable, Mapping
 
-from commons.ledger.journal import Entry, Posting
+from commons.ledger.journal import Entry, Posting, Prepared, prepared_of
 from commons.money import Money
 from commons.points.model import UNIT
 
@@ -61,13 +61,15 @@ def _to_holders(programme: str, by_person: Mapping[str, int], sign: int) -> list
 
 
 def issue_entry(programme: str, roster: str, by_person: Mapping[str, int], on: dt.date,
-                actor: str) -> Entry:
-    """The points a confirmed roster issues, one credit per person."""
+                actor: str) -> Prepared:
+    """The points a confirmed roster issues, one credit per person: built as plain legs, as a
+    roster credits up to 100,000 holders in one entry."""
     total = sum(by_person.values())
-    return Entry(on, f"points issued from roster {roster}",
-                 (Posting(accounts_of(programme)["issued"], _pts(total)),
-                  *_to_holders(programme, by_person, -1)),
-                 f"points:roster:{programme}:{roster}", actor)
+    return prepared_of(on, f"points issued from roster {roster}",
+                       [(accounts_of(programme)["issued"], total, UNIT),
+                        *((held(programme, p), -n, UNIT) for p, n in sorted(by_person.items())
+                          if n)],
+                       f"points:roster:{programme}:{roster}", actor)
 
 
 def redemption_entry(programme: str, id: str, person: str, points: int, on: dt.date,
