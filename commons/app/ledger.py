@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import os
+from array import array
 from collections.abc import Callable, Iterable, Mapping
 from typing import IO, TYPE_CHECKING, Any
 
@@ -80,16 +81,19 @@ def _entries_or_rows(source: object) -> Iterable[Entry] | list[Any]:
     return [rest] if isinstance(first, Mapping) else rest
 
 
-def _twice_in_post(outcome: Outcome, external_id: str,
-                   first_lines: dict[str, int | None]) -> Outcome:
+def _twice_in_post(outcome: Outcome, external_id: str, seen: tuple[int, str] | None,
+                   first_id: int, lines: array[int]) -> Outcome:
     """An external id met earlier in the same post with other content is no stored entry (the
-    post is refused whole), so the refusal names the earlier line instead of an entry id."""
+    post is refused whole), so the refusal names the earlier line instead of an entry id.
+    ``seen`` is the entry the id was met as, and ``lines`` holds the line of each entry the post
+    accepted, from entry ``first_id`` on: an array, not a dict of external ids, since a post of
+    a million entries would hold another 100 MB for the rare refusal."""
     from commons.ledger.rules import Outcome  # noqa: PLC0415 - see the imports
 
-    if outcome.status != "refused" or external_id not in first_lines:
+    if outcome.status != "refused" or seen is None or seen[0] < first_id:
         return outcome
-    first = first_lines[external_id]
-    where = f" (first on line {first})" if first is not None else ""
+    first = lines[seen[0] - first_id]
+    where = f" (first on line {first})" if first else ""
     return Outcome("refused", None, ConflictError(
         f"external id {external_id} appears twice with other content{where}",
         field="external_id", fix="give each entry its own external_id",
@@ -227,7 +231,7 @@ class LedgerService(Service):
         # Once a line is refused nothing more is written, so the ids that would have been
         # are remembered here to report every later conflict with them.
         unwritten: dict[str, tuple[int, str]] = {}
-        first_lines: dict[str, int | None] = {}  # external ids of this post, by first line
+        first_id, lines = head.id + 1, array("q")  # the line of each entry accepted, by id
         for chunk in chunks(source, encoding, self.actor, workers=workers):
             entries = [e for _, e, _ in chunk if not isinstance(e, CommonsError)]
             accounts.load(leg.account for e in entries for leg in e.legs)
@@ -245,9 +249,10 @@ class LedgerService(Service):
                 outcome, link = plan_prepared(item, head, known, accounts, closed,
                                               recorded_at, reversible, undoes)
                 external_id = item.external_id
-                tally.add(_twice_in_post(outcome, external_id, first_lines), line, external_id)
+                tally.add(_twice_in_post(outcome, external_id, known.get(external_id), first_id,
+                                         lines), line, external_id)
                 if link is not None:
-                    first_lines[external_id] = line
+                    lines.append(line or 0)
                     accepted.append((item, link))
                     head = link  # the new head of the chain
                     known[external_id] = (link.id, item.content_hash)

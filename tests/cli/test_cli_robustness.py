@@ -9,9 +9,11 @@ import json
 import sqlite3
 from pathlib import Path
 
+import pytest
 from conftest import Invoke, WriteFile, ok, refused, refused_json
 
 from commons.errors import ErrorCode
+from commons.io import journal_jsonl
 
 
 def dump(db: Path) -> list[str]:
@@ -83,6 +85,22 @@ def test_an_external_id_twice_in_one_journal_names_its_first_line(
                   f"{path}:2: field 'external_id': external id t-1 appears twice with other "
                   "content (first on line 1)")
     assert "recorded as entry" not in err  # nothing of the file was recorded
+    assert dump(db_path) == before
+
+
+def test_an_external_id_twice_chunks_apart_names_its_first_line(
+        cli: Invoke, write_file: WriteFile, db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The first t-2 was written with its chunk before the second arrives; the post is still
+    # refused whole, and the line is found from the entry the first became.
+    monkeypatch.setattr(journal_jsonl, "CHUNK", 2)
+    assert cli("ledger", "chart", "wjxc").exit_code == 0
+    before = dump(db_path)
+    path = write_file("j.jsonl", "".join(journal_line(f"t-{i}", "1.00") for i in range(1, 6))
+                      + journal_line("t-2", "2.00"))
+    refused(cli("ledger", "post", path), ErrorCode.ALREADY_RECORDED_DIFFERENTLY,
+            f"{path}:6: field 'external_id': external id t-2 appears twice with other "
+            "content (first on line 2)")
     assert dump(db_path) == before
 
 
