@@ -308,6 +308,22 @@ class PointsTables:
         self.conn.executemany("UPDATE points_lots SET remaining = remaining - ? WHERE id = ?",
                               [(d.points, d.lot.id) for d in draws])
 
+    def add_draws(self, programme: str, redemption: str, draws: Iterable[Draw]) -> None:
+        """Record the lots a redemption at a provider drew on (a refund gives them back)."""
+        self.conn.executemany("INSERT INTO points_draws VALUES (?, ?, ?, ?)",
+                              [(programme, redemption, d.lot.id, d.points) for d in draws])
+
+    def draws(self, programme: str, redemption: str) -> list[Draw]:
+        """The lots redemption ``redemption`` drew on, each with the points it took, in the
+        order spent (oldest first); none for one recorded before draws were kept."""
+        rows = self.conn.execute(
+            "SELECT l.id, l.person, l.earned_on, l.expires_on, l.points, d.points, l.source "
+            "FROM points_draws d JOIN points_lots l ON l.id = d.lot WHERE d.programme = ? AND "
+            "d.redemption = ? ORDER BY l.expires_on, l.earned_on, l.id",
+            (programme, redemption)).fetchall()
+        # A lot as it stood when drawn: what it still holds now does not matter here.
+        return [Draw(_lot((*r[:5], r[5], r[6])), r[5]) for r in rows]
+
     def add_movements(self, programme: str, movements: Iterable[tuple[str, Movement]]) -> None:
         """Movements that are not lots: (person, movement)."""
         self.conn.executemany(
