@@ -133,3 +133,21 @@ def test_a_refused_refund_changes_nothing(api: commons.Books) -> None:
     assert api.market.order("o1").state.value == "disputed"
     api.market.event("o1", "resolve", at=at(12, 9), refund="7.00")
     assert api.points.balance("r-yu", as_of="2026-11-12").balance == 17 + 25  # 33 x 250 / 330
+
+
+@pytest.mark.sqlite_only
+def test_a_redemption_recorded_before_draws_were_kept_gives_one_lot_back(
+        api: commons.Books, tmp_path: Path) -> None:
+    """Its lots unknown, the points come back in one lot with the programme's full expiry."""
+    import sqlite3
+    from contextlib import closing
+
+    disputed(api, "o1", 33)
+    with closing(sqlite3.connect(tmp_path / "p.db")) as conn:
+        conn.execute("DELETE FROM points_draws")  # as a redemption was recorded then
+        conn.commit()
+    api.market.event("o1", "resolve", at=at(12, 9))
+    (back,) = [x for x in api.points.statement("r-yu", as_of="2026-11-12").lots
+               if x.source == "refund:o1"]
+    assert (back.earned_on, back.expires_on, back.points) == (
+        dt.date(2026, 11, 12), dt.date(2028, 11, 12), 33)
