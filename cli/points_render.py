@@ -119,7 +119,8 @@ def balance_json(b: PointsBalance) -> dict[str, Any]:
 def statement_json(s: PointsStatement) -> dict[str, Any]:
     return {"person": s.person, "programme": s.programme, "as_of": s.as_of.isoformat(),
             "balance": s.balance, "spendable": s.spendable, "earned": s.total("earned"),
-            "spent": s.total("spent"), "expired": s.total("expired"),
+            "spent": s.total("spent"), "returned": s.total("returned"),
+            "expired": s.total("expired"),
             "lots": [{"earned_on": x.earned_on.isoformat(), "points": x.points,
                       "remaining": x.remaining, "expires_on": x.expires_on.isoformat(),
                       "source": x.source} for x in s.lots],

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from commons.app.points_refunds import give_points_back
 from commons.app.session import Service
 from commons.contracts.evaluation import blacklisting
 from commons.errors import (
@@ -425,6 +426,8 @@ class MarketOrders(Service):
             legs = [(names["payable"], after.refund), (names["paid"], -after.refund)]
         self._add_entry(b, day, f"refund of marketplace order {after.id}", legs,
                         f"market:refund:{after.id}", str(Period.of(day)))
+        # The part of the refund the resident paid in volunteer points comes back as points.
+        b.entries.extend(give_points_back(t, after, self.actor))
 
     def _add_entry(self, b: _Batch, day: dt.date, memo: str, legs: list[tuple[str, Money]],
                    external_id: str, month: str) -> None:

@@ -229,6 +229,7 @@ class PointsSpending(PointsEarning):
                                 fix=f"spend at most {most} points on this order")
         ref = f"redeem:{id}"
         draws = self._spend(t, p, person, points, day, f"order {id}", "spent", ref)
+        t.points.add_draws(p.id, id, draws)  # a refund of the order gives these lots back
         t.points.add_act(p.id, "redemption", id, content, provider=o.provider,
                          period=str(month), value=value)
         self._post(t, [redemption_entry(

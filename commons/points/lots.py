@@ -12,7 +12,9 @@ import attrs
 
 from commons.errors import ErrorCode, RefusedByRule
 
-__all__ = ["Draw", "Lot", "draw_oldest_first", "expired_lots", "spendable"]
+__all__ = ["RETURNED", "Draw", "Lot", "draw_oldest_first", "expired_lots", "spendable"]
+
+RETURNED = "refund:"  # the source of a lot a marketplace refund gave back, before the order
 
 
 @attrs.frozen

@@ -6,7 +6,7 @@ holder's ``liabilities:points:P:held:PERSON``; spending debits the holder and cr
 per unit, so issued = held + spent + expired always. The sponsor fund is yuan in
 ``assets:points-fund:P``; a redemption at a marketplace provider moves its yuan value from the
 order's payment channel to ``assets:receivable:points-fund:P``, and the provider's settlement
-pays it from the fund.
+pays it from the fund; a refund of the order gives points and value back (``return_entry``).
 """
 
 from __future__ import annotations
@@ -28,6 +28,7 @@ __all__ = [
     "payout_entry",
     "people_sums",
     "redemption_entry",
+    "return_entry",
     "transfer_entry",
 ]
 
@@ -83,6 +84,20 @@ def redemption_entry(programme: str, id: str, person: str, points: int, on: dt.d
     if value is not None and value.fen and channel_account is not None:
         legs += [Posting(names["due"], value), Posting(channel_account, -value)]
     return Entry(on, memo, tuple(legs), f"points:redeem:{programme}:{id}", actor)
+
+
+def return_entry(programme: str, order: str, person: str, points: int, on: dt.date,
+                 actor: str, *, value: Money, channel_account: str, period: str) -> Prepared:
+    """A refund of marketplace ``order`` giving back what a redemption spent on it: the reverse
+    of ``redemption_entry`` for ``points`` and their yuan ``value`` (the receivable from the
+    sponsor fund back to the payment channel). Plain legs, as the marketplace's feed posts."""
+    names = accounts_of(programme)
+    legs = [(names["redeemed"], points, UNIT), (held(programme, person), -points, UNIT),
+            (channel_account, value.fen, value.currency),
+            (names["due"], -value.fen, value.currency)]
+    return prepared_of(on, f"points of {person} given back by the refund of order {order}",
+                       [leg for leg in legs if leg[1]], f"points:return:{programme}:{order}",
+                       actor, period)
 
 
 def transfer_entry(programme: str, id: str, giver: str, taker: str, points: int, on: dt.date,

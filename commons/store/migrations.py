@@ -570,4 +570,15 @@ LATER: list[tuple[str, ...]] = [
     MARKET_USAGE,
     # Issue 19, volunteer points (嘉州积分): its SQL is in its own module.
     POINTS,
+    (
+        # The lots each redemption at a marketplace provider drew on, so that a refund of the
+        # order gives the points back with the expiry days they were spent with.
+        """CREATE TABLE points_draws (
+            programme TEXT NOT NULL,
+            redemption TEXT NOT NULL,
+            lot INTEGER NOT NULL REFERENCES points_lots(id),
+            points INTEGER NOT NULL CHECK (points > 0),
+            PRIMARY KEY (programme, redemption, lot)
+        ) STRICT""",
+    ),
 ]

@@ -19,7 +19,7 @@ from commons.ledger.accounts import Account
 from commons.money import Money
 from commons.periods import Period
 from commons.points.earning import LineRow, RosterLine
-from commons.points.lots import Draw, Lot
+from commons.points.lots import RETURNED, Draw, Lot
 from commons.points.model import ActivityKind, Member, Programme, ShelfItem, Staff
 from commons.points.reports import Movement
 from commons.store.queries import where_in
@@ -48,6 +48,13 @@ class RosterRow:
 def _lot(r: Sequence[Any]) -> Lot:
     return Lot(r[0], r[1], dt.date.fromisoformat(r[2]), dt.date.fromisoformat(r[3]), r[4], r[5],
                r[6])
+
+
+def _lot_kind(received: bool, source: str) -> str:
+    """How a lot shows among a person's movements."""
+    if source.startswith(RETURNED):
+        return "returned"
+    return "received" if received else "earned"
 
 
 class PointsTables:
@@ -308,6 +315,22 @@ class PointsTables:
         self.conn.executemany("UPDATE points_lots SET remaining = remaining - ? WHERE id = ?",
                               [(d.points, d.lot.id) for d in draws])
 
+    def add_draws(self, programme: str, redemption: str, draws: Iterable[Draw]) -> None:
+        """Record the lots a redemption at a provider drew on (a refund gives them back)."""
+        self.conn.executemany("INSERT INTO points_draws VALUES (?, ?, ?, ?)",
+                              [(programme, redemption, d.lot.id, d.points) for d in draws])
+
+    def draws(self, programme: str, redemption: str) -> list[Draw]:
+        """The lots redemption ``redemption`` drew on, each with the points it took, in the
+        order spent (oldest first); none for one recorded before draws were kept."""
+        rows = self.conn.execute(
+            "SELECT l.id, l.person, l.earned_on, l.expires_on, l.points, d.points, l.source "
+            "FROM points_draws d JOIN points_lots l ON l.id = d.lot WHERE d.programme = ? AND "
+            "d.redemption = ? ORDER BY l.expires_on, l.earned_on, l.id",
+            (programme, redemption)).fetchall()
+        # A lot as it stood when drawn: what it still holds now does not matter here.
+        return [Draw(_lot((*r[:5], r[5], r[6])), r[5]) for r in rows]
+
     def add_movements(self, programme: str, movements: Iterable[tuple[str, Movement]]) -> None:
         """Movements that are not lots: (person, movement)."""
         self.conn.executemany(
@@ -318,7 +341,7 @@ class PointsTables:
 
     def movements(self, programme: str, person: str) -> list[Movement]:
         """A person's movements: each lot as earned or received, then the rest, by date."""
-        rows = [Movement(dt.date.fromisoformat(r[0]), "received" if r[1] else "earned", r[2],
+        rows = [Movement(dt.date.fromisoformat(r[0]), _lot_kind(bool(r[1]), r[3]), r[2],
                          r[3]) for r in self.conn.execute(
             "SELECT earned_on, received, points, source FROM points_lots WHERE programme = ? "
             "AND person = ? ORDER BY id", (programme, person))]
@@ -356,10 +379,18 @@ class PointsTables:
                           (programme, kind, id, content, provider, period, value.fen,
                            value.currency))
 
+    def redemptions_on(self, order: str) -> list[tuple[str, str, Money]]:
+        """(programme, content, yuan value) of the points redeemed on marketplace ``order``,
+        by programme."""
+        return [(r[0], str(r[1]), Money(r[3], r[2])) for r in self.conn.execute(
+            "SELECT programme, content, currency, value_fen FROM points_acts WHERE id = ? AND "
+            "kind = 'redemption' AND provider IS NOT NULL ORDER BY programme", (order,))]
+
     def redeemed_at(self, provider: str, period: Period, order: str | None = None
                     ) -> list[tuple[str, str, Money]]:
         """(programme, order, yuan value) of the points redeemed on ``provider``'s orders of
-        ``period`` (on ``order`` only, if given)."""
+        ``period`` (on ``order`` only, if given), and of those a refund gave back (negative):
+        summed by order, what the points still pay."""
         one = "" if order is None else " AND id = ?"
         return [(r[0], r[1], Money(r[3], r[2])) for r in self.conn.execute(
             "SELECT programme, id, currency, value_fen FROM points_acts WHERE provider = ? "
