@@ -98,6 +98,15 @@ def _located(errors: list[CommonsError], file: str | None, what: str) -> Problem
                     fix="correct the lines named above and submit the roster again")
 
 
+def _split(chunk: list[LineRow] | list[CommonsError]
+           ) -> tuple[list[LineRow], list[CommonsError]]:
+    """A chunk as (rows, []) or, for the file reader's last chunk, the errors of the lines it
+    could not read, ([], errors): a chunk of rows holds no error."""
+    if isinstance(chunk[0], CommonsError):
+        return [], chunk
+    return chunk, []
+
+
 class PointsEarning(Service):
     """Programmes, members and rosters."""
 
@@ -212,7 +221,10 @@ class PointsEarning(Service):
             found = t.points.roster(programme, id)
             if found is not None:
                 for chunk in chunks:
-                    digest.add(chunk)
+                    rows, bad = _split(chunk)
+                    if bad:
+                        raise _located(bad, file, "roster lines")
+                    digest.add(rows)
                 if found.digest != digest.hexdigest():
                     raise ConflictError(f"roster {id} is recorded with other lines",
                                         code=ErrorCode.ALREADY_RECORDED_DIFFERENTLY,
@@ -224,14 +236,21 @@ class PointsEarning(Service):
             seen: set[tuple[str, str]] = set()
             members: set[str] = set()  # found so far: a roster names the same people often
             activities: dict[str, bool] = {}  # whether rosters before this one name it
+            unread: list[CommonsError] = []  # lines the file's reader could not read
             for chunk in chunks:
-                errors += self._line_problems(t, p, id, organiser, chunk, seen,
+                rows, bad = _split(chunk)
+                unread += bad
+                if not rows:
+                    continue
+                errors += self._line_problems(t, p, id, organiser, rows, seen,
                                               (members, activities))
                 if not errors:
-                    t.points.add_roster_lines(programme, id, digest.lines, chunk)
-                digest.add(chunk)
-            if errors:
-                raise _located(errors, file, f"of {digest.lines} roster lines")
+                    t.points.add_roster_lines(programme, id, digest.lines, rows)
+                digest.add(rows)
+            if errors or unread:
+                errors = sorted(errors + unread, key=lambda e: e.where.line or 0)
+                raise _located(errors, file,
+                               f"of {digest.lines + len(unread)} roster lines")
             if not digest.lines:
                 raise InvalidInput(f"roster {id} has no line", field="lines", file=file,
                                    fix="list who served: activity,kind,date,person,quantity")

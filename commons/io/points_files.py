@@ -193,8 +193,10 @@ def _is_date(day: str) -> bool:
 
 
 def read_roster_chunks(path: Path | str, *, encoding: str | None = None, size: int,
-                       workers: int = 1) -> Iterator[list[LineRow]]:
-    """A roster's lines as rows, ``size`` at a time. With ``workers`` above 1, a file of at
+                       workers: int = 1) -> Iterator[list[LineRow] | list[CommonsError]]:
+    """A roster's lines as rows, ``size`` at a time, and last, if some lines could not be
+    read, a chunk of their errors (each naming file, line and field), so that every bad line
+    is reported at once. With ``workers`` above 1, a file of at
     least ``PARALLEL_FROM_BYTES`` is parsed in a worker process (the ledger's post does so)
     while the caller checks and writes the chunks it has."""
     file = str(path)
@@ -208,15 +210,26 @@ def read_roster_chunks(path: Path | str, *, encoding: str | None = None, size: i
     return _roster_chunks(file, encoding, size)
 
 
-def _roster_chunks(path: str, encoding: str | None, size: int) -> Iterator[list[LineRow]]:
-    return batched(read_roster(path, encoding=encoding), size)
+def _roster_chunks(path: str, encoding: str | None, size: int
+                   ) -> Iterator[list[LineRow] | list[CommonsError]]:
+    bad: list[CommonsError] = []
+    yield from batched(read_roster(path, encoding=encoding, bad=bad), size)
+    if bad:
+        yield bad
 
 
-def read_roster(path: Path | str, *, encoding: str | None = None) -> Iterator[LineRow]:
-    """A roster's lines as rows, streamed; an error names the file, line and field."""
+def read_roster(path: Path | str, *, encoding: str | None = None,
+                bad: list[CommonsError] | None = None) -> Iterator[LineRow]:
+    """A roster's lines as rows, streamed; an error names the file, line and field. With
+    ``bad``, a line that cannot be read is left out and its error added to ``bad`` (so a
+    file's every bad line is named at once); without it, the first is raised."""
     for row in csv_rows(path, ROSTER_COLUMNS, encoding=encoding):
         try:
             line = _row(row)
         except CommonsError as e:
-            raise (e if e.where.file else e.located(file=row.file, line=row.line)) from None
+            e = e if e.where.file else e.located(file=row.file, line=row.line)
+            if bad is None:
+                raise e from None
+            bad.append(e)
+            continue
         yield line
