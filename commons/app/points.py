@@ -163,7 +163,8 @@ class PointsEarning(Service):
                     self._post(t, [funding_entry(programme.id, programme.sponsor,
                                                  programme.fund, self._today(on),
                                                  self.actor)], f"points programme {programme.id}")
-            self._enrol(t, programme.id, listed)
+            self._enrol(t, programme.id, listed,
+                        file=None if isinstance(source, Programme) else str(source))
         return ProgrammeRecorded(programme, len(listed), found is not None)
 
     def enrol(self, programme: str, members: Sequence[Member]) -> int:
@@ -175,12 +176,15 @@ class PointsEarning(Service):
         return len(members)
 
     @staticmethod
-    def _enrol(t: Tables, programme: str, members: Sequence[Member]) -> None:
+    def _enrol(t: Tables, programme: str, members: Sequence[Member], *,
+               file: str | None = None) -> None:
         missing = t.points.missing_households(m.household for m in members)
         if missing:
-            raise NotFound(f"household {missing[0]} is not recorded"
+            who = next(m.person for m in members if m.household == missing[0])
+            raise NotFound(f"member {who}'s household {missing[0]} is not recorded"
                            + (f" (nor {len(missing) - 1} more)" if len(missing) > 1 else ""),
-                           field="household", fix="import the households first, or check the id",
+                           field="household", file=file,
+                           fix="import the households first, or check the id",
                            context={"kind": "household", "id": missing[0]})
         t.points.enrol(programme, members)
 

@@ -241,3 +241,29 @@ def test_the_trials_statement_confirmation_and_stranger(cli: Invoke, books: Path
     refused(cli("points", "statement", "ghost", "--programme", "jz"), ErrorCode.NOT_FOUND,
             "ghost")
     assert "expire after 24 months" in ok(cli("points", "programme", "show", "jz")).stdout
+
+
+def test_a_programme_file_names_every_mistake_at_once(cli: Invoke, books: Path,
+                                                      tmp_path: Path) -> None:
+    """Found trying points as a new user: a programme file reported only its first mistake,
+    and a member of an unknown household named neither the file nor the member."""
+    path = programme_file(tmp_path)
+    text = path.read_text(encoding="utf-8")
+    path.write_text("colour = 1\n" + text.replace('basis = "hour"', 'basis = "day"', 1)
+                    .replace("monthly_cap = 300", 'monthly_cap = "lots"', 1)
+                    .replace("stock = 2", 'stock = "2"', 1), encoding="utf-8")
+    error = refused_json(cli("--json", "points", "programme", "add", path),
+                         ErrorCode.INVALID_INPUT)
+    assert "4" in error["what"]
+    shown = refused(cli("points", "programme", "add", path), ErrorCode.INVALID_INPUT)
+    for field in ("colour", "kind[1].basis", "monthly_cap", "shelf[1].stock"):
+        assert f"field '{field}'" in shown
+    path.write_text(text.replace('household = "jx171-201"', 'household = "nowhere"', 1),
+                    encoding="utf-8")
+    error = refused_json(cli("--json", "points", "programme", "add", path),
+                         ErrorCode.NOT_FOUND)
+    assert error["where"]["file"] == str(path) and "r-sun" in error["what"]
+    path.write_text(text + "this line is not TOML\n", encoding="utf-8")
+    error = refused_json(cli("--json", "points", "programme", "add", path),
+                         ErrorCode.MALFORMED_FILE)
+    assert error["where"]["line"] == len(text.splitlines()) + 1
