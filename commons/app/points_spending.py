@@ -262,7 +262,10 @@ class PointsSpending(PointsEarning):
         left = fund - due
         if value <= left:
             return
-        most = points
+        # The most points worth at most ``left``: about left x rate, then a step or two.
+        most = min(points, max(left.fen, 0) * p.points_per_yuan // 100)
+        while most < points and p.value_of(most + 1) <= left:
+            most += 1
         while most and p.value_of(most) > left:
             most -= 1
         raise RefusedByRule(
