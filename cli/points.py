@@ -239,9 +239,11 @@ def transfer(app: App, programme: str, giver: str, taker: str, count: int, id: s
 
 
 @points.command("expire")
-@click.option("--as-of", required=True, callback=date_option, metavar="YYYY-MM-DD",
-              help="Lots expiring on or before this day are moved.")
-@PROGRAMME
+@click.option("--as-of", callback=date_option, metavar="YYYY-MM-DD",
+              help="Lots expiring on or before this day are moved (default: today; a day "
+              "after today is refused).")
+@click.option("--programme", metavar="ID", help="The points programme (default: every "
+              "programme).")
 @json_option
 @pass_app
 def expire(app: App, as_of: Any, programme: str | None) -> None:

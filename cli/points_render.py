@@ -55,7 +55,8 @@ def programme_json(p: PointsProgramme) -> dict[str, Any]:
 def programme_text(p: PointsProgramme) -> str:
     lines = [f"programme {p.id}: {p.name}, run by {p.operator}",
              f"  cap {p.monthly_cap} points a person a month; {p.points_per_yuan} points a "
-             f"yuan; lots expire after {p.expiry_months} months",
+             f"yuan; lots expire after {p.expiry_months} "
+             f"month{'s' if p.expiry_months != 1 else ''}",
              f"  sponsor {p.sponsor}, fund {p.fund.format_symbol()}; transfers "
              + ("between any households" if p.cross_household else "within a household"), ""]
     lines.append(table(("kind", "per", "points", "name"),
@@ -73,7 +74,7 @@ def programme_text(p: PointsProgramme) -> str:
 def confirmed_json(c: RosterConfirmed) -> dict[str, Any]:
     return {"programme": c.programme, "roster": c.id, "confirmed_by": c.confirmed_by,
             "issued": c.issued, "excess": c.excess, "people": c.people,
-            "already_recorded": c.already_recorded,
+            "already_recorded": c.already_recorded, "already_confirmed": c.already_recorded,
             "capped": [{"line": a.line.line, "activity": a.line.activity,
                         "person": a.line.person, "date": a.line.day.isoformat(),
                         "points": a.points, "issued": a.issued, "excess": a.excess}
@@ -119,6 +120,7 @@ def balance_json(b: PointsBalance) -> dict[str, Any]:
 def statement_json(s: PointsStatement) -> dict[str, Any]:
     return {"person": s.person, "programme": s.programme, "as_of": s.as_of.isoformat(),
             "balance": s.balance, "spendable": s.spendable, "earned": s.total("earned"),
+            "received": s.total("received"), "given": s.total("given"),
             "spent": s.total("spent"), "returned": s.total("returned"),
             "expired": s.total("expired"),
             "lots": [{"earned_on": x.earned_on.isoformat(), "points": x.points,
@@ -130,8 +132,9 @@ def statement_json(s: PointsStatement) -> dict[str, Any]:
 
 def statement_text(s: PointsStatement) -> str:
     head = (f"{s.person} in {s.programme} as of {s.as_of}: {s.balance} points held, "
-            f"{s.spendable} spendable; earned {s.total('earned')}, spent {s.total('spent')}, "
-            f"expired {s.total('expired')}")
+            f"{s.spendable} spendable; earned {s.total('earned')}, received "
+            f"{s.total('received')}, given {s.total('given')}, spent {s.total('spent')}, "
+            f"returned {s.total('returned')}, expired {s.total('expired')}")
     lots = table(("earned on", "points", "remaining", "expires on", "from"),
                  [(x.earned_on.isoformat(), str(x.points), str(x.remaining),
                    x.expires_on.isoformat(), x.source) for x in s.lots], right=(1, 2))

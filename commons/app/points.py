@@ -98,6 +98,15 @@ def _located(errors: list[CommonsError], file: str | None, what: str) -> Problem
                     fix="correct the lines named above and submit the roster again")
 
 
+def _split(chunk: list[LineRow] | list[CommonsError]
+           ) -> tuple[list[LineRow], list[CommonsError]]:
+    """A chunk as (rows, []) or, for the file reader's last chunk, the errors of the lines it
+    could not read, ([], errors): a chunk of rows holds no error."""
+    if isinstance(chunk[0], CommonsError):
+        return [], chunk
+    return chunk, []
+
+
 class PointsEarning(Service):
     """Programmes, members and rosters."""
 
@@ -154,7 +163,8 @@ class PointsEarning(Service):
                     self._post(t, [funding_entry(programme.id, programme.sponsor,
                                                  programme.fund, self._today(on),
                                                  self.actor)], f"points programme {programme.id}")
-            self._enrol(t, programme.id, listed)
+            self._enrol(t, programme.id, listed,
+                        file=None if isinstance(source, Programme) else str(source))
         return ProgrammeRecorded(programme, len(listed), found is not None)
 
     def enrol(self, programme: str, members: Sequence[Member]) -> int:
@@ -166,12 +176,15 @@ class PointsEarning(Service):
         return len(members)
 
     @staticmethod
-    def _enrol(t: Tables, programme: str, members: Sequence[Member]) -> None:
+    def _enrol(t: Tables, programme: str, members: Sequence[Member], *,
+               file: str | None = None) -> None:
         missing = t.points.missing_households(m.household for m in members)
         if missing:
-            raise NotFound(f"household {missing[0]} is not recorded"
+            who = next(m.person for m in members if m.household == missing[0])
+            raise NotFound(f"member {who}'s household {missing[0]} is not recorded"
                            + (f" (nor {len(missing) - 1} more)" if len(missing) > 1 else ""),
-                           field="household", fix="import the households first, or check the id",
+                           field="household", file=file,
+                           fix="import the households first, or check the id",
                            context={"kind": "household", "id": missing[0]})
         t.points.enrol(programme, members)
 
@@ -212,7 +225,10 @@ class PointsEarning(Service):
             found = t.points.roster(programme, id)
             if found is not None:
                 for chunk in chunks:
-                    digest.add(chunk)
+                    rows, bad = _split(chunk)
+                    if bad:
+                        raise _located(bad, file, "roster lines")
+                    digest.add(rows)
                 if found.digest != digest.hexdigest():
                     raise ConflictError(f"roster {id} is recorded with other lines",
                                         code=ErrorCode.ALREADY_RECORDED_DIFFERENTLY,
@@ -224,14 +240,21 @@ class PointsEarning(Service):
             seen: set[tuple[str, str]] = set()
             members: set[str] = set()  # found so far: a roster names the same people often
             activities: dict[str, bool] = {}  # whether rosters before this one name it
+            unread: list[CommonsError] = []  # lines the file's reader could not read
             for chunk in chunks:
-                errors += self._line_problems(t, p, id, organiser, chunk, seen,
+                rows, bad = _split(chunk)
+                unread += bad
+                if not rows:
+                    continue
+                errors += self._line_problems(t, p, id, organiser, rows, seen,
                                               (members, activities))
                 if not errors:
-                    t.points.add_roster_lines(programme, id, digest.lines, chunk)
-                digest.add(chunk)
-            if errors:
-                raise _located(errors, file, f"of {digest.lines} roster lines")
+                    t.points.add_roster_lines(programme, id, digest.lines, rows)
+                digest.add(rows)
+            if errors or unread:
+                errors = sorted(errors + unread, key=lambda e: e.where.line or 0)
+                raise _located(errors, file,
+                               f"of {digest.lines + len(unread)} roster lines")
             if not digest.lines:
                 raise InvalidInput(f"roster {id} has no line", field="lines", file=file,
                                    fix="list who served: activity,kind,date,person,quantity")

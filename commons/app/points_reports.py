@@ -15,7 +15,13 @@ from commons.errors import NotFound
 from commons.money import CURRENCY, Money
 from commons.points.model import UNIT
 from commons.points.postings import accounts_of
-from commons.points.reports import BuildingPoints, Liability, Statement, building_points
+from commons.points.reports import (
+    BuildingPoints,
+    Liability,
+    Statement,
+    building_points,
+    held_as_of,
+)
 from commons.revenue.disclosure import DisclosurePeriod
 
 if TYPE_CHECKING:
@@ -57,6 +63,11 @@ class PointsService(PointsAdmin):
     def _person_programme(self, t: Tables, person: str, programme: str | None) -> str:
         if programme is not None:
             self._programme(t, programme)
+            if person not in t.points.members(programme, [person]):
+                raise NotFound(f"{person} is not a member of points programme {programme}",
+                               field="person", fix="check the id, or enrol them first "
+                               "(commons points member add)",
+                               context={"kind": "member", "id": person})
             return programme
         found = t.points.member_programmes(person)
         if len(found) != 1:
@@ -70,16 +81,19 @@ class PointsService(PointsAdmin):
     def statement(self, person: str, *, programme: str | None = None,
                   as_of: dt.date | str | None = None) -> Statement:
         """``person``'s lots (earned, remaining, expiry) and movements in ``programme`` (the
-        one they are a member of, if only one)."""
+        one they are a member of, if only one) as of the end of ``as_of`` (default: today):
+        only what is dated on or before it counts."""
         day = self._today(as_of, "as_of")
         with self.reader.read() as t:
             pid = self._person_programme(t, person, programme)
-            return Statement(person, pid, day, tuple(t.points.lots(pid, person)),
-                             tuple(t.points.movements(pid, person)))
+            lots, movements = held_as_of(t.points.lots(pid, person),
+                                         t.points.movements(pid, person), day)
+            return Statement(person, pid, day, lots, movements)
 
     def balance(self, person: str, *, programme: str | None = None,
                 as_of: dt.date | str | None = None) -> PointsBalance:
-        """``person``'s points held and spendable, and what those are worth."""
+        """``person``'s points held and spendable at the end of ``as_of`` (default: today),
+        and what those are worth."""
         s = self.statement(person, programme=programme, as_of=as_of)
         with self.reader.read() as t:
             p = self._programme(t, s.programme)

@@ -20,11 +20,12 @@ from commons.app.points import PointsEarning
 from commons.app.session import recorded
 from commons.errors import ConflictError, ErrorCode, InvalidInput, RefusedByRule
 from commons.market.postings import CLEARING, TRANSFERS
-from commons.money import Money
+from commons.money import CURRENCY, Money
 from commons.periods import Period
 from commons.points.lots import Draw, draw_oldest_first
 from commons.points.model import Member, Programme
 from commons.points.postings import (
+    accounts_of,
     expiry_entry,
     payout_entry,
     people_sums,
@@ -211,6 +212,15 @@ class PointsSpending(PointsEarning):
         o = recorded(t.market.orders_by_id([id]).get(id), "order", id)
         person, value = member.person, p.value_of(points)
         content = content_of(person, points, id)
+        found = t.points.act(p.id, "redemption", id)
+        payer = None if found is None else found.split("\x1f")[0]
+        if payer is not None and payer != person:
+            raise ConflictError(f"order {id} was already paid with points by {payer}; "
+                                "points pay an order once",
+                                code=ErrorCode.ALREADY_RECORDED_DIFFERENTLY,
+                                fix=f"pay the rest of order {id} in yuan, or transfer points "
+                                "to a member for a later order (commons points transfer)",
+                                context={"kind": "redemption", "id": id})
         if self._act(t, p, "redemption", id, content):
             return Redemption(p.id, id, person, points, value, day, True, order=id,
                               provider=o.provider)
@@ -227,6 +237,7 @@ class PointsSpending(PointsEarning):
                                 f"the resident pays for order {id}", field="points",
                                 code=ErrorCode.INVALID_AMOUNT,
                                 fix=f"spend at most {most} points on this order")
+        self._fund_covers(t, p, points, value)
         ref = f"redeem:{id}"
         draws = self._spend(t, p, person, points, day, f"order {id}", "spent", ref)
         t.points.add_draws(p.id, id, draws)  # a refund of the order gives these lots back
@@ -238,6 +249,33 @@ class PointsSpending(PointsEarning):
             channel_account=f"{CLEARING}:{o.channel}")], f"points redeem {id}")
         return Redemption(p.id, id, person, points, value, day, False, order=id,
                           provider=o.provider, drawn=_drawn(draws))
+
+    @staticmethod
+    def _fund_covers(t: Tables, p: Programme, points: int, value: Money) -> None:
+        """Refuse a redemption the sponsor fund cannot pay: what it holds, less what it owes
+        for redemptions not paid out yet, must cover ``value`` (two kept balances)."""
+        names = accounts_of(p.id)
+        kept = {name: money for name, money in (*t.ledger.balances(names["fund"]),
+                                                 *t.ledger.balances(names["due"]))
+                if name in (names["fund"], names["due"]) and money.currency == CURRENCY}
+        fund = kept.get(names["fund"], Money.zero())
+        due = kept.get(names["due"], Money.zero())
+        left = fund - due
+        if value <= left:
+            return
+        # The most points worth at most ``left``: about left x rate, then a step or two.
+        most = min(points, max(left.fen, 0) * p.points_per_yuan // 100)
+        while most < points and p.value_of(most + 1) <= left:
+            most += 1
+        while most and p.value_of(most) > left:
+            most -= 1
+        raise RefusedByRule(
+            f"programme {p.id}'s sponsor fund holds {fund}, {due} of it owed for redemptions "
+            f"not paid out yet, so it cannot pay the {value} that {points} points are worth",
+            field="points", code=ErrorCode.INSUFFICIENT_FUNDS,
+            fix=(f"spend at most {most} points, or " if most else "")
+            + f"have the sponsor ({p.sponsor}) top up the fund",
+            context={"kind": "points programme", "id": p.id})
 
     @staticmethod
     def _payable_month(t: Tables, o: Order, member: Member) -> Period:
@@ -287,11 +325,18 @@ class PointsSpending(PointsEarning):
                        f"points transfer {id}")
         return Transfer(p.id, id, giver, taker, points, day, False)
 
-    def expire(self, as_of: dt.date | str, *, programme: str | None = None
+    def expire(self, as_of: dt.date | str | None = None, *, programme: str | None = None
                ) -> tuple[Expiry, ...]:
-        """Move what is left of every lot expiring on or before ``as_of`` to its programme's
-        expired account, once: running it again moves nothing more."""
+        """Move what is left of every lot expiring on or before ``as_of`` (default: today; a
+        day after today is refused) to its programme's expired account, once: running it
+        again moves nothing more."""
         day = self._today(as_of, "as_of")
+        today = self.clock.today()
+        if day > today:
+            raise InvalidInput(f"points cannot expire as of {day}, after today ({today}): "
+                               "expired points cannot be given back", field="as_of",
+                               code=ErrorCode.INVALID_DATE,
+                               fix=f"give a day up to {today}, or run it on that day")
         out = []
         with self.store.write() as t:
             ids = [self._programme(t, programme).id] if programme else t.points.programme_ids()

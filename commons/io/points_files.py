@@ -12,7 +12,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, TypeVar
 
-from commons.errors import CommonsError, InvalidInput, Where
+from commons.errors import CommonsError, InvalidInput, Problems, Where
 from commons.files import Row, batched, csv_rows, open_text, read_toml
 from commons.io.journal_jsonl import PARALLEL_FROM_BYTES
 from commons.io.worker import in_worker
@@ -92,64 +92,94 @@ def _basis(table: Mapping[str, Any], where: str) -> Basis:
         raise e.located(field="basis") from None
 
 
-def _each(data: Mapping[str, Any], key: str, make: Callable[[Mapping[str, Any], str], T]
-          ) -> tuple[T, ...]:
+def _each(data: Mapping[str, Any], key: str, make: Callable[[Mapping[str, Any], str], T],
+          errors: list[CommonsError]) -> tuple[T, ...]:
+    """Each [[key]] table made by ``make``; the problems of bad ones added to ``errors``."""
     tables = data.get(key, [])
     if not isinstance(tables, list):
-        raise InvalidInput(f"{key} is not a list of tables", field=key,
-                           fix=f"write each as [[{key}]]")
+        errors.append(InvalidInput(f"{key} is not a list of tables", field=key,
+                                   fix=f"write each as [[{key}]]"))
+        return ()
     out = []
     for n, table in enumerate(tables, start=1):
         where = f"[[{key}]] number {n}"
         if not isinstance(table, dict):
-            raise InvalidInput(f"{where} is not a table", field=key, fix=f"write [[{key}]]")
+            errors.append(InvalidInput(f"{where} is not a table", field=key,
+                                       fix=f"write [[{key}]]"))
+            continue
         try:
             out.append(make(table, where))
         except CommonsError as e:
             # The field inside the table, named as its place in the file: kind[2].basis.
             e.where = Where(e.where.file, e.where.line, f"{key}[{n}].{e.where.field or key}")
-            raise e from None
+            errors.append(e)
     return tuple(out)
 
 
-def _programme(data: Mapping[str, Any]) -> Programme:
+def _collect(errors: list[CommonsError], make: Callable[[], T], field: str) -> T | None:
+    """``make()``, or None with its problem (in ``field``, unless it names one) added."""
+    try:
+        return make()
+    except CommonsError as e:
+        errors.append(e if e.where.field else e.located(field=field))
+        return None
+
+
+def _programme(data: Mapping[str, Any], errors: list[CommonsError]) -> Programme | None:
+    """The programme ``data`` describes; None, with every bad value's problem added to
+    ``errors``, if it has some."""
     where = "the programme"
     s, i = str, int
-    return Programme(
-        _value(data, "id", s, where), _value(data, "name", s, where),
-        _value(data, "operator", s, where),
-        _each(data, "kind", lambda t, w: ActivityKind(
-            _value(t, "id", s, w), _value(t, "name", s, w), _basis(t, w),
-            _value(t, "points", i, w))),
-        _value(data, "monthly_cap", i, where), _value(data, "points_per_yuan", i, where),
-        _value(data, "expiry_months", i, where), _value(data, "sponsor", s, where),
-        Money.parse(_value(data, "fund", s, where, "0.00")),
-        _value(data, "cross_household", bool, where, False),
-        _each(data, "staff", lambda t, w: Staff(_value(t, "person", s, w),
-                                                _value(t, "role", s, w))),
-        _each(data, "shelf", lambda t, w: ShelfItem(
-            _value(t, "id", s, w), _value(t, "name", s, w), _value(t, "points", i, w),
-            _value(t, "stock", i, w))))
+    before = len(errors)
+
+    def value(key: str, kind: type[T], default: T | None = None) -> Any:
+        return _collect(errors, lambda: _value(data, key, kind, where, default), key)
+
+    ident, name, operator = value("id", s), value("name", s), value("operator", s)
+    kinds = _each(data, "kind", lambda t, w: ActivityKind(
+        _value(t, "id", s, w), _value(t, "name", s, w), _basis(t, w),
+        _value(t, "points", i, w)), errors)
+    cap, rate, months = value("monthly_cap", i), value("points_per_yuan", i), \
+        value("expiry_months", i)
+    sponsor = value("sponsor", s)
+    fund: Any = _collect(errors, lambda: Money.parse(_value(data, "fund", s, where, "0.00")),
+                         "fund")
+    cross = value("cross_household", bool, False)
+    staff = _each(data, "staff", lambda t, w: Staff(_value(t, "person", s, w),
+                                                    _value(t, "role", s, w)), errors)
+    shelf = _each(data, "shelf", lambda t, w: ShelfItem(
+        _value(t, "id", s, w), _value(t, "name", s, w), _value(t, "points", i, w),
+        _value(t, "stock", i, w)), errors)
+    if len(errors) > before:
+        return None
+    return Programme(ident, name, operator, kinds, cap, rate, months, sponsor, fund, cross,
+                     staff, shelf)
 
 
 def read_programme(path: Path | str) -> tuple[Programme, tuple[Member, ...]]:
-    """The programme a TOML file describes, and its members."""
+    """The programme a TOML file describes, and its members; every bad key and value is
+    named at once (one ``Problems`` error when there are several)."""
     with open_text(path) as handle:
         text = handle.read()
     data = read_toml(text, f"programme file {Path(path).name}", str(path))
     known = {"id", "name", "operator", "monthly_cap", "points_per_yuan", "expiry_months",
              "sponsor", "fund", "cross_household", "kind", "staff", "shelf", "member"}
-    try:
-        unknown = sorted(set(data) - known)
-        if unknown:
-            raise InvalidInput(f"unknown key {unknown[0]!r}", field=unknown[0],
-                               fix=f"use only {', '.join(sorted(known))}")
-        members = _each(data, "member", lambda t, w: Member(
-            _value(t, "person", str, w), _value(t, "household", str, w),
-            _value(t, "named", bool, w, False)))
-        return _programme(data), members
-    except CommonsError as e:
-        raise e.located(file=str(path)) from None
+    errors: list[CommonsError] = [
+        InvalidInput(f"unknown key {key!r}", field=key,
+                     fix=f"use only {', '.join(sorted(known))}")
+        for key in sorted(set(data) - known)]
+    members = _each(data, "member", lambda t, w: Member(
+        _value(t, "person", str, w), _value(t, "household", str, w),
+        _value(t, "named", bool, w, False)), errors)
+    programme = _programme(data, errors)
+    if programme is None or errors:
+        located = [e.located(file=str(path)) if e.where.file is None else e for e in errors]
+        if len(located) == 1:
+            raise located[0]
+        raise Problems(f"programme file {Path(path).name} has {len(located)} problems; "
+                       "nothing was recorded", located,
+                       fix="correct each value named above and add the programme again")
+    return programme, members
 
 
 def _hours_or_tasks(text: str) -> Decimal:
@@ -193,8 +223,10 @@ def _is_date(day: str) -> bool:
 
 
 def read_roster_chunks(path: Path | str, *, encoding: str | None = None, size: int,
-                       workers: int = 1) -> Iterator[list[LineRow]]:
-    """A roster's lines as rows, ``size`` at a time. With ``workers`` above 1, a file of at
+                       workers: int = 1) -> Iterator[list[LineRow] | list[CommonsError]]:
+    """A roster's lines as rows, ``size`` at a time, and last, if some lines could not be
+    read, a chunk of their errors (each naming file, line and field), so that every bad line
+    is reported at once. With ``workers`` above 1, a file of at
     least ``PARALLEL_FROM_BYTES`` is parsed in a worker process (the ledger's post does so)
     while the caller checks and writes the chunks it has."""
     file = str(path)
@@ -208,15 +240,26 @@ def read_roster_chunks(path: Path | str, *, encoding: str | None = None, size: i
     return _roster_chunks(file, encoding, size)
 
 
-def _roster_chunks(path: str, encoding: str | None, size: int) -> Iterator[list[LineRow]]:
-    return batched(read_roster(path, encoding=encoding), size)
+def _roster_chunks(path: str, encoding: str | None, size: int
+                   ) -> Iterator[list[LineRow] | list[CommonsError]]:
+    bad: list[CommonsError] = []
+    yield from batched(read_roster(path, encoding=encoding, bad=bad), size)
+    if bad:
+        yield bad
 
 
-def read_roster(path: Path | str, *, encoding: str | None = None) -> Iterator[LineRow]:
-    """A roster's lines as rows, streamed; an error names the file, line and field."""
+def read_roster(path: Path | str, *, encoding: str | None = None,
+                bad: list[CommonsError] | None = None) -> Iterator[LineRow]:
+    """A roster's lines as rows, streamed; an error names the file, line and field. With
+    ``bad``, a line that cannot be read is left out and its error added to ``bad`` (so a
+    file's every bad line is named at once); without it, the first is raised."""
     for row in csv_rows(path, ROSTER_COLUMNS, encoding=encoding):
         try:
             line = _row(row)
         except CommonsError as e:
-            raise (e if e.where.file else e.located(file=row.file, line=row.line)) from None
+            e = e if e.where.file else e.located(file=row.file, line=row.line)
+            if bad is None:
+                raise e from None
+            bad.append(e)
+            continue
         yield line

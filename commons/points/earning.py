@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from collections.abc import Iterable, Mapping, Sequence
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 import attrs
 
@@ -33,10 +33,16 @@ def parse_quantity(text: str, basis: Basis) -> Decimal:
     except ArithmeticError:
         value = Decimal("NaN")
     whole = basis is Basis.TASK
-    if not value.is_finite() or value <= 0 or value != value.quantize(_HUNDREDTHS) \
+    if value.is_finite() and 0 < value <= 10_000 and value != value.quantize(_HUNDREDTHS):
+        raise InvalidInput(f"{text.strip()!r} has more than two decimals; {basis.value}s are "
+                           "counted to the hundredth", field="quantity",
+                           code=ErrorCode.INVALID_AMOUNT,
+                           fix="round it to hundredths, e.g. "
+                           f"{value.quantize(_HUNDREDTHS, ROUND_HALF_UP)}")
+    if not value.is_finite() or value <= 0 \
             or (whole and value != value.to_integral_value()) or value > 10_000:
-        raise InvalidInput(f"{text!r} is not a number of {basis.value}s above zero",
-                           field="quantity", code=ErrorCode.INVALID_AMOUNT,
+        raise InvalidInput(f"{text!r} is not a number of {basis.value}s above zero "
+                           "(at most 10,000)", field="quantity", code=ErrorCode.INVALID_AMOUNT,
                            fix="give whole tasks (3) or hours with at most two decimals (2.5)")
     return value
 

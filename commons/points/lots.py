@@ -20,7 +20,9 @@ RETURNED = "refund:"  # the source of a lot a marketplace refund gave back, befo
 @attrs.frozen
 class Lot:
     """A lot of ``person``'s points: how many were earned, how many remain, when it was earned
-    and when it expires, and where it came from (a roster, or a transfer)."""
+    and when it expires, and where it came from (a roster, or a transfer); a lot received in
+    a transfer keeps the earned and expiry days of the lot it came from, and holds points
+    from ``received_on``, the transfer's day."""
 
     id: int
     person: str
@@ -29,13 +31,19 @@ class Lot:
     points: int
     remaining: int
     source: str
+    received_on: dt.date | None = None
 
     def __attrs_post_init__(self) -> None:
         assert 0 <= self.remaining <= self.points and self.earned_on < self.expires_on, self
 
+    @property
+    def since(self) -> dt.date:
+        """The day the person holds the lot from: earned, or received in a transfer."""
+        return self.received_on or self.earned_on
+
     def spendable_on(self, day: dt.date) -> bool:
-        """Whether points of this lot can be spent on ``day``."""
-        return self.remaining > 0 and day < self.expires_on
+        """Whether points of this lot can be spent on ``day``: held by then, not expired."""
+        return self.remaining > 0 and self.since <= day < self.expires_on
 
 
 @attrs.frozen
@@ -66,10 +74,11 @@ def draw_oldest_first(lots: Sequence[Lot], points: int, day: dt.date, *,
     assert points > 0
     have = spendable(lots, day)
     if have < points:
-        raise RefusedByRule(f"{who} has {have} points to spend on {day}, fewer than the "
-                            f"{points} that {what} needs", field="points",
+        raise RefusedByRule(f"{who} holds {have} points spendable on {day}; {what} asks "
+                            f"for {points}", field="points",
                             code=ErrorCode.INSUFFICIENT_FUNDS,
-                            fix=f"spend at most {have} points",
+                            fix=f"spend at most {have} points" if have else
+                            "earn points first, or spend them on a day they are held",
                             context={"kind": "person", "id": who})
     draws, left = [], points
     for lot in sorted((x for x in lots if x.spendable_on(day)), key=_oldest_first):

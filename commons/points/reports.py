@@ -5,7 +5,7 @@ notice board (names only of those who agreed to be named, a count of the others)
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 import attrs
 
@@ -13,7 +13,7 @@ from commons.money import Money
 from commons.points.lots import Lot, spendable
 
 __all__ = ["BuildingPoints", "Liability", "Movement", "NamedPoints", "Statement",
-           "building_points"]
+           "building_points", "held_as_of"]
 
 
 @attrs.frozen
@@ -27,10 +27,50 @@ class Movement:
     reference: str
 
 
+def _oldest_first(lot: Lot) -> tuple[dt.date, dt.date, int]:
+    return lot.expires_on, lot.earned_on, lot.id
+
+
+def held_as_of(lots: Sequence[Lot], movements: Sequence[Movement], day: dt.date
+               ) -> tuple[tuple[Lot, ...], tuple[Movement, ...]]:
+    """A person's lots and movements (in date order) as they stood at the end of ``day``:
+    the lots held by then (earned, or received, on or before it) with what remained of each,
+    and the movements dated on or before it. A lot's draws are not kept one by one, so what
+    remained of each is found by replaying the movements up to ``day`` as they were made:
+    an expiry takes the lot it names, a spend or a gift draws oldest first on lots held and
+    not expired on its day. With nothing dated after ``day``, the lots are as they are."""
+    moves = tuple(m for m in movements if m.date <= day)
+    held = [x for x in lots if x.since <= day]
+    if len(moves) == len(movements):
+        return tuple(held), moves
+    left = {x.id: x.points for x in held}
+    ordered = sorted(held, key=_oldest_first)
+    for m in moves:
+        take = -m.points
+        if take <= 0:
+            continue
+        if m.kind == "expired" and m.reference.startswith("lot:"):
+            lot_id = m.reference.rpartition(":")[2]
+            if lot_id.isdigit() and int(lot_id) in left:
+                n = min(take, left[int(lot_id)])
+                left[int(lot_id)] -= n
+                take -= n
+        for spendable_only in (True, False):
+            for x in ordered:
+                if not take:
+                    break
+                if spendable_only and not x.since <= m.date < x.expires_on:
+                    continue
+                n = min(take, left[x.id])
+                left[x.id] -= n
+                take -= n
+    return tuple(attrs.evolve(x, remaining=left[x.id]) for x in held), moves
+
+
 @attrs.frozen
 class Statement:
-    """A person's points in one programme as of a day: every lot (with what remains and when
-    it expires) and every movement."""
+    """A person's points in one programme as of a day: every lot held by then (with what
+    remained of it, and when it expires) and every movement dated on or before it."""
 
     person: str
     programme: str
@@ -52,7 +92,8 @@ class Statement:
         return spendable(self.lots, self.as_of)
 
     def total(self, kind: str) -> int:
-        """The movements of ``kind`` summed (spent and expired as positive counts)."""
+        """The movements of ``kind`` summed (given, spent and expired as positive counts):
+        held = earned + received - given - spent - expired."""
         return abs(sum(m.points for m in self.movements if m.kind == kind))
 
 

@@ -27,7 +27,13 @@ from commons.store.queries import where_in
 __all__ = ["PointsTables", "RosterRow"]
 
 _LOOKUPS = 2_000  # above this many people, reading every member's id is the cheaper way
-_LOT = ("SELECT id, person, earned_on, expires_on, points, remaining, source FROM points_lots")
+# A received lot's day is its transfer's: the transfer's journal entry, found by its unique
+# external id (``points:transfer:P:ID``, the lot's source being ``transfer:ID``).
+_RECEIVED_ON = ("CASE WHEN l.received <> 0 THEN (SELECT e.date FROM entries e WHERE "
+                "e.external_id = 'points:transfer:' || l.programme || ':' || "
+                "substr(l.source, 10)) END")
+_LOT = ("SELECT l.id, l.person, l.earned_on, l.expires_on, l.points, l.remaining, l.source, "
+        f"{_RECEIVED_ON} FROM points_lots l")
 
 
 @attrs.frozen
@@ -47,7 +53,7 @@ class RosterRow:
 
 def _lot(r: Sequence[Any]) -> Lot:
     return Lot(r[0], r[1], dt.date.fromisoformat(r[2]), dt.date.fromisoformat(r[3]), r[4], r[5],
-               r[6])
+               r[6], None if r[7] is None else dt.date.fromisoformat(r[7]))
 
 
 def _lot_kind(received: bool, source: str) -> str:
@@ -302,12 +308,13 @@ class PointsTables:
     def lots(self, programme: str, person: str) -> list[Lot]:
         """A person's lots, in the order recorded."""
         return [_lot(r) for r in self.conn.execute(
-            f"{_LOT} WHERE programme = ? AND person = ? ORDER BY id", (programme, person))]
+            f"{_LOT} WHERE l.programme = ? AND l.person = ? ORDER BY l.id", (programme, person))]
 
     def expiring(self, programme: str, as_of: dt.date) -> list[Lot]:
         """Lots that still hold points and expire on or before ``as_of``."""
         return [_lot(r) for r in self.conn.execute(
-            f"{_LOT} WHERE programme = ? AND remaining > 0 AND expires_on <= ? ORDER BY id",
+            f"{_LOT} WHERE l.programme = ? AND l.remaining > 0 AND l.expires_on <= ? "
+            "ORDER BY l.id",
             (programme, as_of.isoformat()))]
 
     def draw(self, draws: Iterable[Draw]) -> None:
@@ -340,11 +347,13 @@ class PointsTables:
              for person, m in movements])
 
     def movements(self, programme: str, person: str) -> list[Movement]:
-        """A person's movements: each lot as earned or received, then the rest, by date."""
-        rows = [Movement(dt.date.fromisoformat(r[0]), _lot_kind(bool(r[1]), r[3]), r[2],
-                         r[3]) for r in self.conn.execute(
-            "SELECT earned_on, received, points, source FROM points_lots WHERE programme = ? "
-            "AND person = ? ORDER BY id", (programme, person))]
+        """A person's movements: each lot as earned (on its earned day), received (on its
+        transfer's day) or returned by a refund, then the rest, by date."""
+        rows = [Movement(dt.date.fromisoformat(r[3] or r[0]), _lot_kind(bool(r[1]), r[4]),
+                         r[2], r[4]) for r in self.conn.execute(
+            f"SELECT l.earned_on, l.received, l.points, {_RECEIVED_ON}, l.source FROM "
+            "points_lots l WHERE l.programme = ? AND l.person = ? ORDER BY l.id",
+            (programme, person))]
         rows += [Movement(dt.date.fromisoformat(r[0]), r[1], r[2], r[3]) for r in
                  self.conn.execute("SELECT day, kind, points, reference FROM points_movements "
                                    "WHERE programme = ? AND person = ? ORDER BY id",

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from market_helpers import order
+from market_helpers import clock, order
 from points_helpers import earn, points_books, programme_file, refused, roster_file
 
 import commons
@@ -83,7 +83,8 @@ def test_the_cap_holds_and_the_excess_is_reported(tmp_path: Path) -> None:
     assert (done.issued, done.excess, done.people) == (40, 10, 1)
     again = api.points.confirm("r1", by="cw-zhao")
     assert again.already_recorded and (again.issued, again.excess) == (40, 10)
-    assert api.points.balance("r-yu").balance == 40
+    assert api.points.balance("r-yu", as_of="2026-12-01").balance == 40
+    assert api.points.balance("r-yu").balance == 30  # today, 11-30: the 12-01 lot is not yet
 
 
 def test_bad_roster_lines_are_named_and_nothing_is_recorded(api: commons.Books,
@@ -97,8 +98,9 @@ def test_bad_roster_lines_are_named_and_nothing_is_recorded(api: commons.Books,
         (3, ErrorCode.NOT_FOUND), (4, ErrorCode.INVALID_AMOUNT), (5, ErrorCode.NOT_FOUND)]
     refused(ErrorCode.NOT_FOUND, api.points.confirm, "bad", by="cw-zhao")
     wrong = roster_file(tmp_path, "wrong", ["a,clean-up,2026-13-08,r-yu,1"])
-    error = refused(ErrorCode.INVALID_DATE, api.points.submit, "jz", wrong, by="org-wang")
-    assert (error.where.line, error.where.field) == (2, "date")
+    error: Any = refused(ErrorCode.INVALID_DATE, api.points.submit, "jz", wrong,
+                         by="org-wang")
+    assert [(p.where.line, p.where.field) for p in error.problems] == [(2, "date")]
     refused(ErrorCode.INVALID_AMOUNT, api.points.submit, "jz",
            roster_file(tmp_path, "neg", ["a,clean-up,2026-11-08,r-yu,-1"]), by="org-wang")
 
@@ -159,6 +161,8 @@ def test_expiry_moves_what_is_left_once(api: commons.Books, tmp_path: Path) -> N
     earn(api, tmp_path, "r1", ["a,clean-up,2026-11-08,r-yu,3"])
     refused(ErrorCode.INSUFFICIENT_FUNDS, api.points.redeem, "jz", "r-yu", item="rice",
            id="late", on="2028-11-08")
+    api.close()
+    api = commons.connect(tmp_path / "p.db", clock=clock("2028-11-08T09:00:00"))
     (run,) = api.points.expire("2028-11-08")
     assert (run.lots, run.points) == (1, 30)
     (again,) = api.points.expire("2028-11-08")
@@ -308,7 +312,7 @@ def test_the_trials_refusals_say_what_to_do(api: commons.Books, tmp_path: Path) 
 
 
 def test_points_on_a_withheld_order_are_not_paid(api: commons.Books, tmp_path: Path) -> None:
-    earn(api, tmp_path, "r1", ["a,clean-up,2026-11-08,r-yu,5"])
+    earn(api, tmp_path, "r1", ["a,clean-up,2026-11-01,r-yu,5"])
     order(api, "o1", service="fix", resident=None, day=5)
     api.points.redeem("jz", "r-yu", order="o1", points=20, on="2026-11-06")
     api.contracts.party_score("shinan-pm", year=2026, score="4", on="2026-11-04")

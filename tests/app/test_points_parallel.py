@@ -1,6 +1,6 @@
 """A large roster is parsed in a worker process while the books check and write it: on both
 stores the worker's rows are the rows read in-process (the same roster again is a no-op), and
-a bad line stops the submission with its place, nothing recorded. Members are checked as for a
+every bad line is named with its place, nothing recorded. Members are checked as for a
 chunk of thousands (every member's id read once) so that path meets the same refusals."""
 
 from __future__ import annotations
@@ -41,10 +41,12 @@ def test_a_roster_parsed_in_a_worker_is_the_roster_read_here(api: commons.Books,
 def test_a_bad_line_in_the_worker_is_named_and_nothing_is_recorded(api: commons.Books,
                                                                   tmp_path: Path) -> None:
     bad = roster_file(tmp_path, "bad", ["a,clean-up,2026-11-08,r-yu,1",
-                                        "a,clean-up,2026-13-08,r-jiang,1"])
-    error = refused(ErrorCode.INVALID_DATE, api.points.submit, "jz", bad, by="org-wang",
-                    workers=2)
-    assert (error.where.line, error.where.field) == (3, "date")
+                                        "a,clean-up,2026-13-08,r-jiang,1",
+                                        "b,clean-up,2026-11-08,r-sun,1.005"])
+    error: Any = refused(ErrorCode.SEVERAL, api.points.submit, "jz", bad, by="org-wang",
+                         workers=2)  # every bad line crosses from the worker, in order
+    assert [(p.where.line, p.where.field, p.code) for p in error.problems] == [
+        (3, "date", ErrorCode.INVALID_DATE), (4, "quantity", ErrorCode.INVALID_AMOUNT)]
     refused(ErrorCode.NOT_FOUND, api.points.confirm, "bad", by="cw-zhao")
 
 

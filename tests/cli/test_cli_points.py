@@ -82,22 +82,27 @@ def test_points_from_roster_to_settlement(cli: Invoke, books: Path, tmp_path: Pa
 
 def test_balance_transfer_and_expiry(cli: Invoke, books: Path, tmp_path: Path) -> None:
     ok(cli("points", "programme", "add", programme_file(tmp_path)))
+    # The command line runs on the real clock: points earned long ago have expired by now.
     ok(cli("points", "roster", "submit", roster_file(tmp_path, "r1", [
-        "a,clean-up,2026-11-08,r-yu,3"]), "--programme", "jz", "--by", "org-wang"))
-    ok(cli("points", "roster", "confirm", "r1", "--by", "cw-zhao"))
+        "a,clean-up,2024-01-08,r-yu,3"]), "--programme", "jz", "--by", "org-wang"))
+    ok(cli("points", "roster", "confirm", "r1", "--by", "cw-zhao", "--on", "2024-01-09"))
     moved = as_json(cli("points", "transfer", "--programme", "jz", "--from", "r-yu", "--to",
-                        "r-yu-son", "--points", "10", "--id", "t1", "--json"))
+                        "r-yu-son", "--points", "10", "--id", "t1", "--on", "2024-02-01",
+                        "--json"))
     assert moved["points"] == 10
     refused_json(cli("--json", "points", "transfer", "--programme", "jz", "--from", "r-yu",
-                     "--to", "r-jiang", "--points", "1", "--id", "t2"),
+                     "--to", "r-jiang", "--points", "1", "--id", "t2", "--on", "2024-02-01"),
                  ErrorCode.NOT_AUTHORISED)
-    assert as_json(cli("points", "balance", "r-yu", "--as-of", "2026-12-01", "--json")) == {
-        "person": "r-yu", "programme": "jz", "as_of": "2026-12-01", "balance": 20,
+    assert as_json(cli("points", "balance", "r-yu", "--as-of", "2024-03-01", "--json")) == {
+        "person": "r-yu", "programme": "jz", "as_of": "2024-03-01", "balance": 20,
         "spendable": 20, "value": "2.00"}
-    expired = as_json(cli("points", "expire", "--as-of", "2028-11-08", "--json"))
+    assert as_json(cli("points", "balance", "r-yu", "--as-of", "2024-01-31", "--json")
+                   )["balance"] == 30
+    refused_json(cli("--json", "points", "expire", "--as-of", "2999-01-01"),
+                 ErrorCode.INVALID_DATE)
+    expired = as_json(cli("points", "expire", "--as-of", "2026-01-08", "--json"))
     assert expired["expired"][0]["points"] == 30
-    assert as_json(cli("points", "expire", "--as-of", "2028-11-08", "--json")
-                   )["expired"][0]["points"] == 0
+    assert as_json(cli("points", "expire", "--json"))["expired"][0]["points"] == 0
 
 
 def test_members_and_the_shelf_from_the_command_line(cli: Invoke, books: Path,
@@ -204,3 +209,61 @@ def test_a_programme_files_mistakes_name_their_place(cli: Invoke, books: Path, t
     error = refused_json(cli("--json", "points", "programme", "add", path),
                          ErrorCode.INVALID_INPUT)
     assert error["where"]["field"] == field
+
+
+def test_the_trials_statement_confirmation_and_stranger(cli: Invoke, books: Path,
+                                                        tmp_path: Path) -> None:
+    """Found trying points as a new user: the statement's totals did not add up after a
+    transfer (received and given were not shown), a received transfer was dated by its lot's
+    earned day, confirming a roster again listed no capped line without saying why, and a
+    stranger's statement printed empty."""
+    ok(cli("points", "programme", "add", programme_file(tmp_path, cap=20)))
+    ok(cli("points", "roster", "submit", roster_file(tmp_path, "r1", [
+        "a,clean-up,2026-11-05,r-yu,3"]), "--programme", "jz", "--by", "org-wang"))
+    first = as_json(cli("points", "roster", "confirm", "r1", "--by", "cw-zhao", "--json"))
+    assert (first["excess"], len(first["capped"]), first["already_confirmed"]) == (10, 1, False)
+    again = as_json(cli("points", "roster", "confirm", "r1", "--by", "cw-zhao", "--json"))
+    assert (again["excess"], again["capped"], again["already_confirmed"]) == (10, [], True)
+    ok(cli("points", "transfer", "--programme", "jz", "--from", "r-yu", "--to", "r-yu-son",
+           "--points", "5", "--id", "t-1", "--on", "2026-11-09"))
+    son = as_json(cli("points", "statement", "r-yu-son", "--as-of", "2026-11-30", "--json"))
+    assert [(m["date"], m["kind"], m["points"]) for m in son["movements"]] == [
+        ("2026-11-09", "received", 5)]
+    yu = as_json(cli("points", "statement", "r-yu", "--as-of", "2026-11-30", "--json"))
+    for s in (son, yu):
+        assert s["balance"] == (s["earned"] + s["received"] - s["given"] - s["spent"]
+                                - s["expired"])
+    assert (yu["earned"], yu["given"], yu["balance"]) == (20, 5, 15)
+    text = ok(cli("points", "statement", "r-yu", "--as-of", "2026-11-30")).stdout
+    assert "received 0, given 5" in text
+    before = as_json(cli("points", "statement", "r-yu", "--as-of", "2026-11-01", "--json"))
+    assert (before["balance"], before["earned"], before["movements"]) == (0, 0, [])
+    refused(cli("points", "statement", "ghost", "--programme", "jz"), ErrorCode.NOT_FOUND,
+            "ghost")
+    assert "expire after 24 months" in ok(cli("points", "programme", "show", "jz")).stdout
+
+
+def test_a_programme_file_names_every_mistake_at_once(cli: Invoke, books: Path,
+                                                      tmp_path: Path) -> None:
+    """Found trying points as a new user: a programme file reported only its first mistake,
+    and a member of an unknown household named neither the file nor the member."""
+    path = programme_file(tmp_path)
+    text = path.read_text(encoding="utf-8")
+    path.write_text("colour = 1\n" + text.replace('basis = "hour"', 'basis = "day"', 1)
+                    .replace("monthly_cap = 300", 'monthly_cap = "lots"', 1)
+                    .replace("stock = 2", 'stock = "2"', 1), encoding="utf-8")
+    error = refused_json(cli("--json", "points", "programme", "add", path),
+                         ErrorCode.INVALID_INPUT)
+    assert "4" in error["what"]
+    shown = refused(cli("points", "programme", "add", path), ErrorCode.INVALID_INPUT)
+    for field in ("colour", "kind[1].basis", "monthly_cap", "shelf[1].stock"):
+        assert f"field '{field}'" in shown
+    path.write_text(text.replace('household = "jx171-201"', 'household = "nowhere"', 1),
+                    encoding="utf-8")
+    error = refused_json(cli("--json", "points", "programme", "add", path),
+                         ErrorCode.NOT_FOUND)
+    assert error["where"]["file"] == str(path) and "r-sun" in error["what"]
+    path.write_text(text + "this line is not TOML\n", encoding="utf-8")
+    error = refused_json(cli("--json", "points", "programme", "add", path),
+                         ErrorCode.MALFORMED_FILE)
+    assert error["where"]["line"] == len(text.splitlines()) + 1

@@ -12,11 +12,13 @@ import tempfile
 from decimal import Decimal
 from pathlib import Path
 
+import pendulum
 from hypothesis import settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 from market_helpers import marketplace
 
+import commons
 from commons import CommonsError, Money
 from commons.app import ActivityKind, Member, PointsProgramme, RosterLine, ShelfItem, Staff
 from commons.errors import ErrorCode
@@ -25,11 +27,29 @@ PEOPLE = {"r-yu": "jx171-101", "r-yu-son": "jx171-101", "r-jiang": "jx171-102"}
 CAP = 60
 
 
+class DayClock:
+    """A clock at noon of ``day``, which the machine moves on as time passes."""
+
+    zone = "Asia/Shanghai"
+
+    def __init__(self, day: dt.date) -> None:
+        self.day = day
+
+    def now(self) -> pendulum.DateTime:
+        return pendulum.datetime(self.day.year, self.day.month, self.day.day, 12, tz=self.zone)
+
+    def today(self) -> pendulum.Date:
+        return self.now().date()
+
+
 class PointsLife(RuleBasedStateMachine):
     def __init__(self) -> None:
         super().__init__()
         self.folder = Path(tempfile.mkdtemp())
+        self.clock = DayClock(dt.date(2026, 11, 1))
         self.api = marketplace(self.folder / "p.db", self.folder)
+        self.api.close()
+        self.api = commons.connect(self.folder / "p.db", clock=self.clock)
         self.api.points.add_programme(PointsProgramme(
             "jz", "嘉州积分", "江西路社区", (ActivityKind("clean-up", "清洁", "hour", 10),),
             CAP, 10, 1, "street-office", Money.yuan("50.00"),
@@ -48,6 +68,7 @@ class PointsLife(RuleBasedStateMachine):
     @rule(days=st.integers(min_value=0, max_value=20))
     def time_passes(self, days: int) -> None:
         self.day += dt.timedelta(days=days)
+        self.clock.day = self.day
 
     @rule(people=st.lists(st.sampled_from(sorted(PEOPLE)), min_size=1, max_size=3, unique=True),
           tenths=st.integers(min_value=1, max_value=50), confirmer=st.sampled_from(
@@ -89,6 +110,23 @@ class PointsLife(RuleBasedStateMachine):
             return
         assert have >= 7 * quantity
 
+    @rule(person=st.sampled_from(sorted(PEOPLE)), back=st.integers(1, 30),
+          giver=st.booleans())
+    def act_on_an_earlier_day(self, person: str, back: int, giver: bool) -> None:
+        """A redemption or transfer dated earlier than today draws only on lots held then."""
+        self.acts += 1
+        on = self.day - dt.timedelta(days=back)
+        try:
+            if giver:
+                taker = "r-yu-son" if person == "r-yu" else "r-yu"
+                if PEOPLE[taker] != PEOPLE[person]:
+                    return
+                self.api.points.transfer("jz", person, taker, 5, id=f"t{self.acts}", on=on)
+            else:
+                self.api.points.redeem("jz", person, item="soap", id=f"s{self.acts}", on=on)
+        except CommonsError as e:
+            assert e.code == ErrorCode.INSUFFICIENT_FUNDS
+
     @rule(giver=st.sampled_from(sorted(PEOPLE)), taker=st.sampled_from(sorted(PEOPLE)),
           points=st.integers(1, 40))
     def transfer(self, giver: str, taker: str, points: int) -> None:
@@ -125,6 +163,21 @@ class PointsLife(RuleBasedStateMachine):
         x = self.api.points.report("jz", "2030-12").liability
         assert x.issued == x.held + x.spent + x.expired
         assert x.issued == self.issued and x.held == total
+
+    @invariant()
+    def a_balance_as_of_a_day_counts_what_is_dated_by_then(self) -> None:
+        """The balance as of any day D is the sum of the movements dated on or before D, and
+        never below zero; the lots held by then hold it."""
+        for person in PEOPLE:
+            movements = self.api.points.statement(person, as_of=self.day).movements
+            days = {m.date for m in movements} | {self.day}
+            for day in sorted(days | {d - dt.timedelta(days=1) for d in days}):
+                then = self.api.points.statement(person, as_of=day)
+                expected = sum(m.points for m in movements if m.date <= day)
+                assert then.balance == expected >= 0, (person, day, then)
+                assert all(m.date <= day for m in then.movements)
+                assert all(x.since <= day and x.remaining >= 0 for x in then.lots)
+                assert self.api.points.balance(person, as_of=day).balance == expected
 
     @invariant()
     def caps_hold(self) -> None:
