@@ -331,12 +331,12 @@ class PointsTables:
         """The lots redemption ``redemption`` drew on, each with the points it took, in the
         order spent (oldest first); none for one recorded before draws were kept."""
         rows = self.conn.execute(
-            "SELECT l.id, l.person, l.earned_on, l.expires_on, l.points, d.points, l.source "
-            "FROM points_draws d JOIN points_lots l ON l.id = d.lot WHERE d.programme = ? AND "
+            "SELECT l.id, l.person, l.earned_on, l.expires_on, l.points, d.points, l.source, "
+            f"{_RECEIVED_ON} FROM points_draws d JOIN points_lots l ON l.id = d.lot WHERE d.programme = ? AND "
             "d.redemption = ? ORDER BY l.expires_on, l.earned_on, l.id",
             (programme, redemption)).fetchall()
         # A lot as it stood when drawn: what it still holds now does not matter here.
-        return [Draw(_lot((*r[:5], r[5], r[6])), r[5]) for r in rows]
+        return [Draw(_lot(r), r[5]) for r in rows]
 
     def add_movements(self, programme: str, movements: Iterable[tuple[str, Movement]]) -> None:
         """Movements that are not lots: (person, movement)."""
