@@ -332,8 +332,8 @@ class PointsTables:
         order spent (oldest first); none for one recorded before draws were kept."""
         rows = self.conn.execute(
             "SELECT l.id, l.person, l.earned_on, l.expires_on, l.points, d.points, l.source, "
-            f"{_RECEIVED_ON} FROM points_draws d JOIN points_lots l ON l.id = d.lot WHERE d.programme = ? AND "
-            "d.redemption = ? ORDER BY l.expires_on, l.earned_on, l.id",
+            f"{_RECEIVED_ON} FROM points_draws d JOIN points_lots l ON l.id = d.lot "
+            "WHERE d.programme = ? AND d.redemption = ? ORDER BY l.expires_on, l.earned_on, l.id",
             (programme, redemption)).fetchall()
         # A lot as it stood when drawn: what it still holds now does not matter here.
         return [Draw(_lot(r), r[5]) for r in rows]
