@@ -60,24 +60,42 @@ def category() -> None:
 @category.command("add")
 @click.argument("id")
 @click.option("--name", required=True, help="What the category is called.")
-@click.option("--accept-within", type=click.IntRange(1), default=60, show_default=True,
-              help="Minutes within which an order must be accepted.")
-@click.option("--done-within", type=click.IntRange(1), default=1440, show_default=True,
-              help="Minutes within which an order must be done.")
+@click.option("--accept-within", type=click.IntRange(1),
+              help="Minutes within which an order must be accepted.  [default: the "
+                   "category's current value; 60 for a new one]")
+@click.option("--done-within", type=click.IntRange(1),
+              help="Minutes within which an order must be done.  [default: the category's "
+                   "current value; 1440 for a new one]")
 @click.option("--ceiling", metavar="YUAN",
-              help="Makes the category low-cost (低偿): no service above this price lists.")
+              help="Makes the category low-cost (低偿): a service above this price is "
+                   "unlisted (not found, not orderable).  [default: the current ceiling]")
+@click.option("--no-ceiling", is_flag=True, help="Lift the category's ceiling.")
 @json_option
 @pass_app
-def category_add(app: App, id: str, name: str, accept_within: int, done_within: int,
-                 ceiling: str | None) -> None:
-    """Configure category ID (again: change its levels or ceiling)."""
-    c = app.api.market.category(id, name=name, accept_within=accept_within,
-                                done_within=done_within, ceiling=ceiling)
+def category_add(app: App, id: str, name: str, accept_within: int | None,
+                 done_within: int | None, ceiling: str | None, no_ceiling: bool) -> None:
+    """Configure category ID (again: change its levels or ceiling; what is not given stays).
+
+    Lowering the ceiling below a listed service's price unlists that service; the output
+    names each one.
+    """
+    out = app.api.market.category(id, name=name, accept_within=accept_within,
+                                  done_within=done_within, ceiling=ceiling,
+                                  no_ceiling=no_ceiling)
+    c = out.category
+    above = [{"id": s.id, "provider": s.provider, "price": yuan(s.price)}
+             for s in out.above_ceiling]
+    text = (f"category {c.id}: accept within {c.accept_within} min, done within "
+            f"{c.done_within} min{'' if c.ceiling is None else f', ceiling {c.ceiling}'}")
+    if out.above_ceiling:
+        text += "\n" + "\n".join(
+            f"service {s.id} of {s.provider} at {s.price} is above the ceiling: unlisted "
+            f"until the ceiling is {s.price} or more (or list it anew at {c.ceiling} or less)"
+            for s in out.above_ceiling)
     _echo(app, {"id": c.id, "name": c.name, "accept_within": c.accept_within,
                 "done_within": c.done_within,
-                "ceiling": None if c.ceiling is None else yuan(c.ceiling)},
-          f"category {c.id}: accept within {c.accept_within} min, done within "
-          f"{c.done_within} min{'' if c.ceiling is None else f', ceiling {c.ceiling}'}")
+                "ceiling": None if c.ceiling is None else yuan(c.ceiling),
+                "above_ceiling": above}, text)
 
 
 @category.command("list")

@@ -39,7 +39,16 @@ if TYPE_CHECKING:
     from commons.io.sources import Source
     from commons.store import Tables
 
-__all__ = ["MarketService", "OrderOutcome"]
+__all__ = ["ConfiguredCategory", "MarketService", "OrderOutcome"]
+
+
+@attrs.frozen
+class ConfiguredCategory:
+    """A category as configured, and the listed services of it priced above its ceiling,
+    which are unlisted until the ceiling is raised again."""
+
+    category: Category
+    above_ceiling: tuple[Service, ...] = ()
 
 @attrs.frozen
 class OrderOutcome:
@@ -59,16 +68,32 @@ def _ids(values: str | Iterable[str]) -> tuple[str, ...]:
 class MarketService(MarketReports):
     """The marketplace's use cases; each runs in one transaction."""
 
-    def category(self, id: str, *, name: str, accept_within: int = 60, done_within: int = 1440,
-                 ceiling: Money | str | None = None) -> Category:
+    def category(self, id: str, *, name: str, accept_within: int | None = None,
+                 done_within: int | None = None, ceiling: Money | str | None = None,
+                 no_ceiling: bool = False) -> ConfiguredCategory:
         """Configure a category: its service levels in minutes and, for a low-cost (低偿) one,
-        the street office's price ceiling."""
-        c = Category(id, name, accept_within, done_within,
-                     None if ceiling is None else money_field(ceiling, "ceiling"))
+        the street office's price ceiling (``no_ceiling`` lifts it). A level or ceiling not
+        given keeps the category's current one (a new category's: 60 and 1440 minutes, no
+        ceiling). The outcome names the listed services now priced above the ceiling: they
+        are unlisted (not found by search, refused when ordered) until the ceiling is raised
+        again."""
+        if no_ceiling and ceiling is not None:
+            raise InvalidInput(f"category {id}: both a ceiling and no ceiling were given",
+                               field="ceiling", fix="give one of the two, not both")
         with self.store.write() as t:
-            self._categories(t)
+            current = self._categories(t).get(id)
+            c = Category(
+                id, name,
+                accept_within if accept_within is not None else
+                60 if current is None else current.accept_within,
+                done_within if done_within is not None else
+                1440 if current is None else current.done_within,
+                None if no_ceiling else money_field(ceiling, "ceiling")
+                if ceiling is not None else None if current is None else current.ceiling)
             t.market.set_category(c)
-        return c
+            above = () if c.ceiling is None else tuple(
+                s for s in t.market.services(category=c.id) if s.price > c.ceiling)
+        return ConfiguredCategory(c, above)
 
     def categories(self) -> tuple[Category, ...]:
         """The categories configured (the seven defaults until one is)."""
@@ -251,11 +276,13 @@ class MarketService(MarketReports):
         of it or nothing, each refused line named. Events already recorded are skipped, so
         importing the feed again changes nothing. With ``workers`` above 1, a large feed is
         parsed in a second process while this one applies what it has received."""
+        from commons.files import open_text  # noqa: PLC0415
         from commons.io.collector import collector_paused  # noqa: PLC0415
         from commons.io.market_files import read_events  # noqa: PLC0415
         from commons.io.sources import spooled  # noqa: PLC0415
 
         with spooled(source, kind="market events", fmt="jsonl", encoding=encoding) as spool, \
                 collector_paused():
+            open_text(spool.path, spool.encoding).close()  # a mistyped path changes nothing
             return self._apply(read_events(spool.path, spool.encoding, workers=workers),
                                spool.name)

@@ -152,6 +152,13 @@ def _once(b: _Batch, kind: str, key: str, load: Callable[[], Any]) -> Any:
     return found
 
 
+def _ceilings(t: Tables, b: _Batch) -> dict[str, Money]:
+    """The low-cost categories' ceilings by category, read once per batch: a service priced
+    above its category's ceiling is not listed (the ceiling may have been lowered since)."""
+    return _once(b, "ceilings", "", lambda: {  # type: ignore[no-any-return]
+        c.id: c.ceiling for c in t.market.categories().values() if c.ceiling is not None})
+
+
 def _read_ahead(t: Tables, b: _Batch, events: Sequence[EventValues]) -> None:
     """Read what a chunk's events name in a few queries: their orders, the compounds of
     their households, the records of their residents and the services not read yet
@@ -295,6 +302,14 @@ class MarketOrders(Service):
             raise NotFound(f"service {wanted} is not listed", field="service",
                            fix="list it first (commons market service add), or check the id",
                            context={"kind": "service", "id": wanted})
+        ceiling = _ceilings(t, b).get(service.category)
+        if ceiling is not None and service.price > ceiling:
+            raise RefusedByRule(
+                f"service {service.id} at {service.price} is above the {service.category} "
+                f"ceiling of {ceiling}, so it is not listed", field="service",
+                code=ErrorCode.ABOVE_CEILING,
+                fix="order a service within the ceiling (commons market service search)",
+                context={"kind": "service", "id": service.id})
         compound = b.compounds.get(household)
         if compound is None:
             raise NotFound(f"household {household} is not recorded", field="household",

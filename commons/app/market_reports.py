@@ -79,6 +79,11 @@ def categories_read(t: Tables) -> dict[str, Category]:
     return t.market.categories() or {c.id: c for c in DEFAULT_CATEGORIES}
 
 
+def _within_ceiling(s: Service, category: Category | None) -> bool:
+    """Whether ``s`` is listed: a service above its category's ceiling is not."""
+    return category is None or category.ceiling is None or s.price <= category.ceiling
+
+
 class MarketReports(MarketSettling):
     """The marketplace's reading use cases; ``MarketService`` adds the writing ones."""
 
@@ -127,9 +132,11 @@ class MarketReports(MarketSettling):
             people: list[str | None] = [resident] if resident is not None else \
                 [r.id for r in t.market.residents_of(household, day)] or [None]
             b, hits = _Batch(), []
+            ceilings = categories_read(t)
             for s in services:
                 card = cards[s.provider]
-                if card.status is not ProviderStatus.ACTIVE:
+                if card.status is not ProviderStatus.ACTIVE or not _within_ceiling(
+                        s, ceilings.get(s.category)):
                     continue
                 quotes = [self._quote(t, b, self._probe(s, household, compound, who), day,
                                       s.price) for who in people]

@@ -1,0 +1,76 @@
+"""``commons market ...``: the faults a new user's trial found, each held by its error code."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from conftest import Invoke, as_json, ok, refused
+from market_helpers import at, marketplace
+
+from commons.errors import ErrorCode
+
+
+@pytest.fixture
+def books(db_path: Path, tmp_path: Path) -> Path:
+    marketplace(db_path, tmp_path).close()
+    return db_path
+
+
+def test_a_missing_feed_or_a_folder_is_refused_by_name(cli: Invoke, books: Path,
+                                                       tmp_path: Path) -> None:
+    missing = tmp_path / "nofile.jsonl"
+    refused(cli("market", "import", missing), ErrorCode.NOT_FOUND, "nofile.jsonl")
+    refused(cli("market", "import", tmp_path), ErrorCode.NOT_FOUND, str(tmp_path))
+
+
+def test_a_mistyped_feed_creates_no_database(cli: Invoke, db_path: Path,
+                                              tmp_path: Path) -> None:
+    refused(cli("market", "import", tmp_path / "nofile.jsonl"), ErrorCode.NOT_FOUND)
+    assert not db_path.exists()
+
+
+def test_a_lowered_ceiling_unlists_the_dearer_services(cli: Invoke, books: Path,
+                                                       tmp_path: Path) -> None:
+    ok(cli("market", "service", "add", "lunch", "--provider", "canteen", "--category",
+           "canteen-meal", "--name", "午餐", "--unit", "meal", "--price", "14.00",
+           "--compounds", "jx171"))
+    lowered = as_json(cli("market", "category", "add", "canteen-meal", "--name", "长者食堂",
+                          "--ceiling", "13.00", "--json"))
+    assert [s["id"] for s in lowered["above_ceiling"]] == ["lunch"]
+    assert lowered["above_ceiling"][0]["price"] == "14.00"
+    shown = ok(cli("market", "category", "add", "canteen-meal", "--name", "长者食堂",
+                   "--ceiling", "13.00")).stdout
+    assert "lunch" in shown and "14.00" in shown
+    hits = as_json(cli("market", "service", "search", "jx171-101", "--json"))["services"]
+    assert "lunch" not in [h["service"] for h in hits] and "meal" in [h["service"] for h in hits]
+    refused(cli("market", "order", "place", "o1", "--service", "lunch", "--household",
+                "jx171-101", "--at", at(3)), ErrorCode.ABOVE_CEILING, "lunch", "14.00", "13.00")
+    ok(cli("market", "order", "place", "o2", "--service", "meal", "--household", "jx171-101",
+           "--at", at(3)))
+    feed = tmp_path / "feed.jsonl"
+    feed.write_text(json.dumps({"id": "e1", "type": "place", "order": "f1", "at": at(4),
+                                "service": "lunch", "household": "jx171-102"}) + "\n", "utf-8")
+    refused(cli("market", "import", feed), ErrorCode.ABOVE_CEILING, "feed.jsonl:1", "lunch")
+    raised = as_json(cli("market", "category", "add", "canteen-meal", "--name", "长者食堂",
+                         "--ceiling", "14.00", "--json"))
+    assert raised["above_ceiling"] == []
+    ok(cli("market", "order", "place", "o3", "--service", "lunch", "--household", "jx171-101",
+           "--at", at(3)))
+
+
+def test_reconfiguring_a_category_keeps_what_is_not_given(cli: Invoke, books: Path) -> None:
+    ok(cli("market", "category", "add", "canteen-meal", "--name", "长者食堂", "--ceiling",
+           "15.00", "--accept-within", "15", "--done-within", "90"))
+    again = as_json(cli("market", "category", "add", "canteen-meal", "--name", "长者助餐",
+                        "--json"))
+    assert (again["name"], again["accept_within"], again["done_within"], again["ceiling"]) == \
+        ("长者助餐", 15, 90, "15.00")
+    lifted = as_json(cli("market", "category", "add", "canteen-meal", "--name", "长者助餐",
+                         "--no-ceiling", "--json"))
+    assert (lifted["accept_within"], lifted["ceiling"]) == (15, None)
+    fresh = as_json(cli("market", "category", "add", "laundry", "--name", "洗衣", "--json"))
+    assert (fresh["accept_within"], fresh["done_within"]) == (60, 1440)
+    refused(cli("market", "category", "add", "laundry", "--name", "洗衣", "--ceiling", "5",
+                "--no-ceiling"), ErrorCode.INVALID_INPUT)
