@@ -413,7 +413,10 @@ def import_events(app: App, events: str, encoding: str | None) -> None:
 @json_option
 @pass_app
 def settle(app: App, period: str) -> None:
-    """Settle the month for every provider: post each compound's share, once."""
+    """Settle the month for every provider: post each compound's share, once.
+
+    Only a month that has ended: December is settled from 1 January on.
+    """
     run = app.api.market.settle(period)
     show_settlements(app.json, str(run.period), [(s, True) for s in run.settlements],
                      f"{run.posted} settled now, {run.already_recorded} already settled")

@@ -6,10 +6,12 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import Invoke, as_json, ok, refused
-from market_helpers import at, marketplace
+from conftest import Invoke, as_json, ok, raises, refused, refused_json
+from market_helpers import at, clock, marketplace
 
+import commons
 from commons.errors import ErrorCode
+from commons.periods import Period
 
 
 @pytest.fixture
@@ -74,3 +76,21 @@ def test_reconfiguring_a_category_keeps_what_is_not_given(cli: Invoke, books: Pa
     assert (fresh["accept_within"], fresh["done_within"]) == (60, 1440)
     refused(cli("market", "category", "add", "laundry", "--name", "洗衣", "--ceiling", "5",
                 "--no-ceiling"), ErrorCode.INVALID_INPUT)
+
+
+def test_a_month_still_running_cannot_be_settled(db_path: Path, tmp_path: Path) -> None:
+    """By the session's clock: 6 December settles November, not December nor May."""
+    api = commons.connect(db_path, clock=clock("2026-12-06T10:00:00"))
+    marketplace(db_path, tmp_path).close()
+    for month in ("2026-12", "2027-05"):
+        with raises(commons.InvalidInput, ErrorCode.INVALID_DATE, match="2027-01-01|2027-06-01"):
+            api.market.settle(month)
+    assert api.market.settle("2026-11").period == Period.parse("2026-11")
+    api.close()
+
+
+def test_settling_the_running_month_is_refused_on_the_command_line(cli: Invoke, books: Path
+                                                                   ) -> None:
+    error = refused_json(cli("market", "settle", "--period", "2099-01", "--json"),
+                         ErrorCode.INVALID_DATE)
+    assert "2099-02-01" in error["fix"]
