@@ -221,13 +221,19 @@ def service_list(app: App, provider: str | None, compound: str | None,
 @click.option("--sort", type=click.Choice(MARKET_SORTS), default="price", show_default=True,
               help="By the household's own price after subsidies, the provider's rating, "
                    "or its service-level record.")
-@click.option("--resident", help="Price for this resident (default: the household's "
-                                 "resident who pays least).")
+@click.option("--resident", help="Price for this resident of the household (default: the "
+                                 "household's resident who pays least).")
 @json_option
 @pass_app
 def service_search(app: App, household: str, category: str | None, sort: str,
                    resident: str | None) -> None:
-    """The services open to HOUSEHOLD, best first."""
+    """The services open to HOUSEHOLD, best first.
+
+    "you pay" is the household's price after subsidies; "for" names the resident whose
+    subsidy it assumes (order with --resident to get it); "levels" is the provider's share of
+    completed orders done within the category's service levels (met/measured), which
+    --sort levels orders by. Services above their category's ceiling are not shown.
+    """
     show_search(app.json, app.read_only_api().market.search(
         household, category=category, sort=sort, resident=resident))
 

@@ -135,21 +135,31 @@ def show_providers(as_json: bool, cards: tuple[ProviderCard, ...]) -> None:
 
 
 def show_search(as_json: bool, hits: tuple[SearchHit, ...]) -> None:
-    """The services open to a household, best first."""
+    """The services open to a household, best first. ``for``: the resident whose subsidy the
+    price assumes; ``levels``: the provider's completed orders within service levels."""
     if as_json:
         echo_json({"services": [{
             "service": h.service.id, "name": h.service.name, "provider": h.service.provider,
             "category": h.service.category, "unit": h.service.unit,
             "list_price": yuan(h.service.price), "price": yuan(h.quote.split.resident),
-            "subsidy": yuan(h.quote.split.subsidy), "rating": _share(h.provider.rating),
-            "levels_share": _share(h.provider.levels_share)} for h in hits]})
+            "subsidy": yuan(h.quote.split.subsidy), "resident": h.resident,
+            "rating": _share(h.provider.rating), "levels_share": _share(h.provider.levels_share),
+            "levels_met": h.provider.levels_met, "levels_measured": h.provider.levels_measured}
+            for h in hits]})
         return
-    click.echo(table(("service", "provider", "category", "list price", "you pay", "rating",
-                      "name"),
+    click.echo(table(("service", "provider", "category", "list price", "you pay", "for",
+                      "rating", "levels", "name"),
                      [(h.service.id, h.service.provider, h.service.category,
-                       str(h.service.price), str(h.quote.split.resident),
-                       _share(h.provider.rating) or "-", h.service.name) for h in hits],
+                       str(h.service.price), str(h.quote.split.resident), h.resident or "-",
+                       _share(h.provider.rating) or "-", _levels(h.provider), h.service.name)
+                      for h in hits],
                      right=(3, 4)))
+
+
+def _levels(c: ProviderCard) -> str:
+    """A provider's service-level record: the share met and of how many, or "-"."""
+    share = _share(c.levels_share)
+    return "-" if share is None else f"{share} ({c.levels_met}/{c.levels_measured})"
 
 
 def show_claim(as_json: bool, claim: SubsidyClaim) -> None:

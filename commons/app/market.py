@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 import attrs
 
 from commons.app.market_orders import EventBatch, Quote
-from commons.app.market_reports import MarketReports
+from commons.app.market_reports import MarketReports, known_category
 from commons.app.session import recorded
 from commons.errors import ErrorCode, InvalidInput, Problems, RefusedByRule
 from commons.market.model import (
@@ -146,8 +146,7 @@ class MarketService(MarketReports):
         with self.store.write() as t:
             p = recorded(t.market.provider(provider), "provider", provider,
                          first="record the provider")
-            c = recorded(self._categories(t).get(category), "category", category,
-                         first="configure the category (commons market category add)")
+            c = known_category(self._categories(t), category)
             listed = self._blacklisted_on(t, provider)
             if listed is not None and listed <= self.clock.today():
                 raise RefusedByRule(f"provider {provider} is on the blacklist since {listed}, "

@@ -64,14 +64,22 @@ class Quote:
 
     split: PriceSplit
     short: bool
+    # An order placed for no resident: the household's resident whose subsidy would lower
+    # the price, and what the household would pay then.
+    cheaper_for: tuple[str, Money] | None = None
 
     @property
     def note(self) -> str:
-        """What to tell the resident before placing, or "" when nothing was cut."""
-        if not self.short:
-            return ""
-        return (f"the subsidy for this month is spent or capped: the resident pays "
-                f"{self.split.resident} of {self.split.price}")
+        """What to tell the resident before placing, or "" when there is nothing to say."""
+        notes = []
+        if self.short:
+            notes.append(f"the subsidy for this month is spent or capped: the resident pays "
+                         f"{self.split.resident} of {self.split.price}")
+        if self.cheaper_for is not None:
+            who, pays = self.cheaper_for
+            notes.append(f"placed for resident {who} (--resident {who}), the household would "
+                         f"pay {pays} instead of {self.split.resident}")
+        return "; ".join(notes)
 
 
 @attrs.frozen
@@ -336,9 +344,16 @@ class MarketOrders(Service):
         order = placed_fields(event, provider=provider.id, category=service.category,
                               compound=compound)
         if b.keep_quotes:
-            b.quotes.append((id, self._quote_for(t, b, service.category, resident_id,
-                                                 at.astimezone(CHINA).date(),
-                                                 service.price * units)))
+            day, price = at.astimezone(CHINA).date(), service.price * units
+            quote = self._quote_for(t, b, service.category, resident_id, day, price)
+            if resident_id is None:  # one order placed by hand: would a resident pay less?
+                cheaper = min(((self._quote_for(t, b, service.category, r.id, day, price),
+                                r.id) for r in t.market.residents_of(household, day)),
+                              key=lambda x: x[0].split.resident, default=None)
+                if cheaper is not None and cheaper[0].split.resident < quote.split.resident:
+                    quote = attrs.evolve(quote, cheaper_for=(cheaper[1],
+                                                             cheaper[0].split.resident))
+            b.quotes.append((id, quote))
         return order
 
     def _not_blacklisted(self, t: Tables, provider: str, at: dt.datetime,

@@ -13,7 +13,7 @@ import attrs
 from commons.app.market_orders import Quote, _Batch
 from commons.app.market_settle import MarketSettling, points_on_orders
 from commons.app.session import recorded
-from commons.errors import InvalidInput
+from commons.errors import InvalidInput, NotFound
 from commons.market.model import DEFAULT_CATEGORIES, Category, Provider, ProviderStatus, Service
 from commons.market.orders import CHINA, Order
 from commons.market.settlement import (
@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     from commons.store import Tables
 
 __all__ = ["SORTS", "MarketReports", "MarketStatement", "ProviderCard", "SearchHit",
-           "categories_read"]
+           "categories_read", "known_category"]
 
 SORTS = ("price", "rating", "levels")
 
@@ -64,6 +64,7 @@ class SearchHit:
     service: Service
     provider: ProviderCard
     quote: Quote
+    resident: str | None = None  # whose subsidy the price assumes, when one lowers it
 
 
 @attrs.frozen
@@ -77,6 +78,21 @@ class MarketStatement:
 def categories_read(t: Tables) -> dict[str, Category]:
     """The categories configured, or the seven defaults until one is (nothing written)."""
     return t.market.categories() or {c.id: c for c in DEFAULT_CATEGORIES}
+
+
+def known_category(categories: dict[str, Category], id: str) -> Category:
+    """Category ``id``; NotFound naming the nearest known ones when there is none."""
+    found = categories.get(id)
+    if found is not None:
+        return found
+    import difflib  # noqa: PLC0415 - only when a name is refused
+
+    near = difflib.get_close_matches(id, list(categories), n=3, cutoff=0.5)
+    hint = f"did you mean {' or '.join(near)}? " if near else \
+        f"the categories are {', '.join(categories)}; "
+    raise NotFound(f"category {id!r} is not recorded", field="category",
+                   fix=f"{hint}or configure it (commons market category add)",
+                   context={"kind": "category", "id": id, "near": " ".join(near)})
 
 
 def _within_ceiling(s: Service, category: Category | None) -> bool:
@@ -127,20 +143,31 @@ class MarketReports(MarketSettling):
             compound = t.market.household_compounds([household]).get(household)
             recorded(compound, "household", household, first="import the households")
             assert compound is not None
+            ceilings = categories_read(t)
+            if category is not None:
+                known_category(ceilings, category)
+            residents = [r.id for r in t.market.residents_of(household, day)]
+            if resident is not None and resident not in residents:
+                raise InvalidInput(f"resident {resident} is not recorded in household "
+                                   f"{household}", field="resident",
+                                   fix="record the resident (commons market resident add), "
+                                       "or name one of the household's: "
+                                       f"{', '.join(residents) or 'none is recorded'}")
             services = t.market.services(compound=compound, category=category)
             cards = self._cards(t, t.market.providers([s.provider for s in services]))
             people: list[str | None] = [resident] if resident is not None else \
-                [r.id for r in t.market.residents_of(household, day)] or [None]
+                [None, *residents]
             b, hits = _Batch(), []
-            ceilings = categories_read(t)
             for s in services:
                 card = cards[s.provider]
                 if card.status is not ProviderStatus.ACTIVE or not _within_ceiling(
                         s, ceilings.get(s.category)):
                     continue
-                quotes = [self._quote(t, b, self._probe(s, household, compound, who), day,
-                                      s.price) for who in people]
-                hits.append(SearchHit(s, card, min(quotes, key=lambda q: q.split.resident)))
+                who, quote = min(((who, self._quote(
+                    t, b, self._probe(s, household, compound, who), day, s.price))
+                    for who in people), key=lambda x: x[1].split.resident)
+                hits.append(SearchHit(s, card, quote, who if quote.split.subsidy.fen or
+                                      resident is not None else None))
         keys = {"price": lambda h: (h.quote.split.resident, h.service.id),
                 "rating": lambda h: (-(h.provider.rating or 0), h.quote.split.resident),
                 "levels": lambda h: (-(h.provider.levels_share or 0), h.quote.split.resident)}

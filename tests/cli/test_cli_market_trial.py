@@ -94,3 +94,34 @@ def test_settling_the_running_month_is_refused_on_the_command_line(cli: Invoke, 
     error = refused_json(cli("market", "settle", "--period", "2099-01", "--json"),
                          ErrorCode.INVALID_DATE)
     assert "2099-02-01" in error["fix"]
+
+
+def test_search_refuses_a_stranger_and_an_unknown_category(cli: Invoke, books: Path) -> None:
+    refused(cli("market", "service", "search", "jx171-101", "--resident", "r-jiang"),
+            ErrorCode.INVALID_INPUT, "r-jiang", "jx171-101")
+    refused(cli("market", "service", "search", "jx171-101", "--resident", "nobody"),
+            ErrorCode.INVALID_INPUT, "nobody")
+    error = refused(cli("market", "service", "search", "jx171-101", "--category", "canteen"),
+                    ErrorCode.NOT_FOUND, "canteen", "canteen-meal")
+    assert "did you mean" in error
+    refused(cli("market", "service", "add", "x", "--provider", "canteen", "--category",
+                "canteen-mael", "--name", "x", "--unit", "meal", "--price", "1",
+                "--compounds", "jx171"), ErrorCode.NOT_FOUND, "canteen-meal")
+
+
+def test_search_shows_the_levels_and_whose_subsidy_the_price_assumes(cli: Invoke,
+                                                                    books: Path) -> None:
+    hits = as_json(cli("market", "service", "search", "jx171-101", "--sort", "levels",
+                       "--json"))["services"]
+    meal = next(h for h in hits if h["service"] == "meal")
+    assert (meal["resident"], meal["price"]) == ("r-yu", "7.80")
+    assert next(h for h in hits if h["service"] == "fix")["resident"] is None
+    assert {"levels_share", "levels_met", "levels_measured"} <= set(meal)
+    shown = ok(cli("market", "service", "search", "jx171-101", "--sort", "levels")).stdout
+    assert "levels" in shown.splitlines()[0] and "r-yu" in shown
+    placed = as_json(cli("market", "order", "place", "o1", "--service", "meal", "--household",
+                         "jx171-101", "--at", at(3), "--json"))
+    assert placed["resident_pays"] == "12.00" and "r-yu" in placed["note"]
+    named = as_json(cli("market", "order", "place", "o2", "--service", "meal", "--household",
+                        "jx171-101", "--resident", "r-yu", "--at", at(3), "--json"))
+    assert "note" not in named or "r-yu" not in named["note"]
