@@ -454,10 +454,20 @@ def claims(app: App, funder: str, period: str) -> None:
 
 @market.command("report")
 @PERIOD
-@click.option("--compound", help="Only this compound's orders.")
+@click.option("--compound", help="Only this compound's orders (a compound of the estate).")
 @json_option
 @pass_app
 def report(app: App, period: str, compound: str | None) -> None:
-    """Orders, completion rate, service levels met, ratings and income by provider."""
+    """Orders, completion rate, service levels met, ratings and income by provider.
+
+    \b
+    orders      completed in the month, or placed in it and not completed
+    completed   of those, completed (including disputed, resolved and rated ones)
+    rate        completed / (completed + cancelled): orders still open are left out
+    levels met  completed orders accepted and done within their category's minutes
+    rating      Bayesian average of the stars: the month's mean counts as 5 ratings
+    complaints  orders disputed (and resolved)
+    income      gross of the orders that settle, less refunds
+    """
     show_report(app.json, app.read_only_api().market.report(period, compound=compound))
 

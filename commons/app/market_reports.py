@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 import attrs
 
+from commons.app.compounds import check_compound
 from commons.app.market_orders import Quote, _Batch
 from commons.app.market_settle import MarketSettling, points_on_orders
 from commons.app.session import recorded
@@ -203,9 +204,13 @@ class MarketReports(MarketSettling):
 
     def report(self, period: Period | str, *, compound: str | None = None) -> MarketReport:
         """The month's orders, completion rate, service levels met, ratings and income by
-        provider, of one compound if given."""
+        provider, of one compound if given (NotFound for a compound the books do not know).
+        The completion rate is completed / (completed + cancelled): orders still open at the
+        time are left out until they end."""
         month = period if isinstance(period, Period) else Period.parse(period)
         with self.reader.read() as t:
+            if compound is not None:
+                check_compound(t, compound)
             return market_report(month, t.market.orders(placed_in=month),
                                  categories_read(t), compound=compound)
 

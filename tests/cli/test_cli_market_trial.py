@@ -125,3 +125,22 @@ def test_search_shows_the_levels_and_whose_subsidy_the_price_assumes(cli: Invoke
     named = as_json(cli("market", "order", "place", "o2", "--service", "meal", "--household",
                         "jx171-101", "--resident", "r-yu", "--at", at(3), "--json"))
     assert "note" not in named or "r-yu" not in named["note"]
+
+
+def test_the_report_refuses_an_unknown_compound(cli: Invoke, books: Path) -> None:
+    error = refused(cli("market", "report", "--period", "2026-11", "--compound", "nowhere"),
+                    ErrorCode.NOT_FOUND, "nowhere")
+    assert "jx171" in error
+    ok(cli("market", "report", "--period", "2026-11", "--compound", "jx171"))
+
+
+def test_the_completion_rate_leaves_open_orders_out(cli: Invoke, books: Path) -> None:
+    for oid in ("o1", "o2", "o3"):
+        ok(cli("market", "order", "place", oid, "--service", "meal", "--household",
+               "jx171-102", "--at", at(3, 9)))
+    for step, minute in (("accept", 5), ("start", 10), ("complete", 30)):
+        ok(cli("market", "order", step, "o1", "--at", at(3, 9, minute)))
+    ok(cli("market", "order", "cancel", "o2", "--at", at(3, 10)))
+    (canteen,) = as_json(cli("market", "report", "--period", "2026-11", "--json"))["providers"]
+    assert (canteen["orders"], canteen["completed"], canteen["cancelled"],
+            canteen["completion_rate"]) == (3, 1, 1, "0.50")
