@@ -144,3 +144,28 @@ def test_the_completion_rate_leaves_open_orders_out(cli: Invoke, books: Path) ->
     (canteen,) = as_json(cli("market", "report", "--period", "2026-11", "--json"))["providers"]
     assert (canteen["orders"], canteen["completed"], canteen["cancelled"],
             canteen["completion_rate"]) == (3, 1, 1, "0.50")
+
+
+def _completed(cli: Invoke, oid: str) -> None:
+    ok(cli("market", "order", "place", oid, "--service", "meal", "--household", "jx171-102",
+           "--at", at(3, 9)))
+    for step, minute in (("accept", 5), ("start", 10), ("complete", 30)):
+        ok(cli("market", "order", step, oid, "--at", at(3, 9, minute)))
+
+
+def test_rating_an_order_twice_is_an_illegal_move(cli: Invoke, books: Path,
+                                                  tmp_path: Path) -> None:
+    _completed(cli, "o-3")
+    ok(cli("market", "order", "rate", "o-3", "--stars", "5", "--at", at(4)))
+    again = ok(cli("market", "order", "rate", "o-3", "--stars", "5", "--at", at(4)))
+    assert "already recorded" in again.stdout
+    ok(cli("market", "order", "rate", "o-3", "--stars", "5"))  # the same, no time: a no-op
+    refused(cli("market", "order", "rate", "o-3", "--stars", "3", "--at", at(5)),
+            ErrorCode.ILLEGAL_MOVE, "o-3", "rated 5 already")
+    refused(cli("market", "order", "rate", "o-3", "--stars", "3"),
+            ErrorCode.ILLEGAL_MOVE, "o-3", "rated 5 already")
+    feed = tmp_path / "feed.jsonl"
+    feed.write_text(json.dumps({"id": "o-3:rate", "type": "rate", "order": "o-3",
+                                "at": at(6), "stars": 1}) + "\n", "utf-8")
+    refused(cli("market", "import", feed), ErrorCode.ILLEGAL_MOVE, "feed.jsonl:1", "o-3")
+    assert as_json(cli("market", "order", "show", "o-3", "--json"))["stars"] == 5
