@@ -106,7 +106,15 @@ def show_order(as_json: bool, o: Order, status: str = "", quote: Quote | None = 
     split = o.split or (None if quote is None else quote.split)
     head = f"order {o.id}: {o.state.value}" + (f" ({status})" if status else "")
     click.echo(plain(f"{head}, {o.units} x {o.service} by {o.provider} for {o.household}"))
-    if split is not None:
+    if split is not None and o.refund is not None and o.fully_refunded:
+        click.echo(f"  refunded in full: the household gets back the {split.resident} it "
+                   f"paid, and the subsidy of {split.subsidy} is not claimed (price "
+                   f"{split.price}, conceded {split.concession})")
+    elif split is not None and o.refund is not None:
+        click.echo(f"  refunded {o.refund} of the {split.resident} the household paid: it "
+                   f"pays {split.resident - o.refund} in the end (price {split.price}, subsidy "
+                   f"{split.subsidy}, conceded {split.concession})")
+    elif split is not None:
         click.echo(f"  price {split.price}: subsidy {split.subsidy}, conceded "
                    f"{split.concession}, the household pays {split.resident}")
     if quote is not None and quote.note:

@@ -169,3 +169,33 @@ def test_rating_an_order_twice_is_an_illegal_move(cli: Invoke, books: Path,
                                 "at": at(6), "stars": 1}) + "\n", "utf-8")
     refused(cli("market", "import", feed), ErrorCode.ILLEGAL_MOVE, "feed.jsonl:1", "o-3")
     assert as_json(cli("market", "order", "show", "o-3", "--json"))["stars"] == 5
+
+
+def test_messages_say_what_was_wrong(cli: Invoke, books: Path, tmp_path: Path) -> None:
+    both = refused(cli("market", "agreement", "add", "a1", "--provider", "canteen",
+                       "--compound", "jx171", "--from", "2026-11-01", "--share-percent", "10",
+                       "--fixed", "100"), ErrorCode.INVALID_INPUT, "a1")
+    assert "not both" in both
+    day = refused_json(cli("--json", "market", "agreement", "add", "a1", "--provider",
+                           "canteen", "--compound", "jx171", "--from", "2026-02-30", "--fixed",
+                           "100"), ErrorCode.INVALID_DATE)
+    assert "calendar" in day["what"] and day["where"]["field"] == "--from"
+    refused(cli("market", "agreement", "add", "a1", "--provider", "canteen", "--compound",
+                "jx171", "--from", "2026/2/3", "--fixed", "100"), ErrorCode.INVALID_DATE)
+    feed = tmp_path / "feed.jsonl"
+    feed.write_text(json.dumps({"id": "e1", "type": "place", "order": "f1",
+                                "at": "2026-02-30T09:30:00+08:00", "service": "meal",
+                                "household": "jx171-102"}) + "\n", "utf-8")
+    error = refused_json(cli("market", "import", feed, "--json"), ErrorCode.INVALID_DATE)
+    assert "+08:00" in error["problems"][0]["fix"]  # an instant, not a date alone
+
+
+def test_a_resolved_order_shows_its_refund(cli: Invoke, books: Path) -> None:
+    _completed(cli, "o-4")
+    ok(cli("market", "order", "dispute", "o-4", "--at", at(4)))
+    shown = ok(cli("market", "order", "resolve", "o-4", "--at", at(5))).stdout
+    assert "refunded in full" in shown and "the household pays" not in shown
+    _completed(cli, "o-5")
+    ok(cli("market", "order", "dispute", "o-5", "--at", at(4)))
+    shown = ok(cli("market", "order", "resolve", "o-5", "--refund", "2.00", "--at", at(5))).stdout
+    assert "refunded 2.00" in shown and "10.00 in the end" in shown
