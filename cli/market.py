@@ -310,11 +310,12 @@ def subsidy() -> None:
 @click.option("--funder", required=True, help="Who pays, e.g. street-office.")
 @click.option("--tag", required=True, help="The eligibility tag, e.g. aged-80+.")
 @click.option("--categories", required=True, metavar="IDS", help="Categories, comma-separated.")
-@click.option("--percent", required=True, help="The share of the price the funder pays.")
+@click.option("--percent", required=True, metavar="PERCENT",
+              help="The share of the price the funder pays, e.g. 30 or 12.5.")
 @click.option("--cap", required=True, metavar="YUAN", help="At most this per person a month.")
 @click.option("--budget", required=True, metavar="YUAN", help="At most this a month in all.")
 @click.option("--concession", default="0", show_default=True, metavar="PERCENT",
-              help="The share the provider gives up.")
+              help="The share the provider gives up, e.g. 5.")
 @json_option
 @pass_app
 def subsidy_add(app: App, id: str, funder: str, tag: str, categories: str, percent: str,
@@ -342,8 +343,9 @@ def order() -> None:
 @click.option("--resident", help="The resident it is for (subsidies follow their tags).")
 @click.option("--units", type=click.IntRange(1), default=1, show_default=True,
               help="How many units.")
-@click.option("--channel", type=click.Choice(MARKET_CHANNELS), default="wechat-pay",
-              show_default=True, help="How the resident pays.")
+@click.option("--channel", default="wechat-pay", show_default=True, metavar="CHANNEL",
+              help=f"How the resident pays: {', '.join(MARKET_CHANNELS)} (微信支付, 支付宝, "
+                   "现金 too, as in the event feed).")
 @AT
 @EVENT_ID
 @json_option

@@ -199,3 +199,23 @@ def test_a_resolved_order_shows_its_refund(cli: Invoke, books: Path) -> None:
     ok(cli("market", "order", "dispute", "o-5", "--at", at(4)))
     shown = ok(cli("market", "order", "resolve", "o-5", "--refund", "2.00", "--at", at(5))).stdout
     assert "refunded 2.00" in shown and "10.00 in the end" in shown
+
+
+@pytest.mark.parametrize(("given", "stored"), [("现金", "cash"), ("支付宝", "alipay"),
+                                               ("微信支付", "wechat-pay"), ("cash", "cash")])
+def test_order_place_takes_the_channels_the_feed_takes(cli: Invoke, books: Path, given: str,
+                                                       stored: str) -> None:
+    placed = as_json(cli("market", "order", "place", "o1", "--service", "meal", "--household",
+                         "jx171-102", "--channel", given, "--at", at(3), "--json"))
+    assert placed["channel"] == stored
+
+
+def test_a_channel_not_known_is_refused_by_the_library(cli: Invoke, books: Path) -> None:
+    refused(cli("market", "order", "place", "o1", "--service", "meal", "--household",
+                "jx171-102", "--channel", "cheque", "--at", at(3)), ErrorCode.INVALID_INPUT,
+            "cheque")
+
+
+def test_the_percent_options_are_percentages(cli: Invoke) -> None:
+    shown = ok(cli("market", "subsidy", "add", "--help")).stdout
+    assert "--percent PERCENT" in shown and "--concession PERCENT" in shown
