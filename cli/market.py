@@ -9,7 +9,7 @@ from typing import Any
 
 import click
 
-from commons.app import MARKET_CHANNELS, MARKET_SORTS
+from commons.app import MARKET_CHANNELS, MARKET_SORTS, count_text
 
 from .app import App, CommonsGroup, date_option, json_option, pass_app
 from .market_render import (
@@ -43,6 +43,11 @@ def market() -> None:
     of what providers earn there, credited to its public revenue (see docs/formats.md for the
     event feed).
     """
+
+
+def _a(word: str) -> str:
+    """The article before ``word``: "an hour", "an item", "a meal", "a call-out"."""
+    return "an" if word[:1].lower() in "aeiou" or word.lower().startswith("hour") else "a"
 
 
 def _echo(app: App, data: dict[str, Any], text: str) -> None:
@@ -191,7 +196,7 @@ def service_add(app: App, id: str, provider: str, category: str, name: str, unit
                                    unit=unit, price=price, compounds=compounds)
     _echo(app, {"id": s.id, "provider": s.provider, "category": s.category, "name": s.name,
                 "unit": s.unit, "price": yuan(s.price), "compounds": list(s.compounds)},
-          f"service {s.id}: {s.name}, {s.price} a {s.unit}, by {s.provider}")
+          f"service {s.id}: {s.name}, {s.price} {_a(s.unit)} {s.unit}, by {s.provider}")
 
 
 @service.command("list")
@@ -412,8 +417,8 @@ def import_events(app: App, events: str, encoding: str | None) -> None:
     b = app.api.market.import_events(events, encoding=encoding, workers=os.cpu_count() or 1)
     _echo(app, {"file": b.file, "applied": b.applied, "already_recorded": b.already_recorded,
                 "orders": b.orders},
-          f"{b.file}: {b.applied} events applied, {b.already_recorded} already recorded, "
-          f"{b.orders} orders changed")
+          f"{b.file}: {count_text(b.applied, 'event')} applied, {b.already_recorded} "
+          f"already recorded, {count_text(b.orders, 'order')} changed")
 
 
 @market.command("settle")

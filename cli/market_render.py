@@ -15,6 +15,7 @@ from commons.app import (
     Quote,
     SearchHit,
     SubsidyClaim,
+    count_text,
     fraction_text,
 )
 
@@ -65,7 +66,8 @@ def show_settlements(as_json: bool, period: str, settlements: list[tuple[MarketS
     for s, done in settlements:
         state = "settled" if done else "not settled yet (a preview)"
         click.echo(f"{plain(s.provider)} {s.period}: {state}\n"
-                   f"  {s.orders} orders, gross {s.gross}: residents paid {s.resident_paid}, "
+                   f"  {count_text(s.orders, 'order')}, gross {s.gross}: residents paid "
+                   f"{s.resident_paid}, "
                    f"subsidies {s.subsidy}, conceded {s.concession}"
                    + (f", paid in points {s.points_value} (from sponsor funds)"
                       if s.points_value else "") + "\n"

@@ -219,3 +219,16 @@ def test_a_channel_not_known_is_refused_by_the_library(cli: Invoke, books: Path)
 def test_the_percent_options_are_percentages(cli: Invoke) -> None:
     shown = ok(cli("market", "subsidy", "add", "--help")).stdout
     assert "--percent PERCENT" in shown and "--concession PERCENT" in shown
+
+
+def test_the_words_agree(cli: Invoke, books: Path) -> None:
+    shown = ok(cli("market", "service", "add", "sit", "--provider", "childcare", "--category",
+                   "childcare-hour", "--name", "看护", "--unit", "hour", "--price", "40.00",
+                   "--compounds", "jx171")).stdout
+    assert "40.00 an hour" in shown
+    _completed(cli, "o1")
+    stderr = refused(cli("market", "order", "cancel", "o1", "--at", at(4)),
+                     ErrorCode.ILLEGAL_MOVE, "o1")
+    assert "cancelled" in stderr and "canceld" not in stderr
+    shown = ok(cli("market", "statement", "canteen", "--period", "2026-11")).stdout
+    assert "1 order," in shown
