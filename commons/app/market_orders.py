@@ -228,12 +228,12 @@ class MarketOrders(Service):
             event_id = event[0]
             seen = known.get(event_id, b.seen.get(event_id))
             if seen is not None:
-                order = b.orders.get(event[2])
-                if seen != content and event[1] is EventType.RATE and order is not None \
-                        and order["stars"] is not None:  # rated again, by the default id
+                rated = b.orders.get(event[2]) if seen != content and \
+                    event[1] is EventType.RATE else None
+                if rated is not None and rated["stars"] is not None:  # again, by the default id
                     b.problems.append(illegal_move(
-                        event[2], order["state"], EventType.RATE,
-                        f" and was rated {order['stars']} already").located(file=file,
+                        event[2], rated["state"], EventType.RATE,
+                        f" and was rated {rated['stars']} already").located(file=file,
                                                                              line=line))
                 elif seen != content:
                     b.problems.append(ConflictError(
