@@ -120,10 +120,11 @@ def build(db: Path, n: int, seed: int = 18) -> tuple[Path, str]:
     return feed, "c0-0"
 
 
+# Each step in a process of its own, on 1 December: November, the feed's month, has ended.
 _CHILD = """
 import json, os, resource, sys, time, statistics
 import commons
-books = commons.connect(sys.argv[1], clock=commons.FixedClock.parse("2026-11-30T20:00:00"))
+books = commons.connect(sys.argv[1], clock=commons.FixedClock.parse("2026-12-01T09:00:00"))
 start = time.perf_counter()
 cpu = time.process_time()
 if sys.argv[2] == "import":

@@ -16,6 +16,7 @@ from commons.app import (
     Firm,
     MarketRecord,
     SettleReport,
+    count_text,
     fraction_text,
     unit_price_text,
 )
@@ -277,9 +278,10 @@ def _market_json(record: MarketRecord | None) -> dict[str, Any] | None:
 
 
 def _market_text(record: MarketRecord) -> str:
-    return (f"marketplace record: {record.orders} orders, {record.levels_met} of "
-            f"{record.levels_measured} completed within service levels, {record.complaints} "
-            f"complaints; takes off {decimals(record.deduction, 2)} "
+    return (f"marketplace record: {count_text(record.orders, 'order')}, {record.levels_met} "
+            f"of {record.levels_measured} completed within service levels, "
+            f"{count_text(record.complaints, 'complaint')}; takes off "
+            f"{decimals(record.deduction, 2)} "
             f"({decimals(record.levels_points, 2)} for levels, "
             f"{decimals(record.complaint_points, 2)} for complaints)")
 

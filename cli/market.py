@@ -9,7 +9,7 @@ from typing import Any
 
 import click
 
-from commons.app import MARKET_CHANNELS, MARKET_SORTS
+from commons.app import MARKET_CHANNELS, MARKET_SORTS, count_text
 
 from .app import App, CommonsGroup, date_option, json_option, pass_app
 from .market_render import (
@@ -45,6 +45,11 @@ def market() -> None:
     """
 
 
+def _a(word: str) -> str:
+    """The article before ``word``: "an hour", "an item", "a meal", "a call-out"."""
+    return "an" if word[:1].lower() in "aeiou" or word.lower().startswith("hour") else "a"
+
+
 def _echo(app: App, data: dict[str, Any], text: str) -> None:
     if app.json:
         echo_json(data)
@@ -60,24 +65,42 @@ def category() -> None:
 @category.command("add")
 @click.argument("id")
 @click.option("--name", required=True, help="What the category is called.")
-@click.option("--accept-within", type=click.IntRange(1), default=60, show_default=True,
-              help="Minutes within which an order must be accepted.")
-@click.option("--done-within", type=click.IntRange(1), default=1440, show_default=True,
-              help="Minutes within which an order must be done.")
+@click.option("--accept-within", type=click.IntRange(1),
+              help="Minutes within which an order must be accepted.  [default: the "
+                   "category's current value; 60 for a new one]")
+@click.option("--done-within", type=click.IntRange(1),
+              help="Minutes within which an order must be done.  [default: the category's "
+                   "current value; 1440 for a new one]")
 @click.option("--ceiling", metavar="YUAN",
-              help="Makes the category low-cost (低偿): no service above this price lists.")
+              help="Makes the category low-cost (低偿): a service above this price is "
+                   "unlisted (not found, not orderable).  [default: the current ceiling]")
+@click.option("--no-ceiling", is_flag=True, help="Lift the category's ceiling.")
 @json_option
 @pass_app
-def category_add(app: App, id: str, name: str, accept_within: int, done_within: int,
-                 ceiling: str | None) -> None:
-    """Configure category ID (again: change its levels or ceiling)."""
-    c = app.api.market.category(id, name=name, accept_within=accept_within,
-                                done_within=done_within, ceiling=ceiling)
+def category_add(app: App, id: str, name: str, accept_within: int | None,
+                 done_within: int | None, ceiling: str | None, no_ceiling: bool) -> None:
+    """Configure category ID (again: change its levels or ceiling; what is not given stays).
+
+    Lowering the ceiling below a listed service's price unlists that service; the output
+    names each one.
+    """
+    out = app.api.market.category(id, name=name, accept_within=accept_within,
+                                  done_within=done_within, ceiling=ceiling,
+                                  no_ceiling=no_ceiling)
+    c = out.category
+    above = [{"id": s.id, "provider": s.provider, "price": yuan(s.price)}
+             for s in out.above_ceiling]
+    text = (f"category {c.id}: accept within {c.accept_within} min, done within "
+            f"{c.done_within} min{'' if c.ceiling is None else f', ceiling {c.ceiling}'}")
+    if out.above_ceiling:
+        text += "\n" + "\n".join(
+            f"service {s.id} of {s.provider} at {s.price} is above the ceiling: unlisted "
+            f"until the ceiling is {s.price} or more (or list it anew at {c.ceiling} or less)"
+            for s in out.above_ceiling)
     _echo(app, {"id": c.id, "name": c.name, "accept_within": c.accept_within,
                 "done_within": c.done_within,
-                "ceiling": None if c.ceiling is None else yuan(c.ceiling)},
-          f"category {c.id}: accept within {c.accept_within} min, done within "
-          f"{c.done_within} min{'' if c.ceiling is None else f', ceiling {c.ceiling}'}")
+                "ceiling": None if c.ceiling is None else yuan(c.ceiling),
+                "above_ceiling": above}, text)
 
 
 @category.command("list")
@@ -173,7 +196,7 @@ def service_add(app: App, id: str, provider: str, category: str, name: str, unit
                                    unit=unit, price=price, compounds=compounds)
     _echo(app, {"id": s.id, "provider": s.provider, "category": s.category, "name": s.name,
                 "unit": s.unit, "price": yuan(s.price), "compounds": list(s.compounds)},
-          f"service {s.id}: {s.name}, {s.price} a {s.unit}, by {s.provider}")
+          f"service {s.id}: {s.name}, {s.price} {_a(s.unit)} {s.unit}, by {s.provider}")
 
 
 @service.command("list")
@@ -203,13 +226,19 @@ def service_list(app: App, provider: str | None, compound: str | None,
 @click.option("--sort", type=click.Choice(MARKET_SORTS), default="price", show_default=True,
               help="By the household's own price after subsidies, the provider's rating, "
                    "or its service-level record.")
-@click.option("--resident", help="Price for this resident (default: the household's "
-                                 "resident who pays least).")
+@click.option("--resident", help="Price for this resident of the household (default: the "
+                                 "household's resident who pays least).")
 @json_option
 @pass_app
 def service_search(app: App, household: str, category: str | None, sort: str,
                    resident: str | None) -> None:
-    """The services open to HOUSEHOLD, best first."""
+    """The services open to HOUSEHOLD, best first.
+
+    "you pay" is the household's price after subsidies; "for" names the resident whose
+    subsidy it assumes (order with --resident to get it); "levels" is the provider's share of
+    completed orders done within the category's service levels (met/measured), which
+    --sort levels orders by. Services above their category's ceiling are not shown.
+    """
     show_search(app.json, app.read_only_api().market.search(
         household, category=category, sort=sort, resident=resident))
 
@@ -286,11 +315,12 @@ def subsidy() -> None:
 @click.option("--funder", required=True, help="Who pays, e.g. street-office.")
 @click.option("--tag", required=True, help="The eligibility tag, e.g. aged-80+.")
 @click.option("--categories", required=True, metavar="IDS", help="Categories, comma-separated.")
-@click.option("--percent", required=True, help="The share of the price the funder pays.")
+@click.option("--percent", required=True, metavar="PERCENT",
+              help="The share of the price the funder pays, e.g. 30 or 12.5.")
 @click.option("--cap", required=True, metavar="YUAN", help="At most this per person a month.")
 @click.option("--budget", required=True, metavar="YUAN", help="At most this a month in all.")
 @click.option("--concession", default="0", show_default=True, metavar="PERCENT",
-              help="The share the provider gives up.")
+              help="The share the provider gives up, e.g. 5.")
 @json_option
 @pass_app
 def subsidy_add(app: App, id: str, funder: str, tag: str, categories: str, percent: str,
@@ -318,8 +348,9 @@ def order() -> None:
 @click.option("--resident", help="The resident it is for (subsidies follow their tags).")
 @click.option("--units", type=click.IntRange(1), default=1, show_default=True,
               help="How many units.")
-@click.option("--channel", type=click.Choice(MARKET_CHANNELS), default="wechat-pay",
-              show_default=True, help="How the resident pays.")
+@click.option("--channel", default="wechat-pay", show_default=True, metavar="CHANNEL",
+              help=f"How the resident pays: {', '.join(MARKET_CHANNELS)} (微信支付, 支付宝, "
+                   "现金 too, as in the event feed).")
 @AT
 @EVENT_ID
 @json_option
@@ -386,8 +417,8 @@ def import_events(app: App, events: str, encoding: str | None) -> None:
     b = app.api.market.import_events(events, encoding=encoding, workers=os.cpu_count() or 1)
     _echo(app, {"file": b.file, "applied": b.applied, "already_recorded": b.already_recorded,
                 "orders": b.orders},
-          f"{b.file}: {b.applied} events applied, {b.already_recorded} already recorded, "
-          f"{b.orders} orders changed")
+          f"{b.file}: {count_text(b.applied, 'event')} applied, {b.already_recorded} "
+          f"already recorded, {count_text(b.orders, 'order')} changed")
 
 
 @market.command("settle")
@@ -395,7 +426,10 @@ def import_events(app: App, events: str, encoding: str | None) -> None:
 @json_option
 @pass_app
 def settle(app: App, period: str) -> None:
-    """Settle the month for every provider: post each compound's share, once."""
+    """Settle the month for every provider: post each compound's share, once.
+
+    Only a month that has ended: December is settled from 1 January on.
+    """
     run = app.api.market.settle(period)
     show_settlements(app.json, str(run.period), [(s, True) for s in run.settlements],
                      f"{run.posted} settled now, {run.already_recorded} already settled")
@@ -427,10 +461,20 @@ def claims(app: App, funder: str, period: str) -> None:
 
 @market.command("report")
 @PERIOD
-@click.option("--compound", help="Only this compound's orders.")
+@click.option("--compound", help="Only this compound's orders (a compound of the estate).")
 @json_option
 @pass_app
 def report(app: App, period: str, compound: str | None) -> None:
-    """Orders, completion rate, service levels met, ratings and income by provider."""
+    """Orders, completion rate, service levels met, ratings and income by provider.
+
+    \b
+    orders      completed in the month, or placed in it and not completed
+    completed   of those, completed (including disputed, resolved and rated ones)
+    rate        completed / (completed + cancelled): orders still open are left out
+    levels met  completed orders accepted and done within their category's minutes
+    rating      Bayesian average of the stars: the month's mean counts as 5 ratings
+    complaints  orders disputed (and resolved)
+    income      gross of the orders that settle, less refunds
+    """
     show_report(app.json, app.read_only_api().market.report(period, compound=compound))
 

@@ -15,6 +15,7 @@ from commons.app import (
     Quote,
     SearchHit,
     SubsidyClaim,
+    count_text,
     fraction_text,
 )
 
@@ -65,7 +66,8 @@ def show_settlements(as_json: bool, period: str, settlements: list[tuple[MarketS
     for s, done in settlements:
         state = "settled" if done else "not settled yet (a preview)"
         click.echo(f"{plain(s.provider)} {s.period}: {state}\n"
-                   f"  {s.orders} orders, gross {s.gross}: residents paid {s.resident_paid}, "
+                   f"  {count_text(s.orders, 'order')}, gross {s.gross}: residents paid "
+                   f"{s.resident_paid}, "
                    f"subsidies {s.subsidy}, conceded {s.concession}"
                    + (f", paid in points {s.points_value} (from sponsor funds)"
                       if s.points_value else "") + "\n"
@@ -106,7 +108,15 @@ def show_order(as_json: bool, o: Order, status: str = "", quote: Quote | None = 
     split = o.split or (None if quote is None else quote.split)
     head = f"order {o.id}: {o.state.value}" + (f" ({status})" if status else "")
     click.echo(plain(f"{head}, {o.units} x {o.service} by {o.provider} for {o.household}"))
-    if split is not None:
+    if split is not None and o.refund is not None and o.fully_refunded:
+        click.echo(f"  refunded in full: the household gets back the {split.resident} it "
+                   f"paid, and the subsidy of {split.subsidy} is not claimed (price "
+                   f"{split.price}, conceded {split.concession})")
+    elif split is not None and o.refund is not None:
+        click.echo(f"  refunded {o.refund} of the {split.resident} the household paid: it "
+                   f"pays {split.resident - o.refund} in the end (price {split.price}, subsidy "
+                   f"{split.subsidy}, conceded {split.concession})")
+    elif split is not None:
         click.echo(f"  price {split.price}: subsidy {split.subsidy}, conceded "
                    f"{split.concession}, the household pays {split.resident}")
     if quote is not None and quote.note:
@@ -135,21 +145,31 @@ def show_providers(as_json: bool, cards: tuple[ProviderCard, ...]) -> None:
 
 
 def show_search(as_json: bool, hits: tuple[SearchHit, ...]) -> None:
-    """The services open to a household, best first."""
+    """The services open to a household, best first. ``for``: the resident whose subsidy the
+    price assumes; ``levels``: the provider's completed orders within service levels."""
     if as_json:
         echo_json({"services": [{
             "service": h.service.id, "name": h.service.name, "provider": h.service.provider,
             "category": h.service.category, "unit": h.service.unit,
             "list_price": yuan(h.service.price), "price": yuan(h.quote.split.resident),
-            "subsidy": yuan(h.quote.split.subsidy), "rating": _share(h.provider.rating),
-            "levels_share": _share(h.provider.levels_share)} for h in hits]})
+            "subsidy": yuan(h.quote.split.subsidy), "resident": h.resident,
+            "rating": _share(h.provider.rating), "levels_share": _share(h.provider.levels_share),
+            "levels_met": h.provider.levels_met, "levels_measured": h.provider.levels_measured}
+            for h in hits]})
         return
-    click.echo(table(("service", "provider", "category", "list price", "you pay", "rating",
-                      "name"),
+    click.echo(table(("service", "provider", "category", "list price", "you pay", "for",
+                      "rating", "levels", "name"),
                      [(h.service.id, h.service.provider, h.service.category,
-                       str(h.service.price), str(h.quote.split.resident),
-                       _share(h.provider.rating) or "-", h.service.name) for h in hits],
+                       str(h.service.price), str(h.quote.split.resident), h.resident or "-",
+                       _share(h.provider.rating) or "-", _levels(h.provider), h.service.name)
+                      for h in hits],
                      right=(3, 4)))
+
+
+def _levels(c: ProviderCard) -> str:
+    """A provider's service-level record: the share met and of how many, or "-"."""
+    share = _share(c.levels_share)
+    return "-" if share is None else f"{share} ({c.levels_met}/{c.levels_measured})"
 
 
 def show_claim(as_json: bool, claim: SubsidyClaim) -> None:

@@ -65,7 +65,10 @@ def read_datetime(text: str) -> dt.datetime:
     if m is None:
         raise InvalidInput(f"{_excerpt(text)} is not a date and time", fix=_TIME_FIX,
                            code=ErrorCode.INVALID_DATE)
-    day = _day(head, text)
+    try:
+        day = _day(head, text)
+    except InvalidInput as e:  # its fix offers dates alone: an instant is wanted here
+        raise InvalidInput(e.what, fix=_TIME_FIX, code=ErrorCode.INVALID_DATE) from None
     zone = None
     if m.group(4):
         zone = dt.UTC if m.group(4) == "Z" else dt.datetime.strptime(
@@ -83,13 +86,15 @@ def parse_date(text: object) -> dt.date:
     if not isinstance(text, str):
         raise InvalidInput(f"date {text!r} is not text", fix="write dates as \"2026-10-01\"",
                            code=ErrorCode.INVALID_DATE)
+    if not _DATE.fullmatch(text):
+        raise InvalidInput(f"{_excerpt(text)} is not a date in the form YYYY-MM-DD",
+                           fix="write dates as 2026-10-01", code=ErrorCode.INVALID_DATE)
     try:
-        if not _DATE.fullmatch(text):
-            raise ValueError
         return dt.date.fromisoformat(text)
-    except ValueError:
-        raise InvalidInput(f"{text!r} is not a date in the form YYYY-MM-DD",
-                           fix="write dates as 2026-10-01", code=ErrorCode.INVALID_DATE) from None
+    except ValueError:  # the form is right: 2026-02-30, 2026-13-01
+        raise InvalidInput(f"{text!r} is not a day of the calendar",
+                           fix="give a day the month has, e.g. 2026-02-28",
+                           code=ErrorCode.INVALID_DATE) from None
 
 
 def as_date(value: dt.date | str, field: str) -> dt.date:

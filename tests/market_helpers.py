@@ -21,7 +21,7 @@ ESTATE = {
     "resources": "id,compound,kind,tidal\njx171-centre,jx171,room,false\n"
                  "jx171-p1,jx171,parking,false\n",
 }
-NOW = "2026-11-30T20:00:00"
+NOW = "2026-12-01T09:00:00"  # November has ended: it can be settled
 
 
 def clock(text: str = NOW) -> FixedClock:

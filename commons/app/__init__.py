@@ -28,7 +28,7 @@ if TYPE_CHECKING:  # what mypy sees instead of __getattr__: the names of EXPORTS
         TrailLine,
         VerifyReport,
     )
-    from commons.app.market import OrderOutcome
+    from commons.app.market import ConfiguredCategory, OrderOutcome
     from commons.app.market_orders import EventBatch, Quote
     from commons.app.market_reports import SORTS as MARKET_SORTS
     from commons.app.market_reports import MarketStatement, ProviderCard, SearchHit
@@ -363,6 +363,7 @@ EXPORTS = {
     "MarketStatement": "commons.app.market_reports",
     "Order": "commons.market.orders",
     "OrderOutcome": "commons.app.market",
+    "ConfiguredCategory": "commons.app.market",
     "OrderState": "commons.market.orders",
     "Provider": "commons.market.model",
     "ProviderCard": "commons.app.market_reports",
@@ -446,7 +447,8 @@ __all__ += [  # the financial statements
 ]
 # The services marketplace (issue 18).
 __all__ += [
-    "MARKET_CHANNELS", "MARKET_SORTS", "Agreement", "Category", "EventBatch", "ListedService",
+    "MARKET_CHANNELS", "MARKET_SORTS", "Agreement", "Category", "ConfiguredCategory",
+    "EventBatch", "ListedService",
     "MarketRecord", "MarketReport", "MarketSettlement", "MarketStatement", "Order",
     "OrderOutcome", "OrderState", "Provider", "ProviderCard", "ProviderFigures", "ProviderKind",
     "Quote", "Resident", "SearchHit", "SettlementRun", "SubsidyClaim", "SubsidyProgramme",

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 import attrs
 
 from commons.app.market_orders import EventBatch, Quote
-from commons.app.market_reports import MarketReports
+from commons.app.market_reports import MarketReports, known_category
 from commons.app.session import recorded
 from commons.errors import ErrorCode, InvalidInput, Problems, RefusedByRule
 from commons.market.model import (
@@ -39,7 +39,16 @@ if TYPE_CHECKING:
     from commons.io.sources import Source
     from commons.store import Tables
 
-__all__ = ["MarketService", "OrderOutcome"]
+__all__ = ["ConfiguredCategory", "MarketService", "OrderOutcome"]
+
+
+@attrs.frozen
+class ConfiguredCategory:
+    """A category as configured, and the listed services of it priced above its ceiling,
+    which are unlisted until the ceiling is raised again."""
+
+    category: Category
+    above_ceiling: tuple[Service, ...] = ()
 
 @attrs.frozen
 class OrderOutcome:
@@ -56,19 +65,43 @@ def _ids(values: str | Iterable[str]) -> tuple[str, ...]:
     return tuple(v.strip() for v in items if v.strip())
 
 
+def _but_time(content: str) -> list[object]:
+    """An event's recorded content without its time (see ``event_content``)."""
+    import json  # noqa: PLC0415 - only for an event sent again
+
+    fields: list[object] = json.loads(content)
+    return fields[:2] + fields[3:]
+
+
 class MarketService(MarketReports):
     """The marketplace's use cases; each runs in one transaction."""
 
-    def category(self, id: str, *, name: str, accept_within: int = 60, done_within: int = 1440,
-                 ceiling: Money | str | None = None) -> Category:
+    def category(self, id: str, *, name: str, accept_within: int | None = None,
+                 done_within: int | None = None, ceiling: Money | str | None = None,
+                 no_ceiling: bool = False) -> ConfiguredCategory:
         """Configure a category: its service levels in minutes and, for a low-cost (低偿) one,
-        the street office's price ceiling."""
-        c = Category(id, name, accept_within, done_within,
-                     None if ceiling is None else money_field(ceiling, "ceiling"))
+        the street office's price ceiling (``no_ceiling`` lifts it). A level or ceiling not
+        given keeps the category's current one (a new category's: 60 and 1440 minutes, no
+        ceiling). The outcome names the listed services now priced above the ceiling: they
+        are unlisted (not found by search, refused when ordered) until the ceiling is raised
+        again."""
+        if no_ceiling and ceiling is not None:
+            raise InvalidInput(f"category {id}: both a ceiling and no ceiling were given",
+                               field="ceiling", fix="give one of the two, not both")
         with self.store.write() as t:
-            self._categories(t)
+            current = self._categories(t).get(id)
+            c = Category(
+                id, name,
+                accept_within if accept_within is not None else
+                60 if current is None else current.accept_within,
+                done_within if done_within is not None else
+                1440 if current is None else current.done_within,
+                None if no_ceiling else money_field(ceiling, "ceiling")
+                if ceiling is not None else None if current is None else current.ceiling)
             t.market.set_category(c)
-        return c
+            above = () if c.ceiling is None else tuple(
+                s for s in t.market.services(category=c.id) if s.price > c.ceiling)
+        return ConfiguredCategory(c, above)
 
     def categories(self) -> tuple[Category, ...]:
         """The categories configured (the seven defaults until one is)."""
@@ -121,8 +154,7 @@ class MarketService(MarketReports):
         with self.store.write() as t:
             p = recorded(t.market.provider(provider), "provider", provider,
                          first="record the provider")
-            c = recorded(self._categories(t).get(category), "category", category,
-                         first="configure the category (commons market category add)")
+            c = known_category(self._categories(t), category)
             listed = self._blacklisted_on(t, provider)
             if listed is not None and listed <= self.clock.today():
                 raise RefusedByRule(f"provider {provider} is on the blacklist since {listed}, "
@@ -212,9 +244,10 @@ class MarketService(MarketReports):
                   "order": order, "at": when,
                   **{k: v for k, v in fields.items() if v is not None}}
         e = event_from_record(record)
-        if not given:
+        if not given:  # sent again with no time: recorded unless its other fields differ
             with self.reader.read() as t:
-                if t.market.events_known([e.id]):
+                stored = t.market.events_known([e.id]).get(e.id)
+                if stored is not None and _but_time(stored) == _but_time(event_content(e)):
                     return OrderOutcome(self._order(t, order), "already recorded")
         try:
             batch = self._apply([[(None, e.values(), event_content(e))]], None, quotes=True)
@@ -251,11 +284,13 @@ class MarketService(MarketReports):
         of it or nothing, each refused line named. Events already recorded are skipped, so
         importing the feed again changes nothing. With ``workers`` above 1, a large feed is
         parsed in a second process while this one applies what it has received."""
+        from commons.files import open_text  # noqa: PLC0415
         from commons.io.collector import collector_paused  # noqa: PLC0415
         from commons.io.market_files import read_events  # noqa: PLC0415
         from commons.io.sources import spooled  # noqa: PLC0415
 
         with spooled(source, kind="market events", fmt="jsonl", encoding=encoding) as spool, \
                 collector_paused():
+            open_text(spool.path, spool.encoding).close()  # a mistyped path changes nothing
             return self._apply(read_events(spool.path, spool.encoding, workers=workers),
                                spool.name)

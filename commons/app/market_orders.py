@@ -65,14 +65,22 @@ class Quote:
 
     split: PriceSplit
     short: bool
+    # An order placed for no resident: the household's resident whose subsidy would lower
+    # the price, and what the household would pay then.
+    cheaper_for: tuple[str, Money] | None = None
 
     @property
     def note(self) -> str:
-        """What to tell the resident before placing, or "" when nothing was cut."""
-        if not self.short:
-            return ""
-        return (f"the subsidy for this month is spent or capped: the resident pays "
-                f"{self.split.resident} of {self.split.price}")
+        """What to tell the resident before placing, or "" when there is nothing to say."""
+        notes = []
+        if self.short:
+            notes.append(f"the subsidy for this month is spent or capped: the resident pays "
+                         f"{self.split.resident} of {self.split.price}")
+        if self.cheaper_for is not None:
+            who, pays = self.cheaper_for
+            notes.append(f"placed for resident {who} (--resident {who}), the household would "
+                         f"pay {pays} instead of {self.split.resident}")
+        return "; ".join(notes)
 
 
 @attrs.frozen
@@ -153,6 +161,13 @@ def _once(b: _Batch, kind: str, key: str, load: Callable[[], Any]) -> Any:
     return found
 
 
+def _ceilings(t: Tables, b: _Batch) -> dict[str, Money]:
+    """The low-cost categories' ceilings by category, read once per batch: a service priced
+    above its category's ceiling is not listed (the ceiling may have been lowered since)."""
+    return _once(b, "ceilings", "", lambda: {  # type: ignore[no-any-return]
+        c.id: c.ceiling for c in t.market.categories().values() if c.ceiling is not None})
+
+
 def _read_ahead(t: Tables, b: _Batch, events: Sequence[EventValues]) -> None:
     """Read what a chunk's events name in a few queries: their orders, the compounds of
     their households, the records of their residents and the services not read yet
@@ -214,7 +229,14 @@ class MarketOrders(Service):
             event_id = event[0]
             seen = known.get(event_id, b.seen.get(event_id))
             if seen is not None:
-                if seen != content:
+                rated = b.orders.get(event[2]) if seen != content and \
+                    event[1] is EventType.RATE else None
+                if rated is not None and rated["stars"] is not None:  # again, by the default id
+                    b.problems.append(illegal_move(
+                        event[2], rated["state"], EventType.RATE,
+                        f" and was rated {rated['stars']} already").located(file=file,
+                                                                             line=line))
+                elif seen != content:
                     b.problems.append(ConflictError(
                         f"event {event_id} was recorded with other content",
                         field="id", file=file, line=line,
@@ -296,6 +318,14 @@ class MarketOrders(Service):
             raise NotFound(f"service {wanted} is not listed", field="service",
                            fix="list it first (commons market service add), or check the id",
                            context={"kind": "service", "id": wanted})
+        ceiling = _ceilings(t, b).get(service.category)
+        if ceiling is not None and service.price > ceiling:
+            raise RefusedByRule(
+                f"service {service.id} at {service.price} is above the {service.category} "
+                f"ceiling of {ceiling}, so it is not listed", field="service",
+                code=ErrorCode.ABOVE_CEILING,
+                fix="order a service within the ceiling (commons market service search)",
+                context={"kind": "service", "id": service.id})
         compound = b.compounds.get(household)
         if compound is None:
             raise NotFound(f"household {household} is not recorded", field="household",
@@ -322,9 +352,16 @@ class MarketOrders(Service):
         order = placed_fields(event, provider=provider.id, category=service.category,
                               compound=compound)
         if b.keep_quotes:
-            b.quotes.append((id, self._quote_for(t, b, service.category, resident_id,
-                                                 at.astimezone(CHINA).date(),
-                                                 service.price * units)))
+            day, price = at.astimezone(CHINA).date(), service.price * units
+            quote = self._quote_for(t, b, service.category, resident_id, day, price)
+            if resident_id is None:  # one order placed by hand: would a resident pay less?
+                cheaper = min(((self._quote_for(t, b, service.category, r.id, day, price),
+                                r.id) for r in t.market.residents_of(household, day)),
+                              key=lambda x: x[0].split.resident, default=None)
+                if cheaper is not None and cheaper[0].split.resident < quote.split.resident:
+                    quote = attrs.evolve(quote, cheaper_for=(cheaper[1],
+                                                             cheaper[0].split.resident))
+            b.quotes.append((id, quote))
         return order
 
     def _not_blacklisted(self, t: Tables, provider: str, at: dt.datetime,

@@ -10,10 +10,11 @@ from typing import TYPE_CHECKING
 
 import attrs
 
+from commons.app.compounds import check_compound
 from commons.app.market_orders import Quote, _Batch
 from commons.app.market_settle import MarketSettling, points_on_orders
 from commons.app.session import recorded
-from commons.errors import InvalidInput
+from commons.errors import InvalidInput, NotFound
 from commons.market.model import DEFAULT_CATEGORIES, Category, Provider, ProviderStatus, Service
 from commons.market.orders import CHINA, Order
 from commons.market.settlement import (
@@ -31,7 +32,7 @@ if TYPE_CHECKING:
     from commons.store import Tables
 
 __all__ = ["SORTS", "MarketReports", "MarketStatement", "ProviderCard", "SearchHit",
-           "categories_read"]
+           "categories_read", "known_category"]
 
 SORTS = ("price", "rating", "levels")
 
@@ -64,6 +65,7 @@ class SearchHit:
     service: Service
     provider: ProviderCard
     quote: Quote
+    resident: str | None = None  # whose subsidy the price assumes, when one lowers it
 
 
 @attrs.frozen
@@ -77,6 +79,26 @@ class MarketStatement:
 def categories_read(t: Tables) -> dict[str, Category]:
     """The categories configured, or the seven defaults until one is (nothing written)."""
     return t.market.categories() or {c.id: c for c in DEFAULT_CATEGORIES}
+
+
+def known_category(categories: dict[str, Category], id: str) -> Category:
+    """Category ``id``; NotFound naming the nearest known ones when there is none."""
+    found = categories.get(id)
+    if found is not None:
+        return found
+    import difflib  # noqa: PLC0415 - only when a name is refused
+
+    near = difflib.get_close_matches(id, list(categories), n=3, cutoff=0.5)
+    hint = f"did you mean {' or '.join(near)}? " if near else \
+        f"the categories are {', '.join(categories)}; "
+    raise NotFound(f"category {id!r} is not recorded", field="category",
+                   fix=f"{hint}or configure it (commons market category add)",
+                   context={"kind": "category", "id": id, "near": " ".join(near)})
+
+
+def _within_ceiling(s: Service, category: Category | None) -> bool:
+    """Whether ``s`` is listed: a service above its category's ceiling is not."""
+    return category is None or category.ceiling is None or s.price <= category.ceiling
 
 
 class MarketReports(MarketSettling):
@@ -122,18 +144,31 @@ class MarketReports(MarketSettling):
             compound = t.market.household_compounds([household]).get(household)
             recorded(compound, "household", household, first="import the households")
             assert compound is not None
+            ceilings = categories_read(t)
+            if category is not None:
+                known_category(ceilings, category)
+            residents = [r.id for r in t.market.residents_of(household, day)]
+            if resident is not None and resident not in residents:
+                raise InvalidInput(f"resident {resident} is not recorded in household "
+                                   f"{household}", field="resident",
+                                   fix="record the resident (commons market resident add), "
+                                       "or name one of the household's: "
+                                       f"{', '.join(residents) or 'none is recorded'}")
             services = t.market.services(compound=compound, category=category)
             cards = self._cards(t, t.market.providers([s.provider for s in services]))
             people: list[str | None] = [resident] if resident is not None else \
-                [r.id for r in t.market.residents_of(household, day)] or [None]
+                [None, *residents]
             b, hits = _Batch(), []
             for s in services:
                 card = cards[s.provider]
-                if card.status is not ProviderStatus.ACTIVE:
+                if card.status is not ProviderStatus.ACTIVE or not _within_ceiling(
+                        s, ceilings.get(s.category)):
                     continue
-                quotes = [self._quote(t, b, self._probe(s, household, compound, who), day,
-                                      s.price) for who in people]
-                hits.append(SearchHit(s, card, min(quotes, key=lambda q: q.split.resident)))
+                who, quote = min(((who, self._quote(
+                    t, b, self._probe(s, household, compound, who), day, s.price))
+                    for who in people), key=lambda x: x[1].split.resident)
+                hits.append(SearchHit(s, card, quote, who if quote.split.subsidy.fen or
+                                      resident is not None else None))
         keys = {"price": lambda h: (h.quote.split.resident, h.service.id),
                 "rating": lambda h: (-(h.provider.rating or 0), h.quote.split.resident),
                 "levels": lambda h: (-(h.provider.levels_share or 0), h.quote.split.resident)}
@@ -169,9 +204,13 @@ class MarketReports(MarketSettling):
 
     def report(self, period: Period | str, *, compound: str | None = None) -> MarketReport:
         """The month's orders, completion rate, service levels met, ratings and income by
-        provider, of one compound if given."""
+        provider, of one compound if given (NotFound for a compound the books do not know).
+        The completion rate is completed / (completed + cancelled): orders still open at the
+        time are left out until they end."""
         month = period if isinstance(period, Period) else Period.parse(period)
         with self.reader.read() as t:
+            if compound is not None:
+                check_compound(t, compound)
             return market_report(month, t.market.orders(placed_in=month),
                                  categories_read(t), compound=compound)
 

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 import attrs
 
 from commons.app.market_orders import MarketOrders
+from commons.errors import ErrorCode, InvalidInput
 from commons.ledger.accounts import chart_for_compound
 from commons.market.model import Agreement
 from commons.market.postings import share_entry
@@ -48,8 +49,17 @@ class MarketSettling(MarketOrders):
 
     def settle(self, period: Period | str) -> SettlementRun:
         """Settle ``period`` for every provider with orders (or a fixed share) in it: post each
-        compound's share into its public revenue, once. Settling again changes nothing."""
+        compound's share into its public revenue, once. Settling again changes nothing. A
+        month that has not ended by the session's clock is refused (INVALID_DATE)."""
         month = period if isinstance(period, Period) else Period.parse(period)
+        today = self.clock.today()
+        if today <= month.last_day:
+            after = month.next().first_day
+            raise InvalidInput(f"{month} has not ended yet (today is {today}): a month still "
+                               "running cannot be settled, since its later completions could "
+                               "no longer be recorded", field="period",
+                               code=ErrorCode.INVALID_DATE,
+                               fix=f"settle {month} from {after}")
         settled_at = self.clock.now().in_timezone("UTC").isoformat()
         done, posted, already = [], 0, 0
         with self.store.write() as t:

@@ -14,7 +14,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from commons.app import fraction_text, render_text
+from commons.app import count_text, fraction_text, render_text
 from commons.demo.base import DemoStep, write_file
 
 if TYPE_CHECKING:
@@ -122,7 +122,8 @@ def market_step(books: Books, folder: Path) -> DemoStep:
         "gross pays for the courtyard's cleaning, and the street office pays 30% of the meals",
         "of residents aged 80+ (政府补一点、企业让一点、居民出一点).", ""]
     for s in run.settlements:
-        lines += [f"  {s.provider}: {s.orders} orders, gross {s.gross.format_symbol()}",
+        lines += [f"  {s.provider}: {count_text(s.orders, 'order')}, gross "
+                  f"{s.gross.format_symbol()}",
                   f"    residents paid {s.resident_paid.format_symbol()}, subsidy "
                   f"{s.subsidy.format_symbol()}, conceded {s.concession.format_symbol()}; "
                   f"the courtyard's share {s.compound_share.format_symbol()}, net payable "

@@ -10,6 +10,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from commons import connect
+from commons.clock import FixedClock
 from commons.demo.base import DemoStep, write_file
 from commons.demo.market import JX171
 from commons.errors import CommonsError
@@ -104,8 +106,10 @@ def points_step(books: Books, folder: Path) -> DemoStep:
     _lunch(books)
     paid = p.redeem(PROGRAMME, "yu-101", order="lunch-dec-07", points=20, on="2026-12-07")
     oldest = p.statement("yu-101", as_of="2026-12-07").lots[0]
-    canteen = next(s for s in books.market.settle("2026-12").settlements
-                   if s.provider == "jx-canteen")
+    # December can be settled once it has ended: the canteen settles it on 4 January.
+    with connect(books.path, clock=FixedClock.parse("2027-01-04T09:00:00+08:00")) as later:
+        canteen = next(s for s in later.market.settle("2026-12").settlements
+                       if s.provider == "jx-canteen")
     report = p.report(PROGRAMME, "2026-Q4")
     x = report.liability
     lines = [

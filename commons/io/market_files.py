@@ -173,6 +173,7 @@ def read_events(path: str | Path, encoding: str | None = None, *, size: int = 10
     content), located by file, line and field. Blank lines are skipped. With ``workers`` above
     1, a file of at least ``PARALLEL_FROM_BYTES`` is parsed in a worker process."""
     file = str(path)
+    open_text(file, encoding).close()  # a missing file, or a folder, is refused by name
     if workers > 1 and os.path.getsize(file) >= PARALLEL_FROM_BYTES:
         sent: list[tuple[int | None, Plain | CommonsError, str]]
         for sent in in_worker(_plain_chunks, (file, encoding, size),

@@ -277,7 +277,12 @@ class Agreement:
     earmark: str = ""
 
     def __attrs_post_init__(self) -> None:
-        if (self.share_percent is None) == (self.fixed_monthly is None):
+        if self.share_percent is not None and self.fixed_monthly is not None:
+            raise InvalidInput(f"agreement {self.id} gives both a share of gross income and a "
+                               "fixed monthly sum; it takes one of them", field="share",
+                               fix="give one of the two, not both: --share-percent (e.g. 10) "
+                                   "or --fixed (e.g. 500.00)")
+        if self.share_percent is None and self.fixed_monthly is None:
             raise InvalidInput(f"agreement {self.id} needs either a share of gross income or a "
                                "fixed monthly sum", field="share",
                                fix="give --share-percent (e.g. 10) or --fixed (e.g. 500.00)")

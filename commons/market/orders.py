@@ -168,12 +168,17 @@ def split_price(price: Money, programme: SubsidyProgramme | None, *, tag: str | 
                       programme.id, tag)
 
 
+# The past participle of an event's verb where adding "d" does not make it.
+_DONE = {EventType.ACCEPT: "accepted", EventType.START: "started",
+         EventType.CANCEL: "cancelled"}
+
+
 def illegal_move(order: str, state: OrderState, event: EventType, why: str = ""
                  ) -> RefusedByRule:
     """The refusal of ``event`` on order ``order`` in its current ``state``, naming it."""
     allowed = ", ".join(sorted(ALLOWED.get(event, ())))
     return RefusedByRule(
-        f"order {order} is {state.value}; it cannot be {event.value}d"
+        f"order {order} is {state.value}; it cannot be {_DONE.get(event, event.value + 'd')}"
         f"{why}" if event is not EventType.RATE else
         f"order {order} is {state.value}{why}; it cannot be rated",
         field="type", fix=f"{event.value} an order that is {allowed or 'new'}",

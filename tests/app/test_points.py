@@ -186,7 +186,7 @@ def test_the_report_names_only_those_who_agreed(api: commons.Books, tmp_path: Pa
 def test_the_report_warns_when_the_fund_cannot_cover(tmp_path: Path) -> None:
     api = points_books(tmp_path / "p.db", tmp_path, fund="1.00")
     earn(api, tmp_path, "r1", ["a,clean-up,2026-11-08,r-yu,3"])
-    liability = api.points.report("jz", "2026-11").liability
+    liability = api.points.report("jz", "2026-Q4").liability  # confirmed today, 1 December
     assert not liability.covered and "2.00 short" in liability.warning
 
 

@@ -143,5 +143,5 @@ def test_the_evaluation_shows_the_firm_s_marketplace_record(cli: Invoke, books: 
                                 "complaint_points": "10.00", "deduction": "20.00"}
     assert (scored["weighted_score"], scored["score"]) == ("81.00", "61.00")
     shown = ok(cli("contract", "settle", "k-jx", "2026-11")).stdout
-    assert "marketplace record: 1 orders, 0 of 1 completed within service levels" in shown
+    assert "marketplace record: 1 order, 0 of 1 completed within service levels" in shown
     assert "score 61.00" in shown

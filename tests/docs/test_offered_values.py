@@ -171,7 +171,6 @@ CLI_PARSERS: dict[str, Parser] = {
     "ledger accounts --type": _accounts_of,
     "report balance-sheet --lang": check_language,
     "report income --lang": check_language,
-    "market order place --channel": parse_channel,
     "market service search --sort": _market_sort,
     "split --by": _split_by,
     "contract sign --regime": parse_regime,
