@@ -118,7 +118,10 @@ class PointsService(PointsAdmin):
             yuan = self._fund(t, names, span.last_day)
             liability = Liability(p.id, sums.get("issued", 0), -sums.get("held", 0),
                                   -sums.get("redeemed", 0), -sums.get("expired", 0),
-                                  p.value_of(-sums.get("held", 0)),
+                                  # A spend dated before its roster was confirmed (the
+                                  # issue entry's day) leaves a period's held figure below
+                                  # zero at its end: nothing is owed for it then.
+                                  p.value_of(max(0, -sums.get("held", 0))),
                                   yuan.get(names["fund"], Money.zero()),
                                   yuan.get(names["due"], Money.zero()))
             rows = t.points.by_building(p.id, span.first_day, span.last_day)

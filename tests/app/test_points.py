@@ -84,7 +84,7 @@ def test_the_cap_holds_and_the_excess_is_reported(tmp_path: Path) -> None:
     again = api.points.confirm("r1", by="cw-zhao")
     assert again.already_recorded and (again.issued, again.excess) == (40, 10)
     assert api.points.balance("r-yu", as_of="2026-12-01").balance == 40
-    assert api.points.balance("r-yu").balance == 30  # today, 11-30: the 12-01 lot is not yet
+    assert api.points.balance("r-yu", as_of="2026-11-30").balance == 30  # before the 12-01 lot
 
 
 def test_bad_roster_lines_are_named_and_nothing_is_recorded(api: commons.Books,

@@ -47,7 +47,7 @@ def test_a_balance_as_of_a_day_counts_only_what_is_dated_by_then(api: commons.Bo
 def test_an_expiry_counts_from_its_day(tmp_path: Path) -> None:
     api = points_books(tmp_path / "p.db", tmp_path)
     earn(api, tmp_path, "r1", ["a,clean-up,2024-11-05,r-yu,2"])
-    refused(ErrorCode.INVALID_DATE, api.points.expire, "2026-12-01")  # today is 2026-11-30
+    refused(ErrorCode.INVALID_DATE, api.points.expire, "2026-12-02")  # today is 2026-12-01
     (run,) = api.points.expire("2026-11-30")
     assert run.points == 20
     assert api.points.balance("r-yu", as_of="2026-11-04").balance == 20
@@ -75,7 +75,7 @@ def test_a_received_transfer_is_dated_on_its_day_and_the_totals_add_up(
 
 def test_the_sponsor_fund_cannot_be_overdrawn(tmp_path: Path) -> None:
     api = points_books(tmp_path / "p.db", tmp_path, fund="5.00")
-    earn(api, tmp_path, "r1", ["a,clean-up,2026-11-08,r-yu,10"])
+    earn(api, tmp_path, "r1", ["a,clean-up,2026-11-08,r-yu,10"])  # issued on 12-01, today
     order(api, "o1", day=10)  # the resident pays 7.80
     order(api, "o2", day=11)
     error = refused(ErrorCode.INSUFFICIENT_FUNDS, api.points.redeem, "jz", "r-yu", order="o1",
@@ -87,7 +87,7 @@ def test_the_sponsor_fund_cannot_be_overdrawn(tmp_path: Path) -> None:
             points=1, on="2026-11-11")
     assert api.points.balance("r-yu", as_of="2026-11-30").balance == 50
     api.market.settle("2026-11")
-    report = api.points.report("jz", "2026-11").liability
+    report = api.points.report("jz", "2026-Q4").liability
     assert report.fund == Money.zero() and report.due == Money.zero()
 
 
@@ -134,3 +134,17 @@ def test_hundredths_of_an_hour_at_most(api: commons.Books, tmp_path: Path) -> No
                             by="org-wang")
     (problem,) = problems.problems
     assert "1.01" in (problem.fix or "")
+
+
+def test_a_period_that_ends_between_a_backdated_spend_and_its_roster_reports(
+        tmp_path: Path) -> None:
+    # Points earned 11-08 but issued on 12-01 (the roster's confirmation, today) and spent on
+    # 11-10: at November's end the journal has the spend and not the issue.
+    api = points_books(tmp_path / "p.db", tmp_path)
+    earn(api, tmp_path, "r1", ["a,clean-up,2026-11-08,r-yu,10"])
+    order(api, "o1", day=10)
+    api.points.redeem("jz", "r-yu", order="o1", points=50, on="2026-11-10")
+    november = api.points.report("jz", "2026-11").liability
+    assert (november.issued, november.held, november.value) == (0, -50, Money.zero())
+    quarter = api.points.report("jz", "2026-Q4").liability
+    assert (quarter.issued, quarter.held, quarter.spent) == (100, 50, 50)
