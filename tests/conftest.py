@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shlex
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -121,6 +122,27 @@ def ok(result: Result) -> Result:
     """Exit 0; stderr may hold progress or warnings."""
     assert result.exit_code == 0, (result.stdout, result.stderr)
     return result
+
+
+def doc_example(page: Path, tag: str, folder: Path, monkeypatch: pytest.MonkeyPatch,
+                after: Callable[[CliRunner, int], None] | None = None) -> list[str]:
+    """Run the demo into ``folder``/demo.db, then each command of ``page``'s ```sh ``tag``
+    block on it, as a reader would (each must succeed); their outputs. ``after(runner, n)``
+    runs after the n-th command (from 1)."""
+    monkeypatch.chdir(folder)
+    monkeypatch.delenv("COMMONS_DB", raising=False)
+    runner = CliRunner()
+    assert runner.invoke(main, ["--db", "demo.db", "demo"]).exit_code == 0
+    (block,) = re.findall(rf"^```sh {tag}\n(.*?)^```$", page.read_text(encoding="utf-8"),
+                          re.M | re.S)
+    outputs = []
+    for line in block.splitlines():
+        result = runner.invoke(main, shlex.split(line)[1:], catch_exceptions=False)
+        assert result.exit_code == 0, f"{line}\n{result.output}"
+        outputs.append(result.stdout)
+        if after is not None:
+            after(runner, len(outputs))
+    return outputs
 
 
 def as_json(result: Result) -> Any:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import Invoke, as_json, ok, refused, refused_json
+from conftest import Invoke, as_json, doc_example, ok, refused, refused_json
 from market_helpers import marketplace, order
 from points_helpers import programme_file, roster_file
 
@@ -162,29 +162,21 @@ def test_the_example_of_the_points_page_runs_on_the_demo(tmp_path: Path,
     import contextlib
     import io
     import re
-    import shlex
 
     from click.testing import CliRunner
     from commons_cli.main import main
 
     text = PAGE.read_text(encoding="utf-8")
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.delenv("COMMONS_DB", raising=False)
     for name, body in re.findall(r"^```csv (\S+)\n(.*?)^```$", text, re.M | re.S):
         (tmp_path / name).write_text(body, encoding="utf-8")
-    runner = CliRunner()
-    assert runner.invoke(main, ["--db", "demo.db", "demo"]).exit_code == 0
-    (block,) = re.findall(r"^```sh points\n(.*?)^```$", text, re.M | re.S)
-    outputs = []
-    for line in block.splitlines():
-        argv = shlex.split(line)
-        result = runner.invoke(main, argv[1:], catch_exceptions=False)
-        assert result.exit_code == 0, f"{line}\n{result.output}"
-        outputs.append(result.stdout)
-        if len(outputs) == 1:  # submitted: its organiser may not confirm it
+
+    def organiser_refused(runner: CliRunner, done: int) -> None:
+        if done == 1:  # submitted: its organiser may not confirm it
             refused(runner.invoke(main, ["--db", "demo.db", "points", "roster", "confirm",
                                          "cleanup-2026-12-12", "--by", "org-luan"]),
                     ErrorCode.NOT_AUTHORISED, "org-luan")
+
+    outputs = doc_example(PAGE, "points", tmp_path, monkeypatch, organiser_refused)
     assert "35 points issued to 2 people" in outputs[1]
     (python,) = re.findall(r"^```python\n(.*?)^```$", text, re.M | re.S)
     out = io.StringIO()
