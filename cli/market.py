@@ -14,6 +14,7 @@ from commons.app import MARKET_CHANNELS, MARKET_SORTS, count_text
 from .app import App, CommonsGroup, date_option, json_option, pass_app
 from .market_render import (
     settlement_json,
+    show_category,
     show_claim,
     show_order,
     show_providers,
@@ -84,23 +85,9 @@ def category_add(app: App, id: str, name: str, accept_within: int | None,
     Lowering the ceiling below a listed service's price unlists that service; the output
     names each one.
     """
-    out = app.api.market.category(id, name=name, accept_within=accept_within,
-                                  done_within=done_within, ceiling=ceiling,
-                                  no_ceiling=no_ceiling)
-    c = out.category
-    above = [{"id": s.id, "provider": s.provider, "price": yuan(s.price)}
-             for s in out.above_ceiling]
-    text = (f"category {c.id}: accept within {c.accept_within} min, done within "
-            f"{c.done_within} min{'' if c.ceiling is None else f', ceiling {c.ceiling}'}")
-    if out.above_ceiling:
-        text += "\n" + "\n".join(
-            f"service {s.id} of {s.provider} at {s.price} is above the ceiling: unlisted "
-            f"until the ceiling is {s.price} or more (or list it anew at {c.ceiling} or less)"
-            for s in out.above_ceiling)
-    _echo(app, {"id": c.id, "name": c.name, "accept_within": c.accept_within,
-                "done_within": c.done_within,
-                "ceiling": None if c.ceiling is None else yuan(c.ceiling),
-                "above_ceiling": above}, text)
+    show_category(app.json, app.api.market.category(
+        id, name=name, accept_within=accept_within, done_within=done_within, ceiling=ceiling,
+        no_ceiling=no_ceiling))
 
 
 @category.command("list")

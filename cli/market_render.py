@@ -8,6 +8,7 @@ from typing import Any
 import click
 
 from commons.app import (
+    ConfiguredCategory,
     MarketReport,
     MarketSettlement,
     Order,
@@ -79,6 +80,24 @@ def show_settlements(as_json: bool, period: str, settlements: list[tuple[MarketS
             click.echo(plain(f"  withheld (taken after blacklisting): {', '.join(s.withheld)}"))
     if summary:
         click.echo(summary)
+
+
+def show_category(as_json: bool, out: ConfiguredCategory) -> None:
+    """A category as configured, and the services its ceiling now unlists."""
+    c = out.category
+    if as_json:
+        echo_json({"id": c.id, "name": c.name, "accept_within": c.accept_within,
+                   "done_within": c.done_within,
+                   "ceiling": None if c.ceiling is None else yuan(c.ceiling),
+                   "above_ceiling": [{"id": s.id, "provider": s.provider, "price": yuan(s.price)}
+                                     for s in out.above_ceiling]})
+        return
+    lines = [f"category {c.id}: accept within {c.accept_within} min, done within "
+             f"{c.done_within} min{'' if c.ceiling is None else f', ceiling {c.ceiling}'}"]
+    lines += [f"service {s.id} of {s.provider} at {s.price} is above the ceiling: unlisted "
+              f"until the ceiling is {s.price} or more (or list it anew at {c.ceiling} or less)"
+              for s in out.above_ceiling]
+    click.echo(plain("\n".join(lines)))
 
 
 def _order_json(o: Order, quote: Quote | None) -> dict[str, Any]:

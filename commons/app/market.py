@@ -65,14 +65,6 @@ def _ids(values: str | Iterable[str]) -> tuple[str, ...]:
     return tuple(v.strip() for v in items if v.strip())
 
 
-def _but_time(content: str) -> list[object]:
-    """An event's recorded content without its time (see ``event_content``)."""
-    import json  # noqa: PLC0415 - only for an event sent again
-
-    fields: list[object] = json.loads(content)
-    return fields[:2] + fields[3:]
-
-
 class MarketService(MarketReports):
     """The marketplace's use cases; each runs in one transaction."""
 
@@ -232,7 +224,11 @@ class MarketService(MarketReports):
         """Apply one event to ``order`` (``place_order`` and the others name the kind); its id
         defaults to ``ORDER:KIND``. Without ``at`` it happens now, and sent again (no time
         given) it is already recorded."""
-        from commons.io.market_files import event_content, event_from_record  # noqa: PLC0415
+        from commons.io.market_files import (  # noqa: PLC0415
+            event_content,
+            event_from_record,
+            same_but_time,
+        )
 
         kind = EventType(kind)
         given = at is not None
@@ -247,7 +243,7 @@ class MarketService(MarketReports):
         if not given:  # sent again with no time: recorded unless its other fields differ
             with self.reader.read() as t:
                 stored = t.market.events_known([e.id]).get(e.id)
-                if stored is not None and _but_time(stored) == _but_time(event_content(e)):
+                if stored is not None and same_but_time(stored, event_content(e)):
                     return OrderOutcome(self._order(t, order), "already recorded")
         try:
             batch = self._apply([[(None, e.values(), event_content(e))]], None, quotes=True)

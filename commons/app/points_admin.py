@@ -15,10 +15,10 @@ from collections.abc import Callable
 
 import attrs
 
-from commons.app.points_spending import PointsSpending, content_of, one_or_more
+from commons.app.points_spending import PointsSpending, one_or_more
 from commons.errors import CommonsError, ConflictError, ErrorCode, RefusedByRule
 from commons.fields import parse_id
-from commons.points.model import Member, Programme, parse_person
+from commons.points.model import Member, Programme, content_of, parse_person
 
 __all__ = ["MemberEnrolled", "PointsAdmin", "Restocked"]
 

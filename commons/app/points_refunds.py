@@ -15,6 +15,7 @@ from commons.market.orders import CHINA
 from commons.market.postings import CLEARING
 from commons.periods import Period
 from commons.points.lots import RETURNED
+from commons.points.model import act_parts, content_of
 from commons.points.postings import return_entry
 from commons.points.refunds import Spent, points_returned, returned_lots
 
@@ -24,9 +25,6 @@ if TYPE_CHECKING:
     from commons.store import Tables
 
 __all__ = ["give_points_back"]
-
-_SEP = "\x1f"  # how a redemption's recorded content joins its parts (points_spending)
-
 
 def give_points_back(t: Tables, order: Order, actor: str) -> list[Prepared]:
     """Give back, for resolved ``order``, what its refund returns of the points redeemed on it:
@@ -38,7 +36,7 @@ def give_points_back(t: Tables, order: Order, actor: str) -> list[Prepared]:
     assert order.split is not None and order.refund is not None and order.closed_at is not None
     spent = []
     for programme, content, value in found:
-        person, points, _ = content.split(_SEP)
+        person, points, _ = act_parts(content)
         spent.append(Spent(programme, person, int(points), value))
     day = order.closed_at.astimezone(CHINA).date()
     month = str(order.period)
@@ -57,7 +55,7 @@ def give_points_back(t: Tables, order: Order, actor: str) -> list[Prepared]:
             t.points.add_lots(give.programme, [(give.person, earned, expires, n, True, source)
                                                for earned, expires, n in lots])
         t.points.add_act(give.programme, "return", order.id,
-                         _SEP.join((give.person, str(give.points), order.id)),
+                         content_of(give.person, give.points, order.id),
                          provider=order.provider, period=month, value=-give.value)
         entries.append(return_entry(give.programme, order.id, give.person, give.points, day,
                                     actor, value=give.value,

@@ -11,8 +11,9 @@ from typing import TYPE_CHECKING
 import attrs
 
 from commons.app.points_admin import PointsAdmin
+from commons.app.points_spending import fund_and_due
 from commons.errors import NotFound
-from commons.money import CURRENCY, Money
+from commons.money import Money
 from commons.points.model import UNIT
 from commons.points.postings import accounts_of
 from commons.points.reports import (
@@ -115,24 +116,14 @@ class PointsService(PointsAdmin):
                     assert money.currency == UNIT, (name, money)
                     role = "held" if kind == "liabilities" else name.rpartition(":")[2]
                     sums[role] = sums.get(role, 0) + money.fen
-            yuan = self._fund(t, names, span.last_day)
+            fund, due = fund_and_due(t, names, span.last_day)
             liability = Liability(p.id, sums.get("issued", 0), -sums.get("held", 0),
                                   -sums.get("redeemed", 0), -sums.get("expired", 0),
                                   # A spend dated before its roster was confirmed (the
                                   # issue entry's day) leaves a period's held figure below
                                   # zero at its end: nothing is owed for it then.
                                   p.value_of(max(0, -sums.get("held", 0))),
-                                  yuan.get(names["fund"], Money.zero()),
-                                  yuan.get(names["due"], Money.zero()))
+                                  fund, due)
             rows = t.points.by_building(p.id, span.first_day, span.last_day)
         return PointsReport(p.id, span.label, span.first_day, span.last_day, liability,
                             building_points(rows))
-
-    @staticmethod
-    def _fund(t: Tables, names: dict[str, str], as_of: dt.date) -> dict[str, Money]:
-        out = {}
-        for key in ("fund", "due"):
-            for name, money in t.ledger.balances(names[key], as_of=as_of):
-                if name == names[key] and money.currency == CURRENCY:
-                    out[name] = money
-        return out

@@ -23,7 +23,7 @@ from commons.market.postings import CLEARING, TRANSFERS
 from commons.money import CURRENCY, Money
 from commons.periods import Period
 from commons.points.lots import Draw, draw_oldest_first
-from commons.points.model import Member, Programme
+from commons.points.model import Member, Programme, act_parts, content_of
 from commons.points.postings import (
     accounts_of,
     expiry_entry,
@@ -40,7 +40,7 @@ if TYPE_CHECKING:
     from commons.market.settlement import Settlement
     from commons.store import Tables
 
-__all__ = ["Expiry", "Payout", "PointsSpending", "Redemption", "Transfer", "content_of",
+__all__ = ["Expiry", "Payout", "PointsSpending", "Redemption", "Transfer", "fund_and_due",
            "one_or_more", "pay_redemptions"]
 
 
@@ -133,9 +133,16 @@ def one_or_more(count: object, field: str, fix: str) -> int:
     return count
 
 
-def content_of(*parts: object) -> str:
-    """An act's content as recorded: its parts, unit-separated."""
-    return "\x1f".join(str(p) for p in parts)
+def fund_and_due(t: Tables, names: dict[str, str], as_of: dt.date | None = None
+                 ) -> tuple[Money, Money]:
+    """What a programme's sponsor fund holds and what it owes for redemptions not paid out
+    yet (``names``: its accounts, see ``accounts_of``), at the end of ``as_of`` (or now)."""
+    out = {}
+    for key in ("fund", "due"):
+        for name, money in t.ledger.balances(names[key], as_of=as_of):
+            if name == names[key] and money.currency == CURRENCY:
+                out[key] = money
+    return out.get("fund", Money.zero()), out.get("due", Money.zero())
 
 
 class PointsSpending(PointsEarning):
@@ -213,7 +220,7 @@ class PointsSpending(PointsEarning):
         person, value = member.person, p.value_of(points)
         content = content_of(person, points, id)
         found = t.points.act(p.id, "redemption", id)
-        payer = None if found is None else found.split("\x1f")[0]
+        payer = None if found is None else act_parts(found)[0]
         if payer is not None and payer != person:
             raise ConflictError(f"order {id} was already paid with points by {payer}; "
                                 "points pay an order once",
@@ -230,9 +237,7 @@ class PointsSpending(PointsEarning):
         share -= sum((v for _, _, v in t.points.redeemed_at(o.provider, month, id)),
                      Money.zero())
         if value > share:
-            most = points
-            while most and p.value_of(most) > share:
-                most -= 1
+            most = p.most_points_within(share, points)
             raise RefusedByRule(f"{points} points are worth {value}, more than the {share} "
                                 f"the resident pays for order {id}", field="points",
                                 code=ErrorCode.INVALID_AMOUNT,
@@ -254,21 +259,11 @@ class PointsSpending(PointsEarning):
     def _fund_covers(t: Tables, p: Programme, points: int, value: Money) -> None:
         """Refuse a redemption the sponsor fund cannot pay: what it holds, less what it owes
         for redemptions not paid out yet, must cover ``value`` (two kept balances)."""
-        names = accounts_of(p.id)
-        kept = {name: money for name, money in (*t.ledger.balances(names["fund"]),
-                                                 *t.ledger.balances(names["due"]))
-                if name in (names["fund"], names["due"]) and money.currency == CURRENCY}
-        fund = kept.get(names["fund"], Money.zero())
-        due = kept.get(names["due"], Money.zero())
+        fund, due = fund_and_due(t, accounts_of(p.id))
         left = fund - due
         if value <= left:
             return
-        # The most points worth at most ``left``: about left x rate, then a step or two.
-        most = min(points, max(left.fen, 0) * p.points_per_yuan // 100)
-        while most < points and p.value_of(most + 1) <= left:
-            most += 1
-        while most and p.value_of(most) > left:
-            most -= 1
+        most = p.most_points_within(left, points)
         raise RefusedByRule(
             f"programme {p.id}'s sponsor fund holds {fund}, {due} of it owed for redemptions "
             f"not paid out yet, so it cannot pay the {value} that {points} points are worth",

@@ -20,7 +20,8 @@ from commons.market.orders import CHINA, EventType, EventValues, OrderEvent
 from commons.money import Money
 from commons.periods import read_datetime
 
-__all__ = ["EVENT_FIELDS", "Item", "event_content", "event_from_record", "read_events"]
+__all__ = ["EVENT_FIELDS", "Item", "event_content", "event_from_record", "read_events",
+           "same_but_time"]
 
 EVENT_FIELDS = ("id", "type", "order", "at", "service", "household", "resident", "units",
                 "channel", "refund", "stars", "comment")
@@ -112,6 +113,16 @@ def event_content(event: OrderEvent) -> str:
                      event.comment])
 
 
+def same_but_time(recorded: str, content: str) -> bool:
+    """Whether two of ``event_content``'s texts differ in the event's time at most: an event
+    sent again by hand, with no time given, is the same event."""
+    def without_time(text: str) -> list[object]:
+        fields: list[object] = json.loads(text)
+        return fields[:2] + fields[3:]  # the type, the order, then all after the time
+
+    return without_time(recorded) == without_time(content)
+
+
 # A line, its event's values (see EventValues) or its refusal, and the event's content.
 Item = tuple[int | None, EventValues | CommonsError, str]
 # An event as plain values, which cross between processes cheaply: the fields of OrderEvent
@@ -172,8 +183,7 @@ def read_events(path: str | Path, encoding: str | None = None, *, size: int = 10
     and the content it is recorded by; a line that is refused comes as its error (and no
     content), located by file, line and field. Blank lines are skipped. With ``workers`` above
     1, a file of at least ``PARALLEL_FROM_BYTES`` is parsed in a worker process."""
-    file = str(path)
-    open_text(file, encoding).close()  # a missing file, or a folder, is refused by name
+    file = str(path)  # import_events has refused a missing file, or a folder, by name
     if workers > 1 and os.path.getsize(file) >= PARALLEL_FROM_BYTES:
         sent: list[tuple[int | None, Plain | CommonsError, str]]
         for sent in in_worker(_plain_chunks, (file, encoding, size),

@@ -12,7 +12,8 @@ import attrs
 
 from commons.errors import ErrorCode, RefusedByRule
 
-__all__ = ["RETURNED", "Draw", "Lot", "draw_oldest_first", "expired_lots", "spendable"]
+__all__ = ["RETURNED", "Draw", "Lot", "draw_oldest_first", "expired_lots", "spendable",
+           "spending_order"]
 
 RETURNED = "refund:"  # the source of a lot a marketplace refund gave back, before the order
 
@@ -57,7 +58,9 @@ class Draw:
         assert 0 < self.points <= self.lot.remaining, self
 
 
-def _oldest_first(lot: Lot) -> tuple[dt.date, dt.date, int]:
+def spending_order(lot: Lot) -> tuple[dt.date, dt.date, int]:
+    """The order lots are spent in, oldest first: the soonest to expire, then the earliest
+    earned, then the first recorded."""
     return lot.expires_on, lot.earned_on, lot.id
 
 
@@ -81,7 +84,7 @@ def draw_oldest_first(lots: Sequence[Lot], points: int, day: dt.date, *,
                             "earn points first, or spend them on a day they are held",
                             context={"kind": "person", "id": who})
     draws, left = [], points
-    for lot in sorted((x for x in lots if x.spendable_on(day)), key=_oldest_first):
+    for lot in sorted((x for x in lots if x.spendable_on(day)), key=spending_order):
         take = min(left, lot.remaining)
         draws.append(Draw(lot, take))
         left -= take
@@ -93,4 +96,4 @@ def draw_oldest_first(lots: Sequence[Lot], points: int, day: dt.date, *,
 def expired_lots(lots: Iterable[Lot], as_of: dt.date) -> tuple[Lot, ...]:
     """The lots whose expiry day is on or before ``as_of`` and that still hold points."""
     return tuple(sorted((x for x in lots if x.remaining > 0 and x.expires_on <= as_of),
-                        key=_oldest_first))
+                        key=spending_order))

@@ -32,7 +32,9 @@ __all__ = [
     "Programme",
     "ShelfItem",
     "Staff",
+    "act_parts",
     "add_months",
+    "content_of",
     "parse_basis",
     "parse_person",
     "parse_token",
@@ -222,3 +224,24 @@ class Programme:
     def value_of(self, points: int) -> Money:
         """The yuan value of ``points`` at the programme's rate (half up to the fen)."""
         return yuan_value(points, self.points_per_yuan)
+
+    def most_points_within(self, limit: Money, points: int) -> int:
+        """The most of ``points`` worth at most ``limit``: about limit x rate, then the
+        rounding's step or two (not a count down from ``points``, which may be millions)."""
+        most = min(points, max(limit.fen, 0) * self.points_per_yuan // 100)
+        while most < points and self.value_of(most + 1) <= limit:
+            most += 1
+        while most and self.value_of(most) > limit:
+            most -= 1
+        return most
+
+
+def content_of(*parts: object) -> str:
+    """A redemption's, transfer's or restock's content as recorded (an act sent again with the
+    same content is a no-op): its parts, unit-separated (no id or name holds the separator)."""
+    return "\x1f".join(str(p) for p in parts)
+
+
+def act_parts(content: str) -> list[str]:
+    """The parts ``content_of`` joined."""
+    return content.split("\x1f")

@@ -10,7 +10,7 @@ from collections.abc import Iterable, Sequence
 import attrs
 
 from commons.money import Money
-from commons.points.lots import Lot, spendable
+from commons.points.lots import Lot, spendable, spending_order
 
 __all__ = ["BuildingPoints", "Liability", "Movement", "NamedPoints", "Statement",
            "building_points", "held_as_of"]
@@ -27,10 +27,6 @@ class Movement:
     reference: str
 
 
-def _oldest_first(lot: Lot) -> tuple[dt.date, dt.date, int]:
-    return lot.expires_on, lot.earned_on, lot.id
-
-
 def held_as_of(lots: Sequence[Lot], movements: Sequence[Movement], day: dt.date
                ) -> tuple[tuple[Lot, ...], tuple[Movement, ...]]:
     """A person's lots and movements (in date order) as they stood at the end of ``day``:
@@ -44,7 +40,7 @@ def held_as_of(lots: Sequence[Lot], movements: Sequence[Movement], day: dt.date
     if len(moves) == len(movements):
         return tuple(held), moves
     left = {x.id: x.points for x in held}
-    ordered = sorted(held, key=_oldest_first)
+    ordered = sorted(held, key=spending_order)
     for m in moves:
         take = -m.points
         if take <= 0:
@@ -93,7 +89,7 @@ class Statement:
 
     def total(self, kind: str) -> int:
         """The movements of ``kind`` summed (given, spent and expired as positive counts):
-        held = earned + received - given - spent - expired."""
+        held = earned + received + returned - given - spent - expired."""
         return abs(sum(m.points for m in self.movements if m.kind == kind))
 
 
