@@ -146,3 +146,15 @@ def test_a_lot_expires_its_months_later_on_the_same_day_or_the_months_last(
     assert (after.year - day.year) * 12 + after.month - day.month == months
     assert after.day == day.day or (after.day < day.day and
                                     (after + dt.timedelta(days=1)).day == 1)
+
+
+@given(points_programmes(), st.integers(min_value=-500, max_value=50_000),
+       st.integers(min_value=0, max_value=100_000))
+def test_the_most_points_within_a_sum_is_the_largest_count_worth_no_more(
+        p: Programme, limit_fen: int, points: int) -> None:
+    # Both refusals of a redemption (more than the share, more than the fund) name it.
+    limit = Money(limit_fen)
+    most = p.most_points_within(limit, points)
+    assert 0 <= most <= points
+    assert most == 0 or p.value_of(most) <= limit
+    assert most == points or p.value_of(most + 1) > limit
