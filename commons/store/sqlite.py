@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import cached_property
@@ -35,6 +36,8 @@ if TYPE_CHECKING:
 __all__ = ["SCHEMA_VERSION", "SqliteStore", "StorageError", "StoreBusy", "Tables", "known_version"]
 
 SCHEMA_VERSION = len(MIGRATIONS)
+# How long a process waits for another one's write lock before it gives up with StoreBusy.
+BUSY_TIMEOUT_S = 600
 
 
 class StoreBusy(CommonsError):
@@ -224,10 +227,11 @@ class SqliteStore:
             if name == ":memory:":
                 conn = sqlite3.connect(name, isolation_level=None)
             elif not read_only:  # a plain path is opened read-write, created when missing
-                conn = sqlite3.connect(os.path.abspath(name), isolation_level=None, timeout=600)
+                conn = sqlite3.connect(os.path.abspath(name), isolation_level=None,
+                                       timeout=BUSY_TIMEOUT_S)
             else:
                 conn = sqlite3.connect(_read_only_uri(name), uri=True, isolation_level=None,
-                                       timeout=600)
+                                       timeout=BUSY_TIMEOUT_S)
             store = cls(conn, name, read_only=read_only)
             # Look before touching: a foreign or blank file must be refused before WAL mode
             # (which persists in the file) is switched on.
@@ -249,13 +253,30 @@ class SqliteStore:
 
     def _configure(self) -> None:
         self.conn.execute("PRAGMA foreign_keys = ON")
-        self.conn.execute("PRAGMA busy_timeout = 600000")
+        self.conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_S * 1000}")
         # 64 MiB of page cache keeps a million-entry post from spilling pages mid-transaction.
         self.conn.execute("PRAGMA cache_size = -65536")
         if not self.read_only and self.path != ":memory:":
-            self.conn.execute("PRAGMA journal_mode = WAL")
+            self._switch_to_wal()
             # FULL: a committed post survives a power cut too; it costs one fsync a post.
             self.conn.execute("PRAGMA synchronous = FULL")
+
+    def _switch_to_wal(self) -> None:
+        """Put the file in WAL mode, waiting out other processes doing the same.
+
+        SQLite answers "database is locked" at once, without its busy handler, when two
+        connections move one new file into WAL mode together (seen with four processes
+        opening a new file at once), so the wait is ours: short naps up to the busy timeout.
+        """
+        deadline = time.monotonic() + BUSY_TIMEOUT_S
+        while True:
+            try:
+                self.conn.execute("PRAGMA journal_mode = WAL")
+                return
+            except sqlite3.OperationalError as e:
+                if "locked" not in str(e) or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.005)
 
     def _inspect(self) -> int:
         """The file's schema version, read without writing anything."""
@@ -372,7 +393,10 @@ class SqliteStore:
             return False
         if used:
             return False
-        self.conn.execute("PRAGMA journal_mode = DELETE")  # folds and removes the -wal file
+        try:
+            self.conn.execute("PRAGMA journal_mode = DELETE")  # folds and removes the -wal file
+        except sqlite3.Error:
+            return False  # another process has the file open now, so it stays
         self.conn.close()
         from pathlib import Path  # noqa: PLC0415 - see _read_only_uri
 
