@@ -9,7 +9,7 @@ traceback to be understood.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from enum import StrEnum
 
 __all__ = [
@@ -23,6 +23,7 @@ __all__ = [
     "Problems",
     "RefusedByRule",
     "Where",
+    "nearest",
 ]
 
 
@@ -234,3 +235,15 @@ class Problems(CommonsError):
         if self.fix:
             lines.append(f"  fix: {self.fix}")
         return "\n".join(lines)
+
+
+def nearest(name: str, known: Iterable[str], *, cutoff: float = 0.6,
+            quote: bool = False) -> tuple[list[str], str]:
+    """Up to three of ``known`` closest to a refused ``name`` (difflib's ratio of at least
+    ``cutoff``), and the "did you mean a or b? " that starts a fix with them ("" when none is
+    close); ``quote`` puts each in quotes."""
+    import difflib  # noqa: PLC0415 - loaded only when a name is refused
+
+    near = difflib.get_close_matches(name, list(known), n=3, cutoff=cutoff)
+    shown = [repr(n) if quote else n for n in near]
+    return near, f"did you mean {' or '.join(shown)}? " if near else ""

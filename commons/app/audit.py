@@ -8,7 +8,6 @@ Each reads through ``self.reader`` in one read transaction and never writes to t
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import json
 import tempfile
 from collections.abc import Iterable
@@ -22,7 +21,7 @@ from commons.app.disclosing import gather_disclosure
 from commons.app.ledger_results import RecordedHead, VerifyReport
 from commons.app.session import Service
 from commons.app.verifying import verify_in_processes, verify_ranges
-from commons.errors import CommonsError, ErrorCode, InvalidInput, NotFound
+from commons.errors import CommonsError, ErrorCode, InvalidInput, NotFound, nearest
 from commons.io.checking import (
     compare_files,
     export_and_manifest,
@@ -270,10 +269,9 @@ def _check_prefix(prefix: str, names: Iterable[str]) -> None:
     known = list(names)
     if any(matches_prefix(name, prefix) for name in known):
         return
-    near = difflib.get_close_matches(prefix, known, n=3, cutoff=0.6)
+    _, hint = nearest(prefix, known)
     raise NotFound(f"no account is {prefix} or under it", field="--account",
-                   fix=(f"did you mean {' or '.join(near)}?" if near else
-                        "list the accounts with `commons ledger accounts`"),
+                   fix=hint.rstrip() or "list the accounts with `commons ledger accounts`",
                    code=ErrorCode.NOT_FOUND)
 
 

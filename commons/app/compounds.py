@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
-from commons.errors import ErrorCode, NotFound
+from commons.errors import ErrorCode, NotFound, nearest
 
 if TYPE_CHECKING:
     from commons.store import Tables
@@ -26,9 +26,7 @@ def unknown_compound(compound: str, known: Sequence[str], *, where: str = "recor
     compounds of the chart of accounts). Its context names the compound, the close ones
     (``near``) or else the first known ones (``known``), space-separated, so the command
     line can give its own advice with the same hint."""
-    import difflib  # noqa: PLC0415 - only when a name is refused
-
-    close = difflib.get_close_matches(compound, known, n=3, cutoff=0.6)
+    close, _ = nearest(compound, known)
     context = {"kind": kind, "id": compound}
     if close:
         context["near"] = " ".join(close)

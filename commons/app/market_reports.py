@@ -14,7 +14,7 @@ from commons.app.compounds import check_compound
 from commons.app.market_orders import Quote, _Batch
 from commons.app.market_settle import MarketSettling, points_on_orders
 from commons.app.session import recorded
-from commons.errors import InvalidInput, NotFound
+from commons.errors import InvalidInput, NotFound, nearest
 from commons.market.model import DEFAULT_CATEGORIES, Category, Provider, ProviderStatus, Service
 from commons.market.orders import CHINA, Order
 from commons.market.settlement import (
@@ -86,11 +86,8 @@ def known_category(categories: dict[str, Category], id: str) -> Category:
     found = categories.get(id)
     if found is not None:
         return found
-    import difflib  # noqa: PLC0415 - only when a name is refused
-
-    near = difflib.get_close_matches(id, list(categories), n=3, cutoff=0.5)
-    hint = f"did you mean {' or '.join(near)}? " if near else \
-        f"the categories are {', '.join(categories)}; "
+    near, hint = nearest(id, categories, cutoff=0.5)
+    hint = hint or f"the categories are {', '.join(categories)}; "
     raise NotFound(f"category {id!r} is not recorded", field="category",
                    fix=f"{hint}or configure it (commons market category add)",
                    context={"kind": "category", "id": id, "near": " ".join(near)})

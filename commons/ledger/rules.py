@@ -8,7 +8,6 @@ touches a database or a clock.
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import functools
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, NamedTuple
@@ -22,6 +21,7 @@ from commons.errors import (
     InvalidInput,
     NotFound,
     RefusedByRule,
+    nearest,
 )
 from commons.ledger.accounts import Account
 from commons.ledger.journal import GENESIS_HASH, Leg, Prepared, chain_hash, legs_digest
@@ -106,13 +106,12 @@ def refusal(entry: Prepared, accounts: Mapping[str, Account], closed: frozenset[
 def _not_open(name: str, accounts: Mapping[str, Account]) -> dict[str, Any]:
     """The fix and context of an unopened ``name``: the open accounts nearest to it (in
     ``context["near"]``, space-separated) before opening it."""
-    near = difflib.get_close_matches(name, list(accounts), n=3, cutoff=0.75)
+    near, hint = nearest(name, accounts, cutoff=0.75)
     context = {"account": name}
     if not near:
         return {"fix": "open the account first", "context": context}
     context["near"] = " ".join(near)
-    return {"fix": f"did you mean {' or '.join(near)}? If {name} is a new account, open it "
-                   "first", "context": context}
+    return {"fix": f"{hint}If {name} is a new account, open it first", "context": context}
 
 
 def _reversal_refusal(external_id: str, reverses: int,

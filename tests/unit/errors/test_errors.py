@@ -8,6 +8,8 @@ import pickle
 
 import pytest
 from conftest import raises
+from hypothesis import given
+from hypothesis import strategies as st
 
 from commons.errors import (
     CommonsError,
@@ -18,6 +20,7 @@ from commons.errors import (
     NotFound,
     Problems,
     RefusedByRule,
+    nearest,
 )
 from commons.ledger.journal import Entry, Posting
 from commons.money import Money
@@ -72,3 +75,22 @@ def test_the_code_and_context_survive_pickling() -> None:
     assert (member.code, member.context, member.line) == (
         ErrorCode.UNKNOWN_ACCOUNT, {"account": "assets:bank:x"}, 3)
     assert str(member) == str(error)
+
+
+def test_nearest_names_the_close_ones_in_a_fix_and_nothing_when_none_is_close() -> None:
+    known = ["income:zy-1:parking", "income:zy-2:parking", "expense:zy-1:cleaning"]
+    assert nearest("income:zy-1:parkng", known) == (
+        ["income:zy-1:parking", "income:zy-2:parking"],
+        "did you mean income:zy-1:parking or income:zy-2:parking? ")
+    assert nearest("zy-9", ["zy-1"], quote=True) == (["zy-1"], "did you mean 'zy-1'? ")
+    assert nearest("canteen", known) == ([], "")
+
+
+@given(st.text(max_size=12), st.lists(st.text(max_size=12), max_size=8),
+       st.floats(min_value=0.0, max_value=1.0))
+def test_nearest_gives_at_most_three_known_names_and_a_hint_exactly_when_it_gives_any(
+        name: str, known: list[str], cutoff: float) -> None:
+    near, hint = nearest(name, known, cutoff=cutoff)
+    assert len(near) <= 3
+    assert set(near) <= set(known)
+    assert bool(hint) == bool(near)
