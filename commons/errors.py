@@ -23,6 +23,7 @@ __all__ = [
     "Problems",
     "RefusedByRule",
     "Where",
+    "did_you_mean",
     "nearest",
 ]
 
@@ -237,13 +238,17 @@ class Problems(CommonsError):
         return "\n".join(lines)
 
 
-def nearest(name: str, known: Iterable[str], *, cutoff: float = 0.6,
-            quote: bool = False) -> tuple[list[str], str]:
+def nearest(name: str, known: Iterable[str], *, cutoff: float = 0.6) -> tuple[list[str], str]:
     """Up to three of ``known`` closest to a refused ``name`` (difflib's ratio of at least
-    ``cutoff``), and the "did you mean a or b? " that starts a fix with them ("" when none is
-    close); ``quote`` puts each in quotes."""
+    ``cutoff``), and their ``did_you_mean``."""
     import difflib  # noqa: PLC0415 - loaded only when a name is refused
 
     near = difflib.get_close_matches(name, list(known), n=3, cutoff=cutoff)
-    shown = [repr(n) if quote else n for n in near]
-    return near, f"did you mean {' or '.join(shown)}? " if near else ""
+    return near, did_you_mean(near)
+
+
+def did_you_mean(names: Sequence[str], *, quote: bool = False) -> str:
+    """The "did you mean a or b? " that starts a fix with ``names`` ("" when there are none);
+    ``quote`` puts each in quotes."""
+    shown = [repr(n) if quote else n for n in names]
+    return f"did you mean {' or '.join(shown)}? " if shown else ""

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
-from commons.errors import ErrorCode, NotFound, nearest
+from commons.errors import ErrorCode, NotFound, did_you_mean, nearest
 
 if TYPE_CHECKING:
     from commons.store import Tables
@@ -40,7 +40,7 @@ def unknown_compound(compound: str, known: Sequence[str], *, where: str = "recor
 def compound_hint(context: Mapping[str, str]) -> str:
     """The "did you mean" part of an unknown compound's advice, from its error's context."""
     if "near" in context:
-        return f"did you mean {' or '.join(repr(c) for c in context['near'].split())}? "
+        return did_you_mean(context["near"].split(), quote=True)
     if "known" in context:
         return f"the known compounds are {', '.join(context['known'].split())}; "
     return ""

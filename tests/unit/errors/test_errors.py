@@ -20,6 +20,7 @@ from commons.errors import (
     NotFound,
     Problems,
     RefusedByRule,
+    did_you_mean,
     nearest,
 )
 from commons.ledger.journal import Entry, Posting
@@ -82,7 +83,7 @@ def test_nearest_names_the_close_ones_in_a_fix_and_nothing_when_none_is_close() 
     assert nearest("income:zy-1:parkng", known) == (
         ["income:zy-1:parking", "income:zy-2:parking"],
         "did you mean income:zy-1:parking or income:zy-2:parking? ")
-    assert nearest("zy-9", ["zy-1"], quote=True) == (["zy-1"], "did you mean 'zy-1'? ")
+    assert did_you_mean(["zy-1"], quote=True) == "did you mean 'zy-1'? "
     assert nearest("canteen", known) == ([], "")
 
 
